@@ -1,0 +1,201 @@
+#include "model/intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Strings live in large chunks that are never moved, so intern_str() pointers stay valid while the
+ * table grows. Each string is stored as a 4-byte length, the bytes, and a NUL. */
+#define CHUNK_BYTES (1u << 20)
+
+struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char data[];
+};
+
+struct intern {
+    struct chunk *chunks;  /* newest first */
+    const char **strs;     /* id -> string bytes (length stored just before) */
+    uint32_t count, cap;   /* ids in use, slots in strs */
+    uint32_t *slots;       /* open addressing: id + 1, 0 = empty */
+    uint32_t *hashes;      /* id -> hash, so growth does not rehash bytes */
+    uint32_t nslots;       /* power of two */
+    size_t bytes;
+};
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    /* FNV-1a: short strings dominate (regions, names, ids), where it is as good as anything. */
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+struct intern *intern_new(void)
+{
+    struct intern *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->cap = 1024;
+    t->nslots = 2048;
+    t->strs = malloc(t->cap * sizeof *t->strs);
+    t->hashes = malloc(t->cap * sizeof *t->hashes);
+    t->slots = calloc(t->nslots, sizeof *t->slots);
+    if (!t->strs || !t->hashes || !t->slots) {
+        intern_free(t);
+        return NULL;
+    }
+    static const char empty[sizeof(uint32_t) + 1];
+    t->strs[0] = empty + sizeof(uint32_t);
+    t->hashes[0] = 0;
+    t->count = 1;
+    return t;
+}
+
+void intern_free(struct intern *t)
+{
+    if (!t)
+        return;
+    struct chunk *c = t->chunks;
+    while (c) {
+        struct chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(t->strs);
+    free(t->hashes);
+    free(t->slots);
+    free(t);
+}
+
+static int same(const char *stored, const char *s, size_t len)
+{
+    uint32_t slen;
+    memcpy(&slen, stored - sizeof slen, sizeof slen);
+    return slen == len && memcmp(stored, s, len) == 0;
+}
+
+uint32_t intern_find(const struct intern *t, const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    uint32_t h = hash_bytes(s, len), mask = t->nslots - 1;
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        uint32_t slot = t->slots[i];
+        if (!slot)
+            return UINT32_MAX;
+        if (t->hashes[slot - 1] == h && same(t->strs[slot - 1], s, len))
+            return slot - 1;
+    }
+}
+
+static int grow_slots(struct intern *t)
+{
+    uint32_t n = t->nslots * 2, mask = n - 1;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (uint32_t id = 1; id < t->count; id++) {
+        uint32_t i = t->hashes[id] & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = id + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
+    return 0;
+}
+
+static char *store_bytes(struct intern *t, const char *s, size_t len)
+{
+    size_t need = sizeof(uint32_t) + len + 1;
+    struct chunk *c = t->chunks;
+    if (!c || c->cap - c->used < need) {
+        size_t cap = need > CHUNK_BYTES ? need : CHUNK_BYTES;
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->used = 0;
+        c->cap = cap;
+        c->next = t->chunks;
+        t->chunks = c;
+        t->bytes += sizeof *c + cap;
+    }
+    char *p = c->data + c->used;
+    uint32_t l32 = (uint32_t)len;
+    memcpy(p, &l32, sizeof l32);
+    memcpy(p + sizeof l32, s, len);
+    p[sizeof l32 + len] = '\0';
+    c->used += need;
+    return p + sizeof l32;
+}
+
+uint32_t intern_add(struct intern *t, const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (len > UINT32_MAX - 8)
+        return UINT32_MAX;
+    if ((uint64_t)(t->count + 1) * 4 > (uint64_t)t->nslots * 3 && grow_slots(t) != 0)
+        return UINT32_MAX;
+    uint32_t h = hash_bytes(s, len), mask = t->nslots - 1;
+    uint32_t i = h & mask;
+    for (;; i = (i + 1) & mask) {
+        uint32_t slot = t->slots[i];
+        if (!slot)
+            break;
+        if (t->hashes[slot - 1] == h && same(t->strs[slot - 1], s, len))
+            return slot - 1;
+    }
+    if (t->count == UINT32_MAX - 1)
+        return UINT32_MAX;
+    if (t->count == t->cap) {
+        uint32_t cap = t->cap * 2;
+        const char **strs = realloc(t->strs, cap * sizeof *strs);
+        if (!strs)
+            return UINT32_MAX;
+        t->strs = strs;
+        uint32_t *hashes = realloc(t->hashes, cap * sizeof *hashes);
+        if (!hashes)
+            return UINT32_MAX;
+        t->hashes = hashes;
+        t->cap = cap;
+    }
+    char *copy = store_bytes(t, s, len);
+    if (!copy)
+        return UINT32_MAX;
+    uint32_t id = t->count++;
+    t->strs[id] = copy;
+    t->hashes[id] = h;
+    t->slots[i] = id + 1;
+    return id;
+}
+
+const char *intern_str(const struct intern *t, uint32_t id)
+{
+    return id < t->count ? t->strs[id] : "";
+}
+
+size_t intern_len(const struct intern *t, uint32_t id)
+{
+    if (id == 0 || id >= t->count)
+        return 0;
+    uint32_t len;
+    memcpy(&len, t->strs[id] - sizeof len, sizeof len);
+    return len;
+}
+
+uint32_t intern_count(const struct intern *t)
+{
+    return t->count;
+}
+
+size_t intern_bytes(const struct intern *t)
+{
+    return t->bytes + (size_t)t->cap * (sizeof *t->strs + sizeof *t->hashes) +
+           (size_t)t->nslots * sizeof *t->slots;
+}

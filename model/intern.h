@@ -1,0 +1,37 @@
+/* intern: one copy of each distinct string, named by a small integer id.
+ *
+ * Id 0 is the empty string and stands for "absent": a field that is missing, null or "" interns to 0.
+ * Strings are stored with their length and a terminating NUL, so ids can be compared for equality
+ * without touching the bytes and intern_str() can be handed to C string functions. Strings may hold
+ * any bytes except NUL (a NUL cuts the string: CloudTrail field values are JSON strings and a \u0000
+ * in one is shown, not indexed). */
+#ifndef CTVIEW_INTERN_H
+#define CTVIEW_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct intern;
+
+/* Returns a new, empty table (owned by the caller; free with intern_free), or NULL when out of memory. */
+struct intern *intern_new(void);
+void intern_free(struct intern *t);
+
+/* Returns the id of the string s[0..len), adding a copy of it when new; 0 for len == 0.
+ * Returns UINT32_MAX when out of memory. */
+uint32_t intern_add(struct intern *t, const char *s, size_t len);
+
+/* Returns the id of s[0..len) if it is in the table, else UINT32_MAX (0 for len == 0). Never adds. */
+uint32_t intern_find(const struct intern *t, const char *s, size_t len);
+
+/* Borrowed pointer to the NUL-terminated string of id, valid until the table is freed; "" for 0. */
+const char *intern_str(const struct intern *t, uint32_t id);
+size_t intern_len(const struct intern *t, uint32_t id);
+
+/* Number of ids handed out, counting id 0. */
+uint32_t intern_count(const struct intern *t);
+
+/* Bytes held by the table (strings, offsets and hash slots), for the memory report. */
+size_t intern_bytes(const struct intern *t);
+
+#endif

@@ -1,0 +1,228 @@
+#include "model/jsonfmt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct builder {
+    struct json_doc *doc;
+    size_t text_cap, lines_cap;
+    int failed;
+    int32_t *open_stack; /* line index of each open container */
+    size_t open_depth, open_cap;
+};
+
+static void put(struct builder *b, const char *s, size_t n, enum json_class c)
+{
+    struct json_doc *d = b->doc;
+    if (b->failed)
+        return;
+    if (d->text_len + n > b->text_cap) {
+        size_t cap = b->text_cap ? b->text_cap * 2 : 256;
+        while (cap < d->text_len + n)
+            cap *= 2;
+        char *t = realloc(d->text, cap);
+        if (!t) {
+            b->failed = 1;
+            return;
+        }
+        d->text = t;
+        unsigned char *k = realloc(d->cls, cap);
+        if (!k) {
+            b->failed = 1;
+            return;
+        }
+        d->cls = k;
+        b->text_cap = cap;
+    }
+    memcpy(d->text + d->text_len, s, n);
+    memset(d->cls + d->text_len, c, n);
+    d->text_len += n;
+}
+
+static void new_line(struct builder *b, int depth, int indent)
+{
+    struct json_doc *d = b->doc;
+    if (b->failed)
+        return;
+    if (d->nlines)
+        d->lines[d->nlines - 1].len = d->text_len - d->lines[d->nlines - 1].off;
+    if (d->nlines == b->lines_cap) {
+        size_t cap = b->lines_cap ? b->lines_cap * 2 : 64;
+        struct json_line *l = realloc(d->lines, cap * sizeof *l);
+        if (!l) {
+            b->failed = 1;
+            return;
+        }
+        d->lines = l;
+        b->lines_cap = cap;
+    }
+    d->lines[d->nlines++] = (struct json_line){d->text_len, 0, depth, -1};
+    for (int i = 0; i < depth * indent; i++)
+        put(b, " ", 1, JC_PUNCT);
+}
+
+static void push_open(struct builder *b)
+{
+    if (b->failed)
+        return;
+    if (b->open_depth == b->open_cap) {
+        size_t cap = b->open_cap ? b->open_cap * 2 : 32;
+        int32_t *s = realloc(b->open_stack, cap * sizeof *s);
+        if (!s) {
+            b->failed = 1;
+            return;
+        }
+        b->open_stack = s;
+        b->open_cap = cap;
+    }
+    b->open_stack[b->open_depth++] = (int32_t)b->doc->nlines - 1;
+}
+
+/* Length of the string token starting at in[i] == '"', closing quote included (or to the end). */
+static size_t string_len(const char *in, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    while (j < len && in[j] != '"') {
+        if (in[j] == '\\' && j + 1 < len)
+            j++;
+        j++;
+    }
+    return (j < len ? j + 1 : len) - i;
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_delim(char c)
+{
+    return is_ws(c) || c == ',' || c == ':' || c == '{' || c == '}' || c == '[' || c == ']' || c == '"';
+}
+
+/* Depth cap for indentation: deeper levels are still laid out, at this depth, so that a 10,000-level
+ * record does not turn into megabytes of spaces. */
+#define MAX_SHOWN_DEPTH 64
+
+int jsonfmt_pretty(const char *in, size_t len, int indent, struct json_doc *doc)
+{
+    memset(doc, 0, sizeof *doc);
+    struct builder b = {.doc = doc};
+    int depth = 0;
+    int after_key = 0; /* the next token is the value of a key on this line */
+    int line_open = 0; /* current line has content */
+    int empty_container = 0;
+    new_line(&b, 0, indent);
+    for (size_t i = 0; i < len && !b.failed;) {
+        char c = in[i];
+        if (is_ws(c)) {
+            i++;
+            continue;
+        }
+        int shown = depth < MAX_SHOWN_DEPTH ? depth : MAX_SHOWN_DEPTH;
+        if (c == '}' || c == ']') {
+            if (depth > 0)
+                depth--;
+            shown = depth < MAX_SHOWN_DEPTH ? depth : MAX_SHOWN_DEPTH;
+            if (!empty_container) {
+                int32_t opener = b.open_depth ? b.open_stack[--b.open_depth] : -1;
+                new_line(&b, shown, indent);
+                if (opener >= 0 && !b.failed)
+                    doc->lines[opener].close = (int32_t)doc->nlines - 1;
+            }
+            put(&b, &c, 1, JC_PUNCT);
+            empty_container = 0;
+            after_key = 0;
+            line_open = 1;
+            i++;
+            continue;
+        }
+        if (line_open && !after_key && c != ',' && c != ':')
+            new_line(&b, shown, indent);
+        empty_container = 0;
+        if (c == '{' || c == '[') {
+            put(&b, &c, 1, JC_PUNCT);
+            depth++;
+            /* "{}" and "[]" stay on one line and cannot be folded */
+            size_t j = i + 1;
+            while (j < len && is_ws(in[j]))
+                j++;
+            if (j < len && (in[j] == '}' || in[j] == ']'))
+                empty_container = 1;
+            else
+                push_open(&b);
+            after_key = 0;
+            line_open = 1;
+            i++;
+        } else if (c == ',') {
+            put(&b, ",", 1, JC_PUNCT);
+            after_key = 0;
+            line_open = 1;
+            i++;
+        } else if (c == ':') {
+            put(&b, ": ", 2, JC_PUNCT);
+            after_key = 1;
+            i++;
+        } else if (c == '"') {
+            size_t n = string_len(in, len, i);
+            size_t j = i + n;
+            while (j < len && is_ws(in[j]))
+                j++;
+            int is_key = !after_key && j < len && in[j] == ':';
+            put(&b, in + i, n, is_key ? JC_KEY : JC_STRING);
+            after_key = 0;
+            line_open = 1;
+            i += n;
+        } else {
+            size_t j = i;
+            while (j < len && !is_delim(in[j]))
+                j++;
+            if (j == i)
+                j++;
+            enum json_class cls = JC_OTHER;
+            if ((c >= '0' && c <= '9') || c == '-')
+                cls = JC_NUMBER;
+            else if ((j - i == 4 && (!memcmp(in + i, "true", 4) || !memcmp(in + i, "null", 4))) ||
+                     (j - i == 5 && !memcmp(in + i, "false", 5)))
+                cls = JC_LITERAL;
+            put(&b, in + i, j - i, cls);
+            after_key = 0;
+            line_open = 1;
+            i = j;
+        }
+    }
+    if (!b.failed && doc->nlines)
+        doc->lines[doc->nlines - 1].len = doc->text_len - doc->lines[doc->nlines - 1].off;
+    free(b.open_stack);
+    if (b.failed) {
+        jsonfmt_free(doc);
+        return -1;
+    }
+    return 0;
+}
+
+void jsonfmt_free(struct json_doc *doc)
+{
+    free(doc->text);
+    free(doc->cls);
+    free(doc->lines);
+    memset(doc, 0, sizeof *doc);
+}
+
+size_t jsonfmt_minify(const char *in, size_t len, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        if (in[i] == '"') {
+            size_t n = string_len(in, len, i);
+            memcpy(out + o, in + i, n);
+            o += n;
+            i += n;
+        } else {
+            if (!is_ws(in[i]))
+                out[o++] = in[i];
+            i++;
+        }
+    }
+    return o;
+}

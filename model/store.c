@@ -1,0 +1,291 @@
+#include "model/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/timefmt.h"
+
+static const char *const field_paths[EF__COUNT] = {
+#define X(e, path) [e] = path,
+    EVENT_FIELDS(X)
+#undef X
+};
+
+const char *event_field_path(enum event_field f)
+{
+    return f < EF__COUNT ? field_paths[f] : "";
+}
+
+struct store *store_new(void)
+{
+    struct store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->strings = intern_new();
+    if (!s->strings) {
+        free(s);
+        return NULL;
+    }
+    problems_init(&s->problems);
+    s->cached_source = UINT32_MAX;
+    s->sorted = 1;
+    return s;
+}
+
+void store_free(struct store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nsources; i++) {
+        free(s->sources[i].path);
+        free(s->sources[i].data);
+    }
+    free(s->sources);
+    free(s->events);
+    free(s->res_ids);
+    free(s->seen);
+    free(s->cached_data);
+    problems_clear(&s->problems);
+    intern_free(s->strings);
+    free(s);
+}
+
+void store_set_reader(struct store *s, store_reader_fn reader)
+{
+    s->reader = reader;
+}
+
+/* Grows *items (of size elem) so that it holds at least need; returns 0 or -1. */
+static int grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*items, n * elem);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = n;
+    return 0;
+}
+
+uint32_t store_add_source(struct store *s, const char *path, enum source_kind kind, int gzip, int64_t size,
+                          int64_t mtime, const char *trail_account, char *data, size_t data_len)
+{
+    char *p = strdup(path);
+    uint32_t acct = trail_account ? intern_add(s->strings, trail_account, strlen(trail_account)) : 0;
+    if (!p || acct == UINT32_MAX || s->nsources >= UINT32_MAX - 1 ||
+        grow((void **)&s->sources, &s->sources_cap, s->nsources + 1, sizeof *s->sources) != 0) {
+        free(p);
+        free(data);
+        return UINT32_MAX;
+    }
+    s->sources[s->nsources] = (struct source){
+        .path = p,
+        .kind = kind,
+        .gzip = gzip,
+        .size = size,
+        .mtime = mtime,
+        .trail_account = acct,
+        .data = data,
+        .data_len = data_len,
+    };
+    return (uint32_t)s->nsources++;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static int seen_grow(struct store *s)
+{
+    size_t n = s->seen_slots ? s->seen_slots * 2 : 4096;
+    uint64_t *t = calloc(n, sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < s->seen_slots; i++) {
+        uint64_t k = s->seen[i];
+        if (!k)
+            continue;
+        size_t j = mix64(k) & (n - 1);
+        while (t[j])
+            j = (j + 1) & (n - 1);
+        t[j] = k;
+    }
+    free(s->seen);
+    s->seen = t;
+    s->seen_slots = n;
+    return 0;
+}
+
+/* Inserts key; returns 1 if it was new, 0 if already there, -1 when out of memory. */
+static int seen_insert(struct store *s, uint64_t key)
+{
+    if ((s->nseen + 1) * 4 > s->seen_slots * 3 && seen_grow(s) != 0)
+        return -1;
+    size_t mask = s->seen_slots - 1, j = mix64(key) & mask;
+    for (; s->seen[j]; j = (j + 1) & mask)
+        if (s->seen[j] == key)
+            return 0;
+    s->seen[j] = key;
+    s->nseen++;
+    return 1;
+}
+
+enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in)
+{
+    struct event e = {
+        .time_ms = in->time_ms,
+        .raw_off = in->raw_off,
+        .raw_len = in->raw_len,
+        .source = source,
+        .flags = in->flags,
+    };
+    for (int f = 0; f < EF__COUNT; f++) {
+        e.f[f] = intern_add(s->strings, in->f[f].s, in->f[f].len);
+        if (e.f[f] == UINT32_MAX)
+            return ADD_NOMEM;
+    }
+    if (e.f[EF_EVENT_ID]) {
+        uint32_t acct = e.f[EF_ACCOUNT];
+        if (!acct && source < s->nsources)
+            acct = s->sources[source].trail_account;
+        if (!acct)
+            acct = e.f[EF_UI_ACCOUNT];
+        int fresh = seen_insert(s, (uint64_t)e.f[EF_EVENT_ID] << 32 | acct);
+        if (fresh < 0)
+            return ADD_NOMEM;
+        if (!fresh) {
+            s->counts.duplicates++;
+            return ADD_DUPLICATE;
+        }
+    }
+    size_t nres = in->nresources > UINT16_MAX ? UINT16_MAX : in->nresources;
+    if (grow((void **)&s->res_ids, &s->res_cap, s->nres + nres, sizeof *s->res_ids) != 0 ||
+        grow((void **)&s->events, &s->cap, s->nevents + 1, sizeof *s->events) != 0)
+        return ADD_NOMEM;
+    e.res_first = (uint32_t)s->nres;
+    for (size_t i = 0; i < nres; i++) {
+        uint32_t id = intern_add(s->strings, in->resources[i].s, in->resources[i].len);
+        if (id == UINT32_MAX)
+            return ADD_NOMEM;
+        s->res_ids[s->nres + e.res_count++] = id;
+    }
+    s->nres += e.res_count;
+    if (s->nevents && s->events[s->nevents - 1].time_ms > e.time_ms)
+        s->sorted = 0;
+    s->events[s->nevents++] = e;
+    s->counts.events++;
+    return ADD_LOADED;
+}
+
+/* Stable merge sort by time: qsort is not stable, and ties (same second, many events) are common. */
+static void merge_sort(struct event *a, struct event *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            struct event x = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1].time_ms > x.time_ms; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    merge_sort(a, tmp, h);
+    merge_sort(a + h, tmp, n - h);
+    if (a[h - 1].time_ms <= a[h].time_ms)
+        return;
+    memcpy(tmp, a, h * sizeof *a);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        a[k++] = a[j].time_ms < tmp[i].time_ms ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+void store_finish(struct store *s)
+{
+    if (s->sorted || s->nevents < 2) {
+        s->sorted = 1;
+        return;
+    }
+    struct event *tmp = malloc((s->nevents / 2 + 1) * sizeof *tmp);
+    if (!tmp) {
+        /* Out of memory for the scratch half: fall back to an in-place insertion sort, slow but stable. */
+        for (size_t i = 1; i < s->nevents; i++) {
+            struct event x = s->events[i];
+            size_t j = i;
+            for (; j > 0 && s->events[j - 1].time_ms > x.time_ms; j--)
+                s->events[j] = s->events[j - 1];
+            s->events[j] = x;
+        }
+    } else {
+        merge_sort(s->events, tmp, s->nevents);
+        free(tmp);
+    }
+    s->sorted = 1;
+}
+
+const char *store_str(const struct store *s, const struct event *e, enum event_field f)
+{
+    return intern_str(s->strings, e->f[f]);
+}
+
+const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err)
+{
+    *err = NULL;
+    if (e->source >= s->nsources) {
+        *err = strdup("event has no source");
+        return NULL;
+    }
+    const struct source *src = &s->sources[e->source];
+    const char *data;
+    size_t data_len;
+    if (src->kind == SOURCE_MEMORY) {
+        data = src->data;
+        data_len = src->data_len;
+    } else {
+        if (s->cached_source != e->source) {
+            char *buf = NULL;
+            size_t n = 0;
+            if (!s->reader) {
+                *err = strdup("no reader for file sources");
+                return NULL;
+            }
+            if (s->reader(src, &buf, &n, err) != 0)
+                return NULL;
+            free(s->cached_data);
+            s->cached_data = buf;
+            s->cached_len = n;
+            s->cached_source = e->source;
+        }
+        data = s->cached_data;
+        data_len = s->cached_len;
+    }
+    if (e->raw_off > data_len || e->raw_len > data_len - e->raw_off) {
+        if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
+                     (unsigned long long)e->raw_off) < 0)
+            *err = NULL;
+        return NULL;
+    }
+    *len = e->raw_len;
+    return data + e->raw_off;
+}
+
+size_t store_bytes(const struct store *s)
+{
+    return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->res_cap * sizeof *s->res_ids +
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources;
+}

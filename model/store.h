@@ -1,0 +1,114 @@
+/* store: every loaded event, the strings they share, where their bytes came from, and load counts.
+ *
+ * Parsers feed it through store_add_source(), store_add_event() and the problem list; the TUI and CLI
+ * read it. After loading, store_finish() puts events in time order (stable: ties keep load order,
+ * events without a time go last). Nothing here knows about files or gzip: original record bytes are
+ * fetched back through a reader function the loader installs, so the model stays independent of I/O. */
+#ifndef CTVIEW_STORE_H
+#define CTVIEW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/event.h"
+#include "model/intern.h"
+#include "model/problems.h"
+
+struct strref {
+    const char *s; /* borrowed; need not be NUL-terminated */
+    size_t len;
+};
+
+/* One event as a parser hands it over: borrowed strings, valid only during store_add_event(). */
+struct event_in {
+    struct strref f[EF__COUNT];
+    int64_t time_ms;
+    uint16_t flags;
+    const struct strref *resources; /* resource ARNs */
+    size_t nresources;
+    uint64_t raw_off;
+    uint32_t raw_len;
+};
+
+enum source_kind {
+    SOURCE_FILE,   /* re-read from disk by the reader when bytes are needed */
+    SOURCE_MEMORY, /* the store owns the decoded bytes (stdin, tests) */
+};
+
+struct source {
+    char *path;            /* owned; "-" for stdin */
+    enum source_kind kind;
+    int gzip;              /* the file is gzip-compressed */
+    int64_t size, mtime;   /* as seen at load, to notice a file that changed since */
+    uint32_t trail_account;/* account id from the S3 path or file name, 0 if none */
+    char *data;            /* SOURCE_MEMORY: owned decoded bytes */
+    size_t data_len;
+};
+
+/* Fetches the decoded bytes of a SOURCE_FILE source. On success returns 0 and sets *data (owned by the
+ * caller, free()) and *len; on failure returns -1 and sets *err (owned by the caller). */
+typedef int (*store_reader_fn)(const struct source *src, char **data, size_t *len, char **err);
+
+struct load_counts {
+    uint64_t files;         /* files read as logs */
+    uint64_t skipped_files; /* digests, non-JSON, not regular files */
+    uint64_t records;       /* event records seen */
+    uint64_t events;        /* loaded */
+    uint64_t duplicates;    /* same eventID + account as an event already loaded */
+    uint64_t bad_records;   /* records that could not be parsed as an event */
+    uint64_t skipped_records; /* digest records inside log files: counted apart from records */
+    uint64_t bytes;         /* decoded bytes read */
+};
+
+struct store {
+    struct intern *strings;
+    struct event *events;
+    size_t nevents, cap;
+    uint32_t *res_ids;
+    size_t nres, res_cap;
+    struct source *sources;
+    size_t nsources, sources_cap;
+    struct problems problems;
+    struct load_counts counts;
+    uint64_t *seen;         /* dedupe set of eventID id << 32 | account id, 0 = empty slot */
+    size_t nseen, seen_slots;
+    store_reader_fn reader;
+    /* one decoded source kept, so moving through events of one file does not re-read it */
+    uint32_t cached_source;
+    char *cached_data;
+    size_t cached_len;
+    int sorted;
+};
+
+/* Returns a new empty store (free with store_free), or NULL when out of memory. */
+struct store *store_new(void);
+void store_free(struct store *s);
+
+void store_set_reader(struct store *s, store_reader_fn reader);
+
+/* Adds a source; path is copied; data (SOURCE_MEMORY only) is taken over by the store and freed with it.
+ * Returns the source id, or UINT32_MAX when out of memory (data is then freed). */
+uint32_t store_add_source(struct store *s, const char *path, enum source_kind kind, int gzip, int64_t size,
+                          int64_t mtime, const char *trail_account, char *data, size_t data_len);
+
+enum add_result { ADD_LOADED, ADD_DUPLICATE, ADD_NOMEM };
+
+/* Interns the event's fields and appends it, unless an event with the same dedupe key (eventID plus
+ * recipientAccountId, else the source's trail account, else userIdentity.accountId) is already loaded.
+ * Events without an eventID are never duplicates. Updates counts.events / counts.duplicates. */
+enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in);
+
+/* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */
+void store_finish(struct store *s);
+
+/* The string of field f of event e (borrowed, "" when absent). */
+const char *store_str(const struct store *s, const struct event *e, enum event_field f);
+
+/* The original bytes of an event, byte for byte. Returns a pointer valid until the next store_raw call
+ * (or store_free) and sets *len; on failure returns NULL and sets *err (owned by the caller). */
+const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err);
+
+/* Bytes the store holds in memory for events, strings and indexes (not counting cached raw bytes). */
+size_t store_bytes(const struct store *s);
+
+#endif

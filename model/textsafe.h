@@ -1,0 +1,27 @@
+/* textsafe: make attacker-controlled log text safe to put on a terminal or in a line-based output.
+ *
+ * Log fields can hold anything: ESC/CSI/OSC sequences, C1 controls, BiDi overrides, zero-width
+ * characters, invalid UTF-8. textsafe_escape() turns every such character into visible ASCII
+ * (\x1b, \u202e, and \xff for an invalid byte) and leaves printable UTF-8 as it is. */
+#ifndef CTVIEW_TEXTSAFE_H
+#define CTVIEW_TEXTSAFE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one UTF-8 character at s[0..len). Returns its length (1-4) and sets *cp, or returns 0 for an
+ * invalid, overlong, surrogate or truncated sequence (then exactly one byte should be skipped). */
+size_t textsafe_utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* True when code point cp must not be written to a terminal as is: C0, DEL, C1, BiDi controls,
+ * zero-width and other format characters, line/paragraph separators, non-characters. */
+int textsafe_is_unsafe(uint32_t cp);
+
+/* Writes the escaped form of in[0..len) to out (at most outcap bytes, always NUL-terminated when
+ * outcap > 0) and returns the length the full escaped text needs (not counting the NUL), like snprintf. */
+size_t textsafe_escape(const char *in, size_t len, char *out, size_t outcap);
+
+/* Returns a newly allocated escaped copy (caller frees), or NULL when out of memory. */
+char *textsafe_escape_dup(const char *in, size_t len);
+
+#endif

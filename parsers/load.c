@@ -1,0 +1,194 @@
+#include "parsers/load.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parsers/extract.h"
+#include "parsers/pathinfo.h"
+#include "parsers/source.h"
+#include "parsers/split.h"
+#include "parsers/walk.h"
+
+struct file_ctx {
+    struct store *store;
+    const char *path;
+    const char *buf;
+    uint32_t source;
+    uint64_t records, digests;
+    int nomem;
+};
+
+static void on_record(void *vctx, size_t off, size_t len, size_t index)
+{
+    struct file_ctx *c = vctx;
+    struct store *s = c->store;
+    const char *start = c->buf + off, *end = NULL;
+    cJSON *obj = cJSON_ParseWithLengthOpts(start, len, &end, 0);
+    if (!obj || !cJSON_IsObject(obj)) {
+        size_t at = end && end >= start && end <= start + len ? (size_t)(end - c->buf) : off;
+        s->counts.records++;
+        s->counts.bad_records++;
+        c->records++;
+        if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)at, (int64_t)index,
+                         obj ? "record is not a JSON object"
+                             : "malformed JSON at byte %zu (record starts at byte %zu)",
+                         at, off) != 0)
+            c->nomem = 1;
+        cJSON_Delete(obj);
+        return;
+    }
+    if (extract_is_digest(obj)) {
+        s->counts.skipped_records++;
+        c->digests++;
+        cJSON_Delete(obj);
+        return;
+    }
+    struct event_in in;
+    struct extract_scratch scratch;
+    extract_event(obj, &in, &scratch);
+    in.raw_off = off;
+    in.raw_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+    s->counts.records++;
+    c->records++;
+    if (len > UINT32_MAX) {
+        s->counts.bad_records++;
+        if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)off, (int64_t)index,
+                         "record larger than 4 GiB") != 0)
+            c->nomem = 1;
+    } else if (store_add_event(s, c->source, &in) == ADD_NOMEM) {
+        c->nomem = 1;
+    }
+    cJSON_Delete(obj);
+}
+
+static void on_bad_record(void *vctx, size_t off, size_t index, const char *reason)
+{
+    struct file_ctx *c = vctx;
+    c->store->counts.records++;
+    c->store->counts.bad_records++;
+    c->records++;
+    if (problems_add(&c->store->problems, PROBLEM_RECORD, c->path, (int64_t)off, (int64_t)index, "%s",
+                     reason) != 0)
+        c->nomem = 1;
+}
+
+static void on_junk(void *vctx, size_t off, const char *reason)
+{
+    struct file_ctx *c = vctx;
+    if (problems_add(&c->store->problems, PROBLEM_FILE, c->path, (int64_t)off, -1, "%s", reason) != 0)
+        c->nomem = 1;
+}
+
+static int reread(const struct source *src, char **data, size_t *len, char **err)
+{
+    struct source_data d;
+    if (source_read_path(src->path, &d, err) != 0)
+        return -1;
+    if (d.size != src->size || d.mtime != src->mtime) {
+        source_data_free(&d);
+        if (asprintf(err, "%s changed since it was loaded", src->path) < 0)
+            *err = NULL;
+        return -1;
+    }
+    *data = d.data;
+    *len = d.len;
+    d.data = NULL;
+    source_data_free(&d);
+    return 0;
+}
+
+/* Splits and loads one decoded input. Takes d->data when the source keeps it in memory. */
+static int load_decoded(struct store *s, const char *path, struct source_data *d, int in_memory)
+{
+    struct pathinfo pi;
+    pathinfo_parse(path, &pi);
+    if (d->warning &&
+        problems_add(&s->problems, PROBLEM_FILE, path, d->warning_offset, -1, "%s", d->warning) != 0)
+        return -1;
+    s->counts.bytes += d->len;
+
+    uint32_t src = store_add_source(s, path, in_memory ? SOURCE_MEMORY : SOURCE_FILE, d->gzip, d->size, d->mtime,
+                                    pi.account[0] ? pi.account : NULL, in_memory ? d->data : NULL,
+                                    in_memory ? d->len : 0);
+    const char *buf = d->data;
+    if (in_memory)
+        d->data = NULL; /* the store owns it now (and freed it on failure) */
+    if (src == UINT32_MAX)
+        return -1;
+    struct file_ctx c = {.store = s, .path = path, .buf = buf, .source = src};
+    struct split_sink sink = {&c, on_record, on_bad_record, on_junk};
+    enum split_result r = split_records(buf, d->len, &sink);
+    if (c.nomem)
+        return -1;
+    if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (c.records == 0 && c.digests > 0)) {
+        s->counts.skipped_files++;
+        const char *why = r == SPLIT_EMPTY ? "empty" : r == SPLIT_NOT_JSON ? "not JSON" : "CloudTrail digest file";
+        if (d->warning && r != SPLIT_RECORDS)
+            return 0; /* the damage was reported already; "empty" would only repeat it */
+        return problems_add(&s->problems, PROBLEM_NOTE, path, -1, -1, "skipped: %s", why);
+    }
+    s->counts.files++;
+    return 0;
+}
+
+static int load_file(struct store *s, const struct walk_file *f)
+{
+    struct pathinfo pi;
+    pathinfo_parse(f->path, &pi);
+    if (!f->is_stdin && pi.is_digest) {
+        s->counts.skipped_files++;
+        return problems_add(&s->problems, PROBLEM_NOTE, f->path, -1, -1, "skipped: CloudTrail digest file");
+    }
+    struct source_data d;
+    char *err = NULL;
+    int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, &d, &err) : source_read_path(f->path, &d, &err);
+    if (rc != 0) {
+        s->counts.skipped_files++;
+        rc = problems_add(&s->problems, PROBLEM_FILE, f->path, -1, -1, "%s", err ? err : "cannot read");
+        free(err);
+        return rc;
+    }
+    rc = load_decoded(s, f->is_stdin ? "-" : f->path, &d, f->is_stdin);
+    source_data_free(&d);
+    return rc;
+}
+
+int load_paths(struct store *s, const char *const *paths, size_t n, load_progress_fn progress, void *ctx)
+{
+    store_set_reader(s, reread);
+    struct walk_list list = {0};
+    if (walk_paths(paths, n, &list, &s->problems) != 0) {
+        walk_list_free(&list);
+        return -1;
+    }
+    s->counts.skipped_files += list.skipped;
+    int rc = 0;
+    for (size_t i = 0; i < list.count && rc == 0; i++) {
+        rc = load_file(s, &list.files[i]);
+        if (progress) {
+            struct load_progress p = {i + 1, list.count, s->counts.bytes};
+            if (progress(ctx, &p))
+                break;
+        }
+    }
+    walk_list_free(&list);
+    store_finish(s);
+    return rc;
+}
+
+int load_buffer(struct store *s, const char *name, const char *data, size_t len)
+{
+    struct source_data d;
+    char *err = NULL;
+    if (source_decode(data, len, SOURCE_MAX_DECODED, &d, &err) != 0) {
+        free(err);
+        return -1;
+    }
+    int rc = load_decoded(s, name, &d, 1);
+    source_data_free(&d);
+    store_finish(s);
+    return rc;
+}

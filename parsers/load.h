@@ -1,0 +1,28 @@
+/* load: read the user's paths into a store. The one entry point the CLI, the TUI and tests share.
+ *
+ * Never aborts on bad input: every file not read, every record not loaded, is a problem row in the
+ * store with file, position and reason, and the counts always reconcile:
+ *   records == events + duplicates + bad_records. */
+#ifndef CTVIEW_LOAD_H
+#define CTVIEW_LOAD_H
+
+#include <stddef.h>
+
+#include "model/store.h"
+
+struct load_progress {
+    size_t files_done, files_total;
+    uint64_t bytes; /* decoded bytes so far */
+};
+
+/* Called after each file; return nonzero to stop loading early (the store keeps what was loaded). */
+typedef int (*load_progress_fn)(void *ctx, const struct load_progress *p);
+
+/* Loads paths[0..n) ("-" is stdin) into s, then sorts it (store_finish). Installs the store's reader
+ * so original bytes can be fetched later. Returns 0, or -1 when out of memory. */
+int load_paths(struct store *s, const char *const *paths, size_t n, load_progress_fn progress, void *ctx);
+
+/* Loads one in-memory input as if it were a file called name (tests, fuzzing). The store copies data. */
+int load_buffer(struct store *s, const char *name, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,240 @@
+#include "parsers/source.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+void source_data_free(struct source_data *d)
+{
+    free(d->data);
+    free(d->warning);
+    memset(d, 0, sizeof *d);
+}
+
+static int set_err(char **err, const char *fmt, const char *a, const char *b)
+{
+    if (asprintf(err, fmt, a, b) < 0)
+        *err = NULL;
+    return -1;
+}
+
+/* Reads all of fd into a new buffer. */
+static int read_all(int fd, size_t size_hint, char **buf, size_t *len, char **err)
+{
+    size_t cap = size_hint ? size_hint + 1 : 65536, n = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return set_err(err, "out of memory%s%s", "", "");
+    for (;;) {
+        if (n == cap) {
+            if (cap >= SOURCE_MAX_DECODED) {
+                free(b);
+                return set_err(err, "input larger than the %s limit%s", "2 GiB", "");
+            }
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                return set_err(err, "out of memory%s%s", "", "");
+            }
+            b = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, b + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(b);
+            return set_err(err, "read failed: %s%s", strerror(e), "");
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+static int is_gzip(const char *in, size_t len)
+{
+    return len >= 2 && (unsigned char)in[0] == 0x1f && (unsigned char)in[1] == 0x8b;
+}
+
+static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
+{
+    if (out->warning)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&out->warning, fmt, ap) < 0)
+        out->warning = NULL;
+    va_end(ap);
+    out->warning_offset = offset;
+}
+
+static int gunzip(const char *in, size_t len, size_t limit, struct source_data *out, char **err)
+{
+    size_t cap = len < limit / 8 ? len * 8 + 1024 : limit;
+    if (cap > limit)
+        cap = limit;
+    char *buf = malloc(cap + 1);
+    if (!buf)
+        return set_err(err, "out of memory%s%s", "", "");
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 16) != Z_OK) {
+        free(buf);
+        return set_err(err, "zlib initialisation failed%s%s", "", "");
+    }
+    size_t pos = 0, members = 0; /* pos: compressed bytes consumed by finished members */
+    z.next_in = (Bytef *)in;
+    z.avail_in = 0;
+    size_t consumed = 0;
+    for (;;) {
+        if (z.avail_in == 0 && consumed < len) {
+            size_t chunk = len - consumed > (1u << 30) ? (1u << 30) : len - consumed;
+            z.next_in = (Bytef *)in + consumed;
+            z.avail_in = (uInt)chunk;
+            consumed += chunk;
+        }
+        if (out->len == cap) {
+            if (cap >= limit) {
+                warn(out, (int64_t)out->len, "decoded size exceeds the %zu MiB limit; the rest is not read",
+                     limit >> 20);
+                break;
+            }
+            size_t ncap = cap * 2 > limit ? limit : cap * 2;
+            char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                inflateEnd(&z);
+                free(buf);
+                return set_err(err, "out of memory%s%s", "", "");
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        z.next_out = (Bytef *)buf + out->len;
+        z.avail_out = (uInt)((cap - out->len) > (1u << 30) ? (1u << 30) : cap - out->len);
+        size_t before = z.avail_out;
+        int rc = inflate(&z, Z_NO_FLUSH);
+        out->len += before - z.avail_out;
+        if (rc == Z_STREAM_END) {
+            members++;
+            pos = consumed - z.avail_in;
+            if (pos >= len)
+                break;
+            if (!is_gzip(in + pos, len - pos)) {
+                /* Padding of zeros is common after the last member; anything else is worth a word. */
+                size_t k = pos;
+                while (k < len && in[k] == 0)
+                    k++;
+                if (k < len)
+                    warn(out, (int64_t)out->len, "%zu bytes of trailing garbage after gzip member %zu ignored",
+                         len - pos, members);
+                break;
+            }
+            inflateReset(&z);
+            continue;
+        }
+        if (rc == Z_OK)
+            continue;
+        if (rc == Z_BUF_ERROR && z.avail_in == 0 && consumed >= len) {
+            warn(out, (int64_t)out->len, "gzip stream truncated (compressed file ends at byte %zu)", len);
+            break;
+        }
+        if (rc == Z_BUF_ERROR && z.avail_out == 0)
+            continue;
+        warn(out, (int64_t)out->len, "corrupt gzip data at compressed byte %zu: %s", consumed - z.avail_in,
+             z.msg ? z.msg : "inflate failed");
+        break;
+    }
+    inflateEnd(&z);
+    buf[out->len] = '\0';
+    out->data = buf;
+    out->gzip = 1;
+    return 0;
+}
+
+int source_decode(const char *in, size_t len, size_t limit, struct source_data *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    if (is_gzip(in, len))
+        return gunzip(in, len, limit, out, err);
+    size_t n = len > limit ? limit : len;
+    out->data = malloc(n + 1);
+    if (!out->data)
+        return set_err(err, "out of memory%s%s", "", "");
+    memcpy(out->data, in, n);
+    out->data[n] = '\0';
+    out->len = n;
+    if (n < len)
+        warn(out, (int64_t)n, "file exceeds the %zu MiB limit; the rest is not read", limit >> 20);
+    return 0;
+}
+
+static int decode_owned(char *raw, size_t n, struct source_data *out, char **err)
+{
+    if (!is_gzip(raw, n)) {
+        /* Plain input: the buffer read is the decoded buffer, no copy. */
+        char *b = realloc(raw, n + 1);
+        if (!b) {
+            free(raw);
+            return set_err(err, "out of memory%s%s", "", "");
+        }
+        b[n] = '\0';
+        out->data = b;
+        out->len = n;
+        return 0;
+    }
+    int rc = source_decode(raw, n, SOURCE_MAX_DECODED, out, err);
+    free(raw);
+    return rc;
+}
+
+int source_read_path(const char *path, struct source_data *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return set_err(err, "cannot open: %s%s", strerror(errno), "");
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return set_err(err, "not a regular file%s%s", "", "");
+    }
+    /* Regular files ignore O_NONBLOCK; clear it anyway so reads behave the usual way. */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    char *raw = NULL;
+    size_t n = 0;
+    int rc = read_all(fd, (size_t)st.st_size, &raw, &n, err);
+    close(fd);
+    if (rc != 0)
+        return -1;
+    if (decode_owned(raw, n, out, err) != 0)
+        return -1;
+    out->size = (int64_t)n;
+    out->mtime = (int64_t)st.st_mtime;
+    return 0;
+}
+
+int source_read_fd(int fd, struct source_data *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    char *raw = NULL;
+    size_t n = 0;
+    if (read_all(fd, 0, &raw, &n, err) != 0)
+        return -1;
+    if (decode_owned(raw, n, out, err) != 0)
+        return -1;
+    out->size = (int64_t)n;
+    return 0;
+}

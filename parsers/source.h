@@ -1,0 +1,38 @@
+/* source: the decoded bytes of one input (a file or stdin), gzip recognised by its magic bytes.
+ *
+ * A damaged gzip stream is not fatal: everything decoded before the damage is returned, and the
+ * damage is reported as a warning with its position, so the records before it still load. */
+#ifndef CTVIEW_SOURCE_H
+#define CTVIEW_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Most decoded bytes one input may produce; past it the input is cut and reported (a gzip bomb
+ * must not take the machine's memory). */
+#define SOURCE_MAX_DECODED ((size_t)2 << 30)
+
+struct source_data {
+    char *data;      /* owned decoded bytes (NUL-terminated; the NUL is not counted in len) */
+    size_t len;
+    int gzip;        /* the input was gzip */
+    int64_t size;    /* bytes read from the input, before decoding */
+    int64_t mtime;   /* modification time in seconds, 0 for stdin */
+    char *warning;   /* owned; set when only part of the input could be decoded */
+    int64_t warning_offset; /* decoded byte offset where decoding stopped, with warning */
+};
+
+/* Reads and decodes a regular file. Never blocks on a FIFO or device (they are refused). Returns 0 and
+ * fills *out (release with source_data_free), or -1 with *err set (owned) when nothing could be read. */
+int source_read_path(const char *path, struct source_data *out, char **err);
+
+/* Reads and decodes everything from fd (stdin). Same contract as source_read_path. */
+int source_read_fd(int fd, struct source_data *out, char **err);
+
+/* Decodes in[0..len): gunzips it when it starts with the gzip magic (all members), else copies it.
+ * limit caps the decoded size. Returns 0 (out->warning may be set) or -1 on out of memory. */
+int source_decode(const char *in, size_t len, size_t limit, struct source_data *out, char **err);
+
+void source_data_free(struct source_data *d);
+
+#endif

@@ -1,0 +1,39 @@
+/* split: find the records in a decoded input without parsing them, so that each record is parsed on
+ * its own and a malformed one costs only itself.
+ *
+ * An input is a sequence of top-level JSON values, which covers every shape seen in practice:
+ *   {"Records":[ev, ev, ...]}       a CloudTrail log file (several concatenated files too)
+ *   [ev, ev, ...]                   a bare array of events
+ *   ev ev ev / one per line         a single event, pasted events, JSON Lines
+ * Brace matching respects strings and escapes; a missing comma inside a record does not move the
+ * record's boundaries, so the records around it load. */
+#ifndef CTVIEW_SPLIT_H
+#define CTVIEW_SPLIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct split_sink {
+    void *ctx;
+    /* An object at buf[off..off+len) that should be an event; index counts records in the input. */
+    void (*record)(void *ctx, size_t off, size_t len, size_t index);
+    /* A record that is not usable (not an object, cut off): it counts as a bad record. */
+    void (*bad_record)(void *ctx, size_t off, size_t index, const char *reason);
+    /* Text between records that is not JSON: reported, not counted as a record. */
+    void (*junk)(void *ctx, size_t off, const char *reason);
+};
+
+enum split_result {
+    SPLIT_RECORDS,  /* records were found (possibly none in an empty Records array) */
+    SPLIT_EMPTY,    /* no content at all, or only whitespace */
+    SPLIT_NOT_JSON, /* the input does not start like JSON: skipped, nothing reported per record */
+};
+
+/* Walks buf[0..len) and reports its records in order. */
+enum split_result split_records(const char *buf, size_t len, const struct split_sink *sink);
+
+/* Index of the byte after the value that starts at buf[i] (string, container or scalar); for a container
+ * cut off by the end of input, returns len and sets *truncated. */
+size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated);
+
+#endif

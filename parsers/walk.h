@@ -1,0 +1,31 @@
+/* walk: expand the user's paths into the list of files to read, in a stable order.
+ *
+ * Directories are walked recursively, entries sorted by name so the same tree always loads in the same
+ * order. Symbolic links are followed, but each directory is entered once (by device and inode), which
+ * ends symlink loops. FIFOs, sockets and devices are never opened. Everything not read is reported. */
+#ifndef CTVIEW_WALK_H
+#define CTVIEW_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/problems.h"
+
+struct walk_file {
+    char *path;   /* owned */
+    int64_t size; /* as seen by stat */
+    int is_stdin; /* the path was "-" */
+};
+
+struct walk_list {
+    struct walk_file *files;
+    size_t count, cap;
+    uint64_t skipped; /* entries that are not regular files, or could not be entered */
+};
+
+/* Appends the files under paths[0..n) to list; problems get a row for every entry not read.
+ * Returns 0, or -1 when out of memory. */
+int walk_paths(const char *const *paths, size_t n, struct walk_list *list, struct problems *problems);
+void walk_list_free(struct walk_list *list);
+
+#endif

@@ -1,0 +1,137 @@
+#include "tui/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "model/columns.h"
+#include "model/jsonfmt.h"
+#include "model/textsafe.h"
+#include "model/timefmt.h"
+
+/* Writes s escaped, or "-" when empty. Escaping also keeps tabs and newlines out of the TSV. */
+static void put_cell(FILE *out, const char *s)
+{
+    if (!s || !*s) {
+        fputc('-', out);
+        return;
+    }
+    char small[512];
+    size_t len = strlen(s), need = textsafe_escape(s, len, small, sizeof small);
+    if (need < sizeof small) {
+        fputs(small, out);
+        return;
+    }
+    char *big = textsafe_escape_dup(s, len);
+    fputs(big ? big : "?", out);
+    free(big);
+}
+
+int cli_list(struct store *s, FILE *out, int json)
+{
+    int rc = 0;
+    char *min = NULL;
+    size_t min_cap = 0;
+    for (size_t i = 0; i < s->nevents; i++) {
+        const struct event *e = &s->events[i];
+        if (json) {
+            size_t len;
+            char *err = NULL;
+            const char *raw = store_raw(s, e, &len, &err);
+            if (!raw) {
+                fprintf(stderr, "ctview: %s\n", err ? err : "cannot read event");
+                free(err);
+                rc = 1;
+                continue;
+            }
+            if (len + 1 > min_cap) {
+                free(min);
+                min_cap = len + 1;
+                min = malloc(min_cap);
+                if (!min) {
+                    fprintf(stderr, "ctview: out of memory\n");
+                    return 1;
+                }
+            }
+            size_t n = jsonfmt_minify(raw, len, min);
+            fwrite(min, 1, n, out);
+            fputc('\n', out);
+            continue;
+        }
+        char buf[COLUMN_BUF];
+        put_cell(out, column_text(s, e, COL_TIME, buf));
+        fputc('\t', out);
+        put_cell(out, store_str(s, e, EF_ACCOUNT));
+        fputc('\t', out);
+        put_cell(out, store_str(s, e, EF_REGION));
+        fputc('\t', out);
+        put_cell(out, store_str(s, e, EF_SOURCE));
+        fputc('\t', out);
+        put_cell(out, store_str(s, e, EF_NAME));
+        fputc('\t', out);
+        put_cell(out, column_identity_full(s, e));
+        fputc('\t', out);
+        put_cell(out, store_str(s, e, EF_IP));
+        fputc('\t', out);
+        put_cell(out, store_str(s, e, EF_ERROR_CODE));
+        fputc('\t', out);
+        put_cell(out, store_str(s, e, EF_EVENT_ID));
+        fputc('\n', out);
+    }
+    free(min);
+    return rc;
+}
+
+long long cli_peak_rss_bytes(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return -1;
+    return (long long)ru.ru_maxrss * 1024;
+}
+
+int cli_stats(const struct store *s, FILE *out, int json, double load_seconds)
+{
+    const struct load_counts *c = &s->counts;
+    size_t problems = problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
+    long long rss = cli_peak_rss_bytes();
+    if (json) {
+        fprintf(out,
+                "{\"files\": %llu, \"skipped_files\": %llu, \"records\": %llu, \"events\": %llu, "
+                "\"duplicates\": %llu, \"bad_records\": %llu, \"skipped_records\": %llu, \"problems\": %zu, "
+                "\"bytes\": %llu, \"strings\": %u, \"model_bytes\": %zu, \"load_seconds\": %.3f, "
+                "\"peak_rss_bytes\": %lld}\n",
+                (unsigned long long)c->files, (unsigned long long)c->skipped_files,
+                (unsigned long long)c->records, (unsigned long long)c->events, (unsigned long long)c->duplicates,
+                (unsigned long long)c->bad_records, (unsigned long long)c->skipped_records, problems,
+                (unsigned long long)c->bytes, intern_count(s->strings), store_bytes(s), load_seconds, rss);
+        return 0;
+    }
+    fprintf(out, "files read as logs   %llu\n", (unsigned long long)c->files);
+    fprintf(out, "files skipped        %llu\n", (unsigned long long)c->skipped_files);
+    fprintf(out, "records seen         %llu\n", (unsigned long long)c->records);
+    fprintf(out, "  events loaded      %llu\n", (unsigned long long)c->events);
+    fprintf(out, "  duplicates         %llu\n", (unsigned long long)c->duplicates);
+    fprintf(out, "  bad records        %llu\n", (unsigned long long)c->bad_records);
+    fprintf(out, "digest records       %llu\n", (unsigned long long)c->skipped_records);
+    fprintf(out, "problems             %zu\n", problems);
+    fprintf(out, "decoded bytes        %llu\n", (unsigned long long)c->bytes);
+    fprintf(out, "load seconds         %.3f\n", load_seconds);
+    fprintf(out, "peak RSS bytes       %lld\n", rss);
+    for (size_t i = 0; i < s->problems.count; i++) {
+        const struct problem *p = &s->problems.rows[i];
+        if (p->kind == PROBLEM_NOTE)
+            continue;
+        char *file = textsafe_escape_dup(p->file, strlen(p->file));
+        char *reason = textsafe_escape_dup(p->reason, strlen(p->reason));
+        fprintf(out, "problem: %s", file ? file : "?");
+        if (p->offset >= 0)
+            fprintf(out, " byte %lld", (long long)p->offset);
+        if (p->record >= 0)
+            fprintf(out, " record %lld", (long long)p->record);
+        fprintf(out, ": %s\n", reason ? reason : "?");
+        free(file);
+        free(reason);
+    }
+    return 0;
+}
