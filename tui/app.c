@@ -1,0 +1,331 @@
+#include "tui/app.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model/problems.h"
+#include "parsers/load.h"
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/view.h"
+
+#define MIN_COLS 40
+#define MIN_ROWS 10
+
+static const struct pane_ops *const panes[PANE__COUNT] = {
+    [PANE_LIST] = &pane_list_ops,
+    [PANE_DETAIL] = &pane_detail_ops,
+    [PANE_PROBLEMS] = &pane_problems_ops,
+    [PANE_HELP] = &pane_help_ops,
+};
+
+void app_message(struct app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+}
+
+void scroll_clamp(struct scroll *s, size_t n, int page)
+{
+    size_t p = page > 0 ? (size_t)page : 1;
+    if (n == 0) {
+        s->cur = s->top = 0;
+        return;
+    }
+    if (s->cur >= n)
+        s->cur = n - 1;
+    if (s->cur < s->top)
+        s->top = s->cur;
+    if (s->cur >= s->top + p)
+        s->top = s->cur - p + 1;
+    if (s->top + p > n)
+        s->top = n > p ? n - p : 0;
+}
+
+enum reaction scroll_move(struct scroll *s, size_t n, int page, enum action act)
+{
+    size_t p = page > 1 ? (size_t)page - 1 : 1;
+    switch (act) {
+    case ACT_UP:
+        if (s->cur > 0)
+            s->cur--;
+        break;
+    case ACT_DOWN:
+        if (s->cur + 1 < n)
+            s->cur++;
+        break;
+    case ACT_PAGE_UP:
+        s->cur = s->cur > p ? s->cur - p : 0;
+        s->top = s->top > p ? s->top - p : 0;
+        break;
+    case ACT_PAGE_DOWN:
+        s->cur = s->cur + p < n ? s->cur + p : (n ? n - 1 : 0);
+        s->top += p;
+        break;
+    case ACT_TOP:
+        s->cur = 0;
+        break;
+    case ACT_BOTTOM:
+        s->cur = n ? n - 1 : 0;
+        break;
+    default:
+        return RE_UNHANDLED;
+    }
+    scroll_clamp(s, n, page);
+    return RE_REDRAW;
+}
+
+static void draw_status(struct app *a)
+{
+    const struct store *s = a->store;
+    size_t problems = problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
+    char left[256], right[128];
+    snprintf(left, sizeof left, " %zu/%zu events  %llu files  %zu problem%s%s", s->nevents ? a->list.cur + 1 : 0,
+             s->nevents, (unsigned long long)s->counts.files, problems, problems == 1 ? "" : "s",
+             a->message[0] ? "  | " : "");
+    snprintf(right, sizeof right, "%s  ?:help q:quit ",
+             a->overlay != PANE__COUNT ? panes[a->overlay]->name : panes[a->focus]->name);
+    int y = a->rows - 1;
+    attr_t at = theme_attr(R_STATUS);
+    draw_fill(a->win, y, 0, a->cols, at);
+    int rw = (int)strlen(right);
+    int used = draw_str(a->win, y, 0, a->cols, left, at);
+    (void)used;
+    int lw = (int)strlen(left);
+    if (a->message[0] && lw < a->cols)
+        draw_text(a->win, y, lw, a->cols - lw - rw - 1, a->message, strlen(a->message), at, 0, 0);
+    if (rw < a->cols - lw)
+        draw_str(a->win, y, a->cols - rw, rw, right, at);
+}
+
+static void draw_all(struct app *a)
+{
+    werase(a->win);
+    if (a->rows < MIN_ROWS || a->cols < MIN_COLS) {
+        char msg[80];
+        snprintf(msg, sizeof msg, "terminal too small (%dx%d, need %dx%d)", a->cols, a->rows, MIN_COLS, MIN_ROWS);
+        draw_str(a->win, 0, 0, a->cols, msg, theme_attr(R_ERROR));
+        wnoutrefresh(a->win);
+        doupdate();
+        return;
+    }
+    int body = a->rows - 1;
+    if (a->overlay != PANE__COUNT) {
+        panes[a->overlay]->draw(a, (struct rect){0, 0, body, a->cols}, 1);
+    } else if (!a->detail_open) {
+        panes[PANE_LIST]->draw(a, (struct rect){0, 0, body, a->cols}, 1);
+    } else if (body < 20) {
+        /* too short to split: the focused pane takes the screen */
+        panes[a->focus]->draw(a, (struct rect){0, 0, body, a->cols}, 1);
+    } else {
+        int list_h = body * 2 / 5;
+        panes[PANE_LIST]->draw(a, (struct rect){0, 0, list_h, a->cols}, a->focus == PANE_LIST);
+        panes[PANE_DETAIL]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == PANE_DETAIL);
+    }
+    draw_status(a);
+    wnoutrefresh(a->win);
+    doupdate();
+}
+
+/* Lines of body available to the focused pane, for paging. */
+static int pane_page(const struct app *a, enum pane_id p)
+{
+    int body = a->rows - 1;
+    if (a->overlay != PANE__COUNT || !a->detail_open || body < 20)
+        return body - 1;
+    int list_h = body * 2 / 5;
+    return (p == PANE_LIST ? list_h : body - list_h) - 1;
+}
+
+static enum reaction global_key(struct app *a, enum action act)
+{
+    switch (act) {
+    case ACT_QUIT:
+        return RE_QUIT;
+    case ACT_HELP:
+        a->overlay = a->overlay == PANE_HELP ? PANE__COUNT : PANE_HELP;
+        return RE_REDRAW;
+    case ACT_PROBLEMS:
+        a->overlay = a->overlay == PANE_PROBLEMS ? PANE__COUNT : PANE_PROBLEMS;
+        return RE_REDRAW;
+    case ACT_CLOSE:
+        if (a->overlay != PANE__COUNT)
+            a->overlay = PANE__COUNT;
+        else if (a->detail_open) {
+            a->detail_open = 0;
+            a->focus = PANE_LIST;
+        }
+        return RE_REDRAW;
+    case ACT_NEXT_PANE:
+        if (a->overlay != PANE__COUNT)
+            return RE_NONE;
+        if (!a->detail_open) {
+            a->detail_open = 1;
+            a->focus = PANE_DETAIL;
+        } else {
+            a->focus = a->focus == PANE_LIST ? PANE_DETAIL : PANE_LIST;
+        }
+        return RE_REDRAW;
+    case ACT_REDRAW:
+        clearok(curscr, TRUE);
+        return RE_REDRAW;
+    default:
+        return RE_NONE;
+    }
+}
+
+struct progress_ctx {
+    struct app *a;
+    double last;
+    int quit;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int on_progress(void *vctx, const struct load_progress *p)
+{
+    struct progress_ctx *c = vctx;
+    double t = now();
+    if (t - c->last < 0.05 && p->files_done < p->files_total)
+        return 0;
+    c->last = t;
+    int ch;
+    while ((ch = getch()) != ERR)
+        if (keys_action(ch) == ACT_QUIT)
+            c->quit = 1;
+    if (c->quit)
+        return 1;
+    struct app *a = c->a;
+    getmaxyx(stdscr, a->rows, a->cols);
+    werase(a->win);
+    char line[160];
+    snprintf(line, sizeof line, "Loading: %zu/%zu files, %llu events, %.1f MB  (q quits)", p->files_done,
+             p->files_total, (unsigned long long)a->store->counts.events, (double)p->bytes / 1e6);
+    draw_str(a->win, a->rows / 2, 2, a->cols - 4, line, theme_attr(R_TITLE));
+    int bar = a->cols - 4;
+    if (bar > 0 && p->files_total) {
+        int fill = (int)((double)bar * (double)p->files_done / (double)p->files_total);
+        draw_fill(a->win, a->rows / 2 + 1, 2, fill, theme_attr(R_SELECTED));
+    }
+    wnoutrefresh(a->win);
+    doupdate();
+    return 0;
+}
+
+/* Curses on the terminal even when stdin is the log stream ("-"). */
+static SCREEN *open_terminal(FILE **tty)
+{
+    *tty = NULL;
+    if (isatty(STDIN_FILENO))
+        return newterm(NULL, stdout, stdin);
+    *tty = fopen("/dev/tty", "r");
+    if (!*tty)
+        return NULL;
+    return newterm(NULL, stdout, *tty);
+}
+
+int app_run(const char *const *paths, size_t npaths)
+{
+    if (!isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "ctview: the interface needs a terminal on standard output; use --list or --stats\n");
+        return 1;
+    }
+    setlocale(LC_ALL, "");
+    struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT};
+    a.detail.event = SIZE_MAX;
+    a.store = store_new();
+    if (!a.store) {
+        fprintf(stderr, "ctview: out of memory\n");
+        return 2;
+    }
+    /* stdin carrying logs is read before curses takes the terminal */
+    int stdin_is_log = 0;
+    for (size_t i = 0; i < npaths; i++)
+        stdin_is_log |= strcmp(paths[i], "-") == 0;
+    FILE *tty = NULL;
+    SCREEN *scr = NULL;
+    if (stdin_is_log && !isatty(STDIN_FILENO)) {
+        if (load_paths(a.store, paths, npaths, NULL, NULL) != 0) {
+            fprintf(stderr, "ctview: out of memory while loading\n");
+            store_free(a.store);
+            return 2;
+        }
+    }
+    scr = open_terminal(&tty);
+    if (!scr) {
+        fprintf(stderr, "ctview: cannot open the terminal\n");
+        store_free(a.store);
+        return 1;
+    }
+    set_escdelay(25);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    theme_init();
+    a.win = stdscr;
+    getmaxyx(stdscr, a.rows, a.cols);
+    int rc = 0;
+    if (!(stdin_is_log && !isatty(STDIN_FILENO))) {
+        nodelay(stdscr, TRUE);
+        struct progress_ctx pc = {&a, 0, 0};
+        if (load_paths(a.store, paths, npaths, on_progress, &pc) != 0)
+            rc = 2;
+        nodelay(stdscr, FALSE);
+        if (pc.quit || rc) {
+            endwin();
+            delscreen(scr);
+            if (tty)
+                fclose(tty);
+            if (rc)
+                fprintf(stderr, "ctview: out of memory while loading\n");
+            store_free(a.store);
+            return rc;
+        }
+    }
+    if (a.store->nevents == 0)
+        app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
+    for (;;) {
+        if (a.detail_open)
+            detail_sync(&a);
+        draw_all(&a);
+        int ch = getch();
+        if (ch == KEY_RESIZE || ch == ERR) {
+            getmaxyx(stdscr, a.rows, a.cols);
+            continue;
+        }
+        a.message[0] = '\0';
+        if (a.rows < MIN_ROWS || a.cols < MIN_COLS) {
+            if (keys_action(ch) == ACT_QUIT)
+                break;
+            continue;
+        }
+        enum action act = keys_action(ch);
+        enum pane_id target = a.overlay != PANE__COUNT ? a.overlay : a.focus;
+        enum reaction r = panes[target]->key(&a, act, pane_page(&a, target));
+        if (r == RE_UNHANDLED)
+            r = global_key(&a, act);
+        if (r & RE_QUIT)
+            break;
+    }
+    endwin();
+    delscreen(scr);
+    if (tty)
+        fclose(tty);
+    detail_free(&a);
+    store_free(a.store);
+    return rc;
+}

@@ -1,0 +1,62 @@
+#include "tui/keys.h"
+
+#include <curses.h>
+
+static const char *const help_texts[ACT__COUNT] = {
+    [ACT_NONE] = "",
+#define X(e, help) [e] = help,
+    ACTIONS(X)
+#undef X
+};
+
+#define CTRL(c) ((c)&0x1f)
+
+static const struct keybinding bindings[] = {
+    {KEY_UP, ACT_UP, "Up"},
+    {'k', ACT_UP, "k"},
+    {KEY_DOWN, ACT_DOWN, "Down"},
+    {'j', ACT_DOWN, "j"},
+    {KEY_PPAGE, ACT_PAGE_UP, "PgUp"},
+    {CTRL('b'), ACT_PAGE_UP, "^B"},
+    {KEY_NPAGE, ACT_PAGE_DOWN, "PgDn"},
+    {CTRL('f'), ACT_PAGE_DOWN, "^F"},
+    {KEY_HOME, ACT_TOP, "Home"},
+    {'g', ACT_TOP, "g"},
+    {KEY_END, ACT_BOTTOM, "End"},
+    {'G', ACT_BOTTOM, "G"},
+    {KEY_LEFT, ACT_LEFT, "Left"},
+    {'h', ACT_LEFT, "h"},
+    {KEY_RIGHT, ACT_RIGHT, "Right"},
+    {'l', ACT_RIGHT, "l"},
+    {'\n', ACT_ENTER, "Enter"},
+    {'\r', ACT_ENTER, NULL},
+    {KEY_ENTER, ACT_ENTER, NULL},
+    {'\t', ACT_NEXT_PANE, "Tab"},
+    {KEY_BTAB, ACT_NEXT_PANE, NULL},
+    {27, ACT_CLOSE, "Esc"},
+    {KEY_BACKSPACE, ACT_CLOSE, NULL},
+    {'p', ACT_PROBLEMS, "p"},
+    {'?', ACT_HELP, "?"},
+    {KEY_F(1), ACT_HELP, "F1"},
+    {CTRL('l'), ACT_REDRAW, "^L"},
+    {'q', ACT_QUIT, "q"},
+};
+
+enum action keys_action(int key)
+{
+    for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+        if (bindings[i].key == key)
+            return bindings[i].action;
+    return ACT_NONE;
+}
+
+const char *keys_help(enum action a)
+{
+    return a < ACT__COUNT ? help_texts[a] : "";
+}
+
+const struct keybinding *keys_table(size_t *n)
+{
+    *n = sizeof bindings / sizeof *bindings;
+    return bindings;
+}

@@ -1,0 +1,49 @@
+/* keys: every user action, declared once with its help text, and the default key bindings as data.
+ * The `?` help screen is generated from these tables. */
+#ifndef CTVIEW_KEYS_H
+#define CTVIEW_KEYS_H
+
+#include <stddef.h>
+
+/* X(enum name, help text) */
+#define ACTIONS(X)                                                                                            \
+    X(ACT_UP, "Move up one line")                                                                             \
+    X(ACT_DOWN, "Move down one line")                                                                         \
+    X(ACT_PAGE_UP, "Move up one page")                                                                        \
+    X(ACT_PAGE_DOWN, "Move down one page")                                                                    \
+    X(ACT_TOP, "Go to the first line")                                                                        \
+    X(ACT_BOTTOM, "Go to the last line")                                                                      \
+    X(ACT_LEFT, "Scroll left (detail, problems)")                                                             \
+    X(ACT_RIGHT, "Scroll right (detail, problems)")                                                           \
+    X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                        \
+    X(ACT_NEXT_PANE, "Switch focus between the list and the detail pane")                                     \
+    X(ACT_CLOSE, "Close the detail pane or the current view")                                                 \
+    X(ACT_PROBLEMS, "Show the problems found while loading")                                                  \
+    X(ACT_HELP, "Show this help")                                                                             \
+    X(ACT_REDRAW, "Redraw the screen")                                                                        \
+    X(ACT_QUIT, "Quit")
+
+enum action {
+    ACT_NONE,
+#define X(e, help) e,
+    ACTIONS(X)
+#undef X
+        ACT__COUNT
+};
+
+struct keybinding {
+    int key;          /* curses key code or character */
+    enum action action;
+    const char *name; /* as shown in help */
+};
+
+/* The action bound to key, or ACT_NONE. */
+enum action keys_action(int key);
+
+/* Help text of an action. */
+const char *keys_help(enum action a);
+
+/* The binding table (n set to its length). */
+const struct keybinding *keys_table(size_t *n);
+
+#endif

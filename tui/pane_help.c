@@ -1,0 +1,44 @@
+/* The help view, generated from the key table: every action with every key bound to it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/view.h"
+
+static void help_draw(struct app *a, struct rect r, int focused)
+{
+    (void)focused;
+    draw_str(a->win, r.y, r.x, r.w, " ctview keys   Esc: back", theme_attr(R_HEADER));
+    size_t nb;
+    const struct keybinding *kb = keys_table(&nb);
+    int page = r.h - 1;
+    scroll_clamp(&a->help, ACT__COUNT - 1, page);
+    int row = 0;
+    for (int act = 1 + (int)a->help.top; act < ACT__COUNT && row < page; act++, row++) {
+        char keys[64] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < nb; i++) {
+            if (kb[i].action != (enum action)act || !kb[i].name)
+                continue;
+            int n = snprintf(keys + used, sizeof keys - used, "%s%s", used ? " " : "", kb[i].name);
+            if (n < 0 || (size_t)n >= sizeof keys - used)
+                break;
+            used += (size_t)n;
+        }
+        draw_str(a->win, r.y + 1 + row, r.x + 1, 18, keys, theme_attr(R_J_KEY));
+        if (r.w > 21)
+            draw_str(a->win, r.y + 1 + row, r.x + 20, r.w - 20, keys_help((enum action)act), theme_attr(R_NORMAL));
+    }
+}
+
+static enum reaction help_key(struct app *a, enum action act, int page)
+{
+    if (act == ACT_HELP) {
+        a->overlay = PANE__COUNT;
+        return RE_REDRAW;
+    }
+    return scroll_move(&a->help, ACT__COUNT - 1, page, act);
+}
+
+const struct pane_ops pane_help_ops = {"help", help_draw, help_key};

@@ -1,0 +1,118 @@
+/* The event list: one row per event, columns from model/columns, selection and scrolling. */
+#include <string.h>
+
+#include "model/columns.h"
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/view.h"
+
+static const enum column_id shown[] = {COL_TIME,     COL_ACCOUNT, COL_REGION, COL_SERVICE,
+                                       COL_EVENT,    COL_IDENTITY, COL_IP,    COL_ERROR};
+#define NSHOWN (sizeof shown / sizeof *shown)
+
+/* Columns given up first when the terminal is narrow, most expendable first. */
+static const enum column_id drop_order[] = {COL_IP, COL_ACCOUNT, COL_REGION, COL_ERROR, COL_SERVICE};
+
+/* The identity column is what investigators read most: below this width, drop other columns first. */
+#define IDENTITY_WANTED 28
+
+/* Widths of the shown columns for a total width; 0 means hidden. */
+static void layout(int total, int widths[NSHOWN])
+{
+    int hidden[COL__COUNT] = {0};
+    for (size_t d = 0;; d++) {
+        int sum = 0, flex = -1;
+        for (size_t i = 0; i < NSHOWN; i++) {
+            const struct column *c = column_get(shown[i]);
+            widths[i] = hidden[shown[i]] ? 0 : c->width;
+            if (hidden[shown[i]])
+                continue;
+            sum += c->width + 1;
+            if (!c->width)
+                flex = (int)i;
+        }
+        int room = total - sum;
+        if (room >= IDENTITY_WANTED || d >= sizeof drop_order / sizeof *drop_order) {
+            int min = flex >= 0 ? column_get(shown[flex])->min : 0;
+            /* still too narrow: shrink the fixed columns towards their minimum */
+            for (size_t i = 0; i < NSHOWN && room < min; i++) {
+                const struct column *c = column_get(shown[i]);
+                if (widths[i] > c->min) {
+                    int cut = widths[i] - c->min < min - room ? widths[i] - c->min : min - room;
+                    widths[i] -= cut;
+                    room += cut;
+                }
+            }
+            if (flex >= 0)
+                widths[flex] = room > min ? room : min;
+            return;
+        }
+        hidden[drop_order[d]] = 1;
+    }
+}
+
+/* "2014-07-15T21:40:14Z" reads better on screen as "2014-07-15 21:40:14". */
+static void screen_time(char *t)
+{
+    size_t n = strlen(t);
+    if (n >= 19 && t[10] == 'T')
+        t[10] = ' ';
+    if (n && t[n - 1] == 'Z')
+        t[n - 1] = '\0';
+}
+
+static void list_draw(struct app *a, struct rect r, int focused)
+{
+    struct store *s = a->store;
+    int widths[NSHOWN];
+    layout(r.w, widths);
+    int x = r.x;
+    attr_t head = theme_attr(R_HEADER);
+    draw_fill(a->win, r.y, r.x, r.w, head);
+    for (size_t i = 0; i < NSHOWN; i++) {
+        if (!widths[i])
+            continue;
+        draw_str(a->win, r.y, x, widths[i], column_get(shown[i])->title, head);
+        x += widths[i] + 1;
+    }
+    int page = r.h - 1;
+    scroll_clamp(&a->list, s->nevents, page);
+    for (int row = 0; row < page; row++) {
+        size_t idx = a->list.top + (size_t)row;
+        int y = r.y + 1 + row;
+        if (idx >= s->nevents)
+            break;
+        const struct event *e = &s->events[idx];
+        int sel = idx == a->list.cur;
+        attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
+        draw_fill(a->win, y, r.x, r.w, base);
+        x = r.x;
+        for (size_t i = 0; i < NSHOWN; i++) {
+            if (!widths[i])
+                continue;
+            char buf[COLUMN_BUF];
+            const char *text = column_text(s, e, shown[i], buf);
+            if (shown[i] == COL_TIME)
+                screen_time(buf);
+            attr_t at = base;
+            if (shown[i] == COL_ERROR && !sel)
+                at = theme_attr(R_ERROR);
+            draw_text(a->win, y, x, widths[i], text, strlen(text), at, 0, 0);
+            x += widths[i] + 1;
+        }
+    }
+}
+
+static enum reaction list_key(struct app *a, enum action act, int page)
+{
+    if (act == ACT_ENTER) {
+        if (!a->store->nevents)
+            return RE_NONE;
+        a->detail_open = 1;
+        a->focus = PANE_DETAIL;
+        return RE_REDRAW;
+    }
+    return scroll_move(&a->list, a->store->nevents, page, act);
+}
+
+const struct pane_ops pane_list_ops = {"list", list_draw, list_key};

@@ -1,0 +1,62 @@
+/* The Problems view: every file or record that was not loaded, with where and why; skipped files too. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/view.h"
+
+static const char *const kind_names[] = {
+    [PROBLEM_FILE] = "file",
+    [PROBLEM_RECORD] = "record",
+    [PROBLEM_NOTE] = "skipped",
+};
+
+static void problems_draw(struct app *a, struct rect r, int focused)
+{
+    (void)focused;
+    const struct problems *p = &a->store->problems;
+    char head[160];
+    snprintf(head, sizeof head, " Problems: %zu (%zu bad records, %zu file problems, %zu skipped)   Esc: back",
+             p->count, problems_count(p, PROBLEM_RECORD), problems_count(p, PROBLEM_FILE),
+             problems_count(p, PROBLEM_NOTE));
+    draw_str(a->win, r.y, r.x, r.w, head, theme_attr(R_HEADER));
+    int page = r.h - 1;
+    if (!p->count) {
+        draw_str(a->win, r.y + 1, r.x, r.w, " Every file and record loaded.", theme_attr(R_NORMAL));
+        return;
+    }
+    scroll_clamp(&a->problems, p->count, page);
+    for (int row = 0; row < page; row++) {
+        size_t i = a->problems.top + (size_t)row;
+        if (i >= p->count)
+            break;
+        const struct problem *pr = &p->rows[i];
+        int y = r.y + 1 + row;
+        attr_t at = i == a->problems.cur ? theme_attr(R_SELECTED)
+                                         : theme_attr(pr->kind == PROBLEM_NOTE ? R_NORMAL : R_ERROR);
+        draw_fill(a->win, y, r.x, r.w, at);
+        char where[96] = "";
+        int n = 0;
+        if (pr->offset >= 0)
+            n = snprintf(where, sizeof where, " byte %lld", (long long)pr->offset);
+        if (pr->record >= 0 && n >= 0 && (size_t)n < sizeof where)
+            snprintf(where + n, sizeof where - (size_t)n, " record %lld", (long long)pr->record);
+        char line[2048];
+        snprintf(line, sizeof line, "%-7s %s%s: %s", kind_names[pr->kind], pr->file, where, pr->reason);
+        draw_text(a->win, y, r.x, r.w, line, strlen(line), at, a->problems_hscroll, 1);
+    }
+}
+
+static enum reaction problems_key(struct app *a, enum action act, int page)
+{
+    if (act == ACT_LEFT || act == ACT_RIGHT) {
+        a->problems_hscroll += act == ACT_RIGHT ? 8 : -8;
+        if (a->problems_hscroll < 0)
+            a->problems_hscroll = 0;
+        return RE_REDRAW;
+    }
+    return scroll_move(&a->problems, a->store->problems.count, page, act);
+}
+
+const struct pane_ops pane_problems_ops = {"problems", problems_draw, problems_key};
