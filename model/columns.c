@@ -65,7 +65,10 @@ static const char *cell_time(const struct store *s, const struct event *e, char 
 static const char *cell_account(const struct store *s, const struct event *e, char *buf)
 {
     (void)buf;
-    return e->f[EF_ACCOUNT] ? store_str(s, e, EF_ACCOUNT) : store_str(s, e, EF_UI_ACCOUNT);
+    /* recipientAccountId, else the account whose trail delivered the file */
+    if (e->f[EF_ACCOUNT])
+        return store_str(s, e, EF_ACCOUNT);
+    return e->source < s->nsources ? intern_str(s->strings, s->sources[e->source].trail_account) : "";
 }
 
 #define FIELD_CELL(fn, field)                                                                                 \
