@@ -1,0 +1,54 @@
+#!/bin/sh
+# The command-line contract: options, exit codes, output formats. Usage: test_cli.sh CTVIEW TESTS_DIR
+ctview=$1
+tests=$2
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # description, then the command's status must be 0
+    if [ "$2" -ne 0 ]; then echo "FAIL: $1"; fails=$((fails + 1)); fi
+}
+
+"$ctview" --help >"$tmp/help" 2>&1; check "--help exits 0" $?
+grep -q -- "--list" "$tmp/help"; check "--help mentions --list" $?
+"$ctview" --version | grep -q '^ctview [0-9]'; check "--version prints the version" $?
+
+"$ctview" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ]; check "no PATH exits 1" $?
+[ "$(wc -l <"$tmp/err")" -eq 1 ]; check "usage error is one line" $?
+"$ctview" --bogus x >/dev/null 2>&1; [ $? -eq 1 ]; check "unknown option exits 1" $?
+"$ctview" --list --stats x >/dev/null 2>&1; [ $? -eq 1 ]; check "--list with --stats exits 1" $?
+"$ctview" "$tests/sample" </dev/null >"$tmp/out" 2>"$tmp/err"; [ $? -eq 1 ]; check "TUI without a terminal exits 1" $?
+grep -q "terminal" "$tmp/err"; check "TUI without a terminal says why" $?
+
+"$ctview" --list "$tests/sample" >"$tmp/list"; check "--list exits 0" $?
+diff -u "$tests/fixtures/sample.list.tsv" "$tmp/list"; check "--list output matches the fixture" $?
+
+"$ctview" --list --json "$tests/sample" >"$tmp/jsonl"; check "--list --json exits 0" $?
+[ "$(wc -l <"$tmp/jsonl")" -eq 9 ]; check "--list --json prints 9 events" $?
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/jsonl"; check "--list --json lines are JSON" $?
+
+"$ctview" --stats --json "$tests/sample" >"$tmp/stats"; check "--stats --json exits 0" $?
+python3 - "$tmp/stats" <<'PY'; check "--stats --json has the contract's keys and counts" $?
+import json, sys
+s = json.load(open(sys.argv[1]))
+want = {"files": 11, "skipped_files": 1, "records": 20, "events": 9, "duplicates": 9, "bad_records": 2, "problems": 2}
+assert all(s[k] == v for k, v in want.items()), s
+assert s["records"] == s["events"] + s["duplicates"] + s["bad_records"]
+assert isinstance(s["load_seconds"], float) and s["peak_rss_bytes"] > 0
+PY
+"$ctview" --stats "$tests/sample" | grep -q "problem: .*iam-sts-examples.json byte 1594 record 1: malformed JSON"
+check "--stats text lists problems with file, byte and record" $?
+
+# stdin, plain and gzip
+gzip -c "$tests/sample/pasted/iam-sts-examples.json" | "$ctview" --list - >"$tmp/stdin"; check "--list - reads gzip from stdin" $?
+[ "$(wc -l <"$tmp/stdin")" -eq 7 ]; check "stdin yields the 7 valid examples" $?
+
+# control characters from logs never reach the output raw
+printf '{"eventID":"e1","eventTime":"2024-01-01T00:00:00Z","userAgent":"x","eventName":"A\\u001b]0;PWNED\\u0007\\tB"}' >"$tmp/evil.json"
+"$ctview" --list "$tmp/evil.json" >"$tmp/evil"
+grep -q "$(printf '\033')" "$tmp/evil"; [ $? -eq 1 ]; check "--list writes no raw ESC" $?
+grep -q 'A\\x1b\]0;PWNED\\x07\\x09B' "$tmp/evil"; check "--list shows the escape visibly" $?
+
+echo "cli: $fails failed"
+[ "$fails" -eq 0 ]

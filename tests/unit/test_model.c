@@ -1,0 +1,169 @@
+/* Unit tests of model/: interning, time, escaping, JSON layout, columns. */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "model/intern.h"
+#include "model/jsonfmt.h"
+#include "model/textsafe.h"
+#include "model/timefmt.h"
+
+static void test_intern(void)
+{
+    struct intern *t = intern_new();
+    CHECK(t != NULL);
+    CHECK_INT(intern_add(t, "", 0), 0);
+    uint32_t a = intern_add(t, "us-east-1", 9), b = intern_add(t, "us-east-2", 9);
+    CHECK(a != 0 && b != 0 && a != b);
+    CHECK_INT(intern_add(t, "us-east-1", 9), a);
+    CHECK_INT(intern_find(t, "us-east-2", 9), b);
+    CHECK_INT(intern_find(t, "eu-west-1", 9), UINT32_MAX);
+    CHECK_STR(intern_str(t, a), "us-east-1");
+    CHECK_INT(intern_len(t, b), 9);
+    /* growth keeps every id and pointer valid */
+    const char *first = intern_str(t, a);
+    char buf[32];
+    for (int i = 0; i < 100000; i++) {
+        int n = snprintf(buf, sizeof buf, "key-%d", i);
+        intern_add(t, buf, (size_t)n);
+    }
+    CHECK(intern_str(t, a) == first);
+    CHECK_INT(intern_find(t, "key-99999", 9), intern_add(t, "key-99999", 9));
+    CHECK_INT(intern_count(t), 100003);
+    /* a string with an embedded NUL is its own string, compared by length */
+    uint32_t z = intern_add(t, "a\0b", 3);
+    CHECK(z != intern_add(t, "a", 1));
+    intern_free(t);
+}
+
+static void test_time(void)
+{
+    static const struct {
+        const char *in;
+        int ok;
+        long long ms;
+    } cases[] = {
+        {"2014-07-15T21:40:14Z", 1, 1405460414000LL},
+        {"1970-01-01T00:00:00Z", 1, 0},
+        {"2024-02-29T12:00:00.123Z", 1, 1709208000123LL},
+        {"2024-02-29T12:00:00.123456Z", 1, 1709208000123LL},
+        {"2024-03-01", 1, 1709251200000LL},
+        {"2024-03-01T10:00", 1, 1709287200000LL},
+        {"2024-03-01T12:00:00+02:00", 1, 1709287200000LL},
+        {"2024-03-01 10:00:00", 1, 1709287200000LL},
+        {"2023-02-29T00:00:00Z", 0, 0},
+        {"2024-13-01T00:00:00Z", 0, 0},
+        {"2024-03-01T24:00:00Z", 0, 0},
+        {"Jul 18, 2014 4:07:39 PM", 0, 0},
+        {"2024-03-01Tgarbage", 0, 0},
+        {"", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t ms = -1;
+        int rc = timefmt_parse(cases[i].in, strlen(cases[i].in), &ms);
+        CHECK_INT(rc == 0, cases[i].ok);
+        if (cases[i].ok)
+            CHECK_INT(ms, cases[i].ms);
+    }
+    char buf[TIMEFMT_BUF];
+    CHECK_STR(timefmt_format(1405460414000LL, buf), "2014-07-15T21:40:14Z");
+    CHECK_STR(timefmt_format(1709208000123LL, buf), "2024-02-29T12:00:00.123Z");
+    CHECK_STR(timefmt_format(TIME_NONE, buf), "-");
+    CHECK_STR(timefmt_format(-1000, buf), "1969-12-31T23:59:59Z");
+}
+
+static void test_textsafe(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain ascii", "plain ascii"},
+        {"\x1b[31mred", "\\x1b[31mred"},
+        {"\x1b]0;title\x07", "\\x1b]0;title\\x07"},
+        {"tab\there\nnl", "tab\\x09here\\x0anl"},
+        {"c1 \xc2\x9b", "c1 \\x9b"},                 /* U+009B CSI */
+        {"bidi \xe2\x80\xae!", "bidi \\u202e!"},     /* U+202E RIGHT-TO-LEFT OVERRIDE */
+        {"zw \xe2\x80\x8b.", "zw \\u200b."},         /* U+200B ZERO WIDTH SPACE */
+        {"bad \xff\xfe", "bad \\xff\\xfe"},
+        {"overlong \xc0\xaf", "overlong \\xc0\\xaf"},
+        {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"}, /* é, CJK kept */
+        {"del \x7f", "del \\x7f"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *e = textsafe_escape_dup(cases[i].in, strlen(cases[i].in));
+        CHECK_STR(e, cases[i].out);
+        free(e);
+    }
+    /* snprintf-like truncation */
+    char small[6];
+    size_t need = textsafe_escape("\x1b\x1b", 2, small, sizeof small);
+    CHECK_INT(need, 8);
+    CHECK_STR(small, "\\x1b\\");
+    /* a NUL inside the text is escaped, not a terminator */
+    char *e = textsafe_escape_dup("a\0b", 3);
+    CHECK_STR(e, "a\\x00b");
+    free(e);
+}
+
+static void test_jsonfmt(void)
+{
+    const char *rec = "{\"a\":1,\"b\":{\"c\":[true,null,\"x\"],\"d\":{}},\"e\":[]}";
+    struct json_doc d;
+    CHECK_INT(jsonfmt_pretty(rec, strlen(rec), 2, &d), 0);
+    static const char *const want[] = {
+        "{", "  \"a\": 1,", "  \"b\": {", "    \"c\": [", "      true,", "      null,", "      \"x\"", "    ],",
+        "    \"d\": {}", "  },", "  \"e\": []", "}",
+    };
+    CHECK_INT(d.nlines, sizeof want / sizeof *want);
+    for (size_t i = 0; i < d.nlines && i < sizeof want / sizeof *want; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "%.*s", (int)d.lines[i].len, d.text + d.lines[i].off);
+        CHECK_STR(line, want[i]);
+    }
+    CHECK_INT(d.lines[0].close, 11);
+    CHECK_INT(d.lines[2].close, 9);
+    CHECK_INT(d.lines[3].close, 7);
+    CHECK_INT(d.lines[8].close, -1); /* "d": {} cannot fold */
+    CHECK_INT(d.cls[d.lines[1].off + 2], JC_KEY);
+    CHECK_INT(d.cls[d.lines[1].off + 7], JC_NUMBER);
+    CHECK_INT(d.cls[d.lines[4].off + 6], JC_LITERAL);
+    jsonfmt_free(&d);
+
+    /* numbers keep their exact text; escapes are not decoded */
+    const char *exact = "{\"n\":12345678901234567890.50,\"s\":\"\\u001b[31m\"}";
+    CHECK_INT(jsonfmt_pretty(exact, strlen(exact), 2, &d), 0);
+    CHECK(memmem(d.text, d.text_len, "12345678901234567890.50", 23) != NULL);
+    CHECK(memmem(d.text, d.text_len, "\"\\u001b[31m\"", 12) != NULL);
+    jsonfmt_free(&d);
+
+    /* broken input is laid out as far as it goes, never rejected */
+    const char *broken = "{\"a\": \"b\" \"c\": [1, 2";
+    CHECK_INT(jsonfmt_pretty(broken, strlen(broken), 2, &d), 0);
+    CHECK(d.nlines >= 3);
+    jsonfmt_free(&d);
+
+    /* deep nesting does not explode the output */
+    size_t deep = 10000;
+    char *nest = malloc(deep * 2 + 1);
+    memset(nest, '[', deep);
+    memset(nest + deep, ']', deep);
+    nest[deep * 2] = '\0';
+    CHECK_INT(jsonfmt_pretty(nest, deep * 2, 2, &d), 0);
+    CHECK(d.text_len < deep * 2 * 2 * 70);
+    jsonfmt_free(&d);
+    free(nest);
+
+    char out[64];
+    const char *spaced = "{ \"a\" : [ 1 , 2 ] , \"b c\" : \"x y\" }";
+    size_t n = jsonfmt_minify(spaced, strlen(spaced), out);
+    out[n] = '\0';
+    CHECK_STR(out, "{\"a\":[1,2],\"b c\":\"x y\"}");
+}
+
+int main(void)
+{
+    test_intern();
+    test_time();
+    test_textsafe();
+    test_jsonfmt();
+    return harness_done("test_model");
+}

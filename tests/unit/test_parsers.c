@@ -1,0 +1,424 @@
+/* Unit tests of parsers/: splitting, gzip sources, loading with dedupe and problems.
+ * argv[1] is the repository's tests/ directory, argv[2] the shared data directory (may be missing). */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "harness.h"
+#include "parsers/load.h"
+#include "parsers/pathinfo.h"
+#include "parsers/source.h"
+#include "parsers/split.h"
+
+/* ---- split ---- */
+
+struct seen {
+    size_t rec_off[16], rec_len[16], nrec;
+    size_t bad_off[16], nbad;
+    size_t njunk;
+};
+
+static void on_rec(void *c, size_t off, size_t len, size_t index)
+{
+    struct seen *s = c;
+    (void)index;
+    if (s->nrec < 16)
+        s->rec_off[s->nrec] = off, s->rec_len[s->nrec] = len;
+    s->nrec++;
+}
+
+static void on_bad(void *c, size_t off, size_t index, const char *reason)
+{
+    struct seen *s = c;
+    (void)index, (void)reason;
+    if (s->nbad < 16)
+        s->bad_off[s->nbad] = off;
+    s->nbad++;
+}
+
+static void on_junk(void *c, size_t off, const char *reason)
+{
+    (void)off, (void)reason;
+    ((struct seen *)c)->njunk++;
+}
+
+static struct seen split(const char *text, enum split_result *r)
+{
+    struct seen s = {0};
+    struct split_sink sink = {&s, on_rec, on_bad, on_junk};
+    *r = split_records(text, strlen(text), &sink);
+    return s;
+}
+
+static void test_split(void)
+{
+    enum split_result r;
+    struct seen s = split("{\"Records\":[{\"a\":1},{\"b\":\"}\"}]}", &r);
+    CHECK_INT(r, SPLIT_RECORDS);
+    CHECK_INT(s.nrec, 2);
+    CHECK_INT(s.rec_off[0], 12);
+    CHECK_INT(s.rec_len[1], 9); /* the brace inside the string does not end the record */
+
+    s = split("  [ {\"a\":1} , {\"a\":2}, 3, \"x\" ]", &r);
+    CHECK_INT(s.nrec, 2);
+    CHECK_INT(s.nbad, 2); /* elements that are not objects are bad records */
+
+    s = split("{\"a\":1}\n{\"a\":2}\n\n{\"a\":\"\\\"}\"}\n", &r); /* JSON Lines, escaped quote */
+    CHECK_INT(s.nrec, 3);
+
+    s = split("{\"a\": \"x\" \"b\": 2}\n{\"c\": 3}", &r); /* missing comma: boundaries unchanged */
+    CHECK_INT(s.nrec, 2);
+
+    s = split("{\"Records\":[{\"a\":1},{\"b\":2", &r); /* truncated file */
+    CHECK_INT(s.nrec, 1);
+    CHECK_INT(s.nbad, 1);
+    CHECK_INT(s.bad_off[0], 20);
+
+    s = split("{\"NextToken\":\"x\",\"Records\":[{\"a\":1}]}", &r); /* Records not first */
+    CHECK_INT(s.nrec, 1);
+
+    s = split("{\"Records\":[{\"a\":1}]}{\"Records\":[{\"a\":2},{\"a\":3}]}", &r); /* concatenated files */
+    CHECK_INT(s.nrec, 3);
+
+    s = split("{\"Records\":[]}", &r);
+    CHECK_INT(r, SPLIT_RECORDS);
+    CHECK_INT(s.nrec + s.nbad, 0);
+
+    split("", &r);
+    CHECK_INT(r, SPLIT_EMPTY);
+    split(" \n\t ", &r);
+    CHECK_INT(r, SPLIT_EMPTY);
+    split("# Markdown title\n", &r);
+    CHECK_INT(r, SPLIT_NOT_JSON);
+
+    s = split("{\"a\":1}\nsome prose here\n{\"b\":2}\n", &r); /* text between records */
+    CHECK_INT(s.nrec, 2);
+    CHECK_INT(s.njunk, 1);
+
+    s = split("\xef\xbb\xbf{\"a\":1}", &r); /* UTF-8 BOM */
+    CHECK_INT(s.nrec, 1);
+}
+
+/* ---- sources ---- */
+
+static size_t gzip_bytes(const char *in, size_t len, unsigned char *out, size_t cap)
+{
+    z_stream z = {0};
+    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)len;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    deflate(&z, Z_FINISH);
+    size_t n = z.total_out;
+    deflateEnd(&z);
+    return n;
+}
+
+static void test_source(void)
+{
+    const char *a = "{\"Records\":[{\"eventID\":\"1\"}]}", *b = "{\"Records\":[{\"eventID\":\"2\"}]}";
+    unsigned char gz[1024];
+    size_t n1 = gzip_bytes(a, strlen(a), gz, sizeof gz);
+    size_t n2 = gzip_bytes(b, strlen(b), gz + n1, sizeof gz - n1);
+    struct source_data d;
+    char *err = NULL;
+
+    CHECK_INT(source_decode((char *)gz, n1 + n2, SOURCE_MAX_DECODED, &d, &err), 0); /* two members */
+    CHECK(d.gzip);
+    CHECK_INT(d.len, strlen(a) + strlen(b));
+    CHECK(d.warning == NULL);
+    source_data_free(&d);
+
+    CHECK_INT(source_decode((char *)gz, n1 - 6, SOURCE_MAX_DECODED, &d, &err), 0); /* truncated */
+    CHECK(d.warning != NULL && strstr(d.warning, "truncated"));
+    source_data_free(&d);
+
+    unsigned char crc[512];
+    memcpy(crc, gz, n1);
+    crc[n1 - 6] ^= 0xff; /* corrupt CRC32: the data decoded is kept, the damage reported */
+    CHECK_INT(source_decode((char *)crc, n1, SOURCE_MAX_DECODED, &d, &err), 0);
+    CHECK_INT(d.len, strlen(a));
+    CHECK(d.warning != NULL && strstr(d.warning, "corrupt"));
+    source_data_free(&d);
+
+    memcpy(crc, gz, n1);
+    memcpy(crc + n1, "garbage!", 8);
+    CHECK_INT(source_decode((char *)crc, n1 + 8, SOURCE_MAX_DECODED, &d, &err), 0);
+    CHECK_INT(d.len, strlen(a));
+    CHECK(d.warning != NULL && strstr(d.warning, "trailing garbage"));
+    source_data_free(&d);
+
+    CHECK_INT(source_decode(a, strlen(a), SOURCE_MAX_DECODED, &d, &err), 0); /* plain, whatever its name */
+    CHECK(!d.gzip);
+    CHECK_INT(d.len, strlen(a));
+    source_data_free(&d);
+
+    /* a decompression bomb is cut at the limit and reported */
+    size_t big = 4 << 20;
+    char *zeros = calloc(1, big);
+    unsigned char *bomb = malloc(big);
+    size_t nb = gzip_bytes(zeros, big, bomb, big);
+    CHECK_INT(source_decode((char *)bomb, nb, 1 << 20, &d, &err), 0);
+    CHECK_INT(d.len, 1 << 20);
+    CHECK(d.warning != NULL && strstr(d.warning, "limit"));
+    source_data_free(&d);
+    free(zeros);
+    free(bomb);
+
+    CHECK_INT(source_read_path("/nonexistent/ctview", &d, &err), -1);
+    CHECK(err && strstr(err, "No such file"));
+    free(err);
+    err = NULL;
+    CHECK_INT(source_read_path("/dev/null", &d, &err), -1); /* a device is never read */
+    CHECK(err && strstr(err, "not a regular file"));
+    free(err);
+}
+
+static void test_pathinfo(void)
+{
+    struct pathinfo pi;
+    pathinfo_parse("x/AWSLogs/o-abc123/111122223333/CloudTrail/us-east-1/2024/03/01/f.json.gz", &pi);
+    CHECK_STR(pi.account, "111122223333");
+    pathinfo_parse("x/AWSLogs/444455556666/CloudTrail/us-east-1/2024/03/01/f.json.gz", &pi);
+    CHECK_STR(pi.account, "444455556666");
+    pathinfo_parse("/tmp/777788889999_CloudTrail_us-east-2_20140718T1510Z_b1.json.gz", &pi);
+    CHECK_STR(pi.account, "777788889999");
+    CHECK(!pi.is_digest);
+    pathinfo_parse("AWSLogs/1/CloudTrail-Digest/us-east-1/x.json.gz", &pi);
+    CHECK(pi.is_digest);
+    pathinfo_parse("events.json", &pi);
+    CHECK_STR(pi.account, "");
+}
+
+/* ---- load ---- */
+
+static const struct event *find_event(struct store *s, const char *id, const char *account)
+{
+    for (size_t i = 0; i < s->nevents; i++) {
+        const struct event *e = &s->events[i];
+        if (!strcmp(store_str(s, e, EF_EVENT_ID), id) &&
+            (!account || !strcmp(intern_str(s->strings, e->f[EF_ACCOUNT] ? e->f[EF_ACCOUNT]
+                                                                            : s->sources[e->source].trail_account),
+                                 account)))
+            return e;
+    }
+    return NULL;
+}
+
+static void test_load_sample(const char *tests_dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sample", tests_dir);
+    struct store *s = store_new();
+    const char *paths[] = {path};
+    CHECK_INT(load_paths(s, paths, 1, NULL, NULL), 0);
+    /* 11 log files + the pasted document; 1 digest skipped; 20 records = 9 events + 9 duplicates + 2 bad */
+    CHECK_INT(s->counts.files, 11);
+    CHECK_INT(s->counts.skipped_files, 1);
+    CHECK_INT(s->counts.records, 20);
+    CHECK_INT(s->counts.events, 9);
+    CHECK_INT(s->counts.duplicates, 9);
+    CHECK_INT(s->counts.bad_records, 2);
+    CHECK_INT(s->counts.records, s->counts.events + s->counts.duplicates + s->counts.bad_records);
+
+    /* both sides of Bob's cross-account AssumeRole stay: same eventID, different accounts */
+    const char *pair = "dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE";
+    CHECK(find_event(s, pair, "777788889999") != NULL);
+    CHECK(find_event(s, pair, "111122223333") != NULL);
+    /* the IAM event written by three regional trails loads once */
+    int n = 0;
+    for (size_t i = 0; i < s->nevents; i++)
+        n += !strcmp(store_str(s, &s->events[i], EF_NAME), "GetUserPolicy");
+    CHECK_INT(n, 1);
+
+    /* time order, stable */
+    for (size_t i = 1; i < s->nevents; i++)
+        CHECK(s->events[i - 1].time_ms <= s->events[i].time_ms);
+
+    /* the two broken examples are problem rows with file, position and reason */
+    size_t rows = 0;
+    for (size_t i = 0; i < s->problems.count; i++) {
+        const struct problem *p = &s->problems.rows[i];
+        if (p->kind != PROBLEM_RECORD)
+            continue;
+        rows++;
+        CHECK(strstr(p->file, "pasted/iam-sts-examples.json") != NULL);
+        CHECK(p->offset > 0);
+        CHECK(strstr(p->reason, "malformed JSON") != NULL);
+    }
+    CHECK_INT(rows, 2);
+
+    /* indexed fields and flags */
+    const struct event *masked = find_event(s, "a7654656-0417-45c6-9386-ea8231385051", NULL);
+    CHECK(masked && (masked->flags & EVF_USER_MASKED));
+    const struct event *fail = find_event(s, "11ea990b-4678-4bcd-8fbe-62509088b7cf", NULL);
+    CHECK(fail && (fail->flags & EVF_LOGIN_FAILURE));
+    CHECK_STR(store_str(s, fail, EF_ERROR_MESSAGE), "Failed authentication");
+    const struct event *caller = find_event(s, pair, "777788889999");
+    CHECK_STR(store_str(s, caller, EF_ROLE_ARN), "arn:aws:iam::111122223333:role/EC2-dev");
+    CHECK_STR(store_str(s, caller, EF_ROLE_SESSION), "Bob-EC2-dev");
+    CHECK_STR(store_str(s, caller, EF_SHARED_ID), "bEXAMPLE-efea-4a70-b951-19a88EXAMPLE");
+    CHECK_STR(store_str(s, caller, EF_ISSUED_KEY), "AKIAQRSTUVWXYZEXAMPLE");
+    CHECK_INT(caller->res_count, 1);
+    CHECK_STR(intern_str(s->strings, s->res_ids[caller->res_first]), "arn:aws:iam::111122223333:role/EC2-dev");
+    const struct event *del = find_event(s, "dEXAMPLE-265a-41e0-9352-4401bEXAMPLE", "777788889999");
+    CHECK_STR(store_str(s, del, EF_UI_ISSUER_ARN), "arn:aws:iam::777788889999:role/AssumeNothing");
+    CHECK_STR(store_str(s, del, EF_UI_SESSION_CREATED), "2016-11-14T17:25:26Z");
+
+    /* original bytes come back byte for byte (re-read from the gzip file) */
+    size_t len;
+    char *err = NULL;
+    const char *raw = store_raw(s, caller, &len, &err);
+    CHECK(raw != NULL);
+    CHECK(raw && len > 2 && raw[0] == '{' && raw[len - 1] == '}');
+    CHECK(raw && memmem(raw, len, "\"roleSessionName\":\"Bob-EC2-dev\"", 31) != NULL);
+    store_free(s);
+}
+
+static void test_load_pasted_verbatim(const char *tests_dir)
+{
+    /* the seed document's examples exactly as printed: the valid ones load, the two broken ones are
+     * reported, and the original bytes of a loaded one match the file byte for byte */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sample/pasted/iam-sts-examples.json", tests_dir);
+    struct store *s = store_new();
+    const char *paths[] = {path};
+    CHECK_INT(load_paths(s, paths, 1, NULL, NULL), 0);
+    CHECK_INT(s->counts.records, 9);
+    CHECK_INT(s->counts.events, 7);
+    CHECK_INT(s->counts.bad_records, 2);
+    FILE *f = fopen(path, "rb");
+    char *file = calloc(1, 65536);
+    size_t flen = f ? fread(file, 1, 65535, f) : 0;
+    if (f)
+        fclose(f);
+    for (size_t i = 0; i < s->nevents; i++) {
+        size_t len;
+        char *err = NULL;
+        const char *raw = store_raw(s, &s->events[i], &len, &err);
+        CHECK(raw && s->events[i].raw_off + len <= flen && !memcmp(raw, file + s->events[i].raw_off, len));
+        free(err);
+    }
+    free(file);
+    store_free(s);
+}
+
+static void test_load_buffer_cases(void)
+{
+    struct store *s = store_new();
+    /* numbers where strings belong, NUL in a string, duplicate keys, a record that is not an object */
+    const char *text = "{\"Records\":[{\"eventID\":\"n1\",\"recipientAccountId\":123456789012,\"eventName\":\"A\\u0000B\","
+                       "\"eventTime\":\"2024-03-01T00:00:00Z\",\"eventTime\":\"2024-03-02T00:00:00Z\"}, 42]}";
+    CHECK_INT(load_buffer(s, "cases.json", text, strlen(text)), 0);
+    CHECK_INT(s->counts.events, 1);
+    CHECK_INT(s->counts.bad_records, 1);
+    CHECK_STR(store_str(s, &s->events[0], EF_ACCOUNT), "123456789012");
+    CHECK_STR(store_str(s, &s->events[0], EF_NAME), "A");
+    /* Records that is not an array: the object is taken as one event, nothing lost */
+    CHECK_INT(load_buffer(s, "odd.json", "{\"Records\":{\"x\":1}}", 20), 0);
+    CHECK_INT(s->counts.events, 2);
+    /* an event without eventTime sorts last */
+    const char *late = "{\"eventID\":\"t0\"}\n{\"eventID\":\"t1\",\"eventTime\":\"1999-01-01T00:00:00Z\"}";
+    CHECK_INT(load_buffer(s, "late.json", late, strlen(late)), 0);
+    CHECK_STR(store_str(s, &s->events[0], EF_EVENT_ID), "t1");
+    CHECK_STR(store_str(s, &s->events[s->nevents - 1], EF_EVENT_ID), "t0");
+    CHECK_INT(s->counts.records, s->counts.events + s->counts.duplicates + s->counts.bad_records);
+    store_free(s);
+}
+
+static void test_load_files(void)
+{
+    char dir[] = "/tmp/ctview-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char p[4200];
+    /* a symlink loop, a dangling link, a FIFO, an empty file, a file that is not JSON */
+    snprintf(p, sizeof p, "%s/loop", dir);
+    CHECK_INT(symlink(dir, p), 0);
+    snprintf(p, sizeof p, "%s/dangling", dir);
+    CHECK_INT(symlink("/nonexistent/x", p), 0);
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    CHECK_INT(mkfifo(p, 0600), 0);
+    snprintf(p, sizeof p, "%s/empty.json", dir);
+    fclose(fopen(p, "w"));
+    snprintf(p, sizeof p, "%s/notes.txt", dir);
+    FILE *f = fopen(p, "w");
+    fputs("hello\n", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/ok.json", dir);
+    f = fopen(p, "w");
+    fputs("[{\"eventID\":\"x\"}]", f);
+    fclose(f);
+    struct store *s = store_new();
+    const char *paths[] = {dir};
+    CHECK_INT(load_paths(s, paths, 1, NULL, NULL), 0);
+    CHECK_INT(s->counts.events, 1);
+    CHECK_INT(s->counts.files, 1);
+    CHECK_INT(s->counts.skipped_files, 5); /* loop, dangling, fifo, empty, notes */
+    /* a file that changed since it was loaded is said so, not shown wrong */
+    f = fopen(p, "w");
+    fputs("[]", f);
+    fclose(f);
+    size_t len;
+    char *err = NULL;
+    CHECK(store_raw(s, &s->events[0], &len, &err) == NULL);
+    CHECK(err && strstr(err, "changed"));
+    free(err);
+    store_free(s);
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
+static void test_shared_data(const char *data_dir)
+{
+    struct stat st;
+    if (stat(data_dir, &st) != 0) {
+        printf("shared data not found at %s: skipped\n", data_dir);
+        return;
+    }
+    static const struct {
+        const char *dir;
+        int files, skipped, records, events, duplicates, bad;
+    } want[] = {
+        /* SOURCES.md: 35 files, 310 events */
+        {"stratus-red-team", 35, 0, 310, 310, 0, 0},
+        /* 3 files, 7 records; the .json and .json.gz are the same events, the smoke file repeats two */
+        {"trailscraper", 3, 0, 7, 3, 4, 0},
+        /* 13 files, 41 events; the bad-format file's first record swallows the second (an unclosed
+         * object), and its closing brace is left over */
+        {"aws-cloudtrail-processing-library", 13, 0, 43, 41, 0, 2},
+        /* JSON Lines: 5 events, one repeated; the digest file is skipped */
+        {"elastic-integrations", 2, 1, 5, 4, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", data_dir, want[i].dir);
+        struct store *s = store_new();
+        const char *paths[] = {path};
+        CHECK_INT(load_paths(s, paths, 1, NULL, NULL), 0);
+        CHECK_INT(s->counts.files, want[i].files);
+        CHECK_INT(s->counts.skipped_files, want[i].skipped);
+        CHECK_INT(s->counts.records, want[i].records);
+        CHECK_INT(s->counts.events, want[i].events);
+        CHECK_INT(s->counts.duplicates, want[i].duplicates);
+        CHECK_INT(s->counts.bad_records, want[i].bad);
+        store_free(s);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *tests_dir = argc > 1 ? argv[1] : "tests";
+    const char *data_dir = argc > 2 ? argv[2] : "../shared/data";
+    test_split();
+    test_source();
+    test_pathinfo();
+    test_load_sample(tests_dir);
+    test_load_pasted_verbatim(tests_dir);
+    test_load_buffer_cases();
+    test_load_files();
+    test_shared_data(data_dir);
+    return harness_done("test_parsers");
+}
