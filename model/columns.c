@@ -97,12 +97,12 @@ static const char *cell_error(const struct store *s, const struct event *e, char
 static const struct column columns[COL__COUNT] = {
     [COL_TIME] = {"Time", 19, 19, cell_time},
     [COL_ACCOUNT] = {"Account", 12, 6, cell_account},
-    [COL_REGION] = {"Region", 12, 6, cell_region},
-    [COL_SERVICE] = {"Service", 12, 6, column_service},
+    [COL_REGION] = {"Region", 11, 6, cell_region},
+    [COL_SERVICE] = {"Service", 10, 6, column_service},
     [COL_EVENT] = {"Event", 22, 10, cell_event},
     [COL_IDENTITY] = {"Identity", 0, 8, cell_identity},
     [COL_IP] = {"Source IP", 15, 7, cell_ip},
-    [COL_ERROR] = {"Error", 16, 5, cell_error},
+    [COL_ERROR] = {"Error", 14, 5, cell_error},
     [COL_EVENT_ID] = {"Event ID", 36, 8, cell_event_id},
 };
 

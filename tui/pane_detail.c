@@ -114,8 +114,8 @@ static void detail_draw(struct app *a, struct rect r, int focused)
     const struct event *e = &s->events[a->list.cur];
     const struct source *src = &s->sources[e->source];
     char head[512];
-    snprintf(head, sizeof head, " Event %zu/%zu  %s  byte %llu", a->list.cur + 1, s->nevents, src->path,
-             (unsigned long long)e->raw_off);
+    snprintf(head, sizeof head, " Event %zu/%zu  byte %llu of %s", a->list.cur + 1, s->nevents,
+             (unsigned long long)e->raw_off, src->path);
     draw_text(a->win, r.y, r.x, r.w, head, strlen(head), title, 0, 1);
     if (a->detail.error) {
         draw_str(a->win, r.y + 1, r.x, r.w, a->detail.error, theme_attr(R_ERROR));

@@ -11,10 +11,10 @@ static const enum column_id shown[] = {COL_TIME,     COL_ACCOUNT, COL_REGION, CO
 #define NSHOWN (sizeof shown / sizeof *shown)
 
 /* Columns given up first when the terminal is narrow, most expendable first. */
-static const enum column_id drop_order[] = {COL_IP, COL_ACCOUNT, COL_REGION, COL_ERROR, COL_SERVICE};
+static const enum column_id drop_order[] = {COL_IP, COL_REGION, COL_SERVICE, COL_ERROR, COL_ACCOUNT};
 
 /* The identity column is what investigators read most: below this width, drop other columns first. */
-#define IDENTITY_WANTED 28
+#define IDENTITY_WANTED 24
 
 /* Widths of the shown columns for a total width; 0 means hidden. */
 static void layout(int total, int widths[NSHOWN])

@@ -1,0 +1,148 @@
+#!/bin/sh
+# Screen tests: drive the real TUI in tmux with a pinned size and locale, and assert on what is on the
+# screen. Usage: run.sh CTVIEW TESTS_DIR
+ctview=$1
+tests=$2
+base="ctview-test-$$"
+sock=$base
+n=0
+tmp=$(mktemp -d)
+fails=0
+passes=0
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+unset NO_COLOR
+T() { tmux -L "$sock" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+# start WIDTH HEIGHT COMMAND...: a fresh session running the command
+start() {
+    T kill-server 2>/dev/null
+    n=$((n + 1))
+    sock="$base-$n" # a fresh server each time: a server still shutting down cannot take the new session
+    w=$1 h=$2
+    shift 2
+    T -f /dev/null new-session -d -s t -x "$w" -y "$h" "$*; echo CTVIEW-EXITED \$?; sleep 30"
+    T set-option -t t status off >/dev/null
+    T set-option -g default-terminal xterm-256color >/dev/null
+}
+screen() { T capture-pane -p -t t; }
+keys() { T send-keys -t t "$@"; }
+# wait_for TEXT: until TEXT is on the screen (5 s at most)
+wait_for() {
+    i=0
+    while [ $i -lt 50 ]; do
+        if screen | grep -qF -- "$1"; then return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+ok() { # name, then status
+    if [ "$2" -eq 0 ]; then
+        passes=$((passes + 1))
+    else
+        fails=$((fails + 1))
+        echo "FAIL: $1"
+        screen | sed 's/^/    | /'
+    fi
+}
+expect() { wait_for "$2"; ok "$1" $?; }
+expect_not() { sleep 0.3; ! screen | grep -qF -- "$2"; ok "$1" $?; }
+
+# --- open, move, status line
+start 120 50 "$ctview $tests/sample"
+expect "list header" "Time                Account      Region      Service    Event                  Identity"
+expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2   signin     ConsoleLogin           user/Alice"
+expect "status counts" "1/9 events  11 files  2 problems"
+expect "failed ConsoleLogin shows Failure" "user/Alice"
+screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
+expect "masked user shown as masked" "(masked user)"
+keys j j
+expect "j moves down" "3/9 events"
+keys k
+expect "k moves up" "2/9 events"
+keys G
+expect "G goes to the end" "9/9 events"
+keys g
+expect "g goes to the top" "1/9 events"
+keys Down Down Down
+expect "arrow keys move" "4/9 events"
+keys End
+expect "End goes to the end" "9/9 events"
+keys Home
+expect "Home goes to the top" "1/9 events"
+
+# --- detail pane
+keys Down Down Down Down Enter
+expect "Enter opens the detail pane" "Event 5/9"
+expect "detail shows the JSON" '"roleSessionName": "Bob-EC2-dev",'
+expect "detail names the source file" "byte 12 of $tests/sample/AWSLogs/777788889999/CloudTrail/us-east-2/2014/07/18/"
+expect "status names the focused pane" "detail  ?:help"
+keys Enter
+expect "Enter on the opening brace folds the record" "{ … "
+keys Enter
+expect "Enter again unfolds it" '"eventVersion": "1.05",'
+keys Tab
+expect "Tab moves focus to the list" "list  ?:help"
+keys j
+expect "the detail follows the selection" "Event 6/9"
+expect "the new event is shown" "HIDDEN_DUE_TO_SECURITY_REASONS"
+keys Escape
+expect_not "Esc closes the detail pane" "Event 6/9"
+
+# --- problems and help
+keys p
+expect "p opens the problems view" "Problems: 3 (2 bad records"
+expect "a problem has file, byte, record and reason" "iam-sts-examples.json byte 1594 record 1: malformed JSON"
+expect "a skipped digest is listed" "skipped $tests/sample/AWSLogs/111122223333/CloudTrail-Digest/"
+keys Escape
+expect "Esc returns to the list" "6/9 events"
+keys '?'
+expect "? opens help" "Move down one line"
+expect "help lists every key of an action" "Down j"
+expect "help lists quit" "Quit"
+keys Escape
+expect "Esc closes help" "Time                Account"
+
+# --- resize
+T resize-window -t t -x 40 -y 10
+expect "40x10 still draws the list" "Time                Event      Identity"
+T resize-window -t t -x 39 -y 9
+expect "below 40x10 says so" "terminal too small (39x9, need 40x10)"
+T resize-window -t t -x 100 -y 24
+expect "growing again redraws" "6/9 events"
+keys Enter
+T resize-window -t t -x 60 -y 15
+expect "a short terminal shows the focused pane alone" "Event 6/9"
+
+keys q
+expect "q quits with status 0" "CTVIEW-EXITED 0"
+
+# --- hostile strings: escapes shown, never sent raw to the terminal
+printf '%s\n' '{"Records":[{"eventID":"evil-1","eventTime":"2024-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"\u001b]0;PW\u0007","recipientAccountId":"111122223333","awsRegion":"us-east-1","sourceIPAddress":"\u202e1.2.3.4","errorCode":"\u001b[2J\u009b31m","userIdentity":{"type":"IAMUser","userName":"eve","arn":"arn:aws:iam::111122223333:user/日本語\u200bx"},"userAgent":"\u001b[31mred"}]}' >"$tmp/evil.json"
+start 200 20 "$ctview $tmp/evil.json"
+T pipe-pane -t t -o "cat >>$tmp/raw"
+expect "OSC in a field is shown escaped" '\x1b]0;PW\x07'
+expect "CSI and C1 are shown escaped" '\x1b[2J\x9b31m'
+expect "a BiDi override is shown escaped" '\u202e1.2.3.4'
+expect "wide characters are shown, zero-width escaped" 'user/日本語\u200bx'
+keys Enter
+expect "the detail shows the JSON escapes as logged" '"eventName": "\u001b]0;PW\u0007",'
+keys q
+sleep 0.3
+touch "$tmp/raw"
+! grep -q "$(printf '\033')]0;PW" "$tmp/raw"; ok "no raw OSC reached the terminal" $?
+! grep -q "$(printf '\342\200\256')" "$tmp/raw"; ok "no raw BiDi override reached the terminal" $?
+! grep -q "$(printf '\302\233')" "$tmp/raw"; ok "no raw C1 CSI reached the terminal" $?
+
+# --- NO_COLOR: attributes only
+start 100 20 "NO_COLOR=1 $ctview $tests/sample"
+wait_for "1/9 events"
+! T capture-pane -p -e -t t | grep -Eq "$(printf '\033')\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|38;|48;)"
+ok "NO_COLOR: no colours, attributes only" $?
+T capture-pane -p -e -t t | grep -q "$(printf '\033')\[0;7m"; ok "NO_COLOR: the selection is in reverse video" $?
+keys q
+
+echo "screen: $passes passed, $fails failed"
+[ "$fails" -eq 0 ]
