@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs what ctview needs to build and test on Debian (only what is missing), then builds it in
+# build/. Safe to run again: it does nothing that is already done.
+set -e
+cd "$(dirname "$0")/.."
+packages="gcc meson ninja-build pkg-config libncurses-dev libcjson-dev zlib1g-dev libbsd-dev tmux python3 gzip"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup: installing$missing"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+[ -d build ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+echo "setup: built build/ctview"
