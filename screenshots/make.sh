@@ -1,0 +1,51 @@
+#!/bin/sh
+# Regenerates screenshots/*.png: the real ctview on real data in tmux at a pinned size, captured with
+# its colours, rendered to HTML and photographed by headless Chromium.
+# Needs: tmux, python3, chromium (apt-get install chromium fonts-dejavu-core).
+set -e
+cd "$(dirname "$0")/.."
+ctview=build/ctview
+[ -x "$ctview" ] || sh tests/setup.sh
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+unset NO_COLOR
+sock=ctview-shots-$$
+tmp=$(mktemp -d)
+trap 'tmux -L $sock kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+cols=132
+rows=36
+
+# shot NAME: capture the pane and render it
+shot() {
+    sleep 0.6
+    tmux -L $sock capture-pane -e -p -t s >"$tmp/$1.ansi"
+    python3 screenshots/ansi2html.py "ctview $1" <"$tmp/$1.ansi" >"$tmp/$1.html"
+    w=$(( $2 * 9 + 16 )); h=$(( $3 * 19 + 16 ))
+    chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync --user-data-dir="$tmp/profile" --hide-scrollbars \
+        --window-size="$w,$h" --screenshot="screenshots/$1.png" "file://$tmp/$1.html" >/dev/null 2>&1
+    echo "screenshots/$1.png"
+}
+# session COLS ROWS COMMAND: a fresh tmux session running ctview
+session() {
+    tmux -L $sock kill-server 2>/dev/null || true
+    sock=ctview-shots-$$-$1-$2
+    tmux -L $sock -f /dev/null new-session -d -s s -x "$1" -y "$2" "$3; sleep 60"
+    tmux -L $sock set-option -g default-terminal xterm-256color >/dev/null
+    tmux -L $sock set-option -t s status off >/dev/null
+}
+
+session $cols $rows "$ctview tests/sample"
+shot list $cols $rows
+tmux -L $sock send-keys -t s j j j j Enter
+shot detail $cols $rows
+tmux -L $sock send-keys -t s p
+shot problems $cols $rows
+tmux -L $sock send-keys -t s Escape '?'
+shot help $cols $rows
+
+session $cols $rows "$ctview ../shared/data/stratus-red-team"
+tmux -L $sock send-keys -t s G k k Enter
+shot stratus-detail $cols $rows
+
+session 40 10 "$ctview tests/sample"
+shot narrow 40 10
