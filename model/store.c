@@ -187,19 +187,22 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     return ADD_LOADED;
 }
 
+static void insertion_sort(struct event *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct event x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1].time_ms > x.time_ms; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
 /* Stable merge sort by time: qsort is not stable, and ties (same second, many events) are common. */
 static void merge_sort(struct event *a, struct event *tmp, size_t n)
 {
-    if (n < 2)
-        return;
     if (n <= 16) {
-        for (size_t i = 1; i < n; i++) {
-            struct event x = a[i];
-            size_t j = i;
-            for (; j > 0 && a[j - 1].time_ms > x.time_ms; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
+        insertion_sort(a, n);
         return;
     }
     size_t h = n / 2;
@@ -224,13 +227,7 @@ void store_finish(struct store *s)
     struct event *tmp = malloc((s->nevents / 2 + 1) * sizeof *tmp);
     if (!tmp) {
         /* Out of memory for the scratch half: fall back to an in-place insertion sort, slow but stable. */
-        for (size_t i = 1; i < s->nevents; i++) {
-            struct event x = s->events[i];
-            size_t j = i;
-            for (; j > 0 && s->events[j - 1].time_ms > x.time_ms; j--)
-                s->events[j] = s->events[j - 1];
-            s->events[j] = x;
-        }
+        insertion_sort(s->events, s->nevents);
     } else {
         merge_sort(s->events, tmp, s->nevents);
         free(tmp);
