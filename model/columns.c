@@ -71,11 +71,11 @@ static const char *cell_account(const struct store *s, const struct event *e, ch
     return e->source < s->nsources ? intern_str(s->strings, s->sources[e->source].trail_account) : "";
 }
 
-#define FIELD_CELL(fn, field)                                                                                 \
-    static const char *fn(const struct store *s, const struct event *e, char *buf)                            \
-    {                                                                                                         \
-        (void)buf;                                                                                            \
-        return store_str(s, e, field);                                                                        \
+#define FIELD_CELL(fn, field)                                                                                \
+    static const char *fn(const struct store *s, const struct event *e, char *buf)                           \
+    {                                                                                                        \
+        (void)buf;                                                                                           \
+        return store_str(s, e, field);                                                                       \
     }
 FIELD_CELL(cell_region, EF_REGION)
 FIELD_CELL(cell_event, EF_NAME)

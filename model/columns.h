@@ -24,8 +24,8 @@ enum column_id {
 
 struct column {
     const char *title;
-    int width;  /* preferred width in columns; 0: takes what is left */
-    int min;    /* narrowest useful width */
+    int width; /* preferred width in columns; 0: takes what is left */
+    int min;   /* narrowest useful width */
     /* the cell's text: borrowed from the store, or written to buf (COLUMN_BUF bytes) */
     const char *(*text)(const struct store *s, const struct event *e, char *buf);
 };

@@ -9,34 +9,34 @@
 #include <stdint.h>
 
 /* X(enum name, JSON path as shown to users) */
-#define EVENT_FIELDS(X)                                                                                       \
-    X(EF_NAME, "eventName")                                                                                   \
-    X(EF_SOURCE, "eventSource")                                                                               \
-    X(EF_REGION, "awsRegion")                                                                                 \
-    X(EF_ACCOUNT, "recipientAccountId")                                                                       \
-    X(EF_UI_TYPE, "userIdentity.type")                                                                        \
-    X(EF_UI_ARN, "userIdentity.arn")                                                                          \
-    X(EF_UI_ACCOUNT, "userIdentity.accountId")                                                                \
-    X(EF_UI_PRINCIPAL, "userIdentity.principalId")                                                            \
-    X(EF_UI_USER, "userIdentity.userName")                                                                    \
-    X(EF_UI_KEY, "userIdentity.accessKeyId")                                                                  \
-    X(EF_UI_ISSUER_ARN, "userIdentity.sessionContext.sessionIssuer.arn")                                      \
-    X(EF_UI_SOURCE_IDENTITY, "userIdentity.sessionContext.sourceIdentity")                                    \
+#define EVENT_FIELDS(X)                                                                                      \
+    X(EF_NAME, "eventName")                                                                                  \
+    X(EF_SOURCE, "eventSource")                                                                              \
+    X(EF_REGION, "awsRegion")                                                                                \
+    X(EF_ACCOUNT, "recipientAccountId")                                                                      \
+    X(EF_UI_TYPE, "userIdentity.type")                                                                       \
+    X(EF_UI_ARN, "userIdentity.arn")                                                                         \
+    X(EF_UI_ACCOUNT, "userIdentity.accountId")                                                               \
+    X(EF_UI_PRINCIPAL, "userIdentity.principalId")                                                           \
+    X(EF_UI_USER, "userIdentity.userName")                                                                   \
+    X(EF_UI_KEY, "userIdentity.accessKeyId")                                                                 \
+    X(EF_UI_ISSUER_ARN, "userIdentity.sessionContext.sessionIssuer.arn")                                     \
+    X(EF_UI_SOURCE_IDENTITY, "userIdentity.sessionContext.sourceIdentity")                                   \
     X(EF_UI_SESSION_CREATED, "userIdentity.sessionContext.attributes.creationDate")                          \
-    X(EF_UI_INVOKED_BY, "userIdentity.invokedBy")                                                             \
-    X(EF_IP, "sourceIPAddress")                                                                               \
-    X(EF_UA, "userAgent")                                                                                     \
-    X(EF_ERROR_CODE, "errorCode")                                                                             \
-    X(EF_ERROR_MESSAGE, "errorMessage")                                                                       \
-    X(EF_EVENT_TYPE, "eventType")                                                                             \
-    X(EF_EVENT_CATEGORY, "eventCategory")                                                                     \
-    X(EF_EVENT_ID, "eventID")                                                                                 \
-    X(EF_SHARED_ID, "sharedEventID")                                                                          \
-    X(EF_REQUEST_ID, "requestID")                                                                             \
-    X(EF_ROLE_ARN, "requestParameters.roleArn")                                                               \
-    X(EF_ROLE_SESSION, "requestParameters.roleSessionName")                                                   \
-    X(EF_ISSUED_KEY, "responseElements.credentials.accessKeyId")                                              \
-    X(EF_ISSUED_ARN, "responseElements.assumedRoleUser.arn")                                                  \
+    X(EF_UI_INVOKED_BY, "userIdentity.invokedBy")                                                            \
+    X(EF_IP, "sourceIPAddress")                                                                              \
+    X(EF_UA, "userAgent")                                                                                    \
+    X(EF_ERROR_CODE, "errorCode")                                                                            \
+    X(EF_ERROR_MESSAGE, "errorMessage")                                                                      \
+    X(EF_EVENT_TYPE, "eventType")                                                                            \
+    X(EF_EVENT_CATEGORY, "eventCategory")                                                                    \
+    X(EF_EVENT_ID, "eventID")                                                                                \
+    X(EF_SHARED_ID, "sharedEventID")                                                                         \
+    X(EF_REQUEST_ID, "requestID")                                                                            \
+    X(EF_ROLE_ARN, "requestParameters.roleArn")                                                              \
+    X(EF_ROLE_SESSION, "requestParameters.roleSessionName")                                                  \
+    X(EF_ISSUED_KEY, "responseElements.credentials.accessKeyId")                                             \
+    X(EF_ISSUED_ARN, "responseElements.assumedRoleUser.arn")                                                 \
     X(EF_TLS_HOST, "tlsDetails.clientProvidedHostHeader")
 
 enum event_field {

@@ -14,12 +14,12 @@ struct chunk {
 };
 
 struct intern {
-    struct chunk *chunks;  /* newest first */
-    const char **strs;     /* id -> string bytes (length stored just before) */
-    uint32_t count, cap;   /* ids in use, slots in strs */
-    uint32_t *slots;       /* open addressing: id + 1, 0 = empty */
-    uint32_t *hashes;      /* id -> hash, so growth does not rehash bytes */
-    uint32_t nslots;       /* power of two */
+    struct chunk *chunks; /* newest first */
+    const char **strs;    /* id -> string bytes (length stored just before) */
+    uint32_t count, cap;  /* ids in use, slots in strs */
+    uint32_t *slots;      /* open addressing: id + 1, 0 = empty */
+    uint32_t *hashes;     /* id -> hash, so growth does not rehash bytes */
+    uint32_t nslots;      /* power of two */
     size_t bytes;
 };
 

@@ -10,24 +10,24 @@
 #include <stdint.h>
 
 enum json_class {
-    JC_PUNCT,   /* { } [ ] , : */
-    JC_KEY,     /* an object key, quotes included */
-    JC_STRING,  /* a string value */
+    JC_PUNCT,  /* { } [ ] , : */
+    JC_KEY,    /* an object key, quotes included */
+    JC_STRING, /* a string value */
     JC_NUMBER,
     JC_LITERAL, /* true false null */
     JC_OTHER,   /* anything that is not a JSON token */
 };
 
 struct json_line {
-    size_t off, len;   /* the line's text in the doc's text buffer, indentation included */
-    int depth;         /* nesting depth of the line's first token */
-    int32_t close;     /* for a line that opens a container left open at its end: the index of the line
-                          that closes it; -1 otherwise */
+    size_t off, len; /* the line's text in the doc's text buffer, indentation included */
+    int depth;       /* nesting depth of the line's first token */
+    int32_t close;   /* for a line that opens a container left open at its end: the index of the line
+                        that closes it; -1 otherwise */
 };
 
 struct json_doc {
-    char *text;             /* the laid-out text, lines separated by nothing (see json_line) */
-    unsigned char *cls;     /* enum json_class for each byte of text */
+    char *text;         /* the laid-out text, lines separated by nothing (see json_line) */
+    unsigned char *cls; /* enum json_class for each byte of text */
     size_t text_len;
     struct json_line *lines;
     size_t nlines;

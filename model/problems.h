@@ -17,10 +17,10 @@ enum problem_kind {
 
 struct problem {
     enum problem_kind kind;
-    char *file;       /* owned */
-    int64_t offset;   /* byte offset in the decoded file, -1 if none */
-    int64_t record;   /* 0-based record index in the file, -1 if none */
-    char *reason;     /* owned */
+    char *file;     /* owned */
+    int64_t offset; /* byte offset in the decoded file, -1 if none */
+    int64_t record; /* 0-based record index in the file, -1 if none */
+    char *reason;   /* owned */
 };
 
 struct problems {

@@ -36,12 +36,12 @@ enum source_kind {
 };
 
 struct source {
-    char *path;            /* owned; "-" for stdin */
+    char *path; /* owned; "-" for stdin */
     enum source_kind kind;
-    int gzip;              /* the file is gzip-compressed */
-    int64_t size, mtime;   /* as seen at load, to notice a file that changed since */
-    uint32_t trail_account;/* account id from the S3 path or file name, 0 if none */
-    char *data;            /* SOURCE_MEMORY: owned decoded bytes */
+    int gzip;               /* the file is gzip-compressed */
+    int64_t size, mtime;    /* as seen at load, to notice a file that changed since */
+    uint32_t trail_account; /* account id from the S3 path or file name, 0 if none */
+    char *data;             /* SOURCE_MEMORY: owned decoded bytes */
     size_t data_len;
 };
 
@@ -50,14 +50,14 @@ struct source {
 typedef int (*store_reader_fn)(const struct source *src, char **data, size_t *len, char **err);
 
 struct load_counts {
-    uint64_t files;         /* files read as logs */
-    uint64_t skipped_files; /* digests, non-JSON, not regular files */
-    uint64_t records;       /* event records seen */
-    uint64_t events;        /* loaded */
-    uint64_t duplicates;    /* same eventID + account as an event already loaded */
-    uint64_t bad_records;   /* records that could not be parsed as an event */
+    uint64_t files;           /* files read as logs */
+    uint64_t skipped_files;   /* digests, non-JSON, not regular files */
+    uint64_t records;         /* event records seen */
+    uint64_t events;          /* loaded */
+    uint64_t duplicates;      /* same eventID + account as an event already loaded */
+    uint64_t bad_records;     /* records that could not be parsed as an event */
     uint64_t skipped_records; /* digest records inside log files: counted apart from records */
-    uint64_t bytes;         /* decoded bytes read */
+    uint64_t bytes;           /* decoded bytes read */
 };
 
 struct store {
@@ -70,7 +70,7 @@ struct store {
     size_t nsources, sources_cap;
     struct problems problems;
     struct load_counts counts;
-    uint64_t *seen;         /* dedupe set of eventID id << 32 | account id, 0 = empty slot */
+    uint64_t *seen; /* dedupe set of eventID id << 32 | account id, 0 = empty slot */
     size_t nseen, seen_slots;
     store_reader_fn reader;
     /* one decoded source kept, so moving through events of one file does not re-read it */

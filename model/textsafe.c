@@ -54,11 +54,11 @@ size_t textsafe_escape(const char *in, size_t len, char *out, size_t outcap)
 {
     size_t need = 0;
     char tmp[16];
-#define EMIT(p, n)                                                                                            \
-    do {                                                                                                      \
-        for (size_t k_ = 0; k_ < (n); k_++, need++)                                                           \
-            if (need + 1 < outcap)                                                                            \
-                out[need] = (p)[k_];                                                                          \
+#define EMIT(p, n)                                                                                           \
+    do {                                                                                                     \
+        for (size_t k_ = 0; k_ < (n); k_++, need++)                                                          \
+            if (need + 1 < outcap)                                                                           \
+                out[need] = (p)[k_];                                                                         \
     } while (0)
     for (size_t i = 0; i < len;) {
         uint32_t cp;

@@ -104,7 +104,8 @@ void extract_event(const cJSON *obj, struct event_in *in, struct extract_scratch
         in->flags |= EVF_USER_MASKED;
     static const char *const mfa_path[] = {"userIdentity", "sessionContext", "attributes", "mfaAuthenticated",
                                            NULL};
-    if (str_is(get_path(obj, mfa_path), "true") || str_is(get(get(obj, "additionalEventData"), "MFAUsed"), "Yes"))
+    if (str_is(get_path(obj, mfa_path), "true") ||
+        str_is(get(get(obj, "additionalEventData"), "MFAUsed"), "Yes"))
         in->flags |= EVF_MFA;
     if (str_is(get(obj, "eventType"), "AwsCloudTrailInsight"))
         in->flags |= EVF_INSIGHT;

@@ -12,7 +12,7 @@
 #define EXTRACT_MAX_RESOURCES 64
 
 struct extract_scratch {
-    char numbers[EF__COUNT][32];                 /* text of numbers found where strings belong */
+    char numbers[EF__COUNT][32]; /* text of numbers found where strings belong */
     struct strref resources[EXTRACT_MAX_RESOURCES];
 };
 

@@ -110,8 +110,8 @@ static int load_decoded(struct store *s, const char *path, struct source_data *d
         return -1;
     s->counts.bytes += d->len;
 
-    uint32_t src = store_add_source(s, path, in_memory ? SOURCE_MEMORY : SOURCE_FILE, d->gzip, d->size, d->mtime,
-                                    pi.account[0] ? pi.account : NULL, in_memory ? d->data : NULL,
+    uint32_t src = store_add_source(s, path, in_memory ? SOURCE_MEMORY : SOURCE_FILE, d->gzip, d->size,
+                                    d->mtime, pi.account[0] ? pi.account : NULL, in_memory ? d->data : NULL,
                                     in_memory ? d->len : 0);
     const char *buf = d->data;
     if (in_memory)
@@ -125,7 +125,9 @@ static int load_decoded(struct store *s, const char *path, struct source_data *d
         return -1;
     if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (c.records == 0 && c.digests > 0)) {
         s->counts.skipped_files++;
-        const char *why = r == SPLIT_EMPTY ? "empty" : r == SPLIT_NOT_JSON ? "not JSON" : "CloudTrail digest file";
+        const char *why = r == SPLIT_EMPTY      ? "empty"
+                          : r == SPLIT_NOT_JSON ? "not JSON"
+                                                : "CloudTrail digest file";
         if (d->warning && r != SPLIT_RECORDS)
             return 0; /* the damage was reported already; "empty" would only repeat it */
         return problems_add(&s->problems, PROBLEM_NOTE, path, -1, -1, "skipped: %s", why);

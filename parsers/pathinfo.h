@@ -1,5 +1,6 @@
 /* pathinfo: what the S3 delivery layout says about a log file, read from its path alone.
- *   AWSLogs/[o-org/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<stamp>_<id>.json.gz */
+ *   AWSLogs/[o-org/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<stamp>_<id>.json.gz
+ */
 #ifndef CTVIEW_PATHINFO_H
 #define CTVIEW_PATHINFO_H
 

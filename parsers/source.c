@@ -138,8 +138,8 @@ static int gunzip(const char *in, size_t len, size_t limit, struct source_data *
                 while (k < len && in[k] == 0)
                     k++;
                 if (k < len)
-                    warn(out, (int64_t)out->len, "%zu bytes of trailing garbage after gzip member %zu ignored",
-                         len - pos, members);
+                    warn(out, (int64_t)out->len,
+                         "%zu bytes of trailing garbage after gzip member %zu ignored", len - pos, members);
                 break;
             }
             inflateReset(&z);

@@ -13,12 +13,12 @@
 #define SOURCE_MAX_DECODED ((size_t)2 << 30)
 
 struct source_data {
-    char *data;      /* owned decoded bytes (NUL-terminated; the NUL is not counted in len) */
+    char *data; /* owned decoded bytes (NUL-terminated; the NUL is not counted in len) */
     size_t len;
-    int gzip;        /* the input was gzip */
-    int64_t size;    /* bytes read from the input, before decoding */
-    int64_t mtime;   /* modification time in seconds, 0 for stdin */
-    char *warning;   /* owned; set when only part of the input could be decoded */
+    int gzip;               /* the input was gzip */
+    int64_t size;           /* bytes read from the input, before decoding */
+    int64_t mtime;          /* modification time in seconds, 0 for stdin */
+    char *warning;          /* owned; set when only part of the input could be decoded */
     int64_t warning_offset; /* decoded byte offset where decoding stopped, with warning */
 };
 

@@ -42,8 +42,8 @@ size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated)
     if (c == '"')
         return skip_string(buf, len, i, truncated);
     if (c != '{' && c != '[') {
-        while (i < len && !is_ws(buf[i]) && buf[i] != ',' && buf[i] != ']' && buf[i] != '}' && buf[i] != '{' &&
-               buf[i] != '[' && buf[i] != '"')
+        while (i < len && !is_ws(buf[i]) && buf[i] != ',' && buf[i] != ']' && buf[i] != '}' &&
+               buf[i] != '{' && buf[i] != '[' && buf[i] != '"')
             i++;
         return i;
     }

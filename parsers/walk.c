@@ -11,7 +11,7 @@ struct visited {
     struct {
         dev_t dev;
         ino_t ino;
-    } *dirs;
+    } * dirs;
     size_t count, cap;
 };
 
@@ -85,7 +85,8 @@ static int walk_one(const char *path, struct walk_list *l, struct problems *pr, 
         return -1;
     if (seen) {
         l->skipped++;
-        return problems_add(pr, PROBLEM_NOTE, path, -1, -1, "skipped: directory already read (symbolic link loop)");
+        return problems_add(pr, PROBLEM_NOTE, path, -1, -1,
+                            "skipped: directory already read (symbolic link loop)");
     }
     if (depth > 64) {
         l->skipped++;

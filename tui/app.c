@@ -85,11 +85,12 @@ enum reaction scroll_move(struct scroll *s, size_t n, int page, enum action act)
 static void draw_status(struct app *a)
 {
     const struct store *s = a->store;
-    size_t problems = problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
+    size_t problems =
+        problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     char left[256], right[128];
-    snprintf(left, sizeof left, " %zu/%zu events  %llu files  %zu problem%s%s", s->nevents ? a->list.cur + 1 : 0,
-             s->nevents, (unsigned long long)s->counts.files, problems, problems == 1 ? "" : "s",
-             a->message[0] ? "  | " : "");
+    snprintf(left, sizeof left, " %zu/%zu events  %llu files  %zu problem%s%s",
+             s->nevents ? a->list.cur + 1 : 0, s->nevents, (unsigned long long)s->counts.files, problems,
+             problems == 1 ? "" : "s", a->message[0] ? "  | " : "");
     snprintf(right, sizeof right, "%s  ?:help q:quit ",
              a->overlay != PANE__COUNT ? panes[a->overlay]->name : panes[a->focus]->name);
     int y = a->rows - 1;
@@ -110,7 +111,8 @@ static void draw_all(struct app *a)
     werase(a->win);
     if (a->rows < MIN_ROWS || a->cols < MIN_COLS) {
         char msg[80];
-        snprintf(msg, sizeof msg, "terminal too small (%dx%d, need %dx%d)", a->cols, a->rows, MIN_COLS, MIN_ROWS);
+        snprintf(msg, sizeof msg, "terminal too small (%dx%d, need %dx%d)", a->cols, a->rows, MIN_COLS,
+                 MIN_ROWS);
         draw_str(a->win, 0, 0, a->cols, msg, theme_attr(R_ERROR));
         wnoutrefresh(a->win);
         doupdate();
@@ -127,7 +129,8 @@ static void draw_all(struct app *a)
     } else {
         int list_h = body * 2 / 5;
         panes[PANE_LIST]->draw(a, (struct rect){0, 0, list_h, a->cols}, a->focus == PANE_LIST);
-        panes[PANE_DETAIL]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == PANE_DETAIL);
+        panes[PANE_DETAIL]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols},
+                                 a->focus == PANE_DETAIL);
     }
     draw_status(a);
     wnoutrefresh(a->win);

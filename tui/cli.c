@@ -93,7 +93,8 @@ long long cli_peak_rss_bytes(void)
 int cli_stats(const struct store *s, FILE *out, int json, double load_seconds)
 {
     const struct load_counts *c = &s->counts;
-    size_t problems = problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
+    size_t problems =
+        problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     long long rss = cli_peak_rss_bytes();
     if (json) {
         fprintf(out,
@@ -102,9 +103,10 @@ int cli_stats(const struct store *s, FILE *out, int json, double load_seconds)
                 "\"bytes\": %llu, \"strings\": %u, \"model_bytes\": %zu, \"load_seconds\": %.3f, "
                 "\"peak_rss_bytes\": %lld}\n",
                 (unsigned long long)c->files, (unsigned long long)c->skipped_files,
-                (unsigned long long)c->records, (unsigned long long)c->events, (unsigned long long)c->duplicates,
-                (unsigned long long)c->bad_records, (unsigned long long)c->skipped_records, problems,
-                (unsigned long long)c->bytes, intern_count(s->strings), store_bytes(s), load_seconds, rss);
+                (unsigned long long)c->records, (unsigned long long)c->events,
+                (unsigned long long)c->duplicates, (unsigned long long)c->bad_records,
+                (unsigned long long)c->skipped_records, problems, (unsigned long long)c->bytes,
+                intern_count(s->strings), store_bytes(s), load_seconds, rss);
         return 0;
     }
     fprintf(out, "files read as logs   %llu\n", (unsigned long long)c->files);

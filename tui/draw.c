@@ -9,10 +9,10 @@
 
 /* One display unit: a printable character, or the escape text that stands for an unsafe one. */
 struct unit {
-    wchar_t wc;     /* the character when printable */
-    char esc[12];   /* escape text when not */
+    wchar_t wc;   /* the character when printable */
+    char esc[12]; /* escape text when not */
     int width;
-    size_t len;     /* bytes consumed from the input */
+    size_t len; /* bytes consumed from the input */
 };
 
 static void next_unit(const char *s, size_t len, struct unit *u)

@@ -2,10 +2,9 @@
 
 #include <curses.h>
 
-static const char *const help_texts[ACT__COUNT] = {
-    [ACT_NONE] = "",
+static const char *const help_texts[ACT__COUNT] = {[ACT_NONE] = "",
 #define X(e, help) [e] = help,
-    ACTIONS(X)
+                                                   ACTIONS(X)
 #undef X
 };
 

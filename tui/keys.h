@@ -6,21 +6,21 @@
 #include <stddef.h>
 
 /* X(enum name, help text) */
-#define ACTIONS(X)                                                                                            \
-    X(ACT_UP, "Move up one line")                                                                             \
-    X(ACT_DOWN, "Move down one line")                                                                         \
-    X(ACT_PAGE_UP, "Move up one page")                                                                        \
-    X(ACT_PAGE_DOWN, "Move down one page")                                                                    \
-    X(ACT_TOP, "Go to the first line")                                                                        \
-    X(ACT_BOTTOM, "Go to the last line")                                                                      \
-    X(ACT_LEFT, "Scroll left (detail, problems)")                                                             \
-    X(ACT_RIGHT, "Scroll right (detail, problems)")                                                           \
-    X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                        \
-    X(ACT_NEXT_PANE, "Switch focus between the list and the detail pane")                                     \
-    X(ACT_CLOSE, "Close the detail pane or the current view")                                                 \
-    X(ACT_PROBLEMS, "Show the problems found while loading")                                                  \
-    X(ACT_HELP, "Show this help")                                                                             \
-    X(ACT_REDRAW, "Redraw the screen")                                                                        \
+#define ACTIONS(X)                                                                                           \
+    X(ACT_UP, "Move up one line")                                                                            \
+    X(ACT_DOWN, "Move down one line")                                                                        \
+    X(ACT_PAGE_UP, "Move up one page")                                                                       \
+    X(ACT_PAGE_DOWN, "Move down one page")                                                                   \
+    X(ACT_TOP, "Go to the first line")                                                                       \
+    X(ACT_BOTTOM, "Go to the last line")                                                                     \
+    X(ACT_LEFT, "Scroll left (detail, problems)")                                                            \
+    X(ACT_RIGHT, "Scroll right (detail, problems)")                                                          \
+    X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                       \
+    X(ACT_NEXT_PANE, "Switch focus between the list and the detail pane")                                    \
+    X(ACT_CLOSE, "Close the detail pane or the current view")                                                \
+    X(ACT_PROBLEMS, "Show the problems found while loading")                                                 \
+    X(ACT_HELP, "Show this help")                                                                            \
+    X(ACT_REDRAW, "Redraw the screen")                                                                       \
     X(ACT_QUIT, "Quit")
 
 enum action {
@@ -32,7 +32,7 @@ enum action {
 };
 
 struct keybinding {
-    int key;          /* curses key code or character */
+    int key; /* curses key code or character */
     enum action action;
     const char *name; /* as shown in help */
 };

@@ -45,9 +45,9 @@ int main(int argc, char **argv)
 {
     enum { OPT_LIST = 256, OPT_STATS, OPT_JSON };
     static const struct option opts[] = {
-        {"list", no_argument, NULL, OPT_LIST},   {"stats", no_argument, NULL, OPT_STATS},
-        {"json", no_argument, NULL, OPT_JSON},   {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
+        {"list", no_argument, NULL, OPT_LIST}, {"stats", no_argument, NULL, OPT_STATS},
+        {"json", no_argument, NULL, OPT_JSON}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},   {NULL, 0, NULL, 0},
     };
     int list = 0, stats = 0, json = 0, c;
     opterr = 0;

@@ -89,7 +89,8 @@ static void draw_line(struct app *a, int y, struct rect r, size_t line, int curs
         if (skip >= w) {
             skip -= w;
         } else {
-            col += draw_text(a->win, y, r.x + col, r.w - col, text, j - i, theme_attr(class_roles[c]) | sel, skip, 0);
+            col += draw_text(a->win, y, r.x + col, r.w - col, text, j - i, theme_attr(class_roles[c]) | sel,
+                             skip, 0);
             skip = 0;
         }
         i = j;

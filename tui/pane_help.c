@@ -28,7 +28,8 @@ static void help_draw(struct app *a, struct rect r, int focused)
         }
         draw_str(a->win, r.y + 1 + row, r.x + 1, 18, keys, theme_attr(R_J_KEY));
         if (r.w > 21)
-            draw_str(a->win, r.y + 1 + row, r.x + 20, r.w - 20, keys_help((enum action)act), theme_attr(R_NORMAL));
+            draw_str(a->win, r.y + 1 + row, r.x + 20, r.w - 20, keys_help((enum action)act),
+                     theme_attr(R_NORMAL));
     }
 }
 

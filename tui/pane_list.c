@@ -6,8 +6,8 @@
 #include "tui/theme.h"
 #include "tui/view.h"
 
-static const enum column_id shown[] = {COL_TIME,     COL_ACCOUNT, COL_REGION, COL_SERVICE,
-                                       COL_EVENT,    COL_IDENTITY, COL_IP,    COL_ERROR};
+static const enum column_id shown[] = {COL_TIME,  COL_ACCOUNT,  COL_REGION, COL_SERVICE,
+                                       COL_EVENT, COL_IDENTITY, COL_IP,     COL_ERROR};
 #define NSHOWN (sizeof shown / sizeof *shown)
 
 /* Columns given up first when the terminal is narrow, most expendable first. */

@@ -17,8 +17,9 @@ static void problems_draw(struct app *a, struct rect r, int focused)
     (void)focused;
     const struct problems *p = &a->store->problems;
     char head[160];
-    snprintf(head, sizeof head, " Problems: %zu (%zu bad records, %zu file problems, %zu skipped)   Esc: back",
-             p->count, problems_count(p, PROBLEM_RECORD), problems_count(p, PROBLEM_FILE),
+    snprintf(head, sizeof head,
+             " Problems: %zu (%zu bad records, %zu file problems, %zu skipped)   Esc: back", p->count,
+             problems_count(p, PROBLEM_RECORD), problems_count(p, PROBLEM_FILE),
              problems_count(p, PROBLEM_NOTE));
     draw_str(a->win, r.y, r.x, r.w, head, theme_attr(R_HEADER));
     int page = r.h - 1;

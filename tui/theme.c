@@ -3,9 +3,9 @@
 #include <stdlib.h>
 
 struct look {
-    short fg, bg;  /* colours when the terminal has them */
-    attr_t attr;   /* attributes always applied */
-    attr_t mono;   /* attributes used instead of colour */
+    short fg, bg; /* colours when the terminal has them */
+    attr_t attr;  /* attributes always applied */
+    attr_t mono;  /* attributes used instead of colour */
 };
 
 static const struct look looks[R__COUNT] = {

@@ -7,18 +7,18 @@
 
 enum role {
     R_NORMAL,
-    R_HEADER,    /* column headers */
-    R_SELECTED,  /* the selected row in the focused pane */
+    R_HEADER,       /* column headers */
+    R_SELECTED,     /* the selected row in the focused pane */
     R_SELECTED_DIM, /* the selected row in a pane without focus */
-    R_STATUS,    /* the status line */
-    R_ERROR,     /* error cells, problem rows */
-    R_TITLE,     /* pane titles */
+    R_STATUS,       /* the status line */
+    R_ERROR,        /* error cells, problem rows */
+    R_TITLE,        /* pane titles */
     R_J_KEY,
     R_J_STRING,
     R_J_NUMBER,
     R_J_LITERAL,
     R_J_PUNCT,
-    R_ESCAPED,   /* characters shown escaped because they came from a log and are unsafe */
+    R_ESCAPED, /* characters shown escaped because they came from a log and are unsafe */
     R__COUNT
 };
 

@@ -41,16 +41,16 @@ struct app {
     struct store *store;
     WINDOW *win;
     int rows, cols;
-    enum pane_id focus;  /* PANE_LIST or PANE_DETAIL on the main screen */
-    enum pane_id overlay;/* PANE_PROBLEMS or PANE_HELP when one covers the main screen, else PANE__COUNT */
+    enum pane_id focus;   /* PANE_LIST or PANE_DETAIL on the main screen */
+    enum pane_id overlay; /* PANE_PROBLEMS or PANE_HELP when one covers the main screen, else PANE__COUNT */
     int detail_open;
     struct scroll list;
     struct {
-        size_t event;    /* index of the event the doc was made for, SIZE_MAX for none */
+        size_t event; /* index of the event the doc was made for, SIZE_MAX for none */
         struct json_doc doc;
-        char *error;     /* why the event's bytes could not be shown (owned) */
+        char *error;           /* why the event's bytes could not be shown (owned) */
         unsigned char *folded; /* one flag per doc line */
-        size_t *visible; /* doc line of each visible line, after folding */
+        size_t *visible;       /* doc line of each visible line, after folding */
         size_t nvisible;
         struct scroll s;
         int hscroll;
@@ -58,7 +58,7 @@ struct app {
     struct scroll problems;
     int problems_hscroll;
     struct scroll help;
-    char message[256];   /* shown in the status line until the next key */
+    char message[256]; /* shown in the status line until the next key */
 };
 
 extern const struct pane_ops pane_list_ops, pane_detail_ops, pane_problems_ops, pane_help_ops;

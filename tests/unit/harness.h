@@ -8,34 +8,34 @@
 
 static int harness_failures, harness_checks;
 
-#define CHECK(cond)                                                                                           \
-    do {                                                                                                      \
-        harness_checks++;                                                                                     \
-        if (!(cond)) {                                                                                        \
-            harness_failures++;                                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                          \
-        }                                                                                                     \
+#define CHECK(cond)                                                                                          \
+    do {                                                                                                     \
+        harness_checks++;                                                                                    \
+        if (!(cond)) {                                                                                       \
+            harness_failures++;                                                                              \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                         \
+        }                                                                                                    \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                                       \
-    do {                                                                                                      \
-        const char *a_ = (a), *b_ = (b);                                                                      \
-        harness_checks++;                                                                                     \
-        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                                              \
-            harness_failures++;                                                                               \
-            fprintf(stderr, "%s:%d: expected \"%s\", got \"%s\" (%s)\n", __FILE__, __LINE__, b_ ? b_ : "(null)",  \
-                    a_ ? a_ : "(null)", #a);                                                                  \
-        }                                                                                                     \
+#define CHECK_STR(a, b)                                                                                      \
+    do {                                                                                                     \
+        const char *a_ = (a), *b_ = (b);                                                                     \
+        harness_checks++;                                                                                    \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                                             \
+            harness_failures++;                                                                              \
+            fprintf(stderr, "%s:%d: expected \"%s\", got \"%s\" (%s)\n", __FILE__, __LINE__,                 \
+                    b_ ? b_ : "(null)", a_ ? a_ : "(null)", #a);                                             \
+        }                                                                                                    \
     } while (0)
 
-#define CHECK_INT(a, b)                                                                                       \
-    do {                                                                                                      \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                                   \
-        harness_checks++;                                                                                     \
-        if (a_ != b_) {                                                                                       \
-            harness_failures++;                                                                               \
-            fprintf(stderr, "%s:%d: expected %lld, got %lld (%s)\n", __FILE__, __LINE__, b_, a_, #a);         \
-        }                                                                                                     \
+#define CHECK_INT(a, b)                                                                                      \
+    do {                                                                                                     \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                                  \
+        harness_checks++;                                                                                    \
+        if (a_ != b_) {                                                                                      \
+            harness_failures++;                                                                              \
+            fprintf(stderr, "%s:%d: expected %lld, got %lld (%s)\n", __FILE__, __LINE__, b_, a_, #a);        \
+        }                                                                                                    \
     } while (0)
 
 static inline int harness_done(const char *name)

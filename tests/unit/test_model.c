@@ -80,9 +80,9 @@ static void test_textsafe(void)
         {"\x1b[31mred", "\\x1b[31mred"},
         {"\x1b]0;title\x07", "\\x1b]0;title\\x07"},
         {"tab\there\nnl", "tab\\x09here\\x0anl"},
-        {"c1 \xc2\x9b", "c1 \\x9b"},                 /* U+009B CSI */
-        {"bidi \xe2\x80\xae!", "bidi \\u202e!"},     /* U+202E RIGHT-TO-LEFT OVERRIDE */
-        {"zw \xe2\x80\x8b.", "zw \\u200b."},         /* U+200B ZERO WIDTH SPACE */
+        {"c1 \xc2\x9b", "c1 \\x9b"},             /* U+009B CSI */
+        {"bidi \xe2\x80\xae!", "bidi \\u202e!"}, /* U+202E RIGHT-TO-LEFT OVERRIDE */
+        {"zw \xe2\x80\x8b.", "zw \\u200b."},     /* U+200B ZERO WIDTH SPACE */
         {"bad \xff\xfe", "bad \\xff\\xfe"},
         {"overlong \xc0\xaf", "overlong \\xc0\\xaf"},
         {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"}, /* é, CJK kept */
@@ -110,8 +110,8 @@ static void test_jsonfmt(void)
     struct json_doc d;
     CHECK_INT(jsonfmt_pretty(rec, strlen(rec), 2, &d), 0);
     static const char *const want[] = {
-        "{", "  \"a\": 1,", "  \"b\": {", "    \"c\": [", "      true,", "      null,", "      \"x\"", "    ],",
-        "    \"d\": {}", "  },", "  \"e\": []", "}",
+        "{",           "  \"a\": 1,", "  \"b\": {",    "    \"c\": [", "      true,", "      null,",
+        "      \"x\"", "    ],",      "    \"d\": {}", "  },",         "  \"e\": []", "}",
     };
     CHECK_INT(d.nlines, sizeof want / sizeof *want);
     for (size_t i = 0; i < d.nlines && i < sizeof want / sizeof *want; i++) {

@@ -199,9 +199,10 @@ static const struct event *find_event(struct store *s, const char *id, const cha
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
         if (!strcmp(store_str(s, e, EF_EVENT_ID), id) &&
-            (!account || !strcmp(intern_str(s->strings, e->f[EF_ACCOUNT] ? e->f[EF_ACCOUNT]
-                                                                            : s->sources[e->source].trail_account),
-                                 account)))
+            (!account ||
+             !strcmp(intern_str(s->strings,
+                                e->f[EF_ACCOUNT] ? e->f[EF_ACCOUNT] : s->sources[e->source].trail_account),
+                     account)))
             return e;
     }
     return NULL;
@@ -262,7 +263,8 @@ static void test_load_sample(const char *tests_dir)
     CHECK_STR(store_str(s, caller, EF_SHARED_ID), "bEXAMPLE-efea-4a70-b951-19a88EXAMPLE");
     CHECK_STR(store_str(s, caller, EF_ISSUED_KEY), "AKIAQRSTUVWXYZEXAMPLE");
     CHECK_INT(caller->res_count, 1);
-    CHECK_STR(intern_str(s->strings, s->res_ids[caller->res_first]), "arn:aws:iam::111122223333:role/EC2-dev");
+    CHECK_STR(intern_str(s->strings, s->res_ids[caller->res_first]),
+              "arn:aws:iam::111122223333:role/EC2-dev");
     const struct event *del = find_event(s, "dEXAMPLE-265a-41e0-9352-4401bEXAMPLE", "777788889999");
     CHECK_STR(store_str(s, del, EF_UI_ISSUER_ARN), "arn:aws:iam::777788889999:role/AssumeNothing");
     CHECK_STR(store_str(s, del, EF_UI_SESSION_CREATED), "2016-11-14T17:25:26Z");
@@ -309,8 +311,9 @@ static void test_load_buffer_cases(void)
 {
     struct store *s = store_new();
     /* numbers where strings belong, NUL in a string, duplicate keys, a record that is not an object */
-    const char *text = "{\"Records\":[{\"eventID\":\"n1\",\"recipientAccountId\":123456789012,\"eventName\":\"A\\u0000B\","
-                       "\"eventTime\":\"2024-03-01T00:00:00Z\",\"eventTime\":\"2024-03-02T00:00:00Z\"}, 42]}";
+    const char *text =
+        "{\"Records\":[{\"eventID\":\"n1\",\"recipientAccountId\":123456789012,\"eventName\":\"A\\u0000B\","
+        "\"eventTime\":\"2024-03-01T00:00:00Z\",\"eventTime\":\"2024-03-02T00:00:00Z\"}, 42]}";
     CHECK_INT(load_buffer(s, "cases.json", text, strlen(text)), 0);
     CHECK_INT(s->counts.events, 1);
     CHECK_INT(s->counts.bad_records, 1);
