@@ -149,7 +149,10 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         .source = source,
         .flags = in->flags,
     };
-    for (int f = 0; f < EF__COUNT; f++) {
+    /* The dedupe key first: a duplicate (a third of a multi-region tree) costs no further interning. */
+    static const enum event_field key_fields[] = {EF_EVENT_ID, EF_ACCOUNT, EF_UI_ACCOUNT};
+    for (size_t k = 0; k < sizeof key_fields / sizeof *key_fields; k++) {
+        enum event_field f = key_fields[k];
         e.f[f] = intern_add(s->strings, in->f[f].s, in->f[f].len);
         if (e.f[f] == UINT32_MAX)
             return ADD_NOMEM;
@@ -167,6 +170,13 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
             s->counts.duplicates++;
             return ADD_DUPLICATE;
         }
+    }
+    for (int f = 0; f < EF__COUNT; f++) {
+        if (f == EF_EVENT_ID || f == EF_ACCOUNT || f == EF_UI_ACCOUNT)
+            continue;
+        e.f[f] = intern_add(s->strings, in->f[f].s, in->f[f].len);
+        if (e.f[f] == UINT32_MAX)
+            return ADD_NOMEM;
     }
     size_t nres = in->nresources > UINT16_MAX ? UINT16_MAX : in->nresources;
     if (grow((void **)&s->res_ids, &s->res_cap, s->nres + nres, sizeof *s->res_ids) != 0 ||
