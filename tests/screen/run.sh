@@ -119,6 +119,14 @@ expect "a short terminal shows the focused pane alone" "Event 6/9"
 keys q
 expect "q quits with status 0" "CTVIEW-EXITED 0"
 
+# --- logs on stdin, keys from the terminal
+start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
+expect "stdin: events load" "1/7 events  1 files  2 problems"
+keys j
+expect "stdin: keys come from the terminal" "2/7 events"
+keys q
+expect "stdin: q quits" "CTVIEW-EXITED 0"
+
 # --- hostile strings: escapes shown, never sent raw to the terminal
 printf '%s\n' '{"Records":[{"eventID":"evil-1","eventTime":"2024-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"\u001b]0;PW\u0007","recipientAccountId":"111122223333","awsRegion":"us-east-1","sourceIPAddress":"\u202e1.2.3.4","errorCode":"\u001b[2J\u009b31m","userIdentity":{"type":"IAMUser","userName":"eve","arn":"arn:aws:iam::111122223333:user/日本語\u200bx"},"userAgent":"\u001b[31mred"}]}' >"$tmp/evil.json"
 start 200 20 "$ctview $tmp/evil.json"
