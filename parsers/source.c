@@ -17,10 +17,15 @@ void source_data_free(struct source_data *d)
     memset(d, 0, sizeof *d);
 }
 
-static int set_err(char **err, const char *fmt, const char *a, const char *b)
+/* Sets *err to a new formatted message (owned by the caller) and returns -1. */
+static int set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int set_err(char **err, const char *fmt, ...)
 {
-    if (asprintf(err, fmt, a, b) < 0)
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(err, fmt, ap) < 0)
         *err = NULL;
+    va_end(ap);
     return -1;
 }
 
@@ -30,17 +35,17 @@ static int read_all(int fd, size_t size_hint, char **buf, size_t *len, char **er
     size_t cap = size_hint ? size_hint + 1 : 65536, n = 0;
     char *b = malloc(cap);
     if (!b)
-        return set_err(err, "out of memory%s%s", "", "");
+        return set_err(err, "out of memory");
     for (;;) {
         if (n == cap) {
             if (cap >= SOURCE_MAX_DECODED) {
                 free(b);
-                return set_err(err, "input larger than the %s limit%s", "2 GiB", "");
+                return set_err(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
             }
             char *nb = realloc(b, cap * 2);
             if (!nb) {
                 free(b);
-                return set_err(err, "out of memory%s%s", "", "");
+                return set_err(err, "out of memory");
             }
             b = nb;
             cap *= 2;
@@ -51,7 +56,7 @@ static int read_all(int fd, size_t size_hint, char **buf, size_t *len, char **er
                 continue;
             int e = errno;
             free(b);
-            return set_err(err, "read failed: %s%s", strerror(e), "");
+            return set_err(err, "read failed: %s", strerror(e));
         }
         if (r == 0)
             break;
@@ -88,12 +93,12 @@ static int gunzip(const char *in, size_t len, size_t limit, struct source_data *
         cap = limit;
     char *buf = malloc(cap + 1);
     if (!buf)
-        return set_err(err, "out of memory%s%s", "", "");
+        return set_err(err, "out of memory");
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 16) != Z_OK) {
         free(buf);
-        return set_err(err, "zlib initialisation failed%s%s", "", "");
+        return set_err(err, "zlib initialisation failed");
     }
     size_t pos = 0, members = 0; /* pos: compressed bytes consumed by finished members */
     z.next_in = (Bytef *)in;
@@ -117,7 +122,7 @@ static int gunzip(const char *in, size_t len, size_t limit, struct source_data *
             if (!nb) {
                 inflateEnd(&z);
                 free(buf);
-                return set_err(err, "out of memory%s%s", "", "");
+                return set_err(err, "out of memory");
             }
             buf = nb;
             cap = ncap;
@@ -172,7 +177,7 @@ int source_decode(const char *in, size_t len, size_t limit, struct source_data *
     size_t n = len > limit ? limit : len;
     out->data = malloc(n + 1);
     if (!out->data)
-        return set_err(err, "out of memory%s%s", "", "");
+        return set_err(err, "out of memory");
     memcpy(out->data, in, n);
     out->data[n] = '\0';
     out->len = n;
@@ -188,7 +193,7 @@ static int decode_owned(char *raw, size_t n, struct source_data *out, char **err
         char *b = realloc(raw, n + 1);
         if (!b) {
             free(raw);
-            return set_err(err, "out of memory%s%s", "", "");
+            return set_err(err, "out of memory");
         }
         b[n] = '\0';
         out->data = b;
@@ -205,11 +210,11 @@ int source_read_path(const char *path, struct source_data *out, char **err)
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return set_err(err, "cannot open: %s%s", strerror(errno), "");
+        return set_err(err, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return set_err(err, "not a regular file%s%s", "", "");
+        return set_err(err, "not a regular file");
     }
     /* Regular files ignore O_NONBLOCK; clear it anyway so reads behave the usual way. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
