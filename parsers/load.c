@@ -101,17 +101,16 @@ static int reread(const struct source *src, char **data, size_t *len, char **err
 }
 
 /* Splits and loads one decoded input. Takes d->data when the source keeps it in memory. */
-static int load_decoded(struct store *s, const char *path, struct source_data *d, int in_memory)
+static int load_decoded(struct store *s, const char *path, const struct pathinfo *pi, struct source_data *d,
+                        int in_memory)
 {
-    struct pathinfo pi;
-    pathinfo_parse(path, &pi);
     if (d->warning &&
         problems_add(&s->problems, PROBLEM_FILE, path, d->warning_offset, -1, "%s", d->warning) != 0)
         return -1;
     s->counts.bytes += d->len;
 
     uint32_t src = store_add_source(s, path, in_memory ? SOURCE_MEMORY : SOURCE_FILE, d->gzip, d->size,
-                                    d->mtime, pi.account[0] ? pi.account : NULL, in_memory ? d->data : NULL,
+                                    d->mtime, pi->account[0] ? pi->account : NULL, in_memory ? d->data : NULL,
                                     in_memory ? d->len : 0);
     const char *buf = d->data;
     if (in_memory)
@@ -153,7 +152,7 @@ static int load_file(struct store *s, const struct walk_file *f)
         free(err);
         return rc;
     }
-    rc = load_decoded(s, f->is_stdin ? "-" : f->path, &d, f->is_stdin);
+    rc = load_decoded(s, f->is_stdin ? "-" : f->path, &pi, &d, f->is_stdin);
     source_data_free(&d);
     return rc;
 }
@@ -189,7 +188,9 @@ int load_buffer(struct store *s, const char *name, const char *data, size_t len)
         free(err);
         return -1;
     }
-    int rc = load_decoded(s, name, &d, 1);
+    struct pathinfo pi;
+    pathinfo_parse(name, &pi);
+    int rc = load_decoded(s, name, &pi, &d, 1);
     source_data_free(&d);
     store_finish(s);
     return rc;

@@ -97,8 +97,7 @@ static void draw_status(struct app *a)
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
     int rw = (int)strlen(right);
-    int used = draw_str(a->win, y, 0, a->cols, left, at);
-    (void)used;
+    draw_str(a->win, y, 0, a->cols, left, at);
     int lw = (int)strlen(left);
     if (a->message[0] && lw < a->cols)
         draw_text(a->win, y, lw, a->cols - lw - rw - 1, a->message, strlen(a->message), at, 0, 0);
@@ -302,8 +301,6 @@ int app_run(const char *const *paths, size_t npaths)
     if (a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
     for (;;) {
-        if (a.detail_open)
-            detail_sync(&a);
         draw_all(&a);
         int ch = getch();
         if (ch == KEY_RESIZE || ch == ERR) {

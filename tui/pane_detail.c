@@ -38,7 +38,8 @@ static void refold(struct app *a)
     }
 }
 
-void detail_sync(struct app *a)
+/* Rebuilds the document for the selected event when the selection changed. */
+static void detail_sync(struct app *a)
 {
     struct store *s = a->store;
     if (!s->nevents || a->detail.event == a->list.cur)

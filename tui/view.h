@@ -73,8 +73,7 @@ void scroll_clamp(struct scroll *s, size_t n, int page);
 /* Sets the status message (printf-style). */
 void app_message(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Rebuilds the detail pane's document for the selected event when the selection changed. */
-void detail_sync(struct app *a);
+/* Releases the detail pane's document (the pane rebuilds it when it next draws). */
 void detail_free(struct app *a);
 
 #endif
