@@ -25,13 +25,24 @@ struct intern {
 
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-    /* FNV-1a: short strings dominate (regions, names, ids), where it is as good as anything. */
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
+    /* FNV-1a for short strings (regions, names, ids); long ones (the searchable pieces of a record, up
+     * to kilobytes) go eight bytes per multiply, since hashing them byte by byte showed in the load. */
+    uint64_t h = 14695981039346656037ull ^ len;
+    size_t i = 0;
+    if (len >= 32) {
+        for (; i + 8 <= len; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof w);
+            h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+            h ^= h >> 29;
+        }
     }
-    return h ? h : 1;
+    for (; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    uint32_t r = (uint32_t)(h ^ (h >> 32));
+    return r ? r : 1;
 }
 
 struct intern *intern_new(void)

@@ -42,7 +42,7 @@ void store_free(struct store *s)
     }
     free(s->sources);
     free(s->events);
-    free(s->res_ids);
+    free(s->list_ids);
     free(s->seen);
     free(s->cached_data);
     problems_clear(&s->problems);
@@ -178,18 +178,22 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         if (e.f[f] == UINT32_MAX)
             return ADD_NOMEM;
     }
-    size_t nres = in->nresources > UINT16_MAX ? UINT16_MAX : in->nresources;
-    if (grow((void **)&s->res_ids, &s->res_cap, s->nres + nres, sizeof *s->res_ids) != 0 ||
+    size_t nres = in->nresources > UINT8_MAX ? UINT8_MAX : in->nresources;
+    size_t npieces = in->npieces > UINT8_MAX ? UINT8_MAX : in->npieces;
+    if (s->nlist + nres + npieces > UINT32_MAX ||
+        grow((void **)&s->list_ids, &s->list_cap, s->nlist + nres + npieces, sizeof *s->list_ids) != 0 ||
         grow((void **)&s->events, &s->cap, s->nevents + 1, sizeof *s->events) != 0)
         return ADD_NOMEM;
-    e.res_first = (uint32_t)s->nres;
-    for (size_t i = 0; i < nres; i++) {
-        uint32_t id = intern_add(s->strings, in->resources[i].s, in->resources[i].len);
+    e.list_first = (uint32_t)s->nlist;
+    for (size_t i = 0; i < nres + npieces; i++) {
+        const struct strref *r = i < nres ? &in->resources[i] : &in->pieces[i - nres];
+        uint32_t id = intern_add(s->strings, r->s, r->len);
         if (id == UINT32_MAX)
             return ADD_NOMEM;
-        s->res_ids[s->nres + e.res_count++] = id;
+        s->list_ids[s->nlist++] = id;
     }
-    s->nres += e.res_count;
+    e.res_count = (uint8_t)nres;
+    e.piece_count = (uint8_t)npieces;
     if (s->nevents && s->events[s->nevents - 1].time_ms > e.time_ms)
         s->sorted = 0;
     s->events[s->nevents++] = e;
@@ -293,6 +297,6 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
 
 size_t store_bytes(const struct store *s)
 {
-    return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->res_cap * sizeof *s->res_ids +
+    return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
            s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources;
 }

@@ -24,8 +24,10 @@ struct event_in {
     struct strref f[EF__COUNT];
     int64_t time_ms;
     uint16_t flags;
-    const struct strref *resources; /* resource ARNs */
+    const struct strref *resources; /* resource ARNs (at most 255 kept) */
     size_t nresources;
+    const struct strref *pieces; /* searchable text beyond the fields (at most 255 kept) */
+    size_t npieces;
     uint64_t raw_off;
     uint32_t raw_len;
 };
@@ -64,8 +66,8 @@ struct store {
     struct intern *strings;
     struct event *events;
     size_t nevents, cap;
-    uint32_t *res_ids;
-    size_t nres, res_cap;
+    uint32_t *list_ids; /* per event, from list_first: res_count resource ARNs, then piece_count pieces */
+    size_t nlist, list_cap;
     struct source *sources;
     size_t nsources, sources_cap;
     struct problems problems;

@@ -8,6 +8,7 @@
 
 #include "parsers/extract.h"
 #include "parsers/pathinfo.h"
+#include "parsers/pieces.h"
 #include "parsers/source.h"
 #include "parsers/split.h"
 #include "parsers/walk.h"
@@ -19,6 +20,7 @@ struct file_ctx {
     uint32_t source;
     uint64_t records, digests;
     int nomem;
+    struct pieces_scratch *pieces;
 };
 
 static void on_record(void *vctx, size_t off, size_t len, size_t index)
@@ -49,6 +51,8 @@ static void on_record(void *vctx, size_t off, size_t len, size_t index)
     struct event_in in;
     struct extract_scratch scratch;
     extract_event(obj, &in, &scratch);
+    in.pieces = c->pieces->refs;
+    in.npieces = pieces_split(start, len, c->pieces);
     in.raw_off = off;
     in.raw_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
     s->counts.records++;
@@ -117,9 +121,11 @@ static int load_decoded(struct store *s, const char *path, const struct pathinfo
         d->data = NULL; /* the store owns it now (and freed it on failure) */
     if (src == UINT32_MAX)
         return -1;
-    struct file_ctx c = {.store = s, .path = path, .buf = buf, .source = src};
+    struct pieces_scratch pieces = {0};
+    struct file_ctx c = {.store = s, .path = path, .buf = buf, .source = src, .pieces = &pieces};
     struct split_sink sink = {&c, on_record, on_bad_record, on_junk};
     enum split_result r = split_records(buf, d->len, &sink);
+    pieces_scratch_free(&pieces);
     if (c.nomem)
         return -1;
     if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (c.records == 0 && c.digests > 0)) {

@@ -27,13 +27,19 @@ static void put_cell(FILE *out, const char *s)
     free(big);
 }
 
-int cli_list(struct store *s, FILE *out, int json)
+static size_t shown_count(const struct store *s, const struct cli_shown *shown)
+{
+    return shown->all ? s->nevents : shown->n;
+}
+
+int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json)
 {
     int rc = 0;
     char *min = NULL;
     size_t min_cap = 0;
-    for (size_t i = 0; i < s->nevents; i++) {
-        const struct event *e = &s->events[i];
+    size_t n = shown_count(s, shown);
+    for (size_t i = 0; i < n; i++) {
+        const struct event *e = &s->events[shown->all ? i : shown->idx[i]];
         if (json) {
             size_t len;
             char *err = NULL;
@@ -90,7 +96,7 @@ long long cli_peak_rss_bytes(void)
     return (long long)ru.ru_maxrss * 1024;
 }
 
-int cli_stats(const struct store *s, FILE *out, int json, double load_seconds)
+int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, int json, double load_seconds)
 {
     const struct load_counts *c = &s->counts;
     size_t problems =
@@ -101,12 +107,12 @@ int cli_stats(const struct store *s, FILE *out, int json, double load_seconds)
                 "{\"files\": %llu, \"skipped_files\": %llu, \"records\": %llu, \"events\": %llu, "
                 "\"duplicates\": %llu, \"bad_records\": %llu, \"skipped_records\": %llu, \"problems\": %zu, "
                 "\"bytes\": %llu, \"strings\": %u, \"model_bytes\": %zu, \"load_seconds\": %.3f, "
-                "\"peak_rss_bytes\": %lld}\n",
+                "\"peak_rss_bytes\": %lld, \"shown\": %zu}\n",
                 (unsigned long long)c->files, (unsigned long long)c->skipped_files,
                 (unsigned long long)c->records, (unsigned long long)c->events,
                 (unsigned long long)c->duplicates, (unsigned long long)c->bad_records,
                 (unsigned long long)c->skipped_records, problems, (unsigned long long)c->bytes,
-                intern_count(s->strings), store_bytes(s), load_seconds, rss);
+                intern_count(s->strings), store_bytes(s), load_seconds, rss, shown_count(s, shown));
         return 0;
     }
     fprintf(out, "files read as logs   %llu\n", (unsigned long long)c->files);
@@ -115,6 +121,7 @@ int cli_stats(const struct store *s, FILE *out, int json, double load_seconds)
     fprintf(out, "  events loaded      %llu\n", (unsigned long long)c->events);
     fprintf(out, "  duplicates         %llu\n", (unsigned long long)c->duplicates);
     fprintf(out, "  bad records        %llu\n", (unsigned long long)c->bad_records);
+    fprintf(out, "events shown         %zu\n", shown_count(s, shown));
     fprintf(out, "digest records       %llu\n", (unsigned long long)c->skipped_records);
     fprintf(out, "problems             %zu\n", problems);
     fprintf(out, "decoded bytes        %llu\n", (unsigned long long)c->bytes);

@@ -6,13 +6,20 @@
 
 #include "model/store.h"
 
-/* Prints one line per event in time order: tab-separated cells (time, account, region, source, name,
- * identity, source IP, errorCode, eventID), '-' for a missing value, log text escaped. With json, each
- * event's original bytes on one line instead. Returns 0, or 1 when an event's bytes cannot be read. */
-int cli_list(struct store *s, FILE *out, int json);
+/* The events a command shows: indexes into the store in time order, or every event when all is set. */
+struct cli_shown {
+    int all;
+    const uint32_t *idx; /* borrowed */
+    size_t n;
+};
 
-/* Prints the load counts, as one JSON object when json is set. */
-int cli_stats(const struct store *s, FILE *out, int json, double load_seconds);
+/* Prints one line per shown event in time order: tab-separated cells (time, account, region, source,
+ * name, identity, source IP, errorCode, eventID), '-' for a missing value, log text escaped. With json,
+ * each event's original bytes on one line instead. Returns 0, or 1 when an event's bytes cannot be read. */
+int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json);
+
+/* Prints the load counts and the number of shown events, as one JSON object when json is set. */
+int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, int json, double load_seconds);
 
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);

@@ -1,0 +1,70 @@
+/* filter: the filter language of DESIGN.md §3, compiled against a store and evaluated over its events.
+ *
+ *   expr   := group+                 terms side by side must all hold
+ *   group  := unary ("OR" unary)*    OR binds tighter than the space: "a b OR c" is a AND (b OR c)
+ *   unary  := "-" unary | "(" expr ")" | term
+ *   term   := field ":" value | word | "quoted text"
+ *
+ * Values and words compare ASCII case-insensitively; '*' stands for any run of characters. A field
+ * term compares interned strings, each distinct string at most once per compiled filter, so it costs
+ * one table lookup per event. A bare word matches anywhere in the event's JSON: its keys and values
+ * as logged (see store.h for what is indexed), and its eventTime. */
+#ifndef CTVIEW_FILTER_H
+#define CTVIEW_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/store.h"
+
+struct filter;
+
+struct filter_error {
+    int column;        /* 1-based column (in characters) of the offending term; 0 for out of memory */
+    char message[320]; /* "unknown field 'usr' in 'usr:bob' at column 1" */
+};
+
+/* Compiles expr for store s (borrowed; must outlive the filter and not gain events meanwhile). An empty
+ * or all-blank expr compiles to a filter that shows everything. Returns the filter (owned; free with
+ * filter_free), or NULL with *err filled. */
+struct filter *filter_compile(const char *expr, const struct store *s, struct filter_error *err);
+void filter_free(struct filter *f);
+
+/* Whether the filter shows every event (the expression was empty). */
+int filter_is_all(const struct filter *f);
+
+/* Whether the filter has a free-text word, whose preparation scans every interned string. */
+int filter_has_words(const struct filter *f);
+
+/* The names of the fields, space-separated, for help and error messages. */
+const char *filter_field_names(void);
+
+/* One pass of a filter over the whole store, in steps small enough to keep a terminal responsive:
+ * the caller interleaves filter_run_step() with reading keys and drops the run to start another. */
+struct filter_run {
+    struct filter *f; /* borrowed */
+    size_t prepared;  /* word preparation progress, in interned strings */
+    size_t next;      /* next event to evaluate */
+    uint32_t *shown;  /* owned: indexes of the events that pass, ascending */
+    size_t nshown, cap;
+    int done, failed; /* failed: out of memory */
+};
+
+void filter_run_init(struct filter_run *r, struct filter *f);
+
+/* Does about `work` units (one unit = one event or one interned string) and returns 1 once the run is
+ * complete (or failed), else 0. */
+int filter_run_step(struct filter_run *r, size_t work);
+
+/* Runs to completion; returns 0, or -1 when out of memory. */
+int filter_run_all(struct filter_run *r);
+
+/* Hands the shown list over to the caller (owned; free()) and leaves the run empty. */
+uint32_t *filter_run_take(struct filter_run *r, size_t *n);
+void filter_run_free(struct filter_run *r);
+
+/* Whether event i passes (prepares words first if needed; slow for one-off calls with words). Returns
+ * -1 when out of memory. */
+int filter_match(struct filter *f, size_t i);
+
+#endif

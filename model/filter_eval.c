@@ -1,0 +1,285 @@
+/* filter_eval: evaluating a compiled filter over the store, a chunk of events at a time.
+ *
+ * Each node computes a bit set for the chunk, only where its parent still cares: the right side of an
+ * AND runs only on events the left side kept, the right side of an OR only on those it dropped. So a
+ * costly word behind a cheap field term only looks at the few events the field term let through. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/filter_impl.h"
+#include "model/timefmt.h"
+
+static int tail_matches(const struct term *t, const char *s, size_t len, char sep)
+{
+    const char *cut = memrchr(s, sep, len);
+    if (!cut)
+        return 0;
+    size_t off = (size_t)(cut + 1 - s);
+    return match_glob(t->pat, t->plen, s + off, len - off);
+}
+
+/* The pattern of a field term against one interned string. */
+static int string_matches(const struct term *t, const char *s, size_t len)
+{
+    if (t->kind == TK_IP) {
+        if (t->use_net)
+            return ipnet_contains(&t->net, s, len);
+        return match_glob(t->pat, t->plen, s, len);
+    }
+    if (match_glob(t->pat, t->plen, s, len))
+        return 1;
+    if (!t->spec)
+        return 0;
+    if (t->spec->xf == XF_SERVICE) {
+        static const char suffix[] = ".amazonaws.com";
+        size_t sl = sizeof suffix - 1;
+        return len > sl && memcmp(s + len - sl, suffix, sl) == 0 && match_glob(t->pat, t->plen, s, len - sl);
+    }
+    if (t->spec->xf == XF_TAIL)
+        return tail_matches(t, s, len, '/') || tail_matches(t, s, len, ':');
+    return 0;
+}
+
+static int ensure_memo(struct filter *f, struct term *t)
+{
+    if (!t->memo)
+        t->memo = calloc(f->nstrings ? f->nstrings : 1, 1);
+    return t->memo ? 0 : -1;
+}
+
+/* Whether interned string id passes a field term, computed once per id. Id 0 (absent) never does. */
+static inline int id_matches(struct filter *f, struct term *t, uint32_t id)
+{
+    if (id == 0 || id >= f->nstrings)
+        return 0;
+    unsigned char m = t->memo[id];
+    if (!m) {
+        const struct intern *in = f->s->strings;
+        m = string_matches(t, intern_str(in, id), intern_len(in, id)) ? 2 : 1;
+        t->memo[id] = m;
+    }
+    return m == 2;
+}
+
+int filter_prepare_words(struct filter *f, uint32_t n)
+{
+    uint32_t end = f->nstrings - f->prepared < n ? f->nstrings : f->prepared + n;
+    const struct intern *in = f->s->strings;
+    for (size_t k = 0; k < f->nnodes; k++) {
+        struct term *t = &f->nodes[k].term;
+        if (f->nodes[k].kind != NODE_TERM || t->kind != TK_WORD)
+            continue;
+        if (ensure_memo(f, t) != 0)
+            return -1;
+        for (uint32_t id = f->prepared ? f->prepared : 1; id < end; id++)
+            t->memo[id] = match_contains(t->pat, t->plen, intern_str(in, id), intern_len(in, id)) ? 2 : 1;
+    }
+    f->prepared = end;
+    return 0;
+}
+
+static int word_matches(const struct filter *f, const struct term *t, const struct event *e)
+{
+    const unsigned char *memo = t->memo;
+    for (int k = 0; k < EF__COUNT; k++)
+        if (memo[e->f[k]] == 2)
+            return 1;
+    const uint32_t *ids = f->s->list_ids + e->list_first;
+    for (int k = 0; k < e->res_count + e->piece_count; k++)
+        if (memo[ids[k]] == 2)
+            return 1;
+    if (t->timeish && e->time_ms != TIME_NONE) {
+        char buf[TIMEFMT_BUF];
+        const char *txt = timefmt_format(e->time_ms, buf);
+        return match_contains(t->pat, t->plen, txt, strlen(txt));
+    }
+    return 0;
+}
+
+static int term_matches(struct filter *f, struct term *t, const struct event *e)
+{
+    switch (t->kind) {
+    case TK_GLOB:
+    case TK_IP:
+        for (int k = 0; k < t->spec->nfields; k++)
+            if (id_matches(f, t, e->f[t->spec->fields[k]]))
+                return 1;
+        return 0;
+    case TK_ERROR:
+        if (t->any)
+            return e->f[EF_ERROR_CODE] || e->f[EF_ERROR_MESSAGE] || (e->flags & EVF_LOGIN_FAILURE);
+        return id_matches(f, t, e->f[EF_ERROR_CODE]) || id_matches(f, t, e->f[EF_ERROR_MESSAGE]);
+    case TK_RES: {
+        const uint32_t *ids = f->s->list_ids + e->list_first;
+        for (int k = 0; k < e->res_count; k++)
+            if (id_matches(f, t, ids[k]))
+                return 1;
+        return 0;
+    }
+    case TK_RO:
+        return (e->flags & (t->ro ? EVF_READONLY_TRUE : EVF_READONLY_FALSE)) != 0;
+    case TK_AFTER:
+        return e->time_ms != TIME_NONE && e->time_ms >= t->time;
+    case TK_BEFORE:
+        return e->time_ms < t->time;
+    case TK_WORD:
+        return word_matches(f, t, e);
+    }
+    return 0;
+}
+
+static int eval_node(struct filter *f, int idx, size_t lo, size_t words, const uint64_t *care)
+{
+    struct node *n = &f->nodes[idx];
+    switch (n->kind) {
+    case NODE_ALL:
+        memcpy(n->bits, care, words * sizeof *care);
+        return 0;
+    case NODE_TERM: {
+        struct term *t = &n->term;
+        if (t->kind != TK_WORD && t->kind != TK_RO && t->kind != TK_AFTER && t->kind != TK_BEFORE &&
+            !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
+            return -1;
+        const struct event *ev = f->s->events + lo;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t in = care[w], out = 0;
+            while (in) {
+                int b = __builtin_ctzll(in);
+                in &= in - 1;
+                if (term_matches(f, t, &ev[w * 64 + (size_t)b]))
+                    out |= 1ull << b;
+            }
+            n->bits[w] = out;
+        }
+        return 0;
+    }
+    case NODE_NOT: {
+        if (eval_node(f, n->left, lo, words, care) != 0)
+            return -1;
+        const uint64_t *c = f->nodes[n->left].bits;
+        for (size_t w = 0; w < words; w++)
+            n->bits[w] = care[w] & ~c[w];
+        return 0;
+    }
+    case NODE_AND:
+    case NODE_OR: {
+        if (eval_node(f, n->left, lo, words, care) != 0)
+            return -1;
+        const uint64_t *l = f->nodes[n->left].bits;
+        for (size_t w = 0; w < words; w++)
+            n->care[w] = n->kind == NODE_AND ? care[w] & l[w] : care[w] & ~l[w];
+        if (eval_node(f, n->right, lo, words, n->care) != 0)
+            return -1;
+        const uint64_t *r = f->nodes[n->right].bits;
+        for (size_t w = 0; w < words; w++)
+            n->bits[w] = n->kind == NODE_AND ? r[w] : l[w] | r[w];
+        return 0;
+    }
+    }
+    return 0;
+}
+
+int filter_eval_chunk(struct filter *f, size_t lo, size_t cnt, const uint64_t *care)
+{
+    return eval_node(f, f->root, lo, (cnt + 63) / 64, care);
+}
+
+void filter_run_init(struct filter_run *r, struct filter *f)
+{
+    memset(r, 0, sizeof *r);
+    r->f = f;
+}
+
+static int push_shown(struct filter_run *r, const uint64_t *bits, size_t lo, size_t cnt)
+{
+    if (r->nshown + cnt > r->cap) {
+        size_t cap = r->cap ? r->cap : 1024;
+        while (cap < r->nshown + cnt)
+            cap *= 2;
+        uint32_t *s = realloc(r->shown, cap * sizeof *s);
+        if (!s)
+            return -1;
+        r->shown = s;
+        r->cap = cap;
+    }
+    for (size_t w = 0; w < (cnt + 63) / 64; w++) {
+        uint64_t b = bits[w];
+        while (b) {
+            r->shown[r->nshown++] = (uint32_t)(lo + w * 64 + (size_t)__builtin_ctzll(b));
+            b &= b - 1;
+        }
+    }
+    return 0;
+}
+
+int filter_run_step(struct filter_run *r, size_t work)
+{
+    if (r->done)
+        return 1;
+    struct filter *f = r->f;
+    if (work == 0)
+        work = 1;
+    if (f->nwords && f->prepared < f->nstrings) {
+        if (filter_prepare_words(f, work > UINT32_MAX ? UINT32_MAX : (uint32_t)work) != 0)
+            r->failed = r->done = 1;
+        return r->done;
+    }
+    size_t total = f->s->nevents;
+    /* Chunks stay word-aligned so the bit sets line up with event indexes. */
+    size_t cnt = work < FILTER_CHUNK ? ((work + 63) / 64) * 64 : FILTER_CHUNK;
+    if (cnt > total - r->next)
+        cnt = total - r->next;
+    if (cnt) {
+        static uint64_t all[FILTER_CHUNK_WORDS];
+        if (!all[0])
+            memset(all, 0xff, sizeof all);
+        uint64_t care[FILTER_CHUNK_WORDS];
+        size_t words = (cnt + 63) / 64;
+        memcpy(care, all, words * sizeof *care);
+        if (cnt % 64)
+            care[words - 1] = (1ull << (cnt % 64)) - 1;
+        if (filter_eval_chunk(f, r->next, cnt, care) != 0 ||
+            push_shown(r, f->nodes[f->root].bits, r->next, cnt) != 0) {
+            r->failed = r->done = 1;
+            return 1;
+        }
+        r->next += cnt;
+    }
+    if (r->next >= total)
+        r->done = 1;
+    return r->done;
+}
+
+int filter_run_all(struct filter_run *r)
+{
+    while (!filter_run_step(r, FILTER_CHUNK))
+        ;
+    return r->failed ? -1 : 0;
+}
+
+uint32_t *filter_run_take(struct filter_run *r, size_t *n)
+{
+    uint32_t *s = r->shown;
+    *n = r->nshown;
+    r->shown = NULL;
+    r->nshown = r->cap = 0;
+    return s;
+}
+
+void filter_run_free(struct filter_run *r)
+{
+    free(r->shown);
+    r->shown = NULL;
+    r->nshown = r->cap = 0;
+}
+
+int filter_match(struct filter *f, size_t i)
+{
+    while (f->nwords && f->prepared < f->nstrings)
+        if (filter_prepare_words(f, UINT32_MAX) != 0)
+            return -1;
+    uint64_t care = 1;
+    if (filter_eval_chunk(f, i, 1, &care) != 0)
+        return -1;
+    return (int)(f->nodes[f->root].bits[0] & 1);
+}

@@ -1,0 +1,79 @@
+/* filter_impl: what filter.c (syntax, compilation) and filter_eval.c (evaluation) share. Private. */
+#ifndef CTVIEW_FILTER_IMPL_H
+#define CTVIEW_FILTER_IMPL_H
+
+#include "model/filter.h"
+#include "model/match.h"
+
+/* Events evaluated per step; bit sets of this many bits live in every node. */
+#define FILTER_CHUNK       65536
+#define FILTER_CHUNK_WORDS (FILTER_CHUNK / 64)
+
+enum term_kind {
+    TK_GLOB,   /* the pattern against one or more string fields */
+    TK_RES,    /* the pattern against each resource ARN */
+    TK_IP,     /* CIDR, exact address, or pattern */
+    TK_ERROR,  /* errorCode or errorMessage; "*" also takes failed sign-ins */
+    TK_RO,     /* readOnly */
+    TK_AFTER,  /* eventTime >= value */
+    TK_BEFORE, /* eventTime < value */
+    TK_WORD,   /* anywhere in the event's JSON */
+};
+
+/* How a field's string is also tried, besides whole. */
+enum xform {
+    XF_NONE,
+    XF_SERVICE, /* without ".amazonaws.com": src:sts */
+    XF_TAIL,    /* after the last '/' or ':': the user or session name inside an ARN or principal id */
+};
+
+struct field_spec {
+    const char *name;
+    enum term_kind kind;
+    enum xform xf;
+    enum event_field fields[3];
+    int nfields;
+};
+
+struct term {
+    const struct field_spec *spec; /* NULL for a word */
+    enum term_kind kind;
+    char *pat; /* owned, NUL-terminated */
+    size_t plen;
+    int any;     /* error:* */
+    int ro;      /* ro:true */
+    int timeish; /* a word that could be part of an eventTime */
+    int use_net; /* ip: compare as an address or network */
+    struct ipnet net;
+    int64_t time;
+    unsigned char *memo; /* owned, one byte per interned string: 0 unknown, 1 no, 2 yes */
+};
+
+enum node_kind { NODE_ALL, NODE_TERM, NODE_AND, NODE_OR, NODE_NOT };
+
+struct node {
+    enum node_kind kind;
+    int left, right; /* child node indexes (NOT uses left) */
+    struct term term;
+    uint64_t *bits; /* owned, FILTER_CHUNK_WORDS: the node's result for the chunk */
+    uint64_t *care; /* owned for AND/OR: where the right child needs evaluating */
+};
+
+struct filter {
+    const struct store *s;
+    struct node *nodes;
+    size_t nnodes, cap;
+    int root;
+    int nwords;
+    uint32_t prepared; /* interned strings checked against every word so far */
+    uint32_t nstrings; /* intern_count when compiled */
+};
+
+/* Checks interned strings [f->prepared, f->prepared + n) against every word; returns 0 or -1 (memory). */
+int filter_prepare_words(struct filter *f, uint32_t n);
+
+/* Evaluates the tree for events [lo, lo + cnt), cnt <= FILTER_CHUNK, where care is set; the result is
+ * left in the root node's bits. Returns 0 or -1 when out of memory. */
+int filter_eval_chunk(struct filter *f, size_t lo, size_t cnt, const uint64_t *care);
+
+#endif

@@ -1,0 +1,29 @@
+/* pieces: the searchable text of a record beyond its indexed fields.
+ *
+ * A free-text filter word must match anywhere in an event's JSON, but keeping every record's bytes in
+ * memory costs more than the whole index. So each record's top-level members are interned as a few
+ * strings that repeat across events (the same userIdentity, tlsDetails or request shape recurs):
+ * every object or array member becomes one piece ("userIdentity":{…}), and the scalar members that are
+ * not already indexed fields, with the names of those that are, share one "misc" piece. Pieces are
+ * minified, so a pretty-printed file and a one-line file produce the same strings. */
+#ifndef CTVIEW_PIECES_H
+#define CTVIEW_PIECES_H
+
+#include <stddef.h>
+
+#include "model/store.h"
+
+#define PIECES_MAX 16
+
+struct pieces_scratch {
+    struct strref refs[PIECES_MAX];
+    char *buf; /* owned; free with pieces_scratch_free */
+    size_t cap;
+};
+
+/* Splits the JSON object rec[0..len) into pieces, borrowed from rec and from ps, valid until the next
+ * call. Returns the number of pieces in ps->refs (0 when rec is not an object or out of memory). */
+size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps);
+void pieces_scratch_free(struct pieces_scratch *ps);
+
+#endif
