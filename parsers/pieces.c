@@ -6,16 +6,25 @@
 #include "model/jsonfmt.h"
 
 /* Top-level keys whose scalar values are indexed fields: their values are searched through the index. */
-static const char *const indexed_keys[] = {
-    "eventTime",       "eventName", "eventSource",   "awsRegion",    "recipientAccountId",
-    "sourceIPAddress", "userAgent", "errorCode",     "errorMessage", "eventType",
-    "eventCategory",   "eventID",   "sharedEventID", "requestID",
+static const struct {
+    const char *name;
+    size_t len;
+} indexed_keys[] = {
+#define K(s)                                                                                                 \
+    {                                                                                                        \
+        s, sizeof s - 1                                                                                      \
+    }
+    K("eventTime"),       K("eventName"), K("eventSource"),   K("awsRegion"),    K("recipientAccountId"),
+    K("sourceIPAddress"), K("userAgent"), K("errorCode"),     K("errorMessage"), K("eventType"),
+    K("eventCategory"),   K("eventID"),   K("sharedEventID"), K("requestID"),
+#undef K
 };
 
 static int is_indexed_key(const char *k, size_t len)
 {
     for (size_t i = 0; i < sizeof indexed_keys / sizeof *indexed_keys; i++)
-        if (strlen(indexed_keys[i]) == len && memcmp(indexed_keys[i], k, len) == 0)
+        if (indexed_keys[i].len == len && k[0] == indexed_keys[i].name[0] &&
+            memcmp(indexed_keys[i].name, k, len) == 0)
             return 1;
     return 0;
 }
@@ -25,17 +34,30 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Index just past the string starting at s[i] == '"', or len when unterminated. */
+/* Index just past the string starting at s[i] == '"', or len when unterminated. memchr finds the
+ * candidate quote; a quote preceded by an odd run of backslashes is escaped. */
 static size_t skip_string(const char *s, size_t len, size_t i)
 {
-    for (i++; i < len; i++) {
-        if (s[i] == '\\')
-            i++;
-        else if (s[i] == '"')
-            return i + 1;
+    for (i++; i < len;) {
+        const char *q = memchr(s + i, '"', len - i);
+        if (!q)
+            return len;
+        size_t at = (size_t)(q - s), bs = 0;
+        while (at - bs > i && s[at - bs - 1] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return at + 1;
+        i = at + 1;
     }
     return len;
 }
+
+/* Byte classes for the structure scan: everything else is skipped in one tight loop. */
+enum { C_OTHER, C_QUOTE, C_OPEN, C_CLOSE, C_SPACE };
+static const unsigned char byte_class[256] = {
+    ['"'] = C_QUOTE, ['{'] = C_OPEN,   ['['] = C_OPEN,   ['}'] = C_CLOSE,  [']'] = C_CLOSE,
+    [' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\r'] = C_SPACE,
+};
 
 /* Index just past the value starting at s[i]; sets *spaced when it holds whitespace outside strings. */
 static size_t skip_value(const char *s, size_t len, size_t i, int *spaced)
@@ -49,17 +71,21 @@ static size_t skip_value(const char *s, size_t len, size_t i, int *spaced)
     }
     int depth = 0;
     while (i < len) {
-        char c = s[i];
-        if (c == '"') {
+        unsigned char k = byte_class[(unsigned char)s[i]];
+        if (k == C_OTHER) {
+            i++;
+            continue;
+        }
+        if (k == C_QUOTE) {
             i = skip_string(s, len, i);
             continue;
         }
-        if (c == '{' || c == '[')
+        if (k == C_OPEN)
             depth++;
-        else if (c == '}' || c == ']') {
+        else if (k == C_CLOSE) {
             if (--depth == 0)
                 return i + 1;
-        } else if (is_space(c))
+        } else
             *spaced = 1;
         i++;
     }

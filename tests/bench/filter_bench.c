@@ -1,0 +1,57 @@
+/* filter_bench: times the filter language on a loaded store, as the TUI runs it (compile, then a
+ * filter_run to completion). Usage: filter_bench PATH EXPR...   Prints, per expression, the events
+ * shown and the best of five wall times in milliseconds, tab-separated. Not a test: run by bench/run.sh. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "model/filter.h"
+#include "parsers/load.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: filter_bench PATH EXPR...\n");
+        return 1;
+    }
+    struct store *s = store_new();
+    const char *paths[] = {argv[1]};
+    if (!s || load_paths(s, paths, 1, NULL, NULL) != 0) {
+        fprintf(stderr, "filter_bench: out of memory\n");
+        return 2;
+    }
+    printf("events\t%zu\n", s->nevents);
+    for (int i = 2; i < argc; i++) {
+        double best = 1e30;
+        size_t shown = 0;
+        for (int rep = 0; rep < 5; rep++) {
+            double t0 = now_ms();
+            struct filter_error err;
+            struct filter *f = filter_compile(argv[i], s, &err);
+            if (!f) {
+                fprintf(stderr, "filter_bench: %s: %s\n", argv[i], err.message);
+                return 1;
+            }
+            struct filter_run run;
+            filter_run_init(&run, f);
+            if (filter_run_all(&run) != 0)
+                return 2;
+            double t = now_ms() - t0;
+            shown = run.nshown;
+            filter_run_free(&run);
+            filter_free(f);
+            if (t < best)
+                best = t;
+        }
+        printf("%s\t%zu\t%.1f\n", argv[i], shown, best);
+    }
+    store_free(s);
+    return 0;
+}
