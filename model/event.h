@@ -59,10 +59,10 @@ enum event_flag {
 };
 
 struct event {
-    int64_t time_ms;    /* TIME_NONE when eventTime is missing or unreadable */
-    uint64_t raw_off;   /* offset of the record in its source's decoded bytes */
-    uint32_t raw_len;   /* length of the record's bytes */
-    uint32_t source;    /* index of the source (file) in the store */
+    int64_t time_ms;     /* TIME_NONE when eventTime is missing or unreadable */
+    uint64_t raw_off;    /* offset of the record in its source's decoded bytes */
+    uint32_t raw_len;    /* length of the record's bytes */
+    uint32_t source;     /* index of the source (file) in the store */
     uint32_t list_first; /* first of the event's ids in the store's id list: resource ARNs, then pieces */
     uint8_t res_count;   /* number of resource ARN ids */
     uint8_t piece_count; /* number of piece ids (searchable text beyond the fields, see parsers/pieces.h) */

@@ -39,6 +39,12 @@ int filter_has_words(const struct filter *f);
 /* The names of the fields, space-separated, for help and error messages. */
 const char *filter_field_names(void);
 
+/* Writes into out (cap bytes, NUL-terminated) the term that selects value (a JSON token as logged, with
+ * its quotes when is_string) found at the JSON key path (e.g. "userIdentity.arn"): field:value when the
+ * path has a field, else the value as quoted text; '-' before it when negate. Returns its length. */
+size_t filter_term_for(const char *path, const char *value, size_t len, int is_string, int negate, char *out,
+                       size_t cap);
+
 /* One pass of a filter over the whole store, in steps small enough to keep a terminal responsive:
  * the caller interleaves filter_run_step() with reading keys and drops the run to start another. */
 struct filter_run {

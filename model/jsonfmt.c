@@ -226,3 +226,79 @@ size_t jsonfmt_minify(const char *in, size_t len, char *out)
     }
     return o;
 }
+
+/* The key token of a line (quotes included), or NULL. */
+static const char *line_key(const struct json_doc *doc, size_t line, size_t *len)
+{
+    const struct json_line *l = &doc->lines[line];
+    for (size_t i = 0; i < l->len; i++) {
+        if (doc->cls[l->off + i] != JC_KEY)
+            continue;
+        size_t j = i;
+        while (j < l->len && doc->cls[l->off + j] == JC_KEY)
+            j++;
+        *len = j - i;
+        return doc->text + l->off + i;
+    }
+    return NULL;
+}
+
+size_t jsonfmt_line_path(const struct json_doc *doc, size_t line, char *path, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    path[0] = '\0';
+    if (line >= doc->nlines)
+        return 0;
+    size_t klen;
+    if (!line_key(doc, line, &klen))
+        return 0;
+    /* Collect the keys from the line up to the root: each ancestor is the nearest line above with
+     * a smaller depth. */
+    size_t chain[64], n = 0;
+    int depth = doc->lines[line].depth;
+    chain[n++] = line;
+    for (size_t i = line; i-- > 0 && depth > 0 && n < 64;) {
+        if (doc->lines[i].depth < depth) {
+            depth = doc->lines[i].depth;
+            if (line_key(doc, i, &klen))
+                chain[n++] = i;
+        }
+    }
+    size_t used = 0;
+    while (n--) {
+        const char *k = line_key(doc, chain[n], &klen);
+        if (klen < 2)
+            continue;
+        k++;
+        klen -= 2; /* the quotes */
+        if (used && used + 1 < cap)
+            path[used++] = '.';
+        size_t take = used + klen < cap ? klen : cap - 1 - used;
+        memcpy(path + used, k, take);
+        used += take;
+    }
+    path[used] = '\0';
+    return used;
+}
+
+int jsonfmt_line_value(const struct json_doc *doc, size_t line, const char **value, size_t *len,
+                       enum json_class *cls)
+{
+    if (line >= doc->nlines)
+        return -1;
+    const struct json_line *l = &doc->lines[line];
+    for (size_t i = 0; i < l->len; i++) {
+        unsigned char c = doc->cls[l->off + i];
+        if (c != JC_STRING && c != JC_NUMBER && c != JC_LITERAL)
+            continue;
+        size_t j = i;
+        while (j < l->len && doc->cls[l->off + j] == c)
+            j++;
+        *value = doc->text + l->off + i;
+        *len = j - i;
+        *cls = (enum json_class)c;
+        return 0;
+    }
+    return -1;
+}

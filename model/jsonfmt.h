@@ -38,6 +38,15 @@ struct json_doc {
 int jsonfmt_pretty(const char *in, size_t len, int indent, struct json_doc *doc);
 void jsonfmt_free(struct json_doc *doc);
 
+/* The key path of a doc line, keys joined by '.', array positions left out ("resources.ARN"), written
+ * NUL-terminated into path (cut to cap). Returns the path's length; 0 for a line with no key. */
+size_t jsonfmt_line_path(const struct json_doc *doc, size_t line, char *path, size_t cap);
+
+/* The first scalar value on a doc line (a string token with its quotes, a number or a literal).
+ * Returns 0 and sets *value, *len (borrowed from doc) and *cls, or -1 when the line has none. */
+int jsonfmt_line_value(const struct json_doc *doc, size_t line, const char **value, size_t *len,
+                       enum json_class *cls);
+
 /* Writes in[0..len) without whitespace outside strings into out (needs at most len bytes) and returns
  * the length written. Newlines inside strings cannot occur in valid JSON and are kept as they are. */
 size_t jsonfmt_minify(const char *in, size_t len, char *out);

@@ -82,27 +82,41 @@ enum reaction scroll_move(struct scroll *s, size_t n, int page, enum action act)
     return RE_REDRAW;
 }
 
-static void draw_status(struct app *a)
+static void draw_status(struct app *a, int y)
 {
     const struct store *s = a->store;
     size_t problems =
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
-    char left[256], right[128];
-    snprintf(left, sizeof left, " %zu/%zu events  %llu files  %zu problem%s%s",
-             s->nevents ? a->list.cur + 1 : 0, s->nevents, (unsigned long long)s->counts.files, problems,
-             problems == 1 ? "" : "s", a->message[0] ? "  | " : "");
+    size_t n = app_count(a);
+    char left[256], right[128], busy[48] = "";
+    if (filter_busy(a)) {
+        size_t total = s->nevents ? s->nevents : 1;
+        snprintf(busy, sizeof busy, "  filtering %zu%%", a->job.run.next * 100 / total);
+    }
+    snprintf(left, sizeof left, " %zu/%zu shown  #%zu  %llu files  %zu problem%s%s", n, s->nevents,
+             n ? a->list.cur + 1 : 0, (unsigned long long)s->counts.files, problems, problems == 1 ? "" : "s",
+             busy);
     snprintf(right, sizeof right, "%s  ?:help q:quit ",
              a->overlay != PANE__COUNT ? panes[a->overlay]->name : panes[a->focus]->name);
-    int y = a->rows - 1;
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
     int rw = (int)strlen(right);
-    draw_str(a->win, y, 0, a->cols, left, at);
-    int lw = (int)strlen(left);
-    if (a->message[0] && lw < a->cols)
-        draw_text(a->win, y, lw, a->cols - lw - rw - 1, a->message, strlen(a->message), at, 0, 0);
+    int lw = draw_text(a->win, y, 0, a->cols, left, strlen(left), at, 0, 0);
+    /* then the message, else the filter in force; both come from logs or the user: drawn escaped */
+    const char *extra = a->message[0] ? a->message : (a->shown.expr && a->shown.expr[0]) ? a->shown.expr : "";
+    if (extra[0] && lw + 4 < a->cols - rw) {
+        const char *sep = a->message[0] ? "  | " : "  / ";
+        lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, sep, strlen(sep), at, 0, 0);
+        draw_text(a->win, y, lw, a->cols - lw - rw - 1, extra, strlen(extra), at, 0, 0);
+    }
     if (rw < a->cols - lw)
         draw_str(a->win, y, a->cols - rw, rw, right, at);
+}
+
+/* Rows above the status line (and the bar, when open). */
+static int body_rows(const struct app *a)
+{
+    return a->rows - 1 - (a->bar.kind != BAR_CLOSED);
 }
 
 static void draw_all(struct app *a)
@@ -117,7 +131,7 @@ static void draw_all(struct app *a)
         doupdate();
         return;
     }
-    int body = a->rows - 1;
+    int body = body_rows(a);
     if (a->overlay != PANE__COUNT) {
         panes[a->overlay]->draw(a, (struct rect){0, 0, body, a->cols}, 1);
     } else if (!a->detail_open) {
@@ -131,7 +145,13 @@ static void draw_all(struct app *a)
         panes[PANE_DETAIL]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols},
                                  a->focus == PANE_DETAIL);
     }
-    draw_status(a);
+    if (a->bar.kind != BAR_CLOSED && a->bar.error[0]) {
+        bar_draw(a, body);
+    } else {
+        draw_status(a, a->rows - 1);
+        if (a->bar.kind != BAR_CLOSED)
+            bar_draw(a, body);
+    }
     wnoutrefresh(a->win);
     doupdate();
 }
@@ -139,7 +159,7 @@ static void draw_all(struct app *a)
 /* Lines of body available to the focused pane, for paging. */
 static int pane_page(const struct app *a, enum pane_id p)
 {
-    int body = a->rows - 1;
+    int body = body_rows(a);
     if (a->overlay != PANE__COUNT || !a->detail_open || body < 20)
         return body - 1;
     int list_h = body * 2 / 5;
@@ -178,6 +198,17 @@ static enum reaction global_key(struct app *a, enum action act)
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         return RE_REDRAW;
+    case ACT_FILTER:
+        a->overlay = PANE__COUNT;
+        return bar_open(a, BAR_FILTER);
+    case ACT_SEARCH:
+        a->overlay = PANE__COUNT;
+        return bar_open(a, BAR_SEARCH);
+    case ACT_SEARCH_NEXT:
+    case ACT_SEARCH_PREV:
+        if (a->overlay != PANE__COUNT)
+            return RE_NONE;
+        return search_jump(a, act == ACT_SEARCH_NEXT ? 1 : -1);
     default:
         return RE_NONE;
     }
@@ -302,7 +333,20 @@ int app_run(const char *const *paths, size_t npaths)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
     for (;;) {
         draw_all(&a);
-        int ch = getch();
+        /* A running filter gets the time between keys, in slices short enough that a key never waits
+         * for more than one. */
+        int ch;
+        if (filter_busy(&a)) {
+            timeout(0);
+            ch = getch();
+            timeout(-1);
+            if (ch == ERR) {
+                filter_work(&a, 0.04);
+                continue;
+            }
+        } else {
+            ch = getch();
+        }
         if (ch == KEY_RESIZE || ch == ERR) {
             getmaxyx(stdscr, a.rows, a.cols);
             continue;
@@ -311,6 +355,10 @@ int app_run(const char *const *paths, size_t npaths)
         if (a.rows < MIN_ROWS || a.cols < MIN_COLS) {
             if (keys_action(ch) == ACT_QUIT)
                 break;
+            continue;
+        }
+        if (a.bar.kind != BAR_CLOSED) {
+            bar_key(&a, ch);
             continue;
         }
         enum action act = keys_action(ch);
@@ -326,6 +374,7 @@ int app_run(const char *const *paths, size_t npaths)
     if (tty)
         fclose(tty);
     detail_free(&a);
+    filter_state_free(&a);
     store_free(a.store);
     return rc;
 }

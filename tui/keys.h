@@ -17,6 +17,12 @@
     X(ACT_RIGHT, "Scroll right (detail, problems)")                                                          \
     X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                       \
     X(ACT_NEXT_PANE, "Switch focus between the list and the detail pane")                                    \
+    X(ACT_FILTER, "Filter the list (live; Enter keeps, Esc restores, Up/Down: history)")                     \
+    X(ACT_FILTER_IN, "Detail: keep only events with the value under the cursor")                             \
+    X(ACT_FILTER_OUT, "Detail: hide events with the value under the cursor")                                 \
+    X(ACT_SEARCH, "Search: a word or expression for n/N")                                                    \
+    X(ACT_SEARCH_NEXT, "Jump to the next shown event that matches the search")                               \
+    X(ACT_SEARCH_PREV, "Jump to the previous shown event that matches the search")                           \
     X(ACT_CLOSE, "Close the detail pane or the current view")                                                \
     X(ACT_PROBLEMS, "Show the problems found while loading")                                                 \
     X(ACT_HELP, "Show this help")                                                                            \

@@ -42,15 +42,15 @@ static void refold(struct app *a)
 static void detail_sync(struct app *a)
 {
     struct store *s = a->store;
-    if (!s->nevents || a->detail.event == a->list.cur)
+    if (!app_count(a) || a->detail.event == app_event(a, a->list.cur))
         return;
     detail_free(a);
-    a->detail.event = a->list.cur;
+    a->detail.event = app_event(a, a->list.cur);
     a->detail.s = (struct scroll){0, 0};
     a->detail.hscroll = 0;
     size_t len;
     char *err = NULL;
-    const char *raw = store_raw(s, &s->events[a->list.cur], &len, &err);
+    const char *raw = store_raw(s, &s->events[a->detail.event], &len, &err);
     if (!raw) {
         a->detail.error = err ? err : strdup("cannot read the event");
         return;
@@ -63,8 +63,9 @@ static void detail_sync(struct app *a)
     a->detail.folded = calloc(n ? n : 1, 1);
     a->detail.visible = malloc((n ? n : 1) * sizeof *a->detail.visible);
     if (!a->detail.folded || !a->detail.visible) {
+        size_t ev = a->detail.event;
         detail_free(a);
-        a->detail.event = a->list.cur;
+        a->detail.event = ev;
         a->detail.error = strdup("out of memory");
         return;
     }
@@ -109,14 +110,14 @@ static void detail_draw(struct app *a, struct rect r, int focused)
     detail_sync(a);
     attr_t title = theme_attr(focused ? R_HEADER : R_TITLE);
     draw_fill(a->win, r.y, r.x, r.w, title);
-    if (!s->nevents) {
+    if (!app_count(a)) {
         draw_str(a->win, r.y, r.x, r.w, " no event", title);
         return;
     }
-    const struct event *e = &s->events[a->list.cur];
+    const struct event *e = &s->events[a->detail.event];
     const struct source *src = &s->sources[e->source];
     char head[512];
-    snprintf(head, sizeof head, " Event %zu/%zu  byte %llu of %s", a->list.cur + 1, s->nevents,
+    snprintf(head, sizeof head, " Event %zu/%zu  byte %llu of %s", a->list.cur + 1, app_count(a),
              (unsigned long long)e->raw_off, src->path);
     draw_text(a->win, r.y, r.x, r.w, head, strlen(head), title, 0, 1);
     if (a->detail.error) {
@@ -145,6 +146,21 @@ static enum reaction detail_key(struct app *a, enum action act, int page)
         a->detail.folded[line] = !a->detail.folded[line];
         refold(a);
         return RE_REDRAW;
+    }
+    case ACT_FILTER_IN:
+    case ACT_FILTER_OUT: {
+        size_t line = a->detail.visible[a->detail.s.cur];
+        const char *v;
+        size_t vlen;
+        enum json_class cls;
+        if (jsonfmt_line_value(&a->detail.doc, line, &v, &vlen, &cls) != 0) {
+            app_message(a, "no value on this line");
+            return RE_REDRAW;
+        }
+        char path[256], term[600];
+        jsonfmt_line_path(&a->detail.doc, line, path, sizeof path);
+        filter_term_for(path, v, vlen, cls == JC_STRING, act == ACT_FILTER_OUT, term, sizeof term);
+        return filter_add_term(a, term);
     }
     case ACT_LEFT:
         a->detail.hscroll = a->detail.hscroll > 8 ? a->detail.hscroll - 8 : 0;

@@ -76,13 +76,18 @@ static void list_draw(struct app *a, struct rect r, int focused)
         x += widths[i] + 1;
     }
     int page = r.h - 1;
-    scroll_clamp(&a->list, s->nevents, page);
+    size_t n = app_count(a);
+    scroll_clamp(&a->list, n, page);
+    if (n == 0 && s->nevents) {
+        draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
+        return;
+    }
     for (int row = 0; row < page; row++) {
         size_t idx = a->list.top + (size_t)row;
         int y = r.y + 1 + row;
-        if (idx >= s->nevents)
+        if (idx >= n)
             break;
-        const struct event *e = &s->events[idx];
+        const struct event *e = &s->events[app_event(a, idx)];
         int sel = idx == a->list.cur;
         attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
         draw_fill(a->win, y, r.x, r.w, base);
@@ -106,13 +111,13 @@ static void list_draw(struct app *a, struct rect r, int focused)
 static enum reaction list_key(struct app *a, enum action act, int page)
 {
     if (act == ACT_ENTER) {
-        if (!a->store->nevents)
+        if (!app_count(a))
             return RE_NONE;
         a->detail_open = 1;
         a->focus = PANE_DETAIL;
         return RE_REDRAW;
     }
-    return scroll_move(&a->list, a->store->nevents, page, act);
+    return scroll_move(&a->list, app_count(a), page, act);
 }
 
 const struct pane_ops pane_list_ops = {"list", list_draw, list_key};

@@ -6,9 +6,11 @@
 #include <curses.h>
 #include <stddef.h>
 
+#include "model/filter.h"
 #include "model/jsonfmt.h"
 #include "model/store.h"
 #include "tui/keys.h"
+#include "tui/prompt.h"
 
 /* What a handler asks of the loop, instead of drawing itself. */
 enum reaction {
@@ -37,8 +39,18 @@ struct scroll {
     size_t cur, top;
 };
 
+/* The events the list shows: store indexes in time order, and the filter that chose them. */
+struct shown {
+    uint32_t *idx; /* owned; NULL when every event shows */
+    size_t n;
+    char *expr; /* owned; NULL or "" for no filter */
+};
+
+enum bar_kind { BAR_CLOSED, BAR_FILTER, BAR_SEARCH };
+
 struct app {
     struct store *store;
+    struct shown shown;
     WINDOW *win;
     int rows, cols;
     enum pane_id focus;   /* PANE_LIST or PANE_DETAIL on the main screen */
@@ -59,7 +71,33 @@ struct app {
     int problems_hscroll;
     struct scroll help;
     char message[256]; /* shown in the status line until the next key */
+    struct {
+        enum bar_kind kind;
+        struct prompt line;
+        struct shown saved; /* the filter in force when the filter prompt opened, restored by Esc */
+        char error[320];    /* why the text in the prompt is not a valid expression */
+    } bar;
+    struct {
+        struct filter *f; /* owned while a filter runs over the store, else NULL */
+        struct filter_run run;
+        char *expr; /* owned */
+    } job;
+    struct history filter_hist, search_hist;
+    struct filter *search; /* owned: the compiled search of n/N, or NULL */
+    char *search_expr;     /* owned */
 };
+
+/* Number of events the list shows. */
+static inline size_t app_count(const struct app *a)
+{
+    return a->shown.idx ? a->shown.n : a->store->nevents;
+}
+
+/* Store index of the event on list row `row` (< app_count). */
+static inline size_t app_event(const struct app *a, size_t row)
+{
+    return a->shown.idx ? a->shown.idx[row] : row;
+}
 
 extern const struct pane_ops pane_list_ops, pane_detail_ops, pane_problems_ops, pane_help_ops;
 
@@ -75,5 +113,15 @@ void app_message(struct app *a, const char *fmt, ...) __attribute__((format(prin
 
 /* Releases the detail pane's document (the pane rebuilds it when it next draws). */
 void detail_free(struct app *a);
+
+/* The filter and search bar (tui/filterbar.c). */
+enum reaction bar_open(struct app *a, enum bar_kind kind);
+enum reaction bar_key(struct app *a, int ch);   /* while the bar is open: every key goes here */
+void bar_draw(struct app *a, int y);            /* the prompt on line y, its error on y + 1 */
+int filter_busy(const struct app *a);           /* a filter is running over the store */
+int filter_work(struct app *a, double seconds); /* runs it for about that long; 1 when it finished */
+enum reaction filter_add_term(struct app *a, const char *term); /* ANDs term to the filter in force */
+enum reaction search_jump(struct app *a, int dir);
+void filter_state_free(struct app *a);
 
 #endif

@@ -1,0 +1,291 @@
+/* The filter prompt (/), the search prompt (s) and n/N, and running filters without blocking keys.
+ *
+ * While the filter prompt is open every edit compiles the line: a valid expression starts a run over
+ * the store (dropping the previous run), an invalid one leaves the list as it was and says why under
+ * the prompt. Runs go in slices between keystrokes (see app.c), so typing never waits for a filter. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/view.h"
+
+static void shown_free(struct shown *s)
+{
+    free(s->idx);
+    free(s->expr);
+    *s = (struct shown){0};
+}
+
+static int shown_copy(struct shown *dst, const struct shown *src)
+{
+    *dst = (struct shown){0};
+    dst->expr = strdup(src->expr ? src->expr : "");
+    if (src->idx) {
+        dst->idx = malloc((src->n ? src->n : 1) * sizeof *dst->idx);
+        if (dst->idx)
+            memcpy(dst->idx, src->idx, src->n * sizeof *dst->idx);
+        dst->n = src->n;
+    }
+    if (!dst->expr || (src->idx && !dst->idx)) {
+        shown_free(dst);
+        return -1;
+    }
+    return 0;
+}
+
+/* First row of list whose event index is >= ev. */
+static size_t lower_bound(const struct app *a, size_t ev)
+{
+    size_t lo = 0, hi = app_count(a);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (app_event(a, mid) < ev)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Puts next in place of the shown set (taking it over), keeping the selection on the same event when
+ * it survives, else on the next event after it, at the same screen row. */
+static void shown_replace(struct app *a, struct shown *next)
+{
+    size_t had = app_count(a);
+    size_t sel = had ? app_event(a, a->list.cur) : 0;
+    size_t row_on_screen = a->list.cur - a->list.top;
+    shown_free(&a->shown);
+    a->shown = *next;
+    *next = (struct shown){0};
+    size_t n = app_count(a);
+    size_t cur = had ? lower_bound(a, sel) : 0;
+    if (cur >= n)
+        cur = n ? n - 1 : 0;
+    a->list.cur = cur;
+    a->list.top = cur > row_on_screen ? cur - row_on_screen : 0;
+}
+
+static void job_stop(struct app *a)
+{
+    filter_run_free(&a->job.run);
+    filter_free(a->job.f);
+    free(a->job.expr);
+    a->job.f = NULL;
+    a->job.expr = NULL;
+}
+
+/* Starts running expr (already compiled into f, taken over). An expression that shows everything
+ * needs no run. */
+static void job_start(struct app *a, struct filter *f, const char *expr)
+{
+    job_stop(a);
+    if (filter_is_all(f)) {
+        filter_free(f);
+        struct shown all = {0};
+        all.expr = strdup("");
+        shown_replace(a, &all);
+        return;
+    }
+    a->job.f = f;
+    a->job.expr = strdup(expr);
+    filter_run_init(&a->job.run, f);
+}
+
+int filter_busy(const struct app *a)
+{
+    return a->job.f != NULL;
+}
+
+int filter_work(struct app *a, double seconds)
+{
+    if (!a->job.f)
+        return 1;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        if (filter_run_step(&a->job.run, 65536))
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
+    if (!a->job.run.done)
+        return 0;
+    if (a->job.run.failed) {
+        app_message(a, "out of memory while filtering: the previous filter stays");
+    } else {
+        struct shown next = {0};
+        next.idx = filter_run_take(&a->job.run, &next.n);
+        if (!next.idx)
+            next.idx = malloc(sizeof *next.idx); /* an empty result is still a filtered list */
+        next.expr = a->job.expr;
+        a->job.expr = NULL;
+        if (next.idx)
+            shown_replace(a, &next);
+        shown_free(&next);
+    }
+    job_stop(a);
+    return 1;
+}
+
+/* Compiles text; on success starts it and clears the bar's error, else keeps the error. */
+static int try_filter(struct app *a, const char *text)
+{
+    struct filter_error err;
+    struct filter *f = filter_compile(text, a->store, &err);
+    if (!f) {
+        snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
+        return -1;
+    }
+    a->bar.error[0] = '\0';
+    job_start(a, f, text);
+    return 0;
+}
+
+enum reaction bar_open(struct app *a, enum bar_kind kind)
+{
+    if (kind == BAR_FILTER) {
+        if (shown_copy(&a->bar.saved, &a->shown) != 0) {
+            app_message(a, "out of memory");
+            return RE_REDRAW;
+        }
+        prompt_open(&a->bar.line, a->shown.expr, &a->filter_hist);
+    } else {
+        prompt_open(&a->bar.line, a->search_expr, &a->search_hist);
+    }
+    a->bar.kind = kind;
+    a->bar.error[0] = '\0';
+    curs_set(1);
+    return RE_REDRAW;
+}
+
+static void bar_close(struct app *a)
+{
+    a->bar.kind = BAR_CLOSED;
+    a->bar.error[0] = '\0';
+    shown_free(&a->bar.saved);
+    curs_set(0);
+}
+
+static enum reaction search_accept(struct app *a)
+{
+    const char *text = a->bar.line.buf;
+    struct filter_error err;
+    struct filter *f = filter_compile(text, a->store, &err);
+    if (!f) {
+        snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
+        return RE_REDRAW;
+    }
+    filter_free(a->search);
+    free(a->search_expr);
+    a->search = NULL;
+    a->search_expr = strdup(text);
+    history_add(&a->search_hist, text);
+    bar_close(a);
+    if (filter_is_all(f)) {
+        filter_free(f);
+        return RE_REDRAW;
+    }
+    a->search = f;
+    return search_jump(a, 1);
+}
+
+enum reaction bar_key(struct app *a, int ch)
+{
+    enum prompt_result r = prompt_key(&a->bar.line, ch);
+    if (a->bar.kind == BAR_SEARCH) {
+        if (r == PR_CANCEL)
+            bar_close(a);
+        else if (r == PR_ACCEPT)
+            return search_accept(a);
+        else if (r == PR_EDITED)
+            a->bar.error[0] = '\0';
+        return RE_REDRAW;
+    }
+    switch (r) {
+    case PR_EDITED:
+        try_filter(a, a->bar.line.buf);
+        break;
+    case PR_ACCEPT:
+        if (a->bar.error[0])
+            break; /* an invalid expression cannot be kept: fix it or Esc */
+        history_add(&a->filter_hist, a->bar.line.buf);
+        bar_close(a);
+        break;
+    case PR_CANCEL: {
+        job_stop(a);
+        struct shown saved = a->bar.saved;
+        a->bar.saved = (struct shown){0};
+        shown_replace(a, &saved);
+        bar_close(a);
+        break;
+    }
+    default:
+        break;
+    }
+    return RE_REDRAW;
+}
+
+void bar_draw(struct app *a, int y)
+{
+    const char *label = a->bar.kind == BAR_FILTER ? "filter: " : "search: ";
+    if (a->bar.error[0])
+        draw_str(a->win, y + 1, 0, a->cols, a->bar.error, theme_attr(R_ERROR));
+    prompt_draw(&a->bar.line, a->win, y, 0, a->cols, label, theme_attr(R_NORMAL));
+}
+
+enum reaction filter_add_term(struct app *a, const char *term)
+{
+    const char *cur = a->job.expr ? a->job.expr : a->shown.expr ? a->shown.expr : "";
+    size_t n = strlen(cur) + strlen(term) + 2;
+    char *expr = malloc(n);
+    if (!expr) {
+        app_message(a, "out of memory");
+        return RE_REDRAW;
+    }
+    snprintf(expr, n, "%s%s%s", cur, cur[0] ? " " : "", term);
+    if (try_filter(a, expr) != 0)
+        app_message(a, "%s", a->bar.error);
+    else
+        history_add(&a->filter_hist, expr);
+    a->bar.error[0] = '\0';
+    free(expr);
+    return RE_REDRAW;
+}
+
+enum reaction search_jump(struct app *a, int dir)
+{
+    if (!a->search)
+        return bar_open(a, BAR_SEARCH);
+    size_t n = app_count(a);
+    if (!n)
+        return RE_NONE;
+    for (size_t k = 1; k <= n; k++) {
+        size_t row = dir > 0 ? (a->list.cur + k) % n : (a->list.cur + n - k % n) % n;
+        int m = filter_match(a->search, app_event(a, row));
+        if (m < 0) {
+            app_message(a, "out of memory while searching");
+            return RE_REDRAW;
+        }
+        if (m) {
+            int wrapped = dir > 0 ? row <= a->list.cur : row >= a->list.cur;
+            a->list.cur = row;
+            if (wrapped)
+                app_message(a, "search wrapped");
+            return RE_REDRAW;
+        }
+    }
+    app_message(a, "no shown event matches: %s", a->search_expr);
+    return RE_REDRAW;
+}
+
+void filter_state_free(struct app *a)
+{
+    job_stop(a);
+    shown_free(&a->shown);
+    shown_free(&a->bar.saved);
+    filter_free(a->search);
+    free(a->search_expr);
+    history_clear(&a->filter_hist);
+    history_clear(&a->search_hist);
+}
