@@ -116,7 +116,7 @@ static void draw_status(struct app *a, int y)
 /* Rows above the status line (and the bar, when open). */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - (a->bar.kind != BAR_CLOSED);
+    return a->rows - 1 - (a->bar.kind != BAR_CLOSED) - (a->bar.kind != BAR_CLOSED && a->bar.error[0]);
 }
 
 static void draw_all(struct app *a)
@@ -145,13 +145,9 @@ static void draw_all(struct app *a)
         panes[PANE_DETAIL]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols},
                                  a->focus == PANE_DETAIL);
     }
-    if (a->bar.kind != BAR_CLOSED && a->bar.error[0]) {
+    draw_status(a, a->rows - 1);
+    if (a->bar.kind != BAR_CLOSED)
         bar_draw(a, body);
-    } else {
-        draw_status(a, a->rows - 1);
-        if (a->bar.kind != BAR_CLOSED)
-            bar_draw(a, body);
-    }
     wnoutrefresh(a->win);
     doupdate();
 }

@@ -149,6 +149,7 @@ enum reaction bar_open(struct app *a, enum bar_kind kind)
             app_message(a, "out of memory");
             return RE_REDRAW;
         }
+        a->bar.saved_list = a->list;
         prompt_open(&a->bar.line, a->shown.expr, &a->filter_hist);
     } else {
         prompt_open(&a->bar.line, a->search_expr, &a->search_hist);
@@ -217,6 +218,7 @@ enum reaction bar_key(struct app *a, int ch)
         struct shown saved = a->bar.saved;
         a->bar.saved = (struct shown){0};
         shown_replace(a, &saved);
+        a->list = a->bar.saved_list;
         bar_close(a);
         break;
     }

@@ -75,7 +75,8 @@ struct app {
         enum bar_kind kind;
         struct prompt line;
         struct shown saved; /* the filter in force when the filter prompt opened, restored by Esc */
-        char error[320];    /* why the text in the prompt is not a valid expression */
+        struct scroll saved_list;
+        char error[320]; /* why the text in the prompt is not a valid expression */
     } bar;
     struct {
         struct filter *f; /* owned while a filter runs over the store, else NULL */

@@ -54,24 +54,24 @@ expect_not() { sleep 0.3; ! screen | grep -qF -- "$2"; ok "$1" $?; }
 start 120 50 "$ctview $tests/sample"
 expect "list header" "Time                Account      Region      Service    Event                  Identity"
 expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2   signin     ConsoleLogin           user/Alice"
-expect "status counts" "1/9 events  11 files  2 problems"
+expect "status counts" "9/9 shown  #1  11 files  2 problems"
 expect "failed ConsoleLogin shows Failure" "user/Alice"
 screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
 expect "masked user shown as masked" "(masked user)"
 keys j j
-expect "j moves down" "3/9 events"
+expect "j moves down" "9/9 shown  #3 "
 keys k
-expect "k moves up" "2/9 events"
+expect "k moves up" "9/9 shown  #2 "
 keys G
-expect "G goes to the end" "9/9 events"
+expect "G goes to the end" "9/9 shown  #9 "
 keys g
-expect "g goes to the top" "1/9 events"
+expect "g goes to the top" "9/9 shown  #1 "
 keys Down Down Down
-expect "arrow keys move" "4/9 events"
+expect "arrow keys move" "9/9 shown  #4 "
 keys End
-expect "End goes to the end" "9/9 events"
+expect "End goes to the end" "9/9 shown  #9 "
 keys Home
-expect "Home goes to the top" "1/9 events"
+expect "Home goes to the top" "9/9 shown  #1 "
 
 # --- detail pane
 keys Down Down Down Down Enter
@@ -97,7 +97,7 @@ expect "p opens the problems view" "Problems: 3 (2 bad records"
 expect "a problem has file, byte, record and reason" "iam-sts-examples.json byte 1594 record 1: malformed JSON"
 expect "a skipped digest is listed" "skipped $tests/sample/AWSLogs/111122223333/CloudTrail-Digest/"
 keys Escape
-expect "Esc returns to the list" "6/9 events"
+expect "Esc returns to the list" "9/9 shown  #6 "
 keys '?'
 expect "? opens help" "Move down one line"
 expect "help lists every key of an action" "Down j"
@@ -111,7 +111,7 @@ expect "40x10 still draws the list" "Time                Event      Identity"
 T resize-window -t t -x 39 -y 9
 expect "below 40x10 says so" "terminal too small (39x9, need 40x10)"
 T resize-window -t t -x 100 -y 24
-expect "growing again redraws" "6/9 events"
+expect "growing again redraws" "9/9 shown  #6 "
 keys Enter
 T resize-window -t t -x 60 -y 15
 expect "a short terminal shows the focused pane alone" "Event 6/9"
@@ -119,11 +119,92 @@ expect "a short terminal shows the focused pane alone" "Event 6/9"
 keys q
 expect "q quits with status 0" "CTVIEW-EXITED 0"
 
+# --- the filter prompt: live re-filtering, Enter keeps, Esc restores, errors, history
+start 120 30 "$ctview $tests/sample"
+wait_for "9/9 shown  #1 "
+keys /
+expect "/ opens the filter prompt" "filter:"
+keys -l "name:AssumeRole"
+expect "the list re-filters as the user types (exact name)" "2/9 shown"
+keys -l "*"
+expect "a wildcard widens it live" "4/9 shown"
+expect_not "events that do not match leave the list" "ConsoleLogin"
+keys Enter
+expect "Enter keeps the filter; the status line shows it" "4/9 shown  #1  11 files  2 problems  / name:AssumeRole*"
+expect_not "Enter closes the prompt" "filter:"
+keys j j /
+expect "/ prefills the prompt with the filter in force" "filter: name:AssumeRole*"
+keys -l " ("
+expect "an unclosed parenthesis is reported at its column" "column 18: unclosed '('"
+expect "the previous filter stays in force meanwhile" "4/9 shown"
+keys BSpace BSpace
+keys -l " usr:bob"
+expect "a bad field is named with its term and column under the prompt" "column 18: unknown field 'usr' in 'usr:bob'"
+keys Enter
+expect "Enter on a bad expression keeps the prompt open" "filter: name:AssumeRole* usr:bob"
+keys Escape
+expect "Esc restores the previous filter" "4/9 shown  #3  11 files  2 problems  / name:AssumeRole*"
+expect_not "Esc closes the prompt" "filter:"
+keys / C-u
+expect "clearing the prompt shows every event again" "9/9 shown"
+keys -l "type:IAMUser -error:*"
+expect "negation and field terms combine" "3/9 shown"
+keys Enter / C-u Up
+expect "Up recalls the newest filter" "filter: type:IAMUser -error:*"
+keys Up
+expect "Up again recalls the older one" "filter: name:AssumeRole*"
+keys Down
+expect "Down walks back" "filter: type:IAMUser -error:*"
+keys Escape / C-u
+keys -l "ip:10.0.0.0/33"
+expect "a bad CIDR is reported" "column 1: bad CIDR '10.0.0.0/33'"
+keys Escape
+expect "Esc after an error restores the list" "3/9 shown"
+# the selection stays on the same event when it survives
+keys / C-u Enter G
+expect "last of the three" "9/9 shown  #9 "
+keys k k k
+expect "on the Bob AssumeRole" "9/9 shown  #6 "
+keys /
+keys -l " user:bob"
+keys Enter
+expect "the selected event survives: it stays selected" "2/9 shown  #2 "
+
+# --- apply as filter from the detail pane, and search
+start 200 40 "$ctview $tests/sample"
+wait_for "9/9 shown  #1 "
+keys Enter
+expect "detail open" "Event 1/9"
+keys j j j j j j j j j j j j j j
+keys +
+expect "+ keeps events with the value under the cursor, quoted when needed" '/ ua:"Mozilla/5.0 (Windows NT 6.1; WOW64'
+expect "three events from that browser" "3/9 shown"
+keys k k k k -
+expect "- hides events with the value under the cursor" 'rv:24.0) Gecko/20100101 Firefox/24.0" -src:signin.amazonaws.com'
+expect "none left" "no event matches the filter"
+keys Tab / C-u Enter
+expect "cleared" "9/9 shown"
+keys s
+expect "s opens the search prompt" "search:"
+keys -l "AssumeNothing"
+keys Enter
+expect "Enter jumps to the first match" "9/9 shown  #9 "
+keys g n
+expect "n finds it again from the top" "9/9 shown  #9 "
+keys s C-u
+keys -l "Bob"
+keys Enter
+expect "search for a word" "9/9 shown  #3 "
+keys n
+expect "n goes to the next match" "9/9 shown  #4 "
+keys N N
+expect "N goes back, wrapping" "search wrapped"
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
-expect "stdin: events load" "1/7 events  1 files  2 problems"
+expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"
 keys j
-expect "stdin: keys come from the terminal" "2/7 events"
+expect "stdin: keys come from the terminal" "7/7 shown  #2 "
 keys q
 expect "stdin: q quits" "CTVIEW-EXITED 0"
 
@@ -146,7 +227,7 @@ touch "$tmp/raw"
 
 # --- NO_COLOR: attributes only
 start 100 20 "NO_COLOR=1 $ctview $tests/sample"
-wait_for "1/9 events"
+wait_for "9/9 shown  #1 "
 ! T capture-pane -p -e -t t | grep -Eq "$(printf '\033')\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|38;|48;)"
 ok "NO_COLOR: no colours, attributes only" $?
 T capture-pane -p -e -t t | grep -q "$(printf '\033')\[0;7m"; ok "NO_COLOR: the selection is in reverse video" $?
