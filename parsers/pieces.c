@@ -135,7 +135,7 @@ size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps)
         if (i >= len)
             break;
         size_t val = i;
-        int spaced = 0;
+        int spaced = rec[key_end] != ':' || val != key_end + 1; /* blanks around the colon */
         i = skip_value(rec, len, i, &spaced);
         int scalar = rec[val] != '{' && rec[val] != '[';
         if (scalar || n == PIECES_MAX - 1) {

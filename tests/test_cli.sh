@@ -40,6 +40,29 @@ PY
 "$ctview" --stats "$tests/sample" | grep -q "problem: .*iam-sts-examples.json byte 1594 record 1: malformed JSON"
 check "--stats text lists problems with file, byte and record" $?
 
+# -f: the filter language on the command line
+"$ctview" --list -f 'name:AssumeRole*' "$tests/sample" >"$tmp/f"; check "-f exits 0" $?
+[ "$(wc -l <"$tmp/f")" -eq 4 ]; check "-f name:AssumeRole* lists the 4 AssumeRole* events" $?
+[ "$(cut -f5 "$tmp/f" | sort -u | tr '\n' ' ')" = "AssumeRole AssumeRoleWithSAML AssumeRoleWithWebIdentity " ]
+check "-f lists only matching names" $?
+"$ctview" --list --json -f 'user:bob -src:signin' "$tests/sample" >"$tmp/fj"; check "-f with --json exits 0" $?
+[ "$(wc -l <"$tmp/fj")" -eq 1 ] && grep -q '"eventName": *"AssumeRole"' "$tmp/fj"; check "-f combines terms" $?
+"$ctview" --stats --json -f 'error:*' "$tests/sample" >"$tmp/fs"; check "--stats -f exits 0" $?
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["shown"] == 2 and s["events"] == 9, s' "$tmp/fs"
+check "--stats -f counts the shown set as shown" $?
+"$ctview" --stats --json "$tests/sample" | grep -q '"shown": 9'; check "--stats without -f shows every event" $?
+"$ctview" --list -f 'name:x usr:bob' "$tests/sample" >"$tmp/out" 2>"$tmp/err"; [ $? -eq 1 ]
+check "a bad expression exits 1" $?
+[ ! -s "$tmp/out" ]; check "a bad expression prints no events" $?
+grep -q "column 8: unknown field 'usr' in 'usr:bob'" "$tmp/err"; check "the message names the term and its column" $?
+"$ctview" --list -f '(a OR b' "$tests/sample" 2>"$tmp/err" >/dev/null; [ $? -eq 1 ] && grep -q "column 1: unclosed '('" "$tmp/err"
+check "an unclosed parenthesis exits 1 with its column" $?
+"$ctview" --list -f 'ip:10.0.0.0/40' /nonexistent 2>"$tmp/err" >/dev/null; [ $? -eq 1 ] && grep -q "bad CIDR" "$tmp/err"
+check "a bad expression is reported before loading" $?
+"$ctview" -f 'name:x' "$tests/sample" >/dev/null 2>&1; [ $? -eq 1 ]; check "-f without a mode is a usage error" $?
+"$ctview" --list "$tests/sample" -f >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] && grep -q "needs a filter" "$tmp/err"
+check "-f without an expression is a usage error" $?
+
 # stdin, plain and gzip
 gzip -c "$tests/sample/pasted/iam-sts-examples.json" | "$ctview" --list - >"$tmp/stdin"; check "--list - reads gzip from stdin" $?
 [ "$(wc -l <"$tmp/stdin")" -eq 7 ]; check "stdin yields the 7 valid examples" $?

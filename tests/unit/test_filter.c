@@ -1,0 +1,343 @@
+/* Unit tests for the filter language: matching primitives, the parser (valid and invalid expressions
+ * with the columns their errors point at), evaluation on a small hand-made store, the "apply as filter"
+ * terms, and the searchable pieces of a record. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "model/filter.h"
+#include "model/jsonfmt.h"
+#include "model/match.h"
+#include "parsers/load.h"
+#include "parsers/pieces.h"
+
+static void test_glob(void)
+{
+    static const struct {
+        const char *pat, *s;
+        int glob, contains;
+    } cases[] = {
+        {"AssumeRole", "AssumeRole", 1, 1},
+        {"assumerole", "AssumeRole", 1, 1},
+        {"Assume", "AssumeRole", 0, 1},
+        {"AssumeRole*", "AssumeRoleWithSAML", 1, 1},
+        {"*SAML", "AssumeRoleWithSAML", 1, 1},
+        {"*role*", "AssumeRoleWithSAML", 1, 1},
+        {"a*b*c", "axxbyyc", 1, 1},
+        {"a*b*c", "axxcyyb", 0, 0},
+        {"*", "", 1, 1},
+        {"*", "x", 1, 1},
+        {"**", "x", 1, 1},
+        {"ab*ab", "ab", 0, 0},
+        {"ab*ab", "abab", 1, 1},
+        {"", "", 1, 1},
+        {"x", "", 0, 0},
+        {"eu-*", "us-east-1", 0, 0},
+        {"Ä", "ä", 0, 0}, /* only ASCII folds */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *p = cases[i].pat, *s = cases[i].s;
+        CHECK_INT(match_glob(p, strlen(p), s, strlen(s)), cases[i].glob);
+        CHECK_INT(match_contains(p, strlen(p), s, strlen(s)), cases[i].contains);
+    }
+}
+
+static void test_ipnet(void)
+{
+    struct ipnet n;
+    CHECK_INT(ipnet_parse("192.0.2.0/24", 12, &n), 0);
+    CHECK(ipnet_contains(&n, "192.0.2.200", 11));
+    CHECK(!ipnet_contains(&n, "192.0.3.1", 9));
+    CHECK(!ipnet_contains(&n, "2001:db8::1", 11));
+    CHECK(!ipnet_contains(&n, "AWS Internal", 12));
+    CHECK_INT(ipnet_parse("10.0.0.0/7", 10, &n), 0);
+    CHECK(ipnet_contains(&n, "11.255.0.1", 10));
+    CHECK(!ipnet_contains(&n, "12.0.0.1", 8));
+    CHECK_INT(ipnet_parse("2001:db8::/32", 13, &n), 0);
+    CHECK(ipnet_contains(&n, "2001:DB8:0:1::5", 15));
+    CHECK(!ipnet_contains(&n, "2001:db9::1", 11));
+    CHECK_INT(ipnet_parse("0.0.0.0/0", 9, &n), 0);
+    CHECK(ipnet_contains(&n, "8.8.8.8", 7));
+    CHECK_INT(ipnet_parse("1.2.3.4", 7, &n), 0);
+    CHECK_INT(n.prefix, 32);
+    CHECK_INT(ipnet_parse("1.2.3.4/33", 10, &n), -1);
+    CHECK_INT(ipnet_parse("1.2.3.4/", 8, &n), -1);
+    CHECK_INT(ipnet_parse("1.2.3/8", 7, &n), -1);
+    CHECK_INT(ipnet_parse("::/129", 6, &n), -1);
+    CHECK_INT(ipnet_parse("1.2.3.4/2x", 10, &n), -1);
+}
+
+/* Expressions and where their errors point: column 0 means valid. */
+static const struct {
+    const char *expr;
+    int column;
+    const char *message; /* a part of the error message */
+} syntax_cases[] = {
+    {"", 0, NULL},
+    {"   ", 0, NULL},
+    {"name:AssumeRole*", 0, NULL},
+    {"NAME:x SRC:sts", 0, NULL},
+    {"a OR b c", 0, NULL},
+    {"-(a OR b) -c", 0, NULL},
+    {"((a))", 0, NULL},
+    {"user:\"John Smith\"", 0, NULL},
+    {"\"two words\" x", 0, NULL},
+    {"\"a \\\"quoted\\\" word\"", 0, NULL},
+    {"arn:aws:iam::1:role/x", 1, "unknown field 'arn'"},
+    {"\"arn:aws:iam::1:role/x\"", 0, NULL},
+    {"2024-03-01T10:00", 0, NULL}, /* not a field name: a word */
+    {"ip:10.0.0.0/8 ip:2001:db8::/32 ip:1.2.3.4 ip:AWS* ip:cloudtrail.amazonaws.com", 0, NULL},
+    {"after:2024-03-01 before:2024-03-01T10:00 after:2024-03-01T10:00:05Z before:2024-03-01 10:00", 0, NULL},
+    {"ro:true ro:FALSE error:* res:arn:aws:iam::*:role/*", 0, NULL},
+    {"usr:bob", 1, "unknown field 'usr' in 'usr:bob'"},
+    {"name:x  usr:bob", 9, "unknown field 'usr'"},
+    {"é usr:bob", 3, "unknown field 'usr'"}, /* columns count characters, not bytes */
+    {"(name:x", 1, "unclosed '('"},
+    {"a (b (c)", 3, "unclosed '('"},
+    {"a)", 2, "unexpected ')'"},
+    {"()", 1, "empty '()'"},
+    {"OR a", 1, "'OR' needs a term before it"},
+    {"a OR", 3, "'OR' needs a term after it"},
+    {"a OR OR b", 3, "'OR' needs a term after it"},
+    {"a OR )", 3, "'OR' needs a term after it"},
+    {"a - b", 3, "'-' needs a term after it"},
+    {"name:", 1, "missing value after 'name:'"},
+    {"ip:10.0.0.0/33", 1, "bad CIDR '10.0.0.0/33'"},
+    {"x ip:1.2.3.4/", 3, "bad CIDR"},
+    {"ip:nonsense/8", 1, "bad CIDR"},
+    {"after:2024-13-01", 1, "bad date '2024-13-01'"},
+    {"before:yesterday", 1, "bad date"},
+    {"after:2024-03-01T12", 1, "bad date"},
+    {"ro:maybe", 1, "'ro' takes true or false"},
+    {"\"open", 1, "unclosed '\"'"},
+    {"user:\"open", 6, "unclosed '\"'"},
+};
+
+static void test_syntax(struct store *s)
+{
+    for (size_t i = 0; i < sizeof syntax_cases / sizeof *syntax_cases; i++) {
+        struct filter_error err;
+        struct filter *f = filter_compile(syntax_cases[i].expr, s, &err);
+        int col = f ? 0 : err.column;
+        if (col != syntax_cases[i].column)
+            fprintf(stderr, "expression %s: %s\n", syntax_cases[i].expr, f ? "(valid)" : err.message);
+        CHECK_INT(col, syntax_cases[i].column);
+        if (syntax_cases[i].message) {
+            CHECK(!f && strstr(err.message, syntax_cases[i].message) != NULL);
+            char where[32];
+            snprintf(where, sizeof where, "column %d", syntax_cases[i].column);
+            CHECK(!f && strstr(err.message, where) != NULL);
+        }
+        filter_free(f);
+    }
+    /* deep nesting is refused, not a stack overflow */
+    char deep[400];
+    memset(deep, '(', 200);
+    strcpy(deep + 200, "x");
+    struct filter_error err;
+    struct filter *f = filter_compile(deep, s, &err);
+    CHECK(f == NULL && strstr(err.message, "nested too deeply"));
+    filter_free(f);
+}
+
+/* Events with every shape the fields care about; ids e1..e9 in time order. */
+static const char events_json[] =
+    "{\"Records\":["
+    "{\"eventID\":\"e1\",\"eventTime\":\"2024-03-01T09:59:59Z\",\"eventSource\":\"sts.amazonaws.com\","
+    "\"eventName\":\"AssumeRole\",\"awsRegion\":\"us-east-1\",\"recipientAccountId\":\"111122223333\","
+    "\"sourceIPAddress\":\"192.0.2.10\",\"readOnly\":true,\"eventType\":\"AwsApiCall\","
+    "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"Alice\",\"arn\":\"arn:aws:iam::111122223333:user/"
+    "Alice\",\"accountId\":\"111122223333\",\"accessKeyId\":\"AKIAALICE\"},"
+    "\"requestParameters\":{\"roleArn\":\"arn:aws:iam::444455556666:role/Admin\",\"roleSessionName\":\"s1\"},"
+    "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIASESSION1\"}},"
+    "\"resources\":[{\"ARN\":\"arn:aws:iam::444455556666:role/Admin\",\"type\":\"AWS::IAM::Role\"}],"
+    "\"sharedEventID\":\"shared-1\",\"requestID\":\"req-1\"},"
+    "{\"eventID\":\"e2\",\"eventTime\":\"2024-03-01T10:00:00Z\",\"eventSource\":\"s3.amazonaws.com\","
+    "\"eventName\":\"DeleteBucket\",\"awsRegion\":\"eu-west-1\",\"recipientAccountId\":\"444455556666\","
+    "\"sourceIPAddress\":\"2001:db8::7\",\"readOnly\":false,\"errorCode\":\"AccessDenied\","
+    "\"errorMessage\":\"not authorized\",\"userAgent\":\"Terraform/1.7\","
+    "\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::444455556666:assumed-role/Admin/s1\","
+    "\"principalId\":\"AROAADMIN:s1\",\"accountId\":\"444455556666\",\"accessKeyId\":\"ASIASESSION1\","
+    "\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::444455556666:role/Admin\"},"
+    "\"sourceIdentity\":\"alice-laptop\"}},\"requestParameters\":{\"bucketName\":\"secret-bucket\"}},"
+    "{\"eventID\":\"e3\",\"eventTime\":\"2024-03-01T10:00:01Z\",\"eventSource\":\"signin.amazonaws.com\","
+    "\"eventName\":\"ConsoleLogin\",\"awsRegion\":\"us-east-1\",\"recipientAccountId\":\"111122223333\","
+    "\"sourceIPAddress\":\"198.51.100.1\",\"errorMessage\":\"Failed authentication\","
+    "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\","
+    "\"accountId\":\"111122223333\"},\"responseElements\":{\"ConsoleLogin\":\"Failure\"}},"
+    "{\"eventID\":\"e4\",\"eventTime\":\"2024-03-02T00:00:00Z\",\"eventSource\":\"signin.amazonaws.com\","
+    "\"eventName\":\"ConsoleLogin\",\"recipientAccountId\":\"111122223333\",\"sourceIPAddress\":\"AWS "
+    "Internal\","
+    "\"userIdentity\":{\"type\":\"Root\",\"arn\":\"arn:aws:iam::111122223333:root\","
+    "\"accountId\":\"111122223333\"},\"responseElements\":{\"ConsoleLogin\":\"Success\"}},"
+    "{\"eventID\":\"e5\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"RunInstances\","
+    "\"recipientAccountId\":\"111122223333\",\"note\":\"no eventTime\"}"
+    "]}";
+
+static void expect_ids(struct store *s, const char *expr, const char *want)
+{
+    struct filter_error err;
+    struct filter *f = filter_compile(expr, s, &err);
+    if (!f) {
+        fprintf(stderr, "%s: %s\n", expr, err.message);
+        CHECK(f != NULL);
+        return;
+    }
+    struct filter_run run;
+    filter_run_init(&run, f);
+    /* small steps, as the TUI takes them, must give the same result as one big one */
+    while (!filter_run_step(&run, 1))
+        ;
+    char got[256] = "";
+    for (size_t i = 0; i < run.nshown; i++) {
+        strcat(got, i ? " " : "");
+        strcat(got, store_str(s, &s->events[run.shown[i]], EF_EVENT_ID));
+    }
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "filter %s\n", expr);
+    CHECK_STR(got, want);
+    for (size_t i = 0; i < s->nevents; i++) {
+        int shown = 0;
+        for (size_t k = 0; k < run.nshown; k++)
+            shown |= run.shown[k] == i;
+        CHECK_INT(filter_match(f, i), shown);
+    }
+    filter_run_free(&run);
+    filter_free(f);
+}
+
+static void test_eval(struct store *s)
+{
+    expect_ids(s, "", "e1 e2 e3 e4 e5");
+    expect_ids(s, "name:assumerole", "e1");
+    expect_ids(s, "name:*Login", "e3 e4");
+    expect_ids(s, "src:sts", "e1");
+    expect_ids(s, "src:STS.amazonaws.com", "e1");
+    expect_ids(s, "src:sign*", "e3 e4");
+    expect_ids(s, "user:alice", "e1");
+    expect_ids(s, "user:s1", "e2"); /* session name, from the assumed-role ARN and the principal id */
+    expect_ids(s, "user:root", "e4");
+    expect_ids(s, "user:HIDDEN*", "e3");
+    expect_ids(s, "acct:444455556666", "e2");
+    expect_ids(s, "acct:1111*", "e1 e3 e4 e5");
+    expect_ids(s, "region:eu-*", "e2");
+    expect_ids(s, "-region:*", "e4 e5");
+    expect_ids(s, "type:assumedrole", "e2");
+    expect_ids(s, "ip:192.0.2.0/24", "e1");
+    expect_ids(s, "ip:2001:db8::/32", "e2");
+    expect_ids(s, "ip:2001:DB8:0::7", "e2");
+    expect_ids(s, "ip:0.0.0.0/0", "e1 e3");
+    expect_ids(s, "ip:aws*", "e4");
+    expect_ids(s, "ip:198.51.100.1", "e3");
+    expect_ids(s, "key:ASIASESSION1", "e1 e2"); /* the key an STS call issued, and its use */
+    expect_ids(s, "id:E2", "e2");
+    expect_ids(s, "shared:shared-1", "e1");
+    expect_ids(s, "req:req-*", "e1");
+    expect_ids(s, "error:*", "e2 e3");
+    expect_ids(s, "-error:*", "e1 e4 e5");
+    expect_ids(s, "error:accessdenied", "e2");
+    expect_ids(s, "error:*authentication", "e3");
+    expect_ids(s, "ro:true", "e1");
+    expect_ids(s, "ro:false", "e2");
+    expect_ids(s, "ua:terraform*", "e2");
+    expect_ids(s, "res:arn:aws:iam::*:role/*", "e1");
+    expect_ids(s, "etype:AwsApiCall", "e1");
+    expect_ids(s, "role:*role/Admin", "e1 e2");
+    expect_ids(s, "srcid:alice-*", "e2");
+    expect_ids(s, "after:2024-03-01T10:00", "e2 e3 e4"); /* inclusive */
+    expect_ids(s, "before:2024-03-01T10:00", "e1");      /* exclusive */
+    expect_ids(s, "after:2024-03-01 before:2024-03-02", "e1 e2 e3");
+    expect_ids(s, "-after:2000-01-01", "e5"); /* no eventTime: neither after nor before anything */
+    expect_ids(s, "secret-bucket", "e2");     /* a value only in requestParameters */
+    expect_ids(s, "bucketName", "e2");        /* a key */
+    expect_ids(s, "\"no eventtime\"", "e5");  /* a member the index does not know */
+    expect_ids(s, "ALICE", "e1 e2");
+    expect_ids(s, "2024-03-01T10:00", "e2 e3"); /* the eventTime text */
+    expect_ids(s, "secret*bucket", "e2");
+    expect_ids(s, "src:sts OR src:s3", "e1 e2");
+    expect_ids(s, "name:ConsoleLogin error:* OR ip:AWS*", "e3 e4");
+    expect_ids(s, "(name:ConsoleLogin error:*) OR src:sts", "e1 e3");
+    expect_ids(s, "-(src:sts OR src:s3) -name:RunInstances", "e3 e4");
+    expect_ids(s, "--src:sts", "e1");
+    expect_ids(s, "nothing-like-this", "");
+}
+
+static void test_term_for(void)
+{
+    char out[256];
+    filter_term_for("eventName", "\"AssumeRole\"", 12, 1, 0, out, sizeof out);
+    CHECK_STR(out, "name:AssumeRole");
+    filter_term_for("userIdentity.arn", "\"arn:aws:iam::1:user/Bob\"", 25, 1, 1, out, sizeof out);
+    CHECK_STR(out, "-user:arn:aws:iam::1:user/Bob");
+    filter_term_for("userAgent", "\"a (b) \\\"c\\\"\"", 13, 1, 0, out, sizeof out);
+    CHECK_STR(out, "ua:\"a (b) \\\"c\\\"\"");
+    filter_term_for("readOnly", "false", 5, 0, 0, out, sizeof out);
+    CHECK_STR(out, "ro:false");
+    filter_term_for("requestParameters.bucketName", "\"b\"", 3, 1, 0, out, sizeof out);
+    CHECK_STR(out, "\"b\"");
+    filter_term_for("resources.ARN", "\"arn:x\"", 7, 1, 0, out, sizeof out);
+    CHECK_STR(out, "res:arn:x");
+}
+
+static void test_line_path(void)
+{
+    const char *j = "{\"a\":1,\"userIdentity\":{\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"x\"}}},"
+                    "\"resources\":[{\"ARN\":\"r\"}]}";
+    struct json_doc d;
+    CHECK_INT(jsonfmt_pretty(j, strlen(j), 2, &d), 0);
+    char path[128];
+    size_t found = 0;
+    for (size_t i = 0; i < d.nlines; i++) {
+        const char *v;
+        size_t len;
+        enum json_class c;
+        if (jsonfmt_line_value(&d, i, &v, &len, &c) != 0)
+            continue;
+        jsonfmt_line_path(&d, i, path, sizeof path);
+        if (len == 3 && memcmp(v, "\"x\"", 3) == 0) {
+            CHECK_STR(path, "userIdentity.sessionContext.sessionIssuer.arn");
+            found++;
+        }
+        if (len == 3 && memcmp(v, "\"r\"", 3) == 0) {
+            CHECK_STR(path, "resources.ARN");
+            found++;
+        }
+    }
+    CHECK_INT(found, 2);
+    jsonfmt_free(&d);
+}
+
+static void test_pieces(void)
+{
+    struct pieces_scratch ps = {0};
+    const char *rec = "{ \"eventVersion\": \"1.08\",\n  \"eventName\": \"X\",\n  \"userIdentity\": {\n"
+                      "    \"type\": \"Root\" },\n  \"note\": \"a \\\" b\" }";
+    size_t n = pieces_split(rec, strlen(rec), &ps);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK(ps.refs[0].len == 30 && memcmp(ps.refs[0].s, "\"userIdentity\":{\"type\":\"Root\"}", 30) == 0);
+        const char *misc = "\"eventVersion\":\"1.08\",\"eventName\",\"note\":\"a \\\" b\"";
+        CHECK(ps.refs[1].len == strlen(misc) && memcmp(ps.refs[1].s, misc, ps.refs[1].len) == 0);
+        if (ps.refs[1].len != strlen(misc))
+            fprintf(stderr, "misc piece: %.*s\n", (int)ps.refs[1].len, ps.refs[1].s);
+    }
+    CHECK_INT(pieces_split("[1,2]", 5, &ps), 0);
+    CHECK_INT(pieces_split("{\"a\":{\"b\":", 10, &ps), 1); /* cut short: what there is */
+    pieces_scratch_free(&ps);
+}
+
+int main(void)
+{
+    test_glob();
+    test_ipnet();
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "filter.json", events_json, sizeof events_json - 1), 0);
+    CHECK_INT(s->nevents, 5);
+    test_syntax(s);
+    test_eval(s);
+    store_free(s);
+    test_term_for();
+    test_line_path();
+    test_pieces();
+    return harness_done("filter");
+}
