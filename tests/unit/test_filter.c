@@ -65,6 +65,14 @@ static void test_ipnet(void)
     CHECK_INT(ipnet_parse("1.2.3/8", 7, &n), -1);
     CHECK_INT(ipnet_parse("::/129", 6, &n), -1);
     CHECK_INT(ipnet_parse("1.2.3.4/2x", 10, &n), -1);
+    CHECK_INT(ipnet_parse("1.2.3.256", 9, &n), -1);
+    CHECK_INT(ipnet_parse("01.2.3.4", 8, &n), -1);
+    CHECK_INT(ipnet_parse("1.2.3.4.5", 9, &n), -1);
+    CHECK_INT(ipnet_parse("1.2.3", 5, &n), -1);
+    CHECK_INT(ipnet_parse("::ffff:1.2.3.4", 14, &n), 0);
+    CHECK_INT(n.family, 6);
+    CHECK_INT(ipnet_parse("255.255.255.255", 15, &n), 0);
+    CHECK_INT(ipnet_parse("0.0.0.0", 7, &n), 0);
 }
 
 /* Expressions and where their errors point: column 0 means valid. */
