@@ -230,12 +230,9 @@ int filter_run_step(struct filter_run *r, size_t work)
     if (cnt > total - r->next)
         cnt = total - r->next;
     if (cnt) {
-        static uint64_t all[FILTER_CHUNK_WORDS];
-        if (!all[0])
-            memset(all, 0xff, sizeof all);
         uint64_t care[FILTER_CHUNK_WORDS];
         size_t words = (cnt + 63) / 64;
-        memcpy(care, all, words * sizeof *care);
+        memset(care, 0xff, words * sizeof *care);
         if (cnt % 64)
             care[words - 1] = (1ull << (cnt % 64)) - 1;
         if (filter_eval_chunk(f, r->next, cnt, care) != 0 ||

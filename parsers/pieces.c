@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model/jsonfmt.h"
+#include "parsers/split.h"
 
 /* Top-level keys whose scalar values are indexed fields: their values are searched through the index. */
 static const struct {
@@ -34,64 +35,6 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Index just past the string starting at s[i] == '"', or len when unterminated. memchr finds the
- * candidate quote; a quote preceded by an odd run of backslashes is escaped. */
-static size_t skip_string(const char *s, size_t len, size_t i)
-{
-    for (i++; i < len;) {
-        const char *q = memchr(s + i, '"', len - i);
-        if (!q)
-            return len;
-        size_t at = (size_t)(q - s), bs = 0;
-        while (at - bs > i && s[at - bs - 1] == '\\')
-            bs++;
-        if (bs % 2 == 0)
-            return at + 1;
-        i = at + 1;
-    }
-    return len;
-}
-
-/* Byte classes for the structure scan: everything else is skipped in one tight loop. */
-enum { C_OTHER, C_QUOTE, C_OPEN, C_CLOSE, C_SPACE };
-static const unsigned char byte_class[256] = {
-    ['"'] = C_QUOTE, ['{'] = C_OPEN,   ['['] = C_OPEN,   ['}'] = C_CLOSE,  [']'] = C_CLOSE,
-    [' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\r'] = C_SPACE,
-};
-
-/* Index just past the value starting at s[i]; sets *spaced when it holds whitespace outside strings. */
-static size_t skip_value(const char *s, size_t len, size_t i, int *spaced)
-{
-    if (s[i] == '"')
-        return skip_string(s, len, i);
-    if (s[i] != '{' && s[i] != '[') {
-        while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_space(s[i]))
-            i++;
-        return i;
-    }
-    int depth = 0;
-    while (i < len) {
-        unsigned char k = byte_class[(unsigned char)s[i]];
-        if (k == C_OTHER) {
-            i++;
-            continue;
-        }
-        if (k == C_QUOTE) {
-            i = skip_string(s, len, i);
-            continue;
-        }
-        if (k == C_OPEN)
-            depth++;
-        else if (k == C_CLOSE) {
-            if (--depth == 0)
-                return i + 1;
-        } else
-            *spaced = 1;
-        i++;
-    }
-    return len;
-}
-
 static void append(struct pieces_scratch *ps, size_t *used, const char *s, size_t n)
 {
     memcpy(ps->buf + *used, s, n);
@@ -109,21 +52,26 @@ size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps)
         ps->buf = b;
         ps->cap = need;
     }
-    size_t i = 0, n = 0, used = 0;
+    size_t i = 0, n = 0, used;
     while (i < len && is_space(rec[i]))
         i++;
     if (i >= len || rec[i] != '{')
         return 0;
     i++;
-    /* misc collects at the front of buf and is finished last; minified pieces go after its room. */
-    size_t misc_used = 0, piece_used = len + 8;
-    used = piece_used;
+    /* misc collects at the front of buf and is finished last; minified pieces go after its room. A record
+     * with blanks between its members (pretty-printed) has them inside too: its pieces are minified. */
+    size_t misc_used = 0;
+    used = len + 8;
+    int spaced = 0;
     for (;;) {
+        size_t at = i;
         while (i < len && (is_space(rec[i]) || rec[i] == ','))
             i++;
+        spaced |= i > at + 1 || (i == at + 1 && rec[at] != ',');
         if (i >= len || rec[i] != '"')
             break;
-        size_t key = i, key_end = skip_string(rec, len, i);
+        int cut;
+        size_t key = i, key_end = split_skip_value(rec, len, i, &cut);
         i = key_end;
         while (i < len && is_space(rec[i]))
             i++;
@@ -135,27 +83,27 @@ size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps)
         if (i >= len)
             break;
         size_t val = i;
-        int spaced = rec[key_end] != ':' || val != key_end + 1; /* blanks around the colon */
-        i = skip_value(rec, len, i, &spaced);
+        spaced |= val != key_end + 1;
+        i = split_skip_value(rec, len, i, &cut);
+        const char *m = rec + key;
+        size_t mlen = i - key;
+        if (spaced) {
+            mlen = jsonfmt_minify(rec + key, i - key, ps->buf + used);
+            m = ps->buf + used;
+        }
         int scalar = rec[val] != '{' && rec[val] != '[';
         if (scalar || n == PIECES_MAX - 1) {
             if (misc_used)
                 append(ps, &misc_used, ",", 1);
             if (scalar && is_indexed_key(rec + key + 1, key_end - key - 2))
                 append(ps, &misc_used, rec + key, key_end - key);
-            else if (spaced)
-                misc_used += jsonfmt_minify(rec + key, i - key, ps->buf + misc_used);
             else
-                append(ps, &misc_used, rec + key, i - key);
+                append(ps, &misc_used, m, mlen);
             continue;
         }
-        if (spaced) {
-            size_t m = jsonfmt_minify(rec + key, i - key, ps->buf + used);
-            ps->refs[n++] = (struct strref){ps->buf + used, m};
-            used += m;
-        } else {
-            ps->refs[n++] = (struct strref){rec + key, i - key};
-        }
+        ps->refs[n++] = (struct strref){m, mlen};
+        if (spaced)
+            used += mlen;
     }
     if (misc_used)
         ps->refs[n++] = (struct strref){ps->buf, misc_used};

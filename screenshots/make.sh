@@ -13,6 +13,7 @@ tmp=$(mktemp -d)
 trap 'tmux -L $sock kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 cols=132
 rows=36
+n=0
 
 # shot NAME: capture the pane and render it
 shot() {
@@ -28,10 +29,12 @@ shot() {
 # session COLS ROWS COMMAND: a fresh tmux session running ctview
 session() {
     tmux -L $sock kill-server 2>/dev/null || true
-    sock=ctview-shots-$$-$1-$2
+    n=$((n + 1))
+    sock=ctview-shots-$$-$n # a fresh server each time: one still shutting down cannot take a session
     tmux -L $sock -f /dev/null new-session -d -s s -x "$1" -y "$2" "$3; sleep 60"
     tmux -L $sock set-option -g default-terminal xterm-256color >/dev/null
     tmux -L $sock set-option -t s status off >/dev/null
+    sleep 1 # loaded
 }
 
 session $cols $rows "$ctview tests/sample"
@@ -46,6 +49,15 @@ shot help $cols $rows
 session $cols $rows "$ctview ../shared/data/stratus-red-team"
 tmux -L $sock send-keys -t s G k k Enter
 shot stratus-detail $cols $rows
+
+# the filter prompt, typed live: the list already shows what the expression selects
+session $cols $rows "$ctview ../shared/data/stratus-red-team"
+tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l 'src:secretsmanager OR name:GetPasswordData -error:*'
+shot filter $cols $rows
+tmux -L $sock send-keys -t s Enter Enter
+shot filter-detail $cols $rows
+tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l ' (user:christophe OR'
+shot filter-error $cols $rows
 
 session 40 10 "$ctview tests/sample"
 shot narrow 40 10

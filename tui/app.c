@@ -214,6 +214,8 @@ struct progress_ctx {
     struct app *a;
     double last;
     int quit;
+    int typeahead[64]; /* keys typed while loading, handed back to curses afterwards */
+    int ntypeahead;
 };
 
 static double now(void)
@@ -231,9 +233,12 @@ static int on_progress(void *vctx, const struct load_progress *p)
         return 0;
     c->last = t;
     int ch;
-    while ((ch = getch()) != ERR)
+    while ((ch = getch()) != ERR) {
         if (keys_action(ch) == ACT_QUIT)
             c->quit = 1;
+        else if (ch != KEY_RESIZE && c->ntypeahead < (int)(sizeof c->typeahead / sizeof *c->typeahead))
+            c->typeahead[c->ntypeahead++] = ch;
+    }
     if (c->quit)
         return 1;
     struct app *a = c->a;
@@ -310,10 +315,13 @@ int app_run(const char *const *paths, size_t npaths)
     int rc = 0;
     if (!(stdin_is_log && !isatty(STDIN_FILENO))) {
         nodelay(stdscr, TRUE);
-        struct progress_ctx pc = {&a, 0, 0};
+        struct progress_ctx pc = {.a = &a};
         if (load_paths(a.store, paths, npaths, on_progress, &pc) != 0)
             rc = 2;
         nodelay(stdscr, FALSE);
+        /* ungetch is last in, first out */
+        for (int i = pc.ntypeahead; i-- > 0;)
+            ungetch(pc.typeahead[i]);
         if (pc.quit || rc) {
             endwin();
             delscreen(scr);
