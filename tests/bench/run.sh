@@ -74,7 +74,7 @@ for line in open(filt):
     label = f"re-filter {expr[:26]} ({int(shown)} shown)"
     print(f"{label:44} {ms:>11.1f} ms   {target}")
 jq_s, ct_s = float(jq_s), float(ct_s)
-print(f"{'zcat | jq select(eventName ~ AssumeRole*)':44} {jq_s:>12.2f} s   ({jq_n.strip()} events; jq skips the damaged files)")
+print(f"{'zcat | jq select(eventName ~ AssumeRole*)':44} {jq_s:>12.2f} s   ({jq_n.strip()}: every regional copy; damaged files skipped)")
 print(f"{'ctview --list -f name:AssumeRole*':44} {ct_s:>12.2f} s   >= 10x faster than jq ({jq_s / ct_s:.1f}x, {ct_n.strip()} events)")
 print("not yet measured here: first screen, trace (issues 4, 6)")
 PY
