@@ -1,10 +1,15 @@
-/* The help view, generated from the key table: every action with every key bound to it. */
+/* The help view, generated from the key table: every action with every key bound to it, then a summary
+ * of the filter language with the field names from the model. */
 #include <stdio.h>
 #include <string.h>
 
+#include "model/filter.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/view.h"
+
+/* Lines of help: one per action, then the filter summary. */
+#define HELP_LINES (ACT__COUNT - 1 + 6)
 
 static void help_draw(struct app *a, struct rect r, int focused)
 {
@@ -13,7 +18,7 @@ static void help_draw(struct app *a, struct rect r, int focused)
     size_t nb;
     const struct keybinding *kb = keys_table(&nb);
     int page = r.h - 1;
-    scroll_clamp(&a->help, ACT__COUNT - 1, page);
+    scroll_clamp(&a->help, HELP_LINES, page);
     int row = 0;
     for (int act = 1 + (int)a->help.top; act < ACT__COUNT && row < page; act++, row++) {
         char keys[64] = "";
@@ -31,6 +36,21 @@ static void help_draw(struct app *a, struct rect r, int focused)
             draw_str(a->win, r.y + 1 + row, r.x + 20, r.w - 20, keys_help((enum action)act),
                      theme_attr(R_NORMAL));
     }
+    char fields[256];
+    snprintf(fields, sizeof fields, "  fields: %s", filter_field_names());
+    const char *filter_help[] = {
+        "",
+        "Filter (/): terms separated by spaces must all hold; OR between terms; -term negates; ( ) group",
+        "  field:value, case-insensitive, * matches anything: name:AssumeRole* src:sts -error:*",
+        fields,
+        "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive), UTC",
+        "  a bare word or \"quoted text\" matches anywhere in the event's JSON",
+    };
+    int first = (int)a->help.top - (ACT__COUNT - 1);
+    for (int i = first > 0 ? first : 0; i < (int)(sizeof filter_help / sizeof *filter_help) && row < page;
+         i++, row++)
+        draw_str(a->win, r.y + 1 + row, r.x + 1, r.w - 1, filter_help[i],
+                 theme_attr(i == 1 ? R_TITLE : R_NORMAL));
 }
 
 static enum reaction help_key(struct app *a, enum action act, int page)
@@ -39,7 +59,7 @@ static enum reaction help_key(struct app *a, enum action act, int page)
         a->overlay = PANE__COUNT;
         return RE_REDRAW;
     }
-    return scroll_move(&a->help, ACT__COUNT - 1, page, act);
+    return scroll_move(&a->help, HELP_LINES, page, act);
 }
 
 const struct pane_ops pane_help_ops = {"help", help_draw, help_key};

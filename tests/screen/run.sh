@@ -102,6 +102,7 @@ keys '?'
 expect "? opens help" "Move down one line"
 expect "help lists every key of an action" "Down j"
 expect "help lists quit" "Quit"
+expect "help summarises the filter language with its fields" "fields: name src user acct region"
 keys Escape
 expect "Esc closes help" "Time                Account"
 
