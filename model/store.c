@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jsonfmt.h"
 #include "model/timefmt.h"
 
 static const char *const field_paths[EF__COUNT] = {
@@ -105,6 +106,21 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
+static uint64_t hash_bytes64(const char *p, size_t len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    for (; i < len; i++)
+        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+    return h;
+}
+
 static int seen_grow(struct store *s)
 {
     size_t n = s->seen_slots ? s->seen_slots * 2 : 4096;
@@ -158,12 +174,22 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
             return ADD_NOMEM;
     }
     if (e.f[EF_EVENT_ID]) {
-        uint32_t acct = e.f[EF_ACCOUNT];
-        if (!acct && source < s->nsources)
-            acct = s->sources[source].trail_account;
-        if (!acct)
-            acct = e.f[EF_UI_ACCOUNT];
-        int fresh = seen_insert(s, (uint64_t)e.f[EF_EVENT_ID] << 32 | acct);
+        uint64_t key = (uint64_t)e.f[EF_EVENT_ID] << 32 | e.f[EF_ACCOUNT];
+        if (!e.f[EF_ACCOUNT]) {
+            /* No recipient: the same eventID may be two records (the sides of a cross-account call), so
+             * only the same content is a copy. Minified, so a pasted pretty-printed copy still matches. */
+            uint32_t acct = source < s->nsources ? s->sources[source].trail_account : 0;
+            uint64_t content = acct ? acct : e.f[EF_UI_ACCOUNT];
+            if (in->raw) {
+                char *min = malloc(in->raw_len ? in->raw_len : 1);
+                if (!min)
+                    return ADD_NOMEM;
+                content = hash_bytes64(min, jsonfmt_minify(in->raw, in->raw_len, min));
+                free(min);
+            }
+            key = mix64(key ^ mix64(content)) | 1; /* never the empty slot's 0 */
+        }
+        int fresh = seen_insert(s, key);
         if (fresh < 0)
             return ADD_NOMEM;
         if (!fresh) {

@@ -30,6 +30,7 @@ struct event_in {
     size_t npieces;
     uint64_t raw_off;
     uint32_t raw_len;
+    const char *raw; /* the record's bytes (raw_len of them), for the dedupe check; may be NULL */
 };
 
 enum source_kind {
@@ -95,9 +96,12 @@ uint32_t store_add_source(struct store *s, const char *path, enum source_kind ki
 
 enum add_result { ADD_LOADED, ADD_DUPLICATE, ADD_NOMEM };
 
-/* Interns the event's fields and appends it, unless an event with the same dedupe key (eventID plus
- * recipientAccountId, else the source's trail account, else userIdentity.accountId) is already loaded.
- * Events without an eventID are never duplicates. Updates counts.events / counts.duplicates. */
+/* Interns the event's fields and appends it, unless an event with the same dedupe key is already
+ * loaded: eventID plus recipientAccountId; for a record without recipientAccountId, eventID plus its
+ * minified content (the two sides of a cross-account call share an eventID, and once copied out of
+ * their S3 folders nothing else tells them apart; without raw bytes, the trail account, else
+ * userIdentity.accountId). Events without an eventID are never duplicates. Updates counts.events /
+ * counts.duplicates. */
 enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in);
 
 /* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */

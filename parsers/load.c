@@ -54,6 +54,7 @@ static void on_record(void *vctx, size_t off, size_t len, size_t index)
     in.pieces = c->pieces->refs;
     in.npieces = pieces_split(start, len, c->pieces);
     in.raw_off = off;
+    in.raw = start;
     in.raw_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
     s->counts.records++;
     c->records++;

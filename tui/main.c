@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/export.h"
 #include "model/filter.h"
 #include "parsers/load.h"
 #include "tui/app.h"
@@ -23,6 +24,13 @@ static const char usage[] =
     "                  awsRegion, eventSource, eventName, identity, sourceIPAddress, errorCode, eventID\n"
     "  --stats         print load counts: files, records, events, duplicates, problems, time, memory\n"
     "  --json          with --list: each event's JSON on one line; with --stats: one JSON object\n"
+    "  --export FILE   write the shown events to FILE ('-': standard output), in time order;\n"
+    "                  an existing FILE is refused without --force; written to a temporary file,\n"
+    "                  fsynced and renamed, mode 0600\n"
+    "    --format F    records (default: {\"Records\":[...]} with each event's original bytes),\n"
+    "                  jsonl (one minified event per line) or csv (RFC 4180, spreadsheet-safe)\n"
+    "    --gzip        compress (gzip, readable by zcat)\n"
+    "    --force       replace an existing FILE\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
     "\n"
     "  -h, --help      show this help\n"
@@ -37,7 +45,8 @@ static const char usage[] =
     "  e.g.  name:AssumeRole* src:sts -error:*     ip:192.0.2.0/24 OR ip:2001:db8::/32\n"
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
     "\n"
-    "Exit status: 0 on success, 1 on a usage error or when an event cannot be read, 2 when out of memory.\n";
+    "Exit status: 0 on success; 1 on a usage error, a bad filter, an export that was refused or failed,\n"
+    "or an event that cannot be read; 2 when out of memory.\n";
 
 static double now_seconds(void)
 {
@@ -74,24 +83,72 @@ static int run_filter(const struct store *s, const char *expr, struct filter_run
     return rc ? 2 : 0;
 }
 
+/* Exports the shown events; returns the exit status. */
+static int run_export(struct store *s, const struct cli_shown *shown, const char *file,
+                      const struct export_opts *o)
+{
+    uint32_t *all = NULL;
+    const uint32_t *idx = shown->idx;
+    size_t n = shown->all ? s->nevents : shown->n;
+    if (shown->all) {
+        all = malloc((n ? n : 1) * sizeof *all);
+        if (!all) {
+            fprintf(stderr, "ctview: out of memory\n");
+            return 2;
+        }
+        for (size_t i = 0; i < n; i++)
+            all[i] = (uint32_t)i;
+        idx = all;
+    }
+    char *err = NULL;
+    enum export_status r = export_events(s, idx, n, file, o, &err);
+    free(all);
+    if (r == EXPORT_EXISTS) {
+        fprintf(stderr, "ctview: %s exists; use --force to replace it\n", file);
+        return 1;
+    }
+    if (r == EXPORT_FAILED) {
+        fprintf(stderr, "ctview: export failed: %s\n", err ? err : "out of memory");
+        free(err);
+        return 1;
+    }
+    if (strcmp(file, "-") != 0)
+        fprintf(stderr, "ctview: wrote %zu event%s to %s (%s%s)\n", n, n == 1 ? "" : "s", file,
+                export_format_name(o->format), o->gzip ? ", gzip" : "");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_LIST = 256, OPT_STATS, OPT_JSON };
+    enum { OPT_LIST = 256, OPT_STATS, OPT_JSON, OPT_EXPORT, OPT_FORMAT, OPT_GZIP, OPT_FORCE };
     static const struct option opts[] = {
-        {"list", no_argument, NULL, OPT_LIST}, {"stats", no_argument, NULL, OPT_STATS},
-        {"json", no_argument, NULL, OPT_JSON}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},   {NULL, 0, NULL, 0},
+        {"list", no_argument, NULL, OPT_LIST},
+        {"stats", no_argument, NULL, OPT_STATS},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"export", required_argument, NULL, OPT_EXPORT},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"gzip", no_argument, NULL, OPT_GZIP},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
     };
-    int list = 0, stats = 0, json = 0, c;
-    const char *expr = NULL;
+    int list = 0, stats = 0, json = 0, format_given = 0, c;
+    const char *expr = NULL, *export_file = NULL;
+    struct export_opts eo = {EXPORT_RECORDS, 0, 0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hVf:", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
             expr = optarg;
             break;
-        case ':':
-            return usage_error("-f needs a filter expression");
+        case ':': {
+            if (optopt == 'f')
+                return usage_error("-f needs a filter expression");
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s needs a value", argv[optind - 1]);
+            return usage_error(msg);
+        }
         case OPT_LIST:
             list = 1;
             break;
@@ -100,6 +157,24 @@ int main(int argc, char **argv)
             break;
         case OPT_JSON:
             json = 1;
+            break;
+        case OPT_EXPORT:
+            export_file = optarg;
+            break;
+        case OPT_FORMAT:
+            eo.format = export_format_parse(optarg);
+            format_given = 1;
+            if (eo.format == EXPORT__COUNT) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl or csv", optarg);
+                return usage_error(msg);
+            }
+            break;
+        case OPT_GZIP:
+            eo.gzip = 1;
+            break;
+        case OPT_FORCE:
+            eo.force = 1;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -117,18 +192,21 @@ int main(int argc, char **argv)
         }
         }
     }
-    if (list && stats)
-        return usage_error("--list and --stats cannot be combined");
+    int modes = list + stats + (export_file != NULL);
+    if (modes > 1)
+        return usage_error("--list, --stats and --export cannot be combined");
     if (json && !list && !stats)
         return usage_error("--json goes with --list or --stats");
+    if ((format_given || eo.gzip || eo.force) && !export_file)
+        return usage_error("--format, --gzip and --force go with --export");
     if (optind >= argc)
         return usage_error("no PATH given");
-    if (expr && !list && !stats)
-        return usage_error("-f goes with --list or --stats (in the terminal interface, press /)");
+    if (expr && !modes)
+        return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
-    if (!list && !stats)
+    if (!modes)
         return app_run(paths, npaths);
 
     struct store *s = store_new();
@@ -155,7 +233,9 @@ int main(int argc, char **argv)
         rc = run_filter(s, expr, &run);
         shown = (struct cli_shown){0, run.shown, run.nshown};
     }
-    if (rc == 0)
+    if (rc == 0 && export_file)
+        rc = run_export(s, &shown, export_file, &eo);
+    else if (rc == 0)
         rc = list ? cli_list(s, &shown, stdout, json) : cli_stats(s, &shown, stdout, json, secs);
     if (fflush(stdout) != 0 && rc == 0)
         rc = 1;
