@@ -88,14 +88,16 @@ static void draw_status(struct app *a, int y)
     size_t problems =
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     size_t n = app_count(a);
-    char left[256], right[128], busy[48] = "";
+    char left[256], right[128], busy[48] = "", marked[32] = "";
+    if (a->nmarked)
+        snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
     if (filter_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
         snprintf(busy, sizeof busy, "  filtering %zu%%", a->job.run.next * 100 / total);
     }
-    snprintf(left, sizeof left, " %zu/%zu shown  #%zu  %llu files  %zu problem%s%s", n, s->nevents,
-             n ? a->list.cur + 1 : 0, (unsigned long long)s->counts.files, problems, problems == 1 ? "" : "s",
-             busy);
+    snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s", n, s->nevents,
+             n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
+             problems == 1 ? "" : "s", busy);
     snprintf(right, sizeof right, "%s  ?:help q:quit ",
              a->overlay != PANE__COUNT ? panes[a->overlay]->name : panes[a->focus]->name);
     attr_t at = theme_attr(R_STATUS);
@@ -116,7 +118,8 @@ static void draw_status(struct app *a, int y)
 /* Rows above the status line (and the bar, when open). */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - (a->bar.kind != BAR_CLOSED) - (a->bar.kind != BAR_CLOSED && a->bar.error[0]);
+    return a->rows - 1 - (a->bar.kind != BAR_CLOSED) - (a->bar.kind != BAR_CLOSED && a->bar.error[0]) -
+           export_rows(a);
 }
 
 static void draw_all(struct app *a)
@@ -148,6 +151,8 @@ static void draw_all(struct app *a)
     draw_status(a, a->rows - 1);
     if (a->bar.kind != BAR_CLOSED)
         bar_draw(a, body);
+    if (a->exp.open)
+        export_draw(a, body);
     wnoutrefresh(a->win);
     doupdate();
 }
@@ -200,6 +205,15 @@ static enum reaction global_key(struct app *a, enum action act)
     case ACT_SEARCH:
         a->overlay = PANE__COUNT;
         return bar_open(a, BAR_SEARCH);
+    case ACT_MARK:
+        return a->overlay == PANE__COUNT ? marks_toggle(a) : RE_NONE;
+    case ACT_MARK_ALL:
+        return a->overlay == PANE__COUNT ? marks_all_shown(a) : RE_NONE;
+    case ACT_UNMARK_ALL:
+        return marks_clear(a);
+    case ACT_EXPORT:
+        a->overlay = PANE__COUNT;
+        return export_open(a);
     case ACT_SEARCH_NEXT:
     case ACT_SEARCH_PREV:
         if (a->overlay != PANE__COUNT)
@@ -365,6 +379,10 @@ int app_run(const char *const *paths, size_t npaths)
             bar_key(&a, ch);
             continue;
         }
+        if (a.exp.open) {
+            export_key(&a, ch);
+            continue;
+        }
         enum action act = keys_action(ch);
         enum pane_id target = a.overlay != PANE__COUNT ? a.overlay : a.focus;
         enum reaction r = panes[target]->key(&a, act, pane_page(&a, target));
@@ -379,6 +397,7 @@ int app_run(const char *const *paths, size_t npaths)
         fclose(tty);
     detail_free(&a);
     filter_state_free(&a);
+    free(a.marks);
     store_free(a.store);
     return rc;
 }

@@ -21,6 +21,10 @@
     X(ACT_FILTER_IN, "Detail: keep only events with the value under the cursor")                             \
     X(ACT_FILTER_OUT, "Detail: hide events with the value under the cursor")                                 \
     X(ACT_SEARCH, "Search: a word or expression for n/N")                                                    \
+    X(ACT_MARK, "Mark or unmark the selected event, then move down")                                         \
+    X(ACT_MARK_ALL, "Mark every shown event")                                                                \
+    X(ACT_UNMARK_ALL, "Clear all marks")                                                                     \
+    X(ACT_EXPORT, "Export the marked events (or all shown when none is marked)")                             \
     X(ACT_SEARCH_NEXT, "Jump to the next shown event that matches the search")                               \
     X(ACT_SEARCH_PREV, "Jump to the previous shown event that matches the search")                           \
     X(ACT_CLOSE, "Close the detail pane or the current view")                                                \

@@ -61,12 +61,15 @@ static void screen_time(char *t)
         t[n - 1] = '\0';
 }
 
+/* A gutter before the columns holds the mark: a character, so marks show without colour too. */
+#define GUTTER 1
+
 static void list_draw(struct app *a, struct rect r, int focused)
 {
     struct store *s = a->store;
     int widths[NSHOWN];
-    layout(r.w, widths);
-    int x = r.x;
+    layout(r.w - GUTTER, widths);
+    int x = r.x + GUTTER;
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
     for (size_t i = 0; i < NSHOWN; i++) {
@@ -87,11 +90,17 @@ static void list_draw(struct app *a, struct rect r, int focused)
         int y = r.y + 1 + row;
         if (idx >= n)
             break;
-        const struct event *e = &s->events[app_event(a, idx)];
+        size_t ev = app_event(a, idx);
+        const struct event *e = &s->events[ev];
         int sel = idx == a->list.cur;
+        int marked = a->marks && a->marks[ev];
         attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
+        if (marked)
+            base |= A_BOLD;
         draw_fill(a->win, y, r.x, r.w, base);
-        x = r.x;
+        if (marked)
+            draw_str(a->win, y, r.x, GUTTER, "*", base);
+        x = r.x + GUTTER;
         for (size_t i = 0; i < NSHOWN; i++) {
             if (!widths[i])
                 continue;

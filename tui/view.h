@@ -84,6 +84,19 @@ struct app {
         char *expr; /* owned */
     } job;
     struct history filter_hist, search_hist;
+    unsigned char *marks; /* owned: one flag per store event, allocated at the first mark */
+    size_t nmarked;
+    struct {
+        int open;
+        struct prompt path;
+        char base[64]; /* the default name without extension */
+        int path_edited;
+        int format; /* enum export_format */
+        int gzip;
+        int row;     /* the field being changed */
+        int confirm; /* asking whether to overwrite */
+        char error[400];
+    } exp;
     struct filter *search; /* owned: the compiled search of n/N, or NULL */
     char *search_expr;     /* owned */
 };
@@ -124,5 +137,15 @@ int filter_work(struct app *a, double seconds); /* runs it for about that long; 
 enum reaction filter_add_term(struct app *a, const char *term); /* ANDs term to the filter in force */
 enum reaction search_jump(struct app *a, int dir);
 void filter_state_free(struct app *a);
+
+/* Marks and the export dialog (tui/exportdlg.c). */
+int marks_ensure(struct app *a);
+enum reaction marks_toggle(struct app *a); /* the selected event, then moves down */
+enum reaction marks_all_shown(struct app *a);
+enum reaction marks_clear(struct app *a);
+enum reaction export_open(struct app *a);
+enum reaction export_key(struct app *a, int ch); /* while the dialog is open: every key goes here */
+int export_rows(const struct app *a);            /* lines the dialog takes above the status line */
+void export_draw(struct app *a, int y);
 
 #endif
