@@ -3,7 +3,7 @@
 # build/. Safe to run again: it does nothing that is already done.
 set -e
 cd "$(dirname "$0")/.."
-packages="gcc meson ninja-build pkg-config libncurses-dev libcjson-dev zlib1g-dev libbsd-dev tmux python3 gzip"
+packages="gcc meson ninja-build pkg-config libncurses-dev libcjson-dev zlib1g-dev libbsd-dev tmux python3 gzip jq"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -201,6 +201,57 @@ expect "n goes to the next match" "9/9 shown  #4 "
 keys N N
 expect "N goes back, wrapping" "search wrapped"
 
+# --- marks and the export dialog
+mkdir -p "$tmp/out"
+abs_ctview=$(cd "$(dirname "$ctview")" && pwd)/$(basename "$ctview")
+start 120 30 "cd $tmp/out && $abs_ctview $(cd "$tests" && pwd)/sample"
+wait_for "9/9 shown  #1 "
+keys Space
+expect "space marks and moves down" "9/9 shown  #2  1 marked"
+screen | grep -q "^\*2014-07-08 17:35:27"; ok "a marked row shows a * (not colour alone)" $?
+keys Space Space k Space
+expect "space again unmarks" "9/9 shown  #4  2 marked"
+screen | grep -q "^ 2014-07-16 15:49:27"; ok "the unmarked row lost its *" $?
+keys U
+expect "U clears every mark" "marks cleared"
+expect_not "no marks left" "marked"
+keys / 
+keys -l "src:sts"
+keys Enter M
+expect "M marks every shown event" "4/9 shown  #1  4 marked"
+keys / C-u Enter
+expect "marks survive a filter change (the selection stays on its event)" "9/9 shown  #4  4 marked"
+keys e
+expect "e opens the export dialog for the marked events" "Export the 4 marked events"
+expect "a default name in the current directory" "Path    ctview-export-"
+expect "records is the default format" "Format  [records]"
+keys Tab Right Right
+expect "the format changes" "[csv]"
+expect "the default name follows the format" ".csv"
+keys Tab Space
+expect "gzip toggles" "[x] on"
+expect "the name follows gzip" ".csv.gz"
+keys Tab C-u
+keys -l "marked.csv"
+keys Enter
+expect "Enter writes and says what it wrote" "wrote 4 events to marked.csv (csv, gzip)"
+zcat "$tmp/out/marked.csv" 2>/dev/null | grep -c "sts.amazonaws.com" | grep -qx 4; ok "the file holds the 4 marked events" $?
+keys e C-u
+keys -l "marked.csv"
+keys Enter
+expect "an existing file asks before overwriting" "marked.csv exists. Overwrite it? (y/n)"
+keys n
+expect_not "n keeps it" "Overwrite it?"
+keys Enter y
+expect "y overwrites" "wrote 4 events to marked.csv"
+keys U e C-u
+keys -l "no/such/dir/x.json"
+keys Enter
+expect "nothing marked: all shown events are offered" "Export all 9 shown events (nothing is marked)"
+expect "a failed export shows the exact error" "cannot create a file in no/such/dir: No such file or directory"
+keys Escape
+expect_not "Esc closes the dialog" "Export all"
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
 expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"
