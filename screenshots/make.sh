@@ -59,5 +59,10 @@ shot filter-detail $cols $rows
 tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l ' (user:christophe OR'
 shot filter-error $cols $rows
 
+# marks and the export dialog
+session $cols $rows "$ctview tests/sample"
+tmux -L $sock send-keys -t s j Space j Space Space j j Space e
+shot export $cols $rows
+
 session 40 10 "$ctview tests/sample"
 shot narrow 40 10

@@ -72,6 +72,17 @@ def main():
         if [p["eventID"] for p in parsed] != [r[8] for r in rows]:
             print("FAIL --list --json does not match --list")
             failures += 1
+        # export round trip: every event out as gzip records and back in, and again byte for byte
+        out1, out2 = os.path.join(tmp, "export1.json.gz"), os.path.join(tmp, "export2.json.gz")
+        subprocess.run([ctview, "--export", out1, "--gzip", logs], check=True, capture_output=True)
+        back = subprocess.run([ctview, "--list", out1], check=True, capture_output=True, text=True).stdout
+        if back != listed:
+            print("FAIL the exported corpus does not read back as the same events")
+            failures += 1
+        subprocess.run([ctview, "--export", out2, "--gzip", out1], check=True, capture_output=True)
+        if gzip.open(out1).read() != gzip.open(out2).read():
+            print("FAIL exporting the export changed bytes")
+            failures += 1
     print(f"corpus: {failures} failed")
     return 1 if failures else 0
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "model/export.h"
 #include "model/intern.h"
 #include "model/jsonfmt.h"
 #include "model/textsafe.h"
@@ -159,8 +160,39 @@ static void test_jsonfmt(void)
     CHECK_STR(out, "{\"a\":[1,2],\"b c\":\"x y\"}");
 }
 
+static void test_csv_field(void)
+{
+    static const char *const cases[][2] = {
+        {"plain", "plain"},
+        {"", ""},
+        {"a,b", "\"a,b\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"two\nlines", "\"two\nlines\""},
+        {"cr\rhere", "\"cr\rhere\""},
+        {"=1+2", "\"'=1+2\""},
+        {"+1", "\"'+1\""},
+        {"-cmd", "\"'-cmd\""},
+        {"@SUM(A1)", "\"'@SUM(A1)\""},
+        {"\tx", "\"'\tx\""},
+        {"a=b", "a=b"},
+        {"2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[64];
+        export_csv_field(cases[i][0], out, sizeof out);
+        CHECK_STR(out, cases[i][1]);
+    }
+    char small[4];
+    CHECK_INT(export_csv_field("abcdef", small, sizeof small), 3); /* cut, still terminated */
+    CHECK_STR(small, "abc");
+    CHECK_INT(export_format_parse("jsonl"), EXPORT_JSONL);
+    CHECK_INT(export_format_parse("JSONL"), EXPORT__COUNT);
+    CHECK_STR(export_extension(EXPORT_CSV, 1), ".csv.gz");
+}
+
 int main(void)
 {
+    test_csv_field();
     test_intern();
     test_time();
     test_textsafe();
