@@ -28,7 +28,8 @@ struct store *store_new(void)
         return NULL;
     }
     problems_init(&s->problems);
-    s->cached_source = UINT32_MAX;
+    for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
+        s->cache[i].source = UINT32_MAX;
     s->sorted = 1;
     return s;
 }
@@ -45,7 +46,8 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
-    free(s->cached_data);
+    for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
+        free(s->cache[i].data);
     problems_clear(&s->problems);
     intern_free(s->strings);
     free(s);
@@ -280,6 +282,48 @@ const char *store_str(const struct store *s, const struct event *e, enum event_f
     return intern_str(s->strings, e->f[f]);
 }
 
+/* The decoded bytes of file source id, from the cache or read now. NULL with *err on failure. */
+static const struct raw_cache *cache_get(struct store *s, uint32_t id, char **err)
+{
+    struct raw_cache *victim = NULL; /* an empty slot, else the least recently used */
+    for (size_t i = 0; i < STORE_CACHE_SLOTS; i++) {
+        struct raw_cache *c = &s->cache[i];
+        if (c->source == id) {
+            c->used = ++s->cache_tick;
+            return c;
+        }
+        if (c->source == UINT32_MAX) {
+            if (!victim || victim->source != UINT32_MAX)
+                victim = c;
+        } else if (!victim || (victim->source != UINT32_MAX && c->used < victim->used)) {
+            victim = c;
+        }
+    }
+    if (!s->reader) {
+        *err = strdup("no reader for file sources");
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t n = 0;
+    if (s->reader(&s->sources[id], &buf, &n, err) != 0)
+        return NULL;
+    /* stay under the byte budget: drop the least recently used until the new one fits */
+    for (;;) {
+        s->cache_bytes -= victim->len;
+        free(victim->data);
+        *victim = (struct raw_cache){UINT32_MAX, NULL, 0, 0};
+        if (s->cache_bytes + n <= STORE_CACHE_BYTES || s->cache_bytes == 0)
+            break;
+        for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
+            if (s->cache[i].source != UINT32_MAX &&
+                (victim->source == UINT32_MAX || s->cache[i].used < victim->used))
+                victim = &s->cache[i];
+    }
+    *victim = (struct raw_cache){id, buf, n, ++s->cache_tick};
+    s->cache_bytes += n;
+    return victim;
+}
+
 const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err)
 {
     *err = NULL;
@@ -294,22 +338,11 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         data = src->data;
         data_len = src->data_len;
     } else {
-        if (s->cached_source != e->source) {
-            char *buf = NULL;
-            size_t n = 0;
-            if (!s->reader) {
-                *err = strdup("no reader for file sources");
-                return NULL;
-            }
-            if (s->reader(src, &buf, &n, err) != 0)
-                return NULL;
-            free(s->cached_data);
-            s->cached_data = buf;
-            s->cached_len = n;
-            s->cached_source = e->source;
-        }
-        data = s->cached_data;
-        data_len = s->cached_len;
+        const struct raw_cache *c = cache_get(s, e->source, err);
+        if (!c)
+            return NULL;
+        data = c->data;
+        data_len = c->len;
     }
     if (e->raw_off > data_len || e->raw_len > data_len - e->raw_off) {
         if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,

@@ -63,6 +63,9 @@ struct load_counts {
     uint64_t bytes;           /* decoded bytes read */
 };
 
+#define STORE_CACHE_SLOTS 64
+#define STORE_CACHE_BYTES (256u << 20)
+
 struct store {
     struct intern *strings;
     struct event *events;
@@ -76,10 +79,17 @@ struct store {
     uint64_t *seen; /* dedupe set of eventID id << 32 | account id, 0 = empty slot */
     size_t nseen, seen_slots;
     store_reader_fn reader;
-    /* one decoded source kept, so moving through events of one file does not re-read it */
-    uint32_t cached_source;
-    char *cached_data;
-    size_t cached_len;
+    /* Decoded sources kept, least recently used dropped first: events in time order interleave the
+     * files of every account and region, and an export or a scroll through them must not decode a
+     * file per event. */
+    struct raw_cache {
+        uint32_t source; /* UINT32_MAX: empty */
+        char *data;
+        size_t len;
+        uint64_t used; /* tick of the last use */
+    } cache[STORE_CACHE_SLOTS];
+    size_t cache_bytes;
+    uint64_t cache_tick;
     int sorted;
 };
 

@@ -379,6 +379,10 @@ int app_run(const char *const *paths, size_t npaths)
             bar_key(&a, ch);
             continue;
         }
+        /* Outside the prompt, a key acts on the list the filter is making: finish it first, so that
+         * M, e or n never see the list as it was before Enter. */
+        while (filter_busy(&a) && !filter_work(&a, 1.0))
+            ;
         if (a.exp.open) {
             export_key(&a, ch);
             continue;
