@@ -132,6 +132,7 @@ def main():
                 sacct, srole, sname, skey, screated, chain = g.r.choice(sessions)
                 caller = session_identity(sacct, srole, sname, skey, screated)
                 hop = chain["hops"] + 1
+                chain["session_events"] += 1  # the session's own AssumeRole is made with its key
             else:
                 sacct = g.r.choice(ACCOUNTS)
                 user = g.r.choice(USERS)

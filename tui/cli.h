@@ -21,6 +21,11 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
 /* Prints the load counts and the number of shown events, as one JSON object when json is set. */
 int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, int json, double load_seconds);
 
+/* Prints the identity chain of the event named by spec ("EVENTID" or "ACCOUNT:EVENTID") as a tree, or
+ * as one JSON object. Returns 0; 1 when no event or several match (they are listed on stderr); 2 when
+ * out of memory. */
+int cli_trace(struct store *s, const char *spec, FILE *out, int json);
+
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);
 

@@ -31,6 +31,9 @@ static const char usage[] =
     "                  jsonl (one minified event per line) or csv (RFC 4180, spreadsheet-safe)\n"
     "    --gzip        compress (gzip, readable by zcat)\n"
     "    --force       replace an existing FILE\n"
+    "  --trace EVENT   the identity chain of EVENT (an eventID, or ACCOUNT:EVENTID when several\n"
+    "                  accounts logged it): from the origin principal through every role session\n"
+    "                  to the event, then every event of its session; with --json one object\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
     "\n"
     "  -h, --help      show this help\n"
@@ -120,7 +123,7 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
 
 int main(int argc, char **argv)
 {
-    enum { OPT_LIST = 256, OPT_STATS, OPT_JSON, OPT_EXPORT, OPT_FORMAT, OPT_GZIP, OPT_FORCE };
+    enum { OPT_LIST = 256, OPT_STATS, OPT_JSON, OPT_EXPORT, OPT_FORMAT, OPT_GZIP, OPT_FORCE, OPT_TRACE };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
         {"stats", no_argument, NULL, OPT_STATS},
@@ -129,12 +132,13 @@ int main(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"gzip", no_argument, NULL, OPT_GZIP},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"trace", required_argument, NULL, OPT_TRACE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     int list = 0, stats = 0, json = 0, format_given = 0, c;
-    const char *expr = NULL, *export_file = NULL;
+    const char *expr = NULL, *export_file = NULL, *trace = NULL;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hVf:", opts, NULL)) != -1) {
@@ -170,6 +174,9 @@ int main(int argc, char **argv)
                 return usage_error(msg);
             }
             break;
+        case OPT_TRACE:
+            trace = optarg;
+            break;
         case OPT_GZIP:
             eo.gzip = 1;
             break;
@@ -192,11 +199,13 @@ int main(int argc, char **argv)
         }
         }
     }
-    int modes = list + stats + (export_file != NULL);
+    int modes = list + stats + (export_file != NULL) + (trace != NULL);
     if (modes > 1)
-        return usage_error("--list, --stats and --export cannot be combined");
-    if (json && !list && !stats)
-        return usage_error("--json goes with --list or --stats");
+        return usage_error("--list, --stats, --export and --trace cannot be combined");
+    if (json && !list && !stats && !trace)
+        return usage_error("--json goes with --list, --stats or --trace");
+    if (expr && trace)
+        return usage_error("-f does not go with --trace");
     if ((format_given || eo.gzip || eo.force) && !export_file)
         return usage_error("--format, --gzip and --force go with --export");
     if (optind >= argc)
@@ -233,7 +242,9 @@ int main(int argc, char **argv)
         rc = run_filter(s, expr, &run);
         shown = (struct cli_shown){0, run.shown, run.nshown};
     }
-    if (rc == 0 && export_file)
+    if (rc == 0 && trace)
+        rc = cli_trace(s, trace, stdout, json);
+    else if (rc == 0 && export_file)
         rc = run_export(s, &shown, export_file, &eo);
     else if (rc == 0)
         rc = list ? cli_list(s, &shown, stdout, json) : cli_stats(s, &shown, stdout, json, secs);

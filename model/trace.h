@@ -1,0 +1,71 @@
+/* trace: follow an event's credentials back to the principal that started the chain (DESIGN.md §4).
+ *
+ * A session's events carry the access key an STS call issued (AssumeRole*, GetSessionToken,
+ * GetFederationToken: responseElements.credentials.accessKeyId); that call was made with its caller's
+ * key, which may itself be a session key, and so on to an IAM user, root, a SAML, web-identity or
+ * Identity Center user, an AWS service, or a principal whose records are not loaded. A call that crosses
+ * accounts is logged in both accounts with one sharedEventID: the caller's record names the caller, the
+ * role owner's record only the caller's account. Lookups go through sorted indexes, so a trace costs
+ * O(hops · log n) whatever the number of events. */
+#ifndef CTVIEW_TRACE_H
+#define CTVIEW_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/store.h"
+
+#define TRACE_MAX_HOPS 32
+#define TRACE_NONE SIZE_MAX
+
+struct trace_index;
+
+/* Builds the indexes for s (borrowed; must not gain events meanwhile). NULL when out of memory. */
+struct trace_index *trace_index_new(const struct store *s);
+void trace_index_free(struct trace_index *x);
+
+/* One STS call on the way from the origin to the selected event. */
+struct trace_hop {
+    size_t issuer;           /* the call's record on the caller's side, else the role owner's; TRACE_NONE
+                                when neither is loaded */
+    size_t twin;             /* the same call's record in the other account, TRACE_NONE if none is loaded */
+    int crosses;             /* the call has a sharedEventID: a twin record exists somewhere */
+    uint32_t shared_id;      /* sharedEventID (interned id, 0 = none) */
+    uint32_t role_arn;       /* the role assumed (requestParameters.roleArn, else the session issuer) */
+    uint32_t session_arn;    /* the session it started (assumed-role ARN) */
+    uint32_t access_key;     /* the key it issued, which the next step used */
+    uint32_t source_identity;
+    int inferred;            /* matched on session ARN + creation time, not on the key */
+};
+
+struct trace {
+    size_t event;        /* the traced event */
+    size_t origin_event; /* an event made by the origin principal (its call that started the chain) */
+    uint32_t origin_type, origin_arn, origin_account; /* interned ids; origin_type 0: unknown */
+    struct trace_hop hops[TRACE_MAX_HOPS]; /* from the origin to the traced event's session */
+    size_t nhops;
+    int cycle;          /* the walk met an event twice (logs that contradict themselves) and stopped */
+    int truncated;      /* more than TRACE_MAX_HOPS hops */
+    uint32_t *session;  /* owned: events made with the traced event's access key, newest first */
+    size_t nsession;
+    size_t insight_twin; /* for an Insights event: its Start or End partner, TRACE_NONE if none loaded */
+};
+
+/* Traces event i. Returns 0, or -1 when out of memory. Release with trace_free. */
+int trace_build(const struct trace_index *x, size_t i, struct trace *t);
+void trace_free(struct trace *t);
+
+/* Finds the event named by spec: "EVENTID" or "ACCOUNT:EVENTID" (the recipient account, else the
+ * identity's account). Returns the number of events that match, and sets *found to the first; when
+ * several match, their indexes go to cand (up to ncand). The account is the one trace_event_account
+ * gives. */
+size_t trace_find_event(const struct store *s, const char *spec, size_t *found, size_t *cand, size_t ncand);
+
+/* The account an event belongs to: recipientAccountId, else the trail's account, else the identity's. */
+uint32_t trace_event_account(const struct store *s, size_t i);
+
+/* A filter expression that selects the whole chain: every session key, every STS call on the way.
+ * Owned by the caller; NULL when out of memory. */
+char *trace_chain_filter(const struct store *s, const struct trace *t);
+
+#endif
