@@ -16,7 +16,7 @@
 #include "model/store.h"
 
 #define TRACE_MAX_HOPS 32
-#define TRACE_NONE SIZE_MAX
+#define TRACE_NONE     SIZE_MAX
 
 struct trace_index;
 
@@ -26,27 +26,27 @@ void trace_index_free(struct trace_index *x);
 
 /* One STS call on the way from the origin to the selected event. */
 struct trace_hop {
-    size_t issuer;           /* the call's record on the caller's side, else the role owner's; TRACE_NONE
-                                when neither is loaded */
-    size_t twin;             /* the same call's record in the other account, TRACE_NONE if none is loaded */
-    int crosses;             /* the call has a sharedEventID: a twin record exists somewhere */
-    uint32_t shared_id;      /* sharedEventID (interned id, 0 = none) */
-    uint32_t role_arn;       /* the role assumed (requestParameters.roleArn, else the session issuer) */
-    uint32_t session_arn;    /* the session it started (assumed-role ARN) */
-    uint32_t access_key;     /* the key it issued, which the next step used */
+    size_t issuer;        /* the call's record on the caller's side, else the role owner's; TRACE_NONE
+                             when neither is loaded */
+    size_t twin;          /* the same call's record in the other account, TRACE_NONE if none is loaded */
+    int crosses;          /* the call has a sharedEventID: a twin record exists somewhere */
+    uint32_t shared_id;   /* sharedEventID (interned id, 0 = none) */
+    uint32_t role_arn;    /* the role assumed (requestParameters.roleArn, else the session issuer) */
+    uint32_t session_arn; /* the session it started (assumed-role ARN) */
+    uint32_t access_key;  /* the key it issued, which the next step used */
     uint32_t source_identity;
-    int inferred;            /* matched on session ARN + creation time, not on the key */
+    int inferred; /* matched on session ARN + creation time, not on the key */
 };
 
 struct trace {
     size_t event;        /* the traced event */
     size_t origin_event; /* an event made by the origin principal (its call that started the chain) */
     uint32_t origin_type, origin_arn, origin_account; /* interned ids; origin_type 0: unknown */
-    struct trace_hop hops[TRACE_MAX_HOPS]; /* from the origin to the traced event's session */
+    struct trace_hop hops[TRACE_MAX_HOPS];            /* from the origin to the traced event's session */
     size_t nhops;
-    int cycle;          /* the walk met an event twice (logs that contradict themselves) and stopped */
-    int truncated;      /* more than TRACE_MAX_HOPS hops */
-    uint32_t *session;  /* owned: events made with the traced event's access key, newest first */
+    int cycle;         /* the walk met an event twice (logs that contradict themselves) and stopped */
+    int truncated;     /* more than TRACE_MAX_HOPS hops */
+    uint32_t *session; /* owned: events made with the traced event's access key, newest first */
     size_t nsession;
     size_t insight_twin; /* for an Insights event: its Start or End partner, TRACE_NONE if none loaded */
 };

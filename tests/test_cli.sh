@@ -63,6 +63,30 @@ check "a bad expression is reported before loading" $?
 "$ctview" --list "$tests/sample" -f >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] && grep -q "needs a filter" "$tmp/err"
 check "-f without an expression is a usage error" $?
 
+# --trace on the seed: Bob's cross-account AssumeRole and the session event that used its key
+"$ctview" --trace dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE "$tests/sample" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ]
+check "--trace of the pair's shared eventID is ambiguous: exit 1" $?
+grep -q "^  111122223333:dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE" "$tmp/err" && grep -q "^  777788889999:dEXAMPLE-ac7f" "$tmp/err"
+check "the ambiguity lists ACCOUNT:EVENTID candidates" $?
+"$ctview" --trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE --json "$tests/sample" >"$tmp/tr"; check "--trace --json exits 0" $?
+python3 - "$tmp/tr" <<'PY'; check "--trace --json follows the session back to Bob through the pair" $?
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert t["event"] == "dEXAMPLE-265a-41e0-9352-4401bEXAMPLE", t
+assert t["origin"] == {"type": "IAMUser", "arn": "arn:aws:iam::777788889999:user/Bob", "account": "777788889999"}, t
+h, = t["hops"]
+assert h["issuer_event_id"] == h["twin_event_id"] == "dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE", h
+assert h["shared_event_id"] == "bEXAMPLE-efea-4a70-b951-19a88EXAMPLE" and h["inferred"] is False
+assert h["role_arn"] == "arn:aws:iam::111122223333:role/EC2-dev" and h["access_key_id"] == "AKIAQRSTUVWXYZEXAMPLE"
+assert h["source_identity"] is None and t["session_events"] == 2
+assert set(t) >= {"event", "origin", "hops", "session_events"}
+PY
+"$ctview" --trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE "$tests/sample" >"$tmp/tr"; check "--trace text exits 0" $?
+grep -q "^origin: IAMUser arn:aws:iam::777788889999:user/Bob" "$tmp/tr" && grep -q "twin: account 111122223333" "$tmp/tr"
+check "--trace text shows the origin and the twin" $?
+"$ctview" --trace nothing-here "$tests/sample" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] && grep -q "no loaded event" "$tmp/err"
+check "--trace of an unknown id exits 1" $?
+
 # stdin, plain and gzip
 gzip -c "$tests/sample/pasted/iam-sts-examples.json" | "$ctview" --list - >"$tmp/stdin"; check "--list - reads gzip from stdin" $?
 [ "$(wc -l <"$tmp/stdin")" -eq 7 ]; check "stdin yields the 7 valid examples" $?

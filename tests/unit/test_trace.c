@@ -1,0 +1,270 @@
+/* Unit tests for the identity trace: the seed's cross-account pair and its session event, chains,
+ * missing twins and issuers (and the inferred fallback), a failed AssumeRole, GetSessionToken, cycles,
+ * Insights pairs, finding events by id, and the chain filter. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "model/filter.h"
+#include "model/trace.h"
+#include "parsers/load.h"
+
+static struct store *load(const char *name, const char *json)
+{
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, name, json, strlen(json)), 0);
+    return s;
+}
+
+static size_t find(struct store *s, const char *spec)
+{
+    size_t found = TRACE_NONE, cand[4];
+    size_t n = trace_find_event(s, spec, &found, cand, 4);
+    if (n != 1)
+        fprintf(stderr, "find %s: %zu matches\n", spec, n);
+    CHECK_INT(n, 1);
+    return found;
+}
+
+static const char *id_of(struct store *s, size_t ev)
+{
+    return ev == TRACE_NONE ? "(none)" : store_str(s, &s->events[ev], EF_EVENT_ID);
+}
+
+static const char *str(struct store *s, uint32_t id)
+{
+    return intern_str(s->strings, id);
+}
+
+/* The seed's pair, as AWS prints it (the session event's key is the example key the pair issued). */
+static void test_seed_pair(void)
+{
+    struct store *s = load(
+        "seed.json",
+        "{\"Records\":["
+        "{\"eventVersion\":\"1.05\",\"userIdentity\":{\"type\":\"IAMUser\",\"principalId\":"
+        "\"AIDAQRSTUVWXYZEXAMPLE\","
+        "\"arn\":\"arn:aws:iam::777788889999:user/Bob\",\"accountId\":\"777788889999\",\"accessKeyId\":"
+        "\"AKIAQRSTUVWXYZEXAMPLE\",\"userName\":\"Bob\"},\"eventTime\":\"2014-07-18T15:07:39Z\","
+        "\"eventSource\":"
+        "\"sts.amazonaws.com\",\"eventName\":\"AssumeRole\",\"awsRegion\":\"us-east-2\","
+        "\"requestParameters\":"
+        "{\"roleArn\":\"arn:aws:iam::111122223333:role/EC2-dev\",\"roleSessionName\":\"Bob-EC2-dev\"},"
+        "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAEXAMPLESESSION1\"},\"assumedRoleUser\":"
+        "{\"arn\":\"arn:aws:sts::111122223333:assumed-role/EC2-dev/Bob-EC2-dev\"}},\"eventID\":\"pair-1\","
+        "\"sharedEventID\":\"shared-1\",\"recipientAccountId\":\"777788889999\"},"
+        "{\"eventVersion\":\"1.05\",\"userIdentity\":{\"type\":\"AWSAccount\",\"principalId\":"
+        "\"AIDAQRSTUVWXYZEXAMPLE\","
+        "\"accountId\":\"777788889999\"},\"eventTime\":\"2014-07-18T15:07:39Z\",\"eventSource\":\"sts."
+        "amazonaws.com\","
+        "\"eventName\":\"AssumeRole\",\"awsRegion\":\"us-east-2\",\"requestParameters\":{\"roleArn\":"
+        "\"arn:aws:iam::111122223333:role/EC2-dev\"},\"responseElements\":{\"credentials\":{\"accessKeyId\":"
+        "\"ASIAEXAMPLESESSION1\"}},\"eventID\":\"pair-1\",\"sharedEventID\":\"shared-1\","
+        "\"recipientAccountId\":\"111122223333\"},"
+        "{\"eventVersion\":\"1.04\",\"userIdentity\":{\"type\":\"AssumedRole\",\"principalId\":\"AROAX:Bob-"
+        "EC2-dev\","
+        "\"arn\":\"arn:aws:sts::111122223333:assumed-role/EC2-dev/"
+        "Bob-EC2-dev\",\"accountId\":\"111122223333\","
+        "\"accessKeyId\":\"ASIAEXAMPLESESSION1\",\"sessionContext\":{\"sessionIssuer\":{\"arn\":"
+        "\"arn:aws:iam::111122223333:role/EC2-dev\"},\"sourceIdentity\":\"bob@example.com\"}},"
+        "\"eventTime\":\"2014-07-18T15:20:00Z\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":"
+        "\"DeleteBucket\","
+        "\"awsRegion\":\"us-east-2\",\"eventID\":\"del-1\",\"recipientAccountId\":\"111122223333\"},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::111122223333:assumed-role/"
+        "EC2-dev/"
+        "Bob-EC2-dev\",\"accountId\":\"111122223333\",\"accessKeyId\":\"ASIAEXAMPLESESSION1\"},"
+        "\"eventTime\":\"2014-07-18T15:30:00Z\",\"eventName\":\"ListBuckets\",\"eventID\":\"list-1\","
+        "\"recipientAccountId\":\"111122223333\"}"
+        "]}");
+    CHECK_INT(s->nevents, 4);
+    struct trace_index *x = trace_index_new(s);
+    struct trace t;
+
+    /* the id alone names two records */
+    size_t found, cand[4];
+    CHECK_INT(trace_find_event(s, "pair-1", &found, cand, 4), 2);
+    CHECK_INT(trace_find_event(s, "111122223333:pair-1", &found, cand, 4), 1);
+    CHECK_STR(str(s, trace_event_account(s, found)), "111122223333");
+    CHECK_INT(trace_find_event(s, "999:pair-1", &found, cand, 4), 0);
+    CHECK_INT(trace_find_event(s, "nope", &found, cand, 4), 0);
+
+    CHECK_INT(trace_build(x, find(s, "del-1"), &t), 0);
+    CHECK_STR(str(s, t.origin_type), "IAMUser");
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::777788889999:user/Bob");
+    CHECK_STR(str(s, t.origin_account), "777788889999");
+    CHECK_INT(t.nhops, 1);
+    const struct trace_hop *h = &t.hops[0];
+    CHECK_STR(str(s, trace_event_account(s, h->issuer)), "777788889999"); /* the caller's record */
+    CHECK_STR(str(s, trace_event_account(s, h->twin)), "111122223333");   /* the owner's */
+    CHECK_STR(id_of(s, h->twin), "pair-1");
+    CHECK_INT(h->crosses, 1);
+    CHECK_INT(h->inferred, 0);
+    CHECK_STR(str(s, h->role_arn), "arn:aws:iam::111122223333:role/EC2-dev");
+    CHECK_STR(str(s, h->session_arn), "arn:aws:sts::111122223333:assumed-role/EC2-dev/Bob-EC2-dev");
+    CHECK_STR(str(s, h->access_key), "ASIAEXAMPLESESSION1");
+    CHECK_STR(str(s, h->source_identity), "bob@example.com");
+    CHECK_INT(t.nsession, 2); /* newest first */
+    CHECK_STR(id_of(s, t.session[0]), "list-1");
+    CHECK_STR(id_of(s, t.session[1]), "del-1");
+    char *f = trace_chain_filter(s, &t);
+    CHECK_STR(f, "key:\"ASIAEXAMPLESESSION1\"");
+    struct filter_error err;
+    struct filter *flt = filter_compile(f, s, &err);
+    CHECK(flt != NULL);
+    int n = 0;
+    for (size_t i = 0; flt && i < s->nevents; i++)
+        n += filter_match(flt, i) == 1;
+    CHECK_INT(n, 4); /* both records of the call and the two session events */
+    filter_free(flt);
+    free(f);
+    trace_free(&t);
+
+    /* the owner's record names only an account: the caller's record of the same call names Bob */
+    CHECK_INT(trace_build(x, find(s, "111122223333:pair-1"), &t), 0);
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::777788889999:user/Bob");
+    CHECK_INT(t.nhops, 0);
+    trace_free(&t);
+    trace_index_free(x);
+    store_free(s);
+}
+
+/* Sessions whose issuing call is missing, or found only by ARN and creation time. */
+static void test_missing(void)
+{
+    struct store *s = load(
+        "missing.json",
+        "{\"Records\":["
+        /* a cross-account AssumeRole whose owner-side twin is not loaded */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/carol\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"AKIACAROL\"},\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventName\":\"AssumeRole\","
+        "\"eventID\":\"a1\",\"sharedEventID\":\"sh-1\",\"recipientAccountId\":\"1\",\"responseElements\":"
+        "{\"credentials\":{\"accessKeyId\":\"ASIAONE\"},\"assumedRoleUser\":{\"arn\":\"arn:aws:sts::2:"
+        "assumed-role/R/c\"}}},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::2:assumed-role/R/"
+        "c\",\"accountId\":\"2\","
+        "\"accessKeyId\":\"ASIAONE\"},\"eventTime\":\"2024-01-01T00:01:00Z\",\"eventName\":\"GetObject\","
+        "\"eventID\":\"g1\",\"recipientAccountId\":\"2\"},"
+        /* a session whose key matches nothing, but whose ARN and creation date match a loaded call */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/dan\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"AKIADAN\"},\"eventTime\":\"2024-01-01T01:00:00Z\",\"eventName\":\"AssumeRole\","
+        "\"eventID\":\"a2\",\"recipientAccountId\":\"1\",\"responseElements\":{\"assumedRoleUser\":"
+        "{\"arn\":\"arn:aws:sts::1:assumed-role/R/d\"}}},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/R/"
+        "d\",\"accountId\":\"1\","
+        "\"sessionContext\":{\"attributes\":{\"creationDate\":\"2024-01-01T01:00:01Z\"},\"sessionIssuer\":"
+        "{\"arn\":\"arn:aws:iam::1:role/"
+        "R\"}}},\"eventTime\":\"2024-01-01T01:05:00Z\",\"eventName\":\"ConsoleX\","
+        "\"eventID\":\"c1\",\"recipientAccountId\":\"1\"},"
+        /* a session nothing issued that is loaded */
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::3:assumed-role/Ghost/"
+        "x\",\"accountId\":"
+        "\"3\",\"accessKeyId\":\"ASIAGHOST\",\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::3:"
+        "role/"
+        "Ghost\"}}},\"eventTime\":\"2024-01-01T02:00:00Z\",\"eventName\":\"ListUsers\",\"eventID\":\"l1\","
+        "\"recipientAccountId\":\"3\"},"
+        /* a failed AssumeRole issued no key: sessions never link to it */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/eve\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"AKIAEVE\"},\"eventTime\":\"2024-01-01T03:00:00Z\",\"eventName\":\"AssumeRole\","
+        "\"errorCode\":\"AccessDenied\",\"eventID\":\"f1\",\"recipientAccountId\":\"1\"},"
+        /* GetSessionToken: an IAM user with a temporary key */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/fay\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"AKIAFAY\"},\"eventTime\":\"2024-01-01T04:00:00Z\",\"eventName\":"
+        "\"GetSessionToken\","
+        "\"eventID\":\"t1\",\"recipientAccountId\":\"1\",\"responseElements\":{\"credentials\":{"
+        "\"accessKeyId\":"
+        "\"ASIAFAY\"}}},"
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/fay\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"ASIAFAY\"},\"eventTime\":\"2024-01-01T04:01:00Z\",\"eventName\":\"ListRoles\","
+        "\"eventID\":\"u1\",\"recipientAccountId\":\"1\"}"
+        "]}");
+    struct trace_index *x = trace_index_new(s);
+    struct trace t;
+
+    CHECK_INT(trace_build(x, find(s, "g1"), &t), 0);
+    CHECK_INT(t.nhops, 1);
+    CHECK_STR(id_of(s, t.hops[0].issuer), "a1");
+    CHECK_INT(t.hops[0].crosses, 1);
+    CHECK(t.hops[0].twin == TRACE_NONE); /* said plainly by the views */
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/carol");
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "c1"), &t), 0);
+    CHECK_INT(t.nhops, 1);
+    CHECK_STR(id_of(s, t.hops[0].issuer), "a2");
+    CHECK_INT(t.hops[0].inferred, 1);
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/dan");
+    CHECK_INT(t.nsession, 0); /* no key, no session list */
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "l1"), &t), 0);
+    CHECK_INT(t.nhops, 1);
+    CHECK(t.hops[0].issuer == TRACE_NONE);
+    CHECK_INT(t.hops[0].inferred, 1);
+    CHECK_INT(t.origin_type, 0); /* unknown principal */
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::3:role/Ghost");
+    CHECK_STR(str(s, t.hops[0].role_arn), "arn:aws:iam::3:role/Ghost");
+    CHECK_STR(str(s, t.hops[0].access_key), "ASIAGHOST");
+    CHECK_INT(t.nsession, 1);
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "f1"), &t), 0);
+    CHECK_INT(t.nhops, 0);
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/eve");
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "u1"), &t), 0);
+    CHECK_INT(t.nhops, 1);
+    CHECK_STR(id_of(s, t.hops[0].issuer), "t1");
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/fay");
+    trace_free(&t);
+    trace_index_free(x);
+    store_free(s);
+}
+
+/* Logs that contradict themselves: two sessions each issued by the other. */
+static void test_cycle(void)
+{
+    struct store *s = load(
+        "cycle.json",
+        "{\"Records\":["
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/A/"
+        "a\",\"accessKeyId\":"
+        "\"ASIAA\"},\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventName\":\"AssumeRole\",\"eventID\":\"x1\","
+        "\"recipientAccountId\":\"1\",\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAB\"}}},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/B/"
+        "b\",\"accessKeyId\":"
+        "\"ASIAB\"},\"eventTime\":\"2024-01-01T00:01:00Z\",\"eventName\":\"AssumeRole\",\"eventID\":\"x2\","
+        "\"recipientAccountId\":\"1\",\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAA\"}}},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/A/"
+        "a\",\"accessKeyId\":"
+        "\"ASIAA\"},\"eventTime\":\"2024-01-01T00:02:00Z\",\"eventName\":\"GetObject\",\"eventID\":\"x3\","
+        "\"recipientAccountId\":\"1\"},"
+        "{\"eventType\":\"AwsCloudTrailInsight\",\"eventID\":\"in-start\",\"sharedEventID\":\"ins-1\","
+        "\"eventTime\":\"2024-01-01T05:00:00Z\",\"recipientAccountId\":\"1\"},"
+        "{\"eventType\":\"AwsCloudTrailInsight\",\"eventID\":\"in-end\",\"sharedEventID\":\"ins-1\","
+        "\"eventTime\":\"2024-01-01T05:10:00Z\",\"recipientAccountId\":\"1\"}"
+        "]}");
+    struct trace_index *x = trace_index_new(s);
+    struct trace t;
+    CHECK_INT(trace_build(x, find(s, "x3"), &t), 0);
+    CHECK_INT(t.cycle, 1);
+    CHECK(t.nhops >= 1 && t.nhops <= 3);
+    CHECK_INT(t.origin_type, 0);
+    trace_free(&t);
+    CHECK_INT(trace_build(x, find(s, "in-start"), &t), 0);
+    CHECK_STR(id_of(s, t.insight_twin), "in-end");
+    trace_free(&t);
+    CHECK_INT(trace_build(x, find(s, "in-end"), &t), 0);
+    CHECK_STR(id_of(s, t.insight_twin), "in-start");
+    trace_free(&t);
+    trace_index_free(x);
+    store_free(s);
+}
+
+int main(void)
+{
+    test_seed_pair();
+    test_missing();
+    test_cycle();
+    return harness_done("trace");
+}
