@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/columns.h"
 #include "model/timefmt.h"
 
 /* A sorted list of (interned id << 32 | event) pairs: the events that carry each id. */
@@ -337,6 +338,17 @@ size_t trace_find_event(const struct store *s, const char *spec, size_t *found, 
         n++;
     }
     return n;
+}
+
+const char *trace_event_text(const struct store *s, size_t i, char *buf, size_t cap)
+{
+    const struct event *e = &s->events[i];
+    char tbuf[TIMEFMT_BUF];
+    const char *err = intern_str(s->strings, e->f[EF_ERROR_CODE]);
+    snprintf(buf, cap, "%s %s %s %s by %s%s%s", timefmt_format(e->time_ms, tbuf),
+             intern_str(s->strings, trace_event_account(s, i)), intern_str(s->strings, e->f[EF_REGION]),
+             intern_str(s->strings, e->f[EF_NAME]), column_identity_short(s, e), *err ? " error " : "", err);
+    return buf;
 }
 
 char *trace_chain_filter(const struct store *s, const struct trace *t)

@@ -64,6 +64,10 @@ size_t trace_find_event(const struct store *s, const char *spec, size_t *found, 
 /* The account an event belongs to: recipientAccountId, else the trail's account, else the identity's. */
 uint32_t trace_event_account(const struct store *s, size_t i);
 
+/* "2014-07-18T15:07:39Z 777788889999 us-east-2 AssumeRole by user/Bob" into buf (cap bytes): raw log
+ * text, to be escaped by whoever shows it. Returns buf. */
+const char *trace_event_text(const struct store *s, size_t i, char *buf, size_t cap);
+
 /* A filter expression that selects the whole chain: every session key, every STS call on the way.
  * Owned by the caller; NULL when out of memory. */
 char *trace_chain_filter(const struct store *s, const struct trace *t);

@@ -18,10 +18,8 @@
 #define MIN_ROWS 10
 
 static const struct pane_ops *const panes[PANE__COUNT] = {
-    [PANE_LIST] = &pane_list_ops,
-    [PANE_DETAIL] = &pane_detail_ops,
-    [PANE_PROBLEMS] = &pane_problems_ops,
-    [PANE_HELP] = &pane_help_ops,
+    [PANE_LIST] = &pane_list_ops,         [PANE_DETAIL] = &pane_detail_ops, [PANE_TRACE] = &pane_trace_ops,
+    [PANE_PROBLEMS] = &pane_problems_ops, [PANE_HELP] = &pane_help_ops,
 };
 
 void app_message(struct app *a, const char *fmt, ...)
@@ -145,8 +143,7 @@ static void draw_all(struct app *a)
     } else {
         int list_h = body * 2 / 5;
         panes[PANE_LIST]->draw(a, (struct rect){0, 0, list_h, a->cols}, a->focus == PANE_LIST);
-        panes[PANE_DETAIL]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols},
-                                 a->focus == PANE_DETAIL);
+        panes[a->lower]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == a->lower);
     }
     draw_status(a, a->rows - 1);
     if (a->bar.kind != BAR_CLOSED)
@@ -165,6 +162,13 @@ static int pane_page(const struct app *a, enum pane_id p)
         return body - 1;
     int list_h = body * 2 / 5;
     return (p == PANE_LIST ? list_h : body - list_h) - 1;
+}
+
+void app_open_lower(struct app *a, enum pane_id p)
+{
+    a->detail_open = 1;
+    a->lower = p;
+    a->focus = p;
 }
 
 static enum reaction global_key(struct app *a, enum action act)
@@ -189,13 +193,40 @@ static enum reaction global_key(struct app *a, enum action act)
     case ACT_NEXT_PANE:
         if (a->overlay != PANE__COUNT)
             return RE_NONE;
-        if (!a->detail_open) {
-            a->detail_open = 1;
-            a->focus = PANE_DETAIL;
+        if (!a->detail_open)
+            app_open_lower(a, a->lower);
+        else
+            a->focus = a->focus == PANE_LIST ? a->lower : PANE_LIST;
+        return RE_REDRAW;
+    case ACT_TRACE:
+        if (a->overlay != PANE__COUNT)
+            return RE_NONE;
+        if (a->detail_open && a->lower == PANE_TRACE) {
+            a->detail_open = 0;
+            a->focus = PANE_LIST;
         } else {
-            a->focus = a->focus == PANE_LIST ? PANE_DETAIL : PANE_LIST;
+            app_open_lower(a, PANE_TRACE);
         }
         return RE_REDRAW;
+    case ACT_TRACE_FILTER: {
+        if (!app_count(a))
+            return RE_NONE;
+        if (!a->trace.index && !(a->trace.index = trace_index_new(a->store))) {
+            app_message(a, "out of memory for the trace");
+            return RE_REDRAW;
+        }
+        struct trace t;
+        if (trace_build(a->trace.index, app_event(a, a->list.cur), &t) != 0) {
+            app_message(a, "out of memory for the trace");
+            return RE_REDRAW;
+        }
+        char *expr = trace_chain_filter(a->store, &t);
+        trace_free(&t);
+        if (expr)
+            filter_set(a, expr);
+        free(expr);
+        return RE_REDRAW;
+    }
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         return RE_REDRAW;
@@ -291,8 +322,9 @@ int app_run(const char *const *paths, size_t npaths)
         return 1;
     }
     setlocale(LC_ALL, "");
-    struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT};
+    struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL};
     a.detail.event = SIZE_MAX;
+    a.trace.event = SIZE_MAX;
     a.store = store_new();
     if (!a.store) {
         fprintf(stderr, "ctview: out of memory\n");
@@ -401,6 +433,7 @@ int app_run(const char *const *paths, size_t npaths)
         fclose(tty);
     detail_free(&a);
     filter_state_free(&a);
+    trace_state_free(&a);
     free(a.marks);
     store_free(a.store);
     return rc;

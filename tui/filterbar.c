@@ -236,6 +236,16 @@ void bar_draw(struct app *a, int y)
     prompt_draw(&a->bar.line, a->win, y, 0, a->cols, label, theme_attr(R_NORMAL));
 }
 
+enum reaction filter_set(struct app *a, const char *expr)
+{
+    if (try_filter(a, expr) != 0)
+        app_message(a, "%s", a->bar.error);
+    else
+        history_add(&a->filter_hist, expr);
+    a->bar.error[0] = '\0';
+    return RE_REDRAW;
+}
+
 enum reaction filter_add_term(struct app *a, const char *term)
 {
     const char *cur = a->job.expr ? a->job.expr : a->shown.expr ? a->shown.expr : "";
@@ -246,11 +256,7 @@ enum reaction filter_add_term(struct app *a, const char *term)
         return RE_REDRAW;
     }
     snprintf(expr, n, "%s%s%s", cur, cur[0] ? " " : "", term);
-    if (try_filter(a, expr) != 0)
-        app_message(a, "%s", a->bar.error);
-    else
-        history_add(&a->filter_hist, expr);
-    a->bar.error[0] = '\0';
+    filter_set(a, expr);
     free(expr);
     return RE_REDRAW;
 }

@@ -37,6 +37,8 @@ static const struct keybinding bindings[] = {
     {'=', ACT_FILTER_IN, "="},
     {'-', ACT_FILTER_OUT, "-"},
     {'s', ACT_SEARCH, "s"},
+    {'t', ACT_TRACE, "t"},
+    {'T', ACT_TRACE_FILTER, "T"},
     {' ', ACT_MARK, "Space"},
     {'M', ACT_MARK_ALL, "M"},
     {'U', ACT_UNMARK_ALL, "U"},

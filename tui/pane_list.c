@@ -122,8 +122,7 @@ static enum reaction list_key(struct app *a, enum action act, int page)
     if (act == ACT_ENTER) {
         if (!app_count(a))
             return RE_NONE;
-        a->detail_open = 1;
-        a->focus = PANE_DETAIL;
+        app_open_lower(a, PANE_DETAIL);
         return RE_REDRAW;
     }
     return scroll_move(&a->list, app_count(a), page, act);

@@ -9,6 +9,7 @@
 #include "model/filter.h"
 #include "model/jsonfmt.h"
 #include "model/store.h"
+#include "model/trace.h"
 #include "tui/keys.h"
 #include "tui/prompt.h"
 
@@ -24,9 +25,10 @@ struct rect {
     int y, x, h, w;
 };
 
-enum pane_id { PANE_LIST, PANE_DETAIL, PANE_PROBLEMS, PANE_HELP, PANE__COUNT };
+enum pane_id { PANE_LIST, PANE_DETAIL, PANE_TRACE, PANE_PROBLEMS, PANE_HELP, PANE__COUNT };
 
 struct app;
+struct trace_line;
 
 struct pane_ops {
     const char *name;
@@ -55,7 +57,8 @@ struct app {
     int rows, cols;
     enum pane_id focus;   /* PANE_LIST or PANE_DETAIL on the main screen */
     enum pane_id overlay; /* PANE_PROBLEMS or PANE_HELP when one covers the main screen, else PANE__COUNT */
-    int detail_open;
+    int detail_open;      /* the lower pane is open */
+    enum pane_id lower;   /* which pane is below the list: PANE_DETAIL or PANE_TRACE */
     struct scroll list;
     struct {
         size_t event; /* index of the event the doc was made for, SIZE_MAX for none */
@@ -67,6 +70,14 @@ struct app {
         struct scroll s;
         int hscroll;
     } detail;
+    struct {
+        struct trace_index *index; /* owned, built at the first trace */
+        struct trace t;
+        size_t event;             /* the event t is for, SIZE_MAX for none */
+        struct trace_line *lines; /* owned */
+        size_t nlines;
+        struct scroll s;
+    } trace;
     struct scroll problems;
     int problems_hscroll;
     struct scroll help;
@@ -113,7 +124,15 @@ static inline size_t app_event(const struct app *a, size_t row)
     return a->shown.idx ? a->shown.idx[row] : row;
 }
 
-extern const struct pane_ops pane_list_ops, pane_detail_ops, pane_problems_ops, pane_help_ops;
+extern const struct pane_ops pane_list_ops, pane_detail_ops, pane_trace_ops, pane_problems_ops, pane_help_ops;
+
+/* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
+void app_select_event(struct app *a, size_t ev);
+
+/* Opens the lower pane with p (PANE_DETAIL or PANE_TRACE) and focuses it. */
+void app_open_lower(struct app *a, enum pane_id p);
+
+void trace_state_free(struct app *a);
 
 /* Moves a scroll state by one action over n lines with a page of page lines; returns RE_REDRAW when
  * the action was a movement, RE_UNHANDLED otherwise. */
@@ -135,6 +154,7 @@ void bar_draw(struct app *a, int y);            /* the prompt on line y, its err
 int filter_busy(const struct app *a);           /* a filter is running over the store */
 int filter_work(struct app *a, double seconds); /* runs it for about that long; 1 when it finished */
 enum reaction filter_add_term(struct app *a, const char *term); /* ANDs term to the filter in force */
+enum reaction filter_set(struct app *a, const char *expr);      /* replaces the filter in force */
 enum reaction search_jump(struct app *a, int dir);
 void filter_state_free(struct app *a);
 

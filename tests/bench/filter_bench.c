@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "model/filter.h"
+#include "model/trace.h"
 #include "parsers/load.h"
 
 static double now_ms(void)
@@ -52,6 +53,29 @@ int main(int argc, char **argv)
         }
         printf("%s\t%zu\t%.1f\n", argv[i], shown, best);
     }
+    /* The identity trace: the index is built once per session, then each trace should be O(hops). */
+    double t0 = now_ms();
+    struct trace_index *x = trace_index_new(s);
+    if (!x)
+        return 2;
+    double build = now_ms() - t0, worst = 0, total = 0;
+    size_t traces = 0, hops = 0, step = s->nevents / 2000 ? s->nevents / 2000 : 1;
+    for (size_t i = 0; i < s->nevents; i += step) {
+        struct trace t;
+        double t1 = now_ms();
+        if (trace_build(x, i, &t) != 0)
+            return 2;
+        double d = now_ms() - t1;
+        total += d;
+        worst = d > worst ? d : worst;
+        hops += t.nhops;
+        traces++;
+        trace_free(&t);
+    }
+    printf("trace-index\t%zu\t%.1f\n", s->nevents, build);
+    printf("trace-mean\t%zu\t%.3f\n", hops, traces ? total / (double)traces : 0);
+    printf("trace-max\t%zu\t%.3f\n", traces, worst);
+    trace_index_free(x);
     store_free(s);
     return 0;
 }
