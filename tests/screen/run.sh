@@ -252,6 +252,37 @@ expect "a failed export shows the exact error" "cannot create a file in no/such/
 keys Escape
 expect_not "Esc closes the dialog" "Export all"
 
+# --- the identity trace pane
+start 140 40 "$ctview $tests/sample"
+wait_for "9/9 shown  #1 "
+keys G t
+expect "t opens the trace of the selected event" "Trace of event 9/9"
+expect "the origin is the IAM user who assumed the role" "origin: IAMUser arn:aws:iam::777788889999:user/Bob (account 777788889999)"
+expect "the issuing call, indented" "  └ 2014-07-18T15:07:39Z 777788889999 us-east-2 AssumeRole by user/Bob"
+expect "the role and the session it started" "role arn:aws:iam::111122223333:role/EC2-dev  session arn:aws:sts::111122223333:assumed-role/EC2-dev/Bob-EC2-dev"
+expect "the twin record in the role's account" "twin in account 111122223333: 2014-07-18T15:07:39Z 111122223333 us-east-2 AssumeRole by AWSAccount"
+expect "the selected event closes the chain" "▶ 2016-11-14T17:25:45Z 777788889999 us-east-2 DeleteBucket"
+expect "the session's events are counted" "session: 2 events with key AKIAQRSTUVWXYZEXAMPLE, newest first"
+keys k k k Enter
+expect "Enter on a node selects its event in the list" "9/9 shown  #5 "
+expect "the trace follows the selection" "0 hops from the origin"
+keys Tab k
+expect "moving in the list moves the trace" "Trace of event 4/9"
+keys j j j j j Tab T
+expect "T filters the list to the whole chain" '/ key:"AKIAQRSTUVWXYZEXAMPLE"'
+expect "every session event and both records of the call" "3/9 shown"
+keys t
+expect_not "t closes the trace" "Trace of event"
+start 120 30 "$ctview $tests/sample"
+wait_for "9/9 shown  #1 "
+keys / 
+keys -l "name:DeleteBucket"
+keys Enter t
+expect "trace of a filtered list" "Trace of event 1/1"
+keys k k k k Enter
+expect "a node hidden by the filter clears it" "the filter hid that event: cleared"
+expect "and is selected" "9/9 shown  #5 "
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
 expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"
