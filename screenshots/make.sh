@@ -59,6 +59,11 @@ shot filter-detail $cols $rows
 tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l ' (user:christophe OR'
 shot filter-error $cols $rows
 
+# the identity trace of the seed's session event
+session $cols $rows "$ctview tests/sample"
+tmux -L $sock send-keys -t s G t
+shot trace $cols $rows
+
 # marks and the export dialog
 session $cols $rows "$ctview tests/sample"
 tmux -L $sock send-keys -t s j Space j Space Space j j Space e
