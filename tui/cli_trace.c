@@ -107,6 +107,12 @@ static void print_text(FILE *out, const struct store *s, const struct trace *t)
             fputs("  source identity ", out);
             put_safe(out, str(s, h->source_identity));
         }
+        if (h->issuer != TRACE_NONE && (s->events[h->issuer].flags & EVF_MFA))
+            fputs("  caller used MFA", out);
+        if (h->issuer != TRACE_NONE && s->events[h->issuer].f[EF_UI_INVOKED_BY]) {
+            fputs("  invoked by ", out);
+            put_safe(out, str(s, s->events[h->issuer].f[EF_UI_INVOKED_BY]));
+        }
         if (h->inferred)
             fputs("  (inferred: matched on session ARN and creation time)", out);
         fputc('\n', out);

@@ -85,9 +85,12 @@ static void build_lines(struct app *a)
         else
             add(a, &cap, L_MISSING, d, TRACE_NONE,
                 "the call that issued this session is not in the loaded logs");
-        add(a, &cap, L_NOTE, d + 1, TRACE_NONE, "role %s  session %s  key %s%s%s%s", str(a, h->role_arn),
-            str(a, h->session_arn), h->access_key ? str(a, h->access_key) : "-",
+        const struct event *is = h->issuer != TRACE_NONE ? &s->events[h->issuer] : NULL;
+        add(a, &cap, L_NOTE, d + 1, TRACE_NONE, "role %s  session %s  key %s%s%s%s%s%s%s",
+            str(a, h->role_arn), str(a, h->session_arn), h->access_key ? str(a, h->access_key) : "-",
             h->source_identity ? "  source identity " : "", str(a, h->source_identity),
+            is && (is->flags & EVF_MFA) ? "  caller used MFA" : "",
+            is && is->f[EF_UI_INVOKED_BY] ? "  invoked by " : "", is ? str(a, is->f[EF_UI_INVOKED_BY]) : "",
             h->inferred ? "  (inferred: session ARN + creation time)" : "");
         if (h->crosses && h->twin != TRACE_NONE)
             add(a, &cap, L_CALL, d + 1, h->twin, "twin in account %s: %s",
