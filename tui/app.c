@@ -18,7 +18,8 @@
 #define MIN_ROWS 10
 
 static const struct pane_ops *const panes[PANE__COUNT] = {
-    [PANE_LIST] = &pane_list_ops,         [PANE_DETAIL] = &pane_detail_ops, [PANE_TRACE] = &pane_trace_ops,
+    [PANE_LIST] = &pane_list_ops,         [PANE_DETAIL] = &pane_detail_ops,
+    [PANE_TRACE] = &pane_trace_ops,       [PANE_OVERVIEW] = &pane_overview_ops,
     [PANE_PROBLEMS] = &pane_problems_ops, [PANE_HELP] = &pane_help_ops,
 };
 
@@ -197,6 +198,9 @@ static enum reaction global_key(struct app *a, enum action act)
             app_open_lower(a, a->lower);
         else
             a->focus = a->focus == PANE_LIST ? a->lower : PANE_LIST;
+        return RE_REDRAW;
+    case ACT_OVERVIEW:
+        a->overlay = a->overlay == PANE_OVERVIEW ? PANE__COUNT : PANE_OVERVIEW;
         return RE_REDRAW;
     case ACT_TRACE:
         if (a->overlay != PANE__COUNT)
@@ -434,6 +438,7 @@ int app_run(const char *const *paths, size_t npaths)
     detail_free(&a);
     filter_state_free(&a);
     trace_state_free(&a);
+    overview_free(&a);
     free(a.marks);
     store_free(a.store);
     return rc;

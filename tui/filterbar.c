@@ -58,6 +58,7 @@ static void shown_replace(struct app *a, struct shown *next)
     size_t row_on_screen = a->list.cur - a->list.top;
     shown_free(&a->shown);
     a->shown = *next;
+    a->shown_gen++;
     *next = (struct shown){0};
     size_t n = app_count(a);
     size_t cur = had ? lower_bound(a, sel) : 0;

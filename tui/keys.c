@@ -37,6 +37,7 @@ static const struct keybinding bindings[] = {
     {'=', ACT_FILTER_IN, "="},
     {'-', ACT_FILTER_OUT, "-"},
     {'s', ACT_SEARCH, "s"},
+    {'o', ACT_OVERVIEW, "o"},
     {'t', ACT_TRACE, "t"},
     {'T', ACT_TRACE_FILTER, "T"},
     {' ', ACT_MARK, "Space"},

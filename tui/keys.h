@@ -21,6 +21,7 @@
     X(ACT_FILTER_IN, "Detail: keep only events with the value under the cursor")                             \
     X(ACT_FILTER_OUT, "Detail: hide events with the value under the cursor")                                 \
     X(ACT_SEARCH, "Search: a word or expression for n/N")                                                    \
+    X(ACT_OVERVIEW, "Overview: time histogram and top values of the shown events")                           \
     X(ACT_TRACE, "Show or hide the identity trace of the selected event")                                    \
     X(ACT_TRACE_FILTER, "Filter the list to the whole chain of the selected event (every session)")          \
     X(ACT_MARK, "Mark or unmark the selected event, then move down")                                         \

@@ -8,6 +8,7 @@
 
 #include "model/filter.h"
 #include "model/jsonfmt.h"
+#include "model/overview.h"
 #include "model/store.h"
 #include "model/trace.h"
 #include "tui/keys.h"
@@ -25,7 +26,7 @@ struct rect {
     int y, x, h, w;
 };
 
-enum pane_id { PANE_LIST, PANE_DETAIL, PANE_TRACE, PANE_PROBLEMS, PANE_HELP, PANE__COUNT };
+enum pane_id { PANE_LIST, PANE_DETAIL, PANE_TRACE, PANE_OVERVIEW, PANE_PROBLEMS, PANE_HELP, PANE__COUNT };
 
 struct app;
 struct trace_line;
@@ -53,6 +54,7 @@ enum bar_kind { BAR_CLOSED, BAR_FILTER, BAR_SEARCH };
 struct app {
     struct store *store;
     struct shown shown;
+    uint64_t shown_gen; /* changes whenever shown does */
     WINDOW *win;
     int rows, cols;
     enum pane_id focus;   /* PANE_LIST or PANE_DETAIL on the main screen */
@@ -78,6 +80,14 @@ struct app {
         size_t nlines;
         struct scroll s;
     } trace;
+    struct {
+        struct histogram h;
+        struct summary sum;
+        int valid, width, focus; /* focus: 0 histogram, 1 summary */
+        uint64_t gen;
+        size_t bucket, row;
+        int field, rows_each;
+    } ov;
     struct scroll problems;
     int problems_hscroll;
     struct scroll help;
@@ -124,7 +134,10 @@ static inline size_t app_event(const struct app *a, size_t row)
     return a->shown.idx ? a->shown.idx[row] : row;
 }
 
-extern const struct pane_ops pane_list_ops, pane_detail_ops, pane_trace_ops, pane_problems_ops, pane_help_ops;
+extern const struct pane_ops pane_list_ops, pane_detail_ops, pane_trace_ops, pane_overview_ops,
+    pane_problems_ops, pane_help_ops;
+
+void overview_free(struct app *a);
 
 /* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
 void app_select_event(struct app *a, size_t ev);

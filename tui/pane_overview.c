@@ -1,0 +1,253 @@
+/* The overview (o): a time histogram of the shown events with failures stacked apart, and the most
+ * frequent event names, identities, source IPs, accounts, regions and errors. Both follow the filter.
+ * Enter on a bucket keeps only its time range; Enter on a value adds field:value to the filter. */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/timefmt.h"
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/view.h"
+
+#define HIST_ROWS 8
+#define TOP       50
+
+void overview_free(struct app *a)
+{
+    histogram_free(&a->ov.h);
+    summary_free(&a->ov.sum);
+    a->ov.valid = 0;
+}
+
+/* Recomputes when the shown set or the width changed. */
+static int overview_sync(struct app *a, int width)
+{
+    if (a->ov.valid && a->ov.gen == a->shown_gen && a->ov.width == width)
+        return 0;
+    overview_free(a);
+    const uint32_t *idx = a->shown.idx;
+    size_t n = app_count(a);
+    if (histogram_build(a->store, idx, n, (size_t)(width > 1 ? width : 1), &a->ov.h) != 0 ||
+        summary_build(a->store, idx, n, TOP, &a->ov.sum) != 0) {
+        overview_free(a);
+        app_message(a, "out of memory for the overview");
+        return -1;
+    }
+    a->ov.valid = 1;
+    a->ov.gen = a->shown_gen;
+    a->ov.width = width;
+    if (a->ov.bucket >= a->ov.h.nbuckets)
+        a->ov.bucket = a->ov.h.nbuckets ? a->ov.h.nbuckets - 1 : 0;
+    return 0;
+}
+
+static int utf8_screen(void)
+{
+    return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+static void draw_histogram(struct app *a, int y, int x, int w, int focused)
+{
+    const struct histogram *h = &a->ov.h;
+    const char *full = utf8_screen() ? "█" : "#", *fail = utf8_screen() ? "▒" : "!";
+    attr_t ok_at = theme_attr(R_J_KEY), err_at = theme_attr(R_ERROR);
+    for (size_t b = 0; b < h->nbuckets && (int)b < w; b++) {
+        int tot = h->max ? (int)((h->total[b] * (uint64_t)HIST_ROWS + h->max - 1) / h->max) : 0;
+        int err = h->max ? (int)((h->errors[b] * (uint64_t)HIST_ROWS + h->max - 1) / h->max) : 0;
+        int cursor = focused && b == a->ov.bucket;
+        for (int r = 0; r < HIST_ROWS; r++) {
+            int level = HIST_ROWS - r; /* from the top row down */
+            const char *glyph = level <= err ? fail : level <= tot ? full : " ";
+            attr_t at = level <= err ? err_at : ok_at;
+            if (cursor)
+                at |= A_REVERSE;
+            draw_text(a->win, y + r, x + (int)b, 1, glyph, strlen(glyph), at, 0, 0);
+        }
+    }
+}
+
+/* The summary sections in two columns of three; the cursor walks them in reading order. */
+static void section_place(int f, int top, int rows_each, int half, int *y, int *x)
+{
+    *y = top + (f % 3) * (rows_each + 1);
+    *x = f < 3 ? 0 : half;
+}
+
+static void draw_summary(struct app *a, int top, int h, int w, int focused)
+{
+    const struct summary *sum = &a->ov.sum;
+    int rows_each = h / 3 - 1, half = w / 2;
+    if (rows_each < 1)
+        return;
+    a->ov.rows_each = rows_each;
+    for (int f = 0; f < SUM__COUNT; f++) {
+        int y, x;
+        section_place(f, top, rows_each, half, &y, &x);
+        char head[96];
+        snprintf(head, sizeof head, "%s (%zu different%s)", summary_title((enum summary_field)f),
+                 sum->distinct[f], sum->missing[f] ? ", some events have none" : "");
+        draw_str(a->win, y, x + 1, half - 2, head, theme_attr(R_TITLE));
+        for (int r = 0; r < rows_each && (size_t)r < sum->nrows[f]; r++) {
+            const struct summary_row *row = &sum->rows[f][r];
+            int cursor = focused && a->ov.field == f && a->ov.row == (size_t)r;
+            attr_t at = theme_attr(cursor ? R_SELECTED : R_NORMAL);
+            int yy = y + 1 + r;
+            draw_fill(a->win, yy, x, half - 1, at);
+            double pct = sum->total ? 100.0 * row->count / (double)sum->total : 0;
+            char num[48];
+            snprintf(num, sizeof num, "%8u %5.1f%% ", row->count, pct);
+            int used = draw_text(a->win, yy, x + 1, half - 2, num, strlen(num), at, 0, 0);
+            int bar = (int)(pct / 10 + 0.5), bw = 10;
+            if (half - 2 - used > bw + 8) {
+                for (int k = 0; k < bw; k++)
+                    draw_text(a->win, yy, x + 1 + used + k, 1, k < bar ? (utf8_screen() ? "■" : "=") : " ",
+                              k < bar ? (utf8_screen() ? 3 : 1) : 1, cursor ? at : theme_attr(R_J_KEY), 0, 0);
+                used += bw + 1;
+            }
+            const char *label = intern_str(a->store->strings, row->id);
+            draw_text(a->win, yy, x + 1 + used, half - 2 - used, label, strlen(label), at, 0, 0);
+        }
+    }
+}
+
+static void overview_draw(struct app *a, struct rect r, int focused)
+{
+    (void)focused;
+    int w = r.w - 2;
+    attr_t head = theme_attr(R_HEADER);
+    draw_fill(a->win, r.y, r.x, r.w, head);
+    if (overview_sync(a, w) != 0)
+        return;
+    char line[256];
+    snprintf(line, sizeof line,
+             " Overview of %zu shown events   Tab: histogram/summary  Enter: filter  o: back", app_count(a));
+    draw_str(a->win, r.y, r.x, r.w, line, head);
+    const struct histogram *h = &a->ov.h;
+    char from[TIMEFMT_BUF], to[TIMEFMT_BUF];
+    if (h->nbuckets) {
+        snprintf(line, sizeof line, " Time, one column = %s, %s to %s   %s events  %s failed%s",
+                 histogram_bucket_name(h->bucket_ms), timefmt_format(h->start_ms, from),
+                 timefmt_format(h->start_ms + (int64_t)h->nbuckets * h->bucket_ms, to),
+                 utf8_screen() ? "█" : "#", utf8_screen() ? "▒" : "!",
+                 h->untimed ? "  (some have no time)" : "");
+    } else {
+        snprintf(line, sizeof line, " Time: no shown event has an eventTime");
+    }
+    draw_str(a->win, r.y + 1, r.x, r.w, line, theme_attr(R_TITLE));
+    int y = r.y + 2;
+    if (h->nbuckets) {
+        draw_histogram(a, y, r.x + 1, w, a->ov.focus == 0);
+        size_t b = a->ov.bucket;
+        int64_t t0 = h->start_ms + (int64_t)b * h->bucket_ms;
+        snprintf(line, sizeof line, " %s + %s: %u events, %u failed", timefmt_format(t0, from),
+                 histogram_bucket_name(h->bucket_ms), h->total[b], h->errors[b]);
+        draw_str(a->win, y + HIST_ROWS, r.x, r.w, line,
+                 theme_attr(a->ov.focus == 0 ? R_J_LITERAL : R_NORMAL));
+    }
+    int top = y + HIST_ROWS + 2;
+    draw_summary(a, top, r.y + r.h - top, r.w, a->ov.focus == 1);
+}
+
+/* field:"value" for the filter, quoted and escaped. */
+static void term_for(const char *field, const char *value, char *out, size_t cap)
+{
+    size_t n = (size_t)snprintf(out, cap, "%s:\"", field);
+    for (const char *p = value; *p && n + 3 < cap; p++) {
+        if (*p == '"' || *p == '\\')
+            out[n++] = '\\';
+        out[n++] = *p;
+    }
+    if (n + 1 < cap)
+        out[n++] = '"';
+    out[n < cap ? n : cap - 1] = '\0';
+}
+
+static enum reaction overview_key(struct app *a, enum action act, int page)
+{
+    (void)page;
+    if (!a->ov.valid)
+        return RE_UNHANDLED;
+    const struct summary *sum = &a->ov.sum;
+    if (act == ACT_NEXT_PANE) {
+        a->ov.focus = !a->ov.focus;
+        return RE_REDRAW;
+    }
+    if (act == ACT_OVERVIEW) {
+        a->overlay = PANE__COUNT;
+        return RE_REDRAW;
+    }
+    if (a->ov.focus == 0) {
+        size_t n = a->ov.h.nbuckets;
+        switch (act) {
+        case ACT_LEFT:
+        case ACT_UP:
+            if (a->ov.bucket > 0)
+                a->ov.bucket--;
+            return RE_REDRAW;
+        case ACT_RIGHT:
+        case ACT_DOWN:
+            if (a->ov.bucket + 1 < n)
+                a->ov.bucket++;
+            return RE_REDRAW;
+        case ACT_TOP:
+            a->ov.bucket = 0;
+            return RE_REDRAW;
+        case ACT_BOTTOM:
+            a->ov.bucket = n ? n - 1 : 0;
+            return RE_REDRAW;
+        case ACT_ENTER: {
+            if (!n)
+                return RE_NONE;
+            int64_t t0 = a->ov.h.start_ms + (int64_t)a->ov.bucket * a->ov.h.bucket_ms;
+            char from[TIMEFMT_BUF], to[TIMEFMT_BUF], term[160];
+            snprintf(term, sizeof term, "after:%s before:%s", timefmt_format(t0, from),
+                     timefmt_format(t0 + a->ov.h.bucket_ms, to));
+            return filter_add_term(a, term);
+        }
+        default:
+            return RE_UNHANDLED;
+        }
+    }
+    size_t rows =
+        sum->nrows[a->ov.field] < (size_t)a->ov.rows_each ? sum->nrows[a->ov.field] : (size_t)a->ov.rows_each;
+    switch (act) {
+    case ACT_UP:
+        if (a->ov.row > 0) {
+            a->ov.row--;
+        } else if (a->ov.field % 3 > 0) {
+            a->ov.field--;
+            size_t r = sum->nrows[a->ov.field] < (size_t)a->ov.rows_each ? sum->nrows[a->ov.field]
+                                                                         : (size_t)a->ov.rows_each;
+            a->ov.row = r ? r - 1 : 0;
+        }
+        return RE_REDRAW;
+    case ACT_DOWN:
+        if (a->ov.row + 1 < rows) {
+            a->ov.row++;
+        } else if (a->ov.field % 3 < 2) {
+            a->ov.field++;
+            a->ov.row = 0;
+        }
+        return RE_REDRAW;
+    case ACT_LEFT:
+    case ACT_RIGHT:
+        a->ov.field = (a->ov.field + 3) % SUM__COUNT;
+        a->ov.row = 0;
+        return RE_REDRAW;
+    case ACT_ENTER: {
+        if (a->ov.row >= sum->nrows[a->ov.field])
+            return RE_NONE;
+        char term[600];
+        term_for(summary_filter_field((enum summary_field)a->ov.field),
+                 intern_str(a->store->strings, sum->rows[a->ov.field][a->ov.row].id), term, sizeof term);
+        a->ov.row = 0;
+        return filter_add_term(a, term);
+    }
+    default:
+        return RE_UNHANDLED;
+    }
+}
+
+const struct pane_ops pane_overview_ops = {"overview", overview_draw, overview_key};
