@@ -59,6 +59,12 @@ shot filter-detail $cols $rows
 tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l ' (user:christophe OR'
 shot filter-error $cols $rows
 
+# the overview of a generated corpus (deterministic: same seed, same screen)
+python3 tests/gen_corpus.py --events 2000 --out "$tmp/gc" --bad 0 --per-file 60 --seed 5 >/dev/null
+session $cols $rows "$ctview $tmp/gc/logs"
+tmux -L $sock send-keys -t s o Tab
+shot overview $cols $rows
+
 # the identity trace of the seed's session event
 session $cols $rows "$ctview tests/sample"
 tmux -L $sock send-keys -t s G t

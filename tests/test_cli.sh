@@ -13,6 +13,13 @@ check() { # description, then the command's status must be 0
 "$ctview" --help >"$tmp/help" 2>&1; check "--help exits 0" $?
 grep -q -- "--list" "$tmp/help"; check "--help mentions --list" $?
 "$ctview" --version | grep -q '^ctview [0-9]'; check "--version prints the version" $?
+# the man page and --help list the same options
+grep -o -- '--[a-z][a-z-]*\|^  -[a-zA-Z]\b\|, -[a-zA-Z]\b' "$tmp/help" | sed 's/^[ ,]*//' | sort -u >"$tmp/help.opts"
+sed -n '/^\.SH OPTIONS/,/^\.SH FILTERS/p' "$tests/../ctview.1" | sed 's/\\-/-/g; s/\\f[BIRP]//g' |
+    grep -o -- '--[a-z][a-z-]*\|^\.BR* -[a-zA-Z]\b\|^\.BI -[a-zA-Z]\b\|^-[a-zA-Z]\b' | sed 's/^\.B[RI]* //' | sort -u >"$tmp/man.opts"
+diff "$tmp/help.opts" "$tmp/man.opts"; check "--help and the man page list the same options" $?
+[ "$(wc -l <"$tmp/help.opts")" -ge 12 ]; check "the option lists are not empty" $?
+man -l "$tests/../ctview.1" >/dev/null 2>&1 || groff -man -Tutf8 "$tests/../ctview.1" >/dev/null 2>&1 || command -v man >/dev/null || true
 
 "$ctview" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ]; check "no PATH exits 1" $?
 [ "$(wc -l <"$tmp/err")" -eq 1 ]; check "usage error is one line" $?

@@ -283,6 +283,40 @@ keys k k k k Enter
 expect "a node hidden by the filter clears it" "the filter hid that event: cleared"
 expect "and is selected" "9/9 shown  #5 "
 
+# --- the overview: histogram and summary, counted against an independent reading of a generated corpus
+python3 "$tests/gen_corpus.py" --events 3000 --out "$tmp/gc" --bad 0 --per-file 60 --seed 5 >/dev/null
+python3 - "$tmp/gc/logs" >"$tmp/gc/expect" <<'PY'
+import collections, gzip, json, os, sys
+seen = {}
+for root, _, files in os.walk(sys.argv[1]):
+    if "CloudTrail-Digest" in root:
+        continue
+    for f in files:
+        for ev in json.loads(gzip.open(os.path.join(root, f)).read())["Records"]:
+            seen.setdefault((ev["eventID"], ev["recipientAccountId"]), ev)
+names = collections.Counter(ev["eventName"] for ev in seen.values())
+(top, n), = names.most_common(1)
+failed = sum(1 for ev in seen.values() if ev.get("errorCode") or ev.get("errorMessage"))
+regions = collections.Counter(ev["awsRegion"] for ev in seen.values())
+print(len(seen), top, n, failed, regions["us-east-1"])
+PY
+read total top topn failed east <"$tmp/gc/expect"
+start 140 44 "$ctview $tmp/gc/logs"
+wait_for "$total/$total shown"
+keys o
+expect "o opens the overview of the shown events" "Overview of $total shown events"
+expect "the histogram names its bucket size and span" "Time, one column = 15 min, 2024-03-01T00:00:00Z"
+expect "the top event name is counted as the corpus says" "$(printf '%8d' "$topn")"
+screen | grep -q "$(printf '%8d' "$topn").*$top"; ok "the top event name and its count share a row" $?
+screen | grep -q "$(printf '%8d' "$east").*us-east-1"; ok "the region counts agree with the corpus" $?
+keys Tab Enter
+expect "Enter on a value filters to it" "/ name:\"$top\""
+expect "the overview follows the filter" "Overview of $topn shown events"
+keys Tab End Enter
+expect "Enter on a bucket filters to its time range" "after:2024-03-01T23:"
+keys o
+expect_not "o closes the overview" "Overview of"
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
 expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"
