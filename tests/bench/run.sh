@@ -68,6 +68,10 @@ for line in open(filt):
     expr, shown, *ms = line.rstrip("\n").split("\t")
     if expr == "events":
         continue
+    if expr.startswith("overview-"):
+        what = "histogram (" + shown + " buckets)" if expr.endswith("histogram") else "top values of 6 fields"
+        print(f"{'overview of all events: ' + what:44} {float(ms[0]):>11.1f} ms")
+        continue
     if expr == "trace-index":
         print(f"{'trace index build (once, first trace)':44} {float(ms[0]):>11.1f} ms")
         continue
