@@ -56,6 +56,8 @@ enum event_flag {
     EVF_USER_MASKED = 1 << 3,    /* userName is HIDDEN_DUE_TO_SECURITY_REASONS */
     EVF_MFA = 1 << 4,            /* sessionContext.attributes.mfaAuthenticated == "true" */
     EVF_INSIGHT = 1 << 5,        /* eventType AwsCloudTrailInsight */
+    EVF_EMBEDDED = 1 << 6,       /* the raw bytes are a JSON string holding the event (lookup-events'
+                                    CloudTrailEvent): unescaped when read */
 };
 
 struct event {

@@ -302,3 +302,83 @@ int jsonfmt_line_value(const struct json_doc *doc, size_t line, const char **val
     }
     return -1;
 }
+
+static int hex4(const char *p, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        unsigned d = (c >= '0' && c <= '9')   ? (unsigned)(c - '0')
+                     : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
+                     : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10)
+                                              : 16u;
+        if (d == 16)
+            return -1;
+        *v = *v << 4 | d;
+    }
+    return 0;
+}
+
+static size_t put_utf8(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | cp >> 12);
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | cp >> 18);
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+size_t jsonfmt_unescape(const char *in, size_t len, char *out)
+{
+    size_t i = 0, n = 0;
+    if (len && in[0] == '"')
+        i = 1;
+    if (len > i && in[len - 1] == '"')
+        len--;
+    while (i < len) {
+        char c = in[i++];
+        if (c != '\\' || i >= len) {
+            out[n++] = c;
+            continue;
+        }
+        char e = in[i++];
+        static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+        const char *k = strchr(from, e);
+        if (e && k) {
+            out[n++] = to[k - from];
+            continue;
+        }
+        unsigned cp, lo;
+        if (e != 'u' || i + 4 > len || hex4(in + i, &cp) != 0) {
+            out[n++] = '\\'; /* not an escape: kept as written */
+            out[n++] = e;
+            continue;
+        }
+        i += 4;
+        if (cp >= 0xd800 && cp < 0xdc00 && i + 6 <= len && in[i] == '\\' && in[i + 1] == 'u' &&
+            hex4(in + i + 2, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            i += 6;
+        } else if (cp >= 0xd800 && cp < 0xe000) {
+            cp = 0xfffd;
+        }
+        /* "\u0041" (6 bytes) never decodes to more than 4 bytes: out stays within len */
+        n += put_utf8(out + n, cp);
+    }
+    return n;
+}

@@ -47,6 +47,11 @@ size_t jsonfmt_line_path(const struct json_doc *doc, size_t line, char *path, si
 int jsonfmt_line_value(const struct json_doc *doc, size_t line, const char **value, size_t *len,
                        enum json_class *cls);
 
+/* Decodes the JSON string token in[0..len) (quotes included) into out (needs at most len bytes):
+ * escapes become their characters, \u escapes UTF-8 (surrogate pairs joined, lone surrogates U+FFFD).
+ * Returns the length written. */
+size_t jsonfmt_unescape(const char *in, size_t len, char *out);
+
 /* Writes in[0..len) without whitespace outside strings into out (needs at most len bytes) and returns
  * the length written. Newlines inside strings cannot occur in valid JSON and are kept as they are. */
 size_t jsonfmt_minify(const char *in, size_t len, char *out);

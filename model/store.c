@@ -48,6 +48,7 @@ void store_free(struct store *s)
     free(s->seen);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
+    free(s->unescaped);
     problems_clear(&s->problems);
     intern_free(s->strings);
     free(s);
@@ -182,11 +183,11 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
              * only the same content is a copy. Minified, so a pasted pretty-printed copy still matches. */
             uint32_t acct = source < s->nsources ? s->sources[source].trail_account : 0;
             uint64_t content = acct ? acct : e.f[EF_UI_ACCOUNT];
-            if (in->raw) {
-                char *min = malloc(in->raw_len ? in->raw_len : 1);
+            if (in->text) {
+                char *min = malloc(in->text_len ? in->text_len : 1);
                 if (!min)
                     return ADD_NOMEM;
-                content = hash_bytes64(min, jsonfmt_minify(in->raw, in->raw_len, min));
+                content = hash_bytes64(min, jsonfmt_minify(in->text, in->text_len, min));
                 free(min);
             }
             key = mix64(key ^ mix64(content)) | 1; /* never the empty slot's 0 */
@@ -349,6 +350,19 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
                      (unsigned long long)e->raw_off) < 0)
             *err = NULL;
         return NULL;
+    }
+    if (e->flags & EVF_EMBEDDED) {
+        if (e->raw_len > s->unescaped_cap) {
+            char *b = realloc(s->unescaped, e->raw_len);
+            if (!b) {
+                *err = strdup("out of memory");
+                return NULL;
+            }
+            s->unescaped = b;
+            s->unescaped_cap = e->raw_len;
+        }
+        *len = jsonfmt_unescape(data + e->raw_off, e->raw_len, s->unescaped);
+        return s->unescaped;
     }
     *len = e->raw_len;
     return data + e->raw_off;

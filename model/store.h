@@ -30,7 +30,8 @@ struct event_in {
     size_t npieces;
     uint64_t raw_off;
     uint32_t raw_len;
-    const char *raw; /* the record's bytes (raw_len of them), for the dedupe check; may be NULL */
+    const char *text; /* the event's JSON text (decoded when embedded), for the dedupe check; may be NULL */
+    size_t text_len;
 };
 
 enum source_kind {
@@ -90,6 +91,8 @@ struct store {
     } cache[STORE_CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_tick;
+    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    size_t unescaped_cap;
     int sorted;
 };
 

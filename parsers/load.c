@@ -23,6 +23,38 @@ struct file_ctx {
     struct pieces_scratch *pieces;
 };
 
+/* Finds the value of the top-level member key in the object rec[0..len): its offset and length. */
+static int find_member(const char *rec, size_t len, const char *key, size_t *voff, size_t *vlen)
+{
+    size_t klen = strlen(key), i = 1;
+    while (i < len) {
+        while (i < len &&
+               (rec[i] == ' ' || rec[i] == '\t' || rec[i] == '\n' || rec[i] == '\r' || rec[i] == ','))
+            i++;
+        if (i >= len || rec[i] != '"')
+            return -1;
+        int cut;
+        size_t kend = split_skip_value(rec, len, i, &cut);
+        int hit = kend - i == klen + 2 && memcmp(rec + i + 1, key, klen) == 0;
+        i = kend;
+        while (i < len && rec[i] != ':')
+            i++;
+        i++;
+        while (i < len && (rec[i] == ' ' || rec[i] == '\t' || rec[i] == '\n' || rec[i] == '\r'))
+            i++;
+        if (i >= len)
+            return -1;
+        size_t vend = split_skip_value(rec, len, i, &cut);
+        if (hit) {
+            *voff = i;
+            *vlen = vend - i;
+            return 0;
+        }
+        i = vend;
+    }
+    return -1;
+}
+
 static void on_record(void *vctx, size_t off, size_t len, size_t index)
 {
     struct file_ctx *c = vctx;
@@ -48,13 +80,40 @@ static void on_record(void *vctx, size_t off, size_t len, size_t index)
         cJSON_Delete(obj);
         return;
     }
+    /* aws cloudtrail lookup-events: {"EventId":…, "CloudTrailEvent":"<the event as a JSON string>"} */
+    const cJSON *wrapped = cJSON_GetObjectItemCaseSensitive(obj, "CloudTrailEvent");
+    const char *body = start;
+    size_t body_len = len, token_off = 0, token_len = len;
+    cJSON *inner = NULL;
+    if (cJSON_IsString(wrapped) && wrapped->valuestring &&
+        !cJSON_GetObjectItemCaseSensitive(obj, "eventVersion")) {
+        inner = cJSON_Parse(wrapped->valuestring);
+        if (!inner || !cJSON_IsObject(inner) ||
+            find_member(start, len, "CloudTrailEvent", &token_off, &token_len) != 0) {
+            s->counts.records++;
+            s->counts.bad_records++;
+            c->records++;
+            if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)off, (int64_t)index,
+                             "CloudTrailEvent does not hold a JSON object") != 0)
+                c->nomem = 1;
+            cJSON_Delete(inner);
+            cJSON_Delete(obj);
+            return;
+        }
+        body = wrapped->valuestring;
+        body_len = strlen(body);
+    }
     struct event_in in;
     struct extract_scratch scratch;
-    extract_event(obj, &in, &scratch);
+    extract_event(inner ? inner : obj, &in, &scratch);
+    if (inner)
+        in.flags |= EVF_EMBEDDED;
     in.pieces = c->pieces->refs;
-    in.npieces = pieces_split(start, len, c->pieces);
-    in.raw_off = off;
-    in.raw = start;
+    in.npieces = pieces_split(body, body_len, c->pieces);
+    in.raw_off = off + token_off;
+    in.text = body;
+    in.text_len = body_len;
+    len = inner ? token_len : len;
     in.raw_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
     s->counts.records++;
     c->records++;
@@ -66,6 +125,7 @@ static void on_record(void *vctx, size_t off, size_t len, size_t index)
     } else if (store_add_event(s, c->source, &in) == ADD_NOMEM) {
         c->nomem = 1;
     }
+    cJSON_Delete(inner);
     cJSON_Delete(obj);
 }
 

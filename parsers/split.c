@@ -67,11 +67,16 @@ size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated)
     return len;
 }
 
-/* If the object at buf[i] == '{' has a top-level key "Records" whose value is an array, returns the
- * index of that '[', else 0. Lenient about commas, so a damaged log file is still recognised. */
+/* If the object at buf[i] == '{' has a top-level key "Records" (or "Events") whose value is an array, returns
+ * the index of that '[', else 0. Lenient about commas, so a damaged log file is still recognised. */
+static int is_wrapper_key(const char *k, size_t len)
+{
+    /* CloudTrail log files hold "Records"; aws cloudtrail lookup-events pages hold "Events" */
+    return (len == 9 && memcmp(k, "\"Records\"", 9) == 0) || (len == 8 && memcmp(k, "\"Events\"", 8) == 0);
+}
+
 static size_t find_records_array(const char *buf, size_t len, size_t i)
 {
-    static const char key[] = "\"Records\"";
     i++;
     for (int keys = 0; i < len && keys < 1000; keys++) {
         i = skip_ws(buf, len, i);
@@ -83,7 +88,7 @@ static size_t find_records_array(const char *buf, size_t len, size_t i)
         size_t kend = skip_string(buf, len, i, &trunc);
         if (trunc)
             return 0;
-        int is_records = kend - i == sizeof key - 1 && memcmp(buf + i, key, sizeof key - 1) == 0;
+        int is_records = is_wrapper_key(buf + i, kend - i);
         i = skip_ws(buf, len, kend);
         if (i >= len || buf[i] != ':')
             return 0;
@@ -134,7 +139,9 @@ enum split_result split_records(const char *buf, size_t len, const struct split_
     i = skip_ws(buf, len, i);
     if (i >= len)
         return SPLIT_EMPTY;
-    if (buf[i] != '{' && buf[i] != '[')
+    /* Text first: not JSON, unless a later line starts an object (notes or Markdown holding pasted
+     * events), in which case the text is reported and the objects salvaged. */
+    if (buf[i] != '{' && buf[i] != '[' && !memmem(buf + i, len - i, "\n{", 2))
         return SPLIT_NOT_JSON;
     while (i < len) {
         i = skip_ws(buf, len, i);
@@ -161,6 +168,19 @@ enum split_result split_records(const char *buf, size_t len, const struct split_
             }
             int trunc;
             size_t end = split_skip_value(buf, len, i, &trunc);
+            /* JSON Lines: a record that starts a line and runs into a later line that starts with '{'
+             * lost its end (a cut-off line); pretty-printed records indent what they nest, so a '{' at
+             * the start of a line is a new record. The cut-off line costs only itself. */
+            if (i == 0 || buf[i - 1] == '\n') {
+                const char *next = memmem(buf + i, end - i, "\n{", 2);
+                if (next) {
+                    sink->bad_record(
+                        sink->ctx, i, index++,
+                        "record cut off at the end of its line (the next line starts a new record)");
+                    i = (size_t)(next - buf) + 1;
+                    continue;
+                }
+            }
             if (trunc)
                 sink->bad_record(sink->ctx, i, index++, "record cut off by the end of the file");
             else
