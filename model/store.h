@@ -62,6 +62,7 @@ struct load_counts {
     uint64_t bad_records;     /* records that could not be parsed as an event */
     uint64_t skipped_records; /* digest records inside log files: counted apart from records */
     uint64_t bytes;           /* decoded bytes read */
+    uint64_t pruned;          /* files and folders not opened: named outside --since/--until */
 };
 
 #define STORE_CACHE_SLOTS 64

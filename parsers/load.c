@@ -226,13 +226,23 @@ static int load_file(struct store *s, const struct walk_file *f)
 
 int load_paths(struct store *s, const char *const *paths, size_t n, load_progress_fn progress, void *ctx)
 {
+    return load_paths_range(s, paths, n, INT64_MIN, INT64_MAX, progress, ctx);
+}
+
+int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms,
+                     load_progress_fn progress, void *ctx)
+{
     store_set_reader(s, reread);
     struct walk_list list = {0};
+    list.ranged = since_ms != INT64_MIN || until_ms != INT64_MAX;
+    list.since_ms = since_ms;
+    list.until_ms = until_ms;
     if (walk_paths(paths, n, &list, &s->problems) != 0) {
         walk_list_free(&list);
         return -1;
     }
     s->counts.skipped_files += list.skipped;
+    s->counts.pruned += list.pruned;
     int rc = 0;
     for (size_t i = 0; i < list.count && rc == 0; i++) {
         rc = load_file(s, &list.files[i]);

@@ -22,6 +22,12 @@ typedef int (*load_progress_fn)(void *ctx, const struct load_progress *p);
  * so original bytes can be fetched later. Returns 0, or -1 when out of memory. */
 int load_paths(struct store *s, const char *const *paths, size_t n, load_progress_fn progress, void *ctx);
 
+/* The same, leaving unopened the folders and files whose S3-layout names put them outside
+ * [since_ms, until_ms) (counted in counts.pruned). Events inside opened files are all loaded: the
+ * caller filters them exactly. */
+int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms,
+                     load_progress_fn progress, void *ctx);
+
 /* Loads one in-memory input as if it were a file called name (tests, fuzzing). The store copies data. */
 int load_buffer(struct store *s, const char *name, const char *data, size_t len);
 

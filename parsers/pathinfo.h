@@ -4,11 +4,20 @@
 #ifndef CTVIEW_PATHINFO_H
 #define CTVIEW_PATHINFO_H
 
+#include <stdint.h>
+
 struct pathinfo {
     char account[13]; /* 12-digit trail account, "" when the path does not say */
     int is_digest;    /* under a CloudTrail-Digest folder, or named like a digest file */
 };
 
 void pathinfo_parse(const char *path, struct pathinfo *out);
+
+/* The span of event times a path of the S3 layout can hold, read from its name alone: a CloudTrail date
+ * folder (.../YYYY, .../YYYY/MM, .../YYYY/MM/DD under a CloudTrail folder) or a log file named
+ * <account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<id>. CloudTrail writes a file minutes after its events,
+ * into the folder of the day it writes it, so the span reaches a day back from what the name says.
+ * Returns 1 and sets [*lo, *hi] (epoch ms), or 0 when the path says nothing about time. */
+int pathinfo_time_span(const char *path, int is_dir, int64_t *lo, int64_t *hi);
 
 #endif

@@ -1,5 +1,7 @@
 #include "parsers/walk.h"
 
+#include "parsers/pathinfo.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -68,6 +70,12 @@ static int walk_one(const char *path, struct walk_list *l, struct problems *pr, 
                               : strerror(e);
         l->skipped++;
         return problems_add(pr, PROBLEM_FILE, path, -1, -1, "not read: %s", why);
+    }
+    int64_t lo, hi;
+    if (depth > 0 && l->ranged && pathinfo_time_span(path, S_ISDIR(st.st_mode), &lo, &hi) &&
+        (hi < l->since_ms || lo >= l->until_ms)) {
+        l->pruned++;
+        return 0;
     }
     if (S_ISREG(st.st_mode))
         return add_file(l, path, (int64_t)st.st_size, 0);

@@ -21,9 +21,14 @@ struct walk_list {
     struct walk_file *files;
     size_t count, cap;
     uint64_t skipped; /* entries that are not regular files, or could not be entered */
+    uint64_t pruned;  /* files and folders left unopened because their name is outside the time range */
+    int ranged;       /* prune by [since_ms, until_ms) (set before walking) */
+    int64_t since_ms, until_ms;
 };
 
-/* Appends the files under paths[0..n) to list; problems get a row for every entry not read.
+/* Appends the files under paths[0..n) to list; problems get a row for every entry not read. Entries the
+ * S3 layout dates outside [list->since_ms, list->until_ms) are counted in pruned, not opened, when
+ * list->ranged is set.
  * Returns 0, or -1 when out of memory. */
 int walk_paths(const char *const *paths, size_t n, struct walk_list *list, struct problems *problems);
 void walk_list_free(struct walk_list *list);

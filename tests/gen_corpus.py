@@ -95,10 +95,11 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--bad", type=int, default=3, help="malformed records to inject")
     ap.add_argument("--per-file", type=int, default=100, help="events per log file (before duplication)")
+    ap.add_argument("--days", type=int, default=0, help="days the events span (default: ~20k events a day)")
     a = ap.parse_args()
     g = Gen(a.seed)
     start = datetime(2024, 3, 1, tzinfo=timezone.utc)
-    span = max(1, a.events // 20000 + 1)  # days; ~20k events a day
+    span = a.days or max(1, a.events // 20000 + 1)  # days; ~20k events a day
     step = timedelta(days=span) / max(1, a.events)
 
     # what each trail (account, region) receives: list of (time, json text)
@@ -228,7 +229,9 @@ def main():
                 _, _, ekey, copies = recs[i]
                 c, b = bad_copies.get(ekey, (copies, 0))
                 bad_copies[ekey] = (c, b + 1)
-            stamp_t = datetime.strptime(recs[i][0], "%Y-%m-%dT%H:%M:%SZ")
+            # named, like CloudTrail's, by when it is delivered: a few minutes after its last event
+            last = recs[min(i + a.per_file, len(recs)) - 1][0]
+            stamp_t = datetime.strptime(last, "%Y-%m-%dT%H:%M:%SZ") + timedelta(minutes=5)
             stamp = stamp_t.strftime("%Y%m%dT%H%MZ")
             d = os.path.join(a.out, "logs", "AWSLogs", acct, "CloudTrail", reg, stamp_t.strftime("%Y/%m/%d"))
             os.makedirs(d, exist_ok=True)

@@ -319,7 +319,7 @@ static SCREEN *open_terminal(FILE **tty)
     return newterm(NULL, stdout, *tty);
 }
 
-int app_run(const char *const *paths, size_t npaths)
+int app_run(const char *const *paths, size_t npaths, const struct app_start *start)
 {
     if (!isatty(STDOUT_FILENO)) {
         fprintf(stderr, "ctview: the interface needs a terminal on standard output; use --list or --stats\n");
@@ -341,7 +341,7 @@ int app_run(const char *const *paths, size_t npaths)
     FILE *tty = NULL;
     SCREEN *scr = NULL;
     if (stdin_is_log && !isatty(STDIN_FILENO)) {
-        if (load_paths(a.store, paths, npaths, NULL, NULL) != 0) {
+        if (load_paths_range(a.store, paths, npaths, start->since_ms, start->until_ms, NULL, NULL) != 0) {
             fprintf(stderr, "ctview: out of memory while loading\n");
             store_free(a.store);
             return 2;
@@ -366,7 +366,7 @@ int app_run(const char *const *paths, size_t npaths)
     if (!(stdin_is_log && !isatty(STDIN_FILENO))) {
         nodelay(stdscr, TRUE);
         struct progress_ctx pc = {.a = &a};
-        if (load_paths(a.store, paths, npaths, on_progress, &pc) != 0)
+        if (load_paths_range(a.store, paths, npaths, start->since_ms, start->until_ms, on_progress, &pc) != 0)
             rc = 2;
         nodelay(stdscr, FALSE);
         /* ungetch is last in, first out */
@@ -382,6 +382,11 @@ int app_run(const char *const *paths, size_t npaths)
             store_free(a.store);
             return rc;
         }
+    }
+    if (start->filter && start->filter[0]) {
+        filter_set(&a, start->filter);
+        while (filter_busy(&a) && !filter_work(&a, 1.0))
+            ;
     }
     if (a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");

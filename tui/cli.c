@@ -107,16 +107,19 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
                 "{\"files\": %llu, \"skipped_files\": %llu, \"records\": %llu, \"events\": %llu, "
                 "\"duplicates\": %llu, \"bad_records\": %llu, \"skipped_records\": %llu, \"problems\": %zu, "
                 "\"bytes\": %llu, \"strings\": %u, \"model_bytes\": %zu, \"load_seconds\": %.3f, "
-                "\"peak_rss_bytes\": %lld, \"shown\": %zu}\n",
+                "\"peak_rss_bytes\": %lld, \"shown\": %zu, \"pruned\": %llu}\n",
                 (unsigned long long)c->files, (unsigned long long)c->skipped_files,
                 (unsigned long long)c->records, (unsigned long long)c->events,
                 (unsigned long long)c->duplicates, (unsigned long long)c->bad_records,
                 (unsigned long long)c->skipped_records, problems, (unsigned long long)c->bytes,
-                intern_count(s->strings), store_bytes(s), load_seconds, rss, shown_count(s, shown));
+                intern_count(s->strings), store_bytes(s), load_seconds, rss, shown_count(s, shown),
+                (unsigned long long)c->pruned);
         return 0;
     }
     fprintf(out, "files read as logs   %llu\n", (unsigned long long)c->files);
     fprintf(out, "files skipped        %llu\n", (unsigned long long)c->skipped_files);
+    if (c->pruned)
+        fprintf(out, "pruned by time       %llu\n", (unsigned long long)c->pruned);
     fprintf(out, "records seen         %llu\n", (unsigned long long)c->records);
     fprintf(out, "  events loaded      %llu\n", (unsigned long long)c->events);
     fprintf(out, "  duplicates         %llu\n", (unsigned long long)c->duplicates);

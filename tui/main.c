@@ -9,6 +9,7 @@
 
 #include "model/export.h"
 #include "model/filter.h"
+#include "model/timefmt.h"
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"
@@ -35,6 +36,10 @@ static const char usage[] =
     "                  accounts logged it): from the origin principal through every role session\n"
     "                  to the event, then every event of its session; with --json one object\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
+    "  --since WHEN    only events at or after WHEN, --until WHEN only events before WHEN: a UTC date\n"
+    "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
+    "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
+    "                  outside the range are not opened; with every mode and the interface\n"
     "\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n"
@@ -121,9 +126,45 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
     return 0;
 }
 
+/* A --since/--until value: an ISO date or date-time (UTC), or an age before now ("30m", "2h", "7d",
+ * "2w"). A bare date given to --until means the end of that day. */
+static int parse_when(const char *s, int is_until, int64_t *ms)
+{
+    size_t len = strlen(s);
+    char *end;
+    long long n = strtoll(s, &end, 10);
+    if (len >= 2 && end == s + len - 1 && n >= 0 && strchr("smhdw", s[len - 1])) {
+        static const int64_t unit[] = {['s' - 'a'] = 1000,
+                                       ['m' - 'a'] = 60000,
+                                       ['h' - 'a'] = 3600000,
+                                       ['d' - 'a'] = 86400000,
+                                       ['w' - 'a'] = 7 * 86400000LL};
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        *ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - (int64_t)n * unit[s[len - 1] - 'a'];
+        return 0;
+    }
+    if (timefmt_parse(s, len, ms) != 0)
+        return -1;
+    if (is_until && len == 10)
+        *ms += 86400000;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_LIST = 256, OPT_STATS, OPT_JSON, OPT_EXPORT, OPT_FORMAT, OPT_GZIP, OPT_FORCE, OPT_TRACE };
+    enum {
+        OPT_LIST = 256,
+        OPT_STATS,
+        OPT_JSON,
+        OPT_EXPORT,
+        OPT_FORMAT,
+        OPT_GZIP,
+        OPT_FORCE,
+        OPT_TRACE,
+        OPT_SINCE,
+        OPT_UNTIL
+    };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
         {"stats", no_argument, NULL, OPT_STATS},
@@ -133,12 +174,15 @@ int main(int argc, char **argv)
         {"gzip", no_argument, NULL, OPT_GZIP},
         {"force", no_argument, NULL, OPT_FORCE},
         {"trace", required_argument, NULL, OPT_TRACE},
+        {"since", required_argument, NULL, OPT_SINCE},
+        {"until", required_argument, NULL, OPT_UNTIL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     int list = 0, stats = 0, json = 0, format_given = 0, c;
     const char *expr = NULL, *export_file = NULL, *trace = NULL;
+    int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hVf:", opts, NULL)) != -1) {
@@ -177,6 +221,16 @@ int main(int argc, char **argv)
         case OPT_TRACE:
             trace = optarg;
             break;
+        case OPT_SINCE:
+        case OPT_UNTIL:
+            if (parse_when(optarg, c == OPT_UNTIL, c == OPT_SINCE ? &since : &until) != 0) {
+                char msg[200];
+                snprintf(msg, sizeof msg,
+                         "%s: '%.60s' is not a date (YYYY-MM-DD[THH:MM[:SS]], UTC) or an age (30m, 2h, 7d)",
+                         c == OPT_SINCE ? "--since" : "--until", optarg);
+                return usage_error(msg);
+            }
+            break;
         case OPT_GZIP:
             eo.gzip = 1;
             break;
@@ -206,31 +260,51 @@ int main(int argc, char **argv)
         return usage_error("--json goes with --list, --stats or --trace");
     if (expr && trace)
         return usage_error("-f does not go with --trace");
+    if (since != INT64_MIN && until != INT64_MAX && since >= until)
+        return usage_error("--since must be before --until");
+    /* the range prunes folders and files by name, then filters events exactly */
+    char range[160] = "", *combined = NULL;
+    char tbuf[TIMEFMT_BUF];
+    if (since != INT64_MIN)
+        snprintf(range, sizeof range, "after:%s", timefmt_format(since, tbuf));
+    if (until != INT64_MAX)
+        snprintf(range + strlen(range), sizeof range - strlen(range), "%sbefore:%s", range[0] ? " " : "",
+                 timefmt_format(until, tbuf));
+    const char *user_expr = expr;
+    if (range[0]) {
+        if (asprintf(&combined, "%s%s%s%s", expr ? "(" : "", expr ? expr : "", expr ? ") " : "", range) < 0) {
+            fprintf(stderr, "ctview: out of memory\n");
+            return 2;
+        }
+        expr = combined;
+    }
     if ((format_given || eo.gzip || eo.force) && !export_file)
         return usage_error("--format, --gzip and --force go with --export");
     if (optind >= argc)
         return usage_error("no PATH given");
-    if (expr && !modes)
+    if (user_expr && !modes)
         return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
-    if (!modes)
-        return app_run(paths, npaths);
+    if (!modes) {
+        struct app_start start = {since, until, range[0] ? range : NULL};
+        return app_run(paths, npaths, &start);
+    }
 
     struct store *s = store_new();
     if (!s) {
         fprintf(stderr, "ctview: out of memory\n");
         return 2;
     }
-    /* A bad expression is reported before a long load, not after. */
-    int rc = expr ? run_filter(s, expr, NULL) : 0;
+    /* A bad expression is reported before a long load, not after (the user's own, for its columns). */
+    int rc = user_expr ? run_filter(s, user_expr, NULL) : 0;
     if (rc != 0) {
         store_free(s);
         return rc;
     }
     double t0 = now_seconds();
-    if (load_paths(s, paths, npaths, NULL, NULL) != 0) {
+    if (load_paths_range(s, paths, npaths, since, until, NULL, NULL) != 0) {
         fprintf(stderr, "ctview: out of memory while loading\n");
         store_free(s);
         return 2;
@@ -252,5 +326,6 @@ int main(int argc, char **argv)
         rc = 1;
     filter_run_free(&run);
     store_free(s);
+    free(combined);
     return rc;
 }
