@@ -317,6 +317,10 @@ expect "Enter on a bucket filters to its time range" "after:2024-03-01T23:"
 keys o
 expect_not "o closes the overview" "Overview of"
 
+# --- a time range at start: the interface opens with it as the filter in force
+start 120 30 "$ctview --since 2014-07-16 --until 2014-07-18 $tests/sample"
+expect "--since/--until is the filter in force at start" "3/9 shown  #1  4 files  2 problems  / after:2014-07-16T00:00:00Z before:2014-07-19T00:00:00Z"
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
 expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"
