@@ -74,5 +74,39 @@ check "jsonl: the loaded events are exactly the good lines" $?
 printf 'just some text\nwith no JSON at all\n' >"$tmp/plain.txt"
 [ "$(stat_of "$tmp/plain.txt" skipped_files)" = 1 ]; check "a text file without JSON is skipped, not an error" $?
 
+# an organization trail with an Insights folder, a digest and a renamed copy
+python3 - "$tmp/org" <<'PY'
+import gzip, json, os, sys
+root = sys.argv[1]
+def put(rel, obj):
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with gzip.open(path, "wt") as f:
+        json.dump(obj, f)
+ev = lambda i, acct: {"eventVersion": "1.09", "eventID": f"org-{i}", "eventTime": f"2024-03-01T10:0{i}:00Z",
+                      "eventName": "PutObject", "eventSource": "s3.amazonaws.com", "recipientAccountId": acct,
+                      "awsRegion": "us-east-1", "userIdentity": {"type": "IAMUser", "accountId": acct}}
+base = "AWSLogs/o-abc123def4/111122223333"
+put(f"{base}/CloudTrail/us-east-1/2024/03/01/111122223333_CloudTrail_us-east-1_20240301T1010Z_aaaaaaaaaaaaaaaa.json.gz",
+    {"Records": [ev(1, "111122223333"), ev(2, "111122223333")]})
+put(f"AWSLogs/o-abc123def4/444455556666/CloudTrail/us-east-1/2024/03/01/444455556666_CloudTrail_us-east-1_20240301T1010Z_bbbbbbbbbbbbbbbb.json.gz",
+    {"Records": [ev(3, "444455556666")]})
+insight = {"eventVersion": "1.08", "eventTime": "2024-03-01T10:05:00Z", "awsRegion": "us-east-1",
+           "eventID": "ins-start", "eventType": "AwsCloudTrailInsight", "recipientAccountId": "111122223333",
+           "sharedEventID": "ins-1", "insightDetails": {"state": "Start", "eventName": "PutObject"},
+           "eventCategory": "Insight"}
+put(f"{base}/CloudTrail-Insight/us-east-1/2024/03/01/111122223333_CloudTrail-Insight_us-east-1_20240301T1015Z_cccccccccccccccc.json.gz",
+    {"Records": [insight, dict(insight, eventID="ins-end", eventTime="2024-03-01T10:09:00Z",
+                               insightDetails={"state": "End", "eventName": "PutObject"})]})
+put(f"{base}/CloudTrail-Digest/us-east-1/2024/03/01/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240301T1100Z.json.gz",
+    {"awsAccountId": "111122223333", "digestSignatureAlgorithm": "SHA256withRSA", "logFiles": []})
+put("renamed/copy-of-logs.gz", {"Records": [ev(4, "111122223333")]})
+PY
+"$ctview" --stats --json "$tmp/org" >"$tmp/org.json"
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["events"], s["files"], s["skipped_files"]) == (6, 4, 1), s' "$tmp/org.json"
+check "org trail: both accounts, the Insights folder and a renamed copy load; the digest is skipped" $?
+"$ctview" --list -f 'etype:AwsCloudTrailInsight' "$tmp/org" | wc -l | grep -qx 2; check "org trail: Insights events load as events" $?
+"$ctview" --trace ins-start "$tmp/org" | grep -q "insight pair: .*\[ins-end\]"; check "org trail: an Insights Start links to its End" $?
+
 echo "shapes: $fails failed"
 [ "$fails" -eq 0 ]
