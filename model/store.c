@@ -278,6 +278,43 @@ void store_finish(struct store *s)
     s->sorted = 1;
 }
 
+int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
+{
+    *moved = NULL;
+    size_t n = s->nevents;
+    if (from >= n)
+        return 0;
+    struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
+    if (!tmp)
+        return -1;
+    merge_sort(s->events + from, tmp, n - from);
+    free(tmp);
+    s->sorted = 1;
+    if (from == 0 || s->events[from - 1].time_ms <= s->events[from].time_ms)
+        return 0;
+    struct event *out = malloc(n * sizeof *out);
+    uint32_t *map = malloc(from * sizeof *map);
+    if (!out || !map) {
+        free(out);
+        free(map);
+        return -1;
+    }
+    size_t i = 0, j = from, k = 0;
+    while (i < from || j < n) {
+        /* ties keep the earlier-loaded event first, as the first sort did */
+        if (j >= n || (i < from && s->events[i].time_ms <= s->events[j].time_ms)) {
+            map[i] = (uint32_t)k;
+            out[k++] = s->events[i++];
+        } else {
+            out[k++] = s->events[j++];
+        }
+    }
+    memcpy(s->events, out, n * sizeof *out);
+    free(out);
+    *moved = map;
+    return 0;
+}
+
 const char *store_str(const struct store *s, const struct event *e, enum event_field f)
 {
     return intern_str(s->strings, e->f[f]);

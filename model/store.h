@@ -121,6 +121,12 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
 /* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */
 void store_finish(struct store *s);
 
+/* After events were appended to a finished store (a followed directory grew): puts events [from, n) in
+ * time order among the others, stably. Returns 0 and sets *moved to NULL when no earlier event moved,
+ * else to a new array (owned by the caller) mapping each old index < from to its new index. -1 when out
+ * of memory (the order is then left as it was). */
+int store_merge_tail(struct store *s, size_t from, uint32_t **moved);
+
 /* The string of field f of event e (borrowed, "" when absent). */
 const char *store_str(const struct store *s, const struct event *e, enum event_field f);
 

@@ -257,6 +257,12 @@ int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_
     return rc;
 }
 
+int load_more(struct store *s, const char *path)
+{
+    struct walk_file f = {(char *)path, 0, 0};
+    return load_file(s, &f);
+}
+
 int load_buffer(struct store *s, const char *name, const char *data, size_t len)
 {
     struct source_data d;

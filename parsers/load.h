@@ -28,6 +28,10 @@ int load_paths(struct store *s, const char *const *paths, size_t n, load_progres
 int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms,
                      load_progress_fn progress, void *ctx);
 
+/* Loads one more file into a store that was already finished (a followed directory grew): the new
+ * events are appended, not sorted (see store_merge_tail). Returns 0, or -1 when out of memory. */
+int load_more(struct store *s, const char *path);
+
 /* Loads one in-memory input as if it were a file called name (tests, fuzzing). The store copies data. */
 int load_buffer(struct store *s, const char *name, const char *data, size_t len);
 

@@ -87,7 +87,7 @@ static void draw_status(struct app *a, int y)
     size_t problems =
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     size_t n = app_count(a);
-    char left[256], right[128], busy[48] = "", marked[32] = "";
+    char left[256], right[160], busy[48] = "", marked[32] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
     if (filter_busy(a)) {
@@ -97,7 +97,7 @@ static void draw_status(struct app *a, int y)
     snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
              problems == 1 ? "" : "s", busy);
-    snprintf(right, sizeof right, "%s  ?:help q:quit ",
+    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", a->follow.on ? "following  " : "",
              a->overlay != PANE__COUNT ? panes[a->overlay]->name : panes[a->focus]->name);
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
@@ -240,6 +240,14 @@ static enum reaction global_key(struct app *a, enum action act)
     case ACT_SEARCH:
         a->overlay = PANE__COUNT;
         return bar_open(a, BAR_SEARCH);
+    case ACT_FOLLOW:
+        if (a->follow.on) {
+            follow_stop(a);
+            app_message(a, "stopped following");
+        } else if (follow_start(a, a->paths, a->npaths) == 0) {
+            app_message(a, "following: new log files load as they arrive");
+        }
+        return RE_REDRAW;
     case ACT_MARK:
         return a->overlay == PANE__COUNT ? marks_toggle(a) : RE_NONE;
     case ACT_MARK_ALL:
@@ -329,6 +337,9 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL};
     a.detail.event = SIZE_MAX;
     a.trace.event = SIZE_MAX;
+    a.follow.fd = -1;
+    a.paths = paths;
+    a.npaths = npaths;
     a.store = store_new();
     if (!a.store) {
         fprintf(stderr, "ctview: out of memory\n");
@@ -390,12 +401,24 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     }
     if (a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
+    if (start->follow && follow_start(&a, paths, npaths) == 0)
+        app_message(&a, "following: new log files load as they arrive");
     for (;;) {
         draw_all(&a);
         /* A running filter gets the time between keys, in slices short enough that a key never waits
          * for more than one. */
         int ch;
-        if (filter_busy(&a)) {
+        if (a.follow.on && !filter_busy(&a)) {
+            /* wake up for new files: a short wait for a key, then a look at the directories */
+            timeout(250);
+            ch = getch();
+            timeout(-1);
+            if (ch == ERR) {
+                if (a.bar.kind == BAR_CLOSED && !a.exp.open)
+                    follow_poll(&a);
+                continue;
+            }
+        } else if (filter_busy(&a)) {
             timeout(0);
             ch = getch();
             timeout(-1);
@@ -444,6 +467,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     filter_state_free(&a);
     trace_state_free(&a);
     overview_free(&a);
+    follow_stop(&a);
     free(a.marks);
     store_free(a.store);
     return rc;

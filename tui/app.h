@@ -11,6 +11,7 @@
 struct app_start {
     int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX for none */
     const char *filter;
+    int follow; /* watch the directories for new files */
 };
 
 int app_run(const char *const *paths, size_t npaths, const struct app_start *start);

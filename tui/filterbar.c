@@ -288,6 +288,46 @@ enum reaction search_jump(struct app *a, int dir)
     return RE_REDRAW;
 }
 
+void filter_refresh(struct app *a, size_t sel)
+{
+    struct filter_error err;
+    if (a->search_expr) {
+        filter_free(a->search);
+        a->search = filter_compile(a->search_expr, a->store, &err);
+    }
+    job_stop(a);
+    const char *expr = a->shown.expr ? a->shown.expr : "";
+    struct filter *f = filter_compile(expr, a->store, &err);
+    struct shown next = {0};
+    next.expr = strdup(expr);
+    int ok = f && next.expr;
+    if (ok && !filter_is_all(f)) {
+        struct filter_run run;
+        filter_run_init(&run, f);
+        ok = filter_run_all(&run) == 0;
+        next.idx = filter_run_take(&run, &next.n);
+        if (ok && !next.idx)
+            next.idx = malloc(sizeof *next.idx);
+        ok = ok && next.idx;
+        filter_run_free(&run);
+    }
+    filter_free(f);
+    if (!ok) {
+        shown_free(&next);
+        app_message(a, "out of memory while following");
+        return;
+    }
+    size_t row_on_screen = a->list.cur - a->list.top;
+    shown_free(&a->shown);
+    a->shown = next;
+    a->shown_gen++;
+    size_t n = app_count(a), cur = sel == SIZE_MAX ? 0 : lower_bound(a, sel);
+    if (cur >= n)
+        cur = n ? n - 1 : 0;
+    a->list.cur = cur;
+    a->list.top = cur > row_on_screen ? cur - row_on_screen : 0;
+}
+
 void filter_state_free(struct app *a)
 {
     job_stop(a);

@@ -41,6 +41,8 @@ static const char usage[] =
     "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
     "                  outside the range are not opened; with every mode and the interface\n"
     "\n"
+    "  --follow        (interface) watch the directories and load new log files as they arrive\n"
+    "\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n"
     "\n"
@@ -163,7 +165,8 @@ int main(int argc, char **argv)
         OPT_FORCE,
         OPT_TRACE,
         OPT_SINCE,
-        OPT_UNTIL
+        OPT_UNTIL,
+        OPT_FOLLOW
     };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
@@ -176,11 +179,12 @@ int main(int argc, char **argv)
         {"trace", required_argument, NULL, OPT_TRACE},
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
+        {"follow", no_argument, NULL, OPT_FOLLOW},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    int list = 0, stats = 0, json = 0, format_given = 0, c;
+    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, c;
     const char *expr = NULL, *export_file = NULL, *trace = NULL;
     int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
@@ -220,6 +224,9 @@ int main(int argc, char **argv)
             break;
         case OPT_TRACE:
             trace = optarg;
+            break;
+        case OPT_FOLLOW:
+            follow = 1;
             break;
         case OPT_SINCE:
         case OPT_UNTIL:
@@ -282,13 +289,15 @@ int main(int argc, char **argv)
         return usage_error("--format, --gzip and --force go with --export");
     if (optind >= argc)
         return usage_error("no PATH given");
+    if (follow && modes)
+        return usage_error("--follow is for the terminal interface");
     if (user_expr && !modes)
         return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
     if (!modes) {
-        struct app_start start = {since, until, range[0] ? range : NULL};
+        struct app_start start = {since, until, range[0] ? range : NULL, follow};
         return app_run(paths, npaths, &start);
     }
 

@@ -30,6 +30,7 @@ enum pane_id { PANE_LIST, PANE_DETAIL, PANE_TRACE, PANE_OVERVIEW, PANE_PROBLEMS,
 
 struct app;
 struct trace_line;
+struct watch;
 
 struct pane_ops {
     const char *name;
@@ -118,6 +119,14 @@ struct app {
         int confirm; /* asking whether to overwrite */
         char error[400];
     } exp;
+    struct {
+        int on, fd;            /* following the directories given (inotify), fd -1 when not */
+        struct watch *watches; /* owned */
+        size_t nwatches;
+        size_t added; /* events that arrived while following */
+    } follow;
+    const char *const *paths; /* borrowed: what the user asked to open */
+    size_t npaths;
     struct filter *search; /* owned: the compiled search of n/N, or NULL */
     char *search_expr;     /* owned */
 };
@@ -170,6 +179,13 @@ enum reaction filter_add_term(struct app *a, const char *term); /* ANDs term to 
 enum reaction filter_set(struct app *a, const char *expr);      /* replaces the filter in force */
 enum reaction search_jump(struct app *a, int dir);
 void filter_state_free(struct app *a);
+void filter_refresh(struct app *a,
+                    size_t sel); /* re-runs the filter in force (the store grew), selects sel */
+
+/* Following directories (tui/follow.c). */
+int follow_start(struct app *a, const char *const *paths, size_t npaths);
+void follow_stop(struct app *a);
+int follow_poll(struct app *a); /* loads what arrived; 1 when something changed */
 
 /* Marks and the export dialog (tui/exportdlg.c). */
 int marks_ensure(struct app *a);

@@ -321,6 +321,25 @@ expect_not "o closes the overview" "Overview of"
 start 120 30 "$ctview --since 2014-07-16 --until 2014-07-18 $tests/sample"
 expect "--since/--until is the filter in force at start" "3/9 shown  #1  4 files  2 problems  / after:2014-07-16T00:00:00Z before:2014-07-19T00:00:00Z"
 
+# --- --follow: files dropped into a watched directory join the list
+mkdir -p "$tmp/follow"
+cp "$tests/fixtures/shapes/shipped.jsonl" "$tmp/follow/a.jsonl"
+start 130 30 "$ctview --follow $tmp/follow"
+expect "--follow says it is following" "following  list"
+expect "the first file's events" "3/3 shown  #1 "
+keys j
+expect "the selection is on the second event" "3/3 shown  #2 "
+cp "$tests/fixtures/shapes/events.jsonl" "$tmp/follow/b.part" && mv "$tmp/follow/b.part" "$tmp/follow/b.jsonl"
+expect "a file moved in loads (its DeleteBucket is a duplicate)" "following: 6 new events"
+expect "the list grew; the selection stayed on its event, now fourth in time order" "9/9 shown  #4 "
+screen | sed -n 5p | grep -q "AssumeRole  *AWSAccount"; ok "the fourth row is that event" $?
+mkdir -p "$tmp/follow/2024/03"
+cp "$tests/sample/pasted/iam-sts-examples.json" "$tmp/follow/2024/03/c.json"
+expect "a new folder is watched and its files load" "3 files"
+keys F
+expect "F stops following" "stopped following"
+expect_not "the status line no longer says following" "following  list"
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
 expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"

@@ -1,0 +1,206 @@
+/* Following directories (--follow, F): inotify watches on every directory under the paths; files that
+ * are finished (closed after writing, or moved in) are loaded and their events merged into the list in
+ * time order, without moving the selection. New directories are watched as they appear. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parsers/load.h"
+#include "tui/view.h"
+
+struct watch {
+    int wd;
+    char *dir; /* owned */
+};
+
+static int add_watch(struct app *a, const char *dir);
+
+/* Watches dir and the directories below it; files already there were loaded by the first walk, or
+ * (for a directory that appeared while following) are loaded now. */
+static int watch_tree(struct app *a, const char *dir, int load_existing, int depth)
+{
+    if (depth > 64 || add_watch(a, dir) != 0)
+        return -1;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path)
+            continue;
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            watch_tree(a, path, load_existing, depth + 1);
+        else if (S_ISREG(st.st_mode) && load_existing)
+            load_more(a->store, path);
+    }
+    closedir(d);
+    return 0;
+}
+
+static int add_watch(struct app *a, const char *dir)
+{
+    int wd = inotify_add_watch(a->follow.fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+    if (wd < 0)
+        return -1;
+    for (size_t i = 0; i < a->follow.nwatches; i++)
+        if (a->follow.watches[i].wd == wd)
+            return 0;
+    struct watch *w = realloc(a->follow.watches, (a->follow.nwatches + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    a->follow.watches = w;
+    w[a->follow.nwatches].wd = wd;
+    w[a->follow.nwatches].dir = strdup(dir);
+    if (!w[a->follow.nwatches].dir)
+        return -1;
+    a->follow.nwatches++;
+    return 0;
+}
+
+/* Files being written under a temporary name (by sync tools and downloaders) are loaded when renamed. */
+static int is_temporary(const char *name)
+{
+    static const char *const suffixes[] = {".tmp", ".part", ".partial", ".crdownload", "~"};
+    if (name[0] == '.')
+        return 1;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n > k && strcmp(name + n - k, suffixes[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *watch_dir(const struct app *a, int wd)
+{
+    for (size_t i = 0; i < a->follow.nwatches; i++)
+        if (a->follow.watches[i].wd == wd)
+            return a->follow.watches[i].dir;
+    return NULL;
+}
+
+int follow_start(struct app *a, const char *const *paths, size_t npaths)
+{
+    a->follow.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (a->follow.fd < 0) {
+        app_message(a, "cannot follow: %s", strerror(errno));
+        return -1;
+    }
+    size_t dirs = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            watch_tree(a, paths[i], 0, 0);
+            dirs++;
+        }
+    }
+    if (!dirs) {
+        follow_stop(a);
+        app_message(a, "nothing to follow: give a directory");
+        return -1;
+    }
+    a->follow.on = 1;
+    return 0;
+}
+
+void follow_stop(struct app *a)
+{
+    if (a->follow.fd > 0)
+        close(a->follow.fd);
+    a->follow.fd = -1;
+    for (size_t i = 0; i < a->follow.nwatches; i++)
+        free(a->follow.watches[i].dir);
+    free(a->follow.watches);
+    a->follow.watches = NULL;
+    a->follow.nwatches = 0;
+    a->follow.on = 0;
+}
+
+/* After events were appended at from: merge them into time order and move everything that names an
+ * event by its index (selection, marks, detail, trace), then re-run the filter in force. */
+static void absorb(struct app *a, size_t from)
+{
+    size_t sel = app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX;
+    uint32_t *moved = NULL;
+    if (store_merge_tail(a->store, from, &moved) != 0) {
+        app_message(a, "out of memory while following");
+        return;
+    }
+    if (moved) {
+        if (sel != SIZE_MAX && sel < from)
+            sel = moved[sel];
+        if (a->marks) {
+            unsigned char *m = calloc(a->store->nevents, 1);
+            if (m) {
+                for (size_t i = 0; i < from; i++)
+                    m[moved[i]] = a->marks[i];
+            }
+            free(a->marks);
+            a->marks = m;
+            if (!m)
+                a->nmarked = 0;
+        }
+        free(moved);
+    } else if (a->marks) {
+        unsigned char *m = realloc(a->marks, a->store->nevents);
+        if (m)
+            memset(m + from, 0, a->store->nevents - from);
+        else
+            a->nmarked = 0;
+        a->marks = m;
+    }
+    detail_free(a);
+    trace_state_free(a);
+    filter_refresh(a, sel);
+}
+
+int follow_poll(struct app *a)
+{
+    if (!a->follow.on)
+        return 0;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    size_t from = a->store->nevents;
+    int changed = 0;
+    for (;;) {
+        ssize_t n = read(a->follow.fd, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            p += sizeof *ev + ev->len;
+            const char *dir = watch_dir(a, ev->wd);
+            if (!dir || !ev->len)
+                continue;
+            char path[PATH_MAX];
+            if (snprintf(path, sizeof path, "%s/%s", dir, ev->name) >= (int)sizeof path)
+                continue;
+            if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+                watch_tree(a, path, 1, 0);
+                changed = 1;
+            } else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && !is_temporary(ev->name)) {
+                load_more(a->store, path);
+                changed = 1;
+            }
+        }
+    }
+    if (!changed)
+        return 0;
+    size_t added = a->store->nevents - from;
+    if (added)
+        absorb(a, from);
+    a->follow.added += added;
+    app_message(a, "following: %zu new event%s", added, added == 1 ? "" : "s");
+    return 1;
+}
