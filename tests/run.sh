@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs the whole test suite twice: a normal build, and a build with AddressSanitizer and
-# UndefinedBehaviorSanitizer. Ends with the line "N passed, N failed" (meson tests, both builds).
+# UndefinedBehaviorSanitizer; the unit tests under valgrind; then every libFuzzer target for
+# FUZZ_SECONDS (default 60) each. Ends with the line "N passed, N failed" (every meson test of both
+# builds, each valgrind run and each fuzz target counts once).
 cd "$(dirname "$0")/.."
-sh tests/setup.sh || exit 1
+sh tests/setup.sh clang libclang-rt-dev valgrind || exit 1
 [ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
 ninja -C build-asan >/dev/null || exit 1
 
@@ -13,16 +15,41 @@ for b in build build-asan; do
     echo "== $b"
     meson test -C "$b" --print-errorlogs --no-rebuild || status=1
 done
-python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+# valgrind: the unit tests, leaks and invalid accesses fatal
+: >build/valgrind.txt
+for t in model filter parsers trace; do
+    args=""
+    [ "$t" = parsers ] && args="tests ../shared/data"
+    if valgrind -q --leak-check=full --error-exitcode=1 build/tests/test_$t $args >/dev/null 2>build/valgrind-$t.log; then
+        echo "valgrind $t: OK" >>build/valgrind.txt
+    else
+        echo "valgrind $t: FAIL" >>build/valgrind.txt
+        cat build/valgrind-$t.log
+        status=1
+    fi
+done
+cat build/valgrind.txt
+sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" | tee build/fuzz.txt
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json build/valgrind.txt build/fuzz.txt <<'PY'
 import json, sys
 passed = failed = 0
-for path in sys.argv[1:]:
+for path in sys.argv[1:3]:
     for line in open(path):
         r = json.loads(line)
         if r.get("result") in ("OK", "EXPECTEDFAIL"):
             passed += 1
         elif r.get("result") != "SKIP":
             failed += 1
+for line in open(sys.argv[3]):
+    passed += line.rstrip().endswith(": OK")
+    failed += line.rstrip().endswith(": FAIL")
+for line in open(sys.argv[4]):
+    if line.startswith("fuzz_"):
+        passed += "no crash" in line
+        failed += "CRASHED" in line
+    elif line.startswith("fuzz: clang"):
+        failed += 1
 print(f"{passed} passed, {failed} failed")
 PY
+[ "$(tail -1 build/fuzz.txt | sed -n 's/.* \([0-9]*\) crashed$/\1/p')" = 0 ] || status=1
 exit $status

@@ -1,0 +1,32 @@
+/* libFuzzer: the detail view's JSON layout, key paths and values of its lines, the minifier, the JSON
+ * string unescaper, and the display escaping of log text. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "model/jsonfmt.h"
+#include "model/textsafe.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *in = (const char *)data;
+    struct json_doc doc;
+    if (jsonfmt_pretty(in, size, 2, &doc) == 0) {
+        for (size_t i = 0; i < doc.nlines; i++) {
+            char path[128];
+            const char *v;
+            size_t len;
+            enum json_class c;
+            jsonfmt_line_path(&doc, i, path, sizeof path);
+            jsonfmt_line_value(&doc, i, &v, &len, &c);
+        }
+        jsonfmt_free(&doc);
+    }
+    char *out = malloc(size + 1);
+    if (out) {
+        jsonfmt_minify(in, size, out);
+        jsonfmt_unescape(in, size, out);
+        free(out);
+    }
+    free(textsafe_escape_dup(in, size));
+    return 0;
+}

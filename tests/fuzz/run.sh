@@ -1,0 +1,46 @@
+#!/bin/sh
+# Builds the libFuzzer targets (clang, ASan+UBSan) in build-fuzz and runs each for SECONDS (default 60),
+# seeded from the fixtures, the sample tree and ../shared/data. Prints one line per target with its
+# executions and ends with "fuzz: N targets, N crashed"; exits 1 if any crashed (the input is kept in
+# tests/.cache/fuzz/artifacts/). Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
+cd "$(dirname "$0")/../.."
+seconds=${1:-60}
+[ $# -gt 0 ] && shift
+targets=${*:-load filter jsonfmt split source}
+command -v clang >/dev/null || { echo "fuzz: clang is not installed"; exit 1; }
+if [ ! -d build-fuzz ]; then
+    CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
+fi
+ninja -C build-fuzz >/dev/null || exit 1
+work=tests/.cache/fuzz
+mkdir -p "$work/seeds/files" "$work/seeds/filter" "$work/artifacts"
+# seeds: every small input file we have, and the filter expressions of the unit tests
+find tests/sample tests/fixtures ../shared/data -type f -size -64k 2>/dev/null | while read -r f; do
+    cp "$f" "$work/seeds/files/$(printf '%s' "$f" | md5sum | cut -c1-16)"
+done
+grep -o '{"[^"]*", [0-9]*, ' tests/unit/test_filter.c | sed 's/^{"\(.*\)", [0-9]*, $/\1/' | while read -r e; do
+    printf '%s' "$e" >"$work/seeds/filter/$(printf '%s' "$e" | md5sum | cut -c1-16)"
+done
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+crashed=0
+n=0
+for t in $targets; do
+    n=$((n + 1))
+    seeds=$work/seeds/files
+    [ "$t" = filter ] && seeds=$work/seeds/filter
+    mkdir -p "$work/corpus/$t"
+    log=$work/$t.log
+    build-fuzz/tests/fuzz_$t -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" "$work/corpus/$t" "$seeds" >"$log" 2>&1
+    rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    if [ $rc -ne 0 ]; then
+        crashed=$((crashed + 1))
+        echo "fuzz_$t: CRASHED after ${execs:-?} executions (log: $log)"
+        grep -m3 -E "ERROR|runtime error|SUMMARY" "$log" | sed 's/^/    /'
+    else
+        echo "fuzz_$t: ${execs:-?} executions in ${seconds} s, no crash"
+    fi
+done
+echo "fuzz: $n targets, $crashed crashed"
+[ "$crashed" -eq 0 ]
