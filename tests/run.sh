@@ -1,10 +1,10 @@
 #!/bin/sh
 # Runs the whole test suite twice: a normal build, and a build with AddressSanitizer and
-# UndefinedBehaviorSanitizer; the unit tests under valgrind; then every libFuzzer target for
+# UndefinedBehaviorSanitizer; the unit tests under valgrind; cppcheck; then every libFuzzer target for
 # FUZZ_SECONDS (default 60) each. Ends with the line "N passed, N failed" (every meson test of both
 # builds, each valgrind run and each fuzz target counts once).
 cd "$(dirname "$0")/.."
-sh tests/setup.sh clang libclang-rt-dev valgrind || exit 1
+sh tests/setup.sh clang libclang-rt-dev valgrind cppcheck || exit 1
 [ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
 ninja -C build-asan >/dev/null || exit 1
 
@@ -28,6 +28,15 @@ for t in model filter parsers trace; do
         status=1
     fi
 done
+# static analysis: zero findings, or a justified inline suppression
+if cppcheck --quiet --enable=warning,performance,portability --inline-suppr --error-exitcode=1 -D_GNU_SOURCE -I. \
+    model parsers tui >build/cppcheck.log 2>&1; then
+    echo "cppcheck: OK" >>build/valgrind.txt
+else
+    echo "cppcheck: FAIL" >>build/valgrind.txt
+    cat build/cppcheck.log
+    status=1
+fi
 cat build/valgrind.txt
 sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" | tee build/fuzz.txt
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json build/valgrind.txt build/fuzz.txt <<'PY'
