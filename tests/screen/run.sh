@@ -358,6 +358,14 @@ expect "a BiDi override is shown escaped" '\u202e1.2.3.4'
 expect "wide characters are shown, zero-width escaped" 'user/日本語\u200bx'
 keys Enter
 expect "the detail shows the JSON escapes as logged" '"eventName": "\u001b]0;PW\u0007",'
+keys t
+expect "the trace's event line escapes the name" 'us-east-1 \x1b]0;PW\x07 by user/日本語\u200bx'
+keys o
+expect "the overview escapes the values it counts" '\x1b[2J\x9b31m'
+keys o s
+keys -l "PW"
+keys Enter
+expect "a search over hostile text works and the status stays clean" "search wrapped"
 keys q
 sleep 0.3
 touch "$tmp/raw"
