@@ -35,8 +35,7 @@ static int shown_copy(struct shown *dst, const struct shown *src)
     return 0;
 }
 
-/* First row of list whose event index is >= ev. */
-static size_t lower_bound(const struct app *a, size_t ev)
+size_t app_row_of(const struct app *a, size_t ev)
 {
     size_t lo = 0, hi = app_count(a);
     while (lo < hi) {
@@ -61,7 +60,7 @@ static void shown_replace(struct app *a, struct shown *next)
     a->shown_gen++;
     *next = (struct shown){0};
     size_t n = app_count(a);
-    size_t cur = had ? lower_bound(a, sel) : 0;
+    size_t cur = had ? app_row_of(a, sel) : 0;
     if (cur >= n)
         cur = n ? n - 1 : 0;
     a->list.cur = cur;
@@ -321,7 +320,7 @@ void filter_refresh(struct app *a, size_t sel)
     shown_free(&a->shown);
     a->shown = next;
     a->shown_gen++;
-    size_t n = app_count(a), cur = sel == SIZE_MAX ? 0 : lower_bound(a, sel);
+    size_t n = app_count(a), cur = sel == SIZE_MAX ? 0 : app_row_of(a, sel);
     if (cur >= n)
         cur = n ? n - 1 : 0;
     a->list.cur = cur;

@@ -196,15 +196,7 @@ static void trace_draw(struct app *a, struct rect r, int focused)
 
 void app_select_event(struct app *a, size_t ev)
 {
-    size_t n = app_count(a);
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (app_event(a, mid) < ev)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t n = app_count(a), lo = app_row_of(a, ev);
     if (lo < n && app_event(a, lo) == ev) {
         a->list.cur = lo;
         return;

@@ -148,6 +148,9 @@ extern const struct pane_ops pane_list_ops, pane_detail_ops, pane_trace_ops, pan
 
 void overview_free(struct app *a);
 
+/* The first list row whose store event index is >= ev (the list is in store order). */
+size_t app_row_of(const struct app *a, size_t ev);
+
 /* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
 void app_select_event(struct app *a, size_t ev);
 
