@@ -16,7 +16,7 @@
     X(ACT_LEFT, "Scroll left (detail, problems)")                                                            \
     X(ACT_RIGHT, "Scroll right (detail, problems)")                                                          \
     X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                       \
-    X(ACT_NEXT_PANE, "Switch focus between the list and the detail pane")                                    \
+    X(ACT_NEXT_PANE, "Switch focus between the list and the pane below it")                                  \
     X(ACT_FILTER, "Filter the list (live; Enter keeps, Esc restores, Up/Down: history)")                     \
     X(ACT_FILTER_IN, "Detail: keep only events with the value under the cursor")                             \
     X(ACT_FILTER_OUT, "Detail: hide events with the value under the cursor")                                 \
