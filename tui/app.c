@@ -212,25 +212,8 @@ static enum reaction global_key(struct app *a, enum action act)
             app_open_lower(a, PANE_TRACE);
         }
         return RE_REDRAW;
-    case ACT_TRACE_FILTER: {
-        if (!app_count(a))
-            return RE_NONE;
-        if (!a->trace.index && !(a->trace.index = trace_index_new(a->store))) {
-            app_message(a, "out of memory for the trace");
-            return RE_REDRAW;
-        }
-        struct trace t;
-        if (trace_build(a->trace.index, app_event(a, a->list.cur), &t) != 0) {
-            app_message(a, "out of memory for the trace");
-            return RE_REDRAW;
-        }
-        char *expr = trace_chain_filter(a->store, &t);
-        trace_free(&t);
-        if (expr)
-            filter_set(a, expr);
-        free(expr);
-        return RE_REDRAW;
-    }
+    case ACT_TRACE_FILTER:
+        return trace_filter_chain(a);
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         return RE_REDRAW;

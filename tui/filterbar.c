@@ -48,23 +48,27 @@ size_t app_row_of(const struct app *a, size_t ev)
     return lo;
 }
 
-/* Puts next in place of the shown set (taking it over), keeping the selection on the same event when
- * it survives, else on the next event after it, at the same screen row. */
-static void shown_replace(struct app *a, struct shown *next)
+/* Puts next in place of the shown set (taking it over) and selects store event sel (SIZE_MAX: the
+ * first row), else the next event after it, at the screen row the selection had. */
+static void shown_install(struct app *a, struct shown *next, size_t sel)
 {
-    size_t had = app_count(a);
-    size_t sel = had ? app_event(a, a->list.cur) : 0;
     size_t row_on_screen = a->list.cur - a->list.top;
     shown_free(&a->shown);
     a->shown = *next;
     a->shown_gen++;
     *next = (struct shown){0};
     size_t n = app_count(a);
-    size_t cur = had ? app_row_of(a, sel) : 0;
+    size_t cur = sel == SIZE_MAX ? 0 : app_row_of(a, sel);
     if (cur >= n)
         cur = n ? n - 1 : 0;
     a->list.cur = cur;
     a->list.top = cur > row_on_screen ? cur - row_on_screen : 0;
+}
+
+/* Puts next in place of the shown set, keeping the selection on the same event when it survives. */
+static void shown_replace(struct app *a, struct shown *next)
+{
+    shown_install(a, next, app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX);
 }
 
 static void job_stop(struct app *a)
@@ -316,15 +320,7 @@ void filter_refresh(struct app *a, size_t sel)
         app_message(a, "out of memory while following");
         return;
     }
-    size_t row_on_screen = a->list.cur - a->list.top;
-    shown_free(&a->shown);
-    a->shown = next;
-    a->shown_gen++;
-    size_t n = app_count(a), cur = sel == SIZE_MAX ? 0 : app_row_of(a, sel);
-    if (cur >= n)
-        cur = n ? n - 1 : 0;
-    a->list.cur = cur;
-    a->list.top = cur > row_on_screen ? cur - row_on_screen : 0;
+    shown_install(a, &next, sel);
 }
 
 void filter_state_free(struct app *a)

@@ -194,6 +194,19 @@ static void trace_draw(struct app *a, struct rect r, int focused)
     }
 }
 
+enum reaction trace_filter_chain(struct app *a)
+{
+    if (trace_sync(a) != 0)
+        return app_count(a) ? RE_REDRAW : RE_NONE;
+    char *expr = trace_chain_filter(a->store, &a->trace.t);
+    if (expr)
+        filter_set(a, expr);
+    else
+        app_message(a, "out of memory for the trace");
+    free(expr);
+    return RE_REDRAW;
+}
+
 void app_select_event(struct app *a, size_t ev)
 {
     size_t n = app_count(a), lo = app_row_of(a, ev);

@@ -159,6 +159,9 @@ void app_open_lower(struct app *a, enum pane_id p);
 
 void trace_state_free(struct app *a);
 
+/* Filters the list to the selected event's whole chain (the trace the pane holds, built if needed). */
+enum reaction trace_filter_chain(struct app *a);
+
 /* Moves a scroll state by one action over n lines with a page of page lines; returns RE_REDRAW when
  * the action was a movement, RE_UNHANDLED otherwise. */
 enum reaction scroll_move(struct scroll *s, size_t n, int page, enum action act);
