@@ -1,14 +1,13 @@
 #include "parsers/load.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "parsers/extract.h"
 #include "parsers/pathinfo.h"
 #include "parsers/pieces.h"
+#include "parsers/scan.h"
 #include "parsers/source.h"
 #include "parsers/split.h"
 #include "parsers/walk.h"
@@ -21,112 +20,81 @@ struct file_ctx {
     uint64_t records, digests;
     int nomem;
     struct pieces_scratch *pieces;
+    struct scan_scratch scan;
+    char *inner; /* the decoded CloudTrailEvent of a lookup-events record */
+    size_t inner_cap;
 };
 
-/* Finds the value of the top-level member key in the object rec[0..len): its offset and length. */
-static int find_member(const char *rec, size_t len, const char *key, size_t *voff, size_t *vlen)
+static void record_problem(struct file_ctx *c, size_t at, size_t index, const char *fmt, size_t a, size_t b)
 {
-    size_t klen = strlen(key), i = 1;
-    while (i < len) {
-        while (i < len &&
-               (rec[i] == ' ' || rec[i] == '\t' || rec[i] == '\n' || rec[i] == '\r' || rec[i] == ','))
-            i++;
-        if (i >= len || rec[i] != '"')
-            return -1;
-        int cut;
-        size_t kend = split_skip_value(rec, len, i, &cut);
-        int hit = kend - i == klen + 2 && memcmp(rec + i + 1, key, klen) == 0;
-        i = kend;
-        while (i < len && rec[i] != ':')
-            i++;
-        i++;
-        while (i < len && (rec[i] == ' ' || rec[i] == '\t' || rec[i] == '\n' || rec[i] == '\r'))
-            i++;
-        if (i >= len)
-            return -1;
-        size_t vend = split_skip_value(rec, len, i, &cut);
-        if (hit) {
-            *voff = i;
-            *vlen = vend - i;
-            return 0;
-        }
-        i = vend;
-    }
-    return -1;
+    struct store *s = c->store;
+    s->counts.records++;
+    s->counts.bad_records++;
+    c->records++;
+    if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)at, (int64_t)index, fmt, a, b) != 0)
+        c->nomem = 1;
 }
 
 static void on_record(void *vctx, size_t off, size_t len, size_t index)
 {
     struct file_ctx *c = vctx;
     struct store *s = c->store;
-    const char *start = c->buf + off, *end = NULL;
-    cJSON *obj = cJSON_ParseWithLengthOpts(start, len, &end, 0);
-    if (!obj || !cJSON_IsObject(obj)) {
-        size_t at = end && end >= start && end <= start + len ? (size_t)(end - c->buf) : off;
-        s->counts.records++;
-        s->counts.bad_records++;
-        c->records++;
-        if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)at, (int64_t)index,
-                         obj ? "record is not a JSON object"
-                             : "malformed JSON at byte %zu (record starts at byte %zu)",
-                         at, off) != 0)
-            c->nomem = 1;
-        cJSON_Delete(obj);
+    const char *start = c->buf + off;
+    struct scan_result r;
+    size_t err_at;
+    if (scan_record(start, len, &r, &c->scan, &err_at) != 0) {
+        record_problem(c, off + err_at, index, "malformed JSON at byte %zu (record starts at byte %zu)",
+                       off + err_at, off);
         return;
     }
-    if (extract_is_digest(obj)) {
+    if (!r.is_object) {
+        record_problem(c, off, index, "record is not a JSON object", 0, 0);
+        return;
+    }
+    if (r.is_digest) {
         s->counts.skipped_records++;
         c->digests++;
-        cJSON_Delete(obj);
         return;
     }
-    /* aws cloudtrail lookup-events: {"EventId":…, "CloudTrailEvent":"<the event as a JSON string>"} */
-    const cJSON *wrapped = cJSON_GetObjectItemCaseSensitive(obj, "CloudTrailEvent");
     const char *body = start;
-    size_t body_len = len, token_off = 0, token_len = len;
-    cJSON *inner = NULL;
-    if (cJSON_IsString(wrapped) && wrapped->valuestring &&
-        !cJSON_GetObjectItemCaseSensitive(obj, "eventVersion")) {
-        inner = cJSON_Parse(wrapped->valuestring);
-        if (!inner || !cJSON_IsObject(inner) ||
-            find_member(start, len, "CloudTrailEvent", &token_off, &token_len) != 0) {
-            s->counts.records++;
-            s->counts.bad_records++;
-            c->records++;
-            if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)off, (int64_t)index,
-                             "CloudTrailEvent does not hold a JSON object") != 0)
+    size_t body_len = len, raw_off = off, raw_len = len;
+    if (r.wrapped) {
+        /* aws cloudtrail lookup-events: {"EventId":…, "CloudTrailEvent":"<the event as a JSON string>"} */
+        raw_off = off + r.wrap_off;
+        raw_len = r.wrap_len;
+        body_len = r.wrap_text.len;
+        if (c->inner_cap < body_len + 1) {
+            char *b = realloc(c->inner, body_len + 1);
+            if (!b) {
                 c->nomem = 1;
-            cJSON_Delete(inner);
-            cJSON_Delete(obj);
+                return;
+            }
+            c->inner = b;
+            c->inner_cap = body_len + 1;
+        }
+        memcpy(c->inner, r.wrap_text.s, body_len);
+        body = c->inner;
+        if (scan_record(body, body_len, &r, &c->scan, &err_at) != 0 || !r.is_object) {
+            record_problem(c, off, index, "CloudTrailEvent does not hold a JSON object", 0, 0);
             return;
         }
-        body = wrapped->valuestring;
-        body_len = strlen(body);
+        r.ev.flags |= EVF_EMBEDDED;
     }
-    struct event_in in;
-    struct extract_scratch scratch;
-    extract_event(inner ? inner : obj, &in, &scratch);
-    if (inner)
-        in.flags |= EVF_EMBEDDED;
-    in.pieces = c->pieces->refs;
-    in.npieces = pieces_split(body, body_len, c->pieces);
-    in.raw_off = off + token_off;
-    in.text = body;
-    in.text_len = body_len;
-    len = inner ? token_len : len;
-    in.raw_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+    struct event_in *in = &r.ev;
+    in->pieces = c->pieces->refs;
+    in->npieces = pieces_split(body, body_len, c->pieces);
+    in->raw_off = raw_off;
+    in->text = body;
+    in->text_len = body_len;
+    in->raw_len = raw_len > UINT32_MAX ? UINT32_MAX : (uint32_t)raw_len;
+    if (raw_len > UINT32_MAX) {
+        record_problem(c, off, index, "record larger than 4 GiB", 0, 0);
+        return;
+    }
     s->counts.records++;
     c->records++;
-    if (len > UINT32_MAX) {
-        s->counts.bad_records++;
-        if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)off, (int64_t)index,
-                         "record larger than 4 GiB") != 0)
-            c->nomem = 1;
-    } else if (store_add_event(s, c->source, &in) == ADD_NOMEM) {
+    if (store_add_event(s, c->source, in) == ADD_NOMEM)
         c->nomem = 1;
-    }
-    cJSON_Delete(inner);
-    cJSON_Delete(obj);
 }
 
 static void on_bad_record(void *vctx, size_t off, size_t index, const char *reason)
@@ -187,6 +155,8 @@ static int load_decoded(struct store *s, const char *path, const struct pathinfo
     struct split_sink sink = {&c, on_record, on_bad_record, on_junk};
     enum split_result r = split_records(buf, d->len, &sink);
     pieces_scratch_free(&pieces);
+    scan_scratch_free(&c.scan);
+    free(c.inner);
     if (c.nomem)
         return -1;
     if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (c.records == 0 && c.digests > 0)) {

@@ -9,6 +9,7 @@
 #include "parsers/load.h"
 #include "parsers/pathinfo.h"
 #include "parsers/source.h"
+#include "parsers/scan.h"
 #include "parsers/split.h"
 
 /* ---- split ---- */
@@ -411,11 +412,75 @@ static void test_shared_data(const char *data_dir)
     }
 }
 
+static int scan_ok(const char *json, struct scan_result *r, struct scan_scratch *sc)
+{
+    size_t err_at;
+    return scan_record(json, strlen(json), r, sc, &err_at) == 0;
+}
+
+static int field_is(const struct scan_result *r, enum event_field f, const char *want)
+{
+    return r->ev.f[f].len == strlen(want) && memcmp(r->ev.f[f].s, want, r->ev.f[f].len) == 0;
+}
+
+/* The scanner reads records by cJSON's rules (tests/fuzz/fuzz_scan.c compares the two); these are the
+ * rules that surprised, each found by that fuzzer or worth pinning. */
+static void test_scan(void)
+{
+    struct scan_scratch sc = {0};
+    struct scan_result r;
+    /* four non-hex digits after \u read as a NUL, which cuts the string (found by fuzz_scan) */
+    CHECK(scan_ok("{\"userAgent\":\"caf\\u0-0e9 x\"}", &r, &sc) && field_is(&r, EF_UA, "caf"));
+    CHECK(scan_ok("{\"userAgent\":\"caf\\u00e9\"}", &r, &sc) && field_is(&r, EF_UA, "caf\xc3\xa9"));
+    CHECK(scan_ok("{\"userAgent\":\"\\ud83d\\ude00\"}", &r, &sc) && field_is(&r, EF_UA, "\xf0\x9f\x98\x80"));
+    CHECK(!scan_ok("{\"userAgent\":\"\\udc00\"}", &r, &sc));  /* a lone low surrogate */
+    CHECK(!scan_ok("{\"userAgent\":\"\\ud800x\"}", &r, &sc)); /* a high one without its pair */
+    CHECK(!scan_ok("{\"a\":\"\\x\"}", &r, &sc));
+    /* the first of duplicate keys wins, also for objects */
+    CHECK(scan_ok("{\"eventName\":\"A\",\"eventName\":\"B\"}", &r, &sc) && field_is(&r, EF_NAME, "A"));
+    CHECK(scan_ok("{\"userIdentity\":\"x\",\"userIdentity\":{\"type\":\"Root\"}}", &r, &sc) &&
+          r.ev.f[EF_UI_TYPE].len == 0);
+    /* numbers and booleans where strings belong */
+    CHECK(scan_ok("{\"recipientAccountId\":123456789012}", &r, &sc) &&
+          field_is(&r, EF_ACCOUNT, "123456789012"));
+    CHECK(scan_ok("{\"recipientAccountId\":1.5e1}", &r, &sc) && field_is(&r, EF_ACCOUNT, "15"));
+    CHECK(scan_ok("{\"eventName\":true,\"errorCode\":null}", &r, &sc) && field_is(&r, EF_NAME, "true") &&
+          r.ev.f[EF_ERROR_CODE].len == 0);
+    /* "ARN" wins over "arn" whatever its type; each resource counts its keys afresh */
+    CHECK(
+        scan_ok("{\"resources\":[{\"ARN\":\"a\"},{},{\"arn\":\"b\"},{\"ARN\":1,\"arn\":\"c\"}]}", &r, &sc) &&
+        r.ev.nresources == 2);
+    /* digests, lookup-events, flags */
+    CHECK(scan_ok("{\"digestSignatureAlgorithm\":null}", &r, &sc) && r.is_digest);
+    CHECK(scan_ok("{\"digestEndTime\":1}", &r, &sc) && !r.is_digest);
+    CHECK(scan_ok("{\"CloudTrailEvent\":\"{\\\"eventName\\\":1}\"}", &r, &sc) && r.wrapped &&
+          r.wrap_text.len == 15 && r.wrap_off == 19);
+    CHECK(scan_ok("{\"CloudTrailEvent\":\"{}\",\"eventVersion\":\"1\"}", &r, &sc) && !r.wrapped);
+    CHECK(scan_ok("{\"readOnly\":\"false\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"}}", &r, &sc) &&
+          r.ev.flags == (EVF_READONLY_FALSE | EVF_LOGIN_FAILURE));
+    CHECK(scan_ok("{\"eventTime\":\"nope\",\"@timestamp\":\"2024-01-02T03:04:05Z\"}", &r, &sc) &&
+          r.ev.time_ms == 1704164645000);
+    /* malformed: where it stops */
+    size_t at = 0;
+    CHECK(scan_record("{\"a\":1 \"b\":2}", 13, &r, &sc, &at) == -1 && at == 7);
+    CHECK(scan_record("{\"a\":[1,]}", 10, &r, &sc, &at) == -1 && at == 8);
+    CHECK(scan_record("{\"a\":01x}", 9, &r, &sc, &at) == -1);
+    /* nesting: 1000 levels are read, 1001 refused */
+    char deep[2 * 1001 + 1];
+    for (int depth = 1000; depth <= 1001; depth++) {
+        memset(deep, '[', (size_t)depth);
+        memset(deep + depth, ']', (size_t)depth);
+        CHECK((scan_record(deep, 2 * (size_t)depth, &r, &sc, &at) == 0) == (depth == 1000));
+    }
+    scan_scratch_free(&sc);
+}
+
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
     const char *data_dir = argc > 2 ? argv[2] : "../shared/data";
     test_split();
+    test_scan();
     test_source();
     test_pathinfo();
     test_load_sample(tests_dir);

@@ -1,0 +1,67 @@
+/* libFuzzer, differential: the record scanner (parsers/scan.c) must accept exactly the records cJSON
+ * accepts and read the same fields, time, flags and resources from them as the cJSON reader it replaced
+ * (parsers/extract.c, kept as the reference). Any difference aborts. */
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers/extract.h"
+#include "parsers/scan.h"
+
+static void differ(const char *what)
+{
+    fprintf(stderr, "scan and cJSON differ: %s\n", what);
+    abort();
+}
+
+static void same_ref(const struct strref *a, const struct strref *b, const char *what)
+{
+    if (a->len != b->len || (a->len && memcmp(a->s, b->s, a->len) != 0))
+        differ(what);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *in = (const char *)data, *end = NULL;
+    static struct scan_scratch sc;
+    struct scan_result r;
+    size_t err_at;
+    int scanned = scan_record(in, size, &r, &sc, &err_at) == 0;
+    cJSON *obj = cJSON_ParseWithLengthOpts(in, size, &end, 0);
+    if (scanned != (obj != NULL))
+        differ(scanned ? "scan accepts what cJSON refuses" : "scan refuses what cJSON accepts");
+    if (!obj)
+        return 0;
+    if (r.is_object != cJSON_IsObject(obj))
+        differ("is_object");
+    if (r.is_object) {
+        if (r.is_digest != extract_is_digest(obj))
+            differ("digest");
+        struct event_in ev;
+        struct extract_scratch xs;
+        extract_event(obj, &ev, &xs);
+        for (int f = 0; f < EF__COUNT; f++)
+            same_ref(&r.ev.f[f], &ev.f[f], event_field_path((enum event_field)f));
+        if (r.ev.time_ms != ev.time_ms)
+            differ("time");
+        if (r.ev.flags != ev.flags)
+            differ("flags");
+        if (r.ev.nresources != ev.nresources)
+            differ("resource count");
+        for (size_t i = 0; i < ev.nresources; i++)
+            same_ref(&r.ev.resources[i], &ev.resources[i], "resource");
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(obj, "CloudTrailEvent");
+        int wrapped =
+            cJSON_IsString(w) && w->valuestring && !cJSON_GetObjectItemCaseSensitive(obj, "eventVersion");
+        if (r.wrapped != wrapped)
+            differ("wrapped");
+        if (wrapped) {
+            struct strref a = {w->valuestring, strlen(w->valuestring)};
+            same_ref(&r.wrap_text, &a, "CloudTrailEvent text");
+        }
+    }
+    cJSON_Delete(obj);
+    return 0;
+}
