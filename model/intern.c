@@ -17,13 +17,13 @@ struct intern {
     struct chunk *chunks; /* newest first */
     const char **strs;    /* id -> string bytes (length stored just before) */
     uint32_t count, cap;  /* ids in use, slots in strs */
-    uint32_t *slots;      /* open addressing: id + 1, 0 = empty */
-    uint32_t *hashes;     /* id -> hash, so growth does not rehash bytes */
+    uint64_t *slots;      /* open addressing: hash << 32 | (id + 1), 0 = empty. The hash beside the id
+                             lets a probe reject a slot, and growth rehash, without touching the string */
     uint32_t nslots;      /* power of two */
     size_t bytes;
 };
 
-static uint32_t hash_bytes(const char *s, size_t len)
+uint32_t intern_hash(const char *s, size_t len)
 {
     /* FNV-1a for short strings (regions, names, ids); long ones (the searchable pieces of a record, up
      * to kilobytes) go eight bytes per multiply, since hashing them byte by byte showed in the load. */
@@ -53,15 +53,13 @@ struct intern *intern_new(void)
     t->cap = 1024;
     t->nslots = 2048;
     t->strs = malloc(t->cap * sizeof *t->strs);
-    t->hashes = malloc(t->cap * sizeof *t->hashes);
     t->slots = calloc(t->nslots, sizeof *t->slots);
-    if (!t->strs || !t->hashes || !t->slots) {
+    if (!t->strs || !t->slots) {
         intern_free(t);
         return NULL;
     }
     static const char empty[sizeof(uint32_t) + 1];
     t->strs[0] = empty + sizeof(uint32_t);
-    t->hashes[0] = 0;
     t->count = 1;
     return t;
 }
@@ -77,7 +75,6 @@ void intern_free(struct intern *t)
         c = next;
     }
     free(t->strs);
-    free(t->hashes);
     free(t->slots);
     free(t);
 }
@@ -93,27 +90,31 @@ uint32_t intern_find(const struct intern *t, const char *s, size_t len)
 {
     if (len == 0)
         return 0;
-    uint32_t h = hash_bytes(s, len), mask = t->nslots - 1;
+    uint32_t h = intern_hash(s, len), mask = t->nslots - 1;
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
-        uint32_t slot = t->slots[i];
+        uint64_t slot = t->slots[i];
         if (!slot)
             return UINT32_MAX;
-        if (t->hashes[slot - 1] == h && same(t->strs[slot - 1], s, len))
-            return slot - 1;
+        uint32_t id = (uint32_t)slot - 1;
+        if ((uint32_t)(slot >> 32) == h && same(t->strs[id], s, len))
+            return id;
     }
 }
 
 static int grow_slots(struct intern *t)
 {
     uint32_t n = t->nslots * 2, mask = n - 1;
-    uint32_t *slots = calloc(n, sizeof *slots);
+    uint64_t *slots = calloc(n, sizeof *slots);
     if (!slots)
         return -1;
-    for (uint32_t id = 1; id < t->count; id++) {
-        uint32_t i = t->hashes[id] & mask;
+    for (uint32_t k = 0; k < t->nslots; k++) {
+        uint64_t slot = t->slots[k];
+        if (!slot)
+            continue;
+        uint32_t i = (uint32_t)(slot >> 32) & mask;
         while (slots[i])
             i = (i + 1) & mask;
-        slots[i] = id + 1;
+        slots[i] = slot;
     }
     free(t->slots);
     t->slots = slots;
@@ -147,20 +148,26 @@ static char *store_bytes(struct intern *t, const char *s, size_t len)
 
 uint32_t intern_add(struct intern *t, const char *s, size_t len)
 {
+    return intern_add_hashed(t, s, len, len ? intern_hash(s, len) : 0);
+}
+
+uint32_t intern_add_hashed(struct intern *t, const char *s, size_t len, uint32_t h)
+{
     if (len == 0)
         return 0;
     if (len > UINT32_MAX - 8)
         return UINT32_MAX;
     if ((uint64_t)(t->count + 1) * 4 > (uint64_t)t->nslots * 3 && grow_slots(t) != 0)
         return UINT32_MAX;
-    uint32_t h = hash_bytes(s, len), mask = t->nslots - 1;
+    uint32_t mask = t->nslots - 1;
     uint32_t i = h & mask;
     for (;; i = (i + 1) & mask) {
-        uint32_t slot = t->slots[i];
+        uint64_t slot = t->slots[i];
         if (!slot)
             break;
-        if (t->hashes[slot - 1] == h && same(t->strs[slot - 1], s, len))
-            return slot - 1;
+        uint32_t id = (uint32_t)slot - 1;
+        if ((uint32_t)(slot >> 32) == h && same(t->strs[id], s, len))
+            return id;
     }
     if (t->count == UINT32_MAX - 1)
         return UINT32_MAX;
@@ -170,10 +177,6 @@ uint32_t intern_add(struct intern *t, const char *s, size_t len)
         if (!strs)
             return UINT32_MAX;
         t->strs = strs;
-        uint32_t *hashes = realloc(t->hashes, cap * sizeof *hashes);
-        if (!hashes)
-            return UINT32_MAX;
-        t->hashes = hashes;
         t->cap = cap;
     }
     char *copy = store_bytes(t, s, len);
@@ -181,8 +184,7 @@ uint32_t intern_add(struct intern *t, const char *s, size_t len)
         return UINT32_MAX;
     uint32_t id = t->count++;
     t->strs[id] = copy;
-    t->hashes[id] = h;
-    t->slots[i] = id + 1;
+    t->slots[i] = (uint64_t)h << 32 | (id + 1);
     return id;
 }
 
@@ -207,6 +209,5 @@ uint32_t intern_count(const struct intern *t)
 
 size_t intern_bytes(const struct intern *t)
 {
-    return t->bytes + (size_t)t->cap * (sizeof *t->strs + sizeof *t->hashes) +
-           (size_t)t->nslots * sizeof *t->slots;
+    return t->bytes + (size_t)t->cap * sizeof *t->strs + (size_t)t->nslots * sizeof *t->slots;
 }

@@ -21,6 +21,10 @@ void intern_free(struct intern *t);
  * Returns UINT32_MAX when out of memory. */
 uint32_t intern_add(struct intern *t, const char *s, size_t len);
 
+/* The hash intern_add computes, for callers that hash on another thread: h = intern_hash(s, len). */
+uint32_t intern_hash(const char *s, size_t len);
+uint32_t intern_add_hashed(struct intern *t, const char *s, size_t len, uint32_t h);
+
 /* Returns the id of s[0..len) if it is in the table, else UINT32_MAX (0 for len == 0). Never adds. */
 uint32_t intern_find(const struct intern *t, const char *s, size_t len);
 

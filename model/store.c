@@ -159,6 +159,17 @@ static int seen_insert(struct store *s, uint64_t key)
     return 1;
 }
 
+uint64_t store_content_hash(const char *text, size_t len, char *scratch)
+{
+    return hash_bytes64(scratch, jsonfmt_minify(text, len, scratch)) | 1;
+}
+
+static uint32_t add_string(struct store *s, const struct event_in *in, size_t k, const struct strref *r)
+{
+    return in->hashes ? intern_add_hashed(s->strings, r->s, r->len, in->hashes[k])
+                      : intern_add(s->strings, r->s, r->len);
+}
+
 enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in)
 {
     struct event e = {
@@ -172,7 +183,7 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     static const enum event_field key_fields[] = {EF_EVENT_ID, EF_ACCOUNT, EF_UI_ACCOUNT};
     for (size_t k = 0; k < sizeof key_fields / sizeof *key_fields; k++) {
         enum event_field f = key_fields[k];
-        e.f[f] = intern_add(s->strings, in->f[f].s, in->f[f].len);
+        e.f[f] = add_string(s, in, (size_t)f, &in->f[f]);
         if (e.f[f] == UINT32_MAX)
             return ADD_NOMEM;
     }
@@ -183,11 +194,13 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
              * only the same content is a copy. Minified, so a pasted pretty-printed copy still matches. */
             uint32_t acct = source < s->nsources ? s->sources[source].trail_account : 0;
             uint64_t content = acct ? acct : e.f[EF_UI_ACCOUNT];
-            if (in->text) {
+            if (in->content_hash) {
+                content = in->content_hash;
+            } else if (in->text) {
                 char *min = malloc(in->text_len ? in->text_len : 1);
                 if (!min)
                     return ADD_NOMEM;
-                content = hash_bytes64(min, jsonfmt_minify(in->text, in->text_len, min));
+                content = store_content_hash(in->text, in->text_len, min);
                 free(min);
             }
             key = mix64(key ^ mix64(content)) | 1; /* never the empty slot's 0 */
@@ -203,7 +216,7 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     for (int f = 0; f < EF__COUNT; f++) {
         if (f == EF_EVENT_ID || f == EF_ACCOUNT || f == EF_UI_ACCOUNT)
             continue;
-        e.f[f] = intern_add(s->strings, in->f[f].s, in->f[f].len);
+        e.f[f] = add_string(s, in, (size_t)f, &in->f[f]);
         if (e.f[f] == UINT32_MAX)
             return ADD_NOMEM;
     }
@@ -216,7 +229,8 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     e.list_first = (uint32_t)s->nlist;
     for (size_t i = 0; i < nres + npieces; i++) {
         const struct strref *r = i < nres ? &in->resources[i] : &in->pieces[i - nres];
-        uint32_t id = intern_add(s->strings, r->s, r->len);
+        size_t k = EF__COUNT + (i < nres ? i : in->nresources + (i - nres));
+        uint32_t id = add_string(s, in, k, r);
         if (id == UINT32_MAX)
             return ADD_NOMEM;
         s->list_ids[s->nlist++] = id;

@@ -32,6 +32,9 @@ struct event_in {
     uint32_t raw_len;
     const char *text; /* the event's JSON text (decoded when embedded), for the dedupe check; may be NULL */
     size_t text_len;
+    uint64_t content_hash; /* store_content_hash(text) when the loader computed it already, else 0 */
+    const uint32_t
+        *hashes; /* intern_hash of f[], then resources, then pieces, when computed already; or NULL */
 };
 
 enum source_kind {
@@ -116,6 +119,10 @@ enum add_result { ADD_LOADED, ADD_DUPLICATE, ADD_NOMEM };
  * their S3 folders nothing else tells them apart; without raw bytes, the trail account, else
  * userIdentity.accountId). Events without an eventID are never duplicates. Updates counts.events /
  * counts.duplicates. */
+/* The dedupe hash of an event's JSON text (minified first, so pretty-printed copies match); never 0.
+ * Loaders on other threads compute it there; scratch holds at least len bytes. */
+uint64_t store_content_hash(const char *text, size_t len, char *scratch);
+
 enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in);
 
 /* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */

@@ -1,119 +1,15 @@
 #include "parsers/load.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "parsers/pathinfo.h"
-#include "parsers/pieces.h"
-#include "parsers/scan.h"
+#include "parsers/batch.h"
 #include "parsers/source.h"
-#include "parsers/split.h"
 #include "parsers/walk.h"
-
-struct file_ctx {
-    struct store *store;
-    const char *path;
-    const char *buf;
-    uint32_t source;
-    uint64_t records, digests;
-    int nomem;
-    struct pieces_scratch *pieces;
-    struct scan_scratch scan;
-    char *inner; /* the decoded CloudTrailEvent of a lookup-events record */
-    size_t inner_cap;
-};
-
-static void record_problem(struct file_ctx *c, size_t at, size_t index, const char *fmt, size_t a, size_t b)
-{
-    struct store *s = c->store;
-    s->counts.records++;
-    s->counts.bad_records++;
-    c->records++;
-    if (problems_add(&s->problems, PROBLEM_RECORD, c->path, (int64_t)at, (int64_t)index, fmt, a, b) != 0)
-        c->nomem = 1;
-}
-
-static void on_record(void *vctx, size_t off, size_t len, size_t index)
-{
-    struct file_ctx *c = vctx;
-    struct store *s = c->store;
-    const char *start = c->buf + off;
-    struct scan_result r;
-    size_t err_at;
-    if (scan_record(start, len, &r, &c->scan, &err_at) != 0) {
-        record_problem(c, off + err_at, index, "malformed JSON at byte %zu (record starts at byte %zu)",
-                       off + err_at, off);
-        return;
-    }
-    if (!r.is_object) {
-        record_problem(c, off, index, "record is not a JSON object", 0, 0);
-        return;
-    }
-    if (r.is_digest) {
-        s->counts.skipped_records++;
-        c->digests++;
-        return;
-    }
-    const char *body = start;
-    size_t body_len = len, raw_off = off, raw_len = len;
-    if (r.wrapped) {
-        /* aws cloudtrail lookup-events: {"EventId":…, "CloudTrailEvent":"<the event as a JSON string>"} */
-        raw_off = off + r.wrap_off;
-        raw_len = r.wrap_len;
-        body_len = r.wrap_text.len;
-        if (c->inner_cap < body_len + 1) {
-            char *b = realloc(c->inner, body_len + 1);
-            if (!b) {
-                c->nomem = 1;
-                return;
-            }
-            c->inner = b;
-            c->inner_cap = body_len + 1;
-        }
-        memcpy(c->inner, r.wrap_text.s, body_len);
-        body = c->inner;
-        if (scan_record(body, body_len, &r, &c->scan, &err_at) != 0 || !r.is_object) {
-            record_problem(c, off, index, "CloudTrailEvent does not hold a JSON object", 0, 0);
-            return;
-        }
-        r.ev.flags |= EVF_EMBEDDED;
-    }
-    struct event_in *in = &r.ev;
-    in->pieces = c->pieces->refs;
-    in->npieces = pieces_split(body, body_len, c->pieces);
-    in->raw_off = raw_off;
-    in->text = body;
-    in->text_len = body_len;
-    in->raw_len = raw_len > UINT32_MAX ? UINT32_MAX : (uint32_t)raw_len;
-    if (raw_len > UINT32_MAX) {
-        record_problem(c, off, index, "record larger than 4 GiB", 0, 0);
-        return;
-    }
-    s->counts.records++;
-    c->records++;
-    if (store_add_event(s, c->source, in) == ADD_NOMEM)
-        c->nomem = 1;
-}
-
-static void on_bad_record(void *vctx, size_t off, size_t index, const char *reason)
-{
-    struct file_ctx *c = vctx;
-    c->store->counts.records++;
-    c->store->counts.bad_records++;
-    c->records++;
-    if (problems_add(&c->store->problems, PROBLEM_RECORD, c->path, (int64_t)off, (int64_t)index, "%s",
-                     reason) != 0)
-        c->nomem = 1;
-}
-
-static void on_junk(void *vctx, size_t off, const char *reason)
-{
-    struct file_ctx *c = vctx;
-    if (problems_add(&c->store->problems, PROBLEM_FILE, c->path, (int64_t)off, -1, "%s", reason) != 0)
-        c->nomem = 1;
-}
 
 static int reread(const struct source *src, char **data, size_t *len, char **err)
 {
@@ -133,65 +29,219 @@ static int reread(const struct source *src, char **data, size_t *len, char **err
     return 0;
 }
 
-/* Splits and loads one decoded input. Takes d->data when the source keeps it in memory. */
-static int load_decoded(struct store *s, const char *path, const struct pathinfo *pi, struct source_data *d,
-                        int in_memory)
-{
-    if (d->warning &&
-        problems_add(&s->problems, PROBLEM_FILE, path, d->warning_offset, -1, "%s", d->warning) != 0)
-        return -1;
-    s->counts.bytes += d->len;
+/* Inputs read ahead of the merge, per worker: enough to keep every core busy while the merge catches up,
+ * few enough that the batches waiting stay small. */
+#define WINDOW_PER_WORKER 8
+#define MAX_WORKERS       16
 
-    uint32_t src = store_add_source(s, path, in_memory ? SOURCE_MEMORY : SOURCE_FILE, d->gzip, d->size,
-                                    d->mtime, pi->account[0] ? pi->account : NULL, in_memory ? d->data : NULL,
-                                    in_memory ? d->len : 0);
-    const char *buf = d->data;
-    if (in_memory)
-        d->data = NULL; /* the store owns it now (and freed it on failure) */
-    if (src == UINT32_MAX)
-        return -1;
-    struct pieces_scratch pieces = {0};
-    struct file_ctx c = {.store = s, .path = path, .buf = buf, .source = src, .pieces = &pieces};
-    struct split_sink sink = {&c, on_record, on_bad_record, on_junk};
-    enum split_result r = split_records(buf, d->len, &sink);
-    pieces_scratch_free(&pieces);
-    scan_scratch_free(&c.scan);
-    free(c.inner);
-    if (c.nomem)
-        return -1;
-    if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (c.records == 0 && c.digests > 0)) {
-        s->counts.skipped_files++;
-        const char *why = r == SPLIT_EMPTY      ? "empty"
-                          : r == SPLIT_NOT_JSON ? "not JSON"
-                                                : "CloudTrail digest file";
-        if (d->warning && r != SPLIT_RECORDS)
-            return 0; /* the damage was reported already; "empty" would only repeat it */
-        return problems_add(&s->problems, PROBLEM_NOTE, path, -1, -1, "skipped: %s", why);
+struct slot {
+    struct batch b;
+    int ready;
+    int rc;
+};
+
+struct loader {
+    pthread_mutex_t mu;
+    pthread_cond_t work;  /* workers: the walk is done, or the window moved */
+    pthread_cond_t ready; /* merger: a slot is ready */
+    const char *const *paths;
+    size_t npaths;
+    struct walk_list list;
+    struct problems walk_problems;
+    int walked, walk_failed, walk_merged, cancel;
+    size_t next_claim, next_merge, window;
+    struct slot *slots;
+    pthread_t threads[MAX_WORKERS];
+    int nthreads;
+    uint64_t bytes;
+};
+
+struct worker_arg {
+    struct loader *l;
+    int first; /* this worker walks the paths before reading */
+};
+
+static void *worker(void *varg)
+{
+    struct worker_arg arg = *(struct worker_arg *)varg;
+    free(varg);
+    struct loader *l = arg.l;
+    if (arg.first) {
+        int rc = walk_paths(l->paths, l->npaths, &l->list, &l->walk_problems);
+        pthread_mutex_lock(&l->mu);
+        l->walked = 1;
+        l->walk_failed = rc != 0;
+        pthread_cond_broadcast(&l->work);
+        pthread_cond_broadcast(&l->ready);
+        pthread_mutex_unlock(&l->mu);
     }
-    s->counts.files++;
-    return 0;
+    pthread_mutex_lock(&l->mu);
+    for (;;) {
+        while (!l->cancel &&
+               (!l->walked || (l->next_claim < l->list.count && l->next_claim >= l->next_merge + l->window)))
+            pthread_cond_wait(&l->work, &l->mu);
+        if (l->cancel || l->walk_failed || l->next_claim >= l->list.count)
+            break;
+        size_t i = l->next_claim++;
+        struct slot *slot = &l->slots[i % l->window];
+        pthread_mutex_unlock(&l->mu);
+        int rc = batch_read(&slot->b, &l->list.files[i]);
+        pthread_mutex_lock(&l->mu);
+        slot->rc = rc;
+        slot->ready = 1;
+        pthread_cond_broadcast(&l->ready);
+    }
+    pthread_mutex_unlock(&l->mu);
+    return NULL;
 }
 
-static int load_file(struct store *s, const struct walk_file *f)
+static double now(void)
 {
-    struct pathinfo pi;
-    pathinfo_parse(f->path, &pi);
-    if (!f->is_stdin && pi.is_digest) {
-        s->counts.skipped_files++;
-        return problems_add(&s->problems, PROBLEM_NOTE, f->path, -1, -1, "skipped: CloudTrail digest file");
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int worker_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *env = getenv("CTVIEW_THREADS"); /* for measuring: the same load on fewer cores */
+    if (env && atoi(env) > 0)
+        n = atoi(env);
+    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
+}
+
+struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms)
+{
+    struct loader *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->paths = paths;
+    l->npaths = n;
+    l->list.ranged = since_ms != INT64_MIN || until_ms != INT64_MAX;
+    l->list.since_ms = since_ms;
+    l->list.until_ms = until_ms;
+    problems_init(&l->walk_problems);
+    int workers = worker_count();
+    l->window = (size_t)workers * WINDOW_PER_WORKER;
+    l->slots = calloc(l->window, sizeof *l->slots);
+    if (!l->slots) {
+        free(l);
+        return NULL;
     }
-    struct source_data d;
-    char *err = NULL;
-    int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, &d, &err) : source_read_path(f->path, &d, &err);
-    if (rc != 0) {
-        s->counts.skipped_files++;
-        rc = problems_add(&s->problems, PROBLEM_FILE, f->path, -1, -1, "%s", err ? err : "cannot read");
-        free(err);
-        return rc;
+    pthread_mutex_init(&l->mu, NULL);
+    pthread_cond_init(&l->work, NULL);
+    pthread_cond_init(&l->ready, NULL);
+    for (int i = 0; i < workers; i++) {
+        struct worker_arg *arg = malloc(sizeof *arg);
+        if (!arg)
+            break;
+        *arg = (struct worker_arg){l, i == 0};
+        if (pthread_create(&l->threads[l->nthreads], NULL, worker, arg) != 0) {
+            free(arg);
+            break;
+        }
+        l->nthreads++;
     }
-    rc = load_decoded(s, f->is_stdin ? "-" : f->path, &pi, &d, f->is_stdin);
-    source_data_free(&d);
+    if (l->nthreads == 0) {
+        loader_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* Takes the walk's problems and counts into the store, once, before the first input's. */
+static void merge_walk(struct loader *l, struct store *s)
+{
+    if (l->walk_merged || !l->walked)
+        return;
+    l->walk_merged = 1;
+    s->counts.skipped_files += l->list.skipped;
+    s->counts.pruned += l->list.pruned;
+    if (problems_take(&s->problems, &l->walk_problems) != 0)
+        l->walk_failed = 1;
+}
+
+int loader_merge(struct loader *l, struct store *s, double budget)
+{
+    double t0 = budget >= 0 ? now() : 0;
+    int rc = 0;
+    pthread_mutex_lock(&l->mu);
+    for (;;) {
+        merge_walk(l, s);
+        if (l->walk_failed) {
+            rc = -1;
+            break;
+        }
+        if (l->walked && l->next_merge >= l->list.count) {
+            rc = 1;
+            break;
+        }
+        struct slot *slot = &l->slots[l->next_merge % l->window];
+        if (!slot->ready) {
+            if (budget < 0) {
+                pthread_cond_wait(&l->ready, &l->mu);
+                continue;
+            }
+            double left = budget - (now() - t0);
+            if (left <= 0)
+                break;
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += (long)(left * 1e9);
+            until.tv_sec += until.tv_nsec / 1000000000;
+            until.tv_nsec %= 1000000000;
+            pthread_cond_timedwait(&l->ready, &l->mu, &until);
+            continue;
+        }
+        pthread_mutex_unlock(&l->mu);
+        int merged = slot->rc == 0 ? batch_merge(s, &slot->b) : -1;
+        if (slot->rc != 0)
+            batch_free(&slot->b);
+        pthread_mutex_lock(&l->mu);
+        slot->ready = 0;
+        l->next_merge++;
+        l->bytes = s->counts.bytes;
+        pthread_cond_broadcast(&l->work);
+        if (merged != 0) {
+            rc = -1;
+            break;
+        }
+        if (budget >= 0 && now() - t0 >= budget)
+            break;
+    }
+    pthread_mutex_unlock(&l->mu);
     return rc;
+}
+
+void loader_progress(struct loader *l, struct load_progress *p)
+{
+    pthread_mutex_lock(&l->mu);
+    p->files_done = l->next_merge;
+    p->files_total = l->walked ? l->list.count : 0;
+    p->bytes = l->bytes;
+    pthread_mutex_unlock(&l->mu);
+}
+
+void loader_free(struct loader *l)
+{
+    if (!l)
+        return;
+    pthread_mutex_lock(&l->mu);
+    l->cancel = 1;
+    pthread_cond_broadcast(&l->work);
+    pthread_mutex_unlock(&l->mu);
+    for (int i = 0; i < l->nthreads; i++)
+        pthread_join(l->threads[i], NULL);
+    for (size_t i = 0; i < l->window; i++)
+        batch_free(&l->slots[i].b);
+    free(l->slots);
+    walk_list_free(&l->list);
+    problems_clear(&l->walk_problems);
+    pthread_mutex_destroy(&l->mu);
+    pthread_cond_destroy(&l->work);
+    pthread_cond_destroy(&l->ready);
+    free(l);
 }
 
 int load_paths(struct store *s, const char *const *paths, size_t n, load_progress_fn progress, void *ctx)
@@ -203,48 +253,48 @@ int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_
                      load_progress_fn progress, void *ctx)
 {
     store_set_reader(s, reread);
-    struct walk_list list = {0};
-    list.ranged = since_ms != INT64_MIN || until_ms != INT64_MAX;
-    list.since_ms = since_ms;
-    list.until_ms = until_ms;
-    if (walk_paths(paths, n, &list, &s->problems) != 0) {
-        walk_list_free(&list);
+    struct loader *l = loader_start(paths, n, since_ms, until_ms);
+    if (!l)
         return -1;
-    }
-    s->counts.skipped_files += list.skipped;
-    s->counts.pruned += list.pruned;
-    int rc = 0;
-    for (size_t i = 0; i < list.count && rc == 0; i++) {
-        rc = load_file(s, &list.files[i]);
+    int rc;
+    for (;;) {
+        rc = loader_merge(l, s, progress ? 0.05 : -1);
+        if (rc < 0)
+            break;
         if (progress) {
-            struct load_progress p = {i + 1, list.count, s->counts.bytes};
+            struct load_progress p;
+            loader_progress(l, &p);
             if (progress(ctx, &p))
                 break;
         }
+        if (rc == 1)
+            break;
     }
-    walk_list_free(&list);
+    loader_free(l);
     store_finish(s);
-    return rc;
+    return rc < 0 ? -1 : 0;
+}
+
+static int read_and_merge(struct store *s, struct batch *b, int rc)
+{
+    if (rc != 0) {
+        batch_free(b);
+        return -1;
+    }
+    return batch_merge(s, b);
 }
 
 int load_more(struct store *s, const char *path)
 {
     struct walk_file f = {(char *)path, 0, 0};
-    return load_file(s, &f);
+    struct batch b;
+    return read_and_merge(s, &b, batch_read(&b, &f));
 }
 
 int load_buffer(struct store *s, const char *name, const char *data, size_t len)
 {
-    struct source_data d;
-    char *err = NULL;
-    if (source_decode(data, len, SOURCE_MAX_DECODED, &d, &err) != 0) {
-        free(err);
-        return -1;
-    }
-    struct pathinfo pi;
-    pathinfo_parse(name, &pi);
-    int rc = load_decoded(s, name, &pi, &d, 1);
-    source_data_free(&d);
+    struct batch b;
+    int rc = read_and_merge(s, &b, batch_read_buffer(&b, name, data, len));
     store_finish(s);
     return rc;
 }

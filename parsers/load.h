@@ -18,8 +18,8 @@ struct load_progress {
 /* Called after each file; return nonzero to stop loading early (the store keeps what was loaded). */
 typedef int (*load_progress_fn)(void *ctx, const struct load_progress *p);
 
-/* Loads paths[0..n) ("-" is stdin) into s, then sorts it (store_finish). Installs the store's reader
- * so original bytes can be fetched later. Returns 0, or -1 when out of memory. */
+/* Loads paths[0..n) ("-" is stdin) into s on worker threads, then sorts it (store_finish). Installs the
+ * store's reader so original bytes can be fetched later. Returns 0, or -1 when out of memory. */
 int load_paths(struct store *s, const char *const *paths, size_t n, load_progress_fn progress, void *ctx);
 
 /* The same, leaving unopened the folders and files whose S3-layout names put them outside
@@ -27,6 +27,25 @@ int load_paths(struct store *s, const char *const *paths, size_t n, load_progres
  * caller filters them exactly. */
 int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms,
                      load_progress_fn progress, void *ctx);
+
+/* A load running on worker threads (one per core; CTVIEW_THREADS=N overrides), for a caller that wants
+ * to show the store while it fills. The workers read inputs ahead; loader_merge moves them into the
+ * store strictly in input order, so the result is the same as load_paths_range's. paths must outlive
+ * the loader. */
+struct loader;
+
+/* Starts the walk and the workers. Returns NULL when out of memory. */
+struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms);
+
+/* Merges the inputs read so far into s (appended unsorted: see store_merge_tail), for at most budget
+ * seconds; budget < 0 waits for the workers until everything is in. Returns 1 when every input is in,
+ * 0 when more is to come, -1 when out of memory. */
+int loader_merge(struct loader *l, struct store *s, double budget);
+
+void loader_progress(struct loader *l, struct load_progress *p);
+
+/* Stops the workers (after the input each is reading) and frees the loader; what was merged stays. */
+void loader_free(struct loader *l);
 
 /* Loads one more file into a store that was already finished (a followed directory grew): the new
  * events are appended, not sorted (see store_merge_tail). Returns 0, or -1 when out of memory. */

@@ -1,0 +1,327 @@
+#include "parsers/batch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/intern.h"
+#include "parsers/pathinfo.h"
+#include "parsers/pieces.h"
+#include "parsers/scan.h"
+#include "parsers/source.h"
+#include "parsers/split.h"
+
+/* While one input is split: the batch it fills and the scratch its records reuse. */
+struct reader {
+    struct batch *b;
+    const char *buf;
+    uint64_t digests;
+    struct pieces_scratch pieces;
+    struct scan_scratch scan;
+    char *inner; /* the decoded CloudTrailEvent of a lookup-events record */
+    size_t inner_cap;
+    char *minified; /* room for store_content_hash */
+    size_t minified_cap;
+};
+
+/* Grows *items (of size elem) so that it holds at least need; returns 0 or -1. */
+static int grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*items, n * elem);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = n;
+    return 0;
+}
+
+static void add_problem(struct batch *b, enum problem_kind kind, int64_t at, int64_t index, const char *fmt,
+                        size_t x, size_t y)
+{
+    if (problems_add(&b->problems, kind, b->path, at, index, fmt, x, y) != 0)
+        b->nomem = 1;
+}
+
+static void bad_record(struct batch *b, size_t at, size_t index, const char *fmt, size_t x, size_t y)
+{
+    b->counts.records++;
+    b->counts.bad_records++;
+    add_problem(b, PROBLEM_RECORD, (int64_t)at, (int64_t)index, fmt, x, y);
+}
+
+static int add_str(struct batch *b, const struct strref *r)
+{
+    if (grow((void **)&b->strs, &b->strs_cap, b->nstrs + 1, sizeof *b->strs) != 0 ||
+        grow((void **)&b->bytes, &b->bytes_cap, b->nbytes + r->len, 1) != 0)
+        return -1;
+    if (r->len)
+        memcpy(b->bytes + b->nbytes, r->s, r->len);
+    b->strs[b->nstrs++] =
+        (struct batch_str){b->nbytes, (uint32_t)r->len, r->len ? intern_hash(r->s, r->len) : 0};
+    b->nbytes += r->len;
+    return 0;
+}
+
+static int add_event(struct reader *rd, const struct event_in *in)
+{
+    struct batch *b = rd->b;
+    size_t nres = in->nresources > UINT8_MAX ? UINT8_MAX : in->nresources;
+    size_t npieces = in->npieces > UINT8_MAX ? UINT8_MAX : in->npieces;
+    if (grow((void **)&b->events, &b->events_cap, b->nevents + 1, sizeof *b->events) != 0 ||
+        b->nstrs > UINT32_MAX - EF__COUNT - nres - npieces)
+        return -1;
+    struct batch_event *e = &b->events[b->nevents];
+    *e = (struct batch_event){.time_ms = in->time_ms,
+                              .raw_off = in->raw_off,
+                              .raw_len = in->raw_len,
+                              .first = (uint32_t)b->nstrs,
+                              .flags = in->flags,
+                              .nres = (uint8_t)nres,
+                              .npieces = (uint8_t)npieces};
+    for (int f = 0; f < EF__COUNT; f++)
+        if (add_str(b, &in->f[f]) != 0)
+            return -1;
+    for (size_t i = 0; i < nres; i++)
+        if (add_str(b, &in->resources[i]) != 0)
+            return -1;
+    for (size_t i = 0; i < npieces; i++)
+        if (add_str(b, &in->pieces[i]) != 0)
+            return -1;
+    /* Without a recipient account, only the same content makes a copy (see store_add_event): hash it
+     * here, on the worker, rather than in the serial merge. */
+    if (in->f[EF_EVENT_ID].len && !in->f[EF_ACCOUNT].len && in->text) {
+        if (grow((void **)&rd->minified, &rd->minified_cap, in->text_len + 1, 1) != 0)
+            return -1;
+        e->content_hash = store_content_hash(in->text, in->text_len, rd->minified);
+    }
+    b->nevents++;
+    return 0;
+}
+
+static void on_record(void *ctx, size_t off, size_t len, size_t index)
+{
+    struct reader *rd = ctx;
+    struct batch *b = rd->b;
+    const char *start = rd->buf + off;
+    struct scan_result r;
+    size_t err_at;
+    if (scan_record(start, len, &r, &rd->scan, &err_at) != 0) {
+        bad_record(b, off + err_at, index, "malformed JSON at byte %zu (record starts at byte %zu)",
+                   off + err_at, off);
+        return;
+    }
+    if (!r.is_object) {
+        bad_record(b, off, index, "record is not a JSON object", 0, 0);
+        return;
+    }
+    if (r.is_digest) {
+        b->counts.skipped_records++;
+        rd->digests++;
+        return;
+    }
+    const char *body = start;
+    size_t body_len = len, raw_off = off, raw_len = len;
+    if (r.wrapped) {
+        /* aws cloudtrail lookup-events: {"EventId":…, "CloudTrailEvent":"<the event as a JSON string>"} */
+        raw_off = off + r.wrap_off;
+        raw_len = r.wrap_len;
+        body_len = r.wrap_text.len;
+        if (grow((void **)&rd->inner, &rd->inner_cap, body_len + 1, 1) != 0) {
+            b->nomem = 1;
+            return;
+        }
+        memcpy(rd->inner, r.wrap_text.s, body_len);
+        body = rd->inner;
+        if (scan_record(body, body_len, &r, &rd->scan, &err_at) != 0 || !r.is_object) {
+            bad_record(b, off, index, "CloudTrailEvent does not hold a JSON object", 0, 0);
+            return;
+        }
+        r.ev.flags |= EVF_EMBEDDED;
+    }
+    if (raw_len > UINT32_MAX) {
+        bad_record(b, off, index, "record larger than 4 GiB", 0, 0);
+        return;
+    }
+    struct event_in *in = &r.ev;
+    in->pieces = rd->pieces.refs;
+    in->npieces = pieces_split(body, body_len, &rd->pieces);
+    in->raw_off = raw_off;
+    in->raw_len = (uint32_t)raw_len;
+    in->text = body;
+    in->text_len = body_len;
+    b->counts.records++;
+    if (add_event(rd, in) != 0)
+        b->nomem = 1;
+}
+
+static void on_bad_record(void *ctx, size_t off, size_t index, const char *reason)
+{
+    struct batch *b = ((struct reader *)ctx)->b;
+    b->counts.records++;
+    b->counts.bad_records++;
+    if (problems_add(&b->problems, PROBLEM_RECORD, b->path, (int64_t)off, (int64_t)index, "%s", reason) != 0)
+        b->nomem = 1;
+}
+
+static void on_junk(void *ctx, size_t off, const char *reason)
+{
+    struct reader *rd = ctx;
+    if (problems_add(&rd->b->problems, PROBLEM_FILE, rd->b->path, (int64_t)off, -1, "%s", reason) != 0)
+        rd->b->nomem = 1;
+}
+
+/* Splits and reads one decoded input. Takes d->data when the input stays in memory. */
+static int read_decoded(struct batch *b, struct source_data *d, int in_memory)
+{
+    if (d->warning &&
+        problems_add(&b->problems, PROBLEM_FILE, b->path, d->warning_offset, -1, "%s", d->warning) != 0)
+        return -1;
+    b->counts.bytes += d->len;
+    b->has_source = 1;
+    b->in_memory = in_memory;
+    b->gzip = d->gzip;
+    b->size = d->size;
+    b->mtime = d->mtime;
+    struct reader rd = {.b = b, .buf = d->data};
+    struct split_sink sink = {&rd, on_record, on_bad_record, on_junk};
+    enum split_result r = split_records(d->data, d->len, &sink);
+    pieces_scratch_free(&rd.pieces);
+    scan_scratch_free(&rd.scan);
+    free(rd.inner);
+    free(rd.minified);
+    if (in_memory) {
+        b->data = d->data;
+        b->data_len = d->len;
+        d->data = NULL;
+    }
+    if (b->nomem)
+        return -1;
+    uint64_t records = b->counts.records;
+    if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (records == 0 && rd.digests > 0)) {
+        b->counts.skipped_files++;
+        const char *why = r == SPLIT_EMPTY      ? "empty"
+                          : r == SPLIT_NOT_JSON ? "not JSON"
+                                                : "CloudTrail digest file";
+        if (d->warning && r != SPLIT_RECORDS)
+            return 0; /* the damage was reported already; "empty" would only repeat it */
+        return problems_add(&b->problems, PROBLEM_NOTE, b->path, -1, -1, "skipped: %s", why);
+    }
+    b->counts.files++;
+    return 0;
+}
+
+static int start(struct batch *b, const char *name)
+{
+    memset(b, 0, sizeof *b);
+    problems_init(&b->problems);
+    b->path = strdup(name);
+    if (!b->path)
+        return -1;
+    struct pathinfo pi;
+    pathinfo_parse(name, &pi);
+    memcpy(b->account, pi.account, sizeof b->account);
+    return pi.is_digest;
+}
+
+int batch_read(struct batch *b, const struct walk_file *f)
+{
+    int digest = start(b, f->is_stdin ? "-" : f->path);
+    if (digest < 0)
+        return -1;
+    if (!f->is_stdin && digest) {
+        b->counts.skipped_files++;
+        return problems_add(&b->problems, PROBLEM_NOTE, b->path, -1, -1, "skipped: CloudTrail digest file");
+    }
+    struct source_data d;
+    char *err = NULL;
+    int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, &d, &err) : source_read_path(f->path, &d, &err);
+    if (rc != 0) {
+        b->counts.skipped_files++;
+        rc = problems_add(&b->problems, PROBLEM_FILE, b->path, -1, -1, "%s", err ? err : "cannot read");
+        free(err);
+        return rc;
+    }
+    rc = read_decoded(b, &d, f->is_stdin);
+    source_data_free(&d);
+    return rc;
+}
+
+int batch_read_buffer(struct batch *b, const char *name, const char *data, size_t len)
+{
+    if (start(b, name) < 0)
+        return -1;
+    struct source_data d;
+    char *err = NULL;
+    if (source_decode(data, len, SOURCE_MAX_DECODED, &d, &err) != 0) {
+        free(err);
+        return -1;
+    }
+    int rc = read_decoded(b, &d, 1);
+    source_data_free(&d);
+    return rc;
+}
+
+int batch_merge(struct store *s, struct batch *b)
+{
+    int rc = 0;
+    uint32_t src = UINT32_MAX;
+    if (b->has_source) {
+        src = store_add_source(s, b->path, b->in_memory ? SOURCE_MEMORY : SOURCE_FILE, b->gzip, b->size,
+                               b->mtime, b->account[0] ? b->account : NULL, b->data, b->data_len);
+        b->data = NULL; /* the store owns it now (and freed it on failure) */
+        if (src == UINT32_MAX)
+            rc = -1;
+    }
+    struct strref refs[EF__COUNT + 2 * UINT8_MAX];
+    uint32_t hashes[EF__COUNT + 2 * UINT8_MAX];
+    for (size_t i = 0; i < b->nevents && rc == 0; i++) {
+        const struct batch_event *e = &b->events[i];
+        size_t n = EF__COUNT + e->nres + e->npieces;
+        for (size_t k = 0; k < n; k++) {
+            const struct batch_str *bs = &b->strs[e->first + k];
+            refs[k] = (struct strref){b->bytes + bs->off, bs->len};
+            hashes[k] = bs->hash;
+        }
+        struct event_in in = {.time_ms = e->time_ms,
+                              .flags = e->flags,
+                              .resources = refs + EF__COUNT,
+                              .nresources = e->nres,
+                              .pieces = refs + EF__COUNT + e->nres,
+                              .npieces = e->npieces,
+                              .raw_off = e->raw_off,
+                              .raw_len = e->raw_len,
+                              .content_hash = e->content_hash,
+                              .hashes = hashes};
+        memcpy(in.f, refs, sizeof in.f);
+        if (store_add_event(s, src, &in) == ADD_NOMEM)
+            rc = -1;
+    }
+    struct load_counts *c = &s->counts;
+    c->files += b->counts.files;
+    c->skipped_files += b->counts.skipped_files;
+    c->records += b->counts.records;
+    c->bad_records += b->counts.bad_records;
+    c->skipped_records += b->counts.skipped_records;
+    c->bytes += b->counts.bytes;
+    if (problems_take(&s->problems, &b->problems) != 0)
+        rc = -1;
+    batch_free(b);
+    return rc;
+}
+
+void batch_free(struct batch *b)
+{
+    free(b->path);
+    free(b->data);
+    free(b->events);
+    free(b->strs);
+    free(b->bytes);
+    problems_clear(&b->problems);
+    memset(b, 0, sizeof *b);
+}

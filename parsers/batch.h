@@ -1,0 +1,66 @@
+/* batch: everything one input yields, read without touching the store, so inputs can be read on worker
+ * threads and then merged into the store one at a time, in input order (the same input gives the same
+ * list, whatever the threads did).
+ *
+ * batch_read() does the expensive part: read, gunzip, split, scan each record, cut its pieces, hash
+ * every string. batch_merge() does what must be serial: add the source, intern the strings (with the
+ * hashes already made), dedupe, and append the problems and counts. */
+#ifndef CTVIEW_BATCH_H
+#define CTVIEW_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/problems.h"
+#include "model/store.h"
+#include "parsers/walk.h"
+
+struct batch_event {
+    int64_t time_ms;
+    uint64_t raw_off;
+    uint64_t content_hash; /* see store_content_hash; 0 when the event needs none */
+    uint32_t raw_len;
+    uint32_t first; /* its first string: EF__COUNT fields, then nres resources, then npieces pieces */
+    uint16_t flags;
+    uint8_t nres, npieces;
+};
+
+struct batch_str {
+    size_t off; /* in bytes */
+    uint32_t len;
+    uint32_t hash; /* intern_hash */
+};
+
+struct batch {
+    char *path;     /* owned: the name the store will show ("-" for stdin) */
+    int has_source; /* the input was read: the store gets a source for it */
+    int in_memory;  /* the store keeps the decoded bytes (stdin, load_buffer) */
+    int gzip;
+    int64_t size, mtime;
+    char account[13]; /* trail account from the path, "" if none */
+    char *data;       /* in_memory: the decoded bytes, handed to the store */
+    size_t data_len;
+    struct batch_event *events;
+    size_t nevents, events_cap;
+    struct batch_str *strs;
+    size_t nstrs, strs_cap;
+    char *bytes; /* the strings' text */
+    size_t nbytes, bytes_cap;
+    struct problems problems;  /* in the order they happened */
+    struct load_counts counts; /* files, skipped_files, records, bad_records, skipped_records, bytes */
+    int nomem;
+};
+
+/* Reads one walked input into b (zeroed first). Thread-safe: touches nothing shared. Problems with the
+ * input are in b->problems; returns -1 only when out of memory. */
+int batch_read(struct batch *b, const struct walk_file *f);
+
+/* The same for bytes already in memory, named name (load_buffer). */
+int batch_read_buffer(struct batch *b, const char *name, const char *data, size_t len);
+
+/* Moves b into s: source, events, problems, counts. Frees what b holds. Returns 0 or -1 (out of memory). */
+int batch_merge(struct store *s, struct batch *b);
+
+void batch_free(struct batch *b);
+
+#endif
