@@ -166,6 +166,7 @@ int loader_merge(struct loader *l, struct store *s, double budget)
 {
     double t0 = budget >= 0 ? now() : 0;
     int rc = 0;
+    store_set_reader(s, reread);
     pthread_mutex_lock(&l->mu);
     for (;;) {
         merge_walk(l, s);

@@ -117,8 +117,8 @@ static void draw_status(struct app *a, int y)
 /* Rows above the status line (and the bar, when open). */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - (a->bar.kind != BAR_CLOSED) - (a->bar.kind != BAR_CLOSED && a->bar.error[0]) -
-           export_rows(a);
+    return a->rows - 1 - (a->load.loader != NULL) - (a->bar.kind != BAR_CLOSED) -
+           (a->bar.kind != BAR_CLOSED && a->bar.error[0]) - export_rows(a);
 }
 
 static void draw_all(struct app *a)
@@ -147,6 +147,8 @@ static void draw_all(struct app *a)
         panes[a->lower]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == a->lower);
     }
     draw_status(a, a->rows - 1);
+    if (a->load.loader)
+        loading_draw(a, a->rows - 2);
     if (a->bar.kind != BAR_CLOSED)
         bar_draw(a, body);
     if (a->exp.open)
@@ -250,54 +252,6 @@ static enum reaction global_key(struct app *a, enum action act)
     }
 }
 
-struct progress_ctx {
-    struct app *a;
-    double last;
-    int quit;
-    int typeahead[64]; /* keys typed while loading, handed back to curses afterwards */
-    int ntypeahead;
-};
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int on_progress(void *vctx, const struct load_progress *p)
-{
-    struct progress_ctx *c = vctx;
-    double t = now();
-    if (t - c->last < 0.05 && p->files_done < p->files_total)
-        return 0;
-    c->last = t;
-    int ch;
-    while ((ch = getch()) != ERR) {
-        if (keys_action(ch) == ACT_QUIT)
-            c->quit = 1;
-        else if (ch != KEY_RESIZE && c->ntypeahead < (int)(sizeof c->typeahead / sizeof *c->typeahead))
-            c->typeahead[c->ntypeahead++] = ch;
-    }
-    if (c->quit)
-        return 1;
-    struct app *a = c->a;
-    getmaxyx(stdscr, a->rows, a->cols);
-    werase(a->win);
-    char line[160];
-    snprintf(line, sizeof line, "Loading: %zu/%zu files, %llu events, %.1f MB  (q quits)", p->files_done,
-             p->files_total, (unsigned long long)a->store->counts.events, (double)p->bytes / 1e6);
-    draw_str(a->win, a->rows / 2, 2, a->cols - 4, line, theme_attr(R_TITLE));
-    int bar = a->cols - 4;
-    if (bar > 0 && p->files_total) {
-        int fill = (int)((double)bar * (double)p->files_done / (double)p->files_total);
-        draw_fill(a->win, a->rows / 2 + 1, 2, fill, theme_attr(R_SELECTED));
-    }
-    wnoutrefresh(a->win);
-    doupdate();
-    return 0;
-}
-
 /* Curses on the terminal even when stdin is the log stream ("-"). */
 static SCREEN *open_terminal(FILE **tty)
 {
@@ -357,41 +311,46 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.win = stdscr;
     getmaxyx(stdscr, a.rows, a.cols);
     int rc = 0;
-    if (!(stdin_is_log && !isatty(STDIN_FILENO))) {
-        nodelay(stdscr, TRUE);
-        struct progress_ctx pc = {.a = &a};
-        if (load_paths_range(a.store, paths, npaths, start->since_ms, start->until_ms, on_progress, &pc) != 0)
-            rc = 2;
-        nodelay(stdscr, FALSE);
-        /* ungetch is last in, first out */
-        for (int i = pc.ntypeahead; i-- > 0;)
-            ungetch(pc.typeahead[i]);
-        if (pc.quit || rc) {
-            endwin();
-            delscreen(scr);
-            if (tty)
-                fclose(tty);
-            if (rc)
-                fprintf(stderr, "ctview: out of memory while loading\n");
-            store_free(a.store);
-            return rc;
-        }
+    if (!(stdin_is_log && !isatty(STDIN_FILENO)) &&
+        loading_start(&a, paths, npaths, start->since_ms, start->until_ms) != 0) {
+        endwin();
+        delscreen(scr);
+        if (tty)
+            fclose(tty);
+        fprintf(stderr, "ctview: out of memory\n");
+        store_free(a.store);
+        return 2;
     }
     if (start->filter && start->filter[0]) {
         filter_set(&a, start->filter);
         while (filter_busy(&a) && !filter_work(&a, 1.0))
             ;
     }
-    if (a.store->nevents == 0)
+    if (!a.load.loader && a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
-    if (start->follow && follow_start(&a, paths, npaths) == 0)
-        app_message(&a, "following: new log files load as they arrive");
+    int follow_pending = start->follow;
     for (;;) {
+        if (follow_pending && !a.load.loader) {
+            follow_pending = 0;
+            if (follow_start(&a, paths, npaths) == 0)
+                app_message(&a, "following: new log files load as they arrive");
+        }
         draw_all(&a);
         /* A running filter gets the time between keys, in slices short enough that a key never waits
          * for more than one. */
         int ch;
-        if (a.follow.on && !filter_busy(&a)) {
+        if (a.load.loader) {
+            /* loading: keys first, then a slice of merging (it waits for the workers at most that long) */
+            timeout(0);
+            ch = getch();
+            timeout(-1);
+            if (ch == ERR) {
+                if (filter_busy(&a))
+                    filter_work(&a, 0.02);
+                loading_step(&a, 0.05);
+                continue;
+            }
+        } else if (a.follow.on && !filter_busy(&a)) {
             /* wake up for new files: a short wait for a key, then a look at the directories */
             timeout(250);
             ch = getch();
@@ -451,6 +410,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     trace_state_free(&a);
     overview_free(&a);
     follow_stop(&a);
+    loading_stop(&a);
     free(a.marks);
     store_free(a.store);
     return rc;

@@ -130,7 +130,7 @@ void follow_stop(struct app *a)
 
 /* After events were appended at from: merge them into time order and move everything that names an
  * event by its index (selection, marks, detail, trace), then re-run the filter in force. */
-static void absorb(struct app *a, size_t from)
+void app_absorb(struct app *a, size_t from)
 {
     size_t sel = app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX;
     uint32_t *moved = NULL;
@@ -199,7 +199,7 @@ int follow_poll(struct app *a)
         return 0;
     size_t added = a->store->nevents - from;
     if (added)
-        absorb(a, from);
+        app_absorb(a, from);
     a->follow.added += added;
     app_message(a, "following: %zu new event%s", added, added == 1 ? "" : "s");
     return 1;

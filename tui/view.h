@@ -10,6 +10,7 @@
 #include "model/jsonfmt.h"
 #include "model/overview.h"
 #include "model/store.h"
+#include "parsers/load.h"
 #include "model/trace.h"
 #include "tui/keys.h"
 #include "tui/prompt.h"
@@ -125,6 +126,13 @@ struct app {
         size_t nwatches;
         size_t added; /* events that arrived while following */
     } follow;
+    struct {
+        struct loader *loader; /* owned while the first load runs in the background, else NULL */
+        double started, last_absorb, absorb_cost; /* seconds (monotonic) */
+        struct load_progress progress;
+        size_t absorbed; /* events already merged into time order and shown */
+        int failed;      /* out of memory: the load stopped, what came in stays */
+    } load;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
     struct filter *search; /* owned: the compiled search of n/N, or NULL */
@@ -187,6 +195,16 @@ enum reaction search_jump(struct app *a, int dir);
 void filter_state_free(struct app *a);
 void filter_refresh(struct app *a,
                     size_t sel); /* re-runs the filter in force (the store grew), selects sel */
+
+/* The first load, in the background (tui/loading.c): the list fills while keys work. */
+int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_t since_ms, int64_t until_ms);
+void loading_step(struct app *a, double budget); /* merges what the workers read; ends the load when done */
+void loading_draw(struct app *a, int y);         /* the progress line */
+void loading_stop(struct app *a);
+double app_now(void); /* monotonic seconds */
+
+/* Merges events appended from index from into time order, moving selection and marks (tui/follow.c). */
+void app_absorb(struct app *a, size_t from);
 
 /* Following directories (tui/follow.c). */
 int follow_start(struct app *a, const char *const *paths, size_t npaths);

@@ -1,0 +1,93 @@
+/* The first load, in the background: worker threads read the inputs while the interface runs; between
+ * keys the main thread merges what they read into the store, and now and then puts the new events in
+ * time order and re-shows the list (app_absorb). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/view.h"
+
+double app_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_t since_ms, int64_t until_ms)
+{
+    a->load.loader = loader_start(paths, npaths, since_ms, until_ms);
+    if (!a->load.loader)
+        return -1;
+    a->load.started = a->load.last_absorb = app_now();
+    return 0;
+}
+
+static void absorb(struct app *a)
+{
+    double t = app_now();
+    app_absorb(a, a->load.absorbed);
+    a->load.absorbed = a->store->nevents;
+    a->load.last_absorb = app_now();
+    a->load.absorb_cost = a->load.last_absorb - t;
+}
+
+void loading_step(struct app *a, double budget)
+{
+    if (!a->load.loader)
+        return;
+    int rc = loader_merge(a->load.loader, a->store, budget);
+    loader_progress(a->load.loader, &a->load.progress);
+    if (rc != 0) {
+        /* done, or out of memory: either way what was merged is what there is */
+        a->load.failed = rc < 0;
+        loader_free(a->load.loader);
+        a->load.loader = NULL;
+        absorb(a); /* the stable merge of the sorted part and the rest: what store_finish would give */
+        if (a->load.failed)
+            app_message(a, "out of memory while loading: %zu events loaded", a->store->nevents);
+        else if (a->store->nevents == 0)
+            app_message(a, "no events loaded%s",
+                        a->store->problems.count ? ": press p for the problems" : "");
+        return;
+    }
+    /* Re-sorting and re-filtering cost in proportion to what is loaded: do it less often as the store
+     * grows, so the interface never spends more than a fifth of the load on it. */
+    double gap = a->load.absorb_cost * 4 > 0.25 ? a->load.absorb_cost * 4 : 0.25;
+    if (a->store->nevents > a->load.absorbed && app_now() - a->load.last_absorb >= gap)
+        absorb(a);
+}
+
+void loading_draw(struct app *a, int y)
+{
+    const struct load_progress *p = &a->load.progress;
+    double elapsed = app_now() - a->load.started;
+    double rate = elapsed > 0 ? (double)p->bytes / elapsed / 1e6 : 0;
+    char text[200], eta[32] = "";
+    if (p->files_total && p->files_done && p->files_done < p->files_total) {
+        double left = elapsed * (double)(p->files_total - p->files_done) / (double)p->files_done;
+        snprintf(eta, sizeof eta, "  ETA %.0f s", left);
+    }
+    int pct = p->files_total ? (int)(p->files_done * 100 / p->files_total) : 0;
+    if (p->files_total)
+        snprintf(text, sizeof text, " Loading %3d%%  %zu/%zu files  %zu events  %.0f MB/s%s  (q quits)", pct,
+                 p->files_done, p->files_total, a->store->nevents, rate, eta);
+    else
+        snprintf(text, sizeof text, " Loading: finding files...  (q quits)");
+    attr_t at = theme_attr(R_STATUS);
+    draw_fill(a->win, y, 0, a->cols, at);
+    draw_str(a->win, y, 0, a->cols, text, at);
+    /* the bar: the done part of the line in the selection's colours, over the text */
+    int bar = p->files_total ? (int)((double)a->cols * (double)p->files_done / (double)p->files_total) : 0;
+    attr_t done = theme_attr(R_SELECTED);
+    if (bar > 0)
+        mvwchgat(a->win, y, 0, bar, done & ~A_COLOR, (short)PAIR_NUMBER(done), NULL);
+}
+
+void loading_stop(struct app *a)
+{
+    loader_free(a->load.loader);
+    a->load.loader = NULL;
+}
