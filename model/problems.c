@@ -60,6 +60,8 @@ int problems_add(struct problems *p, enum problem_kind kind, const char *file, i
 
 int problems_take(struct problems *dst, struct problems *src)
 {
+    if (src->count == 0)
+        return 0;
     if (reserve(dst, src->count) != 0)
         return -1;
     memcpy(dst->rows + dst->count, src->rows, src->count * sizeof *src->rows);

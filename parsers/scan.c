@@ -2,6 +2,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,10 +147,9 @@ static struct {
     uint8_t first, count;
 } child_range[N__OBJECTS];
 
+/* Filled once (pthread_once: the loading threads scan at the same time). */
 static void build_ranges(void)
 {
-    if (child_range[N_ROOT].count)
-        return;
     for (size_t n = NNODES; n-- > 0;) {
         child_range[nodes[n].parent].first = (uint8_t)n;
         child_range[nodes[n].parent].count++;
@@ -648,7 +648,8 @@ static void finish(struct scanner *p, struct scan_result *r)
 
 int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_scratch *sc, size_t *err_at)
 {
-    build_ranges();
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, build_ranges);
     memset(r, 0, sizeof *r);
     if (sc->cap < len + 1) {
         char *b = realloc(sc->buf, len + 1);

@@ -373,6 +373,41 @@ touch "$tmp/raw"
 ! grep -q "$(printf '\342\200\256')" "$tmp/raw"; ok "no raw BiDi override reached the terminal" $?
 ! grep -q "$(printf '\302\233')" "$tmp/raw"; ok "no raw C1 CSI reached the terminal" $?
 
+# --- a large tree loads in the background: first screen at once, list filling, keys working, q quits
+python3 "$tests/gen_corpus.py" --events 100000 --out "$tmp/big" --seed 11 --bad 0 >/dev/null
+big_total=$("$ctview" --stats --json "$tmp/big/logs" | sed -n 's/.*"events": *\([0-9]*\).*/\1/p')
+start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/big/logs"
+expect "the first screen shows the load's progress" "(q quits)"
+# the list has events on it while the load still runs
+i=0
+filling=1
+while [ $i -lt 100 ]; do
+    s=$(screen)
+    if printf '%s' "$s" | grep -qF "(q quits)" && printf '%s' "$s" | grep -q "^ 2024-"; then
+        filling=0
+        break
+    fi
+    sleep 0.05
+    i=$((i + 1))
+done
+ok "events are listed while loading" $filling
+screen | grep -Eq "Loading +[0-9]+%  [0-9]+/[0-9]+ files  [0-9]+ events  [0-9]+ MB/s"; ok "progress: percent, files, events, MB/s" $?
+keys j j
+sleep 0.2
+screen | grep -qF "(q quits)" && screen | grep -Eq " #([2-9]|[0-9][0-9]+)  "; ok "keys work during the load" $?
+wait_for "$big_total/$big_total shown" || wait_for "$big_total/$big_total shown"
+ok "the whole tree is in once loaded" $?
+expect_not "the progress line goes when done" "(q quits)"
+start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/big/logs"
+wait_for "(q quits)"
+keys q
+i=0
+while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
+    sleep 0.05
+    i=$((i + 1))
+done
+screen | grep -qF "CTVIEW-EXITED 0"; ok "q during the load quits within half a second" $?
+
 # --- NO_COLOR: attributes only
 start 100 20 "NO_COLOR=1 $ctview $tests/sample"
 wait_for "9/9 shown  #1 "
