@@ -62,7 +62,7 @@ enum event_flag {
 
 struct event {
     int64_t time_ms;     /* TIME_NONE when eventTime is missing or unreadable */
-    uint64_t raw_off;    /* offset of the record in its source's decoded bytes */
+    uint32_t raw_off;    /* offset of the record in its source's decoded bytes (inputs are capped at 2 GiB) */
     uint32_t raw_len;    /* length of the record's bytes */
     uint32_t source;     /* index of the source (file) in the store */
     uint32_t list_first; /* first of the event's ids in the store's id list: resource ARNs, then pieces */

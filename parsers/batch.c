@@ -144,13 +144,13 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
         }
         r.ev.flags |= EVF_EMBEDDED;
     }
-    if (raw_len > UINT32_MAX) {
-        bad_record(b, off, index, "record larger than 4 GiB", 0, 0);
+    if (raw_len > UINT32_MAX || raw_off > UINT32_MAX) { /* inputs are capped at 2 GiB: never, in fact */
+        bad_record(b, off, index, "record beyond 4 GiB", 0, 0);
         return;
     }
     struct event_in *in = &r.ev;
     in->pieces = rd->pieces.refs;
-    in->npieces = pieces_split(body, body_len, &rd->pieces);
+    in->npieces = pieces_split(body, body_len, r.cuts, r.ncuts, &rd->pieces);
     in->raw_off = raw_off;
     in->raw_len = (uint32_t)raw_len;
     in->text = body;

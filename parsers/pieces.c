@@ -41,10 +41,12 @@ static void append(struct pieces_scratch *ps, size_t *used, const char *s, size_
     *used += n;
 }
 
-size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps)
+size_t pieces_split(const char *rec, size_t len, const struct span *cuts, size_t ncuts,
+                    struct pieces_scratch *ps)
 {
-    /* Minified pieces and the misc piece together never exceed the record plus a separator per member. */
-    size_t need = 2 * len + 16;
+    /* Minified pieces and the misc piece together never exceed the record plus a separator per member;
+     * a member with cuts is assembled in a third part first. */
+    size_t need = 3 * len + 24;
     if (need > ps->cap) {
         char *b = realloc(ps->buf, need);
         if (!b)
@@ -60,7 +62,7 @@ size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps)
     i++;
     /* misc collects at the front of buf and is finished last; minified pieces go after its room. A record
      * with blanks between its members (pretty-printed) has them inside too: its pieces are minified. */
-    size_t misc_used = 0;
+    size_t misc_used = 0, ci = 0;
     used = len + 8;
     int spaced = 0;
     for (;;) {
@@ -87,8 +89,28 @@ size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps)
         i = split_skip_value(rec, len, i, &cut);
         const char *m = rec + key;
         size_t mlen = i - key;
-        if (spaced) {
-            mlen = jsonfmt_minify(rec + key, i - key, ps->buf + used);
+        while (ci < ncuts && cuts[ci].off < key)
+            ci++;
+        int copied = 0;
+        if (ci < ncuts && cuts[ci].off < i) {
+            char *tmp = ps->buf + 2 * len + 16;
+            size_t t = 0, from = key;
+            for (; ci < ncuts && cuts[ci].off < i; ci++) {
+                if (cuts[ci].off < from || cuts[ci].off + cuts[ci].len > i)
+                    continue;
+                memcpy(tmp + t, rec + from, cuts[ci].off - from);
+                t += cuts[ci].off - from;
+                from = cuts[ci].off + cuts[ci].len;
+            }
+            memcpy(tmp + t, rec + from, i - from);
+            t += i - from;
+            m = tmp;
+            mlen = t;
+            copied = 1;
+        }
+        if (spaced || copied) {
+            mlen =
+                spaced ? jsonfmt_minify(m, mlen, ps->buf + used) : (memmove(ps->buf + used, m, mlen), mlen);
             m = ps->buf + used;
         }
         int scalar = rec[val] != '{' && rec[val] != '[';
@@ -102,7 +124,7 @@ size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps)
             continue;
         }
         ps->refs[n++] = (struct strref){m, mlen};
-        if (spaced)
+        if (spaced || copied)
             used += mlen;
     }
     if (misc_used)

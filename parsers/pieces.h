@@ -15,6 +15,11 @@
 
 #define PIECES_MAX 16
 
+/* A byte range of a record. */
+struct span {
+    size_t off, len;
+};
+
 struct pieces_scratch {
     struct strref refs[PIECES_MAX];
     char *buf; /* owned; free with pieces_scratch_free */
@@ -22,8 +27,12 @@ struct pieces_scratch {
 };
 
 /* Splits the JSON object rec[0..len) into pieces, borrowed from rec and from ps, valid until the next
- * call. Returns the number of pieces in ps->refs (0 when rec is not an object or out of memory). */
-size_t pieces_split(const char *rec, size_t len, struct pieces_scratch *ps);
+ * call. cuts[0..ncuts) (in order, not overlapping) are left out of the pieces: values the index holds
+ * as fields, whose removal lets pieces repeat across events (a userIdentity without its session's key
+ * and creation date is the same for every session of a role). Returns the number of pieces in
+ * ps->refs (0 when rec is not an object or out of memory). */
+size_t pieces_split(const char *rec, size_t len, const struct span *cuts, size_t ncuts,
+                    struct pieces_scratch *ps);
 void pieces_scratch_free(struct pieces_scratch *ps);
 
 #endif

@@ -140,7 +140,7 @@ struct scanner {
     uint64_t seen;             /* nodes whose key was met (the first occurrence wins) */
     struct value vals[NNODES]; /* per node: its value, when the key was met */
     struct scan_result *r;
-    size_t nres;
+    size_t nres, ncuts;
 };
 
 static struct {
@@ -393,6 +393,19 @@ static int child(struct scanner *p, int obj, const char *k, size_t n)
     return -1;
 }
 
+/* A string value the index holds (a field below the top level, a resource's "ARN") need not be in the
+ * searchable pieces too. Escaped strings stay: the index has their decoded text, a search may want the
+ * escaped one. */
+static void maybe_cut(struct scanner *p, int node)
+{
+    const struct value *v = &p->vals[node];
+    int indexed = (nodes[node].action == A_FIELD && nodes[node].parent != N_ROOT) ||
+                  (nodes[node].action == A_RES_ARN && nodes[node].arg == 0);
+    if (!indexed || v->type != V_STRING || p->i - v->at != v->len + 2 || p->ncuts == SCAN_MAX_CUTS)
+        return;
+    p->sc->cuts[p->ncuts++] = (struct span){v->at, v->len + 2};
+}
+
 static int object(struct scanner *p, int obj)
 {
     if (p->depth >= SCAN_MAX_DEPTH)
@@ -432,6 +445,8 @@ static int object(struct scanner *p, int obj)
         skip_space(p);
         if (value(p, node, node >= 0 ? &p->vals[node] : NULL) != 0)
             return -1;
+        if (node >= 0)
+            maybe_cut(p, node);
         skip_space(p);
         if (p->i < p->len && p->s[p->i] == ',') {
             p->i++;
@@ -636,6 +651,8 @@ static void finish(struct scanner *p, struct scan_result *r)
     in->time_ms = times[0] != TIME_NONE ? times[0] : times[1];
     in->resources = p->sc->resources;
     in->nresources = p->nres;
+    r->cuts = p->sc->cuts;
+    r->ncuts = p->ncuts;
     r->is_digest = (digest & 1) || (digest & 6) == 6;
     r->wrapped = wrapped && !version;
     if (r->wrapped) {

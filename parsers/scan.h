@@ -13,15 +13,18 @@
 #include <stddef.h>
 
 #include "model/store.h"
+#include "parsers/pieces.h"
 
 #define SCAN_MAX_RESOURCES 64
 #define SCAN_MAX_DEPTH     1000
+#define SCAN_MAX_CUTS      96
 
 struct scan_scratch {
     char *buf; /* decoded strings (those with escapes) of the last record; owned, grows */
     size_t cap, used;
     char numbers[EF__COUNT][32]; /* text of numbers found where strings belong */
     struct strref resources[SCAN_MAX_RESOURCES];
+    struct span cuts[SCAN_MAX_CUTS];
 };
 
 struct scan_result {
@@ -31,6 +34,9 @@ struct scan_result {
     int wrapped; /* aws cloudtrail lookup-events: CloudTrailEvent is a string and eventVersion absent */
     size_t wrap_off, wrap_len; /* the CloudTrailEvent string token (quotes included) in the record */
     struct strref wrap_text;   /* its decoded text, cut at a NUL (in the scratch buffer) */
+    const struct span *cuts;   /* string tokens of indexed values below the top level, in order: the
+                                  searchable pieces leave them out (the index has them already) */
+    size_t ncuts;
 };
 
 /* Scans rec[0..len). Returns 0 and fills *r (strings borrowed from rec and sc, valid until the next

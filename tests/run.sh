@@ -28,6 +28,28 @@ for t in model filter parsers trace; do
         status=1
     fi
 done
+# valgrind: the command line on real and broken inputs (the TUI needs a terminal; its code paths under
+# ASan are the screen tests)
+vtmp=$(mktemp -d)
+i=0
+for args in "--stats tests/sample ../shared/data tests/fixtures" \
+    "--list -f user:alice tests/sample" \
+    "--stats --json --since 2014-07-01 --until 2014-08-01 tests/sample" \
+    "--trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE --json tests/sample" \
+    "--export $vtmp/out.json.gz --gzip -f user:Bob tests/sample"; do
+    i=$((i + 1))
+    # shellcheck disable=SC2086 # the arguments are split on purpose
+    valgrind -q --leak-check=full --error-exitcode=99 build/ctview $args >/dev/null 2>build/valgrind-cli$i.log
+    if [ $? -ne 99 ]; then
+        echo "valgrind cli$i: OK" >>build/valgrind.txt
+    else
+        echo "valgrind cli$i: FAIL" >>build/valgrind.txt
+        echo "    ctview $args"
+        cat build/valgrind-cli$i.log
+        status=1
+    fi
+done
+rm -rf "$vtmp"
 # static analysis: zero findings, or a justified inline suppression
 if cppcheck --quiet --enable=warning,performance,portability --inline-suppr --error-exitcode=1 -D_GNU_SOURCE -I. \
     model parsers tui >build/cppcheck.log 2>&1; then

@@ -17,7 +17,7 @@ static void on_record(void *vctx, size_t off, size_t len, size_t index)
     (void)index;
     if (off > c->len || len > c->len - off || c->buf[off] != '{')
         abort();
-    pieces_split(c->buf + off, len, &c->ps);
+    pieces_split(c->buf + off, len, NULL, 0, &c->ps);
 }
 
 static void on_bad(void *vctx, size_t off, size_t index, const char *reason)

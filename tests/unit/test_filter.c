@@ -320,7 +320,7 @@ static void test_pieces(void)
     struct pieces_scratch ps = {0};
     const char *rec = "{ \"eventVersion\": \"1.08\",\n  \"eventName\": \"X\",\n  \"userIdentity\": {\n"
                       "    \"type\": \"Root\" },\n  \"note\": \"a \\\" b\" }";
-    size_t n = pieces_split(rec, strlen(rec), &ps);
+    size_t n = pieces_split(rec, strlen(rec), NULL, 0, &ps);
     CHECK_INT(n, 2);
     if (n == 2) {
         CHECK(ps.refs[0].len == 30 && memcmp(ps.refs[0].s, "\"userIdentity\":{\"type\":\"Root\"}", 30) == 0);
@@ -329,8 +329,8 @@ static void test_pieces(void)
         if (ps.refs[1].len != strlen(misc))
             fprintf(stderr, "misc piece: %.*s\n", (int)ps.refs[1].len, ps.refs[1].s);
     }
-    CHECK_INT(pieces_split("[1,2]", 5, &ps), 0);
-    CHECK_INT(pieces_split("{\"a\":{\"b\":", 10, &ps), 1); /* cut short: what there is */
+    CHECK_INT(pieces_split("[1,2]", 5, NULL, 0, &ps), 0);
+    CHECK_INT(pieces_split("{\"a\":{\"b\":", 10, NULL, 0, &ps), 1); /* cut short: what there is */
     pieces_scratch_free(&ps);
 }
 

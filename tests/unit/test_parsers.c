@@ -9,6 +9,7 @@
 #include "parsers/load.h"
 #include "parsers/pathinfo.h"
 #include "parsers/source.h"
+#include "parsers/batch.h"
 #include "parsers/scan.h"
 #include "parsers/split.h"
 
@@ -369,6 +370,30 @@ static void test_load_files(void)
     CHECK(store_raw(s, &s->events[0], &len, &err) == NULL);
     CHECK(err && strstr(err, "changed"));
     free(err);
+    /* ... and one that disappeared since: the same, with the reason */
+    CHECK_INT(unlink(p), 0);
+    err = NULL;
+    CHECK(store_raw(s, &s->events[0], &len, &err) == NULL);
+    CHECK(err && strstr(err, "No such file"));
+    free(err);
+    store_free(s);
+    /* a file that disappears between the walk and its reading (the walk runs ahead of the readers):
+     * reported with its name and reason, the other inputs loaded */
+    snprintf(p, sizeof p, "%s/ok.json", dir);
+    f = fopen(p, "w");
+    fputs("[{\"eventID\":\"y\"}]", f);
+    fclose(f);
+    struct walk_file gone = {(char *)"/tmp/ctview-test-gone/x.json", 10, 0}, kept = {p, 10, 0};
+    struct batch b;
+    s = store_new();
+    CHECK_INT(batch_read(&b, &gone), 0);
+    CHECK_INT(batch_merge(s, &b), 0);
+    CHECK_INT(batch_read(&b, &kept), 0);
+    CHECK_INT(batch_merge(s, &b), 0);
+    CHECK_INT(s->counts.events, 1);
+    CHECK_INT(s->counts.skipped_files, 1);
+    CHECK(s->problems.count == 1 && strstr(s->problems.rows[0].file, "ctview-test-gone") &&
+          strstr(s->problems.rows[0].reason, "No such file"));
     store_free(s);
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
