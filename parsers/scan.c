@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/timefmt.h"
+#include "parsers/strscan.h"
 
 /* What the scanner does with the value under a known key. */
 enum action {
@@ -267,28 +268,12 @@ long scan_unescape_string(const char *tok, size_t len, char *out)
  * escape, else decoded into the scratch buffer; cut at the first NUL as cJSON's C strings are. */
 static int string(struct scanner *p, struct value *v)
 {
-    size_t start = ++p->i, i = start;
-    int escaped = 0;
-    for (;;) {
-        const char *q = memchr(p->s + i, '"', p->len - i);
-        if (!q)
-            return -1;
-        size_t at = (size_t)(q - p->s);
-        /* a quote preceded by an odd run of backslashes is escaped */
-        size_t bs = 0;
-        while (at - bs > start && p->s[at - bs - 1] == '\\')
-            bs++;
-        if (bs)
-            escaped = 1;
-        if (bs % 2 == 0) {
-            i = at;
-            break;
-        }
-        i = at + 1;
-    }
-    size_t end = i;
-    if (!escaped && memchr(p->s + start, '\\', end - start))
-        escaped = 1;
+    size_t start = ++p->i;
+    unsigned flags;
+    size_t end = strscan_end(p->s, p->len, start, &flags);
+    if (end >= p->len)
+        return -1;
+    int escaped = flags & STR_ESCAPED;
     if (escaped) {
         char *out = v ? p->sc->buf + p->sc->used : NULL;
         size_t n = 0;
@@ -314,7 +299,7 @@ static int string(struct scanner *p, struct value *v)
             p->sc->used += n;
         }
     } else if (v) {
-        const char *nul = memchr(p->s + start, '\0', end - start);
+        const char *nul = flags & STR_NUL ? memchr(p->s + start, '\0', end - start) : NULL;
         v->s = p->s + start;
         v->len = nul ? (size_t)(nul - v->s) : end - start;
     }

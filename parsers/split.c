@@ -1,5 +1,7 @@
 #include "parsers/split.h"
 
+#include "parsers/strscan.h"
+
 #include <string.h>
 
 static int is_ws(char c)
@@ -16,21 +18,10 @@ static size_t skip_ws(const char *buf, size_t len, size_t i)
 
 static size_t skip_string(const char *buf, size_t len, size_t i, int *truncated)
 {
-    /* memchr-driven: long string values are the bulk of a record's bytes */
-    *truncated = 0;
-    for (size_t j = i + 1; j < len;) {
-        const char *q = memchr(buf + j, '"', len - j);
-        if (!q)
-            break;
-        size_t k = (size_t)(q - buf), bs = 0;
-        while (k - bs > j && buf[k - bs - 1] == '\\')
-            bs++;
-        if (bs % 2 == 0)
-            return k + 1;
-        j = k + 1;
-    }
-    *truncated = 1;
-    return len;
+    unsigned flags;
+    size_t end = strscan_end(buf, len, i + 1, &flags);
+    *truncated = end >= len;
+    return end >= len ? len : end + 1;
 }
 
 size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated)

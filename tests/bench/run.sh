@@ -73,7 +73,7 @@ ct_s=$(python3 -c "print($t1 - $t0)")
 
 # first screen: the TUI on the whole tree in tmux, the screen read every 5 ms until it shows something;
 # then until the load is done
-tmux -L ctview-bench kill-server 2>/dev/null
+tmux -L ctview-bench kill-server 2>/dev/null || true
 t0=$(date +%s.%N)
 tmux -L ctview-bench -f /dev/null new-session -d -s b -x 160 -y 40 "build-release/ctview $logs; sleep 60"
 while ! tmux -L ctview-bench capture-pane -p -t b 2>/dev/null | grep -q "q quits"; do sleep 0.005; done
