@@ -150,7 +150,7 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
     }
     struct event_in *in = &r.ev;
     in->pieces = rd->pieces.refs;
-    in->npieces = pieces_split(body, body_len, r.cuts, r.ncuts, &rd->pieces);
+    in->npieces = pieces_build(body, body_len, r.body, r.members, r.nmembers, r.cuts, r.ncuts, &rd->pieces);
     in->raw_off = raw_off;
     in->raw_len = (uint32_t)raw_len;
     in->text = body;

@@ -30,9 +30,11 @@ static int is_indexed_key(const char *k, size_t len)
     return 0;
 }
 
+/* Blanks as the record scanner (and cJSON) count them: every byte up to the space, so the members found
+ * here are those the scanner hands to pieces_build. */
 static int is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    return (unsigned char)c <= 32;
 }
 
 static void append(struct pieces_scratch *ps, size_t *used, const char *s, size_t n)
@@ -44,6 +46,46 @@ static void append(struct pieces_scratch *ps, size_t *used, const char *s, size_
 size_t pieces_split(const char *rec, size_t len, const struct span *cuts, size_t ncuts,
                     struct pieces_scratch *ps)
 {
+    struct member members[PIECES_MAX_MEMBERS];
+    size_t n = 0, i = len >= 5 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a BOM, as the scanner */
+    while (i < len && is_space(rec[i]))
+        i++;
+    if (i >= len || rec[i] != '{')
+        return 0;
+    size_t body = ++i;
+    for (;;) {
+        while (i < len && (is_space(rec[i]) || rec[i] == ','))
+            i++;
+        if (i >= len || rec[i] != '"')
+            break;
+        int cut;
+        struct member m;
+        m.key = i;
+        m.key_end = i = split_skip_value(rec, len, i, &cut);
+        while (i < len && is_space(rec[i]))
+            i++;
+        if (i >= len || rec[i] != ':')
+            break;
+        i++;
+        while (i < len && is_space(rec[i]))
+            i++;
+        if (i >= len)
+            break;
+        m.val = i;
+        m.end = i = split_skip_value(rec, len, i, &cut);
+        if (n == PIECES_MAX_MEMBERS) { /* the rest of a record this wide goes whole to misc */
+            members[n - 1].key_end = members[n - 1].val = members[n - 1].key;
+            members[n - 1].end = m.end;
+        } else {
+            members[n++] = m;
+        }
+    }
+    return pieces_build(rec, len, body, members, n, cuts, ncuts, ps);
+}
+
+size_t pieces_build(const char *rec, size_t len, size_t body, const struct member *members, size_t nmembers,
+                    const struct span *cuts, size_t ncuts, struct pieces_scratch *ps)
+{
     /* Minified pieces and the misc piece together never exceed the record plus a separator per member;
      * a member with cuts is assembled in a third part first. */
     size_t need = 3 * len + 24;
@@ -54,39 +96,18 @@ size_t pieces_split(const char *rec, size_t len, const struct span *cuts, size_t
         ps->buf = b;
         ps->cap = need;
     }
-    size_t i = 0, n = 0, used;
-    while (i < len && is_space(rec[i]))
-        i++;
-    if (i >= len || rec[i] != '{')
-        return 0;
-    i++;
+    size_t n = 0, used;
     /* misc collects at the front of buf and is finished last; minified pieces go after its room. A record
      * with blanks between its members (pretty-printed) has them inside too: its pieces are minified. */
     size_t misc_used = 0, ci = 0;
     used = len + 8;
     int spaced = 0;
-    for (;;) {
-        size_t at = i;
-        while (i < len && (is_space(rec[i]) || rec[i] == ','))
-            i++;
-        spaced |= i > at + 1 || (i == at + 1 && rec[at] != ',');
-        if (i >= len || rec[i] != '"')
-            break;
-        int cut;
-        size_t key = i, key_end = split_skip_value(rec, len, i, &cut);
-        i = key_end;
-        while (i < len && is_space(rec[i]))
-            i++;
-        if (i >= len || rec[i] != ':')
-            break;
-        i++;
-        while (i < len && is_space(rec[i]))
-            i++;
-        if (i >= len)
-            break;
-        size_t val = i;
-        spaced |= val != key_end + 1;
-        i = split_skip_value(rec, len, i, &cut);
+    size_t at = body; /* after the '{', then after each member */
+    for (size_t k = 0; k < nmembers; k++) {
+        size_t key = members[k].key, key_end = members[k].key_end, val = members[k].val, i = members[k].end;
+        spaced |= key > at + 1 || (key == at + 1 && rec[at] != ',');
+        spaced |= val != key_end + 1 && key_end != key;
+        at = i;
         const char *m = rec + key;
         size_t mlen = i - key;
         while (ci < ncuts && cuts[ci].off < key)
@@ -117,7 +138,7 @@ size_t pieces_split(const char *rec, size_t len, const struct span *cuts, size_t
         if (scalar || n == PIECES_MAX - 1) {
             if (misc_used)
                 append(ps, &misc_used, ",", 1);
-            if (scalar && is_indexed_key(rec + key + 1, key_end - key - 2))
+            if (scalar && key_end >= key + 2 && is_indexed_key(rec + key + 1, key_end - key - 2))
                 append(ps, &misc_used, rec + key, key_end - key);
             else
                 append(ps, &misc_used, m, mlen);

@@ -33,6 +33,18 @@ struct pieces_scratch {
  * ps->refs (0 when rec is not an object or out of memory). */
 size_t pieces_split(const char *rec, size_t len, const struct span *cuts, size_t ncuts,
                     struct pieces_scratch *ps);
+/* A top-level member of a record: key token [key, key_end), value token [val, end). When a record has
+ * more members than PIECES_MAX_MEMBERS, the last entry spans the rest (key_end == val == key). */
+struct member {
+    size_t key, key_end, val, end;
+};
+#define PIECES_MAX_MEMBERS 128
+
+/* The same from members already found (the scanner finds them on its way), in record order; body is
+ * the offset just after the record's '{'. */
+size_t pieces_build(const char *rec, size_t len, size_t body, const struct member *members, size_t nmembers,
+                    const struct span *cuts, size_t ncuts, struct pieces_scratch *ps);
+
 void pieces_scratch_free(struct pieces_scratch *ps);
 
 #endif

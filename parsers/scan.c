@@ -141,7 +141,7 @@ struct scanner {
     uint64_t seen;             /* nodes whose key was met (the first occurrence wins) */
     struct value vals[NNODES]; /* per node: its value, when the key was met */
     struct scan_result *r;
-    size_t nres, ncuts;
+    size_t nres, ncuts, nmembers, body;
 };
 
 static struct {
@@ -314,13 +314,13 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* cJSON hands the run of [0-9+-.eE] to strtod, which takes its longest prefix that is a number. */
+/* cJSON hands the run of [0-9+-.eE] to strtod, which takes its longest prefix that is a number. (Debian's
+ * cJSON 1.7.15 takes the whole run, however long: the 63-byte cap of older versions is gone.) */
 static int number(struct scanner *p, struct value *v)
 {
     size_t i = p->i, start = i, run = i;
-    while (run < p->len && run - start < 63 &&
-           (is_digit(p->s[run]) || p->s[run] == '+' || p->s[run] == '-' || p->s[run] == '.' ||
-            p->s[run] == 'e' || p->s[run] == 'E'))
+    while (run < p->len && (is_digit(p->s[run]) || p->s[run] == '+' || p->s[run] == '-' || p->s[run] == '.' ||
+                            p->s[run] == 'e' || p->s[run] == 'E'))
         run++;
     if (i < run && (p->s[i] == '-' || p->s[i] == '+'))
         i++;
@@ -391,12 +391,26 @@ static void maybe_cut(struct scanner *p, int node)
     p->sc->cuts[p->ncuts++] = (struct span){v->at, v->len + 2};
 }
 
+/* The record's top-level members, for its searchable pieces (parsers/pieces.h). */
+static void add_member(struct scanner *p, size_t key, size_t key_end, size_t val)
+{
+    struct member *m = p->sc->members;
+    if (p->nmembers == PIECES_MAX_MEMBERS) { /* the last entry takes the rest */
+        m[p->nmembers - 1].key_end = m[p->nmembers - 1].val = m[p->nmembers - 1].key;
+        m[p->nmembers - 1].end = p->i;
+        return;
+    }
+    m[p->nmembers++] = (struct member){key, key_end, val, p->i};
+}
+
 static int object(struct scanner *p, int obj)
 {
     if (p->depth >= SCAN_MAX_DEPTH)
         return -1;
     p->depth++;
     p->i++;
+    if (obj == N_ROOT)
+        p->body = p->i;
     if (obj == N_RES_ELEM) /* each resource is its own object: its keys count afresh */
         for (unsigned c = child_range[obj].first, e = c + child_range[obj].count; c < e; c++) {
             p->seen &= ~(1ull << c);
@@ -413,6 +427,7 @@ static int object(struct scanner *p, int obj)
         if (p->i >= p->len || p->s[p->i] != '"')
             return -1;
         int node = -1;
+        size_t key_at = p->i;
         if (obj >= 0) {
             struct value key;
             size_t mark = p->sc->used;
@@ -423,15 +438,19 @@ static int object(struct scanner *p, int obj)
         } else if (string(p, NULL) != 0) {
             return -1;
         }
+        size_t key_end = p->i;
         skip_space(p);
         if (p->i >= p->len || p->s[p->i] != ':')
             return -1;
         p->i++;
         skip_space(p);
+        size_t val_at = p->i;
         if (value(p, node, node >= 0 ? &p->vals[node] : NULL) != 0)
             return -1;
         if (node >= 0)
             maybe_cut(p, node);
+        if (obj == N_ROOT)
+            add_member(p, key_at, key_end, val_at);
         skip_space(p);
         if (p->i < p->len && p->s[p->i] == ',') {
             p->i++;
@@ -544,8 +563,10 @@ static struct strref text_of(const struct value *v, char *numbuf)
         return (struct strref){v->s, v->len};
     case V_NUMBER: {
         /* An account id logged as a number must still match the same account logged as a string. */
-        char tok[64];
-        size_t n = v->len < sizeof tok - 1 ? v->len : sizeof tok - 1;
+        char small[64], *tok = v->len < sizeof small ? small : malloc(v->len + 1);
+        if (!tok)
+            return (struct strref){"", 0};
+        size_t n = v->len;
         memcpy(tok, v->s, n);
         tok[n] = '\0';
         /* strtod reads the locale's decimal point; the TUI runs with the user's locale */
@@ -554,6 +575,8 @@ static struct strref text_of(const struct value *v, char *numbuf)
         if (dot && point && point[0] && point[0] != '.' && !point[1])
             *dot = point[0];
         double d = strtod(tok, NULL);
+        if (tok != small)
+            free(tok);
         int w = (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
                     ? snprintf(numbuf, 32, "%lld", (long long)d)
                     : snprintf(numbuf, 32, "%.17g", d);
@@ -638,6 +661,9 @@ static void finish(struct scanner *p, struct scan_result *r)
     in->nresources = p->nres;
     r->cuts = p->sc->cuts;
     r->ncuts = p->ncuts;
+    r->members = p->sc->members;
+    r->nmembers = p->nmembers;
+    r->body = p->body;
     r->is_digest = (digest & 1) || (digest & 6) == 6;
     r->wrapped = wrapped && !version;
     if (r->wrapped) {
@@ -664,7 +690,8 @@ int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_
     }
     sc->used = 0;
     struct scanner p = {.s = rec, .len = len, .sc = sc, .r = r};
-    if (len >= 3 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark, as cJSON skips it */
+    /* a UTF-8 byte order mark, skipped as cJSON does (only when four more bytes could follow it) */
+    if (len >= 5 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0)
         p.i = 3;
     skip_space(&p);
     int is_object = p.i < len && rec[p.i] == '{';

@@ -25,6 +25,7 @@ struct scan_scratch {
     char numbers[EF__COUNT][32]; /* text of numbers found where strings belong */
     struct strref resources[SCAN_MAX_RESOURCES];
     struct span cuts[SCAN_MAX_CUTS];
+    struct member members[PIECES_MAX_MEMBERS];
 };
 
 struct scan_result {
@@ -37,6 +38,8 @@ struct scan_result {
     const struct span *cuts;   /* string tokens of indexed values below the top level, in order: the
                                   searchable pieces leave them out (the index has them already) */
     size_t ncuts;
+    const struct member *members; /* the record's top-level members, and where its body starts */
+    size_t nmembers, body;
 };
 
 /* Scans rec[0..len). Returns 0 and fills *r (strings borrowed from rec and sc, valid until the next

@@ -33,7 +33,8 @@ size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated)
     if (c == '"')
         return skip_string(buf, len, i, truncated);
     if (c != '{' && c != '[') {
-        while (i < len && !is_ws(buf[i]) && buf[i] != ',' && buf[i] != ']' && buf[i] != '}' &&
+        /* a scalar ends at any blank as cJSON counts them (every byte up to the space) */
+        while (i < len && (unsigned char)buf[i] > 32 && buf[i] != ',' && buf[i] != ']' && buf[i] != '}' &&
                buf[i] != '{' && buf[i] != '[' && buf[i] != '"')
             i++;
         return i;

@@ -1,6 +1,7 @@
 /* libFuzzer, differential: the record scanner (parsers/scan.c) must accept exactly the records cJSON
  * accepts and read the same fields, time, flags and resources from them as the cJSON reader it replaced
- * (parsers/extract.c, kept as the reference). Any difference aborts. */
+ * (parsers/extract.c, kept as the reference), and cut the same searchable pieces as a separate split.
+ * Any difference aborts. */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +62,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct strref a = {w->valuestring, strlen(w->valuestring)};
             same_ref(&r.wrap_text, &a, "CloudTrailEvent text");
         }
+        /* the pieces built from the members the scanner found are those a fresh split finds */
+        static struct pieces_scratch built, split;
+        size_t nb = pieces_build(in, size, r.body, r.members, r.nmembers, r.cuts, r.ncuts, &built);
+        size_t ns = pieces_split(in, size, r.cuts, r.ncuts, &split);
+        if (nb != ns)
+            differ("piece count");
+        for (size_t i = 0; i < nb; i++)
+            same_ref(&built.refs[i], &split.refs[i], "piece");
     }
     cJSON_Delete(obj);
     return 0;

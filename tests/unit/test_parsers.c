@@ -490,6 +490,27 @@ static void test_scan(void)
     CHECK(scan_record("{\"a\":1 \"b\":2}", 13, &r, &sc, &at) == -1 && at == 7);
     CHECK(scan_record("{\"a\":[1,]}", 10, &r, &sc, &at) == -1 && at == 8);
     CHECK(scan_record("{\"a\":01x}", 9, &r, &sc, &at) == -1);
+    /* cJSON skips a byte order mark only with more than four bytes in all; numbers of any length */
+    CHECK(scan_record("\xEF\xBB\xBF"
+                      "1",
+                      4, &r, &sc, &at) == -1);
+    CHECK(scan_record("\xEF\xBB\xBF"
+                      "{}",
+                      5, &r, &sc, &at) == 0 &&
+          r.is_object);
+    char longnum[200] = "{\"recipientAccountId\":";
+    memset(longnum + strlen(longnum), '7', 100);
+    strcat(longnum, "}");
+    CHECK(scan_ok(longnum, &r, &sc) && r.ev.f[EF_ACCOUNT].len > 0);
+    /* pieces: the members the scanner found are those a split finds, control bytes being blanks */
+    const char *ctl = "{\"a\":\x01\"x\",\"b\":3e4\x17 }";
+    struct pieces_scratch p1 = {0}, p2 = {0};
+    CHECK(scan_ok(ctl, &r, &sc));
+    size_t nb = pieces_build(ctl, strlen(ctl), r.body, r.members, r.nmembers, r.cuts, r.ncuts, &p1);
+    CHECK(nb == 1 && nb == pieces_split(ctl, strlen(ctl), r.cuts, r.ncuts, &p2) &&
+          p1.refs[0].len == p2.refs[0].len && memcmp(p1.refs[0].s, p2.refs[0].s, p1.refs[0].len) == 0);
+    pieces_scratch_free(&p1);
+    pieces_scratch_free(&p2);
     /* nesting: 1000 levels are read, 1001 refused */
     char deep[2 * 1001 + 1];
     for (int depth = 1000; depth <= 1001; depth++) {
