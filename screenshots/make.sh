@@ -77,3 +77,15 @@ shot export $cols $rows
 
 session 40 10 "$ctview tests/sample"
 shot narrow 40 10
+
+# a large tree loading in the background: the list is already usable, the progress line counts
+big=tests/.cache/corpus-1000000/logs
+threads=""
+if [ ! -d "$big" ]; then
+    python3 tests/gen_corpus.py --events 100000 --out "$tmp/big" --seed 11 --bad 0 >/dev/null
+    big=$tmp/big/logs
+    threads="CTVIEW_THREADS=1"
+fi
+session $cols $rows "$threads $ctview $big"
+tmux -L $sock send-keys -t s j j j
+shot loading $cols $rows

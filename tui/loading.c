@@ -72,13 +72,17 @@ void loading_draw(struct app *a, int y)
     }
     int pct = p->files_total ? (int)(p->files_done * 100 / p->files_total) : 0;
     if (p->files_total)
-        snprintf(text, sizeof text, " Loading %3d%%  %zu/%zu files  %zu events  %.0f MB/s%s  (q quits)", pct,
+        snprintf(text, sizeof text, " Loading %3d%%  %zu/%zu files  %zu events  %.0f MB/s%s", pct,
                  p->files_done, p->files_total, a->store->nevents, rate, eta);
     else
-        snprintf(text, sizeof text, " Loading: finding files...  (q quits)");
+        snprintf(text, sizeof text, " Loading: finding files...");
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
+    static const char hint[] = "(q quits) ";
+    int hw = (int)sizeof hint - 1;
     draw_str(a->win, y, 0, a->cols, text, at);
+    if ((int)strlen(text) + hw < a->cols) /* at the right edge, so the line reads as full width */
+        draw_str(a->win, y, a->cols - hw, hw, hint, at);
     /* the bar: the done part of the line in the selection's colours, over the text */
     int bar = p->files_total ? (int)((double)a->cols * (double)p->files_done / (double)p->files_total) : 0;
     attr_t done = theme_attr(R_SELECTED);
