@@ -289,13 +289,15 @@ int load_more(struct store *s, const char *path)
 {
     struct walk_file f = {(char *)path, 0, 0};
     struct batch b;
-    return read_and_merge(s, &b, batch_read(&b, &f));
+    int rc = batch_read(&b, &f);
+    return read_and_merge(s, &b, rc);
 }
 
 int load_buffer(struct store *s, const char *name, const char *data, size_t len)
 {
     struct batch b;
-    int rc = read_and_merge(s, &b, batch_read_buffer(&b, name, data, len));
+    int rc = batch_read_buffer(&b, name, data, len);
+    rc = read_and_merge(s, &b, rc);
     store_finish(s);
     return rc;
 }
