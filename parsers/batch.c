@@ -285,7 +285,8 @@ int batch_merge(struct store *s, struct batch *b)
         size_t n = EF__COUNT + e->nres + e->npieces;
         for (size_t k = 0; k < n; k++) {
             const struct batch_str *bs = &b->strs[e->first + k];
-            refs[k] = (struct strref){b->bytes + bs->off, bs->len};
+            /* bytes is NULL when every string of the input is empty (found by fuzz_load) */
+            refs[k] = (struct strref){bs->len ? b->bytes + bs->off : "", bs->len};
             hashes[k] = bs->hash;
         }
         struct event_in in = {.time_ms = e->time_ms,

@@ -321,6 +321,11 @@ static void test_load_buffer_cases(void)
     CHECK_INT(s->counts.bad_records, 1);
     CHECK_STR(store_str(s, &s->events[0], EF_ACCOUNT), "123456789012");
     CHECK_STR(store_str(s, &s->events[0], EF_NAME), "A");
+    /* an input whose every string is empty: nothing to copy (fuzz_load found NULL + 0 here) */
+    struct store *bare = store_new();
+    CHECK_INT(load_buffer(bare, "bare.json", "[{}]", 4), 0);
+    CHECK_INT(bare->counts.events, 1);
+    store_free(bare);
     /* Records that is not an array: the object is taken as one event, nothing lost */
     CHECK_INT(load_buffer(s, "odd.json", "{\"Records\":{\"x\":1}}", 20), 0);
     CHECK_INT(s->counts.events, 2);
