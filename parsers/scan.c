@@ -194,6 +194,14 @@ static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen)
 {
     static const char simple_in[] = "bfnrt\"\\/", simple_out[] = "\b\f\n\r\t\"\\/";
     *outlen = 0;
+    if (end == 1) {
+        /* A backslash left last by a \u escape that took it as a digit ("\u169\\"): cJSON reads it with
+         * the closing quote as an escaped quote (found by fuzz_scan after 5.8M runs). */
+        if (out)
+            out[0] = '"';
+        *outlen = 1;
+        return 1;
+    }
     if (end < 2)
         return 0;
     const char *hit = memchr(simple_in, s[1], sizeof simple_in - 1);
