@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/grow.h"
 #include "model/jsonfmt.h"
 #include "model/timefmt.h"
 
@@ -59,29 +60,13 @@ void store_set_reader(struct store *s, store_reader_fn reader)
     s->reader = reader;
 }
 
-/* Grows *items (of size elem) so that it holds at least need; returns 0 or -1. */
-static int grow(void **items, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*items, n * elem);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = n;
-    return 0;
-}
-
 uint32_t store_add_source(struct store *s, const char *path, enum source_kind kind, int gzip, int64_t size,
                           int64_t mtime, const char *trail_account, char *data, size_t data_len)
 {
     char *p = strdup(path);
     uint32_t acct = trail_account ? intern_add(s->strings, trail_account, strlen(trail_account)) : 0;
     if (!p || acct == UINT32_MAX || s->nsources >= UINT32_MAX - 1 ||
-        grow((void **)&s->sources, &s->sources_cap, s->nsources + 1, sizeof *s->sources) != 0) {
+        grow_array((void **)&s->sources, &s->sources_cap, s->nsources + 1, sizeof *s->sources) != 0) {
         free(p);
         free(data);
         return UINT32_MAX;
@@ -223,8 +208,9 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     size_t nres = in->nresources > UINT8_MAX ? UINT8_MAX : in->nresources;
     size_t npieces = in->npieces > UINT8_MAX ? UINT8_MAX : in->npieces;
     if (s->nlist + nres + npieces > UINT32_MAX ||
-        grow((void **)&s->list_ids, &s->list_cap, s->nlist + nres + npieces, sizeof *s->list_ids) != 0 ||
-        grow((void **)&s->events, &s->cap, s->nevents + 1, sizeof *s->events) != 0)
+        grow_array((void **)&s->list_ids, &s->list_cap, s->nlist + nres + npieces, sizeof *s->list_ids) !=
+            0 ||
+        grow_array((void **)&s->events, &s->cap, s->nevents + 1, sizeof *s->events) != 0)
         return ADD_NOMEM;
     e.list_first = (uint32_t)s->nlist;
     for (size_t i = 0; i < nres + npieces; i++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/grow.h"
 #include "model/intern.h"
 #include "parsers/pathinfo.h"
 #include "parsers/pieces.h"
@@ -25,22 +26,6 @@ struct reader {
     size_t minified_cap;
 };
 
-/* Grows *items (of size elem) so that it holds at least need; returns 0 or -1. */
-static int grow(void **items, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*items, n * elem);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = n;
-    return 0;
-}
-
 static void add_problem(struct batch *b, enum problem_kind kind, int64_t at, int64_t index, const char *fmt,
                         size_t x, size_t y)
 {
@@ -57,8 +42,8 @@ static void bad_record(struct batch *b, size_t at, size_t index, const char *fmt
 
 static int add_str(struct batch *b, const struct strref *r)
 {
-    if (grow((void **)&b->strs, &b->strs_cap, b->nstrs + 1, sizeof *b->strs) != 0 ||
-        grow((void **)&b->bytes, &b->bytes_cap, b->nbytes + r->len, 1) != 0)
+    if (grow_array((void **)&b->strs, &b->strs_cap, b->nstrs + 1, sizeof *b->strs) != 0 ||
+        grow_array((void **)&b->bytes, &b->bytes_cap, b->nbytes + r->len, 1) != 0)
         return -1;
     if (r->len)
         memcpy(b->bytes + b->nbytes, r->s, r->len);
@@ -73,7 +58,7 @@ static int add_event(struct reader *rd, const struct event_in *in)
     struct batch *b = rd->b;
     size_t nres = in->nresources > UINT8_MAX ? UINT8_MAX : in->nresources;
     size_t npieces = in->npieces > UINT8_MAX ? UINT8_MAX : in->npieces;
-    if (grow((void **)&b->events, &b->events_cap, b->nevents + 1, sizeof *b->events) != 0 ||
+    if (grow_array((void **)&b->events, &b->events_cap, b->nevents + 1, sizeof *b->events) != 0 ||
         b->nstrs > UINT32_MAX - EF__COUNT - nres - npieces)
         return -1;
     struct batch_event *e = &b->events[b->nevents];
@@ -96,7 +81,7 @@ static int add_event(struct reader *rd, const struct event_in *in)
     /* Without a recipient account, only the same content makes a copy (see store_add_event): hash it
      * here, on the worker, rather than in the serial merge. */
     if (in->f[EF_EVENT_ID].len && !in->f[EF_ACCOUNT].len && in->text) {
-        if (grow((void **)&rd->minified, &rd->minified_cap, in->text_len + 1, 1) != 0)
+        if (grow_array((void **)&rd->minified, &rd->minified_cap, in->text_len + 1, 1) != 0)
             return -1;
         e->content_hash = store_content_hash(in->text, in->text_len, rd->minified);
     }
@@ -132,7 +117,7 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
         raw_off = off + r.wrap_off;
         raw_len = r.wrap_len;
         body_len = r.wrap_text.len;
-        if (grow((void **)&rd->inner, &rd->inner_cap, body_len + 1, 1) != 0) {
+        if (grow_array((void **)&rd->inner, &rd->inner_cap, body_len + 1, 1) != 0) {
             b->nomem = 1;
             return;
         }

@@ -131,7 +131,7 @@ struct value {
     uint8_t type;
     const char *s; /* V_STRING: decoded text (cut at a NUL); V_NUMBER: its token */
     size_t len;
-    size_t at; /* where the value starts in the record */
+    size_t at, end; /* where the value's token starts and ends in the record (end: values under a key) */
 };
 
 struct scanner {
@@ -140,7 +140,6 @@ struct scanner {
     struct scan_scratch *sc;
     uint64_t seen;             /* nodes whose key was met (the first occurrence wins) */
     struct value vals[NNODES]; /* per node: its value, when the key was met */
-    struct scan_result *r;
     size_t nres, ncuts, nmembers, body;
 };
 
@@ -253,25 +252,6 @@ static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen)
     return used;
 }
 
-long scan_unescape_string(const char *tok, size_t len, char *out)
-{
-    if (len < 2 || tok[0] != '"' || tok[len - 1] != '"')
-        return -1;
-    size_t n = 0, end = len - 1;
-    for (size_t i = 1; i < end;) {
-        if (tok[i] != '\\') {
-            out[n++] = tok[i++];
-            continue;
-        }
-        size_t w, used = unescape_one(tok + i, end - i, out + n, &w);
-        if (!used)
-            return -1;
-        i += used;
-        n += w;
-    }
-    return (long)n;
-}
-
 /* Reads the string at s[i] == '"'. With want, *v gets its text: borrowed from the record when it has no
  * escape, else decoded into the scratch buffer; cut at the first NUL as cJSON's C strings are. */
 static int string(struct scanner *p, struct value *v)
@@ -353,7 +333,7 @@ static int number(struct scanner *p, struct value *v)
         }
     }
     if (v)
-        *v = (struct value){V_NUMBER, p->s + start, i - start, start};
+        *v = (struct value){V_NUMBER, p->s + start, i - start, start, i};
     p->i = i;
     return 0;
 }
@@ -394,7 +374,7 @@ static void maybe_cut(struct scanner *p, int node)
     const struct value *v = &p->vals[node];
     int indexed = (nodes[node].action == A_FIELD && nodes[node].parent != N_ROOT) ||
                   (nodes[node].action == A_RES_ARN && nodes[node].arg == 0);
-    if (!indexed || v->type != V_STRING || p->i - v->at != v->len + 2 || p->ncuts == SCAN_MAX_CUTS)
+    if (!indexed || v->type != V_STRING || v->end - v->at != v->len + 2 || p->ncuts == SCAN_MAX_CUTS)
         return;
     p->sc->cuts[p->ncuts++] = (struct span){v->at, v->len + 2};
 }
@@ -455,8 +435,10 @@ static int object(struct scanner *p, int obj)
         size_t val_at = p->i;
         if (value(p, node, node >= 0 ? &p->vals[node] : NULL) != 0)
             return -1;
-        if (node >= 0)
+        if (node >= 0) {
+            p->vals[node].end = p->i;
             maybe_cut(p, node);
+        }
         if (obj == N_ROOT)
             add_member(p, key_at, key_end, val_at);
         skip_space(p);
@@ -627,6 +609,7 @@ static void finish(struct scanner *p, struct scan_result *r)
         case A_WRAPPED:
             wrapped = v->type == V_STRING;
             r->wrap_off = v->at;
+            r->wrap_len = v->end - v->at;
             r->wrap_text = (struct strref){v->s, v->len};
             break;
         case A_VERSION:
@@ -674,12 +657,6 @@ static void finish(struct scanner *p, struct scan_result *r)
     r->body = p->body;
     r->is_digest = (digest & 1) || (digest & 6) == 6;
     r->wrapped = wrapped && !version;
-    if (r->wrapped) {
-        /* the token's end: scan it again (it was valid) */
-        struct scanner q = {.s = p->s, .len = p->len, .i = r->wrap_off, .sc = p->sc};
-        string(&q, NULL);
-        r->wrap_len = q.i - r->wrap_off;
-    }
 }
 
 int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_scratch *sc, size_t *err_at)
@@ -697,7 +674,7 @@ int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_
         sc->cap = len + 1;
     }
     sc->used = 0;
-    struct scanner p = {.s = rec, .len = len, .sc = sc, .r = r};
+    struct scanner p = {.s = rec, .len = len, .sc = sc};
     /* a UTF-8 byte order mark, skipped as cJSON does (only when four more bytes could follow it) */
     if (len >= 5 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0)
         p.i = 3;

@@ -46,10 +46,6 @@ struct scan_result {
  * scan with sc), or -1 with *err_at = the offset where the JSON stopped making sense. */
 int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_scratch *sc, size_t *err_at);
 
-/* Decodes the JSON string token tok[0..len) (quotes included) into out (room for len bytes); returns the
- * decoded length, or -1 when the token is not a valid string. NULs are kept. */
-long scan_unescape_string(const char *tok, size_t len, char *out);
-
 void scan_scratch_free(struct scan_scratch *sc);
 
 #endif
