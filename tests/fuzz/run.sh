@@ -13,14 +13,7 @@ if [ ! -d build-fuzz ]; then
 fi
 ninja -C build-fuzz >/dev/null || exit 1
 work=tests/.cache/fuzz
-mkdir -p "$work/seeds/files" "$work/seeds/filter" "$work/artifacts"
-# seeds: every small input file we have, and the filter expressions of the unit tests
-find tests/sample tests/fixtures ../shared/data -type f -size -64k 2>/dev/null | while read -r f; do
-    cp "$f" "$work/seeds/files/$(printf '%s' "$f" | md5sum | cut -c1-16)"
-done
-grep -o '{"[^"]*", [0-9]*, ' tests/unit/test_filter.c | sed 's/^{"\(.*\)", [0-9]*, $/\1/' | while read -r e; do
-    printf '%s' "$e" >"$work/seeds/filter/$(printf '%s' "$e" | md5sum | cut -c1-16)"
-done
+sh tests/fuzz/seeds.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 crashed=0
 n=0
