@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 size_t textsafe_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
@@ -91,4 +92,28 @@ char *textsafe_escape_dup(const char *in, size_t len)
     if (out)
         textsafe_escape(in, len, out, need + 1);
     return out;
+}
+
+void textsafe_next_unit(const char *s, size_t len, struct text_unit *u)
+{
+    uint32_t cp;
+    size_t n = textsafe_utf8_decode(s, len, &cp);
+    u->esc[0] = '\0';
+    if (n == 0) {
+        snprintf(u->esc, sizeof u->esc, "\\x%02x", (unsigned char)s[0]);
+        u->len = 1;
+    } else {
+        u->len = n;
+        int wdt = textsafe_is_unsafe(cp) ? -1 : wcwidth((wchar_t)cp);
+        if (wdt > 0) {
+            u->wc = (wchar_t)cp;
+            u->width = wdt;
+            return;
+        }
+        if (cp < 0x100)
+            snprintf(u->esc, sizeof u->esc, "\\x%02x", (unsigned)cp);
+        else
+            snprintf(u->esc, sizeof u->esc, "\\u%04x", (unsigned)cp);
+    }
+    u->width = (int)strlen(u->esc);
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 
 /* Decodes one UTF-8 character at s[0..len). Returns its length (1-4) and sets *cp, or returns 0 for an
  * invalid, overlong, surrogate or truncated sequence (then exactly one byte should be skipped). */
@@ -23,5 +24,19 @@ size_t textsafe_escape(const char *in, size_t len, char *out, size_t outcap);
 
 /* Returns a newly allocated escaped copy (caller frees), or NULL when out of memory. */
 char *textsafe_escape_dup(const char *in, size_t len);
+
+/* One unit of text on a terminal: a printable character, or the escape text that stands for a byte or
+ * character that must not be written as is. Characters of no width (combining marks and the like) are
+ * escaped too: they can stack without limit on one cell or hide what precedes them. Needs the locale's
+ * LC_CTYPE set (wcwidth). */
+struct text_unit {
+    wchar_t wc;   /* the character, when esc is empty */
+    char esc[12]; /* the escape text (printable ASCII), or "" */
+    int width;    /* terminal columns: wcwidth(wc), or the length of esc */
+    size_t len;   /* bytes of the input it stands for (>= 1) */
+};
+
+/* Reads the unit at s[0..len), len >= 1. */
+void textsafe_next_unit(const char *s, size_t len, struct text_unit *u);
 
 #endif

@@ -1,4 +1,5 @@
 /* Unit tests of model/: interning, time, escaping, JSON layout, columns. */
+#include <locale.h>
 #include <stdlib.h>
 
 #include "harness.h"
@@ -105,6 +106,34 @@ static void test_textsafe(void)
     free(e);
 }
 
+/* The units the TUI draws: printable characters with their width, escape text for the rest. */
+static void test_text_units(void)
+{
+    static const struct {
+        const char *in, *esc;
+        int width, len;
+    } cases[] = {
+        {"a", "", 1, 1},
+        {"\xc3\xa9", "", 1, 2},                 /* é */
+        {"\xe6\x97\xa5", "", 2, 3},             /* CJK: two columns */
+        {"\xf0\x9f\x98\x80", "", 2, 4},         /* emoji */
+        {"\xcc\x81x", "\\u0301", 6, 2},         /* a combining mark: no width, escaped */
+        {"\xe2\x80\xae", "\\u202e", 6, 3},      /* RIGHT-TO-LEFT OVERRIDE */
+        {"\xc2\x9b[2J", "\\x9b", 4, 2},         /* C1 CSI */
+        {"\x1b]0;t", "\\x1b", 4, 1},            /* ESC */
+        {"\xff", "\\xff", 4, 1},                /* not UTF-8 */
+        {"\xe6\x97", "\\xe6", 4, 1},            /* a cut character: one byte at a time */
+        {"\xf3\xa0\x80\x81", "\\ue0001", 7, 4}, /* LANGUAGE TAG: invisible */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct text_unit u;
+        textsafe_next_unit(cases[i].in, strlen(cases[i].in), &u);
+        CHECK_STR(u.esc, cases[i].esc);
+        CHECK_INT(u.width, cases[i].width);
+        CHECK_INT(u.len, cases[i].len);
+    }
+}
+
 static void test_jsonfmt(void)
 {
     const char *rec = "{\"a\":1,\"b\":{\"c\":[true,null,\"x\"],\"d\":{}},\"e\":[]}";
@@ -192,10 +221,12 @@ static void test_csv_field(void)
 
 int main(void)
 {
+    setlocale(LC_CTYPE, "C.UTF-8"); /* character widths */
     test_csv_field();
     test_intern();
     test_time();
     test_textsafe();
+    test_text_units();
     test_jsonfmt();
     return harness_done("test_model");
 }
