@@ -162,7 +162,7 @@ static void on_junk(void *ctx, size_t off, const char *reason)
 }
 
 /* Splits and reads one decoded input. Takes d->data when the input stays in memory. */
-static int read_decoded(struct batch *b, struct source_data *d, int in_memory)
+static int read_decoded(struct batch *b, struct source_data *d, int in_memory, atomic_int *stop)
 {
     if (d->warning &&
         problems_add(&b->problems, PROBLEM_FILE, b->path, d->warning_offset, -1, "%s", d->warning) != 0)
@@ -174,7 +174,7 @@ static int read_decoded(struct batch *b, struct source_data *d, int in_memory)
     b->size = d->size;
     b->mtime = d->mtime;
     struct reader rd = {.b = b, .buf = d->data};
-    struct split_sink sink = {&rd, on_record, on_bad_record, on_junk};
+    struct split_sink sink = {&rd, on_record, on_bad_record, on_junk, stop};
     enum split_result r = split_records(d->data, d->len, &sink);
     pieces_scratch_free(&rd.pieces);
     scan_scratch_free(&rd.scan);
@@ -214,7 +214,7 @@ static int start(struct batch *b, const char *name)
     return pi.is_digest;
 }
 
-int batch_read(struct batch *b, const struct walk_file *f)
+int batch_read(struct batch *b, const struct walk_file *f, atomic_int *stop)
 {
     int digest = start(b, f->is_stdin ? "-" : f->path);
     if (digest < 0)
@@ -225,14 +225,14 @@ int batch_read(struct batch *b, const struct walk_file *f)
     }
     struct source_data d;
     char *err = NULL;
-    int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, &d, &err) : source_read_path(f->path, &d, &err);
+    int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, &d, &err) : source_read_path(f->path, stop, &d, &err);
     if (rc != 0) {
         b->counts.skipped_files++;
         rc = problems_add(&b->problems, PROBLEM_FILE, b->path, -1, -1, "%s", err ? err : "cannot read");
         free(err);
         return rc;
     }
-    rc = read_decoded(b, &d, f->is_stdin);
+    rc = read_decoded(b, &d, f->is_stdin, stop);
     source_data_free(&d);
     return rc;
 }
@@ -247,7 +247,7 @@ int batch_read_buffer(struct batch *b, const char *name, const char *data, size_
         free(err);
         return -1;
     }
-    int rc = read_decoded(b, &d, 1);
+    int rc = read_decoded(b, &d, 1, NULL);
     source_data_free(&d);
     return rc;
 }

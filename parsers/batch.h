@@ -8,6 +8,7 @@
 #ifndef CTVIEW_BATCH_H
 #define CTVIEW_BATCH_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,8 +53,9 @@ struct batch {
 };
 
 /* Reads one walked input into b (zeroed first). Thread-safe: touches nothing shared. Problems with the
- * input are in b->problems; returns -1 only when out of memory. */
-int batch_read(struct batch *b, const struct walk_file *f);
+ * input are in b->problems; returns -1 only when out of memory. stop (may be NULL): once another thread
+ * sets it, the read ends early and b is left partial, for batch_free only. */
+int batch_read(struct batch *b, const struct walk_file *f, atomic_int *stop);
 
 /* The same for bytes already in memory, named name (load_buffer). */
 int batch_read_buffer(struct batch *b, const char *name, const char *data, size_t len);

@@ -1,6 +1,7 @@
 #include "parsers/load.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 static int reread(const struct source *src, char **data, size_t *len, char **err)
 {
     struct source_data d;
-    if (source_read_path(src->path, &d, err) != 0)
+    if (source_read_path(src->path, NULL, &d, err) != 0)
         return -1;
     if (d.size != src->size || d.mtime != src->mtime) {
         source_data_free(&d);
@@ -49,6 +50,7 @@ struct loader {
     struct walk_list list;
     struct problems walk_problems;
     int walked, walk_failed, walk_merged, cancel;
+    atomic_int stop; /* cancel, for the reads in progress (they do not take the lock) */
     size_t next_claim, next_merge, window;
     struct slot *slots;
     pthread_t threads[MAX_WORKERS];
@@ -85,7 +87,7 @@ static void *worker(void *varg)
         size_t i = l->next_claim++;
         struct slot *slot = &l->slots[i % l->window];
         pthread_mutex_unlock(&l->mu);
-        int rc = batch_read(&slot->b, &l->list.files[i]);
+        int rc = batch_read(&slot->b, &l->list.files[i], &l->stop);
         pthread_mutex_lock(&l->mu);
         slot->rc = rc;
         slot->ready = 1;
@@ -116,6 +118,7 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
     struct loader *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
+    atomic_init(&l->stop, 0);
     l->paths = paths;
     l->npaths = n;
     l->list.ranged = since_ms != INT64_MIN || until_ms != INT64_MAX;
@@ -230,6 +233,7 @@ void loader_free(struct loader *l)
         return;
     pthread_mutex_lock(&l->mu);
     l->cancel = 1;
+    atomic_store(&l->stop, 1);
     pthread_cond_broadcast(&l->work);
     pthread_mutex_unlock(&l->mu);
     for (int i = 0; i < l->nthreads; i++)
@@ -289,7 +293,7 @@ int load_more(struct store *s, const char *path)
 {
     struct walk_file f = {(char *)path, 0, 0};
     struct batch b;
-    int rc = batch_read(&b, &f);
+    int rc = batch_read(&b, &f, NULL);
     return read_and_merge(s, &b, rc);
 }
 

@@ -29,8 +29,16 @@ static int set_err(char **err, const char *fmt, ...)
     return -1;
 }
 
+/* Reads and inflates in steps this large, looking at the stop flag between them. */
+#define STEP ((size_t)16 << 20)
+
+static int stopped(atomic_int *stop)
+{
+    return stop && atomic_load_explicit(stop, memory_order_relaxed);
+}
+
 /* Reads all of fd into a new buffer. */
-static int read_all(int fd, size_t size_hint, char **buf, size_t *len, char **err)
+static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size_t *len, char **err)
 {
     size_t cap = size_hint ? size_hint + 1 : 65536, n = 0;
     char *b = malloc(cap);
@@ -50,7 +58,11 @@ static int read_all(int fd, size_t size_hint, char **buf, size_t *len, char **er
             b = nb;
             cap *= 2;
         }
-        ssize_t r = read(fd, b + n, cap - n);
+        if (stopped(stop)) {
+            free(b);
+            return set_err(err, "cancelled");
+        }
+        ssize_t r = read(fd, b + n, cap - n < STEP ? cap - n : STEP);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -86,7 +98,8 @@ static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
     out->warning_offset = offset;
 }
 
-static int gunzip(const char *in, size_t len, size_t limit, struct source_data *out, char **err)
+static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, struct source_data *out,
+                  char **err)
 {
     size_t cap = len < limit / 8 ? len * 8 + 1024 : limit;
     if (cap > limit)
@@ -127,8 +140,13 @@ static int gunzip(const char *in, size_t len, size_t limit, struct source_data *
             buf = nb;
             cap = ncap;
         }
+        if (stopped(stop)) {
+            inflateEnd(&z);
+            free(buf);
+            return set_err(err, "cancelled");
+        }
         z.next_out = (Bytef *)buf + out->len;
-        z.avail_out = (uInt)((cap - out->len) > (1u << 30) ? (1u << 30) : cap - out->len);
+        z.avail_out = (uInt)(cap - out->len > STEP ? STEP : cap - out->len);
         size_t before = z.avail_out;
         int rc = inflate(&z, Z_NO_FLUSH);
         out->len += before - z.avail_out;
@@ -169,11 +187,12 @@ static int gunzip(const char *in, size_t len, size_t limit, struct source_data *
     return 0;
 }
 
-int source_decode(const char *in, size_t len, size_t limit, struct source_data *out, char **err)
+static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, struct source_data *out,
+                  char **err)
 {
     memset(out, 0, sizeof *out);
     if (is_gzip(in, len))
-        return gunzip(in, len, limit, out, err);
+        return gunzip(in, len, limit, stop, out, err);
     size_t n = len > limit ? limit : len;
     out->data = malloc(n + 1);
     if (!out->data)
@@ -186,7 +205,12 @@ int source_decode(const char *in, size_t len, size_t limit, struct source_data *
     return 0;
 }
 
-static int decode_owned(char *raw, size_t n, struct source_data *out, char **err)
+int source_decode(const char *in, size_t len, size_t limit, struct source_data *out, char **err)
+{
+    return decode(in, len, limit, NULL, out, err);
+}
+
+static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_data *out, char **err)
 {
     if (!is_gzip(raw, n)) {
         /* Plain input: the buffer read is the decoded buffer, no copy. */
@@ -200,12 +224,12 @@ static int decode_owned(char *raw, size_t n, struct source_data *out, char **err
         out->len = n;
         return 0;
     }
-    int rc = source_decode(raw, n, SOURCE_MAX_DECODED, out, err);
+    int rc = decode(raw, n, SOURCE_MAX_DECODED, stop, out, err);
     free(raw);
     return rc;
 }
 
-int source_read_path(const char *path, struct source_data *out, char **err)
+int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err)
 {
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -220,11 +244,11 @@ int source_read_path(const char *path, struct source_data *out, char **err)
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     char *raw = NULL;
     size_t n = 0;
-    int rc = read_all(fd, (size_t)st.st_size, &raw, &n, err);
+    int rc = read_all(fd, (size_t)st.st_size, stop, &raw, &n, err);
     close(fd);
     if (rc != 0)
         return -1;
-    if (decode_owned(raw, n, out, err) != 0)
+    if (decode_owned(raw, n, stop, out, err) != 0)
         return -1;
     out->size = (int64_t)n;
     out->mtime = (int64_t)st.st_mtime;
@@ -236,9 +260,9 @@ int source_read_fd(int fd, struct source_data *out, char **err)
     memset(out, 0, sizeof *out);
     char *raw = NULL;
     size_t n = 0;
-    if (read_all(fd, 0, &raw, &n, err) != 0)
+    if (read_all(fd, 0, NULL, &raw, &n, err) != 0)
         return -1;
-    if (decode_owned(raw, n, out, err) != 0)
+    if (decode_owned(raw, n, NULL, out, err) != 0)
         return -1;
     out->size = (int64_t)n;
     return 0;

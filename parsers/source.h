@@ -5,6 +5,7 @@
 #ifndef CTVIEW_SOURCE_H
 #define CTVIEW_SOURCE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,8 +24,10 @@ struct source_data {
 };
 
 /* Reads and decodes a regular file. Never blocks on a FIFO or device (they are refused). Returns 0 and
- * fills *out (release with source_data_free), or -1 with *err set (owned) when nothing could be read. */
-int source_read_path(const char *path, struct source_data *out, char **err);
+ * fills *out (release with source_data_free), or -1 with *err set (owned) when nothing could be read.
+ * stop (may be NULL): once another thread sets it, the read ends within a few milliseconds, returning
+ * -1 with "cancelled" (quitting during a 2 GB file must not wait for it). */
+int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err);
 
 /* Reads and decodes everything from fd (stdin). Same contract as source_read_path. */
 int source_read_fd(int fd, struct source_data *out, char **err);

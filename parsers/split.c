@@ -94,13 +94,18 @@ static size_t find_records_array(const char *buf, size_t len, size_t i)
     return 0;
 }
 
+static int stopped(const struct split_sink *sink)
+{
+    return sink->stop && atomic_load_explicit(sink->stop, memory_order_relaxed);
+}
+
 /* Reports the elements of the array at buf[i] == '['; returns the index after it. */
 static size_t split_array(const char *buf, size_t len, size_t i, size_t *index, const struct split_sink *sink)
 {
     i++;
     for (;;) {
         i = skip_ws(buf, len, i);
-        if (i >= len)
+        if (i >= len || stopped(sink))
             return len;
         char c = buf[i];
         if (c == ']')
@@ -135,7 +140,7 @@ enum split_result split_records(const char *buf, size_t len, const struct split_
      * events), in which case the text is reported and the objects salvaged. */
     if (buf[i] != '{' && buf[i] != '[' && !memmem(buf + i, len - i, "\n{", 2))
         return SPLIT_NOT_JSON;
-    while (i < len) {
+    while (i < len && !stopped(sink)) {
         i = skip_ws(buf, len, i);
         if (i >= len)
             break;

@@ -10,6 +10,7 @@
 #ifndef CTVIEW_SPLIT_H
 #define CTVIEW_SPLIT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ struct split_sink {
     void (*bad_record)(void *ctx, size_t off, size_t index, const char *reason);
     /* Text between records that is not JSON: reported, not counted as a record. */
     void (*junk)(void *ctx, size_t off, const char *reason);
+    /* Optional: once another thread sets it, the walk ends after the record in hand. */
+    atomic_int *stop;
 };
 
 enum split_result {
@@ -29,7 +32,7 @@ enum split_result {
     SPLIT_NOT_JSON, /* the input does not start like JSON: skipped, nothing reported per record */
 };
 
-/* Walks buf[0..len) and reports its records in order. */
+/* Walks buf[0..len) and reports its records in order (until sink->stop is set). */
 enum split_result split_records(const char *buf, size_t len, const struct split_sink *sink);
 
 /* Index of the byte after the value that starts at buf[i] (string, container or scalar); for a container

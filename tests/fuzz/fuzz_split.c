@@ -37,7 +37,7 @@ static void on_junk(void *vctx, size_t off, const char *reason)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ctx c = {(const char *)data, size, {0}};
-    struct split_sink sink = {&c, on_record, on_bad, on_junk};
+    struct split_sink sink = {&c, on_record, on_bad, on_junk, NULL};
     split_records((const char *)data, size, &sink);
     pieces_scratch_free(&c.ps);
     return 0;

@@ -407,6 +407,17 @@ while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
     i=$((i + 1))
 done
 screen | grep -qF "CTVIEW-EXITED 0"; ok "q during the load quits within half a second" $?
+# the same tree as one large file (an export): q does not wait for the file to be read to the end
+find "$tmp/big/logs" -name '*.json.gz' -exec cat {} + >"$tmp/one.json.gz"
+start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/one.json.gz"
+wait_for "(q quits)"
+keys q
+i=0
+while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
+    sleep 0.05
+    i=$((i + 1))
+done
+screen | grep -qF "CTVIEW-EXITED 0"; ok "q while one large file loads quits within half a second" $?
 
 # --- NO_COLOR: attributes only
 start 100 20 "NO_COLOR=1 $ctview $tests/sample"

@@ -1,5 +1,6 @@
 /* Unit tests of parsers/: splitting, gzip sources, loading with dedupe and problems.
  * argv[1] is the repository's tests/ directory, argv[2] the shared data directory (may be missing). */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@ struct seen {
     size_t rec_off[16], rec_len[16], nrec;
     size_t bad_off[16], nbad;
     size_t njunk;
+    atomic_int *stop;
 };
 
 static void on_rec(void *c, size_t off, size_t len, size_t index)
@@ -45,10 +47,18 @@ static void on_junk(void *c, size_t off, const char *reason)
     ((struct seen *)c)->njunk++;
 }
 
+/* A record callback that stops the walk after the second record. */
+static void on_rec_stop(void *c, size_t off, size_t len, size_t index)
+{
+    on_rec(c, off, len, index);
+    if (((struct seen *)c)->nrec == 2)
+        atomic_store(((struct seen *)c)->stop, 1);
+}
+
 static struct seen split(const char *text, enum split_result *r)
 {
     struct seen s = {0};
-    struct split_sink sink = {&s, on_rec, on_bad, on_junk};
+    struct split_sink sink = {&s, on_rec, on_bad, on_junk, NULL};
     *r = split_records(text, strlen(text), &sink);
     return s;
 }
@@ -56,6 +66,17 @@ static struct seen split(const char *text, enum split_result *r)
 static void test_split(void)
 {
     enum split_result r;
+    /* a walk asked to stop ends after the record in hand, in a Records array and between values */
+    static const char *const stoppable[] = {"{\"Records\":[{\"a\":1},{\"b\":2},{\"c\":3}]}",
+                                            "{}\n{}\n{}\n{}"};
+    for (size_t i = 0; i < 2; i++) {
+        atomic_int stop;
+        atomic_init(&stop, 0);
+        struct seen st = {.stop = &stop};
+        struct split_sink sink = {&st, on_rec_stop, on_bad, on_junk, &stop};
+        CHECK_INT(split_records(stoppable[i], strlen(stoppable[i]), &sink), SPLIT_RECORDS);
+        CHECK_INT(st.nrec, 2);
+    }
     struct seen s = split("{\"Records\":[{\"a\":1},{\"b\":\"}\"}]}", &r);
     CHECK_INT(r, SPLIT_RECORDS);
     CHECK_INT(s.nrec, 2);
@@ -169,13 +190,37 @@ static void test_source(void)
     free(zeros);
     free(bomb);
 
-    CHECK_INT(source_read_path("/nonexistent/ctview", &d, &err), -1);
+    CHECK_INT(source_read_path("/nonexistent/ctview", NULL, &d, &err), -1);
     CHECK(err && strstr(err, "No such file"));
     free(err);
     err = NULL;
-    CHECK_INT(source_read_path("/dev/null", &d, &err), -1); /* a device is never read */
+    CHECK_INT(source_read_path("/dev/null", NULL, &d, &err), -1); /* a device is never read */
     CHECK(err && strstr(err, "not a regular file"));
     free(err);
+    err = NULL;
+
+    /* a read stops when asked (quitting during a large file): a 40 MiB gzip read whole, then stopped */
+    char path[] = "/tmp/ctview-test-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    big = 40 << 20;
+    zeros = calloc(1, big);
+    bomb = malloc(big);
+    nb = gzip_bytes(zeros, big, bomb, big);
+    CHECK_INT(write(fd, bomb, nb), nb);
+    close(fd);
+    atomic_int stop;
+    atomic_init(&stop, 0);
+    CHECK_INT(source_read_path(path, &stop, &d, &err), 0);
+    CHECK_INT(d.len, big);
+    source_data_free(&d);
+    atomic_store(&stop, 1);
+    CHECK_INT(source_read_path(path, &stop, &d, &err), -1);
+    CHECK(err && strcmp(err, "cancelled") == 0);
+    free(err);
+    unlink(path);
+    free(zeros);
+    free(bomb);
 }
 
 static void test_pathinfo(void)
@@ -391,9 +436,9 @@ static void test_load_files(void)
     struct walk_file gone = {(char *)"/tmp/ctview-test-gone/x.json", 10, 0}, kept = {p, 10, 0};
     struct batch b;
     s = store_new();
-    CHECK_INT(batch_read(&b, &gone), 0);
+    CHECK_INT(batch_read(&b, &gone, NULL), 0);
     CHECK_INT(batch_merge(s, &b), 0);
-    CHECK_INT(batch_read(&b, &kept), 0);
+    CHECK_INT(batch_read(&b, &kept, NULL), 0);
     CHECK_INT(batch_merge(s, &b), 0);
     CHECK_INT(s->counts.events, 1);
     CHECK_INT(s->counts.skipped_files, 1);
