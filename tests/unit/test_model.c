@@ -89,6 +89,7 @@ static void test_textsafe(void)
         {"overlong \xc0\xaf", "overlong \\xc0\\xaf"},
         {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"}, /* é, CJK kept */
         {"del \x7f", "del \\x7f"},
+        {"soft\xc2\xadhyphen", "soft\\xadhyphen"}, /* U+00AD: invisible, escaped (fuzz_textsafe) */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *e = textsafe_escape_dup(cases[i].in, strlen(cases[i].in));
