@@ -225,7 +225,8 @@ int batch_read(struct batch *b, const struct walk_file *f, atomic_int *stop)
     }
     struct source_data d;
     char *err = NULL;
-    int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, &d, &err) : source_read_path(f->path, stop, &d, &err);
+    int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, stop, &d, &err)
+                         : source_read_path(f->path, stop, &d, &err);
     if (rc != 0) {
         b->counts.skipped_files++;
         rc = problems_add(&b->problems, PROBLEM_FILE, b->path, -1, -1, "%s", err ? err : "cannot read");

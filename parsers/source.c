@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,6 +62,11 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
         if (stopped(stop)) {
             free(b);
             return set_err(err, "cancelled");
+        }
+        if (stop) {
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            if (poll(&p, 1, 50) == 0)
+                continue; /* nothing yet: look at the flag again */
         }
         ssize_t r = read(fd, b + n, cap - n < STEP ? cap - n : STEP);
         if (r < 0) {
@@ -255,14 +261,14 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     return 0;
 }
 
-int source_read_fd(int fd, struct source_data *out, char **err)
+int source_read_fd(int fd, atomic_int *stop, struct source_data *out, char **err)
 {
     memset(out, 0, sizeof *out);
     char *raw = NULL;
     size_t n = 0;
-    if (read_all(fd, 0, NULL, &raw, &n, err) != 0)
+    if (read_all(fd, 0, stop, &raw, &n, err) != 0)
         return -1;
-    if (decode_owned(raw, n, NULL, out, err) != 0)
+    if (decode_owned(raw, n, stop, out, err) != 0)
         return -1;
     out->size = (int64_t)n;
     return 0;

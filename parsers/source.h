@@ -29,8 +29,9 @@ struct source_data {
  * -1 with "cancelled" (quitting during a 2 GB file must not wait for it). */
 int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err);
 
-/* Reads and decodes everything from fd (stdin). Same contract as source_read_path. */
-int source_read_fd(int fd, struct source_data *out, char **err);
+/* Reads and decodes everything from fd (stdin). Same contract as source_read_path; with stop, waits
+ * for input at most 50 ms at a time, so a pipe that stays open does not hold a quit back. */
+int source_read_fd(int fd, atomic_int *stop, struct source_data *out, char **err);
 
 /* Decodes in[0..len): gunzips it when it starts with the gzip magic (all members), else copies it.
  * limit caps the decoded size. Returns 0 (out->warning may be set) or -1 on out of memory. */

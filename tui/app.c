@@ -282,20 +282,10 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         fprintf(stderr, "ctview: out of memory\n");
         return 2;
     }
-    /* stdin carrying logs is read before curses takes the terminal */
-    int stdin_is_log = 0;
-    for (size_t i = 0; i < npaths; i++)
-        stdin_is_log |= strcmp(paths[i], "-") == 0;
+    /* stdin carrying logs loads in the background like any file (a slow pipe shows its progress and q
+     * still quits): keys then come from /dev/tty */
     FILE *tty = NULL;
-    SCREEN *scr = NULL;
-    if (stdin_is_log && !isatty(STDIN_FILENO)) {
-        if (load_paths_range(a.store, paths, npaths, start->since_ms, start->until_ms, NULL, NULL) != 0) {
-            fprintf(stderr, "ctview: out of memory while loading\n");
-            store_free(a.store);
-            return 2;
-        }
-    }
-    scr = open_terminal(&tty);
+    SCREEN *scr = open_terminal(&tty);
     if (!scr) {
         fprintf(stderr, "ctview: cannot open the terminal\n");
         store_free(a.store);
@@ -311,8 +301,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.win = stdscr;
     getmaxyx(stdscr, a.rows, a.cols);
     int rc = 0;
-    if (!(stdin_is_log && !isatty(STDIN_FILENO)) &&
-        loading_start(&a, paths, npaths, start->since_ms, start->until_ms) != 0) {
+    if (loading_start(&a, paths, npaths, start->since_ms, start->until_ms) != 0) {
         endwin();
         delscreen(scr);
         if (tty)

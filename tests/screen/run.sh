@@ -347,6 +347,20 @@ keys j
 expect "stdin: keys come from the terminal" "7/7 shown  #2 "
 keys q
 expect "stdin: q quits" "CTVIEW-EXITED 0"
+# a pipe that stays open: the load shows its progress and q does not wait for the end of input
+mkfifo "$tmp/pipe"
+(cat "$tests/sample/pasted/iam-sts-examples.json"; sleep 30) >"$tmp/pipe" &
+writer=$!
+start 100 15 "$ctview - <$tmp/pipe"
+expect "stdin still open: the load is in progress" "0/1 files"
+keys q
+i=0
+while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
+    sleep 0.05
+    i=$((i + 1))
+done
+screen | grep -qF "CTVIEW-EXITED 0"; ok "stdin still open: q quits within half a second" $?
+kill $writer 2>/dev/null
 
 # --- hostile strings: escapes shown, never sent raw to the terminal
 printf '%s\n' '{"Records":[{"eventID":"evil-1","eventTime":"2024-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"\u001b]0;PW\u0007","recipientAccountId":"111122223333","awsRegion":"us-east-1","sourceIPAddress":"\u202e1.2.3.4","errorCode":"\u001b[2J\u009b31m","userIdentity":{"type":"IAMUser","userName":"eve","arn":"arn:aws:iam::111122223333:user/日本語\u200bx"},"userAgent":"\u001b[31mred"}]}' >"$tmp/evil.json"
