@@ -48,6 +48,17 @@ ok() { # name, then status
     fi
 }
 expect() { wait_for "$2"; ok "$1" $?; }
+# quits_at_once NAME: q, then the program must have exited within half a second
+quits_at_once() {
+    keys q
+    i=0
+    while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    screen | grep -qF "CTVIEW-EXITED 0"
+    ok "$1" $?
+}
 expect_not() { sleep 0.3; ! screen | grep -qF -- "$2"; ok "$1" $?; }
 
 # --- open, move, status line
@@ -353,13 +364,7 @@ mkfifo "$tmp/pipe"
 writer=$!
 start 100 15 "$ctview - <$tmp/pipe"
 expect "stdin still open: the load is in progress" "0/1 files"
-keys q
-i=0
-while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
-    sleep 0.05
-    i=$((i + 1))
-done
-screen | grep -qF "CTVIEW-EXITED 0"; ok "stdin still open: q quits within half a second" $?
+quits_at_once "stdin still open: q quits within half a second"
 kill $writer 2>/dev/null
 
 # --- hostile strings: escapes shown, never sent raw to the terminal
@@ -414,24 +419,12 @@ ok "the whole tree is in once loaded" $?
 expect_not "the progress line goes when done" "(q quits)"
 start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/big/logs"
 wait_for "(q quits)"
-keys q
-i=0
-while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
-    sleep 0.05
-    i=$((i + 1))
-done
-screen | grep -qF "CTVIEW-EXITED 0"; ok "q during the load quits within half a second" $?
+quits_at_once "q during the load quits within half a second"
 # the same tree as one large file (an export): q does not wait for the file to be read to the end
 find "$tmp/big/logs" -name '*.json.gz' -exec cat {} + >"$tmp/one.json.gz"
 start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/one.json.gz"
 wait_for "(q quits)"
-keys q
-i=0
-while [ $i -lt 10 ] && ! screen | grep -qF "CTVIEW-EXITED 0"; do
-    sleep 0.05
-    i=$((i + 1))
-done
-screen | grep -qF "CTVIEW-EXITED 0"; ok "q while one large file loads quits within half a second" $?
+quits_at_once "q while one large file loads quits within half a second"
 
 # --- NO_COLOR: attributes only
 start 100 20 "NO_COLOR=1 $ctview $tests/sample"
