@@ -49,8 +49,9 @@ struct loader {
     size_t npaths;
     struct walk_list list;
     struct problems walk_problems;
-    int walked, walk_failed, walk_merged, cancel;
-    atomic_int stop; /* cancel, for the reads in progress (they do not take the lock) */
+    int walked, walk_failed, walk_merged;
+    /* quit: set under the lock (idle workers wait on it), read without it by the reads in progress */
+    atomic_int stop;
     size_t next_claim, next_merge, window;
     struct slot *slots;
     pthread_t threads[MAX_WORKERS];
@@ -79,10 +80,10 @@ static void *worker(void *varg)
     }
     pthread_mutex_lock(&l->mu);
     for (;;) {
-        while (!l->cancel &&
+        while (!atomic_load(&l->stop) &&
                (!l->walked || (l->next_claim < l->list.count && l->next_claim >= l->next_merge + l->window)))
             pthread_cond_wait(&l->work, &l->mu);
-        if (l->cancel || l->walk_failed || l->next_claim >= l->list.count)
+        if (atomic_load(&l->stop) || l->walk_failed || l->next_claim >= l->list.count)
             break;
         size_t i = l->next_claim++;
         struct slot *slot = &l->slots[i % l->window];
@@ -232,7 +233,6 @@ void loader_free(struct loader *l)
     if (!l)
         return;
     pthread_mutex_lock(&l->mu);
-    l->cancel = 1;
     atomic_store(&l->stop, 1);
     pthread_cond_broadcast(&l->work);
     pthread_mutex_unlock(&l->mu);
