@@ -25,7 +25,8 @@ static const char usage[] =
     "  --list          print one line per event, tab-separated: eventTime, recipientAccountId,\n"
     "                  awsRegion, eventSource, eventName, identity, sourceIPAddress, errorCode, eventID\n"
     "  --stats         print load counts: files, records, events, duplicates, problems, time, memory\n"
-    "  --json          with --list: each event's JSON on one line; with --stats: one JSON object\n"
+    "  --json          with --list: each event's JSON on one line; with --stats, --trace or\n"
+    "                  --findings: one JSON object\n"
     "  --export FILE   write the shown events to FILE ('-': standard output), in time order;\n"
     "                  an existing FILE is refused without --force; written to a temporary file,\n"
     "                  fsynced and renamed, mode 0600\n"
@@ -36,6 +37,11 @@ static const char usage[] =
     "  --trace EVENT   the identity chain of EVENT (an eventID, or ACCOUNT:EVENTID when several\n"
     "                  accounts logged it): from the origin principal through every role session\n"
     "                  to the event, then every event of its session; with --json one object\n"
+    "  --findings      run the Sigma rules over the shown events: one line per rule that matched,\n"
+    "                  LEVEL<TAB>COUNT<TAB>TITLE, by level then title; refused rules on stderr;\n"
+    "                  with --json one object: rules_loaded, rules_refused, findings\n"
+    "  --rules PATH    use the Sigma rules in PATH (a file, or a directory walked for .yml/.yaml)\n"
+    "                  instead of the shipped set; may be repeated\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
     "  --since WHEN    only events at or after WHEN, --until WHEN only events before WHEN: a UTC date\n"
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
@@ -92,6 +98,24 @@ static int run_filter(const struct store *s, const char *expr, struct filter_run
     }
     filter_free(f);
     return rc ? 2 : 0;
+}
+
+/* Reads the rules (the shipped set when npaths is 0) and runs them over every event. Returns 0, or 2
+ * when out of memory (then nothing is left allocated). */
+static int run_rules(struct store *s, const char *const *paths, size_t npaths, struct sigma_set **set,
+                     struct findings **found)
+{
+    *set = cli_load_rules(paths, npaths);
+    *found = *set ? findings_new(*set, s) : NULL;
+    if (!*found || findings_run_all(*found) != 0) {
+        fprintf(stderr, "ctview: out of memory while running the rules\n");
+        findings_free(*found);
+        sigma_set_free(*set);
+        *found = NULL;
+        *set = NULL;
+        return 2;
+    }
+    return 0;
 }
 
 /* Exports the shown events; returns the exit status. */
@@ -167,7 +191,9 @@ int main(int argc, char **argv)
         OPT_TRACE,
         OPT_SINCE,
         OPT_UNTIL,
-        OPT_FOLLOW
+        OPT_FOLLOW,
+        OPT_FINDINGS,
+        OPT_RULES
     };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
@@ -181,6 +207,8 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"findings", no_argument, NULL, OPT_FINDINGS},
+        {"rules", required_argument, NULL, OPT_RULES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -190,7 +218,9 @@ int main(int argc, char **argv)
      * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
-    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, c;
+    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, findings = 0, c;
+    const char **rule_paths = NULL;
+    size_t nrule_paths = 0;
     const char *expr = NULL, *export_file = NULL, *trace = NULL;
     int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
@@ -234,6 +264,19 @@ int main(int argc, char **argv)
         case OPT_FOLLOW:
             follow = 1;
             break;
+        case OPT_FINDINGS:
+            findings = 1;
+            break;
+        case OPT_RULES: {
+            const char **p = realloc(rule_paths, (nrule_paths + 1) * sizeof *p);
+            if (!p) {
+                fprintf(stderr, "ctview: out of memory\n");
+                return 2;
+            }
+            rule_paths = p;
+            rule_paths[nrule_paths++] = optarg;
+            break;
+        }
         case OPT_SINCE:
         case OPT_UNTIL:
             if (parse_when(optarg, c == OPT_UNTIL, c == OPT_SINCE ? &since : &until) != 0) {
@@ -266,11 +309,11 @@ int main(int argc, char **argv)
         }
         }
     }
-    int modes = list + stats + (export_file != NULL) + (trace != NULL);
+    int modes = list + stats + (export_file != NULL) + (trace != NULL) + findings;
     if (modes > 1)
-        return usage_error("--list, --stats, --export and --trace cannot be combined");
-    if (json && !list && !stats && !trace)
-        return usage_error("--json goes with --list, --stats or --trace");
+        return usage_error("--list, --stats, --export, --trace and --findings cannot be combined");
+    if (json && !list && !stats && !trace && !findings)
+        return usage_error("--json goes with --list, --stats, --trace or --findings");
     if (expr && trace)
         return usage_error("-f does not go with --trace");
     if (since != INT64_MIN && until != INT64_MAX && since >= until)
@@ -298,7 +341,8 @@ int main(int argc, char **argv)
     if (follow && modes)
         return usage_error("--follow is for the terminal interface");
     if (user_expr && !modes)
-        return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
+        return usage_error(
+            "-f goes with --list, --stats, --export or --findings (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
@@ -327,12 +371,22 @@ int main(int argc, char **argv)
     double secs = now_seconds() - t0;
     struct cli_shown shown = {.all = 1};
     struct filter_run run = {0};
-    if (expr) {
+    /* Rules run before the filter: -f rule:... and level:... select by their findings. */
+    struct sigma_set *rules = NULL;
+    struct findings *found = NULL;
+    if (findings) {
+        rc = run_rules(s, rule_paths, nrule_paths, &rules, &found);
+        if (rc == 0)
+            s->findings = found;
+    }
+    if (expr && rc == 0) {
         rc = run_filter(s, expr, &run);
         shown = (struct cli_shown){0, run.shown, run.nshown};
     }
     if (rc == 0 && trace)
         rc = cli_trace(s, trace, stdout, json);
+    else if (rc == 0 && findings)
+        rc = cli_findings(s, &shown, found, stdout, json);
     else if (rc == 0 && export_file)
         rc = run_export(s, &shown, export_file, &eo);
     else if (rc == 0)
@@ -340,6 +394,9 @@ int main(int argc, char **argv)
     if (fflush(stdout) != 0 && rc == 0)
         rc = 1;
     filter_run_free(&run);
+    findings_free(found);
+    sigma_set_free(rules);
+    free(rule_paths);
     store_free(s);
     free(combined);
     return rc;
