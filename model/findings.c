@@ -182,20 +182,15 @@ static enum sigma_fetch fetch(void *ctx, size_t ev, int path_id, int cheap, cons
     *vals = f->vals;
     *n = 0;
     int field = path_id >= 0 ? f->field_of_path[path_id] : -1;
-    if (field >= 0) {
-        uint32_t id = f->s->events[ev].f[field];
-        /* Nothing indexed: missing, null, empty or not a string; the event's bytes say which. */
-        if (id || cheap) {
-            if (id) {
-                const char *s = intern_str(f->s->strings, id);
-                if (push_val(f, s, strlen(s), SV_STRING) != 0)
-                    return SIGMA_FETCH_ERROR;
-            }
-            *vals = f->vals;
-            *n = f->nvals;
-            return SIGMA_FETCH_OK;
-        }
+    if (field >= 0 && f->s->events[ev].f[field]) {
+        const char *s = intern_str(f->s->strings, f->s->events[ev].f[field]);
+        if (push_val(f, s, strlen(s), SV_STRING) != 0)
+            return SIGMA_FETCH_ERROR;
+        *vals = f->vals;
+        *n = 1;
+        return SIGMA_FETCH_OK;
     }
+    /* Nothing indexed: the field is missing, null, empty, or an object; only the event's bytes say. */
     if (cheap)
         return SIGMA_FETCH_LATER;
     if (load_event(f, ev) != 0)

@@ -42,9 +42,6 @@ struct sigma_test {
     int cased;
     struct sigma_pat *pats; /* owned */
     size_t npats;
-    /* Whether a missing field and an empty string give different answers: an indexed field read
-     * cheaply cannot tell them apart, so such a test asks for the event's bytes. */
-    int empty_differs;
 };
 
 /* A map: every test must hold. */
@@ -111,9 +108,6 @@ int sigma_glob_match(const uint16_t *tok, size_t ntok, const char *s, size_t len
 /* Evaluates one test on what the source gives. */
 enum sigma_result sigma_test_eval(const struct sigma_test *t, const struct sigma_source *src, size_t ev,
                                   int cheap);
-
-/* The answer of test t for a field that holds nothing (empty == 0) or one empty string (empty == 1). */
-int sigma_test_on_empty(const struct sigma_test *t, int empty);
 
 void sigma_pat_free(struct sigma_pat *p);
 

@@ -205,16 +205,6 @@ static enum sigma_result test_on(const struct sigma_test *t, const struct sigma_
     return acc;
 }
 
-int sigma_test_on_empty(const struct sigma_test *t, int empty)
-{
-    struct sigma_value v = {"", 0, SV_STRING};
-    /* fieldref needs a source; its answer is the same for both (an empty value equals nothing) */
-    for (size_t k = 0; k < t->npats; k++)
-        if (t->pats[k].kind == PAT_FIELDREF)
-            return 0;
-    return test_on(t, &v, empty ? 1 : 0, NULL, 0, 0) == SIGMA_YES;
-}
-
 enum sigma_result sigma_test_eval(const struct sigma_test *t, const struct sigma_source *src, size_t ev,
                                   int cheap)
 {
@@ -225,9 +215,6 @@ enum sigma_result sigma_test_eval(const struct sigma_test *t, const struct sigma
         return SIGMA_LATER;
     if (f != SIGMA_FETCH_OK)
         return SIGMA_NO;
-    /* A cheap answer of nothing may stand for an empty string: decide it with the event's bytes. */
-    if (cheap && n == 0 && t->empty_differs)
-        return SIGMA_LATER;
     return test_on(t, vals, n, src, ev, cheap);
 }
 

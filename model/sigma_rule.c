@@ -306,7 +306,6 @@ static int compile_test(struct reader *rd, const yaml_node_t *k, const yaml_node
             return -1;
         t->npats++;
     }
-    t->empty_differs = sigma_test_on_empty(t, 0) != sigma_test_on_empty(t, 1);
     return 0;
 }
 
