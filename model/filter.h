@@ -36,6 +36,10 @@ int filter_is_all(const struct filter *f);
 /* Whether the filter has a free-text word, whose preparation scans every interned string. */
 int filter_has_words(const struct filter *f);
 
+/* Whether the filter has rule: or level: terms, which need the store's Sigma findings (store.findings)
+ * before it is compiled. */
+int filter_uses_findings(const struct filter *f);
+
 /* The names of the fields, space-separated, for help and error messages. */
 const char *filter_field_names(void);
 

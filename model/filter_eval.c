@@ -124,6 +124,9 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return e->time_ms < t->time;
     case TK_WORD:
         return word_matches(f, t, e);
+    case TK_RULE:
+    case TK_LEVEL:
+        return filter_findings_match(f, t, (size_t)(e - f->s->events));
     }
     return 0;
 }
@@ -138,7 +141,8 @@ static int eval_node(struct filter *f, int idx, size_t lo, size_t words, const u
     case NODE_TERM: {
         struct term *t = &n->term;
         if (t->kind != TK_WORD && t->kind != TK_RO && t->kind != TK_AFTER && t->kind != TK_BEFORE &&
-            !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
+            t->kind != TK_RULE && t->kind != TK_LEVEL && !(t->kind == TK_ERROR && t->any) &&
+            ensure_memo(f, t) != 0)
             return -1;
         const struct event *ev = f->s->events + lo;
         for (size_t w = 0; w < words; w++) {

@@ -18,7 +18,11 @@ enum term_kind {
     TK_AFTER,  /* eventTime >= value */
     TK_BEFORE, /* eventTime < value */
     TK_WORD,   /* anywhere in the event's JSON */
+    TK_RULE,   /* a Sigma rule (id or title) among the event's findings */
+    TK_LEVEL,  /* a level among the event's findings */
 };
+
+enum level_cmp { LEVEL_EQ, LEVEL_GE, LEVEL_GT, LEVEL_LE, LEVEL_LT };
 
 /* How a field's string is also tried, besides whole. */
 enum xform {
@@ -46,7 +50,9 @@ struct term {
     int use_net; /* ip: compare as an address or network */
     struct ipnet net;
     int64_t time;
-    unsigned char *memo; /* owned, one byte per interned string: 0 unknown, 1 no, 2 yes */
+    unsigned char *memo;  /* owned, one byte per interned string: 0 unknown, 1 no, 2 yes */
+    unsigned char *rules; /* owned, TK_RULE: one byte per rule of the store's findings, 1 when it matches */
+    int level, level_cmp; /* TK_LEVEL: enum sigma_level and enum level_cmp */
 };
 
 enum node_kind { NODE_ALL, NODE_TERM, NODE_AND, NODE_OR, NODE_NOT };
@@ -68,6 +74,11 @@ struct filter {
     uint32_t prepared; /* interned strings checked against every word so far */
     uint32_t nstrings; /* intern_count when compiled */
 };
+
+/* rule: and level: terms (filter_findings.c). Compile returns 0, -1 with *why set for a bad value, -2
+ * when out of memory; match tells whether event ev passes. */
+int filter_findings_compile(const struct store *s, struct term *t, const char **why);
+int filter_findings_match(const struct filter *f, const struct term *t, size_t ev);
 
 /* Checks interned strings [f->prepared, f->prepared + n) against every word; returns 0 or -1 (memory). */
 int filter_prepare_words(struct filter *f, uint32_t n);

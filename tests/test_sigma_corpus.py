@@ -176,6 +176,30 @@ def check(ctview, rule_dirs, data, events, label):
             print(f"FAIL {label}: {key[1]!r}: ctview {len(a)}, reference {len(b)}; "
                   f"extra {sorted(a - b)[:2]}, missing {sorted(b - a)[:2]}")
             fails += 1
+    # the filter fields over the same findings: rule:*, rule:ID, rule:TITLE-PATTERN, level:>=high, level:low
+    by_level = {}
+    for rule in rules:
+        by_level.setdefault(rule.level, set()).update(want.get((rule.id, rule.title), set()))
+    exprs = {"rule:*": set().union(*want.values()) if want else set(),
+             "level:>=high": by_level.get(3, set()) | by_level.get(4, set()),
+             "level:low": by_level.get(1, set()), "-level:<medium": None}
+    fired = sorted(want, key=str)
+    if fired:
+        rid, title = fired[len(fired) // 2]
+        if rid:
+            exprs[f"rule:{rid}"] = want[(rid, title)]
+        exprs[f'rule:"{title[:-1].upper()}*"'] = set().union(
+            *(v for (i, t), v in want.items() if t.lower().startswith(title[:-1].lower())))
+    everything = {f"{account(ev)}:{ev.get('eventID', '')}" for ev in events}
+    exprs["-level:<medium"] = everything - (by_level.get(0, set()) | by_level.get(1, set()))
+    for expr, expect in exprs.items():
+        lst = subprocess.run([ctview, "--list", "-f", expr] + sum((["--rules", d] for d in rule_dirs), []) + [data],
+                             capture_output=True, text=True)
+        shown = {f"{c[1]}:{c[8]}" for c in (line.split("\t") for line in lst.stdout.splitlines())}
+        if lst.returncode != 0 or shown != expect:
+            print(f"FAIL {label}: --list -f {expr!r}: {len(shown)} events, reference {len(expect)} "
+                  f"(exit {lst.returncode})")
+            fails += 1
     print(f"{label}: {len(events)} events, {len(rules)} rules, {len(have)} fired, "
           f"{sum(len(v) for v in have.values())} findings")
     return fails, set(have)

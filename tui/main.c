@@ -58,7 +58,7 @@ static const char usage[] =
     "  field:value compares case-insensitively, '*' matches any run of characters; a bare word\n"
     "  (or \"quoted text\") matches anywhere in the event's JSON. Fields:\n"
     "    name src user acct region type ip key id shared req error ro ua res etype cat role\n"
-    "    srcid host after before\n"
+    "    srcid host after before rule level\n"
     "  e.g.  name:AssumeRole* src:sts -error:*     ip:192.0.2.0/24 OR ip:2001:db8::/32\n"
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
     "\n"
@@ -374,7 +374,14 @@ int main(int argc, char **argv)
     /* Rules run before the filter: -f rule:... and level:... select by their findings. */
     struct sigma_set *rules = NULL;
     struct findings *found = NULL;
-    if (findings) {
+    int need_rules = findings;
+    if (user_expr && !need_rules) {
+        struct filter_error ferr;
+        struct filter *probe = filter_compile(user_expr, s, &ferr);
+        need_rules = probe && filter_uses_findings(probe);
+        filter_free(probe);
+    }
+    if (need_rules) {
         rc = run_rules(s, rule_paths, nrule_paths, &rules, &found);
         if (rc == 0)
             s->findings = found;
