@@ -1,16 +1,14 @@
 #include "model/findings.h"
 
-#include <cjson/cJSON.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/grow.h"
 #include "model/intern.h"
+#include "model/jsonfmt.h"
+#include "model/path.h"
 #include "model/sigma_impl.h"
-
-#define PATH_MAX_SEGS 32
 
 /* An (event, rule) pair the first pass could not decide, with where the event's bytes are. */
 struct pending {
@@ -19,6 +17,16 @@ struct pending {
 
 struct hits {
     uint32_t *ev; /* owned */
+    size_t n, cap;
+};
+
+/* One field the rules use, and its values for the event being read. */
+struct field_cache {
+    struct path path;         /* owned; empty when the rule set's name is not a path (never matches) */
+    int indexed;              /* the event_field holding it, or -1 */
+    size_t ev;                /* event the values are for, SIZE_MAX: none */
+    struct path_values pv;    /* owned */
+    struct sigma_value *vals; /* owned */
     size_t n, cap;
 };
 
@@ -34,19 +42,17 @@ struct findings {
     size_t next_ev;
     enum phase phase;
     int failed;
-    int *field_of_path; /* per path id: the indexed field holding it, or -1 */
-    char **segs;        /* per path id: the path split at '.', NUL-separated, owned */
-    struct sigma_value *vals;
-    size_t nvals, vcap;
-    /* The event whose JSON is parsed (second pass). */
+    struct field_cache *fields; /* per path id */
+    size_t nfields;
+    /* The event whose bytes are read (second pass): valid until the next store_raw. */
     size_t cur_ev;
-    cJSON *root;
+    const char *raw;
+    size_t raw_len;
     int cur_failed;
-    char *text;   /* its minified JSON, for keywords (owned, made on first use) */
-    char **arena; /* strings made for the current event (owned) */
-    size_t narena, arena_cap;
-    char numbuf[40 * 64];
-    size_t numused;
+    char *text; /* owned: the event's JSON minified, for keywords (made on first use) */
+    size_t text_cap;
+    int text_ready;
+    struct sigma_value text_val;
     size_t read, read_errors;
     /* Results, once complete. */
     uint32_t *ev_first; /* nev + 1 offsets into ev_rules */
@@ -56,101 +62,10 @@ struct findings {
 
 static void drop_event(struct findings *f)
 {
-    cJSON_Delete(f->root);
-    f->root = NULL;
-    free(f->text);
-    f->text = NULL;
-    for (size_t i = 0; i < f->narena; i++)
-        free(f->arena[i]);
-    f->narena = 0;
-    f->numused = 0;
     f->cur_ev = SIZE_MAX;
+    f->raw = NULL;
     f->cur_failed = 0;
-}
-
-static int push_val(struct findings *f, const char *s, size_t len, enum sigma_vtype type)
-{
-    if (grow_array((void **)&f->vals, &f->vcap, f->nvals + 1, sizeof *f->vals) != 0)
-        return -1;
-    f->vals[f->nvals++] = (struct sigma_value){s, len, type};
-    return 0;
-}
-
-static char *keep(struct findings *f, char *owned)
-{
-    if (!owned || grow_array((void **)&f->arena, &f->arena_cap, f->narena + 1, sizeof *f->arena) != 0) {
-        free(owned);
-        return NULL;
-    }
-    return f->arena[f->narena++] = owned;
-}
-
-/* Numbers as the index writes them: integers without a fraction, others with 17 digits. */
-static const char *number_text(struct findings *f, double d, size_t *len)
-{
-    char tmp[40];
-    int w = (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
-                ? snprintf(tmp, sizeof tmp, "%lld", (long long)d)
-                : snprintf(tmp, sizeof tmp, "%.17g", d);
-    *len = w > 0 ? (size_t)w : 0;
-    if (f->numused + *len + 1 > sizeof f->numbuf)
-        return keep(f, strndup(tmp, *len));
-    char *out = f->numbuf + f->numused;
-    memcpy(out, tmp, *len + 1);
-    f->numused += *len + 1;
-    return out;
-}
-
-/* A leaf's values: scalars as text, objects as their minified JSON, arrays element by element. */
-static int emit(struct findings *f, const cJSON *n, int depth)
-{
-    if (cJSON_IsArray(n)) {
-        if (depth > 64)
-            return 0;
-        for (const cJSON *e = n->child; e; e = e->next)
-            if (emit(f, e, depth + 1) != 0)
-                return -1;
-        return 0;
-    }
-    if (cJSON_IsString(n))
-        return push_val(f, n->valuestring, strlen(n->valuestring), SV_STRING);
-    if (cJSON_IsNumber(n)) {
-        size_t len;
-        const char *t = number_text(f, n->valuedouble, &len);
-        return t ? push_val(f, t, len, SV_NUMBER) : -1;
-    }
-    if (cJSON_IsBool(n))
-        return cJSON_IsTrue(n) ? push_val(f, "true", 4, SV_BOOL) : push_val(f, "false", 5, SV_BOOL);
-    if (cJSON_IsNull(n))
-        return push_val(f, "", 0, SV_NULL);
-    if (cJSON_IsObject(n)) {
-        char *t = keep(f, cJSON_PrintUnformatted(n));
-        return t ? push_val(f, t, strlen(t), SV_JSON) : -1;
-    }
-    return 0;
-}
-
-/* Follows the path segs (NUL-separated, nsegs of them) from n; an array on the way applies the rest
- * of the path to each element. */
-static int walk(struct findings *f, const cJSON *n, const char *seg, int nsegs, int depth)
-{
-    if (depth > 64)
-        return 0;
-    if (cJSON_IsArray(n) && nsegs > 0) {
-        for (const cJSON *e = n->child; e; e = e->next)
-            if (walk(f, e, seg, nsegs, depth + 1) != 0)
-                return -1;
-        return 0;
-    }
-    if (nsegs == 0)
-        return emit(f, n, depth);
-    if (!cJSON_IsObject(n))
-        return 0;
-    /* The first member of that name, as the index reads duplicates. */
-    for (const cJSON *c = n->child; c; c = c->next)
-        if (c->string && strcmp(c->string, seg) == 0)
-            return walk(f, c, seg + strlen(seg) + 1, nsegs - 1, depth + 1);
-    return 0;
+    f->text_ready = 0;
 }
 
 static int load_event(struct findings *f, size_t ev)
@@ -159,14 +74,11 @@ static int load_event(struct findings *f, size_t ev)
         return f->cur_failed ? -1 : 0;
     drop_event(f);
     f->cur_ev = ev;
-    size_t len;
     char *err = NULL;
-    const char *raw = store_raw(f->s, &f->s->events[ev], &len, &err);
+    f->raw = store_raw(f->s, &f->s->events[ev], &f->raw_len, &err);
     free(err);
     f->read++;
-    if (raw)
-        f->root = cJSON_ParseWithLength(raw, len);
-    if (!f->root) {
+    if (!f->raw) {
         f->cur_failed = 1;
         f->read_errors++;
         return -1;
@@ -174,42 +86,69 @@ static int load_event(struct findings *f, size_t ev)
     return 0;
 }
 
+/* The values of field c for event ev, as the engine takes them; they live in c until c is asked about
+ * another event, so a fieldref can hold one field's values while it fetches the other's. */
+static int set_values(struct field_cache *c, size_t n)
+{
+    if (grow_array((void **)&c->vals, &c->cap, n ? n : 1, sizeof *c->vals) != 0)
+        return -1;
+    c->n = n;
+    return 0;
+}
+
 static enum sigma_fetch fetch(void *ctx, size_t ev, int path_id, int cheap, const struct sigma_value **vals,
                               size_t *n)
 {
     struct findings *f = ctx;
-    f->nvals = 0;
-    *vals = f->vals;
     *n = 0;
-    int field = path_id >= 0 ? f->field_of_path[path_id] : -1;
-    if (field >= 0 && f->s->events[ev].f[field]) {
-        const char *s = intern_str(f->s->strings, f->s->events[ev].f[field]);
-        if (push_val(f, s, strlen(s), SV_STRING) != 0)
+    if (path_id < 0) { /* keywords: the event's JSON as logged, minified */
+        if (cheap)
+            return SIGMA_FETCH_LATER;
+        if (load_event(f, ev) != 0)
             return SIGMA_FETCH_ERROR;
-        *vals = f->vals;
+        if (!f->text_ready) {
+            if (grow_array((void **)&f->text, &f->text_cap, f->raw_len + 1, 1) != 0)
+                return SIGMA_FETCH_ERROR;
+            size_t len = jsonfmt_minify(f->raw, f->raw_len, f->text);
+            f->text_val = (struct sigma_value){f->text, len, SV_STRING};
+            f->text_ready = 1;
+        }
+        *vals = &f->text_val;
         *n = 1;
         return SIGMA_FETCH_OK;
     }
-    /* Nothing indexed: the field is missing, null, empty, or an object; only the event's bytes say. */
-    if (cheap)
-        return SIGMA_FETCH_LATER;
-    if (load_event(f, ev) != 0)
-        return SIGMA_FETCH_ERROR;
-    if (path_id < 0) {
-        if (!f->text && !(f->text = cJSON_PrintUnformatted(f->root)))
-            return SIGMA_FETCH_ERROR;
-        if (push_val(f, f->text, strlen(f->text), SV_STRING) != 0)
-            return SIGMA_FETCH_ERROR;
-    } else {
-        const char *segs = f->segs[path_id];
-        int nsegs = 0;
-        for (const char *p = segs; *p; p += strlen(p) + 1)
-            nsegs++;
-        if (walk(f, f->root, segs, nsegs, 0) != 0)
-            return SIGMA_FETCH_ERROR;
+    struct field_cache *c = &f->fields[path_id];
+    if (c->ev == ev) {
+        *vals = c->vals;
+        *n = c->n;
+        return SIGMA_FETCH_OK;
     }
-    *vals = f->vals;
-    *n = f->nvals;
+    uint32_t id = c->indexed >= 0 ? f->s->events[ev].f[c->indexed] : 0;
+    if (id) {
+        if (set_values(c, 1) != 0)
+            return SIGMA_FETCH_ERROR;
+        const char *s = intern_str(f->s->strings, id);
+        c->vals[0] = (struct sigma_value){s, strlen(s), SV_STRING};
+    } else {
+        /* Nothing indexed: the field is missing, null, empty or an object; only the event's bytes say. */
+        if (cheap)
+            return SIGMA_FETCH_LATER;
+        if (load_event(f, ev) != 0)
+            return SIGMA_FETCH_ERROR;
+        int got = path_get(&c->path, f->raw, f->raw_len, &c->pv);
+        if (got < 0 || set_values(c, (size_t)got) != 0)
+            return SIGMA_FETCH_ERROR;
+        for (size_t k = 0; k < (size_t)got; k++) {
+            size_t len;
+            const char *s = path_value(&c->pv, k, &len);
+            c->vals[k] = (struct sigma_value){s, len, SV_STRING};
+        }
+    }
+    /* Values read from the bytes are kept only while the event is (cheap ones could be kept longer,
+     * but the next event comes at once). */
+    c->ev = ev;
+    *vals = c->vals;
+    *n = c->n;
     return SIGMA_FETCH_OK;
 }
 
@@ -223,31 +162,24 @@ struct findings *findings_new(const struct sigma_set *set, struct store *s)
     f->nrules = sigma_set_count(set);
     f->nev = s->nevents;
     f->cur_ev = SIZE_MAX;
-    size_t np = sigma_set_paths(set);
+    f->nfields = sigma_set_paths(set);
     f->hits = calloc(f->nrules ? f->nrules : 1, sizeof *f->hits);
-    f->field_of_path = calloc(np ? np : 1, sizeof *f->field_of_path);
-    f->segs = calloc(np ? np : 1, sizeof *f->segs);
-    if (!f->hits || !f->field_of_path || !f->segs) {
+    f->fields = calloc(f->nfields ? f->nfields : 1, sizeof *f->fields);
+    if (!f->hits || !f->fields) {
         findings_free(f);
         return NULL;
     }
-    for (size_t p = 0; p < np; p++) {
-        const char *path = sigma_set_path(set, p);
-        f->field_of_path[p] = -1;
+    for (size_t p = 0; p < f->nfields; p++) {
+        struct field_cache *c = &f->fields[p];
+        const char *name = sigma_set_path(set, p);
+        struct path_error err;
+        path_values_init(&c->pv);
+        c->ev = SIZE_MAX;
+        c->indexed = -1;
+        path_parse(name, strlen(name), &c->path, &err); /* the reader refused rules whose names are not */
         for (int e = 0; e < EF__COUNT; e++)
-            if (strcmp(event_field_path((enum event_field)e), path) == 0)
-                f->field_of_path[p] = e;
-        /* "a.b.c" as "a\0b\0c\0\0"; an empty segment stays one (it matches a key "") */
-        size_t len = strlen(path);
-        if (!(f->segs[p] = malloc(len + 2))) {
-            findings_free(f);
-            return NULL;
-        }
-        for (size_t i = 0; i <= len; i++)
-            f->segs[p][i] = path[i] == '.' ? '\0' : path[i];
-        f->segs[p][len + 1] = '\0';
-        if (len == 0)
-            f->segs[p][0] = f->segs[p][1] = '\0';
+            if (strcmp(event_field_path((enum event_field)e), name) == 0)
+                c->indexed = e;
     }
     return f;
 }
@@ -256,18 +188,17 @@ void findings_free(struct findings *f)
 {
     if (!f)
         return;
-    drop_event(f);
     for (size_t r = 0; r < f->nrules && f->hits; r++)
         free(f->hits[r].ev);
-    size_t np = sigma_set_paths(f->set);
-    for (size_t p = 0; p < np && f->segs; p++)
-        free(f->segs[p]);
-    free(f->segs);
+    for (size_t p = 0; p < f->nfields && f->fields; p++) {
+        path_free(&f->fields[p].path);
+        path_values_free(&f->fields[p].pv);
+        free(f->fields[p].vals);
+    }
+    free(f->fields);
     free(f->hits);
     free(f->later);
-    free(f->field_of_path);
-    free(f->vals);
-    free(f->arena);
+    free(f->text);
     free(f->ev_first);
     free(f->ev_rules);
     free(f->ev_level);

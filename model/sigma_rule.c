@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "model/grow.h"
+#include "model/path.h"
 #include "model/sigma_impl.h"
 
 static const char *const level_names[SIGMA__LEVELS] = {"informational", "low", "medium", "high", "critical"};
@@ -153,9 +154,16 @@ static char *dup_scalar(const yaml_node_t *n)
     return strndup(sval(n), slen(n));
 }
 
-static int path_id(struct reader *rd, const char *path, size_t len)
+/* The id of field name path[0..len) in the set, added when new; a name that is not a JSON path (model/
+ * path.h: dotted keys without spaces, quotes, '*' ...) is refused. */
+static int path_id(struct reader *rd, const yaml_node_t *at, const char *path, size_t len)
 {
     struct sigma_set *set = rd->set;
+    struct path p;
+    struct path_error perr;
+    if (path_parse(path, len, &p, &perr) != 0)
+        return refuse(rd, at, "field name: %s", perr.message);
+    path_free(&p);
     for (size_t k = 0; k < set->npaths; k++)
         if (strlen(set->paths[k]) == len && memcmp(set->paths[k], path, len) == 0)
             return (int)k;
@@ -214,7 +222,7 @@ static int compile_value(struct reader *rd, unsigned mods, const yaml_node_t *v,
                                                : REF_EQUAL;
         if (slen(v) == 0)
             return refuse(rd, v, "'fieldref' needs a field name");
-        p->ref_id = path_id(rd, sval(v), slen(v));
+        p->ref_id = path_id(rd, v, sval(v), slen(v));
         return p->ref_id < 0 ? -1 : 0;
     }
     int pre = (mods & (M_CONTAINS | M_ENDSWITH)) != 0, post = (mods & (M_CONTAINS | M_STARTSWITH)) != 0;
@@ -281,7 +289,7 @@ static int compile_test(struct reader *rd, const yaml_node_t *k, const yaml_node
     } else if (memchr(key, '\0', flen)) {
         return refuse(rd, k, "a field name holds a NUL byte");
     } else {
-        t->path_id = path_id(rd, key, flen);
+        t->path_id = path_id(rd, k, key, flen);
         if (t->path_id < 0)
             return -1;
     }

@@ -98,7 +98,9 @@ struct store {
     size_t cache_bytes;
     uint64_t cache_tick;
     const struct findings *findings; /* borrowed: the Sigma findings for rule: and level: filters, or NULL */
-    char *unescaped;                 /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
+    size_t npaths;
+    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
 };

@@ -10,7 +10,6 @@ wildcards become Python regular expressions, field paths are walked over json.lo
 """
 import ipaddress
 import json
-import math
 import os
 import re
 
@@ -78,10 +77,22 @@ def check_modifiers(mods):
     return seen
 
 
+def check_path(name):
+    """A field name must be a JSON path as ctview's any-field paths read them: keys of one or more bytes
+    joined by '.', without blanks, control characters or any of : " \\ ( ) *; 255 bytes, 32 keys at most."""
+    raw = name.encode("utf-8", "surrogatepass")
+    keys = name.split(".")
+    if len(raw) > 255 or len(keys) > 32 or any(k == "" for k in keys) or \
+            any(c <= 32 or c == 127 or chr(c) in ':"\\()*' for c in raw):
+        raise Refused(f"field name {name!r}")
+
+
 class Test:
     """One 'field|mods: values' entry (field None: keywords)."""
 
     def __init__(self, field, mods, values, keywords):
+        if field is not None:
+            check_path(field)
         self.field = field
         self.mods = check_modifiers(mods)
         if keywords:
@@ -126,8 +137,7 @@ class Test:
             except ValueError:
                 raise Refused("bad cidr")
         if "fieldref" in m:
-            if v == "":
-                raise Refused("empty fieldref")
+            check_path(v)
             where = next((p for p in ("contains", "startswith", "endswith") if p in m), "equal")
             return ("fieldref", v, where)
         pre = bool(m & {"contains", "endswith"})
@@ -135,14 +145,14 @@ class Test:
         return ("glob", glob_regex(v, self.cased, pre, post))
 
     def holds(self, pat, vals, event):
-        present = [v for v in vals if v is not None]
+        present = vals
         kind = pat[0]
         if kind == "null":
             return not present
         if kind == "exists":
             return bool(present) == pat[1]
         if kind == "fieldref":
-            refs = [r for r in field_values(event, pat[1]) if r is not None]
+            refs = field_values(event, pat[1])
             fold = (lambda s: s) if self.cased else ascii_lower
             for a in present:
                 for b in refs:
@@ -171,51 +181,99 @@ class Test:
         return all(results) if self.all else any(results)
 
 
-def number_text(x):
-    if isinstance(x, bool):
-        return "true" if x else "false"
-    if isinstance(x, int):
-        return str(x)
-    if math.isfinite(x) and x == math.floor(x) and abs(x) < 2 ** 53:
-        return str(int(x))
-    return "%.17g" % x
+class RawNum(str):
+    """A number as written in the log ("1.50" stays "1.50")."""
+
+
+class JObj:
+    """A JSON object as logged: its members in order (a repeated key: the first counts) and its text."""
+    __slots__ = ("pairs", "raw")
+
+    def __init__(self, pairs, raw):
+        self.pairs, self.raw = pairs, raw
+
+    def get(self, key, default=None):
+        for k, v in self.pairs:
+            if k == key:
+                return v
+        return default
+
+
+class JArr:
+    __slots__ = ("items", "raw")
+
+    def __init__(self, items, raw):
+        self.items, self.raw = items, raw
+
+
+def _raw_decoder():
+    """json's own pure-Python scanner, told to keep every object's and array's text as written."""
+    d = json.JSONDecoder(object_pairs_hook=list, parse_int=RawNum, parse_float=RawNum, parse_constant=RawNum)
+
+    def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+        s, start = s_and_end
+        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo)
+        return JObj(pairs, s[start - 1:end]), end
+
+    def parse_array(s_and_end, scan_once):
+        s, start = s_and_end
+        items, end = json.decoder.JSONArray(s_and_end, scan_once)
+        return JArr(items, s[start - 1:end]), end
+
+    d.parse_object, d.parse_array = parse_object, parse_array
+    d.scan_once = json.scanner.py_make_scanner(d)
+    return d
+
+
+RAW = _raw_decoder()
+TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+')
+
+
+def parse_raw(text):
+    return RAW.decode(text)
+
+
+def minify(raw):
+    """JSON text without the blanks between tokens; strings, escapes and numbers as written."""
+    return "".join(TOKENS.findall(raw))
 
 
 def leaf_values(node, out):
-    if isinstance(node, list):
-        for e in node:
-            leaf_values(e, out)
-    elif isinstance(node, dict):
-        out.append(json.dumps(node, separators=(",", ":"), ensure_ascii=False))
-    elif node is None:
-        out.append(None)
-    elif isinstance(node, str):
-        out.append(node)
+    if node is None:
+        return  # null: no value, as a missing field
+    if isinstance(node, (JObj, JArr)):
+        out.append(minify(node.raw))
+    elif node is True or node is False:
+        out.append("true" if node else "false")
     else:
-        out.append(number_text(node))
+        out.append(str(node))
 
 
 def walk(node, segs, out):
-    if isinstance(node, list) and segs:
-        for e in node:
+    if isinstance(node, JArr) and segs:
+        for e in node.items:
             walk(e, segs, out)
         return
     if not segs:
         leaf_values(node, out)
         return
-    if isinstance(node, dict) and segs[0] in node:
-        walk(node[segs[0]], segs[1:], out)
+    if isinstance(node, JObj):
+        for k, v in node.pairs:
+            if k == segs[0]:
+                walk(v, segs[1:], out)
+                return
 
 
 def field_values(event, path):
-    """Values of a dotted path; None stands for a JSON null. A missing field gives []."""
+    """Values of a dotted path in an event (a JObj): strings decoded, numbers and booleans as written,
+    objects and arrays as their minified text; null and a missing key give nothing."""
     out = []
     walk(event, path.split("."), out)
     return out
 
 
 def event_text(event):
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    return minify(event.raw)
 
 
 class Cond:

@@ -25,31 +25,34 @@ import sigma_ref  # noqa: E402
 LEVELS = sigma_ref.LEVELS
 
 
-def load_events(path):
+def load_events(path, plain=False):
     """Events of a directory of log files ({"Records":[...]} gzip or plain, or bare arrays), deduplicated
-    by eventID + recipientAccountId, with the trail account from the S3 path when the record has none."""
+    by eventID + recipientAccountId; read as logged (sigma_ref.parse_raw), or as plain dicts."""
+    parse = json.loads if plain else sigma_ref.parse_raw
     seen = {}
     for root, dirs, files in os.walk(path):
         dirs.sort()
         if "CloudTrail-Digest" in root:
             continue
         for f in sorted(files):
-            p = os.path.join(root, f)
-            raw = open(p, "rb").read()
+            raw = open(os.path.join(root, f), "rb").read()
             if raw[:2] == b"\x1f\x8b":
                 raw = gzip.decompress(raw)
+            text = raw.decode()
             try:
-                doc = json.loads(raw)
-                recs = doc["Records"] if isinstance(doc, dict) else doc
+                doc = parse(text)
+                if isinstance(doc, (dict, sigma_ref.JObj)):
+                    doc = doc.get("Records")
+                recs = doc if plain else doc.items
             except ValueError:
-                recs = salvage(raw.decode())
+                recs = salvage(text, parse)
             for ev in recs:
                 key = (ev.get("eventID"), ev.get("recipientAccountId"))
                 seen.setdefault(key, ev)
     return list(seen.values())
 
 
-def salvage(body):
+def salvage(body, parse):
     """A file the generator damaged on purpose: ctview loads every record that parses, so does this."""
     inner = body[len('{"Records":['):-2]
     parts = inner.split('},{"eventVersion"')
@@ -58,14 +61,15 @@ def salvage(body):
         rec = rec if i == 0 else '{"eventVersion"' + rec
         rec = rec if i == len(parts) - 1 else rec + "}"
         try:
-            recs.append(json.loads(rec))
+            recs.append(parse(rec))
         except ValueError:
             pass
     return recs
 
 
 def account(ev):
-    return ev.get("recipientAccountId") or (ev.get("userIdentity") or {}).get("accountId") or ""
+    ui = ev.get("userIdentity")
+    return ev.get("recipientAccountId") or (ui.get("accountId") if ui is not None else "") or ""
 
 
 def mutants(events, seed, per_event):
@@ -220,7 +224,7 @@ def main():
             data.append(("stratus", stratus))
             mdir = os.path.join(tmp, "mutants")
             os.mkdir(mdir)
-            mut = mutants(load_events(stratus), 19, 6)
+            mut = mutants(load_events(stratus, plain=True), 19, 6)
             for i in range(0, len(mut), 200):
                 with open(os.path.join(mdir, f"m{i // 200:03d}.json"), "w") as fh:
                     json.dump(mut[i:i + 200], fh)

@@ -43,6 +43,10 @@ struct sigma_set *cli_load_rules(const char *const *paths, size_t n);
 int cli_findings(struct store *s, const struct cli_shown *shown, const struct findings *f, FILE *out,
                  int json);
 
+/* Prints "ctview: PATH: reason" on err for each of paths[0..n) that could not be read at all (see
+ * problems_unread; "-" is never one), escaped. Returns how many. */
+size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err);
+
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);
 
