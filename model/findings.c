@@ -8,6 +8,7 @@
 #include "model/intern.h"
 #include "model/jsonfmt.h"
 #include "model/path.h"
+#include "model/piecepath.h"
 #include "model/sigma_impl.h"
 
 /* An (event, rule) pair the first pass could not decide, with where the event's bytes are. */
@@ -26,6 +27,7 @@ struct field_cache {
     int indexed;              /* the event_field holding it, or -1 */
     size_t ev;                /* event the values are for, SIZE_MAX: none */
     struct path_values pv;    /* owned */
+    struct piecepath_memo pm; /* owned: its values per piece of the events */
     struct sigma_value *vals; /* owned */
     size_t n, cap;
 };
@@ -130,12 +132,16 @@ static enum sigma_fetch fetch(void *ctx, size_t ev, int path_id, int cheap, cons
         const char *s = intern_str(f->s->strings, id);
         c->vals[0] = (struct sigma_value){s, strlen(s), SV_STRING};
     } else {
-        /* Nothing indexed: the field is missing, null, empty or an object; only the event's bytes say. */
-        if (cheap)
-            return SIGMA_FETCH_LATER;
-        if (load_event(f, ev) != 0)
-            return SIGMA_FETCH_ERROR;
-        int got = path_get(&c->path, f->raw, f->raw_len, &c->pv);
+        /* Nothing indexed (missing, null, empty, an object) or not an indexed field: the event's pieces
+         * hold it, or else its bytes. */
+        int got = piecepath_get(&c->pm, &c->path, f->s, ev, &c->pv);
+        if (got == -2) {
+            if (cheap)
+                return SIGMA_FETCH_LATER;
+            if (load_event(f, ev) != 0)
+                return SIGMA_FETCH_ERROR;
+            got = path_get(&c->path, f->raw, f->raw_len, &c->pv);
+        }
         if (got < 0 || set_values(c, (size_t)got) != 0)
             return SIGMA_FETCH_ERROR;
         for (size_t k = 0; k < (size_t)got; k++) {
@@ -177,6 +183,7 @@ struct findings *findings_new(const struct sigma_set *set, struct store *s)
         c->ev = SIZE_MAX;
         c->indexed = -1;
         path_parse(name, strlen(name), &c->path, &err); /* the reader refused rules whose names are not */
+        piecepath_init(&c->pm, &c->path);
         for (int e = 0; e < EF__COUNT; e++)
             if (strcmp(event_field_path((enum event_field)e), name) == 0)
                 c->indexed = e;
@@ -193,6 +200,7 @@ void findings_free(struct findings *f)
     for (size_t p = 0; p < f->nfields && f->fields; p++) {
         path_free(&f->fields[p].path);
         path_values_free(&f->fields[p].pv);
+        piecepath_free(&f->fields[p].pm);
         free(f->fields[p].vals);
     }
     free(f->fields);
@@ -237,7 +245,8 @@ static int finish(struct findings *f)
 {
     size_t total = 0;
     for (size_t r = 0; r < f->nrules; r++) {
-        qsort(f->hits[r].ev, f->hits[r].n, sizeof(uint32_t), cmp_u32);
+        if (f->hits[r].n > 1)
+            qsort(f->hits[r].ev, f->hits[r].n, sizeof(uint32_t), cmp_u32);
         total += f->hits[r].n;
     }
     f->ev_first = calloc(f->nev + 1, sizeof *f->ev_first);
@@ -294,7 +303,8 @@ int findings_step(struct findings *f, size_t work)
             done += f->nrules ? f->nrules : 1;
             break;
         case PH_SORT:
-            qsort(f->later, f->nlater, sizeof *f->later, cmp_pending);
+            if (f->nlater > 1)
+                qsort(f->later, f->nlater, sizeof *f->later, cmp_pending);
             f->phase = PH_FULL;
             done += f->nlater / 16 + 1;
             break;
@@ -412,6 +422,7 @@ size_t findings_sorted(const struct findings *f, uint32_t *order)
     for (size_t r = 0; r < f->nrules; r++)
         if (findings_done(f) && f->hits[r].n)
             order[n++] = (uint32_t)r;
-    qsort_r(order, n, sizeof *order, cmp_rules, (void *)f->set);
+    if (n > 1)
+        qsort_r(order, n, sizeof *order, cmp_rules, (void *)f->set);
     return n;
 }

@@ -310,9 +310,9 @@ static int compile_test(struct reader *rd, const yaml_node_t *k, const yaml_node
     if (!(t->pats = calloc(n, sizeof *t->pats)))
         return oom(rd);
     for (size_t i = 0; i < n; i++) {
+        t->npats++;
         if (compile_value(rd, mods, items ? node(rd, items[i]) : v, &t->pats[i]) != 0)
             return -1;
-        t->npats++;
     }
     return 0;
 }
@@ -329,9 +329,9 @@ static int compile_map(struct reader *rd, const yaml_node_t *m, struct sigma_map
         yaml_node_t *k = node(rd, p->key), *v = node(rd, p->value);
         if (!is_scalar(k) || !v)
             return refuse(rd, k ? k : m, "a field name must be a string");
+        out->ntests++; /* counted first: a test refused half-way is freed with the rule */
         if (compile_test(rd, k, v, 0, &out->tests[i]) != 0)
             return -1;
-        out->ntests++;
     }
     return 0;
 }
@@ -371,9 +371,9 @@ static int compile_ident(struct reader *rd, const yaml_node_t *k, const yaml_nod
     if (!(id->maps = calloc(n, sizeof *id->maps)))
         return oom(rd);
     for (size_t i = 0; i < n; i++) {
+        id->nmaps++;
         if (compile_map(rd, node(rd, items[i]), &id->maps[i]) != 0)
             return -1;
-        id->nmaps++;
     }
     return 0;
 }
