@@ -129,8 +129,8 @@ static enum sigma_fetch fetch(void *ctx, size_t ev, int path_id, int cheap, cons
     if (id) {
         if (set_values(c, 1) != 0)
             return SIGMA_FETCH_ERROR;
-        const char *s = intern_str(f->s->strings, id);
-        c->vals[0] = (struct sigma_value){s, strlen(s), SV_STRING};
+        c->vals[0] =
+            (struct sigma_value){intern_str(f->s->strings, id), intern_len(f->s->strings, id), SV_STRING};
     } else {
         /* Nothing indexed (missing, null, empty, an object) or not an indexed field: the event's pieces
          * hold it, or else its bytes. */

@@ -17,16 +17,16 @@ void piecepath_init(struct piecepath_memo *m, const struct path *p)
     if ((k->len == 9 && memcmp(k->key, "resources", 9) == 0) ||
         (k->len == 9 && memcmp(k->key, "eventTime", 9) == 0))
         return;
+    m->usable = 1;
     if (p->nsteps == 1)
         for (int e = 0; e < EF__COUNT; e++)
             if (strcmp(event_field_path((enum event_field)e), p->text) == 0)
-                return;
+                m->usable = 2;
     m->key[0] = '"';
     memcpy(m->key + 1, k->key, k->len);
     m->key[k->len + 1] = '"';
     m->key[k->len + 2] = ':';
     m->key_len = k->len + 3;
-    m->usable = 1;
 }
 
 void piecepath_free(struct piecepath_memo *m)
@@ -133,6 +133,20 @@ static struct piecepath_slot *piece_values(struct piecepath_memo *m, const struc
     return slot;
 }
 
+/* Whether "K" (key, with its quotes) stands in the piece as a member name without a value: followed by
+ * ',' or the end, not inside a string. Errs towards yes (the caller then reads the bytes). */
+static int name_only(const char *text, size_t len, const char *key, size_t klen)
+{
+    for (const char *at = text; (at = memmem(at, len - (size_t)(at - text), key, klen)) != NULL; at++) {
+        size_t after = (size_t)(at - text) + klen;
+        if (at > text && at[-1] == '\\')
+            continue;
+        if (after == len || text[after] == ',')
+            return 1;
+    }
+    return 0;
+}
+
 int piecepath_get(struct piecepath_memo *m, const struct path *p, const struct store *s, size_t ev,
                   struct path_values *out)
 {
@@ -146,6 +160,8 @@ int piecepath_get(struct piecepath_memo *m, const struct path *p, const struct s
     for (int k = 0; k < e->piece_count; k++) {
         const char *text = intern_str(s->strings, ids[k]);
         size_t len = intern_len(s->strings, ids[k]);
+        if (m->usable == 2 && name_only(text, len, m->key, m->key_len - 1))
+            return -2; /* a top-level indexed field kept by name: "" or null, the bytes say which */
         if (len < m->key_len || !memmem(text, len, m->key, m->key_len))
             continue;
         const struct piecepath_slot *slot = piece_values(m, p, text, len, ids[k]);

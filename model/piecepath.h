@@ -8,9 +8,9 @@
  *
  * A cut leaves `"key":,`; read here it is the empty string, which is right for the one case the caller
  * asks: an indexed field whose index entry is empty (the index holds every non-empty one). Paths under
- * `resources` (whose ARNs are cut) and `eventTime` (kept as a time, not as text), top-level indexed
- * fields (only their names are kept), and events embedded in a lookup-events wrapper are not answered:
- * read those from the event's bytes. */
+ * `resources` (whose ARNs are cut) and `eventTime` (kept as a time, not as text), a top-level indexed
+ * field kept by name only (its value was "" or null; a missing one is answered), and events embedded
+ * in a lookup-events wrapper are not answered: read those from the event's bytes. */
 #ifndef CTVIEW_PIECEPATH_H
 #define CTVIEW_PIECEPATH_H
 
@@ -32,7 +32,7 @@ struct piecepath_memo {
     } * slots;                  /* owned, PIECEPATH_SLOTS of them, allocated on first use */
     char key[PATH_MAX_LEN + 4]; /* "K": for the path's first key K */
     size_t key_len;
-    int usable;
+    int usable; /* 0: never answers; 1: any path; 2: a top-level indexed field */
 };
 
 /* Prepares m for path p (borrowed; must outlive m). */
