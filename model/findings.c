@@ -1,8 +1,10 @@
 #include "model/findings.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/grow.h"
 #include "model/intern.h"
@@ -41,7 +43,7 @@ struct findings {
     struct hits *hits; /* per rule */
     struct pending *later;
     size_t nlater, later_cap, later_next;
-    size_t next_ev;
+    size_t next_ev, end_ev; /* the first pass: [next_ev, end_ev) left */
     enum phase phase;
     int failed;
     struct field_cache *fields; /* per path id */
@@ -166,7 +168,7 @@ struct findings *findings_new(const struct sigma_set *set, struct store *s)
     f->set = set;
     f->s = s;
     f->nrules = sigma_set_count(set);
-    f->nev = s->nevents;
+    f->nev = f->end_ev = s->nevents;
     f->cur_ev = SIZE_MAX;
     f->nfields = sigma_set_paths(set);
     f->hits = calloc(f->nrules ? f->nrules : 1, sizeof *f->hits);
@@ -276,32 +278,46 @@ static int finish(struct findings *f)
     return 0;
 }
 
+/* The first pass over events [f->next_ev, end): hits and undecided pairs into f. Returns 0, or -1 when
+ * out of memory. */
+static int cheap_pass(struct findings *f, size_t end)
+{
+    struct sigma_source src = {f, fetch};
+    for (; f->next_ev < end; f->next_ev++) {
+        for (size_t r = 0; r < f->nrules; r++) {
+            enum sigma_result res = sigma_rule_eval(sigma_set_rule(f->set, r), &src, f->next_ev, 1);
+            if (res == SIGMA_YES && add_hit(f, r, f->next_ev) != 0)
+                return -1;
+            if (res == SIGMA_LATER) {
+                if (grow_array((void **)&f->later, &f->later_cap, f->nlater + 1, sizeof *f->later) != 0)
+                    return -1;
+                const struct event *e = &f->s->events[f->next_ev];
+                f->later[f->nlater++] =
+                    (struct pending){e->source, e->raw_off, (uint32_t)f->next_ev, (uint32_t)r};
+            }
+        }
+    }
+    return 0;
+}
+
 int findings_step(struct findings *f, size_t work)
 {
     struct sigma_source src = {f, fetch};
     size_t done = 0;
     while (f->phase != PH_DONE && done < work) {
         switch (f->phase) {
-        case PH_CHEAP:
-            if (f->next_ev >= f->nev) {
+        case PH_CHEAP: {
+            if (f->next_ev >= f->end_ev) {
                 f->phase = PH_SORT;
                 break;
             }
-            for (size_t r = 0; r < f->nrules; r++) {
-                enum sigma_result res = sigma_rule_eval(sigma_set_rule(f->set, r), &src, f->next_ev, 1);
-                if (res == SIGMA_YES && add_hit(f, r, f->next_ev) != 0)
-                    goto nomem;
-                if (res == SIGMA_LATER) {
-                    if (grow_array((void **)&f->later, &f->later_cap, f->nlater + 1, sizeof *f->later) != 0)
-                        goto nomem;
-                    const struct event *e = &f->s->events[f->next_ev];
-                    f->later[f->nlater++] =
-                        (struct pending){e->source, e->raw_off, (uint32_t)f->next_ev, (uint32_t)r};
-                }
-            }
-            f->next_ev++;
-            done += f->nrules ? f->nrules : 1;
+            size_t per = f->nrules ? f->nrules : 1, n = (work - done) / per + 1;
+            size_t end = f->end_ev - f->next_ev < n ? f->end_ev : f->next_ev + n;
+            done += (end - f->next_ev) * per;
+            if (cheap_pass(f, end) != 0)
+                goto nomem;
             break;
+        }
         case PH_SORT:
             if (f->nlater > 1)
                 qsort(f->later, f->nlater, sizeof *f->later, cmp_pending);
@@ -343,8 +359,88 @@ nomem:
     return -1;
 }
 
+static void *lane_run(void *arg)
+{
+    struct findings *lane = arg;
+    lane->failed = cheap_pass(lane, lane->end_ev) != 0;
+    return NULL;
+}
+
+/* Appends a lane's results to f's: its hits (later in time than f's, sorted at the end anyway) and its
+ * undecided pairs. Returns 0, or -1 when out of memory. */
+static int merge_lane(struct findings *f, const struct findings *lane)
+{
+    for (size_t r = 0; r < f->nrules; r++) {
+        struct hits *h = &f->hits[r];
+        const struct hits *l = &lane->hits[r];
+        if (!l->n)
+            continue;
+        if (grow_array((void **)&h->ev, &h->cap, h->n + l->n, sizeof *h->ev) != 0)
+            return -1;
+        memcpy(h->ev + h->n, l->ev, l->n * sizeof *l->ev);
+        h->n += l->n;
+    }
+    if (lane->nlater) {
+        if (grow_array((void **)&f->later, &f->later_cap, f->nlater + lane->nlater, sizeof *f->later) != 0)
+            return -1;
+        memcpy(f->later + f->nlater, lane->later, lane->nlater * sizeof *lane->later);
+        f->nlater += lane->nlater;
+    }
+    return 0;
+}
+
+#define LANES_MAX 16
+
+/* The first pass on every core: lanes of their own (field caches, piece memos, results) over equal
+ * ranges of events, reading only the store's index and pieces, which nothing writes meanwhile. */
+static int parallel_cheap_pass(struct findings *f)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *env = getenv("CTVIEW_THREADS"); /* as the loader: the same run on fewer cores */
+    if (env && atoi(env) > 0)
+        cores = atoi(env);
+    size_t n = cores < 1 ? 1 : cores > LANES_MAX ? LANES_MAX : (size_t)cores;
+    size_t left = f->end_ev - f->next_ev;
+    if (n < 2 || left < 4096)
+        return 0; /* findings_step does it */
+    struct findings *lanes[LANES_MAX] = {0};
+    pthread_t tids[LANES_MAX];
+    int started[LANES_MAX] = {0}, rc = 0;
+    size_t begin = f->next_ev, part = left / n;
+    for (size_t k = 1; k < n; k++) {
+        lanes[k] = findings_new(f->set, f->s);
+        if (!lanes[k]) {
+            rc = -1;
+            break;
+        }
+        lanes[k]->next_ev = begin + k * part;
+        lanes[k]->end_ev = k + 1 == n ? f->end_ev : begin + (k + 1) * part;
+        started[k] = pthread_create(&tids[k], NULL, lane_run, lanes[k]) == 0;
+        if (!started[k])
+            lane_run(lanes[k]);
+    }
+    if (rc == 0 && cheap_pass(f, begin + part) != 0)
+        rc = -1;
+    for (size_t k = 1; k < n; k++) {
+        if (started[k])
+            pthread_join(tids[k], NULL);
+        if (lanes[k] && (lanes[k]->failed || (rc == 0 && merge_lane(f, lanes[k]) != 0)))
+            rc = -1;
+        findings_free(lanes[k]);
+    }
+    if (rc == 0)
+        f->next_ev = f->end_ev;
+    return rc;
+}
+
 int findings_run_all(struct findings *f)
 {
+    if (f->phase == PH_CHEAP && parallel_cheap_pass(f) != 0) {
+        f->failed = 1;
+        f->phase = PH_DONE;
+        finish(f);
+        return -1;
+    }
     int rc;
     while ((rc = findings_step(f, 1 << 20)) == 0)
         ;
