@@ -1,6 +1,7 @@
 #include "tui/keys.h"
 
 #include <curses.h>
+#include <stdio.h>
 
 static const char *const help_texts[ACT__COUNT] = {[ACT_NONE] = "",
 #define X(e, help) [e] = help,
@@ -73,4 +74,28 @@ const struct keybinding *keys_table(size_t *n)
 {
     *n = sizeof bindings / sizeof *bindings;
     return bindings;
+}
+
+char *keys_name(int key, char *buf, size_t cap)
+{
+    enum action act = keys_action(key);
+    for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+        if (bindings[i].key == key && bindings[i].name) {
+            snprintf(buf, cap, "%s", bindings[i].name);
+            return buf;
+        }
+    /* an unnamed binding (\r for Enter): the name of the action's first named key */
+    for (size_t i = 0; act != ACT_NONE && i < sizeof bindings / sizeof *bindings; i++)
+        if (bindings[i].action == act && bindings[i].name) {
+            snprintf(buf, cap, "%s", bindings[i].name);
+            return buf;
+        }
+    const char *k = key > 0x20 && key < 0x7f ? NULL : keyname(key);
+    if (k)
+        snprintf(buf, cap, "%s", k);
+    else if (key > 0x20 && key < 0x7f)
+        snprintf(buf, cap, "%c", key);
+    else
+        snprintf(buf, cap, "key %d", key);
+    return buf;
 }
