@@ -365,14 +365,15 @@ static enum reaction background_key(struct app *a, struct keypress *k, enum pane
 }
 
 /* A key that does nothing here says so, rather than being silently dropped. */
-static void say_unhandled(struct app *a, const struct keypress *k)
+static enum reaction say_unhandled(struct app *a, int ch)
 {
     char name[32];
-    keys_name(k->ch, name, sizeof name);
-    if (k->act == ACT_NONE)
+    keys_name(ch, name, sizeof name);
+    if (keys_action(ch) == ACT_NONE)
         app_message(a, "%s: not a key here (? lists them)", name);
     else
         app_message(a, "%s: nothing to do here", name);
+    return RE_REDRAW;
 }
 
 /* Hands a key to the dialog when one is open, else to the pane in front, then to the panes that take
@@ -396,11 +397,7 @@ static enum reaction dispatch(struct app *a, int ch)
         if (r == RE_UNHANDLED)
             r = global_key(a, k.act);
     }
-    if (r == RE_UNHANDLED) {
-        say_unhandled(a, &k);
-        r = RE_REDRAW;
-    }
-    return r;
+    return r == RE_UNHANDLED ? say_unhandled(a, ch) : r;
 }
 
 /* Curses on the terminal even when stdin is the log stream ("-"). */
@@ -560,6 +557,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         enum reaction r;
         if (a.bar.kind != BAR_CLOSED) {
             r = filterbar_key(&a, ch);
+            if (r == RE_UNHANDLED)
+                r = say_unhandled(&a, ch);
         } else {
             /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
              * that M, e or n never see the list as it was before Enter. */

@@ -164,6 +164,8 @@ static enum reaction search_accept(struct app *a)
 enum reaction filterbar_key(struct app *a, int ch)
 {
     enum prompt_result r = prompt_key(&a->bar.line, ch);
+    if (r == PR_NONE)
+        return RE_UNHANDLED; /* the loop says the key does nothing here */
     if (a->bar.kind == BAR_SEARCH) {
         if (r == PR_CANCEL)
             close_bar(a);

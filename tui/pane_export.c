@@ -170,9 +170,10 @@ static enum reaction exp_key(struct app *a, void *st, const struct keypress *k)
     }
     dlg->error[0] = '\0';
     if (dlg->row == ROW_PATH) {
-        if (prompt_key(&dlg->path, ch) == PR_EDITED)
+        enum prompt_result r = prompt_key(&dlg->path, ch);
+        if (r == PR_EDITED)
             dlg->path_edited = 1;
-        return RE_REDRAW;
+        return r == PR_NONE ? RE_UNHANDLED : RE_REDRAW;
     }
     int dir = (ch == KEY_LEFT || ch == 'h') ? -1 : (ch == KEY_RIGHT || ch == 'l' || ch == ' ') ? 1 : 0;
     if (!dir)
