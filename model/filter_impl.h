@@ -18,6 +18,7 @@ enum term_kind {
     TK_AFTER,  /* eventTime >= value */
     TK_BEFORE, /* eventTime < value */
     TK_WORD,   /* anywhere in the event's JSON */
+    TK_ORIGIN, /* the ARN (or name) of the event's origin, from the store's origins (model/origin.h) */
 };
 
 /* How a field's string is also tried, besides whole. */
@@ -31,7 +32,7 @@ struct field_spec {
     const char *name;
     enum term_kind kind;
     enum xform xf;
-    enum event_field fields[3];
+    enum event_field fields[4];
     int nfields;
 };
 

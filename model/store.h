@@ -14,6 +14,8 @@
 #include "model/intern.h"
 #include "model/problems.h"
 
+struct origins;
+
 struct strref {
     const char *s; /* borrowed; need not be NUL-terminated */
     size_t len;
@@ -95,7 +97,9 @@ struct store {
     } cache[STORE_CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_tick;
-    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    struct origins *origins; /* owned: every event's origin (model/origin.h), NULL until computed; dropped
+                                when events move (store_merge_tail) */
+    char *unescaped;         /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
 };

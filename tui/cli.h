@@ -26,6 +26,15 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
  * out of memory. */
 int cli_trace(struct store *s, const char *spec, FILE *out, int json);
 
+/* Prints, over the shown events, one line per origin (actor) as a table, or with json one object
+ * {"actors":[{"type","arn","account","events","sessions","accounts","roles","first","last","ips",
+ * "errors"},...]} sorted by events, most first, then by arn (model/actors.h). Computes the store's
+ * origins first. Returns 0, or 2 when out of memory. */
+int cli_actors(struct store *s, const struct cli_shown *shown, FILE *out, int json);
+
+/* Writes s as a JSON string, or null when empty or NULL. */
+void cli_json_string(FILE *out, const char *s);
+
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);
 

@@ -10,6 +10,7 @@
 
 #include "model/export.h"
 #include "model/filter.h"
+#include "model/origin.h"
 #include "model/timefmt.h"
 #include "parsers/load.h"
 #include "tui/app.h"
@@ -36,6 +37,10 @@ static const char usage[] =
     "  --trace EVENT   the identity chain of EVENT (an eventID, or ACCOUNT:EVENTID when several\n"
     "                  accounts logged it): from the origin principal through every role session\n"
     "                  to the event, then every event of its session; with --json one object\n"
+    "  --actors        the origins behind the shown events (the principal at the start of each chain:\n"
+    "                  person, root, federated or Identity Center user, service), one per line with\n"
+    "                  events, sessions, source IPs, errors, first and last time, accounts and roles,\n"
+    "                  most events first; with --json one object {\"actors\":[...]}\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
     "  --since WHEN    only events at or after WHEN, --until WHEN only events before WHEN: a UTC date\n"
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
@@ -52,9 +57,10 @@ static const char usage[] =
     "  field:value compares case-insensitively, '*' matches any run of characters; a bare word\n"
     "  (or \"quoted text\") matches anywhere in the event's JSON. Fields:\n"
     "    name src user acct region type ip key id shared req error ro ua res etype cat role\n"
-    "    srcid host after before\n"
+    "    srcid host origin after before\n"
     "  e.g.  name:AssumeRole* src:sts -error:*     ip:192.0.2.0/24 OR ip:2001:db8::/32\n"
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
+    "        origin:bob name:Delete*  (every delete Bob caused, through any role, in any account)\n"
     "\n"
     "Exit status: 0 on success; 1 on a usage error, a bad filter, an export that was refused or failed,\n"
     "or an event that cannot be read; 2 when out of memory.\n";
@@ -74,7 +80,7 @@ static int usage_error(const char *msg)
 
 /* Compiles expr and, when run is given, runs it over the store into *run. Returns 0, or the exit
  * status after printing why: 1 for a bad expression, 2 when out of memory. */
-static int run_filter(const struct store *s, const char *expr, struct filter_run *run)
+static int run_filter(struct store *s, const char *expr, struct filter_run *run)
 {
     struct filter_error err;
     struct filter *f = filter_compile(expr, s, &err);
@@ -83,6 +89,11 @@ static int run_filter(const struct store *s, const char *expr, struct filter_run
         return err.column ? 1 : 2;
     }
     int rc = 0;
+    if (run && filter_uses_origins(f) && origins_ensure(s, NULL) != 0) {
+        filter_free(f);
+        fprintf(stderr, "ctview: out of memory while tracing origins\n");
+        return 2;
+    }
     if (run) {
         filter_run_init(run, f);
         rc = filter_run_all(run);
@@ -167,7 +178,8 @@ int main(int argc, char **argv)
         OPT_TRACE,
         OPT_SINCE,
         OPT_UNTIL,
-        OPT_FOLLOW
+        OPT_FOLLOW,
+        OPT_ACTORS
     };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
@@ -181,6 +193,7 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"actors", no_argument, NULL, OPT_ACTORS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -190,7 +203,7 @@ int main(int argc, char **argv)
      * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
-    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, c;
+    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, actors = 0, c;
     const char *expr = NULL, *export_file = NULL, *trace = NULL;
     int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
@@ -234,6 +247,9 @@ int main(int argc, char **argv)
         case OPT_FOLLOW:
             follow = 1;
             break;
+        case OPT_ACTORS:
+            actors = 1;
+            break;
         case OPT_SINCE:
         case OPT_UNTIL:
             if (parse_when(optarg, c == OPT_UNTIL, c == OPT_SINCE ? &since : &until) != 0) {
@@ -266,11 +282,11 @@ int main(int argc, char **argv)
         }
         }
     }
-    int modes = list + stats + (export_file != NULL) + (trace != NULL);
+    int modes = list + stats + actors + (export_file != NULL) + (trace != NULL);
     if (modes > 1)
-        return usage_error("--list, --stats, --export and --trace cannot be combined");
-    if (json && !list && !stats && !trace)
-        return usage_error("--json goes with --list, --stats or --trace");
+        return usage_error("--list, --stats, --actors, --export and --trace cannot be combined");
+    if (json && !list && !stats && !trace && !actors)
+        return usage_error("--json goes with --list, --stats, --actors or --trace");
     if (expr && trace)
         return usage_error("-f does not go with --trace");
     if (since != INT64_MIN && until != INT64_MAX && since >= until)
@@ -298,7 +314,8 @@ int main(int argc, char **argv)
     if (follow && modes)
         return usage_error("--follow is for the terminal interface");
     if (user_expr && !modes)
-        return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
+        return usage_error(
+            "-f goes with --list, --stats, --actors or --export (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
@@ -333,6 +350,8 @@ int main(int argc, char **argv)
     }
     if (rc == 0 && trace)
         rc = cli_trace(s, trace, stdout, json);
+    else if (rc == 0 && actors)
+        rc = cli_actors(s, &shown, stdout, json);
     else if (rc == 0 && export_file)
         rc = run_export(s, &shown, export_file, &eo);
     else if (rc == 0)

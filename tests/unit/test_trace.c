@@ -199,8 +199,8 @@ static void test_missing(void)
     CHECK_INT(trace_build(x, find(s, "l1"), &t), 0);
     CHECK_INT(t.nhops, 1);
     CHECK(t.hops[0].issuer == TRACE_NONE);
-    CHECK_INT(t.hops[0].inferred, 1);
-    CHECK_INT(t.origin_type, 0); /* unknown principal */
+    CHECK_INT(t.hops[0].inferred, 0); /* nothing was matched: the issuer is missing */
+    CHECK_INT(t.origin_type, 0);      /* unknown principal */
     CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::3:role/Ghost");
     CHECK_STR(str(s, t.hops[0].role_arn), "arn:aws:iam::3:role/Ghost");
     CHECK_STR(str(s, t.hops[0].access_key), "ASIAGHOST");
