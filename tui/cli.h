@@ -34,6 +34,9 @@ int cli_actors(struct store *s, const struct cli_shown *shown, FILE *out, int js
 
 /* Writes s as a JSON string, or null when empty or NULL. */
 void cli_json_string(FILE *out, const char *s);
+/* Prints "ctview: PATH: reason" on err for each of paths[0..n) that could not be read at all (see
+ * problems_unread; "-" is never one), escaped. Returns how many. */
+size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err);
 
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);
