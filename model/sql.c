@@ -46,6 +46,9 @@ static const char *const field_sql[EF__COUNT] = {
     [EF_ISSUED_KEY] = "json_extract_scalar(responseelements, '$.credentials.accessKeyId')",
     [EF_ISSUED_ARN] = "json_extract_scalar(responseelements, '$.assumedRoleUser.arn')",
     [EF_TLS_HOST] = "tlsdetails.clientprovidedhostheader",
+    /* the documented table's useridentity.onbehalfof struct (Identity Center users) */
+    [EF_UI_OBO_USER] = "useridentity.onbehalfof.userid",
+    [EF_UI_OBO_STORE] = "useridentity.onbehalfof.identitystorearn",
 };
 
 /* Why a field has no column, for the error. */
