@@ -55,6 +55,30 @@ static int set_add(struct set *s, uint64_t k)
     return 1;
 }
 
+/* A first-claim cache in front of the set: stamp[id] holds the (tag, row) that counted id first, so the
+ * common case (an id seen by one row only) costs one array access instead of a hash probe; another
+ * (tag, row) pair for the same id goes to the set. */
+struct counter {
+    uint32_t *stamp; /* owned, per interned string (ids) or per chain */
+    size_t n;
+    struct set *set;
+};
+
+/* Returns 1 when (tag, row, id) is new, 0 when seen, -1 when out of memory. */
+static int count_new(struct counter *c, enum tag tag, uint32_t row, uint32_t id)
+{
+    uint32_t want = (uint32_t)tag << 29 | (row + 1);
+    if (id < c->n) {
+        if (c->stamp[id] == want)
+            return 0;
+        if (!c->stamp[id]) {
+            c->stamp[id] = want;
+            return 1;
+        }
+    }
+    return set_add(c->set, pack(tag, row, id));
+}
+
 struct listed {
     uint32_t row, id;
     enum tag tag;
@@ -97,10 +121,13 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
     uint32_t *row_of = malloc((o->nactors ? o->nactors : 1) * sizeof *row_of);
     struct actor_row *rows = calloc(o->nactors ? o->nactors : 1, sizeof *rows);
     struct set set = {0};
+    struct counter ids = {calloc(intern_count(s->strings) + 1, sizeof(uint32_t)), intern_count(s->strings),
+                          &set};
+    struct counter chains = {calloc(o->nchains + 1, sizeof(uint32_t)), o->nchains, &set};
     struct listed *lists = NULL;
     size_t nlists = 0, lists_cap = 0;
     int rc = -1;
-    if (!row_of || !rows)
+    if (!row_of || !rows || !ids.stamp || !chains.stamp || o->nactors >= (1u << 29))
         goto done;
     memset(row_of, 0xff, (o->nactors ? o->nactors : 1) * sizeof *row_of);
     size_t nrows = 0;
@@ -133,7 +160,7 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
         for (int q = 0; q < 3; q++) {
             if (!adds[q].id)
                 continue;
-            int isnew = set_add(&set, pack(adds[q].tag, r, adds[q].id));
+            int isnew = count_new(&ids, adds[q].tag, r, adds[q].id);
             if (isnew < 0)
                 goto done;
             if (!isnew)
@@ -153,12 +180,12 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
                 lists[nlists++] = (struct listed){r, adds[q].id, T_ACCOUNT};
         }
         /* roles: once per distinct chain of the row */
-        int isnew = set_add(&set, pack(T_CHAIN, r, o->chain_of[i]));
+        int isnew = count_new(&chains, T_CHAIN, r, o->chain_of[i]);
         if (isnew < 0)
             goto done;
         for (uint32_t q = 0; isnew && q < c->nroles; q++) {
             uint32_t role = o->roles[c->roles_first + q];
-            int rn = set_add(&set, pack(T_ROLE, r, role));
+            int rn = count_new(&ids, T_ROLE, r, role);
             if (rn < 0)
                 goto done;
             if (!rn)
@@ -202,6 +229,8 @@ done:
     free(row_of);
     free(rows);
     free(set.slots);
+    free(ids.stamp);
+    free(chains.stamp);
     free(lists);
     return rc;
 }

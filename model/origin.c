@@ -19,7 +19,9 @@ struct key_map {
 
 struct origin_maps {
     struct id_table actors, chains;
-    struct key_map memo; /* access key id << 32 | userIdentity.arn id -> chain */
+    struct key_map memo;     /* access key id << 32 | userIdentity.arn id -> chain; for an IAM user or
+                                root without a key, UINT32_MAX << 32 | its arn */
+    uint32_t iam_user, root; /* interned "IAMUser" and "Root", 0 when not loaded */
 };
 
 static uint32_t mix(uint64_t h)
@@ -261,6 +263,10 @@ struct origins *origins_new(const struct trace_index *x)
         origins_free(o);
         return NULL;
     }
+    uint32_t id = intern_find(s->strings, "IAMUser", 7);
+    o->maps->iam_user = id == UINT32_MAX ? 0 : id;
+    id = intern_find(s->strings, "Root", 4);
+    o->maps->root = id == UINT32_MAX ? 0 : id;
     for (size_t i = 0; i < s->nevents; i++) {
         uint32_t c = chain_of_event(o, x, i);
         if (c == UINT32_MAX) {
