@@ -14,6 +14,7 @@
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/cli_sql.h"
 
 static const char usage[] =
     "usage: ctview [OPTIONS] PATH...\n"
@@ -41,6 +42,11 @@ static const char usage[] =
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
     "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
     "                  outside the range are not opened; with every mode and the interface\n"
+    "\n"
+    "  --sql           print the filter (-f, --since, --until) as one Trino SQL query for Athena's\n"
+    "                  CloudTrail table (partition projection on \"timestamp\"); reads no logs\n"
+    "    --table NAME  the table (default cloudtrail_logs)\n"
+    "    --select S    events (SELECT *, default) or paths (SELECT DISTINCT \"$path\": the S3 objects)\n"
     "\n"
     "  --follow        (interface) watch the directories and load new log files as they arrive\n"
     "\n"
@@ -168,7 +174,10 @@ int main(int argc, char **argv)
         OPT_TRACE,
         OPT_SINCE,
         OPT_UNTIL,
-        OPT_FOLLOW
+        OPT_FOLLOW,
+        OPT_SQL,
+        OPT_TABLE,
+        OPT_SELECT
     };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
@@ -182,6 +191,9 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"sql", no_argument, NULL, OPT_SQL},
+        {"table", required_argument, NULL, OPT_TABLE},
+        {"select", required_argument, NULL, OPT_SELECT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -192,7 +204,8 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
     int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, c;
-    const char *expr = NULL, *export_file = NULL, *trace = NULL;
+    const char *expr = NULL, *export_file = NULL, *trace = NULL, *sql_table = NULL, *sql_select = NULL;
+    int sql = 0;
     int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
     opterr = 0;
@@ -235,6 +248,15 @@ int main(int argc, char **argv)
         case OPT_FOLLOW:
             follow = 1;
             break;
+        case OPT_SQL:
+            sql = 1;
+            break;
+        case OPT_TABLE:
+            sql_table = optarg;
+            break;
+        case OPT_SELECT:
+            sql_select = optarg;
+            break;
         case OPT_SINCE:
         case OPT_UNTIL:
             if (parse_when(optarg, c == OPT_UNTIL, c == OPT_SINCE ? &since : &until) != 0) {
@@ -268,6 +290,16 @@ int main(int argc, char **argv)
         }
     }
     int modes = list + stats + (export_file != NULL) + (trace != NULL);
+    if ((sql_table || sql_select) && !sql)
+        return usage_error("--table and --select go with --sql");
+    if (sql && (modes || json || follow || format_given || eo.gzip || eo.force))
+        return usage_error("--sql goes with -f, --since, --until, --table and --select only");
+    if (sql && optind < argc)
+        return usage_error("--sql reads no logs: give no PATH");
+    if (sql && since != INT64_MIN && until != INT64_MAX && since >= until)
+        return usage_error("--since must be before --until");
+    if (sql)
+        return cli_sql(expr, since, until, sql_table, sql_select, stdout);
     if (modes > 1)
         return usage_error("--list, --stats, --export and --trace cannot be combined");
     if (json && !list && !stats && !trace)

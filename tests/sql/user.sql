@@ -1,0 +1,3 @@
+SELECT *
+FROM cloudtrail_logs
+WHERE ((lower(useridentity.username) LIKE 'alice' ESCAPE '\' OR lower(reverse(split_part(reverse(useridentity.username), '/', 1))) LIKE 'alice' ESCAPE '\' OR lower(reverse(split_part(reverse(useridentity.username), ':', 1))) LIKE 'alice' ESCAPE '\') OR (lower(useridentity.arn) LIKE 'alice' ESCAPE '\' OR lower(reverse(split_part(reverse(useridentity.arn), '/', 1))) LIKE 'alice' ESCAPE '\' OR lower(reverse(split_part(reverse(useridentity.arn), ':', 1))) LIKE 'alice' ESCAPE '\') OR (lower(useridentity.principalid) LIKE 'alice' ESCAPE '\' OR lower(reverse(split_part(reverse(useridentity.principalid), '/', 1))) LIKE 'alice' ESCAPE '\' OR lower(reverse(split_part(reverse(useridentity.principalid), ':', 1))) LIKE 'alice' ESCAPE '\'))
