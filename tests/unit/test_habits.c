@@ -10,6 +10,7 @@
 #include "model/command.h"
 #include "model/config.h"
 #include "model/goto.h"
+#include "model/highlight.h"
 #include "model/osc52.h"
 #include "model/problems.h"
 #include "model/state.h"
@@ -432,6 +433,39 @@ static void test_command(void)
     CHECK_INT(cmd_complete("goto 1", &out), 0);
 }
 
+static void test_highlight(void)
+{
+    struct highlight h = {0};
+    CHECK_INT(highlight_compile(
+                  &h, "name:AssumeRole* -src:sts (user:bob OR \"Deny all\") after:2024-01-01 ip:10.0.0.0/8 "
+                      "ip:192.0.2.* ro:true OR *x*y"),
+              0);
+    CHECK_INT(h.n, 6);
+    if (h.n == 6) {
+        CHECK_STR(h.needle[0], "assumerole");
+        CHECK_STR(h.needle[1], "bob");
+        CHECK_STR(h.needle[2], "deny all");
+        CHECK_STR(h.needle[3], "192.0.2.");
+        CHECK_STR(h.needle[4], "x");
+        CHECK_STR(h.needle[5], "y");
+    }
+    size_t a, b;
+    const char *text = "user/Bob did ASSUMEROLEWithSAML";
+    CHECK_INT(highlight_find(&h, text, strlen(text), 0, &a, &b), 1);
+    CHECK(a == 5 && b == 8);
+    CHECK_INT(highlight_find(&h, text, strlen(text), b, &a, &b), 1);
+    CHECK(a == 13 && b == 23);
+    CHECK_INT(highlight_find(&h, text, strlen(text), b, &a, &b), 0);
+    /* the longest needle at the leftmost place */
+    CHECK_INT(highlight_compile(&h, "ab abcd"), 0);
+    CHECK_INT(highlight_find(&h, "xxABCDx", 7, 0, &a, &b), 1);
+    CHECK(a == 2 && b == 6);
+    CHECK_INT(highlight_compile(&h, "  -neg OR ( ) "), 0);
+    CHECK_INT(h.n, 0);
+    CHECK_INT(highlight_find(&h, "neg", 3, 0, &a, &b), 0);
+    highlight_free(&h);
+}
+
 static void test_unread(void)
 {
     struct problems p;
@@ -462,6 +496,7 @@ int main(void)
     test_config();
     test_command();
     test_unread();
+    test_highlight();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK_INT(system(cmd), 0);
