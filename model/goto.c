@@ -63,7 +63,7 @@ int goto_parse(const char *arg, const struct tz *z, struct goto_target *t, char 
 
 static int64_t row_time(const struct store *s, const uint32_t *shown, size_t i)
 {
-    return s->events[shown[i]].time_ms;
+    return s->events[shown ? shown[i] : i].time_ms;
 }
 
 /* The first row at or after ms in rows that are in time order (TIME_NONE sorts last). */

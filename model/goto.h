@@ -30,7 +30,8 @@ struct goto_target {
 /* Reads arg (surrounding blanks ignored). Returns 0, or -1 with the reason in err[0..errlen). */
 int goto_parse(const char *arg, const struct tz *z, struct goto_target *t, char *err, size_t errlen);
 
-/* The row of shown[0..n) (indexes into s->events) that t points at, from the selected row cur. A time
+/* The row of shown[0..n) (indexes into s->events; NULL: row i is event i) that t points at, from the
+ * selected row cur. A time
  * goes to the first row at or after it when the rows are in time order, else to the row nearest in time;
  * past the last time: the last row with a time. Returns cur when n is 0 or the selected event has no time
  * for GOTO_RELATIVE. */

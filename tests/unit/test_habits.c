@@ -147,6 +147,8 @@ static void test_goto(void)
     struct goto_target pct = {GOTO_PERCENT, 50};
     CHECK_INT(goto_row(&pct, s, shown, 5, 0), 2);
     CHECK_INT(goto_row(&pct, s, shown, 0, 0), 0);
+    at.value = t("2024-03-01T12:30:00Z"); /* no list: every event, in store order */
+    CHECK_INT(goto_row(&at, s, NULL, 5, 0), 3);
     /* rows out of time order (a list sorted by another column): the nearest time */
     uint32_t mixed[] = {3, 0, 2, 1};
     at.value = t("2024-03-01T11:10:00Z");
