@@ -53,15 +53,39 @@ static const char *const field_missing[EF__COUNT] = {
     [EF_UI_SOURCE_IDENTITY] = "the documented table has no userIdentity.sessionContext.sourceIdentity column",
 };
 
-/* The text a free-text word is looked for in: every column, structs as JSON. One string with a line
- * break between columns, so a word cannot match across two of them (a word holds no line break). */
-static const char word_text[] =
-    "lower(concat_ws(chr(10), eventversion, eventtime, eventsource, eventname, awsregion, sourceipaddress, "
-    "useragent, errorcode, errormessage, requestparameters, responseelements, additionaleventdata, "
-    "requestid, "
-    "eventid, readonly, eventtype, apiversion, recipientaccountid, serviceeventdetails, sharedeventid, "
-    "vpcendpointid, eventcategory, json_format(CAST(useridentity AS JSON)), json_format(CAST(resources AS "
-    "JSON)), json_format(CAST(tlsdetails AS JSON))))";
+/* Where a free-text word is looked for: every column's text, structs as JSON; each column apart, as
+ * ctview looks in each top-level member apart (a '*' in the word does not reach across them). */
+static const char *const word_columns[] = {
+    "eventversion",
+    "eventtime",
+    "eventsource",
+    "eventname",
+    "awsregion",
+    "sourceipaddress",
+    "useragent",
+    "errorcode",
+    "errormessage",
+    "requestparameters",
+    "responseelements",
+    "additionaleventdata",
+    "requestid",
+    "eventid",
+    "readonly",
+    "eventtype",
+    "apiversion",
+    "recipientaccountid",
+    "serviceeventdetails",
+    "sharedeventid",
+    "vpcendpointid",
+    "vpcendpointaccountid",
+    "eventcategory",
+    "sessioncredentialfromconsole",
+    "edgedevicedetails",
+    "json_format(CAST(useridentity AS JSON))",
+    "json_format(CAST(resources AS JSON))",
+    "json_format(CAST(addendum AS JSON))",
+    "json_format(CAST(tlsdetails AS JSON))",
+};
 
 struct writer {
     FILE *out; /* open_memstream */
@@ -362,8 +386,12 @@ static int put_term(struct writer *w, const struct term *t)
              "%s: free text, looked for in each column's text (structs as JSON with lower-case keys) rather "
              "than in the event's JSON as logged: top-level key names are not searched",
              tt);
-        fputs(word_text, o);
-        put_like(w, t, "", 1);
+        fputc('(', o);
+        for (size_t k = 0; k < sizeof word_columns / sizeof *word_columns; k++) {
+            fprintf(o, "%slower(%s)", k ? " OR " : "", word_columns[k]);
+            put_like(w, t, "", 1);
+        }
+        fputc(')', o);
         return 0;
     }
     term_text(t, tt, sizeof tt);
