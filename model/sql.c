@@ -393,6 +393,9 @@ static int put_term(struct writer *w, const struct term *t)
         }
         fputc(')', o);
         return 0;
+    case TK_INDEXED:
+    case TK_PATH:
+        break; /* paths: not translated yet, refused below */
     }
     term_text(t, tt, sizeof tt);
     return fail(w, "%s cannot be expressed in SQL", tt);

@@ -95,6 +95,8 @@ struct store {
     } cache[STORE_CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_tick;
+    struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
+    size_t npaths;
     char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;

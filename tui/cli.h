@@ -26,6 +26,10 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
  * out of memory. */
 int cli_trace(struct store *s, const char *spec, FILE *out, int json);
 
+/* Prints "ctview: PATH: reason" on err for each of paths[0..n) that could not be read at all (see
+ * problems_unread; "-" is never one), escaped. Returns how many. */
+size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err);
+
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);
 

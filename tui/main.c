@@ -63,7 +63,8 @@ static const char usage[] =
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
     "\n"
     "Exit status: 0 on success; 1 on a usage error, a bad filter, an export that was refused or failed,\n"
-    "or an event that cannot be read; 2 when out of memory.\n";
+    "or an event that cannot be read; 2 when out of memory; 3 when a PATH named on the command line could\n"
+    "not be read (the reason is on standard error; the other paths were processed).\n";
 
 static double now_seconds(void)
 {
@@ -357,6 +358,7 @@ int main(int argc, char **argv)
         return 2;
     }
     double secs = now_seconds() - t0;
+    size_t unread = cli_report_unread(s, paths, npaths, stderr);
     struct cli_shown shown = {.all = 1};
     struct filter_run run = {0};
     if (expr) {
@@ -371,6 +373,8 @@ int main(int argc, char **argv)
         rc = list ? cli_list(s, &shown, stdout, json) : cli_stats(s, &shown, stdout, json, secs);
     if (fflush(stdout) != 0 && rc == 0)
         rc = 1;
+    if (rc == 0 && unread)
+        rc = 3;
     filter_run_free(&run);
     store_free(s);
     free(combined);
