@@ -28,7 +28,19 @@ EXTRA = [
     ["-f", "after:2024-03-02T23:59:59 OR before:2024-03-01T00:10"],
     ["-f", "res:*"], ["-f", "-res:*"], ["-f", "key:*"], ["-f", "-role:*"], ["-f", "src:*.amazonaws.com"],
     ["-f", "user:*-*"], ["-f", "ua:*%*"], ["-f", "ua:*_*"], ["-f", "name:Get_bject"],
+    ["-f", "ua:\"it's %_ \\\\ -- /* ;\""], ["-f", "-ua:\"x'; DROP TABLE cloudtrail_logs; --\""],
+    # JSON paths: struct fields, JSON text (no arrays on these paths, so compared despite the note), resources
+    ["-f", "requestParameters.roleArn:*Admin"], ["-f", "requestParameters.maxResults:1*"],
+    ["-f", "-requestParameters.maxResults:*"], ["-f", "responseElements.credentials.accessKeyId:ASIA*"],
+    ["-f", "responseElements.assumedRoleUser:*Deploy*"], ["-f", "requestParameters.nothing:*"],
+    ["-f", "userIdentity.sessionContext.sessionIssuer.userName:Admin"], ["-f", "resources.ARN:*role*"],
+    ["-f", "-resources.accountId:*"], ["-f", "tlsDetails.tlsVersion:TLSv1.3"], ["-f", "readOnly:true"],
+    ["-f", "userIdentity.sessionContext.attributes.creationDate:2024-03-01T1*"],
+    ["-f", "userIdentity.userName:alice OR userIdentity.sessionContext.sessionIssuer.userName:Audit"],
 ]
+# Cases whose query carries a note but whose answer on this corpus must still be exact: the note is about
+# arrays on the path, and the corpus has none there.
+EXACT_DESPITE_NOTE = ("requestParameters.", "responseElements.")
 
 # Trino names DuckDB spells differently. Trino's IPADDRESS cast and CIDR contains() are modelled for IPv4
 # only (the corpus has no IPv6); DuckDB's own contains() is shadowed by the macro.
@@ -173,7 +185,7 @@ def main():
             else:
                 have = {r[0] for r in res["rows"]}
                 keys = set().union(*[files_of.get(k, set()) for k in keys]) if keys else set()
-            if name in approx:
+            if name in approx and not any(a.startswith(EXACT_DESPITE_NOTE) for a in args):
                 print(f"approximate {args} --select {sel}: engine {len(have)}, ctview {len(keys)}")
                 continue
             checked += 1
