@@ -142,6 +142,10 @@ def main():
         rc, out, _ = listed(ctview, ["--stats", "--json", broken])
         st = json.loads(out)
         check(st["events"] == 1 and st["bad_records"] == 4 and st["records"] == 5, f"broken UNLOAD rows: {st}")
+        text = listed(ctview, ["--stats", broken])[1]
+        for why in ("record 1: not a JSON object", "record 2: row has none of eventtime, eventid, eventname",
+                    "record 3: requestparameters is not JSON text", "record 4: not a JSON object"):
+            check(why in text, f"broken UNLOAD rows: no problem '{why}' in\n{text}")
         csv_text = athena_table.console_csv(rows[:3]).splitlines()
         cells = csv_text[2].split('","')
         cells[1] = cells[1].replace("{type=", "{type}=")  # a struct text Trino would not write
@@ -152,8 +156,15 @@ def main():
         rc, out, _ = listed(ctview, ["--stats", "--json", broken_csv])
         st = json.loads(out)
         check(st["events"] == 2 and st["bad_records"] == 2, f"broken CSV rows: {st}")
+        text = listed(ctview, ["--stats", broken_csv])[1]
+        for why in ("record 1: cannot read the useridentity struct text", "record 3: 2 cells for 29 columns"):
+            check(why in text, f"broken CSV rows: no problem '{why}' in\n{text}")
         # the reasons are said in the problems view; through the CLI the counts reconcile
         check(st["records"] == st["events"] + st["duplicates"] + st["bad_records"], f"counts reconcile: {st}")
+    # the committed fixtures (tests/fixtures/shapes/make_athena.py): the seed's 7 events and one bad row each
+    for f in ("athena-unload.json", "athena-console.csv"):
+        st = json.loads(listed(ctview, ["--stats", "--json", os.path.join(HERE, "fixtures", "shapes", f)])[1])
+        check(st["events"] == 7 and st["bad_records"] == 1, f"{f}: {st}")
     print(f"{checks - failures} passed, {failures} failed")
     return 1 if failures else 0
 

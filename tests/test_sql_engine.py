@@ -158,6 +158,10 @@ def main():
                 continue
             keys = {(c[8], c[1]) for c in (line.split("\t") for line in p.stdout.splitlines())}
             want[i] = keys
+        # The engine as an UNLOAD writer: its JSON lines of the whole table, read back by ctview below.
+        unloaded = os.path.join(tmp, "unloaded.json")
+        queries["unload"] = (f"COPY (SELECT * EXCLUDE (\"$path\", \"timestamp\") FROM cloudtrail_logs) "
+                             f"TO '{unloaded}' (FORMAT json)")
         spec = os.path.join(tmp, "spec.json")
         json.dump({"setup": setup, "queries": queries}, open(spec, "w"))
         p = subprocess.run([node, os.path.join(CACHE, "run.mjs"), spec], capture_output=True, text=True,
@@ -170,6 +174,17 @@ def main():
         for path, ev in recs:
             files_of.setdefault((ev["eventID"], ev["recipientAccountId"]), set()).add(path)
         nonempty = 0
+        res = got.pop("unload")
+        if "error" in res:
+            print(f"FAIL DuckDB COPY TO json: {res['error'][:300]}")
+            failures += 1
+        else:
+            a = subprocess.run([ctview, "--list", logs], capture_output=True, text=True).stdout.splitlines()
+            b = subprocess.run([ctview, "--list", unloaded], capture_output=True, text=True).stdout.splitlines()
+            checked += 1
+            if sorted(a) != sorted(b) or not a:
+                print(f"FAIL the engine's JSON rows read back: {len(b)} events, the logs {len(a)}")
+                failures += 1
         for name, res in got.items():
             i, sel = name.split(":")
             args = cases[int(i)]
