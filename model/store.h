@@ -15,6 +15,7 @@
 #include "model/problems.h"
 
 struct findings;
+struct origins;
 
 struct strref {
     const char *s; /* borrowed; need not be NUL-terminated */
@@ -97,6 +98,8 @@ struct store {
     } cache[STORE_CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_tick;
+    struct origins *origins; /* owned: every event's origin (model/origin.h), NULL until computed; dropped
+                                when events move (store_finish, store_merge_tail) */
     const struct findings *findings; /* borrowed: the Sigma findings for rule: and level: filters, or NULL */
     struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
     size_t npaths;
