@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "model/columns.h"
+#include "model/findings.h"
 #include "tui/draw.h"
+#include "tui/pane_findings.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
@@ -61,7 +63,8 @@ static void screen_time(char *t)
         t[n - 1] = '\0';
 }
 
-/* A gutter before the columns holds the mark: a character, so marks show without colour too. */
+/* A gutter before the columns holds the mark, else the initial of the highest Sigma level among the
+ * event's findings (c h m l i): a character, so both show without colour too. */
 #define GUTTER 1
 
 static void list_draw(struct app *a, void *st, struct rect r, int focused)
@@ -99,8 +102,13 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         if (marked)
             base |= A_BOLD;
         draw_fill(a->win, y, r.x, r.w, base);
-        if (marked)
+        int level = s->findings ? findings_event_level(s->findings, ev) : -1;
+        if (marked) {
             draw_str(a->win, y, r.x, GUTTER, "*", base);
+        } else if (level >= 0) {
+            char mark[2] = {sigma_level_name((enum sigma_level)level)[0], '\0'};
+            draw_str(a->win, y, r.x, GUTTER, mark, sel ? base : theme_attr(pane_findings_level_role(level)));
+        }
         x = r.x + GUTTER;
         for (size_t i = 0; i < NSHOWN; i++) {
             if (!widths[i])
