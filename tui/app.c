@@ -415,17 +415,22 @@ static SCREEN *open_terminal(FILE **tty)
 static void free_panes(struct app *a)
 {
     for (int p = 0; p < PANE__COUNT; p++) {
-        if (a->pane_state[p])
+        if (a->pane_state[p] && pane_get((enum pane_id)p)->free)
             pane_get((enum pane_id)p)->free(a->pane_state[p]);
+        free(a->pane_state[p]);
         a->pane_state[p] = NULL;
     }
 }
 
+/* Each pane's private state, sized by its ops (as tig sizes a view's). Returns 0, or -1 when out of
+ * memory (nothing is then left allocated). */
 static int create_panes(struct app *a)
 {
     for (int p = 0; p < PANE__COUNT; p++) {
         const struct pane_ops *o = pane_get((enum pane_id)p);
-        if (o->create && !(a->pane_state[p] = o->create(a))) {
+        if (!o->size)
+            continue;
+        if (!(a->pane_state[p] = calloc(1, o->size)) || (o->create && o->create(a, a->pane_state[p]) != 0)) {
             free_panes(a);
             return -1;
         }

@@ -58,8 +58,9 @@ static int add(struct tpane *tp, size_t *cap, enum line_kind kind, int depth, si
 }
 
 /* Forgets everything computed from the store. */
-static void forget(struct tpane *tp)
+static void forget(void *st)
 {
+    struct tpane *tp = st;
     trace_free(&tp->t);
     free(tp->lines);
     tp->lines = NULL;
@@ -170,19 +171,11 @@ static const char *const markers[] = {
     [L_MISSING] = "? ", [L_SELECTED] = "▶ ", [L_SESSION] = "· ",
 };
 
-static void *tpane_create(struct app *a)
+static int tpane_create(struct app *a, void *st)
 {
     (void)a;
-    struct tpane *tp = calloc(1, sizeof *tp);
-    if (tp)
-        tp->event = SIZE_MAX;
-    return tp;
-}
-
-static void tpane_free(void *st)
-{
-    forget(st);
-    free(st);
+    ((struct tpane *)st)->event = SIZE_MAX;
+    return 0;
 }
 
 /* New events: the index and every event index held are void. */
@@ -272,8 +265,9 @@ const struct pane_ops pane_trace_ops = {
     .place = PLACE_LOWER,
     .toggle = ACT_TRACE,
     .background = background,
+    .size = sizeof(struct tpane),
     .create = tpane_create,
-    .free = tpane_free,
+    .free = forget,
     .draw = tpane_draw,
     .key = tpane_key,
     .changed = tpane_changed,
