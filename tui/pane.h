@@ -81,8 +81,9 @@ struct pane_ops {
     void (*draw)(struct app *a, void *st, struct rect r, int focused);
     enum reaction (*key)(struct app *a, void *st, const struct keypress *k);
     /* The store or the shown set changed (enum pane_change flags): drop what was computed from them.
-     * May be NULL for a pane that keeps nothing derived. */
+     * May be NULL for a pane that keeps nothing derived, or that only needs reset_on. */
     void (*changed)(struct app *a, void *st, unsigned what);
+    unsigned reset_on; /* enum pane_change flags on which the loop frees the state and creates it again */
 };
 
 #define X(id, ops) extern const struct pane_ops ops;

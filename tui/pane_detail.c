@@ -60,14 +60,6 @@ static int detail_create(struct app *a, void *st)
     return 0;
 }
 
-/* Event indexes moved: the document is for an index that may now be another event. */
-static void detail_changed(struct app *a, void *st, unsigned what)
-{
-    (void)a;
-    if (what & CHANGED_STORE)
-        forget(st);
-}
-
 /* Rebuilds the document for the selected event when the selection changed. */
 static void detail_sync(struct app *a, struct detail *d)
 {
@@ -214,5 +206,5 @@ const struct pane_ops pane_detail_ops = {
     .free = forget,
     .draw = detail_draw,
     .key = detail_key,
-    .changed = detail_changed,
+    .reset_on = CHANGED_STORE, /* the document is of an index that may now be another event */
 };

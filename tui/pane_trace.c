@@ -57,17 +57,13 @@ static int add(struct tpane *tp, size_t *cap, enum line_kind kind, int depth, si
     return 0;
 }
 
-/* Forgets everything computed from the store. */
-static void forget(void *st)
+/* Releases what the state owns (the loop frees the state, or zeroes it and calls tpane_create). */
+static void tpane_free(void *st)
 {
     struct tpane *tp = st;
     trace_free(&tp->t);
     free(tp->lines);
-    tp->lines = NULL;
-    tp->nlines = 0;
-    tp->event = SIZE_MAX;
     trace_index_free(tp->index);
-    tp->index = NULL;
 }
 
 static const char *str(const struct app *a, uint32_t id)
@@ -178,14 +174,6 @@ static int tpane_create(struct app *a, void *st)
     return 0;
 }
 
-/* New events: the index and every event index held are void. */
-static void tpane_changed(struct app *a, void *st, unsigned what)
-{
-    (void)a;
-    if (what & CHANGED_STORE)
-        forget(st);
-}
-
 static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct tpane *tp = st;
@@ -267,8 +255,8 @@ const struct pane_ops pane_trace_ops = {
     .background = background,
     .size = sizeof(struct tpane),
     .create = tpane_create,
-    .free = forget,
+    .free = tpane_free,
     .draw = tpane_draw,
     .key = tpane_key,
-    .changed = tpane_changed,
+    .reset_on = CHANGED_STORE, /* the index and every event index held are void */
 };
