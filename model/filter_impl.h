@@ -1,4 +1,5 @@
-/* filter_impl: what filter.c (syntax, compilation) and filter_eval.c (evaluation) share. Private. */
+/* filter_impl: what filter.c (syntax, compilation) and filter_eval.c (evaluation) share, and what sql.c
+ * reads to write a filter as SQL. Private to model/. */
 #ifndef CTVIEW_FILTER_IMPL_H
 #define CTVIEW_FILTER_IMPL_H
 
@@ -22,6 +23,7 @@ enum term_kind {
     TK_WORD,    /* anywhere in the event's JSON */
     TK_INDEXED, /* a JSON path the store indexes at load (event.h): one event field */
     TK_PATH,    /* any other JSON path: every value of it, from the store's path index */
+    TK_ORIGIN,  /* the ARN (or name) of the event's origin, from the store's origins (model/origin.h) */
 };
 
 /* How a field's string is also tried, besides whole. */
@@ -35,7 +37,7 @@ struct field_spec {
     const char *name;
     enum term_kind kind;
     enum xform xf;
-    enum event_field fields[3];
+    enum event_field fields[4];
     int nfields;
 };
 
