@@ -11,7 +11,7 @@
 static const struct field_spec field_specs[] = {
     {"name", TK_GLOB, XF_NONE, {EF_NAME}, 1},
     {"src", TK_GLOB, XF_SERVICE, {EF_SOURCE}, 1},
-    {"user", TK_GLOB, XF_TAIL, {EF_UI_USER, EF_UI_ARN, EF_UI_PRINCIPAL}, 3},
+    {"user", TK_GLOB, XF_TAIL, {EF_UI_USER, EF_UI_ARN, EF_UI_PRINCIPAL, EF_UI_OBO_USER}, 4},
     {"acct", TK_GLOB, XF_NONE, {EF_ACCOUNT, EF_UI_ACCOUNT}, 2},
     {"region", TK_GLOB, XF_NONE, {EF_REGION}, 1},
     {"type", TK_GLOB, XF_NONE, {EF_UI_TYPE}, 1},
@@ -29,6 +29,7 @@ static const struct field_spec field_specs[] = {
     {"role", TK_GLOB, XF_NONE, {EF_ROLE_ARN, EF_UI_ISSUER_ARN}, 2},
     {"srcid", TK_GLOB, XF_NONE, {EF_UI_SOURCE_IDENTITY}, 1},
     {"host", TK_GLOB, XF_NONE, {EF_TLS_HOST}, 1},
+    {"origin", TK_ORIGIN, XF_TAIL, {0}, 0},
     {"after", TK_AFTER, XF_NONE, {0}, 0},
     {"before", TK_BEFORE, XF_NONE, {0}, 0},
 };
@@ -37,7 +38,7 @@ static const struct field_spec field_specs[] = {
 const char *filter_field_names(void)
 {
     return "name src user acct region type ip key id shared req error ro ua res etype cat role srcid host "
-           "after before";
+           "origin after before";
 }
 
 #define MAX_DEPTH 64
@@ -220,9 +221,53 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
         return 0;
     case TK_GLOB:
     case TK_RES:
+    case TK_ORIGIN:
+    case TK_INDEXED:
+    case TK_PATH:
         return 0;
     }
     return 0;
+}
+
+/* Whether name[0..len), written before a ':', makes the term a field term, and which: a short field
+ * (letters), a JSON path (with a '.', or a top-level key of the CloudTrail record), or an error for
+ * any other word of letters (a typo never silently selects nothing). Other words (an ARN, a time, an
+ * IPv6 address) stay words. Returns 1 for a field term (t filled), 0 for a word, -1 on error. */
+static int name_kind(struct parser *p, struct term *t, const char *name, size_t len, size_t at, int textlen)
+{
+    int letters = 1;
+    for (size_t i = 0; i < len; i++)
+        letters &= (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z');
+    int dotted = memchr(name, '.', len) != NULL;
+    if (!letters && !dotted)
+        return 0;
+    if (letters && (t->spec = find_spec(name, len)) != NULL) {
+        t->kind = t->spec->kind;
+        return 1;
+    }
+    if (!path_is_word(name, len))
+        return fail(p, at,
+                    "unknown field '%.*s' in '%.*s' (fields: %s; or a JSON path such as "
+                    "requestParameters.roleArn; quote a word to search for it as text)",
+                    (int)len, name, textlen, name, filter_field_names());
+    struct path_error perr;
+    if (path_parse(name, len, &t->path, &perr) != 0)
+        return fail(p, at, "%s in '%.*s'", perr.message, textlen, name);
+    t->kind = TK_PATH;
+    for (int k = 0; k < EF__COUNT; k++)
+        if (strcmp(event_field_path((enum event_field)k), t->path.text) == 0) {
+            t->kind = TK_INDEXED;
+            t->ef = (enum event_field)k;
+        }
+    if (t->kind == TK_PATH) {
+        /* The index is a cache the store keeps for every later filter: filling it changes no event. */
+        t->px = pathindex_get((struct store *)p->f->s, &t->path);
+        if (!t->px) {
+            path_free(&t->path);
+            return nomem(p);
+        }
+    }
+    return 1;
 }
 
 static int parse_term(struct parser *p)
@@ -240,40 +285,43 @@ static int parse_term(struct parser *p)
         while (s[end] && !is_space(s[end]) && s[end] != ')')
             end++;
         size_t name_end = start;
-        while ((s[name_end] >= 'a' && s[name_end] <= 'z') || (s[name_end] >= 'A' && s[name_end] <= 'Z'))
+        while (name_end < end && s[name_end] != ':' && s[name_end] != '"' && s[name_end] != '(')
             name_end++;
         int textlen = (int)(end - start);
-        if (name_end > start && name_end < end && s[name_end] == ':') {
-            t.spec = find_spec(s + start, name_end - start);
-            if (!t.spec)
-                return fail(
-                    p, start,
-                    "unknown field '%.*s' in '%.*s' (fields: %s; quote a word to search for it as text)",
-                    (int)(name_end - start), s + start, textlen, s + start, filter_field_names());
-            t.kind = t.spec->kind;
+        if (name_end > start && name_end < end && s[name_end] == ':' &&
+            name_kind(p, &t, s + start, name_end - start, start, textlen) != 0) {
+            if (p->failed)
+                return -1;
             p->pos = name_end + 1;
             if (s[p->pos] == '"') {
                 t.pat = read_quoted(p, &t.plen);
-                if (!t.pat)
+                if (!t.pat) {
+                    path_free(&t.path);
                     return -1;
+                }
                 end = p->pos;
             }
         }
+        int field = t.kind != TK_WORD;
         if (!t.pat) {
-            size_t vstart = t.spec ? name_end + 1 : start;
+            size_t vstart = field ? name_end + 1 : start;
             t.plen = end - vstart;
             t.pat = strndup(s + vstart, t.plen);
-            if (!t.pat)
+            if (!t.pat) {
+                path_free(&t.path);
                 return nomem(p);
+            }
             p->pos = end;
         }
-        if (t.spec && t.plen == 0) {
+        if (field && t.plen == 0) {
             free(t.pat);
+            path_free(&t.path);
             return fail(p, start, "missing value after '%.*s'", (int)(name_end - start + 1), s + start);
         }
     }
     if (compile_term(p, &t, start, s + start, (int)(p->pos - start)) != 0) {
         free(t.pat);
+        path_free(&t.path);
         return -1;
     }
     if (t.kind == TK_WORD)
@@ -281,6 +329,7 @@ static int parse_term(struct parser *p)
     int n = new_node(p, NODE_TERM, -1, -1);
     if (n < 0) {
         free(t.pat);
+        path_free(&t.path);
         return -1;
     }
     p->f->nodes[n].term = t;
@@ -396,6 +445,7 @@ void filter_free(struct filter *f)
     for (size_t i = 0; i < f->nnodes; i++) {
         free(f->nodes[i].term.pat);
         free(f->nodes[i].term.memo);
+        path_free(&f->nodes[i].term.path);
         free(f->nodes[i].bits);
         free(f->nodes[i].care);
     }
@@ -406,6 +456,14 @@ void filter_free(struct filter *f)
 int filter_is_all(const struct filter *f)
 {
     return f->nodes[f->root].kind == NODE_ALL;
+}
+
+int filter_uses_origins(const struct filter *f)
+{
+    for (size_t i = 0; i < f->nnodes; i++)
+        if (f->nodes[i].kind == NODE_TERM && f->nodes[i].term.kind == TK_ORIGIN)
+            return 1;
+    return 0;
 }
 
 int filter_has_words(const struct filter *f)

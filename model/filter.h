@@ -8,7 +8,11 @@
  * Values and words compare ASCII case-insensitively; '*' stands for any run of characters. A field
  * term compares interned strings, each distinct string at most once per compiled filter, so it costs
  * one table lookup per event. A bare word matches anywhere in the event's JSON: its keys and values
- * as logged (see store.h for what is indexed), and its eventTime. */
+ * as logged (see store.h for what is indexed), and its eventTime.
+ *
+ * A field term may also name a JSON path (model/path.h, model/field.h): PATH:VALUE holds when any value
+ * of the path matches. The first filter on a path builds the store's index for it (in the run's steps);
+ * later filters on that path read the index. */
 #ifndef CTVIEW_FILTER_H
 #define CTVIEW_FILTER_H
 
@@ -36,6 +40,10 @@ int filter_is_all(const struct filter *f);
 /* Whether the filter has a free-text word, whose preparation scans every interned string. */
 int filter_has_words(const struct filter *f);
 
+/* Whether the filter has an origin: term, which reads the store's origins: the caller computes them
+ * (origins_ensure) before running it; without them the term matches nothing. */
+int filter_uses_origins(const struct filter *f);
+
 /* The names of the fields, space-separated, for help and error messages. */
 const char *filter_field_names(void);
 
@@ -54,6 +62,7 @@ struct filter_run {
     uint32_t *shown;  /* owned: indexes of the events that pass, ascending */
     size_t nshown, cap;
     int done, failed; /* failed: out of memory */
+    int paths_ready;  /* the store's indexes of the filter's paths cover every event */
 };
 
 void filter_run_init(struct filter_run *r, struct filter *f);

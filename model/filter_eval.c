@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/filter_impl.h"
+#include "model/origin.h"
 #include "model/timefmt.h"
 
 static int tail_matches(const struct term *t, const char *s, size_t len, char sep)
@@ -78,6 +79,53 @@ int filter_prepare_words(struct filter *f, uint32_t n)
     return 0;
 }
 
+/* The path term's memo covers every value its index has so far (the index grows while it is built). */
+static int ensure_path_memo(struct term *t)
+{
+    size_t n = intern_count(t->px->values);
+    if (n <= t->memo_n && t->memo)
+        return 0;
+    unsigned char *m = realloc(t->memo, n ? n : 1);
+    if (!m)
+        return -1;
+    memset(m + t->memo_n, 0, (n ? n : 1) - t->memo_n);
+    t->memo = m;
+    t->memo_n = n ? n : 1;
+    return 0;
+}
+
+/* Whether any value of the path term's index for event i matches (the index covers i). */
+static int path_matches(struct term *t, size_t i)
+{
+    const uint32_t *ids;
+    uint32_t one;
+    size_t n = pathindex_ids(t->px, i, &ids, &one);
+    const struct intern *in = t->px->values;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char m = t->memo[ids[k]];
+        if (!m) {
+            m = match_glob(t->pat, t->plen, intern_str(in, ids[k]), intern_len(in, ids[k])) ? 2 : 1;
+            t->memo[ids[k]] = m;
+        }
+        if (m == 2)
+            return 1;
+    }
+    return 0;
+}
+
+int filter_prepare_paths(struct filter *f, size_t work)
+{
+    /* The indexes are caches the store keeps for every later filter: filling them changes no event. */
+    struct store *s = (struct store *)f->s;
+    for (size_t k = 0; k < f->nnodes; k++) {
+        struct term *t = &f->nodes[k].term;
+        if (f->nodes[k].kind != NODE_TERM || t->kind != TK_PATH || t->px->covered >= s->nevents)
+            continue;
+        return pathindex_build(s, t->px, work) < 0 ? -1 : 0;
+    }
+    return 1;
+}
+
 static int word_matches(const struct filter *f, const struct term *t, const struct event *e)
 {
     const unsigned char *memo = t->memo;
@@ -107,7 +155,7 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return 0;
     case TK_ERROR:
         if (t->any)
-            return e->f[EF_ERROR_CODE] || e->f[EF_ERROR_MESSAGE] || (e->flags & EVF_LOGIN_FAILURE);
+            return EVENT_FAILED(e);
         return id_matches(f, t, e->f[EF_ERROR_CODE]) || id_matches(f, t, e->f[EF_ERROR_MESSAGE]);
     case TK_RES: {
         const uint32_t *ids = f->s->list_ids + e->list_first;
@@ -124,6 +172,15 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return e->time_ms < t->time;
     case TK_WORD:
         return word_matches(f, t, e);
+    case TK_ORIGIN: {
+        const struct origins *o = f->s->origins;
+        size_t i = (size_t)(e - f->s->events);
+        return o && i < o->nevents && id_matches(f, t, o->actors[origins_actor_of(o, i)].arn);
+    }
+    case TK_INDEXED:
+        return id_matches(f, t, e->f[t->ef]);
+    case TK_PATH:
+        return path_matches(t, (size_t)(e - f->s->events));
     }
     return 0;
 }
@@ -137,8 +194,12 @@ static int eval_node(struct filter *f, int idx, size_t lo, size_t words, const u
         return 0;
     case NODE_TERM: {
         struct term *t = &n->term;
-        if (t->kind != TK_WORD && t->kind != TK_RO && t->kind != TK_AFTER && t->kind != TK_BEFORE &&
-            !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
+        if (t->kind == TK_PATH) {
+            size_t need = lo + words * 64 < f->s->nevents ? lo + words * 64 : f->s->nevents;
+            if (pathindex_cover((struct store *)f->s, t->px, need) != 0 || ensure_path_memo(t) != 0)
+                return -1;
+        } else if (t->kind != TK_WORD && t->kind != TK_RO && t->kind != TK_AFTER && t->kind != TK_BEFORE &&
+                   !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
             return -1;
         const struct event *ev = f->s->events + lo;
         for (size_t w = 0; w < words; w++) {
@@ -222,6 +283,13 @@ int filter_run_step(struct filter_run *r, size_t work)
     if (f->nwords && f->prepared < f->nstrings) {
         if (filter_prepare_words(f, work > UINT32_MAX ? UINT32_MAX : (uint32_t)work) != 0)
             r->failed = r->done = 1;
+        return r->done;
+    }
+    if (!r->paths_ready) {
+        int ready = filter_prepare_paths(f, work);
+        if (ready < 0)
+            r->failed = r->done = 1;
+        r->paths_ready = ready == 1;
         return r->done;
     }
     size_t total = f->s->nevents;

@@ -4,20 +4,25 @@
 
 #include "model/filter.h"
 #include "model/match.h"
+#include "model/path.h"
+#include "model/pathindex.h"
 
 /* Events evaluated per step; bit sets of this many bits live in every node. */
 #define FILTER_CHUNK       65536
 #define FILTER_CHUNK_WORDS (FILTER_CHUNK / 64)
 
 enum term_kind {
-    TK_GLOB,   /* the pattern against one or more string fields */
-    TK_RES,    /* the pattern against each resource ARN */
-    TK_IP,     /* CIDR, exact address, or pattern */
-    TK_ERROR,  /* errorCode or errorMessage; "*" also takes failed sign-ins */
-    TK_RO,     /* readOnly */
-    TK_AFTER,  /* eventTime >= value */
-    TK_BEFORE, /* eventTime < value */
-    TK_WORD,   /* anywhere in the event's JSON */
+    TK_GLOB,    /* the pattern against one or more string fields */
+    TK_RES,     /* the pattern against each resource ARN */
+    TK_IP,      /* CIDR, exact address, or pattern */
+    TK_ERROR,   /* errorCode or errorMessage; "*" also takes failed sign-ins */
+    TK_RO,      /* readOnly */
+    TK_AFTER,   /* eventTime >= value */
+    TK_BEFORE,  /* eventTime < value */
+    TK_WORD,    /* anywhere in the event's JSON */
+    TK_INDEXED, /* a JSON path the store indexes at load (event.h): one event field */
+    TK_PATH,    /* any other JSON path: every value of it, from the store's path index */
+    TK_ORIGIN,  /* the ARN (or name) of the event's origin, from the store's origins (model/origin.h) */
 };
 
 /* How a field's string is also tried, besides whole. */
@@ -31,7 +36,7 @@ struct field_spec {
     const char *name;
     enum term_kind kind;
     enum xform xf;
-    enum event_field fields[3];
+    enum event_field fields[4];
     int nfields;
 };
 
@@ -46,7 +51,12 @@ struct term {
     int use_net; /* ip: compare as an address or network */
     struct ipnet net;
     int64_t time;
-    unsigned char *memo; /* owned, one byte per interned string: 0 unknown, 1 no, 2 yes */
+    unsigned char *memo; /* owned, one byte per interned string: 0 unknown, 1 no, 2 yes (TK_PATH: per
+                            value of the path index, memo_n of them, grown as the index grows) */
+    size_t memo_n;
+    enum event_field ef;  /* TK_INDEXED */
+    struct path path;     /* TK_PATH: owned */
+    struct pathindex *px; /* TK_PATH: borrowed from the store (built on first use, kept by the store) */
 };
 
 enum node_kind { NODE_ALL, NODE_TERM, NODE_AND, NODE_OR, NODE_NOT };
@@ -68,6 +78,10 @@ struct filter {
     uint32_t prepared; /* interned strings checked against every word so far */
     uint32_t nstrings; /* intern_count when compiled */
 };
+
+/* Extends the path indexes of the filter's path terms by up to `work` events. Returns 1 when they cover
+ * every event, 0 when more remain, -1 when out of memory. */
+int filter_prepare_paths(struct filter *f, size_t work);
 
 /* Checks interned strings [f->prepared, f->prepared + n) against every word; returns 0 or -1 (memory). */
 int filter_prepare_words(struct filter *f, uint32_t n);

@@ -78,3 +78,15 @@ size_t problems_count(const struct problems *p, enum problem_kind kind)
         n += p->rows[i].kind == kind;
     return n;
 }
+
+const struct problem *problems_unread(const struct problems *p, const char *path)
+{
+    /* walk and source report a file or folder they could not open or read as a whole-file row with no
+     * position; damage inside a file that was read always has the offset where it was found */
+    for (size_t i = 0; i < p->count; i++) {
+        const struct problem *r = &p->rows[i];
+        if (r->kind == PROBLEM_FILE && r->offset < 0 && r->record < 0 && strcmp(r->file, path) == 0)
+            return r;
+    }
+    return NULL;
+}

@@ -42,4 +42,9 @@ int problems_take(struct problems *dst, struct problems *src);
 /* Number of rows of the given kind. */
 size_t problems_count(const struct problems *p, enum problem_kind kind);
 
+/* The row saying why the input named exactly path was not read at all (missing, unreadable, not
+ * enterable, too large), or NULL when it was read (damage found inside a read file, a skipped FIFO or a
+ * non-log file do not count). Borrowed from p. The command line uses it for the paths the user named. */
+const struct problem *problems_unread(const struct problems *p, const char *path);
+
 #endif

@@ -5,6 +5,8 @@
 
 #include "model/grow.h"
 #include "model/jsonfmt.h"
+#include "model/origin.h"
+#include "model/pathindex.h"
 #include "model/timefmt.h"
 
 static const char *const field_paths[EF__COUNT] = {
@@ -44,9 +46,11 @@ void store_free(struct store *s)
         free(s->sources[i].data);
     }
     free(s->sources);
+    origins_free(s->origins);
     free(s->events);
     free(s->list_ids);
     free(s->seen);
+    pathindex_reset(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -267,6 +271,9 @@ void store_finish(struct store *s)
         s->sorted = 1;
         return;
     }
+    origins_free(s->origins); /* indexed by event */
+    s->origins = NULL;
+    pathindex_reset(s); /* indexed by event position */
     struct event *tmp = malloc((s->nevents / 2 + 1) * sizeof *tmp);
     if (!tmp) {
         /* Out of memory for the scratch half: fall back to an in-place insertion sort, slow but stable. */
@@ -284,14 +291,18 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     size_t n = s->nevents;
     if (from >= n)
         return 0;
+    origins_free(s->origins); /* indexed by event: recomputed on the next use */
+    s->origins = NULL;
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;
     merge_sort(s->events + from, tmp, n - from);
     free(tmp);
     s->sorted = 1;
+    pathindex_truncate(s, from); /* indexed by event position: the tail moved */
     if (from == 0 || s->events[from - 1].time_ms <= s->events[from].time_ms)
         return 0;
+    pathindex_reset(s);
     struct event *out = malloc(n * sizeof *out);
     uint32_t *map = malloc(from * sizeof *map);
     if (!out || !map) {
@@ -405,8 +416,16 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
     return data + e->raw_off;
 }
 
+static size_t paths_bytes(const struct store *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->npaths; i++)
+        n += pathindex_bytes(s->paths[i]);
+    return n;
+}
+
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources;
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s);
 }

@@ -6,6 +6,7 @@
 
 #include "model/columns.h"
 #include "model/jsonfmt.h"
+#include "model/problems.h"
 #include "model/textsafe.h"
 #include "model/timefmt.h"
 
@@ -125,7 +126,7 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
     fprintf(out, "  duplicates         %llu\n", (unsigned long long)c->duplicates);
     fprintf(out, "  bad records        %llu\n", (unsigned long long)c->bad_records);
     fprintf(out, "events shown         %zu\n", shown_count(s, shown));
-    fprintf(out, "digest records       %llu\n", (unsigned long long)c->skipped_records);
+    fprintf(out, "skipped records      %llu\n", (unsigned long long)c->skipped_records);
     fprintf(out, "problems             %zu\n", problems);
     fprintf(out, "decoded bytes        %llu\n", (unsigned long long)c->bytes);
     fprintf(out, "load seconds         %.3f\n", load_seconds);
@@ -146,4 +147,27 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
         free(reason);
     }
     return 0;
+}
+
+size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err)
+{
+    size_t unread = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct problem *p = strcmp(paths[i], "-") != 0 ? problems_unread(&s->problems, paths[i]) : NULL;
+        if (!p)
+            continue;
+        /* the same path named twice is walked twice and so reported twice: once here is enough */
+        int again = 0;
+        for (size_t k = 0; k < i && !again; k++)
+            again = strcmp(paths[k], paths[i]) == 0;
+        if (again)
+            continue;
+        fputs("ctview: ", err);
+        put_cell(err, paths[i]);
+        fputs(": ", err);
+        put_cell(err, p->reason);
+        fputc('\n', err);
+        unread++;
+    }
+    return unread;
 }

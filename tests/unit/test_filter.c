@@ -158,6 +158,15 @@ static const struct {
     {"ro:maybe", 1, "'ro' takes true or false"},
     {"\"open", 1, "unclosed '\"'"},
     {"user:\"open", 6, "unclosed '\"'"},
+    {"requestParameters.roleArn:*EC2-dev resources.type:AWS::IAM::Role", 0, NULL},
+    {"requestParameters:* eventCategory:Management tlsDetails.tlsVersion:TLSv1.2", 0, NULL},
+    {"userIdentity.arn:\"a b\" 10.0.0.1:443", 0, NULL}, /* a word with a '.' is a path */
+    {"a..b:x", 1, "bad path 'a..b': empty key at byte 3"},
+    {"name:x requestParameters.:y", 8, "bad path 'requestParameters.': empty key"},
+    {"*.amazonaws.com:x", 1, "bad path"},
+    {"eventname:x", 1, "unknown field 'eventname'"}, /* record keys are case-sensitive */
+    {"requestParameters.roleArn:", 1, "missing value after 'requestParameters.roleArn:'"},
+    {"a.b:\"open", 5, "unclosed '\"'"},
 };
 
 static void test_syntax(struct store *s)
@@ -284,6 +293,24 @@ static void test_eval(struct store *s)
     expect_ids(s, "-error:*", "e1 e4 e5");
     expect_ids(s, "error:accessdenied", "e2");
     expect_ids(s, "error:*authentication", "e3");
+    expect_ids(s, "requestParameters.roleArn:*Admin", "e1");
+    expect_ids(s, "requestParameters.roleArn:\"arn:aws:iam::444455556666:role/Admin\"", "e1");
+    expect_ids(s, "requestParameters.bucketName:SECRET-*", "e2");
+    expect_ids(s, "requestParameters.bucketName:*", "e2");
+    expect_ids(s, "-requestParameters.bucketName:*", "e1 e3 e4 e5");
+    expect_ids(s, "requestParameters:*", "e1 e2");
+    expect_ids(s, "requestParameters:*secret*", "e2"); /* an object's value is its minified JSON */
+    expect_ids(s, "resources.type:AWS::IAM::Role", "e1");
+    expect_ids(s, "resources.ARN:*:role/admin", "e1");
+    expect_ids(s, "readOnly:FALSE", "e2");
+    expect_ids(s, "readOnly:*", "e1 e2");
+    expect_ids(s, "eventName:ConsoleLogin", "e3 e4");
+    expect_ids(s, "userIdentity.sessionContext.sourceIdentity:alice*", "e2");
+    expect_ids(s, "responseElements.ConsoleLogin:failure", "e3");
+    expect_ids(s, "responseElements.credentials.accessKeyId:ASIA* OR requestParameters.bucketName:*",
+               "e1 e2");
+    expect_ids(s, "no.such.path:*", "");
+    expect_ids(s, "RequestParameters.bucketName:*", ""); /* keys are case-sensitive */
     expect_ids(s, "ro:true", "e1");
     expect_ids(s, "ro:false", "e2");
     expect_ids(s, "ua:terraform*", "e2");

@@ -1,0 +1,2 @@
+SELECT *
+FROM cloudtrail_logs

@@ -1,0 +1,4 @@
+SELECT *
+FROM cloudtrail_logs
+WHERE lower(eventtype) LIKE 'awsapicall' ESCAPE '\'
+  AND lower(eventcategory) LIKE 'management' ESCAPE '\'

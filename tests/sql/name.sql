@@ -1,0 +1,3 @@
+SELECT *
+FROM cloudtrail_logs
+WHERE lower(eventname) LIKE 'assumerole%' ESCAPE '\'

@@ -1,0 +1,2 @@
+SELECT *
+FROM security.trail_2024

@@ -1,0 +1,225 @@
+/* Unit tests for the field accessor: short names and paths, their values and keys for one event, the
+ * store's path index (built in steps, the same answers as reading the bytes), and its reset when the
+ * store's order changes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "model/field.h"
+#include "model/fieldtop.h"
+#include "parsers/load.h"
+
+static const char events_json[] =
+    "{\"Records\":["
+    "{\"eventID\":\"e1\",\"eventTime\":\"2024-03-01T09:59:59Z\",\"eventSource\":\"sts.amazonaws.com\","
+    "\"eventName\":\"AssumeRole\",\"awsRegion\":\"us-east-1\",\"recipientAccountId\":\"111122223333\","
+    "\"readOnly\":true,\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"Alice\","
+    "\"arn\":\"arn:aws:iam::111122223333:user/Alice\",\"accessKeyId\":\"AKIAALICE\"},"
+    "\"requestParameters\":{\"roleArn\":\"arn:aws:iam::444455556666:role/Admin\",\"durationSeconds\":3600,"
+    "\"tags\":[{\"key\":\"a\",\"value\":\"caf\\u00e9\"},{\"key\":\"b\",\"value\":null}]},"
+    "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIASESSION1\"}},"
+    "\"resources\":[{\"ARN\":\"arn:r1\"},{\"ARN\":\"arn:r2\"}]},"
+    "{\"eventID\":\"e2\",\"eventTime\":\"2024-03-01T10:00:00Z\",\"eventSource\":\"s3.amazonaws.com\","
+    "\"eventName\":\"GetObject\",\"readOnly\":false,\"errorCode\":\"AccessDenied\","
+    "\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::4:assumed-role/Admin/s1\"},"
+    "\"requestParameters\":{\"bucketName\":\"b\",\"tags\":[]},\"eventName2\":\"\"},"
+    "{\"eventID\":\"e3\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"RunInstances\","
+    "\"requestParameters\":null}"
+    "]}";
+
+/* The values of field name for event id, joined by '|', "(none)" when missing. */
+static void check_field(struct store *s, const char *name, size_t i, const char *want)
+{
+    struct field f;
+    struct field_error err;
+    if (field_parse(name, strlen(name), &f, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", name, err.message);
+        CHECK(!"field parses");
+        return;
+    }
+    struct path_values v;
+    path_values_init(&v);
+    char *e = NULL;
+    int n = field_values(s, i, &f, &v, &e);
+    char got[512] = "";
+    size_t at = 0;
+    for (int k = 0; k < n; k++) {
+        size_t len;
+        const char *t = path_value(&v, (size_t)k, &len);
+        at += (size_t)snprintf(got + at, sizeof got - at, "%s%s", k ? "|" : "", t);
+    }
+    if (n == 0)
+        snprintf(got, sizeof got, "(none)");
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "field %s event %zu\n", name, i);
+    CHECK_STR(got, want);
+
+    /* the keys give the same texts, once any path index is built (in single steps) */
+    int r;
+    while ((r = field_prepare(s, &f, 1)) == 0)
+        ;
+    CHECK_INT(r, 1);
+    struct field_keys keys = {0};
+    int nk = field_keys(s, &f, i, &keys);
+    CHECK_INT(nk, n);
+    char again[512] = "";
+    at = 0;
+    for (int k = 0; k < nk; k++) {
+        char buf[64];
+        size_t len;
+        const char *t = field_key_text(s, &f, keys.k[k], buf, &len);
+        at += (size_t)snprintf(again + at, sizeof again - at, "%s%s", k ? "|" : "", t);
+    }
+    if (nk == 0)
+        snprintf(again, sizeof again, "(none)");
+    CHECK_STR(again, want);
+    /* and reading after the index exists goes through it */
+    n = field_values(s, i, &f, &v, &e);
+    CHECK_INT(n, nk);
+    field_keys_free(&keys);
+    path_values_free(&v);
+    field_free(&f);
+}
+
+static void test_parse(void)
+{
+    static const struct {
+        const char *name;
+        int ok;
+        enum field_kind kind;
+        const char *error;
+    } cases[] = {
+        {"time", 1, FIELD_SHORT, NULL},
+        {"NAME", 1, FIELD_SHORT, NULL},
+        {"identity", 1, FIELD_SHORT, NULL},
+        {"role", 1, FIELD_SHORT, NULL},
+        {"eventName", 1, FIELD_INDEXED, NULL},
+        {"userIdentity.arn", 1, FIELD_INDEXED, NULL},
+        {"requestParameters.roleArn", 1, FIELD_INDEXED, NULL},
+        {"requestParameters.bucketName", 1, FIELD_PATH, NULL},
+        {"requestParameters", 1, FIELD_PATH, NULL},
+        {"readOnly", 1, FIELD_PATH, NULL},
+        {"usr", 0, 0, "unknown field 'usr'"},
+        {"eventname", 0, 0, "unknown field 'eventname'"},
+        {"a..b", 0, 0, "bad path 'a..b'"},
+        {"x\x1b", 0, 0, "control character"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct field f;
+        struct field_error err;
+        int rc = field_parse(cases[i].name, strlen(cases[i].name), &f, &err);
+        CHECK_INT(rc, cases[i].ok ? 0 : -1);
+        if (cases[i].ok)
+            CHECK_INT(f.kind, cases[i].kind);
+        else
+            CHECK(strstr(err.message, cases[i].error) != NULL);
+        field_free(&f);
+    }
+    CHECK(field_is_short("acct", 4));
+    CHECK(!field_is_short("eventName", 9));
+}
+
+static void test_values(struct store *s)
+{
+    check_field(s, "name", 0, "AssumeRole");
+    check_field(s, "time", 0, "2024-03-01T09:59:59Z");
+    check_field(s, "time", 2, "(none)");
+    check_field(s, "identity", 0, "arn:aws:iam::111122223333:user/Alice");
+    check_field(s, "user", 0, "Alice|arn:aws:iam::111122223333:user/Alice");
+    check_field(s, "key", 0, "AKIAALICE|ASIASESSION1");
+    check_field(s, "res", 0, "arn:r1|arn:r2");
+    check_field(s, "res", 1, "(none)");
+    check_field(s, "ro", 0, "true");
+    check_field(s, "ro", 1, "false");
+    check_field(s, "ro", 2, "(none)");
+    check_field(s, "error", 1, "AccessDenied");
+    check_field(s, "error", 0, "(none)");
+    check_field(s, "src", 1, "s3.amazonaws.com");
+    check_field(s, "eventName", 1, "GetObject");
+    check_field(s, "requestParameters.roleArn", 0, "arn:aws:iam::444455556666:role/Admin");
+    check_field(s, "requestParameters.durationSeconds", 0, "3600");
+    check_field(s, "requestParameters.tags.value", 0, "caf\xc3\xa9");
+    check_field(s, "requestParameters.tags.key", 0, "a|b");
+    check_field(s, "requestParameters.tags", 1, "[]");
+    check_field(s, "requestParameters.bucketName", 1, "b");
+    check_field(s, "requestParameters.bucketName", 0, "(none)");
+    check_field(s, "requestParameters", 2, "(none)");
+    check_field(s, "readOnly", 0, "true");
+    check_field(s, "resources.ARN", 0, "arn:r1|arn:r2");
+    check_field(s, "eventName2.x", 1, "(none)");
+}
+
+/* The top rows of name over the store as "value=count ..." plus the totals. */
+static void check_top(struct store *s, const char *name, size_t top, const char *want)
+{
+    struct field f;
+    struct field_error err;
+    CHECK_INT(field_parse(name, strlen(name), &f, &err), 0);
+    while (field_prepare(s, &f, 2) == 0)
+        ;
+    struct fieldtop t;
+    CHECK_INT(fieldtop_build(s, &f, NULL, s->nevents, top, &t), 0);
+    char got[512];
+    size_t at = (size_t)snprintf(got, sizeof got, "events=%zu distinct=%zu missing=%zu:", t.events,
+                                 t.distinct, t.missing);
+    for (size_t i = 0; i < t.nrows; i++) {
+        char buf[64];
+        size_t len;
+        const char *v = field_key_text(s, &f, t.rows[i].key, buf, &len);
+        at += (size_t)snprintf(got + at, sizeof got - at, " %s=%u", v, t.rows[i].count);
+    }
+    CHECK_STR(got, want);
+    fieldtop_free(&t);
+    field_free(&f);
+}
+
+static void test_top(struct store *s)
+{
+    check_top(s, "name", 10, "events=3 distinct=3 missing=0: AssumeRole=1 GetObject=1 RunInstances=1");
+    check_top(s, "name", 2, "events=3 distinct=3 missing=0: AssumeRole=1 GetObject=1");
+    check_top(s, "ro", 10, "events=3 distinct=2 missing=1: false=1 true=1");
+    check_top(s, "requestParameters.tags.key", 10, "events=3 distinct=2 missing=2: a=1 b=1");
+    check_top(s, "requestParameters.tags", 10,
+              "events=3 distinct=2 missing=1: []=1 [{\"key\":\"a\",\"value\":\"caf\\u00e9\"},{\"key\":\"b\","
+              "\"value\":null}]=1");
+    check_top(s, "time", 1, "events=3 distinct=2 missing=1: 2024-03-01T09:59:59Z=1");
+    check_top(s, "key", 10, "events=3 distinct=2 missing=2: AKIAALICE=1 ASIASESSION1=1");
+}
+
+static void test_index_reset(void)
+{
+    /* events out of time order: store_finish sorts them, and an index built before must not survive */
+    static const char json[] =
+        "{\"Records\":["
+        "{\"eventID\":\"late\",\"eventTime\":\"2024-03-02T00:00:00Z\",\"x\":{\"v\":\"L\"}},"
+        "{\"eventID\":\"early\",\"eventTime\":\"2024-03-01T00:00:00Z\",\"x\":{\"v\":\"E\"}}"
+        "]}";
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "reset.json", json, sizeof json - 1), 0);
+    CHECK_INT(s->nevents, 2);
+    check_field(s, "x.v", 0, strcmp(store_str(s, &s->events[0], EF_EVENT_ID), "early") == 0 ? "E" : "L");
+    s->sorted = 0;
+    /* swap the two events by hand and re-sort: positions change, the index must go */
+    struct event t = s->events[0];
+    s->events[0] = s->events[1];
+    s->events[1] = t;
+    store_finish(s);
+    CHECK_INT(s->npaths, 0);
+    CHECK_STR(store_str(s, &s->events[0], EF_EVENT_ID), "early");
+    check_field(s, "x.v", 0, "E");
+    check_field(s, "x.v", 1, "L");
+    store_free(s);
+}
+
+int main(void)
+{
+    test_parse();
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "field.json", events_json, sizeof events_json - 1), 0);
+    CHECK_INT(s->nevents, 3);
+    test_values(s);
+    test_top(s);
+    store_free(s);
+    test_index_reset();
+    return harness_done("field");
+}
