@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "model/field.h"
 #include "model/fieldtop.h"
+#include "model/filter.h"
 #include "parsers/load.h"
 
 static const char events_json[] =
@@ -211,6 +212,59 @@ static void test_index_reset(void)
     store_free(s);
 }
 
+static size_t run_count(struct filter *f)
+{
+    struct filter_run run;
+    filter_run_init(&run, f);
+    filter_run_all(&run);
+    size_t n = run.nshown;
+    filter_run_free(&run);
+    return n;
+}
+
+/* The store keeps built indexes as a cache for later filters, a bounded number of unused ones, none
+ * that was never built, and every held one across a change of order (rebuilt on next use). */
+static void test_index_cache(void)
+{
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "cache.json", events_json, sizeof events_json - 1), 0);
+    struct filter_error err;
+    struct filter *f = filter_compile("requestParameters.bucketName:b", s, &err);
+    CHECK(f != NULL);
+    CHECK_INT(s->npaths, 1);
+    filter_free(f); /* never run: nothing built, nothing kept */
+    CHECK_INT(s->npaths, 0);
+    f = filter_compile("requestParameters.bucketName:b", s, &err);
+    CHECK_INT(run_count(f), 1);
+    filter_free(f);
+    CHECK_INT(s->npaths, 1);
+    CHECK_INT(s->paths[0]->covered, s->nevents);
+    for (int i = 0; i < 40; i++) {
+        char expr[64];
+        snprintf(expr, sizeof expr, "requestParameters.p%d:*", i);
+        f = filter_compile(expr, s, &err);
+        CHECK_INT(run_count(f), 0);
+        filter_free(f);
+    }
+    CHECK(s->npaths <= 16);
+    /* a held index across a new order: still there, covering nothing, right again after a run */
+    f = filter_compile("requestParameters.tags.key:a", s, &err);
+    CHECK_INT(run_count(f), 1);
+    struct path p;
+    struct path_error perr;
+    CHECK_INT(path_parse("requestParameters.tags.key", 26, &p, &perr), 0);
+    struct pathindex *x = pathindex_find(s, &p);
+    CHECK(x != NULL && x->users == 1);
+    s->sorted = 0;
+    store_finish(s);
+    CHECK(pathindex_find(s, &p) == x);
+    CHECK_INT(x->covered, 0);
+    CHECK_INT(run_count(f), 1);
+    filter_free(f);
+    path_free(&p);
+    store_free(s);
+}
+
 int main(void)
 {
     test_parse();
@@ -221,5 +275,6 @@ int main(void)
     test_top(s);
     store_free(s);
     test_index_reset();
+    test_index_cache();
     return harness_done("field");
 }
