@@ -8,6 +8,7 @@
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"
+#include "tui/listcols.h"
 
 static const enum role class_roles[] = {
     [JC_PUNCT] = R_J_PUNCT,   [JC_KEY] = R_J_KEY,         [JC_STRING] = R_J_STRING,
@@ -186,6 +187,18 @@ static enum reaction detail_key(struct app *a, void *st, const struct keypress *
         jsonfmt_line_path(&d->doc, line, path, sizeof path);
         filter_term_for(path, v, vlen, cls == JC_STRING, act == ACT_FILTER_OUT, term, sizeof term);
         return filterbar_add_term(a, term);
+    }
+    case ACT_ADD_COLUMN: {
+        char path[PATH_MAX_LEN + 1], why[400];
+        if (!jsonfmt_line_path(&d->doc, d->visible[d->s.cur], path, sizeof path)) {
+            app_message(a, "no key on this line");
+            return RE_REDRAW;
+        }
+        if (listcols_add(a, path, why, sizeof why) != 0)
+            app_message(a, "cannot add %s: %s", path, why);
+        else
+            app_message(a, "column added: %s (C: choose columns)", path);
+        return RE_REDRAW;
     }
     case ACT_LEFT:
         d->hscroll = d->hscroll > 8 ? d->hscroll - 8 : 0;
