@@ -239,6 +239,14 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
     return 0;
 }
 
+/* Undoes what name_kind took for a path term that is not kept. */
+static void drop_term_path(struct parser *p, struct term *t)
+{
+    path_free(&t->path);
+    pathindex_release((struct store *)p->f->s, t->px);
+    t->px = NULL;
+}
+
 /* Whether name[0..len), written before a ':', makes the term a field term, and which: a short field
  * (letters), a JSON path (with a '.', or a top-level key of the CloudTrail record), or an error for
  * any other word of letters (a typo never silently selects nothing). Other words (an ARN, a time, an
@@ -306,7 +314,7 @@ static int parse_term(struct parser *p)
             if (s[p->pos] == '"') {
                 t.pat = read_quoted(p, &t.plen);
                 if (!t.pat) {
-                    path_free(&t.path);
+                    drop_term_path(p, &t);
                     return -1;
                 }
                 end = p->pos;
@@ -318,20 +326,20 @@ static int parse_term(struct parser *p)
             t.plen = end - vstart;
             t.pat = strndup(s + vstart, t.plen);
             if (!t.pat) {
-                path_free(&t.path);
+                drop_term_path(p, &t);
                 return nomem(p);
             }
             p->pos = end;
         }
         if (field && t.plen == 0) {
             free(t.pat);
-            path_free(&t.path);
+            drop_term_path(p, &t);
             return fail(p, start, "missing value after '%.*s'", (int)(name_end - start + 1), s + start);
         }
     }
     if (compile_term(p, &t, start, s + start, (int)(p->pos - start)) != 0) {
         free(t.pat);
-        path_free(&t.path);
+        drop_term_path(p, &t);
         return -1;
     }
     if (t.kind == TK_WORD)
@@ -339,7 +347,7 @@ static int parse_term(struct parser *p)
     int n = new_node(p, NODE_TERM, -1, -1);
     if (n < 0) {
         free(t.pat);
-        path_free(&t.path);
+        drop_term_path(p, &t);
         return -1;
     }
     p->f->nodes[n].term = t;
@@ -457,6 +465,8 @@ void filter_free(struct filter *f)
         free(f->nodes[i].term.memo);
         free(f->nodes[i].term.rules);
         path_free(&f->nodes[i].term.path);
+        /* the store keeps the index as a cache for later filters on the path */
+        pathindex_release((struct store *)f->s, f->nodes[i].term.px);
         free(f->nodes[i].bits);
         free(f->nodes[i].care);
     }

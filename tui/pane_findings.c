@@ -40,12 +40,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void *findings_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct findings_pane));
-}
-
 /* Drops the run (and the store's pointer to it). */
 static void drop_run(struct app *a, struct findings_pane *fp)
 {
@@ -63,7 +57,6 @@ static void findings_free_state(void *st)
     struct findings_pane *fp = st;
     drop_run(NULL, fp);
     sigma_set_free(fp->set);
-    free(fp);
 }
 
 /* Events were added and re-sorted: every index the run holds is void; run again over the whole store. */
@@ -227,7 +220,7 @@ const struct pane_ops pane_findings_ops = {
     .name = "findings",
     .place = PLACE_OVERLAY,
     .toggle = ACT_FINDINGS,
-    .create = findings_create,
+    .size = sizeof(struct findings_pane),
     .free = findings_free_state,
     .draw = findings_draw,
     .key = findings_key,

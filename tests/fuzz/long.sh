@@ -46,7 +46,7 @@ fi
 
 runs=${1:-10000000}
 [ $# -gt 0 ] && shift
-targets=${*:-jsonfmt filter load split scan source textsafe sql sigma_rule sigma_cond}
+targets=${*:-jsonfmt filter load split scan source textsafe sql path sigma_rule sigma_cond}
 command -v clang >/dev/null || { echo "fuzz long: clang is not installed"; exit 1; }
 [ -d build-fuzz ] ||
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null

@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-load filter jsonfmt split source scan textsafe sql sigma_rule sigma_cond}
+targets=${*:-load filter jsonfmt split source scan textsafe sql path sigma_rule sigma_cond}
 command -v clang >/dev/null || { echo "fuzz: clang is not installed"; exit 1; }
 if [ ! -d build-fuzz ]; then
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
