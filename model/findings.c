@@ -36,6 +36,25 @@ struct field_cache {
 
 enum phase { PH_CHEAP, PH_SORT, PH_FULL, PH_FINISH, PH_DONE };
 
+/* Gates (sigma_rule_gates) on eventSource or eventName: a rule whose gates all fail on an event's value
+ * of that field cannot match it. Their answers depend only on the value, so they are remembered per
+ * interned value: one row of per-rule answers (0 not asked, 1 pass, 2 skip) per distinct value. */
+#define GATES_MAX 64
+static const enum event_field gate_fields[] = {EF_SOURCE, EF_NAME};
+#define NGATE_FIELDS (sizeof gate_fields / sizeof *gate_fields)
+
+struct gate_memo {
+    uint32_t *keys; /* owned: open addressing, 0 empty */
+    uint8_t **rows; /* owned: per key, nrules answers (owned) */
+    size_t cap, n;
+};
+
+struct rule_gate {
+    int field; /* index into gate_fields, -1: no gate */
+    const struct sigma_test *tests[GATES_MAX];
+    size_t ntests;
+};
+
 struct findings {
     const struct sigma_set *set;
     struct store *s;
@@ -43,7 +62,9 @@ struct findings {
     struct hits *hits; /* per rule */
     struct pending *later;
     size_t nlater, later_cap, later_next;
-    size_t next_ev, end_ev; /* the first pass: [next_ev, end_ev) left */
+    size_t next_ev, end_ev;              /* the first pass: [next_ev, end_ev) left */
+    struct rule_gate *gates;             /* owned: per rule */
+    struct gate_memo memo[NGATE_FIELDS]; /* owned */
     enum phase phase;
     int failed;
     struct field_cache *fields; /* per path id */
@@ -177,6 +198,21 @@ struct findings *findings_new(const struct sigma_set *set, struct store *s)
         findings_free(f);
         return NULL;
     }
+    if (!(f->gates = calloc(f->nrules ? f->nrules : 1, sizeof *f->gates))) {
+        findings_free(f);
+        return NULL;
+    }
+    for (size_t r = 0; r < f->nrules; r++) {
+        struct rule_gate *g = &f->gates[r];
+        g->field = -1;
+        for (size_t k = 0; k < NGATE_FIELDS && g->field < 0; k++)
+            for (size_t p = 0; p < f->nfields; p++)
+                if (strcmp(sigma_set_path(set, p), event_field_path(gate_fields[k])) == 0 &&
+                    (g->ntests = sigma_rule_gates(sigma_set_rule(set, r), (int)p, g->tests, GATES_MAX)) > 0) {
+                    g->field = (int)k;
+                    break;
+                }
+    }
     for (size_t p = 0; p < f->nfields; p++) {
         struct field_cache *c = &f->fields[p];
         const char *name = sigma_set_path(set, p);
@@ -199,6 +235,13 @@ void findings_free(struct findings *f)
         return;
     for (size_t r = 0; r < f->nrules && f->hits; r++)
         free(f->hits[r].ev);
+    for (size_t g = 0; g < NGATE_FIELDS; g++) {
+        for (size_t i = 0; i < f->memo[g].cap; i++)
+            free(f->memo[g].rows[i]);
+        free(f->memo[g].keys);
+        free(f->memo[g].rows);
+    }
+    free(f->gates);
     for (size_t p = 0; p < f->nfields && f->fields; p++) {
         path_free(&f->fields[p].path);
         path_values_free(&f->fields[p].pv);
@@ -280,11 +323,79 @@ static int finish(struct findings *f)
 
 /* The first pass over events [f->next_ev, end): hits and undecided pairs into f. Returns 0, or -1 when
  * out of memory. */
+/* The remembered gate answers for value id of gate field g (a zeroed row when new), or NULL when out of
+ * memory. */
+static uint8_t *gate_row(struct findings *f, size_t g, uint32_t id)
+{
+    struct gate_memo *m = &f->memo[g];
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 256;
+        uint32_t *keys = calloc(cap, sizeof *keys);
+        uint8_t **rows = calloc(cap, sizeof *rows);
+        if (!keys || !rows) {
+            free(keys);
+            free(rows);
+            return NULL;
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) {
+                size_t j = (m->keys[i] * 2654435761u) & (cap - 1);
+                while (keys[j])
+                    j = (j + 1) & (cap - 1);
+                keys[j] = m->keys[i];
+                rows[j] = m->rows[i];
+            }
+        free(m->keys);
+        free(m->rows);
+        m->keys = keys;
+        m->rows = rows;
+        m->cap = cap;
+    }
+    size_t j = (id * 2654435761u) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != id)
+        j = (j + 1) & (m->cap - 1);
+    if (!m->keys[j]) {
+        if (!(m->rows[j] = calloc(f->nrules ? f->nrules : 1, 1)))
+            return NULL;
+        m->keys[j] = id;
+        m->n++;
+    }
+    return m->rows[j];
+}
+
+/* Whether rule r may match event ev as far as its gate says (1), or cannot (0); -1 when out of memory. */
+static int gate_open(struct findings *f, size_t r, size_t ev, uint8_t **rows)
+{
+    const struct rule_gate *g = &f->gates[r];
+    if (g->field < 0)
+        return 1;
+    uint32_t id = f->s->events[ev].f[gate_fields[g->field]];
+    if (!id)
+        return 1; /* missing, empty or not a string: the rule itself decides */
+    if (!rows[g->field] && !(rows[g->field] = gate_row(f, (size_t)g->field, id)))
+        return -1;
+    uint8_t *a = &rows[g->field][r];
+    if (!*a) {
+        struct sigma_value v = {intern_str(f->s->strings, id), intern_len(f->s->strings, id), SV_STRING};
+        *a = 2;
+        for (size_t k = 0; k < g->ntests && *a == 2; k++)
+            if (sigma_test_holds(g->tests[k], &v, 1))
+                *a = 1;
+    }
+    return *a == 1;
+}
+
 static int cheap_pass(struct findings *f, size_t end)
 {
     struct sigma_source src = {f, fetch};
     for (; f->next_ev < end; f->next_ev++) {
+        uint8_t *rows[NGATE_FIELDS] = {NULL};
         for (size_t r = 0; r < f->nrules; r++) {
+            int open = gate_open(f, r, f->next_ev, rows);
+            if (open < 0)
+                return -1;
+            if (!open)
+                continue;
             enum sigma_result res = sigma_rule_eval(sigma_set_rule(f->set, r), &src, f->next_ev, 1);
             if (res == SIGMA_YES && add_hit(f, r, f->next_ev) != 0)
                 return -1;

@@ -101,4 +101,15 @@ enum sigma_result { SIGMA_NO = 0, SIGMA_YES = 1, SIGMA_LATER = 2 };
 enum sigma_result sigma_rule_eval(const struct sigma_rule *r, const struct sigma_source *src, size_t ev,
                                   int cheap);
 
+struct sigma_test;
+
+/* The tests on field path_id (no fieldref) that rule r cannot match without: the rule holds on an event
+ * only if one of them holds on that event's values of the field. Writes up to cap of them to out and
+ * returns how many, or 0 when the rule has no such gate (or more than cap). A caller that sees all of
+ * them fail skips the rule; one that cannot tell evaluates it. */
+size_t sigma_rule_gates(const struct sigma_rule *r, int path_id, const struct sigma_test **out, size_t cap);
+
+/* Whether test t (a gate) holds on the values vals[0..n) of its field. */
+int sigma_test_holds(const struct sigma_test *t, const struct sigma_value *vals, size_t n);
+
 #endif

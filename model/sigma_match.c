@@ -306,3 +306,78 @@ void sigma_pat_free(struct sigma_pat *p)
         pcre2_code_free(p->re);
     memset(p, 0, sizeof *p);
 }
+
+/* Gates: tests on one field that every way of satisfying a rule's condition passes through. */
+
+static int test_is_gate(const struct sigma_test *t, int path_id)
+{
+    if (t->path_id != path_id)
+        return 0;
+    for (size_t k = 0; k < t->npats; k++)
+        if (t->pats[k].kind == PAT_FIELDREF)
+            return 0; /* depends on another field too */
+    return 1;
+}
+
+/* The gates of an identifier: one per map (any map may match), or -1 when a map has none. */
+static int ident_gates(const struct sigma_ident *id, int path_id, const struct sigma_test **out, size_t cap,
+                       size_t *n)
+{
+    for (size_t m = 0; m < id->nmaps; m++) {
+        const struct sigma_test *g = NULL;
+        for (size_t k = 0; k < id->maps[m].ntests && !g; k++)
+            if (test_is_gate(&id->maps[m].tests[k], path_id))
+                g = &id->maps[m].tests[k];
+        if (!g || *n == cap)
+            return -1;
+        out[(*n)++] = g;
+    }
+    return 0;
+}
+
+/* Appends the gates of node to out[*n..cap); -1 (and *n unspecified) when the node has none. */
+static int node_gates(const struct sigma_rule *r, int node, int path_id, const struct sigma_test **out,
+                      size_t cap, size_t *n)
+{
+    const struct cnode *c = &r->cond.nodes[node];
+    size_t mark = *n;
+    switch (c->kind) {
+    case CN_IDENT:
+        return ident_gates(&r->idents[c->ident], path_id, out, cap, n);
+    case CN_NOT:
+        return -1;
+    case CN_AND: /* either side's gates hold whenever the conjunction does */
+        if (node_gates(r, c->a, path_id, out, cap, n) == 0)
+            return 0;
+        *n = mark;
+        return node_gates(r, c->b, path_id, out, cap, n);
+    case CN_OR:
+        if (node_gates(r, c->a, path_id, out, cap, n) != 0)
+            return -1;
+        return node_gates(r, c->b, path_id, out, cap, n);
+    case CN_ANY:
+        for (size_t k = 0; k < c->cnt; k++)
+            if (ident_gates(&r->idents[r->cond.refs[c->first + k]], path_id, out, cap, n) != 0)
+                return -1;
+        return 0;
+    case CN_ALL:
+        for (size_t k = 0; k < c->cnt; k++) {
+            *n = mark;
+            if (ident_gates(&r->idents[r->cond.refs[c->first + k]], path_id, out, cap, n) == 0)
+                return 0;
+        }
+        return -1;
+    }
+    return -1;
+}
+
+size_t sigma_rule_gates(const struct sigma_rule *r, int path_id, const struct sigma_test **out, size_t cap)
+{
+    size_t n = 0;
+    return node_gates(r, r->cond.root, path_id, out, cap, &n) == 0 ? n : 0;
+}
+
+int sigma_test_holds(const struct sigma_test *t, const struct sigma_value *vals, size_t n)
+{
+    return test_on(t, vals, n, NULL, 0, 0) == SIGMA_YES;
+}

@@ -25,6 +25,8 @@ int cli_default_rules(char *out, size_t cap)
 {
     /* Beside the binary (a build tree: meson copies rules/ there), then the installed share folder
      * relative to the binary (a moved prefix), then the configured one. */
+    if (!out || !cap)
+        return -1;
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {

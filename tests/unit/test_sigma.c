@@ -364,8 +364,77 @@ static void test_cheap_pass(void)
     sigma_set_free(set);
 }
 
+/* Gates: the tests on one field a rule cannot match without. */
+static size_t gates_of(const char *detection, const char *field)
+{
+    char *y = wrap(detection);
+    struct sigma_set *set = rule_set(y);
+    free(y);
+    size_t n = 0;
+    for (size_t p = 0; p < sigma_set_paths(set); p++)
+        if (strcmp(sigma_set_path(set, p), field) == 0 && sigma_set_count(set) == 1) {
+            const struct sigma_test *g[8];
+            n = sigma_rule_gates(sigma_set_rule(set, 0), (int)p, g, 8);
+            struct sigma_value v = {"cloudtrail.amazonaws.com", 24, SV_STRING},
+                               w = {"x.amazonaws.com", 15, SV_STRING};
+            int any_v = 0, any_w = 0;
+            for (size_t k = 0; k < n; k++) {
+                any_v |= sigma_test_holds(g[k], &v, 1);
+                any_w |= sigma_test_holds(g[k], &w, 1);
+            }
+            /* every rule below that has gates names cloudtrail and not x */
+            if (n)
+                CHECK(any_v && !any_w);
+        }
+    sigma_set_free(set);
+    return n;
+}
+
+static void test_gates(void)
+{
+    const char *src = "eventSource";
+    CHECK_INT(
+        gates_of(
+            "    s:\n        eventSource: cloudtrail.amazonaws.com\n        eventName: X\n    condition: s\n",
+            src),
+        1);
+    CHECK_INT(gates_of("    s:\n        eventSource: cloudtrail.amazonaws.com\n    f:\n        eventName: X\n"
+                       "    condition: s and not f\n",
+                       src),
+              1);
+    CHECK_INT(gates_of("    s:\n        - eventSource: cloudtrail.amazonaws.com\n        - "
+                       "eventSource|startswith: cloudt\n"
+                       "    condition: s\n",
+                       src),
+              2);
+    /* a map without the field, an OR side without it, a NOT: no gate */
+    CHECK_INT(gates_of("    s:\n        - eventSource: cloudtrail.amazonaws.com\n        - eventName: X\n    "
+                       "condition: s\n",
+                       src),
+              0);
+    CHECK_INT(gates_of("    s:\n        eventSource: cloudtrail.amazonaws.com\n    f:\n        eventName: X\n"
+                       "    condition: s or f\n",
+                       src),
+              0);
+    CHECK_INT(gates_of("    s:\n        eventSource: x.amazonaws.com\n    condition: not s\n", src), 0);
+    CHECK_INT(
+        gates_of(
+            "    s_a:\n        eventSource: cloudtrail.amazonaws.com\n    s_b:\n        eventSource: cloud*\n"
+            "    condition: 1 of s_*\n",
+            src),
+        2);
+    CHECK_INT(
+        gates_of("    s_a:\n        eventName: X\n    s_b:\n        eventSource: cloudtrail.amazonaws.com\n"
+                 "    condition: all of s_*\n",
+                 src),
+        1);
+    /* a fieldref depends on another field: not a gate */
+    CHECK_INT(gates_of("    s:\n        eventSource|fieldref: eventName\n    condition: s\n", src), 0);
+}
+
 int main(void)
 {
+    test_gates();
     test_plain_and_case();
     test_wildcards();
     test_modifiers();
