@@ -273,8 +273,8 @@ static int compile_test(struct reader *rd, const yaml_node_t *k, const yaml_node
 {
     memset(t, 0, sizeof *t);
     t->path_id = -1;
-    const char *key = keywords ? "" : sval(k);
-    size_t klen = keywords ? 0 : slen(k);
+    const char *key = keywords || !k ? "" : sval(k); /* a keyword list has no key */
+    size_t klen = keywords || !k ? 0 : slen(k);
     const char *bar = memchr(key, '|', klen);
     size_t flen = bar ? (size_t)(bar - key) : klen;
     unsigned mods = 0;
