@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/origin.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/view.h"
@@ -80,6 +81,21 @@ static void job_stop(struct app *a)
     a->job.expr = NULL;
 }
 
+/* filter_compile, and the store's origins computed first when the expression has an origin: term (once;
+ * again after the store changed). NULL with err filled when either fails. */
+static struct filter *compile_for(struct app *a, const char *text, const struct store *s,
+                                  struct filter_error *err)
+{
+    struct filter *f = filter_compile(text, s, err);
+    if (f && filter_uses_origins(f) && origins_ensure(a->store, a->trace.index) != 0) {
+        filter_free(f);
+        err->column = 0;
+        snprintf(err->message, sizeof err->message, "out of memory while tracing origins");
+        return NULL;
+    }
+    return f;
+}
+
 /* Starts running expr (already compiled into f, taken over). An expression that shows everything
  * needs no run. */
 static void job_start(struct app *a, struct filter *f, const char *expr)
@@ -136,7 +152,7 @@ int filter_work(struct app *a, double seconds)
 static int try_filter(struct app *a, const char *text)
 {
     struct filter_error err;
-    struct filter *f = filter_compile(text, a->store, &err);
+    struct filter *f = compile_for(a, text, a->store, &err);
     if (!f) {
         snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
         return -1;
@@ -176,7 +192,7 @@ static enum reaction search_accept(struct app *a)
 {
     const char *text = a->bar.line.buf;
     struct filter_error err;
-    struct filter *f = filter_compile(text, a->store, &err);
+    struct filter *f = compile_for(a, text, a->store, &err);
     if (!f) {
         snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
         return RE_REDRAW;
@@ -296,11 +312,11 @@ void filter_refresh(struct app *a, size_t sel)
     struct filter_error err;
     if (a->search_expr) {
         filter_free(a->search);
-        a->search = filter_compile(a->search_expr, a->store, &err);
+        a->search = compile_for(a, a->search_expr, a->store, &err);
     }
     job_stop(a);
     const char *expr = a->shown.expr ? a->shown.expr : "";
-    struct filter *f = filter_compile(expr, a->store, &err);
+    struct filter *f = compile_for(a, expr, a->store, &err);
     struct shown next = {0};
     next.expr = strdup(expr);
     int ok = f && next.expr;

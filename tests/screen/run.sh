@@ -293,6 +293,11 @@ expect "trace of a filtered list" "Trace of event 1/1"
 keys k k k k Enter
 expect "a node hidden by the filter clears it" "the filter hid that event: cleared"
 expect "and is selected" "9/9 shown  #5 "
+# origin: in the interface: everything Bob caused, through the role, in both accounts
+keys /
+keys -l "origin:bob"
+keys Enter
+expect "origin: filters the list to what its origin did" "4/9 shown"
 
 # --- the overview: histogram and summary, counted against an independent reading of a generated corpus
 python3 "$tests/gen_corpus.py" --events 3000 --out "$tmp/gc" --bad 0 --per-file 60 --seed 5 >/dev/null
