@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "model/field.h"
 #include "model/store.h"
 
 /* The events a command shows: indexes into the store in time order, or every event when all is set. */
@@ -17,6 +18,20 @@ struct cli_shown {
  * name, identity, source IP, errorCode, eventID), '-' for a missing value, log text escaped. With json,
  * each event's original bytes on one line instead. Returns 0, or 1 when an event's bytes cannot be read. */
 int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json);
+
+/* Prints one line per shown event with the cells of cols[0..ncols) (--columns), tab-separated: every value
+ * of the field joined by ',', '-' for a missing or empty one, log text escaped. Returns 0, 1 when an
+ * event's bytes cannot be read, 2 when out of memory. */
+int cli_list_columns(struct store *s, const struct cli_shown *shown, struct field *cols, size_t ncols,
+                     FILE *out);
+
+/* Prints the `top` most frequent values of field f (named name on the command line) over the shown
+ * events: "COUNT<TAB>VALUE" lines, by count descending then value ascending; with json one object
+ * {"field":F,"events":E,"distinct":D,"missing":M,"top":[{"value":V,"count":C},...]}. An event counts
+ * once per distinct value; events without a value count as missing and are not listed. Returns 0, or 2
+ * when out of memory. */
+int cli_top(struct store *s, const struct cli_shown *shown, struct field *f, const char *name, size_t top,
+            FILE *out, int json);
 
 /* Prints the load counts and the number of shown events, as one JSON object when json is set. */
 int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, int json, double load_seconds);

@@ -454,7 +454,9 @@ static void test_shared_data(const char *data_dir)
 {
     struct stat st;
     if (stat(data_dir, &st) != 0) {
-        printf("shared data not found at %s: skipped\n", data_dir);
+        char why[4200];
+        snprintf(why, sizeof why, "parsers: the shared data set is not at %s", data_dir);
+        harness_skip(why);
         return;
     }
     static const struct {
