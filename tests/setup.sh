@@ -4,7 +4,7 @@
 # may be given as arguments (tests/run.sh asks for the fuzzing and checking tools).
 set -e
 cd "$(dirname "$0")/.."
-packages="gcc meson ninja-build pkg-config libncurses-dev libcjson-dev zlib1g-dev libbsd-dev tmux python3 gzip jq $*"
+packages="gcc meson ninja-build pkg-config libncurses-dev libcjson-dev zlib1g-dev libbsd-dev tmux python3 gzip jq tzdata $*"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

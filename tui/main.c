@@ -198,9 +198,9 @@ int main(int argc, char **argv)
         OPT_SINCE,
         OPT_UNTIL,
         OPT_FOLLOW,
-        OPT_ACTORS,
         OPT_COLUMNS,
         OPT_TOP,
+        OPT_ACTORS,
         OPT_SQL,
         OPT_TABLE,
         OPT_SELECT
@@ -217,9 +217,9 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
-        {"actors", no_argument, NULL, OPT_ACTORS},
         {"columns", required_argument, NULL, OPT_COLUMNS},
         {"top", required_argument, NULL, OPT_TOP},
+        {"actors", no_argument, NULL, OPT_ACTORS},
         {"sql", no_argument, NULL, OPT_SQL},
         {"table", required_argument, NULL, OPT_TABLE},
         {"select", required_argument, NULL, OPT_SELECT},
@@ -279,9 +279,6 @@ int main(int argc, char **argv)
         case OPT_FOLLOW:
             follow = 1;
             break;
-        case OPT_ACTORS:
-            actors = 1;
-            break;
         case OPT_COLUMNS:
             columns = optarg;
             break;
@@ -296,6 +293,9 @@ int main(int argc, char **argv)
                 return usage_error("-n takes a count from 1 up");
             break;
         }
+        case OPT_ACTORS:
+            actors = 1;
+            break;
         case OPT_SQL:
             sql = 1;
             break;
@@ -350,7 +350,7 @@ int main(int argc, char **argv)
         return cli_sql(expr, since, until, sql_table, sql_select, stdout);
     if (modes > 1)
         return usage_error("--list, --stats, --actors, --export, --trace and --top cannot be combined");
-    if (json && !list && !stats && !trace && !top && !actors)
+    if (json && !list && !stats && !trace && !actors && !top)
         return usage_error("--json goes with --list, --stats, --actors, --trace or --top");
     if (columns && !list && !(export_file && eo.format == EXPORT_CSV))
         return usage_error("--columns goes with --list or --export --format csv");
