@@ -246,3 +246,78 @@ const char *actors_name(const struct store *s, const struct actor_row *r)
 {
     return intern_str(s->strings, s->origins->actors[r->actor].arn);
 }
+
+static const struct {
+    const char *title;
+    int numeric;
+} cols[AC__COUNT] = {
+    [AC_EVENTS] = {"EVENTS", 1},     [AC_SESSIONS] = {"SESSIONS", 1}, [AC_IPS] = {"IPS", 1},
+    [AC_ERRORS] = {"ERRORS", 1},     [AC_FIRST] = {"FIRST", 0},       [AC_LAST] = {"LAST", 0},
+    [AC_TYPE] = {"TYPE", 0},         [AC_ACCOUNT] = {"ACCOUNT", 0},   [AC_ACTOR] = {"ACTOR", 0},
+    [AC_ACCOUNTS] = {"ACCOUNTS", 0}, [AC_ROLES] = {"ROLES", 0},
+};
+
+const char *actors_col_title(enum actor_col c)
+{
+    return c < AC__COUNT ? cols[c].title : "";
+}
+
+int actors_col_numeric(enum actor_col c)
+{
+    return c < AC__COUNT && cols[c].numeric;
+}
+
+static const char *join(const struct store *s, const uint32_t *ids, size_t n, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && len + 1 < cap; k++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s", k ? "," : "", intern_str(s->strings, ids[k]));
+    return n ? buf : "-";
+}
+
+const char *actors_cell(const struct store *s, const struct actor_row *r, enum actor_col c, char *buf,
+                        size_t cap)
+{
+    const struct origin_actor *a = &s->origins->actors[r->actor];
+    char t[TIMEFMT_BUF];
+    const char *v = "";
+    switch (c) {
+    case AC_EVENTS:
+    case AC_SESSIONS:
+    case AC_IPS:
+    case AC_ERRORS: {
+        size_t n = c == AC_EVENTS     ? r->events
+                   : c == AC_SESSIONS ? r->sessions
+                   : c == AC_IPS      ? r->ips
+                                      : r->errors;
+        snprintf(buf, cap, "%zu", n);
+        return buf;
+    }
+    case AC_FIRST:
+    case AC_LAST:
+        v = timefmt_format(c == AC_FIRST ? r->first : r->last, t);
+        break;
+    case AC_TYPE:
+        v = a->type;
+        break;
+    case AC_ACCOUNT:
+        v = intern_str(s->strings, a->account);
+        break;
+    case AC_ACTOR:
+        if (a->store) {
+            snprintf(buf, cap, "%s in %s", intern_str(s->strings, a->arn), intern_str(s->strings, a->store));
+            return buf;
+        }
+        v = intern_str(s->strings, a->arn);
+        break;
+    case AC_ACCOUNTS:
+        return join(s, r->accounts, r->naccounts, buf, cap);
+    case AC_ROLES:
+        return join(s, r->roles, r->nroles, buf, cap);
+    case AC__COUNT:
+        break;
+    }
+    snprintf(buf, cap, "%s", *v ? v : "-");
+    return buf;
+}

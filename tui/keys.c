@@ -41,6 +41,7 @@ static const struct keybinding bindings[] = {
     {'o', ACT_OVERVIEW, "o"},
     {'t', ACT_TRACE, "t"},
     {'T', ACT_TRACE_FILTER, "T"},
+    {'a', ACT_ACTORS, "a"},
     {'F', ACT_FOLLOW, "F"},
     {' ', ACT_MARK, "Space"},
     {'M', ACT_MARK_ALL, "M"},

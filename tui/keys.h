@@ -24,6 +24,7 @@
     X(ACT_OVERVIEW, "Overview: time histogram and top values of the shown events")                           \
     X(ACT_TRACE, "Show or hide the identity trace of the selected event")                                    \
     X(ACT_TRACE_FILTER, "Filter the list to the whole chain of the selected event (every session)")          \
+    X(ACT_ACTORS, "Actors: who started the shown events (Enter: all one did, anywhere)")                     \
     X(ACT_FOLLOW, "Follow the directories: load new log files as they arrive (or stop)")                     \
     X(ACT_MARK, "Mark or unmark the selected event, then move down")                                         \
     X(ACT_MARK_ALL, "Mark every shown event")                                                                \
