@@ -22,6 +22,8 @@ packages="$(echo "
     nodejs
     npm
     libdeflate-dev
+    libyaml-dev
+    libpcre2-dev
 ") $*"
 missing=""
 for p in $packages; do
