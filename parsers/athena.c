@@ -421,13 +421,26 @@ static int restore_json_lines(const char *data, size_t len, struct out *o, athen
 
 /* One CSV record (RFC 4180) from data[*pos]; cells unescaped into cells[] (owned strings, NULL for an
  * empty unquoted cell). Returns the number of cells, or -1 for an unclosed quote, -2 out of memory. */
+static void free_cells(char **cells, int n)
+{
+    for (int k = 0; k < n; k++)
+        free(cells[k]);
+}
+
+/* Frees the n cells read so far of a record that failed, and returns rc. */
+static int fail_record(char **cells, int n, int rc)
+{
+    free_cells(cells, n);
+    return rc;
+}
+
 static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, size_t *cap)
 {
     size_t i = *pos;
     int n = 0;
     for (;;) {
         if (grow_array((void **)cells, cap, (size_t)n + 1, sizeof **cells) != 0)
-            return -2;
+            return fail_record(*cells, n, -2);
         char *cell = NULL;
         if (i < len && data[i] == '"') {
             size_t w = 0;
@@ -438,14 +451,14 @@ static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, 
                 if (i >= len) {
                     free(cell);
                     *pos = len;
-                    return -1;
+                    return fail_record(*cells, n, -1);
                 }
                 if (data[i] == '"' && !(i + 1 < len && data[i + 1] == '"'))
                     break;
                 size_t step = data[i] == '"' ? 2 : 1;
                 if (!cell || grow_array((void **)&cell, &ccap, w + 2, 1) != 0) {
                     free(cell);
-                    return -2;
+                    return fail_record(*cells, n, -2);
                 }
                 cell[w++] = data[i];
                 i += step;
@@ -457,7 +470,7 @@ static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, 
             while (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r')
                 i++;
             if (i > start && !(cell = strndup(data + start, i - start)))
-                return -2;
+                return fail_record(*cells, n, -2);
         }
         (*cells)[n++] = cell;
         if (i < len && data[i] == ',') {
@@ -469,12 +482,6 @@ static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, 
         *pos = i + 1;
         return n;
     }
-}
-
-static void free_cells(char **cells, int n)
-{
-    for (int k = 0; k < n; k++)
-        free(cells[k]);
 }
 
 static int restore_csv(const char *data, size_t len, struct out *o, athena_bad_fn bad, void *ctx)
