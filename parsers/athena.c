@@ -85,10 +85,16 @@ static const char *const struct_columns[] = {"useridentity", "resources", "tlsde
 
 #define IN(name, table) in_table(name, table, sizeof table / sizeof *table)
 
+/* A cheap test before strcasecmp: most names differ in their first letter. */
+static int same_first(const char *a, const char *b)
+{
+    return (a[0] | 0x20) == (b[0] | 0x20);
+}
+
 static int in_table(const char *name, const char *const *table, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcasecmp(name, table[i]) == 0)
+        if (same_first(name, table[i]) && strcasecmp(name, table[i]) == 0)
             return 1;
     return 0;
 }
@@ -98,7 +104,7 @@ static const char *ct_name(const char *key, int in_resources)
     if (in_resources && strcasecmp(key, "arn") == 0)
         return "ARN";
     for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
-        if (strcasecmp(key, key_names[i]) == 0)
+        if (same_first(key, key_names[i]) && strcasecmp(key, key_names[i]) == 0)
             return key_names[i];
     return key;
 }
