@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "model/columns.h"
+#include "model/field.h"
 #include "model/jsonfmt.h"
 #include "model/timefmt.h"
 
@@ -211,9 +212,70 @@ static void set_err(char **err, const char *fmt, ...)
 }
 
 /* Writes the events to o. Returns 0, or -1 with *err set (a write failure is left in o->error). */
-static int write_events(struct out *o, struct store *s, const uint32_t *idx, size_t n,
-                        enum export_format format, char **err)
+/* The CSV of the chosen columns (--columns): a header of their names as written, then per event each
+ * field's values joined by ',' (empty when missing). */
+static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx, size_t n,
+                             struct field *cols, size_t ncols, char **err)
 {
+    char *cell = NULL;
+    size_t cap = 0;
+    struct path_values v;
+    path_values_init(&v);
+    int rc = 0;
+    for (size_t i = 0; i <= n && rc == 0 && !o->error; i++) {
+        for (size_t c = 0; c < ncols && rc == 0; c++) {
+            const char *text = cols[c].name;
+            if (i > 0) {
+                char *why = NULL;
+                int got = field_values(s, idx[i - 1], &cols[c], &v, &why);
+                if (got < 0) {
+                    set_err(err, "cannot read event %s: %s",
+                            store_str(s, &s->events[idx[i - 1]], EF_EVENT_ID), why ? why : "?");
+                    free(why);
+                    rc = -1;
+                    break;
+                }
+                for (int k = 0; k + 1 < got; k++)
+                    v.text[v.off[k + 1] - 1] = ',';
+                text = got > 0 ? v.text : "";
+            }
+            size_t need = 2 * strlen(text) + 4;
+            if (need > cap) {
+                char *b = realloc(cell, need);
+                if (!b) {
+                    set_err(err, "out of memory");
+                    rc = -1;
+                    break;
+                }
+                cell = b;
+                cap = need;
+            }
+            size_t len = export_csv_field(text, cell, cap);
+            if ((c && out_write(o, ",", 1) != 0) || out_write(o, cell, len) != 0)
+                rc = -1;
+        }
+        if (rc == 0 && out_write(o, "\r\n", 2) != 0)
+            rc = -1;
+    }
+    if (rc != 0 && !*err && !o->error)
+        set_err(err, "out of memory");
+    free(cell);
+    path_values_free(&v);
+    return rc;
+}
+
+/* The chosen csv columns of one export (NULL: the default ones). */
+struct columns {
+    struct field *f;
+    size_t n;
+};
+
+static int write_events(struct out *o, struct store *s, const uint32_t *idx, size_t n,
+                        const struct export_opts *eo, const struct columns *cols, char **err)
+{
+    enum export_format format = eo->format;
+    if (format == EXPORT_CSV && cols->f)
+        return write_csv_columns(o, s, idx, n, cols->f, cols->n, err);
     char *buf = NULL; /* minified JSON or a CSV field */
     size_t cap = 0;
     int rc = 0;
@@ -276,7 +338,8 @@ static char *dir_of(const char *path)
 
 /* Writes to fd (standard output or an existing non-regular target) with no temporary file. */
 static enum export_status export_direct(int fd, const char *name, struct store *s, const uint32_t *idx,
-                                        size_t n, const struct export_opts *o, char **err)
+                                        size_t n, const struct export_opts *o, const struct columns *cols,
+                                        char **err)
 {
     struct out *w = malloc(sizeof *w);
     if (!w || out_open(w, fd, o->gzip) != 0) {
@@ -284,7 +347,7 @@ static enum export_status export_direct(int fd, const char *name, struct store *
         set_err(err, "out of memory");
         return EXPORT_FAILED;
     }
-    int rc = write_events(w, s, idx, n, o->format, err);
+    int rc = write_events(w, s, idx, n, o, cols, err);
     out_finish(w);
     if (rc == 0 && w->error)
         set_err(err, "cannot write %s: %s", name, w->error > 0 ? strerror(w->error) : "compression failed");
@@ -296,9 +359,17 @@ static enum export_status export_direct(int fd, const char *name, struct store *
 enum export_status export_events(struct store *s, const uint32_t *idx, size_t n, const char *path,
                                  const struct export_opts *o, char **err)
 {
+    return export_events_columns(s, idx, n, path, o, NULL, 0, err);
+}
+
+enum export_status export_events_columns(struct store *s, const uint32_t *idx, size_t n, const char *path,
+                                         const struct export_opts *o, struct field *fields, size_t nfields,
+                                         char **err)
+{
+    const struct columns cols[1] = {{fields, nfields}};
     *err = NULL;
     if (strcmp(path, "-") == 0)
-        return export_direct(STDOUT_FILENO, "standard output", s, idx, n, o, err);
+        return export_direct(STDOUT_FILENO, "standard output", s, idx, n, o, cols, err);
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
@@ -311,7 +382,7 @@ enum export_status export_events(struct store *s, const uint32_t *idx, size_t n,
                 set_err(err, "cannot open %s: %s", path, strerror(errno));
                 return EXPORT_FAILED;
             }
-            enum export_status r = export_direct(fd, path, s, idx, n, o, err);
+            enum export_status r = export_direct(fd, path, s, idx, n, o, cols, err);
             if (close(fd) != 0 && r == EXPORT_OK) {
                 set_err(err, "cannot write %s: %s", path, strerror(errno));
                 r = EXPORT_FAILED;
@@ -340,7 +411,7 @@ enum export_status export_events(struct store *s, const uint32_t *idx, size_t n,
     if (!w || out_open(w, fd, o->gzip) != 0) {
         set_err(err, "out of memory");
     } else {
-        rc = write_events(w, s, idx, n, o->format, err);
+        rc = write_events(w, s, idx, n, o, cols, err);
         out_finish(w);
         if (rc == 0 && w->error) {
             set_err(err, "cannot write %s: %s", path,

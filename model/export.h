@@ -41,6 +41,15 @@ enum export_status {
 enum export_status export_events(struct store *s, const uint32_t *idx, size_t n, const char *path,
                                  const struct export_opts *o, char **err);
 
+struct field;
+
+/* As export_events, with csv's columns chosen (--columns): a header of the names as written, then each
+ * field's values joined by ',' (empty when missing). cols (borrowed; model/field.h) NULL: the default
+ * columns. Other formats ignore cols. */
+enum export_status export_events_columns(struct store *s, const uint32_t *idx, size_t n, const char *path,
+                                         const struct export_opts *o, struct field *cols, size_t ncols,
+                                         char **err);
+
 /* The CSV text of one field into out (cap bytes), RFC 4180 quoting and a leading ' before =, +, -, @,
  * tab or CR so a spreadsheet does not run it as a formula. Returns the length (cut at cap - 1). */
 size_t export_csv_field(const char *value, char *out, size_t cap);

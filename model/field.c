@@ -82,7 +82,7 @@ int field_parse(const char *text, size_t len, struct field *f, struct field_erro
     if (sh) {
         f->kind = FIELD_SHORT;
         f->sh = sh;
-        snprintf(f->name, sizeof f->name, "%s", sh->name);
+        snprintf(f->name, sizeof f->name, "%.*s", (int)len, text);
         return 0;
     }
     if (!path_is_word(text, len)) {
@@ -116,6 +116,45 @@ void field_free(struct field *f)
 {
     path_free(&f->path);
     f->px = NULL;
+}
+
+int field_list_parse(const char *list, struct field **fields, size_t *n, struct field_error *err)
+{
+    *fields = NULL;
+    *n = 0;
+    size_t count = 1;
+    for (const char *p = list; *p; p++)
+        count += *p == ',';
+    struct field *out = calloc(count, sizeof *out);
+    if (!out) {
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return -1;
+    }
+    const char *p = list;
+    for (size_t k = 0; k < count; k++) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == 0) {
+            snprintf(err->message, sizeof err->message, "empty name at entry %zu of the list", k + 1);
+            field_list_free(out, k);
+            return -1;
+        }
+        if (field_parse(p, len, &out[k], err) != 0) {
+            field_list_free(out, k);
+            return -1;
+        }
+        p = end ? end + 1 : p + len;
+    }
+    *fields = out;
+    *n = count;
+    return 0;
+}
+
+void field_list_free(struct field *fields, size_t n)
+{
+    for (size_t k = 0; fields && k < n; k++)
+        field_free(&fields[k]);
+    free(fields);
 }
 
 void field_keys_free(struct field_keys *k)
@@ -212,6 +251,17 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
     }
     *len = strlen(t);
     return t;
+}
+
+uint64_t field_key_bound(const struct store *s, const struct field *f)
+{
+    if (f->kind == FIELD_PATH)
+        return f->px ? intern_count(f->px->values) : 0;
+    if (f->kind == FIELD_SHORT && f->sh->kind == SK_TIME)
+        return 0;
+    if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
+        return 2;
+    return intern_count(s->strings);
 }
 
 int field_prepare(struct store *s, struct field *f, size_t work)

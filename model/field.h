@@ -39,7 +39,7 @@ struct field {
     enum event_field ef;          /* FIELD_INDEXED */
     struct path path;             /* FIELD_PATH and FIELD_INDEXED: owned */
     struct pathindex *px;         /* FIELD_PATH: borrowed from the store once field_prepare started */
-    char name[PATH_MAX_LEN + 1];  /* as written (short names in lower case) */
+    char name[PATH_MAX_LEN + 1];  /* as written */
 };
 
 struct field_error {
@@ -50,6 +50,12 @@ struct field_error {
  * "unknown field 'usr' (...)" for a word that is neither, or the path's syntax error. */
 int field_parse(const char *text, size_t len, struct field *f, struct field_error *err);
 void field_free(struct field *f);
+
+/* Parses a comma-separated list of field names ("time,acct,requestParameters.roleArn"). Returns 0 and
+ * sets *fields (owned: release with field_list_free) and *n, or -1 with err filled (naming the bad
+ * entry). */
+int field_list_parse(const char *list, struct field **fields, size_t *n, struct field_error *err);
+void field_list_free(struct field *fields, size_t n);
 
 /* Whether word[0..len) is one of the short names. */
 int field_is_short(const char *word, size_t len);
@@ -78,6 +84,10 @@ void field_keys_free(struct field_keys *k);
 /* The keys of field f's values for event i (field_prepare done), into k (cleared first), in document
  * order, repeats kept. Returns the count, or -1 when out of memory. */
 int field_keys(const struct store *s, const struct field *f, size_t i, struct field_keys *k);
+
+/* Keys of field f are below this bound (field_prepare done), so a count per key fits an array; 0 when
+ * they are not small integers (time). */
+uint64_t field_key_bound(const struct store *s, const struct field *f);
 
 /* The text of a key of field f: borrowed from the store or its index, or written to buf (64 bytes).
  * Sets *len (a value may hold a NUL). */

@@ -46,6 +46,9 @@ static const char *const field_sql[EF__COUNT] = {
     [EF_ISSUED_KEY] = "json_extract_scalar(responseelements, '$.credentials.accessKeyId')",
     [EF_ISSUED_ARN] = "json_extract_scalar(responseelements, '$.assumedRoleUser.arn')",
     [EF_TLS_HOST] = "tlsdetails.clientprovidedhostheader",
+    /* the documented table's useridentity.onbehalfof struct (Identity Center users) */
+    [EF_UI_OBO_USER] = "useridentity.onbehalfof.userid",
+    [EF_UI_OBO_STORE] = "useridentity.onbehalfof.identitystorearn",
 };
 
 /* Why a field has no column, for the error. */
@@ -388,6 +391,13 @@ static int put_term(struct writer *w, const struct term *t)
         return sql_put_path(w, t, field_sql[t->ef], field_missing[t->ef]);
     case TK_PATH:
         return sql_put_path(w, t, NULL, NULL);
+    case TK_ORIGIN:
+        sql_term_text(t, tt, sizeof tt);
+        return sql_fail(
+            w,
+            "%s cannot be expressed in SQL: an origin is found by following sessions back through "
+            "other events' records, which one query does not do",
+            tt);
     }
     sql_term_text(t, tt, sizeof tt);
     return sql_fail(w, "%s cannot be expressed in SQL", tt);

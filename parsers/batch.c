@@ -7,6 +7,7 @@
 
 #include "model/grow.h"
 #include "model/intern.h"
+#include "model/timefmt.h"
 #include "parsers/athena.h"
 #include "parsers/pathinfo.h"
 #include "parsers/pieces.h"
@@ -19,6 +20,8 @@ struct reader {
     struct batch *b;
     const char *buf;
     uint64_t digests;
+    uint64_t not_events; /* objects that hold no CloudTrail event (see holds_event) */
+    size_t first_not_event;
     struct pieces_scratch pieces;
     struct scan_scratch scan;
     char *inner; /* the decoded CloudTrailEvent of a lookup-events record */
@@ -90,6 +93,15 @@ static int add_event(struct reader *rd, const struct event_in *in)
     return 0;
 }
 
+/* A JSON object holds a CloudTrail event when it has at least one of the keys every event carries
+ * (eventTime, or a shipper's @timestamp, as a time; eventName, eventSource or eventID with a value).
+ * Anything else beside the logs (a tool's truth.json, a config file, a package.json) is skipped, not
+ * loaded as an event whose every column is '-'. */
+static int holds_event(const struct event_in *in)
+{
+    return in->time_ms != TIME_NONE || in->f[EF_NAME].len || in->f[EF_SOURCE].len || in->f[EF_EVENT_ID].len;
+}
+
 static void on_record(void *ctx, size_t off, size_t len, size_t index)
 {
     struct reader *rd = ctx;
@@ -129,6 +141,12 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
             return;
         }
         r.ev.flags |= EVF_EMBEDDED;
+    }
+    if (!holds_event(&r.ev)) {
+        b->counts.skipped_records++;
+        if (rd->not_events++ == 0)
+            rd->first_not_event = off;
+        return;
     }
     if (raw_len > UINT32_MAX || raw_off > UINT32_MAX) { /* inputs are capped at 2 GiB: never, in fact */
         bad_record(b, off, index, "record beyond 4 GiB", 0, 0);
@@ -202,16 +220,23 @@ static int read_decoded(struct batch *b, struct source_data *d, int in_memory, a
     if (b->nomem)
         return -1;
     uint64_t records = b->counts.records;
-    if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (records == 0 && rd.digests > 0)) {
+    if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (records == 0 && rd.digests + rd.not_events > 0)) {
         b->counts.skipped_files++;
         const char *why = r == SPLIT_EMPTY      ? "empty"
                           : r == SPLIT_NOT_JSON ? "not JSON"
-                                                : "CloudTrail digest file";
+                          : rd.digests          ? "CloudTrail digest file"
+                                                : "JSON that holds no CloudTrail event";
         if (d->warning && r != SPLIT_RECORDS)
             return 0; /* the damage was reported already; "empty" would only repeat it */
         return problems_add(&b->problems, PROBLEM_NOTE, b->path, -1, -1, "skipped: %s", why);
     }
     b->counts.files++;
+    if (rd.not_events)
+        return problems_add(
+            &b->problems, PROBLEM_NOTE, b->path, (int64_t)rd.first_not_event, -1,
+            "skipped: %llu JSON object%s that hold%s no CloudTrail event (the first at byte %zu)",
+            (unsigned long long)rd.not_events, rd.not_events == 1 ? "" : "s", rd.not_events == 1 ? "s" : "",
+            rd.first_not_event);
     return 0;
 }
 

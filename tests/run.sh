@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs the whole test suite twice: a normal build, and a build with AddressSanitizer and
 # UndefinedBehaviorSanitizer; the unit tests under valgrind; cppcheck; then every libFuzzer target for
-# FUZZ_SECONDS (default 60) each. Ends with the line "N passed, N failed" (every meson test of both
-# builds, each valgrind run and each fuzz target counts once).
+# FUZZ_SECONDS (default 60) each. Ends with the line "N passed, N failed, N skipped" (every meson test
+# of both builds, each valgrind run and each fuzz target counts once; every test, or block of a test,
+# that could not run here counts as skipped and is listed with its reason above that line).
 cd "$(dirname "$0")/.."
 sh tests/setup.sh clang libclang-rt-dev valgrind cppcheck || exit 1
 [ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
@@ -64,13 +65,20 @@ sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" | tee build/fuzz.txt
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json build/valgrind.txt build/fuzz.txt <<'PY'
 import json, sys
 passed = failed = 0
+skips = []  # why each skipped test or block did not run
 for path in sys.argv[1:3]:
+    build = path.split("/")[0]
     for line in open(path):
         r = json.loads(line)
+        said = [l[6:] for l in r.get("stdout", "").splitlines() if l.startswith("SKIP: ")]
+        if r.get("result") == "SKIP":
+            skips += [f"{build} {r['name']}: {w}" for w in said or ["(no reason given)"]]
+            continue
         if r.get("result") in ("OK", "EXPECTEDFAIL"):
             passed += 1
-        elif r.get("result") != "SKIP":
+        else:
             failed += 1
+        skips += [f"{build} {r['name']}: {w}" for w in said]
 for line in open(sys.argv[3]):
     passed += line.rstrip().endswith(": OK")
     failed += line.rstrip().endswith(": FAIL")
@@ -80,7 +88,9 @@ for line in open(sys.argv[4]):
         failed += "CRASHED" in line
     elif line.startswith("fuzz: clang"):
         failed += 1
-print(f"{passed} passed, {failed} failed")
+for why in skips:
+    print("skipped:", why)
+print(f"{passed} passed, {failed} failed, {len(skips)} skipped")
 PY
 [ "$(tail -1 build/fuzz.txt | sed -n 's/.* \([0-9]*\) crashed$/\1/p')" = 0 ] || status=1
 exit $status

@@ -56,6 +56,9 @@ done <<MODES
 --export csv|--export $tmp/out.json --force --format csv
 --trace|--trace $event
 --trace --json|--trace $event --json
+--top|--top name
+--top --json|--top name --json
+--list --columns|--list --columns time,name,requestParameters.roleArn
 MODES
 
 # every other failure keeps its own status: a bad filter is 1, even with a missing path

@@ -5,23 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "model/problems.h"
-#include "parsers/load.h"
 #include "tui/draw.h"
+#include "tui/follow.h"
+#include "tui/loading.h"
+#include "tui/marks.h"
 #include "tui/theme.h"
-#include "tui/view.h"
 
 #define MIN_COLS 40
 #define MIN_ROWS 10
-
-static const struct pane_ops *const panes[PANE__COUNT] = {
-    [PANE_LIST] = &pane_list_ops,         [PANE_DETAIL] = &pane_detail_ops,
-    [PANE_TRACE] = &pane_trace_ops,       [PANE_OVERVIEW] = &pane_overview_ops,
-    [PANE_PROBLEMS] = &pane_problems_ops, [PANE_HELP] = &pane_help_ops,
-};
 
 void app_message(struct app *a, const char *fmt, ...)
 {
@@ -31,54 +25,148 @@ void app_message(struct app *a, const char *fmt, ...)
     va_end(ap);
 }
 
-void scroll_clamp(struct scroll *s, size_t n, int page)
+void *app_pane_state(const struct app *a, enum pane_id p)
 {
-    size_t p = page > 0 ? (size_t)page : 1;
-    if (n == 0) {
-        s->cur = s->top = 0;
-        return;
-    }
-    if (s->cur >= n)
-        s->cur = n - 1;
-    if (s->cur < s->top)
-        s->top = s->cur;
-    if (s->cur >= s->top + p)
-        s->top = s->cur - p + 1;
-    if (s->top + p > n)
-        s->top = n > p ? n - p : 0;
+    return a->pane_state[p];
 }
 
-enum reaction scroll_move(struct scroll *s, size_t n, int page, enum action act)
+size_t app_row_of(const struct app *a, size_t ev)
 {
-    size_t p = page > 1 ? (size_t)page - 1 : 1;
-    switch (act) {
-    case ACT_UP:
-        if (s->cur > 0)
-            s->cur--;
-        break;
-    case ACT_DOWN:
-        if (s->cur + 1 < n)
-            s->cur++;
-        break;
-    case ACT_PAGE_UP:
-        s->cur = s->cur > p ? s->cur - p : 0;
-        s->top = s->top > p ? s->top - p : 0;
-        break;
-    case ACT_PAGE_DOWN:
-        s->cur = s->cur + p < n ? s->cur + p : (n ? n - 1 : 0);
-        s->top += p;
-        break;
-    case ACT_TOP:
-        s->cur = 0;
-        break;
-    case ACT_BOTTOM:
-        s->cur = n ? n - 1 : 0;
-        break;
-    default:
-        return RE_UNHANDLED;
+    size_t lo = 0, hi = app_count(a);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (app_event(a, mid) < ev)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    scroll_clamp(s, n, page);
-    return RE_REDRAW;
+    return lo;
+}
+
+void app_select_event(struct app *a, size_t ev)
+{
+    size_t n = app_count(a), lo = app_row_of(a, ev);
+    if (lo < n && app_event(a, lo) == ev) {
+        a->list.cur = lo;
+        return;
+    }
+    /* hidden by the filter: show everything rather than refuse */
+    filterbar_set(a, "");
+    a->list.cur = ev;
+    app_message(a, "the filter hid that event: cleared");
+}
+
+void app_absorb(struct app *a, size_t from)
+{
+    size_t sel = app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX;
+    uint32_t *moved = NULL;
+    if (store_merge_tail(a->store, from, &moved) != 0) {
+        app_message(a, "out of memory while following");
+        return;
+    }
+    if (moved) {
+        if (sel != SIZE_MAX && sel < from)
+            sel = moved[sel];
+        if (a->marks) {
+            unsigned char *m = calloc(a->store->nevents, 1);
+            if (m) {
+                for (size_t i = 0; i < from; i++)
+                    m[moved[i]] = a->marks[i];
+            }
+            free(a->marks);
+            a->marks = m;
+            if (!m)
+                a->nmarked = 0;
+        }
+        free(moved);
+    } else if (a->marks) {
+        unsigned char *m = realloc(a->marks, a->store->nevents);
+        if (m)
+            memset(m + from, 0, a->store->nevents - from);
+        else
+            a->nmarked = 0;
+        a->marks = m;
+    }
+    a->store_gen++; /* the panes drop what they held by index (their changed hook) */
+    filterbar_refresh(a, sel);
+}
+
+/* Tells every pane what changed since they last heard (the loop calls this before it draws or hands
+ * out a key). Returns 1 when something had changed. */
+static int tell_panes(struct app *a)
+{
+    unsigned what = (a->store_gen != a->told_store_gen ? CHANGED_STORE : 0) |
+                    (a->shown_gen != a->told_shown_gen ? CHANGED_SHOWN : 0);
+    if (!what)
+        return 0;
+    for (int p = 0; p < PANE__COUNT; p++)
+        if (pane_get((enum pane_id)p)->changed)
+            pane_get((enum pane_id)p)->changed(a, a->pane_state[p], what);
+    a->told_store_gen = a->store_gen;
+    a->told_shown_gen = a->shown_gen;
+    return 1;
+}
+
+static int is_open(const struct app *a, enum pane_id p)
+{
+    switch (pane_get(p)->place) {
+    case PLACE_MAIN:
+        return 1;
+    case PLACE_LOWER:
+        return a->lower_open && a->lower == p;
+    case PLACE_OVERLAY:
+        return a->overlay == p;
+    case PLACE_DIALOG:
+        return a->dialog == p;
+    }
+    return 0;
+}
+
+void app_close(struct app *a, enum pane_id p)
+{
+    const struct pane_ops *o = pane_get(p);
+    if (o->place == PLACE_MAIN || !is_open(a, p))
+        return;
+    if (o->close)
+        o->close(a, a->pane_state[p]);
+    if (o->place == PLACE_LOWER) {
+        a->lower_open = 0;
+        a->focus = PANE_LIST;
+    } else if (o->place == PLACE_OVERLAY) {
+        a->overlay = PANE__COUNT;
+    } else {
+        a->dialog = PANE__COUNT;
+    }
+}
+
+int app_open(struct app *a, enum pane_id p)
+{
+    const struct pane_ops *o = pane_get(p);
+    if (is_open(a, p) && o->place != PLACE_LOWER)
+        return 0;
+    if (o->open && o->open(a, a->pane_state[p]) != 0)
+        return -1;
+    switch (o->place) {
+    case PLACE_MAIN:
+        a->focus = p;
+        break;
+    case PLACE_LOWER:
+        if (a->lower_open && a->lower != p)
+            app_close(a, a->lower);
+        a->lower_open = 1;
+        a->lower = p;
+        a->focus = p;
+        break;
+    case PLACE_OVERLAY:
+        if (a->overlay != PANE__COUNT)
+            app_close(a, a->overlay);
+        a->overlay = p;
+        break;
+    case PLACE_DIALOG:
+        a->dialog = p;
+        break;
+    }
+    return 0;
 }
 
 static void draw_status(struct app *a, int y)
@@ -90,15 +178,15 @@ static void draw_status(struct app *a, int y)
     char left[256], right[160], busy[48] = "", marked[32] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
-    if (filter_busy(a)) {
+    if (filterbar_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
-        snprintf(busy, sizeof busy, "  filtering %zu%%", a->job.run.next * 100 / total);
+        snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
     }
     snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
              problems == 1 ? "" : "s", busy);
     snprintf(right, sizeof right, "%s%s  ?:help q:quit ", a->follow.on ? "following  " : "",
-             a->overlay != PANE__COUNT ? panes[a->overlay]->name : panes[a->focus]->name);
+             pane_get(a->overlay != PANE__COUNT ? a->overlay : a->focus)->name);
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
     int rw = (int)strlen(right);
@@ -114,11 +202,16 @@ static void draw_status(struct app *a, int y)
         draw_str(a->win, y, a->cols - rw, rw, right, at);
 }
 
-/* Rows above the status line (and the bar, when open). */
+/* Rows above the status line, the progress line, the prompt and a dialog. */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - (a->load.loader != NULL) - (a->bar.kind != BAR_CLOSED) -
-           (a->bar.kind != BAR_CLOSED && a->bar.error[0]) - export_rows(a);
+    return a->rows - 1 - (a->load.loader != NULL) - filterbar_rows(a) -
+           (a->dialog != PANE__COUNT ? pane_get(a->dialog)->height : 0);
+}
+
+static void draw_pane(struct app *a, enum pane_id p, struct rect r, int focused)
+{
+    pane_get(p)->draw(a, a->pane_state[p], r, focused);
 }
 
 static void draw_all(struct app *a)
@@ -135,96 +228,98 @@ static void draw_all(struct app *a)
     }
     int body = body_rows(a);
     if (a->overlay != PANE__COUNT) {
-        panes[a->overlay]->draw(a, (struct rect){0, 0, body, a->cols}, 1);
-    } else if (!a->detail_open) {
-        panes[PANE_LIST]->draw(a, (struct rect){0, 0, body, a->cols}, 1);
+        draw_pane(a, a->overlay, (struct rect){0, 0, body, a->cols}, 1);
+    } else if (!a->lower_open) {
+        draw_pane(a, PANE_LIST, (struct rect){0, 0, body, a->cols}, 1);
     } else if (body < 20) {
         /* too short to split: the focused pane takes the screen */
-        panes[a->focus]->draw(a, (struct rect){0, 0, body, a->cols}, 1);
+        draw_pane(a, a->focus, (struct rect){0, 0, body, a->cols}, 1);
     } else {
         int list_h = body * 2 / 5;
-        panes[PANE_LIST]->draw(a, (struct rect){0, 0, list_h, a->cols}, a->focus == PANE_LIST);
-        panes[a->lower]->draw(a, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == a->lower);
+        draw_pane(a, PANE_LIST, (struct rect){0, 0, list_h, a->cols}, a->focus == PANE_LIST);
+        draw_pane(a, a->lower, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == a->lower);
     }
     draw_status(a, a->rows - 1);
     if (a->load.loader)
         loading_draw(a, a->rows - 2);
     if (a->bar.kind != BAR_CLOSED)
-        bar_draw(a, body);
-    if (a->exp.open)
-        export_draw(a, body);
+        filterbar_draw(a, body);
+    if (a->dialog != PANE__COUNT) /* last: a dialog leaves the cursor where it edits */
+        draw_pane(a, a->dialog, (struct rect){body, 0, pane_get(a->dialog)->height, a->cols}, 1);
     wnoutrefresh(a->win);
     doupdate();
 }
 
-/* Lines of body available to the focused pane, for paging. */
+/* Lines of body available to pane p, for paging. */
 static int pane_page(const struct app *a, enum pane_id p)
 {
     int body = body_rows(a);
-    if (a->overlay != PANE__COUNT || !a->detail_open || body < 20)
+    if (a->overlay != PANE__COUNT || !a->lower_open || body < 20)
         return body - 1;
     int list_h = body * 2 / 5;
     return (p == PANE_LIST ? list_h : body - list_h) - 1;
 }
 
-void app_open_lower(struct app *a, enum pane_id p)
+/* Opens or closes pane p from its toggle action. */
+static enum reaction toggle(struct app *a, enum pane_id p)
 {
-    a->detail_open = 1;
-    a->lower = p;
-    a->focus = p;
+    switch (pane_get(p)->place) {
+    case PLACE_OVERLAY:
+        if (a->overlay == p)
+            app_close(a, p);
+        else
+            app_open(a, p);
+        return RE_REDRAW;
+    case PLACE_LOWER:
+        if (a->overlay != PANE__COUNT)
+            return RE_UNHANDLED;
+        if (is_open(a, p))
+            app_close(a, p);
+        else
+            app_open(a, p);
+        return RE_REDRAW;
+    case PLACE_DIALOG:
+        if (a->overlay != PANE__COUNT)
+            app_close(a, a->overlay);
+        app_open(a, p);
+        return RE_REDRAW;
+    case PLACE_MAIN:
+        break;
+    }
+    return RE_UNHANDLED;
 }
 
+/* Actions of no pane: the layout, the prompt, marks, following, quitting. */
 static enum reaction global_key(struct app *a, enum action act)
 {
+    int main_screen = a->overlay == PANE__COUNT;
     switch (act) {
     case ACT_QUIT:
         return RE_QUIT;
-    case ACT_HELP:
-        a->overlay = a->overlay == PANE_HELP ? PANE__COUNT : PANE_HELP;
-        return RE_REDRAW;
-    case ACT_PROBLEMS:
-        a->overlay = a->overlay == PANE_PROBLEMS ? PANE__COUNT : PANE_PROBLEMS;
-        return RE_REDRAW;
     case ACT_CLOSE:
-        if (a->overlay != PANE__COUNT)
-            a->overlay = PANE__COUNT;
-        else if (a->detail_open) {
-            a->detail_open = 0;
-            a->focus = PANE_LIST;
-        }
+        if (!main_screen)
+            app_close(a, a->overlay);
+        else if (a->lower_open)
+            app_close(a, a->lower);
+        else
+            return RE_UNHANDLED;
         return RE_REDRAW;
     case ACT_NEXT_PANE:
-        if (a->overlay != PANE__COUNT)
-            return RE_NONE;
-        if (!a->detail_open)
-            app_open_lower(a, a->lower);
+        if (!main_screen)
+            return RE_UNHANDLED;
+        if (!a->lower_open)
+            app_open(a, a->lower);
         else
             a->focus = a->focus == PANE_LIST ? a->lower : PANE_LIST;
         return RE_REDRAW;
-    case ACT_OVERVIEW:
-        a->overlay = a->overlay == PANE_OVERVIEW ? PANE__COUNT : PANE_OVERVIEW;
-        return RE_REDRAW;
-    case ACT_TRACE:
-        if (a->overlay != PANE__COUNT)
-            return RE_NONE;
-        if (a->detail_open && a->lower == PANE_TRACE) {
-            a->detail_open = 0;
-            a->focus = PANE_LIST;
-        } else {
-            app_open_lower(a, PANE_TRACE);
-        }
-        return RE_REDRAW;
-    case ACT_TRACE_FILTER:
-        return trace_filter_chain(a);
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         return RE_REDRAW;
     case ACT_FILTER:
-        a->overlay = PANE__COUNT;
-        return bar_open(a, BAR_FILTER);
     case ACT_SEARCH:
-        a->overlay = PANE__COUNT;
-        return bar_open(a, BAR_SEARCH);
+        if (!main_screen)
+            app_close(a, a->overlay);
+        return filterbar_open(a, act == ACT_FILTER ? BAR_FILTER : BAR_SEARCH);
     case ACT_FOLLOW:
         if (a->follow.on) {
             follow_stop(a);
@@ -234,22 +329,75 @@ static enum reaction global_key(struct app *a, enum action act)
         }
         return RE_REDRAW;
     case ACT_MARK:
-        return a->overlay == PANE__COUNT ? marks_toggle(a) : RE_NONE;
+        return main_screen ? marks_toggle(a) : RE_UNHANDLED;
     case ACT_MARK_ALL:
-        return a->overlay == PANE__COUNT ? marks_all_shown(a) : RE_NONE;
+        return main_screen ? marks_all_shown(a) : RE_UNHANDLED;
     case ACT_UNMARK_ALL:
         return marks_clear(a);
-    case ACT_EXPORT:
-        a->overlay = PANE__COUNT;
-        return export_open(a);
     case ACT_SEARCH_NEXT:
     case ACT_SEARCH_PREV:
-        if (a->overlay != PANE__COUNT)
-            return RE_NONE;
-        return search_jump(a, act == ACT_SEARCH_NEXT ? 1 : -1);
+        if (!main_screen)
+            return RE_UNHANDLED;
+        return filterbar_search_jump(a, act == ACT_SEARCH_NEXT ? 1 : -1);
     default:
-        return RE_NONE;
+        return RE_UNHANDLED;
     }
+}
+
+/* The panes that take act even when not in front (the trace pane's T). */
+static enum reaction background_key(struct app *a, struct keypress *k, enum pane_id front)
+{
+    for (int p = 0; p < PANE__COUNT; p++) {
+        const struct pane_ops *o = pane_get((enum pane_id)p);
+        if (p == (int)front || !o->background)
+            continue;
+        for (const enum action *b = o->background; *b != ACT_NONE; b++) {
+            if (*b != k->act)
+                continue;
+            k->background = 1;
+            enum reaction r = o->key(a, a->pane_state[p], k);
+            k->background = 0;
+            if (r != RE_UNHANDLED)
+                return r;
+        }
+    }
+    return RE_UNHANDLED;
+}
+
+/* A key that does nothing here says so, rather than being silently dropped. */
+static enum reaction say_unhandled(struct app *a, int ch)
+{
+    char name[32];
+    keys_name(ch, name, sizeof name);
+    if (keys_action(ch) == ACT_NONE)
+        app_message(a, "%s: not a key here (? lists them)", name);
+    else
+        app_message(a, "%s: nothing to do here", name);
+    return RE_REDRAW;
+}
+
+/* Hands a key to the dialog when one is open, else to the pane in front, then to the panes that take
+ * it in the background, then to the pane it toggles, then to the global actions. */
+static enum reaction dispatch(struct app *a, int ch)
+{
+    struct keypress k = {ch, keys_action(ch), 0, 0};
+    enum reaction r;
+    if (a->dialog != PANE__COUNT) {
+        k.page = pane_get(a->dialog)->height;
+        r = pane_get(a->dialog)->key(a, a->pane_state[a->dialog], &k);
+    } else {
+        enum pane_id front = a->overlay != PANE__COUNT ? a->overlay : a->focus;
+        k.page = pane_page(a, front);
+        r = pane_get(front)->key(a, a->pane_state[front], &k);
+        if (r == RE_UNHANDLED)
+            r = background_key(a, &k, front);
+        enum pane_id t = pane_by_toggle(k.act);
+        if (r == RE_UNHANDLED && t != PANE__COUNT)
+            r = toggle(a, t);
+        if (r == RE_UNHANDLED)
+            r = global_key(a, k.act);
+    }
+    return r == RE_UNHANDLED ? say_unhandled(a, ch) : r;
 }
 
 /* Curses on the terminal even when stdin is the log stream ("-"). */
@@ -264,6 +412,36 @@ static SCREEN *open_terminal(FILE **tty)
     return newterm(NULL, stdout, *tty);
 }
 
+static void free_panes(struct app *a)
+{
+    for (int p = 0; p < PANE__COUNT; p++) {
+        if (a->pane_state[p])
+            pane_get((enum pane_id)p)->free(a->pane_state[p]);
+        a->pane_state[p] = NULL;
+    }
+}
+
+static int create_panes(struct app *a)
+{
+    for (int p = 0; p < PANE__COUNT; p++) {
+        const struct pane_ops *o = pane_get((enum pane_id)p);
+        if (o->create && !(a->pane_state[p] = o->create(a))) {
+            free_panes(a);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Waits for a key for at most ms milliseconds (-1: for ever); ERR when none came. */
+static int key_within(int ms)
+{
+    timeout(ms);
+    int ch = getch();
+    timeout(-1);
+    return ch;
+}
+
 int app_run(const char *const *paths, size_t npaths, const struct app_start *start)
 {
     if (!isatty(STDOUT_FILENO)) {
@@ -271,15 +449,14 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         return 1;
     }
     setlocale(LC_ALL, "");
-    struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL};
-    a.detail.event = SIZE_MAX;
-    a.trace.event = SIZE_MAX;
+    struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL, .dialog = PANE__COUNT};
     a.follow.fd = -1;
     a.paths = paths;
     a.npaths = npaths;
     a.store = store_new();
-    if (!a.store) {
+    if (!a.store || create_panes(&a) != 0) {
         fprintf(stderr, "ctview: out of memory\n");
+        store_free(a.store);
         return 2;
     }
     /* stdin carrying logs loads in the background like any file (a slow pipe shows its progress and q
@@ -288,6 +465,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     SCREEN *scr = open_terminal(&tty);
     if (!scr) {
         fprintf(stderr, "ctview: cannot open the terminal\n");
+        free_panes(&a);
         store_free(a.store);
         return 1;
     }
@@ -307,54 +485,58 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         if (tty)
             fclose(tty);
         fprintf(stderr, "ctview: out of memory\n");
+        free_panes(&a);
         store_free(a.store);
         return 2;
     }
     if (start->filter && start->filter[0]) {
-        filter_set(&a, start->filter);
-        while (filter_busy(&a) && !filter_work(&a, 1.0))
+        filterbar_set(&a, start->filter);
+        while (filterbar_busy(&a) && !filterbar_work(&a, 1.0))
             ;
     }
     if (!a.load.loader && a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
     int follow_pending = start->follow;
+    int dirty = 1; /* the screen no longer shows the state: draw before waiting */
     for (;;) {
         if (follow_pending && !a.load.loader) {
             follow_pending = 0;
             if (follow_start(&a, paths, npaths) == 0)
                 app_message(&a, "following: new log files load as they arrive");
+            dirty = 1;
         }
-        draw_all(&a);
-        /* A running filter gets the time between keys, in slices short enough that a key never waits
-         * for more than one. */
+        if (tell_panes(&a))
+            dirty = 1;
+        if (dirty)
+            draw_all(&a);
+        dirty = 0;
+        /* Background work (the load, a running filter, following) gets the time between keys, in
+         * slices short enough that a key never waits for more than one. */
         int ch;
         if (a.load.loader) {
-            /* loading: keys first, then a slice of merging (it waits for the workers at most that long) */
-            timeout(0);
-            ch = getch();
-            timeout(-1);
+            ch = key_within(0);
             if (ch == ERR) {
-                if (filter_busy(&a))
-                    filter_work(&a, 0.02);
-                loading_step(&a, 0.05);
+                if (filterbar_busy(&a)) {
+                    filterbar_work(&a, 0.02);
+                    dirty = 1; /* its progress is in the status line */
+                }
+                if (loading_step(&a, 0.05))
+                    dirty = 1;
                 continue;
             }
-        } else if (a.follow.on && !filter_busy(&a)) {
+        } else if (a.follow.on && !filterbar_busy(&a)) {
             /* wake up for new files: a short wait for a key, then a look at the directories */
-            timeout(250);
-            ch = getch();
-            timeout(-1);
+            ch = key_within(250);
             if (ch == ERR) {
-                if (a.bar.kind == BAR_CLOSED && !a.exp.open)
-                    follow_poll(&a);
+                if (a.bar.kind == BAR_CLOSED && a.dialog == PANE__COUNT && follow_poll(&a))
+                    dirty = 1;
                 continue;
             }
-        } else if (filter_busy(&a)) {
-            timeout(0);
-            ch = getch();
-            timeout(-1);
+        } else if (filterbar_busy(&a)) {
+            ch = key_within(0);
             if (ch == ERR) {
-                filter_work(&a, 0.04);
+                filterbar_work(&a, 0.04);
+                dirty = 1;
                 continue;
             }
         } else {
@@ -362,44 +544,43 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         }
         if (ch == KEY_RESIZE || ch == ERR) {
             getmaxyx(stdscr, a.rows, a.cols);
+            dirty = 1;
             continue;
         }
+        int had_message = a.message[0] != '\0';
         a.message[0] = '\0';
         if (a.rows < MIN_ROWS || a.cols < MIN_COLS) {
             if (keys_action(ch) == ACT_QUIT)
                 break;
             continue;
         }
+        enum reaction r;
         if (a.bar.kind != BAR_CLOSED) {
-            bar_key(&a, ch);
-            continue;
+            r = filterbar_key(&a, ch);
+            if (r == RE_UNHANDLED)
+                r = say_unhandled(&a, ch);
+        } else {
+            /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
+             * that M, e or n never see the list as it was before Enter. */
+            while (filterbar_busy(&a) && !filterbar_work(&a, 1.0))
+                ;
+            if (tell_panes(&a))
+                dirty = 1;
+            r = dispatch(&a, ch);
         }
-        /* Outside the prompt, a key acts on the list the filter is making: finish it first, so that
-         * M, e or n never see the list as it was before Enter. */
-        while (filter_busy(&a) && !filter_work(&a, 1.0))
-            ;
-        if (a.exp.open) {
-            export_key(&a, ch);
-            continue;
-        }
-        enum action act = keys_action(ch);
-        enum pane_id target = a.overlay != PANE__COUNT ? a.overlay : a.focus;
-        enum reaction r = panes[target]->key(&a, act, pane_page(&a, target));
-        if (r == RE_UNHANDLED)
-            r = global_key(&a, act);
         if (r & RE_QUIT)
             break;
+        if ((r & RE_REDRAW) || had_message || a.message[0])
+            dirty = 1;
     }
     endwin();
     delscreen(scr);
     if (tty)
         fclose(tty);
-    detail_free(&a);
-    filter_state_free(&a);
-    trace_state_free(&a);
-    overview_free(&a);
+    filterbar_free(&a);
     follow_stop(&a);
     loading_stop(&a);
+    free_panes(&a);
     free(a.marks);
     store_free(a.store);
     return rc;

@@ -1,11 +1,22 @@
-/* app: the terminal interface. Owns the screen, the layout, focus and the key loop. */
+/* app: the terminal interface. Owns the screen, the layout, focus and the key loop; holds only what the
+ * panes share (the store, the shown list and its generation, the selection, marks, the layout, the
+ * prompt and the status message). Each pane's own state is private to it (tui/pane.h). */
 #ifndef CTVIEW_APP_H
 #define CTVIEW_APP_H
 
+#include <curses.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Loads paths and runs the interface until the user quits. Returns the process exit status. */
+#include "model/filter.h"
+#include "model/store.h"
+#include "parsers/load.h"
+#include "tui/filterbar.h"
+#include "tui/pane.h"
+#include "tui/prompt.h"
+#include "tui/scroll.h"
+#include "tui/shown.h"
+
 /* What the interface starts with besides the paths: a time range that prunes folders and files, and
  * a filter in force from the first screen (NULL for none). */
 struct app_start {
@@ -14,6 +25,80 @@ struct app_start {
     int follow; /* watch the directories for new files */
 };
 
+/* Loads paths and runs the interface until the user quits. Returns the process exit status. */
 int app_run(const char *const *paths, size_t npaths, const struct app_start *start);
+
+struct watch;
+
+struct app {
+    struct store *store; /* owned */
+    uint64_t store_gen;  /* changes whenever events are added and re-sorted */
+    struct shown shown;
+    uint64_t shown_gen; /* changes whenever shown does */
+    struct scroll list; /* the selection: list row of the selected event, first row on screen */
+    WINDOW *win;
+    int rows, cols;
+    /* layout */
+    enum pane_id focus;   /* PANE_LIST or the lower pane */
+    enum pane_id overlay; /* a PLACE_OVERLAY pane covering the main screen, or PANE__COUNT */
+    enum pane_id lower;   /* the PLACE_LOWER pane below the list (shown when lower_open) */
+    int lower_open;
+    enum pane_id dialog;           /* the PLACE_DIALOG pane open above the status line, or PANE__COUNT */
+    void *pane_state[PANE__COUNT]; /* owned, each by its pane's ops */
+    uint64_t told_store_gen, told_shown_gen; /* what the panes' changed hooks last heard */
+    char message[256];                       /* shown in the status line until the next key */
+    struct filterbar bar;                    /* the prompt, and the filter and search it runs */
+    unsigned char *marks; /* owned: one flag per store event, allocated at the first mark */
+    size_t nmarked;
+    struct {
+        int on, fd;            /* following the directories given (inotify), fd -1 when not */
+        struct watch *watches; /* owned */
+        size_t nwatches;
+        size_t added; /* events that arrived while following */
+    } follow;
+    struct {
+        struct loader *loader; /* owned while the first load runs in the background, else NULL */
+        double started, last_absorb, absorb_cost; /* seconds (monotonic) */
+        struct load_progress progress;
+        size_t absorbed; /* events already merged into time order and shown */
+        int failed;      /* out of memory: the load stopped, what came in stays */
+    } load;
+    const char *const *paths; /* borrowed: what the user asked to open */
+    size_t npaths;
+};
+
+/* Number of events the list shows. */
+static inline size_t app_count(const struct app *a)
+{
+    return a->shown.idx ? a->shown.n : a->store->nevents;
+}
+
+/* Store index of the event on list row `row` (< app_count). */
+static inline size_t app_event(const struct app *a, size_t row)
+{
+    return a->shown.idx ? a->shown.idx[row] : row;
+}
+
+/* The first list row whose store event index is >= ev (the list is in store order). */
+size_t app_row_of(const struct app *a, size_t ev);
+
+/* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
+void app_select_event(struct app *a, size_t ev);
+
+/* The private state of pane p (borrowed; NULL for a pane without state). */
+void *app_pane_state(const struct app *a, enum pane_id p);
+
+/* Opens pane p in its place and focuses it; returns nonzero when the pane refused (it said why). */
+int app_open(struct app *a, enum pane_id p);
+
+/* Closes pane p when it is open. */
+void app_close(struct app *a, enum pane_id p);
+
+/* Sets the status message (printf-style). */
+void app_message(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Merges events appended from index from into time order, moving the selection and the marks, and
+ * re-shows the filter in force. The panes hear of it through their changed hook. */
+void app_absorb(struct app *a, size_t from);
 
 #endif

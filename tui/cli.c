@@ -126,7 +126,7 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
     fprintf(out, "  duplicates         %llu\n", (unsigned long long)c->duplicates);
     fprintf(out, "  bad records        %llu\n", (unsigned long long)c->bad_records);
     fprintf(out, "events shown         %zu\n", shown_count(s, shown));
-    fprintf(out, "digest records       %llu\n", (unsigned long long)c->skipped_records);
+    fprintf(out, "skipped records      %llu\n", (unsigned long long)c->skipped_records);
     fprintf(out, "problems             %zu\n", problems);
     fprintf(out, "decoded bytes        %llu\n", (unsigned long long)c->bytes);
     fprintf(out, "load seconds         %.3f\n", load_seconds);

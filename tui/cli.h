@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "model/field.h"
 #include "model/store.h"
 
 /* The events a command shows: indexes into the store in time order, or every event when all is set. */
@@ -18,6 +19,20 @@ struct cli_shown {
  * each event's original bytes on one line instead. Returns 0, or 1 when an event's bytes cannot be read. */
 int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json);
 
+/* Prints one line per shown event with the cells of cols[0..ncols) (--columns), tab-separated: every value
+ * of the field joined by ',', '-' for a missing or empty one, log text escaped. Returns 0, 1 when an
+ * event's bytes cannot be read, 2 when out of memory. */
+int cli_list_columns(struct store *s, const struct cli_shown *shown, struct field *cols, size_t ncols,
+                     FILE *out);
+
+/* Prints the `top` most frequent values of field f (named name on the command line) over the shown
+ * events: "COUNT<TAB>VALUE" lines, by count descending then value ascending; with json one object
+ * {"field":F,"events":E,"distinct":D,"missing":M,"top":[{"value":V,"count":C},...]}. An event counts
+ * once per distinct value; events without a value count as missing and are not listed. Returns 0, or 2
+ * when out of memory. */
+int cli_top(struct store *s, const struct cli_shown *shown, struct field *f, const char *name, size_t top,
+            FILE *out, int json);
+
 /* Prints the load counts and the number of shown events, as one JSON object when json is set. */
 int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, int json, double load_seconds);
 
@@ -26,6 +41,14 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
  * out of memory. */
 int cli_trace(struct store *s, const char *spec, FILE *out, int json);
 
+/* Prints, over the shown events, one line per origin (actor) as a table, or with json one object
+ * {"actors":[{"type","arn","account","events","sessions","accounts","roles","first","last","ips",
+ * "errors"},...]} sorted by events, most first, then by arn (model/actors.h). Computes the store's
+ * origins first. Returns 0, or 2 when out of memory. */
+int cli_actors(struct store *s, const struct cli_shown *shown, FILE *out, int json);
+
+/* Writes s as a JSON string, or null when empty or NULL. */
+void cli_json_string(FILE *out, const char *s);
 /* Prints "ctview: PATH: reason" on err for each of paths[0..n) that could not be read at all (see
  * problems_unread; "-" is never one), escaped. Returns how many. */
 size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err);

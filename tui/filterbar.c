@@ -3,54 +3,20 @@
  * While the filter prompt is open every edit compiles the line: a valid expression starts a run over
  * the store (dropping the previous run), an invalid one leaves the list as it was and says why under
  * the prompt. Runs go in slices between keystrokes (see app.c), so typing never waits for a filter. */
+#include "tui/filterbar.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "tui/draw.h"
 #include "tui/theme.h"
-#include "tui/view.h"
-
-static void shown_free(struct shown *s)
-{
-    free(s->idx);
-    free(s->expr);
-    *s = (struct shown){0};
-}
-
-static int shown_copy(struct shown *dst, const struct shown *src)
-{
-    *dst = (struct shown){0};
-    dst->expr = strdup(src->expr ? src->expr : "");
-    if (src->idx) {
-        dst->idx = malloc((src->n ? src->n : 1) * sizeof *dst->idx);
-        if (dst->idx)
-            memcpy(dst->idx, src->idx, src->n * sizeof *dst->idx);
-        dst->n = src->n;
-    }
-    if (!dst->expr || (src->idx && !dst->idx)) {
-        shown_free(dst);
-        return -1;
-    }
-    return 0;
-}
-
-size_t app_row_of(const struct app *a, size_t ev)
-{
-    size_t lo = 0, hi = app_count(a);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (app_event(a, mid) < ev)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+#include "tui/app.h"
 
 /* Puts next in place of the shown set (taking it over) and selects store event sel (SIZE_MAX: the
  * first row), else the next event after it, at the screen row the selection had. */
-static void shown_install(struct app *a, struct shown *next, size_t sel)
+static void install_shown(struct app *a, struct shown *next, size_t sel)
 {
     size_t row_on_screen = a->list.cur - a->list.top;
     shown_free(&a->shown);
@@ -66,18 +32,18 @@ static void shown_install(struct app *a, struct shown *next, size_t sel)
 }
 
 /* Puts next in place of the shown set, keeping the selection on the same event when it survives. */
-static void shown_replace(struct app *a, struct shown *next)
+static void replace_shown(struct app *a, struct shown *next)
 {
-    shown_install(a, next, app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX);
+    install_shown(a, next, app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX);
 }
 
 static void job_stop(struct app *a)
 {
-    filter_run_free(&a->job.run);
-    filter_free(a->job.f);
-    free(a->job.expr);
-    a->job.f = NULL;
-    a->job.expr = NULL;
+    filter_run_free(&a->bar.job.run);
+    filter_free(a->bar.job.f);
+    free(a->bar.job.expr);
+    a->bar.job.f = NULL;
+    a->bar.job.expr = NULL;
 }
 
 /* Starts running expr (already compiled into f, taken over). An expression that shows everything
@@ -89,43 +55,43 @@ static void job_start(struct app *a, struct filter *f, const char *expr)
         filter_free(f);
         struct shown all = {0};
         all.expr = strdup("");
-        shown_replace(a, &all);
+        replace_shown(a, &all);
         return;
     }
-    a->job.f = f;
-    a->job.expr = strdup(expr);
-    filter_run_init(&a->job.run, f);
+    a->bar.job.f = f;
+    a->bar.job.expr = strdup(expr);
+    filter_run_init(&a->bar.job.run, f);
 }
 
-int filter_busy(const struct app *a)
+int filterbar_busy(const struct app *a)
 {
-    return a->job.f != NULL;
+    return a->bar.job.f != NULL;
 }
 
-int filter_work(struct app *a, double seconds)
+int filterbar_work(struct app *a, double seconds)
 {
-    if (!a->job.f)
+    if (!a->bar.job.f)
         return 1;
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     do {
-        if (filter_run_step(&a->job.run, 65536))
+        if (filter_run_step(&a->bar.job.run, 65536))
             break;
         clock_gettime(CLOCK_MONOTONIC, &t);
     } while ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
-    if (!a->job.run.done)
+    if (!a->bar.job.run.done)
         return 0;
-    if (a->job.run.failed) {
+    if (a->bar.job.run.failed) {
         app_message(a, "out of memory while filtering: the previous filter stays");
     } else {
         struct shown next = {0};
-        next.idx = filter_run_take(&a->job.run, &next.n);
+        next.idx = filter_run_take(&a->bar.job.run, &next.n);
         if (!next.idx)
             next.idx = malloc(sizeof *next.idx); /* an empty result is still a filtered list */
-        next.expr = a->job.expr;
-        a->job.expr = NULL;
+        next.expr = a->bar.job.expr;
+        a->bar.job.expr = NULL;
         if (next.idx)
-            shown_replace(a, &next);
+            replace_shown(a, &next);
         shown_free(&next);
     }
     job_stop(a);
@@ -146,7 +112,7 @@ static int try_filter(struct app *a, const char *text)
     return 0;
 }
 
-enum reaction bar_open(struct app *a, enum bar_kind kind)
+enum reaction filterbar_open(struct app *a, enum bar_kind kind)
 {
     if (kind == BAR_FILTER) {
         if (shown_copy(&a->bar.saved, &a->shown) != 0) {
@@ -154,9 +120,9 @@ enum reaction bar_open(struct app *a, enum bar_kind kind)
             return RE_REDRAW;
         }
         a->bar.saved_list = a->list;
-        prompt_open(&a->bar.line, a->shown.expr, &a->filter_hist);
+        prompt_open(&a->bar.line, a->shown.expr, &a->bar.filter_hist);
     } else {
-        prompt_open(&a->bar.line, a->search_expr, &a->search_hist);
+        prompt_open(&a->bar.line, a->bar.search_expr, &a->bar.search_hist);
     }
     a->bar.kind = kind;
     a->bar.error[0] = '\0';
@@ -164,7 +130,7 @@ enum reaction bar_open(struct app *a, enum bar_kind kind)
     return RE_REDRAW;
 }
 
-static void bar_close(struct app *a)
+static void close_bar(struct app *a)
 {
     a->bar.kind = BAR_CLOSED;
     a->bar.error[0] = '\0';
@@ -181,26 +147,28 @@ static enum reaction search_accept(struct app *a)
         snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
         return RE_REDRAW;
     }
-    filter_free(a->search);
-    free(a->search_expr);
-    a->search = NULL;
-    a->search_expr = strdup(text);
-    history_add(&a->search_hist, text);
-    bar_close(a);
+    filter_free(a->bar.search);
+    free(a->bar.search_expr);
+    a->bar.search = NULL;
+    a->bar.search_expr = strdup(text);
+    prompt_history_add(&a->bar.search_hist, text);
+    close_bar(a);
     if (filter_is_all(f)) {
         filter_free(f);
         return RE_REDRAW;
     }
-    a->search = f;
-    return search_jump(a, 1);
+    a->bar.search = f;
+    return filterbar_search_jump(a, 1);
 }
 
-enum reaction bar_key(struct app *a, int ch)
+enum reaction filterbar_key(struct app *a, int ch)
 {
     enum prompt_result r = prompt_key(&a->bar.line, ch);
+    if (r == PR_NONE)
+        return RE_UNHANDLED; /* the loop says the key does nothing here */
     if (a->bar.kind == BAR_SEARCH) {
         if (r == PR_CANCEL)
-            bar_close(a);
+            close_bar(a);
         else if (r == PR_ACCEPT)
             return search_accept(a);
         else if (r == PR_EDITED)
@@ -214,16 +182,16 @@ enum reaction bar_key(struct app *a, int ch)
     case PR_ACCEPT:
         if (a->bar.error[0])
             break; /* an invalid expression cannot be kept: fix it or Esc */
-        history_add(&a->filter_hist, a->bar.line.buf);
-        bar_close(a);
+        prompt_history_add(&a->bar.filter_hist, a->bar.line.buf);
+        close_bar(a);
         break;
     case PR_CANCEL: {
         job_stop(a);
         struct shown saved = a->bar.saved;
         a->bar.saved = (struct shown){0};
-        shown_replace(a, &saved);
+        replace_shown(a, &saved);
         a->list = a->bar.saved_list;
-        bar_close(a);
+        close_bar(a);
         break;
     }
     default:
@@ -232,7 +200,12 @@ enum reaction bar_key(struct app *a, int ch)
     return RE_REDRAW;
 }
 
-void bar_draw(struct app *a, int y)
+int filterbar_rows(const struct app *a)
+{
+    return a->bar.kind == BAR_CLOSED ? 0 : a->bar.error[0] ? 2 : 1;
+}
+
+void filterbar_draw(struct app *a, int y)
 {
     const char *label = a->bar.kind == BAR_FILTER ? "filter: " : "search: ";
     if (a->bar.error[0])
@@ -240,19 +213,19 @@ void bar_draw(struct app *a, int y)
     prompt_draw(&a->bar.line, a->win, y, 0, a->cols, label, theme_attr(R_NORMAL));
 }
 
-enum reaction filter_set(struct app *a, const char *expr)
+enum reaction filterbar_set(struct app *a, const char *expr)
 {
     if (try_filter(a, expr) != 0)
         app_message(a, "%s", a->bar.error);
     else
-        history_add(&a->filter_hist, expr);
+        prompt_history_add(&a->bar.filter_hist, expr);
     a->bar.error[0] = '\0';
     return RE_REDRAW;
 }
 
-enum reaction filter_add_term(struct app *a, const char *term)
+enum reaction filterbar_add_term(struct app *a, const char *term)
 {
-    const char *cur = a->job.expr ? a->job.expr : a->shown.expr ? a->shown.expr : "";
+    const char *cur = a->bar.job.expr ? a->bar.job.expr : a->shown.expr ? a->shown.expr : "";
     size_t n = strlen(cur) + strlen(term) + 2;
     char *expr = malloc(n);
     if (!expr) {
@@ -260,21 +233,21 @@ enum reaction filter_add_term(struct app *a, const char *term)
         return RE_REDRAW;
     }
     snprintf(expr, n, "%s%s%s", cur, cur[0] ? " " : "", term);
-    filter_set(a, expr);
+    filterbar_set(a, expr);
     free(expr);
     return RE_REDRAW;
 }
 
-enum reaction search_jump(struct app *a, int dir)
+enum reaction filterbar_search_jump(struct app *a, int dir)
 {
-    if (!a->search)
-        return bar_open(a, BAR_SEARCH);
+    if (!a->bar.search)
+        return filterbar_open(a, BAR_SEARCH);
     size_t n = app_count(a);
     if (!n)
         return RE_NONE;
     for (size_t k = 1; k <= n; k++) {
         size_t row = dir > 0 ? (a->list.cur + k) % n : (a->list.cur + n - k % n) % n;
-        int m = filter_match(a->search, app_event(a, row));
+        int m = filter_match(a->bar.search, app_event(a, row));
         if (m < 0) {
             app_message(a, "out of memory while searching");
             return RE_REDRAW;
@@ -287,16 +260,16 @@ enum reaction search_jump(struct app *a, int dir)
             return RE_REDRAW;
         }
     }
-    app_message(a, "no shown event matches: %s", a->search_expr);
+    app_message(a, "no shown event matches: %s", a->bar.search_expr);
     return RE_REDRAW;
 }
 
-void filter_refresh(struct app *a, size_t sel)
+void filterbar_refresh(struct app *a, size_t sel)
 {
     struct filter_error err;
-    if (a->search_expr) {
-        filter_free(a->search);
-        a->search = filter_compile(a->search_expr, a->store, &err);
+    if (a->bar.search_expr) {
+        filter_free(a->bar.search);
+        a->bar.search = filter_compile(a->bar.search_expr, a->store, &err);
     }
     job_stop(a);
     const char *expr = a->shown.expr ? a->shown.expr : "";
@@ -320,16 +293,16 @@ void filter_refresh(struct app *a, size_t sel)
         app_message(a, "out of memory while following");
         return;
     }
-    shown_install(a, &next, sel);
+    install_shown(a, &next, sel);
 }
 
-void filter_state_free(struct app *a)
+void filterbar_free(struct app *a)
 {
     job_stop(a);
     shown_free(&a->shown);
     shown_free(&a->bar.saved);
-    filter_free(a->search);
-    free(a->search_expr);
-    history_clear(&a->filter_hist);
-    history_clear(&a->search_hist);
+    filter_free(a->bar.search);
+    free(a->bar.search_expr);
+    prompt_history_clear(&a->bar.filter_hist);
+    prompt_history_clear(&a->bar.search_hist);
 }

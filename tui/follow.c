@@ -1,6 +1,8 @@
 /* Following directories (--follow, F): inotify watches on every directory under the paths; files that
  * are finished (closed after writing, or moved in) are loaded and their events merged into the list in
  * time order, without moving the selection. New directories are watched as they appear. */
+#include "tui/follow.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -11,7 +13,7 @@
 #include <unistd.h>
 
 #include "parsers/load.h"
-#include "tui/view.h"
+#include "tui/app.h"
 
 struct watch {
     int wd;
@@ -126,44 +128,6 @@ void follow_stop(struct app *a)
     a->follow.watches = NULL;
     a->follow.nwatches = 0;
     a->follow.on = 0;
-}
-
-/* After events were appended at from: merge them into time order and move everything that names an
- * event by its index (selection, marks, detail, trace), then re-run the filter in force. */
-void app_absorb(struct app *a, size_t from)
-{
-    size_t sel = app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX;
-    uint32_t *moved = NULL;
-    if (store_merge_tail(a->store, from, &moved) != 0) {
-        app_message(a, "out of memory while following");
-        return;
-    }
-    if (moved) {
-        if (sel != SIZE_MAX && sel < from)
-            sel = moved[sel];
-        if (a->marks) {
-            unsigned char *m = calloc(a->store->nevents, 1);
-            if (m) {
-                for (size_t i = 0; i < from; i++)
-                    m[moved[i]] = a->marks[i];
-            }
-            free(a->marks);
-            a->marks = m;
-            if (!m)
-                a->nmarked = 0;
-        }
-        free(moved);
-    } else if (a->marks) {
-        unsigned char *m = realloc(a->marks, a->store->nevents);
-        if (m)
-            memset(m + from, 0, a->store->nevents - from);
-        else
-            a->nmarked = 0;
-        a->marks = m;
-    }
-    detail_free(a);
-    trace_state_free(a);
-    filter_refresh(a, sel);
 }
 
 int follow_poll(struct app *a)

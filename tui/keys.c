@@ -1,6 +1,7 @@
 #include "tui/keys.h"
 
 #include <curses.h>
+#include <stdio.h>
 
 static const char *const help_texts[ACT__COUNT] = {[ACT_NONE] = "",
 #define X(e, help) [e] = help,
@@ -73,4 +74,38 @@ const struct keybinding *keys_table(size_t *n)
 {
     *n = sizeof bindings / sizeof *bindings;
     return bindings;
+}
+
+/* Keys bound without a help name, or not bound at all, that still deserve a readable name. */
+static const struct {
+    int key;
+    const char *name;
+} other_names[] = {
+    {'\r', "Enter"},    {KEY_ENTER, "Enter"}, {KEY_BACKSPACE, "Backspace"},
+    {127, "Backspace"}, {KEY_BTAB, "S-Tab"},  {KEY_DC, "Del"},
+    {' ', "Space"},
+};
+
+char *keys_name(int key, char *buf, size_t cap)
+{
+    for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+        if (bindings[i].key == key && bindings[i].name) {
+            snprintf(buf, cap, "%s", bindings[i].name);
+            return buf;
+        }
+    for (size_t i = 0; i < sizeof other_names / sizeof *other_names; i++)
+        if (other_names[i].key == key) {
+            snprintf(buf, cap, "%s", other_names[i].name);
+            return buf;
+        }
+    const char *k;
+    if (key >= KEY_F(1) && key <= KEY_F(63))
+        snprintf(buf, cap, "F%d", key - KEY_F0);
+    else if (key > 0x20 && key < 0x7f)
+        snprintf(buf, cap, "%c", key);
+    else if ((k = keyname(key)) != NULL) /* ^X, KEY_..., M-x: ASCII */
+        snprintf(buf, cap, "%s", k);
+    else
+        snprintf(buf, cap, "key %d", key);
+    return buf;
 }

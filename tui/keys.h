@@ -57,6 +57,10 @@ enum action keys_action(int key);
 /* Help text of an action. */
 const char *keys_help(enum action a);
 
+/* The name of key for the status line, in buf: as help shows it, else the character, else curses'
+ * name for it. Returns buf. */
+char *keys_name(int key, char *buf, size_t cap);
+
 /* The binding table (n set to its length). */
 const struct keybinding *keys_table(size_t *n);
 

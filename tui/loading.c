@@ -1,15 +1,17 @@
 /* The first load, in the background: worker threads read the inputs while the interface runs; between
  * keys the main thread merges what they read into the store, and now and then puts the new events in
  * time order and re-shows the list (app_absorb). */
+#include "tui/loading.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "tui/draw.h"
 #include "tui/theme.h"
-#include "tui/view.h"
+#include "tui/app.h"
 
-double app_now(void)
+static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -21,23 +23,25 @@ int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_
     a->load.loader = loader_start(paths, npaths, since_ms, until_ms);
     if (!a->load.loader)
         return -1;
-    a->load.started = a->load.last_absorb = app_now();
+    a->load.started = a->load.last_absorb = now();
     return 0;
 }
 
 static void absorb(struct app *a)
 {
-    double t = app_now();
+    double t = now();
     app_absorb(a, a->load.absorbed);
     a->load.absorbed = a->store->nevents;
-    a->load.last_absorb = app_now();
+    a->load.last_absorb = now();
     a->load.absorb_cost = a->load.last_absorb - t;
 }
 
-void loading_step(struct app *a, double budget)
+int loading_step(struct app *a, double budget)
 {
     if (!a->load.loader)
-        return;
+        return 0;
+    struct load_progress before = a->load.progress;
+    size_t events = a->store->nevents;
     int rc = loader_merge(a->load.loader, a->store, budget);
     loader_progress(a->load.loader, &a->load.progress);
     if (rc != 0) {
@@ -51,19 +55,21 @@ void loading_step(struct app *a, double budget)
         else if (a->store->nevents == 0)
             app_message(a, "no events loaded%s",
                         a->store->problems.count ? ": press p for the problems" : "");
-        return;
+        return 1;
     }
     /* Re-sorting and re-filtering cost in proportion to what is loaded: do it less often as the store
      * grows, so the interface never spends more than a fifth of the load on it. */
     double gap = a->load.absorb_cost * 4 > 0.25 ? a->load.absorb_cost * 4 : 0.25;
-    if (a->store->nevents > a->load.absorbed && app_now() - a->load.last_absorb >= gap)
+    if (a->store->nevents > a->load.absorbed && now() - a->load.last_absorb >= gap)
         absorb(a);
+    return events != a->store->nevents || before.files_done != a->load.progress.files_done ||
+           before.files_total != a->load.progress.files_total || before.bytes != a->load.progress.bytes;
 }
 
 void loading_draw(struct app *a, int y)
 {
     const struct load_progress *p = &a->load.progress;
-    double elapsed = app_now() - a->load.started;
+    double elapsed = now() - a->load.started;
     double rate = elapsed > 0 ? (double)p->bytes / elapsed / 1e6 : 0;
     char text[200], eta[32] = "";
     if (p->files_total && p->files_done && p->files_done < p->files_total) {

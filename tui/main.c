@@ -10,6 +10,7 @@
 
 #include "model/export.h"
 #include "model/filter.h"
+#include "model/origin.h"
 #include "model/timefmt.h"
 #include "parsers/load.h"
 #include "tui/app.h"
@@ -26,6 +27,15 @@ static const char usage[] =
     "  --list          print one line per event, tab-separated: eventTime, recipientAccountId,\n"
     "                  awsRegion, eventSource, eventName, identity, sourceIPAddress, errorCode, eventID\n"
     "  --stats         print load counts: files, records, events, duplicates, problems, time, memory\n"
+    "  --columns LIST  with --list or --export --format csv: print these columns instead, in this\n"
+    "                  order: comma-separated short names (time acct region src name identity ip\n"
+    "                  error id, and every filter field name) and JSON paths\n"
+    "                  (requestParameters.roleArn); several values joined by ','; '-' (csv: empty)\n"
+    "                  when missing\n"
+    "  --top FIELD     the most frequent values of FIELD (a short name or a JSON path) over the\n"
+    "                  shown events: COUNT<TAB>VALUE lines, by count then value; an event\n"
+    "                  counts once per distinct value; with --json one object\n"
+    "  -n N            with --top: how many values (default 10)\n"
     "  --json          with --list: each event's JSON on one line; with --stats: one JSON object\n"
     "  --export FILE   write the shown events to FILE ('-': standard output), in time order;\n"
     "                  an existing FILE is refused without --force; written to a temporary file,\n"
@@ -37,6 +47,10 @@ static const char usage[] =
     "  --trace EVENT   the identity chain of EVENT (an eventID, or ACCOUNT:EVENTID when several\n"
     "                  accounts logged it): from the origin principal through every role session\n"
     "                  to the event, then every event of its session; with --json one object\n"
+    "  --actors        the origins behind the shown events (the principal at the start of each chain:\n"
+    "                  person, root, federated or Identity Center user, service), one per line with\n"
+    "                  events, sessions, source IPs, errors, first and last time, accounts and roles,\n"
+    "                  most events first; with --json one object {\"actors\":[...]}\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
     "  --since WHEN    only events at or after WHEN, --until WHEN only events before WHEN: a UTC date\n"
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
@@ -59,8 +73,13 @@ static const char usage[] =
     "  (or \"quoted text\") matches anywhere in the event's JSON. Fields:\n"
     "    name src user acct region type ip key id shared req error ro ua res etype cat role\n"
     "    srcid host after before\n"
+    "  and any JSON path: a word with a '.', or a top-level key of the CloudTrail record\n"
+    "  (requestParameters, resources, tlsDetails, ...); PATH:* = present and not null; an event\n"
+    "  matches when any of its values does (resources.ARN: every resource's ARN)\n"
+    "    srcid host origin after before\n"
     "  e.g.  name:AssumeRole* src:sts -error:*     ip:192.0.2.0/24 OR ip:2001:db8::/32\n"
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
+    "        origin:bob name:Delete*  (every delete Bob caused, through any role, in any account)\n"
     "\n"
     "Exit status: 0 on success; 1 on a usage error, a bad filter, an export that was refused or failed,\n"
     "or an event that cannot be read; 2 when out of memory; 3 when a PATH named on the command line could\n"
@@ -81,7 +100,7 @@ static int usage_error(const char *msg)
 
 /* Compiles expr and, when run is given, runs it over the store into *run. Returns 0, or the exit
  * status after printing why: 1 for a bad expression, 2 when out of memory. */
-static int run_filter(const struct store *s, const char *expr, struct filter_run *run)
+static int run_filter(struct store *s, const char *expr, struct filter_run *run)
 {
     struct filter_error err;
     struct filter *f = filter_compile(expr, s, &err);
@@ -90,6 +109,11 @@ static int run_filter(const struct store *s, const char *expr, struct filter_run
         return err.column ? 1 : 2;
     }
     int rc = 0;
+    if (run && filter_uses_origins(f) && origins_ensure(s, NULL) != 0) {
+        filter_free(f);
+        fprintf(stderr, "ctview: out of memory while tracing origins\n");
+        return 2;
+    }
     if (run) {
         filter_run_init(run, f);
         rc = filter_run_all(run);
@@ -103,7 +127,7 @@ static int run_filter(const struct store *s, const char *expr, struct filter_run
 
 /* Exports the shown events; returns the exit status. */
 static int run_export(struct store *s, const struct cli_shown *shown, const char *file,
-                      const struct export_opts *o)
+                      const struct export_opts *o, struct field *cols, size_t ncols)
 {
     uint32_t *all = NULL;
     const uint32_t *idx = shown->idx;
@@ -119,7 +143,7 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
         idx = all;
     }
     char *err = NULL;
-    enum export_status r = export_events(s, idx, n, file, o, &err);
+    enum export_status r = export_events_columns(s, idx, n, file, o, cols, ncols, &err);
     free(all);
     if (r == EXPORT_EXISTS) {
         fprintf(stderr, "ctview: %s exists; use --force to replace it\n", file);
@@ -175,6 +199,9 @@ int main(int argc, char **argv)
         OPT_SINCE,
         OPT_UNTIL,
         OPT_FOLLOW,
+        OPT_COLUMNS,
+        OPT_TOP,
+        OPT_ACTORS,
         OPT_SQL,
         OPT_TABLE,
         OPT_SELECT
@@ -191,6 +218,9 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"columns", required_argument, NULL, OPT_COLUMNS},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"actors", no_argument, NULL, OPT_ACTORS},
         {"sql", no_argument, NULL, OPT_SQL},
         {"table", required_argument, NULL, OPT_TABLE},
         {"select", required_argument, NULL, OPT_SELECT},
@@ -203,13 +233,15 @@ int main(int argc, char **argv)
      * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
-    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, c;
+    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, actors = 0, c;
     const char *expr = NULL, *export_file = NULL, *trace = NULL, *sql_table = NULL, *sql_select = NULL;
-    int sql = 0;
+    const char *columns = NULL, *top = NULL;
+    long top_n = 10;
+    int top_n_given = 0, sql = 0;
     int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hVf:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hVf:n:", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
             expr = optarg;
@@ -247,6 +279,23 @@ int main(int argc, char **argv)
             break;
         case OPT_FOLLOW:
             follow = 1;
+            break;
+        case OPT_COLUMNS:
+            columns = optarg;
+            break;
+        case OPT_TOP:
+            top = optarg;
+            break;
+        case 'n': {
+            char *end;
+            top_n = strtol(optarg, &end, 10);
+            top_n_given = 1;
+            if (end == optarg || *end || top_n < 1 || top_n > 1000000000)
+                return usage_error("-n takes a count from 1 up");
+            break;
+        }
+        case OPT_ACTORS:
+            actors = 1;
             break;
         case OPT_SQL:
             sql = 1;
@@ -289,10 +338,10 @@ int main(int argc, char **argv)
         }
         }
     }
-    int modes = list + stats + (export_file != NULL) + (trace != NULL);
+    int modes = list + stats + actors + (export_file != NULL) + (trace != NULL) + (top != NULL);
     if ((sql_table || sql_select) && !sql)
         return usage_error("--table and --select go with --sql");
-    if (sql && (modes || json || follow || format_given || eo.gzip || eo.force))
+    if (sql && (modes || json || follow || format_given || eo.gzip || eo.force || columns || top_n_given))
         return usage_error("--sql goes with -f, --since, --until, --table and --select only");
     if (sql && optind < argc)
         return usage_error("--sql reads no logs: give no PATH");
@@ -301,9 +350,15 @@ int main(int argc, char **argv)
     if (sql)
         return cli_sql(expr, since, until, sql_table, sql_select, stdout);
     if (modes > 1)
-        return usage_error("--list, --stats, --export and --trace cannot be combined");
-    if (json && !list && !stats && !trace)
-        return usage_error("--json goes with --list, --stats or --trace");
+        return usage_error("--list, --stats, --actors, --export, --trace and --top cannot be combined");
+    if (json && !list && !stats && !trace && !actors && !top)
+        return usage_error("--json goes with --list, --stats, --actors, --trace or --top");
+    if (columns && !list && !(export_file && eo.format == EXPORT_CSV))
+        return usage_error("--columns goes with --list or --export --format csv");
+    if (columns && json)
+        return usage_error("--columns does not go with --json");
+    if (top_n_given && !top)
+        return usage_error("-n goes with --top");
     if (expr && trace)
         return usage_error("-f does not go with --trace");
     if (since != INT64_MIN && until != INT64_MAX && since >= until)
@@ -331,7 +386,8 @@ int main(int argc, char **argv)
     if (follow && modes)
         return usage_error("--follow is for the terminal interface");
     if (user_expr && !modes)
-        return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
+        return usage_error(
+            "-f goes with --list, --stats, --actors or --export (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
@@ -351,9 +407,27 @@ int main(int argc, char **argv)
         store_free(s);
         return rc;
     }
+    /* Columns and the --top field are checked before the load too. */
+    struct field *cols = NULL, top_field;
+    size_t ncols = 0;
+    struct field_error ferr;
+    if (columns && field_list_parse(columns, &cols, &ncols, &ferr) != 0) {
+        fprintf(stderr, "ctview: --columns: %s\n", ferr.message);
+        store_free(s);
+        return 1;
+    }
+    if (top && field_parse(top, strlen(top), &top_field, &ferr) != 0) {
+        fprintf(stderr, "ctview: --top: %s\n", ferr.message);
+        field_list_free(cols, ncols);
+        store_free(s);
+        return 1;
+    }
     double t0 = now_seconds();
     if (load_paths_range(s, paths, npaths, since, until, NULL, NULL) != 0) {
         fprintf(stderr, "ctview: out of memory while loading\n");
+        if (top)
+            field_free(&top_field);
+        field_list_free(cols, ncols);
         store_free(s);
         return 2;
     }
@@ -367,8 +441,14 @@ int main(int argc, char **argv)
     }
     if (rc == 0 && trace)
         rc = cli_trace(s, trace, stdout, json);
+    else if (rc == 0 && actors)
+        rc = cli_actors(s, &shown, stdout, json);
     else if (rc == 0 && export_file)
-        rc = run_export(s, &shown, export_file, &eo);
+        rc = run_export(s, &shown, export_file, &eo, cols, ncols);
+    else if (rc == 0 && top)
+        rc = cli_top(s, &shown, &top_field, top, (size_t)top_n, stdout, json);
+    else if (rc == 0 && cols)
+        rc = cli_list_columns(s, &shown, cols, ncols, stdout);
     else if (rc == 0)
         rc = list ? cli_list(s, &shown, stdout, json) : cli_stats(s, &shown, stdout, json, secs);
     if (fflush(stdout) != 0 && rc == 0)
@@ -376,6 +456,9 @@ int main(int argc, char **argv)
     if (rc == 0 && unread)
         rc = 3;
     filter_run_free(&run);
+    if (top)
+        field_free(&top_field);
+    field_list_free(cols, ncols);
     store_free(s);
     free(combined);
     return rc;

@@ -3,83 +3,120 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jsonfmt.h"
 #include "model/timefmt.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
-#include "tui/view.h"
+#include "tui/app.h"
 
 static const enum role class_roles[] = {
     [JC_PUNCT] = R_J_PUNCT,   [JC_KEY] = R_J_KEY,         [JC_STRING] = R_J_STRING,
     [JC_NUMBER] = R_J_NUMBER, [JC_LITERAL] = R_J_LITERAL, [JC_OTHER] = R_ERROR,
 };
 
-void detail_free(struct app *a)
+/* The pane's state: the document of one event, its folds and the cursor in it. */
+struct detail {
+    size_t event; /* store index of the event the doc was made for, SIZE_MAX for none */
+    struct json_doc doc;
+    char *error;           /* why the event's bytes could not be shown (owned) */
+    unsigned char *folded; /* owned: one flag per doc line */
+    size_t *visible;       /* owned: doc line of each visible line, after folding */
+    size_t nvisible;
+    struct scroll s;
+    int hscroll;
+};
+
+/* Releases the document (rebuilt at the next draw). */
+static void forget(struct detail *d)
 {
-    jsonfmt_free(&a->detail.doc);
-    free(a->detail.error);
-    free(a->detail.folded);
-    free(a->detail.visible);
-    a->detail.error = NULL;
-    a->detail.folded = NULL;
-    a->detail.visible = NULL;
-    a->detail.nvisible = 0;
-    a->detail.event = SIZE_MAX;
+    jsonfmt_free(&d->doc);
+    free(d->error);
+    free(d->folded);
+    free(d->visible);
+    d->error = NULL;
+    d->folded = NULL;
+    d->visible = NULL;
+    d->nvisible = 0;
+    d->event = SIZE_MAX;
 }
 
 /* Recomputes which doc lines show, given the folds. */
-static void refold(struct app *a)
+static void refold(struct detail *d)
 {
-    const struct json_doc *d = &a->detail.doc;
-    a->detail.nvisible = 0;
-    for (size_t i = 0; i < d->nlines; i++) {
-        a->detail.visible[a->detail.nvisible++] = i;
-        if (a->detail.folded[i] && d->lines[i].close > (int32_t)i)
-            i = (size_t)d->lines[i].close;
+    const struct json_doc *doc = &d->doc;
+    d->nvisible = 0;
+    for (size_t i = 0; i < doc->nlines; i++) {
+        d->visible[d->nvisible++] = i;
+        if (d->folded[i] && doc->lines[i].close > (int32_t)i)
+            i = (size_t)doc->lines[i].close;
     }
+}
+
+static void *detail_create(struct app *a)
+{
+    (void)a;
+    struct detail *d = calloc(1, sizeof *d);
+    if (d)
+        d->event = SIZE_MAX;
+    return d;
+}
+
+static void detail_free(void *st)
+{
+    forget(st);
+    free(st);
+}
+
+/* Event indexes moved: the document is for an index that may now be another event. */
+static void detail_changed(struct app *a, void *st, unsigned what)
+{
+    (void)a;
+    if (what & CHANGED_STORE)
+        forget(st);
 }
 
 /* Rebuilds the document for the selected event when the selection changed. */
-static void detail_sync(struct app *a)
+static void detail_sync(struct app *a, struct detail *d)
 {
     struct store *s = a->store;
-    if (!app_count(a) || a->detail.event == app_event(a, a->list.cur))
+    if (!app_count(a) || d->event == app_event(a, a->list.cur))
         return;
-    detail_free(a);
-    a->detail.event = app_event(a, a->list.cur);
-    a->detail.s = (struct scroll){0, 0};
-    a->detail.hscroll = 0;
+    forget(d);
+    d->event = app_event(a, a->list.cur);
+    d->s = (struct scroll){0, 0};
+    d->hscroll = 0;
     size_t len;
     char *err = NULL;
-    const char *raw = store_raw(s, &s->events[a->detail.event], &len, &err);
+    const char *raw = store_raw(s, &s->events[d->event], &len, &err);
     if (!raw) {
-        a->detail.error = err ? err : strdup("cannot read the event");
+        d->error = err ? err : strdup("cannot read the event");
         return;
     }
-    if (jsonfmt_pretty(raw, len, 2, &a->detail.doc) != 0) {
-        a->detail.error = strdup("out of memory");
+    if (jsonfmt_pretty(raw, len, 2, &d->doc) != 0) {
+        d->error = strdup("out of memory");
         return;
     }
-    size_t n = a->detail.doc.nlines;
-    a->detail.folded = calloc(n ? n : 1, 1);
-    a->detail.visible = malloc((n ? n : 1) * sizeof *a->detail.visible);
-    if (!a->detail.folded || !a->detail.visible) {
-        size_t ev = a->detail.event;
-        detail_free(a);
-        a->detail.event = ev;
-        a->detail.error = strdup("out of memory");
+    size_t n = d->doc.nlines;
+    d->folded = calloc(n ? n : 1, 1);
+    d->visible = malloc((n ? n : 1) * sizeof *d->visible);
+    if (!d->folded || !d->visible) {
+        size_t ev = d->event;
+        forget(d);
+        d->event = ev;
+        d->error = strdup("out of memory");
         return;
     }
-    refold(a);
+    refold(d);
 }
 
-static void draw_line(struct app *a, int y, struct rect r, size_t line, int cursor)
+static void draw_line(struct app *a, const struct detail *det, int y, struct rect r, size_t line, int cursor)
 {
-    const struct json_doc *d = &a->detail.doc;
+    const struct json_doc *d = &det->doc;
     const struct json_line *l = &d->lines[line];
     attr_t sel = cursor ? A_REVERSE : 0;
     draw_fill(a->win, y, r.x, r.w, theme_attr(R_NORMAL) | sel);
     /* draw runs of one class at a time, keeping track of the columns already used */
-    int col = 0, skip = a->detail.hscroll;
+    int col = 0, skip = det->hscroll;
     size_t i = 0;
     while (i < l->len && col < r.w) {
         unsigned char c = d->cls[l->off + i];
@@ -97,80 +134,91 @@ static void draw_line(struct app *a, int y, struct rect r, size_t line, int curs
         }
         i = j;
     }
-    if (a->detail.folded[line] && l->close > (int32_t)line && col < r.w) {
+    if (det->folded[line] && l->close > (int32_t)line && col < r.w) {
         char note[48];
         snprintf(note, sizeof note, " … %d lines", l->close - (int32_t)line);
         draw_text(a->win, y, r.x + col, r.w - col, note, strlen(note), theme_attr(R_TITLE) | sel, 0, 0);
     }
 }
 
-static void detail_draw(struct app *a, struct rect r, int focused)
+static void detail_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct store *s = a->store;
-    detail_sync(a);
+    struct detail *d = st;
+    detail_sync(a, d);
     attr_t title = theme_attr(focused ? R_HEADER : R_TITLE);
     draw_fill(a->win, r.y, r.x, r.w, title);
     if (!app_count(a)) {
         draw_str(a->win, r.y, r.x, r.w, " no event", title);
         return;
     }
-    const struct event *e = &s->events[a->detail.event];
+    const struct event *e = &s->events[d->event];
     const struct source *src = &s->sources[e->source];
     char head[512];
     snprintf(head, sizeof head, " Event %zu/%zu  byte %llu of %s", a->list.cur + 1, app_count(a),
              (unsigned long long)e->raw_off, src->path);
     draw_text(a->win, r.y, r.x, r.w, head, strlen(head), title, 0, 1);
-    if (a->detail.error) {
-        draw_str(a->win, r.y + 1, r.x, r.w, a->detail.error, theme_attr(R_ERROR));
+    if (d->error) {
+        draw_str(a->win, r.y + 1, r.x, r.w, d->error, theme_attr(R_ERROR));
         return;
     }
     int page = r.h - 1;
-    scroll_clamp(&a->detail.s, a->detail.nvisible, page);
+    scroll_clamp(&d->s, d->nvisible, page);
     for (int row = 0; row < page; row++) {
-        size_t v = a->detail.s.top + (size_t)row;
-        if (v >= a->detail.nvisible)
+        size_t v = d->s.top + (size_t)row;
+        if (v >= d->nvisible)
             break;
-        draw_line(a, r.y + 1 + row, r, a->detail.visible[v], focused && v == a->detail.s.cur);
+        draw_line(a, d, r.y + 1 + row, r, d->visible[v], focused && v == d->s.cur);
     }
 }
 
-static enum reaction detail_key(struct app *a, enum action act, int page)
+static enum reaction detail_key(struct app *a, void *st, const struct keypress *k)
 {
-    if (a->detail.error || !a->detail.nvisible)
+    struct detail *d = st;
+    enum action act = k->act;
+    if (d->error || !d->nvisible)
         return RE_UNHANDLED;
     switch (act) {
     case ACT_ENTER: {
-        size_t line = a->detail.visible[a->detail.s.cur];
-        if (a->detail.doc.lines[line].close <= (int32_t)line)
+        size_t line = d->visible[d->s.cur];
+        if (d->doc.lines[line].close <= (int32_t)line)
             return RE_NONE;
-        a->detail.folded[line] = !a->detail.folded[line];
-        refold(a);
+        d->folded[line] = !d->folded[line];
+        refold(d);
         return RE_REDRAW;
     }
     case ACT_FILTER_IN:
     case ACT_FILTER_OUT: {
-        size_t line = a->detail.visible[a->detail.s.cur];
+        size_t line = d->visible[d->s.cur];
         const char *v;
         size_t vlen;
         enum json_class cls;
-        if (jsonfmt_line_value(&a->detail.doc, line, &v, &vlen, &cls) != 0) {
+        if (jsonfmt_line_value(&d->doc, line, &v, &vlen, &cls) != 0) {
             app_message(a, "no value on this line");
             return RE_REDRAW;
         }
         char path[256], term[600];
-        jsonfmt_line_path(&a->detail.doc, line, path, sizeof path);
+        jsonfmt_line_path(&d->doc, line, path, sizeof path);
         filter_term_for(path, v, vlen, cls == JC_STRING, act == ACT_FILTER_OUT, term, sizeof term);
-        return filter_add_term(a, term);
+        return filterbar_add_term(a, term);
     }
     case ACT_LEFT:
-        a->detail.hscroll = a->detail.hscroll > 8 ? a->detail.hscroll - 8 : 0;
+        d->hscroll = d->hscroll > 8 ? d->hscroll - 8 : 0;
         return RE_REDRAW;
     case ACT_RIGHT:
-        a->detail.hscroll += 8;
+        d->hscroll += 8;
         return RE_REDRAW;
     default:
-        return scroll_move(&a->detail.s, a->detail.nvisible, page, act);
+        return scroll_move(&d->s, d->nvisible, k->page, act);
     }
 }
 
-const struct pane_ops pane_detail_ops = {"detail", detail_draw, detail_key};
+const struct pane_ops pane_detail_ops = {
+    .name = "detail",
+    .place = PLACE_LOWER,
+    .create = detail_create,
+    .free = detail_free,
+    .draw = detail_draw,
+    .key = detail_key,
+    .changed = detail_changed,
+};

@@ -1,26 +1,39 @@
 /* The help view, generated from the key table: every action with every key bound to it, then a summary
  * of the filter language with the field names from the model. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/filter.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
-#include "tui/view.h"
+#include "tui/app.h"
 
 /* Lines of help: one per action, then the filter summary. */
 #define HELP_LINES (ACT__COUNT - 1 + 6)
 
-static void help_draw(struct app *a, struct rect r, int focused)
+static void *help_create(struct app *a)
+{
+    (void)a;
+    return calloc(1, sizeof(struct scroll));
+}
+
+static void help_free(void *st)
+{
+    free(st);
+}
+
+static void help_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
+    struct scroll *help = st;
     draw_str(a->win, r.y, r.x, r.w, " ctview keys   Esc: back", theme_attr(R_HEADER));
     size_t nb;
     const struct keybinding *kb = keys_table(&nb);
     int page = r.h - 1;
-    scroll_clamp(&a->help, HELP_LINES, page);
+    scroll_clamp(help, HELP_LINES, page);
     int row = 0;
-    for (int act = 1 + (int)a->help.top; act < ACT__COUNT && row < page; act++, row++) {
+    for (int act = 1 + (int)help->top; act < ACT__COUNT && row < page; act++, row++) {
         char keys[64] = "";
         size_t used = 0;
         for (size_t i = 0; i < nb; i++) {
@@ -46,20 +59,25 @@ static void help_draw(struct app *a, struct rect r, int focused)
         "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive), UTC",
         "  a bare word or \"quoted text\" matches anywhere in the event's JSON",
     };
-    int first = (int)a->help.top - (ACT__COUNT - 1);
+    int first = (int)help->top - (ACT__COUNT - 1);
     for (int i = first > 0 ? first : 0; i < (int)(sizeof filter_help / sizeof *filter_help) && row < page;
          i++, row++)
         draw_str(a->win, r.y + 1 + row, r.x + 1, r.w - 1, filter_help[i],
                  theme_attr(i == 1 ? R_TITLE : R_NORMAL));
 }
 
-static enum reaction help_key(struct app *a, enum action act, int page)
+static enum reaction help_key(struct app *a, void *st, const struct keypress *k)
 {
-    if (act == ACT_HELP) {
-        a->overlay = PANE__COUNT;
-        return RE_REDRAW;
-    }
-    return scroll_move(&a->help, HELP_LINES, page, act);
+    (void)a;
+    return scroll_move(st, HELP_LINES, k->page, k->act);
 }
 
-const struct pane_ops pane_help_ops = {"help", help_draw, help_key};
+const struct pane_ops pane_help_ops = {
+    .name = "help",
+    .place = PLACE_OVERLAY,
+    .toggle = ACT_HELP,
+    .create = help_create,
+    .free = help_free,
+    .draw = help_draw,
+    .key = help_key,
+};

@@ -4,7 +4,7 @@
 #include "model/columns.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
-#include "tui/view.h"
+#include "tui/app.h"
 
 static const enum column_id shown[] = {COL_TIME,  COL_ACCOUNT,  COL_REGION, COL_SERVICE,
                                        COL_EVENT, COL_IDENTITY, COL_IP,     COL_ERROR};
@@ -64,8 +64,9 @@ static void screen_time(char *t)
 /* A gutter before the columns holds the mark: a character, so marks show without colour too. */
 #define GUTTER 1
 
-static void list_draw(struct app *a, struct rect r, int focused)
+static void list_draw(struct app *a, void *st, struct rect r, int focused)
 {
+    (void)st;
     struct store *s = a->store;
     int widths[NSHOWN];
     layout(r.w - GUTTER, widths);
@@ -117,15 +118,21 @@ static void list_draw(struct app *a, struct rect r, int focused)
     }
 }
 
-static enum reaction list_key(struct app *a, enum action act, int page)
+static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
 {
-    if (act == ACT_ENTER) {
+    (void)st;
+    if (k->act == ACT_ENTER) {
         if (!app_count(a))
-            return RE_NONE;
-        app_open_lower(a, PANE_DETAIL);
+            return RE_UNHANDLED;
+        app_open(a, PANE_DETAIL);
         return RE_REDRAW;
     }
-    return scroll_move(&a->list, app_count(a), page, act);
+    return scroll_move(&a->list, app_count(a), k->page, k->act);
 }
 
-const struct pane_ops pane_list_ops = {"list", list_draw, list_key};
+const struct pane_ops pane_list_ops = {
+    .name = "list",
+    .place = PLACE_MAIN,
+    .draw = list_draw,
+    .key = list_key,
+};

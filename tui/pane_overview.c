@@ -6,40 +6,69 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/overview.h"
 #include "model/timefmt.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
-#include "tui/view.h"
+#include "tui/app.h"
 
 #define HIST_ROWS 8
 #define TOP       50
 
-void overview_free(struct app *a)
+/* The pane's state: the histogram and summary of the shown set, and the cursor in them. */
+struct ov {
+    struct histogram h;
+    struct summary sum;
+    int valid, width, focus; /* valid: h and sum are of the shown set; focus: 0 histogram, 1 summary */
+    size_t bucket, row;
+    int field, rows_each;
+};
+
+static void forget(struct ov *ov)
 {
-    histogram_free(&a->ov.h);
-    summary_free(&a->ov.sum);
-    a->ov.valid = 0;
+    histogram_free(&ov->h);
+    summary_free(&ov->sum);
+    ov->valid = 0;
 }
 
-/* Recomputes when the shown set or the width changed. */
-static int overview_sync(struct app *a, int width)
+static void *ov_create(struct app *a)
 {
-    if (a->ov.valid && a->ov.gen == a->shown_gen && a->ov.width == width)
+    (void)a;
+    return calloc(1, sizeof(struct ov));
+}
+
+static void ov_free(void *st)
+{
+    forget(st);
+    free(st);
+}
+
+/* Computed again at the next draw. */
+static void ov_changed(struct app *a, void *st, unsigned what)
+{
+    (void)a;
+    (void)what;
+    forget(st);
+}
+
+/* Recomputes when the shown set (see ov_changed) or the width changed. */
+static int sync_overview(struct app *a, struct ov *ov, int width)
+{
+    if (ov->valid && ov->width == width)
         return 0;
-    overview_free(a);
+    forget(ov);
     const uint32_t *idx = a->shown.idx;
     size_t n = app_count(a);
-    if (histogram_build(a->store, idx, n, (size_t)(width > 1 ? width : 1), &a->ov.h) != 0 ||
-        summary_build(a->store, idx, n, TOP, &a->ov.sum) != 0) {
-        overview_free(a);
+    if (histogram_build(a->store, idx, n, (size_t)(width > 1 ? width : 1), &ov->h) != 0 ||
+        summary_build(a->store, idx, n, TOP, &ov->sum) != 0) {
+        forget(ov);
         app_message(a, "out of memory for the overview");
         return -1;
     }
-    a->ov.valid = 1;
-    a->ov.gen = a->shown_gen;
-    a->ov.width = width;
-    if (a->ov.bucket >= a->ov.h.nbuckets)
-        a->ov.bucket = a->ov.h.nbuckets ? a->ov.h.nbuckets - 1 : 0;
+    ov->valid = 1;
+    ov->width = width;
+    if (ov->bucket >= ov->h.nbuckets)
+        ov->bucket = ov->h.nbuckets ? ov->h.nbuckets - 1 : 0;
     return 0;
 }
 
@@ -48,15 +77,15 @@ static int utf8_screen(void)
     return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
-static void draw_histogram(struct app *a, int y, int x, int w, int focused)
+static void draw_histogram(struct app *a, const struct ov *ov, int y, int x, int w, int focused)
 {
-    const struct histogram *h = &a->ov.h;
+    const struct histogram *h = &ov->h;
     const char *full = utf8_screen() ? "█" : "#", *fail = utf8_screen() ? "▒" : "!";
     attr_t ok_at = theme_attr(R_J_KEY), err_at = theme_attr(R_ERROR);
     for (size_t b = 0; b < h->nbuckets && (int)b < w; b++) {
         int tot = h->max ? (int)((h->total[b] * (uint64_t)HIST_ROWS + h->max - 1) / h->max) : 0;
         int err = h->max ? (int)((h->errors[b] * (uint64_t)HIST_ROWS + h->max - 1) / h->max) : 0;
-        int cursor = focused && b == a->ov.bucket;
+        int cursor = focused && b == ov->bucket;
         for (int r = 0; r < HIST_ROWS; r++) {
             int level = HIST_ROWS - r; /* from the top row down */
             const char *glyph = level <= err ? fail : level <= tot ? full : " ";
@@ -75,13 +104,13 @@ static void section_place(int f, int top, int rows_each, int half, int *y, int *
     *x = f < 3 ? 0 : half;
 }
 
-static void draw_summary(struct app *a, int top, int h, int w, int focused)
+static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, int focused)
 {
-    const struct summary *sum = &a->ov.sum;
+    const struct summary *sum = &ov->sum;
     int rows_each = h / 3 - 1, half = w / 2;
     if (rows_each < 1)
         return;
-    a->ov.rows_each = rows_each;
+    ov->rows_each = rows_each;
     for (int f = 0; f < SUM__COUNT; f++) {
         int y, x;
         section_place(f, top, rows_each, half, &y, &x);
@@ -91,7 +120,7 @@ static void draw_summary(struct app *a, int top, int h, int w, int focused)
         draw_str(a->win, y, x + 1, half - 2, head, theme_attr(R_TITLE));
         for (int r = 0; r < rows_each && (size_t)r < sum->nrows[f]; r++) {
             const struct summary_row *row = &sum->rows[f][r];
-            int cursor = focused && a->ov.field == f && a->ov.row == (size_t)r;
+            int cursor = focused && ov->field == f && ov->row == (size_t)r;
             attr_t at = theme_attr(cursor ? R_SELECTED : R_NORMAL);
             int yy = y + 1 + r;
             draw_fill(a->win, yy, x, half - 1, at);
@@ -112,19 +141,20 @@ static void draw_summary(struct app *a, int top, int h, int w, int focused)
     }
 }
 
-static void overview_draw(struct app *a, struct rect r, int focused)
+static void ov_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
+    struct ov *ov = st;
     int w = r.w - 2;
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
-    if (overview_sync(a, w) != 0)
+    if (sync_overview(a, ov, w) != 0)
         return;
     char line[256];
     snprintf(line, sizeof line,
              " Overview of %zu shown events   Tab: histogram/summary  Enter: filter  o: back", app_count(a));
     draw_str(a->win, r.y, r.x, r.w, line, head);
-    const struct histogram *h = &a->ov.h;
+    const struct histogram *h = &ov->h;
     char from[TIMEFMT_BUF], to[TIMEFMT_BUF];
     if (h->nbuckets) {
         snprintf(line, sizeof line, " Time, one column = %s, %s to %s   %s events  %s failed%s",
@@ -138,16 +168,15 @@ static void overview_draw(struct app *a, struct rect r, int focused)
     draw_str(a->win, r.y + 1, r.x, r.w, line, theme_attr(R_TITLE));
     int y = r.y + 2;
     if (h->nbuckets) {
-        draw_histogram(a, y, r.x + 1, w, a->ov.focus == 0);
-        size_t b = a->ov.bucket;
+        draw_histogram(a, ov, y, r.x + 1, w, ov->focus == 0);
+        size_t b = ov->bucket;
         int64_t t0 = h->start_ms + (int64_t)b * h->bucket_ms;
         snprintf(line, sizeof line, " %s + %s: %u events, %u failed", timefmt_format(t0, from),
                  histogram_bucket_name(h->bucket_ms), h->total[b], h->errors[b]);
-        draw_str(a->win, y + HIST_ROWS, r.x, r.w, line,
-                 theme_attr(a->ov.focus == 0 ? R_J_LITERAL : R_NORMAL));
+        draw_str(a->win, y + HIST_ROWS, r.x, r.w, line, theme_attr(ov->focus == 0 ? R_J_LITERAL : R_NORMAL));
     }
     int top = y + HIST_ROWS + 2;
-    draw_summary(a, top, r.y + r.h - top, r.w, a->ov.focus == 1);
+    draw_summary(a, ov, top, r.y + r.h - top, r.w, ov->focus == 1);
 }
 
 /* field:"value" for the filter, quoted and escaped. */
@@ -164,90 +193,96 @@ static void term_for(const char *field, const char *value, char *out, size_t cap
     out[n < cap ? n : cap - 1] = '\0';
 }
 
-static enum reaction overview_key(struct app *a, enum action act, int page)
+static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
 {
-    (void)page;
-    if (!a->ov.valid)
+    struct ov *ov = st;
+    enum action act = k->act;
+    if (!ov->valid)
         return RE_UNHANDLED;
-    const struct summary *sum = &a->ov.sum;
+    const struct summary *sum = &ov->sum;
     if (act == ACT_NEXT_PANE) {
-        a->ov.focus = !a->ov.focus;
+        ov->focus = !ov->focus;
         return RE_REDRAW;
     }
-    if (act == ACT_OVERVIEW) {
-        a->overlay = PANE__COUNT;
-        return RE_REDRAW;
-    }
-    if (a->ov.focus == 0) {
-        size_t n = a->ov.h.nbuckets;
+    if (ov->focus == 0) {
+        size_t n = ov->h.nbuckets;
         switch (act) {
         case ACT_LEFT:
         case ACT_UP:
-            if (a->ov.bucket > 0)
-                a->ov.bucket--;
+            if (ov->bucket > 0)
+                ov->bucket--;
             return RE_REDRAW;
         case ACT_RIGHT:
         case ACT_DOWN:
-            if (a->ov.bucket + 1 < n)
-                a->ov.bucket++;
+            if (ov->bucket + 1 < n)
+                ov->bucket++;
             return RE_REDRAW;
         case ACT_TOP:
-            a->ov.bucket = 0;
+            ov->bucket = 0;
             return RE_REDRAW;
         case ACT_BOTTOM:
-            a->ov.bucket = n ? n - 1 : 0;
+            ov->bucket = n ? n - 1 : 0;
             return RE_REDRAW;
         case ACT_ENTER: {
             if (!n)
-                return RE_NONE;
-            int64_t t0 = a->ov.h.start_ms + (int64_t)a->ov.bucket * a->ov.h.bucket_ms;
+                return RE_UNHANDLED;
+            int64_t t0 = ov->h.start_ms + (int64_t)ov->bucket * ov->h.bucket_ms;
             char from[TIMEFMT_BUF], to[TIMEFMT_BUF], term[160];
             snprintf(term, sizeof term, "after:%s before:%s", timefmt_format(t0, from),
-                     timefmt_format(t0 + a->ov.h.bucket_ms, to));
-            return filter_add_term(a, term);
+                     timefmt_format(t0 + ov->h.bucket_ms, to));
+            return filterbar_add_term(a, term);
         }
         default:
             return RE_UNHANDLED;
         }
     }
     size_t rows =
-        sum->nrows[a->ov.field] < (size_t)a->ov.rows_each ? sum->nrows[a->ov.field] : (size_t)a->ov.rows_each;
+        sum->nrows[ov->field] < (size_t)ov->rows_each ? sum->nrows[ov->field] : (size_t)ov->rows_each;
     switch (act) {
     case ACT_UP:
-        if (a->ov.row > 0) {
-            a->ov.row--;
-        } else if (a->ov.field % 3 > 0) {
-            a->ov.field--;
-            size_t r = sum->nrows[a->ov.field] < (size_t)a->ov.rows_each ? sum->nrows[a->ov.field]
-                                                                         : (size_t)a->ov.rows_each;
-            a->ov.row = r ? r - 1 : 0;
+        if (ov->row > 0) {
+            ov->row--;
+        } else if (ov->field % 3 > 0) {
+            ov->field--;
+            size_t r =
+                sum->nrows[ov->field] < (size_t)ov->rows_each ? sum->nrows[ov->field] : (size_t)ov->rows_each;
+            ov->row = r ? r - 1 : 0;
         }
         return RE_REDRAW;
     case ACT_DOWN:
-        if (a->ov.row + 1 < rows) {
-            a->ov.row++;
-        } else if (a->ov.field % 3 < 2) {
-            a->ov.field++;
-            a->ov.row = 0;
+        if (ov->row + 1 < rows) {
+            ov->row++;
+        } else if (ov->field % 3 < 2) {
+            ov->field++;
+            ov->row = 0;
         }
         return RE_REDRAW;
     case ACT_LEFT:
     case ACT_RIGHT:
-        a->ov.field = (a->ov.field + 3) % SUM__COUNT;
-        a->ov.row = 0;
+        ov->field = (ov->field + 3) % SUM__COUNT;
+        ov->row = 0;
         return RE_REDRAW;
     case ACT_ENTER: {
-        if (a->ov.row >= sum->nrows[a->ov.field])
-            return RE_NONE;
+        if (ov->row >= sum->nrows[ov->field])
+            return RE_UNHANDLED;
         char term[600];
-        term_for(summary_filter_field((enum summary_field)a->ov.field),
-                 intern_str(a->store->strings, sum->rows[a->ov.field][a->ov.row].id), term, sizeof term);
-        a->ov.row = 0;
-        return filter_add_term(a, term);
+        term_for(summary_filter_field((enum summary_field)ov->field),
+                 intern_str(a->store->strings, sum->rows[ov->field][ov->row].id), term, sizeof term);
+        ov->row = 0;
+        return filterbar_add_term(a, term);
     }
     default:
         return RE_UNHANDLED;
     }
 }
 
-const struct pane_ops pane_overview_ops = {"overview", overview_draw, overview_key};
+const struct pane_ops pane_overview_ops = {
+    .name = "overview",
+    .place = PLACE_OVERLAY,
+    .toggle = ACT_OVERVIEW,
+    .create = ov_create,
+    .free = ov_free,
+    .draw = ov_draw,
+    .key = ov_key,
+    .changed = ov_changed,
+};

@@ -1,10 +1,12 @@
 /* The Problems view: every file or record that was not loaded, with where and why; skipped files too. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "model/problems.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
-#include "tui/view.h"
+#include "tui/app.h"
 
 static const char *const kind_names[] = {
     [PROBLEM_FILE] = "file",
@@ -12,9 +14,27 @@ static const char *const kind_names[] = {
     [PROBLEM_NOTE] = "skipped",
 };
 
-static void problems_draw(struct app *a, struct rect r, int focused)
+/* The pane's state: the cursor and the horizontal scroll. */
+struct problems_pane {
+    struct scroll s;
+    int hscroll;
+};
+
+static void *problems_create(struct app *a)
+{
+    (void)a;
+    return calloc(1, sizeof(struct problems_pane));
+}
+
+static void problems_free(void *st)
+{
+    free(st);
+}
+
+static void problems_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
+    struct problems_pane *pp = st;
     const struct problems *p = &a->store->problems;
     char head[160];
     snprintf(head, sizeof head,
@@ -27,15 +47,15 @@ static void problems_draw(struct app *a, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, " Every file and record loaded.", theme_attr(R_NORMAL));
         return;
     }
-    scroll_clamp(&a->problems, p->count, page);
+    scroll_clamp(&pp->s, p->count, page);
     for (int row = 0; row < page; row++) {
-        size_t i = a->problems.top + (size_t)row;
+        size_t i = pp->s.top + (size_t)row;
         if (i >= p->count)
             break;
         const struct problem *pr = &p->rows[i];
         int y = r.y + 1 + row;
-        attr_t at = i == a->problems.cur ? theme_attr(R_SELECTED)
-                                         : theme_attr(pr->kind == PROBLEM_NOTE ? R_NORMAL : R_ERROR);
+        attr_t at = i == pp->s.cur ? theme_attr(R_SELECTED)
+                                   : theme_attr(pr->kind == PROBLEM_NOTE ? R_NORMAL : R_ERROR);
         draw_fill(a->win, y, r.x, r.w, at);
         char where[96] = "";
         int n = 0;
@@ -45,19 +65,28 @@ static void problems_draw(struct app *a, struct rect r, int focused)
             snprintf(where + n, sizeof where - (size_t)n, " record %lld", (long long)pr->record);
         char line[2048];
         snprintf(line, sizeof line, "%-7s %s%s: %s", kind_names[pr->kind], pr->file, where, pr->reason);
-        draw_text(a->win, y, r.x, r.w, line, strlen(line), at, a->problems_hscroll, 1);
+        draw_text(a->win, y, r.x, r.w, line, strlen(line), at, pp->hscroll, 1);
     }
 }
 
-static enum reaction problems_key(struct app *a, enum action act, int page)
+static enum reaction problems_key(struct app *a, void *st, const struct keypress *k)
 {
-    if (act == ACT_LEFT || act == ACT_RIGHT) {
-        a->problems_hscroll += act == ACT_RIGHT ? 8 : -8;
-        if (a->problems_hscroll < 0)
-            a->problems_hscroll = 0;
+    struct problems_pane *pp = st;
+    if (k->act == ACT_LEFT || k->act == ACT_RIGHT) {
+        pp->hscroll += k->act == ACT_RIGHT ? 8 : -8;
+        if (pp->hscroll < 0)
+            pp->hscroll = 0;
         return RE_REDRAW;
     }
-    return scroll_move(&a->problems, a->store->problems.count, page, act);
+    return scroll_move(&pp->s, a->store->problems.count, k->page, k->act);
 }
 
-const struct pane_ops pane_problems_ops = {"problems", problems_draw, problems_key};
+const struct pane_ops pane_problems_ops = {
+    .name = "problems",
+    .place = PLACE_OVERLAY,
+    .toggle = ACT_PROBLEMS,
+    .create = problems_create,
+    .free = problems_free,
+    .draw = problems_draw,
+    .key = problems_key,
+};

@@ -7,7 +7,7 @@
 
 #define CTRL(c) ((c)&0x1f)
 
-void history_add(struct history *h, const char *line)
+void prompt_history_add(struct history *h, const char *line)
 {
     if (!line[0] || (h->n && strcmp(h->items[h->n - 1], line) == 0))
         return;
@@ -22,7 +22,7 @@ void history_add(struct history *h, const char *line)
     h->items[h->n++] = copy;
 }
 
-void history_clear(struct history *h)
+void prompt_history_clear(struct history *h)
 {
     for (size_t i = 0; i < h->n; i++)
         free(h->items[i]);

@@ -15,8 +15,8 @@ struct history {
 };
 
 /* Adds line as the newest entry unless it is empty or the same as the newest. */
-void history_add(struct history *h, const char *line);
-void history_clear(struct history *h);
+void prompt_history_add(struct history *h, const char *line);
+void prompt_history_clear(struct history *h);
 
 struct prompt {
     char buf[PROMPT_MAX];   /* NUL-terminated */

@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "model/field.h"
+#include "model/fieldtop.h"
 #include "parsers/load.h"
 
 static const char events_json[] =
@@ -148,6 +149,43 @@ static void test_values(struct store *s)
     check_field(s, "eventName2.x", 1, "(none)");
 }
 
+/* The top rows of name over the store as "value=count ..." plus the totals. */
+static void check_top(struct store *s, const char *name, size_t top, const char *want)
+{
+    struct field f;
+    struct field_error err;
+    CHECK_INT(field_parse(name, strlen(name), &f, &err), 0);
+    while (field_prepare(s, &f, 2) == 0)
+        ;
+    struct fieldtop t;
+    CHECK_INT(fieldtop_build(s, &f, NULL, s->nevents, top, &t), 0);
+    char got[512];
+    size_t at = (size_t)snprintf(got, sizeof got, "events=%zu distinct=%zu missing=%zu:", t.events,
+                                 t.distinct, t.missing);
+    for (size_t i = 0; i < t.nrows; i++) {
+        char buf[64];
+        size_t len;
+        const char *v = field_key_text(s, &f, t.rows[i].key, buf, &len);
+        at += (size_t)snprintf(got + at, sizeof got - at, " %s=%u", v, t.rows[i].count);
+    }
+    CHECK_STR(got, want);
+    fieldtop_free(&t);
+    field_free(&f);
+}
+
+static void test_top(struct store *s)
+{
+    check_top(s, "name", 10, "events=3 distinct=3 missing=0: AssumeRole=1 GetObject=1 RunInstances=1");
+    check_top(s, "name", 2, "events=3 distinct=3 missing=0: AssumeRole=1 GetObject=1");
+    check_top(s, "ro", 10, "events=3 distinct=2 missing=1: false=1 true=1");
+    check_top(s, "requestParameters.tags.key", 10, "events=3 distinct=2 missing=2: a=1 b=1");
+    check_top(s, "requestParameters.tags", 10,
+              "events=3 distinct=2 missing=1: []=1 [{\"key\":\"a\",\"value\":\"caf\\u00e9\"},{\"key\":\"b\","
+              "\"value\":null}]=1");
+    check_top(s, "time", 1, "events=3 distinct=2 missing=1: 2024-03-01T09:59:59Z=1");
+    check_top(s, "key", 10, "events=3 distinct=2 missing=2: AKIAALICE=1 ASIASESSION1=1");
+}
+
 static void test_index_reset(void)
 {
     /* events out of time order: store_finish sorts them, and an index built before must not survive */
@@ -180,6 +218,7 @@ int main(void)
     CHECK_INT(load_buffer(s, "field.json", events_json, sizeof events_json - 1), 0);
     CHECK_INT(s->nevents, 3);
     test_values(s);
+    test_top(s);
     store_free(s);
     test_index_reset();
     return harness_done("field");

@@ -1,0 +1,91 @@
+/* path_bench: times JSON paths as fields on a loaded store. Usage: path_bench LOGS PATH:VALUE...
+ * For each term prints, tab-separated: the term, events shown, the first filter on its path (which
+ * builds the store's index for the path) in ms, the best of five later filters in ms, the best of five
+ * top-values counts of the path in ms, and the bytes the path's index holds. Not a test. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/field.h"
+#include "model/fieldtop.h"
+#include "model/filter.h"
+#include "parsers/load.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Compiles and runs expr to completion in the steps the TUI takes; returns the events shown or -1. */
+static long run_filter(struct store *s, const char *expr)
+{
+    struct filter_error err;
+    struct filter *f = filter_compile(expr, s, &err);
+    if (!f) {
+        fprintf(stderr, "path_bench: %s: %s\n", expr, err.message);
+        return -1;
+    }
+    struct filter_run run;
+    filter_run_init(&run, f);
+    while (!filter_run_step(&run, 65536))
+        ;
+    long shown = run.failed ? -1 : (long)run.nshown;
+    filter_run_free(&run);
+    filter_free(f);
+    return shown;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: path_bench LOGS PATH:VALUE...\n");
+        return 1;
+    }
+    struct store *s = store_new();
+    const char *paths[] = {argv[1]};
+    if (!s || load_paths(s, paths, 1, NULL, NULL) != 0) {
+        fprintf(stderr, "path_bench: out of memory\n");
+        return 2;
+    }
+    printf("events\t%zu\n", s->nevents);
+    printf("term\tshown\tfirst_ms\tlater_ms\ttop_ms\tindex_bytes\n");
+    for (int i = 2; i < argc; i++) {
+        double t0 = now_ms();
+        long shown = run_filter(s, argv[i]);
+        double first = now_ms() - t0, later = 1e30, top = 1e30;
+        if (shown < 0)
+            return 1;
+        for (int rep = 0; rep < 5; rep++) {
+            t0 = now_ms();
+            run_filter(s, argv[i]);
+            double t = now_ms() - t0;
+            later = t < later ? t : later;
+        }
+        const char *colon = strchr(argv[i], ':');
+        struct field fld;
+        struct field_error ferr;
+        if (!colon || field_parse(argv[i], (size_t)(colon - argv[i]), &fld, &ferr) != 0) {
+            fprintf(stderr, "path_bench: %s: not PATH:VALUE\n", argv[i]);
+            return 1;
+        }
+        while (field_prepare(s, &fld, 1 << 20) == 0)
+            ;
+        for (int rep = 0; rep < 5; rep++) {
+            struct fieldtop ft;
+            t0 = now_ms();
+            if (fieldtop_build(s, &fld, NULL, s->nevents, 10, &ft) != 0)
+                return 2;
+            double t = now_ms() - t0;
+            top = t < top ? t : top;
+            fieldtop_free(&ft);
+        }
+        size_t bytes = fld.px ? pathindex_bytes(fld.px) : 0;
+        printf("%s\t%ld\t%.1f\t%.1f\t%.1f\t%zu\n", argv[i], shown, first, later, top, bytes);
+        field_free(&fld);
+    }
+    store_free(s);
+    return 0;
+}

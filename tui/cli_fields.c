@@ -1,0 +1,127 @@
+/* cli_fields: the screenless modes that take any field or path: --list --columns and --top. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/fieldtop.h"
+#include "model/textsafe.h"
+#include "tui/cli.h"
+
+/* Writes s[0..len) escaped for a line of text (no control characters, tabs or newlines from logs). */
+static void put_escaped(FILE *out, const char *s, size_t len)
+{
+    char small[512];
+    size_t need = textsafe_escape(s, len, small, sizeof small);
+    if (need < sizeof small) {
+        fwrite(small, 1, need, out);
+        return;
+    }
+    char *big = textsafe_escape_dup(s, len);
+    fputs(big ? big : "?", out);
+    free(big);
+}
+
+int cli_list_columns(struct store *s, const struct cli_shown *shown, struct field *cols, size_t ncols,
+                     FILE *out)
+{
+    int rc = 0;
+    struct path_values v;
+    path_values_init(&v);
+    size_t n = shown->all ? s->nevents : shown->n;
+    for (size_t i = 0; i < n; i++) {
+        size_t ev = shown->all ? i : shown->idx[i];
+        for (size_t c = 0; c < ncols; c++) {
+            if (c)
+                fputc('\t', out);
+            char *err = NULL;
+            int got = field_values(s, ev, &cols[c], &v, &err);
+            if (got < 0) {
+                fprintf(stderr, "ctview: %s\n", err ? err : "cannot read event");
+                free(err);
+                rc = 1;
+                got = 0;
+            }
+            /* The values lie back to back with a NUL after each: with the NULs between them made ',',
+             * they are the joined cell. An empty cell prints as '-', like a missing value. */
+            size_t len = got > 0 ? v.text_len - 1 : 0;
+            for (int k = 0; k + 1 < got; k++)
+                v.text[v.off[k + 1] - 1] = ',';
+            if (len == 0)
+                fputc('-', out);
+            else
+                put_escaped(out, v.text, len);
+        }
+        fputc('\n', out);
+    }
+    path_values_free(&v);
+    return rc;
+}
+
+/* Writes s[0..len) as a JSON string: escapes as JSON needs them, control characters as \u00XX, and an
+ * invalid UTF-8 byte as U+FFFD, so the output is always valid JSON. */
+static void put_json_string(FILE *out, const char *s, size_t len)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            fprintf(out, "\\%c", c);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(out, "\\u%04x", c);
+            i++;
+        } else if (c < 0x80) {
+            fputc(c, out);
+            i++;
+        } else {
+            uint32_t cp;
+            size_t n = textsafe_utf8_decode(s + i, len - i, &cp);
+            if (n == 0) {
+                fputs("\\ufffd", out);
+                i++;
+            } else {
+                fwrite(s + i, 1, n, out);
+                i += n;
+            }
+        }
+    }
+    fputc('"', out);
+}
+
+int cli_top(struct store *s, const struct cli_shown *shown, struct field *f, const char *name, size_t top,
+            FILE *out, int json)
+{
+    int r;
+    while ((r = field_prepare(s, f, 1 << 20)) == 0)
+        ;
+    struct fieldtop t;
+    size_t n = shown->all ? s->nevents : shown->n;
+    if (r < 0 || fieldtop_build(s, f, shown->all ? NULL : shown->idx, n, top, &t) != 0) {
+        fprintf(stderr, "ctview: out of memory\n");
+        return 2;
+    }
+    if (json) {
+        fputs("{\"field\":", out);
+        put_json_string(out, name, strlen(name));
+        fprintf(out, ",\"events\":%zu,\"distinct\":%zu,\"missing\":%zu,\"top\":[", t.events, t.distinct,
+                t.missing);
+    }
+    for (size_t i = 0; i < t.nrows; i++) {
+        char buf[64];
+        size_t len;
+        const char *text = field_key_text(s, f, t.rows[i].key, buf, &len);
+        if (json) {
+            fputs(i ? ",{\"value\":" : "{\"value\":", out);
+            put_json_string(out, text, len);
+            fprintf(out, ",\"count\":%u}", t.rows[i].count);
+        } else {
+            fprintf(out, "%u\t", t.rows[i].count);
+            put_escaped(out, text, len);
+            fputc('\n', out);
+        }
+    }
+    if (json)
+        fputs("]}\n", out);
+    fieldtop_free(&t);
+    return 0;
+}

@@ -1,0 +1,51 @@
+#include "tui/marks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/app.h"
+
+int marks_ensure(struct app *a)
+{
+    if (!a->marks && a->store->nevents)
+        a->marks = calloc(a->store->nevents, 1);
+    return a->marks || !a->store->nevents ? 0 : -1;
+}
+
+enum reaction marks_toggle(struct app *a)
+{
+    size_t n = app_count(a);
+    if (!n || marks_ensure(a) != 0)
+        return RE_NONE;
+    size_t ev = app_event(a, a->list.cur);
+    a->marks[ev] = !a->marks[ev];
+    a->nmarked += a->marks[ev] ? 1 : (size_t)-1;
+    if (a->list.cur + 1 < n)
+        a->list.cur++;
+    return RE_REDRAW;
+}
+
+enum reaction marks_all_shown(struct app *a)
+{
+    size_t n = app_count(a);
+    if (!n || marks_ensure(a) != 0)
+        return RE_NONE;
+    for (size_t row = 0; row < n; row++) {
+        size_t ev = app_event(a, row);
+        if (!a->marks[ev]) {
+            a->marks[ev] = 1;
+            a->nmarked++;
+        }
+    }
+    app_message(a, "%zu marked", a->nmarked);
+    return RE_REDRAW;
+}
+
+enum reaction marks_clear(struct app *a)
+{
+    if (a->marks)
+        memset(a->marks, 0, a->store->nevents);
+    a->nmarked = 0;
+    app_message(a, "marks cleared");
+    return RE_REDRAW;
+}
