@@ -274,43 +274,35 @@ static int out_add(struct out *o, const char *s, size_t n)
     return 0;
 }
 
-/* A struct, array or scalar with CloudTrail's key names; NULLs and structs left empty dropped. */
-static cJSON *restore_generic(const cJSON *v, int in_resources)
+/* Gives item the key name (a static string: no copy, and cJSON_Delete leaves it alone). */
+static void rename_item(cJSON *item, const char *name)
 {
-    if (cJSON_IsObject(v)) {
-        cJSON *o = cJSON_CreateObject();
-        const cJSON *c;
-        cJSON_ArrayForEach(c, v)
-        {
-            if (cJSON_IsNull(c))
-                continue;
-            cJSON *r = restore_generic(c, 0);
-            if (!r) {
-                cJSON_Delete(o);
-                return NULL;
-            }
-            if (cJSON_IsObject(r) && !r->child)
-                cJSON_Delete(r);
-            else
-                cJSON_AddItemToObject(o, ct_name(c->string, in_resources), r);
+    if (item->string == name)
+        return;
+    if (!(item->type & cJSON_StringIsConst))
+        cJSON_free(item->string);
+    item->string = (char *)name;
+    item->type |= cJSON_StringIsConst;
+}
+
+/* Rewrites a struct or array in place with CloudTrail's key names, dropping NULLs and the structs they
+ * leave empty. */
+static void restore_in_place(cJSON *v, int in_resources)
+{
+    cJSON *c = v->child;
+    while (c) {
+        cJSON *next = c->next;
+        if (cJSON_IsObject(v) && cJSON_IsNull(c)) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+        } else {
+            restore_in_place(c, cJSON_IsArray(v) && in_resources);
+            if (cJSON_IsObject(v) && cJSON_IsObject(c) && !c->child)
+                cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+            else if (cJSON_IsObject(v) && c->string)
+                rename_item(c, ct_name(c->string, in_resources));
         }
-        return o;
+        c = next;
     }
-    if (cJSON_IsArray(v)) {
-        cJSON *a = cJSON_CreateArray();
-        const cJSON *c;
-        cJSON_ArrayForEach(c, v)
-        {
-            cJSON *r = restore_generic(c, in_resources);
-            if (!r) {
-                cJSON_Delete(a);
-                return NULL;
-            }
-            cJSON_AddItemToArray(a, r);
-        }
-        return a;
-    }
-    return cJSON_Duplicate(v, 1);
 }
 
 /* JSON text as a raw item: validated, its line breaks (whitespace, outside strings) made spaces so the
@@ -339,59 +331,60 @@ static cJSON *restore_json_text(const char *col, const char *text, char *why, si
     return r;
 }
 
-/* The event of one row (an object of column -> value), or NULL with *why ("" when out of memory). */
-static cJSON *restore_row(const cJSON *row, char *why, size_t whycap)
+/* Turns one row (an object of column -> value) into its event, in place. Returns 0, or -1 with *why
+("" when out of memory). */
+static int restore_row(cJSON *row, char *why, size_t whycap)
 {
     why[0] = '\0';
-    cJSON *ev = cJSON_CreateObject();
-    if (!ev)
-        return NULL;
     int event_columns = 0;
-    const cJSON *c;
-    cJSON_ArrayForEach(c, row)
-    {
-        const char *col = c->string;
-        if (!col || col[0] == '$' || IN(col, partition_columns) || cJSON_IsNull(c))
+    cJSON *c = row->child;
+    while (c) {
+        cJSON *next = c->next;
+        const char *col = c->string ? c->string : "";
+        if (col[0] == '$' || IN(col, partition_columns) || cJSON_IsNull(c)) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(row, c));
+            c = next;
             continue;
-        cJSON *v;
-        if (IN(col, json_text_columns) && cJSON_IsString(c)) {
-            v = restore_json_text(col, c->valuestring, why, whycap);
-        } else if (IN(col, bool_columns) && cJSON_IsString(c) &&
-                   (strcmp(c->valuestring, "true") == 0 || strcmp(c->valuestring, "false") == 0)) {
-            v = cJSON_CreateBool(c->valuestring[0] == 't');
-        } else {
-            v = restore_generic(c, strcasecmp(col, "resources") == 0);
-        }
-        if (!v) {
-            cJSON_Delete(ev);
-            return NULL;
         }
         const char *name = ct_name(col, 0);
+        cJSON *v = NULL;
+        if (IN(col, json_text_columns) && cJSON_IsString(c)) {
+            if (!(v = restore_json_text(col, c->valuestring, why, whycap)))
+                return -1;
+        } else if (IN(col, bool_columns) && cJSON_IsString(c) &&
+                   (strcmp(c->valuestring, "true") == 0 || strcmp(c->valuestring, "false") == 0)) {
+            if (!(v = cJSON_CreateBool(c->valuestring[0] == 't')))
+                return -1;
+        } else {
+            restore_in_place(c, strcasecmp(col, "resources") == 0);
+        }
+        if (v) {
+            cJSON_ReplaceItemViaPointer(row, c, v);
+            c = v;
+        }
+        rename_item(c, name);
         event_columns +=
             strcmp(name, "eventTime") == 0 || strcmp(name, "eventID") == 0 || strcmp(name, "eventName") == 0;
-        cJSON_AddItemToObject(ev, name, v);
+        c = next;
     }
     if (!event_columns) {
         snprintf(why, whycap, "row has none of eventtime, eventid, eventname: not a CloudTrail event");
-        cJSON_Delete(ev);
-        return NULL;
+        return -1;
     }
-    return ev;
+    return 0;
 }
 
 /* Appends the restored row, or reports why not. Returns -1 only when out of memory. */
-static int emit(struct out *o, const cJSON *row, size_t off, size_t index, athena_bad_fn bad, void *ctx)
+static int emit(struct out *o, cJSON *row, size_t off, size_t index, athena_bad_fn bad, void *ctx)
 {
     char why[160];
-    cJSON *ev = restore_row(row, why, sizeof why);
-    if (!ev) {
+    if (restore_row(row, why, sizeof why) != 0) {
         if (!why[0])
             return -1;
         bad(ctx, off, index, why);
         return 0;
     }
-    char *text = cJSON_PrintUnformatted(ev);
-    cJSON_Delete(ev);
+    char *text = cJSON_PrintUnformatted(row);
     if (!text)
         return -1;
     int rc = out_add(o, text, strlen(text)) != 0 || out_add(o, "\n", 1) != 0 ? -1 : 0;
@@ -563,7 +556,8 @@ int athena_restore(enum athena_shape shape, const char *data, size_t len, char *
         free(o.buf);
         return -1;
     }
-    *out = o.buf;
+    char *fit = realloc(o.buf, o.len + 1); /* kept for the session: no doubling slack */
+    *out = fit ? fit : o.buf;
     *out_len = o.len;
     return 0;
 }
