@@ -25,11 +25,6 @@ void app_message(struct app *a, const char *fmt, ...)
     va_end(ap);
 }
 
-void *app_pane_state(const struct app *a, enum pane_id p)
-{
-    return a->pane_state[p];
-}
-
 size_t app_row_of(const struct app *a, size_t ev)
 {
     size_t lo = 0, hi = app_count(a);
@@ -87,7 +82,7 @@ void app_absorb(struct app *a, size_t from)
             a->nmarked = 0;
         a->marks = m;
     }
-    a->store_gen++; /* the panes drop what they held by index (their changed hook) */
+    a->store_gen++; /* the loop tells the panes, which drop what they held by index (reset_on, changed) */
     filterbar_refresh(a, sel);
 }
 

@@ -85,9 +85,6 @@ size_t app_row_of(const struct app *a, size_t ev);
 /* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
 void app_select_event(struct app *a, size_t ev);
 
-/* The private state of pane p (borrowed; NULL for a pane without state). */
-void *app_pane_state(const struct app *a, enum pane_id p);
-
 /* Opens pane p in its place and focuses it; returns nonzero when the pane refused (it said why). */
 int app_open(struct app *a, enum pane_id p);
 
