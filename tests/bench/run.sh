@@ -5,10 +5,17 @@
 # Run by hand, not in CI: prints each figure on both corpora beside its DESIGN §8 target, ratios to zcat
 # measured in the same run, and writes the table to tests/bench/results.txt.
 # Usage: tests/bench/run.sh [--corpus project|diverse|both] [EVENTS]   (default: both, 1000000)
+#        tests/bench/run.sh --growth [EVENTS...]   (default: 1000000 5000000 diverse events)
+#   --growth: only the load, paired with zcat, and the memory per event, on diverse trees of each size
+#   (is it linear?); writes tests/bench/growth.txt
 set -e
 cd "$(dirname "$0")/../.."
 which=both
-if [ "$1" = "--corpus" ]; then
+growth=
+if [ "$1" = "--growth" ]; then
+    shift
+    growth=${*:-1000000 5000000}
+elif [ "$1" = "--corpus" ]; then
     which=$2
     shift 2
 fi
@@ -167,6 +174,36 @@ PY
         build-release/ctview --stats "$small/logs" >/dev/null 2>"$out.cglog"
     put small_ir "$(sed -n 's/^summary: *//p' "$out.cg")"
 }
+
+if [ -n "$growth" ]; then
+    for n in $growth; do
+        corpus=$(make_corpus diverse "$n")
+        find "$corpus/logs" -name '*.json.gz' | sort >"$work/list"
+        xargs cat <"$work/list" >/dev/null
+        for rep in 1 2; do
+            t0=$(now)
+            xargs zcat <"$work/list" | wc -c >/dev/null
+            printf '%s\tzcat\t%s\n' "$n" "$(secs "$t0" "$(now)")" >>"$work/growth"
+            /usr/bin/time -f "%e %U %S %M" build-release/ctview --stats "$corpus/logs" 2>"$work/time" >/dev/null
+            printf '%s\tctview\t%s\n' "$n" "$(cat "$work/time")" >>"$work/growth"
+        done
+    done
+    python3 - "$work/growth" <<'PY' | tee tests/bench/growth.txt
+import sys
+runs = {}
+for line in open(sys.argv[1]):
+    n, what, v = line.rstrip("\n").split("\t")
+    runs.setdefault(int(n), {}).setdefault(what, []).append(v.split())
+print(f"{'diverse events':>15} {'zcat (best of 2)':>17} {'ctview --stats':>15} {'ratio':>6} {'ctview CPU':>11} {'peak RSS':>9} {'B/event beyond 64 MiB':>22}")
+for n in sorted(runs):
+    z = min(float(v[0]) for v in runs[n]["zcat"])
+    c = min(runs[n]["ctview"], key=lambda v: float(v[0]))
+    wall, cpu, rss = float(c[0]), float(c[1]) + float(c[2]), max(int(v[3]) for v in runs[n]["ctview"]) * 1024
+    print(f"{n:>15,} {z:>15.2f} s {wall:>13.2f} s {wall / z:>5.2f}x {cpu:>9.2f} s {rss / 2**20:>5.0f} MiB {(rss - 64 * 2**20) / n:>20.0f} B")
+print("targets: the same ratio to zcat (<= 0.6x) and the same bytes per event (<= 256 B) at every size")
+PY
+    exit 0
+fi
 
 shapes=$which
 [ "$which" = both ] && shapes="project diverse"
