@@ -111,6 +111,18 @@ PY
     CTVIEW_THREADS=1 build-release/ctview --stats --json "$logs" >/dev/null
     put one "$(secs "$t0" "$(now)")"
 
+    # one large input: the same events as one JSON Lines file (made once, with ctview --list --json)
+    big=tests/.cache/$(basename "$corpus").jsonl
+    [ -s "$big" ] || build-release/ctview --list --json "$logs" >"$big"
+    cat "$big" >/dev/null
+    /usr/bin/time -v build-release/ctview --stats --json "$big" >"$out.bigstats" 2>"$out.bigtime"
+    put big_bytes "$(wc -c <"$big")"
+    put big_wall "$(grep "Elapsed (wall clock)" "$out.bigtime" | awk '{print $NF}' |
+        awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
+    put big_cpu "$(grep -E "User time|System time" "$out.bigtime" | awk '{s += $NF} END {print s}')"
+    put big_rss_kb "$(grep "Maximum resident set size" "$out.bigtime" | awk '{print $NF}')"
+    put big_stats "$(cat "$out.bigstats")"
+
     # re-filter: compile + one run over the loaded store, best of five (tests/bench/filter_bench.c)
     if [ "$shape" = project ]; then
         id=b8ea604c-6c0f-44c8-a451-fd7ed6f7421a
@@ -255,6 +267,15 @@ row("  the same load on one thread (wall)", lambda s: f"{float(one(s, 'one')):.2
 row("  instructions per event (callgrind, 20k, 1 thread)", lambda s: f"{int(one(s, 'small_ir')) / int(one(s, 'small_ev')):.0f}")
 row("ctview peak RSS", lambda s: f"{max(int(v) for v in fig[s]['rss_kb']) / 1024:.0f} MiB")
 row("  bytes per event beyond 64 MiB", lambda s: f"{per_event(s):.0f} B", "<= 256 B")
+
+def big_load(s):
+    wall, cpu = float(one(s, "big_wall")), float(one(s, "big_cpu"))
+    return f"{int(one(s, 'big_bytes')) / 1e9:.2f} GB: {wall:.2f} s, CPU/wall {cpu / wall:.2f}"
+def big_mem(s):
+    rss = int(one(s, "big_rss_kb")) * 1024
+    return f"{rss / 2**20:.0f} MiB, {(rss - 64 * 2**20) / json.loads(one(s, 'big_stats'))['events']:.0f} B/event"
+row("one large input (the events as JSON Lines)", big_load, "on every core (CPU/wall near the core count)")
+row("  its peak RSS", big_mem, "<= 256 B/event + 64 MiB")
 
 filters = {s: [l.rstrip("\n").split("\t") for l in open(one(s, "filter"))] for s in shapes}
 n = len(filters[shapes[0]])
