@@ -4,10 +4,27 @@
 # may be given as arguments (tests/run.sh asks for the fuzzing and checking tools).
 set -e
 cd "$(dirname "$0")/.."
-packages="gcc meson ninja-build pkg-config libncurses-dev libcjson-dev zlib1g-dev libbsd-dev tmux python3 gzip jq tzdata $*"
-# node and npm run the SQL engine test (tests/test_sql_engine.py): Debian's, unless a node with its npm is
-# already there (a NodeSource node carries npm, and Debian's npm package would conflict with it)
-command -v node >/dev/null && command -v npm >/dev/null || packages="$packages nodejs npm"
+# one package a line: several changes add packages at once
+packages="$(echo "
+    gcc
+    meson
+    ninja-build
+    pkg-config
+    libncurses-dev
+    libcjson-dev
+    zlib1g-dev
+    libbsd-dev
+    tmux
+    python3
+    gzip
+    jq
+    tzdata
+    nodejs
+    npm
+    libdeflate-dev
+    libyaml-dev
+    libpcre2-dev
+") $*"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -37,6 +37,8 @@ static const struct keybinding bindings[] = {
     {'+', ACT_FILTER_IN, "+"},
     {'=', ACT_FILTER_IN, "="},
     {'-', ACT_FILTER_OUT, "-"},
+    {'c', ACT_ADD_COLUMN, "c"},
+    {'C', ACT_COLUMNS, "C"},
     {'s', ACT_SEARCH, "s"},
     {'o', ACT_OVERVIEW, "o"},
     {'t', ACT_TRACE, "t"},

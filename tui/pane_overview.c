@@ -24,23 +24,12 @@ struct ov {
     int field, rows_each;
 };
 
-static void forget(struct ov *ov)
+static void forget(void *st)
 {
+    struct ov *ov = st;
     histogram_free(&ov->h);
     summary_free(&ov->sum);
     ov->valid = 0;
-}
-
-static void *ov_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct ov));
-}
-
-static void ov_free(void *st)
-{
-    forget(st);
-    free(st);
 }
 
 /* Computed again at the next draw. */
@@ -280,8 +269,8 @@ const struct pane_ops pane_overview_ops = {
     .name = "overview",
     .place = PLACE_OVERLAY,
     .toggle = ACT_OVERVIEW,
-    .create = ov_create,
-    .free = ov_free,
+    .size = sizeof(struct ov),
+    .free = forget,
     .draw = ov_draw,
     .key = ov_key,
     .changed = ov_changed,
