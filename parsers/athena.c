@@ -557,7 +557,9 @@ int athena_restore(enum athena_shape shape, const char *data, size_t len, char *
         return -1;
     }
     char *fit = realloc(o.buf, o.len + 1); /* kept for the session: no doubling slack */
-    *out = fit ? fit : o.buf;
+    if (fit)
+        o.buf = fit;
+    *out = o.buf;
     *out_len = o.len;
     return 0;
 }

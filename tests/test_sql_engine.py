@@ -77,7 +77,8 @@ def engine():
     stamp = os.path.join(CACHE, "node_modules", ".ctview-lock")
     lock = open(os.path.join(src, "package-lock.json")).read()
     if not os.path.exists(stamp) or open(stamp).read() != lock:
-        p = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CACHE,
+        p = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error",
+                            "--cache", os.path.join(HERE, ".cache", "npm")], cwd=CACHE,
                            capture_output=True, text=True)
         if p.returncode != 0:
             skip(f"npm ci of @duckdb/node-api failed: {p.stderr.strip()[-300:]}")
