@@ -1,4 +1,5 @@
-/* filter_impl: what filter.c (syntax, compilation) and filter_eval.c (evaluation) share. Private. */
+/* filter_impl: what filter.c (syntax, compilation) and filter_eval.c (evaluation) share, and what sql.c
+ * reads to write a filter as SQL. Private to model/. */
 #ifndef CTVIEW_FILTER_IMPL_H
 #define CTVIEW_FILTER_IMPL_H
 

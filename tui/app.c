@@ -99,9 +99,19 @@ static int tell_panes(struct app *a)
                     (a->shown_gen != a->told_shown_gen ? CHANGED_SHOWN : 0);
     if (!what)
         return 0;
-    for (int p = 0; p < PANE__COUNT; p++)
-        if (pane_get((enum pane_id)p)->changed)
-            pane_get((enum pane_id)p)->changed(a, a->pane_state[p], what);
+    for (int p = 0; p < PANE__COUNT; p++) {
+        const struct pane_ops *o = pane_get((enum pane_id)p);
+        void *st = a->pane_state[p];
+        if (st && (o->reset_on & what)) {
+            if (o->free)
+                o->free(st);
+            memset(st, 0, o->size);
+            if (o->create && o->create(a, st) != 0)
+                app_message(a, "out of memory");
+        }
+        if (o->changed)
+            o->changed(a, st, what);
+    }
     a->told_store_gen = a->store_gen;
     a->told_shown_gen = a->shown_gen;
     return 1;
@@ -264,15 +274,11 @@ static int pane_page(const struct app *a, enum pane_id p)
 static enum reaction toggle(struct app *a, enum pane_id p)
 {
     switch (pane_get(p)->place) {
-    case PLACE_OVERLAY:
-        if (a->overlay == p)
-            app_close(a, p);
-        else
-            app_open(a, p);
-        return RE_REDRAW;
     case PLACE_LOWER:
         if (a->overlay != PANE__COUNT)
-            return RE_UNHANDLED;
+            return RE_UNHANDLED; /* the lower panes follow the list, which an overlay hides */
+        /* fall through */
+    case PLACE_OVERLAY:
         if (is_open(a, p))
             app_close(a, p);
         else
@@ -415,17 +421,22 @@ static SCREEN *open_terminal(FILE **tty)
 static void free_panes(struct app *a)
 {
     for (int p = 0; p < PANE__COUNT; p++) {
-        if (a->pane_state[p])
+        if (a->pane_state[p] && pane_get((enum pane_id)p)->free)
             pane_get((enum pane_id)p)->free(a->pane_state[p]);
+        free(a->pane_state[p]);
         a->pane_state[p] = NULL;
     }
 }
 
+/* Each pane's private state, sized by its ops (as tig sizes a view's). Returns 0, or -1 when out of
+ * memory (nothing is then left allocated). */
 static int create_panes(struct app *a)
 {
     for (int p = 0; p < PANE__COUNT; p++) {
         const struct pane_ops *o = pane_get((enum pane_id)p);
-        if (o->create && !(a->pane_state[p] = o->create(a))) {
+        if (!o->size)
+            continue;
+        if (!(a->pane_state[p] = calloc(1, o->size)) || (o->create && o->create(a, a->pane_state[p]) != 0)) {
             free_panes(a);
             return -1;
         }

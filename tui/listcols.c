@@ -54,11 +54,8 @@ static void remember(struct app *a, const char *spec)
     free(path);
 }
 
-struct listcols *listcols_new(struct app *a)
+int listcols_init(struct app *a, struct listcols *lc)
 {
-    struct listcols *lc = calloc(1, sizeof *lc);
-    if (!lc)
-        return NULL;
     path_values_init(&lc->v);
     char *path = colstate_path(), *err = NULL;
     char spec[PROMPT_MAX], why[400];
@@ -70,16 +67,15 @@ struct listcols *listcols_new(struct app *a)
     }
     free(err);
     free(path);
-    return lc;
+    return 0;
 }
 
-void listcols_free(struct listcols *lc)
+void listcols_release(struct listcols *lc)
 {
-    if (!lc)
-        return;
     field_list_free(lc->cols, lc->ncols);
+    lc->cols = NULL;
+    lc->ncols = 0;
     path_values_free(&lc->v);
-    free(lc);
 }
 
 int listcols_set(struct app *a, const char *spec, char *err, size_t cap)

@@ -22,10 +22,10 @@ struct listcols {
     struct path_values v;  /* scratch for cell values */
 };
 
-/* New state with the layout remembered from the last run (a bad or unreadable file is said in the
- * status line and ignored). NULL when out of memory. */
-struct listcols *listcols_new(struct app *a);
-void listcols_free(struct listcols *lc);
+/* Sets up zeroed state with the layout remembered from the last run (a bad or unreadable file is said
+ * in the status line and ignored). Returns 0. listcols_release frees what it owns (not lc itself). */
+int listcols_init(struct app *a, struct listcols *lc);
+void listcols_release(struct listcols *lc);
 
 /* The list's columns (borrowed), or NULL before the list pane exists. */
 struct listcols *listcols_of(const struct app *a);

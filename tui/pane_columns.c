@@ -28,18 +28,12 @@ struct chooser {
     char error[400];
 };
 
-static void *cols_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct chooser));
-}
-
 static void cols_free(void *st)
 {
     struct chooser *c = st;
-    if (c && c->have_seen)
+    if (c->have_seen)
         pathseen_free(&c->seen);
-    free(c);
+    c->have_seen = 0;
 }
 
 static int cols_open(struct app *a, void *st)
@@ -174,7 +168,7 @@ const struct pane_ops pane_columns_ops = {
     .place = PLACE_DIALOG,
     .toggle = ACT_COLUMNS,
     .height = 3,
-    .create = cols_create,
+    .size = sizeof(struct chooser),
     .free = cols_free,
     .open = cols_open,
     .close = cols_close,

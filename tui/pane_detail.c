@@ -28,8 +28,9 @@ struct detail {
 };
 
 /* Releases the document (rebuilt at the next draw). */
-static void forget(struct detail *d)
+static void forget(void *st)
 {
+    struct detail *d = st;
     jsonfmt_free(&d->doc);
     free(d->error);
     free(d->folded);
@@ -53,27 +54,11 @@ static void refold(struct detail *d)
     }
 }
 
-static void *detail_create(struct app *a)
+static int detail_create(struct app *a, void *st)
 {
     (void)a;
-    struct detail *d = calloc(1, sizeof *d);
-    if (d)
-        d->event = SIZE_MAX;
-    return d;
-}
-
-static void detail_free(void *st)
-{
-    forget(st);
-    free(st);
-}
-
-/* Event indexes moved: the document is for an index that may now be another event. */
-static void detail_changed(struct app *a, void *st, unsigned what)
-{
-    (void)a;
-    if (what & CHANGED_STORE)
-        forget(st);
+    ((struct detail *)st)->event = SIZE_MAX;
+    return 0;
 }
 
 /* Rebuilds the document for the selected event when the selection changed. */
@@ -229,9 +214,10 @@ static enum reaction detail_key(struct app *a, void *st, const struct keypress *
 const struct pane_ops pane_detail_ops = {
     .name = "detail",
     .place = PLACE_LOWER,
+    .size = sizeof(struct detail),
     .create = detail_create,
-    .free = detail_free,
+    .free = forget,
     .draw = detail_draw,
     .key = detail_key,
-    .changed = detail_changed,
+    .reset_on = CHANGED_STORE, /* the document is of an index that may now be another event */
 };

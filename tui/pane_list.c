@@ -181,19 +181,20 @@ static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
     return scroll_move(&a->list, app_count(a), k->page, k->act);
 }
 
-static void *list_create(struct app *a)
+static int list_create(struct app *a, void *st)
 {
-    return listcols_new(a);
+    return listcols_init(a, st);
 }
 
 static void list_free(void *st)
 {
-    listcols_free(st);
+    listcols_release(st);
 }
 
 const struct pane_ops pane_list_ops = {
     .name = "list",
     .place = PLACE_MAIN,
+    .size = sizeof(struct listcols),
     .create = list_create,
     .free = list_free,
     .draw = list_draw,

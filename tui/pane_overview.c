@@ -35,8 +35,9 @@ struct ov {
     struct prompt ask;
 };
 
-static void forget(struct ov *ov)
+static void forget(void *st)
 {
+    struct ov *ov = st;
     histogram_free(&ov->h);
     summary_free(&ov->sum);
     for (int f = 0; f < SUM__COUNT; f++)
@@ -50,20 +51,14 @@ static size_t section_rows(const struct ov *ov, int f)
     return ov->has[f] ? ov->top[f].nrows : ov->sum.nrows[f];
 }
 
-static void *ov_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct ov));
-}
-
-static void ov_free(void *st)
+/* What the state owns, when the pane goes: the computed sections and the chosen fields. */
+static void ov_release(void *st)
 {
     struct ov *ov = st;
     forget(ov);
     for (int f = 0; f < SUM__COUNT; f++)
         if (ov->has[f])
             field_free(&ov->chosen[f]);
-    free(ov);
 }
 
 /* Computed again at the next draw. */
@@ -394,8 +389,8 @@ const struct pane_ops pane_overview_ops = {
     .name = "overview",
     .place = PLACE_OVERLAY,
     .toggle = ACT_OVERVIEW,
-    .create = ov_create,
-    .free = ov_free,
+    .size = sizeof(struct ov),
+    .free = ov_release,
     .draw = ov_draw,
     .key = ov_key,
     .changed = ov_changed,

@@ -1,6 +1,5 @@
 /* The Problems view: every file or record that was not loaded, with where and why; skipped files too. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "model/problems.h"
@@ -19,17 +18,6 @@ struct problems_pane {
     struct scroll s;
     int hscroll;
 };
-
-static void *problems_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct problems_pane));
-}
-
-static void problems_free(void *st)
-{
-    free(st);
-}
 
 static void problems_draw(struct app *a, void *st, struct rect r, int focused)
 {
@@ -85,8 +73,7 @@ const struct pane_ops pane_problems_ops = {
     .name = "problems",
     .place = PLACE_OVERLAY,
     .toggle = ACT_PROBLEMS,
-    .create = problems_create,
-    .free = problems_free,
+    .size = sizeof(struct problems_pane),
     .draw = problems_draw,
     .key = problems_key,
 };

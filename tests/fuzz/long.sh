@@ -16,7 +16,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 if [ "$1" = --one ]; then # one target: the long run, then the replay; prints its line
     runs=$2 t=$3
     seeds=$work/seeds/files
-    [ "$t" = filter ] && seeds=$work/seeds/filter
+    { [ "$t" = filter ] || [ "$t" = sql ]; } && seeds=$work/seeds/filter
     # escaping reads one character at a time: short inputs reach all of it, 10x faster
     [ "$t" = textsafe ] && max_len=${MAX_LEN:-256}
     mkdir -p "$work/corpus/$t"
@@ -44,7 +44,7 @@ fi
 
 runs=${1:-10000000}
 [ $# -gt 0 ] && shift
-targets=${*:-jsonfmt filter load split scan source textsafe path}
+targets=${*:-jsonfmt filter load split scan source textsafe sql path}
 command -v clang >/dev/null || { echo "fuzz long: clang is not installed"; exit 1; }
 [ -d build-fuzz ] ||
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null

@@ -420,6 +420,21 @@ keys F
 expect "F stops following" "stopped following"
 expect_not "the status line no longer says following" "following  list"
 
+# the trace pane hears that the store changed: events that arrive earlier move every index, and a
+# trace index kept from before would name the wrong issuer (Alice's ConsoleLogin, which takes its place)
+mkdir -p "$tmp/follow2"
+B=$tests/sample/AWSLogs
+cp "$B"/777788889999/CloudTrail/us-east-2/2014/07/18/*.gz "$B"/777788889999/CloudTrail/us-east-2/2016/11/14/*.gz \
+    "$B"/111122223333/CloudTrail/us-east-2/2014/07/18/*.gz "$tmp/follow2/"
+start 130 30 "$ctview --follow $tmp/follow2"
+expect "following Bob's files" "3/3 shown  #1 "
+keys G t
+expect "the trace of the DeleteBucket names Bob's AssumeRole" "└ 2014-07-18T15:07:39Z 777788889999 us-east-2 AssumeRole by user/Bob"
+cp "$B"/111122223333/CloudTrail/us-east-2/2014/07/08/*.gz "$tmp/follow2/early.part"
+mv "$tmp/follow2/early.part" "$tmp/follow2/early.json.gz"
+expect "an earlier event arrives" "4/4 shown  #4 "
+expect "the trace still names Bob's AssumeRole" "└ 2014-07-18T15:07:39Z 777788889999 us-east-2 AssumeRole by user/Bob"
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
 expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"
