@@ -25,6 +25,11 @@ void app_message(struct app *a, const char *fmt, ...)
     va_end(ap);
 }
 
+void *app_pane_state(const struct app *a, enum pane_id p)
+{
+    return a->pane_state[p];
+}
+
 size_t app_row_of(const struct app *a, size_t ev)
 {
     size_t lo = 0, hi = app_count(a);

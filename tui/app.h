@@ -71,6 +71,10 @@ static inline size_t app_event(const struct app *a, size_t row)
 /* The first list row whose store event index is >= ev (the list is in store order). */
 size_t app_row_of(const struct app *a, size_t ev);
 
+/* The private state of pane p (borrowed; NULL for a pane without state): for a pane's companion module
+ * (tui/listcols.c holds the list pane's columns). */
+void *app_pane_state(const struct app *a, enum pane_id p);
+
 /* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
 void app_select_event(struct app *a, size_t ev);
 

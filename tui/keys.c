@@ -39,6 +39,7 @@ static const struct keybinding bindings[] = {
     {'-', ACT_FILTER_OUT, "-"},
     {'c', ACT_ADD_COLUMN, "c"},
     {'C', ACT_COLUMNS, "C"},
+    {'f', ACT_SECTION_FIELD, "f"},
     {'s', ACT_SEARCH, "s"},
     {'o', ACT_OVERVIEW, "o"},
     {'t', ACT_TRACE, "t"},

@@ -543,6 +543,25 @@ expect "an empty line goes back to the default columns" "Time                Acc
 [ "$(cat "$XDG_STATE_HOME/ctview/columns")" = "" ]; ok "the default layout is remembered too" $?
 keys q
 
+# --- the overview's sections take any field or path (f)
+start 140 40 "$ctview $tests/sample"
+expect "the sample loads" "9/9 shown  #1 "
+keys o Tab f C-u
+keys -l "requestParameters.roleArn"
+expect "f asks for the selected section's field" " field or path for this section: requestParameters.roleArn"
+keys Enter
+expect "the section counts the path's values" "requestParameters.roleArn (4 different, some events have n"
+expect "its values are listed" "arn:aws:iam::444455556666:role/"
+keys Enter
+expect "Enter on a value filters on the path" '/ requestParameters.roleArn:"arn:aws:iam:: 111122223333:r'
+expect "one event has that role" "1/9 shown"
+keys f C-u
+keys -l "nope"
+keys Enter
+expect "an unknown field is refused" "unknown field 'nope'"
+keys Escape
+keys q
+
 # --- NO_COLOR: attributes only
 start 100 20 "NO_COLOR=1 $ctview $tests/sample"
 expect "the sample loads" "9/9 shown  #1 "
