@@ -32,16 +32,10 @@ static void forget(struct actors_pane *ap)
     ap->valid = 0;
 }
 
-static void *actors_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct actors_pane));
-}
-
+/* Releases what the state owns (the loop frees the state itself). */
 static void actors_pane_free(void *st)
 {
     forget(st);
-    free(st);
 }
 
 /* Computed again at the next draw. */
@@ -157,7 +151,7 @@ const struct pane_ops pane_actors_ops = {
     .name = "actors",
     .place = PLACE_OVERLAY,
     .toggle = ACT_ACTORS,
-    .create = actors_create,
+    .size = sizeof(struct actors_pane),
     .free = actors_pane_free,
     .draw = actors_draw,
     .key = actors_key,
