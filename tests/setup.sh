@@ -19,12 +19,13 @@ packages="$(echo "
     gzip
     jq
     tzdata
-    nodejs
-    npm
     libdeflate-dev
     libyaml-dev
     libpcre2-dev
 ") $*"
+# node and npm run the SQL engine test (tests/test_sql_engine.py): Debian's, unless a node with its npm is
+# already there (a NodeSource node carries npm, and Debian's npm package would conflict with it)
+command -v node >/dev/null && command -v npm >/dev/null || packages="$packages nodejs npm"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
