@@ -21,7 +21,9 @@
 struct app_start {
     int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX for none */
     const char *filter;
-    int follow; /* watch the directories for new files */
+    int follow;               /* watch the directories for new files */
+    const char *const *rules; /* --rules paths (borrowed), nrules of them; none: the shipped rules */
+    size_t nrules;
 };
 
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */
@@ -52,6 +54,8 @@ struct app {
     size_t nmarked;
     struct follow *follow;    /* owned by tui/follow.c while following, else NULL */
     struct loading *loading;  /* owned by tui/loading.c while the first load runs, else NULL */
+    const char *const *rule_paths; /* borrowed: the Sigma rules to run (--rules), or none: the shipped */
+    size_t nrule_paths;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
 };

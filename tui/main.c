@@ -430,7 +430,7 @@ int main(int argc, char **argv)
     size_t npaths = (size_t)(argc - optind);
 
     if (!modes) {
-        struct app_start start = {since, until, range[0] ? range : NULL, follow};
+        struct app_start start = {since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths};
         return app_run(paths, npaths, &start);
     }
 
