@@ -32,13 +32,15 @@ static const struct field_spec field_specs[] = {
     {"origin", TK_ORIGIN, XF_TAIL, {0}, 0},
     {"after", TK_AFTER, XF_NONE, {0}, 0},
     {"before", TK_BEFORE, XF_NONE, {0}, 0},
+    {"rule", TK_RULE, XF_NONE, {0}, 0},
+    {"level", TK_LEVEL, XF_NONE, {0}, 0},
 };
 #define NSPECS (sizeof field_specs / sizeof *field_specs)
 
 const char *filter_field_names(void)
 {
     return "name src user acct region type ip key id shared req error ro ua res etype cat role srcid host "
-           "origin after before";
+           "origin after before rule level";
 }
 
 #define MAX_DEPTH 64
@@ -225,6 +227,14 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
     case TK_INDEXED:
     case TK_PATH:
         return 0;
+    case TK_RULE:
+    case TK_LEVEL: {
+        const char *why = NULL;
+        int rc = filter_findings_compile(p->f->s, t, &why);
+        if (rc == -1)
+            return fail(p, at, "bad level '%s' in '%.*s': %s", v, textlen, text, why);
+        return rc == 0 ? 0 : nomem(p);
+    }
     }
     return 0;
 }
@@ -453,6 +463,7 @@ void filter_free(struct filter *f)
     for (size_t i = 0; i < f->nnodes; i++) {
         free(f->nodes[i].term.pat);
         free(f->nodes[i].term.memo);
+        free(f->nodes[i].term.rules);
         path_free(&f->nodes[i].term.path);
         /* the store keeps the index as a cache for later filters on the path */
         pathindex_release((struct store *)f->s, f->nodes[i].term.px);

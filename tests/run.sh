@@ -39,7 +39,9 @@ for args in "--stats tests/sample ../shared/data tests/fixtures" \
     "--trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE --json tests/sample" \
     "--export $vtmp/out.json.gz --gzip -f user:Bob tests/sample" \
     "--list --columns name,requestParameters.roleArn,resources.ARN -f resources.type:* tests/sample" \
-    "--top resources.type --json -f requestParameters:* tests/sample"; do
+    "--top resources.type --json -f requestParameters:* tests/sample" \
+    "--sql -f requestParameters.roleArn:*Admin* --since 2024-03-01 --select paths" \
+    "--list --json tests/fixtures/shapes/athena-console.csv tests/fixtures/shapes/athena-unload.json"; do
     i=$((i + 1))
     # shellcheck disable=SC2086 # the arguments are split on purpose
     valgrind -q --leak-check=full --error-exitcode=99 build/ctview $args >/dev/null 2>build/valgrind-cli$i.log

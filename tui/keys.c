@@ -54,6 +54,7 @@ static const struct keybinding bindings[] = {
     {27, ACT_CLOSE, "Esc"},
     {KEY_BACKSPACE, ACT_CLOSE, NULL},
     {'p', ACT_PROBLEMS, "p"},
+    {'d', ACT_FINDINGS, "d"},
     {'?', ACT_HELP, "?"},
     {KEY_F(1), ACT_HELP, "F1"},
     {CTRL('l'), ACT_REDRAW, "^L"},

@@ -36,6 +36,7 @@
     X(ACT_SEARCH_PREV, "Jump to the previous shown event that matches the search")                           \
     X(ACT_CLOSE, "Close the detail pane or the current view")                                                \
     X(ACT_PROBLEMS, "Show the problems found while loading")                                                 \
+    X(ACT_FINDINGS, "Findings: the Sigma rules that matched, by level (Enter: filter to a rule's events)")   \
     X(ACT_HELP, "Show this help")                                                                            \
     X(ACT_REDRAW, "Redraw the screen")                                                                       \
     X(ACT_QUIT, "Quit")

@@ -214,7 +214,7 @@ static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
 }
 
 /* T: filters the list to the selected event's whole chain (the trace the pane holds, built if needed). */
-static enum reaction filter_chain(struct app *a, struct tpane *tp)
+static enum reaction restrict_to_chain(struct app *a, struct tpane *tp)
 {
     if (sync_trace(a, tp) != 0)
         return app_count(a) ? RE_REDRAW : RE_UNHANDLED;
@@ -231,7 +231,7 @@ static enum reaction tpane_key(struct app *a, void *st, const struct keypress *k
 {
     struct tpane *tp = st;
     if (k->act == ACT_TRACE_FILTER)
-        return filter_chain(a, tp);
+        return restrict_to_chain(a, tp);
     if (k->act == ACT_ENTER) {
         if (tp->s.cur >= tp->nlines)
             return RE_UNHANDLED;

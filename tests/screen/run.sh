@@ -291,7 +291,7 @@ expect "space marks and moves down" "9/9 shown  #2  1 marked"
 screen | grep -q "^\*2014-07-08 17:35:27"; ok "a marked row shows a * (not colour alone)" $?
 keys Space Space k Space
 expect "space again unmarks" "9/9 shown  #4  2 marked"
-screen | grep -q "^ 2014-07-16 15:49:27"; ok "the unmarked row lost its *" $?
+screen | grep -q "^[^*]2014-07-16 15:49:27"; ok "the unmarked row lost its *" $? # (its gutter may hold a finding's level)
 keys U
 expect "U clears every mark" "marks cleared"
 expect_not "no marks left" "marked"
