@@ -37,9 +37,13 @@ for args in "--stats tests/sample ../shared/data tests/fixtures" \
     "--list -f user:alice tests/sample" \
     "--stats --json --since 2014-07-01 --until 2014-08-01 tests/sample" \
     "--trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE --json tests/sample" \
+    "--actors --json -f origin:bob tests/sample ../shared/data" \
+    "--actors -f ro:true ../shared/data" \
     "--export $vtmp/out.json.gz --gzip -f user:Bob tests/sample" \
     "--list --columns name,requestParameters.roleArn,resources.ARN -f resources.type:* tests/sample" \
     "--top resources.type --json -f requestParameters:* tests/sample" \
+    "--sql -f requestParameters.roleArn:*Admin* --since 2024-03-01 --select paths" \
+    "--list --json tests/fixtures/shapes/athena-console.csv tests/fixtures/shapes/athena-unload.json" \
     "--findings --json --rules ../shared/sigma/rules --rules ../shared/sigma/unsupported ../shared/data/stratus-red-team" \
     "--list -f level:>=medium tests/sample ../shared/data/stratus-red-team"; do
     i=$((i + 1))

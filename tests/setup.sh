@@ -19,12 +19,14 @@ packages="$(echo "
     gzip
     jq
     tzdata
-    nodejs
-    npm
     libdeflate-dev
     libyaml-dev
     libpcre2-dev
 ") $*"
+# node and npm (the SQL tests' engine): a machine may have them from elsewhere than Debian, whose npm
+# then cannot be installed beside them
+command -v node >/dev/null || packages="$packages nodejs"
+command -v npm >/dev/null || packages="$packages npm"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

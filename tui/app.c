@@ -88,7 +88,7 @@ void app_absorb(struct app *a, size_t from)
             a->nmarked = 0;
         a->marks = m;
     }
-    a->store_gen++; /* the panes drop what they held by index (their changed hook) */
+    a->store_gen++; /* the loop tells the panes, which drop what they held by index (reset_on, changed) */
     filterbar_refresh(a, sel);
 }
 
@@ -198,7 +198,7 @@ static void draw_status(struct app *a, int y)
     snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
              problems == 1 ? "" : "s", busy);
-    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", a->follow.on ? "following  " : "",
+    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", follow_on(a) ? "following  " : "",
              pane_get(a->overlay != PANE__COUNT ? a->overlay : a->focus)->name);
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
@@ -218,7 +218,7 @@ static void draw_status(struct app *a, int y)
 /* Rows above the status line, the progress line, the prompt and a dialog. */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - (a->load.loader != NULL) - filterbar_rows(a) -
+    return a->rows - 1 - loading_on(a) - filterbar_rows(a) -
            (a->dialog != PANE__COUNT ? pane_get(a->dialog)->height : 0);
 }
 
@@ -253,7 +253,7 @@ static void draw_all(struct app *a)
         draw_pane(a, a->lower, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == a->lower);
     }
     draw_status(a, a->rows - 1);
-    if (a->load.loader)
+    if (loading_on(a))
         loading_draw(a, a->rows - 2);
     if (a->bar.kind != BAR_CLOSED)
         filterbar_draw(a, body);
@@ -330,7 +330,7 @@ static enum reaction global_key(struct app *a, enum action act)
             app_close(a, a->overlay);
         return filterbar_open(a, act == ACT_FILTER ? BAR_FILTER : BAR_SEARCH);
     case ACT_FOLLOW:
-        if (a->follow.on) {
+        if (follow_on(a)) {
             follow_stop(a);
             app_message(a, "stopped following");
         } else if (follow_start(a, a->paths, a->npaths) == 0) {
@@ -464,7 +464,6 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     }
     setlocale(LC_ALL, "");
     struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL, .dialog = PANE__COUNT};
-    a.follow.fd = -1;
     a.paths = paths;
     a.npaths = npaths;
     a.rule_paths = start->rules;
@@ -510,12 +509,12 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         while (filterbar_busy(&a) && !filterbar_work(&a, 1.0))
             ;
     }
-    if (!a.load.loader && a.store->nevents == 0)
+    if (!loading_on(&a) && a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
     int follow_pending = start->follow;
     int dirty = 1; /* the screen no longer shows the state: draw before waiting */
     for (;;) {
-        if (follow_pending && !a.load.loader) {
+        if (follow_pending && !loading_on(&a)) {
             follow_pending = 0;
             if (follow_start(&a, paths, npaths) == 0)
                 app_message(&a, "following: new log files load as they arrive");
@@ -529,7 +528,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         /* Background work (the load, a running filter, following) gets the time between keys, in
          * slices short enough that a key never waits for more than one. */
         int ch;
-        if (a.load.loader) {
+        if (loading_on(&a)) {
             ch = key_within(0);
             if (ch == ERR) {
                 if (filterbar_busy(&a)) {
@@ -548,7 +547,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 dirty = 1;
                 continue;
             }
-        } else if (a.follow.on && !filterbar_busy(&a)) {
+        } else if (follow_on(&a) && !filterbar_busy(&a)) {
             /* wake up for new files: a short wait for a key, then a look at the directories */
             ch = key_within(250);
             if (ch == ERR) {

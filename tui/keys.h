@@ -22,10 +22,12 @@
     X(ACT_FILTER_OUT, "Detail: hide events with the value under the cursor")                                 \
     X(ACT_ADD_COLUMN, "Detail: add the path under the cursor as a list column")                              \
     X(ACT_COLUMNS, "Choose the list's columns: short fields and JSON paths (Tab completes)")                 \
+    X(ACT_SECTION_FIELD, "Overview: show any field or JSON path in the selected section")                    \
     X(ACT_SEARCH, "Search: a word or expression for n/N")                                                    \
     X(ACT_OVERVIEW, "Overview: time histogram and top values of the shown events")                           \
     X(ACT_TRACE, "Show or hide the identity trace of the selected event")                                    \
     X(ACT_TRACE_FILTER, "Filter the list to the whole chain of the selected event (every session)")          \
+    X(ACT_ACTORS, "Actors: who started the shown events (Enter: all one did, anywhere)")                     \
     X(ACT_FOLLOW, "Follow the directories: load new log files as they arrive (or stop)")                     \
     X(ACT_MARK, "Mark or unmark the selected event, then move down")                                         \
     X(ACT_MARK_ALL, "Mark every shown event")                                                                \

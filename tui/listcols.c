@@ -73,6 +73,8 @@ int listcols_init(struct app *a, struct listcols *lc)
 void listcols_release(struct listcols *lc)
 {
     field_list_free(lc->cols, lc->ncols);
+    lc->cols = NULL;
+    lc->ncols = 0;
     path_values_free(&lc->v);
 }
 

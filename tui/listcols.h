@@ -22,10 +22,9 @@ struct listcols {
     struct path_values v;  /* scratch for cell values */
 };
 
-/* Sets up zeroed state (the list pane's, which the loop allocates) with the layout remembered from the
- * last run (a bad or unreadable file is said in the status line and ignored). Returns 0. */
+/* Sets up zeroed state with the layout remembered from the last run (a bad or unreadable file is said
+ * in the status line and ignored). Returns 0. listcols_release frees what it owns (not lc itself). */
 int listcols_init(struct app *a, struct listcols *lc);
-/* Releases what lc owns, not lc itself. */
 void listcols_release(struct listcols *lc);
 
 /* The list's columns (borrowed), or NULL before the list pane exists. */

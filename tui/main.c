@@ -87,9 +87,10 @@ static const char usage[] =
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
     "        origin:bob name:Delete*  (every delete Bob caused, through any role, in any account)\n"
     "\n"
-    "Exit status: 0 on success; 1 on a usage error, a bad filter, an export that was refused or failed,\n"
-    "or an event that cannot be read; 2 when out of memory; 3 when a PATH named on the command line could\n"
-    "not be read (the reason is on standard error; the other paths were processed).\n";
+    "Exit status: 0 on success; 1 on a usage error, a bad filter (with --sql: a term SQL cannot\n"
+    "express), an export that was refused or failed, or an event that cannot be read; 2 when out of\n"
+    "memory; 3 when a PATH named on the command line could not be read (the reason is on standard\n"
+    "error; the other paths were processed).\n";
 
 static double now_seconds(void)
 {

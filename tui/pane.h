@@ -17,6 +17,7 @@
     X(PANE_DETAIL, pane_detail_ops)                                                                          \
     X(PANE_TRACE, pane_trace_ops)                                                                            \
     X(PANE_OVERVIEW, pane_overview_ops)                                                                      \
+    X(PANE_ACTORS, pane_actors_ops)                                                                          \
     X(PANE_PROBLEMS, pane_problems_ops)                                                                      \
     X(PANE_HELP, pane_help_ops)                                                                              \
     X(PANE_EXPORT, pane_export_ops)                                                                          \

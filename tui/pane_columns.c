@@ -33,6 +33,7 @@ static void cols_free(void *st)
     struct chooser *c = st;
     if (c->have_seen)
         pathseen_free(&c->seen);
+    c->have_seen = 0;
 }
 
 static int cols_open(struct app *a, void *st)

@@ -12,6 +12,7 @@
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/draw.h"
+#include "tui/loading.h"
 
 struct findings_pane {
     struct sigma_set *set; /* owned: read at the first run */
@@ -74,7 +75,7 @@ static struct findings_pane *state(const struct app *a)
 int pane_findings_busy(struct app *a)
 {
     struct findings_pane *fp = state(a);
-    if (!fp || fp->failed || a->load.loader || !a->store->nevents)
+    if (!fp || fp->failed || loading_on(a) || !a->store->nevents)
         return 0;
     return !fp->run || !findings_done(fp->run);
 }

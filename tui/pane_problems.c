@@ -19,7 +19,7 @@ struct problems_pane {
     int hscroll;
 };
 
-static void problems_draw(struct app *a, void *st, struct rect r, int focused)
+static void problist_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
     struct problems_pane *pp = st;
@@ -57,7 +57,7 @@ static void problems_draw(struct app *a, void *st, struct rect r, int focused)
     }
 }
 
-static enum reaction problems_key(struct app *a, void *st, const struct keypress *k)
+static enum reaction problist_key(struct app *a, void *st, const struct keypress *k)
 {
     struct problems_pane *pp = st;
     if (k->act == ACT_LEFT || k->act == ACT_RIGHT) {
@@ -74,6 +74,6 @@ const struct pane_ops pane_problems_ops = {
     .place = PLACE_OVERLAY,
     .toggle = ACT_PROBLEMS,
     .size = sizeof(struct problems_pane),
-    .draw = problems_draw,
-    .key = problems_key,
+    .draw = problist_draw,
+    .key = problist_key,
 };

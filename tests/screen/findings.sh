@@ -58,7 +58,7 @@ for color in colour mono; do
     start 120 30 "env $env $ctview $stratus"
     # the gutter: the initial of the highest level, before the time
     expect_re "$color: the list marks events with findings in the gutter (m: medium)" '^m2024-07-30 21:31:16 .*GetPasswordData'
-    keys f
+    keys d
     expect "$color: f opens the findings view" "Findings: 23 of 27 rules matched (0 refused, 0 for other logs)"
     # levels as words, counts, titles and authors: readable without colour
     expect_re "$color: each rule with its level, count, title and author" '^ critical +1  Account left its organization  by ctview contributors'
@@ -83,14 +83,14 @@ mkdir -p "$tmp/logs"
 cp "$stratus/aws.credential-access.ec2-get-password-data.json" "$tmp/logs/"
 start 120 30 "$ctview --follow $tmp/logs"
 expect "following: the first file loads" "34/34 shown"
-keys f
+keys d
 expect "following: the rules run on the first file" "Findings: 1 of 27 rules matched"
 keys Escape
 cp "$stratus/aws.defense-evasion.cloudtrail-stop.json" "$tmp/new.json"
 mv "$tmp/new.json" "$tmp/logs/stop.json"
 keys G
 expect "following: the new events join the list" "35/35 shown"
-keys f
+keys d
 expect "following: the rules run again on the events that arrived" "Findings: 2 of 27 rules matched"
 keys Escape G
 expect_re "following: the new event has its gutter mark" '^h2024-.*StopLogging'
@@ -101,7 +101,7 @@ mkdir -p "$tmp/rules"
 cp "$tests/../rules/ct_trail_stopped_or_deleted.yml" "$tmp/rules/"
 printf 'title: [broken\n' >"$tmp/rules/broken.yml"
 start 120 30 "$ctview --rules $tmp/rules $stratus"
-keys f
+keys d
 expect "--rules: the interface runs the given rules; the view counts the refused ones" "Findings: 1 of 1 rules matched (1 refused, 0 for other logs)"
 expect_re "the findings view lists a refused rule with its file, line and reason" "refused +$tmp/rules/broken.yml:[0-9]+: not valid YAML"
 keys q
