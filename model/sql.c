@@ -392,7 +392,15 @@ static int put_term(struct writer *w, const struct term *t)
     case TK_PATH:
         return sql_put_path(w, t, NULL, NULL);
     case TK_ORIGIN:
-        break; /* an origin is the end of a walk over other events' records: no SQL predicate */
+        sql_term_text(t, tt, sizeof tt);
+        return sql_fail(
+            w,
+            "%s cannot be expressed in SQL: an origin is found by following sessions back through "
+            "other events' records, which one query does not do",
+            tt);
+    case TK_RULE:
+    case TK_LEVEL:
+        break; /* Sigma findings exist only in ctview: refused below */
     }
     sql_term_text(t, tt, sizeof tt);
     return sql_fail(w, "%s cannot be expressed in SQL", tt);

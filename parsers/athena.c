@@ -85,10 +85,16 @@ static const char *const struct_columns[] = {"useridentity", "resources", "tlsde
 
 #define IN(name, table) in_table(name, table, sizeof table / sizeof *table)
 
+/* A cheap test before strcasecmp: most names differ in their first letter. */
+static int same_first(const char *a, const char *b)
+{
+    return (a[0] | 0x20) == (b[0] | 0x20);
+}
+
 static int in_table(const char *name, const char *const *table, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcasecmp(name, table[i]) == 0)
+        if (same_first(name, table[i]) && strcasecmp(name, table[i]) == 0)
             return 1;
     return 0;
 }
@@ -98,7 +104,7 @@ static const char *ct_name(const char *key, int in_resources)
     if (in_resources && strcasecmp(key, "arn") == 0)
         return "ARN";
     for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
-        if (strcasecmp(key, key_names[i]) == 0)
+        if (same_first(key, key_names[i]) && strcasecmp(key, key_names[i]) == 0)
             return key_names[i];
     return key;
 }
@@ -268,43 +274,35 @@ static int out_add(struct out *o, const char *s, size_t n)
     return 0;
 }
 
-/* A struct, array or scalar with CloudTrail's key names; NULLs and structs left empty dropped. */
-static cJSON *restore_generic(const cJSON *v, int in_resources)
+/* Gives item the key name (a static string: no copy, and cJSON_Delete leaves it alone). */
+static void rename_item(cJSON *item, const char *name)
 {
-    if (cJSON_IsObject(v)) {
-        cJSON *o = cJSON_CreateObject();
-        const cJSON *c;
-        cJSON_ArrayForEach(c, v)
-        {
-            if (cJSON_IsNull(c))
-                continue;
-            cJSON *r = restore_generic(c, 0);
-            if (!r) {
-                cJSON_Delete(o);
-                return NULL;
-            }
-            if (cJSON_IsObject(r) && !r->child)
-                cJSON_Delete(r);
-            else
-                cJSON_AddItemToObject(o, ct_name(c->string, in_resources), r);
+    if (item->string == name)
+        return;
+    if (!(item->type & cJSON_StringIsConst))
+        cJSON_free(item->string);
+    item->string = (char *)name;
+    item->type |= cJSON_StringIsConst;
+}
+
+/* Rewrites a struct or array in place with CloudTrail's key names, dropping NULLs and the structs they
+ * leave empty. */
+static void restore_in_place(cJSON *v, int in_resources)
+{
+    cJSON *c = v->child;
+    while (c) {
+        cJSON *next = c->next;
+        if (cJSON_IsObject(v) && cJSON_IsNull(c)) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+        } else {
+            restore_in_place(c, cJSON_IsArray(v) && in_resources);
+            if (cJSON_IsObject(v) && cJSON_IsObject(c) && !c->child)
+                cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+            else if (cJSON_IsObject(v) && c->string)
+                rename_item(c, ct_name(c->string, in_resources));
         }
-        return o;
+        c = next;
     }
-    if (cJSON_IsArray(v)) {
-        cJSON *a = cJSON_CreateArray();
-        const cJSON *c;
-        cJSON_ArrayForEach(c, v)
-        {
-            cJSON *r = restore_generic(c, in_resources);
-            if (!r) {
-                cJSON_Delete(a);
-                return NULL;
-            }
-            cJSON_AddItemToArray(a, r);
-        }
-        return a;
-    }
-    return cJSON_Duplicate(v, 1);
 }
 
 /* JSON text as a raw item: validated, its line breaks (whitespace, outside strings) made spaces so the
@@ -333,59 +331,60 @@ static cJSON *restore_json_text(const char *col, const char *text, char *why, si
     return r;
 }
 
-/* The event of one row (an object of column -> value), or NULL with *why ("" when out of memory). */
-static cJSON *restore_row(const cJSON *row, char *why, size_t whycap)
+/* Turns one row (an object of column -> value) into its event, in place. Returns 0, or -1 with *why
+("" when out of memory). */
+static int restore_row(cJSON *row, char *why, size_t whycap)
 {
     why[0] = '\0';
-    cJSON *ev = cJSON_CreateObject();
-    if (!ev)
-        return NULL;
     int event_columns = 0;
-    const cJSON *c;
-    cJSON_ArrayForEach(c, row)
-    {
-        const char *col = c->string;
-        if (!col || col[0] == '$' || IN(col, partition_columns) || cJSON_IsNull(c))
+    cJSON *c = row->child;
+    while (c) {
+        cJSON *next = c->next;
+        const char *col = c->string ? c->string : "";
+        if (col[0] == '$' || IN(col, partition_columns) || cJSON_IsNull(c)) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(row, c));
+            c = next;
             continue;
-        cJSON *v;
-        if (IN(col, json_text_columns) && cJSON_IsString(c)) {
-            v = restore_json_text(col, c->valuestring, why, whycap);
-        } else if (IN(col, bool_columns) && cJSON_IsString(c) &&
-                   (strcmp(c->valuestring, "true") == 0 || strcmp(c->valuestring, "false") == 0)) {
-            v = cJSON_CreateBool(c->valuestring[0] == 't');
-        } else {
-            v = restore_generic(c, strcasecmp(col, "resources") == 0);
-        }
-        if (!v) {
-            cJSON_Delete(ev);
-            return NULL;
         }
         const char *name = ct_name(col, 0);
+        cJSON *v = NULL;
+        if (IN(col, json_text_columns) && cJSON_IsString(c)) {
+            if (!(v = restore_json_text(col, c->valuestring, why, whycap)))
+                return -1;
+        } else if (IN(col, bool_columns) && cJSON_IsString(c) &&
+                   (strcmp(c->valuestring, "true") == 0 || strcmp(c->valuestring, "false") == 0)) {
+            if (!(v = cJSON_CreateBool(c->valuestring[0] == 't')))
+                return -1;
+        } else {
+            restore_in_place(c, strcasecmp(col, "resources") == 0);
+        }
+        if (v) {
+            cJSON_ReplaceItemViaPointer(row, c, v);
+            c = v;
+        }
+        rename_item(c, name);
         event_columns +=
             strcmp(name, "eventTime") == 0 || strcmp(name, "eventID") == 0 || strcmp(name, "eventName") == 0;
-        cJSON_AddItemToObject(ev, name, v);
+        c = next;
     }
     if (!event_columns) {
         snprintf(why, whycap, "row has none of eventtime, eventid, eventname: not a CloudTrail event");
-        cJSON_Delete(ev);
-        return NULL;
+        return -1;
     }
-    return ev;
+    return 0;
 }
 
 /* Appends the restored row, or reports why not. Returns -1 only when out of memory. */
-static int emit(struct out *o, const cJSON *row, size_t off, size_t index, athena_bad_fn bad, void *ctx)
+static int emit(struct out *o, cJSON *row, size_t off, size_t index, athena_bad_fn bad, void *ctx)
 {
     char why[160];
-    cJSON *ev = restore_row(row, why, sizeof why);
-    if (!ev) {
+    if (restore_row(row, why, sizeof why) != 0) {
         if (!why[0])
             return -1;
         bad(ctx, off, index, why);
         return 0;
     }
-    char *text = cJSON_PrintUnformatted(ev);
-    cJSON_Delete(ev);
+    char *text = cJSON_PrintUnformatted(row);
     if (!text)
         return -1;
     int rc = out_add(o, text, strlen(text)) != 0 || out_add(o, "\n", 1) != 0 ? -1 : 0;
@@ -421,13 +420,26 @@ static int restore_json_lines(const char *data, size_t len, struct out *o, athen
 
 /* One CSV record (RFC 4180) from data[*pos]; cells unescaped into cells[] (owned strings, NULL for an
  * empty unquoted cell). Returns the number of cells, or -1 for an unclosed quote, -2 out of memory. */
+static void free_cells(char **cells, int n)
+{
+    for (int k = 0; k < n; k++)
+        free(cells[k]);
+}
+
+/* Frees the n cells read so far of a record that failed, and returns rc. */
+static int fail_record(char **cells, int n, int rc)
+{
+    free_cells(cells, n);
+    return rc;
+}
+
 static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, size_t *cap)
 {
     size_t i = *pos;
     int n = 0;
     for (;;) {
         if (grow_array((void **)cells, cap, (size_t)n + 1, sizeof **cells) != 0)
-            return -2;
+            return fail_record(*cells, n, -2);
         char *cell = NULL;
         if (i < len && data[i] == '"') {
             size_t w = 0;
@@ -438,14 +450,14 @@ static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, 
                 if (i >= len) {
                     free(cell);
                     *pos = len;
-                    return -1;
+                    return fail_record(*cells, n, -1);
                 }
                 if (data[i] == '"' && !(i + 1 < len && data[i + 1] == '"'))
                     break;
                 size_t step = data[i] == '"' ? 2 : 1;
                 if (!cell || grow_array((void **)&cell, &ccap, w + 2, 1) != 0) {
                     free(cell);
-                    return -2;
+                    return fail_record(*cells, n, -2);
                 }
                 cell[w++] = data[i];
                 i += step;
@@ -457,7 +469,7 @@ static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, 
             while (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r')
                 i++;
             if (i > start && !(cell = strndup(data + start, i - start)))
-                return -2;
+                return fail_record(*cells, n, -2);
         }
         (*cells)[n++] = cell;
         if (i < len && data[i] == ',') {
@@ -469,12 +481,6 @@ static int csv_record(const char *data, size_t len, size_t *pos, char ***cells, 
         *pos = i + 1;
         return n;
     }
-}
-
-static void free_cells(char **cells, int n)
-{
-    for (int k = 0; k < n; k++)
-        free(cells[k]);
 }
 
 static int restore_csv(const char *data, size_t len, struct out *o, athena_bad_fn bad, void *ctx)
@@ -550,6 +556,9 @@ int athena_restore(enum athena_shape shape, const char *data, size_t len, char *
         free(o.buf);
         return -1;
     }
+    char *fit = realloc(o.buf, o.len + 1); /* kept for the session: no doubling slack */
+    if (fit)
+        o.buf = fit;
     *out = o.buf;
     *out_len = o.len;
     return 0;

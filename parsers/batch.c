@@ -308,6 +308,14 @@ int batch_merge(struct store *s, struct batch *b)
     for (size_t i = 0; i < b->nevents && rc == 0; i++) {
         const struct batch_event *e = &b->events[i];
         size_t n = EF__COUNT + e->nres + e->npieces;
+        if (i + 1 < b->nevents) {
+            /* the next event's hash slots load while this one is interned */
+            const struct batch_event *next = &b->events[i + 1];
+            size_t nn = EF__COUNT + next->nres + next->npieces;
+            for (size_t k = 0; k < nn; k++)
+                if (b->strs[next->first + k].len)
+                    intern_prefetch(s->strings, b->strs[next->first + k].hash);
+        }
         for (size_t k = 0; k < n; k++) {
             const struct batch_str *bs = &b->strs[e->first + k];
             /* bytes is NULL when every string of the input is empty (found by fuzz_load) */

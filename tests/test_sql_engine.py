@@ -77,7 +77,8 @@ def engine():
     stamp = os.path.join(CACHE, "node_modules", ".ctview-lock")
     lock = open(os.path.join(src, "package-lock.json")).read()
     if not os.path.exists(stamp) or open(stamp).read() != lock:
-        p = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CACHE,
+        p = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error",
+                            "--cache", os.path.join(HERE, ".cache", "npm")], cwd=CACHE,
                            capture_output=True, text=True)
         if p.returncode != 0:
             skip(f"npm ci of @duckdb/node-api failed: {p.stderr.strip()[-300:]}")
@@ -142,6 +143,9 @@ def main():
                 if sel == "paths" and i % 4:
                     continue  # "$path" for a quarter of the cases is enough
                 p = subprocess.run([ctview, "--sql", "--select", sel] + args, capture_output=True, text=True)
+                if p.returncode == 1 and "cannot be expressed in SQL" in p.stderr:
+                    print(f"not expressible (test_sql.py checks these): {args}: {p.stderr.strip()}")
+                    continue
                 if p.returncode != 0:
                     print(f"FAIL --sql {args}: exit {p.returncode}: {p.stderr.strip()}")
                     failures += 1

@@ -1,3 +1,4 @@
+#include "tui/pane_findings.h"
 #include "tui/app.h"
 
 #include <locale.h>
@@ -23,6 +24,11 @@ void app_message(struct app *a, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
+}
+
+void *app_pane_state(const struct app *a, enum pane_id p)
+{
+    return a->pane_state[p];
 }
 
 size_t app_row_of(const struct app *a, size_t ev)
@@ -186,6 +192,8 @@ static void draw_status(struct app *a, int y)
     if (filterbar_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
         snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
+    } else if (pane_findings_percent(a) >= 0) {
+        snprintf(busy, sizeof busy, "  rules %d%%", pane_findings_percent(a));
     }
     snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
@@ -458,6 +466,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL, .dialog = PANE__COUNT};
     a.paths = paths;
     a.npaths = npaths;
+    a.rule_paths = start->rules;
+    a.nrule_paths = start->nrules;
     a.store = store_new();
     if (!a.store || create_panes(&a) != 0) {
         fprintf(stderr, "ctview: out of memory\n");
@@ -527,6 +537,14 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 }
                 if (loading_step(&a, 0.05))
                     dirty = 1;
+                continue;
+            }
+        } else if (!filterbar_busy(&a) && pane_findings_busy(&a)) {
+            /* the rules, after the load and between keys */
+            ch = key_within(0);
+            if (ch == ERR) {
+                pane_findings_work(&a, 0.04);
+                dirty = 1;
                 continue;
             }
         } else if (follow_on(&a) && !filterbar_busy(&a)) {

@@ -21,7 +21,9 @@
 struct app_start {
     int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX for none */
     const char *filter;
-    int follow; /* watch the directories for new files */
+    int follow;               /* watch the directories for new files */
+    const char *const *rules; /* --rules paths (borrowed), nrules of them; none: the shipped rules */
+    size_t nrules;
 };
 
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */
@@ -52,6 +54,8 @@ struct app {
     size_t nmarked;
     struct follow *follow;    /* owned by tui/follow.c while following, else NULL */
     struct loading *loading;  /* owned by tui/loading.c while the first load runs, else NULL */
+    const char *const *rule_paths; /* borrowed: the Sigma rules to run (--rules), or none: the shipped */
+    size_t nrule_paths;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
 };
@@ -70,6 +74,10 @@ static inline size_t app_event(const struct app *a, size_t row)
 
 /* The first list row whose store event index is >= ev (the list is in store order). */
 size_t app_row_of(const struct app *a, size_t ev);
+
+/* The private state of pane p (borrowed; NULL for a pane without state): for a pane's companion module
+ * (tui/listcols.c holds the list pane's columns). */
+void *app_pane_state(const struct app *a, enum pane_id p);
 
 /* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
 void app_select_event(struct app *a, size_t ev);

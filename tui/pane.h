@@ -20,6 +20,8 @@
     X(PANE_PROBLEMS, pane_problems_ops)                                                                      \
     X(PANE_HELP, pane_help_ops)                                                                              \
     X(PANE_EXPORT, pane_export_ops)                                                                          \
+    X(PANE_FINDINGS, pane_findings_ops)                                                                      \
+    X(PANE_COLUMNS, pane_columns_ops)                                                                        \
     /* a new pane: one more line above this one */
 
 enum pane_id {
