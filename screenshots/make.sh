@@ -75,6 +75,25 @@ session $cols $rows "$ctview tests/sample"
 tmux -L $sock send-keys -t s j Space j Space Space j j Space e
 shot export $cols $rows
 
+# the Sigma findings of the real detonations (the shipped rules), then Enter on the first rule
+session $cols $rows "$ctview ../shared/data/stratus-red-team"
+tmux -L $sock send-keys -t s d
+shot findings $cols $rows
+tmux -L $sock send-keys -t s Enter Enter
+shot findings-detail $cols $rows
+
+# the actors behind the detonations and the seed's cross-account examples
+session $cols $rows "$ctview ../shared/data/stratus-red-team tests/sample"
+tmux -L $sock send-keys -t s a
+shot actors $cols $rows
+
+# columns chosen by the user: the role each AssumeRole asked for and who asked
+session $cols $rows "XDG_STATE_HOME=$tmp/state $ctview ../shared/data tests/sample"
+tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l 'name:AssumeRole*' && tmux -L $sock send-keys -t s Enter
+tmux -L $sock send-keys -t s C C-u && tmux -L $sock send-keys -t s -l 'time,acct,name,identity,requestParameters.roleArn,requestParameters.roleSessionName'
+tmux -L $sock send-keys -t s Enter
+shot columns $cols $rows
+
 session 40 10 "$ctview tests/sample"
 shot narrow 40 10
 

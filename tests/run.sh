@@ -90,12 +90,15 @@ for path in sys.argv[1:3]:
 for line in open(sys.argv[3]):
     passed += line.rstrip().endswith(": OK")
     failed += line.rstrip().endswith(": FAIL")
+fuzz_done = False
 for line in open(sys.argv[4]):
     if line.startswith("fuzz_"):
         passed += "no crash" in line
         failed += "CRASHED" in line
-    elif line.startswith("fuzz: clang"):
-        failed += 1
+    fuzz_done = fuzz_done or (line.startswith("fuzz: ") and " targets, " in line)
+if not fuzz_done:  # no clang, or the fuzz build failed: a failure, not silence
+    failed += 1
+    print("failed: fuzzing did not run (see build/fuzz.txt)")
 for why in skips:
     print("skipped:", why)
 print(f"{passed} passed, {failed} failed, {len(skips)} skipped")

@@ -11,7 +11,11 @@ command -v clang >/dev/null || { echo "fuzz: clang is not installed"; exit 1; }
 if [ ! -d build-fuzz ]; then
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
 fi
-ninja -C build-fuzz >/dev/null || exit 1
+ninja -C build-fuzz >build-fuzz/ninja.log 2>&1 || {
+    echo "fuzz: the fuzz build failed (clang): build-fuzz/ninja.log"
+    grep -m5 'error' build-fuzz/ninja.log
+    exit 1
+}
 work=tests/.cache/fuzz
 sh tests/fuzz/seeds.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
