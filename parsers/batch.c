@@ -8,6 +8,7 @@
 #include "model/grow.h"
 #include "model/intern.h"
 #include "model/timefmt.h"
+#include "parsers/athena.h"
 #include "parsers/pathinfo.h"
 #include "parsers/pieces.h"
 #include "parsers/scan.h"
@@ -192,6 +193,19 @@ static int read_decoded(struct batch *b, struct source_data *d, int in_memory, a
     b->size = d->size;
     b->mtime = d->mtime;
     struct reader rd = {.b = b, .buf = d->data};
+    enum athena_shape athena = athena_detect(d->data, d->len);
+    if (athena != ATHENA_NONE) {
+        /* Athena rows: the events restored from them are the input's records, kept in memory. */
+        char *restored;
+        size_t restored_len;
+        if (athena_restore(athena, d->data, d->len, &restored, &restored_len, on_bad_record, &rd) != 0)
+            return -1;
+        free(d->data);
+        d->data = restored;
+        d->len = restored_len;
+        rd.buf = d->data;
+        in_memory = b->in_memory = 1;
+    }
     struct split_sink sink = {&rd, on_record, on_bad_record, on_junk, stop};
     enum split_result r = split_records(d->data, d->len, &sink);
     pieces_scratch_free(&rd.pieces);

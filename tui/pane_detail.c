@@ -3,11 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/findings.h"
 #include "model/jsonfmt.h"
 #include "model/timefmt.h"
 #include "tui/draw.h"
+#include "tui/pane_findings.h"
 #include "tui/theme.h"
 #include "tui/app.h"
+#include "tui/listcols.h"
 
 static const enum role class_roles[] = {
     [JC_PUNCT] = R_J_PUNCT,   [JC_KEY] = R_J_KEY,         [JC_STRING] = R_J_STRING,
@@ -27,8 +30,9 @@ struct detail {
 };
 
 /* Releases the document (rebuilt at the next draw). */
-static void forget(struct detail *d)
+static void forget(void *st)
 {
+    struct detail *d = st;
     jsonfmt_free(&d->doc);
     free(d->error);
     free(d->folded);
@@ -52,27 +56,11 @@ static void refold(struct detail *d)
     }
 }
 
-static void *detail_create(struct app *a)
+static int detail_create(struct app *a, void *st)
 {
     (void)a;
-    struct detail *d = calloc(1, sizeof *d);
-    if (d)
-        d->event = SIZE_MAX;
-    return d;
-}
-
-static void detail_free(void *st)
-{
-    forget(st);
-    free(st);
-}
-
-/* Event indexes moved: the document is for an index that may now be another event. */
-static void detail_changed(struct app *a, void *st, unsigned what)
-{
-    (void)a;
-    if (what & CHANGED_STORE)
-        forget(st);
+    ((struct detail *)st)->event = SIZE_MAX;
+    return 0;
 }
 
 /* Rebuilds the document for the selected event when the selection changed. */
@@ -141,6 +129,35 @@ static void draw_line(struct app *a, const struct detail *det, int y, struct rec
     }
 }
 
+/* The Sigma rules event ev matched, one line under the title ("Sigma: high Title; low Title"), when
+ * there are any. Returns the lines drawn. */
+static int draw_rules(struct app *a, size_t ev, struct rect r)
+{
+    const struct findings *f = a->store->findings;
+    size_t n;
+    const uint32_t *rules = f ? findings_event_rules(f, ev, &n) : NULL;
+    if (!rules || !n || r.h < 3)
+        return 0;
+    const struct sigma_set *set = findings_set(f);
+    draw_fill(a->win, r.y, r.x, r.w, theme_attr(R_NORMAL));
+    int x = r.x + draw_text(a->win, r.y, r.x, r.w, " Sigma:", 7, theme_attr(R_TITLE), 0, 0);
+    /* the highest level first */
+    for (int level = SIGMA__LEVELS - 1; level >= 0; level--)
+        for (size_t k = 0; k < n && x < r.x + r.w; k++) {
+            const struct sigma_rule *rule = sigma_set_rule(set, rules[k]);
+            if ((int)sigma_rule_level(rule) != level)
+                continue;
+            char lvl[24];
+            snprintf(lvl, sizeof lvl, " %s ", sigma_level_name((enum sigma_level)level));
+            x += draw_text(a->win, r.y, x, r.x + r.w - x, lvl, strlen(lvl),
+                           theme_attr(pane_findings_level_role(level)), 0, 0);
+            const char *title = sigma_rule_title(rule);
+            x += draw_text(a->win, r.y, x, r.x + r.w - x, title, strlen(title), theme_attr(R_NORMAL), 0, 0);
+            x += draw_text(a->win, r.y, x, r.x + r.w - x, ";", 1, theme_attr(R_NORMAL), 0, 0);
+        }
+    return 1;
+}
+
 static void detail_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct store *s = a->store;
@@ -162,13 +179,16 @@ static void detail_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, d->error, theme_attr(R_ERROR));
         return;
     }
-    int page = r.h - 1;
+    int top = r.y + 1 + draw_rules(a, d->event, (struct rect){r.y + 1, r.x, r.h - 1, r.w});
+    int page = r.h - (top - r.y);
+    if (page < 1)
+        return;
     scroll_clamp(&d->s, d->nvisible, page);
     for (int row = 0; row < page; row++) {
         size_t v = d->s.top + (size_t)row;
         if (v >= d->nvisible)
             break;
-        draw_line(a, d, r.y + 1 + row, r, d->visible[v], focused && v == d->s.cur);
+        draw_line(a, d, top + row, r, d->visible[v], focused && v == d->s.cur);
     }
 }
 
@@ -202,6 +222,18 @@ static enum reaction detail_key(struct app *a, void *st, const struct keypress *
         filter_term_for(path, v, vlen, cls == JC_STRING, act == ACT_FILTER_OUT, term, sizeof term);
         return filterbar_add_term(a, term);
     }
+    case ACT_ADD_COLUMN: {
+        char path[PATH_MAX_LEN + 1], why[400];
+        if (!jsonfmt_line_path(&d->doc, d->visible[d->s.cur], path, sizeof path)) {
+            app_message(a, "no key on this line");
+            return RE_REDRAW;
+        }
+        if (listcols_add(a, path, why, sizeof why) != 0)
+            app_message(a, "cannot add %s: %s", path, why);
+        else
+            app_message(a, "column added: %s (C: choose columns)", path);
+        return RE_REDRAW;
+    }
     case ACT_LEFT:
         d->hscroll = d->hscroll > 8 ? d->hscroll - 8 : 0;
         return RE_REDRAW;
@@ -216,9 +248,10 @@ static enum reaction detail_key(struct app *a, void *st, const struct keypress *
 const struct pane_ops pane_detail_ops = {
     .name = "detail",
     .place = PLACE_LOWER,
+    .size = sizeof(struct detail),
     .create = detail_create,
-    .free = detail_free,
+    .free = forget,
     .draw = detail_draw,
     .key = detail_key,
-    .changed = detail_changed,
+    .reset_on = CHANGED_STORE, /* the document is of an index that may now be another event */
 };
