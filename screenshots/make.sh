@@ -90,7 +90,7 @@ shot actors $cols $rows
 # columns chosen by the user: the role each AssumeRole asked for and who asked
 session $cols $rows "XDG_STATE_HOME=$tmp/state $ctview ../shared/data tests/sample"
 tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l 'name:AssumeRole*' && tmux -L $sock send-keys -t s Enter
-tmux -L $sock send-keys -t s C C-u && tmux -L $sock send-keys -t s -l 'time,acct,name,identity,requestParameters.roleArn,requestParameters.roleSessionName'
+tmux -L $sock send-keys -t s C C-u && tmux -L $sock send-keys -t s -l 'time,name,requestParameters.roleArn,requestParameters.roleSessionName,identity'
 tmux -L $sock send-keys -t s Enter
 shot columns $cols $rows
 
