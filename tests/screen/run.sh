@@ -549,10 +549,11 @@ start 140 24 "$ctview $tests/sample"
 expect "the sample loads with the default columns" "Time                Account      Region"
 keys C C-u
 keys -l "time,name,req"
-keys Tab
-expect "C opens the chooser; Tab offers the short name first" " columns: time,name,req"
-keys Tab
-expect "Tab again: the paths seen, most common first" " columns: time,name,requestParameters"
+expect "C opens the chooser" " columns: time,name,req"
+# the first Tab offers the short name (the same text as typed: no screen change to wait for), the
+# second the most common path seen
+keys Tab Tab
+expect "Tab twice: the short name, then the paths seen, most common first" " columns: time,name,requestParameters"
 expect "the candidates are listed under the line" "requestParameters  requestID  requestParameters.roleArn"
 keys C-u
 keys -l "time,nme"
