@@ -12,6 +12,7 @@
 #include "tui/follow.h"
 #include "tui/loading.h"
 #include "tui/marks.h"
+#include "tui/session.h"
 #include "tui/theme.h"
 
 #define MIN_COLS 40
@@ -459,12 +460,20 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         store_free(a.store);
         return 2;
     }
+    int src = session_start(&a, start);
+    if (src != 0) {
+        session_end(&a);
+        free_panes(&a);
+        store_free(a.store);
+        return src;
+    }
     /* stdin carrying logs loads in the background like any file (a slow pipe shows its progress and q
      * still quits): keys then come from /dev/tty */
     FILE *tty = NULL;
     SCREEN *scr = open_terminal(&tty);
     if (!scr) {
         fprintf(stderr, "ctview: cannot open the terminal\n");
+        session_end(&a);
         free_panes(&a);
         store_free(a.store);
         return 1;
@@ -475,7 +484,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     nonl();
     keypad(stdscr, TRUE);
     curs_set(0);
-    theme_init();
+    theme_init(a.mono);
     a.win = stdscr;
     getmaxyx(stdscr, a.rows, a.cols);
     int rc = 0;
@@ -577,6 +586,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     delscreen(scr);
     if (tty)
         fclose(tty);
+    session_end(&a);
     filterbar_free(&a);
     follow_stop(&a);
     loading_stop(&a);

@@ -10,6 +10,7 @@
 
 #include "model/filter.h"
 #include "model/store.h"
+#include "model/tz.h"
 #include "parsers/load.h"
 #include "tui/filterbar.h"
 #include "tui/pane.h"
@@ -22,7 +23,10 @@
 struct app_start {
     int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX for none */
     const char *filter;
-    int follow; /* watch the directories for new files */
+    int follow;     /* watch the directories for new files */
+    const char *tz; /* --tz: the zone times are shown in (NULL: the config's, else UTC) */
+    int no_state;   /* --no-state: neither read nor write the state file */
+    int no_mouse;   /* --no-mouse: leave the mouse to the terminal */
 };
 
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */
@@ -65,6 +69,12 @@ struct app {
     } load;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
+    /* the user's preferences (tui/session.c: config file, then options) */
+    struct tz tz;            /* the zone times are shown in */
+    int relative_time;       /* the list shows "3h ago" */
+    int mono, mouse;         /* no colours; mouse events on */
+    struct history cmd_hist; /* the ':' command line's */
+    char *state_path;        /* owned: where the histories are kept, NULL when not kept */
 };
 
 /* Number of events the list shows. */

@@ -11,6 +11,7 @@
 #include "model/export.h"
 #include "model/filter.h"
 #include "model/timefmt.h"
+#include "model/tz.h"
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"
@@ -58,6 +59,11 @@ static const char usage[] =
     "    --select S    events (SELECT *, default) or paths (SELECT DISTINCT \"$path\": the S3 objects)\n"
     "\n"
     "  --follow        (interface) watch the directories and load new log files as they arrive\n"
+    "  --tz ZONE       (interface) show times in ZONE: UTC (default), local, an IANA name such as\n"
+    "                  Europe/Paris, or a POSIX TZ string\n"
+    "  --no-state      (interface) do not read or write the histories kept in\n"
+    "                  $XDG_STATE_HOME/ctview/state\n"
+
     "\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n"
@@ -187,6 +193,8 @@ int main(int argc, char **argv)
         OPT_SINCE,
         OPT_UNTIL,
         OPT_FOLLOW,
+        OPT_TZ,
+        OPT_NO_STATE,
         OPT_COLUMNS,
         OPT_TOP,
         OPT_SQL,
@@ -205,6 +213,8 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"tz", required_argument, NULL, OPT_TZ},
+        {"no-state", no_argument, NULL, OPT_NO_STATE},
         {"columns", required_argument, NULL, OPT_COLUMNS},
         {"top", required_argument, NULL, OPT_TOP},
         {"sql", no_argument, NULL, OPT_SQL},
@@ -220,6 +230,8 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
     int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, c;
+    int no_state = 0, no_mouse = 0;
+    const char *tz = NULL;
     const char *expr = NULL, *export_file = NULL, *trace = NULL, *sql_table = NULL, *sql_select = NULL;
     const char *columns = NULL, *top = NULL;
     long top_n = 10;
@@ -266,6 +278,19 @@ int main(int argc, char **argv)
         case OPT_FOLLOW:
             follow = 1;
             break;
+        case OPT_TZ: {
+            char why[200], msg[260];
+            if (tz_check(optarg, why, sizeof why) != 0) {
+                snprintf(msg, sizeof msg, "--tz: %s", why);
+                return usage_error(msg);
+            }
+            tz = optarg;
+            break;
+        }
+        case OPT_NO_STATE:
+            no_state = 1;
+            break;
+
         case OPT_COLUMNS:
             columns = optarg;
             break;
@@ -368,13 +393,16 @@ int main(int argc, char **argv)
         return usage_error("no PATH given");
     if (follow && modes)
         return usage_error("--follow is for the terminal interface");
+    if ((tz || no_state || no_mouse) && modes)
+        return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
+                           "UTC times)");
     if (user_expr && !modes)
         return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
     if (!modes) {
-        struct app_start start = {since, until, range[0] ? range : NULL, follow};
+        struct app_start start = {since, until, range[0] ? range : NULL, follow, tz, no_state, no_mouse};
         return app_run(paths, npaths, &start);
     }
 

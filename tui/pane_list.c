@@ -1,7 +1,10 @@
 /* The event list: one row per event, columns from model/columns, selection and scrolling. */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/columns.h"
+#include "model/tz.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"
@@ -76,7 +79,14 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
     for (size_t i = 0; i < NSHOWN; i++) {
         if (!widths[i])
             continue;
-        draw_str(a->win, r.y, x, widths[i], column_get(shown[i])->title, head);
+        char title[TZ_NAME_MAX + 16];
+        const char *t = column_get(shown[i])->title;
+        if (shown[i] == COL_TIME) {
+            /* the zone is named where the times are (relative times are the same in every zone) */
+            snprintf(title, sizeof title, "%s %s", t, a->relative_time ? "(ago)" : a->tz.name);
+            t = title;
+        }
+        draw_str(a->win, r.y, x, widths[i], t, head);
         x += widths[i] + 1;
     }
     int page = r.h - 1;
@@ -86,6 +96,9 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
         return;
     }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     for (int row = 0; row < page; row++) {
         size_t idx = a->list.top + (size_t)row;
         int y = r.y + 1 + row;
@@ -106,9 +119,15 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
             if (!widths[i])
                 continue;
             char buf[COLUMN_BUF];
-            const char *text = column_text(s, e, shown[i], buf);
-            if (shown[i] == COL_TIME)
+            const char *text;
+            if (shown[i] == COL_TIME && a->relative_time) {
+                text = tz_relative(e->time_ms, now_ms, buf);
+            } else if (shown[i] == COL_TIME) {
+                text = tz_format(&a->tz, e->time_ms, buf);
                 screen_time(buf);
+            } else {
+                text = column_text(s, e, shown[i], buf);
+            }
             attr_t at = base;
             if (shown[i] == COL_ERROR && !sel)
                 at = theme_attr(R_ERROR);

@@ -15,6 +15,8 @@ tmp=$(mktemp -d)
 fails=0
 passes=0
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+# the state and config of the user running the tests are neither read nor written
+export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config"
 unset NO_COLOR
 command -v tmux >/dev/null || { echo "SKIP: screen tests: tmux is not installed"; exit 77; }
 T() { tmux -L "$sock" "$@"; }
@@ -119,7 +121,7 @@ golden() {
 
 # --- open, move, status line
 start 120 50 "$ctview $tests/sample"
-expect "list header" "Time                Account      Region      Service    Event                  Identity"
+expect "list header" "Time UTC            Account      Region      Service    Event                  Identity"
 expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2   signin     ConsoleLogin           user/Alice"
 expect "status counts" "9/9 shown  #1  11 files  2 problems"
 screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
@@ -170,11 +172,11 @@ expect "help lists every key of an action" "Down j"
 expect "help lists quit" "Quit"
 expect "help summarises the filter language with its fields" "fields: name src user acct region"
 keys Escape
-expect "Esc closes help" "Time                Account"
+expect "Esc closes help" "Time UTC            Account"
 
 # --- resize
 T resize-window -t t -x 40 -y 10
-expect "40x10 still draws the list" "Time                Event      Identity"
+expect "40x10 still draws the list" "Time UTC            Event      Identity"
 T resize-window -t t -x 39 -y 9
 expect "below 40x10 says so" "terminal too small (39x9, need 40x10)"
 T resize-window -t t -x 100 -y 24
