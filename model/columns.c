@@ -10,6 +10,8 @@ const char *column_identity_full(const struct store *s, const struct event *e)
         return store_str(s, e, EF_UI_ARN);
     if (e->f[EF_UI_USER])
         return store_str(s, e, EF_UI_USER);
+    if (e->f[EF_UI_OBO_USER])
+        return store_str(s, e, EF_UI_OBO_USER); /* an Identity Center user has no ARN */
     return store_str(s, e, EF_UI_TYPE);
 }
 
@@ -31,6 +33,8 @@ const char *column_identity_short(const struct store *s, const struct event *e)
         return store_str(s, e, EF_UI_USER);
     if (e->f[EF_UI_INVOKED_BY])
         return store_str(s, e, EF_UI_INVOKED_BY);
+    if (e->f[EF_UI_OBO_USER])
+        return store_str(s, e, EF_UI_OBO_USER);
     return store_str(s, e, EF_UI_TYPE);
 }
 

@@ -37,10 +37,11 @@ const struct column *column_get(enum column_id id);
 const char *column_text(const struct store *s, const struct event *e, enum column_id id, char *buf);
 
 /* The identity the list shows: arn tail (user/Alice, assumed-role/Role/session), else userName, else
- * invokedBy, else type; "(masked user)" for HIDDEN_DUE_TO_SECURITY_REASONS. */
+ * invokedBy, else an Identity Center user's onBehalfOf.userId, else type; "(masked user)" for
+ * HIDDEN_DUE_TO_SECURITY_REASONS. */
 const char *column_identity_short(const struct store *s, const struct event *e);
 
-/* The identity as --list prints it: arn, else userName, else userIdentity.type. */
+/* The identity as --list prints it: arn, else userName, else onBehalfOf.userId, else userIdentity.type. */
 const char *column_identity_full(const struct store *s, const struct event *e);
 
 /* The error cell: errorCode, else errorMessage, else "Failure" for a failed ConsoleLogin. */

@@ -37,7 +37,9 @@
     X(EF_ROLE_SESSION, "requestParameters.roleSessionName")                                                  \
     X(EF_ISSUED_KEY, "responseElements.credentials.accessKeyId")                                             \
     X(EF_ISSUED_ARN, "responseElements.assumedRoleUser.arn")                                                 \
-    X(EF_TLS_HOST, "tlsDetails.clientProvidedHostHeader")
+    X(EF_TLS_HOST, "tlsDetails.clientProvidedHostHeader")                                                    \
+    X(EF_UI_OBO_USER, "userIdentity.onBehalfOf.userId")                                                      \
+    X(EF_UI_OBO_STORE, "userIdentity.onBehalfOf.identityStoreArn")
 
 enum event_field {
 #define X(e, path) e,
@@ -59,6 +61,12 @@ enum event_flag {
     EVF_EMBEDDED = 1 << 6,       /* the raw bytes are a JSON string holding the event (lookup-events'
                                     CloudTrailEvent): unescaped when read */
 };
+
+/* The one rule for "this event failed", used by error:*, the overview, the trace, the actors and exports:
+ * a non-empty errorCode or errorMessage (absent, null and "" are no error: AWS writes "" on some
+ * successful calls), or a ConsoleLogin whose responseElements say "Failure" (it logs no errorCode). */
+#define EVENT_FAILED(e)                                                                                      \
+    ((e)->f[EF_ERROR_CODE] != 0 || (e)->f[EF_ERROR_MESSAGE] != 0 || ((e)->flags & EVF_LOGIN_FAILURE) != 0)
 
 struct event {
     int64_t time_ms;     /* TIME_NONE when eventTime is missing or unreadable */

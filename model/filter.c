@@ -11,7 +11,7 @@
 static const struct field_spec field_specs[] = {
     {"name", TK_GLOB, XF_NONE, {EF_NAME}, 1},
     {"src", TK_GLOB, XF_SERVICE, {EF_SOURCE}, 1},
-    {"user", TK_GLOB, XF_TAIL, {EF_UI_USER, EF_UI_ARN, EF_UI_PRINCIPAL}, 3},
+    {"user", TK_GLOB, XF_TAIL, {EF_UI_USER, EF_UI_ARN, EF_UI_PRINCIPAL, EF_UI_OBO_USER}, 4},
     {"acct", TK_GLOB, XF_NONE, {EF_ACCOUNT, EF_UI_ACCOUNT}, 2},
     {"region", TK_GLOB, XF_NONE, {EF_REGION}, 1},
     {"type", TK_GLOB, XF_NONE, {EF_UI_TYPE}, 1},
@@ -29,6 +29,7 @@ static const struct field_spec field_specs[] = {
     {"role", TK_GLOB, XF_NONE, {EF_ROLE_ARN, EF_UI_ISSUER_ARN}, 2},
     {"srcid", TK_GLOB, XF_NONE, {EF_UI_SOURCE_IDENTITY}, 1},
     {"host", TK_GLOB, XF_NONE, {EF_TLS_HOST}, 1},
+    {"origin", TK_ORIGIN, XF_TAIL, {0}, 0},
     {"after", TK_AFTER, XF_NONE, {0}, 0},
     {"before", TK_BEFORE, XF_NONE, {0}, 0},
 };
@@ -37,7 +38,7 @@ static const struct field_spec field_specs[] = {
 const char *filter_field_names(void)
 {
     return "name src user acct region type ip key id shared req error ro ua res etype cat role srcid host "
-           "after before";
+           "origin after before";
 }
 
 #define MAX_DEPTH 64
@@ -220,6 +221,7 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
         return 0;
     case TK_GLOB:
     case TK_RES:
+    case TK_ORIGIN:
     case TK_INDEXED:
     case TK_PATH:
         return 0;
@@ -454,6 +456,14 @@ void filter_free(struct filter *f)
 int filter_is_all(const struct filter *f)
 {
     return f->nodes[f->root].kind == NODE_ALL;
+}
+
+int filter_uses_origins(const struct filter *f)
+{
+    for (size_t i = 0; i < f->nnodes; i++)
+        if (f->nodes[i].kind == NODE_TERM && f->nodes[i].term.kind == TK_ORIGIN)
+            return 1;
+    return 0;
 }
 
 int filter_has_words(const struct filter *f)

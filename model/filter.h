@@ -40,6 +40,10 @@ int filter_is_all(const struct filter *f);
 /* Whether the filter has a free-text word, whose preparation scans every interned string. */
 int filter_has_words(const struct filter *f);
 
+/* Whether the filter has an origin: term, which reads the store's origins: the caller computes them
+ * (origins_ensure) before running it; without them the term matches nothing. */
+int filter_uses_origins(const struct filter *f);
+
 /* The names of the fields, space-separated, for help and error messages. */
 const char *filter_field_names(void);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/filter_impl.h"
+#include "model/origin.h"
 #include "model/timefmt.h"
 
 static int tail_matches(const struct term *t, const char *s, size_t len, char sep)
@@ -154,7 +155,7 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return 0;
     case TK_ERROR:
         if (t->any)
-            return e->f[EF_ERROR_CODE] || e->f[EF_ERROR_MESSAGE] || (e->flags & EVF_LOGIN_FAILURE);
+            return EVENT_FAILED(e);
         return id_matches(f, t, e->f[EF_ERROR_CODE]) || id_matches(f, t, e->f[EF_ERROR_MESSAGE]);
     case TK_RES: {
         const uint32_t *ids = f->s->list_ids + e->list_first;
@@ -171,6 +172,11 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return e->time_ms < t->time;
     case TK_WORD:
         return word_matches(f, t, e);
+    case TK_ORIGIN: {
+        const struct origins *o = f->s->origins;
+        size_t i = (size_t)(e - f->s->events);
+        return o && i < o->nevents && id_matches(f, t, o->actors[origins_actor_of(o, i)].arn);
+    }
     case TK_INDEXED:
         return id_matches(f, t, e->f[t->ef]);
     case TK_PATH:

@@ -22,6 +22,7 @@ enum term_kind {
     TK_WORD,    /* anywhere in the event's JSON */
     TK_INDEXED, /* a JSON path the store indexes at load (event.h): one event field */
     TK_PATH,    /* any other JSON path: every value of it, from the store's path index */
+    TK_ORIGIN,  /* the ARN (or name) of the event's origin, from the store's origins (model/origin.h) */
 };
 
 /* How a field's string is also tried, besides whole. */
@@ -35,7 +36,7 @@ struct field_spec {
     const char *name;
     enum term_kind kind;
     enum xform xf;
-    enum event_field fields[3];
+    enum event_field fields[4];
     int nfields;
 };
 

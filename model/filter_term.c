@@ -17,6 +17,7 @@ static const struct {
     {"userIdentity.arn", "user"},
     {"userIdentity.userName", "user"},
     {"userIdentity.principalId", "user"},
+    {"userIdentity.onBehalfOf.userId", "user"},
     {"userIdentity.accessKeyId", "key"},
     {"userIdentity.sessionContext.sessionIssuer.arn", "role"},
     {"userIdentity.sessionContext.sourceIdentity", "srcid"},

@@ -39,7 +39,7 @@ const char *histogram_bucket_name(int64_t bucket_ms)
 
 static int failed(const struct event *e)
 {
-    return e->f[EF_ERROR_CODE] || e->f[EF_ERROR_MESSAGE] || (e->flags & EVF_LOGIN_FAILURE);
+    return EVENT_FAILED(e);
 }
 
 static int64_t floor_div(int64_t a, int64_t b)

@@ -46,6 +46,9 @@ static const char *const field_sql[EF__COUNT] = {
     [EF_ISSUED_KEY] = "json_extract_scalar(responseelements, '$.credentials.accessKeyId')",
     [EF_ISSUED_ARN] = "json_extract_scalar(responseelements, '$.assumedRoleUser.arn')",
     [EF_TLS_HOST] = "tlsdetails.clientprovidedhostheader",
+    /* the documented table's useridentity.onbehalfof struct (Identity Center users) */
+    [EF_UI_OBO_USER] = "useridentity.onbehalfof.userid",
+    [EF_UI_OBO_STORE] = "useridentity.onbehalfof.identitystorearn",
 };
 
 /* Why a field has no column, for the error. */
@@ -368,6 +371,8 @@ static int put_term(struct writer *w, const struct term *t)
     case TK_INDEXED:
     case TK_PATH:
         break; /* paths: not translated yet, refused below */
+    case TK_ORIGIN:
+        break; /* an origin is the end of a walk over other events' records: no SQL predicate */
     }
     term_text(t, tt, sizeof tt);
     return fail(w, "%s cannot be expressed in SQL", tt);

@@ -5,6 +5,7 @@
 
 #include "model/grow.h"
 #include "model/jsonfmt.h"
+#include "model/origin.h"
 #include "model/pathindex.h"
 #include "model/timefmt.h"
 
@@ -45,6 +46,7 @@ void store_free(struct store *s)
         free(s->sources[i].data);
     }
     free(s->sources);
+    origins_free(s->origins);
     free(s->events);
     free(s->list_ids);
     free(s->seen);
@@ -269,6 +271,8 @@ void store_finish(struct store *s)
         s->sorted = 1;
         return;
     }
+    origins_free(s->origins); /* indexed by event */
+    s->origins = NULL;
     pathindex_reset(s); /* indexed by event position */
     struct event *tmp = malloc((s->nevents / 2 + 1) * sizeof *tmp);
     if (!tmp) {
@@ -287,6 +291,8 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     size_t n = s->nevents;
     if (from >= n)
         return 0;
+    origins_free(s->origins); /* indexed by event: recomputed on the next use */
+    s->origins = NULL;
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;

@@ -14,6 +14,8 @@
 #include "model/intern.h"
 #include "model/problems.h"
 
+struct origins;
+
 struct strref {
     const char *s; /* borrowed; need not be NUL-terminated */
     size_t len;
@@ -95,6 +97,8 @@ struct store {
     } cache[STORE_CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_tick;
+    struct origins *origins; /* owned: every event's origin (model/origin.h), NULL until computed; dropped
+                                when events move (store_finish, store_merge_tail) */
     struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
     size_t npaths;
     char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */

@@ -1,5 +1,6 @@
 #include "model/trace.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct trace_index {
     struct id_index by_issued_key; /* responseElements.credentials.accessKeyId */
     struct id_index by_issued_arn; /* responseElements.assumedRoleUser.arn */
     struct id_index by_shared;     /* sharedEventID */
+    struct id_index by_login_arn;  /* userIdentity.arn of successful ConsoleLogin events */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -27,22 +29,67 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int index_build(const struct store *s, enum event_field f, int newest_first, struct id_index *ix)
+/* Sorts v[0..n) ascending: LSD radix, 16 bits a pass, skipping passes where every key has the same
+ * digit (event indexes fill the low half densely, interned ids the high half sparsely). A million
+ * pairs sort in a few tens of milliseconds, a fifth of qsort's time. Returns 0, or -1 when out of memory
+ * (then falls back to qsort, still 0). */
+static int radix_sort(uint64_t *v, size_t n)
+{
+    uint64_t *tmp = n > 64 ? malloc(n * sizeof *tmp) : NULL;
+    size_t *count = tmp ? malloc(65536 * sizeof *count) : NULL;
+    if (!count) {
+        free(tmp);
+        qsort(v, n, sizeof *v, cmp_u64);
+        return 0;
+    }
+    uint64_t *src = v, *dst = tmp;
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & 0xffff]++;
+        if (count[(src[0] >> shift) & 0xffff] == n)
+            continue;
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    free(count);
+    free(tmp);
+    return 0;
+}
+
+/* Whether event e goes into an index: only_name, when not 0, keeps the successful events of that name. */
+static int index_keeps(const struct event *e, enum event_field f, uint32_t only_name)
+{
+    return e->f[f] != 0 && (!only_name || (e->f[EF_NAME] == only_name && !EVENT_FAILED(e)));
+}
+
+static int index_build(const struct store *s, enum event_field f, int newest_first, uint32_t only_name,
+                       struct id_index *ix)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->nevents; i++)
-        n += s->events[i].f[f] != 0;
+        n += index_keeps(&s->events[i], f, only_name);
     ix->pairs = malloc((n ? n : 1) * sizeof *ix->pairs);
     if (!ix->pairs)
         return -1;
     ix->n = 0;
     for (size_t i = 0; i < s->nevents; i++) {
         uint32_t id = s->events[i].f[f];
-        if (id)
+        if (index_keeps(&s->events[i], f, only_name))
             ix->pairs[ix->n++] = (uint64_t)id << 32 | (newest_first ? UINT32_MAX - (uint32_t)i : (uint32_t)i);
     }
-    qsort(ix->pairs, ix->n, sizeof *ix->pairs, cmp_u64);
-    return 0;
+    return radix_sort(ix->pairs, ix->n);
 }
 
 /* The range [*first, *end) of pairs with id. */
@@ -75,10 +122,14 @@ struct trace_index *trace_index_new(const struct store *s)
     if (!x)
         return NULL;
     x->s = s;
-    if (s->nevents >= UINT32_MAX || index_build(s, EF_UI_KEY, 1, &x->by_key) != 0 ||
-        index_build(s, EF_ISSUED_KEY, 0, &x->by_issued_key) != 0 ||
-        index_build(s, EF_ISSUED_ARN, 0, &x->by_issued_arn) != 0 ||
-        index_build(s, EF_SHARED_ID, 0, &x->by_shared) != 0) {
+    uint32_t login = intern_find(s->strings, "ConsoleLogin", 12);
+    if (login == 0)
+        login = UINT32_MAX; /* no sign-in loaded: an index of nothing */
+    if (s->nevents >= UINT32_MAX || index_build(s, EF_UI_KEY, 1, 0, &x->by_key) != 0 ||
+        index_build(s, EF_ISSUED_KEY, 0, 0, &x->by_issued_key) != 0 ||
+        index_build(s, EF_ISSUED_ARN, 0, 0, &x->by_issued_arn) != 0 ||
+        index_build(s, EF_SHARED_ID, 0, 0, &x->by_shared) != 0 ||
+        index_build(s, EF_UI_ARN, 0, login, &x->by_login_arn) != 0) {
         trace_index_free(x);
         return NULL;
     }
@@ -93,6 +144,7 @@ void trace_index_free(struct trace_index *x)
     free(x->by_issued_key.pairs);
     free(x->by_issued_arn.pairs);
     free(x->by_shared.pairs);
+    free(x->by_login_arn.pairs);
     free(x);
 }
 
@@ -111,13 +163,28 @@ static int str_is(const struct store *s, uint32_t id, const char *lit)
     return strcmp(intern_str(s->strings, id), lit) == 0;
 }
 
-/* Whether the event's credentials came from an STS call worth looking for: a temporary key, or an
- * identity that only exists as a session. */
-static int is_session(const struct store *s, const struct event *e)
+/* What kind of credentials an event was made with, as far as tracing goes. */
+enum cred {
+    CRED_LONG_TERM,   /* an IAM user's or root's own key or password, a service, an external IdP user */
+    CRED_USER_TEMP,   /* an IAM user's or root's ASIA key: GetSessionToken or a console session */
+    CRED_ROLE,        /* a role session (or an ASIA key of an identity that names no type) */
+    CRED_FEDERATED,   /* a GetFederationToken session */
+    CRED_ROLE_OWNERS, /* the role owner's record of a cross-account call: names only the caller's account */
+};
+
+static enum cred cred_of(const struct store *s, const struct event *e)
 {
-    const char *key = intern_str(s->strings, e->f[EF_UI_KEY]);
-    return strncmp(key, "ASIA", 4) == 0 || str_is(s, e->f[EF_UI_TYPE], "AssumedRole") ||
-           str_is(s, e->f[EF_UI_TYPE], "FederatedUser");
+    const char *type = intern_str(s->strings, e->f[EF_UI_TYPE]);
+    int temp = strncmp(intern_str(s->strings, e->f[EF_UI_KEY]), "ASIA", 4) == 0;
+    if (strcmp(type, "AssumedRole") == 0)
+        return CRED_ROLE;
+    if (strcmp(type, "FederatedUser") == 0)
+        return CRED_FEDERATED;
+    if (strcmp(type, "AWSAccount") == 0)
+        return CRED_ROLE_OWNERS;
+    if (strcmp(type, "IAMUser") == 0 || strcmp(type, "Root") == 0)
+        return temp ? CRED_USER_TEMP : CRED_LONG_TERM;
+    return temp && !*type ? CRED_ROLE : CRED_LONG_TERM;
 }
 
 /* Of the records that issued a key, the caller's: the role owner's record names only an account. */
@@ -145,9 +212,78 @@ static size_t find_twin(const struct trace_index *x, size_t issuer)
     return TRACE_NONE;
 }
 
-/* The STS call that issued the credentials of event cur: by key, else (inferred) by the session ARN
- * and its creation time. Sets *inferred. TRACE_NONE when not loaded. */
-static size_t find_issuer(const struct trace_index *x, size_t cur, int *inferred)
+/* The account field of an ARN ("arn:aws:iam::111122223333:role/R" -> "111122223333"), trimmed (the seed
+ * writes "arn:aws:iam:: 111122223333:..."); sets *len, NULL when the ARN has none. */
+static const char *arn_account(const char *arn, size_t *len)
+{
+    if (strncmp(arn, "arn:", 4) != 0)
+        return NULL;
+    const char *p = arn;
+    for (int k = 0; k < 4; k++) {
+        p = strchr(p, ':');
+        if (!p)
+            return NULL;
+        p++;
+    }
+    const char *end = strchr(p, ':');
+    while (p < end && *p == ' ')
+        p++;
+    if (!end || end == p)
+        return NULL;
+    *len = (size_t)(end - p);
+    return p;
+}
+
+/* Whether an STS call involves two accounts: its records' accounts differ, or the caller's account is
+ * not the one that owns the role. A service assuming a role in one account involves one. */
+static int call_crosses(const struct store *s, size_t issuer, size_t twin)
+{
+    const struct event *e = &s->events[issuer];
+    if (twin != TRACE_NONE)
+        return trace_event_account(s, twin) != trace_event_account(s, issuer);
+    const char *caller = intern_str(s->strings, e->f[EF_UI_ACCOUNT]);
+    if (!*caller)
+        return 0;
+    size_t len = 0;
+    const char *owner = arn_account(intern_str(s->strings, e->f[EF_ROLE_ARN]), &len);
+    if (!owner)
+        owner = arn_account(intern_str(s->strings, e->f[EF_ISSUED_ARN]), &len);
+    if (!owner) {
+        owner = intern_str(s->strings, trace_event_account(s, issuer));
+        len = strlen(owner);
+    }
+    return len && (strlen(caller) != len || memcmp(caller, owner, len) != 0);
+}
+
+/* The closest candidate in time to `created` among the pairs of ix with id (within five minutes). */
+static size_t nearest_in_time(const struct trace_index *x, const struct id_index *ix, uint32_t id,
+                              int64_t created, size_t cur, size_t *cand, size_t *n)
+{
+    size_t first, end;
+    index_range(ix, id, &first, &end);
+    int64_t best_dt = 300 * 1000;
+    *n = 0;
+    for (size_t k = first; k < end; k++) {
+        size_t ev = pair_event(ix->pairs[k], 0);
+        int64_t t = x->s->events[ev].time_ms;
+        if (ev == cur || t == TIME_NONE)
+            continue;
+        int64_t dt = t > created ? t - created : created - t;
+        if (dt <= best_dt && *n < 8) {
+            if (dt < best_dt)
+                *n = 0;
+            best_dt = dt;
+            cand[(*n)++] = ev;
+        }
+    }
+    return *n ? pick_caller_side(x->s, cand, *n) : TRACE_NONE;
+}
+
+/* The call that issued the credentials of event cur: by key; else, when that is all there is, by the
+ * session's ARN and its creation time (a role session: the AssumeRole* call that returned that ARN; an
+ * IAM user's console session: the user's ConsoleLogin). Sets *inferred when found the second way.
+ * TRACE_NONE when not loaded. */
+static size_t find_issuer(const struct trace_index *x, size_t cur, enum cred cred, int *inferred)
 {
     const struct store *s = x->s;
     const struct event *e = &s->events[cur];
@@ -163,122 +299,204 @@ static size_t find_issuer(const struct trace_index *x, size_t cur, int *inferred
         if (n)
             return pick_caller_side(s, cand, n);
     }
-    if (!e->f[EF_UI_ARN])
+    if (!e->f[EF_UI_ARN] || (cred != CRED_ROLE && cred != CRED_USER_TEMP))
         return TRACE_NONE;
-    /* The session's ARN names the role and session; creationDate is when the call issued it. */
     int64_t created = TIME_NONE;
     const char *c = intern_str(s->strings, e->f[EF_UI_SESSION_CREATED]);
     if (!*c || timefmt_parse(c, strlen(c), &created) != 0)
         return TRACE_NONE;
-    index_range(&x->by_issued_arn, e->f[EF_UI_ARN], &first, &end);
-    int64_t best_dt = 300 * 1000; /* within five minutes */
-    for (size_t k = first; k < end; k++) {
-        size_t ev = pair_event(x->by_issued_arn.pairs[k], 0);
-        int64_t t = s->events[ev].time_ms;
-        if (ev == cur || t == TIME_NONE)
-            continue;
-        int64_t dt = t > created ? t - created : created - t;
-        if (dt <= best_dt && n < 8) {
-            if (dt < best_dt)
-                n = 0;
-            best_dt = dt;
-            cand[n++] = ev;
-        }
-    }
-    if (!n)
-        return TRACE_NONE;
-    *inferred = 1;
-    return pick_caller_side(s, cand, n);
+    size_t found = nearest_in_time(x, cred == CRED_ROLE ? &x->by_issued_arn : &x->by_login_arn,
+                                   e->f[EF_UI_ARN], created, cur, cand, &n);
+    *inferred = found != TRACE_NONE;
+    return found;
 }
 
-static void set_origin(const struct store *s, struct trace *t, size_t ev, int unknown)
+/* The service a service-linked role belongs to ("arn:aws:iam::1:role/aws-service-role/ssm.amazonaws.com/
+ * AWSServiceRoleForAmazonSSM" -> the id of "ssm.amazonaws.com"), when that name is loaded; else 0. */
+static uint32_t linked_service(const struct store *s, uint32_t role)
+{
+    static const char mark[] = ":role/aws-service-role/";
+    const char *p = strstr(intern_str(s->strings, role), mark);
+    if (!p)
+        return 0;
+    p += sizeof mark - 1;
+    const char *end = strchr(p, '/');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    uint32_t id = intern_find(s->strings, p, len);
+    return id == UINT32_MAX ? 0 : id;
+}
+
+/* The origin is the principal that made event ev, named as the logs name it. */
+static void origin_is(const struct store *s, struct trace *t, size_t ev)
 {
     const struct event *e = &s->events[ev];
-    t->origin_event = unknown ? TRACE_NONE : ev;
-    t->origin_type = unknown ? 0 : e->f[EF_UI_TYPE];
-    /* a principal without an ARN is named by what it has */
-    static const enum event_field names[] = {EF_UI_ARN, EF_UI_INVOKED_BY, EF_UI_USER, EF_UI_PRINCIPAL};
+    t->origin_event = ev;
+    t->origin_known = 1;
+    t->origin_type = e->f[EF_UI_TYPE];
+    t->origin_type_name = t->origin_type ? intern_str(s->strings, t->origin_type) : "Unknown";
+    t->origin_masked = (e->flags & EVF_USER_MASKED) != 0;
+    /* a principal without an ARN is named by what it has: a service by itself, an external IdP user by
+     * provider and subject (principalId), a masked sign-in by the mask */
+    static const enum event_field names[] = {EF_UI_ARN, EF_UI_INVOKED_BY, EF_UI_PRINCIPAL, EF_UI_USER};
+    t->origin_arn = t->origin_masked ? e->f[EF_UI_USER] : 0;
+    for (size_t k = 0; k < sizeof names / sizeof *names && !t->origin_arn; k++)
+        t->origin_arn = e->f[names[k]];
+    if (!t->origin_arn)
+        t->origin_arn = e->f[EF_UI_ACCOUNT];
+    t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
+    if (!t->origin_type)
+        t->origin_known = 0, t->origin_type_name = "Unknown";
+}
+
+/* The chain's start is not loaded: the origin is unknown, named by the farthest principal reached. */
+static void origin_unknown(const struct store *s, struct trace *t, size_t ev)
+{
+    const struct event *e = &s->events[ev];
+    t->origin_event = TRACE_NONE;
+    t->origin_known = 0;
+    t->origin_type = 0;
+    t->origin_type_name = "Unknown";
+    static const enum event_field names[] = {EF_UI_ISSUER_ARN, EF_UI_ARN, EF_UI_PRINCIPAL, EF_UI_ACCOUNT};
     t->origin_arn = 0;
-    if (unknown)
-        t->origin_arn = e->f[EF_UI_ISSUER_ARN] ? e->f[EF_UI_ISSUER_ARN] : e->f[EF_UI_ARN];
-    for (size_t k = 0; !unknown && k < sizeof names / sizeof *names && !t->origin_arn; k++)
+    for (size_t k = 0; k < sizeof names / sizeof *names && !t->origin_arn; k++)
         t->origin_arn = e->f[names[k]];
     t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
 }
 
-int trace_build(const struct trace_index *x, size_t i, struct trace *t)
+/* A session whose issuing call is not loaded, but whose identity still names its origin: a federated
+ * user's session names the IAM user or root that asked for it; a service-linked role's session, the
+ * service. Returns 1 when it did. */
+static int origin_from_session(const struct store *s, struct trace *t, size_t ev, enum cred cred)
+{
+    const struct event *e = &s->events[ev];
+    uint32_t issuer = e->f[EF_UI_ISSUER_ARN];
+    if (cred == CRED_FEDERATED && issuer) {
+        size_t len = intern_len(s->strings, issuer);
+        const char *a = intern_str(s->strings, issuer);
+        t->origin_event = TRACE_NONE;
+        t->origin_known = 1;
+        t->origin_type = 0;
+        t->origin_type_name = len >= 5 && strcmp(a + len - 5, ":root") == 0 ? "Root" : "IAMUser";
+        t->origin_arn = issuer;
+        t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
+        return 1;
+    }
+    uint32_t service = cred == CRED_ROLE ? linked_service(s, issuer) : 0;
+    if (service) {
+        t->origin_event = TRACE_NONE;
+        t->origin_known = 1;
+        t->origin_type = 0;
+        t->origin_type_name = "AWSService";
+        t->origin_arn = service;
+        t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
+        return 1;
+    }
+    return 0;
+}
+
+static int visited_has(const size_t *v, size_t n, size_t ev)
+{
+    for (size_t k = 0; k < n; k++)
+        if (v[k] == ev)
+            return 1;
+    return 0;
+}
+
+/* Walks from event i back to the origin, filling everything but the forward list. */
+static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
 {
     const struct store *s = x->s;
-    memset(t, 0, sizeof *t);
+    /* the hops array is most of the struct: only the hops used are written */
+    memset(t, 0, offsetof(struct trace, hops));
+    t->nhops = 0;
+    t->cycle = t->truncated = t->session_issued = 0;
+    t->session_key = 0;
+    t->session = NULL;
+    t->nsession = 0;
     t->event = i;
     t->insight_twin = TRACE_NONE;
     t->origin_event = TRACE_NONE;
+    t->origin_type_name = "Unknown";
     if (i >= s->nevents)
-        return 0;
+        return;
     const struct event *sel = &s->events[i];
     if ((sel->flags & EVF_INSIGHT) && sel->f[EF_SHARED_ID])
         t->insight_twin = find_twin(x, i);
 
     /* Walk back, collecting hops newest first; reversed at the end. */
-    size_t visited[2 * TRACE_MAX_HOPS + 2], nvisited = 0, cur = i;
+    size_t visited[2 * TRACE_MAX_HOPS + 2], nvisited = 0, cur = i, on_behalf = TRACE_NONE;
     visited[nvisited++] = i;
     for (;;) {
         const struct event *e = &s->events[cur];
+        if (e->f[EF_UI_OBO_USER])
+            on_behalf = cur; /* the farthest back wins: the person at the start */
         if (nvisited + 2 >= sizeof visited / sizeof *visited) {
             t->truncated = 1;
-            set_origin(s, t, cur, 1);
+            origin_unknown(s, t, cur);
             break;
         }
-        if (!is_session(s, e)) {
-            /* The role owner's record of a cross-account call names only the caller's account; the
-             * caller's record of the same call names the caller. */
-            size_t twin = str_is(s, e->f[EF_UI_TYPE], "AWSAccount") ? find_twin(x, cur) : TRACE_NONE;
-            int seen = 0;
-            for (size_t k = 0; k < nvisited; k++)
-                seen |= visited[k] == twin;
-            if (twin != TRACE_NONE && !seen) {
+        enum cred cred = cred_of(s, e);
+        if (cred == CRED_ROLE_OWNERS) {
+            /* the caller's record of the same call names the caller */
+            size_t twin = find_twin(x, cur);
+            if (twin != TRACE_NONE && !visited_has(visited, nvisited, twin)) {
                 visited[nvisited++] = twin;
                 cur = twin;
                 continue;
             }
-            set_origin(s, t, cur, 0);
+            origin_unknown(s, t, cur);
+            break;
+        }
+        if (cred == CRED_LONG_TERM) {
+            origin_is(s, t, cur);
             break;
         }
         if (t->nhops == TRACE_MAX_HOPS) {
             t->truncated = 1;
-            set_origin(s, t, cur, 1);
+            origin_unknown(s, t, cur);
             break;
         }
         int inferred;
-        size_t issuer = find_issuer(x, cur, &inferred);
+        size_t issuer = find_issuer(x, cur, cred, &inferred);
+        if (cred == CRED_USER_TEMP && issuer == TRACE_NONE) {
+            /* the user's own temporary key: the user is the origin, and there is no call to show */
+            origin_is(s, t, cur);
+            break;
+        }
         struct trace_hop *h = &t->hops[t->nhops++];
+        memset(h, 0, sizeof *h);
+        h->kind = cred == CRED_ROLE ? HOP_ROLE : cred == CRED_FEDERATED ? HOP_FEDERATION : HOP_SESSION_TOKEN;
         h->issuer = issuer;
         h->twin = TRACE_NONE;
-        h->inferred = issuer == TRACE_NONE || inferred;
-        h->session_arn = e->f[EF_UI_ARN];
+        h->inferred = inferred;
+        h->session_arn = cred == CRED_USER_TEMP ? 0 : e->f[EF_UI_ARN];
         h->access_key = e->f[EF_UI_KEY];
         h->source_identity = e->f[EF_UI_SOURCE_IDENTITY];
-        h->role_arn = e->f[EF_UI_ISSUER_ARN];
+        h->role_arn = cred == CRED_ROLE ? e->f[EF_UI_ISSUER_ARN] : 0;
         if (issuer == TRACE_NONE) {
-            set_origin(s, t, cur, 1);
+            if (!origin_from_session(s, t, cur, cred))
+                origin_unknown(s, t, cur);
             break;
         }
         const struct event *is = &s->events[issuer];
-        if (is->f[EF_ROLE_ARN])
+        if (cred == CRED_ROLE && is->f[EF_ROLE_ARN])
             h->role_arn = is->f[EF_ROLE_ARN];
-        if (is->f[EF_ISSUED_ARN])
+        if (cred == CRED_ROLE && is->f[EF_ISSUED_ARN])
             h->session_arn = is->f[EF_ISSUED_ARN];
         if (is->f[EF_ISSUED_KEY])
             h->access_key = is->f[EF_ISSUED_KEY];
         h->shared_id = is->f[EF_SHARED_ID];
-        h->crosses = h->shared_id != 0;
         h->twin = find_twin(x, issuer);
-        int seen = 0;
-        for (size_t k = 0; k < nvisited; k++)
-            seen |= visited[k] == issuer || (h->twin != TRACE_NONE && visited[k] == h->twin);
-        if (seen) {
+        h->crosses = h->shared_id != 0 && call_crosses(s, issuer, h->twin);
+        if (cred == CRED_USER_TEMP) {
+            /* GetSessionToken or ConsoleLogin: made by the same user with a long-term credential */
+            origin_is(s, t, cur);
+            break;
+        }
+        if (visited_has(visited, nvisited, issuer) ||
+            (h->twin != TRACE_NONE && visited_has(visited, nvisited, h->twin))) {
             t->cycle = 1;
-            set_origin(s, t, cur, 1);
+            origin_unknown(s, t, cur);
             break;
         }
         visited[nvisited++] = issuer;
@@ -286,15 +504,52 @@ int trace_build(const struct trace_index *x, size_t i, struct trace *t)
             visited[nvisited++] = h->twin;
         cur = issuer;
     }
+    if (on_behalf != TRACE_NONE && !t->cycle) {
+        /* an Identity Center user on whose behalf the chain acted is who started it */
+        const struct event *e = &s->events[on_behalf];
+        t->origin_event = on_behalf;
+        t->origin_known = 1;
+        t->origin_type = 0;
+        t->origin_type_name = "IdentityCenterUser";
+        t->origin_arn = e->f[EF_UI_OBO_USER];
+        t->origin_store = e->f[EF_UI_OBO_STORE];
+        t->origin_masked = 0;
+        t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, on_behalf);
+    }
     for (size_t a = 0, b = t->nhops ? t->nhops - 1 : 0; a < b; a++, b--) {
         struct trace_hop tmp = t->hops[a];
         t->hops[a] = t->hops[b];
         t->hops[b] = tmp;
     }
+}
 
-    if (sel->f[EF_UI_KEY]) {
+void trace_build_back(const struct trace_index *x, size_t i, struct trace *t)
+{
+    walk_back(x, i, t);
+}
+
+const struct store *trace_index_store(const struct trace_index *x)
+{
+    return x->s;
+}
+
+int trace_build(const struct trace_index *x, size_t i, struct trace *t)
+{
+    walk_back(x, i, t);
+    const struct store *s = x->s;
+    if (i >= s->nevents)
+        return 0;
+    /* forward: for an STS call, what was done with the key it issued (what an investigator asks next);
+     * else what was done with the key the event was made with */
+    const struct event *sel = &s->events[i];
+    t->session_key = sel->f[EF_UI_KEY];
+    if (sel->f[EF_ISSUED_KEY]) {
+        t->session_key = sel->f[EF_ISSUED_KEY];
+        t->session_issued = 1;
+    }
+    if (t->session_key) {
         size_t first, end;
-        index_range(&x->by_key, sel->f[EF_UI_KEY], &first, &end);
+        index_range(&x->by_key, t->session_key, &first, &end);
         t->session = malloc((end - first ? end - first : 1) * sizeof *t->session);
         if (!t->session)
             return -1;
@@ -344,7 +599,7 @@ const char *trace_event_text(const struct store *s, size_t i, char *buf, size_t 
 {
     const struct event *e = &s->events[i];
     char tbuf[TIMEFMT_BUF];
-    const char *err = intern_str(s->strings, e->f[EF_ERROR_CODE]);
+    const char *err = column_error(s, e); /* the one rule for what failed (event.h) */
     snprintf(buf, cap, "%s %s %s %s by %s%s%s", timefmt_format(e->time_ms, tbuf),
              intern_str(s->strings, trace_event_account(s, i)), intern_str(s->strings, e->f[EF_REGION]),
              intern_str(s->strings, e->f[EF_NAME]), column_identity_short(s, e), *err ? " error " : "", err);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/timefmt.h"
 
@@ -36,6 +37,8 @@ static const char *const field_keys[EF__COUNT][5] = {
     [EF_ISSUED_KEY] = {"responseElements", "credentials", "accessKeyId"},
     [EF_ISSUED_ARN] = {"responseElements", "assumedRoleUser", "arn"},
     [EF_TLS_HOST] = {"tlsDetails", "clientProvidedHostHeader"},
+    [EF_UI_OBO_USER] = {"userIdentity", "onBehalfOf", "userId"},
+    [EF_UI_OBO_STORE] = {"userIdentity", "onBehalfOf", "identityStoreArn"},
 };
 
 /* Case-sensitive lookup: CloudTrail keys are case-sensitive, and cJSON's default lookup is not. */
@@ -97,9 +100,12 @@ void extract_event(const cJSON *obj, struct event_in *in, struct extract_scratch
     }
 
     const cJSON *ro = get(obj, "readOnly");
-    if (cJSON_IsTrue(ro) || str_is(ro, "true"))
+    /* some exporters write the flag as a string, capitalised ("True") */
+    if (cJSON_IsTrue(ro) ||
+        (cJSON_IsString(ro) && ro->valuestring && strcasecmp(ro->valuestring, "true") == 0))
         in->flags |= EVF_READONLY_TRUE;
-    else if (cJSON_IsFalse(ro) || str_is(ro, "false"))
+    else if (cJSON_IsFalse(ro) ||
+             (cJSON_IsString(ro) && ro->valuestring && strcasecmp(ro->valuestring, "false") == 0))
         in->flags |= EVF_READONLY_FALSE;
     if (str_is(get(get(obj, "responseElements"), "ConsoleLogin"), "Failure"))
         in->flags |= EVF_LOGIN_FAILURE;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/timefmt.h"
 #include "parsers/strscan.h"
@@ -41,6 +42,7 @@ enum node_id {
     N_EXTRA,
     N_TLS,
     N_RES_ELEM,
+    N_OBO,
     N__OBJECTS
 };
 
@@ -101,6 +103,7 @@ static const struct node nodes[] = {
     F(N_UI, "accessKeyId", EF_UI_KEY),
     F(N_UI, "invokedBy", EF_UI_INVOKED_BY),
     O(N_UI, "sessionContext", N_SC),
+    O(N_UI, "onBehalfOf", N_OBO),
     F(N_SC, "sourceIdentity", EF_UI_SOURCE_IDENTITY),
     O(N_SC, "sessionIssuer", N_ISSUER),
     O(N_SC, "attributes", N_ATTRS),
@@ -118,6 +121,8 @@ static const struct node nodes[] = {
     F(N_TLS, "clientProvidedHostHeader", EF_TLS_HOST),
     K(N_RES_ELEM, "ARN", A_RES_ARN, 0),
     K(N_RES_ELEM, "arn", A_RES_ARN, 1),
+    F(N_OBO, "userId", EF_UI_OBO_USER),
+    F(N_OBO, "identityStoreArn", EF_UI_OBO_STORE),
 };
 #undef F
 #undef O
@@ -587,6 +592,12 @@ static int value_is(const struct value *v, const char *s)
     return v->type == V_STRING && v->len == n && memcmp(v->s, s, n) == 0;
 }
 
+static int value_is_nocase(const struct value *v, const char *s)
+{
+    size_t n = strlen(s);
+    return v->type == V_STRING && v->len == n && strncasecmp(v->s, s, n) == 0;
+}
+
 /* Turns the values met into the event: fields, time, flags. */
 static void finish(struct scanner *p, struct scan_result *r)
 {
@@ -622,9 +633,10 @@ static void finish(struct scanner *p, struct scan_result *r)
             break;
         }
         case A_READONLY:
-            if (v->type == V_TRUE || value_is(v, "true"))
+            /* some exporters write the flag as a string, capitalised ("True") */
+            if (v->type == V_TRUE || value_is_nocase(v, "true"))
                 in->flags |= EVF_READONLY_TRUE;
-            else if (v->type == V_FALSE || value_is(v, "false"))
+            else if (v->type == V_FALSE || value_is_nocase(v, "false"))
                 in->flags |= EVF_READONLY_FALSE;
             break;
         case A_LOGIN:

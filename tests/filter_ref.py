@@ -63,7 +63,8 @@ def field_test(field, value):
         return src
     if field == "user":
         return lambda ev: any(glob(value, t) for p in ("userIdentity.userName", "userIdentity.arn",
-                                                          "userIdentity.principalId") for t in tails(get(ev, p)))
+                                                          "userIdentity.principalId", "userIdentity.onBehalfOf.userId")
+                              for t in tails(get(ev, p)))
     if field == "acct":
         return g("recipientAccountId", "userIdentity.accountId")
     if field == "ip":
@@ -73,12 +74,13 @@ def field_test(field, value):
         return g("sourceIPAddress")
     if field == "error":
         if value == "*":
-            return lambda ev: bool(get(ev, "errorCode") or get(ev, "errorMessage")
-                                   or get(ev, "responseElements.ConsoleLogin") == "Failure")
+            # one rule: a non-empty errorCode or errorMessage ("" and null are no error), or a failed sign-in
+            return lambda ev: (get(ev, "errorCode") not in (None, "") or get(ev, "errorMessage") not in (None, "")
+                               or get(ev, "responseElements.ConsoleLogin") == "Failure")
         return g("errorCode", "errorMessage")
     if field == "ro":
         want = value.lower()
-        return lambda ev: get(ev, "readOnly") == want
+        return lambda ev: str(get(ev, "readOnly")).lower() == want  # "True" as a string too
     if field == "res":
         return lambda ev: any(glob(value, r.get("ARN") or r.get("arn")) for r in ev.get("resources") or [])
     if field in ("after", "before"):

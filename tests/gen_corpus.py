@@ -11,13 +11,23 @@ sign-in) written by every regional trail of the account, cross-account AssumeRol
 eventID and sharedEventID, role chains of one to three hops whose sessions use the issued keys, failed
 AssumeRole calls that issue no key, errors, failed ConsoleLogin (errorMessage only), malformed records.
 
-Usage: gen_corpus.py --events N --out DIR [--seed S] [--bad K]
+With --identities it also writes every other identity shape, each with its truth (identities.py):
+IAM users and root on temporary keys (GetSessionToken, console sessions, with and without the call
+loaded), sourceIdentity carried along a role chain, federated users, SAML and web-identity users, AWS
+services and service-linked roles, a role owner's record whose caller's record is missing, Identity
+Center users (IdentityCenterUser and onBehalfOf), masked sign-ins, sessions whose issuer is missing;
+readOnly written as a string and empty errorCode values. truth.json then holds "origins": for every event
+("ACCOUNT:EVENTID") its origin {type, arn, account} and the roles assumed along its chain. Without the
+option the output is byte for byte what it was before it existed.
+
+Usage: gen_corpus.py --events N --out DIR [--seed S] [--bad K] [--identities]
 """
 import argparse
 import gzip
 import json
 import os
 import random
+import sys
 from datetime import datetime, timedelta, timezone
 
 ACCOUNTS = ["111111111111", "222222222222", "333333333333"]
@@ -37,6 +47,10 @@ AGENTS = ["aws-cli/2.15.30 Python/3.11.8 Linux/6.1.0-18-amd64 exe/x86_64.debian.
           "Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.11.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69",
           "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
           "terraform-provider-aws/5.40.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.25.3 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64"]
+
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import identities  # noqa: E402  (beside this file)
 
 
 class Gen:
@@ -96,6 +110,7 @@ def main():
     ap.add_argument("--bad", type=int, default=3, help="malformed records to inject")
     ap.add_argument("--per-file", type=int, default=100, help="events per log file (before duplication)")
     ap.add_argument("--days", type=int, default=0, help="days the events span (default: ~20k events a day)")
+    ap.add_argument("--identities", action="store_true", help="every identity shape, and every event's origin")
     a = ap.parse_args()
     g = Gen(a.seed)
     start = datetime(2024, 3, 1, tzinfo=timezone.utc)
@@ -110,7 +125,14 @@ def main():
     sessions = []  # live sessions: (account, role, session name, key, created, chain id)
     t = start
 
-    def emit(ev, global_):
+    origins = {}  # with --identities: "ACCOUNT:EVENTID" -> origin and roles
+    chain_info = {}  # id(chain dict) -> (origin type, arn, account, roles along the chain)
+
+    def emit(ev, global_, origin=None):
+        if a.identities:
+            typ, arn, acct, roles = origin
+            origins[ev["recipientAccountId"] + ":" + ev["eventID"]] = {"type": typ, "arn": arn, "account": acct,
+                                                                       "roles": sorted(set(roles))}
         text = json.dumps(ev, separators=(",", ":"))
         truth["unique_events"] += 1
         acct = ev["recipientAccountId"]
@@ -126,6 +148,9 @@ def main():
 
     while truth["unique_events"] < a.events:
         t += step
+        if a.identities and g.r.random() < 0.08:
+            identities.scenario(g, t, emit, user_keys)
+            continue
         kind = g.r.random()
         if kind < 0.04:
             # AssumeRole by a user or by a live session (role chaining), possibly cross-account
@@ -139,6 +164,7 @@ def main():
                 user = g.r.choice(USERS)
                 caller = user_identity(sacct, user, user_keys[(sacct, user)])
                 chain = {"origin_arn": caller["arn"], "hops": 0, "issuer_event_ids": [], "session_keys": []}
+                chain_info[id(chain)] = ("IAMUser", caller["arn"], sacct, [])
                 hop = 1
             tacct = g.r.choice(ACCOUNTS)
             role = g.r.choice(ROLES)
@@ -153,7 +179,7 @@ def main():
                 ev["errorMessage"] = f"User: {caller['arn']} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{tacct}:role/{role}"
                 truth["failed_assume_role"] += 1
                 truth["errors"] += 1
-                emit(ev, True)
+                emit(ev, True, chain_info[id(chain)])
                 continue
             key = g.key("ASIA")
             ev["responseElements"] = {"credentials": {"accessKeyId": key, "sessionToken": "IQoJb3JpZ2luX2VjE" + g.hexid(64),
@@ -163,17 +189,20 @@ def main():
             ev["sharedEventID"] = g.uuid() if tacct != sacct else None
             if ev["sharedEventID"] is None:
                 del ev["sharedEventID"]
-            emit(ev, True)
+            typ, oarn, oacct, roles = chain_info[id(chain)]
+            assumed = (typ, oarn, oacct, roles + [ev["requestParameters"]["roleArn"]])
+            emit(ev, True, assumed)
             if tacct != sacct:
                 # the role owner's record of the same call: same eventID and sharedEventID
                 owner = dict(ev)
                 owner["userIdentity"] = {"type": "AWSAccount", "principalId": caller["principalId"], "accountId": sacct}
                 owner["recipientAccountId"] = tacct
-                emit(owner, True)
+                emit(owner, True, assumed)
             new_chain = {"origin_arn": chain["origin_arn"], "hops": hop,
                          "issuer_event_ids": chain["issuer_event_ids"] + [ev["eventID"]],
                          "session_keys": chain["session_keys"] + [key], "session_events": 0}
             truth["chains"].append(new_chain)
+            chain_info[id(new_chain)] = assumed
             sessions.append((tacct, role, session, key, t, new_chain))
             if len(sessions) > 50:
                 sessions.pop(0)
@@ -193,17 +222,19 @@ def main():
                 truth["login_failures"] += 1
             else:
                 ev["responseElements"] = {"ConsoleLogin": "Success"}
-            emit(ev, True)
+            emit(ev, True, ("IAMUser", ident["arn"], acct, []))
             continue
         # an ordinary call, by a user or by a live session
         if sessions and g.r.random() < 0.5:
             acct, role, sname, key, created, chain = g.r.choice(sessions)
             ident = session_identity(acct, role, sname, key, created)
             chain["session_events"] += 1
+            origin = chain_info[id(chain)]
         else:
             acct = g.r.choice(ACCOUNTS)
             user = g.r.choice(USERS)
             ident = user_identity(acct, user, user_keys[(acct, user)])
+            origin = ("IAMUser", ident["arn"], acct, [])
         global_ = g.r.random() < 0.15
         source, name, ro = g.r.choice(GLOBAL_CALLS if global_ else REGIONAL_CALLS)
         region = "us-east-1" if global_ else g.r.choice(REGIONS)
@@ -212,7 +243,7 @@ def main():
             ev["errorCode"] = "AccessDenied"
             ev["errorMessage"] = "User is not authorized to perform this operation"
             truth["errors"] += 1
-        emit(ev, global_)
+        emit(ev, global_, origin)
 
     # Malformed records: a missing comma, as in the seed document, in the first files written.
     bad_left = a.bad
@@ -265,6 +296,8 @@ def main():
         "files": files, "skipped_files": digests, "records": truth["records"], "events": events,
         "duplicates": duplicates, "bad_records": truth["bad_records"], "skipped_records": 0,
     }
+    if a.identities:
+        truth["origins"] = origins
     with open(os.path.join(a.out, "truth.json"), "w") as f:
         json.dump(truth, f, indent=1)
 

@@ -100,7 +100,7 @@ assert h["source_identity"] is None and t["session_events"] == 2
 assert set(t) >= {"event", "origin", "hops", "session_events"}
 PY
 "$ctview" --trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE "$tests/sample" >"$tmp/tr"; check "--trace text exits 0" $?
-grep -q "^origin: IAMUser arn:aws:iam::777788889999:user/Bob" "$tmp/tr" && grep -q "twin: account 111122223333" "$tmp/tr"
+grep -q "^◆ origin: IAMUser arn:aws:iam::777788889999:user/Bob" "$tmp/tr" && grep -q "└ twin in account 111122223333: " "$tmp/tr"
 check "--trace text shows the origin and the twin" $?
 "$ctview" --trace nothing-here "$tests/sample" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] && grep -q "no loaded event" "$tmp/err"
 check "--trace of an unknown id exits 1" $?

@@ -36,8 +36,12 @@ def main():
             events = by_key.get(chain["session_keys"][-1], {})
             if not events:
                 continue
-            # the session's newest event, named with its account so the id is never ambiguous
-            acct, eid = max(events, key=lambda k: (events[k]["eventTime"], k))
+            # the session's newest event that issued no key (tracing an STS call lists the events made
+            # with the key it issued), named with its account so the id is never ambiguous
+            plain = [k for k in events if not ((events[k].get("responseElements") or {}).get("credentials"))]
+            if not plain:
+                continue
+            acct, eid = max(plain, key=lambda k: (events[k]["eventTime"], k))
             proc = subprocess.run([ctview, "--trace", f"{acct}:{eid}", "--json", logs], capture_output=True,
                                   text=True)
             if proc.returncode != 0:

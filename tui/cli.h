@@ -41,6 +41,14 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
  * out of memory. */
 int cli_trace(struct store *s, const char *spec, FILE *out, int json);
 
+/* Prints, over the shown events, one line per origin (actor) as a table, or with json one object
+ * {"actors":[{"type","arn","account","events","sessions","accounts","roles","first","last","ips",
+ * "errors"},...]} sorted by events, most first, then by arn (model/actors.h). Computes the store's
+ * origins first. Returns 0, or 2 when out of memory. */
+int cli_actors(struct store *s, const struct cli_shown *shown, FILE *out, int json);
+
+/* Writes s as a JSON string, or null when empty or NULL. */
+void cli_json_string(FILE *out, const char *s);
 /* Prints "ctview: PATH: reason" on err for each of paths[0..n) that could not be read at all (see
  * problems_unread; "-" is never one), escaped. Returns how many. */
 size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err);

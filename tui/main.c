@@ -10,6 +10,7 @@
 
 #include "model/export.h"
 #include "model/filter.h"
+#include "model/origin.h"
 #include "model/timefmt.h"
 #include "model/tz.h"
 #include "parsers/load.h"
@@ -47,6 +48,10 @@ static const char usage[] =
     "  --trace EVENT   the identity chain of EVENT (an eventID, or ACCOUNT:EVENTID when several\n"
     "                  accounts logged it): from the origin principal through every role session\n"
     "                  to the event, then every event of its session; with --json one object\n"
+    "  --actors        the origins behind the shown events (the principal at the start of each chain:\n"
+    "                  person, root, federated or Identity Center user, service), one per line with\n"
+    "                  events, sessions, source IPs, errors, first and last time, accounts and roles,\n"
+    "                  most events first; with --json one object {\"actors\":[...]}\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
     "  --since WHEN    only events at or after WHEN, --until WHEN only events before WHEN: a UTC date\n"
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
@@ -77,8 +82,10 @@ static const char usage[] =
     "  and any JSON path: a word with a '.', or a top-level key of the CloudTrail record\n"
     "  (requestParameters, resources, tlsDetails, ...); PATH:* = present and not null; an event\n"
     "  matches when any of its values does (resources.ARN: every resource's ARN)\n"
+    "    srcid host origin after before\n"
     "  e.g.  name:AssumeRole* src:sts -error:*     ip:192.0.2.0/24 OR ip:2001:db8::/32\n"
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
+    "        origin:bob name:Delete*  (every delete Bob caused, through any role, in any account)\n"
     "\n"
     "Exit status: 0 on success; 1 on a usage error, a bad filter, an export that was refused or failed,\n"
     "or an event that cannot be read; 2 when out of memory; 3 when a PATH named on the command line could\n"
@@ -99,7 +106,7 @@ static int usage_error(const char *msg)
 
 /* Compiles expr and, when run is given, runs it over the store into *run. Returns 0, or the exit
  * status after printing why: 1 for a bad expression, 2 when out of memory. */
-static int run_filter(const struct store *s, const char *expr, struct filter_run *run)
+static int run_filter(struct store *s, const char *expr, struct filter_run *run)
 {
     struct filter_error err;
     struct filter *f = filter_compile(expr, s, &err);
@@ -108,6 +115,11 @@ static int run_filter(const struct store *s, const char *expr, struct filter_run
         return err.column ? 1 : 2;
     }
     int rc = 0;
+    if (run && filter_uses_origins(f) && origins_ensure(s, NULL) != 0) {
+        filter_free(f);
+        fprintf(stderr, "ctview: out of memory while tracing origins\n");
+        return 2;
+    }
     if (run) {
         filter_run_init(run, f);
         rc = filter_run_all(run);
@@ -197,6 +209,7 @@ int main(int argc, char **argv)
         OPT_NO_STATE,
         OPT_COLUMNS,
         OPT_TOP,
+        OPT_ACTORS,
         OPT_SQL,
         OPT_TABLE,
         OPT_SELECT
@@ -217,6 +230,7 @@ int main(int argc, char **argv)
         {"no-state", no_argument, NULL, OPT_NO_STATE},
         {"columns", required_argument, NULL, OPT_COLUMNS},
         {"top", required_argument, NULL, OPT_TOP},
+        {"actors", no_argument, NULL, OPT_ACTORS},
         {"sql", no_argument, NULL, OPT_SQL},
         {"table", required_argument, NULL, OPT_TABLE},
         {"select", required_argument, NULL, OPT_SELECT},
@@ -229,7 +243,7 @@ int main(int argc, char **argv)
      * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
-    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, c;
+    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, actors = 0, c;
     int no_state = 0, no_mouse = 0;
     const char *tz = NULL;
     const char *expr = NULL, *export_file = NULL, *trace = NULL, *sql_table = NULL, *sql_select = NULL;
@@ -305,6 +319,9 @@ int main(int argc, char **argv)
                 return usage_error("-n takes a count from 1 up");
             break;
         }
+        case OPT_ACTORS:
+            actors = 1;
+            break;
         case OPT_SQL:
             sql = 1;
             break;
@@ -346,7 +363,7 @@ int main(int argc, char **argv)
         }
         }
     }
-    int modes = list + stats + (export_file != NULL) + (trace != NULL) + (top != NULL);
+    int modes = list + stats + actors + (export_file != NULL) + (trace != NULL) + (top != NULL);
     if ((sql_table || sql_select) && !sql)
         return usage_error("--table and --select go with --sql");
     if (sql && (modes || json || follow || format_given || eo.gzip || eo.force || columns || top_n_given))
@@ -358,9 +375,9 @@ int main(int argc, char **argv)
     if (sql)
         return cli_sql(expr, since, until, sql_table, sql_select, stdout);
     if (modes > 1)
-        return usage_error("--list, --stats, --export, --trace and --top cannot be combined");
-    if (json && !list && !stats && !trace && !top)
-        return usage_error("--json goes with --list, --stats, --trace or --top");
+        return usage_error("--list, --stats, --actors, --export, --trace and --top cannot be combined");
+    if (json && !list && !stats && !trace && !actors && !top)
+        return usage_error("--json goes with --list, --stats, --actors, --trace or --top");
     if (columns && !list && !(export_file && eo.format == EXPORT_CSV))
         return usage_error("--columns goes with --list or --export --format csv");
     if (columns && json)
@@ -397,7 +414,8 @@ int main(int argc, char **argv)
         return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
                            "UTC times)");
     if (user_expr && !modes)
-        return usage_error("-f goes with --list, --stats or --export (in the terminal interface, press /)");
+        return usage_error(
+            "-f goes with --list, --stats, --actors or --export (in the terminal interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
@@ -451,6 +469,8 @@ int main(int argc, char **argv)
     }
     if (rc == 0 && trace)
         rc = cli_trace(s, trace, stdout, json);
+    else if (rc == 0 && actors)
+        rc = cli_actors(s, &shown, stdout, json);
     else if (rc == 0 && export_file)
         rc = run_export(s, &shown, export_file, &eo, cols, ncols);
     else if (rc == 0 && top)

@@ -37,32 +37,33 @@ static void test_table(void)
 
 static void test_cells(void)
 {
-    struct store *s = load("t.json",
-                           "{\"Records\":["
-                           /* 0: everything there */
-                           "{\"eventID\":\"id-0\",\"eventTime\":\"2024-03-01T10:00:00Z\",\"eventName\":\"GetObject\","
-                           "\"eventSource\":\"s3.amazonaws.com\",\"awsRegion\":\"eu-west-1\","
-                           "\"recipientAccountId\":\"111122223333\",\"sourceIPAddress\":\"192.0.2.1\","
-                           "\"errorCode\":\"AccessDenied\",\"errorMessage\":\"no\","
-                           "\"userIdentity\":{\"type\":\"AssumedRole\","
-                           "\"arn\":\"arn:aws:sts::111122223333:assumed-role/Admin/alice\",\"userName\":\"x\"}},"
-                           /* 1: no arn: the user name; an error message without a code */
-                           "{\"eventID\":\"id-1\",\"eventTime\":\"2024-03-01T10:00:01Z\",\"eventSource\":\"example.com\","
-                           "\"errorMessage\":\"Failed authentication\","
-                           "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"bob\"}},"
-                           /* 2: a failed sign-in with neither: Failure; a service invoking */
-                           "{\"eventID\":\"id-2\",\"eventTime\":\"2024-03-01T10:00:02Z\",\"eventName\":\"ConsoleLogin\","
-                           "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
-                           "\"userIdentity\":{\"type\":\"AWSService\",\"invokedBy\":\"lambda.amazonaws.com\"}},"
-                           /* 3: only a type; an arn without a resource part is shown whole */
-                           "{\"eventID\":\"id-3\",\"eventTime\":\"2024-03-01T10:00:03Z\","
-                           "\"userIdentity\":{\"type\":\"Root\"}},"
-                           "{\"eventID\":\"id-4\",\"eventTime\":\"2024-03-01T10:00:04Z\","
-                           "\"userIdentity\":{\"type\":\"X\",\"arn\":\"not-an-arn\"}},"
-                           /* 5: a masked user name, no time */
-                           "{\"eventID\":\"id-5\",\"eventName\":\"ConsoleLogin\","
-                           "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\"}}"
-                           "]}");
+    struct store *s =
+        load("t.json",
+             "{\"Records\":["
+             /* 0: everything there */
+             "{\"eventID\":\"id-0\",\"eventTime\":\"2024-03-01T10:00:00Z\",\"eventName\":\"GetObject\","
+             "\"eventSource\":\"s3.amazonaws.com\",\"awsRegion\":\"eu-west-1\","
+             "\"recipientAccountId\":\"111122223333\",\"sourceIPAddress\":\"192.0.2.1\","
+             "\"errorCode\":\"AccessDenied\",\"errorMessage\":\"no\","
+             "\"userIdentity\":{\"type\":\"AssumedRole\","
+             "\"arn\":\"arn:aws:sts::111122223333:assumed-role/Admin/alice\",\"userName\":\"x\"}},"
+             /* 1: no arn: the user name; an error message without a code */
+             "{\"eventID\":\"id-1\",\"eventTime\":\"2024-03-01T10:00:01Z\",\"eventSource\":\"example.com\","
+             "\"errorMessage\":\"Failed authentication\","
+             "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"bob\"}},"
+             /* 2: a failed sign-in with neither: Failure; a service invoking */
+             "{\"eventID\":\"id-2\",\"eventTime\":\"2024-03-01T10:00:02Z\",\"eventName\":\"ConsoleLogin\","
+             "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
+             "\"userIdentity\":{\"type\":\"AWSService\",\"invokedBy\":\"lambda.amazonaws.com\"}},"
+             /* 3: only a type; an arn without a resource part is shown whole */
+             "{\"eventID\":\"id-3\",\"eventTime\":\"2024-03-01T10:00:03Z\","
+             "\"userIdentity\":{\"type\":\"Root\"}},"
+             "{\"eventID\":\"id-4\",\"eventTime\":\"2024-03-01T10:00:04Z\","
+             "\"userIdentity\":{\"type\":\"X\",\"arn\":\"not-an-arn\"}},"
+             /* 5: a masked user name, no time */
+             "{\"eventID\":\"id-5\",\"eventName\":\"ConsoleLogin\","
+             "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\"}}"
+             "]}");
     CHECK_INT(s->nevents, 6);
     char buf[COLUMN_BUF];
     CHECK_STR(cell(s, 0, COL_TIME, buf), "2024-03-01T10:00:00Z");

@@ -20,13 +20,14 @@ static struct store *load(const char *json)
 static void test_histogram_small(void)
 {
     /* 00:00:10, 00:00:20 (failed), 00:01:05 (failed sign-in), one without a time */
-    struct store *s = load("{\"Records\":["
-                           "{\"eventID\":\"1\",\"eventTime\":\"2024-03-01T00:00:10Z\",\"eventName\":\"A\"},"
-                           "{\"eventID\":\"2\",\"eventTime\":\"2024-03-01T00:00:20Z\",\"eventName\":\"B\","
-                           "\"errorCode\":\"AccessDenied\"},"
-                           "{\"eventID\":\"3\",\"eventTime\":\"2024-03-01T00:01:05Z\",\"eventName\":\"ConsoleLogin\","
-                           "\"responseElements\":{\"ConsoleLogin\":\"Failure\"}},"
-                           "{\"eventID\":\"4\",\"eventName\":\"C\"}]}");
+    struct store *s =
+        load("{\"Records\":["
+             "{\"eventID\":\"1\",\"eventTime\":\"2024-03-01T00:00:10Z\",\"eventName\":\"A\"},"
+             "{\"eventID\":\"2\",\"eventTime\":\"2024-03-01T00:00:20Z\",\"eventName\":\"B\","
+             "\"errorCode\":\"AccessDenied\"},"
+             "{\"eventID\":\"3\",\"eventTime\":\"2024-03-01T00:01:05Z\",\"eventName\":\"ConsoleLogin\","
+             "\"responseElements\":{\"ConsoleLogin\":\"Failure\"}},"
+             "{\"eventID\":\"4\",\"eventName\":\"C\"}]}");
     CHECK_INT(s->nevents, 4);
     int64_t t0;
     CHECK_INT(timefmt_parse("2024-03-01T00:00:00Z", 20, &t0), 0);
@@ -86,8 +87,8 @@ static struct store *load_many(size_t n)
             "%s{\"eventID\":\"e%zu\",\"eventTime\":\"2024-03-%02uT%02u:%02u:%02uZ\",\"eventName\":\"Op%u\","
             "\"awsRegion\":\"r%u\",\"recipientAccountId\":\"1000%u\"%s%s%s,"
             "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/u%u\"}}",
-            i ? "," : "", i, 1 + r % 10, (r >> 4) % 24, (r >> 9) % 60, (r >> 15) % 60, (r >> 3) % 7, (r >> 5) % 4,
-            (r >> 7) % 3, (r % 5) ? ",\"sourceIPAddress\":\"10.0.0." : "", (r % 5) ? "1\"" : "",
+            i ? "," : "", i, 1 + r % 10, (r >> 4) % 24, (r >> 9) % 60, (r >> 15) % 60, (r >> 3) % 7,
+            (r >> 5) % 4, (r >> 7) % 3, (r % 5) ? ",\"sourceIPAddress\":\"10.0.0." : "", (r % 5) ? "1\"" : "",
             (r % 6 == 0) ? ",\"errorCode\":\"Denied\"" : "", (r >> 11) % 13);
     }
     snprintf(json + len, cap - len, "]}");
@@ -137,8 +138,9 @@ static void check_histogram(const struct store *s, const uint32_t *idx, size_t n
 
 /* The summary of field f against a plain count: distinct, missing, and the top rows in count order
  * (ties: lower id first) with the counts a full count gives. */
-static void check_summary_field(const struct store *s, const uint32_t *idx, size_t n, const struct summary *sum,
-                                enum summary_field f, uint32_t (*value)(const struct event *))
+static void check_summary_field(const struct store *s, const uint32_t *idx, size_t n,
+                                const struct summary *sum, enum summary_field f,
+                                uint32_t (*value)(const struct event *))
 {
     size_t nids = s->strings ? intern_count(s->strings) + 1 : 1;
     uint32_t *count = calloc(nids, sizeof *count);

@@ -132,12 +132,15 @@ static void write_tree(const char *dir, int count)
             return;
         fputs("{\"Records\":[", out);
         for (int e = 0; e < 30; e++) {
-            int id = (f * 7 + e * 13) % 400; /* about half the ids repeat somewhere else */
+            int id = (f * 7 + e * 13) % 2000; /* about half the records repeat an id of another file */
             fprintf(out,
-                    "%s{\"eventVersion\":\"1.08\",\"eventID\":\"id-%d\",\"recipientAccountId\":\"1111222233%02d\","
-                    "\"eventTime\":\"2024-03-01T%02d:%02d:%02dZ\",\"eventName\":\"Op%d\",\"sourceIPAddress\":\"10.0.%d.%d\","
+                    "%s{\"eventVersion\":\"1.08\",\"eventID\":\"id-%d\",\"recipientAccountId\":\"1111222233%"
+                    "02d\","
+                    "\"eventTime\":\"2024-03-01T%02d:%02d:%02dZ\",\"eventName\":\"Op%d\",\"sourceIPAddress\":"
+                    "\"10.0.%d.%d\","
                     "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::111122223333:user/u%d\"}}",
-                    e ? "," : "", id, id % 3, (id * 7) % 24, (f + e) % 60, (id * 11) % 60, e % 9, f, e, id % 17);
+                    e ? "," : "", id, id % 3, (id * 7) % 24, (f + e) % 60, (id * 11) % 60, e % 9, f, e,
+                    id % 17);
             if (e == 17 && f % 9 == 0)
                 fputs(",{\"eventID\": broken", out);
         }

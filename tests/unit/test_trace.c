@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "model/filter.h"
+#include "model/origin.h"
 #include "model/trace.h"
 #include "parsers/load.h"
 
@@ -199,8 +200,8 @@ static void test_missing(void)
     CHECK_INT(trace_build(x, find(s, "l1"), &t), 0);
     CHECK_INT(t.nhops, 1);
     CHECK(t.hops[0].issuer == TRACE_NONE);
-    CHECK_INT(t.hops[0].inferred, 1);
-    CHECK_INT(t.origin_type, 0); /* unknown principal */
+    CHECK_INT(t.hops[0].inferred, 0); /* nothing was matched: the issuer is missing */
+    CHECK_INT(t.origin_type, 0);      /* unknown principal */
     CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::3:role/Ghost");
     CHECK_STR(str(s, t.hops[0].role_arn), "arn:aws:iam::3:role/Ghost");
     CHECK_STR(str(s, t.hops[0].access_key), "ASIAGHOST");
@@ -261,10 +262,185 @@ static void test_cycle(void)
     store_free(s);
 }
 
+/* Every identity shape on its own: where the walk ends, what it says of a missing call, twins only across
+ * accounts, an STS call's forward list, Identity Center, masked sign-ins, readOnly as a string, "" error. */
+static void test_shapes(void)
+{
+    struct store *s = load(
+        "shapes.json",
+        "{\"Records\":["
+        /* an IAM user's temporary key, its GetSessionToken loaded */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/ann\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"AKIAANN\"},\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventName\":"
+        "\"GetSessionToken\","
+        "\"eventID\":\"gst\",\"recipientAccountId\":\"1\",\"responseElements\":{\"credentials\":{"
+        "\"accessKeyId\":"
+        "\"ASIAANN\"}}},"
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/ann\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"ASIAANN\"},\"eventTime\":\"2024-01-01T00:01:00Z\",\"eventName\":\"ListRoles\","
+        "\"eventID\":\"ann1\",\"recipientAccountId\":\"1\",\"readOnly\":\"True\",\"errorCode\":\"\"},"
+        /* a console session: the ConsoleLogin found by the user's ARN and sign-in time */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/ben\",\"accountId\":\"1\"},"
+        "\"eventTime\":\"2024-01-01T01:00:00Z\",\"eventName\":\"ConsoleLogin\",\"eventID\":\"login\","
+        "\"recipientAccountId\":\"1\",\"responseElements\":{\"ConsoleLogin\":\"Success\"}},"
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/ben\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"ASIABEN\",\"sessionContext\":{\"attributes\":{\"creationDate\":\"2024-01-01T01:00:"
+        "00Z\"}}},"
+        "\"eventTime\":\"2024-01-01T01:02:00Z\",\"eventName\":\"DescribeInstances\",\"eventID\":\"ben1\","
+        "\"recipientAccountId\":\"1\",\"readOnly\":\"false\"},"
+        /* an IAM user's temporary key whose call is not loaded: the user, no hop */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/cat\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"ASIACAT\"},\"eventTime\":\"2024-01-01T02:00:00Z\",\"eventName\":\"GetObject\","
+        "\"eventID\":\"cat1\",\"recipientAccountId\":\"1\"},"
+        /* a federated user whose GetFederationToken is not loaded: the IAM user its issuer names */
+        "{\"userIdentity\":{\"type\":\"FederatedUser\",\"arn\":\"arn:aws:sts::1:federated-user/f\","
+        "\"accountId\":\"1\",\"accessKeyId\":\"ASIAFED\",\"sessionContext\":{\"sessionIssuer\":{\"type\":"
+        "\"IAMUser\","
+        "\"arn\":\"arn:aws:iam::1:user/"
+        "dee\"}}},\"eventTime\":\"2024-01-01T03:00:00Z\",\"eventName\":\"GetObject\","
+        "\"eventID\":\"fed1\",\"recipientAccountId\":\"1\"},"
+        /* an instance profile: a service's AssumeRole in one account, with a sharedEventID */
+        "{\"userIdentity\":{\"type\":\"AWSService\",\"invokedBy\":\"ec2.amazonaws.com\"},\"eventTime\":"
+        "\"2024-01-01T04:00:00Z\",\"eventName\":\"AssumeRole\",\"eventID\":\"svc\",\"sharedEventID\":\"sh-"
+        "svc\","
+        "\"recipientAccountId\":\"1\",\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/Inst\"},"
+        "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAINST\"},\"assumedRoleUser\":{\"arn\":"
+        "\"arn:aws:sts::1:assumed-role/Inst/i-1\"}}},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/Inst/"
+        "i-1\",\"accountId\":"
+        "\"1\",\"accessKeyId\":\"ASIAINST\",\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::1:"
+        "role/"
+        "Inst\"}}},\"eventTime\":\"2024-01-01T04:01:00Z\",\"eventName\":\"DescribeTags\",\"eventID\":"
+        "\"inst1\","
+        "\"recipientAccountId\":\"1\"},"
+        /* a service-linked role's session, its call not loaded */
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/"
+        "AWSServiceRoleForSSM/"
+        "SSM\",\"accountId\":\"1\",\"accessKeyId\":\"ASIASSM\",\"sessionContext\":{\"sessionIssuer\":{"
+        "\"arn\":"
+        "\"arn:aws:iam::1:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForSSM\"}}},\"eventSource\":"
+        "\"ssm.amazonaws.com\",\"eventTime\":\"2024-01-01T05:00:00Z\",\"eventName\":"
+        "\"UpdateInstanceInformation\","
+        "\"eventID\":\"ssm1\",\"recipientAccountId\":\"1\"},"
+        /* Identity Center: a call by the user, and a role session on its behalf */
+        "{\"userIdentity\":{\"type\":\"IdentityCenterUser\",\"accountId\":\"1\",\"onBehalfOf\":{\"userId\":"
+        "\"u-42\",\"identityStoreArn\":\"arn:aws:identitystore::1:identitystore/d-1\"}},\"eventTime\":"
+        "\"2024-01-01T06:00:00Z\",\"eventName\":\"Chat\",\"eventID\":\"ic1\",\"recipientAccountId\":\"1\"},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/Web/"
+        "w\",\"accountId\":"
+        "\"1\",\"accessKeyId\":\"ASIAWEB\",\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::1:"
+        "role/Web\"}},"
+        "\"onBehalfOf\":{\"userId\":\"u-42\",\"identityStoreArn\":\"arn:aws:identitystore::1:identitystore/"
+        "d-1\"}},"
+        "\"eventTime\":\"2024-01-01T06:01:00Z\",\"eventName\":\"GetObject\",\"eventID\":\"ic2\","
+        "\"recipientAccountId\":\"1\"},"
+        /* a masked sign-in */
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"accountId\":\"1\",\"accessKeyId\":\"\",\"userName\":"
+        "\"HIDDEN_DUE_TO_SECURITY_REASONS\"},\"eventTime\":\"2024-01-01T07:00:00Z\",\"eventName\":"
+        "\"ConsoleLogin\","
+        "\"eventID\":\"masked\",\"recipientAccountId\":\"1\",\"responseElements\":{\"ConsoleLogin\":"
+        "\"Failure\"}}"
+        "]}");
+    struct trace_index *x = trace_index_new(s);
+    struct trace t;
+
+    CHECK_INT(trace_build(x, find(s, "ann1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "IAMUser");
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/ann");
+    CHECK_INT(t.nhops, 1);
+    CHECK_STR(id_of(s, t.hops[0].issuer), "gst");
+    CHECK_INT(t.hops[0].kind, HOP_SESSION_TOKEN);
+    CHECK_INT(t.hops[0].session_arn, 0); /* the user's ARN is no session ARN */
+    CHECK_INT(t.hops[0].inferred, 0);
+    CHECK(s->events[find(s, "ann1")].flags & EVF_READONLY_TRUE); /* "True" */
+    CHECK(!EVENT_FAILED(&s->events[find(s, "ann1")]));           /* errorCode "" */
+    CHECK(s->events[find(s, "ben1")].flags & EVF_READONLY_FALSE);
+    trace_free(&t);
+
+    /* tracing the GetSessionToken call lists what its key did */
+    CHECK_INT(trace_build(x, find(s, "gst"), &t), 0);
+    CHECK_INT(t.session_issued, 1);
+    CHECK_STR(str(s, t.session_key), "ASIAANN");
+    CHECK_INT(t.nsession, 1);
+    CHECK_STR(id_of(s, t.session[0]), "ann1");
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "ben1"), &t), 0);
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/ben");
+    CHECK_INT(t.nhops, 1);
+    CHECK_STR(id_of(s, t.hops[0].issuer), "login");
+    CHECK_INT(t.hops[0].inferred, 1); /* matched on the user's ARN and sign-in time */
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "cat1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "IAMUser");
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/cat");
+    CHECK_INT(t.nhops, 0);
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "fed1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "IAMUser");
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/dee");
+    CHECK_INT(t.origin_known, 1);
+    CHECK_INT(t.nhops, 1);
+    CHECK(t.hops[0].issuer == TRACE_NONE);
+    CHECK_INT(t.hops[0].kind, HOP_FEDERATION);
+    CHECK_INT(t.hops[0].inferred, 0);
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "inst1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "AWSService");
+    CHECK_STR(str(s, t.origin_arn), "ec2.amazonaws.com");
+    CHECK_STR(id_of(s, t.hops[0].issuer), "svc");
+    CHECK_INT(t.hops[0].crosses, 0); /* one account: no twin to speak of */
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "ssm1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "AWSService");
+    CHECK_STR(str(s, t.origin_arn), "ssm.amazonaws.com");
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "ic1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "IdentityCenterUser");
+    CHECK_STR(str(s, t.origin_arn), "u-42");
+    CHECK_STR(str(s, t.origin_store), "arn:aws:identitystore::1:identitystore/d-1");
+    trace_free(&t);
+    CHECK_INT(trace_build(x, find(s, "ic2"), &t), 0);
+    CHECK_STR(t.origin_type_name, "IdentityCenterUser");
+    CHECK_STR(str(s, t.origin_arn), "u-42");
+    trace_free(&t);
+
+    CHECK_INT(trace_build(x, find(s, "masked"), &t), 0);
+    CHECK_INT(t.origin_masked, 1);
+    CHECK_STR(str(s, t.origin_arn), "HIDDEN_DUE_TO_SECURITY_REASONS");
+    trace_free(&t);
+
+    /* the same origins for the whole store, and the filter on them */
+    CHECK_INT(origins_ensure(s, x), 0);
+    struct filter_error err;
+    const char *const exprs[] = {"origin:ann", "origin:u-42", "origin:ec2.amazonaws.com", "origin:dee",
+                                 "user:u-42"};
+    const int counts[] = {2, 2, 2, 1, 2};
+    for (size_t k = 0; k < sizeof exprs / sizeof *exprs; k++) {
+        struct filter *f = filter_compile(exprs[k], s, &err);
+        CHECK(f != NULL);
+        int n = 0;
+        for (size_t i = 0; f && i < s->nevents; i++)
+            n += filter_match(f, i) == 1;
+        if (n != counts[k])
+            fprintf(stderr, "%s: %d events\n", exprs[k], n);
+        CHECK_INT(n, counts[k]);
+        filter_free(f);
+    }
+    trace_index_free(x);
+    store_free(s);
+}
+
 int main(void)
 {
     test_seed_pair();
     test_missing();
     test_cycle();
+    test_shapes();
     return harness_done("trace");
 }
