@@ -53,6 +53,7 @@ static const struct keybinding bindings[] = {
     {'p', ACT_PROBLEMS, "p"},
     {'?', ACT_HELP, "?"},
     {KEY_F(1), ACT_HELP, "F1"},
+    {':', ACT_COMMAND, ":"},
     {CTRL('l'), ACT_REDRAW, "^L"},
     {'q', ACT_QUIT, "q"},
 };

@@ -34,6 +34,7 @@
     X(ACT_CLOSE, "Close the detail pane or the current view")                                                \
     X(ACT_PROBLEMS, "Show the problems found while loading")                                                 \
     X(ACT_HELP, "Show this help")                                                                            \
+    X(ACT_COMMAND, "Command line: :goto TIME|ROW, :filter, :mark, :export, :tz, :help (Tab completes)")      \
     X(ACT_REDRAW, "Redraw the screen")                                                                       \
     X(ACT_QUIT, "Quit")
 

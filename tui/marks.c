@@ -49,3 +49,21 @@ enum reaction marks_clear(struct app *a)
     app_message(a, "marks cleared");
     return RE_REDRAW;
 }
+
+uint32_t *marks_chosen(struct app *a, size_t *n)
+{
+    size_t count = a->nmarked ? a->nmarked : app_count(a);
+    uint32_t *idx = malloc((count ? count : 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    *n = 0;
+    if (a->nmarked) {
+        for (size_t ev = 0; ev < a->store->nevents && *n < count; ev++)
+            if (a->marks[ev])
+                idx[(*n)++] = (uint32_t)ev;
+    } else {
+        for (size_t row = 0; row < count; row++)
+            idx[(*n)++] = (uint32_t)app_event(a, row);
+    }
+    return idx;
+}

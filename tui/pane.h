@@ -19,7 +19,8 @@
     X(PANE_OVERVIEW, pane_overview_ops)                                                                      \
     X(PANE_PROBLEMS, pane_problems_ops)                                                                      \
     X(PANE_HELP, pane_help_ops)                                                                              \
-    X(PANE_EXPORT, pane_export_ops)
+    X(PANE_EXPORT, pane_export_ops)                                                                          \
+    X(PANE_COMMAND, pane_command_ops)
 
 enum pane_id {
 #define X(id, ops) id,

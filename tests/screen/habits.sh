@@ -116,5 +116,64 @@ expect "a bad config entry stops the interface before it opens, naming the file 
 expect "... with exit status 1" "CTVIEW-EXITED 1"
 rm -f "$XDG_CONFIG_HOME/ctview/config"
 
+# --- the ':' command line: goto, filter, mark, export, tz, help, completion, history, :q
+start 120 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys : g o t o Space 1 0 0 Enter
+expect ":goto 100 goes to the last row" "9/9 shown  #9 "
+expect_not ":goto 100 marks nothing (its letters are not keys)" "marked"
+keys : g o t o Space 2016-03-23T01:39:55 Enter
+expect ":goto TIME goes to the first event at or after it" "9/9 shown  #8 "
+keys : g o t o Space -2h Enter
+expect ":goto -2h goes two hours before the selected event" "9/9 shown  #7 "
+keys : g Space 5 0 % Enter
+expect ":g abbreviates :goto; N% goes to a share of the list" "9/9 shown  #5 "
+keys : g o t o Space yesterday Enter
+expect "a bad :goto leaves the line open with the reason" "'yesterday' is not a row"
+expect "... the line still holds the command" ":goto yesterday"
+keys Escape
+wait_gone "is not a row"; ok "Esc closes the command line" $?
+keys : g o Tab
+expect "Tab completes a command name" ":goto"
+keys 3 Enter
+expect "... with the space after it" "9/9 shown  #3 "
+keys : t z Space Europe/Pa Tab
+expect "Tab completes a zone" ":tz Europe/Paris"
+keys Enter
+expect ":tz switches the zone" "Time Europe/Paris   Account"
+expect "... and says so" "times in Europe/Paris"
+keys : C-u Tab
+expect "Tab on an empty line lists the commands" "export  filter  goto  help  mark  quit  tz"
+keys Escape : Up
+expect "Up walks the command history" ":tz Europe/Paris"
+keys Escape : f i l t e r Space user:bob Enter
+expect ":filter filters the list" "2/9 shown"
+keys : f i l t e r Enter
+expect ":filter alone shows every event" "9/9 shown"
+keys : m a r k Space name:AssumeRole* Enter
+expect ":mark marks every shown event that matches" "4 shown events match: 4 marked in all"
+expect "... the status line counts them" "4 marked"
+keys : e x p o r t Space "$tmp/marked.csv" Enter
+expect ":export writes the marked events" "wrote 4 marked events to $tmp/"
+[ "$(wc -l <"$tmp/marked.csv")" -eq 5 ] && head -1 "$tmp/marked.csv" | grep -q '^eventTime,'
+ok ":export FILE: a CSV (from the extension) with a header and the 4 events" $?
+keys : e x p o r t Space "$tmp/marked.csv" Space jsonl Enter
+expect ":export does not replace a file" "marked.csv exists: not replaced"
+keys Escape : e x p o r t Space "$tmp/marked.out" Space jsonl Enter
+expect ":export FILE FORMAT" "wrote 4 marked events to $tmp/"
+[ "$(wc -l <"$tmp/marked.out")" -eq 4 ]; ok "... 4 JSON lines" $?
+keys : h e l p Enter
+expect ":help opens the help" "ctview keys   Esc: back"
+keys j
+wait_until 'screen | sed -n 2p | grep -q "Down j  "'; ok "j scrolls the help one line" $?
+keys j k
+wait_until 'screen | sed -n 2p | grep -q "Down j  "' && settle && screen | sed -n 2p | grep -q "Down j  "
+ok "k scrolls it back" $?
+keys G
+expect "the help ends with the commands from the table" "Commands (:, Tab completes"
+expect "... each command with its usage" ":export FILE [records|jsonl|csv]"
+keys Escape : q Enter
+expect ":q quits" "CTVIEW-EXITED 0"
+
 echo "screen habits: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
