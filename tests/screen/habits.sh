@@ -175,5 +175,49 @@ expect "... each command with its usage" ":export FILE [records|jsonl|csv]"
 keys Escape : q Enter
 expect ":q quits" "CTVIEW-EXITED 0"
 
+# --- state across runs: histories kept under XDG_STATE_HOME, atomically, mode 0600; a damaged file
+state=$XDG_STATE_HOME/ctview/state
+rm -rf "$XDG_STATE_HOME"
+start 120 30 "$ctview $sample"
+expect "run 1 loaded" "9/9 shown  #1 "
+keys / s r c : s t s Enter
+expect "run 1: a filter" "/ src:sts"
+keys s A s s u m e R o l e Enter
+keys : g o t o Space 3 Enter
+expect "run 1: a command" "#3 "
+quit
+[ -f "$state" ] && [ "$(stat -c %a "$state")" = 600 ]; ok "the state file is written with mode 0600" $?
+[ "$(stat -c %a "$(dirname "$state")")" = 700 ]; ok "... in a folder of mode 0700" $?
+grep -qx "filter src:sts" "$state" && grep -qx "search AssumeRole" "$state" && grep -qx "command goto 3" "$state"
+ok "... holding the filter, search and command histories" $?
+[ "$(find "$XDG_STATE_HOME" -type f | wc -l)" -eq 1 ]; ok "... and no temporary file beside it" $?
+start 120 30 "$ctview $sample"
+expect "run 2 loaded" "9/9 shown  #1 "
+keys / Up
+expect "run 2: the filter history of run 1" "filter: src:sts"
+keys Escape s Up
+expect "run 2: the search history of run 1" "search: AssumeRole"
+keys Escape : Up
+expect "run 2: the command history of run 1" ":goto 3"
+keys Escape
+quit
+printf 'filter x\n\033]0;garbage' >"$state"
+start 220 30 "$ctview $sample"
+expect "a damaged state file is said once in the status line" "state ignored: $state: line 1: not a ctview state file"
+keys j
+expect "... once: the next key clears it" "9/9 shown  #2 "
+expect_not "... and the run goes on without it" "state ignored"
+keys / Up
+expect_not "... its entries are not used" "filter: filter x"
+keys Escape
+quit
+head -1 "$state" | grep -qx "ctview-state 1"; ok "... and it is replaced at quit by a good one" $?
+rm -rf "$XDG_STATE_HOME"
+start 120 30 "$ctview --no-state $sample"
+keys / s r c : s t s Enter
+expect "--no-state run" "/ src:sts"
+quit
+[ ! -e "$state" ]; ok "--no-state writes no state" $?
+
 echo "screen habits: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
