@@ -335,6 +335,9 @@ static enum reaction global_key(struct app *a, enum action act)
         return main_screen ? marks_all_shown(a) : RE_UNHANDLED;
     case ACT_UNMARK_ALL:
         return marks_clear(a);
+    case ACT_MARK_NEXT:
+    case ACT_MARK_PREV:
+        return main_screen ? marks_jump(a, act == ACT_MARK_NEXT ? 1 : -1) : RE_UNHANDLED;
     case ACT_SEARCH_NEXT:
     case ACT_SEARCH_PREV:
         if (!main_screen)

@@ -11,6 +11,8 @@
     X(ACT_DOWN, "Move down one line")                                                                        \
     X(ACT_PAGE_UP, "Move up one page")                                                                       \
     X(ACT_PAGE_DOWN, "Move down one page")                                                                   \
+    X(ACT_HALF_UP, "Move up half a page")                                                                    \
+    X(ACT_HALF_DOWN, "Move down half a page")                                                                \
     X(ACT_TOP, "Go to the first line")                                                                       \
     X(ACT_BOTTOM, "Go to the last line")                                                                     \
     X(ACT_LEFT, "Scroll left (detail, problems)")                                                            \
@@ -28,6 +30,8 @@
     X(ACT_MARK, "Mark or unmark the selected event, then move down")                                         \
     X(ACT_MARK_ALL, "Mark every shown event")                                                                \
     X(ACT_UNMARK_ALL, "Clear all marks")                                                                     \
+    X(ACT_MARK_NEXT, "Jump to the next marked event (marks are bookmarks)")                                  \
+    X(ACT_MARK_PREV, "Jump to the previous marked event")                                                    \
     X(ACT_EXPORT, "Export the marked events (or all shown when none is marked)")                             \
     X(ACT_SEARCH_NEXT, "Jump to the next shown event that matches the search")                               \
     X(ACT_SEARCH_PREV, "Jump to the previous shown event that matches the search")                           \

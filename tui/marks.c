@@ -67,3 +67,19 @@ uint32_t *marks_chosen(struct app *a, size_t *n)
     }
     return idx;
 }
+
+enum reaction marks_jump(struct app *a, int dir)
+{
+    size_t n = app_count(a);
+    for (size_t k = 1; a->nmarked && k <= n; k++) {
+        size_t row = dir > 0 ? (a->list.cur + k) % n : (a->list.cur + n - k % n) % n;
+        if (a->marks[app_event(a, row)]) {
+            if (dir > 0 ? row <= a->list.cur : row >= a->list.cur)
+                app_message(a, "marks wrapped");
+            a->list.cur = row;
+            return RE_REDRAW;
+        }
+    }
+    app_message(a, a->nmarked ? "no shown event is marked" : "no event is marked (Space marks)");
+    return RE_REDRAW;
+}

@@ -146,6 +146,13 @@ static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
         app_open(a, PANE_DETAIL);
         return RE_REDRAW;
     }
+    if (k->act == ACT_CLOSE && !a->lower_open && a->shown.expr && a->shown.expr[0]) {
+        /* Esc on the list clears the filter; Up in / brings it back */
+        prompt_history_add(&a->bar.filter_hist, a->shown.expr);
+        filterbar_set(a, "");
+        app_message(a, "filter cleared (/ then Up brings it back)");
+        return RE_REDRAW;
+    }
     return scroll_move(&a->list, app_count(a), k->page, k->act);
 }
 

@@ -219,5 +219,49 @@ expect "--no-state run" "/ src:sts"
 quit
 [ ! -e "$state" ]; ok "--no-state writes no state" $?
 
+# --- keys: half pages, Esc clears the filter, the first Up shows the previous filter, marks as bookmarks
+python3 -c '
+import json
+for i in range(100):
+    print(json.dumps({"eventTime": "2024-03-01T10:%02d:%02dZ" % (i // 60, i % 60), "eventID": "e%d" % i,
+                      "eventName": "Op%d" % i, "eventSource": "s3.amazonaws.com"}))' >"$tmp/hundred.jsonl"
+start 120 30 "$ctview --no-state $tmp/hundred.jsonl"
+expect "100 events" "100/100 shown  #1 "
+keys C-d
+expect "^D moves down half a page" "100/100 shown  #15 "
+keys C-d C-u
+expect "^U moves up half a page" "100/100 shown  #15 "
+keys C-u
+expect "... back to the top" "100/100 shown  #1 "
+keys / n a m e : O p 1 '*' Enter
+expect "a filter" "11/100 shown"
+keys / C-u n a m e : O p 2 '*' Enter
+expect "another filter" "11/100 shown"
+keys /
+expect "the prompt opens with the filter in force" "filter: name:Op2*"
+keys Up
+expect "the first Up shows the previous filter, not the one in force" "filter: name:Op1*"
+keys Escape
+keys Escape
+expect "Esc in the list clears the filter" "100/100 shown"
+expect "... and says how to get it back" "filter cleared (/ then Up brings it back)"
+keys / Up
+expect "... which is in the history" "filter: name:Op2*"
+keys Escape
+keys : g o t o Space 3 Enter Space : g o t o Space 6 Enter Space g
+expect "two marks" "100/100 shown  #1  2 marked"
+keys ']'
+expect "] jumps to the next mark" "100/100 shown  #3 "
+keys ']'
+expect "... and the next" "100/100 shown  #6 "
+keys ']'
+expect "... wrapping" "marks wrapped"
+expect "... to the first" "100/100 shown  #3 "
+keys '['
+expect "[ jumps to the previous mark (wrapping)" "100/100 shown  #6 "
+keys U ']'
+expect "] without marks says so" "no event is marked (Space marks)"
+quit
+
 echo "screen habits: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
