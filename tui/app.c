@@ -173,20 +173,28 @@ int app_open(struct app *a, enum pane_id p)
 static void draw_status(struct app *a, int y)
 {
     const struct store *s = a->store;
+    /* the same two numbers, with the same words, as the Problems view's title */
     size_t problems =
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
+    size_t skipped = problems_count(&s->problems, PROBLEM_NOTE);
     size_t n = app_count(a);
-    char left[256], right[160], busy[48] = "", marked[32] = "";
+    char left[256], right[160], busy[48] = "", marked[32] = "", skip[32] = "", following[48] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
     if (filterbar_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
         snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
     }
-    snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s", n, s->nevents,
+    if (skipped)
+        snprintf(skip, sizeof skip, "  %zu skipped", skipped);
+    if (a->follow.on && a->follow.added)
+        snprintf(following, sizeof following, "following, %zu new  ", a->follow.added);
+    else if (a->follow.on)
+        snprintf(following, sizeof following, "following  ");
+    snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
-             problems == 1 ? "" : "s", busy);
-    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", a->follow.on ? "following  " : "",
+             problems == 1 ? "" : "s", skip, busy);
+    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", following,
              pane_get(a->overlay != PANE__COUNT ? a->overlay : a->focus)->name);
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);

@@ -58,7 +58,7 @@ struct app {
         int on, fd;            /* following the directories given (inotify), fd -1 when not */
         struct watch *watches; /* owned */
         size_t nwatches;
-        size_t added; /* events that arrived while following */
+        size_t added; /* events that arrived while the selection was not on the last row (shown as "N new") */
     } follow;
     struct {
         struct loader *loader; /* owned while the first load runs in the background, else NULL */

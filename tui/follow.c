@@ -136,6 +136,9 @@ int follow_poll(struct app *a)
         return 0;
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     size_t from = a->store->nevents;
+    /* before any event is added: an unfiltered list counts the store's events */
+    size_t n = app_count(a);
+    int at_end = n && a->list.cur + 1 == n;
     int changed = 0;
     for (;;) {
         ssize_t n = read(a->follow.fd, buf, sizeof buf);
@@ -162,9 +165,16 @@ int follow_poll(struct app *a)
     if (!changed)
         return 0;
     size_t added = a->store->nevents - from;
+    /* like less +F: on the last event, the selection follows new events to the bottom; elsewhere it
+     * stays on its event and the status line counts what arrived */
     if (added)
         app_absorb(a, from);
-    a->follow.added += added;
+    if (at_end && app_count(a)) {
+        a->list.cur = app_count(a) - 1;
+        a->follow.added = 0;
+    } else {
+        a->follow.added += added;
+    }
     app_message(a, "following: %zu new event%s", added, added == 1 ? "" : "s");
     return 1;
 }

@@ -15,8 +15,8 @@
     X(ACT_HALF_DOWN, "Move down half a page")                                                                \
     X(ACT_TOP, "Go to the first line")                                                                       \
     X(ACT_BOTTOM, "Go to the last line")                                                                     \
-    X(ACT_LEFT, "Scroll left (detail, problems)")                                                            \
-    X(ACT_RIGHT, "Scroll right (detail, problems)")                                                          \
+    X(ACT_LEFT, "Scroll left (detail, trace, problems)")                                                     \
+    X(ACT_RIGHT, "Scroll right (detail, trace, problems)")                                                   \
     X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                       \
     X(ACT_NEXT_PANE, "Switch focus between the list and the pane below it")                                  \
     X(ACT_FILTER, "Filter the list (live; Enter keeps, Esc restores, Up/Down: history)")                     \

@@ -30,7 +30,12 @@ int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_
 static void absorb(struct app *a)
 {
     double t = now();
+    /* events that sort before the first ones in arrive later: a selection left on the first row stays
+     * on the first event rather than on the event it was */
+    int at_top = a->list.cur == 0;
     app_absorb(a, a->load.absorbed);
+    if (at_top)
+        a->list.cur = a->list.top = 0;
     a->load.absorbed = a->store->nevents;
     a->load.last_absorb = now();
     a->load.absorb_cost = a->load.last_absorb - t;

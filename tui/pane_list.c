@@ -153,7 +153,10 @@ static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
         app_message(a, "filter cleared (/ then Up brings it back)");
         return RE_REDRAW;
     }
-    return scroll_move(&a->list, app_count(a), k->page, k->act);
+    enum reaction r = scroll_move(&a->list, app_count(a), k->page, k->act);
+    if (a->list.cur + 1 >= app_count(a))
+        a->follow.added = 0; /* the new events are in view */
+    return r;
 }
 
 const struct pane_ops pane_list_ops = {

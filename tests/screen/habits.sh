@@ -117,7 +117,7 @@ expect "... with exit status 1" "CTVIEW-EXITED 1"
 rm -f "$XDG_CONFIG_HOME/ctview/config"
 
 # --- the ':' command line: goto, filter, mark, export, tz, help, completion, history, :q
-start 120 30 "$ctview --no-state $sample"
+start 160 30 "$ctview --no-state $sample"
 expect "loaded" "9/9 shown  #1 "
 keys : g o t o Space 1 0 0 Enter
 expect ":goto 100 goes to the last row" "9/9 shown  #9 "
@@ -261,6 +261,71 @@ keys '['
 expect "[ jumps to the previous mark (wrapping)" "100/100 shown  #6 "
 keys U ']'
 expect "] without marks says so" "no event is marked (Space marks)"
+quit
+
+# --- honest counts: the status line and the Problems view count problems and skipped alike; reason first
+cp "$tests/sample/pasted/iam-sts-examples.json" "$tmp/pasted.json"
+printf '{"unique_events": 3, "records": 5}\n' >"$tmp/truth.json"
+start 160 30 "$ctview --no-state $tmp/missing $tmp/pasted.json $tmp/truth.json $sample"
+expect "status: problems and skipped apart" "5 problems  2 skipped"
+keys p
+expect "the Problems view counts the same" "5 problems (4 bad records, 1 file), 2 skipped"
+expect "a skipped file that holds no event says so" "skipped JSON that holds no CloudTrail event  ($tmp/truth.json)"
+expect "an unreadable named path is a problem row, reason first" "file    not read: No such file or directory  ($tmp/missing)"
+quit
+
+# --- after the load, the selection is on the first event (later files may hold earlier events)
+mkdir -p "$tmp/order"
+python3 -c '
+import json, sys
+d = sys.argv[1]
+with open(d + "/a.json", "w") as f:
+    for i in range(10):
+        f.write(json.dumps({"eventTime": "2024-03-02T10:00:%02dZ" % i, "eventID": "late%d" % i, "eventName": "Late"}) + "\n")
+with open(d + "/b.json", "w") as f:
+    for i in range(60000):
+        f.write(json.dumps({"eventTime": "2024-03-01T%02d:%02d:%02dZ" % (i // 3600 % 24, i // 60 % 60, i % 60),
+                            "eventID": "early%d" % i, "eventName": "Early", "requestParameters": {"pad": "x" * 200}}) + "\n")' "$tmp/order"
+start 120 30 "CTVIEW_THREADS=1 $ctview --no-state $tmp/order"
+expect "the load ends" "60010/60010 shown" 120
+expect "the selection is on the first event" "60010/60010 shown  #1 " 5
+line_of "2024-03-01 00:00:00" | grep -q Early; ok "... the earliest one, on the first row" $?
+quit
+
+# --- --follow: on the last event the selection follows new events, elsewhere it stays and counts them
+mkdir -p "$tmp/follow"
+cp "$tmp/pasted.json" "$tmp/follow/"
+newevent() { # NAME SECOND: a log file moved into the followed folder
+    printf '{"Records":[{"eventTime":"2030-01-01T00:00:%02dZ","eventID":"%s","eventName":"%s"}]}' "$2" "$1" "$1" >"$tmp/$1.tmp"
+    mv "$tmp/$1.tmp" "$tmp/follow/$1.json"
+}
+start 120 30 "$ctview --no-state --follow $tmp/follow"
+expect "following" "following  list"
+keys G
+expect "on the last event" "7/7 shown  #7 "
+newevent NewOne 1
+expect "a new event arrives" "8/8 shown"
+expect "... and the selection follows it to the bottom" "8/8 shown  #8 "
+keys k
+expect "up one" "8/8 shown  #7 "
+newevent NewTwo 2
+newevent NewThree 3
+expect "away from the bottom the selection stays" "10/10 shown  #7 "
+expect "... and the status line counts the new events" "following, 2 new"
+keys G
+expect "at the bottom again" "10/10 shown  #10 "
+expect_not "... the count goes" "2 new"
+quit
+
+# --- the trace pane scrolls sideways
+start 100 40 "$ctview --no-state $sample"
+keys G t
+expect "trace open" "Trace of event 9/9"
+expect "the role line is cut at the right edge" "role arn:aws:iam::111122223333:role/EC2-dev  session arn:aws:sts::1111222"
+keys l l l l l l
+expect "Right scrolls the trace sideways: the end of the line shows" "EC2-dev/Bob-EC2-dev  key AKIAQRSTUVWXYZEXAMPLE"
+keys h h h h h h
+expect "Left scrolls back" "role arn:aws:iam::111122223333:role/EC2-dev"
 quit
 
 echo "screen habits: $passes passed, $fails failed"

@@ -123,7 +123,7 @@ golden() {
 start 120 50 "$ctview $tests/sample"
 expect "list header" "Time UTC            Account      Region      Service    Event                  Identity"
 expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2   signin     ConsoleLogin           user/Alice"
-expect "status counts" "9/9 shown  #1  11 files  2 problems"
+expect "status counts" "9/9 shown  #1  11 files  2 problems  1 skipped"
 screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
 expect "masked user shown as masked" "(masked user)"
 keys j j
@@ -161,9 +161,9 @@ expect_not "Esc closes the detail pane" "Event 6/9"
 
 # --- problems and help
 keys p
-expect "p opens the problems view" "Problems: 3 (2 bad records"
-expect "a problem has file, byte, record and reason" "iam-sts-examples.json byte 1594 record 1: malformed JSON"
-expect "a skipped digest is listed" "skipped $tests/sample/AWSLogs/111122223333/CloudTrail-Digest/"
+expect "p opens the problems view" "2 problems (2 bad records, 0 files), 1 skipped"
+expect "a problem has its reason first, then file, byte and record" "record  malformed JSON at byte 1594 (record starts at byte 925)  ($tests/sample/pasted/iam-sts-ex"
+expect "a skipped digest is listed" "skipped CloudTrail digest file  ($tests/sample/AWSLogs/111122223333/CloudTrail-Digest/"
 keys Escape
 expect "Esc returns to the list" "9/9 shown  #6 "
 keys '?'
@@ -213,7 +213,7 @@ keys -l "*"
 expect "a wildcard widens it live" "4/9 shown"
 expect_not "events that do not match leave the list" "ConsoleLogin"
 keys Enter
-expect "Enter keeps the filter; the status line shows it" "4/9 shown  #1  11 files  2 problems  / name:AssumeRole*"
+expect "Enter keeps the filter; the status line shows it" "4/9 shown  #1  11 files  2 problems  1 skipped  / name:AssumeRole*"
 expect_not "Enter closes the prompt" "filter:"
 keys j j /
 expect "/ prefills the prompt with the filter in force" "filter: name:AssumeRole*"
@@ -226,7 +226,7 @@ expect "a bad field is named with its term and column under the prompt" "column 
 keys Enter
 expect "Enter on a bad expression keeps the prompt open" "filter: name:AssumeRole* usr:bob"
 keys Escape
-expect "Esc restores the previous filter" "4/9 shown  #3  11 files  2 problems  / name:AssumeRole*"
+expect "Esc restores the previous filter" "4/9 shown  #3  11 files  2 problems  1 skipped  / name:AssumeRole*"
 expect_not "Esc closes the prompt" "filter:"
 keys / C-u
 expect "clearing the prompt shows every event again" "9/9 shown"
@@ -285,7 +285,7 @@ expect "N goes back, wrapping" "search wrapped"
 
 # --- marks and the export dialog
 mkdir -p "$tmp/out"
-start 120 30 "cd $tmp/out && $abs_ctview $(cd "$tests" && pwd)/sample"
+start 140 30 "cd $tmp/out && $abs_ctview $(cd "$tests" && pwd)/sample"
 expect "the sample loads" "9/9 shown  #1 "
 keys Space
 expect "space marks and moves down" "9/9 shown  #2  1 marked"
@@ -400,7 +400,7 @@ expect_not "o closes the overview" "Overview of"
 
 # --- a time range at start: the interface opens with it as the filter in force
 start 120 30 "$ctview --since 2014-07-16 --until 2014-07-18 $tests/sample"
-expect "--since/--until is the filter in force at start" "3/9 shown  #1  4 files  2 problems  / after:2014-07-16T00:00:00Z before:2014-07-19T00:00:00Z"
+expect "--since/--until is the filter in force at start" "3/9 shown  #1  4 files  2 problems  1 skipped  / after:2014-07-16T00:00:00Z before:2014-07-19T00:0"
 
 # --- --follow: files dropped into a watched directory join the list
 mkdir -p "$tmp/follow"
