@@ -115,7 +115,10 @@ int field_parse(const char *text, size_t len, struct field *f, struct field_erro
 void field_free(struct field *f)
 {
     path_free(&f->path);
+    if (f->px)
+        pathindex_release(f->store, f->px);
     f->px = NULL;
+    f->store = NULL;
 }
 
 int field_list_parse(const char *list, struct field **fields, size_t *n, struct field_error *err)
@@ -268,8 +271,11 @@ int field_prepare(struct store *s, struct field *f, size_t work)
 {
     if (f->kind != FIELD_PATH)
         return 1;
-    if (!f->px && !(f->px = pathindex_get(s, &f->path)))
-        return -1;
+    if (!f->px) {
+        if (!(f->px = pathindex_get(s, &f->path)))
+            return -1;
+        f->store = s;
+    }
     return pathindex_build(s, f->px, work);
 }
 
@@ -278,15 +284,14 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
     *err = NULL;
     path_values_clear(v);
     if (f->kind == FIELD_PATH) {
-        if (!f->px)
-            f->px = pathindex_find(s, &f->path);
-        if (f->px && i < f->px->covered) {
+        /* an index another filter or field built serves too, for this call */
+        const struct pathindex *x = f->px ? f->px : pathindex_find(s, &f->path);
+        if (x && i < x->covered) {
             const uint32_t *ids;
             uint32_t one;
-            size_t n = pathindex_ids(f->px, i, &ids, &one);
+            size_t n = pathindex_ids(x, i, &ids, &one);
             for (size_t j = 0; j < n; j++)
-                if (path_values_push(v, intern_str(f->px->values, ids[j]),
-                                     intern_len(f->px->values, ids[j])) != 0)
+                if (path_values_push(v, intern_str(x->values, ids[j]), intern_len(x->values, ids[j])) != 0)
                     goto nomem;
             return (int)v->n;
         }

@@ -38,7 +38,8 @@ struct field {
     const struct field_short *sh; /* FIELD_SHORT */
     enum event_field ef;          /* FIELD_INDEXED */
     struct path path;             /* FIELD_PATH and FIELD_INDEXED: owned */
-    struct pathindex *px;         /* FIELD_PATH: borrowed from the store once field_prepare started */
+    struct pathindex *px;         /* FIELD_PATH: held from the store once field_prepare started */
+    struct store *store;          /* the store px belongs to */
     char name[PATH_MAX_LEN + 1];  /* as written */
 };
 
@@ -46,7 +47,8 @@ struct field_error {
     char message[320];
 };
 
-/* Parses text[0..len) as a field name. Returns 0 (release with field_free), or -1 with err filled:
+/* Parses text[0..len) as a field name. Returns 0 (release with field_free, before the store it was
+ * prepared on is freed), or -1 with err filled:
  * "unknown field 'usr' (...)" for a word that is neither, or the path's syntax error. */
 int field_parse(const char *text, size_t len, struct field *f, struct field_error *err);
 void field_free(struct field *f);

@@ -32,13 +32,15 @@ static const struct field_spec field_specs[] = {
     {"origin", TK_ORIGIN, XF_TAIL, {0}, 0},
     {"after", TK_AFTER, XF_NONE, {0}, 0},
     {"before", TK_BEFORE, XF_NONE, {0}, 0},
+    {"rule", TK_RULE, XF_NONE, {0}, 0},
+    {"level", TK_LEVEL, XF_NONE, {0}, 0},
 };
 #define NSPECS (sizeof field_specs / sizeof *field_specs)
 
 const char *filter_field_names(void)
 {
     return "name src user acct region type ip key id shared req error ro ua res etype cat role srcid host "
-           "origin after before";
+           "origin after before rule level";
 }
 
 #define MAX_DEPTH 64
@@ -225,8 +227,24 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
     case TK_INDEXED:
     case TK_PATH:
         return 0;
+    case TK_RULE:
+    case TK_LEVEL: {
+        const char *why = NULL;
+        int rc = filter_findings_compile(p->f->s, t, &why);
+        if (rc == -1)
+            return fail(p, at, "bad level '%s' in '%.*s': %s", v, textlen, text, why);
+        return rc == 0 ? 0 : nomem(p);
+    }
     }
     return 0;
+}
+
+/* Undoes what name_kind took for a path term that is not kept. */
+static void drop_term_path(struct parser *p, struct term *t)
+{
+    path_free(&t->path);
+    pathindex_release((struct store *)p->f->s, t->px);
+    t->px = NULL;
 }
 
 /* Whether name[0..len), written before a ':', makes the term a field term, and which: a short field
@@ -296,7 +314,7 @@ static int parse_term(struct parser *p)
             if (s[p->pos] == '"') {
                 t.pat = read_quoted(p, &t.plen);
                 if (!t.pat) {
-                    path_free(&t.path);
+                    drop_term_path(p, &t);
                     return -1;
                 }
                 end = p->pos;
@@ -308,20 +326,20 @@ static int parse_term(struct parser *p)
             t.plen = end - vstart;
             t.pat = strndup(s + vstart, t.plen);
             if (!t.pat) {
-                path_free(&t.path);
+                drop_term_path(p, &t);
                 return nomem(p);
             }
             p->pos = end;
         }
         if (field && t.plen == 0) {
             free(t.pat);
-            path_free(&t.path);
+            drop_term_path(p, &t);
             return fail(p, start, "missing value after '%.*s'", (int)(name_end - start + 1), s + start);
         }
     }
     if (compile_term(p, &t, start, s + start, (int)(p->pos - start)) != 0) {
         free(t.pat);
-        path_free(&t.path);
+        drop_term_path(p, &t);
         return -1;
     }
     if (t.kind == TK_WORD)
@@ -329,7 +347,7 @@ static int parse_term(struct parser *p)
     int n = new_node(p, NODE_TERM, -1, -1);
     if (n < 0) {
         free(t.pat);
-        path_free(&t.path);
+        drop_term_path(p, &t);
         return -1;
     }
     p->f->nodes[n].term = t;
@@ -445,7 +463,10 @@ void filter_free(struct filter *f)
     for (size_t i = 0; i < f->nnodes; i++) {
         free(f->nodes[i].term.pat);
         free(f->nodes[i].term.memo);
+        free(f->nodes[i].term.rules);
         path_free(&f->nodes[i].term.path);
+        /* the store keeps the index as a cache for later filters on the path */
+        pathindex_release((struct store *)f->s, f->nodes[i].term.px);
         free(f->nodes[i].bits);
         free(f->nodes[i].care);
     }

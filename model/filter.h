@@ -40,6 +40,10 @@ int filter_is_all(const struct filter *f);
 /* Whether the filter has a free-text word, whose preparation scans every interned string. */
 int filter_has_words(const struct filter *f);
 
+/* Whether the filter has rule: or level: terms, which need the store's Sigma findings (store.findings)
+ * before it is compiled. */
+int filter_uses_findings(const struct filter *f);
+
 /* Whether the filter has an origin: term, which reads the store's origins: the caller computes them
  * (origins_ensure) before running it; without them the term matches nothing. */
 int filter_uses_origins(const struct filter *f);

@@ -181,6 +181,9 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return id_matches(f, t, e->f[t->ef]);
     case TK_PATH:
         return path_matches(t, (size_t)(e - f->s->events));
+    case TK_RULE:
+    case TK_LEVEL:
+        return filter_findings_match(f, t, (size_t)(e - f->s->events));
     }
     return 0;
 }
@@ -199,7 +202,8 @@ static int eval_node(struct filter *f, int idx, size_t lo, size_t words, const u
             if (pathindex_cover((struct store *)f->s, t->px, need) != 0 || ensure_path_memo(t) != 0)
                 return -1;
         } else if (t->kind != TK_WORD && t->kind != TK_RO && t->kind != TK_AFTER && t->kind != TK_BEFORE &&
-                   !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
+                   t->kind != TK_RULE && t->kind != TK_LEVEL && !(t->kind == TK_ERROR && t->any) &&
+                   ensure_memo(f, t) != 0)
             return -1;
         const struct event *ev = f->s->events + lo;
         for (size_t w = 0; w < words; w++) {

@@ -1,4 +1,5 @@
-/* filter_impl: what filter.c (syntax, compilation) and filter_eval.c (evaluation) share. Private. */
+/* filter_impl: what filter.c (syntax, compilation) and filter_eval.c (evaluation) share, and what sql.c
+ * reads to write a filter as SQL. Private to model/. */
 #ifndef CTVIEW_FILTER_IMPL_H
 #define CTVIEW_FILTER_IMPL_H
 
@@ -23,7 +24,11 @@ enum term_kind {
     TK_INDEXED, /* a JSON path the store indexes at load (event.h): one event field */
     TK_PATH,    /* any other JSON path: every value of it, from the store's path index */
     TK_ORIGIN,  /* the ARN (or name) of the event's origin, from the store's origins (model/origin.h) */
+    TK_RULE,    /* a Sigma rule (id or title) among the event's findings */
+    TK_LEVEL,   /* a level among the event's findings */
 };
+
+enum level_cmp { LEVEL_EQ, LEVEL_GE, LEVEL_GT, LEVEL_LE, LEVEL_LT };
 
 /* How a field's string is also tried, besides whole. */
 enum xform {
@@ -57,6 +62,8 @@ struct term {
     enum event_field ef;  /* TK_INDEXED */
     struct path path;     /* TK_PATH: owned */
     struct pathindex *px; /* TK_PATH: borrowed from the store (built on first use, kept by the store) */
+    unsigned char *rules; /* owned, TK_RULE: one byte per rule of the store's findings, 1 when it matches */
+    int level, level_cmp; /* TK_LEVEL: enum sigma_level and enum level_cmp */
 };
 
 enum node_kind { NODE_ALL, NODE_TERM, NODE_AND, NODE_OR, NODE_NOT };
@@ -78,6 +85,11 @@ struct filter {
     uint32_t prepared; /* interned strings checked against every word so far */
     uint32_t nstrings; /* intern_count when compiled */
 };
+
+/* rule: and level: terms (filter_findings.c). Compile returns 0, -1 with *why set for a bad value, -2
+ * when out of memory; match tells whether event ev passes. */
+int filter_findings_compile(const struct store *s, struct term *t, const char **why);
+int filter_findings_match(const struct filter *f, const struct term *t, size_t ev);
 
 /* Extends the path indexes of the filter's path terms by up to `work` events. Returns 1 when they cover
  * every event, 0 when more remain, -1 when out of memory. */

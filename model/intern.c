@@ -86,6 +86,11 @@ static int same(const char *stored, const char *s, size_t len)
     return slen == len && memcmp(stored, s, len) == 0;
 }
 
+void intern_prefetch(const struct intern *t, uint32_t h)
+{
+    __builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+}
+
 uint32_t intern_find(const struct intern *t, const char *s, size_t len)
 {
     if (len == 0)

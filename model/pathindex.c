@@ -18,13 +18,33 @@ static void index_free(struct pathindex *x)
     free(x);
 }
 
-void pathindex_reset(struct store *s)
+/* Unused indexes kept as a cache for the next filter or count on their path, beyond those in use. */
+#define KEEP_UNUSED 16
+
+static uint64_t use_tick;
+
+static void remove_at(struct store *s, size_t i)
 {
-    for (size_t i = 0; i < s->npaths; i++)
-        index_free(s->paths[i]);
+    index_free(s->paths[i]);
+    s->paths[i] = s->paths[--s->npaths];
+}
+
+void pathindex_free_all(struct store *s)
+{
+    while (s->npaths)
+        remove_at(s, s->npaths - 1);
     free(s->paths);
     s->paths = NULL;
-    s->npaths = 0;
+}
+
+void pathindex_reset(struct store *s)
+{
+    for (size_t i = s->npaths; i-- > 0;) {
+        if (s->paths[i]->users)
+            s->paths[i]->covered = 0; /* rebuilt on next use; its value ids stay valid */
+        else
+            remove_at(s, i);
+    }
 }
 
 void pathindex_truncate(struct store *s, size_t n)
@@ -45,8 +65,11 @@ struct pathindex *pathindex_find(const struct store *s, const struct path *p)
 struct pathindex *pathindex_get(struct store *s, const struct path *p)
 {
     struct pathindex *found = pathindex_find(s, p);
-    if (found)
+    if (found) {
+        found->users++;
+        found->used = ++use_tick;
         return found;
+    }
     struct pathindex **grown = realloc(s->paths, (s->npaths + 1) * sizeof *grown);
     if (!grown)
         return NULL;
@@ -58,8 +81,35 @@ struct pathindex *pathindex_get(struct store *s, const struct path *p)
         return NULL;
     }
     path_values_init(&x->scratch);
+    x->users = 1;
+    x->used = ++use_tick;
     s->paths[s->npaths++] = x;
     return x;
+}
+
+void pathindex_release(struct store *s, struct pathindex *x)
+{
+    if (!x || x->users == 0)
+        return;
+    x->users--;
+    size_t unused = 0;
+    for (size_t i = s->npaths; i-- > 0;) {
+        struct pathindex *y = s->paths[i];
+        if (y->users)
+            continue;
+        if (y->covered == 0)
+            remove_at(s, i); /* never built: nothing worth keeping */
+        else
+            unused++;
+    }
+    while (unused > KEEP_UNUSED) {
+        size_t oldest = SIZE_MAX;
+        for (size_t i = 0; i < s->npaths; i++)
+            if (!s->paths[i]->users && (oldest == SIZE_MAX || s->paths[i]->used < s->paths[oldest]->used))
+                oldest = i;
+        remove_at(s, oldest);
+        unused--;
+    }
 }
 
 /* Records the values in x->scratch for event i. Returns 0 or -1 (memory). */

@@ -1,9 +1,11 @@
 /* pathindex: the values of one JSON path for every event, extracted from the stored bytes on first use
  * and kept, so the next filter, column or count on that path costs a table lookup per event.
  *
- * The store owns its path indexes (one per distinct path text) and drops them when its event order
- * changes. An index is built in steps (pathindex_build) so a terminal stays responsive; it covers
- * events [0, covered). Values are interned in the index's own table: an id per distinct value. */
+ * The store owns its path indexes (one per distinct path text). Filters and fields hold the ones they
+ * use (pathindex_get / pathindex_release); the store keeps a few unused built ones as a cache and frees
+ * the rest. An index is built in steps (pathindex_build) so a terminal stays responsive; it covers
+ * events [0, covered), and goes back to covering none when the store's event order changes. Values are
+ * interned in the index's own table: an id per distinct value, stable for the index's life. */
 #ifndef CTVIEW_PATHINDEX_H
 #define CTVIEW_PATHINDEX_H
 
@@ -23,17 +25,21 @@ struct pathindex {
     uint32_t *multi; /* owned */
     size_t nmulti, multi_cap;
     size_t covered;    /* events [0, covered) are indexed */
+    unsigned users;    /* holders: filters' path terms, prepared fields */
+    uint64_t used;     /* when last taken, for dropping the oldest unused */
     size_t unreadable; /* events whose bytes could not be read (counted as missing) */
     struct path_values scratch;
 };
 
 #define PATHINDEX_MULTI 0x80000000u
 
-/* The store's index for path p (found by its text, or created empty). Borrowed: valid until the store
- * is freed or its order changes (store_finish, store_merge_tail). NULL when out of memory. */
+/* The store's index for path p (found by its text, or created empty), held by the caller until
+ * pathindex_release, which must come before store_free. NULL when out of memory. */
 struct pathindex *pathindex_get(struct store *s, const struct path *p);
+void pathindex_release(struct store *s, struct pathindex *x);
 
-/* The store's index for path p if one exists, else NULL. Borrowed, as for pathindex_get. */
+/* The store's index for path p if one exists, else NULL. Not held: valid until the next call that
+ * changes the store (loading, sorting, another release). */
 struct pathindex *pathindex_find(const struct store *s, const struct path *p);
 
 /* Indexes up to `work` more events (at least one). Returns 1 once every event of the store is covered,
@@ -63,8 +69,11 @@ static inline size_t pathindex_ids(const struct pathindex *x, size_t i, const ui
 /* Bytes an index holds (slots, lists, value strings). */
 size_t pathindex_bytes(const struct pathindex *x);
 
-/* Drops every index of the store (its event order changed, or it is being freed). */
+/* The store's event order changed: held indexes go back to covering no event, unused ones are freed. */
 void pathindex_reset(struct store *s);
+
+/* Frees every index (store_free). */
+void pathindex_free_all(struct store *s);
 
 /* Forgets what the indexes hold past event n (the events from n on were reordered among themselves). */
 void pathindex_truncate(struct store *s, size_t n);

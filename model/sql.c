@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "model/filter_impl.h"
+#include "model/sql_impl.h"
 #include "model/store.h"
 #include "model/timefmt.h"
 
 #define DEFAULT_TABLE "cloudtrail_logs"
-#define MAX_NOTES     16
 #define DAY_MS        86400000LL
 
 /* Each indexed field as an expression over the documented table; NULL where the table has no column
@@ -56,28 +56,41 @@ static const char *const field_missing[EF__COUNT] = {
     [EF_UI_SOURCE_IDENTITY] = "the documented table has no userIdentity.sessionContext.sourceIdentity column",
 };
 
-/* The text a free-text word is looked for in: every column, structs as JSON. One string with a line
- * break between columns, so a word cannot match across two of them (a word holds no line break). */
-static const char word_text[] =
-    "lower(concat_ws(chr(10), eventversion, eventtime, eventsource, eventname, awsregion, sourceipaddress, "
-    "useragent, errorcode, errormessage, requestparameters, responseelements, additionaleventdata, "
-    "requestid, "
-    "eventid, readonly, eventtype, apiversion, recipientaccountid, serviceeventdetails, sharedeventid, "
-    "vpcendpointid, eventcategory, json_format(CAST(useridentity AS JSON)), json_format(CAST(resources AS "
-    "JSON)), json_format(CAST(tlsdetails AS JSON))))";
-
-struct writer {
-    FILE *out; /* open_memstream */
-    char *buf;
-    size_t len;
-    char *notes[MAX_NOTES]; /* owned */
-    int nnotes;
-    struct sql_error *err;
-    int failed;
+/* Where a free-text word is looked for: every column's text, structs as JSON; each column apart, as
+ * ctview looks in each top-level member apart (a '*' in the word does not reach across them). */
+static const char *const word_columns[] = {
+    "eventversion",
+    "eventtime",
+    "eventsource",
+    "eventname",
+    "awsregion",
+    "sourceipaddress",
+    "useragent",
+    "errorcode",
+    "errormessage",
+    "requestparameters",
+    "responseelements",
+    "additionaleventdata",
+    "requestid",
+    "eventid",
+    "readonly",
+    "eventtype",
+    "apiversion",
+    "recipientaccountid",
+    "serviceeventdetails",
+    "sharedeventid",
+    "vpcendpointid",
+    "vpcendpointaccountid",
+    "eventcategory",
+    "sessioncredentialfromconsole",
+    "edgedevicedetails",
+    "json_format(CAST(useridentity AS JSON))",
+    "json_format(CAST(resources AS JSON))",
+    "json_format(CAST(addendum AS JSON))",
+    "json_format(CAST(tlsdetails AS JSON))",
 };
 
-static int fail(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct writer *w, const char *fmt, ...)
+int sql_fail(struct writer *w, const char *fmt, ...)
 {
     if (w->failed)
         return -1;
@@ -110,18 +123,19 @@ static void safe_text(const char *s, size_t len, char *out, size_t cap)
 }
 
 /* The term as the user could have written it, safe for comments and messages. */
-static void term_text(const struct term *t, char *out, size_t cap)
+void sql_term_text(const struct term *t, char *out, size_t cap)
 {
     char v[200];
     safe_text(t->pat, t->plen, v, sizeof v);
-    if (t->spec)
+    if (t->kind == TK_INDEXED || t->kind == TK_PATH)
+        snprintf(out, cap, "%s:%s", t->path.text, v);
+    else if (t->spec)
         snprintf(out, cap, "%s:%s", t->spec->name, v);
     else
         snprintf(out, cap, "\"%s\"", v);
 }
 
-static void note(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct writer *w, const char *fmt, ...)
+void sql_note(struct writer *w, const char *fmt, ...)
 {
     char *s = NULL;
     va_list ap;
@@ -130,7 +144,7 @@ static void note(struct writer *w, const char *fmt, ...)
     va_end(ap);
     if (r < 0) {
         w->err->nomem = 1;
-        fail(w, "out of memory");
+        sql_fail(w, "out of memory");
         return;
     }
     for (int i = 0; i < w->nnotes; i++)
@@ -147,7 +161,7 @@ static void note(struct writer *w, const char *fmt, ...)
 
 /* A string literal: quotes doubled (the only escape in a Trino or standard SQL literal: a backslash
  * is an ordinary character); control bytes spelled chr(N) outside the quotes. */
-static void put_literal(FILE *o, const char *s, size_t n)
+void sql_put_literal(FILE *o, const char *s, size_t n)
 {
     int open = 0, parts = 0;
     for (size_t i = 0; i < n; i++)
@@ -180,7 +194,7 @@ static void put_literal(FILE *o, const char *s, size_t n)
         fputc(')', o);
 }
 
-static int all_stars(const struct term *t)
+int sql_all_stars(const struct term *t)
 {
     for (size_t i = 0; i < t->plen; i++)
         if (t->pat[i] != '*')
@@ -199,14 +213,14 @@ static int has_high(const char *s, size_t n)
 /* `LIKE pattern ESCAPE '\'` for the glob pat + post ('*' any run, everything else literal, ASCII
  * folded to lower case; post is literal), anywhere in the text when contains is set. The column side
  * is lower()ed by the caller. */
-static void put_like(struct writer *w, const struct term *t, const char *post, int contains)
+void sql_put_like(struct writer *w, const struct term *t, const char *post, int contains)
 {
     const char *pre = "";
     size_t cap = 2 * (t->plen + strlen(post)) + 3, n = 0;
     char *p = malloc(cap);
     if (!p) {
         w->err->nomem = 1;
-        fail(w, "out of memory");
+        sql_fail(w, "out of memory");
         return;
     }
     if (contains)
@@ -230,22 +244,22 @@ static void put_like(struct writer *w, const struct term *t, const char *post, i
     fputs(" LIKE ", w->out);
     if (high)
         fputs("lower(", w->out);
-    put_literal(w->out, p, n);
+    sql_put_literal(w->out, p, n);
     if (high) {
         fputc(')', w->out);
         char tt[240];
-        term_text(t, tt, sizeof tt);
-        note(w, "%s: Trino's lower() folds non-ASCII letters too; ctview folds ASCII letters only", tt);
+        sql_term_text(t, tt, sizeof tt);
+        sql_note(w, "%s: Trino's lower() folds non-ASCII letters too; ctview folds ASCII letters only", tt);
     }
     fputs(" ESCAPE '\\'", w->out);
     free(p);
 }
 
 /* One column against a field term's pattern, with the field's extra forms. */
-static void put_column_glob(struct writer *w, const struct term *t, const char *col)
+void sql_put_column_glob(struct writer *w, const struct term *t, const char *col)
 {
     FILE *o = w->out;
-    if (all_stars(t)) { /* any value; ctview holds an empty string as absent */
+    if (sql_all_stars(t)) { /* any value; ctview holds an empty string as absent */
         fprintf(o, "%s <> ''", col);
         return;
     }
@@ -253,16 +267,16 @@ static void put_column_glob(struct writer *w, const struct term *t, const char *
     if (xf != XF_NONE)
         fputc('(', o);
     fprintf(o, "lower(%s)", col);
-    put_like(w, t, "", 0);
+    sql_put_like(w, t, "", 0);
     if (xf == XF_SERVICE) {
         fprintf(o, " OR (%s LIKE '%%.amazonaws.com' AND lower(%s)", col, col);
-        put_like(w, t, ".amazonaws.com", 0);
+        sql_put_like(w, t, ".amazonaws.com", 0);
         fputc(')', o);
     } else if (xf == XF_TAIL) {
         static const char seps[] = "/:";
         for (int k = 0; k < 2; k++) {
             fprintf(o, " OR lower(reverse(split_part(reverse(%s), '%c', 1)))", col, seps[k]);
-            put_like(w, t, "", 0);
+            sql_put_like(w, t, "", 0);
         }
     }
     if (xf != XF_NONE)
@@ -275,8 +289,8 @@ static int put_fields_glob(struct writer *w, const struct term *t)
     for (int k = 0; k < sp->nfields; k++) {
         if (!field_sql[sp->fields[k]]) {
             char tt[240];
-            term_text(t, tt, sizeof tt);
-            return fail(w, "%s cannot be expressed in SQL: %s", tt, field_missing[sp->fields[k]]);
+            sql_term_text(t, tt, sizeof tt);
+            return sql_fail(w, "%s cannot be expressed in SQL: %s", tt, field_missing[sp->fields[k]]);
         }
     }
     if (sp->nfields > 1)
@@ -284,7 +298,7 @@ static int put_fields_glob(struct writer *w, const struct term *t)
     for (int k = 0; k < sp->nfields; k++) {
         if (k)
             fputs(" OR ", w->out);
-        put_column_glob(w, t, field_sql[sp->fields[k]]);
+        sql_put_column_glob(w, t, field_sql[sp->fields[k]]);
     }
     if (sp->nfields > 1)
         fputc(')', w->out);
@@ -331,7 +345,7 @@ static int put_term(struct writer *w, const struct term *t)
         if (t->use_net)
             put_ip_net(w, &t->net);
         else
-            put_column_glob(w, t, "sourceipaddress");
+            sql_put_column_glob(w, t, "sourceipaddress");
         return 0;
     case TK_ERROR:
         if (t->any) {
@@ -342,12 +356,12 @@ static int put_term(struct writer *w, const struct term *t)
         }
         return put_fields_glob(w, t);
     case TK_RES:
-        if (all_stars(t)) {
+        if (sql_all_stars(t)) {
             fputs("cardinality(filter(resources, r -> r.arn <> '')) > 0", o);
             return 0;
         }
         fputs("cardinality(filter(resources, r -> lower(r.arn)", o);
-        put_like(w, t, "", 0);
+        sql_put_like(w, t, "", 0);
         fputs(")) > 0", o);
         return 0;
     case TK_RO:
@@ -360,22 +374,36 @@ static int put_term(struct writer *w, const struct term *t)
         fprintf(o, "eventtime < '%s'", time_literal(t->time, tbuf));
         return 0;
     case TK_WORD:
-        term_text(t, tt, sizeof tt);
-        note(w,
-             "%s: free text, looked for in each column's text (structs as JSON with lower-case keys) rather "
-             "than in the event's JSON as logged: top-level key names are not searched",
-             tt);
-        fputs(word_text, o);
-        put_like(w, t, "", 1);
+        sql_term_text(t, tt, sizeof tt);
+        sql_note(
+            w,
+            "%s: free text, looked for in each column's text (structs as JSON with lower-case keys) rather "
+            "than in the event's JSON as logged: top-level key names are not searched",
+            tt);
+        fputc('(', o);
+        for (size_t k = 0; k < sizeof word_columns / sizeof *word_columns; k++) {
+            fprintf(o, "%slower(%s)", k ? " OR " : "", word_columns[k]);
+            sql_put_like(w, t, "", 1);
+        }
+        fputc(')', o);
         return 0;
     case TK_INDEXED:
+        return sql_put_path(w, t, field_sql[t->ef], field_missing[t->ef]);
     case TK_PATH:
-        break; /* paths: not translated yet, refused below */
+        return sql_put_path(w, t, NULL, NULL);
     case TK_ORIGIN:
-        break; /* an origin is the end of a walk over other events' records: no SQL predicate */
+        sql_term_text(t, tt, sizeof tt);
+        return sql_fail(
+            w,
+            "%s cannot be expressed in SQL: an origin is found by following sessions back through "
+            "other events' records, which one query does not do",
+            tt);
+    case TK_RULE:
+    case TK_LEVEL:
+        break; /* Sigma findings exist only in ctview: refused below */
     }
-    term_text(t, tt, sizeof tt);
-    return fail(w, "%s cannot be expressed in SQL", tt);
+    sql_term_text(t, tt, sizeof tt);
+    return sql_fail(w, "%s cannot be expressed in SQL", tt);
 }
 
 static int put_node(struct writer *w, const struct filter *f, int idx)
@@ -498,7 +526,7 @@ static int write_query(struct writer *w, const struct filter *f, const struct sq
     int conj[MAX_CONJ], nconj = 0;
     conjuncts(f, f->root, conj, &nconj, MAX_CONJ);
     if (nconj == MAX_CONJ)
-        return fail(w, "the filter has more than %d terms side by side", MAX_CONJ - 1);
+        return sql_fail(w, "the filter has more than %d terms side by side", MAX_CONJ - 1);
     /* The partitions that can hold events in range: CloudTrail writes a file minutes after its events,
      * into the folder of the day it writes it; the same day of slack as ctview's own pruning by path
      * (a folder holds events from a day before it to an hour after it). */
@@ -589,7 +617,7 @@ char *sql_from_filter(const char *expr, const struct sql_opts *o, struct sql_err
         int rc = write_query(&w, f, o);
         if (fclose(w.out) != 0 && !w.failed) {
             err->nomem = 1;
-            fail(&w, "out of memory");
+            sql_fail(&w, "out of memory");
         }
         FILE *h = rc == 0 && !w.failed ? open_memstream(&out, &out_len) : NULL;
         if (h) {

@@ -50,7 +50,7 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
-    pathindex_reset(s);
+    pathindex_free_all(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);

@@ -14,6 +14,7 @@
 #include "model/intern.h"
 #include "model/problems.h"
 
+struct findings;
 struct origins;
 
 struct strref {
@@ -99,6 +100,7 @@ struct store {
     uint64_t cache_tick;
     struct origins *origins; /* owned: every event's origin (model/origin.h), NULL until computed; dropped
                                 when events move (store_finish, store_merge_tail) */
+    const struct findings *findings; /* borrowed: the Sigma findings for rule: and level: filters, or NULL */
     struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
     size_t npaths;
     char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */

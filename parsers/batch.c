@@ -8,6 +8,7 @@
 #include "model/grow.h"
 #include "model/intern.h"
 #include "model/timefmt.h"
+#include "parsers/athena.h"
 #include "parsers/pathinfo.h"
 #include "parsers/pieces.h"
 #include "parsers/scan.h"
@@ -192,6 +193,19 @@ static int read_decoded(struct batch *b, struct source_data *d, int in_memory, a
     b->size = d->size;
     b->mtime = d->mtime;
     struct reader rd = {.b = b, .buf = d->data};
+    enum athena_shape athena = athena_detect(d->data, d->len);
+    if (athena != ATHENA_NONE) {
+        /* Athena rows: the events restored from them are the input's records, kept in memory. */
+        char *restored;
+        size_t restored_len;
+        if (athena_restore(athena, d->data, d->len, &restored, &restored_len, on_bad_record, &rd) != 0)
+            return -1;
+        free(d->data);
+        d->data = restored;
+        d->len = restored_len;
+        rd.buf = d->data;
+        in_memory = b->in_memory = 1;
+    }
     struct split_sink sink = {&rd, on_record, on_bad_record, on_junk, stop};
     enum split_result r = split_records(d->data, d->len, &sink);
     pieces_scratch_free(&rd.pieces);
@@ -294,6 +308,14 @@ int batch_merge(struct store *s, struct batch *b)
     for (size_t i = 0; i < b->nevents && rc == 0; i++) {
         const struct batch_event *e = &b->events[i];
         size_t n = EF__COUNT + e->nres + e->npieces;
+        if (i + 1 < b->nevents) {
+            /* the next event's hash slots load while this one is interned */
+            const struct batch_event *next = &b->events[i + 1];
+            size_t nn = EF__COUNT + next->nres + next->npieces;
+            for (size_t k = 0; k < nn; k++)
+                if (b->strs[next->first + k].len)
+                    intern_prefetch(s->strings, b->strs[next->first + k].hash);
+        }
         for (size_t k = 0; k < n; k++) {
             const struct batch_str *bs = &b->strs[e->first + k];
             /* bytes is NULL when every string of the input is empty (found by fuzz_load) */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 void source_data_free(struct source_data *d)
@@ -193,12 +194,56 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
     return 0;
 }
 
+/* Largest decoded size decoded in one call: above it the streaming path runs, which looks at the stop
+ * flag between steps (a whole 2 GiB member in one call would hold a quit back for seconds). */
+#define ONE_CALL_MAX ((size_t)64 << 20)
+
+/* S3 log files are single gzip members of a few hundred KB whose decoded size is in the trailer
+ * (ISIZE): libdeflate decodes them in one call, about twice as fast as zlib's inflate. Returns 1 when
+ * that worked and filled *out, 0 when the input needs the streaming path: more than one member,
+ * trailing bytes, damage, a size the trailer does not tell (0, over the limit, or modulo 4 GiB).
+ * -1 when out of memory. */
+static int gunzip_one_call(const char *in, size_t len, size_t limit, struct source_data *out)
+{
+    if (len < 18 || len > ONE_CALL_MAX)
+        return 0;
+    const unsigned char *t = (const unsigned char *)in + len - 4;
+    size_t size = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+    if (size == 0 || size > ONE_CALL_MAX || size > limit)
+        return 0;
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    char *buf = malloc(size + 1);
+    if (!d || !buf) {
+        libdeflate_free_decompressor(d);
+        free(buf);
+        return -1;
+    }
+    size_t used = 0, made = 0;
+    enum libdeflate_result rc = libdeflate_gzip_decompress_ex(d, in, len, buf, size, &used, &made);
+    libdeflate_free_decompressor(d);
+    if (rc != LIBDEFLATE_SUCCESS || used != len || made != size) {
+        free(buf);
+        return 0;
+    }
+    buf[size] = '\0';
+    out->data = buf;
+    out->len = size;
+    out->gzip = 1;
+    return 1;
+}
+
 static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, struct source_data *out,
                   char **err)
 {
     memset(out, 0, sizeof *out);
-    if (is_gzip(in, len))
+    if (is_gzip(in, len)) {
+        int one = gunzip_one_call(in, len, limit, out);
+        if (one < 0)
+            return set_err(err, "out of memory");
+        if (one > 0)
+            return 0;
         return gunzip(in, len, limit, stop, out, err);
+    }
     size_t n = len > limit ? limit : len;
     out->data = malloc(n + 1);
     if (!out->data)

@@ -18,7 +18,7 @@ for b in build build-asan; do
 done
 # valgrind: the unit tests, leaks and invalid accesses fatal
 : >build/valgrind.txt
-for t in model filter parsers trace; do
+for t in model filter parsers trace path field; do
     args=""
     [ "$t" = parsers ] && args="tests ../shared/data"
     if valgrind -q --leak-check=full --error-exitcode=1 build/tests/test_$t $args >/dev/null 2>build/valgrind-$t.log; then
@@ -37,7 +37,11 @@ for args in "--stats tests/sample ../shared/data tests/fixtures" \
     "--list -f user:alice tests/sample" \
     "--stats --json --since 2014-07-01 --until 2014-08-01 tests/sample" \
     "--trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE --json tests/sample" \
-    "--export $vtmp/out.json.gz --gzip -f user:Bob tests/sample"; do
+    "--export $vtmp/out.json.gz --gzip -f user:Bob tests/sample" \
+    "--list --columns name,requestParameters.roleArn,resources.ARN -f resources.type:* tests/sample" \
+    "--top resources.type --json -f requestParameters:* tests/sample" \
+    "--sql -f requestParameters.roleArn:*Admin* --since 2024-03-01 --select paths" \
+    "--list --json tests/fixtures/shapes/athena-console.csv tests/fixtures/shapes/athena-unload.json"; do
     i=$((i + 1))
     # shellcheck disable=SC2086 # the arguments are split on purpose
     valgrind -q --leak-check=full --error-exitcode=99 build/ctview $args >/dev/null 2>build/valgrind-cli$i.log

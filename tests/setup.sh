@@ -4,7 +4,29 @@
 # may be given as arguments (tests/run.sh asks for the fuzzing and checking tools).
 set -e
 cd "$(dirname "$0")/.."
-packages="gcc meson ninja-build pkg-config libncurses-dev libcjson-dev zlib1g-dev libbsd-dev tmux python3 gzip jq tzdata $*"
+# one package a line: several changes add packages at once
+packages="$(echo "
+    gcc
+    meson
+    ninja-build
+    pkg-config
+    libncurses-dev
+    libcjson-dev
+    zlib1g-dev
+    libbsd-dev
+    tmux
+    python3
+    gzip
+    jq
+    tzdata
+    libdeflate-dev
+    libyaml-dev
+    libpcre2-dev
+") $*"
+# node and npm (the SQL tests' engine): a machine may have them from elsewhere than Debian, whose npm
+# then cannot be installed beside them
+command -v node >/dev/null || packages="$packages nodejs"
+command -v npm >/dev/null || packages="$packages npm"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

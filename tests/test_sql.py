@@ -36,12 +36,26 @@ CASES = [
     ("hostile", ["-f", "ua:\"it's \\\\ %_ -- /* */ \\\" ;\" \"'); DROP TABLE x; --\""]),
     ("control", ["-f", "ua:\"a\tb\" \"x\ny\""]),
     ("non_ascii", ["-f", "ua:*Élan*"]),
+    ("path_indexed", ["-f", "requestParameters.roleArn:*Admin userIdentity.arn:*:user/* eventName:Get*"]),
+    ("path_struct", ["-f", "userIdentity.sessionContext.sessionIssuer.userName:Admin tlsDetails.tlsVersion:*"]),
+    ("path_json", ["-f", "requestParameters.bucketName:prod-* -responseElements.credentials.expiration:*"]),
+    ("path_json_key", ["-f", "requestParameters.it's-a[key]:x"]),
+    ("path_resources", ["-f", "resources.ARN:*role* OR resources.type:AWS::S3::*"]),
+    ("path_whole", ["-f", "userIdentity.sessionContext:*true* requestParameters:*maxResults*"]),
 ]
 
 ERRORS = [  # (args, exit status, text that stderr must hold)
     (["-f", "srcid:x"], 1, "srcid:x cannot be expressed in SQL"),
     (["-f", "name:a -(srcid:y OR name:b)"], 1, "srcid:y cannot be expressed"),
     (["-f", "usr:bob"], 1, "unknown field 'usr'"),
+    (["-f", "managementEvent:true"], 1, "managementEvent:true cannot be expressed in SQL: the documented table has "
+                                        "no column for 'managementEvent'"),
+    (["-f", "userIdentity.sessionContext.sourceIdentity:x"], 1, "sourceIdentity:x cannot be expressed in SQL"),
+    (["-f", "resources.arn:x"], 1, "resources.arn:x cannot be expressed in SQL: the documented table's resources "
+                                   "have no field 'arn'"),
+    (["-f", "userIdentity.SessionContext.type:x"], 1, "no struct field 'SessionContext'"),
+    (["-f", "eventName.x:y"], 1, "a string column has no key 'x'"),
+    (["-f", "name:x (origin:bob OR user:y)"], 1, "origin:bob cannot be expressed in SQL"),
     (["-f", "name:a ("], 1, "unclosed '('"),
     (["--select", "rows"], 1, "--select takes events or paths"),
     (["--table", "x;drop"], 1, "is not a table name"),

@@ -88,7 +88,7 @@ void app_absorb(struct app *a, size_t from)
             a->nmarked = 0;
         a->marks = m;
     }
-    a->store_gen++; /* the panes drop what they held by index (their changed hook) */
+    a->store_gen++; /* the loop tells the panes, which drop what they held by index (reset_on, changed) */
     filterbar_refresh(a, sel);
 }
 
@@ -100,9 +100,19 @@ static int tell_panes(struct app *a)
                     (a->shown_gen != a->told_shown_gen ? CHANGED_SHOWN : 0);
     if (!what)
         return 0;
-    for (int p = 0; p < PANE__COUNT; p++)
-        if (pane_get((enum pane_id)p)->changed)
-            pane_get((enum pane_id)p)->changed(a, a->pane_state[p], what);
+    for (int p = 0; p < PANE__COUNT; p++) {
+        const struct pane_ops *o = pane_get((enum pane_id)p);
+        void *st = a->pane_state[p];
+        if (st && (o->reset_on & what)) {
+            if (o->free)
+                o->free(st);
+            memset(st, 0, o->size);
+            if (o->create && o->create(a, st) != 0)
+                app_message(a, "out of memory");
+        }
+        if (o->changed)
+            o->changed(a, st, what);
+    }
     a->told_store_gen = a->store_gen;
     a->told_shown_gen = a->shown_gen;
     return 1;
@@ -187,9 +197,9 @@ static void draw_status(struct app *a, int y)
     }
     if (skipped)
         snprintf(skip, sizeof skip, "  %zu skipped", skipped);
-    if (a->follow.on && a->follow.added)
-        snprintf(following, sizeof following, "following, %zu new  ", a->follow.added);
-    else if (a->follow.on)
+    if (follow_on(a) && a->follow_new)
+        snprintf(following, sizeof following, "following, %zu new  ", a->follow_new);
+    else if (follow_on(a))
         snprintf(following, sizeof following, "following  ");
     snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
@@ -214,7 +224,7 @@ static void draw_status(struct app *a, int y)
 /* Rows above the status line, the progress line, the prompt and a dialog. */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - (a->load.loader != NULL) - filterbar_rows(a) -
+    return a->rows - 1 - loading_on(a) - filterbar_rows(a) -
            (a->dialog != PANE__COUNT ? pane_get(a->dialog)->height : 0);
 }
 
@@ -249,7 +259,7 @@ static void draw_all(struct app *a)
         draw_pane(a, a->lower, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == a->lower);
     }
     draw_status(a, a->rows - 1);
-    if (a->load.loader)
+    if (loading_on(a))
         loading_draw(a, a->rows - 2);
     if (a->bar.kind != BAR_CLOSED)
         filterbar_draw(a, body);
@@ -273,15 +283,11 @@ static int pane_page(const struct app *a, enum pane_id p)
 static enum reaction toggle(struct app *a, enum pane_id p)
 {
     switch (pane_get(p)->place) {
-    case PLACE_OVERLAY:
-        if (a->overlay == p)
-            app_close(a, p);
-        else
-            app_open(a, p);
-        return RE_REDRAW;
     case PLACE_LOWER:
         if (a->overlay != PANE__COUNT)
-            return RE_UNHANDLED;
+            return RE_UNHANDLED; /* the lower panes follow the list, which an overlay hides */
+        /* fall through */
+    case PLACE_OVERLAY:
         if (is_open(a, p))
             app_close(a, p);
         else
@@ -330,7 +336,7 @@ static enum reaction global_key(struct app *a, enum action act)
             app_close(a, a->overlay);
         return filterbar_open(a, act == ACT_FILTER ? BAR_FILTER : BAR_SEARCH);
     case ACT_FOLLOW:
-        if (a->follow.on) {
+        if (follow_on(a)) {
             follow_stop(a);
             app_message(a, "stopped following");
         } else if (follow_start(a, a->paths, a->npaths) == 0) {
@@ -427,17 +433,22 @@ static SCREEN *open_terminal(FILE **tty)
 static void free_panes(struct app *a)
 {
     for (int p = 0; p < PANE__COUNT; p++) {
-        if (a->pane_state[p])
+        if (a->pane_state[p] && pane_get((enum pane_id)p)->free)
             pane_get((enum pane_id)p)->free(a->pane_state[p]);
+        free(a->pane_state[p]);
         a->pane_state[p] = NULL;
     }
 }
 
+/* Each pane's private state, sized by its ops (as tig sizes a view's). Returns 0, or -1 when out of
+ * memory (nothing is then left allocated). */
 static int create_panes(struct app *a)
 {
     for (int p = 0; p < PANE__COUNT; p++) {
         const struct pane_ops *o = pane_get((enum pane_id)p);
-        if (o->create && !(a->pane_state[p] = o->create(a))) {
+        if (!o->size)
+            continue;
+        if (!(a->pane_state[p] = calloc(1, o->size)) || (o->create && o->create(a, a->pane_state[p]) != 0)) {
             free_panes(a);
             return -1;
         }
@@ -462,8 +473,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     }
     setlocale(LC_ALL, "");
     struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL, .dialog = PANE__COUNT};
-    a.follow.fd = -1;
     a.paths = paths;
+    a.no_state = start->no_state; /* before the panes: the list reads its remembered columns */
     a.npaths = npaths;
     a.store = store_new();
     if (!a.store || create_panes(&a) != 0) {
@@ -514,12 +525,12 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         while (filterbar_busy(&a) && !filterbar_work(&a, 1.0))
             ;
     }
-    if (!a.load.loader && a.store->nevents == 0)
+    if (!loading_on(&a) && a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
     int follow_pending = start->follow;
     int dirty = 1; /* the screen no longer shows the state: draw before waiting */
     for (;;) {
-        if (follow_pending && !a.load.loader) {
+        if (follow_pending && !loading_on(&a)) {
             follow_pending = 0;
             if (follow_start(&a, paths, npaths) == 0)
                 app_message(&a, "following: new log files load as they arrive");
@@ -533,7 +544,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         /* Background work (the load, a running filter, following) gets the time between keys, in
          * slices short enough that a key never waits for more than one. */
         int ch;
-        if (a.load.loader) {
+        if (loading_on(&a)) {
             ch = key_within(0);
             if (ch == ERR) {
                 if (filterbar_busy(&a)) {
@@ -544,7 +555,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                     dirty = 1;
                 continue;
             }
-        } else if (a.follow.on && !filterbar_busy(&a)) {
+        } else if (follow_on(&a) && !filterbar_busy(&a)) {
             /* wake up for new files: a short wait for a key, then a look at the directories */
             ch = key_within(250);
             if (ch == ERR) {

@@ -11,7 +11,6 @@
 #include "model/filter.h"
 #include "model/store.h"
 #include "model/tz.h"
-#include "parsers/load.h"
 #include "tui/filterbar.h"
 #include "tui/pane.h"
 #include "tui/prompt.h"
@@ -32,7 +31,8 @@ struct app_start {
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */
 int app_run(const char *const *paths, size_t npaths, const struct app_start *start);
 
-struct watch;
+struct follow;
+struct loading;
 
 struct app {
     struct store *store; /* owned */
@@ -54,19 +54,9 @@ struct app {
     struct filterbar bar;                    /* the prompt, and the filter and search it runs */
     unsigned char *marks; /* owned: one flag per store event, allocated at the first mark */
     size_t nmarked;
-    struct {
-        int on, fd;            /* following the directories given (inotify), fd -1 when not */
-        struct watch *watches; /* owned */
-        size_t nwatches;
-        size_t added; /* events that arrived while the selection was not on the last row (shown as "N new") */
-    } follow;
-    struct {
-        struct loader *loader; /* owned while the first load runs in the background, else NULL */
-        double started, last_absorb, absorb_cost; /* seconds (monotonic) */
-        struct load_progress progress;
-        size_t absorbed; /* events already merged into time order and shown */
-        int failed;      /* out of memory: the load stopped, what came in stays */
-    } load;
+    struct follow *follow;    /* owned by tui/follow.c while following, else NULL */
+    struct loading *loading;  /* owned by tui/loading.c while the first load runs, else NULL */
+    size_t follow_new;        /* events that arrived while following with the selection off the last row */
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
     /* the user's preferences (tui/session.c: config file, then options) */
@@ -75,6 +65,7 @@ struct app {
     int mono, mouse;         /* no colours; mouse events on */
     struct history cmd_hist; /* the ':' command line's */
     char *state_path;        /* owned: where the histories are kept, NULL when not kept */
+    int no_state;            /* --no-state: nothing is read from or written to the state directory */
 };
 
 /* Number of events the list shows. */
@@ -92,11 +83,12 @@ static inline size_t app_event(const struct app *a, size_t row)
 /* The first list row whose store event index is >= ev (the list is in store order). */
 size_t app_row_of(const struct app *a, size_t ev);
 
+/* The private state of pane p (borrowed; NULL for a pane without state): for a pane's companion module
+ * (tui/listcols.c holds the list pane's columns). */
+void *app_pane_state(const struct app *a, enum pane_id p);
+
 /* Puts the list's selection on store event ev, clearing the filter when it hides ev. */
 void app_select_event(struct app *a, size_t ev);
-
-/* The private state of pane p (borrowed; NULL for a pane without state). */
-void *app_pane_state(const struct app *a, enum pane_id p);
 
 /* Opens pane p in its place and focuses it; returns nonzero when the pane refused (it said why). */
 int app_open(struct app *a, enum pane_id p);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 
 #include "model/field.h"
+#include "model/findings.h"
+#include "model/sigma.h"
 #include "model/store.h"
 
 /* The events a command shows: indexes into the store in time order, or every event when all is set. */
@@ -40,6 +42,21 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
  * as one JSON object. Returns 0; 1 when no event or several match (they are listed on stderr); 2 when
  * out of memory. */
 int cli_trace(struct store *s, const char *spec, FILE *out, int json);
+
+/* Writes into out the folder of the shipped rules: rules/ beside the binary (a build tree), else
+ * ../share/ctview/rules from it, else the configured install folder. Returns 0, or -1 when none exists
+ * (out then names the configured one). */
+int cli_default_rules(char *out, size_t cap);
+
+/* Reads the rules at paths[0..n) (files or directories), or the shipped rules when n is 0. Returns the
+ * set (owned) with its refusals, or NULL when out of memory. */
+struct sigma_set *cli_load_rules(const char *const *paths, size_t n);
+
+/* --findings: for each rule that matched shown events, by level then title, `LEVEL<TAB>COUNT<TAB>TITLE`
+ * and the refusals on stderr; with json one object {"rules_loaded", "rules_refused", "findings"}.
+ * f must be complete. Returns 0, or 2 when out of memory. */
+int cli_findings(struct store *s, const struct cli_shown *shown, const struct findings *f, FILE *out,
+                 int json);
 
 /* Prints, over the shown events, one line per origin (actor) as a table, or with json one object
  * {"actors":[{"type","arn","account","events","sessions","accounts","roles","first","last","ips",

@@ -20,6 +20,12 @@ struct watch {
     char *dir; /* owned */
 };
 
+struct follow {
+    int fd;                /* inotify */
+    struct watch *watches; /* owned */
+    size_t nwatches;
+};
+
 static int add_watch(struct app *a, const char *dir);
 
 /* Watches dir and the directories below it; files already there were loaded by the first walk, or
@@ -52,21 +58,21 @@ static int watch_tree(struct app *a, const char *dir, int load_existing, int dep
 
 static int add_watch(struct app *a, const char *dir)
 {
-    int wd = inotify_add_watch(a->follow.fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+    int wd = inotify_add_watch(a->follow->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
     if (wd < 0)
         return -1;
-    for (size_t i = 0; i < a->follow.nwatches; i++)
-        if (a->follow.watches[i].wd == wd)
+    for (size_t i = 0; i < a->follow->nwatches; i++)
+        if (a->follow->watches[i].wd == wd)
             return 0;
-    struct watch *w = realloc(a->follow.watches, (a->follow.nwatches + 1) * sizeof *w);
+    struct watch *w = realloc(a->follow->watches, (a->follow->nwatches + 1) * sizeof *w);
     if (!w)
         return -1;
-    a->follow.watches = w;
-    w[a->follow.nwatches].wd = wd;
-    w[a->follow.nwatches].dir = strdup(dir);
-    if (!w[a->follow.nwatches].dir)
+    a->follow->watches = w;
+    w[a->follow->nwatches].wd = wd;
+    w[a->follow->nwatches].dir = strdup(dir);
+    if (!w[a->follow->nwatches].dir)
         return -1;
-    a->follow.nwatches++;
+    a->follow->nwatches++;
     return 0;
 }
 
@@ -87,17 +93,22 @@ static int is_temporary(const char *name)
 
 static const char *watch_dir(const struct app *a, int wd)
 {
-    for (size_t i = 0; i < a->follow.nwatches; i++)
-        if (a->follow.watches[i].wd == wd)
-            return a->follow.watches[i].dir;
+    for (size_t i = 0; i < a->follow->nwatches; i++)
+        if (a->follow->watches[i].wd == wd)
+            return a->follow->watches[i].dir;
     return NULL;
 }
 
 int follow_start(struct app *a, const char *const *paths, size_t npaths)
 {
-    a->follow.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (a->follow.fd < 0) {
+    if (!(a->follow = calloc(1, sizeof *a->follow))) {
+        app_message(a, "cannot follow: out of memory");
+        return -1;
+    }
+    a->follow->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (a->follow->fd < 0) {
         app_message(a, "cannot follow: %s", strerror(errno));
+        follow_stop(a);
         return -1;
     }
     size_t dirs = 0;
@@ -113,35 +124,39 @@ int follow_start(struct app *a, const char *const *paths, size_t npaths)
         app_message(a, "nothing to follow: give a directory");
         return -1;
     }
-    a->follow.on = 1;
     return 0;
 }
 
 void follow_stop(struct app *a)
 {
-    if (a->follow.fd > 0)
-        close(a->follow.fd);
-    a->follow.fd = -1;
-    for (size_t i = 0; i < a->follow.nwatches; i++)
-        free(a->follow.watches[i].dir);
-    free(a->follow.watches);
-    a->follow.watches = NULL;
-    a->follow.nwatches = 0;
-    a->follow.on = 0;
+    if (!a->follow)
+        return;
+    if (a->follow->fd >= 0)
+        close(a->follow->fd);
+    for (size_t i = 0; i < a->follow->nwatches; i++)
+        free(a->follow->watches[i].dir);
+    free(a->follow->watches);
+    free(a->follow);
+    a->follow = NULL;
+}
+
+int follow_on(const struct app *a)
+{
+    return a->follow != NULL;
 }
 
 int follow_poll(struct app *a)
 {
-    if (!a->follow.on)
+    if (!a->follow)
         return 0;
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     size_t from = a->store->nevents;
     /* before any event is added: an unfiltered list counts the store's events */
-    size_t n = app_count(a);
-    int at_end = n && a->list.cur + 1 == n;
+    size_t shown_before = app_count(a);
+    int at_end = shown_before && a->list.cur + 1 == shown_before;
     int changed = 0;
     for (;;) {
-        ssize_t n = read(a->follow.fd, buf, sizeof buf);
+        ssize_t n = read(a->follow->fd, buf, sizeof buf);
         if (n <= 0)
             break;
         for (char *p = buf; p < buf + n;) {
@@ -171,9 +186,9 @@ int follow_poll(struct app *a)
         app_absorb(a, from);
     if (at_end && app_count(a)) {
         a->list.cur = app_count(a) - 1;
-        a->follow.added = 0;
+        a->follow_new = 0;
     } else {
-        a->follow.added += added;
+        a->follow_new += added;
     }
     app_message(a, "following: %zu new event%s", added, added == 1 ? "" : "s");
     return 1;

@@ -15,13 +15,16 @@
     X(ACT_HALF_DOWN, "Move down half a page")                                                                \
     X(ACT_TOP, "Go to the first line")                                                                       \
     X(ACT_BOTTOM, "Go to the last line")                                                                     \
-    X(ACT_LEFT, "Scroll left (detail, trace, problems)")                                                     \
-    X(ACT_RIGHT, "Scroll right (detail, trace, problems)")                                                   \
+    X(ACT_LEFT, "Scroll left (chosen list columns, detail, trace, problems)")                                \
+    X(ACT_RIGHT, "Scroll right (chosen list columns, detail, trace, problems)")                              \
     X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                       \
     X(ACT_NEXT_PANE, "Switch focus between the list and the pane below it")                                  \
     X(ACT_FILTER, "Filter the list (live; Enter keeps, Esc restores, Up/Down: history)")                     \
     X(ACT_FILTER_IN, "Detail: keep only events with the value under the cursor")                             \
     X(ACT_FILTER_OUT, "Detail: hide events with the value under the cursor")                                 \
+    X(ACT_ADD_COLUMN, "Detail: add the path under the cursor as a list column")                              \
+    X(ACT_COLUMNS, "Choose the list's columns: short fields and JSON paths (Tab completes)")                 \
+    X(ACT_SECTION_FIELD, "Overview: show any field or JSON path in the selected section")                    \
     X(ACT_SEARCH, "Search: a word or expression for n/N")                                                    \
     X(ACT_OVERVIEW, "Overview: time histogram and top values of the shown events")                           \
     X(ACT_TRACE, "Show or hide the identity trace of the selected event")                                    \

@@ -4,12 +4,21 @@
 #include "tui/loading.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "parsers/load.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"
+
+struct loading {
+    struct loader *loader;                    /* owned */
+    double started, last_absorb, absorb_cost; /* seconds (monotonic) */
+    struct load_progress progress;
+    size_t absorbed; /* events already merged into time order and shown */
+};
 
 static double now(void)
 {
@@ -20,10 +29,14 @@ static double now(void)
 
 int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_t since_ms, int64_t until_ms)
 {
-    a->load.loader = loader_start(paths, npaths, since_ms, until_ms);
-    if (!a->load.loader)
+    if (!(a->loading = calloc(1, sizeof *a->loading)))
         return -1;
-    a->load.started = a->load.last_absorb = now();
+    a->loading->loader = loader_start(paths, npaths, since_ms, until_ms);
+    if (!a->loading->loader) {
+        loading_stop(a);
+        return -1;
+    }
+    a->loading->started = a->loading->last_absorb = now();
     return 0;
 }
 
@@ -33,29 +46,29 @@ static void absorb(struct app *a)
     /* events that sort before the first ones in arrive later: a selection left on the first row stays
      * on the first event rather than on the event it was */
     int at_top = a->list.cur == 0;
-    app_absorb(a, a->load.absorbed);
+    app_absorb(a, a->loading->absorbed);
     if (at_top)
         a->list.cur = a->list.top = 0;
-    a->load.absorbed = a->store->nevents;
-    a->load.last_absorb = now();
-    a->load.absorb_cost = a->load.last_absorb - t;
+    a->loading->absorbed = a->store->nevents;
+    a->loading->last_absorb = now();
+    a->loading->absorb_cost = a->loading->last_absorb - t;
 }
 
 int loading_step(struct app *a, double budget)
 {
-    if (!a->load.loader)
+    if (!a->loading)
         return 0;
-    struct load_progress before = a->load.progress;
+    struct load_progress before = a->loading->progress;
     size_t events = a->store->nevents;
-    int rc = loader_merge(a->load.loader, a->store, budget);
-    loader_progress(a->load.loader, &a->load.progress);
+    int rc = loader_merge(a->loading->loader, a->store, budget);
+    loader_progress(a->loading->loader, &a->loading->progress);
     if (rc != 0) {
         /* done, or out of memory: either way what was merged is what there is */
-        a->load.failed = rc < 0;
-        loader_free(a->load.loader);
-        a->load.loader = NULL;
+        loader_free(a->loading->loader);
+        a->loading->loader = NULL;
         absorb(a); /* the stable merge of the sorted part and the rest: what store_finish would give */
-        if (a->load.failed)
+        loading_stop(a);
+        if (rc < 0)
             app_message(a, "out of memory while loading: %zu events loaded", a->store->nevents);
         else if (a->store->nevents == 0)
             app_message(a, "no events loaded%s",
@@ -64,17 +77,18 @@ int loading_step(struct app *a, double budget)
     }
     /* Re-sorting and re-filtering cost in proportion to what is loaded: do it less often as the store
      * grows, so the interface never spends more than a fifth of the load on it. */
-    double gap = a->load.absorb_cost * 4 > 0.25 ? a->load.absorb_cost * 4 : 0.25;
-    if (a->store->nevents > a->load.absorbed && now() - a->load.last_absorb >= gap)
+    double gap = a->loading->absorb_cost * 4 > 0.25 ? a->loading->absorb_cost * 4 : 0.25;
+    if (a->store->nevents > a->loading->absorbed && now() - a->loading->last_absorb >= gap)
         absorb(a);
-    return events != a->store->nevents || before.files_done != a->load.progress.files_done ||
-           before.files_total != a->load.progress.files_total || before.bytes != a->load.progress.bytes;
+    return events != a->store->nevents || before.files_done != a->loading->progress.files_done ||
+           before.files_total != a->loading->progress.files_total ||
+           before.bytes != a->loading->progress.bytes;
 }
 
 void loading_draw(struct app *a, int y)
 {
-    const struct load_progress *p = &a->load.progress;
-    double elapsed = now() - a->load.started;
+    const struct load_progress *p = &a->loading->progress;
+    double elapsed = now() - a->loading->started;
     double rate = elapsed > 0 ? (double)p->bytes / elapsed / 1e6 : 0;
     char text[200], eta[32] = "";
     if (p->files_total && p->files_done && p->files_done < p->files_total) {
@@ -103,6 +117,14 @@ void loading_draw(struct app *a, int y)
 
 void loading_stop(struct app *a)
 {
-    loader_free(a->load.loader);
-    a->load.loader = NULL;
+    if (!a->loading)
+        return;
+    loader_free(a->loading->loader);
+    free(a->loading);
+    a->loading = NULL;
+}
+
+int loading_on(const struct app *a)
+{
+    return a->loading != NULL;
 }

@@ -14,5 +14,6 @@ int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_
 int loading_step(struct app *a, double budget);
 void loading_draw(struct app *a, int y); /* the progress line */
 void loading_stop(struct app *a);
+int loading_on(const struct app *a); /* the first load is running */
 
 #endif

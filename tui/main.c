@@ -37,7 +37,8 @@ static const char usage[] =
     "                  shown events: COUNT<TAB>VALUE lines, by count then value; an event\n"
     "                  counts once per distinct value; with --json one object\n"
     "  -n N            with --top: how many values (default 10)\n"
-    "  --json          with --list: each event's JSON on one line; with --stats: one JSON object\n"
+    "  --json          with --list: each event's JSON on one line; with --stats, --trace, --top,\n"
+    "                  --actors or --findings: one JSON object\n"
     "  --export FILE   write the shown events to FILE ('-': standard output), in time order;\n"
     "                  an existing FILE is refused without --force; written to a temporary file,\n"
     "                  fsynced and renamed, mode 0600\n"
@@ -52,6 +53,11 @@ static const char usage[] =
     "                  person, root, federated or Identity Center user, service), one per line with\n"
     "                  events, sessions, source IPs, errors, first and last time, accounts and roles,\n"
     "                  most events first; with --json one object {\"actors\":[...]}\n"
+    "  --findings      run the Sigma rules over the shown events: one line per rule that matched,\n"
+    "                  LEVEL<TAB>COUNT<TAB>TITLE, by level then title; refused rules on stderr;\n"
+    "                  with --json one object: rules_loaded, rules_refused, findings\n"
+    "  --rules PATH    use the Sigma rules in PATH (a file, or a directory walked for .yml/.yaml)\n"
+    "                  instead of the shipped set; may be repeated\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
     "  --since WHEN    only events at or after WHEN, --until WHEN only events before WHEN: a UTC date\n"
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
@@ -78,18 +84,19 @@ static const char usage[] =
     "  field:value compares case-insensitively, '*' matches any run of characters; a bare word\n"
     "  (or \"quoted text\") matches anywhere in the event's JSON. Fields:\n"
     "    name src user acct region type ip key id shared req error ro ua res etype cat role\n"
-    "    srcid host after before\n"
+    "    srcid host origin after before rule level\n"
     "  and any JSON path: a word with a '.', or a top-level key of the CloudTrail record\n"
     "  (requestParameters, resources, tlsDetails, ...); PATH:* = present and not null; an event\n"
     "  matches when any of its values does (resources.ARN: every resource's ARN)\n"
-    "    srcid host origin after before\n"
+
     "  e.g.  name:AssumeRole* src:sts -error:*     ip:192.0.2.0/24 OR ip:2001:db8::/32\n"
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
     "        origin:bob name:Delete*  (every delete Bob caused, through any role, in any account)\n"
     "\n"
-    "Exit status: 0 on success; 1 on a usage error, a bad filter, an export that was refused or failed,\n"
-    "or an event that cannot be read; 2 when out of memory; 3 when a PATH named on the command line could\n"
-    "not be read (the reason is on standard error; the other paths were processed).\n";
+    "Exit status: 0 on success; 1 on a usage error, a bad filter (with --sql: a term SQL cannot\n"
+    "express), an export that was refused or failed, or an event that cannot be read; 2 when out of\n"
+    "memory; 3 when a PATH named on the command line could not be read (the reason is on standard\n"
+    "error; the other paths were processed).\n";
 
 static double now_seconds(void)
 {
@@ -129,6 +136,24 @@ static int run_filter(struct store *s, const char *expr, struct filter_run *run)
     }
     filter_free(f);
     return rc ? 2 : 0;
+}
+
+/* Reads the rules (the shipped set when npaths is 0) and runs them over every event. Returns 0, or 2
+ * when out of memory (then nothing is left allocated). */
+static int run_rules(struct store *s, const char *const *paths, size_t npaths, struct sigma_set **set,
+                     struct findings **found)
+{
+    *set = cli_load_rules(paths, npaths);
+    *found = *set ? findings_new(*set, s) : NULL;
+    if (!*found || findings_run_all(*found) != 0) {
+        fprintf(stderr, "ctview: out of memory while running the rules\n");
+        findings_free(*found);
+        sigma_set_free(*set);
+        *found = NULL;
+        *set = NULL;
+        return 2;
+    }
+    return 0;
 }
 
 /* Exports the shown events; returns the exit status. */
@@ -210,6 +235,8 @@ int main(int argc, char **argv)
         OPT_COLUMNS,
         OPT_TOP,
         OPT_ACTORS,
+        OPT_FINDINGS,
+        OPT_RULES,
         OPT_SQL,
         OPT_TABLE,
         OPT_SELECT
@@ -231,6 +258,8 @@ int main(int argc, char **argv)
         {"columns", required_argument, NULL, OPT_COLUMNS},
         {"top", required_argument, NULL, OPT_TOP},
         {"actors", no_argument, NULL, OPT_ACTORS},
+        {"findings", no_argument, NULL, OPT_FINDINGS},
+        {"rules", required_argument, NULL, OPT_RULES},
         {"sql", no_argument, NULL, OPT_SQL},
         {"table", required_argument, NULL, OPT_TABLE},
         {"select", required_argument, NULL, OPT_SELECT},
@@ -243,9 +272,11 @@ int main(int argc, char **argv)
      * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
-    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, actors = 0, c;
     int no_state = 0, no_mouse = 0;
     const char *tz = NULL;
+    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, actors = 0, findings = 0, c;
+    const char *rule_paths[argc > 0 ? argc : 1]; /* the --rules values: at most one per argument */
+    size_t nrule_paths = 0;
     const char *expr = NULL, *export_file = NULL, *trace = NULL, *sql_table = NULL, *sql_select = NULL;
     const char *columns = NULL, *top = NULL;
     long top_n = 10;
@@ -305,6 +336,12 @@ int main(int argc, char **argv)
             no_state = 1;
             break;
 
+        case OPT_FINDINGS:
+            findings = 1;
+            break;
+        case OPT_RULES:
+            rule_paths[nrule_paths++] = optarg;
+            break;
         case OPT_COLUMNS:
             columns = optarg;
             break;
@@ -363,7 +400,7 @@ int main(int argc, char **argv)
         }
         }
     }
-    int modes = list + stats + actors + (export_file != NULL) + (trace != NULL) + (top != NULL);
+    int modes = list + stats + actors + (export_file != NULL) + (trace != NULL) + (top != NULL) + findings;
     if ((sql_table || sql_select) && !sql)
         return usage_error("--table and --select go with --sql");
     if (sql && (modes || json || follow || format_given || eo.gzip || eo.force || columns || top_n_given))
@@ -375,9 +412,10 @@ int main(int argc, char **argv)
     if (sql)
         return cli_sql(expr, since, until, sql_table, sql_select, stdout);
     if (modes > 1)
-        return usage_error("--list, --stats, --actors, --export, --trace and --top cannot be combined");
-    if (json && !list && !stats && !trace && !actors && !top)
-        return usage_error("--json goes with --list, --stats, --actors, --trace or --top");
+        return usage_error(
+            "--list, --stats, --actors, --export, --trace, --top and --findings cannot be combined");
+    if (json && !list && !stats && !trace && !actors && !top && !findings)
+        return usage_error("--json goes with --list, --stats, --actors, --trace, --top or --findings");
     if (columns && !list && !(export_file && eo.format == EXPORT_CSV))
         return usage_error("--columns goes with --list or --export --format csv");
     if (columns && json)
@@ -414,8 +452,8 @@ int main(int argc, char **argv)
         return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
                            "UTC times)");
     if (user_expr && !modes)
-        return usage_error(
-            "-f goes with --list, --stats, --actors or --export (in the terminal interface, press /)");
+        return usage_error("-f goes with --list, --stats, --actors, --export or --findings (in the terminal "
+                           "interface, press /)");
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
 
@@ -463,7 +501,22 @@ int main(int argc, char **argv)
     size_t unread = cli_report_unread(s, paths, npaths, stderr);
     struct cli_shown shown = {.all = 1};
     struct filter_run run = {0};
-    if (expr) {
+    /* Rules run before the filter: -f rule:... and level:... select by their findings. */
+    struct sigma_set *rules = NULL;
+    struct findings *found = NULL;
+    int need_rules = findings;
+    if (user_expr && !need_rules) {
+        struct filter_error ferr;
+        struct filter *probe = filter_compile(user_expr, s, &ferr);
+        need_rules = probe && filter_uses_findings(probe);
+        filter_free(probe);
+    }
+    if (need_rules) {
+        rc = run_rules(s, rule_paths, nrule_paths, &rules, &found);
+        if (rc == 0)
+            s->findings = found;
+    }
+    if (expr && rc == 0) {
         rc = run_filter(s, expr, &run);
         shown = (struct cli_shown){0, run.shown, run.nshown};
     }
@@ -471,6 +524,8 @@ int main(int argc, char **argv)
         rc = cli_trace(s, trace, stdout, json);
     else if (rc == 0 && actors)
         rc = cli_actors(s, &shown, stdout, json);
+    else if (rc == 0 && findings)
+        rc = cli_findings(s, &shown, found, stdout, json);
     else if (rc == 0 && export_file)
         rc = run_export(s, &shown, export_file, &eo, cols, ncols);
     else if (rc == 0 && top)
@@ -487,6 +542,8 @@ int main(int argc, char **argv)
     if (top)
         field_free(&top_field);
     field_list_free(cols, ncols);
+    findings_free(found);
+    sigma_set_free(rules);
     store_free(s);
     free(combined);
     return rc;

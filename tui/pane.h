@@ -20,7 +20,9 @@
     X(PANE_PROBLEMS, pane_problems_ops)                                                                      \
     X(PANE_HELP, pane_help_ops)                                                                              \
     X(PANE_EXPORT, pane_export_ops)                                                                          \
-    X(PANE_COMMAND, pane_command_ops)
+    X(PANE_COLUMNS, pane_columns_ops)                                                                        \
+    X(PANE_COMMAND, pane_command_ops)                                                                        \
+    /* a new pane: one more line above this one */
 
 enum pane_id {
 #define X(id, ops) id,
@@ -71,19 +73,19 @@ struct pane_ops {
     const enum action *background; /* taken even when not in front, ACT_NONE-terminated; may be NULL */
     int height;                    /* PLACE_DIALOG: lines taken above the status line */
 
-    /* Returns the pane's private state (owned by the caller, released with free), or NULL when out of
-     * memory. NULL for a pane without state. */
-    void *(*create)(struct app *a);
-    void (*free)(void *st); /* NULL when create is NULL */
-    /* Called when the pane is opened; nonzero refuses (the pane has said why with app_message). May be NULL.
-     */
+    size_t size; /* of the private state, which the loop allocates zeroed and frees; 0 for none */
+    /* Sets up the zeroed state; nonzero when out of memory. May be NULL. */
+    int (*create)(struct app *a, void *st);
+    void (*free)(void *st); /* releases what the state owns, not the state itself; may be NULL */
+    /* Called when the pane opens; nonzero refuses (it said why with app_message). May be NULL. */
     int (*open)(struct app *a, void *st);
     void (*close)(struct app *a, void *st); /* may be NULL */
     void (*draw)(struct app *a, void *st, struct rect r, int focused);
     enum reaction (*key)(struct app *a, void *st, const struct keypress *k);
     /* The store or the shown set changed (enum pane_change flags): drop what was computed from them.
-     * May be NULL for a pane that keeps nothing derived. */
+     * May be NULL for a pane that keeps nothing derived, or that only needs reset_on. */
     void (*changed)(struct app *a, void *st, unsigned what);
+    unsigned reset_on; /* enum pane_change flags on which the loop frees the state and creates it again */
 };
 
 #define X(id, ops) extern const struct pane_ops ops;

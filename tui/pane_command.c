@@ -23,17 +23,6 @@ struct cmdline {
     int error;      /* info is an error */
 };
 
-static void *cmd_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct cmdline));
-}
-
-static void cmd_free(void *st)
-{
-    free(st);
-}
-
 static int cmd_open(struct app *a, void *st)
 {
     struct cmdline *c = st;
@@ -272,8 +261,7 @@ const struct pane_ops pane_command_ops = {
     .place = PLACE_DIALOG,
     .toggle = ACT_COMMAND,
     .height = 2,
-    .create = cmd_create,
-    .free = cmd_free,
+    .size = sizeof(struct cmdline),
     .open = cmd_open,
     .close = cmd_close,
     .draw = cmd_draw,

@@ -8,6 +8,7 @@
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"
+#include "tui/listcols.h"
 
 static const enum role class_roles[] = {
     [JC_PUNCT] = R_J_PUNCT,   [JC_KEY] = R_J_KEY,         [JC_STRING] = R_J_STRING,
@@ -27,8 +28,9 @@ struct detail {
 };
 
 /* Releases the document (rebuilt at the next draw). */
-static void forget(struct detail *d)
+static void forget(void *st)
 {
+    struct detail *d = st;
     jsonfmt_free(&d->doc);
     free(d->error);
     free(d->folded);
@@ -52,27 +54,11 @@ static void refold(struct detail *d)
     }
 }
 
-static void *detail_create(struct app *a)
+static int detail_create(struct app *a, void *st)
 {
     (void)a;
-    struct detail *d = calloc(1, sizeof *d);
-    if (d)
-        d->event = SIZE_MAX;
-    return d;
-}
-
-static void detail_free(void *st)
-{
-    forget(st);
-    free(st);
-}
-
-/* Event indexes moved: the document is for an index that may now be another event. */
-static void detail_changed(struct app *a, void *st, unsigned what)
-{
-    (void)a;
-    if (what & CHANGED_STORE)
-        forget(st);
+    ((struct detail *)st)->event = SIZE_MAX;
+    return 0;
 }
 
 /* Rebuilds the document for the selected event when the selection changed. */
@@ -202,6 +188,18 @@ static enum reaction detail_key(struct app *a, void *st, const struct keypress *
         filter_term_for(path, v, vlen, cls == JC_STRING, act == ACT_FILTER_OUT, term, sizeof term);
         return filterbar_add_term(a, term);
     }
+    case ACT_ADD_COLUMN: {
+        char path[PATH_MAX_LEN + 1], why[400];
+        if (!jsonfmt_line_path(&d->doc, d->visible[d->s.cur], path, sizeof path)) {
+            app_message(a, "no key on this line");
+            return RE_REDRAW;
+        }
+        if (listcols_add(a, path, why, sizeof why) != 0)
+            app_message(a, "cannot add %s: %s", path, why);
+        else
+            app_message(a, "column added: %s (C: choose columns)", path);
+        return RE_REDRAW;
+    }
     case ACT_LEFT:
         d->hscroll = d->hscroll > 8 ? d->hscroll - 8 : 0;
         return RE_REDRAW;
@@ -216,9 +214,10 @@ static enum reaction detail_key(struct app *a, void *st, const struct keypress *
 const struct pane_ops pane_detail_ops = {
     .name = "detail",
     .place = PLACE_LOWER,
+    .size = sizeof(struct detail),
     .create = detail_create,
-    .free = detail_free,
+    .free = forget,
     .draw = detail_draw,
     .key = detail_key,
-    .changed = detail_changed,
+    .reset_on = CHANGED_STORE, /* the document is of an index that may now be another event */
 };

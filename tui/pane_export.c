@@ -48,17 +48,6 @@ static void update_path(struct exp *dlg)
     prompt_open(&dlg->path, path, NULL);
 }
 
-static void *exp_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct exp));
-}
-
-static void exp_free(void *st)
-{
-    free(st);
-}
-
 static int exp_open(struct app *a, void *st)
 {
     struct exp *dlg = st;
@@ -217,8 +206,7 @@ const struct pane_ops pane_export_ops = {
     .place = PLACE_DIALOG,
     .toggle = ACT_EXPORT,
     .height = 6,
-    .create = exp_create,
-    .free = exp_free,
+    .size = sizeof(struct exp),
     .open = exp_open,
     .close = exp_close,
     .draw = exp_draw,

@@ -1,7 +1,6 @@
 /* The help view, generated from the key table: every action with every key bound to it, then a summary
  * of the filter language with the field names from the model. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "model/command.h"
@@ -13,17 +12,6 @@
 /* Lines of help: one per action, then the filter summary, then the ':' commands. */
 #define FILTER_LINES 6
 #define HELP_LINES   (ACT__COUNT - 1 + FILTER_LINES + 2 + CMD__COUNT)
-
-static void *help_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct scroll));
-}
-
-static void help_free(void *st)
-{
-    free(st);
-}
 
 static void help_draw(struct app *a, void *st, struct rect r, int focused)
 {
@@ -102,8 +90,7 @@ const struct pane_ops pane_help_ops = {
     .name = "help",
     .place = PLACE_OVERLAY,
     .toggle = ACT_HELP,
-    .create = help_create,
-    .free = help_free,
+    .size = sizeof(struct scroll),
     .draw = help_draw,
     .key = help_key,
 };

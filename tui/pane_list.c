@@ -1,11 +1,13 @@
 /* The event list: one row per event, columns from model/columns, selection and scrolling. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "model/columns.h"
 #include "model/tz.h"
 #include "tui/draw.h"
+#include "tui/listcols.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
@@ -67,9 +69,51 @@ static void screen_time(char *t)
 /* A gutter before the columns holds the mark: a character, so marks show without colour too. */
 #define GUTTER 1
 
+/* The chosen columns (listcols): sized to the rows on screen. */
+static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int focused)
+{
+    int page = r.h - 1;
+    size_t n = app_count(a);
+    scroll_clamp(&a->list, n, page);
+    size_t rows[512];
+    size_t nrows = 0;
+    for (int row = 0; row < page && nrows < sizeof rows / sizeof *rows; row++)
+        if (a->list.top + (size_t)row < n)
+            rows[nrows++] = app_event(a, a->list.top + (size_t)row);
+    int *widths = calloc(lc->ncols, sizeof *widths);
+    if (!widths)
+        return;
+    listcols_layout(a, lc, rows, nrows, r.w - GUTTER, widths);
+    attr_t head = theme_attr(R_HEADER);
+    draw_fill(a->win, r.y, r.x, r.w, head);
+    if (lc->first)
+        draw_str(a->win, r.y, r.x, GUTTER, "<", head); /* columns scrolled off to the left */
+    listcols_draw_header(a, lc, r.y, r.x + GUTTER, r.w - GUTTER, widths);
+    if (n == 0 && a->store->nevents)
+        draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
+    for (size_t i = 0; i < nrows; i++) {
+        size_t ev = rows[i];
+        int y = r.y + 1 + (int)i;
+        int sel = a->list.top + i == a->list.cur;
+        int marked = a->marks && a->marks[ev];
+        attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
+        if (marked)
+            base |= A_BOLD;
+        draw_fill(a->win, y, r.x, r.w, base);
+        if (marked)
+            draw_str(a->win, y, r.x, GUTTER, "*", base);
+        listcols_draw_row(a, lc, ev, y, r.x + GUTTER, widths, base);
+    }
+    free(widths);
+}
+
 static void list_draw(struct app *a, void *st, struct rect r, int focused)
 {
-    (void)st;
+    struct listcols *lc = st;
+    if (lc && lc->ncols) {
+        chosen_draw(a, lc, r, focused);
+        return;
+    }
     struct store *s = a->store;
     int widths[NSHOWN];
     layout(r.w - GUTTER, widths);
@@ -139,7 +183,14 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
 
 static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
 {
-    (void)st;
+    struct listcols *lc = st;
+    if (lc && lc->ncols && (k->act == ACT_LEFT || k->act == ACT_RIGHT)) {
+        if (k->act == ACT_LEFT && lc->first > 0)
+            lc->first--;
+        else if (k->act == ACT_RIGHT && lc->first + 1 < lc->ncols)
+            lc->first++;
+        return RE_REDRAW;
+    }
     if (k->act == ACT_ENTER) {
         if (!app_count(a))
             return RE_UNHANDLED;
@@ -155,13 +206,26 @@ static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
     }
     enum reaction r = scroll_move(&a->list, app_count(a), k->page, k->act);
     if (a->list.cur + 1 >= app_count(a))
-        a->follow.added = 0; /* the new events are in view */
+        a->follow_new = 0; /* the new events are in view */
     return r;
+}
+
+static int list_create(struct app *a, void *st)
+{
+    return listcols_init(a, st);
+}
+
+static void list_free(void *st)
+{
+    listcols_release(st);
 }
 
 const struct pane_ops pane_list_ops = {
     .name = "list",
     .place = PLACE_MAIN,
+    .size = sizeof(struct listcols),
+    .create = list_create,
+    .free = list_free,
     .draw = list_draw,
     .key = list_key,
 };

@@ -1,11 +1,16 @@
 /* The overview (o): a time histogram of the shown events with failures stacked apart, and the most
  * frequent event names, identities, source IPs, accounts, regions and errors. Both follow the filter.
- * Enter on a bucket keeps only its time range; Enter on a value adds field:value to the filter. */
+ * Enter on a bucket keeps only its time range; Enter on a value adds field:value to the filter. f puts
+ * any field or JSON path in the selected section instead (requestParameters.roleArn: which roles were
+ * assumed); an empty answer gives the section back its own field. */
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "model/field.h"
+#include "model/fieldtop.h"
 #include "model/overview.h"
 #include "model/timefmt.h"
 #include "tui/draw.h"
@@ -22,25 +27,38 @@ struct ov {
     int valid, width, focus; /* valid: h and sum are of the shown set; focus: 0 histogram, 1 summary */
     size_t bucket, row;
     int field, rows_each;
+    /* sections showing a chosen field or path instead of their own */
+    struct field chosen[SUM__COUNT]; /* owned when has[] */
+    int has[SUM__COUNT];
+    struct fieldtop top[SUM__COUNT]; /* owned: of the shown set, when has[] and valid */
+    int asking;                      /* the prompt for a section's field is open */
+    struct prompt ask;
 };
 
-static void forget(struct ov *ov)
+static void forget(void *st)
 {
+    struct ov *ov = st;
     histogram_free(&ov->h);
     summary_free(&ov->sum);
+    for (int f = 0; f < SUM__COUNT; f++)
+        fieldtop_free(&ov->top[f]);
     ov->valid = 0;
 }
 
-static void *ov_create(struct app *a)
+/* Rows of section f: its own field's, or the chosen field's. */
+static size_t section_rows(const struct ov *ov, int f)
 {
-    (void)a;
-    return calloc(1, sizeof(struct ov));
+    return ov->has[f] ? ov->top[f].nrows : ov->sum.nrows[f];
 }
 
-static void ov_free(void *st)
+/* What the state owns, when the pane goes: the computed sections and the chosen fields. */
+static void ov_release(void *st)
 {
-    forget(st);
-    free(st);
+    struct ov *ov = st;
+    forget(ov);
+    for (int f = 0; f < SUM__COUNT; f++)
+        if (ov->has[f])
+            field_free(&ov->chosen[f]);
 }
 
 /* Computed again at the next draw. */
@@ -59,8 +77,18 @@ static int sync_overview(struct app *a, struct ov *ov, int width)
     forget(ov);
     const uint32_t *idx = a->shown.idx;
     size_t n = app_count(a);
-    if (histogram_build(a->store, idx, n, (size_t)(width > 1 ? width : 1), &ov->h) != 0 ||
-        summary_build(a->store, idx, n, TOP, &ov->sum) != 0) {
+    int failed = histogram_build(a->store, idx, n, (size_t)(width > 1 ? width : 1), &ov->h) != 0 ||
+                 summary_build(a->store, idx, n, TOP, &ov->sum) != 0;
+    for (int f = 0; f < SUM__COUNT && !failed; f++) {
+        if (!ov->has[f])
+            continue;
+        /* a path's index is built here at its first use: the store keeps it for the next time */
+        int r;
+        while ((r = field_prepare(a->store, &ov->chosen[f], 1 << 20)) == 0)
+            ;
+        failed = r < 0 || fieldtop_build(a->store, &ov->chosen[f], idx, n, TOP, &ov->top[f]) != 0;
+    }
+    if (failed) {
         forget(ov);
         app_message(a, "out of memory for the overview");
         return -1;
@@ -114,12 +142,28 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
     for (int f = 0; f < SUM__COUNT; f++) {
         int y, x;
         section_place(f, top, rows_each, half, &y, &x);
-        char head[96];
-        snprintf(head, sizeof head, "%s (%zu different%s)", summary_title((enum summary_field)f),
-                 sum->distinct[f], sum->missing[f] ? ", some events have none" : "");
-        draw_str(a->win, y, x + 1, half - 2, head, theme_attr(R_TITLE));
-        for (int r = 0; r < rows_each && (size_t)r < sum->nrows[f]; r++) {
-            const struct summary_row *row = &sum->rows[f][r];
+        char head[PATH_MAX_LEN + 96];
+        if (ov->has[f])
+            snprintf(head, sizeof head, "%s (%zu different%s)", ov->chosen[f].name, ov->top[f].distinct,
+                     ov->top[f].missing ? ", some events have none" : "");
+        else
+            snprintf(head, sizeof head, "%s (%zu different%s)", summary_title((enum summary_field)f),
+                     sum->distinct[f], sum->missing[f] ? ", some events have none" : "");
+        draw_text(a->win, y, x + 1, half - 2, head, strlen(head), theme_attr(R_TITLE), 0, 0);
+        for (int r = 0; r < rows_each && (size_t)r < section_rows(ov, f); r++) {
+            struct summary_row one;
+            const struct summary_row *row = &one;
+            char kbuf[64];
+            size_t llen;
+            const char *label;
+            if (ov->has[f]) {
+                one.count = ov->top[f].rows[r].count;
+                label = field_key_text(a->store, &ov->chosen[f], ov->top[f].rows[r].key, kbuf, &llen);
+            } else {
+                row = &sum->rows[f][r];
+                label = intern_str(a->store->strings, row->id);
+                llen = strlen(label);
+            }
             int cursor = focused && ov->field == f && ov->row == (size_t)r;
             attr_t at = theme_attr(cursor ? R_SELECTED : R_NORMAL);
             int yy = y + 1 + r;
@@ -135,8 +179,7 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
                               k < bar ? (utf8_screen() ? 3 : 1) : 1, cursor ? at : theme_attr(R_J_KEY), 0, 0);
                 used += bw + 1;
             }
-            const char *label = intern_str(a->store->strings, row->id);
-            draw_text(a->win, yy, x + 1 + used, half - 2 - used, label, strlen(label), at, 0, 0);
+            draw_text(a->win, yy, x + 1 + used, half - 2 - used, label, llen, at, 0, 0);
         }
     }
 }
@@ -152,7 +195,8 @@ static void ov_draw(struct app *a, void *st, struct rect r, int focused)
         return;
     char line[256];
     snprintf(line, sizeof line,
-             " Overview of %zu shown events   Tab: histogram/summary  Enter: filter  o: back", app_count(a));
+             " Overview of %zu shown events   Tab: histogram/summary  Enter: filter  f: any field  o: back",
+             app_count(a));
     draw_str(a->win, r.y, r.x, r.w, line, head);
     const struct histogram *h = &ov->h;
     char from[TIMEFMT_BUF], to[TIMEFMT_BUF];
@@ -176,7 +220,35 @@ static void ov_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, y + HIST_ROWS, r.x, r.w, line, theme_attr(ov->focus == 0 ? R_J_LITERAL : R_NORMAL));
     }
     int top = y + HIST_ROWS + 2;
-    draw_summary(a, ov, top, r.y + r.h - top, r.w, ov->focus == 1);
+    draw_summary(a, ov, top, r.y + r.h - top - (ov->asking ? 1 : 0), r.w, ov->focus == 1);
+    if (ov->asking)
+        prompt_draw(&ov->ask, a->win, r.y + r.h - 1, r.x, r.w,
+                    " field or path for this section: ", theme_attr(R_NORMAL));
+}
+
+/* The answer to the section's prompt: a field for section ov->field, or its own back when empty. */
+static enum reaction choose(struct app *a, struct ov *ov)
+{
+    int f = ov->field;
+    const char *text = ov->ask.buf;
+    while (*text == ' ')
+        text++;
+    struct field fld;
+    struct field_error err;
+    if (*text && field_parse(text, strlen(text), &fld, &err) != 0) {
+        app_message(a, "%s", err.message);
+        return RE_REDRAW;
+    }
+    ov->asking = 0;
+    curs_set(0);
+    if (ov->has[f])
+        field_free(&ov->chosen[f]);
+    ov->has[f] = *text != '\0';
+    if (ov->has[f])
+        ov->chosen[f] = fld;
+    ov->row = 0;
+    forget(ov);
+    return RE_REDRAW;
 }
 
 /* field:"value" for the filter, quoted and escaped. */
@@ -197,8 +269,30 @@ static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
 {
     struct ov *ov = st;
     enum action act = k->act;
+    if (ov->asking) {
+        if (k->ch == 27) {
+            ov->asking = 0;
+            curs_set(0);
+            return RE_REDRAW;
+        }
+        enum prompt_result r = prompt_key(&ov->ask, k->ch);
+        if (r == PR_ACCEPT)
+            return choose(a, ov);
+        if (r == PR_CANCEL) {
+            ov->asking = 0;
+            curs_set(0);
+        }
+        return RE_REDRAW; /* every key goes to the prompt while it is open */
+    }
     if (!ov->valid)
         return RE_UNHANDLED;
+    if (act == ACT_SECTION_FIELD) {
+        ov->focus = 1;
+        ov->asking = 1;
+        prompt_open(&ov->ask, ov->has[ov->field] ? ov->chosen[ov->field].name : "", NULL);
+        curs_set(1);
+        return RE_REDRAW;
+    }
     const struct summary *sum = &ov->sum;
     if (act == ACT_NEXT_PANE) {
         ov->focus = !ov->focus;
@@ -236,16 +330,16 @@ static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
             return RE_UNHANDLED;
         }
     }
-    size_t rows =
-        sum->nrows[ov->field] < (size_t)ov->rows_each ? sum->nrows[ov->field] : (size_t)ov->rows_each;
+    size_t rows = section_rows(ov, ov->field) < (size_t)ov->rows_each ? section_rows(ov, ov->field)
+                                                                      : (size_t)ov->rows_each;
     switch (act) {
     case ACT_UP:
         if (ov->row > 0) {
             ov->row--;
         } else if (ov->field % 3 > 0) {
             ov->field--;
-            size_t r =
-                sum->nrows[ov->field] < (size_t)ov->rows_each ? sum->nrows[ov->field] : (size_t)ov->rows_each;
+            size_t r = section_rows(ov, ov->field) < (size_t)ov->rows_each ? section_rows(ov, ov->field)
+                                                                           : (size_t)ov->rows_each;
             ov->row = r ? r - 1 : 0;
         }
         return RE_REDRAW;
@@ -263,11 +357,26 @@ static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
         ov->row = 0;
         return RE_REDRAW;
     case ACT_ENTER: {
-        if (ov->row >= sum->nrows[ov->field])
+        int f = ov->field;
+        if (ov->row >= section_rows(ov, f))
             return RE_UNHANDLED;
-        char term[600];
-        term_for(summary_filter_field((enum summary_field)ov->field),
-                 intern_str(a->store->strings, sum->rows[ov->field][ov->row].id), term, sizeof term);
+        char term[PATH_MAX_LEN + 600];
+        if (ov->has[f]) {
+            const struct field *fld = &ov->chosen[f];
+            /* time and identity are list columns, not filter fields */
+            if (fld->kind == FIELD_SHORT &&
+                (strcasecmp(fld->name, "time") == 0 || strcasecmp(fld->name, "identity") == 0)) {
+                app_message(a, "'%s' is not a filter field", fld->name);
+                return RE_REDRAW;
+            }
+            char kbuf[64];
+            size_t len;
+            const char *v = field_key_text(a->store, fld, ov->top[f].rows[ov->row].key, kbuf, &len);
+            term_for(fld->name, v, term, sizeof term);
+        } else {
+            term_for(summary_filter_field((enum summary_field)f),
+                     intern_str(a->store->strings, sum->rows[f][ov->row].id), term, sizeof term);
+        }
         ov->row = 0;
         return filterbar_add_term(a, term);
     }
@@ -280,8 +389,8 @@ const struct pane_ops pane_overview_ops = {
     .name = "overview",
     .place = PLACE_OVERLAY,
     .toggle = ACT_OVERVIEW,
-    .create = ov_create,
-    .free = ov_free,
+    .size = sizeof(struct ov),
+    .free = ov_release,
     .draw = ov_draw,
     .key = ov_key,
     .changed = ov_changed,

@@ -1,6 +1,5 @@
 /* The Problems view: every file or record that was not loaded, with where and why; skipped files too. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "model/problems.h"
@@ -20,18 +19,7 @@ struct problems_pane {
     int hscroll;
 };
 
-static void *problems_create(struct app *a)
-{
-    (void)a;
-    return calloc(1, sizeof(struct problems_pane));
-}
-
-static void problems_free(void *st)
-{
-    free(st);
-}
-
-static void problems_draw(struct app *a, void *st, struct rect r, int focused)
+static void problist_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
     struct problems_pane *pp = st;
@@ -75,7 +63,7 @@ static void problems_draw(struct app *a, void *st, struct rect r, int focused)
     }
 }
 
-static enum reaction problems_key(struct app *a, void *st, const struct keypress *k)
+static enum reaction problist_key(struct app *a, void *st, const struct keypress *k)
 {
     struct problems_pane *pp = st;
     if (k->act == ACT_LEFT || k->act == ACT_RIGHT) {
@@ -91,8 +79,7 @@ const struct pane_ops pane_problems_ops = {
     .name = "problems",
     .place = PLACE_OVERLAY,
     .toggle = ACT_PROBLEMS,
-    .create = problems_create,
-    .free = problems_free,
-    .draw = problems_draw,
-    .key = problems_key,
+    .size = sizeof(struct problems_pane),
+    .draw = problist_draw,
+    .key = problist_key,
 };

@@ -58,16 +58,13 @@ static int add(struct tpane *tp, size_t *cap, enum line_kind kind, int depth, si
     return 0;
 }
 
-/* Forgets everything computed from the store. */
-static void forget(struct tpane *tp)
+/* Releases what the state owns (the loop frees the state, or zeroes it and calls tpane_create). */
+static void tpane_free(void *st)
 {
+    struct tpane *tp = st;
     trace_free(&tp->t);
     free(tp->lines);
-    tp->lines = NULL;
-    tp->nlines = 0;
-    tp->event = SIZE_MAX;
     trace_index_free(tp->index);
-    tp->index = NULL;
 }
 
 static const char *str(const struct app *a, uint32_t id)
@@ -171,27 +168,11 @@ static const char *const markers[] = {
     [L_MISSING] = "? ", [L_SELECTED] = "▶ ", [L_SESSION] = "· ",
 };
 
-static void *tpane_create(struct app *a)
+static int tpane_create(struct app *a, void *st)
 {
     (void)a;
-    struct tpane *tp = calloc(1, sizeof *tp);
-    if (tp)
-        tp->event = SIZE_MAX;
-    return tp;
-}
-
-static void tpane_free(void *st)
-{
-    forget(st);
-    free(st);
-}
-
-/* New events: the index and every event index held are void. */
-static void tpane_changed(struct app *a, void *st, unsigned what)
-{
-    (void)a;
-    if (what & CHANGED_STORE)
-        forget(st);
+    ((struct tpane *)st)->event = SIZE_MAX;
+    return 0;
 }
 
 static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
@@ -233,7 +214,7 @@ static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
 }
 
 /* T: filters the list to the selected event's whole chain (the trace the pane holds, built if needed). */
-static enum reaction filter_chain(struct app *a, struct tpane *tp)
+static enum reaction restrict_to_chain(struct app *a, struct tpane *tp)
 {
     if (sync_trace(a, tp) != 0)
         return app_count(a) ? RE_REDRAW : RE_UNHANDLED;
@@ -250,7 +231,7 @@ static enum reaction tpane_key(struct app *a, void *st, const struct keypress *k
 {
     struct tpane *tp = st;
     if (k->act == ACT_TRACE_FILTER)
-        return filter_chain(a, tp);
+        return restrict_to_chain(a, tp);
     if (k->act == ACT_ENTER) {
         if (tp->s.cur >= tp->nlines)
             return RE_UNHANDLED;
@@ -279,9 +260,10 @@ const struct pane_ops pane_trace_ops = {
     .place = PLACE_LOWER,
     .toggle = ACT_TRACE,
     .background = background,
+    .size = sizeof(struct tpane),
     .create = tpane_create,
     .free = tpane_free,
     .draw = tpane_draw,
     .key = tpane_key,
-    .changed = tpane_changed,
+    .reset_on = CHANGED_STORE, /* the index and every event index held are void */
 };

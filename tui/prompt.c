@@ -75,7 +75,7 @@ static void delete_range(struct prompt *p, size_t from, size_t to)
     p->cur = from;
 }
 
-static enum prompt_result walk_history(struct prompt *p, int dir)
+static enum prompt_result step_history(struct prompt *p, int dir)
 {
     struct history *h = p->hist;
     if (!h || !h->n)
@@ -163,10 +163,10 @@ enum prompt_result prompt_key(struct prompt *p, int ch)
     }
     case KEY_UP:
     case CTRL('p'):
-        return walk_history(p, -1);
+        return step_history(p, -1);
     case KEY_DOWN:
     case CTRL('n'):
-        return walk_history(p, 1);
+        return step_history(p, 1);
     default:
         break;
     }

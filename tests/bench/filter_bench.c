@@ -19,6 +19,40 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Where the store's bytes go, per event: the event records, the id list (resources, pieces), the dedupe
+ * set, and the interned strings by who refers to them (a field, or only the id list: the pieces and
+ * resource ARNs). String cost: the bytes, the 4-byte length and NUL, the id's pointer and hash slots. */
+static void memory_report(const struct store *s)
+{
+    uint32_t n = intern_count(s->strings);
+    uint8_t *kind = calloc(n ? n : 1, 1); /* 1: field, 2: only the id list */
+    if (!kind)
+        return;
+    for (size_t i = 0; i < s->nevents; i++) {
+        const struct event *e = &s->events[i];
+        for (int f = 0; f < EF__COUNT; f++)
+            kind[e->f[f]] = 1;
+        for (int k = 0; k < e->res_count + e->piece_count; k++)
+            if (!kind[s->list_ids[e->list_first + k]])
+                kind[s->list_ids[e->list_first + k]] = 2;
+    }
+    size_t count[3] = {0}, bytes[3] = {0};
+    for (uint32_t id = 1; id < n; id++) {
+        count[kind[id]]++;
+        bytes[kind[id]] += intern_len(s->strings, id) + 5;
+    }
+    free(kind);
+    double ev = s->nevents ? (double)s->nevents : 1;
+    size_t table = intern_bytes(s->strings) - bytes[0] - bytes[1] - bytes[2];
+    printf("mem-events\t%zu\t%.0f\n", s->nevents, (double)(s->cap * sizeof *s->events) / ev);
+    printf("mem-list\t%zu\t%.0f\n", s->nlist, (double)(s->list_cap * sizeof *s->list_ids) / ev);
+    printf("mem-seen\t%zu\t%.0f\n", s->nseen, (double)(s->seen_slots * sizeof *s->seen) / ev);
+    printf("mem-field-strings\t%zu\t%.0f\n", count[1], (double)bytes[1] / ev);
+    printf("mem-list-strings\t%zu\t%.0f\n", count[2], (double)bytes[2] / ev);
+    printf("mem-intern-table\t%u\t%.0f\n", n, (double)table / ev);
+    printf("mem-total\t%zu\t%.0f\n", s->nevents, (double)store_bytes(s) / ev);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -32,6 +66,7 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("events\t%zu\n", s->nevents);
+    memory_report(s);
     for (int i = 2; i < argc; i++) {
         double best = 1e30;
         size_t shown = 0;

@@ -5,10 +5,17 @@
 # Run by hand, not in CI: prints each figure on both corpora beside its DESIGN §8 target, ratios to zcat
 # measured in the same run, and writes the table to tests/bench/results.txt.
 # Usage: tests/bench/run.sh [--corpus project|diverse|both] [EVENTS]   (default: both, 1000000)
+#        tests/bench/run.sh --growth [EVENTS...]   (default: 1000000 5000000 diverse events)
+#   --growth: only the load, paired with zcat, and the memory per event, on diverse trees of each size
+#   (is it linear?); writes tests/bench/growth.txt
 set -e
 cd "$(dirname "$0")/../.."
 which=both
-if [ "$1" = "--corpus" ]; then
+growth=
+if [ "$1" = "--growth" ]; then
+    shift
+    growth=${*:-1000000 5000000}
+elif [ "$1" = "--corpus" ]; then
     which=$2
     shift 2
 fi
@@ -104,6 +111,18 @@ PY
     CTVIEW_THREADS=1 build-release/ctview --stats --json "$logs" >/dev/null
     put one "$(secs "$t0" "$(now)")"
 
+    # one large input: the same events as one JSON Lines file (made once, with ctview --list --json)
+    big=tests/.cache/$(basename "$corpus").jsonl
+    [ -s "$big" ] || build-release/ctview --list --json "$logs" >"$big"
+    cat "$big" >/dev/null
+    /usr/bin/time -v build-release/ctview --stats --json "$big" >"$out.bigstats" 2>"$out.bigtime"
+    put big_bytes "$(wc -c <"$big")"
+    put big_wall "$(grep "Elapsed (wall clock)" "$out.bigtime" | awk '{print $NF}' |
+        awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
+    put big_cpu "$(grep -E "User time|System time" "$out.bigtime" | awk '{s += $NF} END {print s}')"
+    put big_rss_kb "$(grep "Maximum resident set size" "$out.bigtime" | awk '{print $NF}')"
+    put big_stats "$(cat "$out.bigstats")"
+
     # re-filter: compile + one run over the loaded store, best of five (tests/bench/filter_bench.c)
     if [ "$shape" = project ]; then
         id=b8ea604c-6c0f-44c8-a451-fd7ed6f7421a
@@ -168,6 +187,36 @@ PY
     put small_ir "$(sed -n 's/^summary: *//p' "$out.cg")"
 }
 
+if [ -n "$growth" ]; then
+    for n in $growth; do
+        corpus=$(make_corpus diverse "$n")
+        find "$corpus/logs" -name '*.json.gz' | sort >"$work/list"
+        xargs cat <"$work/list" >/dev/null
+        for rep in 1 2; do
+            t0=$(now)
+            xargs zcat <"$work/list" | wc -c >/dev/null
+            printf '%s\tzcat\t%s\n' "$n" "$(secs "$t0" "$(now)")" >>"$work/growth"
+            /usr/bin/time -f "%e %U %S %M" build-release/ctview --stats "$corpus/logs" 2>"$work/time" >/dev/null
+            printf '%s\tctview\t%s\n' "$n" "$(cat "$work/time")" >>"$work/growth"
+        done
+    done
+    python3 - "$work/growth" <<'PY' | tee tests/bench/growth.txt
+import sys
+runs = {}
+for line in open(sys.argv[1]):
+    n, what, v = line.rstrip("\n").split("\t")
+    runs.setdefault(int(n), {}).setdefault(what, []).append(v.split())
+print(f"{'diverse events':>15} {'zcat (best of 2)':>17} {'ctview --stats':>15} {'ratio':>6} {'ctview CPU':>11} {'peak RSS':>9} {'B/event beyond 64 MiB':>22}")
+for n in sorted(runs):
+    z = min(float(v[0]) for v in runs[n]["zcat"])
+    c = min(runs[n]["ctview"], key=lambda v: float(v[0]))
+    wall, cpu, rss = float(c[0]), float(c[1]) + float(c[2]), max(int(v[3]) for v in runs[n]["ctview"]) * 1024
+    print(f"{n:>15,} {z:>15.2f} s {wall:>13.2f} s {wall / z:>5.2f}x {cpu:>9.2f} s {rss / 2**20:>5.0f} MiB {(rss - 64 * 2**20) / n:>20.0f} B")
+print("targets: the same ratio to zcat (<= 0.6x) and the same bytes per event (<= 256 B) at every size")
+PY
+    exit 0
+fi
+
 shapes=$which
 [ "$which" = both ] && shapes="project diverse"
 for shape in $shapes; do
@@ -218,6 +267,15 @@ row("  the same load on one thread (wall)", lambda s: f"{float(one(s, 'one')):.2
 row("  instructions per event (callgrind, 20k, 1 thread)", lambda s: f"{int(one(s, 'small_ir')) / int(one(s, 'small_ev')):.0f}")
 row("ctview peak RSS", lambda s: f"{max(int(v) for v in fig[s]['rss_kb']) / 1024:.0f} MiB")
 row("  bytes per event beyond 64 MiB", lambda s: f"{per_event(s):.0f} B", "<= 256 B")
+
+def big_load(s):
+    wall, cpu = float(one(s, "big_wall")), float(one(s, "big_cpu"))
+    return f"{int(one(s, 'big_bytes')) / 1e9:.2f} GB: {wall:.2f} s, CPU/wall {cpu / wall:.2f}"
+def big_mem(s):
+    rss = int(one(s, "big_rss_kb")) * 1024
+    return f"{rss / 2**20:.0f} MiB, {(rss - 64 * 2**20) / json.loads(one(s, 'big_stats'))['events']:.0f} B/event"
+row("one large input (the events as JSON Lines)", big_load, "on every core (CPU/wall near the core count)")
+row("  its peak RSS", big_mem, "<= 256 B/event + 64 MiB")
 
 filters = {s: [l.rstrip("\n").split("\t") for l in open(one(s, "filter"))] for s in shapes}
 n = len(filters[shapes[0]])

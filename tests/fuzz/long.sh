@@ -16,7 +16,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 if [ "$1" = --one ]; then # one target: the long run, then the replay; prints its line
     runs=$2 t=$3
     seeds=$work/seeds/files
-    [ "$t" = filter ] && seeds=$work/seeds/filter
+    { [ "$t" = filter ] || [ "$t" = sql ]; } && seeds=$work/seeds/filter
+    [ "$t" = sigma_rule ] && seeds=$work/seeds/sigma_rule
+    [ "$t" = sigma_cond ] && seeds=$work/seeds/sigma_cond
     # escaping reads one character at a time: short inputs reach all of it, 10x faster
     [ "$t" = textsafe ] && max_len=${MAX_LEN:-256}
     mkdir -p "$work/corpus/$t"
@@ -44,7 +46,7 @@ fi
 
 runs=${1:-10000000}
 [ $# -gt 0 ] && shift
-targets=${*:-jsonfmt filter load split scan source textsafe}
+targets=${*:-jsonfmt filter load split scan source textsafe sql path sigma_rule sigma_cond}
 command -v clang >/dev/null || { echo "fuzz long: clang is not installed"; exit 1; }
 [ -d build-fuzz ] ||
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null

@@ -3,9 +3,20 @@
 # the filter expressions of the unit tests (filter/). Used by run.sh and long.sh.
 cd "$(dirname "$0")/../.."
 work=tests/.cache/fuzz
-mkdir -p "$work/seeds/files" "$work/seeds/filter" "$work/artifacts"
+mkdir -p "$work/seeds/files" "$work/seeds/filter" "$work/seeds/sigma_rule" "$work/seeds/sigma_cond" "$work/artifacts"
 find tests/sample tests/fixtures ../shared/data -type f -size -64k 2>/dev/null | while read -r f; do
     cp "$f" "$work/seeds/files/$(printf '%s' "$f" | md5sum | cut -c1-16)"
+done
+# Sigma: the shipped rules and SigmaHQ's (rule reader); their conditions and the unit tests' (condition parser)
+for f in rules/*.yml ../shared/sigma/rules/*.yml ../shared/sigma/unsupported/*.yml; do
+    [ -f "$f" ] || continue
+    cp "$f" "$work/seeds/sigma_rule/$(printf '%s' "$f" | md5sum | cut -c1-16)"
+    sed -n 's/^ *condition: *//p' "$f" | while read -r c; do
+        printf '%s' "$c" >"$work/seeds/sigma_cond/$(printf '%s' "$c" | md5sum | cut -c1-16)"
+    done
+done
+grep -o '{"[^"]*", [01]}' tests/unit/test_sigma.c | sed 's/^{"\(.*\)", [01]}$/\1/' | while read -r c; do
+    printf '%s' "$c" >"$work/seeds/sigma_cond/$(printf '%s' "$c" | md5sum | cut -c1-16)"
 done
 grep -o '{"[^"]*", [0-9]*, ' tests/unit/test_filter.c | sed 's/^{"\(.*\)", [0-9]*, $/\1/' | while read -r e; do
     printf '%s' "$e" >"$work/seeds/filter/$(printf '%s' "$e" | md5sum | cut -c1-16)"

@@ -216,8 +216,12 @@ rm -rf "$XDG_STATE_HOME"
 start 120 30 "$ctview --no-state $sample"
 keys / s r c : s t s Enter
 expect "--no-state run" "/ src:sts"
+keys C C-u
+keys -l "time,name"
+keys Enter
+expect "--no-state: columns chosen" " time                 name"
 quit
-[ ! -e "$state" ]; ok "--no-state writes no state" $?
+[ ! -e "$state" ] && [ ! -e "$XDG_STATE_HOME/ctview/columns" ]; ok "--no-state writes no state, nor the columns" $?
 
 # --- keys: half pages, Esc clears the filter, the first Up shows the previous filter, marks as bookmarks
 python3 -c '
@@ -319,6 +323,7 @@ quit
 
 # --- the trace pane scrolls sideways
 start 100 40 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
 keys G t
 expect "trace open" "Trace of event 9/9"
 expect "the role line is cut at the right edge" "role arn:aws:iam::111122223333:role/EC2-dev  session arn:aws:sts::1111222"

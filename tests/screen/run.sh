@@ -421,6 +421,21 @@ keys F
 expect "F stops following" "stopped following"
 expect_not "the status line no longer says following" "following  list"
 
+# the trace pane hears that the store changed: events that arrive earlier move every index, and a
+# trace index kept from before would name the wrong issuer (Alice's ConsoleLogin, which takes its place)
+mkdir -p "$tmp/follow2"
+B=$tests/sample/AWSLogs
+cp "$B"/777788889999/CloudTrail/us-east-2/2014/07/18/*.gz "$B"/777788889999/CloudTrail/us-east-2/2016/11/14/*.gz \
+    "$B"/111122223333/CloudTrail/us-east-2/2014/07/18/*.gz "$tmp/follow2/"
+start 130 30 "$ctview --follow $tmp/follow2"
+expect "following Bob's files" "3/3 shown  #1 "
+keys G t
+expect "the trace of the DeleteBucket names Bob's AssumeRole" "└ 2014-07-18T15:07:39Z 777788889999 us-east-2 AssumeRole by user/Bob"
+cp "$B"/111122223333/CloudTrail/us-east-2/2014/07/08/*.gz "$tmp/follow2/early.part"
+mv "$tmp/follow2/early.part" "$tmp/follow2/early.json.gz"
+expect "an earlier event arrives" "4/4 shown  #4 "
+expect "the trace still names Bob's AssumeRole" "└ 2014-07-18T15:07:39Z 777788889999 us-east-2 AssumeRole by user/Bob"
+
 # --- logs on stdin, keys from the terminal
 start 100 15 "cat $tests/sample/pasted/iam-sts-examples.json | $ctview -"
 expect "stdin: events load" "7/7 shown  #1  1 files  2 problems"
@@ -487,6 +502,66 @@ find "$tmp/big/logs" -name '*.json.gz' -exec cat {} + >"$tmp/one.json.gz"
 start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/one.json.gz"
 expect "the large file is loading" "(q quits)"
 quits_at_once "q while one large file loads quits within half a second"
+
+# --- chosen columns: the chooser with completion, sizing and ellipsis, sideways scroll, the detail
+# pane's add-a-column key, the layout remembered across runs, and back to the default
+start 140 24 "$ctview $tests/sample"
+expect "the sample loads with the default columns" "Time UTC            Account      Region"
+keys C C-u
+keys -l "time,name,req"
+keys Tab
+expect "C opens the chooser; Tab offers the short name first" " columns: time,name,req"
+keys Tab
+expect "Tab again: the paths seen, most common first" " columns: time,name,requestParameters"
+expect "the candidates are listed under the line" "requestParameters  requestID  requestParameters.roleArn"
+keys C-u
+keys -l "time,nme"
+keys Enter
+expect "a bad name is refused under the line" "unknown field 'nme'"
+keys C-u
+keys -l "time,name,requestParameters.roleArn,userIdentity.arn,eventID"
+keys Enter
+expect "the chosen columns are the header" " time                 name                      requestParameters.roleArn"
+expect "columns sized to their content, long values cut with an ellipsis" "role/FederatedWebIden…"
+expect "a path's value in its column" "arn:aws:iam::111122223333:role/EC2-dev"
+keys l
+expect "l scrolls sideways by a column" "<name                      requestParameters.roleArn"
+keys h
+expect "h scrolls back" " time                 name"
+[ "$(stat -c %a "$XDG_STATE_HOME/ctview/columns")" = 600 ]; ok "the layout file is mode 0600" $?
+grep -qx "time,name,requestParameters.roleArn,userIdentity.arn,eventID" "$XDG_STATE_HOME/ctview/columns"
+ok "the layout is written as --columns takes it" $?
+keys q
+start 100 20 "$ctview $tests/sample"
+expect "the layout is remembered across runs" " time                 name                      requestParameters.roleArn"
+expect "a column that does not fit is cut with an ellipsis, its header too" "requestParameters.roleArn                        us…"
+keys Enter j j j j c
+expect "c in the detail pane adds the path under the cursor" "column added: userIdentity"
+keys Escape
+expect "the added column is shown" "<userIdentity.principalId"
+keys C C-u Enter
+expect "an empty line goes back to the default columns" "Time UTC            Account      Event"
+[ "$(cat "$XDG_STATE_HOME/ctview/columns")" = "" ]; ok "the default layout is remembered too" $?
+keys q
+
+# --- the overview's sections take any field or path (f)
+start 140 40 "$ctview $tests/sample"
+expect "the sample loads" "9/9 shown  #1 "
+keys o Tab f C-u
+keys -l "requestParameters.roleArn"
+expect "f asks for the selected section's field" " field or path for this section: requestParameters.roleArn"
+keys Enter
+expect "the section counts the path's values" "requestParameters.roleArn (4 different, some events have n"
+expect "its values are listed" "arn:aws:iam::444455556666:role/"
+keys Enter
+expect "Enter on a value filters on the path" '/ requestParameters.roleArn:"arn:aws:iam:: 111122223333:r'
+expect "one event has that role" "1/9 shown"
+keys f C-u
+keys -l "nope"
+keys Enter
+expect "an unknown field is refused" "unknown field 'nope'"
+keys Escape
+keys q
 
 # --- NO_COLOR: attributes only
 start 100 20 "NO_COLOR=1 $ctview $tests/sample"

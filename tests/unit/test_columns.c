@@ -1,5 +1,6 @@
 /* Unit tests for the list's columns (model/columns): the table, and each cell's text for events with
  * and without the values it reads, including the fallbacks the list relies on. */
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -65,34 +66,47 @@ static void test_cells(void)
              "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\"}}"
              "]}");
     CHECK_INT(s->nevents, 6);
-    char buf[COLUMN_BUF];
-    CHECK_STR(cell(s, 0, COL_TIME, buf), "2024-03-01T10:00:00Z");
-    CHECK_STR(cell(s, 0, COL_ACCOUNT, buf), "111122223333");
-    CHECK_STR(cell(s, 0, COL_REGION, buf), "eu-west-1");
-    CHECK_STR(cell(s, 0, COL_SERVICE, buf), "s3");
-    CHECK_STR(cell(s, 0, COL_EVENT, buf), "GetObject");
-    CHECK_STR(cell(s, 0, COL_IDENTITY, buf), "assumed-role/Admin/alice");
-    CHECK_STR(column_identity_full(s, &s->events[0]), "arn:aws:sts::111122223333:assumed-role/Admin/alice");
-    CHECK_STR(cell(s, 0, COL_IP, buf), "192.0.2.1");
-    CHECK_STR(cell(s, 0, COL_ERROR, buf), "AccessDenied"); /* the code before the message */
-    CHECK_STR(cell(s, 0, COL_EVENT_ID, buf), "id-0");
-
-    CHECK_STR(cell(s, 1, COL_SERVICE, buf), "example.com"); /* only .amazonaws.com is cut */
-    CHECK_STR(cell(s, 1, COL_IDENTITY, buf), "bob");
-    CHECK_STR(column_identity_full(s, &s->events[1]), "bob");
-    CHECK_STR(cell(s, 1, COL_ERROR, buf), "Failed authentication");
-    CHECK_STR(cell(s, 1, COL_EVENT, buf), ""); /* missing: empty */
-    CHECK_STR(cell(s, 1, COL_IP, buf), "");
-    CHECK_STR(cell(s, 1, COL_REGION, buf), "");
-
-    CHECK_STR(cell(s, 2, COL_ERROR, buf), "Failure");
-    CHECK_STR(cell(s, 2, COL_IDENTITY, buf), "lambda.amazonaws.com");
-    CHECK_STR(column_identity_full(s, &s->events[2]), "AWSService");
-    CHECK_STR(cell(s, 3, COL_IDENTITY, buf), "Root");
-    CHECK_STR(cell(s, 3, COL_ERROR, buf), "");
-    CHECK_STR(cell(s, 4, COL_IDENTITY, buf), "not-an-arn");
-    CHECK_STR(cell(s, 5, COL_IDENTITY, buf), "(masked user)");
-    CHECK_STR(cell(s, 5, COL_TIME, buf), "-"); /* no time: sorted last, shown as - */
+    /* event, column, cell text; COL__COUNT for column_identity_full (what --list and CSV print) */
+    static const struct {
+        size_t ev;
+        enum column_id col;
+        const char *want;
+    } cells[] = {
+        {0, COL_TIME, "2024-03-01T10:00:00Z"},
+        {0, COL_ACCOUNT, "111122223333"},
+        {0, COL_REGION, "eu-west-1"},
+        {0, COL_SERVICE, "s3"},
+        {0, COL_EVENT, "GetObject"},
+        {0, COL_IDENTITY, "assumed-role/Admin/alice"},
+        {0, COL__COUNT, "arn:aws:sts::111122223333:assumed-role/Admin/alice"},
+        {0, COL_IP, "192.0.2.1"},
+        {0, COL_ERROR, "AccessDenied"}, /* the code before the message */
+        {0, COL_EVENT_ID, "id-0"},
+        {1, COL_SERVICE, "example.com"}, /* only .amazonaws.com is cut */
+        {1, COL_IDENTITY, "bob"},
+        {1, COL__COUNT, "bob"},
+        {1, COL_ERROR, "Failed authentication"},
+        {1, COL_EVENT, ""}, /* missing: empty */
+        {1, COL_IP, ""},
+        {1, COL_REGION, ""},
+        {2, COL_ERROR, "Failure"},
+        {2, COL_IDENTITY, "lambda.amazonaws.com"},
+        {2, COL__COUNT, "AWSService"},
+        {3, COL_IDENTITY, "Root"},
+        {3, COL_ERROR, ""},
+        {4, COL_IDENTITY, "not-an-arn"},
+        {5, COL_IDENTITY, "(masked user)"},
+        {5, COL_TIME, "-"}, /* no time: sorted last, shown as - */
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+        char buf[COLUMN_BUF];
+        const struct event *e = &s->events[cells[i].ev];
+        const char *got =
+            cells[i].col == COL__COUNT ? column_identity_full(s, e) : cell(s, cells[i].ev, cells[i].col, buf);
+        if (strcmp(got, cells[i].want) != 0)
+            fprintf(stderr, "event %zu column %d:\n", cells[i].ev, (int)cells[i].col);
+        CHECK_STR(got, cells[i].want);
+    }
     store_free(s);
 }
 

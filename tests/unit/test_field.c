@@ -2,11 +2,15 @@
  * store's path index (built in steps, the same answers as reading the bytes), and its reset when the
  * store's order changes. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "harness.h"
 #include "model/field.h"
+#include "model/colstate.h"
 #include "model/fieldtop.h"
+#include "model/pathseen.h"
+#include "model/filter.h"
 #include "parsers/load.h"
 
 static const char events_json[] =
@@ -211,6 +215,112 @@ static void test_index_reset(void)
     store_free(s);
 }
 
+static size_t run_count(struct filter *f)
+{
+    struct filter_run run;
+    filter_run_init(&run, f);
+    filter_run_all(&run);
+    size_t n = run.nshown;
+    filter_run_free(&run);
+    return n;
+}
+
+/* The store keeps built indexes as a cache for later filters, a bounded number of unused ones, none
+ * that was never built, and every held one across a change of order (rebuilt on next use). */
+static void test_index_cache(void)
+{
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "cache.json", events_json, sizeof events_json - 1), 0);
+    struct filter_error err;
+    struct filter *f = filter_compile("requestParameters.bucketName:b", s, &err);
+    CHECK(f != NULL);
+    CHECK_INT(s->npaths, 1);
+    filter_free(f); /* never run: nothing built, nothing kept */
+    CHECK_INT(s->npaths, 0);
+    f = filter_compile("requestParameters.bucketName:b", s, &err);
+    CHECK_INT(run_count(f), 1);
+    filter_free(f);
+    CHECK_INT(s->npaths, 1);
+    CHECK_INT(s->paths[0]->covered, s->nevents);
+    for (int i = 0; i < 40; i++) {
+        char expr[64];
+        snprintf(expr, sizeof expr, "requestParameters.p%d:*", i);
+        f = filter_compile(expr, s, &err);
+        CHECK_INT(run_count(f), 0);
+        filter_free(f);
+    }
+    CHECK(s->npaths <= 16);
+    /* a held index across a new order: still there, covering nothing, right again after a run */
+    f = filter_compile("requestParameters.tags.key:a", s, &err);
+    CHECK_INT(run_count(f), 1);
+    struct path p;
+    struct path_error perr;
+    CHECK_INT(path_parse("requestParameters.tags.key", 26, &p, &perr), 0);
+    struct pathindex *x = pathindex_find(s, &p);
+    CHECK(x != NULL && x->users == 1);
+    s->sorted = 0;
+    store_finish(s);
+    CHECK(pathindex_find(s, &p) == x);
+    CHECK_INT(x->covered, 0);
+    CHECK_INT(run_count(f), 1);
+    filter_free(f);
+    path_free(&p);
+    store_free(s);
+}
+
+/* Paths seen in the events, most common first; keys a path cannot name are left out. */
+static void test_pathseen(void)
+{
+    static const char json[] = "{\"Records\":["
+                               "{\"eventID\":\"a\",\"x\":{\"y\":1,\"z\":[{\"w\":2}]},\"odd.key\":{\"in\":1}},"
+                               "{\"eventID\":\"b\",\"x\":{\"y\":[3,4]},\"caf\\u00e9\":true}"
+                               "]}";
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "seen.json", json, sizeof json - 1), 0);
+    struct pathseen ps;
+    CHECK_INT(pathseen_collect(s, NULL, s->nevents, 100, &ps), 0);
+    char got[256] = "";
+    for (size_t k = 0; k < ps.n; k++) {
+        strcat(got, k ? " " : "");
+        strcat(got, pathseen_name(&ps, k));
+    }
+    CHECK_STR(got, "eventID x x.y caf\xc3\xa9 x.z x.z.w");
+    pathseen_free(&ps);
+    store_free(s);
+}
+
+/* The remembered layout: written atomically with mode 0600 in new directories, read back. */
+static void test_colstate(void)
+{
+    char dir[] = "/tmp/ctview-colstate-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[128], spec[256];
+    snprintf(path, sizeof path, "%s/a/b/columns", dir);
+    char *err = NULL;
+    CHECK_INT(colstate_load(path, spec, sizeof spec, &err), 0); /* missing: the default */
+    CHECK_STR(spec, "");
+    CHECK_INT(colstate_save(path, "time,requestParameters.roleArn", &err), 0);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    CHECK_INT(colstate_load(path, spec, sizeof spec, &err), 0);
+    CHECK_STR(spec, "time,requestParameters.roleArn");
+    CHECK_INT(colstate_save(path, "", &err), 0);
+    CHECK_INT(colstate_load(path, spec, sizeof spec, &err), 0);
+    CHECK_STR(spec, "");
+    setenv("XDG_STATE_HOME", "/xdg", 1);
+    char *p = colstate_path();
+    CHECK_STR(p, "/xdg/ctview/columns");
+    free(p);
+    setenv("XDG_STATE_HOME", "relative", 1); /* invalid: ignored */
+    setenv("HOME", "/home/u", 1);
+    p = colstate_path();
+    CHECK_STR(p, "/home/u/.local/state/ctview/columns");
+    free(p);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(void)
 {
     test_parse();
@@ -221,5 +331,8 @@ int main(void)
     test_top(s);
     store_free(s);
     test_index_reset();
+    test_index_cache();
+    test_pathseen();
+    test_colstate();
     return harness_done("field");
 }

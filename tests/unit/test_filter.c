@@ -1,6 +1,7 @@
 /* Unit tests for the filter language: matching primitives, the parser (valid and invalid expressions
  * with the columns their errors point at), evaluation on a small hand-made store, the "apply as filter"
  * terms, and the searchable pieces of a record. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,44 @@ static void test_glob(void)
         CHECK_INT(match_glob(p, strlen(p), s, strlen(s)), cases[i].glob);
         CHECK_INT(match_contains(p, strlen(p), s, strlen(s)), cases[i].contains);
     }
+}
+
+/* Case-insensitive substring, the plain way: the reference for match_contains on a literal. */
+static int naive_contains(const char *p, size_t plen, const char *s, size_t slen)
+{
+    for (size_t i = 0; i + plen <= slen; i++) {
+        size_t k = 0;
+        while (k < plen && tolower((unsigned char)p[k]) == tolower((unsigned char)s[i + k]))
+            k++;
+        if (k == plen)
+            return 1;
+    }
+    return 0;
+}
+
+/* match_contains tries 16 positions at a time: random strings of every length around the block size,
+ * from an alphabet with both cases and the bytes beside the letters ('@', '[', '`', '{'). */
+static void test_contains_random(void)
+{
+    static const char alphabet[] = "aAbB@[`{";
+    unsigned seed = 16;
+    char s[80], p[6];
+    int mismatches = 0;
+    for (int round = 0; round < 200000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t slen = (seed >> 8) % 70, plen = 1 + (seed >> 20) % 5;
+        for (size_t i = 0; i < slen; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = alphabet[(seed >> 16) % 8];
+        }
+        for (size_t i = 0; i < plen; i++) {
+            seed = seed * 1103515245u + 12345u;
+            p[i] = alphabet[(seed >> 16) % 8];
+        }
+        if (match_contains(p, plen, s, slen) != naive_contains(p, plen, s, slen))
+            mismatches++;
+    }
+    CHECK_INT(mismatches, 0);
 }
 
 static void test_ipnet(void)
@@ -364,6 +403,7 @@ static void test_pieces(void)
 int main(void)
 {
     test_glob();
+    test_contains_random();
     test_ipnet();
     struct store *s = store_new();
     CHECK_INT(load_buffer(s, "filter.json", events_json, sizeof events_json - 1), 0);

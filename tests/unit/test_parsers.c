@@ -154,6 +154,21 @@ static void test_source(void)
     CHECK(d.warning == NULL);
     source_data_free(&d);
 
+    /* one member, its size in the trailer: decoded in one call (libdeflate) */
+    CHECK_INT(source_decode((char *)gz, n1, SOURCE_MAX_DECODED, &d, &err), 0);
+    CHECK(d.gzip && d.warning == NULL);
+    CHECK_STR(d.data, a);
+    source_data_free(&d);
+
+    /* a trailer whose size is wrong: the one-call decode refuses it, the streaming path reports it */
+    unsigned char lie[512];
+    memcpy(lie, gz, n1);
+    lie[n1 - 4] ^= 0x01;
+    CHECK_INT(source_decode((char *)lie, n1, SOURCE_MAX_DECODED, &d, &err), 0);
+    CHECK_INT(d.len, strlen(a));
+    CHECK(d.warning != NULL && strstr(d.warning, "corrupt"));
+    source_data_free(&d);
+
     CHECK_INT(source_decode((char *)gz, n1 - 6, SOURCE_MAX_DECODED, &d, &err), 0); /* truncated */
     CHECK(d.warning != NULL && strstr(d.warning, "truncated"));
     source_data_free(&d);

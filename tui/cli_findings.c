@@ -1,0 +1,203 @@
+/* cli_findings: --rules and --findings: the rule set in force, and what it found among the shown events. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/intern.h"
+#include "model/textsafe.h"
+#include "model/trace.h"
+#include "tui/cli.h"
+
+#ifndef CTVIEW_RULES_DIR
+#define CTVIEW_RULES_DIR "/usr/local/share/ctview/rules"
+#endif
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cli_default_rules(char *out, size_t cap)
+{
+    /* Beside the binary (a build tree: meson copies rules/ there), then the installed share folder
+     * relative to the binary (a moved prefix), then the configured one. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(out, cap, "%s/rules", exe);
+            if (is_dir(out))
+                return 0;
+            snprintf(out, cap, "%s/../share/ctview/rules", exe);
+            if (is_dir(out))
+                return 0;
+        }
+    }
+    snprintf(out, cap, "%s", CTVIEW_RULES_DIR);
+    return is_dir(out) ? 0 : -1;
+}
+
+struct sigma_set *cli_load_rules(const char *const *paths, size_t n)
+{
+    struct sigma_set *set = sigma_set_new();
+    if (!set)
+        return NULL;
+    char dflt[PATH_MAX + 32];
+    if (n == 0) {
+        if (cli_default_rules(dflt, sizeof dflt) != 0) {
+            sigma_set_refuse(set, dflt, 0, "the shipped rules are not installed");
+            return set;
+        }
+        if (sigma_set_add_path(set, dflt) != 0) {
+            sigma_set_free(set);
+            return NULL;
+        }
+        return set;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (sigma_set_add_path(set, paths[i]) != 0) {
+            sigma_set_free(set);
+            return NULL;
+        }
+    return set;
+}
+
+/* The inside of a JSON string. */
+static void put_json_chars(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+}
+
+static void put_json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    put_json_chars(out, s);
+    fputc('"', out);
+}
+
+static void put_safe(FILE *out, const char *s)
+{
+    char *e = textsafe_escape_dup(s, strlen(s));
+    fputs(e ? e : "?", out);
+    free(e);
+}
+
+/* The events of rule r that are shown: a filtered copy of its list (owned), or its list itself. */
+static const uint32_t *shown_events(const struct findings *f, size_t r, const uint8_t *shown_mask,
+                                    uint32_t *scratch, size_t *n)
+{
+    const uint32_t *ev = findings_rule_events(f, r, n);
+    if (!shown_mask)
+        return ev;
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (shown_mask[ev[i]])
+            scratch[k++] = ev[i];
+    *n = k;
+    return scratch;
+}
+
+int cli_findings(struct store *s, const struct cli_shown *shown, const struct findings *f, FILE *out,
+                 int json)
+{
+    const struct sigma_set *set = findings_set(f);
+    size_t nrules = sigma_set_count(set);
+    uint32_t *order = malloc((nrules ? nrules : 1) * sizeof *order);
+    uint32_t *scratch = malloc((s->nevents ? s->nevents : 1) * sizeof *scratch);
+    uint8_t *mask = NULL;
+    if (!shown->all)
+        mask = calloc(s->nevents ? s->nevents : 1, 1);
+    if (!order || !scratch || (!shown->all && !mask)) {
+        free(order);
+        free(scratch);
+        free(mask);
+        fprintf(stderr, "ctview: out of memory\n");
+        return 2;
+    }
+    for (size_t i = 0; mask && i < shown->n; i++)
+        mask[shown->idx[i]] = 1;
+    size_t nsorted = findings_sorted(f, order);
+    if (json) {
+        fprintf(out, "{\"rules_loaded\":%zu,\"rules_refused\":[", nrules);
+        for (size_t i = 0; i < sigma_set_refused(set); i++) {
+            const struct sigma_refusal *r = sigma_set_refusal(set, i);
+            fputs(i ? ",{\"file\":" : "{\"file\":", out);
+            put_json_str(out, r->file);
+            fprintf(out, ",\"line\":%d,\"reason\":", r->line);
+            put_json_str(out, r->reason);
+            fputc('}', out);
+        }
+        fputs("],\"findings\":[", out);
+    }
+    int first = 1;
+    for (size_t k = 0; k < nsorted; k++) {
+        const struct sigma_rule *rule = sigma_set_rule(set, order[k]);
+        size_t n;
+        const uint32_t *ev = shown_events(f, order[k], mask, scratch, &n);
+        if (n == 0)
+            continue;
+        if (!json) {
+            fprintf(out, "%s\t%zu\t", sigma_level_name(sigma_rule_level(rule)), n);
+            put_safe(out, sigma_rule_title(rule));
+            fputc('\n', out);
+            continue;
+        }
+        fputs(first ? "{\"id\":" : ",{\"id\":", out);
+        first = 0;
+        if (sigma_rule_id(rule)[0])
+            put_json_str(out, sigma_rule_id(rule));
+        else
+            fputs("null", out);
+        fputs(",\"title\":", out);
+        put_json_str(out, sigma_rule_title(rule));
+        fprintf(out, ",\"level\":\"%s\",\"events\":[", sigma_level_name(sigma_rule_level(rule)));
+        for (size_t i = 0; i < n; i++) {
+            const struct event *e = &s->events[ev[i]];
+            /* account and id as in --trace: ACCOUNT:EVENTID */
+            fputs(i ? ",\"" : "\"", out);
+            put_json_chars(out, intern_str(s->strings, trace_event_account(s, ev[i])));
+            fputc(':', out);
+            put_json_chars(out, intern_str(s->strings, e->f[EF_EVENT_ID]));
+            fputc('"', out);
+        }
+        fputs("]}", out);
+    }
+    if (json) {
+        fputs("]}\n", out);
+    } else {
+        for (size_t i = 0; i < sigma_set_refused(set); i++) {
+            const struct sigma_refusal *r = sigma_set_refusal(set, i);
+            fputs("ctview: rule refused: ", stderr);
+            put_safe(stderr, r->file);
+            if (r->line)
+                fprintf(stderr, ":%d", r->line);
+            fputs(": ", stderr);
+            put_safe(stderr, r->reason);
+            fputc('\n', stderr);
+        }
+        if (sigma_set_ignored(set))
+            fprintf(stderr, "ctview: %zu rule%s for other log sources ignored\n", sigma_set_ignored(set),
+                    sigma_set_ignored(set) == 1 ? "" : "s");
+    }
+    if (findings_read_errors(f))
+        fprintf(stderr, "ctview: %zu event%s could not be read for the rules\n", findings_read_errors(f),
+                findings_read_errors(f) == 1 ? "" : "s");
+    free(order);
+    free(scratch);
+    free(mask);
+    return 0;
+}

@@ -1,0 +1,184 @@
+/* listcols: the event list's chosen columns. See listcols.h. */
+#include "tui/listcols.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/colstate.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/theme.h"
+
+/* Widest a column grows to fit its content; a cell wider is cut with an ellipsis. */
+#define COL_CAP 48
+#define COL_MIN 3
+
+/* What the default layout shows, as short names: where an added column starts from. */
+static const char default_spec[] = "time,acct,region,src,name,identity,ip,error";
+
+struct listcols *listcols_of(const struct app *a)
+{
+    return app_pane_state(a, PANE_LIST);
+}
+
+/* Parses spec into lc; returns 0, or -1 with err filled. */
+static int apply(struct listcols *lc, const char *spec, char *err, size_t cap)
+{
+    const char *p = spec;
+    while (*p == ' ')
+        p++;
+    struct field *cols = NULL;
+    size_t n = 0;
+    if (*p) {
+        struct field_error ferr;
+        if (field_list_parse(p, &cols, &n, &ferr) != 0) {
+            snprintf(err, cap, "%s", ferr.message);
+            return -1;
+        }
+    }
+    field_list_free(lc->cols, lc->ncols);
+    lc->cols = cols;
+    lc->ncols = n;
+    lc->first = 0;
+    snprintf(lc->spec, sizeof lc->spec, "%s", p);
+    return 0;
+}
+
+static void remember(struct app *a, const char *spec)
+{
+    char *path = a->no_state ? NULL : colstate_path(), *err = NULL;
+    if (path && colstate_save(path, spec, &err) != 0)
+        app_message(a, "%s", err ? err : "cannot remember the columns");
+    free(err);
+    free(path);
+}
+
+int listcols_init(struct app *a, struct listcols *lc)
+{
+    path_values_init(&lc->v);
+    char *path = a->no_state ? NULL : colstate_path(), *err = NULL;
+    char spec[PROMPT_MAX], why[400];
+    if (path && colstate_load(path, spec, sizeof spec, &err) == 0) {
+        if (spec[0] && apply(lc, spec, why, sizeof why) != 0)
+            app_message(a, "remembered columns ignored: %s", why);
+    } else if (path) {
+        app_message(a, "%s", err ? err : "cannot read the remembered columns");
+    }
+    free(err);
+    free(path);
+    return 0;
+}
+
+void listcols_release(struct listcols *lc)
+{
+    field_list_free(lc->cols, lc->ncols);
+    lc->cols = NULL;
+    lc->ncols = 0;
+    path_values_free(&lc->v);
+}
+
+int listcols_set(struct app *a, const char *spec, char *err, size_t cap)
+{
+    struct listcols *lc = listcols_of(a);
+    if (!lc || apply(lc, spec, err, cap) != 0)
+        return -1;
+    remember(a, lc->spec);
+    return 0;
+}
+
+int listcols_add(struct app *a, const char *name, char *err, size_t cap)
+{
+    struct listcols *lc = listcols_of(a);
+    if (!lc)
+        return -1;
+    char spec[PROMPT_MAX];
+    int n = snprintf(spec, sizeof spec, "%s,%s", lc->ncols ? lc->spec : default_spec, name);
+    if (n < 0 || (size_t)n >= sizeof spec) {
+        snprintf(err, cap, "too many columns");
+        return -1;
+    }
+    if (listcols_set(a, spec, err, cap) != 0)
+        return -1;
+    /* show the new column: scroll so it is the last on screen at least */
+    lc->first = lc->ncols > 1 ? lc->ncols - 1 : 0;
+    return 0;
+}
+
+/* The cell text of column c for event ev: the values joined by ',' (borrowed from lc->v), "" when
+ * missing or unreadable. */
+static const char *cell(struct app *a, struct listcols *lc, size_t c, size_t ev, size_t *len)
+{
+    char *err = NULL;
+    int n = field_values(a->store, ev, &lc->cols[c], &lc->v, &err);
+    free(err);
+    if (n <= 0) {
+        *len = 0;
+        return "";
+    }
+    for (int k = 0; k + 1 < n; k++)
+        lc->v.text[lc->v.off[k + 1] - 1] = ',';
+    *len = lc->v.text_len - 1;
+    return lc->v.text;
+}
+
+void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, size_t nrows, int w, int *widths)
+{
+    if (lc->first >= lc->ncols)
+        lc->first = lc->ncols ? lc->ncols - 1 : 0;
+    int x = 0;
+    for (size_t c = 0; c < lc->ncols; c++) {
+        widths[c] = 0;
+        if (c < lc->first || x >= w)
+            continue;
+        int want = draw_width(lc->cols[c].name, strlen(lc->cols[c].name));
+        for (size_t r = 0; r < nrows && want < COL_CAP; r++) {
+            size_t len;
+            const char *t = cell(a, lc, c, rows[r], &len);
+            int cw = draw_width(t, len);
+            want = cw > want ? cw : want;
+        }
+        want = want > COL_CAP ? COL_CAP : want < COL_MIN ? COL_MIN : want;
+        int room = w - x;
+        if (room < COL_MIN)
+            break;
+        widths[c] = want < room ? want : room;
+        x += widths[c] + 1;
+    }
+}
+
+/* Draws s[0..len) in width columns; when it does not fit, its start and an ellipsis. */
+static void put_cut(struct app *a, int y, int x, int width, const char *s, size_t len, attr_t at)
+{
+    if (draw_width(s, len) <= width) {
+        draw_text(a->win, y, x, width, s, len, at, 0, 0);
+        return;
+    }
+    int used = draw_text(a->win, y, x, width - 1, s, len, at, 0, 0);
+    draw_str(a->win, y, x + used, 1, "\xe2\x80\xa6", at); /* U+2026 */
+}
+
+void listcols_draw_header(struct app *a, struct listcols *lc, int y, int x, int w, const int *widths)
+{
+    (void)w;
+    attr_t head = theme_attr(R_HEADER);
+    for (size_t c = 0; c < lc->ncols; c++) {
+        if (!widths[c])
+            continue;
+        put_cut(a, y, x, widths[c], lc->cols[c].name, strlen(lc->cols[c].name), head);
+        x += widths[c] + 1;
+    }
+}
+
+void listcols_draw_row(struct app *a, struct listcols *lc, size_t ev, int y, int x, const int *widths,
+                       attr_t attr)
+{
+    for (size_t c = 0; c < lc->ncols; c++) {
+        if (!widths[c])
+            continue;
+        size_t len;
+        const char *t = cell(a, lc, c, ev, &len);
+        put_cut(a, y, x, widths[c], t, len, attr);
+        x += widths[c] + 1;
+    }
+}
