@@ -13,6 +13,7 @@
 #include "tui/loading.h"
 #include "tui/marks.h"
 #include "tui/session.h"
+#include "tui/yank.h"
 #include "tui/theme.h"
 
 #define MIN_COLS 40
@@ -349,6 +350,12 @@ static enum reaction global_key(struct app *a, enum action act)
         return main_screen ? marks_all_shown(a) : RE_UNHANDLED;
     case ACT_UNMARK_ALL:
         return marks_clear(a);
+    case ACT_YANK:
+    case ACT_PAGER:
+        if (!main_screen || !app_count(a))
+            return RE_UNHANDLED;
+        return act == ACT_YANK ? yank_event(a, app_event(a, a->list.cur))
+                               : yank_page_event(a, app_event(a, a->list.cur));
     case ACT_MARK_NEXT:
     case ACT_MARK_PREV:
         return main_screen ? marks_jump(a, act == ACT_MARK_NEXT ? 1 : -1) : RE_UNHANDLED;

@@ -60,6 +60,8 @@ static const struct keybinding bindings[] = {
     {'p', ACT_PROBLEMS, "p"},
     {'?', ACT_HELP, "?"},
     {KEY_F(1), ACT_HELP, "F1"},
+    {'y', ACT_YANK, "y"},
+    {'v', ACT_PAGER, "v"},
     {':', ACT_COMMAND, ":"},
     {CTRL('l'), ACT_REDRAW, "^L"},
     {'q', ACT_QUIT, "q"},

@@ -333,5 +333,41 @@ keys h h h h h h
 expect "Left scrolls back" "role arn:aws:iam::111122223333:role/EC2-dev"
 quit
 
+# --- yank: OSC 52 on the raw terminal stream, base64 of exactly the event's minified JSON
+"$ctview" --list --json "$sample" | head -1 | tr -d '\n' >"$tmp/first.json"
+python3 -c 'import base64,sys; sys.stdout.write("\033]52;c;" + base64.b64encode(open(sys.argv[1],"rb").read()).decode() + "\a")' \
+    "$tmp/first.json" >"$tmp/osc52.want"
+start 180 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+T set-option -g set-clipboard on
+T pipe-pane -o -t t "cat >>$tmp/raw"
+keys y
+expect "y says what it copied" "copied the event's JSON to the clipboard ($(wc -c <"$tmp/first.json") bytes, OSC 52)"
+wait_until 'python3 -c "import sys; sys.exit(0 if open(sys.argv[2],\"rb\").read() in open(sys.argv[1],\"rb\").read() else 1)" "$tmp/raw" "$tmp/osc52.want"' 10
+ok "the terminal got ESC ] 52 ; c ; base64 of exactly the JSON, then BEL" $?
+T show-buffer >"$tmp/clip" 2>/dev/null; cmp -s "$tmp/clip" "$tmp/first.json"; ok "tmux's clipboard holds the event's JSON" $?
+T pipe-pane -t t
+quit
+
+# --- v: the event's pretty JSON in $PAGER, from a private read-only copy; the screen comes back
+cat >"$tmp/pager.sh" <<'PAGER'
+cp "$1" "$PAGER_OUT/paged.json"
+stat -c %a "$1" >"$PAGER_OUT/mode"
+stat -c %a "$(dirname "$1")" >"$PAGER_OUT/dirmode"
+echo "$1" >"$PAGER_OUT/path"
+echo PAGER-RAN
+read -r x
+PAGER
+start 120 30 "PAGER_OUT=$tmp PAGER='sh $tmp/pager.sh' $ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys v
+expect "v runs the pager" "PAGER-RAN"
+grep -q '"eventName": "ConsoleLogin",' "$tmp/paged.json"; ok "... on the selected event's pretty JSON" $?
+[ "$(cat "$tmp/mode")" = 400 ] && [ "$(cat "$tmp/dirmode")" = 700 ]; ok "... a read-only copy in a private folder" $?
+keys Enter
+expect "the screen comes back when the pager exits" "9/9 shown  #1 "
+[ ! -e "$(cat "$tmp/path")" ]; ok "the copy is removed afterwards" $?
+quit
+
 echo "screen habits: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
