@@ -369,5 +369,20 @@ expect "the screen comes back when the pager exits" "9/9 shown  #1 "
 [ ! -e "$(cat "$tmp/path")" ]; ok "the copy is removed afterwards" $?
 quit
 
+# --- search: n without a search says so; a second s starts empty (Up brings the last term back)
+start 120 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys n
+expect "n with no search says so" "no search: press s to search"
+keys s B o b Enter
+expect "a search" "9/9 shown  #3 "
+keys s
+expect "the search prompt" "search:"
+expect_not "a second s starts empty" "search: Bob"
+keys Up
+expect "Up brings the last term back" "search: Bob"
+keys Escape
+quit
+
 echo "screen habits: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
