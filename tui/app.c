@@ -350,6 +350,8 @@ static enum reaction global_key(struct app *a, enum action act)
         return main_screen ? marks_all_shown(a) : RE_UNHANDLED;
     case ACT_UNMARK_ALL:
         return marks_clear(a);
+    case ACT_EDITOR:
+        return main_screen ? yank_edit_marked(a) : RE_UNHANDLED;
     case ACT_YANK:
     case ACT_PAGER:
         if (!main_screen || !app_count(a))

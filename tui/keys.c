@@ -62,6 +62,7 @@ static const struct keybinding bindings[] = {
     {KEY_F(1), ACT_HELP, "F1"},
     {'y', ACT_YANK, "y"},
     {'v', ACT_PAGER, "v"},
+    {'E', ACT_EDITOR, "E"},
     {':', ACT_COMMAND, ":"},
     {CTRL('l'), ACT_REDRAW, "^L"},
     {'q', ACT_QUIT, "q"},

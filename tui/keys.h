@@ -43,6 +43,7 @@
     X(ACT_HELP, "Show this help")                                                                            \
     X(ACT_YANK, "Copy the selected event's JSON to the clipboard (OSC 52: works over ssh and tmux)")         \
     X(ACT_PAGER, "Show the selected event's JSON in $PAGER (default less)")                                  \
+    X(ACT_EDITOR, "Open the marked events in $EDITOR (default vi), a read-only copy")                        \
     X(ACT_COMMAND, "Command line: :goto TIME|ROW, :filter, :mark, :export, :tz, :help (Tab completes)")      \
     X(ACT_REDRAW, "Redraw the screen")                                                                       \
     X(ACT_QUIT, "Quit")

@@ -9,6 +9,7 @@
 #include "model/osc52.h"
 #include "tui/app.h"
 #include "tui/external.h"
+#include "tui/marks.h"
 
 /* The event's original bytes, minified into a new buffer (owned by the caller), or NULL after saying
  * why in the status line. */
@@ -94,5 +95,53 @@ enum reaction yank_page_event(struct app *a, size_t ev)
     char msg[300];
     if (external_show("PAGER", "less", "event.json", write_pretty, &ctx, msg, sizeof msg) != 0)
         app_message(a, "%s", msg);
+    return RE_REDRAW;
+}
+
+struct marked_ctx {
+    struct store *s;
+    const uint32_t *idx;
+    size_t n;
+};
+
+/* The marked events as one CloudTrail log file, each event's pretty JSON in the Records array. */
+static int write_marked(void *ctx, FILE *f)
+{
+    const struct marked_ctx *m = ctx;
+    fputs("{\"Records\": [\n", f);
+    for (size_t i = 0; i < m->n; i++) {
+        char *err = NULL;
+        size_t len;
+        const char *raw = store_raw(m->s, &m->s->events[m->idx[i]], &len, &err);
+        free(err);
+        if (!raw)
+            return -1;
+        struct page_ctx p = {raw, len};
+        if (write_pretty(&p, f) != 0)
+            return -1;
+        if (i + 1 < m->n)
+            fputs(",\n", f);
+    }
+    fputs("]}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+enum reaction yank_edit_marked(struct app *a)
+{
+    if (!a->nmarked) {
+        app_message(a, "no event is marked (Space marks; E opens the marked events in $EDITOR)");
+        return RE_REDRAW;
+    }
+    size_t n;
+    uint32_t *idx = marks_chosen(a, &n);
+    if (!idx) {
+        app_message(a, "out of memory");
+        return RE_REDRAW;
+    }
+    struct marked_ctx ctx = {a->store, idx, n};
+    char msg[300];
+    if (external_show("EDITOR", "vi", "marked-events.json", write_marked, &ctx, msg, sizeof msg) != 0)
+        app_message(a, "%s", msg);
+    free(idx);
     return RE_REDRAW;
 }

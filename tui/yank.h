@@ -17,4 +17,8 @@ enum reaction yank_event(struct app *a, size_t ev);
  * comes back as it was. */
 enum reaction yank_page_event(struct app *a, size_t ev);
 
+/* Opens the marked events, in time order, in $EDITOR (default vi) as one read-only CloudTrail log file of
+ * their pretty JSON, from a private copy removed afterwards. */
+enum reaction yank_edit_marked(struct app *a);
+
 #endif

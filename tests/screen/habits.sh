@@ -384,5 +384,26 @@ expect "Up brings the last term back" "search: Bob"
 keys Escape
 quit
 
+# --- E: the marked events in $EDITOR, as one read-only log file of their pretty JSON
+start 120 30 "PAGER_OUT=$tmp EDITOR='sh $tmp/pager.sh' $ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys E
+expect "E without marks says so" "no event is marked"
+keys : m a r k Space name:AssumeRole* Enter
+expect "four marked" "4 marked"
+keys E
+expect "E runs the editor" "PAGER-RAN"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [e["eventName"] for e in d["Records"]]
+sys.exit(0 if sorted(names) == ["AssumeRole", "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"] else 1)' "$tmp/paged.json"
+ok "... on the marked events, one JSON log file" $?
+[ "$(cat "$tmp/mode")" = 400 ] && [ "$(cat "$tmp/dirmode")" = 700 ]; ok "... a read-only copy in a private folder" $?
+keys Enter
+expect "the screen comes back" "9/9 shown  #1  4 marked"
+[ ! -e "$(cat "$tmp/path")" ]; ok "the copy is removed afterwards" $?
+quit
+
 echo "screen habits: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
