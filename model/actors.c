@@ -67,6 +67,8 @@ struct counter {
 /* Returns 1 when (tag, row, id) is new, 0 when seen, -1 when out of memory. */
 static int count_new(struct counter *c, enum tag tag, uint32_t row, uint32_t id)
 {
+    if (!id)
+        return 0; /* absent: nothing to count */
     uint32_t want = (uint32_t)tag << 29 | (row + 1);
     if (id < c->n) {
         if (c->stamp[id] == want)
@@ -83,6 +85,26 @@ struct listed {
     uint32_t row, id;
     enum tag tag;
 };
+
+/* The listed ids met so far, as (row, id, tag); sorted at the end. */
+struct lists {
+    struct listed *v;
+    size_t n, cap;
+};
+
+static int list_add(struct lists *l, uint32_t row, uint32_t id, enum tag tag)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        struct listed *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (struct listed){row, id, tag};
+    return 0;
+}
 
 static const struct store *sort_store; /* for the qsort comparators (single-threaded use) */
 
@@ -124,8 +146,7 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
     struct counter ids = {calloc(intern_count(s->strings) + 1, sizeof(uint32_t)), intern_count(s->strings),
                           &set};
     struct counter chains = {calloc(o->nchains + 1, sizeof(uint32_t)), o->nchains, &set};
-    struct listed *lists = NULL;
-    size_t nlists = 0, lists_cap = 0;
+    struct lists l = {0};
     int rc = -1;
     if (!row_of || !rows || !ids.stamp || !chains.stamp || o->nactors >= (1u << 29))
         goto done;
@@ -151,34 +172,15 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
             if (row->last == TIME_NONE || e->time_ms > row->last)
                 row->last = e->time_ms;
         }
-        /* the ids that are listed (accounts, roles) are kept; the counted ones only counted */
-        uint32_t acct = trace_event_account(s, i);
-        struct {
-            enum tag tag;
-            uint32_t id;
-        } adds[3] = {{T_SESSION, e->f[EF_UI_KEY]}, {T_IP, e->f[EF_IP]}, {T_ACCOUNT, acct}};
-        for (int q = 0; q < 3; q++) {
-            if (!adds[q].id)
-                continue;
-            int isnew = count_new(&ids, adds[q].tag, r, adds[q].id);
-            if (isnew < 0)
-                goto done;
-            if (!isnew)
-                continue;
-            if (adds[q].tag == T_SESSION)
-                row->sessions++;
-            else if (adds[q].tag == T_IP)
-                row->ips++;
-            else if (nlists == lists_cap) {
-                lists_cap = lists_cap ? lists_cap * 2 : 256;
-                struct listed *l = realloc(lists, lists_cap * sizeof *l);
-                if (!l)
-                    goto done;
-                lists = l;
-            }
-            if (adds[q].tag == T_ACCOUNT)
-                lists[nlists++] = (struct listed){r, adds[q].id, T_ACCOUNT};
-        }
+        /* sessions and IPs are counted; accounts and roles are listed too */
+        int nk = count_new(&ids, T_SESSION, r, e->f[EF_UI_KEY]);
+        int ni = count_new(&ids, T_IP, r, e->f[EF_IP]);
+        int na = count_new(&ids, T_ACCOUNT, r, trace_event_account(s, i));
+        if (nk < 0 || ni < 0 || na < 0 ||
+            (na > 0 && list_add(&l, r, trace_event_account(s, i), T_ACCOUNT) != 0))
+            goto done;
+        row->sessions += (size_t)nk;
+        row->ips += (size_t)ni;
         /* roles: once per distinct chain of the row */
         int isnew = count_new(&chains, T_CHAIN, r, o->chain_of[i]);
         if (isnew < 0)
@@ -186,29 +188,19 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
         for (uint32_t q = 0; isnew && q < c->nroles; q++) {
             uint32_t role = o->roles[c->roles_first + q];
             int rn = count_new(&ids, T_ROLE, r, role);
-            if (rn < 0)
+            if (rn < 0 || (rn > 0 && list_add(&l, r, role, T_ROLE) != 0))
                 goto done;
-            if (!rn)
-                continue;
-            if (nlists == lists_cap) {
-                lists_cap = lists_cap ? lists_cap * 2 : 256;
-                struct listed *l = realloc(lists, lists_cap * sizeof *l);
-                if (!l)
-                    goto done;
-                lists = l;
-            }
-            lists[nlists++] = (struct listed){r, role, T_ROLE};
         }
     }
-    out->ids = malloc((nlists ? nlists : 1) * sizeof *out->ids);
+    out->ids = malloc((l.n ? l.n : 1) * sizeof *out->ids);
     if (!out->ids)
         goto done;
     sort_store = s;
-    qsort(lists, nlists, sizeof *lists, cmp_listed);
-    for (size_t k = 0; k < nlists; k++) {
-        out->ids[k] = lists[k].id;
-        struct actor_row *row = &rows[lists[k].row];
-        if (lists[k].tag == T_ACCOUNT) {
+    qsort(l.v, l.n, sizeof *l.v, cmp_listed);
+    for (size_t k = 0; k < l.n; k++) {
+        out->ids[k] = l.v[k].id;
+        struct actor_row *row = &rows[l.v[k].row];
+        if (l.v[k].tag == T_ACCOUNT) {
             if (!row->naccounts++)
                 row->accounts = out->ids + k;
         } else if (!row->nroles++) {
@@ -231,7 +223,7 @@ done:
     free(set.slots);
     free(ids.stamp);
     free(chains.stamp);
-    free(lists);
+    free(l.v);
     return rc;
 }
 
@@ -245,4 +237,79 @@ void actors_free(struct actor_table *t)
 const char *actors_name(const struct store *s, const struct actor_row *r)
 {
     return intern_str(s->strings, s->origins->actors[r->actor].arn);
+}
+
+static const struct {
+    const char *title;
+    int numeric;
+} cols[AC__COUNT] = {
+    [AC_EVENTS] = {"EVENTS", 1},     [AC_SESSIONS] = {"SESSIONS", 1}, [AC_IPS] = {"IPS", 1},
+    [AC_ERRORS] = {"ERRORS", 1},     [AC_FIRST] = {"FIRST", 0},       [AC_LAST] = {"LAST", 0},
+    [AC_TYPE] = {"TYPE", 0},         [AC_ACCOUNT] = {"ACCOUNT", 0},   [AC_ACTOR] = {"ACTOR", 0},
+    [AC_ACCOUNTS] = {"ACCOUNTS", 0}, [AC_ROLES] = {"ROLES", 0},
+};
+
+const char *actors_col_title(enum actor_col c)
+{
+    return c < AC__COUNT ? cols[c].title : "";
+}
+
+int actors_col_numeric(enum actor_col c)
+{
+    return c < AC__COUNT && cols[c].numeric;
+}
+
+static const char *join(const struct store *s, const uint32_t *ids, size_t n, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && len + 1 < cap; k++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s", k ? "," : "", intern_str(s->strings, ids[k]));
+    return n ? buf : "-";
+}
+
+const char *actors_cell(const struct store *s, const struct actor_row *r, enum actor_col c, char *buf,
+                        size_t cap)
+{
+    const struct origin_actor *a = &s->origins->actors[r->actor];
+    char t[TIMEFMT_BUF];
+    const char *v = "";
+    switch (c) {
+    case AC_EVENTS:
+    case AC_SESSIONS:
+    case AC_IPS:
+    case AC_ERRORS: {
+        size_t n = c == AC_EVENTS     ? r->events
+                   : c == AC_SESSIONS ? r->sessions
+                   : c == AC_IPS      ? r->ips
+                                      : r->errors;
+        snprintf(buf, cap, "%zu", n);
+        return buf;
+    }
+    case AC_FIRST:
+    case AC_LAST:
+        v = timefmt_format(c == AC_FIRST ? r->first : r->last, t);
+        break;
+    case AC_TYPE:
+        v = a->type;
+        break;
+    case AC_ACCOUNT:
+        v = intern_str(s->strings, a->account);
+        break;
+    case AC_ACTOR:
+        if (a->store) {
+            snprintf(buf, cap, "%s in %s", intern_str(s->strings, a->arn), intern_str(s->strings, a->store));
+            return buf;
+        }
+        v = intern_str(s->strings, a->arn);
+        break;
+    case AC_ACCOUNTS:
+        return join(s, r->accounts, r->naccounts, buf, cap);
+    case AC_ROLES:
+        return join(s, r->roles, r->nroles, buf, cap);
+    case AC__COUNT:
+        break;
+    }
+    snprintf(buf, cap, "%s", *v ? v : "-");
+    return buf;
 }

@@ -34,6 +34,31 @@ struct actor_table {
 int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct actor_table *out);
 void actors_free(struct actor_table *t);
 
+/* The columns of the actors table, laid out once for --actors and the actors view. */
+enum actor_col {
+    AC_EVENTS,
+    AC_SESSIONS,
+    AC_IPS,
+    AC_ERRORS,
+    AC_FIRST,
+    AC_LAST,
+    AC_TYPE,
+    AC_ACCOUNT,
+    AC_ACTOR,    /* the ARN; an Identity Center user's userId "in" its identity store */
+    AC_ACCOUNTS, /* comma-separated */
+    AC_ROLES,    /* comma-separated */
+    AC__COUNT
+};
+
+/* The column's title ("EVENTS") and whether it is a number (right-aligned). */
+const char *actors_col_title(enum actor_col c);
+int actors_col_numeric(enum actor_col c);
+
+/* The text of column c for row r, written into buf (cap bytes, cut to fit) and returned; "-" for none.
+ * Raw log text: escape it before display. */
+const char *actors_cell(const struct store *s, const struct actor_row *r, enum actor_col c, char *buf,
+                        size_t cap);
+
 /* The display name of a row's actor, as the interface shows it: the ARN (an Identity Center user's
  * userId); borrowed. */
 const char *actors_name(const struct store *s, const struct actor_row *r);

@@ -163,7 +163,7 @@ static uint32_t chain_intern(struct origins *o, uint32_t actor, const uint32_t *
         uint32_t id = (uint32_t)t->slots[j] - 1;
         const struct origin_chain *c = &o->chains[id];
         if (c->actor == actor && c->nroles == n &&
-            memcmp(o->roles + c->roles_first, roles, n * sizeof *roles) == 0)
+            (n == 0 || memcmp(o->roles + c->roles_first, roles, n * sizeof *roles) == 0))
             return id;
     }
     if (o->nchains == o->chains_cap) {
@@ -184,7 +184,8 @@ static uint32_t chain_intern(struct origins *o, uint32_t actor, const uint32_t *
         o->roles = v;
         o->roles_cap = cap;
     }
-    memcpy(o->roles + o->nroles, roles, n * sizeof *roles);
+    if (n) /* o->roles is still NULL while no chain has a role */
+        memcpy(o->roles + o->nroles, roles, n * sizeof *roles);
     o->chains[o->nchains] = (struct origin_chain){actor, (uint32_t)o->nroles, (uint32_t)n};
     o->nroles += n;
     t->slots[j] = (uint64_t)h << 32 | (o->nchains + 1);
@@ -234,7 +235,8 @@ static uint32_t chain_of_event(struct origins *o, const struct trace_index *x, s
     const struct origin_chain *c = &o->chains[chain];
     uint32_t roles[TRACE_MAX_HOPS + 1];
     size_t n = c->nroles < TRACE_MAX_HOPS ? c->nroles : TRACE_MAX_HOPS;
-    memcpy(roles, o->roles + c->roles_first, n * sizeof *roles);
+    if (n)
+        memcpy(roles, o->roles + c->roles_first, n * sizeof *roles);
     roles[n++] = e->f[EF_ROLE_ARN];
     return chain_intern(o, c->actor, roles, n);
 }

@@ -110,10 +110,12 @@ static void object(struct walk *w, size_t len, int depth)
         size_t plen = len + (len ? 1 : 0) + klen;
         struct path probe;
         struct path_error err;
-        int named =
-            klen > 0 && plen <= PATH_MAX_LEN && path_parse(key, klen, &probe, &err) == 0 && probe.nsteps == 1;
-        if (named) {
+        int named = 0;
+        if (klen > 0 && plen <= PATH_MAX_LEN && path_parse(key, klen, &probe, &err) == 0) {
+            named = probe.nsteps == 1; /* a key with a '.' would read as two */
             path_free(&probe);
+        }
+        if (named) {
             if (len)
                 w->path[len] = '.';
             memcpy(w->path + len + (len ? 1 : 0), key, klen);

@@ -113,7 +113,7 @@ static int is_scalar(const yaml_node_t *n)
 
 static const char *sval(const yaml_node_t *n)
 {
-    return (const char *)n->data.scalar.value;
+    return n ? (const char *)n->data.scalar.value : "";
 }
 
 static size_t slen(const yaml_node_t *n)

@@ -400,7 +400,12 @@ static int put_term(struct writer *w, const struct term *t)
             tt);
     case TK_RULE:
     case TK_LEVEL:
-        break; /* Sigma findings exist only in ctview: refused below */
+        sql_term_text(t, tt, sizeof tt);
+        return sql_fail(
+            w,
+            "%s cannot be expressed in SQL: Sigma findings are ctview's, computed over the loaded "
+            "events; the table has none",
+            tt);
     }
     sql_term_text(t, tt, sizeof tt);
     return sql_fail(w, "%s cannot be expressed in SQL", tt);

@@ -30,17 +30,16 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Sorts v[0..n) ascending: LSD radix, 16 bits a pass, skipping passes where every key has the same
- * digit (event indexes fill the low half densely, interned ids the high half sparsely). A million
- * pairs sort in a few tens of milliseconds, a fifth of qsort's time. Returns 0, or -1 when out of memory
- * (then falls back to qsort, still 0). */
-static int radix_sort(uint64_t *v, size_t n)
+ * digit. A million pairs sort in a few tens of milliseconds, a fifth of qsort's time. Without memory
+ * for the scratch copy it falls back to qsort. */
+static void radix_sort(uint64_t *v, size_t n)
 {
     uint64_t *tmp = n > 64 ? malloc(n * sizeof *tmp) : NULL;
     size_t *count = tmp ? malloc(65536 * sizeof *count) : NULL;
     if (!count) {
         free(tmp);
         qsort(v, n, sizeof *v, cmp_u64);
-        return 0;
+        return;
     }
     uint64_t *src = v, *dst = tmp;
     for (int shift = 0; shift < 64; shift += 16) {
@@ -65,7 +64,6 @@ static int radix_sort(uint64_t *v, size_t n)
         memcpy(v, src, n * sizeof *v);
     free(count);
     free(tmp);
-    return 0;
 }
 
 /* Whether event e goes into an index: only_name, when not 0, keeps the successful events of that name. */
@@ -74,22 +72,40 @@ static int index_keeps(const struct event *e, enum event_field f, uint32_t only_
     return e->f[f] != 0 && (!only_name || (e->f[EF_NAME] == only_name && !EVENT_FAILED(e)));
 }
 
-static int index_build(const struct store *s, enum event_field f, int newest_first, uint32_t only_name,
-                       struct id_index *ix)
+/* What one index holds: the events with field f (of name only_name, when not 0), newest first or not. */
+struct index_spec {
+    enum event_field f;
+    int newest_first;
+    uint32_t only_name;
+    struct id_index *ix;
+};
+
+/* Builds every index in two passes over the events (count, fill) rather than two per index: at a
+ * million events the passes over the event array were most of the build. */
+static int index_build_all(const struct store *s, const struct index_spec *spec, size_t nspec)
 {
-    size_t n = 0;
+    size_t n[8] = {0};
     for (size_t i = 0; i < s->nevents; i++)
-        n += index_keeps(&s->events[i], f, only_name);
-    ix->pairs = malloc((n ? n : 1) * sizeof *ix->pairs);
-    if (!ix->pairs)
-        return -1;
-    ix->n = 0;
-    for (size_t i = 0; i < s->nevents; i++) {
-        uint32_t id = s->events[i].f[f];
-        if (index_keeps(&s->events[i], f, only_name))
-            ix->pairs[ix->n++] = (uint64_t)id << 32 | (newest_first ? UINT32_MAX - (uint32_t)i : (uint32_t)i);
+        for (size_t k = 0; k < nspec; k++)
+            n[k] += index_keeps(&s->events[i], spec[k].f, spec[k].only_name);
+    for (size_t k = 0; k < nspec; k++) {
+        spec[k].ix->pairs = malloc((n[k] ? n[k] : 1) * sizeof *spec[k].ix->pairs);
+        if (!spec[k].ix->pairs)
+            return -1;
+        spec[k].ix->n = 0;
     }
-    return radix_sort(ix->pairs, ix->n);
+    for (size_t i = 0; i < s->nevents; i++) {
+        const struct event *e = &s->events[i];
+        for (size_t k = 0; k < nspec; k++) {
+            if (!index_keeps(e, spec[k].f, spec[k].only_name))
+                continue;
+            uint32_t pos = spec[k].newest_first ? UINT32_MAX - (uint32_t)i : (uint32_t)i;
+            spec[k].ix->pairs[spec[k].ix->n++] = (uint64_t)e->f[spec[k].f] << 32 | pos;
+        }
+    }
+    for (size_t k = 0; k < nspec; k++)
+        radix_sort(spec[k].ix->pairs, spec[k].ix->n);
+    return 0;
 }
 
 /* The range [*first, *end) of pairs with id. */
@@ -125,11 +141,14 @@ struct trace_index *trace_index_new(const struct store *s)
     uint32_t login = intern_find(s->strings, "ConsoleLogin", 12);
     if (login == 0)
         login = UINT32_MAX; /* no sign-in loaded: an index of nothing */
-    if (s->nevents >= UINT32_MAX || index_build(s, EF_UI_KEY, 1, 0, &x->by_key) != 0 ||
-        index_build(s, EF_ISSUED_KEY, 0, 0, &x->by_issued_key) != 0 ||
-        index_build(s, EF_ISSUED_ARN, 0, 0, &x->by_issued_arn) != 0 ||
-        index_build(s, EF_SHARED_ID, 0, 0, &x->by_shared) != 0 ||
-        index_build(s, EF_UI_ARN, 0, login, &x->by_login_arn) != 0) {
+    const struct index_spec spec[] = {
+        {EF_UI_KEY, 1, 0, &x->by_key},
+        {EF_ISSUED_KEY, 0, 0, &x->by_issued_key},
+        {EF_ISSUED_ARN, 0, 0, &x->by_issued_arn},
+        {EF_SHARED_ID, 0, 0, &x->by_shared},
+        {EF_UI_ARN, 0, login, &x->by_login_arn},
+    };
+    if (s->nevents >= UINT32_MAX || index_build_all(s, spec, sizeof spec / sizeof *spec) != 0) {
         trace_index_free(x);
         return NULL;
     }

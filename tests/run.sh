@@ -37,6 +37,8 @@ for args in "--stats tests/sample ../shared/data tests/fixtures" \
     "--list -f user:alice tests/sample" \
     "--stats --json --since 2014-07-01 --until 2014-08-01 tests/sample" \
     "--trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE --json tests/sample" \
+    "--actors --json -f origin:bob tests/sample ../shared/data" \
+    "--actors -f ro:true ../shared/data" \
     "--export $vtmp/out.json.gz --gzip -f user:Bob tests/sample" \
     "--list --columns name,requestParameters.roleArn,resources.ARN -f resources.type:* tests/sample" \
     "--top resources.type --json -f requestParameters:* tests/sample" \

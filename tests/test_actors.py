@@ -111,6 +111,17 @@ def main():
                 print(f"FAIL origin:{v}: {len(got)} events, the truth says {len(want)} (exit {proc.returncode})")
                 fails += 1
 
+        # user: matches an Identity Center user's userId, and so does the path term
+        ic = sorted(k for k, ev in events.items() if ((ev.get("userIdentity") or {}).get("onBehalfOf") or {}).get("userId"))
+        one = events[ic[0]]["userIdentity"]["onBehalfOf"]["userId"] if ic else "none"
+        for expr, want in [("userIdentity.onBehalfOf.userId:*", ic),
+                           (f"user:{one}", sorted(k for k in ic if events[k]["userIdentity"]["onBehalfOf"]["userId"] == one))]:
+            proc = subprocess.run([ctview, "--list", "-f", expr, logs], capture_output=True, text=True)
+            got = sorted(l.split("\t")[1] + ":" + l.split("\t")[-1] for l in proc.stdout.splitlines())
+            if proc.returncode != 0 or got != want or not want:
+                print(f"FAIL {expr}: {len(got)} events, want {len(want)} (exit {proc.returncode})")
+                fails += 1
+
         # every shape traced: --trace --json ends at the truth's origin
         seen = set()
         for k in sorted(origins):

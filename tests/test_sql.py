@@ -56,6 +56,8 @@ ERRORS = [  # (args, exit status, text that stderr must hold)
     (["-f", "userIdentity.SessionContext.type:x"], 1, "no struct field 'SessionContext'"),
     (["-f", "eventName.x:y"], 1, "a string column has no key 'x'"),
     (["-f", "name:x (origin:bob OR user:y)"], 1, "origin:bob cannot be expressed in SQL"),
+    (["-f", "-rule:*"], 1, "rule:* cannot be expressed in SQL: Sigma findings"),
+    (["-f", "level:>=high"], 1, "cannot be expressed in SQL: Sigma findings"),
     (["-f", "name:a ("], 1, "unclosed '('"),
     (["--select", "rows"], 1, "--select takes events or paths"),
     (["--table", "x;drop"], 1, "is not a table name"),

@@ -1,3 +1,4 @@
+#include "tui/pane_findings.h"
 #include "tui/app.h"
 
 #include <locale.h>
@@ -195,6 +196,8 @@ static void draw_status(struct app *a, int y)
     if (filterbar_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
         snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
+    } else if (pane_findings_percent(a) >= 0) {
+        snprintf(busy, sizeof busy, "  rules %d%%", pane_findings_percent(a));
     }
     if (skipped)
         snprintf(skip, sizeof skip, "  %zu skipped", skipped);
@@ -485,6 +488,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.paths = paths;
     a.no_state = start->no_state; /* before the panes: the list reads its remembered columns */
     a.npaths = npaths;
+    a.rule_paths = start->rules;
+    a.nrule_paths = start->nrules;
     a.store = store_new();
     if (!a.store || create_panes(&a) != 0) {
         fprintf(stderr, "ctview: out of memory\n");
@@ -562,6 +567,14 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 }
                 if (loading_step(&a, 0.05))
                     dirty = 1;
+                continue;
+            }
+        } else if (!filterbar_busy(&a) && pane_findings_busy(&a)) {
+            /* the rules, after the load and between keys */
+            ch = key_within(0);
+            if (ch == ERR) {
+                pane_findings_work(&a, 0.04);
+                dirty = 1;
                 continue;
             }
         } else if (follow_on(&a) && !filterbar_busy(&a)) {

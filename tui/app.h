@@ -22,7 +22,9 @@
 struct app_start {
     int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX for none */
     const char *filter;
-    int follow;     /* watch the directories for new files */
+    int follow;               /* watch the directories for new files */
+    const char *const *rules; /* --rules paths (borrowed), nrules of them; none: the shipped rules */
+    size_t nrules;
     const char *tz; /* --tz: the zone times are shown in (NULL: the config's, else UTC) */
     int no_state;   /* --no-state: neither read nor write the state file */
     int no_mouse;   /* --no-mouse: leave the mouse to the terminal */
@@ -54,9 +56,11 @@ struct app {
     struct filterbar bar;                    /* the prompt, and the filter and search it runs */
     unsigned char *marks; /* owned: one flag per store event, allocated at the first mark */
     size_t nmarked;
-    struct follow *follow;    /* owned by tui/follow.c while following, else NULL */
-    struct loading *loading;  /* owned by tui/loading.c while the first load runs, else NULL */
-    size_t follow_new;        /* events that arrived while following with the selection off the last row */
+    struct follow *follow;   /* owned by tui/follow.c while following, else NULL */
+    struct loading *loading; /* owned by tui/loading.c while the first load runs, else NULL */
+    size_t follow_new;       /* events that arrived while following with the selection off the last row */
+    const char *const *rule_paths; /* borrowed: the Sigma rules to run (--rules), or none: the shipped */
+    size_t nrule_paths;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
     /* the user's preferences (tui/session.c: config file, then options) */

@@ -84,75 +84,48 @@ static size_t columns_of(const char *s)
     return n;
 }
 
-/* Writes s escaped, padded to width columns (no padding when width is 0); "-" when empty. */
-static void put_padded(FILE *out, const char *s, size_t width)
+/* The table model/actors lays out: every cell escaped, columns as wide as their widest cell (the last
+ * one unpadded), numbers to the right. */
+static int print_table(FILE *out, const struct store *s, const struct actor_table *t)
 {
-    char *e = textsafe_escape_dup(*s ? s : "-", strlen(*s ? s : "-"));
-    fputs(e ? e : "?", out);
-    for (size_t w = e ? columns_of(e) : 1; w < width; w++)
-        fputc(' ', out);
-    free(e);
-}
-
-static size_t escaped_columns(const char *s)
-{
-    char *e = textsafe_escape_dup(*s ? s : "-", strlen(*s ? s : "-"));
-    size_t n = e ? columns_of(e) : 1;
-    free(e);
-    return n;
-}
-
-static void text_list(FILE *out, const struct store *s, const uint32_t *ids, size_t n)
-{
-    if (!n)
-        fputc('-', out);
-    for (size_t k = 0; k < n; k++) {
-        if (k)
-            fputc(',', out);
-        put_padded(out, str(s, ids[k]), 0);
-    }
-}
-
-static void print_table(FILE *out, const struct store *s, const struct actor_table *t)
-{
-    size_t wtype = 4, wacct = 7, warn = 5;
-    for (size_t i = 0; i < t->n; i++) {
-        const struct origin_actor *a = &s->origins->actors[t->rows[i].actor];
-        size_t w;
-        if ((w = escaped_columns(a->type)) > wtype)
-            wtype = w;
-        if ((w = escaped_columns(str(s, a->account))) > wacct)
-            wacct = w;
-        if ((w = escaped_columns(str(s, a->arn)) + (a->store ? 3 + escaped_columns(str(s, a->store)) : 0)) >
-            warn)
-            warn = w;
-    }
-    fprintf(out, "%7s %8s %5s %6s  %-20s  %-20s  %-*s  %-*s  %-*s  %s  %s\n", "EVENTS", "SESSIONS", "IPS",
-            "ERRORS", "FIRST", "LAST", (int)wtype, "TYPE", (int)wacct, "ACCOUNT", (int)warn, "ACTOR",
-            "ACCOUNTS", "ROLES");
-    for (size_t i = 0; i < t->n; i++) {
-        const struct actor_row *r = &t->rows[i];
-        const struct origin_actor *a = &s->origins->actors[r->actor];
-        char b1[TIMEFMT_BUF], b2[TIMEFMT_BUF];
-        fprintf(out, "%7zu %8zu %5zu %6zu  %-20s  %-20s  ", r->events, r->sessions, r->ips, r->errors,
-                timefmt_format(r->first, b1), timefmt_format(r->last, b2));
-        put_padded(out, a->type, wtype + 2);
-        put_padded(out, str(s, a->account), wacct + 2);
-        if (a->store) {
-            /* an Identity Center user: its userId, and the identity store beside it */
-            char *both = NULL;
-            if (asprintf(&both, "%s in %s", str(s, a->arn), str(s, a->store)) < 0)
-                both = NULL;
-            put_padded(out, both ? both : str(s, a->arn), warn + 2);
-            free(both);
-        } else {
-            put_padded(out, str(s, a->arn), warn + 2);
+    size_t width[AC__COUNT];
+    char **cell = calloc((t->n + 1) * AC__COUNT, sizeof *cell);
+    if (!cell)
+        return -1;
+    int rc = 0;
+    char buf[8192];
+    for (int c = 0; c < AC__COUNT; c++)
+        width[c] = strlen(actors_col_title((enum actor_col)c));
+    for (size_t i = 0; i < t->n && !rc; i++)
+        for (int c = 0; c < AC__COUNT; c++) {
+            const char *v = actors_cell(s, &t->rows[i], (enum actor_col)c, buf, sizeof buf);
+            char **e = &cell[i * AC__COUNT + (size_t)c];
+            if (!(*e = textsafe_escape_dup(v, strlen(v)))) {
+                rc = -1;
+                break;
+            }
+            if (columns_of(*e) > width[c])
+                width[c] = columns_of(*e);
         }
-        text_list(out, s, r->accounts, r->naccounts);
-        fputs("  ", out);
-        text_list(out, s, r->roles, r->nroles);
+    for (size_t i = 0; i <= t->n && !rc; i++) {
+        for (int c = 0; c < AC__COUNT; c++) {
+            const char *v =
+                i == 0 ? actors_col_title((enum actor_col)c) : cell[(i - 1) * AC__COUNT + (size_t)c];
+            size_t pad = c == AC__COUNT - 1 ? 0 : width[c] - columns_of(v);
+            if (c)
+                fputs("  ", out);
+            for (size_t k = 0; actors_col_numeric((enum actor_col)c) && k < pad; k++)
+                fputc(' ', out);
+            fputs(v, out);
+            for (size_t k = 0; !actors_col_numeric((enum actor_col)c) && k < pad; k++)
+                fputc(' ', out);
+        }
         fputc('\n', out);
     }
+    for (size_t i = 0; i < t->n * AC__COUNT; i++)
+        free(cell[i]);
+    free(cell);
+    return rc;
 }
 
 int cli_actors(struct store *s, const struct cli_shown *shown, FILE *out, int json)
@@ -163,10 +136,13 @@ int cli_actors(struct store *s, const struct cli_shown *shown, FILE *out, int js
         fprintf(stderr, "ctview: out of memory\n");
         return 2;
     }
+    int rc = 0;
     if (json)
         print_json(out, s, &t);
-    else
-        print_table(out, s, &t);
+    else if (print_table(out, s, &t) != 0)
+        rc = 2;
     actors_free(&t);
-    return 0;
+    if (rc)
+        fprintf(stderr, "ctview: out of memory\n");
+    return rc;
 }

@@ -23,6 +23,8 @@ static int is_dir(const char *p)
 
 int cli_default_rules(char *out, size_t cap)
 {
+    if (!out || cap == 0)
+        return -1;
     /* Beside the binary (a build tree: meson copies rules/ there), then the installed share folder
      * relative to the binary (a moved prefix), then the configured one. */
     char exe[PATH_MAX];

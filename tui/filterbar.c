@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/origin.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"
@@ -44,6 +45,21 @@ static void job_stop(struct app *a)
     free(a->bar.job.expr);
     a->bar.job.f = NULL;
     a->bar.job.expr = NULL;
+}
+
+/* filter_compile, and the store's origins computed first when the expression has an origin: term (once;
+ * again after the store changed). NULL with err filled when either fails. */
+static struct filter *compile_for(struct app *a, const char *text, const struct store *s,
+                                  struct filter_error *err)
+{
+    struct filter *f = filter_compile(text, s, err);
+    if (f && filter_uses_origins(f) && origins_ensure(a->store, NULL) != 0) {
+        filter_free(f);
+        err->column = 0;
+        snprintf(err->message, sizeof err->message, "out of memory while tracing origins");
+        return NULL;
+    }
+    return f;
 }
 
 /* Starts running expr (already compiled into f, taken over). An expression that shows everything
@@ -102,7 +118,7 @@ int filterbar_work(struct app *a, double seconds)
 static int try_filter(struct app *a, const char *text)
 {
     struct filter_error err;
-    struct filter *f = filter_compile(text, a->store, &err);
+    struct filter *f = compile_for(a, text, a->store, &err);
     if (!f) {
         snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
         return -1;
@@ -143,7 +159,7 @@ static enum reaction search_accept(struct app *a)
 {
     const char *text = a->bar.line.buf;
     struct filter_error err;
-    struct filter *f = filter_compile(text, a->store, &err);
+    struct filter *f = compile_for(a, text, a->store, &err);
     if (!f) {
         snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
         return RE_REDRAW;
@@ -272,11 +288,11 @@ void filterbar_refresh(struct app *a, size_t sel)
     struct filter_error err;
     if (a->bar.search_expr) {
         filter_free(a->bar.search);
-        a->bar.search = filter_compile(a->bar.search_expr, a->store, &err);
+        a->bar.search = compile_for(a, a->bar.search_expr, a->store, &err);
     }
     job_stop(a);
     const char *expr = a->shown.expr ? a->shown.expr : "";
-    struct filter *f = filter_compile(expr, a->store, &err);
+    struct filter *f = compile_for(a, expr, a->store, &err);
     struct shown next = {0};
     next.expr = strdup(expr);
     int ok = f && next.expr;

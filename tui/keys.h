@@ -29,6 +29,7 @@
     X(ACT_OVERVIEW, "Overview: time histogram and top values of the shown events")                           \
     X(ACT_TRACE, "Show or hide the identity trace of the selected event")                                    \
     X(ACT_TRACE_FILTER, "Filter the list to the whole chain of the selected event (every session)")          \
+    X(ACT_ACTORS, "Actors: who started the shown events (Enter: all one did, anywhere)")                     \
     X(ACT_FOLLOW, "Follow the directories: load new log files as they arrive (or stop)")                     \
     X(ACT_MARK, "Mark or unmark the selected event, then move down")                                         \
     X(ACT_MARK_ALL, "Mark every shown event")                                                                \
@@ -40,6 +41,7 @@
     X(ACT_SEARCH_PREV, "Jump to the previous shown event that matches the search")                           \
     X(ACT_CLOSE, "Close the detail pane or the current view")                                                \
     X(ACT_PROBLEMS, "Show the problems found while loading")                                                 \
+    X(ACT_FINDINGS, "Findings: the Sigma rules that matched, by level (Enter: filter to a rule's events)")   \
     X(ACT_HELP, "Show this help")                                                                            \
     X(ACT_YANK, "Copy the selected event's JSON to the clipboard (OSC 52: works over ssh and tmux)")         \
     X(ACT_PAGER, "Show the selected event's JSON in $PAGER (default less)")                                  \

@@ -458,7 +458,8 @@ int main(int argc, char **argv)
     size_t npaths = (size_t)(argc - optind);
 
     if (!modes) {
-        struct app_start start = {since, until, range[0] ? range : NULL, follow, tz, no_state, no_mouse};
+        struct app_start start = {
+            since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths, tz, no_state, no_mouse};
         return app_run(paths, npaths, &start);
     }
 

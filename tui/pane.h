@@ -17,9 +17,11 @@
     X(PANE_DETAIL, pane_detail_ops)                                                                          \
     X(PANE_TRACE, pane_trace_ops)                                                                            \
     X(PANE_OVERVIEW, pane_overview_ops)                                                                      \
+    X(PANE_ACTORS, pane_actors_ops)                                                                          \
     X(PANE_PROBLEMS, pane_problems_ops)                                                                      \
     X(PANE_HELP, pane_help_ops)                                                                              \
     X(PANE_EXPORT, pane_export_ops)                                                                          \
+    X(PANE_FINDINGS, pane_findings_ops)                                                                      \
     X(PANE_COLUMNS, pane_columns_ops)                                                                        \
     X(PANE_COMMAND, pane_command_ops)                                                                        \
     /* a new pane: one more line above this one */

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/findings.h"
 #include "model/jsonfmt.h"
 #include "model/timefmt.h"
 #include "tui/draw.h"
+#include "tui/pane_findings.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 #include "tui/listcols.h"
@@ -127,6 +129,35 @@ static void draw_line(struct app *a, const struct detail *det, int y, struct rec
     }
 }
 
+/* The Sigma rules event ev matched, one line under the title ("Sigma: high Title; low Title"), when
+ * there are any. Returns the lines drawn. */
+static int draw_rules(struct app *a, size_t ev, struct rect r)
+{
+    const struct findings *f = a->store->findings;
+    size_t n;
+    const uint32_t *rules = f ? findings_event_rules(f, ev, &n) : NULL;
+    if (!rules || !n || r.h < 3)
+        return 0;
+    const struct sigma_set *set = findings_set(f);
+    draw_fill(a->win, r.y, r.x, r.w, theme_attr(R_NORMAL));
+    int x = r.x + draw_text(a->win, r.y, r.x, r.w, " Sigma:", 7, theme_attr(R_TITLE), 0, 0);
+    /* the highest level first */
+    for (int level = SIGMA__LEVELS - 1; level >= 0; level--)
+        for (size_t k = 0; k < n && x < r.x + r.w; k++) {
+            const struct sigma_rule *rule = sigma_set_rule(set, rules[k]);
+            if ((int)sigma_rule_level(rule) != level)
+                continue;
+            char lvl[24];
+            snprintf(lvl, sizeof lvl, " %s ", sigma_level_name((enum sigma_level)level));
+            x += draw_text(a->win, r.y, x, r.x + r.w - x, lvl, strlen(lvl),
+                           theme_attr(pane_findings_level_role(level)), 0, 0);
+            const char *title = sigma_rule_title(rule);
+            x += draw_text(a->win, r.y, x, r.x + r.w - x, title, strlen(title), theme_attr(R_NORMAL), 0, 0);
+            x += draw_text(a->win, r.y, x, r.x + r.w - x, ";", 1, theme_attr(R_NORMAL), 0, 0);
+        }
+    return 1;
+}
+
 static void detail_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct store *s = a->store;
@@ -148,13 +179,16 @@ static void detail_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, d->error, theme_attr(R_ERROR));
         return;
     }
-    int page = r.h - 1;
+    int top = r.y + 1 + draw_rules(a, d->event, (struct rect){r.y + 1, r.x, r.h - 1, r.w});
+    int page = r.h - (top - r.y);
+    if (page < 1)
+        return;
     scroll_clamp(&d->s, d->nvisible, page);
     for (int row = 0; row < page; row++) {
         size_t v = d->s.top + (size_t)row;
         if (v >= d->nvisible)
             break;
-        draw_line(a, d, r.y + 1 + row, r, d->visible[v], focused && v == d->s.cur);
+        draw_line(a, d, top + row, r, d->visible[v], focused && v == d->s.cur);
     }
 }
 

@@ -5,9 +5,11 @@
 #include <time.h>
 
 #include "model/columns.h"
+#include "model/findings.h"
 #include "model/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
+#include "tui/pane_findings.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
@@ -66,8 +68,20 @@ static void screen_time(char *t)
         t[n - 1] = '\0';
 }
 
-/* A gutter before the columns holds the mark: a character, so marks show without colour too. */
+/* A gutter before the columns holds the mark, else the initial of the highest Sigma level among the
+ * event's findings (c h m l i): a character, so both show without colour too. */
 #define GUTTER 1
+
+static void draw_gutter(struct app *a, int y, int x, size_t ev, int marked, int sel, attr_t base)
+{
+    int level = a->store->findings ? findings_event_level(a->store->findings, ev) : -1;
+    if (marked) {
+        draw_str(a->win, y, x, GUTTER, "*", base);
+    } else if (level >= 0) {
+        char mark[2] = {sigma_level_name((enum sigma_level)level)[0], '\0'};
+        draw_str(a->win, y, x, GUTTER, mark, sel ? base : theme_attr(pane_findings_level_role(level)));
+    }
+}
 
 /* The chosen columns (listcols): sized to the rows on screen. */
 static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int focused)
@@ -100,8 +114,7 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
         if (marked)
             base |= A_BOLD;
         draw_fill(a->win, y, r.x, r.w, base);
-        if (marked)
-            draw_str(a->win, y, r.x, GUTTER, "*", base);
+        draw_gutter(a, y, r.x, ev, marked, sel, base);
         listcols_draw_row(a, lc, ev, y, r.x + GUTTER, widths, base);
     }
     free(widths);
@@ -156,8 +169,7 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         if (marked)
             base |= A_BOLD;
         draw_fill(a->win, y, r.x, r.w, base);
-        if (marked)
-            draw_str(a->win, y, r.x, GUTTER, "*", base);
+        draw_gutter(a, y, r.x, ev, marked, sel, base);
         x = r.x + GUTTER;
         for (size_t i = 0; i < NSHOWN; i++) {
             if (!widths[i])

@@ -22,6 +22,11 @@ static const struct look looks[R__COUNT] = {
     [R_J_LITERAL] = {COLOR_YELLOW, -1, A_NORMAL, A_NORMAL},
     [R_J_PUNCT] = {-1, -1, A_NORMAL, A_NORMAL},
     [R_ESCAPED] = {COLOR_RED, -1, A_NORMAL, A_UNDERLINE},
+    [R_LEVEL_INFO] = {-1, -1, A_DIM, A_DIM},
+    [R_LEVEL_LOW] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
+    [R_LEVEL_MEDIUM] = {COLOR_YELLOW, -1, A_BOLD, A_UNDERLINE},
+    [R_LEVEL_HIGH] = {COLOR_RED, -1, A_BOLD, A_BOLD},
+    [R_LEVEL_CRITICAL] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_REVERSE},
 };
 
 static attr_t attrs[R__COUNT];

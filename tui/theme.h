@@ -19,6 +19,12 @@ enum role {
     R_J_LITERAL,
     R_J_PUNCT,
     R_ESCAPED, /* characters shown escaped because they came from a log and are unsafe */
+    /* Sigma levels: drawn with the level's name or initial, so colour is never the only sign */
+    R_LEVEL_INFO,
+    R_LEVEL_LOW,
+    R_LEVEL_MEDIUM,
+    R_LEVEL_HIGH,
+    R_LEVEL_CRITICAL,
     R__COUNT
 };
 
