@@ -408,8 +408,33 @@ static enum reaction say_unhandled(struct app *a, int ch)
 
 /* Hands a key to the dialog when one is open, else to the pane in front, then to the panes that take
  * it in the background, then to the pane it toggles, then to the global actions. */
+/* The mouse on the main screen: a click on a list row selects it, the wheel scrolls the list. */
+static enum reaction mouse(struct app *a)
+{
+    MEVENT m;
+    if (getmouse(&m) != OK || a->overlay != PANE__COUNT || a->dialog != PANE__COUNT)
+        return RE_NONE;
+    int list_rows = pane_page(a, PANE_LIST); /* below the header */
+    size_t n = app_count(a);
+    if (m.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        for (int i = 0; i < 3; i++)
+            scroll_move(&a->list, n, list_rows + 1, m.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);
+        return RE_REDRAW;
+    }
+    if ((m.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && m.y >= 1 && m.y <= list_rows &&
+        a->list.top + (size_t)(m.y - 1) < n &&
+        (!a->lower_open || a->focus == PANE_LIST || m.y <= list_rows)) {
+        a->list.cur = a->list.top + (size_t)(m.y - 1);
+        a->focus = PANE_LIST;
+        return RE_REDRAW;
+    }
+    return RE_NONE;
+}
+
 static enum reaction dispatch(struct app *a, int ch)
 {
+    if (ch == KEY_MOUSE)
+        return mouse(a);
     struct keypress k = {ch, keys_action(ch), 0, 0};
     enum reaction r;
     if (a->dialog != PANE__COUNT) {
@@ -519,6 +544,10 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    if (a.mouse) { /* off (config mouse = off, --no-mouse): the terminal keeps its own selection */
+        mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+        mouseinterval(0);
+    }
     curs_set(0);
     theme_init(a.mono);
     a.win = stdscr;

@@ -72,6 +72,7 @@ static const char usage[] =
     "  --follow        (interface) watch the directories and load new log files as they arrive\n"
     "  --tz ZONE       (interface) show times in ZONE: UTC (default), local, an IANA name such as\n"
     "                  Europe/Paris, or a POSIX TZ string\n"
+    "  --no-mouse      (interface) leave the mouse to the terminal (its own selection)\n"
     "  --no-state      (interface) do not read or write the histories kept in\n"
     "                  $XDG_STATE_HOME/ctview/state\n"
 
@@ -232,6 +233,7 @@ int main(int argc, char **argv)
         OPT_FOLLOW,
         OPT_TZ,
         OPT_NO_STATE,
+        OPT_NO_MOUSE,
         OPT_COLUMNS,
         OPT_TOP,
         OPT_ACTORS,
@@ -255,6 +257,7 @@ int main(int argc, char **argv)
         {"follow", no_argument, NULL, OPT_FOLLOW},
         {"tz", required_argument, NULL, OPT_TZ},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
+        {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
         {"columns", required_argument, NULL, OPT_COLUMNS},
         {"top", required_argument, NULL, OPT_TOP},
         {"actors", no_argument, NULL, OPT_ACTORS},
@@ -334,6 +337,9 @@ int main(int argc, char **argv)
         }
         case OPT_NO_STATE:
             no_state = 1;
+            break;
+        case OPT_NO_MOUSE:
+            no_mouse = 1;
             break;
 
         case OPT_FINDINGS:

@@ -405,5 +405,24 @@ expect "the screen comes back" "9/9 shown  #1  4 marked"
 [ ! -e "$(cat "$tmp/path")" ]; ok "the copy is removed afterwards" $?
 quit
 
+# --- mouse: a click selects a row, the wheel scrolls; --no-mouse leaves it to the terminal
+click() { # X Y (0-based): press and release of button 1, as an xterm sends them
+    keys -l "$(printf '\033[M %b%b' "\\0$(printf '%o' $((33 + $1)))" "\\0$(printf '%o' $((33 + $2)))")"
+    keys -l "$(printf '\033[M#%b%b' "\\0$(printf '%o' $((33 + $1)))" "\\0$(printf '%o' $((33 + $2)))")"
+}
+wheel_down() { keys -l "$(printf '\033[Ma%b%b' '\041' '\045')"; }
+start 120 30 "$ctview --no-state $tmp/hundred.jsonl"
+expect "loaded" "100/100 shown  #1 "
+click 10 5
+expect "a click on a row selects it" "100/100 shown  #5 "
+wheel_down
+expect "the wheel scrolls the list" "100/100 shown  #8 "
+quit
+start 120 30 "$ctview --no-state --no-mouse $tmp/hundred.jsonl"
+expect "loaded" "100/100 shown  #1 "
+click 10 5
+expect_not "--no-mouse: a click selects nothing" "100/100 shown  #5 "
+quit
+
 echo "screen habits: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
