@@ -13,6 +13,8 @@
 #include "tui/follow.h"
 #include "tui/loading.h"
 #include "tui/marks.h"
+#include "tui/session.h"
+#include "tui/yank.h"
 #include "tui/theme.h"
 
 #define MIN_COLS 40
@@ -183,10 +185,12 @@ int app_open(struct app *a, enum pane_id p)
 static void draw_status(struct app *a, int y)
 {
     const struct store *s = a->store;
+    /* the same two numbers, with the same words, as the Problems view's title */
     size_t problems =
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
+    size_t skipped = problems_count(&s->problems, PROBLEM_NOTE);
     size_t n = app_count(a);
-    char left[256], right[160], busy[48] = "", marked[32] = "";
+    char left[256], right[160], busy[48] = "", marked[32] = "", skip[32] = "", following[48] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
     if (filterbar_busy(a)) {
@@ -195,10 +199,16 @@ static void draw_status(struct app *a, int y)
     } else if (pane_findings_percent(a) >= 0) {
         snprintf(busy, sizeof busy, "  rules %d%%", pane_findings_percent(a));
     }
-    snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s", n, s->nevents,
+    if (skipped)
+        snprintf(skip, sizeof skip, "  %zu skipped", skipped);
+    if (follow_on(a) && a->follow_new)
+        snprintf(following, sizeof following, "following, %zu new  ", a->follow_new);
+    else if (follow_on(a))
+        snprintf(following, sizeof following, "following  ");
+    snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
-             problems == 1 ? "" : "s", busy);
-    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", follow_on(a) ? "following  " : "",
+             problems == 1 ? "" : "s", skip, busy);
+    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", following,
              pane_get(a->overlay != PANE__COUNT ? a->overlay : a->focus)->name);
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
@@ -343,6 +353,17 @@ static enum reaction global_key(struct app *a, enum action act)
         return main_screen ? marks_all_shown(a) : RE_UNHANDLED;
     case ACT_UNMARK_ALL:
         return marks_clear(a);
+    case ACT_EDITOR:
+        return main_screen ? yank_edit_marked(a) : RE_UNHANDLED;
+    case ACT_YANK:
+    case ACT_PAGER:
+        if (!main_screen || !app_count(a))
+            return RE_UNHANDLED;
+        return act == ACT_YANK ? yank_event(a, app_event(a, a->list.cur))
+                               : yank_page_event(a, app_event(a, a->list.cur));
+    case ACT_MARK_NEXT:
+    case ACT_MARK_PREV:
+        return main_screen ? marks_jump(a, act == ACT_MARK_NEXT ? 1 : -1) : RE_UNHANDLED;
     case ACT_SEARCH_NEXT:
     case ACT_SEARCH_PREV:
         if (!main_screen)
@@ -387,8 +408,33 @@ static enum reaction say_unhandled(struct app *a, int ch)
 
 /* Hands a key to the dialog when one is open, else to the pane in front, then to the panes that take
  * it in the background, then to the pane it toggles, then to the global actions. */
+/* The mouse on the main screen: a click on a list row selects it, the wheel scrolls the list. */
+static enum reaction mouse(struct app *a)
+{
+    MEVENT m;
+    if (getmouse(&m) != OK || a->overlay != PANE__COUNT || a->dialog != PANE__COUNT)
+        return RE_NONE;
+    int list_rows = pane_page(a, PANE_LIST); /* below the header */
+    size_t n = app_count(a);
+    if (m.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        for (int i = 0; i < 3; i++)
+            scroll_move(&a->list, n, list_rows + 1, m.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);
+        return RE_REDRAW;
+    }
+    if ((m.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && m.y >= 1 && m.y <= list_rows &&
+        a->list.top + (size_t)(m.y - 1) < n &&
+        (!a->lower_open || a->focus == PANE_LIST || m.y <= list_rows)) {
+        a->list.cur = a->list.top + (size_t)(m.y - 1);
+        a->focus = PANE_LIST;
+        return RE_REDRAW;
+    }
+    return RE_NONE;
+}
+
 static enum reaction dispatch(struct app *a, int ch)
 {
+    if (ch == KEY_MOUSE)
+        return mouse(a);
     struct keypress k = {ch, keys_action(ch), 0, 0};
     enum reaction r;
     if (a->dialog != PANE__COUNT) {
@@ -465,6 +511,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     setlocale(LC_ALL, "");
     struct app a = {.focus = PANE_LIST, .overlay = PANE__COUNT, .lower = PANE_DETAIL, .dialog = PANE__COUNT};
     a.paths = paths;
+    a.no_state = start->no_state; /* before the panes: the list reads its remembered columns */
     a.npaths = npaths;
     a.rule_paths = start->rules;
     a.nrule_paths = start->nrules;
@@ -474,12 +521,20 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         store_free(a.store);
         return 2;
     }
+    int src = session_start(&a, start);
+    if (src != 0) {
+        session_end(&a);
+        free_panes(&a);
+        store_free(a.store);
+        return src;
+    }
     /* stdin carrying logs loads in the background like any file (a slow pipe shows its progress and q
      * still quits): keys then come from /dev/tty */
     FILE *tty = NULL;
     SCREEN *scr = open_terminal(&tty);
     if (!scr) {
         fprintf(stderr, "ctview: cannot open the terminal\n");
+        session_end(&a);
         free_panes(&a);
         store_free(a.store);
         return 1;
@@ -489,8 +544,12 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    if (a.mouse) { /* off (config mouse = off, --no-mouse): the terminal keeps its own selection */
+        mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+        mouseinterval(0);
+    }
     curs_set(0);
-    theme_init();
+    theme_init(a.mono);
     a.win = stdscr;
     getmaxyx(stdscr, a.rows, a.cols);
     int rc = 0;
@@ -600,6 +659,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     delscreen(scr);
     if (tty)
         fclose(tty);
+    session_end(&a);
     filterbar_free(&a);
     follow_stop(&a);
     loading_stop(&a);

@@ -10,6 +10,7 @@
 
 #include "model/filter.h"
 #include "model/store.h"
+#include "model/tz.h"
 #include "tui/filterbar.h"
 #include "tui/pane.h"
 #include "tui/prompt.h"
@@ -24,6 +25,9 @@ struct app_start {
     int follow;               /* watch the directories for new files */
     const char *const *rules; /* --rules paths (borrowed), nrules of them; none: the shipped rules */
     size_t nrules;
+    const char *tz; /* --tz: the zone times are shown in (NULL: the config's, else UTC) */
+    int no_state;   /* --no-state: neither read nor write the state file */
+    int no_mouse;   /* --no-mouse: leave the mouse to the terminal */
 };
 
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */
@@ -52,12 +56,20 @@ struct app {
     struct filterbar bar;                    /* the prompt, and the filter and search it runs */
     unsigned char *marks; /* owned: one flag per store event, allocated at the first mark */
     size_t nmarked;
-    struct follow *follow;    /* owned by tui/follow.c while following, else NULL */
-    struct loading *loading;  /* owned by tui/loading.c while the first load runs, else NULL */
+    struct follow *follow;   /* owned by tui/follow.c while following, else NULL */
+    struct loading *loading; /* owned by tui/loading.c while the first load runs, else NULL */
+    size_t follow_new;       /* events that arrived while following with the selection off the last row */
     const char *const *rule_paths; /* borrowed: the Sigma rules to run (--rules), or none: the shipped */
     size_t nrule_paths;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
+    /* the user's preferences (tui/session.c: config file, then options) */
+    struct tz tz;            /* the zone times are shown in */
+    int relative_time;       /* the list shows "3h ago" */
+    int mono, mouse;         /* no colours; mouse events on */
+    struct history cmd_hist; /* the ':' command line's */
+    char *state_path;        /* owned: where the histories are kept, NULL when not kept */
+    int no_state;            /* --no-state: nothing is read from or written to the state directory */
 };
 
 /* Number of events the list shows. */

@@ -138,7 +138,8 @@ enum reaction filterbar_open(struct app *a, enum bar_kind kind)
         a->bar.saved_list = a->list;
         prompt_open(&a->bar.line, a->shown.expr, &a->bar.filter_hist);
     } else {
-        prompt_open(&a->bar.line, a->bar.search_expr, &a->bar.search_hist);
+        /* a new search starts empty (typing used to append to the old term); Up brings the old one */
+        prompt_open(&a->bar.line, "", &a->bar.search_hist);
     }
     a->bar.kind = kind;
     a->bar.error[0] = '\0';
@@ -256,8 +257,10 @@ enum reaction filterbar_add_term(struct app *a, const char *term)
 
 enum reaction filterbar_search_jump(struct app *a, int dir)
 {
-    if (!a->bar.search)
-        return filterbar_open(a, BAR_SEARCH);
+    if (!a->bar.search) {
+        app_message(a, "no search: press s to search");
+        return RE_REDRAW;
+    }
     size_t n = app_count(a);
     if (!n)
         return RE_NONE;

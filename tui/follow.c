@@ -151,6 +151,9 @@ int follow_poll(struct app *a)
         return 0;
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     size_t from = a->store->nevents;
+    /* before any event is added: an unfiltered list counts the store's events */
+    size_t shown_before = app_count(a);
+    int at_end = shown_before && a->list.cur + 1 == shown_before;
     int changed = 0;
     for (;;) {
         ssize_t n = read(a->follow->fd, buf, sizeof buf);
@@ -177,8 +180,16 @@ int follow_poll(struct app *a)
     if (!changed)
         return 0;
     size_t added = a->store->nevents - from;
+    /* like less +F: on the last event, the selection follows new events to the bottom; elsewhere it
+     * stays on its event and the status line counts what arrived */
     if (added)
         app_absorb(a, from);
+    if (at_end && app_count(a)) {
+        a->list.cur = app_count(a) - 1;
+        a->follow_new = 0;
+    } else {
+        a->follow_new += added;
+    }
     app_message(a, "following: %zu new event%s", added, added == 1 ? "" : "s");
     return 1;
 }

@@ -11,10 +11,12 @@
     X(ACT_DOWN, "Move down one line")                                                                        \
     X(ACT_PAGE_UP, "Move up one page")                                                                       \
     X(ACT_PAGE_DOWN, "Move down one page")                                                                   \
+    X(ACT_HALF_UP, "Move up half a page")                                                                    \
+    X(ACT_HALF_DOWN, "Move down half a page")                                                                \
     X(ACT_TOP, "Go to the first line")                                                                       \
     X(ACT_BOTTOM, "Go to the last line")                                                                     \
-    X(ACT_LEFT, "Scroll left (chosen list columns, detail, problems)")                                       \
-    X(ACT_RIGHT, "Scroll right (chosen list columns, detail, problems)")                                     \
+    X(ACT_LEFT, "Scroll left (chosen list columns, detail, trace, problems)")                                \
+    X(ACT_RIGHT, "Scroll right (chosen list columns, detail, trace, problems)")                              \
     X(ACT_ENTER, "Open the event's JSON / fold or unfold the object under the cursor")                       \
     X(ACT_NEXT_PANE, "Switch focus between the list and the pane below it")                                  \
     X(ACT_FILTER, "Filter the list (live; Enter keeps, Esc restores, Up/Down: history)")                     \
@@ -32,6 +34,8 @@
     X(ACT_MARK, "Mark or unmark the selected event, then move down")                                         \
     X(ACT_MARK_ALL, "Mark every shown event")                                                                \
     X(ACT_UNMARK_ALL, "Clear all marks")                                                                     \
+    X(ACT_MARK_NEXT, "Jump to the next marked event (marks are bookmarks)")                                  \
+    X(ACT_MARK_PREV, "Jump to the previous marked event")                                                    \
     X(ACT_EXPORT, "Export the marked events (or all shown when none is marked)")                             \
     X(ACT_SEARCH_NEXT, "Jump to the next shown event that matches the search")                               \
     X(ACT_SEARCH_PREV, "Jump to the previous shown event that matches the search")                           \
@@ -39,6 +43,10 @@
     X(ACT_PROBLEMS, "Show the problems found while loading")                                                 \
     X(ACT_FINDINGS, "Findings: the Sigma rules that matched, by level (Enter: filter to a rule's events)")   \
     X(ACT_HELP, "Show this help")                                                                            \
+    X(ACT_YANK, "Copy the selected event's JSON to the clipboard (OSC 52: works over ssh and tmux)")         \
+    X(ACT_PAGER, "Show the selected event's JSON in $PAGER (default less)")                                  \
+    X(ACT_EDITOR, "Open the marked events in $EDITOR (default vi), a read-only copy")                        \
+    X(ACT_COMMAND, "Command line: :goto TIME|ROW, :filter, :mark, :export, :tz, :help (Tab completes)")      \
     X(ACT_REDRAW, "Redraw the screen")                                                                       \
     X(ACT_QUIT, "Quit")
 

@@ -47,7 +47,7 @@ static int apply(struct listcols *lc, const char *spec, char *err, size_t cap)
 
 static void remember(struct app *a, const char *spec)
 {
-    char *path = colstate_path(), *err = NULL;
+    char *path = a->no_state ? NULL : colstate_path(), *err = NULL;
     if (path && colstate_save(path, spec, &err) != 0)
         app_message(a, "%s", err ? err : "cannot remember the columns");
     free(err);
@@ -57,7 +57,7 @@ static void remember(struct app *a, const char *spec)
 int listcols_init(struct app *a, struct listcols *lc)
 {
     path_values_init(&lc->v);
-    char *path = colstate_path(), *err = NULL;
+    char *path = a->no_state ? NULL : colstate_path(), *err = NULL;
     char spec[PROMPT_MAX], why[400];
     if (path && colstate_load(path, spec, sizeof spec, &err) == 0) {
         if (spec[0] && apply(lc, spec, why, sizeof why) != 0)

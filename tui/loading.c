@@ -43,7 +43,12 @@ int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_
 static void absorb(struct app *a)
 {
     double t = now();
+    /* events that sort before the first ones in arrive later: a selection left on the first row stays
+     * on the first event rather than on the event it was */
+    int at_top = a->list.cur == 0;
     app_absorb(a, a->loading->absorbed);
+    if (at_top)
+        a->list.cur = a->list.top = 0;
     a->loading->absorbed = a->store->nevents;
     a->loading->last_absorb = now();
     a->loading->absorb_cost = a->loading->last_absorb - t;

@@ -12,6 +12,7 @@
 #include "model/filter.h"
 #include "model/origin.h"
 #include "model/timefmt.h"
+#include "model/tz.h"
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"
@@ -69,6 +70,12 @@ static const char usage[] =
     "    --select S    events (SELECT *, default) or paths (SELECT DISTINCT \"$path\": the S3 objects)\n"
     "\n"
     "  --follow        (interface) watch the directories and load new log files as they arrive\n"
+    "  --tz ZONE       (interface) show times in ZONE: UTC (default), local, an IANA name such as\n"
+    "                  Europe/Paris, or a POSIX TZ string\n"
+    "  --no-mouse      (interface) leave the mouse to the terminal (its own selection)\n"
+    "  --no-state      (interface) do not read or write the histories kept in\n"
+    "                  $XDG_STATE_HOME/ctview/state\n"
+
     "\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n"
@@ -224,6 +231,9 @@ int main(int argc, char **argv)
         OPT_SINCE,
         OPT_UNTIL,
         OPT_FOLLOW,
+        OPT_TZ,
+        OPT_NO_STATE,
+        OPT_NO_MOUSE,
         OPT_COLUMNS,
         OPT_TOP,
         OPT_ACTORS,
@@ -245,6 +255,9 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"tz", required_argument, NULL, OPT_TZ},
+        {"no-state", no_argument, NULL, OPT_NO_STATE},
+        {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
         {"columns", required_argument, NULL, OPT_COLUMNS},
         {"top", required_argument, NULL, OPT_TOP},
         {"actors", no_argument, NULL, OPT_ACTORS},
@@ -262,6 +275,8 @@ int main(int argc, char **argv)
      * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    int no_state = 0, no_mouse = 0;
+    const char *tz = NULL;
     int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, actors = 0, findings = 0, c;
     const char *rule_paths[argc > 0 ? argc : 1]; /* the --rules values: at most one per argument */
     size_t nrule_paths = 0;
@@ -311,6 +326,22 @@ int main(int argc, char **argv)
         case OPT_FOLLOW:
             follow = 1;
             break;
+        case OPT_TZ: {
+            char why[200], msg[260];
+            if (tz_check(optarg, why, sizeof why) != 0) {
+                snprintf(msg, sizeof msg, "--tz: %s", why);
+                return usage_error(msg);
+            }
+            tz = optarg;
+            break;
+        }
+        case OPT_NO_STATE:
+            no_state = 1;
+            break;
+        case OPT_NO_MOUSE:
+            no_mouse = 1;
+            break;
+
         case OPT_FINDINGS:
             findings = 1;
             break;
@@ -423,6 +454,9 @@ int main(int argc, char **argv)
         return usage_error("no PATH given");
     if (follow && modes)
         return usage_error("--follow is for the terminal interface");
+    if ((tz || no_state || no_mouse) && modes)
+        return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
+                           "UTC times)");
     if (user_expr && !modes)
         return usage_error("-f goes with --list, --stats, --actors, --export or --findings (in the terminal "
                            "interface, press /)");
@@ -430,7 +464,8 @@ int main(int argc, char **argv)
     size_t npaths = (size_t)(argc - optind);
 
     if (!modes) {
-        struct app_start start = {since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths};
+        struct app_start start = {
+            since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths, tz, no_state, no_mouse};
         return app_run(paths, npaths, &start);
     }
 

@@ -49,3 +49,37 @@ enum reaction marks_clear(struct app *a)
     app_message(a, "marks cleared");
     return RE_REDRAW;
 }
+
+uint32_t *marks_chosen(struct app *a, size_t *n)
+{
+    size_t count = a->nmarked ? a->nmarked : app_count(a);
+    uint32_t *idx = malloc((count ? count : 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    *n = 0;
+    if (a->nmarked) {
+        for (size_t ev = 0; ev < a->store->nevents && *n < count; ev++)
+            if (a->marks[ev])
+                idx[(*n)++] = (uint32_t)ev;
+    } else {
+        for (size_t row = 0; row < count; row++)
+            idx[(*n)++] = (uint32_t)app_event(a, row);
+    }
+    return idx;
+}
+
+enum reaction marks_jump(struct app *a, int dir)
+{
+    size_t n = app_count(a);
+    for (size_t k = 1; a->nmarked && k <= n; k++) {
+        size_t row = dir > 0 ? (a->list.cur + k) % n : (a->list.cur + n - k % n) % n;
+        if (a->marks[app_event(a, row)]) {
+            if (dir > 0 ? row <= a->list.cur : row >= a->list.cur)
+                app_message(a, "marks wrapped");
+            a->list.cur = row;
+            return RE_REDRAW;
+        }
+    }
+    app_message(a, a->nmarked ? "no shown event is marked" : "no event is marked (Space marks)");
+    return RE_REDRAW;
+}

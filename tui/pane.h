@@ -23,6 +23,7 @@
     X(PANE_EXPORT, pane_export_ops)                                                                          \
     X(PANE_FINDINGS, pane_findings_ops)                                                                      \
     X(PANE_COLUMNS, pane_columns_ops)                                                                        \
+    X(PANE_COMMAND, pane_command_ops)                                                                        \
     /* a new pane: one more line above this one */
 
 enum pane_id {

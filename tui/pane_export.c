@@ -10,6 +10,7 @@
 
 #include "model/export.h"
 #include "tui/draw.h"
+#include "tui/marks.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
@@ -74,29 +75,10 @@ static void exp_close(struct app *a, void *st)
     curs_set(0);
 }
 
-/* The events to write, in time order: the marked ones, else the shown ones. Owned by the caller. */
-static uint32_t *chosen(struct app *a, size_t *n)
-{
-    size_t count = a->nmarked ? a->nmarked : app_count(a);
-    uint32_t *idx = malloc((count ? count : 1) * sizeof *idx);
-    if (!idx)
-        return NULL;
-    *n = 0;
-    if (a->nmarked) {
-        for (size_t ev = 0; ev < a->store->nevents && *n < count; ev++)
-            if (a->marks[ev])
-                idx[(*n)++] = (uint32_t)ev;
-    } else {
-        for (size_t row = 0; row < count; row++)
-            idx[(*n)++] = (uint32_t)app_event(a, row);
-    }
-    return idx;
-}
-
 static void write_now(struct app *a, struct exp *dlg, int force)
 {
     size_t n;
-    uint32_t *idx = chosen(a, &n);
+    uint32_t *idx = marks_chosen(a, &n);
     if (!idx) {
         snprintf(dlg->error, sizeof dlg->error, "out of memory");
         return;

@@ -3,13 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/command.h"
 #include "model/filter.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
-/* Lines of help: one per action, then the filter summary. */
-#define HELP_LINES (ACT__COUNT - 1 + 6)
+/* Lines of help: one per action, then the filter summary, then the ':' commands. */
+#define FILTER_LINES 6
+#define HELP_LINES   (ACT__COUNT - 1 + FILTER_LINES + 2 + CMD__COUNT)
 
 static void help_draw(struct app *a, void *st, struct rect r, int focused)
 {
@@ -39,7 +41,7 @@ static void help_draw(struct app *a, void *st, struct rect r, int focused)
     }
     char fields[256];
     snprintf(fields, sizeof fields, "  fields: %s", filter_field_names());
-    const char *filter_help[] = {
+    const char *filter_help[FILTER_LINES] = {
         "",
         "Filter (/): terms separated by spaces must all hold; OR between terms; -term negates; ( ) group",
         "  field:value, case-insensitive, * matches anything: name:AssumeRole* src:sts -error:*",
@@ -48,16 +50,40 @@ static void help_draw(struct app *a, void *st, struct rect r, int focused)
         "  a bare word or \"quoted text\" matches anywhere in the event's JSON",
     };
     int first = (int)help->top - (ACT__COUNT - 1);
-    for (int i = first > 0 ? first : 0; i < (int)(sizeof filter_help / sizeof *filter_help) && row < page;
-         i++, row++)
+    for (int i = first > 0 ? first : 0; i < FILTER_LINES && row < page; i++, row++)
         draw_str(a->win, r.y + 1 + row, r.x + 1, r.w - 1, filter_help[i],
                  theme_attr(i == 1 ? R_TITLE : R_NORMAL));
+    /* the command line, from model/command's table */
+    first -= FILTER_LINES;
+    for (int i = first > 0 ? first : 0; i < 2 + CMD__COUNT && row < page; i++, row++) {
+        int y = r.y + 1 + row;
+        if (i == 1)
+            draw_str(a->win, y, r.x + 1, r.w - 1, "Commands (:, Tab completes, Up/Down: history)",
+                     theme_attr(R_TITLE));
+        if (i < 2)
+            continue;
+        const struct cmd_def *d = &cmd_table()[i - 2];
+        draw_str(a->win, y, r.x + 1, 34, d->usage, theme_attr(R_J_KEY));
+        if (r.w > 37)
+            draw_str(a->win, y, r.x + 36, r.w - 36, d->help, theme_attr(R_NORMAL));
+    }
 }
 
 static enum reaction help_key(struct app *a, void *st, const struct keypress *k)
 {
     (void)a;
-    return scroll_move(st, HELP_LINES, k->page, k->act);
+    struct scroll *help = st;
+    /* the help has no cursor: j/k and the arrows scroll it a line (as in less) */
+    if (k->act == ACT_UP || k->act == ACT_DOWN) {
+        size_t page = k->page > 0 ? (size_t)k->page : 1, last = HELP_LINES > page ? HELP_LINES - page : 0;
+        if (k->act == ACT_UP && help->top > 0)
+            help->top--;
+        else if (k->act == ACT_DOWN && help->top < last)
+            help->top++;
+        help->cur = help->top;
+        return RE_REDRAW;
+    }
+    return scroll_move(help, HELP_LINES, k->page, k->act);
 }
 
 const struct pane_ops pane_help_ops = {

@@ -1,9 +1,12 @@
 /* The event list: one row per event, columns from model/columns, selection and scrolling. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/columns.h"
 #include "model/findings.h"
+#include "model/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
 #include "tui/pane_findings.h"
@@ -133,7 +136,14 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
     for (size_t i = 0; i < NSHOWN; i++) {
         if (!widths[i])
             continue;
-        draw_str(a->win, r.y, x, widths[i], column_get(shown[i])->title, head);
+        char title[TZ_NAME_MAX + 16];
+        const char *t = column_get(shown[i])->title;
+        if (shown[i] == COL_TIME) {
+            /* the zone is named where the times are (relative times are the same in every zone) */
+            snprintf(title, sizeof title, "%s %s", t, a->relative_time ? "(ago)" : a->tz.name);
+            t = title;
+        }
+        draw_str(a->win, r.y, x, widths[i], t, head);
         x += widths[i] + 1;
     }
     int page = r.h - 1;
@@ -143,6 +153,9 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
         return;
     }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     for (int row = 0; row < page; row++) {
         size_t idx = a->list.top + (size_t)row;
         int y = r.y + 1 + row;
@@ -162,9 +175,15 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
             if (!widths[i])
                 continue;
             char buf[COLUMN_BUF];
-            const char *text = column_text(s, e, shown[i], buf);
-            if (shown[i] == COL_TIME)
+            const char *text;
+            if (shown[i] == COL_TIME && a->relative_time) {
+                text = tz_relative(e->time_ms, now_ms, buf);
+            } else if (shown[i] == COL_TIME) {
+                text = tz_format(&a->tz, e->time_ms, buf);
                 screen_time(buf);
+            } else {
+                text = column_text(s, e, shown[i], buf);
+            }
             attr_t at = base;
             if (shown[i] == COL_ERROR && !sel)
                 at = theme_attr(R_ERROR);
@@ -190,7 +209,17 @@ static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
         app_open(a, PANE_DETAIL);
         return RE_REDRAW;
     }
-    return scroll_move(&a->list, app_count(a), k->page, k->act);
+    if (k->act == ACT_CLOSE && !a->lower_open && a->shown.expr && a->shown.expr[0]) {
+        /* Esc on the list clears the filter; Up in / brings it back */
+        prompt_history_add(&a->bar.filter_hist, a->shown.expr);
+        filterbar_set(a, "");
+        app_message(a, "filter cleared (/ then Up brings it back)");
+        return RE_REDRAW;
+    }
+    enum reaction r = scroll_move(&a->list, app_count(a), k->page, k->act);
+    if (a->list.cur + 1 >= app_count(a))
+        a->follow_new = 0; /* the new events are in view */
+    return r;
 }
 
 static int list_create(struct app *a, void *st)

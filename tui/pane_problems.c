@@ -25,10 +25,12 @@ static void problist_draw(struct app *a, void *st, struct rect r, int focused)
     struct problems_pane *pp = st;
     const struct problems *p = &a->store->problems;
     char head[160];
-    snprintf(head, sizeof head,
-             " Problems: %zu (%zu bad records, %zu file problems, %zu skipped)   Esc: back", p->count,
-             problems_count(p, PROBLEM_RECORD), problems_count(p, PROBLEM_FILE),
-             problems_count(p, PROBLEM_NOTE));
+    /* the status line counts the same way: problems (files and records not loaded) apart from what was
+     * skipped on purpose */
+    size_t records = problems_count(p, PROBLEM_RECORD), files = problems_count(p, PROBLEM_FILE);
+    snprintf(head, sizeof head, " %zu problem%s (%zu bad record%s, %zu file%s), %zu skipped   Esc: back",
+             records + files, records + files == 1 ? "" : "s", records, records == 1 ? "" : "s", files,
+             files == 1 ? "" : "s", problems_count(p, PROBLEM_NOTE));
     draw_str(a->win, r.y, r.x, r.w, head, theme_attr(R_HEADER));
     int page = r.h - 1;
     if (!p->count) {
@@ -52,7 +54,11 @@ static void problist_draw(struct app *a, void *st, struct rect r, int focused)
         if (pr->record >= 0 && n >= 0 && (size_t)n < sizeof where)
             snprintf(where + n, sizeof where - (size_t)n, " record %lld", (long long)pr->record);
         char line[2048];
-        snprintf(line, sizeof line, "%-7s %s%s: %s", kind_names[pr->kind], pr->file, where, pr->reason);
+        /* the reason first: it is what the user reads, and a long path would push it off the screen */
+        const char *reason = pr->reason;
+        if (pr->kind == PROBLEM_NOTE && strncmp(reason, "skipped: ", 9) == 0)
+            reason += 9; /* the kind says it already */
+        snprintf(line, sizeof line, "%-7s %s  (%s%s)", kind_names[pr->kind], reason, pr->file, where);
         draw_text(a->win, y, r.x, r.w, line, strlen(line), at, pp->hscroll, 1);
     }
 }

@@ -19,6 +19,7 @@ struct tpane {
     size_t event;           /* the event t is for, SIZE_MAX for none */
     struct trace_tree tree; /* owned */
     struct scroll s;
+    int hscroll; /* columns scrolled sideways */
 };
 
 /* At most this many session events are listed (the count is always given; T filters to them all). */
@@ -104,13 +105,11 @@ static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
         if (cursor)
             at = theme_attr(R_SELECTED);
         draw_fill(a->win, y, r.x, r.w, cursor ? at : theme_attr(R_NORMAL));
-        int x = r.x + 1 + 2 * l->depth;
-        if (x >= r.x + r.w)
-            continue;
-        /* markers are ours; the text comes from logs and goes through draw_text's escaping */
-        const char *mark = trace_tree_marker(l->kind);
-        x += draw_text(a->win, y, x, r.x + r.w - x, mark, strlen(mark), at, 0, 0);
-        draw_text(a->win, y, x, r.x + r.w - x, l->text, strlen(l->text), at, 0, 0);
+        /* indent, marker (ours) and text (from logs: draw_text escapes it), scrolled sideways as one */
+        char full[sizeof l->text + 160];
+        int depth = l->depth < 64 ? l->depth : 64;
+        snprintf(full, sizeof full, "%*s%s%s", 2 * depth, "", trace_tree_marker(l->kind), l->text);
+        draw_text(a->win, y, r.x + 1, r.w - 1, full, strlen(full), at, tp->hscroll, 0);
     }
 }
 
@@ -142,6 +141,13 @@ static enum reaction tpane_key(struct app *a, void *st, const struct keypress *k
             return RE_REDRAW;
         }
         app_select_event(a, ev);
+        return RE_REDRAW;
+    }
+    if (k->act == ACT_LEFT || k->act == ACT_RIGHT) {
+        /* long ARNs and keys: sideways, as the detail pane */
+        tp->hscroll += k->act == ACT_RIGHT ? 8 : -8;
+        if (tp->hscroll < 0)
+            tp->hscroll = 0;
         return RE_REDRAW;
     }
     return scroll_move(&tp->s, tp->tree.n, k->page, k->act);

@@ -87,6 +87,14 @@ static enum prompt_result step_history(struct prompt *p, int dir)
     if (p->hpos == h->n)
         memcpy(p->draft, p->buf, p->len + 1);
     p->hpos = dir < 0 ? p->hpos - 1 : p->hpos + 1;
+    /* an entry that is the text being edited (the filter in force the prompt opened with, which is also
+     * the newest entry) would make Up look like it did nothing: step over it */
+    if (p->hpos < h->n && strcmp(h->items[p->hpos], p->draft) == 0) {
+        if (dir < 0 && p->hpos > 0)
+            p->hpos--;
+        else if (dir > 0)
+            p->hpos++;
+    }
     set_text(p, p->hpos == h->n ? p->draft : h->items[p->hpos]);
     return PR_EDITED;
 }

@@ -37,6 +37,19 @@ enum reaction scroll_move(struct scroll *s, size_t n, int page, enum action act)
         s->cur = s->cur + p < n ? s->cur + p : (n ? n - 1 : 0);
         s->top += p;
         break;
+    case ACT_HALF_UP:
+    case ACT_HALF_DOWN: {
+        /* less and vi: the view and the cursor move together by half a page */
+        size_t h = page > 3 ? (size_t)page / 2 : 1;
+        if (act == ACT_HALF_UP) {
+            s->cur = s->cur > h ? s->cur - h : 0;
+            s->top = s->top > h ? s->top - h : 0;
+        } else {
+            s->cur = s->cur + h < n ? s->cur + h : (n ? n - 1 : 0);
+            s->top += h;
+        }
+        break;
+    }
     case ACT_TOP:
         s->cur = 0;
         break;

@@ -31,10 +31,10 @@ static const struct look looks[R__COUNT] = {
 
 static attr_t attrs[R__COUNT];
 
-void theme_init(void)
+void theme_init(int mono)
 {
     const char *no_color = getenv("NO_COLOR");
-    int color = has_colors() && !(no_color && *no_color);
+    int color = !mono && has_colors() && !(no_color && *no_color);
     if (color) {
         start_color();
         use_default_colors();

@@ -28,8 +28,9 @@ enum role {
     R__COUNT
 };
 
-/* Sets the roles up; call after initscr. Honours NO_COLOR (any non-empty value). */
-void theme_init(void);
+/* Sets the roles up; call after initscr. Attributes alone when mono is set or NO_COLOR is (any non-empty
+ * value). */
+void theme_init(int mono);
 
 /* Attributes (colour pair included) for a role. */
 attr_t theme_attr(enum role r);

@@ -1,0 +1,269 @@
+/* The ':' command line (vi, lnav): a prompt above the status line with completion (Tab) and a history
+ * (Up/Down, kept between runs). What the commands are, their arguments and help, is model/command's
+ * table; this pane runs them. A command that fails leaves the line open with the reason under it. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/command.h"
+#include "model/export.h"
+#include "model/filter.h"
+#include "model/goto.h"
+#include "model/timefmt.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/marks.h"
+#include "tui/theme.h"
+
+/* The pane's state: the line being typed and what to show under it. */
+struct cmdline {
+    struct prompt line;
+    char info[512]; /* completions, or why the command failed */
+    int error;      /* info is an error */
+};
+
+static int cmd_open(struct app *a, void *st)
+{
+    struct cmdline *c = st;
+    prompt_open(&c->line, "", &a->cmd_hist);
+    c->info[0] = '\0';
+    curs_set(1);
+    return 0;
+}
+
+static void cmd_close(struct app *a, void *st)
+{
+    (void)a;
+    (void)st;
+    curs_set(0);
+}
+
+static void cmd_draw(struct app *a, void *st, struct rect r, int focused)
+{
+    (void)focused;
+    struct cmdline *c = st;
+    draw_fill(a->win, r.y + 1, r.x, r.w, theme_attr(R_NORMAL));
+    if (c->info[0])
+        draw_str(a->win, r.y + 1, r.x, r.w, c->info, theme_attr(c->error ? R_ERROR : R_TITLE));
+    prompt_draw(&c->line, a->win, r.y, r.x, r.w, ":", theme_attr(R_NORMAL));
+}
+
+static int fail(struct cmdline *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct cmdline *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->info, sizeof c->info, fmt, ap);
+    va_end(ap);
+    c->error = 1;
+    return -1;
+}
+
+static int run_goto(struct app *a, struct cmdline *c, const char *arg)
+{
+    struct goto_target t;
+    char err[256];
+    if (goto_parse(arg, &a->tz, &t, err, sizeof err) != 0)
+        return fail(c, "%s", err);
+    size_t n = app_count(a);
+    if (!n)
+        return fail(c, "no event is shown");
+    if (t.kind == GOTO_RELATIVE && a->store->events[app_event(a, a->list.cur)].time_ms == TIME_NONE)
+        return fail(c, "the selected event has no time to count from");
+    a->list.cur = goto_row(&t, a->store, a->shown.idx, n, a->list.cur);
+    app_message(a, "#%zu", a->list.cur + 1);
+    return 0;
+}
+
+static int run_mark(struct app *a, struct cmdline *c, const char *expr)
+{
+    struct filter_error err;
+    struct filter *f = filter_compile(expr, a->store, &err);
+    if (!f)
+        return fail(c, "%s", err.message);
+    size_t n = app_count(a), hits = 0;
+    int nomem = marks_ensure(a) != 0;
+    for (size_t row = 0; row < n && !nomem; row++) {
+        size_t ev = app_event(a, row);
+        int m = filter_match(f, ev);
+        nomem = m < 0;
+        if (m > 0) {
+            hits++;
+            if (!a->marks[ev]) {
+                a->marks[ev] = 1;
+                a->nmarked++;
+            }
+        }
+    }
+    filter_free(f);
+    if (nomem)
+        return fail(c, "out of memory");
+    app_message(a, "%zu shown event%s match%s: %zu marked in all", hits, hits == 1 ? "" : "s",
+                hits == 1 ? "es" : "", a->nmarked);
+    return 0;
+}
+
+/* The format named, else the one the file name's extension says, else records. */
+static enum export_format format_for(const char *file, const char *name)
+{
+    if (name)
+        return export_format_parse(name);
+    const char *dot = strrchr(file, '.');
+    if (dot && strcmp(dot, ".csv") == 0)
+        return EXPORT_CSV;
+    if (dot && strcmp(dot, ".jsonl") == 0)
+        return EXPORT_JSONL;
+    return EXPORT_RECORDS;
+}
+
+static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *call)
+{
+    const char *file = call->argv[0];
+    struct export_opts o = {format_for(file, call->argc > 1 ? call->argv[1] : NULL), 0, 0};
+    if (o.format == EXPORT__COUNT)
+        return fail(c, "unknown format '%s': records, jsonl or csv", call->argv[1]);
+    size_t n;
+    uint32_t *idx = marks_chosen(a, &n);
+    if (!idx)
+        return fail(c, "out of memory");
+    char *err = NULL;
+    enum export_status r = export_events(a->store, idx, n, file, &o, &err);
+    free(idx);
+    if (r == EXPORT_EXISTS)
+        return fail(c, "%s exists: not replaced (the e dialog asks before replacing)", file);
+    if (r == EXPORT_FAILED) {
+        fail(c, "export failed: %s", err ? err : "out of memory");
+        free(err);
+        return -1;
+    }
+    app_message(a, "wrote %zu %s event%s to %s (%s)", n, a->nmarked ? "marked" : "shown", n == 1 ? "" : "s",
+                file, export_format_name(o.format));
+    return 0;
+}
+
+static int run_tz(struct app *a, struct cmdline *c, const char *zone)
+{
+    char err[200];
+    if (tz_set(&a->tz, zone, err, sizeof err) != 0)
+        return fail(c, "%s", err);
+    app_message(a, "times in %s", a->tz.name);
+    return 0;
+}
+
+/* Runs the line; returns 0 (the line closes), 1 to quit, or -1 with c->info saying why. */
+static int run(struct app *a, struct cmdline *c, const char *line)
+{
+    struct cmd_call call;
+    char err[512];
+    if (cmd_parse(line, &call, err, sizeof err) != 0)
+        return err[0] ? fail(c, "%s", err) : 0;
+    const char *arg = call.argc ? call.argv[0] : "";
+    switch (call.def->id) {
+    case CMD_GOTO:
+        return run_goto(a, c, arg);
+    case CMD_FILTER:
+        filterbar_set(a, arg);
+        return 0;
+    case CMD_MARK:
+        return run_mark(a, c, arg);
+    case CMD_EXPORT:
+        return run_export(a, c, &call);
+    case CMD_TZ:
+        return run_tz(a, c, arg);
+    case CMD_HELP:
+        app_open(a, PANE_HELP);
+        return 0;
+    case CMD_QUIT:
+        return 1;
+    default:
+        return fail(c, "not a command here");
+    }
+}
+
+/* Tab: the only completion, else the common part and the candidates under the line. */
+static void complete(struct app *a, struct cmdline *c)
+{
+    char **out;
+    int n = cmd_complete(c->line.buf, &out);
+    c->error = 0;
+    if (n <= 0) {
+        snprintf(c->info, sizeof c->info, n < 0 ? "out of memory" : "no completion");
+        return;
+    }
+    size_t k = cmd_common_prefix(out, (size_t)n);
+    if (k > c->line.len || n == 1) {
+        out[0][k] = '\0';
+        prompt_open(&c->line, out[0], &a->cmd_hist);
+    }
+    c->info[0] = '\0';
+    if (n > 1) {
+        size_t used = 0;
+        for (int i = 0; i < n && used + 1 < sizeof c->info; i++) {
+            /* the word being completed, without the line before it */
+            size_t len = strlen(out[i]);
+            while (len && out[i][len - 1] == ' ') /* a command name completes with its space */
+                len--;
+            size_t start = len;
+            while (start && out[i][start - 1] != ' ')
+                start--;
+            int w = snprintf(c->info + used, sizeof c->info - used, "%s%.*s", used ? "  " : "",
+                             (int)(len - start), out[i] + start);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        free(out[i]);
+    free(out);
+}
+
+static enum reaction cmd_key(struct app *a, void *st, const struct keypress *k)
+{
+    struct cmdline *c = st;
+    if (k->ch == '\t') {
+        complete(a, c);
+        return RE_REDRAW;
+    }
+    enum prompt_result r = prompt_key(&c->line, k->ch);
+    switch (r) {
+    case PR_NONE:
+        return RE_UNHANDLED;
+    case PR_CANCEL:
+        app_close(a, PANE_COMMAND);
+        return RE_REDRAW;
+    case PR_ACCEPT: {
+        char line[PROMPT_MAX];
+        snprintf(line, sizeof line, "%s", c->line.buf);
+        prompt_history_add(&a->cmd_hist, line);
+        c->info[0] = '\0';
+        c->error = 0;
+        /* closed first: :help opens a view, and a failure reopens the line with its reason */
+        app_close(a, PANE_COMMAND);
+        int rc = run(a, c, line);
+        if (rc < 0) {
+            char why[sizeof c->info];
+            snprintf(why, sizeof why, "%s", c->info);
+            app_open(a, PANE_COMMAND);
+            prompt_open(&c->line, line, &a->cmd_hist);
+            snprintf(c->info, sizeof c->info, "%s", why);
+            c->error = 1;
+        }
+        return rc > 0 ? RE_QUIT : RE_REDRAW;
+    }
+    default:
+        c->info[0] = '\0';
+        return RE_REDRAW;
+    }
+}
+
+const struct pane_ops pane_command_ops = {
+    .name = "command",
+    .place = PLACE_DIALOG,
+    .toggle = ACT_COMMAND,
+    .height = 2,
+    .size = sizeof(struct cmdline),
+    .open = cmd_open,
+    .close = cmd_close,
+    .draw = cmd_draw,
+    .key = cmd_key,
+};
