@@ -167,6 +167,7 @@ static enum reaction search_accept(struct app *a)
     filter_free(a->bar.search);
     free(a->bar.search_expr);
     a->bar.search = NULL;
+    a->bar.hits.valid = 0;
     a->bar.search_expr = strdup(text);
     prompt_history_add(&a->bar.search_hist, text);
     close_bar(a);
@@ -255,31 +256,63 @@ enum reaction filterbar_add_term(struct app *a, const char *term)
     return RE_REDRAW;
 }
 
+/* Fills bar.hits for the search and the shown list in force. Returns 0, or -1 when out of memory. */
+static int search_hits(struct app *a)
+{
+    if (a->bar.hits.valid && a->bar.hits.shown_gen == a->shown_gen)
+        return 0;
+    size_t n = app_count(a), nhits = 0;
+    size_t *rows = malloc((n ? n : 1) * sizeof *rows);
+    if (!rows)
+        return -1;
+    for (size_t row = 0; row < n; row++) {
+        int m = filter_match(a->bar.search, app_event(a, row));
+        if (m < 0) {
+            free(rows);
+            return -1;
+        }
+        if (m)
+            rows[nhits++] = row;
+    }
+    free(a->bar.hits.rows);
+    a->bar.hits.rows = rows;
+    a->bar.hits.n = nhits;
+    a->bar.hits.shown_gen = a->shown_gen;
+    a->bar.hits.valid = 1;
+    return 0;
+}
+
 enum reaction filterbar_search_jump(struct app *a, int dir)
 {
     if (!a->bar.search) {
         app_message(a, "no search: press s to search");
         return RE_REDRAW;
     }
-    size_t n = app_count(a);
-    if (!n)
+    if (!app_count(a))
         return RE_NONE;
-    for (size_t k = 1; k <= n; k++) {
-        size_t row = dir > 0 ? (a->list.cur + k) % n : (a->list.cur + n - k % n) % n;
-        int m = filter_match(a->bar.search, app_event(a, row));
-        if (m < 0) {
-            app_message(a, "out of memory while searching");
-            return RE_REDRAW;
-        }
-        if (m) {
-            int wrapped = dir > 0 ? row <= a->list.cur : row >= a->list.cur;
-            a->list.cur = row;
-            if (wrapped)
-                app_message(a, "search wrapped");
-            return RE_REDRAW;
-        }
+    if (search_hits(a) != 0) {
+        app_message(a, "out of memory while searching");
+        return RE_REDRAW;
     }
-    app_message(a, "no shown event matches: %s", a->bar.search_expr);
+    const size_t *hit = a->bar.hits.rows;
+    size_t nhits = a->bar.hits.n, cur = a->list.cur;
+    if (!nhits) {
+        app_message(a, "no shown event matches: %s", a->bar.search_expr);
+        return RE_REDRAW;
+    }
+    /* the first hit after the selection (n) or the last before it (N), wrapping */
+    size_t lo = 0, hi = nhits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (dir > 0 ? hit[mid] <= cur : hit[mid] < cur)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int wrapped = dir > 0 ? lo == nhits : lo == 0;
+    size_t k = dir > 0 ? (wrapped ? 0 : lo) : (wrapped ? nhits - 1 : lo - 1);
+    a->list.cur = hit[k];
+    app_message(a, "%s%zu of %zu: %s", wrapped ? "search wrapped: " : "", k + 1, nhits, a->bar.search_expr);
     return RE_REDRAW;
 }
 
@@ -289,6 +322,7 @@ void filterbar_refresh(struct app *a, size_t sel)
     if (a->bar.search_expr) {
         filter_free(a->bar.search);
         a->bar.search = compile_for(a, a->bar.search_expr, a->store, &err);
+        a->bar.hits.valid = 0;
     }
     job_stop(a);
     const char *expr = a->shown.expr ? a->shown.expr : "";
@@ -322,6 +356,7 @@ void filterbar_free(struct app *a)
     shown_free(&a->bar.saved);
     filter_free(a->bar.search);
     free(a->bar.search_expr);
+    free(a->bar.hits.rows);
     prompt_history_clear(&a->bar.filter_hist);
     prompt_history_clear(&a->bar.search_hist);
 }

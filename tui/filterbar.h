@@ -5,6 +5,7 @@
 #define CTVIEW_FILTERBAR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/filter.h"
 #include "tui/pane.h"
@@ -28,6 +29,14 @@ struct filterbar {
     struct history filter_hist, search_hist;
     struct filter *search; /* owned: the compiled search of n/N, or NULL */
     char *search_expr;     /* owned */
+    /* The shown rows the search matches, in order, for n/N's "k of N": worked out once per search and
+     * shown list (valid while shown_gen is the app's), so n and N are a binary search. */
+    struct {
+        size_t *rows; /* owned */
+        size_t n;
+        uint64_t shown_gen;
+        int valid;
+    } hits;
 };
 
 struct app;

@@ -295,10 +295,12 @@ keys s C-u
 keys -l "Bob"
 keys Enter
 expect "search for a word" "9/9 shown  #3 "
+expect "the status says which match of how many" "1 of 3: Bob"
 keys n
 expect "n goes to the next match" "9/9 shown  #4 "
+expect "... and counts it" "2 of 3: Bob"
 keys N N
-expect "N goes back, wrapping" "search wrapped"
+expect "N goes back, wrapping" "search wrapped: 3 of 3: Bob"
 
 # --- marks and the export dialog
 mkdir -p "$tmp/out"
