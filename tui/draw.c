@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "model/highlight.h"
 #include "model/textsafe.h"
 #include "tui/theme.h"
 
@@ -26,13 +27,39 @@ void draw_fill(WINDOW *w, int y, int x, int width, attr_t attr)
     mvwhline(w, y, x, ' ', width);
 }
 
+/* The first match of m->h in m->text that ends after offset at (matches may start in an earlier piece):
+ * returns 1 and sets [*start, *end), or 0. */
+static int mark_next(const struct draw_marks *m, size_t at, size_t *start, size_t *end)
+{
+    size_t from = 0;
+    while (highlight_find(m->h, m->text, m->len, from, start, end)) {
+        if (*end > at)
+            return 1;
+        from = *end;
+    }
+    return 0;
+}
+
 int draw_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr, int skip, int pad)
+{
+    return draw_text_marked(w, y, x, width, s, len, attr, skip, pad, NULL);
+}
+
+int draw_text_marked(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr_in, int skip,
+                     int pad, const struct draw_marks *m)
 {
     int col = 0, vcol = 0; /* columns drawn, columns passed (including skipped) */
     struct text_unit u;
+    /* s is m->text[base..base + len); a unit is marked when its first byte is inside a match */
+    int marking = m && m->h && m->h->n && s >= m->text && s + len <= m->text + m->len;
+    size_t base = marking ? (size_t)(s - m->text) : 0, ms = 0, me = 0;
+    int have = marking && mark_next(m, base, &ms, &me);
     wmove(w, y, x);
     for (size_t i = 0; i < len && col < width; i += u.len) {
         textsafe_next_unit(s + i, len - i, &u);
+        while (have && base + i >= me)
+            have = highlight_find(m->h, m->text, m->len, me, &ms, &me);
+        attr_t attr = have && base + i >= ms ? draw_marked_attr(attr_in) : attr_in;
         if (vcol + u.width <= skip) {
             vcol += u.width;
             continue;
@@ -58,10 +85,16 @@ int draw_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, att
         vcol += u.width;
     }
     if (pad && col < width) {
-        draw_fill(w, y, x + col, width - col, attr);
+        draw_fill(w, y, x + col, width - col, attr_in);
         col = width;
     }
     return col;
+}
+
+attr_t draw_marked_attr(attr_t attr)
+{
+    /* reverse video flips, so a match stays visible on a selected (reversed) row and without colour */
+    return (attr ^ A_REVERSE) | A_BOLD;
 }
 
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr)

@@ -11,6 +11,24 @@
  * columns (horizontal scroll), then pads with spaces to width when pad is set. Returns the columns used. */
 int draw_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr, int skip, int pad);
 
+struct highlight;
+
+/* The search matches to show in a text drawn in one or more pieces (a JSON line drawn one colour at a
+ * time): matches are found in the whole text, so one may cross pieces. */
+struct draw_marks {
+    const struct highlight *h; /* borrowed; NULL or no needles: nothing is marked */
+    const char *text;          /* borrowed: the whole text; each piece drawn lies inside it */
+    size_t len;
+};
+
+/* draw_text, with the characters inside m's matches in draw_marked_attr (m may be NULL). Matches are
+ * found in the log's bytes; what is drawn for them is the escaped text, in the match's attribute. */
+int draw_text_marked(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr, int skip,
+                     int pad, const struct draw_marks *m);
+
+/* The attribute of matched text drawn over attr: reverse video flipped, bold. */
+attr_t draw_marked_attr(attr_t attr);
+
 /* Same for a NUL-terminated string. */
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr);
 

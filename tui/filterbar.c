@@ -169,6 +169,10 @@ static enum reaction search_accept(struct app *a)
     a->bar.search = NULL;
     a->bar.hits.valid = 0;
     a->bar.search_expr = strdup(text);
+    if (highlight_compile(&a->bar.marks, text) != 0) {
+        highlight_free(&a->bar.marks);
+        app_message(a, "out of memory: search matches are not highlighted");
+    }
     prompt_history_add(&a->bar.search_hist, text);
     close_bar(a);
     if (filter_is_all(f)) {
@@ -356,6 +360,7 @@ void filterbar_free(struct app *a)
     shown_free(&a->bar.saved);
     filter_free(a->bar.search);
     free(a->bar.search_expr);
+    highlight_free(&a->bar.marks);
     free(a->bar.hits.rows);
     prompt_history_clear(&a->bar.filter_hist);
     prompt_history_clear(&a->bar.search_hist);

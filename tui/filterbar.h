@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "model/filter.h"
+#include "model/highlight.h"
 #include "tui/pane.h"
 #include "tui/prompt.h"
 #include "tui/scroll.h"
@@ -27,8 +28,9 @@ struct filterbar {
         char *expr; /* owned */
     } job;
     struct history filter_hist, search_hist;
-    struct filter *search; /* owned: the compiled search of n/N, or NULL */
-    char *search_expr;     /* owned */
+    struct filter *search;  /* owned: the compiled search of n/N, or NULL */
+    char *search_expr;      /* owned */
+    struct highlight marks; /* owned: the search's text, highlighted in the list and the detail */
     /* The shown rows the search matches, in order, for n/N's "k of N": worked out once per search and
      * shown list (valid while shown_gen is the app's), so n and N are a binary search. */
     struct {

@@ -105,6 +105,8 @@ static void draw_line(struct app *a, const struct detail *det, int y, struct rec
     draw_fill(a->win, y, r.x, r.w, theme_attr(R_NORMAL) | sel);
     /* draw runs of one class at a time, keeping track of the columns already used */
     int col = 0, skip = det->hscroll;
+    /* matches are found in the whole line: one may cross colours (a value and its quotes) */
+    struct draw_marks marks = {&a->bar.marks, d->text + l->off, l->len};
     size_t i = 0;
     while (i < l->len && col < r.w) {
         unsigned char c = d->cls[l->off + i];
@@ -116,8 +118,8 @@ static void draw_line(struct app *a, const struct detail *det, int y, struct rec
         if (skip >= w) {
             skip -= w;
         } else {
-            col += draw_text(a->win, y, r.x + col, r.w - col, text, j - i, theme_attr(class_roles[c]) | sel,
-                             skip, 0);
+            col += draw_text_marked(a->win, y, r.x + col, r.w - col, text, j - i,
+                                    theme_attr(class_roles[c]) | sel, skip, 0, &marks);
             skip = 0;
         }
         i = j;

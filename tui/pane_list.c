@@ -187,7 +187,8 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
             attr_t at = base;
             if (shown[i] == COL_ERROR && !sel)
                 at = theme_attr(R_ERROR);
-            draw_text(a->win, y, x, widths[i], text, strlen(text), at, 0, 0);
+            struct draw_marks m = {&a->bar.marks, text, strlen(text)};
+            draw_text_marked(a->win, y, x, widths[i], text, m.len, at, 0, 0, &m);
             x += widths[i] + 1;
         }
     }

@@ -384,6 +384,34 @@ expect "Up brings the last term back" "search: Bob"
 keys Escape
 quit
 
+# --- search highlight: the matched text in reverse video (SGR 7) on the terminal stream, in the list
+# (also on the selected row, where it is flipped) and in the detail's JSON, and nothing else marked
+screen_e() { T capture-pane -e -p -t t; }
+# marked LINE-TEXT WORD: the screen line holding LINE-TEXT shows WORD right after an SGR with 7 in it
+sgr7="$(printf '\033')\[([0-9]+;)*7m"
+marked() { screen_e | grep -F -- "$1" | head -1 | grep -Eq "$sgr7$2"; }
+start 120 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys s B o b Enter
+expect "a search" "9/9 shown  #3 "
+wait_until 'marked "777788889999 us-east-2   sts        AssumeRole" Bob' 10
+ok "the search term is highlighted in a list row" $?
+wait_until 'marked "2014-07-16 15:49:27" Bob' 10
+ok "... and on the selected row" $?
+! screen_e | grep -Eq "$sgr7[^B]"
+ok "... and nothing else in the list is" $?
+keys Enter
+expect "the detail opens" '"userName": "Bob"'
+wait_until 'screen_e | grep -F "\"userName\"" | grep -Eq "\"${sgr7}Bob$(printf "\033")\[0m"' 10
+ok "the term is highlighted in the detail's JSON, the quotes are not" $?
+keys s A L I C E Enter
+expect "a second search" "of 2: ALICE"
+wait_until '! marked "777788889999 us-east-2   sts        AssumeRole" Bob' 10
+ok "a new search drops the old highlight" $?
+wait_until 'marked "GetUserPolicy          user/" Alice' 10
+ok "matches are case-insensitive" $?
+quit
+
 # --- E: the marked events in $EDITOR, as one read-only log file of their pretty JSON
 start 120 30 "PAGER_OUT=$tmp EDITOR='sh $tmp/pager.sh' $ctview --no-state $sample"
 expect "loaded" "9/9 shown  #1 "
