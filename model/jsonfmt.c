@@ -382,3 +382,61 @@ size_t jsonfmt_unescape(const char *in, size_t len, char *out)
     }
     return n;
 }
+
+/* A new NUL-terminated copy of in[0..len), minified when minify is set. */
+static char *copy_out(const char *in, size_t len, int minify, size_t *out_len)
+{
+    char *s = malloc(len + 1);
+    if (!s)
+        return NULL;
+    if (minify) {
+        *out_len = jsonfmt_minify(in, len, s);
+    } else {
+        memcpy(s, in, len);
+        *out_len = len;
+    }
+    s[*out_len] = '\0';
+    return s;
+}
+
+int jsonfmt_line_copy(const struct json_doc *doc, size_t line, char **out, size_t *len)
+{
+    if (line >= doc->nlines)
+        return 0;
+    const struct json_line *l = &doc->lines[line];
+    const char *t = doc->text + l->off;
+    size_t end = l->len;
+    while (end && (t[end - 1] == ' ' || t[end - 1] == ','))
+        end--;
+    if (l->close > (int32_t)line && end && (t[end - 1] == '{' || t[end - 1] == '[')) {
+        /* the container the line ends by opening, up to its closing line (lines are contiguous) */
+        const struct json_line *c = &doc->lines[l->close];
+        size_t stop = c->off + c->len;
+        while (stop > c->off && (doc->text[stop - 1] == ' ' || doc->text[stop - 1] == ','))
+            stop--;
+        size_t from = l->off + end - 1;
+        *out = copy_out(doc->text + from, stop - from, 1, len);
+        return *out ? 1 : -1;
+    }
+    const char *v;
+    size_t vlen;
+    enum json_class cls;
+    if (jsonfmt_line_value(doc, line, &v, &vlen, &cls) == 0) {
+        if (cls != JC_STRING) {
+            *out = copy_out(v, vlen, 0, len);
+            return *out ? 1 : -1;
+        }
+        *out = malloc(vlen + 1);
+        if (!*out)
+            return -1;
+        *len = jsonfmt_unescape(v, vlen, *out);
+        (*out)[*len] = '\0';
+        return 1;
+    }
+    /* an empty container, written whole on its line */
+    if (end >= 2 && ((t[end - 2] == '{' && t[end - 1] == '}') || (t[end - 2] == '[' && t[end - 1] == ']'))) {
+        *out = copy_out(t + end - 2, 2, 0, len);
+        return *out ? 1 : -1;
+    }
+    return 0;
+}

@@ -47,6 +47,12 @@ size_t jsonfmt_line_path(const struct json_doc *doc, size_t line, char *path, si
 int jsonfmt_line_value(const struct json_doc *doc, size_t line, const char **value, size_t *len,
                        enum json_class *cls);
 
+/* The value of a doc line as one would paste it: a string's unescaped text, a number or literal as
+ * written, a container the line opens (folded or not) as minified JSON, an empty one as written.
+ * Returns 1 and sets *out (owned by the caller, NUL-terminated) and *len; 0 when the line has no value
+ * (a closing bracket); -1 when out of memory. */
+int jsonfmt_line_copy(const struct json_doc *doc, size_t line, char **out, size_t *len);
+
 /* Decodes the JSON string token in[0..len) (quotes included) into out (needs at most len bytes):
  * escapes become their characters, \u escapes UTF-8 (surrogate pairs joined, lone surrogates U+FFFD).
  * Returns the length written. */

@@ -43,7 +43,7 @@
     X(ACT_PROBLEMS, "Show the problems found while loading")                                                 \
     X(ACT_FINDINGS, "Findings: the Sigma rules that matched, by level (Enter: filter to a rule's events)")   \
     X(ACT_HELP, "Show this help")                                                                            \
-    X(ACT_YANK, "Copy the selected event's JSON to the clipboard (OSC 52: works over ssh and tmux)")         \
+    X(ACT_YANK, "Copy the event's JSON (in the JSON: the value under the cursor) to the clipboard (OSC 52)") \
     X(ACT_PAGER, "Show the selected event's JSON in $PAGER (default less)")                                  \
     X(ACT_EDITOR, "Open the marked events in $EDITOR (default vi), a read-only copy")                        \
     X(ACT_COMMAND, "Command line: :goto TIME|ROW, :filter, :mark, :export, :tz, :help (Tab completes)")      \

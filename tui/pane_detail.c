@@ -11,6 +11,7 @@
 #include "tui/theme.h"
 #include "tui/app.h"
 #include "tui/listcols.h"
+#include "tui/yank.h"
 
 static const enum role class_roles[] = {
     [JC_PUNCT] = R_J_PUNCT,   [JC_KEY] = R_J_KEY,         [JC_STRING] = R_J_STRING,
@@ -223,6 +224,19 @@ static enum reaction detail_key(struct app *a, void *st, const struct keypress *
         jsonfmt_line_path(&d->doc, line, path, sizeof path);
         filter_term_for(path, v, vlen, cls == JC_STRING, act == ACT_FILTER_OUT, term, sizeof term);
         return filterbar_add_term(a, term);
+    }
+    case ACT_YANK: {
+        /* the value under the cursor, not the whole event (y in the list copies that) */
+        char *v;
+        size_t vlen;
+        int got = jsonfmt_line_copy(&d->doc, d->visible[d->s.cur], &v, &vlen);
+        if (got <= 0) {
+            app_message(a, got < 0 ? "out of memory" : "no value on this line");
+            return RE_REDRAW;
+        }
+        enum reaction r = yank_text(a, v, vlen, "the value");
+        free(v);
+        return r;
     }
     case ACT_ADD_COLUMN: {
         char path[PATH_MAX_LEN + 1], why[400];

@@ -33,15 +33,10 @@ static char *minified(struct app *a, size_t ev, size_t *len)
     return min;
 }
 
-enum reaction yank_event(struct app *a, size_t ev)
+enum reaction yank_text(struct app *a, const char *text, size_t len, const char *what)
 {
-    size_t len;
-    char *min = minified(a, ev, &len);
-    if (!min)
-        return RE_REDRAW;
     size_t slen;
-    char *seq = osc52_encode(min, len, &slen);
-    free(min);
+    char *seq = osc52_encode(text, len, &slen);
     if (!seq) {
         app_message(a, "too large for the clipboard (%zu bytes; at most %d)", len, OSC52_MAX);
         return RE_REDRAW;
@@ -56,8 +51,19 @@ enum reaction yank_event(struct app *a, size_t ev)
         off += (size_t)w;
     }
     free(seq);
-    app_message(a, "copied the event's JSON to the clipboard (%zu bytes, OSC 52)", len);
+    app_message(a, "copied %s to the clipboard (%zu bytes, OSC 52)", what, len);
     return RE_REDRAW;
+}
+
+enum reaction yank_event(struct app *a, size_t ev)
+{
+    size_t len;
+    char *min = minified(a, ev, &len);
+    if (!min)
+        return RE_REDRAW;
+    enum reaction r = yank_text(a, min, len, "the event's JSON");
+    free(min);
+    return r;
 }
 
 struct page_ctx {

@@ -13,6 +13,9 @@ struct app;
  * says so, with the size, in the status line. */
 enum reaction yank_event(struct app *a, size_t ev);
 
+/* Copies text[0..len) to the clipboard with OSC 52 and says so, naming it as what ("the value"). */
+enum reaction yank_text(struct app *a, const char *text, size_t len, const char *what);
+
 /* Shows store event ev's pretty JSON in $PAGER (default less) from a private read-only copy; the screen
  * comes back as it was. */
 enum reaction yank_page_event(struct app *a, size_t ev);

@@ -349,6 +349,44 @@ T show-buffer >"$tmp/clip" 2>/dev/null; cmp -s "$tmp/clip" "$tmp/first.json"; ok
 T pipe-pane -t t
 quit
 
+# --- y in the detail: the value under the cursor (a string unescaped, an object as JSON), not the event
+python3 -c '
+import json, sys
+lines = json.dumps(json.load(open(sys.argv[1])), indent=2).split("\n")
+print(next(i for i, l in enumerate(lines) if l.startswith("  \"userIdentity\":")),
+      next(i for i, l in enumerate(lines) if l.startswith("    \"userName\":")))' "$tmp/first.json" >"$tmp/lines"
+read -r ident_line name_line <"$tmp/lines"
+# osc52_last RAW: the text of the last OSC 52 in the raw stream, decoded, on stdout
+osc52_last() {
+    python3 -c '
+import base64, re, sys
+m = re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07", open(sys.argv[1], "rb").read())
+sys.exit(1) if not m else sys.stdout.buffer.write(base64.b64decode(m[-1]))' "$1"
+}
+rm -f "$tmp/raw"
+start 180 40 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+T set-option -g set-clipboard on
+T pipe-pane -o -t t "cat >>$tmp/raw"
+keys Enter
+expect "the detail opens" '"userName": "Alice"'
+i=0
+while [ $i -lt "$name_line" ]; do keys Down; i=$((i + 1)); done
+keys y
+expect "y in the detail copies the value under the cursor" "copied the value to the clipboard (5 bytes, OSC 52)"
+wait_until '[ "$(osc52_last "$tmp/raw")" = Alice ]' 10
+ok "... the string's text, without its quotes, on the terminal stream" $?
+i=$name_line
+while [ $i -gt "$ident_line" ]; do keys Up; i=$((i - 1)); done
+keys y
+wait_until 'osc52_last "$tmp/raw" | python3 -c "
+import json, sys
+sys.exit(0 if json.load(sys.stdin) == json.load(open(sys.argv[1]))[\"userIdentity\"] else 1)" "$tmp/first.json" 2>/dev/null' 10
+ok "... on an object's line, the object as JSON" $?
+osc52_last "$tmp/raw" | grep -q '^{"type":"IAMUser",'; ok "... minified" $?
+T pipe-pane -t t
+quit
+
 # --- v: the event's pretty JSON in $PAGER, from a private read-only copy; the screen comes back
 cat >"$tmp/pager.sh" <<'PAGER'
 cp "$1" "$PAGER_OUT/paged.json"

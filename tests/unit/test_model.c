@@ -157,6 +157,42 @@ static void test_jsonfmt(void)
     CHECK_INT(d.cls[d.lines[1].off + 2], JC_KEY);
     CHECK_INT(d.cls[d.lines[1].off + 7], JC_NUMBER);
     CHECK_INT(d.cls[d.lines[4].off + 6], JC_LITERAL);
+    /* the value a line copies (y in the detail): containers minified, scalars as pasted */
+    static const struct {
+        size_t line;
+        int rc;
+        const char *value;
+    } copies[] = {
+        {0, 1, "{\"a\":1,\"b\":{\"c\":[true,null,\"x\"],\"d\":{}},\"e\":[]}"},
+        {1, 1, "1"},
+        {2, 1, "{\"c\":[true,null,\"x\"],\"d\":{}}"},
+        {3, 1, "[true,null,\"x\"]"},
+        {5, 1, "null"},
+        {6, 1, "x"},
+        {7, 0, NULL},
+        {8, 1, "{}"},
+        {10, 1, "[]"},
+        {11, 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof copies / sizeof *copies; i++) {
+        char *v = NULL;
+        size_t vlen = 0;
+        CHECK_INT(jsonfmt_line_copy(&d, copies[i].line, &v, &vlen), copies[i].rc);
+        if (copies[i].value && v) {
+            CHECK_STR(v, copies[i].value);
+            CHECK_INT(vlen, strlen(copies[i].value));
+        }
+        free(v);
+    }
+    jsonfmt_free(&d);
+    /* a string's text unescaped */
+    const char *esc = "{\"s\":\"a\\\"b\\u00e9\"}";
+    CHECK_INT(jsonfmt_pretty(esc, strlen(esc), 2, &d), 0);
+    char *v = NULL;
+    size_t vlen = 0;
+    CHECK_INT(jsonfmt_line_copy(&d, 1, &v, &vlen), 1);
+    CHECK_STR(v ? v : "", "a\"b\xc3\xa9");
+    free(v);
     jsonfmt_free(&d);
 
     /* numbers keep their exact text; escapes are not decoded */
