@@ -219,7 +219,13 @@ static void draw_status(struct app *a, int y)
     if (extra[0] && lw + 4 < a->cols - rw) {
         const char *sep = a->message[0] ? "  | " : "  / ";
         lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, sep, strlen(sep), at, 0, 0);
-        draw_text(a->win, y, lw, a->cols - lw - rw - 1, extra, strlen(extra), at, 0, 0);
+        lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, extra, strlen(extra), at, 0, 0);
+    }
+    /* the search in force stays in view (its matches are highlighted), after the filter */
+    const char *term = a->bar.search_expr;
+    if (!a->message[0] && term && term[0] && lw + 10 < a->cols - rw) {
+        lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, "  search ", 9, at, 0, 0);
+        draw_text(a->win, y, lw, a->cols - lw - rw - 1, term, strlen(term), at, 0, 0);
     }
     if (rw < a->cols - lw)
         draw_str(a->win, y, a->cols - rw, rw, right, at);

@@ -438,6 +438,9 @@ wait_until 'marked "2014-07-16 15:49:27" Bob' 10
 ok "... and on the selected row" $?
 ! screen_e | grep -Eq "$sgr7[^B]"
 ok "... and nothing else in the list is" $?
+keys j
+expect "the search stays in the status line once its message is gone" "9/9 shown  #4  11 files  2 problems  1 skipped  search Bob "
+keys k
 keys Enter
 expect "the detail opens" '"userName": "Bob"'
 wait_until 'screen_e | grep -F "\"userName\"" | grep -Eq "\"${sgr7}Bob$(printf "\033")\[0m"' 10
