@@ -8,16 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/xdg.h"
+
 char *colstate_path(void)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char *p = NULL;
-    /* the XDG base directory specification: a relative path is invalid and ignored */
-    if (xdg && xdg[0] == '/')
-        return asprintf(&p, "%s/ctview/columns", xdg) < 0 ? NULL : p;
-    if (home && home[0])
-        return asprintf(&p, "%s/.local/state/ctview/columns", home) < 0 ? NULL : p;
-    return NULL;
+    return xdg_file("XDG_STATE_HOME", ".local/state", "columns");
 }
 
 int colstate_load(const char *path, char *out, size_t cap, char **err)
@@ -39,32 +34,10 @@ int colstate_load(const char *path, char *out, size_t cap, char **err)
     return 0;
 }
 
-/* mkdir -p of the directories above path, new ones with mode 0700. */
-static int make_parents(const char *path, char **err)
-{
-    char *dir = strdup(path);
-    if (!dir)
-        return -1;
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            if (asprintf(err, "cannot create %s: %s", dir, strerror(errno)) < 0)
-                *err = NULL;
-            free(dir);
-            return -1;
-        }
-        *p = '/';
-    }
-    free(dir);
-    return 0;
-}
-
 int colstate_save(const char *path, const char *spec, char **err)
 {
     *err = NULL;
-    if (make_parents(path, err) != 0)
+    if (xdg_make_parents(path, err) != 0)
         return -1;
     char *tmp = NULL;
     if (asprintf(&tmp, "%s.XXXXXX", path) < 0)

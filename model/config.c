@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/xdg.h"
+
 void config_defaults(struct config *c)
 {
     memset(c, 0, sizeof *c);
@@ -14,13 +16,7 @@ void config_defaults(struct config *c)
 
 char *config_path(void)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    char *p = NULL;
-    if (xdg && xdg[0] == '/')
-        return asprintf(&p, "%s/ctview/config", xdg) < 0 ? NULL : p;
-    if (home && home[0])
-        return asprintf(&p, "%s/.config/ctview/config", home) < 0 ? NULL : p;
-    return NULL;
+    return xdg_file("XDG_CONFIG_HOME", ".config", "config");
 }
 
 /* A value that is one of two words; *out = 1 for the first. Returns 0, or -1 for anything else. */

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/xdg.h"
+
 static const char header[] = "ctview-state 1";
 static const char *const list_names[STATE__LISTS] = {
     [STATE_FILTER] = "filter",
@@ -31,14 +33,7 @@ static int fail(char **err, const char *fmt, ...)
 
 char *state_path(void)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char *p = NULL;
-    /* the XDG base directory specification: a relative path is invalid and ignored */
-    if (xdg && xdg[0] == '/')
-        return asprintf(&p, "%s/ctview/state", xdg) < 0 ? NULL : p;
-    if (home && home[0])
-        return asprintf(&p, "%s/.local/state/ctview/state", home) < 0 ? NULL : p;
-    return NULL;
+    return xdg_file("XDG_STATE_HOME", ".local/state", "state");
 }
 
 int state_add(struct state *st, enum state_list list, const char *text)
@@ -207,31 +202,10 @@ static void put_escaped(FILE *f, const char *s)
     }
 }
 
-/* mkdir -p of the directories above path, new ones with mode 0700 (the histories are the user's). */
-static int make_parents(const char *path, char **err)
-{
-    char *dir = strdup(path);
-    if (!dir)
-        return fail(err, "out of memory");
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            int rc = fail(err, "cannot create %s: %s", dir, strerror(errno));
-            free(dir);
-            return rc;
-        }
-        *p = '/';
-    }
-    free(dir);
-    return 0;
-}
-
 int state_save(const struct state *st, const char *path, char **err)
 {
     *err = NULL;
-    if (make_parents(path, err) != 0)
+    if (xdg_make_parents(path, err) != 0)
         return -1;
     char *tmp = NULL;
     if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
