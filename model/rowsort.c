@@ -11,7 +11,7 @@ struct pair {
 };
 
 /* Sorts p[0..n) by key, stably, with tmp (n pairs) as scratch: least significant byte first, skipping
- * the bytes in which every key agrees (pointers into one heap differ in few). */
+ * the bytes in which every key agrees (pointers into one heap, interned ids and times differ in few). */
 static void radix_pairs(struct pair *p, struct pair *tmp, size_t n)
 {
     uint64_t differ = 0;
@@ -83,10 +83,10 @@ int rowsort_number(const char *t, size_t len, double *value)
     return 1;
 }
 
-static void uniq_init(struct uniq *u, const char *text)
+static void uniq_init(struct uniq *u, const char *text, size_t len)
 {
     u->text = text;
-    u->len = strlen(text);
+    u->len = len;
     u->prefix = 0;
     for (size_t k = 0; k < 8; k++)
         u->prefix = u->prefix << 8 | (k < u->len ? fold((unsigned char)text[k]) : 0);
@@ -111,62 +111,186 @@ static int uniq_cmp(const void *pa, const void *pb)
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
-int rowsort_rank_texts(const char *const *vals, size_t n, uint32_t *rank, uint32_t *nranks)
+/* The 8 folded bytes of u's text from byte at, big-endian, zero-padded: comparing these words in turn
+ * compares the texts (a text holds no NUL, so a shorter text sorts first). */
+static uint64_t chunk(const struct uniq *u, size_t at)
+{
+    if (at == 0)
+        return u->prefix;
+    uint64_t c = 0;
+    for (size_t k = at; k < at + 8; k++)
+        c = c << 8 | (k < u->len ? fold((unsigned char)u->text[k]) : 0);
+    return c;
+}
+
+static int uniq_ptr_cmp(const void *pa, const void *pb)
+{
+    return uniq_cmp(*(struct uniq *const *)pa, *(struct uniq *const *)pb);
+}
+
+/* Sorts the words w[0..n), which agree on their first `at` bytes: a radix sort on the next 8 bytes,
+ * then each run that still agrees on them, 8 bytes further. p, tmp and w2 are scratch of n entries.
+ * Small runs, and runs that agree on a long stretch (attacker-made values), take a comparison sort. */
+static void sort_words(struct uniq **w, size_t n, size_t at, struct pair *p, struct pair *tmp,
+                       struct uniq **w2)
+{
+    if (n < 2)
+        return;
+    if (n < 24 || at >= 512) {
+        qsort(w, n, sizeof *w, uniq_ptr_cmp);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        p[i] = (struct pair){chunk(w[i], at), (uint32_t)i};
+    radix_pairs(p, tmp, n);
+    for (size_t i = 0; i < n; i++)
+        w2[i] = w[p[i].row];
+    memcpy(w, w2, n * sizeof *w);
+    /* a run's keys are in p; the scratch beyond the run's start is free for the run */
+    for (size_t lo = 0, hi; lo < n; lo = hi) {
+        uint64_t key = p[lo].key;
+        for (hi = lo + 1; hi < n && p[hi].key == key; hi++)
+            ;
+        if (hi - lo > 1 && (key & 0xff)) /* the texts go on past these 8 bytes */
+            sort_words(w + lo, hi - lo, at + 8, p + lo, tmp + lo, w2 + lo);
+    }
+}
+
+/* Sorts the numbers w[0..n) by value: a radix sort on the doubles' bits made to order as unsigned. */
+static void sort_numbers(struct uniq **w, size_t n, struct pair *p, struct pair *tmp, struct uniq **w2)
+{
+    for (size_t i = 0; i < n; i++) {
+        double d = w[i]->num == 0 ? 0.0 : w[i]->num; /* -0 is 0 */
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        bits = bits >> 63 ? ~bits : bits | UINT64_C(1) << 63;
+        p[i] = (struct pair){bits, (uint32_t)i};
+    }
+    radix_pairs(p, tmp, n);
+    for (size_t i = 0; i < n; i++)
+        w2[i] = w[p[i].row];
+    memcpy(w, w2, n * sizeof *w);
+}
+
+/* Sorts the distinct values u[0..nu) but "" (numbers first, then words) into w[0..*ne); "" gets the
+ * missing rank. Returns 0, or -1 when out of memory. */
+static int sort_uniq(struct uniq *u, size_t nu, struct uniq **w, size_t *ne)
+{
+    struct pair *p = malloc((nu ? nu : 1) * sizeof *p), *tmp = malloc((nu ? nu : 1) * sizeof *tmp);
+    struct uniq **w2 = malloc((nu ? nu : 1) * sizeof *w2);
+    if (!p || !tmp || !w2) {
+        free(p);
+        free(tmp);
+        free(w2);
+        return -1;
+    }
+    size_t nnum = 0;
+    *ne = 0;
+    for (size_t k = 0; k < nu; k++) {
+        nnum += u[k].is_num != 0;
+        *ne += u[k].len != 0;
+        u[k].rank = ROWSORT_MISSING;
+    }
+    size_t a = 0, b = nnum;
+    for (size_t k = 0; k < nu; k++)
+        if (u[k].len)
+            w[u[k].is_num ? a++ : b++] = &u[k];
+    sort_numbers(w, nnum, p, tmp, w2);
+    sort_words(w + nnum, *ne - nnum, 0, p, tmp, w2);
+    free(p);
+    free(tmp);
+    free(w2);
+    return 0;
+}
+
+/* The text of a key: borrowed, valid while the ranking runs; its length in *len. */
+typedef const char *(*key_text_fn)(const void *ctx, uint64_t key, size_t *len);
+
+#define KEY_MISSING UINT64_MAX
+
+/* Ranks rows by keys: keys[i] stands for one value (KEY_MISSING: none), text(ctx, key) gives its text,
+ * asked once per distinct key; different keys may have equal texts. As rowsort_rank_texts. */
+static int rank_keys(const uint64_t *keys, size_t n, key_text_fn text, const void *ctx, uint32_t *rank,
+                     uint32_t *nranks)
 {
     *nranks = 0;
     struct pair *p = malloc((n ? n : 1) * sizeof *p), *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    struct uniq *u = NULL;
+    struct uniq *u = NULL, **w = NULL;
     if (!p || !tmp)
         goto nomem;
-    /* the rows with a value, grouped by the value's pointer: each distinct pointer is read once */
+    /* the rows with a value, grouped by key: each distinct value is read once, in key order ("" is
+     * missing too: found there) */
     size_t np = 0;
     for (size_t i = 0; i < n; i++) {
         rank[i] = ROWSORT_MISSING;
-        if (vals[i] && vals[i][0])
-            p[np++] = (struct pair){(uint64_t)(uintptr_t)vals[i], (uint32_t)i};
+        if (keys[i] != KEY_MISSING)
+            p[np++] = (struct pair){keys[i], (uint32_t)i};
     }
     radix_pairs(p, tmp, np);
     size_t nu = 0;
     for (size_t i = 0; i < np; i++)
         nu += i == 0 || p[i].key != p[i - 1].key;
     u = malloc((nu ? nu : 1) * sizeof *u);
-    if (!u)
+    w = malloc((nu ? nu : 1) * sizeof *w);
+    if (!u || !w)
         goto nomem;
     /* tmp's rows now say which distinct value each row has */
     nu = 0;
     for (size_t i = 0; i < np; i++) {
         if (i == 0 || p[i].key != p[i - 1].key) {
-            uniq_init(&u[nu], vals[p[i].row]);
-            u[nu].rank = (uint32_t)nu; /* for now: where the value was before sorting */
+            size_t len;
+            const char *t = text(ctx, p[i].key, &len);
+            uniq_init(&u[nu], t, len);
             nu++;
         }
         tmp[i].row = p[i].row;
         tmp[i].key = nu - 1;
     }
-    qsort(u, nu, sizeof *u, uniq_cmp);
-    /* dense ranks, then each distinct value's rank by its place before sorting */
-    uint32_t *rank_of = malloc((nu ? nu : 1) * sizeof *rank_of);
-    if (!rank_of)
+    free(p);
+    p = NULL;
+    size_t ne; /* the distinct values but the empty one, which is missing */
+    if (sort_uniq(u, nu, w, &ne) != 0)
         goto nomem;
+    /* dense ranks: equal neighbours share one */
     uint32_t r = 0;
-    for (size_t k = 0; k < nu; k++) {
-        if (k > 0 && uniq_cmp(&u[k - 1], &u[k]) != 0)
+    for (size_t k = 0; k < ne; k++) {
+        if (k > 0 && uniq_cmp(w[k - 1], w[k]) != 0)
             r++;
-        rank_of[u[k].rank] = r;
+        w[k]->rank = r;
     }
     for (size_t i = 0; i < np; i++)
-        rank[tmp[i].row] = rank_of[tmp[i].key];
-    *nranks = nu ? r + 1 : 0;
-    free(rank_of);
+        rank[tmp[i].row] = u[tmp[i].key].rank;
+    *nranks = ne ? r + 1 : 0;
+    free(w);
     free(u);
-    free(p);
     free(tmp);
     return 0;
 nomem:
+    free(w);
     free(u);
     free(p);
     free(tmp);
     return -1;
+}
+
+static const char *pointer_text(const void *ctx, uint64_t key, size_t *len)
+{
+    (void)ctx;
+    const char *t = (const char *)(uintptr_t)key;
+    *len = strlen(t);
+    return t;
+}
+
+int rowsort_rank_texts(const char *const *vals, size_t n, uint32_t *rank, uint32_t *nranks)
+{
+    uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    if (!keys)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        keys[i] = vals[i] ? (uint64_t)(uintptr_t)vals[i] : KEY_MISSING;
+    int rc = rank_keys(keys, n, pointer_text, NULL, rank, nranks);
+    free(keys);
+    return rc;
 }
 
 int rowsort_rank_numbers(const int64_t *vals, const unsigned char *missing, size_t n, uint32_t *rank,
@@ -224,34 +348,41 @@ int rowsort_rank_numbers(const int64_t *vals, const unsigned char *missing, size
     return 0;
 }
 
-int rowsort_by_rank(const uint32_t *rank, size_t n, uint32_t nranks, int desc, uint32_t *order)
+int rowsort_by_rank(const uint32_t *rank, const uint32_t *idx, size_t n, uint32_t nranks, int desc,
+                    uint32_t *order)
 {
     /* a counting sort: bucket b holds rank b (desc: nranks - 1 - b); the last bucket the missing */
     size_t *start = calloc((size_t)nranks + 2, sizeof *start);
     if (!start)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        uint32_t b = rank[i] == ROWSORT_MISSING ? nranks : desc ? nranks - 1 - rank[i] : rank[i];
+        uint32_t r = rank[idx ? idx[i] : i];
+        uint32_t b = r == ROWSORT_MISSING ? nranks : desc ? nranks - 1 - r : r;
         start[(size_t)b + 1]++;
     }
     for (size_t b = 0; b <= nranks; b++)
         start[b + 1] += start[b];
     for (size_t i = 0; i < n; i++) {
-        uint32_t b = rank[i] == ROWSORT_MISSING ? nranks : desc ? nranks - 1 - rank[i] : rank[i];
+        uint32_t r = rank[idx ? idx[i] : i];
+        uint32_t b = r == ROWSORT_MISSING ? nranks : desc ? nranks - 1 - r : r;
         order[start[b]++] = (uint32_t)i;
     }
     free(start);
     return 0;
 }
 
-/* The first value of the field for event ev, as a stable pointer (interned, or static), else NULL. */
-static const char *field_text(const struct store *s, const struct field *f, size_t ev, struct field_keys *k)
+/* A field's keys are its values' identity (intern ids: field.h); their texts are the field's. */
+struct field_ctx {
+    const struct store *s;
+    const struct field *f;
+};
+
+static const char *field_text(const void *ctx, uint64_t key, size_t *len)
 {
-    if (field_keys(s, f, ev, k) <= 0)
-        return NULL;
-    char buf[64];
-    size_t len;
-    return field_key_text(s, f, k->k[0], buf, &len);
+    const struct field_ctx *c = ctx;
+    char buf[64]; /* only time writes here, and times are ranked as numbers */
+    const char *t = field_key_text(c->s, c->f, key, buf, len);
+    return t == buf ? "" : t;
 }
 
 /* The text the default list's column shows for e, as a stable pointer. The service column strips
@@ -273,12 +404,10 @@ static int by_time(const struct store *s, const struct rowsort_by *by)
     return field_key_bound(s, by->field) == 0;
 }
 
-int rowsort_order(const struct store *s, const struct rowsort_by *by, const uint32_t *idx, size_t n, int desc,
-                  uint32_t *order)
+int rowsort_ranks(const struct store *s, const struct rowsort_by *by, const uint32_t *idx, size_t n,
+                  uint32_t *rank, uint32_t *nranks_out)
 {
-    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank), nranks = 0;
-    if (!rank)
-        return -1;
+    uint32_t nranks = 0;
     int rc = -1;
     if (by_time(s, by)) {
         int64_t *t = malloc((n ? n : 1) * sizeof *t);
@@ -303,21 +432,39 @@ int rowsort_order(const struct store *s, const struct rowsort_by *by, const uint
         free(t);
         free(missing);
     } else {
-        const char **v = malloc((n ? n : 1) * sizeof *v);
+        uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
         struct field_keys k = {0};
-        if (v) {
-            for (size_t i = 0; i < n; i++) {
-                size_t ev = idx ? idx[i] : i;
-                v[i] = by->field ? field_text(s, by->field, ev, &k)
-                                 : column_value(s, &s->events[ev], by->column);
+        int ok = keys != NULL;
+        for (size_t i = 0; i < n && ok; i++) {
+            size_t ev = idx ? idx[i] : i;
+            if (!by->field) {
+                const char *t = column_value(s, &s->events[ev], by->column);
+                keys[i] = t ? (uint64_t)(uintptr_t)t : KEY_MISSING;
+                continue;
             }
-            rc = rowsort_rank_texts(v, n, rank, &nranks);
+            int got = field_keys(s, by->field, ev, &k);
+            ok = got >= 0;
+            keys[i] = got > 0 ? k.k[0] : KEY_MISSING;
         }
+        struct field_ctx ctx = {s, by->field};
+        if (ok)
+            rc = rank_keys(keys, n, by->field ? field_text : pointer_text, &ctx, rank, &nranks);
         field_keys_free(&k);
-        free(v);
+        free(keys);
     }
+    *nranks_out = nranks;
+    return rc;
+}
+
+int rowsort_order(const struct store *s, const struct rowsort_by *by, const uint32_t *idx, size_t n, int desc,
+                  uint32_t *order)
+{
+    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank), nranks = 0;
+    if (!rank)
+        return -1;
+    int rc = rowsort_ranks(s, by, idx, n, rank, &nranks);
     if (rc == 0)
-        rc = rowsort_by_rank(rank, n, nranks, desc, order);
+        rc = rowsort_by_rank(rank, NULL, n, nranks, desc, order);
     free(rank);
     return rc;
 }

@@ -34,9 +34,11 @@ int rowsort_rank_texts(const char *const *vals, size_t n, uint32_t *rank, uint32
 int rowsort_rank_numbers(const int64_t *vals, const unsigned char *missing, size_t n, uint32_t *rank,
                          uint32_t *nranks);
 
-/* Orders rows by rank: order[k] is the row shown k-th (rows are 0..n-1), by rank ascending (desc:
- * descending), missing last, equal ranks in row order. Returns 0, or -1 when out of memory. */
-int rowsort_by_rank(const uint32_t *rank, size_t n, uint32_t nranks, int desc, uint32_t *order);
+/* Orders rows by rank: order[k] is the row shown k-th (rows are 0..n-1; row i has rank[idx[i]], or
+ * rank[i] when idx is NULL), by rank ascending (desc: descending), missing last, equal ranks in row
+ * order. Returns 0, or -1 when out of memory. */
+int rowsort_by_rank(const uint32_t *rank, const uint32_t *idx, size_t n, uint32_t nranks, int desc,
+                    uint32_t *order);
 
 /* What the rows are sorted by: a field's values (field_prepare done for a path), or when field is NULL
  * the text a column of the default list shows (its time, as a number, for COL_TIME). */
@@ -45,8 +47,13 @@ struct rowsort_by {
     enum column_id column;
 };
 
-/* Orders the events idx[0..n) (store indexes; NULL: events 0..n-1) by `by`: order[k] is the index into
- * idx of the event shown k-th. Returns 0, or -1 when out of memory. */
+/* Ranks the events idx[0..n) (store indexes; NULL: events 0..n-1) by `by`: rank[i] for idx[i], as
+ * above. Returns 0, or -1 when out of memory. */
+int rowsort_ranks(const struct store *s, const struct rowsort_by *by, const uint32_t *idx, size_t n,
+                  uint32_t *rank, uint32_t *nranks);
+
+/* Orders the events idx[0..n) by `by`: order[k] is the index into idx of the event shown k-th
+ * (rowsort_ranks, then rowsort_by_rank). Returns 0, or -1 when out of memory. */
 int rowsort_order(const struct store *s, const struct rowsort_by *by, const uint32_t *idx, size_t n, int desc,
                   uint32_t *order);
 

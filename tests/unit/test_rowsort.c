@@ -14,7 +14,7 @@ static void order_of_texts(const char *const *vals, size_t n, int desc, char *ou
     uint32_t rank[16], order[16], nranks;
     out[0] = '\0';
     if (rowsort_rank_texts(vals, n, rank, &nranks) != 0 ||
-        rowsort_by_rank(rank, n, nranks, desc, order) != 0) {
+        rowsort_by_rank(rank, NULL, n, nranks, desc, order) != 0) {
         snprintf(out, cap, "out of memory");
         return;
     }
@@ -81,14 +81,20 @@ static void test_numbers(void)
     CHECK_INT(rank[1], 1);
     CHECK_INT(rank[2], 1);
     CHECK_INT(rank[4], ROWSORT_MISSING);
-    CHECK_INT(rowsort_by_rank(rank, 5, nranks, 1, order), 0);
+    CHECK_INT(rowsort_by_rank(rank, NULL, 5, nranks, 1, order), 0);
     CHECK(order[0] == 3 && order[1] == 1 && order[2] == 2 && order[3] == 0 && order[4] == 4);
     /* out of order, negative and huge values (the radix sort path) */
     int64_t mixed[] = {INT64_MAX, -1, INT64_MIN, 0, -1, 1000000};
     CHECK_INT(rowsort_rank_numbers(mixed, NULL, 6, rank, &nranks), 0);
     CHECK_INT(nranks, 5);
-    CHECK_INT(rowsort_by_rank(rank, 6, nranks, 0, order), 0);
+    CHECK_INT(rowsort_by_rank(rank, NULL, 6, nranks, 0, order), 0);
     CHECK(order[0] == 2 && order[1] == 1 && order[2] == 4 && order[3] == 3 && order[4] == 5 && order[5] == 0);
+    /* ranks kept per store event, rows a subset of them (a filtered list): rows 0..2 are events 5, 0, 1 */
+    uint32_t idx[] = {5, 0, 1};
+    CHECK_INT(rowsort_by_rank(rank, idx, 3, nranks, 0, order), 0);
+    CHECK(order[0] == 2 && order[1] == 0 && order[2] == 1);
+    CHECK_INT(rowsort_by_rank(rank, idx, 3, nranks, 1, order), 0);
+    CHECK(order[0] == 1 && order[1] == 0 && order[2] == 2);
 }
 
 static const char events_json[] =
