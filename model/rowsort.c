@@ -136,7 +136,7 @@ static void sort_words(struct uniq **w, size_t n, size_t at, struct pair *p, str
 {
     if (n < 2)
         return;
-    if (n < 24 || at >= 512) {
+    if (n < 256 || at >= 512) {
         qsort(w, n, sizeof *w, uniq_ptr_cmp);
         return;
     }
