@@ -36,6 +36,7 @@ struct uniq {
     const char *text;
     size_t len;
     uint64_t prefix; /* the first 8 bytes, ASCII-folded, big-endian, zero-padded */
+    uint64_t next8;  /* the 8 after them, the same way: most comparisons never read the text */
     double num;
     int is_num;
     uint32_t rank;
@@ -83,13 +84,22 @@ int rowsort_number(const char *t, size_t len, double *value)
     return 1;
 }
 
+/* The 8 folded bytes of text[0..len) from byte at, big-endian, zero-padded: comparing these words in
+ * turn compares the texts (a text holds no NUL, so a shorter text sorts first). */
+static uint64_t fold8(const char *text, size_t len, size_t at)
+{
+    uint64_t c = 0;
+    for (size_t k = at; k < at + 8; k++)
+        c = c << 8 | (k < len ? fold((unsigned char)text[k]) : 0);
+    return c;
+}
+
 static void uniq_init(struct uniq *u, const char *text, size_t len)
 {
     u->text = text;
     u->len = len;
-    u->prefix = 0;
-    for (size_t k = 0; k < 8; k++)
-        u->prefix = u->prefix << 8 | (k < u->len ? fold((unsigned char)text[k]) : 0);
+    u->prefix = fold8(text, len, 0);
+    u->next8 = fold8(text, len, 8);
     u->is_num = rowsort_number(text, u->len, &u->num);
 }
 
@@ -103,7 +113,9 @@ static int uniq_cmp(const void *pa, const void *pb)
         return a->num < b->num ? -1 : a->num > b->num;
     if (a->prefix != b->prefix)
         return a->prefix < b->prefix ? -1 : 1;
-    for (size_t k = 8; k < a->len && k < b->len; k++) {
+    if (a->next8 != b->next8)
+        return a->next8 < b->next8 ? -1 : 1;
+    for (size_t k = 16; k < a->len && k < b->len; k++) {
         unsigned char x = fold((unsigned char)a->text[k]), y = fold((unsigned char)b->text[k]);
         if (x != y)
             return x < y ? -1 : 1;
@@ -111,16 +123,10 @@ static int uniq_cmp(const void *pa, const void *pb)
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
-/* The 8 folded bytes of u's text from byte at, big-endian, zero-padded: comparing these words in turn
- * compares the texts (a text holds no NUL, so a shorter text sorts first). */
+/* The 8 folded bytes of u's text from byte at (a multiple of 8). */
 static uint64_t chunk(const struct uniq *u, size_t at)
 {
-    if (at == 0)
-        return u->prefix;
-    uint64_t c = 0;
-    for (size_t k = at; k < at + 8; k++)
-        c = c << 8 | (k < u->len ? fold((unsigned char)u->text[k]) : 0);
-    return c;
+    return at == 0 ? u->prefix : at == 8 ? u->next8 : fold8(u->text, u->len, at);
 }
 
 static int uniq_ptr_cmp(const void *pa, const void *pb)
@@ -129,15 +135,16 @@ static int uniq_ptr_cmp(const void *pa, const void *pb)
 }
 
 /* Sorts the words w[0..n), which agree on their first `at` bytes: a radix sort on the next 8 bytes,
- * then each run that still agrees on them, 8 bytes further. p, tmp and w2 are scratch of n entries.
+ * then each run that still agrees on them, 8 bytes further. Sets same[i] when w[i] equals w[i - 1]
+ * (0 for the first), so ranking never reads the texts again. p, tmp and w2 are scratch of n entries.
  * Small runs, and runs that agree on a long stretch (attacker-made values), take a comparison sort. */
 static void sort_words(struct uniq **w, size_t n, size_t at, struct pair *p, struct pair *tmp,
-                       struct uniq **w2)
+                       struct uniq **w2, unsigned char *same)
 {
-    if (n < 2)
-        return;
     if (n < 256 || at >= 512) {
         qsort(w, n, sizeof *w, uniq_ptr_cmp);
+        for (size_t i = 0; i < n; i++)
+            same[i] = i > 0 && uniq_cmp(w[i - 1], w[i]) == 0;
         return;
     }
     for (size_t i = 0; i < n; i++)
@@ -151,8 +158,12 @@ static void sort_words(struct uniq **w, size_t n, size_t at, struct pair *p, str
         uint64_t key = p[lo].key;
         for (hi = lo + 1; hi < n && p[hi].key == key; hi++)
             ;
-        if (hi - lo > 1 && (key & 0xff)) /* the texts go on past these 8 bytes */
-            sort_words(w + lo, hi - lo, at + 8, p + lo, tmp + lo, w2 + lo);
+        if (hi - lo > 1 && (key & 0xff)) { /* the texts go on past these 8 bytes */
+            sort_words(w + lo, hi - lo, at + 8, p + lo, tmp + lo, w2 + lo, same + lo);
+            continue;
+        }
+        for (size_t i = lo; i < hi; i++) /* they end here: one value */
+            same[i] = i > lo;
     }
 }
 
@@ -172,23 +183,21 @@ static void sort_numbers(struct uniq **w, size_t n, struct pair *p, struct pair 
     memcpy(w, w2, n * sizeof *w);
 }
 
-/* Sorts the distinct values u[0..nu) but "" (numbers first, then words) into w[0..*ne); "" gets the
- * missing rank. Returns 0, or -1 when out of memory. */
-static int sort_uniq(struct uniq *u, size_t nu, struct uniq **w, size_t *ne)
+/* Ranks the distinct values u[0..nu) but "" (numbers first, then words): sets each one's dense rank,
+ * and ROWSORT_MISSING for "". Sets *nranks. Returns 0, or -1 when out of memory. */
+static int rank_uniq(struct uniq *u, size_t nu, uint32_t *nranks)
 {
-    struct pair *p = malloc((nu ? nu : 1) * sizeof *p), *tmp = malloc((nu ? nu : 1) * sizeof *tmp);
-    struct uniq **w2 = malloc((nu ? nu : 1) * sizeof *w2);
-    if (!p || !tmp || !w2) {
-        free(p);
-        free(tmp);
-        free(w2);
-        return -1;
-    }
-    size_t nnum = 0;
-    *ne = 0;
+    size_t cap = nu ? nu : 1;
+    struct pair *p = malloc(cap * sizeof *p), *tmp = malloc(cap * sizeof *tmp);
+    struct uniq **w = malloc(cap * sizeof *w), **w2 = malloc(cap * sizeof *w2);
+    unsigned char *same = malloc(cap);
+    int rc = -1;
+    if (!p || !tmp || !w || !w2 || !same)
+        goto out;
+    size_t nnum = 0, ne = 0;
     for (size_t k = 0; k < nu; k++) {
         nnum += u[k].is_num != 0;
-        *ne += u[k].len != 0;
+        ne += u[k].len != 0;
         u[k].rank = ROWSORT_MISSING;
     }
     size_t a = 0, b = nnum;
@@ -196,11 +205,24 @@ static int sort_uniq(struct uniq *u, size_t nu, struct uniq **w, size_t *ne)
         if (u[k].len)
             w[u[k].is_num ? a++ : b++] = &u[k];
     sort_numbers(w, nnum, p, tmp, w2);
-    sort_words(w + nnum, *ne - nnum, 0, p, tmp, w2);
+    for (size_t k = 0; k < nnum; k++)
+        same[k] = k > 0 && w[k - 1]->num == w[k]->num;
+    sort_words(w + nnum, ne - nnum, 0, p, tmp, w2, same + nnum);
+    /* dense ranks: a value equal to the one before shares its rank */
+    uint32_t r = 0;
+    for (size_t k = 0; k < ne; k++) {
+        r += k > 0 && !same[k];
+        w[k]->rank = r;
+    }
+    *nranks = ne ? r + 1 : 0;
+    rc = 0;
+out:
     free(p);
     free(tmp);
+    free(w);
     free(w2);
-    return 0;
+    free(same);
+    return rc;
 }
 
 /* The text of a key: borrowed, valid while the ranking runs; its length in *len. */
@@ -215,7 +237,7 @@ static int rank_keys(const uint64_t *keys, size_t n, key_text_fn text, const voi
 {
     *nranks = 0;
     struct pair *p = malloc((n ? n : 1) * sizeof *p), *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    struct uniq *u = NULL, **w = NULL;
+    struct uniq *u = NULL;
     if (!p || !tmp)
         goto nomem;
     /* the rows with a value, grouped by key: each distinct value is read once, in key order ("" is
@@ -230,9 +252,7 @@ static int rank_keys(const uint64_t *keys, size_t n, key_text_fn text, const voi
     size_t nu = 0;
     for (size_t i = 0; i < np; i++)
         nu += i == 0 || p[i].key != p[i - 1].key;
-    u = malloc((nu ? nu : 1) * sizeof *u);
-    w = malloc((nu ? nu : 1) * sizeof *w);
-    if (!u || !w)
+    if (!(u = malloc((nu ? nu : 1) * sizeof *u)))
         goto nomem;
     /* tmp's rows now say which distinct value each row has */
     nu = 0;
@@ -248,25 +268,14 @@ static int rank_keys(const uint64_t *keys, size_t n, key_text_fn text, const voi
     }
     free(p);
     p = NULL;
-    size_t ne; /* the distinct values but the empty one, which is missing */
-    if (sort_uniq(u, nu, w, &ne) != 0)
+    if (rank_uniq(u, nu, nranks) != 0)
         goto nomem;
-    /* dense ranks: equal neighbours share one */
-    uint32_t r = 0;
-    for (size_t k = 0; k < ne; k++) {
-        if (k > 0 && uniq_cmp(w[k - 1], w[k]) != 0)
-            r++;
-        w[k]->rank = r;
-    }
     for (size_t i = 0; i < np; i++)
         rank[tmp[i].row] = u[tmp[i].key].rank;
-    *nranks = ne ? r + 1 : 0;
-    free(w);
     free(u);
     free(tmp);
     return 0;
 nomem:
-    free(w);
     free(u);
     free(p);
     free(tmp);

@@ -70,6 +70,109 @@ static void test_texts(void)
     CHECK(!rowsort_number("01", 2, &v)); /* JSON has no leading zeros: an id such as 0123 is a word */
 }
 
+/* The reference: rows ordered by (numbers first, by value; then words by their lower-cased bytes),
+ * missing last, ties by row: written plainly, as a check on the radix sorts of rowsort. */
+static const char *const *ref_vals;
+static char **ref_lower;
+static double *ref_num;
+static int *ref_isnum;
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    int ma = !ref_vals[a] || !ref_vals[a][0], mb = !ref_vals[b] || !ref_vals[b][0];
+    if (ma != mb)
+        return ma ? 1 : -1;
+    if (!ma && ref_isnum[a] != ref_isnum[b])
+        return ref_isnum[a] ? -1 : 1;
+    if (!ma && ref_isnum[a] && ref_num[a] != ref_num[b])
+        return ref_num[a] < ref_num[b] ? -1 : 1;
+    if (!ma && !ref_isnum[a]) {
+        int c = strcmp(ref_lower[a], ref_lower[b]);
+        if (c)
+            return c;
+    }
+    return a < b ? -1 : a > b;
+}
+
+/* Thousands of values (enough for the radix paths): shared prefixes of 8, 16 and 600 bytes, case
+ * variants, equal texts behind different pointers, numbers, missing ones; ascending and descending
+ * against the reference. */
+static void test_many(void)
+{
+    enum { N = 6000 };
+    static char buf[N][700];
+    static const char *vals[N];
+    static char *lower[N];
+    static double num[N];
+    static int isnum[N];
+    static uint32_t rank[N], order[N], want[N];
+    static const char *names[] = {"alice", "Alice", "BOB", "bob", "carol", "Dave", "dave", "eve"};
+    unsigned seed = 12345;
+    for (int i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = (seed >> 8) % 1000;
+        switch (i % 6) {
+        case 0:
+            snprintf(buf[i], sizeof buf[i], "arn:aws:iam::%03u:user/%s", r % 40, names[r % 8]);
+            break;
+        case 1:
+            snprintf(buf[i], sizeof buf[i], "%d", (int)r - 500);
+            break;
+        case 2:
+            snprintf(buf[i], sizeof buf[i], "%u.%u.%u.%u", 10 + r % 3, r % 7, r % 11, r);
+            break;
+        case 3: /* a 600-byte shared prefix, then a case variant */
+            memset(buf[i], 'x', 600);
+            snprintf(buf[i] + 600, sizeof buf[i] - 600, "%s%u", names[r % 8], r % 5);
+            break;
+        case 4:
+            snprintf(buf[i], sizeof buf[i], "%s", r % 10 == 0 ? "" : r % 10 == 1 ? "1.5e2" : "GetObject");
+            break;
+        default:
+            snprintf(buf[i], sizeof buf[i], "AssumeRole%s", names[r % 8]);
+            break;
+        }
+        vals[i] = r % 50 == 0 ? NULL : buf[i];
+        lower[i] = strdup(buf[i]);
+        for (char *c = lower[i]; *c; c++)
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        isnum[i] = rowsort_number(buf[i], strlen(buf[i]), &num[i]);
+    }
+    ref_vals = vals;
+    ref_lower = lower;
+    ref_num = num;
+    ref_isnum = isnum;
+    for (uint32_t i = 0; i < N; i++)
+        want[i] = i;
+    qsort(want, N, sizeof *want, ref_cmp);
+    uint32_t nranks;
+    CHECK_INT(rowsort_rank_texts(vals, N, rank, &nranks), 0);
+    CHECK_INT(rowsort_by_rank(rank, NULL, N, nranks, 0, order), 0);
+    CHECK(memcmp(order, want, sizeof order) == 0);
+    /* equal values share a rank, and only they */
+    int dense = 1;
+    for (int k = 1; k < N; k++) {
+        uint32_t a = want[k - 1], b = want[k];
+        if (!vals[b] || !vals[b][0])
+            break;
+        int equal = isnum[a] == isnum[b] && (isnum[a] ? num[a] == num[b] : strcmp(lower[a], lower[b]) == 0);
+        dense &= equal ? rank[a] == rank[b] : rank[b] == rank[a] + 1;
+    }
+    CHECK(dense);
+    /* descending: the reference's groups of equal values reversed, each group still by row */
+    CHECK_INT(rowsort_by_rank(rank, NULL, N, nranks, 1, order), 0);
+    int desc_ok = 1;
+    for (int k = 1; k < N; k++) {
+        uint32_t a = order[k - 1], b = order[k];
+        int ma = rank[a] == ROWSORT_MISSING, mb = rank[b] == ROWSORT_MISSING;
+        desc_ok &= ma ? mb && a < b : mb || rank[a] > rank[b] || (rank[a] == rank[b] && a < b);
+    }
+    CHECK(desc_ok);
+    for (int i = 0; i < N; i++)
+        free(lower[i]);
+}
+
 static void test_numbers(void)
 {
     uint32_t rank[8], order[8], nranks;
@@ -178,6 +281,7 @@ static void test_store(void)
 int main(void)
 {
     test_texts();
+    test_many();
     test_numbers();
     test_store();
     return harness_done("rowsort");
