@@ -35,15 +35,16 @@ void *app_pane_state(const struct app *a, enum pane_id p)
 
 size_t app_row_of(const struct app *a, size_t ev)
 {
-    size_t lo = 0, hi = app_count(a);
+    /* a binary search of the shown list, which is in time order, then the row the sort gave it */
+    size_t n = app_count(a), lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (app_event(a, mid) < ev)
+        if ((a->shown.idx ? a->shown.idx[mid] : mid) < ev)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    return a->sort.row_of && lo < a->sort.n ? a->sort.row_of[lo] : lo;
 }
 
 void app_select_event(struct app *a, size_t ev)
@@ -55,7 +56,7 @@ void app_select_event(struct app *a, size_t ev)
     }
     /* hidden by the filter: show everything rather than refuse */
     filterbar_set(a, "");
-    a->list.cur = ev;
+    a->list.cur = app_row_of(a, ev);
     app_message(a, "the filter hid that event: cleared");
 }
 
@@ -196,6 +197,8 @@ static void draw_status(struct app *a, int y)
     if (filterbar_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
         snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
+    } else if (listsort_busy(a)) {
+        snprintf(busy, sizeof busy, "  sorting %d%%", listsort_percent(a));
     } else if (pane_findings_percent(a) >= 0) {
         snprintf(busy, sizeof busy, "  rules %d%%", pane_findings_percent(a));
     }
@@ -367,6 +370,12 @@ static enum reaction global_key(struct app *a, enum action act)
             return RE_UNHANDLED;
         return act == ACT_YANK ? yank_event(a, app_event(a, a->list.cur))
                                : yank_page_event(a, app_event(a, a->list.cur));
+    case ACT_SORT_NEXT:
+    case ACT_SORT_PREV:
+    case ACT_SORT_INVERT:
+        if (!main_screen)
+            return RE_UNHANDLED;
+        return listsort_step(a, act == ACT_SORT_NEXT ? 1 : act == ACT_SORT_PREV ? -1 : 0);
     case ACT_MARK_NEXT:
     case ACT_MARK_PREV:
         return main_screen ? marks_jump(a, act == ACT_MARK_NEXT ? 1 : -1) : RE_UNHANDLED;
@@ -604,7 +613,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                     dirty = 1;
                 continue;
             }
-        } else if (!filterbar_busy(&a) && pane_findings_busy(&a)) {
+        } else if (!filterbar_busy(&a) && !listsort_busy(&a) && pane_findings_busy(&a)) {
             /* the rules, after the load and between keys */
             ch = key_within(0);
             if (ch == ERR) {
@@ -612,7 +621,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 dirty = 1;
                 continue;
             }
-        } else if (follow_on(&a) && !filterbar_busy(&a)) {
+        } else if (follow_on(&a) && !filterbar_busy(&a) && !listsort_busy(&a)) {
             /* wake up for new files: a short wait for a key, then a look at the directories */
             ch = key_within(250);
             if (ch == ERR) {
@@ -624,6 +633,14 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
             ch = key_within(0);
             if (ch == ERR) {
                 filterbar_work(&a, 0.04);
+                dirty = 1;
+                continue;
+            }
+        } else if (listsort_busy(&a)) {
+            /* a sort by a path whose index is being built */
+            ch = key_within(0);
+            if (ch == ERR) {
+                listsort_work(&a, 0.04);
                 dirty = 1;
                 continue;
             }
@@ -669,6 +686,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     filterbar_free(&a);
     follow_stop(&a);
     loading_stop(&a);
+    listsort_free(&a); /* its field holds a path index of the store */
     free_panes(&a);
     free(a.marks);
     store_free(a.store);
