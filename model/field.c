@@ -226,7 +226,7 @@ int field_keys(const struct store *s, const struct field *f, size_t i, struct fi
     k->n = 0;
     if (f->kind != FIELD_PATH)
         return short_keys(s, f, &s->events[i], k) != 0 ? -1 : (int)k->n;
-    if (!f->px || i >= f->px->covered)
+    if (!f->px || !pathindex_has(f->px, i))
         return 0;
     const uint32_t *ids;
     uint32_t one;
@@ -286,7 +286,7 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
     if (f->kind == FIELD_PATH) {
         /* an index another filter or field built serves too, for this call */
         const struct pathindex *x = f->px ? f->px : pathindex_find(s, &f->path);
-        if (x && i < x->covered) {
+        if (x && pathindex_has(x, i)) {
             const uint32_t *ids;
             uint32_t one;
             size_t n = pathindex_ids(x, i, &ids, &one);
