@@ -65,7 +65,7 @@ int pathindex_build(struct store *s, struct pathindex *x, size_t work);
  * choice (worker threads, one per core, when at least PATHINDEX_THREADED events are missing). wait:
  * seconds to wait for worker threads (< 0: until they are done). */
 int pathindex_build_with(struct store *s, struct pathindex *x, size_t work, int threads, double wait);
-#define PATHINDEX_THREADED 4096
+#define PATHINDEX_THREADED 256
 
 /* Builds until events [0, n) are covered (waiting for worker threads). Returns 0, or -1 when out of
  * memory. */
