@@ -176,13 +176,13 @@ static int push_key(struct field_keys *k, uint64_t key)
 }
 
 /* The identity --list prints, as the id of the field it comes from (see column_identity_full). */
-static uint32_t identity_id(const struct event *e)
+static uint32_t identity_id(const struct store *s, const struct event *e)
 {
-    if (e->f[EF_UI_ARN])
-        return e->f[EF_UI_ARN];
-    if (e->f[EF_UI_USER])
-        return e->f[EF_UI_USER];
-    return e->f[EF_UI_TYPE];
+    if (store_field(s, e, EF_UI_ARN))
+        return store_field(s, e, EF_UI_ARN);
+    if (store_field(s, e, EF_UI_USER))
+        return store_field(s, e, EF_UI_USER);
+    return store_field(s, e, EF_UI_TYPE);
 }
 
 /* Keys of a short or indexed field; FIELD_PATH is handled by the caller. */
@@ -190,15 +190,15 @@ static int short_keys(const struct store *s, const struct field *f, const struct
                       struct field_keys *k)
 {
     if (f->kind == FIELD_INDEXED)
-        return e->f[f->ef] ? push_key(k, e->f[f->ef]) : 0;
+        return store_field(s, e, f->ef) ? push_key(k, store_field(s, e, f->ef)) : 0;
     const struct field_short *sh = f->sh;
     switch (sh->kind) {
     case SK_FIELDS:
         for (int j = 0; j < sh->nef; j++) {
-            uint32_t id = e->f[sh->ef[j]];
+            uint32_t id = store_field(s, e, sh->ef[j]);
             int seen = id == 0;
             for (int m = 0; m < j && !seen; m++)
-                seen = e->f[sh->ef[m]] == id;
+                seen = store_field(s, e, sh->ef[m]) == id;
             if (!seen && push_key(k, id) != 0)
                 return -1;
         }
@@ -206,7 +206,7 @@ static int short_keys(const struct store *s, const struct field *f, const struct
     case SK_TIME:
         return e->time_ms == TIME_NONE ? 0 : push_key(k, (uint64_t)e->time_ms);
     case SK_IDENTITY:
-        return identity_id(e) ? push_key(k, identity_id(e)) : 0;
+        return identity_id(s, e) ? push_key(k, identity_id(s, e)) : 0;
     case SK_RO:
         if (e->flags & EVF_READONLY_TRUE)
             return push_key(k, 1);

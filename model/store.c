@@ -328,7 +328,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
 
 const char *store_str(const struct store *s, const struct event *e, enum event_field f)
 {
-    return intern_str(s->strings, e->f[f]);
+    return intern_str(s->strings, store_field(s, e, f));
 }
 
 /* The decoded bytes of file source id, from the cache or read now. NULL with *err on failure. */

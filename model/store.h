@@ -142,6 +142,23 @@ void store_finish(struct store *s);
  * of memory (the order is then left as it was). */
 int store_merge_tail(struct store *s, size_t from, uint32_t **moved);
 
+/* The intern id of field f of event e (0: absent): the one way to read an event's field, so the
+ * record's layout can change without its readers. */
+static inline uint32_t store_field(const struct store *s, const struct event *e, enum event_field f)
+{
+    (void)s;
+    return e->f[f];
+}
+
+/* The one rule for "this event failed", used by error:*, the overview, the trace, the actors and exports:
+ * a non-empty errorCode or errorMessage (absent, null and "" are no error: AWS writes "" on some
+ * successful calls), or a ConsoleLogin whose responseElements say "Failure" (it logs no errorCode). */
+static inline int store_event_failed(const struct store *s, const struct event *e)
+{
+    return store_field(s, e, EF_ERROR_CODE) != 0 || store_field(s, e, EF_ERROR_MESSAGE) != 0 ||
+           (e->flags & EVF_LOGIN_FAILURE) != 0;
+}
+
 /* The string of field f of event e (borrowed, "" when absent). */
 const char *store_str(const struct store *s, const struct event *e, enum event_field f);
 

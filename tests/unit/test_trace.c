@@ -353,7 +353,7 @@ static void test_shapes(void)
     CHECK_INT(t.hops[0].session_arn, 0); /* the user's ARN is no session ARN */
     CHECK_INT(t.hops[0].inferred, 0);
     CHECK(s->events[find(s, "ann1")].flags & EVF_READONLY_TRUE); /* "True" */
-    CHECK(!EVENT_FAILED(&s->events[find(s, "ann1")]));           /* errorCode "" */
+    CHECK(!store_event_failed(s, &s->events[find(s, "ann1")]));  /* errorCode "" */
     CHECK(s->events[find(s, "ben1")].flags & EVF_READONLY_FALSE);
     trace_free(&t);
 
