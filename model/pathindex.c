@@ -177,8 +177,9 @@ void pathindex_release(struct store *s, struct pathindex *x)
         struct pathindex *y = s->paths[i];
         if (y->users)
             continue;
-        if (y->ndone == 0)
-            remove_at(s, i); /* never built: nothing worth keeping */
+        if (y->ndone == 0 && !y->job)
+            remove_at(s, i); /* never built: nothing worth keeping (a build running is: the same
+                                path is often asked for again at once, as a filter is re-run) */
         else
             unused++;
     }
