@@ -56,6 +56,11 @@ static void forget_from(struct pathindex *x, size_t from)
     x->ndone = n;
     if (x->covered > from)
         x->covered = from;
+    if (from == 0) { /* the unreadable ones are among those forgotten: counted again when read again */
+        x->unreadable = 0;
+        free(x->error);
+        x->error = NULL;
+    }
 }
 
 void pathindex_reset(struct store *s)
@@ -63,8 +68,9 @@ void pathindex_reset(struct store *s)
     for (size_t i = s->npaths; i-- > 0;) {
         struct pathindex *x = s->paths[i];
         if (x->users) {
-            forget_from(x, 0); /* rebuilt on next use; its value ids stay valid */
-            pathbuild_remap(x->job, 0, NULL, s->nevents);
+            forget_from(x, 0);      /* rebuilt on next use; its value ids stay valid */
+            pathbuild_free(x->job); /* what it reads would go nowhere */
+            x->job = NULL;
         } else {
             remove_at(s, i);
         }
