@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/filter.h"
+#include "model/path.h"
 #include "model/problems.h"
 #include "tui/draw.h"
 #include "tui/follow.h"
@@ -191,10 +193,15 @@ static void draw_status(struct app *a, int y)
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     size_t skipped = problems_count(&s->problems, PROBLEM_NOTE);
     size_t n = app_count(a);
-    char left[256], right[160], busy[48] = "", marked[32] = "", skip[32] = "", following[48] = "";
+    char left[PATH_MAX_LEN + 256], busy[PATH_MAX_LEN + 32] = "";
+    char right[160], marked[32] = "", skip[32] = "", following[48] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
-    if (filterbar_busy(a)) {
+    const char *indexing = NULL;
+    int indexed = filterbar_busy(a) ? filter_run_indexing(&a->bar.job.run, &indexing) : -1;
+    if (indexed >= 0) {
+        snprintf(busy, sizeof busy, "  indexing %s %d%%", indexing, indexed);
+    } else if (filterbar_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
         snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
     } else if (listsort_busy(a)) {
@@ -596,8 +603,10 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         }
         if (tell_panes(&a))
             dirty = 1;
-        if (dirty)
+        if (dirty) {
+            a.redraw_soon = 0;
             draw_all(&a);
+        }
         dirty = 0;
         /* Background work (the load, a running filter, following) gets the time between keys, in
          * slices short enough that a key never waits for more than one. */
@@ -625,7 +634,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
             /* wake up for new files: a short wait for a key, then a look at the directories */
             ch = key_within(250);
             if (ch == ERR) {
-                if (a.bar.kind == BAR_CLOSED && a.dialog == PANE__COUNT && follow_poll(&a))
+                if ((a.bar.kind == BAR_CLOSED && a.dialog == PANE__COUNT && follow_poll(&a)) || a.redraw_soon)
                     dirty = 1;
                 continue;
             }
@@ -641,6 +650,13 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
             ch = key_within(0);
             if (ch == ERR) {
                 listsort_work(&a, 0.04);
+                dirty = 1;
+                continue;
+            }
+        } else if (a.redraw_soon) {
+            /* a pane shows work done on other threads (a path being indexed): draw its progress */
+            ch = key_within(100);
+            if (ch == ERR) {
                 dirty = 1;
                 continue;
             }
@@ -666,9 +682,9 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 r = say_unhandled(&a, ch);
         } else {
             /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
-             * that M, e or n never see the list as it was before Enter. */
-            while (filterbar_busy(&a) && !filterbar_work(&a, 1.0))
-                ;
+             * that M, e or n never see the list as it was before Enter; its progress stays in view. */
+            while (filterbar_busy(&a) && !filterbar_work(&a, 0.1))
+                draw_all(&a);
             if (tell_panes(&a))
                 dirty = 1;
             r = dispatch(&a, ch);

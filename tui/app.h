@@ -72,6 +72,8 @@ struct app {
     struct history cmd_hist; /* the ':' command line's */
     char *state_path;        /* owned: where the histories are kept, NULL when not kept */
     int no_state;            /* --no-state: nothing is read from or written to the state directory */
+    int redraw_soon;         /* a pane drawn waits for work on other threads (a path's index): the loop
+                                draws again shortly rather than wait for a key */
 };
 
 /* Number of events the list shows. */
