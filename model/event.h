@@ -1,8 +1,9 @@
 /* event: the compact in-memory form of one CloudTrail event.
  *
  * Every indexed field is an intern id (0 = absent), so comparing and filtering never touch string
- * bytes. The record's original bytes are not kept here: (source, raw_off, raw_len) locate them in the
- * decoded content of their source, and store_raw() fetches them. */
+ * bytes; except eventID and requestID when they are UUIDs: those are kept in binary, out of the shared
+ * table (store_field_text). The record's original bytes are not kept here: (source, raw_off, raw_len)
+ * locate them in the decoded content of their source, and store_raw() fetches them. */
 #ifndef CTVIEW_EVENT_H
 #define CTVIEW_EVENT_H
 
@@ -60,6 +61,10 @@ enum event_flag {
     EVF_INSIGHT = 1 << 5,        /* eventType AwsCloudTrailInsight */
     EVF_EMBEDDED = 1 << 6,       /* the raw bytes are a JSON string holding the event (lookup-events'
                                     CloudTrailEvent): unescaped when read */
+    EVF_ID_UUID = 1 << 7,        /* eventID is held in uuid[0], not interned (f[EF_EVENT_ID] is 0) */
+    EVF_ID_UPPER = 1 << 8,       /* ... and was written in upper case */
+    EVF_REQ_UUID = 1 << 9,       /* requestID is held in uuid[1] */
+    EVF_REQ_UPPER = 1 << 10,     /* ... in upper case */
 };
 
 struct event {
@@ -72,6 +77,9 @@ struct event {
     uint8_t piece_count; /* number of piece ids (searchable text beyond the fields, see parsers/pieces.h) */
     uint16_t flags;      /* enum event_flag */
     uint32_t f[EF__COUNT];
+    /* eventID and requestID are unique per event: when they are UUIDs written in one case (as AWS
+     * writes them), their 16 bytes are kept here rather than 37 in the shared intern table */
+    uint8_t uuid[2][16];
 };
 
 #endif
