@@ -254,7 +254,7 @@ static int short_keys(const struct store *s, const struct field *f, const struct
             return push_key(k, 1);
         return e->flags & EVF_READONLY_FALSE ? push_key(k, 0) : 0;
     case SK_RES: {
-        const uint32_t *ids = s->list_ids + e->list_first;
+        const uint32_t *ids = store_res_ids(s, e);
         for (int j = 0; j < e->res_count; j++)
             if (push_key(k, ids[j]) != 0)
                 return -1;

@@ -150,12 +150,14 @@ static int uuid_could_hold(const struct term *t)
 static int word_matches(const struct filter *f, const struct term *t, const struct event *e)
 {
     const unsigned char *memo = t->memo;
-    for (int k = 0; k < EF__COUNT; k++)
-        if (memo[store_field(f->s, e, k)] == 2)
+    const uint32_t *run;
+    size_t nrun;
+    const uint32_t *dense = store_ids(f->s, e, &run, &nrun);
+    for (int k = 0; k < EVENT_DENSE; k++)
+        if (memo[dense[k]] == 2)
             return 1;
-    const uint32_t *ids = f->s->list_ids + e->list_first;
-    for (int k = 0; k < e->res_count + e->piece_count; k++)
-        if (memo[ids[k]] == 2)
+    for (size_t k = 0; k < nrun; k++)
+        if (memo[run[k]] == 2)
             return 1;
     if ((e->flags & (EVF_ID_UUID | EVF_REQ_UUID)) && uuid_could_hold(t)) {
         char buf[STORE_UUID_TEXT];
@@ -192,7 +194,7 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return id_matches(f, t, store_field(f->s, e, EF_ERROR_CODE)) ||
                id_matches(f, t, store_field(f->s, e, EF_ERROR_MESSAGE));
     case TK_RES: {
-        const uint32_t *ids = f->s->list_ids + e->list_first;
+        const uint32_t *ids = store_res_ids(f->s, e);
         for (int k = 0; k < e->res_count; k++)
             if (id_matches(f, t, ids[k]))
                 return 1;

@@ -241,11 +241,12 @@ static int take_uuid(struct event *e, const struct event_in *in, enum event_fiel
     return 1;
 }
 
-/* The dedupe key of eventID + account, never 0 for a present eventID. */
-static uint64_t event_id_key(const struct event *e, uint32_t account)
+/* The dedupe key of eventID (event_id, or the binary UUID in e) + account, never 0 for a present
+ * eventID. */
+static uint64_t event_id_key(const struct event *e, uint32_t event_id, uint32_t account)
 {
     if (!(e->flags & EVF_ID_UUID))
-        return (uint64_t)e->f[EF_EVENT_ID] << 32 | account;
+        return (uint64_t)event_id << 32 | account;
     uint64_t a, b;
     memcpy(&a, e->uuid[0], 8);
     memcpy(&b, e->uuid[0] + 8, 8);
@@ -260,6 +261,26 @@ static uint32_t add_string(struct store *s, const struct event_in *in, size_t k,
                       : intern_add(s->strings, r->s, r->len);
 }
 
+/* Puts the field ids into e: the dense ones in place, the rare ones present as a run at the end of the
+ * store's id list (room for EVENT_RARE more was made). */
+static void pack_fields(struct store *s, struct event *e, const uint32_t id[EF__COUNT])
+{
+    uint32_t rare[EVENT_RARE];
+    for (int f = 0; f < EF__COUNT; f++) {
+        unsigned slot = event_field_slot[f];
+        if (slot < EVENT_DENSE) {
+            e->dense[slot] = id[f];
+        } else if (id[f]) {
+            e->rare |= (uint16_t)(1u << (slot - EVENT_DENSE));
+            rare[slot - EVENT_DENSE] = id[f];
+        }
+    }
+    e->list_first = (uint32_t)s->nlist;
+    for (unsigned k = 0; k < EVENT_RARE; k++)
+        if (e->rare & (1u << k))
+            s->list_ids[s->nlist++] = rare[k];
+}
+
 enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in)
 {
     struct event e = {
@@ -269,23 +290,24 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         .source = source,
         .flags = in->flags,
     };
+    uint32_t id[EF__COUNT] = {0};
     /* The dedupe key first: a duplicate (a third of a multi-region tree) costs no further interning. */
     static const enum event_field key_fields[] = {EF_EVENT_ID, EF_ACCOUNT, EF_UI_ACCOUNT};
     for (size_t k = 0; k < sizeof key_fields / sizeof *key_fields; k++) {
         enum event_field f = key_fields[k];
         if (f == EF_EVENT_ID && take_uuid(&e, in, f))
             continue;
-        e.f[f] = add_string(s, in, (size_t)f, &in->f[f]);
-        if (e.f[f] == UINT32_MAX)
+        id[f] = add_string(s, in, (size_t)f, &in->f[f]);
+        if (id[f] == UINT32_MAX)
             return ADD_NOMEM;
     }
-    if (e.f[EF_EVENT_ID] || (e.flags & EVF_ID_UUID)) {
-        uint64_t key = event_id_key(&e, e.f[EF_ACCOUNT]);
-        if (!e.f[EF_ACCOUNT]) {
+    if (id[EF_EVENT_ID] || (e.flags & EVF_ID_UUID)) {
+        uint64_t key = event_id_key(&e, id[EF_EVENT_ID], id[EF_ACCOUNT]);
+        if (!id[EF_ACCOUNT]) {
             /* No recipient: the same eventID may be two records (the sides of a cross-account call), so
              * only the same content is a copy. Minified, so a pasted pretty-printed copy still matches. */
             uint32_t acct = source < s->nsources ? s->sources[source].trail_account : 0;
-            uint64_t content = acct ? acct : e.f[EF_UI_ACCOUNT];
+            uint64_t content = acct ? acct : id[EF_UI_ACCOUNT];
             if (in->content_hash) {
                 content = in->content_hash;
             } else if (in->text) {
@@ -309,25 +331,28 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         if (f == EF_EVENT_ID || f == EF_ACCOUNT || f == EF_UI_ACCOUNT ||
             (f == EF_REQUEST_ID && take_uuid(&e, in, f)))
             continue;
-        e.f[f] = add_string(s, in, (size_t)f, &in->f[f]);
-        if (e.f[f] == UINT32_MAX)
+        id[f] = add_string(s, in, (size_t)f, &in->f[f]);
+        if (id[f] == UINT32_MAX)
             return ADD_NOMEM;
     }
     size_t nres = in->nresources > UINT8_MAX ? UINT8_MAX : in->nresources;
     size_t npieces = in->npieces > UINT8_MAX ? UINT8_MAX : in->npieces;
-    if (s->nlist + nres + npieces > UINT32_MAX ||
-        grow_array((void **)&s->list_ids, &s->list_cap, s->nlist + nres + npieces, sizeof *s->list_ids) !=
-            0 ||
+    size_t most = EVENT_RARE + nres + npieces;
+    if (s->nlist + most > UINT32_MAX ||
+        grow_array((void **)&s->list_ids, &s->list_cap, s->nlist + most, sizeof *s->list_ids) != 0 ||
         grow_array((void **)&s->events, &s->cap, s->nevents + 1, sizeof *s->events) != 0)
         return ADD_NOMEM;
-    e.list_first = (uint32_t)s->nlist;
+    size_t start = s->nlist;
+    pack_fields(s, &e, id);
     for (size_t i = 0; i < nres + npieces; i++) {
         const struct strref *r = i < nres ? &in->resources[i] : &in->pieces[i - nres];
         size_t k = EF__COUNT + (i < nres ? i : in->nresources + (i - nres));
-        uint32_t id = add_string(s, in, k, r);
-        if (id == UINT32_MAX)
+        uint32_t lid = add_string(s, in, k, r);
+        if (lid == UINT32_MAX) {
+            s->nlist = start; /* the event is not added: neither is its run */
             return ADD_NOMEM;
-        s->list_ids[s->nlist++] = id;
+        }
+        s->list_ids[s->nlist++] = lid;
     }
     e.res_count = (uint8_t)nres;
     e.piece_count = (uint8_t)npieces;

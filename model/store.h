@@ -78,7 +78,8 @@ struct store {
     struct intern *strings;
     struct event *events;
     size_t nevents, cap;
-    uint32_t *list_ids; /* per event, from list_first: res_count resource ARNs, then piece_count pieces */
+    uint32_t *list_ids; /* per event, from list_first: its rare fields, res_count resource ARNs, then
+                           piece_count pieces */
     size_t nlist, list_cap;
     struct source *sources;
     size_t nsources, sources_cap;
@@ -147,8 +148,28 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved);
  * UUID (store_field_binary): read their text with store_field_text or store_str. */
 static inline uint32_t store_field(const struct store *s, const struct event *e, enum event_field f)
 {
-    (void)s;
-    return e->f[f];
+    unsigned slot = event_field_slot[f];
+    if (slot < EVENT_DENSE)
+        return e->dense[slot];
+    unsigned bit = 1u << (slot - EVENT_DENSE);
+    return e->rare & bit ? s->list_ids[e->list_first + (unsigned)__builtin_popcount(e->rare & (bit - 1))] : 0;
+}
+
+/* The event's resource ARN ids (e->res_count of them), followed by its piece ids (e->piece_count). */
+static inline const uint32_t *store_res_ids(const struct store *s, const struct event *e)
+{
+    return s->list_ids + e->list_first + __builtin_popcount(e->rare);
+}
+
+/* Every intern id of event e, for a scan that need not know whose it is: returns the dense fields'
+ * (EVENT_DENSE of them, 0 where absent) and sets *run and *nrun to the others (the rare fields present,
+ * resource ARNs and pieces). Binary UUIDs are not among them. */
+static inline const uint32_t *store_ids(const struct store *s, const struct event *e, const uint32_t **run,
+                                        size_t *nrun)
+{
+    *run = s->list_ids + e->list_first;
+    *nrun = (size_t)__builtin_popcount(e->rare) + e->res_count + e->piece_count;
+    return e->dense;
 }
 
 /* Characters of a UUID's text and its NUL. */

@@ -288,9 +288,100 @@ static void test_binary_ids(void)
     store_free(s);
 }
 
+/* The field layout: every field has one place, dense or rare; each field, resource and piece of an
+ * event reads back as given, whichever of the rare fields are present. */
+static void test_field_layout(void)
+{
+    int dense[EVENT_DENSE] = {0}, rare[EVENT_RARE] = {0};
+    for (int f = 0; f < EF__COUNT; f++) {
+        unsigned slot = event_field_slot[f];
+        CHECK(slot < EVENT_DENSE + EVENT_RARE);
+        if (slot < EVENT_DENSE)
+            dense[slot]++;
+        else if (slot < EVENT_DENSE + EVENT_RARE)
+            rare[slot - EVENT_DENSE]++;
+    }
+    for (int k = 0; k < EVENT_DENSE; k++)
+        CHECK_INT(dense[k], 1);
+    for (int k = 0; k < EVENT_RARE; k++)
+        CHECK_INT(rare[k], 1);
+    CHECK(sizeof(struct event) <= 120); /* the record's budget: 120 bytes */
+
+    struct store *s = mem_store();
+    char text[EF__COUNT][32], res[3][32], piece[2][32];
+    unsigned seed = 7;
+    enum { N = 500 };
+    uint64_t present[N];
+    for (size_t i = 0; i < N; i++) {
+        struct event_in in = {0};
+        present[i] = 0;
+        for (int f = 0; f < EF__COUNT; f++) {
+            seed = seed * 1103515245u + 12345u;
+            /* every subset shows up: a field is there half the time, or always for the first 3 events */
+            if (i >= 3 && (seed >> 16) % 2)
+                continue;
+            snprintf(text[f], sizeof text[f], "f%d-%zu", f, i % 7); /* values repeat across events */
+            if (f == EF_EVENT_ID)
+                snprintf(text[f], sizeof text[f], "id-%zu", i); /* each event its own */
+            in.f[f] = (struct strref){text[f], strlen(text[f])};
+            present[i] |= 1ull << f;
+        }
+        struct strref r[3], p[2];
+        for (size_t k = 0; k < i % 4; k++) {
+            snprintf(res[k], sizeof res[k], "arn:%zu:%zu", i % 5, k);
+            r[k] = (struct strref){res[k], strlen(res[k])};
+        }
+        for (size_t k = 0; k < i % 3; k++) {
+            snprintf(piece[k], sizeof piece[k], "\"p%zu\":%zu", k, i % 11);
+            p[k] = (struct strref){piece[k], strlen(piece[k])};
+        }
+        in.resources = r;
+        in.nresources = i % 4;
+        in.pieces = p;
+        in.npieces = i % 3;
+        in.time_ms = (int64_t)i;
+        CHECK_INT(store_add_event(s, 0, &in), ADD_LOADED);
+    }
+    CHECK_INT(s->nevents, N);
+    for (size_t i = 0; i < s->nevents; i++) {
+        const struct event *e = &s->events[i];
+        for (int f = 0; f < EF__COUNT; f++) {
+            char want[32] = "";
+            if ((present[i] & (1ull << f)) && f == EF_EVENT_ID)
+                snprintf(want, sizeof want, "id-%zu", i);
+            else if (present[i] & (1ull << f))
+                snprintf(want, sizeof want, "f%d-%zu", f, i % 7);
+            CHECK_STR(store_str(s, e, (enum event_field)f), want);
+            CHECK_INT(store_field(s, e, (enum event_field)f) != 0, *want != 0);
+        }
+        CHECK_INT(e->res_count, i % 4);
+        CHECK_INT(e->piece_count, i % 3);
+        const uint32_t *ids = store_res_ids(s, e);
+        for (size_t k = 0; k < e->res_count; k++) {
+            char want[32];
+            snprintf(want, sizeof want, "arn:%zu:%zu", i % 5, k);
+            CHECK_STR(intern_str(s->strings, ids[k]), want);
+        }
+        for (size_t k = 0; k < e->piece_count; k++) {
+            char want[32];
+            snprintf(want, sizeof want, "\"p%zu\":%zu", k, i % 11);
+            CHECK_STR(intern_str(s->strings, ids[e->res_count + k]), want);
+        }
+        /* store_ids covers them all: the present fields' ids, then resources and pieces */
+        const uint32_t *run;
+        size_t nrun, nonzero = 0;
+        const uint32_t *dense_ids = store_ids(s, e, &run, &nrun);
+        for (int k = 0; k < EVENT_DENSE; k++)
+            nonzero += dense_ids[k] != 0;
+        CHECK_INT(nonzero + nrun, (size_t)__builtin_popcountll(present[i]) + e->res_count + e->piece_count);
+    }
+    store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
+    test_field_layout();
     test_binary_ids();
     test_merge_tail();
     test_threads_same_store(tests_dir);
