@@ -185,20 +185,63 @@ static uint32_t identity_id(const struct store *s, const struct event *e)
     return store_field(s, e, EF_UI_TYPE);
 }
 
+/* The key of indexed field ef of event e: its intern id, or for a binary UUID (no intern id) the
+ * event that holds it, tagged by the top bit (time keys, the only others beyond 32 bits, are never
+ * mixed with these). Equal values of two events then have two keys: field_key_cmp says they are one. */
+#define KEY_BINARY (1ull << 63)
+static uint64_t indexed_key(const struct store *s, const struct event *e, enum event_field ef)
+{
+    if (store_field_binary(s, e, ef))
+        return KEY_BINARY | (uint64_t)ef << 32 | (uint64_t)(e - s->events);
+    return store_field(s, e, ef);
+}
+
+/* Whether field f's keys may be binary UUIDs' (see indexed_key). */
+static int may_be_binary(const struct field *f)
+{
+    if (f->kind == FIELD_INDEXED)
+        return store_binary_field(f->ef) != NULL;
+    if (f->kind != FIELD_SHORT || f->sh->kind != SK_FIELDS)
+        return 0;
+    for (int j = 0; j < f->sh->nef; j++)
+        if (store_binary_field(f->sh->ef[j]))
+            return 1;
+    return 0;
+}
+
+int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint64_t b)
+{
+    if (!may_be_binary(f) || !(a & KEY_BINARY) || !(b & KEY_BINARY))
+        return a < b ? -1 : a > b;
+    /* one value, one order: by field, then case, then the 16 bytes */
+    enum event_field fa = (enum event_field)(a >> 32 & 0x7fffffff),
+                     fb = (enum event_field)(b >> 32 & 0x7fffffff);
+    if (fa != fb)
+        return fa < fb ? -1 : 1;
+    const struct store_binary_field *bf = store_binary_field(fa);
+    const struct event *ea = &s->events[(uint32_t)a], *eb = &s->events[(uint32_t)b];
+    int ua = (ea->flags & bf->upper) != 0, ub = (eb->flags & bf->upper) != 0;
+    if (ua != ub)
+        return ua - ub;
+    return memcmp(ea->uuid[bf->slot], eb->uuid[bf->slot], sizeof ea->uuid[bf->slot]);
+}
+
 /* Keys of a short or indexed field; FIELD_PATH is handled by the caller. */
 static int short_keys(const struct store *s, const struct field *f, const struct event *e,
                       struct field_keys *k)
 {
-    if (f->kind == FIELD_INDEXED)
-        return store_field(s, e, f->ef) ? push_key(k, store_field(s, e, f->ef)) : 0;
+    if (f->kind == FIELD_INDEXED) {
+        uint64_t key = indexed_key(s, e, f->ef);
+        return key ? push_key(k, key) : 0;
+    }
     const struct field_short *sh = f->sh;
     switch (sh->kind) {
     case SK_FIELDS:
         for (int j = 0; j < sh->nef; j++) {
-            uint32_t id = store_field(s, e, sh->ef[j]);
+            uint64_t id = indexed_key(s, e, sh->ef[j]);
             int seen = id == 0;
             for (int m = 0; m < j && !seen; m++)
-                seen = store_field(s, e, sh->ef[m]) == id;
+                seen = indexed_key(s, e, sh->ef[m]) == id;
             if (!seen && push_key(k, id) != 0)
                 return -1;
         }
@@ -212,7 +255,7 @@ static int short_keys(const struct store *s, const struct field *f, const struct
             return push_key(k, 1);
         return e->flags & EVF_READONLY_FALSE ? push_key(k, 0) : 0;
     case SK_RES: {
-        const uint32_t *ids = s->list_ids + e->list_first;
+        const uint32_t *ids = store_res_ids(s, e);
         for (int j = 0; j < e->res_count; j++)
             if (push_key(k, ids[j]) != 0)
                 return -1;
@@ -249,6 +292,9 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
         t = timefmt_format((int64_t)key, buf);
     else if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
         t = key ? "true" : "false";
+    else if (may_be_binary(f) && (key & KEY_BINARY))
+        return store_field_text(s, &s->events[(uint32_t)key], (enum event_field)(key >> 32 & 0x7fffffff), buf,
+                                len);
     else {
         *len = intern_len(s->strings, (uint32_t)key);
         return intern_str(s->strings, (uint32_t)key);
@@ -265,7 +311,7 @@ uint64_t field_key_bound(const struct store *s, const struct field *f)
         return 0;
     if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
         return 2;
-    return intern_count(s->strings);
+    return may_be_binary(f) ? 0 : intern_count(s->strings);
 }
 
 int field_prepare(struct store *s, struct field *f, size_t work)

@@ -628,12 +628,14 @@ size_t trace_find_event(const struct store *s, const char *spec, size_t *found, 
         if (acct == UINT32_MAX || acct == 0)
             return 0;
     }
-    if (idn == UINT32_MAX || idn == 0)
+    uint8_t bin[16];
+    int upper, uuid = store_uuid_parse(id, strlen(id), bin, &upper);
+    if (!uuid && (idn == UINT32_MAX || idn == 0))
         return 0;
     size_t n = 0;
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
-        if (store_field(s, e, EF_EVENT_ID) != idn)
+        if (uuid ? !store_uuid_equals(s, e, EF_EVENT_ID, bin, upper) : store_field(s, e, EF_EVENT_ID) != idn)
             continue;
         if (acct && trace_event_account(s, i) != acct)
             continue;
@@ -675,10 +677,10 @@ char *trace_chain_filter(const struct store *s, const struct trace *t)
             value = intern_str(s->strings, t->hops[k].access_key);
         } else if (k < t->nhops && t->hops[k].issuer != TRACE_NONE) {
             field = "id";
-            value = intern_str(s->strings, store_field(s, &s->events[t->hops[k].issuer], EF_EVENT_ID));
+            value = store_str(s, &s->events[t->hops[k].issuer], EF_EVENT_ID);
         } else if (k == t->nhops && !t->nhops) {
             field = "id";
-            value = intern_str(s->strings, store_field(s, &s->events[t->event], EF_EVENT_ID));
+            value = store_str(s, &s->events[t->event], EF_EVENT_ID);
         } else {
             continue;
         }

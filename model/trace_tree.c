@@ -60,7 +60,7 @@ static const char *event_line(const struct builder *b, size_t ev, char *buf, siz
 {
     char text[320];
     trace_event_text(b->s, ev, text, sizeof text);
-    snprintf(buf, cap, "%s [%s]", text, str(b, store_field(b->s, &b->s->events[ev], EF_EVENT_ID)));
+    snprintf(buf, cap, "%s [%s]", text, store_str(b->s, &b->s->events[ev], EF_EVENT_ID));
     return buf;
 }
 

@@ -23,7 +23,7 @@ static const char *str(const struct store *s, uint32_t id)
 
 static const char *event_id(const struct store *s, size_t ev)
 {
-    return ev == TRACE_NONE ? "" : str(s, store_field(s, &s->events[ev], EF_EVENT_ID));
+    return ev == TRACE_NONE ? "" : store_str(s, &s->events[ev], EF_EVENT_ID);
 }
 
 /* The tree as model/trace_tree lays it out, indented two spaces a level, every event listed. */
