@@ -64,6 +64,16 @@ int draw_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, att
     return col;
 }
 
+int draw_cut(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr)
+{
+    if (width <= 0)
+        return 0;
+    if (draw_width(s, len) <= width)
+        return draw_text(w, y, x, width, s, len, attr, 0, 0);
+    int used = draw_text(w, y, x, width - 1, s, len, attr, 0, 0);
+    return used + draw_text(w, y, x + used, 1, "\xe2\x80\xa6", 3, attr, 0, 0); /* U+2026 */
+}
+
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr)
 {
     return draw_text(w, y, x, width, s, strlen(s), attr, 0, 1);

@@ -14,6 +14,10 @@ int draw_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, att
 /* Same for a NUL-terminated string. */
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr);
 
+/* Draws s[0..len) in width columns like draw_text; when it does not fit, its start and an ellipsis
+ * (never a silent cut). Returns the columns used. */
+int draw_cut(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr);
+
 /* Display columns s[0..len) takes once escaped. */
 int draw_width(const char *s, size_t len);
 
