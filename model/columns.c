@@ -98,16 +98,19 @@ static const char *cell_error(const struct store *s, const struct event *e, char
     return column_error(s, e);
 }
 
+/* Widths are caps, not sizes: the list measures the cells it shows. The caps keep the longest region
+ * (ap-southeast-2) and the error codes (Client.InvalidPermission.NotFound) whole; a long
+ * errorMessage is cut with an ellipsis. */
 static const struct column columns[COL__COUNT] = {
-    [COL_TIME] = {"Time", 19, 19, cell_time},
-    [COL_ACCOUNT] = {"Account", 12, 6, cell_account},
-    [COL_REGION] = {"Region", 11, 6, cell_region},
-    [COL_SERVICE] = {"Service", 10, 6, column_service},
-    [COL_EVENT] = {"Event", 22, 10, cell_event},
-    [COL_IDENTITY] = {"Identity", 0, 8, cell_identity},
-    [COL_IP] = {"Source IP", 15, 7, cell_ip},
-    [COL_ERROR] = {"Error", 14, 5, cell_error},
-    [COL_EVENT_ID] = {"Event ID", 36, 8, cell_event_id},
+    [COL_TIME] = {"Time", 19, 19, 0, cell_time},
+    [COL_ACCOUNT] = {"Account", 12, 6, 3, cell_account},
+    [COL_REGION] = {"Region", 14, 6, 4, cell_region},
+    [COL_SERVICE] = {"Service", 24, 6, 2, column_service},
+    [COL_EVENT] = {"Event", 32, 10, 0, cell_event},
+    [COL_IDENTITY] = {"Identity", 0, 8, 0, cell_identity},
+    [COL_IP] = {"Source IP", 39, 7, 1, cell_ip},
+    [COL_ERROR] = {"Error", 34, 5, 5, cell_error},
+    [COL_EVENT_ID] = {"Event ID", 36, 8, 0, cell_event_id},
 };
 
 const struct column *column_get(enum column_id id)

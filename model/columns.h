@@ -24,8 +24,10 @@ enum column_id {
 
 struct column {
     const char *title;
-    int width; /* preferred width in columns; 0: takes what is left */
+    int width; /* widest the column grows to fit the cells on screen (wider cells are cut with an
+                * ellipsis); 0: takes what is left */
     int min;   /* narrowest useful width */
+    int prio;  /* when the default list is narrow, the lowest priority is hidden first; 0: never hidden */
     /* the cell's text: borrowed from the store, or written to buf (COLUMN_BUF bytes) */
     const char *(*text)(const struct store *s, const struct event *e, char *buf);
 };

@@ -17,34 +17,42 @@ static const enum column_id shown[] = {COL_TIME,  COL_ACCOUNT,  COL_REGION, COL_
                                        COL_EVENT, COL_IDENTITY, COL_IP,     COL_ERROR};
 #define NSHOWN (sizeof shown / sizeof *shown)
 
-/* Columns given up first when the terminal is narrow, most expendable first. */
-static const enum column_id drop_order[] = {COL_IP, COL_REGION, COL_SERVICE, COL_ERROR, COL_ACCOUNT};
+/* The identity column is what investigators read most: below this width, hide other columns first. */
+#define IDENTITY_WANTED 16
 
-/* The identity column is what investigators read most: below this width, drop other columns first. */
-#define IDENTITY_WANTED 24
-
-/* Widths of the shown columns for a total width; 0 means hidden. */
-static void layout(int total, int widths[NSHOWN])
+/* Widths of the shown columns for a total width, from the width each wants (its widest cell on
+ * screen, capped); 0 means hidden. Narrow: the lowest-priority column (model/columns) is hidden first,
+ * then the others shrink towards their minimum. The identity takes what is left only after every
+ * other kept column has its width, so Error is never cut to widen the identity. */
+static void layout(int total, const int want[NSHOWN], int widths[NSHOWN])
 {
-    int hidden[COL__COUNT] = {0};
-    for (size_t d = 0;; d++) {
+    int hidden[NSHOWN] = {0};
+    for (;;) {
         int sum = 0, flex = -1;
         for (size_t i = 0; i < NSHOWN; i++) {
-            const struct column *c = column_get(shown[i]);
-            widths[i] = hidden[shown[i]] ? 0 : c->width;
-            if (hidden[shown[i]])
+            widths[i] = hidden[i] ? 0 : want[i];
+            if (hidden[i])
                 continue;
-            sum += c->width + 1;
-            if (!c->width)
+            sum += widths[i] + 1;
+            if (!column_get(shown[i])->width)
                 flex = (int)i;
         }
+        if (flex >= 0)
+            sum -= want[flex]; /* the identity is sized last, from what is left */
         int room = total - sum;
-        if (room >= IDENTITY_WANTED || d >= sizeof drop_order / sizeof *drop_order) {
+        int need = flex >= 0 ? (want[flex] < IDENTITY_WANTED ? want[flex] : IDENTITY_WANTED) : 0;
+        int drop = -1;
+        for (size_t i = 0; i < NSHOWN; i++) {
+            int p = column_get(shown[i])->prio;
+            if (!hidden[i] && p && (drop < 0 || p < column_get(shown[drop])->prio))
+                drop = (int)i;
+        }
+        if (room >= need || drop < 0) {
             int min = flex >= 0 ? column_get(shown[flex])->min : 0;
-            /* still too narrow: shrink the fixed columns towards their minimum */
+            /* still too narrow: shrink the other columns towards their minimum */
             for (size_t i = 0; i < NSHOWN && room < min; i++) {
                 const struct column *c = column_get(shown[i]);
-                if (widths[i] > c->min) {
+                if ((int)i != flex && widths[i] > c->min) {
                     int cut = widths[i] - c->min < min - room ? widths[i] - c->min : min - room;
                     widths[i] -= cut;
                     room += cut;
@@ -54,7 +62,7 @@ static void layout(int total, int widths[NSHOWN])
                 widths[flex] = room > min ? room : min;
             return;
         }
-        hidden[drop_order[d]] = 1;
+        hidden[drop] = 1;
     }
 }
 
@@ -120,6 +128,19 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
     free(widths);
 }
 
+/* The text of shown column i for event e (times in the chosen zone, or relative to now_ms). */
+static const char *shown_text(struct app *a, const struct event *e, size_t i, int64_t now_ms, char *buf)
+{
+    if (shown[i] == COL_TIME && a->relative_time)
+        return tz_relative(e->time_ms, now_ms, buf);
+    if (shown[i] == COL_TIME) {
+        tz_format(&a->tz, e->time_ms, buf);
+        screen_time(buf);
+        return buf;
+    }
+    return column_text(a->store, e, shown[i], buf);
+}
+
 static void list_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct listcols *lc = st;
@@ -128,34 +149,56 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         return;
     }
     struct store *s = a->store;
+    int page = r.h - 1;
+    size_t n = app_count(a);
+    scroll_clamp(&a->list, n, page);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+
+    char titles[NSHOWN][TZ_NAME_MAX + 16];
+    int want[NSHOWN];
+    for (size_t i = 0; i < NSHOWN; i++) {
+        const struct column *c = column_get(shown[i]);
+        if (shown[i] ==
+            COL_TIME) /* the zone is named where the times are (relative times are the same in every zone) */
+            snprintf(titles[i], sizeof titles[i], "%s %s", c->title, a->relative_time ? "(ago)" : a->tz.name);
+        else
+            snprintf(titles[i], sizeof titles[i], "%s", c->title);
+        want[i] = draw_width(titles[i], strlen(titles[i]));
+    }
+    /* each column as wide as its widest cell among the rows on screen */
+    for (int row = 0; row < page && a->list.top + (size_t)row < n; row++) {
+        const struct event *e = &s->events[app_event(a, a->list.top + (size_t)row)];
+        for (size_t i = 0; i < NSHOWN; i++) {
+            char buf[COLUMN_BUF];
+            const char *text = shown_text(a, e, i, now_ms, buf);
+            int w = draw_width(text, strlen(text));
+            want[i] = w > want[i] ? w : want[i];
+        }
+    }
+    for (size_t i = 0; i < NSHOWN; i++) {
+        const struct column *c = column_get(shown[i]);
+        if (c->width && want[i] > c->width)
+            want[i] = c->width;
+        if (want[i] < c->min)
+            want[i] = c->min;
+    }
     int widths[NSHOWN];
-    layout(r.w - GUTTER, widths);
+    layout(r.w - GUTTER, want, widths);
     int x = r.x + GUTTER;
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
     for (size_t i = 0; i < NSHOWN; i++) {
         if (!widths[i])
             continue;
-        char title[TZ_NAME_MAX + 16];
-        const char *t = column_get(shown[i])->title;
-        if (shown[i] == COL_TIME) {
-            /* the zone is named where the times are (relative times are the same in every zone) */
-            snprintf(title, sizeof title, "%s %s", t, a->relative_time ? "(ago)" : a->tz.name);
-            t = title;
-        }
-        draw_str(a->win, r.y, x, widths[i], t, head);
+        draw_cut(a->win, r.y, x, widths[i], titles[i], strlen(titles[i]), head, NULL);
         x += widths[i] + 1;
     }
-    int page = r.h - 1;
-    size_t n = app_count(a);
-    scroll_clamp(&a->list, n, page);
     if (n == 0 && s->nevents) {
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
         return;
     }
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     for (int row = 0; row < page; row++) {
         size_t idx = a->list.top + (size_t)row;
         int y = r.y + 1 + row;
@@ -175,20 +218,12 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
             if (!widths[i])
                 continue;
             char buf[COLUMN_BUF];
-            const char *text;
-            if (shown[i] == COL_TIME && a->relative_time) {
-                text = tz_relative(e->time_ms, now_ms, buf);
-            } else if (shown[i] == COL_TIME) {
-                text = tz_format(&a->tz, e->time_ms, buf);
-                screen_time(buf);
-            } else {
-                text = column_text(s, e, shown[i], buf);
-            }
+            const char *text = shown_text(a, e, i, now_ms, buf);
             attr_t at = base;
             if (shown[i] == COL_ERROR && !sel)
                 at = theme_attr(R_ERROR);
             struct draw_marks m = {&a->bar.marks, text, strlen(text)};
-            draw_text_marked(a->win, y, x, widths[i], text, m.len, at, 0, 0, &m);
+            draw_cut(a->win, y, x, widths[i], text, m.len, at, &m);
             x += widths[i] + 1;
         }
     }

@@ -138,8 +138,8 @@ golden() {
 
 # --- open, move, status line
 start 120 50 "$ctview $tests/sample"
-expect "list header" "Time UTC            Account      Region      Service    Event                  Identity"
-expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2   signin     ConsoleLogin           user/Alice"
+expect "list header" "Time UTC            Region    Event                     Identity                    Error"
+expect "first event in time order" "2014-07-08 17:35:27 us-east-2 ConsoleLogin              user/Alice"
 expect "status counts" "9/9 shown  #1  11 files  2 problems  1 skipped"
 screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
 expect "masked user shown as masked" "(masked user)"
@@ -189,7 +189,7 @@ expect "help lists every key of an action" "Down j"
 expect "help lists quit" "Quit"
 expect "help summarises the filter language with its fields" "fields: name src user acct region"
 keys Escape
-expect "Esc closes help" "Time UTC            Account"
+expect "Esc closes help" "Time UTC            Region"
 
 # --- resize
 T resize-window -t t -x 40 -y 10
@@ -204,6 +204,31 @@ expect "a short terminal shows the focused pane alone" "Event 6/9"
 
 keys q
 expect "q quits with status 0" "CTVIEW-EXITED 0"
+
+# --- the default columns are sized to the rows on screen: cut cells end with an ellipsis, regions and
+# error codes are whole at 132 columns, and narrowing hides the lowest-priority column first
+start 132 14 "$ctview $tests/sample"
+expect "132: every column but the source IP" "Time UTC            Account      Region    Service Event                     Identity           Error"
+expect "132: a region is whole" "111122223333 us-east-2 signin  ConsoleLogin"
+expect "132: an error message that fits is whole" "user/Alice         Failed authentication"
+expect "132: a cut error message ends with an ellipsis" "(masked user)      No username found in supplied acc…"
+expect "132: a cut identity ends with an ellipsis" "DeleteBucket              assumed-role/Assu…"
+T resize-window -t t -x 120 -y 14
+expect "120: Service, then Account go first" "Time UTC            Region    Event                     Identity                    Error"
+T resize-window -t t -x 110 -y 14
+expect "110: Region still fits, the identity gives up its spare width" "Time UTC            Region    Event                     Identity          Error"
+T resize-window -t t -x 100 -y 14
+expect "100: Region goes before Error" "Time UTC            Event                     Identity          Error"
+T resize-window -t t -x 90 -y 14
+wait_gone " Error"
+ok "90: Error goes last" $?
+expect "90: time, event and identity stay" "2015-03-31 22:20:42 ConsoleLogin              (masked user)"
+keys q
+printf '{"Records":[{"eventVersion":"1.08","eventTime":"2024-03-01T10:00:00Z","eventSource":"organizations.amazonaws.com","eventName":"DescribeOrganization","awsRegion":"ap-southeast-2","sourceIPAddress":"198.51.100.7","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/Carol","accountId":"123456789012","userName":"Carol"},"errorCode":"Client.InvalidPermission.NotFound","errorMessage":"x","eventID":"e1","recipientAccountId":"123456789012"}]}\n' >"$tmp/codes.json"
+start 132 14 "$ctview $tmp/codes.json"
+expect "132: the longest region, a long service and a long error code are whole" "ap-southeast-2 organizations DescribeOrganization user/Carol    Client.InvalidPermission.NotFound"
+expect_not "132: ... and nothing is cut" "…"
+keys q
 
 # --- whole screens against the expected text in tests/screen/golden (TERM, size, LANG, TZ pinned; the
 # sample is opened by a relative path so that the paths on the screen do not depend on the checkout)
@@ -584,7 +609,7 @@ expect "c in the detail pane adds the path under the cursor" "column added: user
 keys Escape
 expect "the added column is shown" "<userIdentity.principalId"
 keys C C-u Enter
-expect "an empty line goes back to the default columns" "Time UTC            Account      Event"
+expect "an empty line goes back to the default columns" "Time UTC            Event                     Identity"
 [ "$(cat "$XDG_STATE_HOME/ctview/columns")" = "" ]; ok "the default layout is remembered too" $?
 keys q
 

@@ -34,6 +34,14 @@ static void test_table(void)
     CHECK_INT(flex, 1); /* one column takes what is left: the identity */
     CHECK_INT(column_get(COL_IDENTITY)->width, 0);
     CHECK_INT(column_get(COL_TIME)->width, 19); /* 2024-03-01T10:00:00Z without its Z on screen */
+    /* the narrow list hides IP, then Service, Account, Region, and Error last; never time, event, identity */
+    static const enum column_id order[] = {COL_IP, COL_SERVICE, COL_ACCOUNT, COL_REGION, COL_ERROR};
+    for (size_t i = 0; i + 1 < sizeof order / sizeof *order; i++)
+        CHECK(column_get(order[i])->prio > 0 && column_get(order[i])->prio < column_get(order[i + 1])->prio);
+    CHECK_INT(column_get(COL_TIME)->prio + column_get(COL_EVENT)->prio + column_get(COL_IDENTITY)->prio, 0);
+    /* caps keep the longest region and a long error code whole */
+    CHECK(column_get(COL_REGION)->width >= (int)strlen("ap-southeast-2"));
+    CHECK(column_get(COL_ERROR)->width >= (int)strlen("Client.InvalidPermission.NotFound"));
 }
 
 static void test_cells(void)
