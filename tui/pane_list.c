@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/colfit.h"
 #include "model/columns.h"
 #include "model/findings.h"
 #include "model/tz.h"
@@ -16,55 +17,6 @@
 static const enum column_id shown[] = {COL_TIME,  COL_ACCOUNT,  COL_REGION, COL_SERVICE,
                                        COL_EVENT, COL_IDENTITY, COL_IP,     COL_ERROR};
 #define NSHOWN (sizeof shown / sizeof *shown)
-
-/* The identity column is what investigators read most: below this width, hide other columns first. */
-#define IDENTITY_WANTED 16
-
-/* Widths of the shown columns for a total width, from the width each wants (its widest cell on
- * screen, capped); 0 means hidden. Narrow: the lowest-priority column (model/columns) is hidden first,
- * then the others shrink towards their minimum. The identity takes what is left only after every
- * other kept column has its width, so Error is never cut to widen the identity. */
-static void layout(int total, const int want[NSHOWN], int widths[NSHOWN])
-{
-    int hidden[NSHOWN] = {0};
-    for (;;) {
-        int sum = 0, flex = -1;
-        for (size_t i = 0; i < NSHOWN; i++) {
-            widths[i] = hidden[i] ? 0 : want[i];
-            if (hidden[i])
-                continue;
-            sum += widths[i] + 1;
-            if (!column_get(shown[i])->width)
-                flex = (int)i;
-        }
-        if (flex >= 0)
-            sum -= want[flex]; /* the identity is sized last, from what is left */
-        int room = total - sum;
-        int need = flex >= 0 ? (want[flex] < IDENTITY_WANTED ? want[flex] : IDENTITY_WANTED) : 0;
-        int drop = -1;
-        for (size_t i = 0; i < NSHOWN; i++) {
-            int p = column_get(shown[i])->prio;
-            if (!hidden[i] && p && (drop < 0 || p < column_get(shown[drop])->prio))
-                drop = (int)i;
-        }
-        if (room >= need || drop < 0) {
-            int min = flex >= 0 ? column_get(shown[flex])->min : 0;
-            /* still too narrow: shrink the other columns towards their minimum */
-            for (size_t i = 0; i < NSHOWN && room < min; i++) {
-                const struct column *c = column_get(shown[i]);
-                if ((int)i != flex && widths[i] > c->min) {
-                    int cut = widths[i] - c->min < min - room ? widths[i] - c->min : min - room;
-                    widths[i] -= cut;
-                    room += cut;
-                }
-            }
-            if (flex >= 0)
-                widths[flex] = room > min ? room : min;
-            return;
-        }
-        hidden[drop] = 1;
-    }
-}
 
 /* "2014-07-15T21:40:14Z" reads better on screen as "2014-07-15 21:40:14". */
 static void screen_time(char *t)
@@ -141,6 +93,49 @@ static const char *shown_text(struct app *a, const struct event *e, size_t i, in
     return column_text(a->store, e, shown[i], buf);
 }
 
+/* The widths of the shown columns for a list total columns wide (0: hidden), measured over the rows on
+ * screen (model/colfit): each wants its widest cell, header included, up to the table's cap; the
+ * table's floor, raised to the widest part that is never cut, is what it keeps before a column of
+ * lower priority is hidden. Fills titles (the time's names the zone). */
+static void measure(struct app *a, int total, int page, int64_t now_ms, char titles[NSHOWN][TZ_NAME_MAX + 16],
+                    int widths[NSHOWN])
+{
+    struct store *s = a->store;
+    struct colfit fit[NSHOWN];
+    int whole[NSHOWN] = {0};
+    for (size_t i = 0; i < NSHOWN; i++) {
+        const struct column *c = column_get(shown[i]);
+        if (shown[i] == COL_TIME) /* the zone is named where the times are (relative: the same everywhere) */
+            snprintf(titles[i], sizeof titles[i], "%s %s", c->title, a->relative_time ? "(ago)" : a->tz.name);
+        else
+            snprintf(titles[i], sizeof titles[i], "%s", c->title);
+        fit[i] = (struct colfit){
+            draw_width(titles[i], strlen(titles[i])), c->floor, c->last, c->min, c->prio, c->grow};
+    }
+    size_t n = app_count(a);
+    for (int row = 0; row < page && a->list.top + (size_t)row < n; row++) {
+        const struct event *e = &s->events[app_event(a, a->list.top + (size_t)row)];
+        for (size_t i = 0; i < NSHOWN; i++) {
+            char buf[COLUMN_BUF];
+            const char *text = shown_text(a, e, i, now_ms, buf);
+            int w = draw_width(text, strlen(text));
+            fit[i].want = w > fit[i].want ? w : fit[i].want;
+            const struct column *c = column_get(shown[i]);
+            if (c->whole) {
+                text = c->whole(s, e, buf);
+                w = draw_width(text, strlen(text));
+                whole[i] = w > whole[i] ? w : whole[i];
+            }
+        }
+    }
+    for (size_t i = 0; i < NSHOWN; i++) {
+        int cap = column_get(shown[i])->width;
+        fit[i].want = fit[i].want < cap ? fit[i].want : cap;
+        fit[i].floor = whole[i] > fit[i].floor ? whole[i] : fit[i].floor;
+    }
+    colfit_layout(fit, NSHOWN, total, widths);
+}
+
 static void list_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct listcols *lc = st;
@@ -157,35 +152,8 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
     int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 
     char titles[NSHOWN][TZ_NAME_MAX + 16];
-    int want[NSHOWN];
-    for (size_t i = 0; i < NSHOWN; i++) {
-        const struct column *c = column_get(shown[i]);
-        if (shown[i] ==
-            COL_TIME) /* the zone is named where the times are (relative times are the same in every zone) */
-            snprintf(titles[i], sizeof titles[i], "%s %s", c->title, a->relative_time ? "(ago)" : a->tz.name);
-        else
-            snprintf(titles[i], sizeof titles[i], "%s", c->title);
-        want[i] = draw_width(titles[i], strlen(titles[i]));
-    }
-    /* each column as wide as its widest cell among the rows on screen */
-    for (int row = 0; row < page && a->list.top + (size_t)row < n; row++) {
-        const struct event *e = &s->events[app_event(a, a->list.top + (size_t)row)];
-        for (size_t i = 0; i < NSHOWN; i++) {
-            char buf[COLUMN_BUF];
-            const char *text = shown_text(a, e, i, now_ms, buf);
-            int w = draw_width(text, strlen(text));
-            want[i] = w > want[i] ? w : want[i];
-        }
-    }
-    for (size_t i = 0; i < NSHOWN; i++) {
-        const struct column *c = column_get(shown[i]);
-        if (c->width && want[i] > c->width)
-            want[i] = c->width;
-        if (want[i] < c->min)
-            want[i] = c->min;
-    }
     int widths[NSHOWN];
-    layout(r.w - GUTTER, want, widths);
+    measure(a, r.w - GUTTER, page, now_ms, titles, widths);
     int x = r.x + GUTTER;
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
