@@ -10,6 +10,7 @@
 #include "model/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
+#include "tui/listsort.h"
 #include "tui/pane_findings.h"
 #include "tui/theme.h"
 #include "tui/app.h"
@@ -97,7 +98,7 @@ static const char *shown_text(struct app *a, const struct event *e, size_t i, in
  * screen (model/colfit): each wants its widest cell, header included, up to the table's cap; the
  * table's floor, raised to the widest part that is never cut, is what it keeps before a column of
  * lower priority is hidden. Fills titles (the time's names the zone). */
-static void measure(struct app *a, int total, int page, int64_t now_ms, char titles[NSHOWN][TZ_NAME_MAX + 16],
+static void measure(struct app *a, int total, int page, int64_t now_ms, char titles[NSHOWN][TZ_NAME_MAX + 24],
                     int widths[NSHOWN])
 {
     struct store *s = a->store;
@@ -105,10 +106,12 @@ static void measure(struct app *a, int total, int page, int64_t now_ms, char tit
     int whole[NSHOWN] = {0};
     for (size_t i = 0; i < NSHOWN; i++) {
         const struct column *c = column_get(shown[i]);
+        const char *mark = listsort_mark(a, NULL, (int)shown[i]); /* the sort's column, and which way */
         if (shown[i] == COL_TIME) /* the zone is named where the times are (relative: the same everywhere) */
-            snprintf(titles[i], sizeof titles[i], "%s %s", c->title, a->relative_time ? "(ago)" : a->tz.name);
+            snprintf(titles[i], sizeof titles[i], "%s%s %s", c->title, mark ? mark : "",
+                     a->relative_time ? "(ago)" : a->tz.name);
         else
-            snprintf(titles[i], sizeof titles[i], "%s", c->title);
+            snprintf(titles[i], sizeof titles[i], "%s%s", c->title, mark ? mark : "");
         fit[i] = (struct colfit){
             draw_width(titles[i], strlen(titles[i])), c->floor, c->last, c->min, c->prio, c->grow};
     }
@@ -151,7 +154,7 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 
-    char titles[NSHOWN][TZ_NAME_MAX + 16];
+    char titles[NSHOWN][TZ_NAME_MAX + 24];
     int widths[NSHOWN];
     measure(a, r.w - GUTTER, page, now_ms, titles, widths);
     int x = r.x + GUTTER;
