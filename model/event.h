@@ -62,12 +62,6 @@ enum event_flag {
                                     CloudTrailEvent): unescaped when read */
 };
 
-/* The one rule for "this event failed", used by error:*, the overview, the trace, the actors and exports:
- * a non-empty errorCode or errorMessage (absent, null and "" are no error: AWS writes "" on some
- * successful calls), or a ConsoleLogin whose responseElements say "Failure" (it logs no errorCode). */
-#define EVENT_FAILED(e)                                                                                      \
-    ((e)->f[EF_ERROR_CODE] != 0 || (e)->f[EF_ERROR_MESSAGE] != 0 || ((e)->flags & EVF_LOGIN_FAILURE) != 0)
-
 struct event {
     int64_t time_ms;     /* TIME_NONE when eventTime is missing or unreadable */
     uint32_t raw_off;    /* offset of the record in its source's decoded bytes (inputs are capped at 2 GiB) */

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "model/grow.h"
+#include "model/pathindex.h"
 #include "model/timefmt.h"
 
 enum short_kind {
@@ -175,13 +176,13 @@ static int push_key(struct field_keys *k, uint64_t key)
 }
 
 /* The identity --list prints, as the id of the field it comes from (see column_identity_full). */
-static uint32_t identity_id(const struct event *e)
+static uint32_t identity_id(const struct store *s, const struct event *e)
 {
-    if (e->f[EF_UI_ARN])
-        return e->f[EF_UI_ARN];
-    if (e->f[EF_UI_USER])
-        return e->f[EF_UI_USER];
-    return e->f[EF_UI_TYPE];
+    if (store_field(s, e, EF_UI_ARN))
+        return store_field(s, e, EF_UI_ARN);
+    if (store_field(s, e, EF_UI_USER))
+        return store_field(s, e, EF_UI_USER);
+    return store_field(s, e, EF_UI_TYPE);
 }
 
 /* Keys of a short or indexed field; FIELD_PATH is handled by the caller. */
@@ -189,15 +190,15 @@ static int short_keys(const struct store *s, const struct field *f, const struct
                       struct field_keys *k)
 {
     if (f->kind == FIELD_INDEXED)
-        return e->f[f->ef] ? push_key(k, e->f[f->ef]) : 0;
+        return store_field(s, e, f->ef) ? push_key(k, store_field(s, e, f->ef)) : 0;
     const struct field_short *sh = f->sh;
     switch (sh->kind) {
     case SK_FIELDS:
         for (int j = 0; j < sh->nef; j++) {
-            uint32_t id = e->f[sh->ef[j]];
+            uint32_t id = store_field(s, e, sh->ef[j]);
             int seen = id == 0;
             for (int m = 0; m < j && !seen; m++)
-                seen = e->f[sh->ef[m]] == id;
+                seen = store_field(s, e, sh->ef[m]) == id;
             if (!seen && push_key(k, id) != 0)
                 return -1;
         }
@@ -205,7 +206,7 @@ static int short_keys(const struct store *s, const struct field *f, const struct
     case SK_TIME:
         return e->time_ms == TIME_NONE ? 0 : push_key(k, (uint64_t)e->time_ms);
     case SK_IDENTITY:
-        return identity_id(e) ? push_key(k, identity_id(e)) : 0;
+        return identity_id(s, e) ? push_key(k, identity_id(s, e)) : 0;
     case SK_RO:
         if (e->flags & EVF_READONLY_TRUE)
             return push_key(k, 1);
@@ -226,7 +227,7 @@ int field_keys(const struct store *s, const struct field *f, size_t i, struct fi
     k->n = 0;
     if (f->kind != FIELD_PATH)
         return short_keys(s, f, &s->events[i], k) != 0 ? -1 : (int)k->n;
-    if (!f->px || i >= f->px->covered)
+    if (!f->px || !pathindex_has(f->px, i))
         return 0;
     const uint32_t *ids;
     uint32_t one;
@@ -279,6 +280,16 @@ int field_prepare(struct store *s, struct field *f, size_t work)
     return pathindex_build(s, f->px, work);
 }
 
+int field_prepare_for(struct store *s, struct field *f, size_t n)
+{
+    if (f->kind != FIELD_PATH || n < PATHINDEX_THREADED || n < s->nevents / 4)
+        return 0;
+    int r;
+    while ((r = field_prepare(s, f, 1 << 20)) == 0)
+        ;
+    return r < 0 ? -1 : 0;
+}
+
 int field_values(struct store *s, size_t i, struct field *f, struct path_values *v, char **err)
 {
     *err = NULL;
@@ -286,7 +297,8 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
     if (f->kind == FIELD_PATH) {
         /* an index another filter or field built serves too, for this call */
         const struct pathindex *x = f->px ? f->px : pathindex_find(s, &f->path);
-        if (x && i < x->covered) {
+        /* an event the index could not read is read again, so the caller hears why as before */
+        if (x && pathindex_has(x, i) && !(x->unreadable && x->slot[i] == 0)) {
             const uint32_t *ids;
             uint32_t one;
             size_t n = pathindex_ids(x, i, &ids, &one);

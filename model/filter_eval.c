@@ -126,11 +126,26 @@ int filter_prepare_paths(struct filter *f, size_t work)
     return 1;
 }
 
+int filter_run_indexing(const struct filter_run *r, const char **path)
+{
+    const struct filter *f = r->f;
+    if (r->done || r->paths_ready || (f->nwords && f->prepared < f->nstrings))
+        return -1;
+    for (size_t k = 0; k < f->nnodes; k++) {
+        const struct term *t = &f->nodes[k].term;
+        if (f->nodes[k].kind == NODE_TERM && t->kind == TK_PATH && t->px->covered < f->s->nevents) {
+            *path = t->px->path.text;
+            return pathindex_percent(f->s, t->px);
+        }
+    }
+    return -1;
+}
+
 static int word_matches(const struct filter *f, const struct term *t, const struct event *e)
 {
     const unsigned char *memo = t->memo;
     for (int k = 0; k < EF__COUNT; k++)
-        if (memo[e->f[k]] == 2)
+        if (memo[store_field(f->s, e, k)] == 2)
             return 1;
     const uint32_t *ids = f->s->list_ids + e->list_first;
     for (int k = 0; k < e->res_count + e->piece_count; k++)
@@ -150,13 +165,14 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
     case TK_GLOB:
     case TK_IP:
         for (int k = 0; k < t->spec->nfields; k++)
-            if (id_matches(f, t, e->f[t->spec->fields[k]]))
+            if (id_matches(f, t, store_field(f->s, e, t->spec->fields[k])))
                 return 1;
         return 0;
     case TK_ERROR:
         if (t->any)
-            return EVENT_FAILED(e);
-        return id_matches(f, t, e->f[EF_ERROR_CODE]) || id_matches(f, t, e->f[EF_ERROR_MESSAGE]);
+            return store_event_failed(f->s, e);
+        return id_matches(f, t, store_field(f->s, e, EF_ERROR_CODE)) ||
+               id_matches(f, t, store_field(f->s, e, EF_ERROR_MESSAGE));
     case TK_RES: {
         const uint32_t *ids = f->s->list_ids + e->list_first;
         for (int k = 0; k < e->res_count; k++)
@@ -178,7 +194,7 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return o && i < o->nevents && id_matches(f, t, o->actors[origins_actor_of(o, i)].arn);
     }
     case TK_INDEXED:
-        return id_matches(f, t, e->f[t->ef]);
+        return id_matches(f, t, store_field(f->s, e, t->ef));
     case TK_PATH:
         return path_matches(t, (size_t)(e - f->s->events));
     case TK_RULE:

@@ -148,7 +148,7 @@ static enum sigma_fetch fetch(void *ctx, size_t ev, int path_id, int cheap, cons
         *n = c->n;
         return SIGMA_FETCH_OK;
     }
-    uint32_t id = c->indexed >= 0 ? f->s->events[ev].f[c->indexed] : 0;
+    uint32_t id = c->indexed >= 0 ? store_field(f->s, &f->s->events[ev], c->indexed) : 0;
     if (id) {
         if (set_values(c, 1) != 0)
             return SIGMA_FETCH_ERROR;
@@ -369,7 +369,7 @@ static int gate_open(struct findings *f, size_t r, size_t ev, uint8_t **rows)
     const struct rule_gate *g = &f->gates[r];
     if (g->field < 0)
         return 1;
-    uint32_t id = f->s->events[ev].f[gate_fields[g->field]];
+    uint32_t id = store_field(f->s, &f->s->events[ev], gate_fields[g->field]);
     if (!id)
         return 1; /* missing, empty or not a string: the rule itself decides */
     if (!rows[g->field] && !(rows[g->field] = gate_row(f, (size_t)g->field, id)))

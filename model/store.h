@@ -152,12 +152,37 @@ void store_finish(struct store *s);
  * of memory (the order is then left as it was). */
 int store_merge_tail(struct store *s, size_t from, uint32_t **moved);
 
+/* The intern id of field f of event e (0: absent): the one way to read an event's field, so the
+ * record's layout can change without its readers. */
+static inline uint32_t store_field(const struct store *s, const struct event *e, enum event_field f)
+{
+    (void)s;
+    return e->f[f];
+}
+
+/* The one rule for "this event failed", used by error:*, the overview, the trace, the actors and exports:
+ * a non-empty errorCode or errorMessage (absent, null and "" are no error: AWS writes "" on some
+ * successful calls), or a ConsoleLogin whose responseElements say "Failure" (it logs no errorCode). */
+static inline int store_event_failed(const struct store *s, const struct event *e)
+{
+    return store_field(s, e, EF_ERROR_CODE) != 0 || store_field(s, e, EF_ERROR_MESSAGE) != 0 ||
+           (e->flags & EVF_LOGIN_FAILURE) != 0;
+}
+
 /* The string of field f of event e (borrowed, "" when absent). */
 const char *store_str(const struct store *s, const struct event *e, enum event_field f);
 
 /* The original bytes of an event, byte for byte. Returns a pointer valid until the next store_raw call
  * (or store_free) and sets *len; on failure returns NULL and sets *err (owned by the caller). */
 const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err);
+
+/* The bytes of one record within its source's decoded data[0..data_len): borrowed from data, or for an
+ * embedded record (EVF_EMBEDDED) unescaped into *scratch (grown as needed; owned by the caller). NULL
+ * with *err set (owned by the caller) when the record is no longer there (src changed since it was
+ * loaded) or out of memory. Touches no store: worker threads call it. */
+const char *store_record_bytes(const struct source *src, const char *data, size_t data_len, uint64_t raw_off,
+                               uint32_t raw_len, int embedded, char **scratch, size_t *scratch_cap,
+                               size_t *len, char **err);
 
 /* Bytes the store holds in memory for events, strings and indexes (not counting cached raw bytes). */
 size_t store_bytes(const struct store *s);

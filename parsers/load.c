@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/cores.h"
 #include "parsers/athena.h"
 #include "parsers/batch.h"
 #include "parsers/bigread.h"
@@ -48,7 +49,7 @@ static void set_readers(struct store *s)
 /* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
  * busy while the merge catches up, few enough that the batches waiting stay small. */
 #define WINDOW_PER_WORKER 8
-#define MAX_WORKERS       16
+#define MAX_WORKERS       CORES_MAX
 /* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
  * by one worker: CTVIEW_BIG_BYTES=N overrides, for tests. */
 #define BIG_BYTES ((int64_t)32 << 20)
@@ -331,15 +332,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int worker_count(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *env = getenv("CTVIEW_THREADS"); /* for measuring: the same load on fewer cores */
-    if (env && atoi(env) > 0)
-        n = atoi(env);
-    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
-}
-
 struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms)
 {
     struct loader *l = calloc(1, sizeof *l);
@@ -354,7 +346,7 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
     problems_init(&l->walk_problems);
     const char *big = getenv("CTVIEW_BIG_BYTES");
     l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
-    int workers = worker_count();
+    int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
     l->slots = calloc(l->window, sizeof *l->slots);
     if (!l->slots) {

@@ -243,56 +243,26 @@ void stream_close(struct stream *st)
 int stream_pread(const char *path, int64_t size, int64_t mtime, uint64_t off, char *buf, size_t len,
                  char **err)
 {
-    struct stream *st;
-    if (stream_open(path, &st, err) != 0)
-        return -1;
-    if (st->size != size || st->mtime != mtime) {
-        stream_close(st);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return set_err(err, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (int64_t)st.st_size != size ||
+        (int64_t)st.st_mtime != mtime) {
+        close(fd);
         return set_err(err, "%s changed since it was loaded", path);
     }
-    int rc = 0;
-    if (!st->gzip) {
-        size_t done = 0;
-        while (done < len && rc == 0) {
-            ssize_t r = pread(st->fd, buf + done, len - done, (off_t)(off + done));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                rc = set_err(err, "%s: cannot read the record at byte %llu", path, (unsigned long long)off);
-            else
-                done += (size_t)r;
-        }
-        stream_close(st);
-        return rc;
-    }
-    /* A gzip stream has no random access: inflate from the start, keeping only the range. */
-    char *scratch = malloc(IN_STEP);
-    uint64_t at = 0;
     size_t done = 0;
-    while (rc == 0 && done < len) {
-        size_t got;
-        if (!scratch) {
-            rc = set_err(err, "out of memory");
-            break;
+    while (done < len) {
+        ssize_t r = pread(fd, buf + done, len - done, (off_t)(off + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            close(fd);
+            return set_err(err, "%s: cannot read the record at byte %llu", path, (unsigned long long)off);
         }
-        rc = stream_read(st, scratch, IN_STEP, &got, NULL, err);
-        if (rc != 0)
-            break;
-        if (got == 0) {
-            rc = set_err(err, "%s: cannot read the record at byte %llu", path, (unsigned long long)off);
-            break;
-        }
-        uint64_t lo = off + done; /* next byte wanted */
-        if (lo < at + got) {
-            size_t from = (size_t)(lo - at), n = got - from;
-            if (n > len - done)
-                n = len - done;
-            memcpy(buf + done, scratch + from, n);
-            done += n;
-        }
-        at += got;
+        done += (size_t)r;
     }
-    free(scratch);
-    stream_close(st);
-    return rc;
+    close(fd);
+    return 0;
 }

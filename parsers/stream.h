@@ -29,9 +29,8 @@ const char *stream_warning(const struct stream *st, int64_t *offset);
 
 void stream_close(struct stream *st);
 
-/* Reads decoded bytes [off, off + len) of path into buf, after checking that the file still has the size
- * and modification time it had at load (a plain file is read in place; a gzip file is inflated from its
- * start, which takes the time of the bytes before off). Returns 0, or -1 with *err set (owned). */
+/* Reads bytes [off, off + len) of the plain file path into buf, after checking that it still has the size and
+ * modification time it had at load. Returns 0, or -1 with *err set (owned). */
 int stream_pread(const char *path, int64_t size, int64_t mtime, uint64_t off, char *buf, size_t len,
                  char **err);
 

@@ -31,7 +31,7 @@ static void memory_report(const struct store *s)
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
         for (int f = 0; f < EF__COUNT; f++)
-            kind[e->f[f]] = 1;
+            kind[store_field(s, e, f)] = 1;
         for (int k = 0; k < e->res_count + e->piece_count; k++)
             if (!kind[s->list_ids[e->list_first + k]])
                 kind[s->list_ids[e->list_first + k]] = 2;

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "harness.h"
+#include "model/filter.h"
 #include "model/store.h"
 #include "parsers/load.h"
 
@@ -252,6 +253,23 @@ static void same_store(struct store *whole, struct store *big, int moved_warning
     }
 }
 
+/* Events of s that expr shows. */
+static size_t shown(struct store *s, const char *expr)
+{
+    struct filter_error fe;
+    struct filter *f = filter_compile(expr, s, &fe);
+    CHECK(f != NULL);
+    if (!f)
+        return 0;
+    struct filter_run run;
+    filter_run_init(&run, f);
+    CHECK_INT(filter_run_all(&run), 0);
+    size_t n = run.nshown;
+    filter_run_free(&run);
+    filter_free(f);
+    return n;
+}
+
 static void check_input(const char *dir, const char *name, const struct text *t, int gzip, size_t cut)
 {
     char path[4096];
@@ -270,6 +288,10 @@ static void check_input(const char *dir, const char *name, const struct text *t,
     for (int k = 0; k < 2; k++) {
         struct store *big = load_big(path, k == 0 ? "1" : "3");
         same_store(whole, big, cut != 0);
+        /* a path's index reads every event's bytes again (by range, for a large plain file) */
+        size_t n = shown(whole, "requestParameters.bucketName:b3");
+        CHECK(n > 100);
+        CHECK_INT(shown(big, "requestParameters.bucketName:b3"), n);
         store_free(big);
     }
     store_free(whole);

@@ -261,10 +261,10 @@ static const struct event *find_event(struct store *s, const char *id, const cha
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
         if (!strcmp(store_str(s, e, EF_EVENT_ID), id) &&
-            (!account ||
-             !strcmp(intern_str(s->strings,
-                                e->f[EF_ACCOUNT] ? e->f[EF_ACCOUNT] : s->sources[e->source].trail_account),
-                     account)))
+            (!account || !strcmp(intern_str(s->strings, store_field(s, e, EF_ACCOUNT)
+                                                            ? store_field(s, e, EF_ACCOUNT)
+                                                            : s->sources[e->source].trail_account),
+                                 account)))
             return e;
     }
     return NULL;
