@@ -49,6 +49,7 @@ static void set_readers(struct store *s)
 /* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
  * busy while the merge catches up, few enough that the batches waiting stay small. */
 #define WINDOW_PER_WORKER 8
+#define CHUNKS_PER_WORKER 2
 #define MAX_WORKERS       CORES_MAX
 /* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
  * by one worker: CTVIEW_BIG_BYTES=N overrides, for tests. */
@@ -89,7 +90,7 @@ struct loader {
     size_t files_merged;
     int splitting;            /* a worker is reading a large input: the next input waits until it is done */
     struct batch_tally tally; /* the large input being merged: its chunks' tallies so far */
-    size_t window;
+    size_t window, chunk_window;
     int64_t big_bytes;
     struct slot *slots;
     pthread_t threads[MAX_WORKERS];
@@ -102,9 +103,11 @@ struct worker_arg {
     int first; /* this worker walks the paths before reading */
 };
 
-static int has_room(const struct loader *l)
+static int has_room(const struct loader *l, enum unit_kind kind)
 {
-    return l->next_unit < l->next_merge + l->window;
+    /* a large input's chunks in flight are few: each holds a MiB of records and the batch parsed from it */
+    size_t window = kind == UNIT_CHUNK ? l->chunk_window : l->window;
+    return l->next_unit < l->next_merge + window;
 }
 
 /* The first chunk waiting for a worker, or NULL. Lock held. */
@@ -139,7 +142,7 @@ static void parse_chunk(struct loader *l, struct slot *slot)
  * worker, the reader of a large input is also the only parser). Lock held. NULL when the load stops. */
 static struct slot *claim_unit(struct loader *l, enum unit_kind kind)
 {
-    while (!atomic_load(&l->stop) && !has_room(l)) {
+    while (!atomic_load(&l->stop) && !has_room(l, kind)) {
         struct slot *p = pending(l);
         if (p)
             parse_chunk(l, p);
@@ -304,7 +307,7 @@ static void *worker(void *varg)
             parse_chunk(l, p);
             continue;
         }
-        if (l->walked && !l->splitting && l->next_file < l->list.count && has_room(l)) {
+        if (l->walked && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
             const struct walk_file *f = &l->list.files[l->next_file++];
             if (is_big(l, f)) {
                 l->splitting = 1;
@@ -348,6 +351,7 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
     l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
     int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
+    l->chunk_window = (size_t)workers * CHUNKS_PER_WORKER + 2;
     l->slots = calloc(l->window, sizeof *l->slots);
     if (!l->slots) {
         free(l);
