@@ -54,6 +54,7 @@ void store_free(struct store *s)
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
+    free(s->range_buf);
     problems_clear(&s->problems);
     intern_free(s->strings);
     free(s);
@@ -62,6 +63,32 @@ void store_free(struct store *s)
 void store_set_reader(struct store *s, store_reader_fn reader)
 {
     s->reader = reader;
+}
+
+void store_set_range_reader(struct store *s, store_range_reader_fn reader)
+{
+    s->range_reader = reader;
+}
+
+/* The bytes of an event of a SOURCE_RANGE source, read alone into range_buf. */
+static const char *range_get(struct store *s, const struct source *src, const struct event *e, char **err)
+{
+    if (!s->range_reader) {
+        *err = strdup("no reader for large file sources");
+        return NULL;
+    }
+    if (e->raw_len > s->range_cap || !s->range_buf) {
+        char *b = realloc(s->range_buf, e->raw_len ? e->raw_len : 1);
+        if (!b) {
+            *err = strdup("out of memory");
+            return NULL;
+        }
+        s->range_buf = b;
+        s->range_cap = e->raw_len;
+    }
+    if (s->range_reader(src, e->raw_off, s->range_buf, e->raw_len, err) != 0)
+        return NULL;
+    return s->range_buf;
 }
 
 uint32_t store_add_source(struct store *s, const char *path, enum source_kind kind, int gzip, int64_t size,
@@ -543,6 +570,14 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         return NULL;
     }
     const struct source *src = &s->sources[e->source];
+    int embedded = (e->flags & EVF_EMBEDDED) != 0;
+    if (src->kind == SOURCE_RANGE) {
+        const char *range = range_get(s, src, e, err); /* the record alone */
+        if (!range)
+            return NULL;
+        return store_record_bytes(src, range, e->raw_len, 0, e->raw_len, embedded, &s->unescaped,
+                                  &s->unescaped_cap, len, err);
+    }
     const char *data;
     size_t data_len;
     if (src->kind == SOURCE_MEMORY) {
@@ -555,8 +590,8 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         data = c->data;
         data_len = c->len;
     }
-    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, (e->flags & EVF_EMBEDDED) != 0,
-                              &s->unescaped, &s->unescaped_cap, len, err);
+    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, embedded, &s->unescaped,
+                              &s->unescaped_cap, len, err);
 }
 
 static size_t paths_bytes(const struct store *s)

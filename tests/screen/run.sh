@@ -607,6 +607,11 @@ base_took=$(quit_base)
 start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/one.json.gz"
 expect "the large file is loading" "(q quits)"
 quits_at_once "q while one large file loads quits within half a second"
+# the same, read in parts on every core (CTVIEW_BIG_BYTES=1: any file counts as large)
+base_took=$(quit_base)
+start 120 30 "CTVIEW_THREADS=1 CTVIEW_BIG_BYTES=1 $ctview $tmp/one.json.gz"
+expect "the large file is loading in parts" "(q quits)"
+quits_at_once "q while one large file loads in parts quits within half a second"
 
 # --- chosen columns: the chooser with completion, sizing and ellipsis, sideways scroll, the detail
 # pane's add-a-column key, the layout remembered across runs, and back to the default
