@@ -181,8 +181,8 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
             goto done;
         row->sessions += (size_t)nk;
         row->ips += (size_t)ni;
-        /* roles: once per distinct chain of the row */
-        int isnew = count_new(&chains, T_CHAIN, r, o->chain_of[i]);
+        /* roles: once per distinct chain of the row (count_new takes 0 for absent: chain 0 is a chain) */
+        int isnew = count_new(&chains, T_CHAIN, r, o->chain_of[i] + 1);
         if (isnew < 0)
             goto done;
         for (uint32_t q = 0; isnew && q < c->nroles; q++) {

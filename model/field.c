@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "model/grow.h"
+#include "model/pathindex.h"
 #include "model/timefmt.h"
 
 enum short_kind {
@@ -269,7 +270,7 @@ int field_keys(const struct store *s, const struct field *f, size_t i, struct fi
     k->n = 0;
     if (f->kind != FIELD_PATH)
         return short_keys(s, f, &s->events[i], k) != 0 ? -1 : (int)k->n;
-    if (!f->px || i >= f->px->covered)
+    if (!f->px || !pathindex_has(f->px, i))
         return 0;
     const uint32_t *ids;
     uint32_t one;
@@ -325,6 +326,16 @@ int field_prepare(struct store *s, struct field *f, size_t work)
     return pathindex_build(s, f->px, work);
 }
 
+int field_prepare_for(struct store *s, struct field *f, size_t n)
+{
+    if (f->kind != FIELD_PATH || n < PATHINDEX_THREADED || n < s->nevents / 4)
+        return 0;
+    int r;
+    while ((r = field_prepare(s, f, 1 << 20)) == 0)
+        ;
+    return r < 0 ? -1 : 0;
+}
+
 int field_values(struct store *s, size_t i, struct field *f, struct path_values *v, char **err)
 {
     *err = NULL;
@@ -332,7 +343,8 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
     if (f->kind == FIELD_PATH) {
         /* an index another filter or field built serves too, for this call */
         const struct pathindex *x = f->px ? f->px : pathindex_find(s, &f->path);
-        if (x && i < x->covered) {
+        /* an event the index could not read is read again, so the caller hears why as before */
+        if (x && pathindex_has(x, i) && !(x->unreadable && x->slot[i] == 0)) {
             const uint32_t *ids;
             uint32_t one;
             size_t n = pathindex_ids(x, i, &ids, &one);

@@ -75,6 +75,11 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
  * of memory. Cheap (returns 1 at once) for short names and indexed paths. */
 int field_prepare(struct store *s, struct field *f, size_t work);
 
+/* Before reading f's values (field_values) for n events of s: builds the store's index for a path
+ * when n is a large share of the store (reading every event's bytes then costs more than indexing them
+ * all on every core), else leaves the values to be read from the bytes. 0, or -1 when out of memory. */
+int field_prepare_for(struct store *s, struct field *f, size_t n);
+
 /* Keys of one event's values, reused from event to event. */
 struct field_keys {
     uint64_t *k; /* owned */

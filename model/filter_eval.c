@@ -138,6 +138,21 @@ int filter_prepare_paths(struct filter *f, size_t work)
     return 1;
 }
 
+int filter_run_indexing(const struct filter_run *r, const char **path)
+{
+    const struct filter *f = r->f;
+    if (r->done || r->paths_ready || (f->nwords && f->prepared < f->nstrings))
+        return -1;
+    for (size_t k = 0; k < f->nnodes; k++) {
+        const struct term *t = &f->nodes[k].term;
+        if (f->nodes[k].kind == NODE_TERM && t->kind == TK_PATH && t->px->covered < f->s->nevents) {
+            *path = t->px->path.text;
+            return pathindex_percent(f->s, t->px);
+        }
+    }
+    return -1;
+}
+
 /* Whether a word could occur in a UUID's text: hex digits, '-' and '*' only. */
 static int uuid_could_hold(const struct term *t)
 {

@@ -41,6 +41,7 @@ void store_free(struct store *s)
 {
     if (!s)
         return;
+    pathindex_free_all(s); /* first: a build on worker threads reads the sources */
     for (size_t i = 0; i < s->nsources; i++) {
         free(s->sources[i].path);
         free(s->sources[i].data);
@@ -50,7 +51,6 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
-    pathindex_free_all(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -498,7 +498,6 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     pathindex_truncate(s, from); /* indexed by event position: the tail moved */
     if (from == 0 || s->events[from - 1].time_ms <= s->events[from].time_ms)
         return 0;
-    pathindex_reset(s);
     struct event *out = malloc(n * sizeof *out);
     uint32_t *map = malloc(from * sizeof *map);
     if (!out || !map) {
@@ -518,6 +517,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     }
     memcpy(s->events, out, n * sizeof *out);
     free(out);
+    pathindex_remap(s, from, map); /* what the indexes hold moves with the events */
     *moved = map;
     return 0;
 }
@@ -574,6 +574,34 @@ static const struct raw_cache *cache_get(struct store *s, uint32_t id, char **er
     return victim;
 }
 
+const char *store_record_bytes(const struct source *src, const char *data, size_t data_len, uint64_t raw_off,
+                               uint32_t raw_len, int embedded, char **scratch, size_t *scratch_cap,
+                               size_t *len, char **err)
+{
+    *err = NULL;
+    if (raw_off > data_len || raw_len > data_len - raw_off) {
+        if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
+                     (unsigned long long)raw_off) < 0)
+            *err = NULL;
+        return NULL;
+    }
+    if (!embedded) {
+        *len = raw_len;
+        return data + raw_off;
+    }
+    if (raw_len > *scratch_cap) {
+        char *b = realloc(*scratch, raw_len);
+        if (!b) {
+            *err = strdup("out of memory");
+            return NULL;
+        }
+        *scratch = b;
+        *scratch_cap = raw_len;
+    }
+    *len = jsonfmt_unescape(data + raw_off, raw_len, *scratch);
+    return *scratch;
+}
+
 const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err)
 {
     *err = NULL;
@@ -594,27 +622,8 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         data = c->data;
         data_len = c->len;
     }
-    if (e->raw_off > data_len || e->raw_len > data_len - e->raw_off) {
-        if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
-                     (unsigned long long)e->raw_off) < 0)
-            *err = NULL;
-        return NULL;
-    }
-    if (e->flags & EVF_EMBEDDED) {
-        if (e->raw_len > s->unescaped_cap) {
-            char *b = realloc(s->unescaped, e->raw_len);
-            if (!b) {
-                *err = strdup("out of memory");
-                return NULL;
-            }
-            s->unescaped = b;
-            s->unescaped_cap = e->raw_len;
-        }
-        *len = jsonfmt_unescape(data + e->raw_off, e->raw_len, s->unescaped);
-        return s->unescaped;
-    }
-    *len = e->raw_len;
-    return data + e->raw_off;
+    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, (e->flags & EVF_EMBEDDED) != 0,
+                              &s->unescaped, &s->unescaped_cap, len, err);
 }
 
 static size_t paths_bytes(const struct store *s)

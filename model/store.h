@@ -228,6 +228,14 @@ const char *store_str(const struct store *s, const struct event *e, enum event_f
  * (or store_free) and sets *len; on failure returns NULL and sets *err (owned by the caller). */
 const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err);
 
+/* The bytes of one record within its source's decoded data[0..data_len): borrowed from data, or for an
+ * embedded record (EVF_EMBEDDED) unescaped into *scratch (grown as needed; owned by the caller). NULL
+ * with *err set (owned by the caller) when the record is no longer there (src changed since it was
+ * loaded) or out of memory. Touches no store: worker threads call it. */
+const char *store_record_bytes(const struct source *src, const char *data, size_t data_len, uint64_t raw_off,
+                               uint32_t raw_len, int embedded, char **scratch, size_t *scratch_cap,
+                               size_t *len, char **err);
+
 /* Bytes the store holds in memory for events, strings and indexes (not counting cached raw bytes). */
 size_t store_bytes(const struct store *s);
 

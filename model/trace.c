@@ -346,6 +346,16 @@ static uint32_t linked_service(const struct store *s, uint32_t role)
     return id == UINT32_MAX ? 0 : id;
 }
 
+/* Whether the role ARN is one IAM Identity Center made for a permission set:
+ * arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/[REGION/]AWSReservedSSO_SET_HASH */
+static int sso_role(const struct store *s, uint32_t role_arn)
+{
+    const char *a = intern_str(s->strings, role_arn);
+    const char *p = strstr(a, ":role/aws-reserved/sso.amazonaws.com/");
+    const char *name = p ? strrchr(p, '/') + 1 : NULL;
+    return name && strncmp(name, "AWSReservedSSO_", 15) == 0;
+}
+
 /* The origin is the principal that made event ev, named as the logs name it. */
 static void origin_is(const struct store *s, struct trace *t, size_t ev)
 {
@@ -400,6 +410,21 @@ static int origin_from_session(const struct store *s, struct trace *t, size_t ev
         t->origin_type = 0;
         t->origin_type_name = len >= 5 && strcmp(a + len - 5, ":root") == 0 ? "Root" : "IAMUser";
         t->origin_arn = issuer;
+        t->origin_account =
+            store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
+        return 1;
+    }
+    if (cred == CRED_ROLE && sso_role(s, issuer)) {
+        /* IAM Identity Center's permission-set role: the session was issued to a person signed in to
+         * Identity Center, and the sign-in is logged in the Identity Center account, not here; the
+         * session's principalId (role id:user name) names that person */
+        t->origin_event = TRACE_NONE;
+        t->origin_known = 1;
+        t->origin_type = 0;
+        t->origin_type_name = "IdentityCenterUser";
+        t->origin_sso_session = 1;
+        t->origin_arn = store_field(s, e, EF_UI_PRINCIPAL) ? store_field(s, e, EF_UI_PRINCIPAL)
+                                                           : store_field(s, e, EF_UI_ARN);
         t->origin_account =
             store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
         return 1;
@@ -538,6 +563,7 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
         t->origin_arn = store_field(s, e, EF_UI_OBO_USER);
         t->origin_store = store_field(s, e, EF_UI_OBO_STORE);
         t->origin_masked = 0;
+        t->origin_sso_session = 0;
         t->origin_account = store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT)
                                                              : trace_event_account(s, on_behalf);
     }

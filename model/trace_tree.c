@@ -77,9 +77,12 @@ static void add_origin(struct builder *b, const struct trace *t)
             str(b, t->origin_arn));
         return;
     }
-    add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s (account %s)%s%s%s", t->origin_type_name,
+    add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s (account %s)%s%s%s%s", t->origin_type_name,
         str(b, t->origin_arn), str(b, t->origin_account), t->origin_store ? " identity store " : "",
-        str(b, t->origin_store), t->origin_masked ? "  (name masked by AWS: not a person)" : "");
+        str(b, t->origin_store), t->origin_masked ? "  (name masked by AWS: not a person)" : "",
+        t->origin_sso_session ? "  (named by its AWSReservedSSO session; the sign-in is logged in the "
+                                "Identity Center account)"
+                              : "");
     size_t first_issuer = t->nhops ? t->hops[0].issuer : t->event;
     if (t->origin_event != TRACE_NONE && t->origin_event != first_issuer && t->origin_event != t->event) {
         char ev[400];

@@ -62,6 +62,8 @@ static void print_json(FILE *out, const struct store *s, const struct trace *t)
     }
     if (t->origin_masked)
         fputs(", \"masked\": true", out);
+    if (t->origin_sso_session)
+        fputs(", \"sso_session\": true", out);
     fputs("}, \"hops\": [", out);
     for (size_t k = 0; k < t->nhops; k++) {
         const struct trace_hop *h = &t->hops[k];
