@@ -421,6 +421,79 @@ static void merge_sort(struct event *a, struct event *tmp, size_t n)
         a[k++] = tmp[i++];
 }
 
+/* An event's place in the sort: its time, then its load position (so the order is total and stable). */
+struct order {
+    int64_t time_ms;
+    uint32_t index;
+};
+
+static int order_before(const struct order *a, const struct order *b)
+{
+    return a->time_ms < b->time_ms || (a->time_ms == b->time_ms && a->index < b->index);
+}
+
+/* Merge sort that keeps runs already in order untouched: files deliver events nearly sorted. */
+static void order_sort(struct order *a, struct order *tmp, size_t n)
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            struct order x = a[i];
+            size_t j = i;
+            for (; j > 0 && order_before(&x, &a[j - 1]); j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    order_sort(a, tmp, h);
+    order_sort(a + h, tmp, n - h);
+    if (!order_before(&a[h], &a[h - 1]))
+        return;
+    memcpy(tmp, a, h * sizeof *a);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        a[k++] = order_before(&a[j], &tmp[i]) ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+/* Sorts the events by time through 16-byte (time, position) pairs, then moves each event once, cycle
+ * by cycle: sorting the 120-byte records themselves needed half of them again as scratch, the peak
+ * of the whole load. Returns -1 when out of memory (nothing moved). */
+static int sort_by_order(struct store *s)
+{
+    size_t n = s->nevents;
+    struct order *o = malloc(n * sizeof *o), *tmp = malloc((n / 2 + 1) * sizeof *tmp);
+    if (!o || !tmp) {
+        free(o);
+        free(tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        o[i] = (struct order){s->events[i].time_ms, (uint32_t)i};
+    order_sort(o, tmp, n);
+    free(tmp);
+    /* o[k].index: the event that goes to k. Follow each cycle k <- o[k].index <- ..., marking the
+     * places filled with UINT32_MAX. */
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].index == UINT32_MAX || o[k].index == k)
+            continue;
+        struct event first = s->events[k];
+        size_t j = k;
+        while (o[j].index != k) {
+            size_t from = o[j].index;
+            s->events[j] = s->events[from];
+            o[j].index = UINT32_MAX;
+            j = from;
+        }
+        s->events[j] = first;
+        o[j].index = UINT32_MAX;
+    }
+    free(o);
+    return 0;
+}
+
 void store_finish(struct store *s)
 {
     if (s->sorted || s->nevents < 2) {
@@ -430,14 +503,8 @@ void store_finish(struct store *s)
     origins_free(s->origins); /* indexed by event */
     s->origins = NULL;
     pathindex_reset(s); /* indexed by event position */
-    struct event *tmp = malloc((s->nevents / 2 + 1) * sizeof *tmp);
-    if (!tmp) {
-        /* Out of memory for the scratch half: fall back to an in-place insertion sort, slow but stable. */
-        insertion_sort(s->events, s->nevents);
-    } else {
-        merge_sort(s->events, tmp, s->nevents);
-        free(tmp);
-    }
+    if (sort_by_order(s) != 0)
+        insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
 }
 
