@@ -98,16 +98,33 @@ static const char *cell_error(const struct store *s, const struct event *e, char
     return column_error(s, e);
 }
 
+static const char *cell_error_code(const struct store *s, const struct event *e, char *buf)
+{
+    (void)buf;
+    return store_field(s, e, EF_ERROR_CODE) ? store_str(s, e, EF_ERROR_CODE) : "";
+}
+
+/* The list's columns, and how they give way when the terminal narrows. Widths are caps: the list
+ * measures the cells it shows, so a short column costs little. Caps keep whole the longest regions
+ * (us-isof-south-1), services (elasticloadbalancing) and error codes (S3's
+ * ServerSideEncryptionConfigurationNotFoundError); an errorMessage shown for want of a code may be cut.
+ *
+ * Narrowing (prio, hidden lowest first): Source IP (shown only when every other column has all it
+ * wants), then Service (the event name mostly says it), Region, Account, Error; Time, Event and
+ * Identity are never hidden. Region, Account and the error code are whole or hidden, never cut. Room
+ * left after the floors goes to the columns in order, the identity last: Error keeps its width before
+ * the identity takes any spare. */
 static const struct column columns[COL__COUNT] = {
-    [COL_TIME] = {"Time", 19, 19, cell_time},
-    [COL_ACCOUNT] = {"Account", 12, 6, cell_account},
-    [COL_REGION] = {"Region", 11, 6, cell_region},
-    [COL_SERVICE] = {"Service", 10, 6, column_service},
-    [COL_EVENT] = {"Event", 22, 10, cell_event},
-    [COL_IDENTITY] = {"Identity", 0, 8, cell_identity},
-    [COL_IP] = {"Source IP", 15, 7, cell_ip},
-    [COL_ERROR] = {"Error", 14, 5, cell_error},
-    [COL_EVENT_ID] = {"Event ID", 36, 8, cell_event_id},
+    /* title          cap floor min prio grow */
+    [COL_TIME] = {"Time", 19, 19, 0, 19, 0, COLFIT_GROWS, cell_time, NULL},
+    [COL_ACCOUNT] = {"Account", 12, 12, 0, 6, 4, COLFIT_GROWS, cell_account, cell_account},
+    [COL_REGION] = {"Region", 24, 6, 0, 6, 3, COLFIT_GROWS, cell_region, cell_region},
+    [COL_SERVICE] = {"Service", 20, 6, 0, 6, 2, COLFIT_GROWS, column_service, column_service},
+    [COL_EVENT] = {"Event", 32, 15, 0, 8, 0, COLFIT_GROWS, cell_event, NULL},
+    [COL_IDENTITY] = {"Identity", 96, 16, 0, 8, 0, COLFIT_SHARES, cell_identity, NULL},
+    [COL_IP] = {"Source IP", 39, 7, 0, 7, 1, COLFIT_SPARE, cell_ip, NULL},
+    [COL_ERROR] = {"Error", 48, 12, 12, 5, 5, COLFIT_SHARES, cell_error, cell_error_code},
+    [COL_EVENT_ID] = {"Event ID", 36, 36, 0, 8, 0, COLFIT_GROWS, cell_event_id, NULL},
 };
 
 const struct column *column_get(enum column_id id)

@@ -54,6 +54,7 @@ void store_free(struct store *s)
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
+    free(s->range_buf);
     problems_clear(&s->problems);
     intern_free(s->strings);
     free(s);
@@ -62,6 +63,32 @@ void store_free(struct store *s)
 void store_set_reader(struct store *s, store_reader_fn reader)
 {
     s->reader = reader;
+}
+
+void store_set_range_reader(struct store *s, store_range_reader_fn reader)
+{
+    s->range_reader = reader;
+}
+
+/* The bytes of an event of a SOURCE_RANGE source, read alone into range_buf. */
+static const char *range_get(struct store *s, const struct source *src, const struct event *e, char **err)
+{
+    if (!s->range_reader) {
+        *err = strdup("no reader for large file sources");
+        return NULL;
+    }
+    if (e->raw_len > s->range_cap || !s->range_buf) {
+        char *b = realloc(s->range_buf, e->raw_len ? e->raw_len : 1);
+        if (!b) {
+            *err = strdup("out of memory");
+            return NULL;
+        }
+        s->range_buf = b;
+        s->range_cap = e->raw_len;
+    }
+    if (s->range_reader(src, e->raw_off, s->range_buf, e->raw_len, err) != 0)
+        return NULL;
+    return s->range_buf;
 }
 
 uint32_t store_add_source(struct store *s, const char *path, enum source_kind kind, int gzip, int64_t size,
@@ -394,6 +421,79 @@ static void merge_sort(struct event *a, struct event *tmp, size_t n)
         a[k++] = tmp[i++];
 }
 
+/* An event's place in the sort: its time, then its load position (so the order is total and stable). */
+struct order {
+    int64_t time_ms;
+    uint32_t index;
+};
+
+static int order_before(const struct order *a, const struct order *b)
+{
+    return a->time_ms < b->time_ms || (a->time_ms == b->time_ms && a->index < b->index);
+}
+
+/* Merge sort that keeps runs already in order untouched: files deliver events nearly sorted. */
+static void order_sort(struct order *a, struct order *tmp, size_t n)
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            struct order x = a[i];
+            size_t j = i;
+            for (; j > 0 && order_before(&x, &a[j - 1]); j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    order_sort(a, tmp, h);
+    order_sort(a + h, tmp, n - h);
+    if (!order_before(&a[h], &a[h - 1]))
+        return;
+    memcpy(tmp, a, h * sizeof *a);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        a[k++] = order_before(&a[j], &tmp[i]) ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+/* Sorts the events by time through 16-byte (time, position) pairs, then moves each event once, cycle
+ * by cycle: sorting the 120-byte records themselves needed half of them again as scratch, the peak
+ * of the whole load. Returns -1 when out of memory (nothing moved). */
+static int sort_by_order(struct store *s)
+{
+    size_t n = s->nevents;
+    struct order *o = malloc(n * sizeof *o), *tmp = malloc((n / 2 + 1) * sizeof *tmp);
+    if (!o || !tmp) {
+        free(o);
+        free(tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        o[i] = (struct order){s->events[i].time_ms, (uint32_t)i};
+    order_sort(o, tmp, n);
+    free(tmp);
+    /* o[k].index: the event that goes to k. Follow each cycle k <- o[k].index <- ..., marking the
+     * places filled with UINT32_MAX. */
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].index == UINT32_MAX || o[k].index == k)
+            continue;
+        struct event first = s->events[k];
+        size_t j = k;
+        while (o[j].index != k) {
+            size_t from = o[j].index;
+            s->events[j] = s->events[from];
+            o[j].index = UINT32_MAX;
+            j = from;
+        }
+        s->events[j] = first;
+        o[j].index = UINT32_MAX;
+    }
+    free(o);
+    return 0;
+}
+
 void store_finish(struct store *s)
 {
     if (s->sorted || s->nevents < 2) {
@@ -403,14 +503,8 @@ void store_finish(struct store *s)
     origins_free(s->origins); /* indexed by event */
     s->origins = NULL;
     pathindex_reset(s); /* indexed by event position */
-    struct event *tmp = malloc((s->nevents / 2 + 1) * sizeof *tmp);
-    if (!tmp) {
-        /* Out of memory for the scratch half: fall back to an in-place insertion sort, slow but stable. */
-        insertion_sort(s->events, s->nevents);
-    } else {
-        merge_sort(s->events, tmp, s->nevents);
-        free(tmp);
-    }
+    if (sort_by_order(s) != 0)
+        insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
 }
 
@@ -543,6 +637,14 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         return NULL;
     }
     const struct source *src = &s->sources[e->source];
+    int embedded = (e->flags & EVF_EMBEDDED) != 0;
+    if (src->kind == SOURCE_RANGE) {
+        const char *range = range_get(s, src, e, err); /* the record alone */
+        if (!range)
+            return NULL;
+        return store_record_bytes(src, range, e->raw_len, 0, e->raw_len, embedded, &s->unescaped,
+                                  &s->unescaped_cap, len, err);
+    }
     const char *data;
     size_t data_len;
     if (src->kind == SOURCE_MEMORY) {
@@ -555,8 +657,8 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         data = c->data;
         data_len = c->len;
     }
-    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, (e->flags & EVF_EMBEDDED) != 0,
-                              &s->unescaped, &s->unescaped_cap, len, err);
+    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, embedded, &s->unescaped,
+                              &s->unescaped_cap, len, err);
 }
 
 static size_t paths_bytes(const struct store *s)

@@ -43,6 +43,7 @@ struct event_in {
 enum source_kind {
     SOURCE_FILE,   /* re-read from disk by the reader when bytes are needed */
     SOURCE_MEMORY, /* the store owns the decoded bytes (stdin, tests) */
+    SOURCE_RANGE,  /* a large file: each event's bytes alone are re-read by the range reader */
 };
 
 struct source {
@@ -58,6 +59,11 @@ struct source {
 /* Fetches the decoded bytes of a SOURCE_FILE source. On success returns 0 and sets *data (owned by the
  * caller, free()) and *len; on failure returns -1 and sets *err (owned by the caller). */
 typedef int (*store_reader_fn)(const struct source *src, char **data, size_t *len, char **err);
+
+/* Fetches decoded bytes [off, off + len) of a SOURCE_RANGE source into buf. Returns 0, or -1 and sets *err
+ * (owned by the caller). */
+typedef int (*store_range_reader_fn)(const struct source *src, uint64_t off, char *buf, size_t len,
+                                     char **err);
 
 struct load_counts {
     uint64_t files;           /* files read as logs */
@@ -88,6 +94,9 @@ struct store {
     uint64_t *seen; /* dedupe set of eventID id << 32 | account id, 0 = empty slot */
     size_t nseen, seen_slots;
     store_reader_fn reader;
+    store_range_reader_fn range_reader;
+    char *range_buf; /* the last SOURCE_RANGE event's bytes */
+    size_t range_cap;
     /* Decoded sources kept, least recently used dropped first: events in time order interleave the
      * files of every account and region, and an export or a scroll through them must not decode a
      * file per event. */
@@ -114,6 +123,7 @@ struct store *store_new(void);
 void store_free(struct store *s);
 
 void store_set_reader(struct store *s, store_reader_fn reader);
+void store_set_range_reader(struct store *s, store_range_reader_fn reader);
 
 /* Adds a source; path is copied; data (SOURCE_MEMORY only) is taken over by the store and freed with it.
  * Returns the source id, or UINT32_MAX when out of memory (data is then freed). */

@@ -378,10 +378,39 @@ static void test_field_layout(void)
     store_free(s);
 }
 
+/* store_finish: time order, ties (and events without a time, last) in load order, for runs that are
+ * sorted, reversed, or random with many ties. */
+static void test_finish_stable(void)
+{
+    for (int shape = 0; shape < 3; shape++) {
+        struct store *s = mem_store();
+        enum { N = 5000 };
+        unsigned seed = 11;
+        for (size_t i = 0; i < N; i++) {
+            char id[32];
+            snprintf(id, sizeof id, "%zu", i);
+            seed = seed * 1103515245u + 12345u;
+            int64_t t = shape == 0 ? (int64_t)i / 3 : shape == 1 ? (int64_t)(N - i) / 4 : (seed >> 16) % 50;
+            add(s, id, (seed >> 8) % 97 == 0 ? TIME_NONE : t);
+        }
+        store_finish(s);
+        CHECK_INT(s->nevents, N);
+        int bad = 0;
+        for (size_t i = 1; i < s->nevents && !bad; i++) {
+            const struct event *a = &s->events[i - 1], *b = &s->events[i];
+            bad = a->time_ms > b->time_ms ||
+                  (a->time_ms == b->time_ms && atoi(id_at(s, i - 1)) >= atoi(id_at(s, i)));
+        }
+        CHECK(!bad);
+        store_free(s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
     test_field_layout();
+    test_finish_stable();
     test_binary_ids();
     test_merge_tail();
     test_threads_same_store(tests_dir);
