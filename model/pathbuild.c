@@ -195,6 +195,40 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Records of a large file are read alone (by range), so its records need not go to one worker: handed
+ * out RANGE_SHARE at a time, every core takes a share of a large input. */
+#define RANGE_SHARE 2048
+
+/* Cuts the SOURCE_RANGE sources of b (capacity cap) into shares of RANGE_SHARE records. 0, or -1. */
+static int split_ranges(struct pathbuild *b, size_t cap)
+{
+    size_t extra = 0;
+    for (size_t k = 0; k < b->nsources; k++)
+        if (b->sources[k].src.kind == SOURCE_RANGE && b->sources[k].count > RANGE_SHARE)
+            extra += (b->sources[k].count - 1) / RANGE_SHARE;
+    if (extra == 0)
+        return 0;
+    if (grow_array((void **)&b->sources, &cap, b->nsources + extra, sizeof *b->sources) != 0)
+        return -1;
+    size_t n = b->nsources;
+    for (size_t k = 0; k < n; k++) {
+        size_t total = b->sources[k].count;
+        if (b->sources[k].src.kind != SOURCE_RANGE || total <= RANGE_SHARE)
+            continue;
+        b->sources[k].count = RANGE_SHARE;
+        for (size_t off = RANGE_SHARE; off < total; off += RANGE_SHARE) {
+            struct pb_source *share = &b->sources[b->nsources];
+            *share = b->sources[k];
+            share->first += off;
+            share->count = total - off < RANGE_SHARE ? total - off : RANGE_SHARE;
+            for (size_t i = share->first; i < share->first + share->count; i++)
+                b->items[i].source = (uint32_t)b->nsources;
+            b->nsources++;
+        }
+    }
+    return 0;
+}
+
 /* Groups the events x misses by source (a counting sort), in event order within a source. */
 static int plan(struct pathbuild *b, const struct store *s, const struct pathindex *x)
 {
@@ -239,7 +273,7 @@ static int plan(struct pathbuild *b, const struct store *s, const struct pathind
         b->items[k] = (struct pb_item){e->raw_off, e->raw_len, src, 0, (uint16_t)(e->flags & EVF_EMBEDDED)};
         b->item_of[i] = (uint32_t)k;
     }
-    rc = 0;
+    rc = split_ranges(b, cap);
 out:
     free(slot_of);
     free(fill);

@@ -361,12 +361,50 @@ static void test_changed(void)
     store_free(ref);
 }
 
+/* A large input (read by range, records alone): handed out in shares, the index on three threads equals
+ * the one-thread one. */
+static void test_large_input(void)
+{
+    enum { BIG = 5000 };
+    char name[300], one[4096];
+    snprintf(name, sizeof name, "%s/big.jsonl", dir);
+    FILE *o = fopen(name, "w");
+    CHECK(o != NULL);
+    for (int k = 0; k < BIG && o; k++) {
+        one[0] = '\0';
+        put_event(one, sizeof one, (k * 7919) % BIG, 99, k);
+        fprintf(o, "%s\n", one);
+    }
+    if (o)
+        fclose(o);
+    setenv("CTVIEW_BIG_BYTES", "1", 1);
+    struct store *a = store_new(), *b = store_new();
+    const char *in[] = {name};
+    CHECK(a && b && load_paths(a, in, 1, NULL, NULL) == 0 && load_paths(b, in, 1, NULL, NULL) == 0);
+    unsetenv("CTVIEW_BIG_BYTES");
+    CHECK_INT(a->nevents, BIG);
+    CHECK(a->nsources == 1 && a->sources[0].kind == SOURCE_RANGE);
+    for (size_t p = 0; p < 4; p++) {
+        struct pathindex *x = index_of(a, paths[p], 1), *y = index_of(b, paths[p], 3);
+        CHECK_INT(intern_count(x->values), intern_count(y->values));
+        CHECK(memcmp(x->slot, y->slot, a->nevents * sizeof *x->slot) == 0);
+        CHECK(same_values(a, x, b, y));
+        CHECK_INT(y->unreadable, 0);
+        pathindex_release(a, x);
+        pathindex_release(b, y);
+    }
+    store_free(a);
+    store_free(b);
+    unlink(name);
+}
+
 int main(void)
 {
     make_tree();
     test_threads_equal();
     test_extend();
     test_changed();
+    test_large_input();
     remove_tree();
     printf("%d checks, %d failures\n", harness_checks, harness_failures);
     return harness_failures != 0;
