@@ -219,7 +219,7 @@ int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint
         return fa < fb ? -1 : 1;
     const struct store_binary_field *bf = store_binary_field(fa);
     const struct event *ea = &s->events[(uint32_t)a], *eb = &s->events[(uint32_t)b];
-    int ua = (ea->flags & bf->upper) != 0, ub = (eb->flags & bf->upper) != 0;
+    int ua = (ea->flags & (bf->upper | bf->hex16)), ub = (eb->flags & (bf->upper | bf->hex16));
     if (ua != ub)
         return ua - ub;
     return memcmp(ea->uuid[bf->slot], eb->uuid[bf->slot], sizeof ea->uuid[bf->slot]);
