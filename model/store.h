@@ -190,6 +190,7 @@ struct store_binary_field {
     enum event_field f;
     int slot;             /* index into struct event's uuid[] */
     uint16_t held, upper; /* enum event_flag: held in binary; written in upper case */
+    uint16_t hex16;       /* enum event_flag: held as 16 upper-case hex digits in 8 bytes (0: never) */
 };
 extern const struct store_binary_field store_binary_fields[2];
 
