@@ -6,6 +6,7 @@
 #include "model/grow.h"
 #include "model/jsonfmt.h"
 #include "model/origin.h"
+#include "model/fieldindex.h"
 #include "model/pathindex.h"
 #include "model/timefmt.h"
 
@@ -51,6 +52,7 @@ void store_free(struct store *s)
     free(s->list_ids);
     free(s->seen);
     pathindex_free_all(s);
+    fieldindex_drop(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -274,6 +276,7 @@ void store_finish(struct store *s)
     origins_free(s->origins); /* indexed by event */
     s->origins = NULL;
     pathindex_reset(s); /* indexed by event position */
+    fieldindex_drop(s);
     struct event *tmp = malloc((s->nevents / 2 + 1) * sizeof *tmp);
     if (!tmp) {
         /* Out of memory for the scratch half: fall back to an in-place insertion sort, slow but stable. */
@@ -293,6 +296,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
         return 0;
     origins_free(s->origins); /* indexed by event: recomputed on the next use */
     s->origins = NULL;
+    fieldindex_drop(s); /* indexed by event position: rebuilt on the next use */
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;
@@ -427,5 +431,6 @@ static size_t paths_bytes(const struct store *s)
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s) +
+           fieldindex_bytes(s);
 }

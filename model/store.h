@@ -103,7 +103,9 @@ struct store {
     const struct findings *findings; /* borrowed: the Sigma findings for rule: and level: filters, or NULL */
     struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
     size_t npaths;
-    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    struct fieldindex **fieldindexes; /* owned: per-field event orders built on first use
+                                         (model/fieldindex.h), NULL until one is; dropped when events move */
+    char *unescaped;                  /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
 };

@@ -1,0 +1,88 @@
+/* fieldindex: the events of the store ordered by the value of one event field, so a filter term on a
+ * field whose values are per-event distinct (eventID, a source address, an access key, a session ARN)
+ * costs a lookup, or one test per distinct value, instead of one test per event.
+ *
+ * Two orders exist per field, each built on first use and kept by the store until its events move:
+ *   FX_VALUE  grouped by value: sorted by a case-folded 64-bit hash of the string, so equal strings
+ *             (ASCII case aside) are adjacent; an exact value is a binary search, a pattern is tested
+ *             once per group.
+ *   FX_ADDR   sorted by the parsed address (IPv4 first, then IPv6): a CIDR is a range.
+ * Only events with the field present (and, for FX_ADDR, holding an address) are in an index. Values are
+ * read through store_str(), so an index does not depend on how the store keeps the field.
+ *
+ * Memory: 4 bytes per event holding the field plus 2 bits (group starts, mixed groups) for FX_VALUE;
+ * 4 bytes for FX_ADDR. A build reads every event's string (in slices), radix-sorts 16-byte pairs (a
+ * pass per call; about 32 bytes per event while it runs, freed at the end), then compares each group's
+ * strings (in slices). */
+#ifndef CTVIEW_FIELDINDEX_H
+#define CTVIEW_FIELDINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/match.h"
+#include "model/store.h"
+
+enum fieldindex_order { FX_VALUE, FX_ADDR, FX__COUNT };
+
+struct fx_pair;
+
+struct fieldindex {
+    enum event_field field;
+    enum fieldindex_order order;
+    size_t nevents; /* the store's event count when built; a different count means stale */
+    uint32_t *ev;   /* owned, m events in the index's order */
+    size_t m;
+    uint64_t *start; /* owned, FX_VALUE: m bits, position begins a group (a distinct value) */
+    uint64_t *mixed; /* owned, FX_VALUE: m bits, set at the start of a group whose strings are not all
+                        the same bytes (case variants or a hash collision): tested event by event */
+    size_t nv4;      /* FX_ADDR: ev[0..nv4) are IPv4 addresses, the rest IPv6 */
+    size_t ngroups;  /* FX_VALUE: distinct values */
+    /* the build, in steps */
+    int ready;
+    int phase;           /* 0 reading strings, then one per radix pass, then grouping */
+    size_t done;         /* events read so far */
+    struct fx_pair *tmp; /* owned while building */
+    struct fx_pair *alt; /* owned while building */
+    size_t nv6;          /* FX_ADDR: v6 pairs, filled from the end of tmp */
+    size_t group;        /* the group whose strings are being compared */
+    char *first;         /* owned while building: the string of that group */
+    size_t first_cap;
+    double build_ms; /* CPU time the build took */
+};
+
+/* Builds (or continues building) the store's index of field f in order o, by about `work` units (an
+ * event read, or a pass of the sort per call). Returns 1 once it is ready, 0 when more remain, -1 when
+ * out of memory. An index whose events moved (store_finish, store_merge_tail) is rebuilt. */
+int fieldindex_build(struct store *s, enum event_field f, enum fieldindex_order o, size_t work);
+
+/* The store's ready index of field f in order o, or NULL. Valid until the store's events change. */
+const struct fieldindex *fieldindex_get(const struct store *s, enum event_field f, enum fieldindex_order o);
+
+/* How a caller decides whether a string passes: test(ctx, s, len) returns nonzero when it does. */
+typedef int (*fieldindex_test_fn)(const void *ctx, const char *s, size_t len);
+
+/* Sets in hits (one bit per store event) every event whose string passes test, testing each distinct
+ * value once (each event of a mixed group). FX_VALUE only. */
+void fieldindex_scan(const struct store *s, const struct fieldindex *x, fieldindex_test_fn test,
+                     const void *ctx, uint64_t *hits);
+
+/* Sets in hits every event whose string equals lit[0..len) ASCII case-insensitively and passes test
+ * (the caller's own check of each candidate value). FX_VALUE only. */
+void fieldindex_exact(const struct store *s, const struct fieldindex *x, const char *lit, size_t len,
+                      fieldindex_test_fn test, const void *ctx, uint64_t *hits);
+
+/* Sets in hits every event whose string is an address inside net (as ipnet_contains). FX_ADDR only. */
+void fieldindex_net(const struct store *s, const struct fieldindex *x, const struct ipnet *net,
+                    uint64_t *hits);
+
+/* The case-folded hash the FX_VALUE order uses. */
+uint64_t fieldindex_hash(const char *s, size_t len);
+
+/* Drops every index (the events moved); freeing them all at store_free. */
+void fieldindex_drop(struct store *s);
+
+/* Bytes the indexes hold. */
+size_t fieldindex_bytes(const struct store *s);
+
+#endif
