@@ -21,6 +21,9 @@ struct fx_pair {
  * (an index visits events out of order, and each would otherwise wait on memory twice). */
 #define AHEAD 32
 
+/* Distinct values are copied for pattern scans when there are at least this many events a value. */
+#define TEXT_EVENTS 4
+
 static double cpu_ms(void)
 {
     struct timespec ts;
@@ -95,6 +98,8 @@ static void index_free(struct fieldindex *x)
     free(x->tmp);
     free(x->alt);
     free(x->first);
+    free(x->text);
+    free(x->text_off);
     free(x);
 }
 
@@ -211,7 +216,7 @@ static void warm(const struct store *s, const struct fieldindex *x, const size_t
 }
 
 /* Keeps a copy of the string of the group starting at k, to compare the group's other events with
- * (store_str's result is only read before the next call). */
+ * (store_str's result is only read before the next call), and adds it to the text when kept. */
 static int keep_first(const struct store *s, struct fieldindex *x, size_t k)
 {
     const char *str = str_of(s, x, x->ev[k]);
@@ -224,6 +229,23 @@ static int keep_first(const struct store *s, struct fieldindex *x, size_t k)
         x->first_cap = len + 1;
     }
     memcpy(x->first, str, len + 1);
+    if (!x->text_off)
+        return 0;
+    if (x->text_len + len + 1 > UINT32_MAX)
+        return -1;
+    if (x->text_len + len + 1 > x->text_cap) {
+        size_t cap = x->text_cap ? x->text_cap : 4096;
+        while (cap < x->text_len + len + 1)
+            cap *= 2;
+        char *t = realloc(x->text, cap);
+        if (!t)
+            return -1;
+        x->text = t;
+        x->text_cap = cap;
+    }
+    x->text_off[x->text_groups++] = (uint32_t)x->text_len;
+    memcpy(x->text + x->text_len, str, len + 1);
+    x->text_len += len + 1;
     return 0;
 }
 
@@ -249,6 +271,9 @@ static int finish(const struct store *s, struct fieldindex *x, size_t work)
                     x->start[k / 64] |= 1ull << (k % 64);
                     x->ngroups++;
                 }
+            if (x->ngroups * TEXT_EVENTS <= m &&
+                !(x->text_off = malloc((x->ngroups + 1) * sizeof *x->text_off)))
+                return -1;
         }
         free(x->alt);
         x->alt = NULL;
@@ -270,7 +295,7 @@ static int finish(const struct store *s, struct fieldindex *x, size_t work)
             int single = k + 1 >= m || x->tmp[k + 1].key != x->tmp[k].key;
             if (x->start[k / 64] >> (k % 64) & 1) {
                 x->group = k;
-                if (!single && keep_first(s, x, k) != 0)
+                if ((x->text_off || !single) && keep_first(s, x, k) != 0)
                     return -1;
             } else if (strcmp(str_of(s, x, x->ev[k]), x->first) != 0) {
                 x->mixed[x->group / 64] |= 1ull << (x->group % 64);
@@ -280,6 +305,8 @@ static int finish(const struct store *s, struct fieldindex *x, size_t work)
     }
     if (x->done < m)
         return 0;
+    if (x->text_off)
+        x->text_off[x->text_groups] = (uint32_t)x->text_len;
     free(x->tmp);
     free(x->first);
     x->tmp = NULL;
@@ -396,6 +423,18 @@ static void test_group(const struct store *s, const struct fieldindex *x, size_t
 void fieldindex_scan(const struct store *s, const struct fieldindex *x, fieldindex_test_fn test,
                      const void *ctx, uint64_t *hits)
 {
+    if (x->text) {
+        for (size_t k = 0, g = 0; k < x->m; g++) {
+            size_t end = group_end(x, k);
+            if (x->mixed[k / 64] >> (k % 64) & 1)
+                test_group(s, x, k, end, test, ctx, hits);
+            else if (test(ctx, x->text + x->text_off[g], x->text_off[g + 1] - x->text_off[g] - 1))
+                for (size_t j = k; j < end; j++)
+                    set_bit(hits, x->ev[j]);
+            k = end;
+        }
+        return;
+    }
     size_t pos[AHEAD + 1];
     for (size_t k = 0; k < x->m;) {
         size_t n = 0;

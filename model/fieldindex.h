@@ -10,7 +10,8 @@
  * Only events with the field present (and, for FX_ADDR, holding an address) are in an index. Values are
  * read through store_str(), so an index does not depend on how the store keeps the field.
  *
- * Memory: 4 bytes per event holding the field plus 2 bits (group starts, mixed groups) for FX_VALUE;
+ * Memory: 4 bytes per event holding the field plus 2 bits (group starts, mixed groups) for FX_VALUE,
+ * and when values repeat (4 events a value or more) a copy of each distinct value (its bytes + 5);
  * 4 bytes for FX_ADDR. A build reads every event's string (in slices), radix-sorts 16-byte pairs (a
  * pass per call; about 32 bytes per event while it runs, freed at the end), then compares each group's
  * strings (in slices). */
@@ -33,11 +34,16 @@ struct fieldindex {
     size_t nevents; /* the store's event count when built; a different count means stale */
     uint32_t *ev;   /* owned, m events in the index's order */
     size_t m;
-    uint64_t *start; /* owned, FX_VALUE: m bits, position begins a group (a distinct value) */
-    uint64_t *mixed; /* owned, FX_VALUE: m bits, set at the start of a group whose strings are not all
-                        the same bytes (case variants or a hash collision): tested event by event */
-    size_t nv4;      /* FX_ADDR: ev[0..nv4) are IPv4 addresses, the rest IPv6 */
-    size_t ngroups;  /* FX_VALUE: distinct values */
+    uint64_t *start;    /* owned, FX_VALUE: m bits, position begins a group (a distinct value) */
+    uint64_t *mixed;    /* owned, FX_VALUE: m bits, set at the start of a group whose strings are not all
+                           the same bytes (case variants or a hash collision): tested event by event */
+    size_t nv4;         /* FX_ADDR: ev[0..nv4) are IPv4 addresses, the rest IPv6 */
+    size_t ngroups;     /* FX_VALUE: distinct values */
+    char *text;         /* owned, FX_VALUE with at least TEXT_EVENTS events a value on average, else NULL:
+                           each group's string, NUL-terminated, in group order, so a pattern reads them in
+                           one sweep instead of fetching an event and its string per value */
+    uint32_t *text_off; /* owned with text: ngroups + 1 offsets */
+    size_t text_len, text_cap, text_groups;
     /* the build, in steps */
     int ready;
     int phase;           /* 0 reading strings, then one per radix pass, then grouping */
