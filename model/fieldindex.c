@@ -8,7 +8,15 @@
 struct fx_pair {
     uint64_t key; /* FX_VALUE: the folded hash; FX_ADDR: the IPv4 address, or an IPv6 address's top half */
     uint32_t ev;
-    uint32_t pad;
+    uint32_t id; /* store_str_id: equal strings, equal ids (or STORE_NO_ID) */
+};
+
+/* Keys already worked out, by string id: a value that repeats is read and hashed once (most are). */
+#define MEMO_SLOTS 4096
+struct fx_memo {
+    uint32_t id;
+    int family; /* FX_ADDR: 4, 6, or 0 when not an address */
+    uint64_t key;
 };
 
 /* The radix sort orders pairs by 32 bits of the key, 8 bits a pass (a pass per step); fix_runs then
@@ -98,6 +106,7 @@ static void index_free(struct fieldindex *x)
     free(x->tmp);
     free(x->alt);
     free(x->first);
+    free(x->memo);
     free(x->text);
     free(x->text_off);
     free(x);
@@ -137,33 +146,79 @@ static const char *str_of(const struct store *s, const struct fieldindex *x, uin
     return store_str(s, &s->events[ev], x->field);
 }
 
-/* Reads events [x->done, x->done + work): their keys into tmp. */
-static void read_keys(const struct store *s, struct fieldindex *x, size_t work)
+/* The key of a string: its folded hash, or its address (family 0 when it is not one). */
+static uint64_t key_of(const struct fieldindex *x, const char *str, int *family)
 {
-    size_t end = s->nevents - x->done < work ? s->nevents : x->done + work;
-    for (size_t i = x->done; i < end; i++) {
-        if (i + AHEAD < end)
-            __builtin_prefetch(store_str(s, &s->events[i + AHEAD], x->field));
-        const char *str = store_str(s, &s->events[i], x->field);
-        if (!*str)
-            continue; /* absent (or an empty string, which is absent to the filter too) */
-        size_t len = strlen(str);
-        if (x->order == FX_VALUE) {
-            x->tmp[x->m++] = (struct fx_pair){fieldindex_hash(str, len), (uint32_t)i, 0};
-            continue;
-        }
-        uint64_t key;
-        int family = addr_key(str, len, &key);
-        if (family == 4)
-            x->tmp[x->nv4++] = (struct fx_pair){key, (uint32_t)i, 0};
-        else if (family == 6)
-            x->tmp[s->nevents - 1 - x->nv6++] = (struct fx_pair){key, (uint32_t)i, 0};
+    size_t len = strlen(str);
+    uint64_t key = 0;
+    if (x->order == FX_VALUE) {
+        *family = 1;
+        return fieldindex_hash(str, len);
     }
-    x->done = end;
-    if (x->done == s->nevents && x->order == FX_ADDR) {
-        /* the IPv6 pairs, written from the end, go right after the IPv4 ones */
-        memmove(x->tmp + x->nv4, x->tmp + s->nevents - x->nv6, x->nv6 * sizeof *x->tmp);
-        x->m = x->nv4 + x->nv6;
+    *family = addr_key(str, len, &key);
+    return key;
+}
+
+/* The pair of field x->field of event i into tmp, when present (and an address, for FX_ADDR). */
+static void read_one(const struct store *s, struct fieldindex *x, size_t i)
+{
+    const struct event *e = &s->events[i];
+    uint32_t id = store_str_id(s, e, x->field);
+    if (id == 0)
+        return; /* absent (or an empty string, which is absent to the filter too) */
+    int family;
+    uint64_t key;
+    struct fx_memo *m = id != STORE_NO_ID ? &x->memo[id % MEMO_SLOTS] : NULL;
+    if (m && m->id == id) {
+        family = m->family;
+        key = m->key;
+    } else {
+        const char *str = store_str(s, e, x->field);
+        if (!*str)
+            return;
+        key = key_of(x, str, &family);
+        if (m)
+            *m = (struct fx_memo){id, family, key};
+    }
+    if (family == 1 || family == 4)
+        x->tmp[x->order == FX_VALUE ? x->m++ : x->nv4++] = (struct fx_pair){key, (uint32_t)i, id};
+    else if (family == 6)
+        x->tmp[s->nevents - 1 - x->nv6++] = (struct fx_pair){key, (uint32_t)i, id};
+}
+
+/* Starts fetching the string of event i unless its key is known already. */
+static void fetch_ahead(const struct store *s, const struct fieldindex *x, size_t i)
+{
+    const struct event *e = &s->events[i];
+    uint32_t id = store_str_id(s, e, x->field);
+    if (id != 0 && (id == STORE_NO_ID || x->memo[id % MEMO_SLOTS].id != id))
+        __builtin_prefetch(store_str(s, e, x->field));
+}
+
+/* Reads events [from, from + work) for every index of xs (all at `from`), each event's line once. */
+static void read_keys(const struct store *s, struct fieldindex **xs, int n, size_t from, size_t work)
+{
+    size_t end = s->nevents - from < work ? s->nevents : from + work;
+    for (size_t i = from; i < end; i++)
+        for (int k = 0; k < n; k++) {
+            if (i + AHEAD < end)
+                fetch_ahead(s, xs[k], i + AHEAD);
+            read_one(s, xs[k], i);
+        }
+    for (int k = 0; k < n; k++) {
+        struct fieldindex *x = xs[k];
+        x->done = end;
+        if (x->done < s->nevents)
+            continue;
+        if (x->order == FX_ADDR) {
+            /* the IPv6 pairs, written from the end, go right after the IPv4 ones */
+            memmove(x->tmp + x->nv4, x->tmp + s->nevents - x->nv6, x->nv6 * sizeof *x->tmp);
+            x->m = x->nv4 + x->nv6;
+        }
+        free(x->memo);
+        x->memo = NULL;
+        x->phase++;
+        x->done = 0;
     }
 }
 
@@ -216,7 +271,7 @@ static void warm(const struct store *s, const struct fieldindex *x, const size_t
 }
 
 /* Keeps a copy of the string of the group starting at k, to compare the group's other events with
- * (store_str's result is only read before the next call), and adds it to the text when kept. */
+ * when the store has no ids for them (store_str's result is only read before the next call). */
 static int keep_first(const struct store *s, struct fieldindex *x, size_t k)
 {
     const char *str = str_of(s, x, x->ev[k]);
@@ -229,8 +284,14 @@ static int keep_first(const struct store *s, struct fieldindex *x, size_t k)
         x->first_cap = len + 1;
     }
     memcpy(x->first, str, len + 1);
-    if (!x->text_off)
-        return 0;
+    return 0;
+}
+
+/* Appends the string of the group starting at k to the text. */
+static int add_text(const struct store *s, struct fieldindex *x, size_t k)
+{
+    const char *str = str_of(s, x, x->ev[k]);
+    size_t len = strlen(str);
     if (x->text_len + len + 1 > UINT32_MAX)
         return -1;
     if (x->text_len + len + 1 > x->text_cap) {
@@ -247,6 +308,33 @@ static int keep_first(const struct store *s, struct fieldindex *x, size_t k)
     memcpy(x->text + x->text_len, str, len + 1);
     x->text_len += len + 1;
     return 0;
+}
+
+static size_t group_end(const struct fieldindex *x, size_t k);
+
+/* Copies the groups' strings into the text, about `work` groups a call (fetching ahead). Returns 1 when
+ * done, 0 when more remain, -1 when out of memory. */
+static int gather_text(const struct store *s, struct fieldindex *x, size_t work)
+{
+    size_t pos[AHEAD + 1];
+    while (x->tpos < x->m && work) {
+        size_t n = 0;
+        pos[0] = x->tpos;
+        while (n < AHEAD && pos[n] < x->m) {
+            pos[n + 1] = group_end(x, pos[n]);
+            n++;
+        }
+        warm(s, x, pos, n);
+        for (size_t j = 0; j < n; j++)
+            if (add_text(s, x, pos[j]) != 0)
+                return -1;
+        x->tpos = pos[n];
+        work = work > n ? work - n : 0;
+    }
+    if (x->tpos < x->m)
+        return 0;
+    x->text_off[x->text_groups] = (uint32_t)x->text_len;
+    return 1;
 }
 
 /* The sorted pairs become the index: event numbers and group starts at once, then mixed groups marked
@@ -281,32 +369,33 @@ static int finish(const struct store *s, struct fieldindex *x, size_t work)
             return 0;
         x->done = m;
     }
-    /* A group's strings are compared with its first: equal hashes of different strings (case
-     * variants, or a collision) are tested event by event. */
+    /* A group's strings are compared with its first (by id where the store has them): equal hashes of
+     * different strings (case variants, or a collision) are tested event by event. */
     size_t end = m - x->done < work ? m : x->done + work;
-    while (x->done < end) {
-        size_t pos[AHEAD], n = 0;
-        for (size_t k = x->done; k < end && n < AHEAD; k++)
-            pos[n++] = k;
-        for (size_t j = 0; j < n; j++)
-            __builtin_prefetch(&s->events[x->ev[pos[j]]]);
-        for (size_t j = 0; j < n; j++) {
-            size_t k = pos[j];
+    for (size_t k = x->done; k < end; k++) {
+        uint32_t id = x->tmp[k].id;
+        if (x->start[k / 64] >> (k % 64) & 1) {
             int single = k + 1 >= m || x->tmp[k + 1].key != x->tmp[k].key;
-            if (x->start[k / 64] >> (k % 64) & 1) {
-                x->group = k;
-                if ((x->text_off || !single) && keep_first(s, x, k) != 0)
-                    return -1;
-            } else if (strcmp(str_of(s, x, x->ev[k]), x->first) != 0) {
-                x->mixed[x->group / 64] |= 1ull << (x->group % 64);
-            }
+            x->group = k;
+            if (!single && id == STORE_NO_ID && keep_first(s, x, k) != 0)
+                return -1;
+            continue;
         }
-        x->done += n;
+        uint32_t first = x->tmp[x->group].id;
+        int differs = id != STORE_NO_ID && first != STORE_NO_ID
+                          ? id != first
+                          : strcmp(str_of(s, x, x->ev[k]), x->first) != 0;
+        if (differs)
+            x->mixed[x->group / 64] |= 1ull << (x->group % 64);
     }
+    x->done = end;
     if (x->done < m)
         return 0;
-    if (x->text_off)
-        x->text_off[x->text_groups] = (uint32_t)x->text_len;
+    if (x->text_off) {
+        int r = gather_text(s, x, work);
+        if (r <= 0)
+            return r;
+    }
     free(x->tmp);
     free(x->first);
     x->tmp = NULL;
@@ -333,11 +422,12 @@ static void sort_pass(struct fieldindex *x, int pass)
             fix_runs(x->tmp, bounds[r], bounds[r + 1], whole[r]);
 }
 
-int fieldindex_build(struct store *s, enum event_field f, enum fieldindex_order o, size_t work)
+/* The store's index of field f in order o, created (or made anew when stale). NULL when out of memory. */
+static struct fieldindex *index_for(struct store *s, enum event_field f, enum fieldindex_order o)
 {
     if (!s->fieldindexes &&
         !(s->fieldindexes = calloc((size_t)EF__COUNT * FX__COUNT, sizeof *s->fieldindexes)))
-        return -1;
+        return NULL;
     struct fieldindex **slot = slot_of(s, f, o);
     struct fieldindex *x = *slot;
     if (x && x->nevents != s->nevents) {
@@ -346,33 +436,77 @@ int fieldindex_build(struct store *s, enum event_field f, enum fieldindex_order 
     }
     if (!x) {
         if (!(x = calloc(1, sizeof *x)))
-            return -1;
+            return NULL;
         x->field = f;
         x->order = o;
         x->nevents = s->nevents;
         *slot = x;
     }
-    if (x->ready)
-        return 1;
-    double t0 = cpu_ms();
-    if (x->phase == PHASE_READ) {
-        if (!x->tmp && !(x->tmp = malloc((s->nevents ? s->nevents : 1) * sizeof *x->tmp)))
-            return -1;
-        read_keys(s, x, work ? work : 1);
-        if (x->done == s->nevents) {
-            x->phase++;
-            x->done = 0;
-        }
-    } else if (x->phase < PHASE_GROUP) {
+    return x;
+}
+
+/* A step of the index's sort or of its finish. Returns 0, or -1 when out of memory. */
+static int step(struct store *s, struct fieldindex *x, size_t work)
+{
+    if (x->phase < PHASE_GROUP) {
         if (!x->alt && !(x->alt = malloc((x->m ? x->m : 1) * sizeof *x->alt)))
             return -1;
         sort_pass(x, x->phase - 1);
         x->phase++;
-    } else if (finish(s, x, work ? work : 1) < 0) {
-        return -1;
+        return 0;
     }
-    x->build_ms += cpu_ms() - t0;
-    return x->ready;
+    return finish(s, x, work) < 0 ? -1 : 0;
+}
+
+int fieldindex_want(struct store *s, const enum event_field *f, int nf, enum fieldindex_order o)
+{
+    int want = 1;
+    for (int k = 0; k < nf; k++) {
+        struct fieldindex *x = index_for(s, f[k], o);
+        if (!x)
+            return -1;
+        if (!x->ready && !x->tmp && x->uses++ == 0)
+            want = 0;
+    }
+    return want;
+}
+
+int fieldindex_build(struct store *s, const enum event_field *f, int nf, enum fieldindex_order o, size_t work)
+{
+    double t0 = cpu_ms();
+    struct fieldindex *reading[EF__COUNT];
+    int nread = 0, ready = 1;
+    size_t from = SIZE_MAX;
+    work = work ? work : 1;
+    for (int k = 0; k < nf; k++) {
+        struct fieldindex *x = index_for(s, f[k], o);
+        if (!x)
+            return -1;
+        if (x->ready)
+            continue;
+        ready = 0;
+        if (x->phase != PHASE_READ) {
+            if (step(s, x, work) != 0)
+                return -1;
+            continue;
+        }
+        if (!x->tmp && (!(x->tmp = malloc((s->nevents ? s->nevents : 1) * sizeof *x->tmp)) ||
+                        !(x->memo = calloc(MEMO_SLOTS, sizeof *x->memo))))
+            return -1;
+        /* indexes started together read together; one started apart catches up on its own */
+        if (x->done < from) {
+            from = x->done;
+            nread = 0;
+        }
+        if (x->done == from && nread < EF__COUNT)
+            reading[nread++] = x;
+    }
+    if (nread)
+        read_keys(s, reading, nread, from, work);
+    double spent = (cpu_ms() - t0) / (nf ? nf : 1);
+    for (int k = 0; k < nf; k++)
+        s->fieldindexes[(size_t)f[k] * FX__COUNT + o]->build_ms += spent;
+    return ready;
 }
 
 static void set_bit(uint64_t *hits, uint32_t ev)

@@ -27,6 +27,7 @@
 enum fieldindex_order { FX_VALUE, FX_ADDR, FX__COUNT };
 
 struct fx_pair;
+struct fx_memo;
 
 struct fieldindex {
     enum event_field field;
@@ -44,23 +45,34 @@ struct fieldindex {
                            one sweep instead of fetching an event and its string per value */
     uint32_t *text_off; /* owned with text: ngroups + 1 offsets */
     size_t text_len, text_cap, text_groups;
+    size_t tpos; /* the text's progress while building, in positions */
     /* the build, in steps */
     int ready;
-    int phase;           /* 0 reading strings, then one per radix pass, then grouping */
-    size_t done;         /* events read so far */
-    struct fx_pair *tmp; /* owned while building */
-    struct fx_pair *alt; /* owned while building */
-    size_t nv6;          /* FX_ADDR: v6 pairs, filled from the end of tmp */
-    size_t group;        /* the group whose strings are being compared */
-    char *first;         /* owned while building: the string of that group */
+    int phase;            /* 0 reading strings, then one per radix pass, then grouping */
+    size_t done;          /* events read so far */
+    struct fx_pair *tmp;  /* owned while building */
+    struct fx_pair *alt;  /* owned while building */
+    struct fx_memo *memo; /* owned while reading */
+    size_t nv6;           /* FX_ADDR: v6 pairs, filled from the end of tmp */
+    size_t group;         /* the group whose strings are being compared */
+    char *first;          /* owned while building: the string of that group */
     size_t first_cap;
     double build_ms; /* CPU time the build took */
+    unsigned uses;   /* fieldindex_want calls before the build started */
 };
 
-/* Builds (or continues building) the store's index of field f in order o, by about `work` units (an
- * event read, or a pass of the sort per call). Returns 1 once it is ready, 0 when more remain, -1 when
- * out of memory. An index whose events moved (store_finish, store_merge_tail) is rebuilt. */
-int fieldindex_build(struct store *s, enum event_field f, enum fieldindex_order o, size_t work);
+/* Whether the indexes of fields f[0..nf) in order o are worth building: 1 when they are ready, being
+ * built or were asked for before (since the events last moved), else 0 (and this ask is counted); -1
+ * when out of memory. A build costs a few evaluations event by event, so a field filtered on once (the
+ * command line's --list -f, the refresh after each merge of a followed directory) is not indexed. */
+int fieldindex_want(struct store *s, const enum event_field *f, int nf, enum fieldindex_order o);
+
+/* Builds (or continues building) the store's indexes of fields f[0..nf) in order o, by about `work`
+ * units (events read, for all of them in one pass over the events; or a sort pass, or `work` positions
+ * of the finish, for each). Returns 1 once they are all ready, 0 when more remain, -1 when out of
+ * memory. An index whose events moved (store_finish, store_merge_tail) is rebuilt. */
+int fieldindex_build(struct store *s, const enum event_field *f, int nf, enum fieldindex_order o,
+                     size_t work);
 
 /* The store's ready index of field f in order o, or NULL. Valid until the store's events change. */
 const struct fieldindex *fieldindex_get(const struct store *s, enum event_field f, enum fieldindex_order o);

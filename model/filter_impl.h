@@ -66,6 +66,7 @@ struct term {
     int level, level_cmp; /* TK_LEVEL: enum sigma_level and enum level_cmp */
     uint64_t *hits;       /* owned: the term's result for every event, from the store's field indexes
                              (filter_index.c), or NULL: tested event by event */
+    int per_event;        /* the filter's run tests this term event by event (its fields' first use) */
 };
 
 enum node_kind { NODE_ALL, NODE_TERM, NODE_AND, NODE_OR, NODE_NOT };

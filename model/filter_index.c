@@ -3,7 +3,9 @@
  * a bit set (term.hits): an exact value is a lookup, a CIDR a range of addresses, any other pattern is
  * tested once per distinct value. Evaluation then reads the bits where the term's parent cares, so AND,
  * OR, NOT and every other kind of term combine with them exactly as before. Only filter runs prepare
- * the bits (filter_run_step); filter_match alone still tests event by event. */
+ * the bits (filter_run_step); filter_match alone still tests event by event, and so does a run that is
+ * the first to use a field since the events last moved (fieldindex_want: a build costs a few
+ * evaluations). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,15 +54,20 @@ int filter_index_prepare(struct filter *f, size_t work)
     for (size_t k = 0; k < f->nnodes; k++) {
         struct term *t = &f->nodes[k].term;
         enum event_field fields[4];
-        int nf = f->nodes[k].kind == NODE_TERM && !t->hits ? term_fields(t, fields) : 0;
+        int nf = f->nodes[k].kind == NODE_TERM && !t->hits && !t->per_event ? term_fields(t, fields) : 0;
         if (nf == 0)
             continue;
         enum fieldindex_order o = t->kind == TK_IP && t->use_net ? FX_ADDR : FX_VALUE;
-        for (int i = 0; i < nf; i++) {
-            int ready = fieldindex_build(s, fields[i], o, work);
-            if (ready <= 0)
-                return ready;
+        int want = fieldindex_want(s, fields, nf, o);
+        if (want < 0)
+            return -1;
+        if (!want) {
+            t->per_event = 1; /* the field's first use: tested event by event, as cheap as a build */
+            continue;
         }
+        int ready = fieldindex_build(s, fields, nf, o, work);
+        if (ready <= 0)
+            return ready;
         t->hits = calloc(words ? words : 1, sizeof *t->hits);
         if (!t->hits)
             return -1;

@@ -147,6 +147,12 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved);
 /* The string of field f of event e (borrowed, "" when absent). */
 const char *store_str(const struct store *s, const struct event *e, enum event_field f);
 
+/* An identity for the string of field f of event e, for telling equal strings apart without reading
+ * them: equal ids are equal strings and different ids different strings; 0 when absent; STORE_NO_ID
+ * when the store keeps the field outside its shared strings (then compare store_str's bytes). */
+#define STORE_NO_ID UINT32_MAX
+uint32_t store_str_id(const struct store *s, const struct event *e, enum event_field f);
+
 /* The original bytes of an event, byte for byte. Returns a pointer valid until the next store_raw call
  * (or store_free) and sets *len; on failure returns NULL and sets *err (owned by the caller). */
 const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err);
