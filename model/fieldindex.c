@@ -122,15 +122,19 @@ void fieldindex_drop(struct store *s)
     s->fieldindexes = NULL;
 }
 
+size_t fieldindex_bytes_of(const struct fieldindex *x)
+{
+    size_t words = (x->m + 63) / 64;
+    return sizeof *x + x->m * sizeof *x->ev + (x->start ? 2 * words * sizeof *x->start : 0) +
+           (x->text ? x->text_cap + (x->ngroups + 1) * sizeof *x->text_off : 0);
+}
+
 size_t fieldindex_bytes(const struct store *s)
 {
     size_t n = 0;
-    for (size_t i = 0; s->fieldindexes && i < (size_t)EF__COUNT * FX__COUNT; i++) {
-        const struct fieldindex *x = s->fieldindexes[i];
-        if (x && x->ready)
-            n +=
-                sizeof *x + x->m * sizeof *x->ev + (x->start ? 2 * ((x->m + 63) / 64) * sizeof *x->start : 0);
-    }
+    for (size_t i = 0; s->fieldindexes && i < (size_t)EF__COUNT * FX__COUNT; i++)
+        if (s->fieldindexes[i] && s->fieldindexes[i]->ready)
+            n += fieldindex_bytes_of(s->fieldindexes[i]);
     return n;
 }
 
@@ -334,6 +338,11 @@ static int gather_text(const struct store *s, struct fieldindex *x, size_t work)
     if (x->tpos < x->m)
         return 0;
     x->text_off[x->text_groups] = (uint32_t)x->text_len;
+    char *t = realloc(x->text, x->text_len ? x->text_len : 1);
+    if (t) {
+        x->text = t;
+        x->text_cap = x->text_len ? x->text_len : 1;
+    }
     return 1;
 }
 
@@ -458,17 +467,52 @@ static int step(struct store *s, struct fieldindex *x, size_t work)
     return finish(s, x, work) < 0 ? -1 : 0;
 }
 
+/* Whether field x->field has few distinct values (FEW_VALUES or fewer among SAMPLE events spread over a
+ * store of at least SAMPLE_MIN events): then the event-by-event test is cheap (its memo stays in cache)
+ * and an index would cost 4 bytes an event for little. */
+#define SAMPLE     1024
+#define SAMPLE_MIN 4096
+#define FEW_VALUES 64
+
+static int id_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int has_few_values(const struct store *s, const struct fieldindex *x)
+{
+    if (s->nevents < SAMPLE_MIN)
+        return 0;
+    uint32_t ids[SAMPLE];
+    for (size_t k = 0; k < SAMPLE; k++)
+        ids[k] = store_str_id(s, &s->events[k * (s->nevents / SAMPLE)], x->field);
+    qsort(ids, SAMPLE, sizeof *ids, id_cmp);
+    size_t distinct = 0;
+    for (size_t k = 0; k < SAMPLE; k++)
+        if (ids[k] == STORE_NO_ID || (ids[k] != 0 && (k == 0 || ids[k] != ids[k - 1])))
+            distinct++;
+    return distinct <= FEW_VALUES;
+}
+
 int fieldindex_want(struct store *s, const enum event_field *f, int nf, enum fieldindex_order o)
 {
-    int want = 1;
-    for (int k = 0; k < nf; k++) {
-        struct fieldindex *x = index_for(s, f[k], o);
+    struct fieldindex *xs[EF__COUNT];
+    int many = 0, want = 1;
+    for (int k = 0; k < nf && k < EF__COUNT; k++) {
+        struct fieldindex *x = xs[k] = index_for(s, f[k], o);
         if (!x)
             return -1;
-        if (!x->ready && !x->tmp && x->uses++ == 0)
-            want = 0;
+        if (!x->sampled) {
+            x->few = has_few_values(s, x);
+            x->sampled = 1;
+        }
+        many |= !x->few || x->ready || x->tmp;
     }
-    return want;
+    for (int k = 0; many && k < nf && k < EF__COUNT; k++)
+        if (!xs[k]->ready && !xs[k]->tmp && xs[k]->uses++ == 0)
+            want = 0;
+    return many && want;
 }
 
 int fieldindex_build(struct store *s, const enum event_field *f, int nf, enum fieldindex_order o, size_t work)

@@ -57,14 +57,17 @@ struct fieldindex {
     size_t group;         /* the group whose strings are being compared */
     char *first;          /* owned while building: the string of that group */
     size_t first_cap;
-    double build_ms; /* CPU time the build took */
-    unsigned uses;   /* fieldindex_want calls before the build started */
+    double build_ms;  /* CPU time the build took */
+    unsigned uses;    /* fieldindex_want calls before the build started */
+    int sampled, few; /* fieldindex_want looked at the field's values; it has few (not worth an index) */
 };
 
-/* Whether the indexes of fields f[0..nf) in order o are worth building: 1 when they are ready, being
- * built or were asked for before (since the events last moved), else 0 (and this ask is counted); -1
- * when out of memory. A build costs a few evaluations event by event, so a field filtered on once (the
- * command line's --list -f, the refresh after each merge of a followed directory) is not indexed. */
+/* Whether the indexes of fields f[0..nf) in order o are worth using: 0 when every one of the fields has
+ * few distinct values in a sample (the event-by-event test is cheap then: its memo stays in cache); else
+ * 1 when they are ready, being built or were asked for before (since the events last moved), and 0 the
+ * first time (counted): a build costs a few evaluations event by event, so a field filtered on once
+ * (the command line's --list -f, the refresh after each merge of a followed directory) is not indexed.
+ * -1 when out of memory. */
 int fieldindex_want(struct store *s, const enum event_field *f, int nf, enum fieldindex_order o);
 
 /* Builds (or continues building) the store's indexes of fields f[0..nf) in order o, by about `work`
@@ -100,7 +103,8 @@ uint64_t fieldindex_hash(const char *s, size_t len);
 /* Drops every index (the events moved); freeing them all at store_free. */
 void fieldindex_drop(struct store *s);
 
-/* Bytes the indexes hold. */
+/* Bytes the store's ready indexes hold; bytes one holds. */
 size_t fieldindex_bytes(const struct store *s);
+size_t fieldindex_bytes_of(const struct fieldindex *x);
 
 #endif

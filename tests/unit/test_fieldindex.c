@@ -424,6 +424,27 @@ static void test_random(void)
     store_free(s);
 }
 
+/* A store past the sample's minimum: fields with few values stay event by event, the others are indexed. */
+static void test_few_values(void)
+{
+    struct store *s = store_new();
+    CHECK(s != NULL);
+    size_t len;
+    char *json = corpus(5000, 6, &len);
+    CHECK_INT(load_buffer(s, "big.json", json, len), 0);
+    free(json);
+    CHECK(s->nevents >= 4096);
+    CHECK(count_of(s, "region:eu-west-1") > 0);
+    CHECK(count_of(s, "id:ID-SHARED") > 0);
+    CHECK(count_of(s, "user:alice region:eu-*") > 0);
+    CHECK(fieldindex_get(s, EF_REGION, FX_VALUE) == NULL);
+    CHECK(fieldindex_get(s, EF_EVENT_ID, FX_VALUE) != NULL);
+    CHECK(fieldindex_get(s, EF_UI_ARN, FX_VALUE) != NULL);
+    CHECK(fieldindex_get(s, EF_UI_USER, FX_VALUE) != NULL); /* few values, but indexed with its term's others */
+    random_expressions(s, 150);
+    store_free(s);
+}
+
 static void test_empty(void)
 {
     struct store *s = store_new();
@@ -437,6 +458,7 @@ int main(void)
 {
     test_known();
     test_random();
+    test_few_values();
     test_empty();
     return harness_done("fieldindex");
 }
