@@ -165,7 +165,7 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
         uint32_t r = row_of[a];
         struct actor_row *row = &rows[r];
         row->events++;
-        row->errors += EVENT_FAILED(e);
+        row->errors += store_event_failed(s, e);
         if (e->time_ms != TIME_NONE) {
             if (row->first == TIME_NONE || e->time_ms < row->first)
                 row->first = e->time_ms;
@@ -173,16 +173,16 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
                 row->last = e->time_ms;
         }
         /* sessions and IPs are counted; accounts and roles are listed too */
-        int nk = count_new(&ids, T_SESSION, r, e->f[EF_UI_KEY]);
-        int ni = count_new(&ids, T_IP, r, e->f[EF_IP]);
+        int nk = count_new(&ids, T_SESSION, r, store_field(s, e, EF_UI_KEY));
+        int ni = count_new(&ids, T_IP, r, store_field(s, e, EF_IP));
         int na = count_new(&ids, T_ACCOUNT, r, trace_event_account(s, i));
         if (nk < 0 || ni < 0 || na < 0 ||
             (na > 0 && list_add(&l, r, trace_event_account(s, i), T_ACCOUNT) != 0))
             goto done;
         row->sessions += (size_t)nk;
         row->ips += (size_t)ni;
-        /* roles: once per distinct chain of the row */
-        int isnew = count_new(&chains, T_CHAIN, r, o->chain_of[i]);
+        /* roles: once per distinct chain of the row (count_new takes 0 for absent: chain 0 is a chain) */
+        int isnew = count_new(&chains, T_CHAIN, r, o->chain_of[i] + 1);
         if (isnew < 0)
             goto done;
         for (uint32_t q = 0; isnew && q < c->nroles; q++) {

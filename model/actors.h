@@ -15,7 +15,7 @@ struct actor_row {
     size_t events;       /* shown events that go back to it */
     size_t sessions;     /* distinct access key ids (AKIA and ASIA) those events were made with */
     size_t ips;          /* distinct sourceIPAddress values */
-    size_t errors;       /* events that failed (EVENT_FAILED) */
+    size_t errors;       /* events that failed (store_event_failed) */
     int64_t first, last; /* eventTime range (TIME_NONE when no event has a time) */
     uint32_t *accounts;  /* borrowed from the table: distinct recipient accounts (interned), by string */
     size_t naccounts;

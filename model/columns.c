@@ -6,11 +6,11 @@
 
 const char *column_identity_full(const struct store *s, const struct event *e)
 {
-    if (e->f[EF_UI_ARN])
+    if (store_field(s, e, EF_UI_ARN))
         return store_str(s, e, EF_UI_ARN);
-    if (e->f[EF_UI_USER])
+    if (store_field(s, e, EF_UI_USER))
         return store_str(s, e, EF_UI_USER);
-    if (e->f[EF_UI_OBO_USER])
+    if (store_field(s, e, EF_UI_OBO_USER))
         return store_str(s, e, EF_UI_OBO_USER); /* an Identity Center user has no ARN */
     return store_str(s, e, EF_UI_TYPE);
 }
@@ -19,7 +19,7 @@ const char *column_identity_short(const struct store *s, const struct event *e)
 {
     if (e->flags & EVF_USER_MASKED)
         return "(masked user)";
-    if (e->f[EF_UI_ARN]) {
+    if (store_field(s, e, EF_UI_ARN)) {
         /* arn:partition:service:region:account:resource -> resource */
         const char *arn = store_str(s, e, EF_UI_ARN), *p = arn;
         for (int colons = 0; colons < 5 && p; colons++) {
@@ -29,20 +29,20 @@ const char *column_identity_short(const struct store *s, const struct event *e)
         }
         return p && *p ? p : arn;
     }
-    if (e->f[EF_UI_USER])
+    if (store_field(s, e, EF_UI_USER))
         return store_str(s, e, EF_UI_USER);
-    if (e->f[EF_UI_INVOKED_BY])
+    if (store_field(s, e, EF_UI_INVOKED_BY))
         return store_str(s, e, EF_UI_INVOKED_BY);
-    if (e->f[EF_UI_OBO_USER])
+    if (store_field(s, e, EF_UI_OBO_USER))
         return store_str(s, e, EF_UI_OBO_USER);
     return store_str(s, e, EF_UI_TYPE);
 }
 
 const char *column_error(const struct store *s, const struct event *e)
 {
-    if (e->f[EF_ERROR_CODE])
+    if (store_field(s, e, EF_ERROR_CODE))
         return store_str(s, e, EF_ERROR_CODE);
-    if (e->f[EF_ERROR_MESSAGE])
+    if (store_field(s, e, EF_ERROR_MESSAGE))
         return store_str(s, e, EF_ERROR_MESSAGE);
     return e->flags & EVF_LOGIN_FAILURE ? "Failure" : "";
 }
@@ -70,7 +70,7 @@ static const char *cell_account(const struct store *s, const struct event *e, ch
 {
     (void)buf;
     /* recipientAccountId, else the account whose trail delivered the file */
-    if (e->f[EF_ACCOUNT])
+    if (store_field(s, e, EF_ACCOUNT))
         return store_str(s, e, EF_ACCOUNT);
     return e->source < s->nsources ? intern_str(s->strings, s->sources[e->source].trail_account) : "";
 }

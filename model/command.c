@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/field.h"
+
 static const struct cmd_def table[CMD__COUNT] = {
     {"goto", CMD_GOTO, 1, 1, ARG_TEXT, ARG_NONE, ":goto ROW|N%|TIME|-2h",
      "go to a row, a share of the list, the first event at or after a time, or a time before/after the "
@@ -14,6 +16,8 @@ static const struct cmd_def table[CMD__COUNT] = {
     {"export", CMD_EXPORT, 1, 2, ARG_NONE, ARG_FORMAT, ":export FILE [records|jsonl|csv]",
      "write the marked events (or all shown) to FILE; an existing FILE is not replaced"},
     {"tz", CMD_TZ, 1, 1, ARG_ZONE, ARG_NONE, ":tz ZONE", "show times in ZONE: UTC, local, Europe/Paris..."},
+    {"sort", CMD_SORT, 0, 2, ARG_FIELD, ARG_ORDER, ":sort [COLUMN [asc|desc]]",
+     "sort the list by a column (a short field or JSON path); :sort alone: back to time order"},
     {"help", CMD_HELP, 0, 0, ARG_NONE, ARG_NONE, ":help", "the keys and commands"},
     {"quit", CMD_QUIT, 0, 0, ARG_NONE, ARG_NONE, ":quit", "quit"},
 };
@@ -156,6 +160,24 @@ static void add(struct list *l, const char *head, size_t head_len, const char *w
     l->items[l->n++] = s;
 }
 
+/* The short field names for :sort (a path is typed whole). */
+static void add_short_fields(struct list *l, const char *line, size_t head_len, const char *word)
+{
+    const char *names = field_short_names();
+    size_t wl = strlen(word);
+    while (*names) {
+        size_t len = strcspn(names, " ");
+        char name[32];
+        if (len < sizeof name && len >= wl && strncmp(names, word, wl) == 0) {
+            memcpy(name, names, len);
+            name[len] = '\0';
+            add(l, line, head_len, name, " ");
+        }
+        names += len;
+        names += *names == ' ';
+    }
+}
+
 /* Zone names for :tz: UTC, local, and the canonical zones the system lists (tzdata's zone1970.tab). */
 static void add_zones(struct list *l, const char *line, size_t head_len, const char *word)
 {
@@ -226,6 +248,13 @@ int cmd_complete(const char *line, char ***out)
                         add(&l, line, head, formats[i], "");
             } else if (kind == ARG_ZONE) {
                 add_zones(&l, line, head, word);
+            } else if (kind == ARG_ORDER) {
+                static const char *const orders[] = {"asc", "desc"};
+                for (size_t i = 0; i < 2; i++)
+                    if (strncmp(orders[i], word, strlen(word)) == 0)
+                        add(&l, line, head, orders[i], "");
+            } else if (kind == ARG_FIELD) {
+                add_short_fields(&l, line, head, word);
             }
         }
     }

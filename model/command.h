@@ -7,10 +7,10 @@
 
 #include <stddef.h>
 
-enum cmd_id { CMD_GOTO, CMD_FILTER, CMD_MARK, CMD_EXPORT, CMD_TZ, CMD_HELP, CMD_QUIT, CMD__COUNT };
+enum cmd_id { CMD_GOTO, CMD_FILTER, CMD_MARK, CMD_EXPORT, CMD_TZ, CMD_SORT, CMD_HELP, CMD_QUIT, CMD__COUNT };
 
 /* What an argument completes to. */
-enum cmd_arg { ARG_NONE, ARG_TEXT, ARG_FORMAT, ARG_ZONE };
+enum cmd_arg { ARG_NONE, ARG_TEXT, ARG_FORMAT, ARG_ZONE, ARG_FIELD, ARG_ORDER };
 
 struct cmd_def {
     const char *name;
@@ -38,7 +38,8 @@ struct cmd_call {
 int cmd_parse(const char *line, struct cmd_call *call, char *err, size_t errlen);
 
 /* Completions of the word under the end of line: each a whole new line (owned: free each, then the
- * array). Command names at the start; formats, zone names as the arguments call for them. Returns how
+ * array). Command names at the start; formats, zone names, short field names, asc/desc as the
+ * arguments call for them. Returns how
  * many (0 when nothing fits; *out is then NULL), or -1 when out of memory. */
 int cmd_complete(const char *line, char ***out);
 

@@ -222,6 +222,11 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
     struct path_values v;
     path_values_init(&v);
     int rc = 0;
+    for (size_t c = 0; c < ncols && rc == 0; c++)
+        if (field_prepare_for(s, &cols[c], n) != 0) {
+            set_err(err, "out of memory");
+            rc = -1;
+        }
     for (size_t i = 0; i <= n && rc == 0 && !o->error; i++) {
         for (size_t c = 0; c < ncols && rc == 0; c++) {
             const char *text = cols[c].name;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "model/grow.h"
+#include "model/pathindex.h"
 #include "model/timefmt.h"
 
 enum short_kind {
@@ -175,29 +176,72 @@ static int push_key(struct field_keys *k, uint64_t key)
 }
 
 /* The identity --list prints, as the id of the field it comes from (see column_identity_full). */
-static uint32_t identity_id(const struct event *e)
+static uint32_t identity_id(const struct store *s, const struct event *e)
 {
-    if (e->f[EF_UI_ARN])
-        return e->f[EF_UI_ARN];
-    if (e->f[EF_UI_USER])
-        return e->f[EF_UI_USER];
-    return e->f[EF_UI_TYPE];
+    if (store_field(s, e, EF_UI_ARN))
+        return store_field(s, e, EF_UI_ARN);
+    if (store_field(s, e, EF_UI_USER))
+        return store_field(s, e, EF_UI_USER);
+    return store_field(s, e, EF_UI_TYPE);
+}
+
+/* The key of indexed field ef of event e: its intern id, or for a binary UUID (no intern id) the
+ * event that holds it, tagged by the top bit (time keys, the only others beyond 32 bits, are never
+ * mixed with these). Equal values of two events then have two keys: field_key_cmp says they are one. */
+#define KEY_BINARY (1ull << 63)
+static uint64_t indexed_key(const struct store *s, const struct event *e, enum event_field ef)
+{
+    if (store_field_binary(s, e, ef))
+        return KEY_BINARY | (uint64_t)ef << 32 | (uint64_t)(e - s->events);
+    return store_field(s, e, ef);
+}
+
+/* Whether field f's keys may be binary UUIDs' (see indexed_key). */
+static int may_be_binary(const struct field *f)
+{
+    if (f->kind == FIELD_INDEXED)
+        return store_binary_field(f->ef) != NULL;
+    if (f->kind != FIELD_SHORT || f->sh->kind != SK_FIELDS)
+        return 0;
+    for (int j = 0; j < f->sh->nef; j++)
+        if (store_binary_field(f->sh->ef[j]))
+            return 1;
+    return 0;
+}
+
+int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint64_t b)
+{
+    if (!may_be_binary(f) || !(a & KEY_BINARY) || !(b & KEY_BINARY))
+        return a < b ? -1 : a > b;
+    /* one value, one order: by field, then case, then the 16 bytes */
+    enum event_field fa = (enum event_field)(a >> 32 & 0x7fffffff),
+                     fb = (enum event_field)(b >> 32 & 0x7fffffff);
+    if (fa != fb)
+        return fa < fb ? -1 : 1;
+    const struct store_binary_field *bf = store_binary_field(fa);
+    const struct event *ea = &s->events[(uint32_t)a], *eb = &s->events[(uint32_t)b];
+    int ua = (ea->flags & bf->upper) != 0, ub = (eb->flags & bf->upper) != 0;
+    if (ua != ub)
+        return ua - ub;
+    return memcmp(ea->uuid[bf->slot], eb->uuid[bf->slot], sizeof ea->uuid[bf->slot]);
 }
 
 /* Keys of a short or indexed field; FIELD_PATH is handled by the caller. */
 static int short_keys(const struct store *s, const struct field *f, const struct event *e,
                       struct field_keys *k)
 {
-    if (f->kind == FIELD_INDEXED)
-        return e->f[f->ef] ? push_key(k, e->f[f->ef]) : 0;
+    if (f->kind == FIELD_INDEXED) {
+        uint64_t key = indexed_key(s, e, f->ef);
+        return key ? push_key(k, key) : 0;
+    }
     const struct field_short *sh = f->sh;
     switch (sh->kind) {
     case SK_FIELDS:
         for (int j = 0; j < sh->nef; j++) {
-            uint32_t id = e->f[sh->ef[j]];
+            uint64_t id = indexed_key(s, e, sh->ef[j]);
             int seen = id == 0;
             for (int m = 0; m < j && !seen; m++)
-                seen = e->f[sh->ef[m]] == id;
+                seen = indexed_key(s, e, sh->ef[m]) == id;
             if (!seen && push_key(k, id) != 0)
                 return -1;
         }
@@ -205,13 +249,13 @@ static int short_keys(const struct store *s, const struct field *f, const struct
     case SK_TIME:
         return e->time_ms == TIME_NONE ? 0 : push_key(k, (uint64_t)e->time_ms);
     case SK_IDENTITY:
-        return identity_id(e) ? push_key(k, identity_id(e)) : 0;
+        return identity_id(s, e) ? push_key(k, identity_id(s, e)) : 0;
     case SK_RO:
         if (e->flags & EVF_READONLY_TRUE)
             return push_key(k, 1);
         return e->flags & EVF_READONLY_FALSE ? push_key(k, 0) : 0;
     case SK_RES: {
-        const uint32_t *ids = s->list_ids + e->list_first;
+        const uint32_t *ids = store_res_ids(s, e);
         for (int j = 0; j < e->res_count; j++)
             if (push_key(k, ids[j]) != 0)
                 return -1;
@@ -226,7 +270,7 @@ int field_keys(const struct store *s, const struct field *f, size_t i, struct fi
     k->n = 0;
     if (f->kind != FIELD_PATH)
         return short_keys(s, f, &s->events[i], k) != 0 ? -1 : (int)k->n;
-    if (!f->px || i >= f->px->covered)
+    if (!f->px || !pathindex_has(f->px, i))
         return 0;
     const uint32_t *ids;
     uint32_t one;
@@ -248,6 +292,9 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
         t = timefmt_format((int64_t)key, buf);
     else if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
         t = key ? "true" : "false";
+    else if (may_be_binary(f) && (key & KEY_BINARY))
+        return store_field_text(s, &s->events[(uint32_t)key], (enum event_field)(key >> 32 & 0x7fffffff), buf,
+                                len);
     else {
         *len = intern_len(s->strings, (uint32_t)key);
         return intern_str(s->strings, (uint32_t)key);
@@ -264,7 +311,7 @@ uint64_t field_key_bound(const struct store *s, const struct field *f)
         return 0;
     if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
         return 2;
-    return intern_count(s->strings);
+    return may_be_binary(f) ? 0 : intern_count(s->strings);
 }
 
 int field_prepare(struct store *s, struct field *f, size_t work)
@@ -279,6 +326,16 @@ int field_prepare(struct store *s, struct field *f, size_t work)
     return pathindex_build(s, f->px, work);
 }
 
+int field_prepare_for(struct store *s, struct field *f, size_t n)
+{
+    if (f->kind != FIELD_PATH || n < PATHINDEX_THREADED || n < s->nevents / 4)
+        return 0;
+    int r;
+    while ((r = field_prepare(s, f, 1 << 20)) == 0)
+        ;
+    return r < 0 ? -1 : 0;
+}
+
 int field_values(struct store *s, size_t i, struct field *f, struct path_values *v, char **err)
 {
     *err = NULL;
@@ -286,7 +343,8 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
     if (f->kind == FIELD_PATH) {
         /* an index another filter or field built serves too, for this call */
         const struct pathindex *x = f->px ? f->px : pathindex_find(s, &f->path);
-        if (x && i < x->covered) {
+        /* an event the index could not read is read again, so the caller hears why as before */
+        if (x && pathindex_has(x, i) && !(x->unreadable && x->slot[i] == 0)) {
             const uint32_t *ids;
             uint32_t one;
             size_t n = pathindex_ids(x, i, &ids, &one);

@@ -75,6 +75,11 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
  * of memory. Cheap (returns 1 at once) for short names and indexed paths. */
 int field_prepare(struct store *s, struct field *f, size_t work);
 
+/* Before reading f's values (field_values) for n events of s: builds the store's index for a path
+ * when n is a large share of the store (reading every event's bytes then costs more than indexing them
+ * all on every core), else leaves the values to be read from the bytes. 0, or -1 when out of memory. */
+int field_prepare_for(struct store *s, struct field *f, size_t n);
+
 /* Keys of one event's values, reused from event to event. */
 struct field_keys {
     uint64_t *k; /* owned */
@@ -88,8 +93,13 @@ void field_keys_free(struct field_keys *k);
 int field_keys(const struct store *s, const struct field *f, size_t i, struct field_keys *k);
 
 /* Keys of field f are below this bound (field_prepare done), so a count per key fits an array; 0 when
- * they are not small integers (time). */
+ * they are not small integers (time, eventID and requestID). */
 uint64_t field_key_bound(const struct store *s, const struct field *f);
+
+/* Orders keys of field f (<0, 0, >0) so that the keys of one value are adjacent and compare 0: keys
+ * are one value when equal, except that the keys of an eventID or requestID held as a binary UUID name
+ * the event holding it, and two events may hold the same. */
+int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint64_t b);
 
 /* The text of a key of field f: borrowed from the store or its index, or written to buf (64 bytes).
  * Sets *len (a value may hold a NUL). */

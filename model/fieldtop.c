@@ -78,6 +78,13 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Orders the keys of every event (field_key_cmp): one value's keys end up side by side. */
+static int cmp_keys(const void *a, const void *b, void *heap)
+{
+    const struct heap *h = heap;
+    return field_key_cmp(h->s, h->f, *(const uint64_t *)a, *(const uint64_t *)b);
+}
+
 /* Removes repeats from k[0..n) (order not kept); returns the new count. */
 static size_t distinct_keys(uint64_t *k, size_t n)
 {
@@ -146,10 +153,10 @@ int fieldtop_build(const struct store *s, const struct field *f, const uint32_t 
             if (counts[key])
                 offer(&h, key, counts[key]);
     } else {
-        qsort(all, nall, sizeof *all, cmp_u64);
+        qsort_r(all, nall, sizeof *all, cmp_keys, &h);
         for (size_t i = 0; i < nall;) {
             size_t e = i + 1;
-            while (e < nall && all[e] == all[i])
+            while (e < nall && field_key_cmp(s, f, all[e], all[i]) == 0)
                 e++;
             t->distinct++;
             offer(&h, all[i], (uint32_t)(e - i));

@@ -80,6 +80,10 @@ int filter_run_step(struct filter_run *r, size_t work);
 /* Runs to completion; returns 0, or -1 when out of memory. */
 int filter_run_all(struct filter_run *r);
 
+/* While the run waits for the index of one of its paths (a first use: built on worker threads), the
+ * percent built and the path (*path borrowed from the filter); else -1. */
+int filter_run_indexing(const struct filter_run *r, const char **path);
+
 /* Hands the shown list over to the caller (owned; free()) and leaves the run empty. */
 uint32_t *filter_run_take(struct filter_run *r, size_t *n);
 void filter_run_free(struct filter_run *r);

@@ -3,6 +3,7 @@
  * Each node computes a bit set for the chunk, only where its parent still cares: the right side of an
  * AND runs only on events the left side kept, the right side of an OR only on those it dropped. So a
  * costly word behind a cheap field term only looks at the few events the field term let through. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,17 @@ static inline int id_matches(struct filter *f, struct term *t, uint32_t id)
         t->memo[id] = m;
     }
     return m == 2;
+}
+
+/* A field term against field ef of event e: by intern id, or by its text for a binary UUID. */
+static int field_matches(struct filter *f, struct term *t, const struct event *e, enum event_field ef)
+{
+    if (!store_field_binary(f->s, e, ef))
+        return id_matches(f, t, store_field(f->s, e, ef));
+    char buf[STORE_UUID_TEXT];
+    size_t len;
+    const char *s = store_field_text(f->s, e, ef, buf, &len);
+    return string_matches(t, s, len);
 }
 
 int filter_prepare_words(struct filter *f, uint32_t n)
@@ -126,16 +138,54 @@ int filter_prepare_paths(struct filter *f, size_t work)
     return 1;
 }
 
+int filter_run_indexing(const struct filter_run *r, const char **path)
+{
+    const struct filter *f = r->f;
+    if (r->done || r->paths_ready || (f->nwords && f->prepared < f->nstrings))
+        return -1;
+    for (size_t k = 0; k < f->nnodes; k++) {
+        const struct term *t = &f->nodes[k].term;
+        if (f->nodes[k].kind == NODE_TERM && t->kind == TK_PATH && t->px->covered < f->s->nevents) {
+            *path = t->px->path.text;
+            return pathindex_percent(f->s, t->px);
+        }
+    }
+    return -1;
+}
+
+/* Whether a word could occur in a UUID's text: hex digits, '-' and '*' only. */
+static int uuid_could_hold(const struct term *t)
+{
+    for (size_t k = 0; k < t->plen; k++)
+        if (!isxdigit((unsigned char)t->pat[k]) && t->pat[k] != '-' && t->pat[k] != '*')
+            return 0;
+    return 1;
+}
+
 static int word_matches(const struct filter *f, const struct term *t, const struct event *e)
 {
     const unsigned char *memo = t->memo;
-    for (int k = 0; k < EF__COUNT; k++)
-        if (memo[e->f[k]] == 2)
+    const uint32_t *run;
+    size_t nrun;
+    const uint32_t *dense = store_ids(f->s, e, &run, &nrun);
+    for (int k = 0; k < EVENT_DENSE; k++)
+        if (memo[dense[k]] == 2)
             return 1;
-    const uint32_t *ids = f->s->list_ids + e->list_first;
-    for (int k = 0; k < e->res_count + e->piece_count; k++)
-        if (memo[ids[k]] == 2)
+    for (size_t k = 0; k < nrun; k++)
+        if (memo[run[k]] == 2)
             return 1;
+    if ((e->flags & (EVF_ID_UUID | EVF_REQ_UUID)) && uuid_could_hold(t)) {
+        char buf[STORE_UUID_TEXT];
+        size_t len;
+        for (size_t b = 0; b < sizeof store_binary_fields / sizeof *store_binary_fields; b++) {
+            enum event_field ef = store_binary_fields[b].f;
+            if (!store_field_binary(f->s, e, ef))
+                continue;
+            const char *s = store_field_text(f->s, e, ef, buf, &len);
+            if (match_contains(t->pat, t->plen, s, len))
+                return 1;
+        }
+    }
     if (t->timeish && e->time_ms != TIME_NONE) {
         char buf[TIMEFMT_BUF];
         const char *txt = timefmt_format(e->time_ms, buf);
@@ -150,15 +200,16 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
     case TK_GLOB:
     case TK_IP:
         for (int k = 0; k < t->spec->nfields; k++)
-            if (id_matches(f, t, e->f[t->spec->fields[k]]))
+            if (field_matches(f, t, e, t->spec->fields[k]))
                 return 1;
         return 0;
     case TK_ERROR:
         if (t->any)
-            return EVENT_FAILED(e);
-        return id_matches(f, t, e->f[EF_ERROR_CODE]) || id_matches(f, t, e->f[EF_ERROR_MESSAGE]);
+            return store_event_failed(f->s, e);
+        return id_matches(f, t, store_field(f->s, e, EF_ERROR_CODE)) ||
+               id_matches(f, t, store_field(f->s, e, EF_ERROR_MESSAGE));
     case TK_RES: {
-        const uint32_t *ids = f->s->list_ids + e->list_first;
+        const uint32_t *ids = store_res_ids(f->s, e);
         for (int k = 0; k < e->res_count; k++)
             if (id_matches(f, t, ids[k]))
                 return 1;
@@ -178,7 +229,7 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
         return o && i < o->nevents && id_matches(f, t, o->actors[origins_actor_of(o, i)].arn);
     }
     case TK_INDEXED:
-        return id_matches(f, t, e->f[t->ef]);
+        return field_matches(f, t, e, t->ef);
     case TK_PATH:
         return path_matches(t, (size_t)(e - f->s->events));
     case TK_RULE:

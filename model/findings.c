@@ -32,6 +32,7 @@ struct field_cache {
     struct piecepath_memo pm; /* owned: its values per piece of the events */
     struct sigma_value *vals; /* owned */
     size_t n, cap;
+    char uuid[STORE_UUID_TEXT]; /* the text of an indexed field the store holds as a binary UUID */
 };
 
 enum phase { PH_CHEAP, PH_SORT, PH_FULL, PH_FINISH, PH_DONE };
@@ -148,8 +149,15 @@ static enum sigma_fetch fetch(void *ctx, size_t ev, int path_id, int cheap, cons
         *n = c->n;
         return SIGMA_FETCH_OK;
     }
-    uint32_t id = c->indexed >= 0 ? f->s->events[ev].f[c->indexed] : 0;
-    if (id) {
+    const struct event *e = &f->s->events[ev];
+    uint32_t id = c->indexed >= 0 ? store_field(f->s, e, c->indexed) : 0;
+    if (c->indexed >= 0 && store_field_binary(f->s, e, c->indexed)) {
+        if (set_values(c, 1) != 0)
+            return SIGMA_FETCH_ERROR;
+        size_t len;
+        store_field_text(f->s, e, c->indexed, c->uuid, &len);
+        c->vals[0] = (struct sigma_value){c->uuid, len, SV_STRING};
+    } else if (id) {
         if (set_values(c, 1) != 0)
             return SIGMA_FETCH_ERROR;
         c->vals[0] =
@@ -369,7 +377,7 @@ static int gate_open(struct findings *f, size_t r, size_t ev, uint8_t **rows)
     const struct rule_gate *g = &f->gates[r];
     if (g->field < 0)
         return 1;
-    uint32_t id = f->s->events[ev].f[gate_fields[g->field]];
+    uint32_t id = store_field(f->s, &f->s->events[ev], gate_fields[g->field]);
     if (!id)
         return 1; /* missing, empty or not a string: the rule itself decides */
     if (!rows[g->field] && !(rows[g->field] = gate_row(f, (size_t)g->field, id)))

@@ -212,32 +212,36 @@ static uint32_t chain_by_walk(struct origins *o, const struct trace_index *x, si
 }
 
 /* Whether event e is a successful AssumeRole* call: it assumed requestParameters.roleArn. */
-static int assumed_role(const struct event *e)
+static int assumed_role(const struct store *s, const struct event *e)
 {
-    return e->f[EF_ROLE_ARN] && (e->f[EF_ISSUED_KEY] || e->f[EF_ISSUED_ARN]) && !EVENT_FAILED(e);
+    return store_field(s, e, EF_ROLE_ARN) &&
+           (store_field(s, e, EF_ISSUED_KEY) || store_field(s, e, EF_ISSUED_ARN)) &&
+           !store_event_failed(s, e);
 }
 
 static uint32_t chain_of_event(struct origins *o, const struct trace_index *x, size_t i)
 {
-    const struct event *e = &trace_index_store(x)->events[i];
+    const struct store *s = trace_index_store(x);
+    const struct event *e = &s->events[i];
     /* the walk depends on the key and the identity that holds it (the seed's session shows its
      * caller's key), and on onBehalfOf, which is per call */
-    uint64_t memo =
-        e->f[EF_UI_KEY] && !e->f[EF_UI_OBO_USER] ? (uint64_t)e->f[EF_UI_KEY] << 32 | e->f[EF_UI_ARN] : 0;
+    uint64_t memo = store_field(s, e, EF_UI_KEY) && !store_field(s, e, EF_UI_OBO_USER)
+                        ? (uint64_t)store_field(s, e, EF_UI_KEY) << 32 | store_field(s, e, EF_UI_ARN)
+                        : 0;
     uint32_t chain;
     if (!memo || !map_get(&o->maps->memo, memo, &chain)) {
         chain = chain_by_walk(o, x, i);
         if (chain == UINT32_MAX || (memo && map_put(&o->maps->memo, memo, chain) != 0))
             return UINT32_MAX;
     }
-    if (!assumed_role(e))
+    if (!assumed_role(s, e))
         return chain;
     const struct origin_chain *c = &o->chains[chain];
     uint32_t roles[TRACE_MAX_HOPS + 1];
     size_t n = c->nroles < TRACE_MAX_HOPS ? c->nroles : TRACE_MAX_HOPS;
     if (n)
         memcpy(roles, o->roles + c->roles_first, n * sizeof *roles);
-    roles[n++] = e->f[EF_ROLE_ARN];
+    roles[n++] = store_field(s, e, EF_ROLE_ARN);
     return chain_intern(o, c->actor, roles, n);
 }
 

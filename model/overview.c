@@ -37,9 +37,9 @@ const char *histogram_bucket_name(int64_t bucket_ms)
     return "?";
 }
 
-static int failed(const struct event *e)
+static int failed(const struct store *s, const struct event *e)
 {
-    return EVENT_FAILED(e);
+    return store_event_failed(s, e);
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -81,7 +81,7 @@ int histogram_build(const struct store *s, const uint32_t *idx, size_t n, size_t
         if (b >= h->nbuckets)
             b = h->nbuckets - 1;
         h->total[b]++;
-        h->errors[b] += failed(e);
+        h->errors[b] += failed(s, e);
     }
     for (size_t b = 0; b < h->nbuckets; b++)
         if (h->total[b] > h->max)
@@ -112,23 +112,25 @@ const char *summary_filter_field(enum summary_field f)
 }
 
 /* The value of field f for an event: an interned id, 0 for none. */
-static uint32_t value_of(const struct event *e, enum summary_field f)
+static uint32_t value_of(const struct store *s, const struct event *e, enum summary_field f)
 {
     switch (f) {
     case SUM_NAME:
-        return e->f[EF_NAME];
+        return store_field(s, e, EF_NAME);
     case SUM_IDENTITY:
-        return e->f[EF_UI_ARN]    ? e->f[EF_UI_ARN]
-               : e->f[EF_UI_USER] ? e->f[EF_UI_USER]
-                                  : e->f[EF_UI_PRINCIPAL];
+        return store_field(s, e, EF_UI_ARN)    ? store_field(s, e, EF_UI_ARN)
+               : store_field(s, e, EF_UI_USER) ? store_field(s, e, EF_UI_USER)
+                                               : store_field(s, e, EF_UI_PRINCIPAL);
     case SUM_IP:
-        return e->f[EF_IP];
+        return store_field(s, e, EF_IP);
     case SUM_ACCOUNT:
-        return e->f[EF_ACCOUNT] ? e->f[EF_ACCOUNT] : e->f[EF_UI_ACCOUNT];
+        return store_field(s, e, EF_ACCOUNT) ? store_field(s, e, EF_ACCOUNT)
+                                             : store_field(s, e, EF_UI_ACCOUNT);
     case SUM_REGION:
-        return e->f[EF_REGION];
+        return store_field(s, e, EF_REGION);
     case SUM_ERROR:
-        return e->f[EF_ERROR_CODE] ? e->f[EF_ERROR_CODE] : e->f[EF_ERROR_MESSAGE];
+        return store_field(s, e, EF_ERROR_CODE) ? store_field(s, e, EF_ERROR_CODE)
+                                                : store_field(s, e, EF_ERROR_MESSAGE);
     default:
         return 0;
     }
@@ -160,7 +162,7 @@ int summary_build(const struct store *s, const uint32_t *idx, size_t n, size_t t
     for (int f = 0; f < SUM__COUNT && rc == 0; f++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
-            uint32_t v = value_of(&s->events[idx ? idx[i] : i], (enum summary_field)f);
+            uint32_t v = value_of(s, &s->events[idx ? idx[i] : i], (enum summary_field)f);
             if (v)
                 vals[m++] = v;
         }

@@ -156,7 +156,7 @@ int piecepath_get(struct piecepath_memo *m, const struct path *p, const struct s
     if (!m->slots && !(m->slots = calloc(PIECEPATH_SLOTS, sizeof *m->slots)))
         return -1;
     path_values_clear(out);
-    const uint32_t *ids = s->list_ids + e->list_first + e->res_count;
+    const uint32_t *ids = store_res_ids(s, e) + e->res_count;
     for (int k = 0; k < e->piece_count; k++) {
         const char *text = intern_str(s->strings, ids[k]);
         size_t len = intern_len(s->strings, ids[k]);

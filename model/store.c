@@ -42,6 +42,7 @@ void store_free(struct store *s)
 {
     if (!s)
         return;
+    pathindex_free_all(s); /* first: a build on worker threads reads the sources */
     for (size_t i = 0; i < s->nsources; i++) {
         free(s->sources[i].path);
         free(s->sources[i].data);
@@ -51,7 +52,6 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
-    pathindex_free_all(s);
     fieldindex_drop(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
@@ -155,10 +155,132 @@ uint64_t store_content_hash(const char *text, size_t len, char *scratch)
     return hash_bytes64(scratch, jsonfmt_minify(text, len, scratch)) | 1;
 }
 
+const struct store_binary_field store_binary_fields[2] = {
+    {EF_EVENT_ID, 0, EVF_ID_UUID, EVF_ID_UPPER},
+    {EF_REQUEST_ID, 1, EVF_REQ_UUID, EVF_REQ_UPPER},
+};
+
+/* Digit value of a hex character, 16 for any other byte; a letter's case is or-ed into *cases (1: lower,
+ * 2: upper). */
+static int hex_value(unsigned char c, int *cases)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f') {
+        *cases |= 1;
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        *cases |= 2;
+        return c - 'A' + 10;
+    }
+    return 16;
+}
+
+int store_uuid_parse(const char *text, size_t len, uint8_t bin[16], int *upper)
+{
+    if (len != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
+        return 0;
+    int cases = 0, n = 0;
+    for (size_t i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23)
+            continue;
+        int hi = hex_value((unsigned char)text[i], &cases);
+        int lo = hex_value((unsigned char)text[++i], &cases);
+        if (hi > 15 || lo > 15)
+            return 0;
+        bin[n++] = (uint8_t)(hi << 4 | lo);
+    }
+    if (cases == 3)
+        return 0; /* mixed case: kept as written, interned */
+    *upper = cases == 2;
+    return 1;
+}
+
+static void uuid_format(const uint8_t bin[16], int upper, char out[STORE_UUID_TEXT])
+{
+    const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    char *p = out;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = digits[bin[i] >> 4];
+        *p++ = digits[bin[i] & 15];
+    }
+    *p = '\0';
+}
+
+int store_uuid_equals(const struct store *s, const struct event *e, enum event_field f, const uint8_t bin[16],
+                      int upper)
+{
+    const struct store_binary_field *b = store_binary_field(f);
+    return store_field_binary(s, e, f) && !(e->flags & b->upper) == !upper &&
+           memcmp(e->uuid[b->slot], bin, 16) == 0;
+}
+
+const char *store_field_text(const struct store *s, const struct event *e, enum event_field f, char *buf,
+                             size_t *len)
+{
+    if (store_field_binary(s, e, f)) {
+        const struct store_binary_field *b = store_binary_field(f);
+        uuid_format(e->uuid[b->slot], (e->flags & b->upper) != 0, buf);
+        *len = STORE_UUID_TEXT - 1;
+        return buf;
+    }
+    uint32_t id = store_field(s, e, f);
+    *len = intern_len(s->strings, id);
+    return intern_str(s->strings, id);
+}
+
+/* Holds field f of in as a binary UUID in e when it is one; returns whether it did. */
+static int take_uuid(struct event *e, const struct event_in *in, enum event_field f)
+{
+    const struct store_binary_field *b = store_binary_field(f);
+    int upper;
+    if (!store_uuid_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot], &upper))
+        return 0;
+    e->flags |= b->held | (upper ? b->upper : 0);
+    return 1;
+}
+
+/* The dedupe key of eventID (event_id, or the binary UUID in e) + account, never 0 for a present
+ * eventID. */
+static uint64_t event_id_key(const struct event *e, uint32_t event_id, uint32_t account)
+{
+    if (!(e->flags & EVF_ID_UUID))
+        return (uint64_t)event_id << 32 | account;
+    uint64_t a, b;
+    memcpy(&a, e->uuid[0], 8);
+    memcpy(&b, e->uuid[0] + 8, 8);
+    /* 64 bits of 128 (+ case and account): two distinct ids share a key with odds of 1 in 10^19 a pair,
+     * as the content hash below already does for records without an account */
+    return mix64(a ^ mix64(b ^ ((uint64_t)account << 1 | (e->flags & EVF_ID_UPPER ? 1 : 0)))) | 1ull << 63;
+}
+
 static uint32_t add_string(struct store *s, const struct event_in *in, size_t k, const struct strref *r)
 {
     return in->hashes ? intern_add_hashed(s->strings, r->s, r->len, in->hashes[k])
                       : intern_add(s->strings, r->s, r->len);
+}
+
+/* Puts the field ids into e: the dense ones in place, the rare ones present as a run at the end of the
+ * store's id list (room for EVENT_RARE more was made). */
+static void pack_fields(struct store *s, struct event *e, const uint32_t id[EF__COUNT])
+{
+    uint32_t rare[EVENT_RARE];
+    for (int f = 0; f < EF__COUNT; f++) {
+        unsigned slot = event_field_slot[f];
+        if (slot < EVENT_DENSE) {
+            e->dense[slot] = id[f];
+        } else if (id[f]) {
+            e->rare |= (uint16_t)(1u << (slot - EVENT_DENSE));
+            rare[slot - EVENT_DENSE] = id[f];
+        }
+    }
+    e->list_first = (uint32_t)s->nlist;
+    for (unsigned k = 0; k < EVENT_RARE; k++)
+        if (e->rare & (1u << k))
+            s->list_ids[s->nlist++] = rare[k];
 }
 
 enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in)
@@ -170,21 +292,24 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         .source = source,
         .flags = in->flags,
     };
+    uint32_t id[EF__COUNT] = {0};
     /* The dedupe key first: a duplicate (a third of a multi-region tree) costs no further interning. */
     static const enum event_field key_fields[] = {EF_EVENT_ID, EF_ACCOUNT, EF_UI_ACCOUNT};
     for (size_t k = 0; k < sizeof key_fields / sizeof *key_fields; k++) {
         enum event_field f = key_fields[k];
-        e.f[f] = add_string(s, in, (size_t)f, &in->f[f]);
-        if (e.f[f] == UINT32_MAX)
+        if (f == EF_EVENT_ID && take_uuid(&e, in, f))
+            continue;
+        id[f] = add_string(s, in, (size_t)f, &in->f[f]);
+        if (id[f] == UINT32_MAX)
             return ADD_NOMEM;
     }
-    if (e.f[EF_EVENT_ID]) {
-        uint64_t key = (uint64_t)e.f[EF_EVENT_ID] << 32 | e.f[EF_ACCOUNT];
-        if (!e.f[EF_ACCOUNT]) {
+    if (id[EF_EVENT_ID] || (e.flags & EVF_ID_UUID)) {
+        uint64_t key = event_id_key(&e, id[EF_EVENT_ID], id[EF_ACCOUNT]);
+        if (!id[EF_ACCOUNT]) {
             /* No recipient: the same eventID may be two records (the sides of a cross-account call), so
              * only the same content is a copy. Minified, so a pasted pretty-printed copy still matches. */
             uint32_t acct = source < s->nsources ? s->sources[source].trail_account : 0;
-            uint64_t content = acct ? acct : e.f[EF_UI_ACCOUNT];
+            uint64_t content = acct ? acct : id[EF_UI_ACCOUNT];
             if (in->content_hash) {
                 content = in->content_hash;
             } else if (in->text) {
@@ -205,27 +330,31 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         }
     }
     for (int f = 0; f < EF__COUNT; f++) {
-        if (f == EF_EVENT_ID || f == EF_ACCOUNT || f == EF_UI_ACCOUNT)
+        if (f == EF_EVENT_ID || f == EF_ACCOUNT || f == EF_UI_ACCOUNT ||
+            (f == EF_REQUEST_ID && take_uuid(&e, in, f)))
             continue;
-        e.f[f] = add_string(s, in, (size_t)f, &in->f[f]);
-        if (e.f[f] == UINT32_MAX)
+        id[f] = add_string(s, in, (size_t)f, &in->f[f]);
+        if (id[f] == UINT32_MAX)
             return ADD_NOMEM;
     }
     size_t nres = in->nresources > UINT8_MAX ? UINT8_MAX : in->nresources;
     size_t npieces = in->npieces > UINT8_MAX ? UINT8_MAX : in->npieces;
-    if (s->nlist + nres + npieces > UINT32_MAX ||
-        grow_array((void **)&s->list_ids, &s->list_cap, s->nlist + nres + npieces, sizeof *s->list_ids) !=
-            0 ||
+    size_t most = EVENT_RARE + nres + npieces;
+    if (s->nlist + most > UINT32_MAX ||
+        grow_array((void **)&s->list_ids, &s->list_cap, s->nlist + most, sizeof *s->list_ids) != 0 ||
         grow_array((void **)&s->events, &s->cap, s->nevents + 1, sizeof *s->events) != 0)
         return ADD_NOMEM;
-    e.list_first = (uint32_t)s->nlist;
+    size_t start = s->nlist;
+    pack_fields(s, &e, id);
     for (size_t i = 0; i < nres + npieces; i++) {
         const struct strref *r = i < nres ? &in->resources[i] : &in->pieces[i - nres];
         size_t k = EF__COUNT + (i < nres ? i : in->nresources + (i - nres));
-        uint32_t id = add_string(s, in, k, r);
-        if (id == UINT32_MAX)
+        uint32_t lid = add_string(s, in, k, r);
+        if (lid == UINT32_MAX) {
+            s->nlist = start; /* the event is not added: neither is its run */
             return ADD_NOMEM;
-        s->list_ids[s->nlist++] = id;
+        }
+        s->list_ids[s->nlist++] = lid;
     }
     e.res_count = (uint8_t)nres;
     e.piece_count = (uint8_t)npieces;
@@ -306,7 +435,6 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     pathindex_truncate(s, from); /* indexed by event position: the tail moved */
     if (from == 0 || s->events[from - 1].time_ms <= s->events[from].time_ms)
         return 0;
-    pathindex_reset(s);
     struct event *out = malloc(n * sizeof *out);
     uint32_t *map = malloc(from * sizeof *map);
     if (!out || !map) {
@@ -326,19 +454,25 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     }
     memcpy(s->events, out, n * sizeof *out);
     free(out);
+    pathindex_remap(s, from, map); /* what the indexes hold moves with the events */
     *moved = map;
     return 0;
 }
 
 const char *store_str(const struct store *s, const struct event *e, enum event_field f)
 {
-    return intern_str(s->strings, e->f[f]);
+    if (!store_field_binary(s, e, f))
+        return intern_str(s->strings, store_field(s, e, f));
+    static _Thread_local char ring[8][STORE_UUID_TEXT];
+    static _Thread_local unsigned next;
+    size_t len;
+    return store_field_text(s, e, f, ring[next++ % 8], &len);
 }
 
 uint32_t store_str_id(const struct store *s, const struct event *e, enum event_field f)
 {
-    (void)s;
-    return e->f[f]; /* interned: one id per distinct string */
+    /* interned: one id per distinct string; a binary UUID's text is made on each read */
+    return store_field_binary(s, e, f) ? STORE_NO_ID : store_field(s, e, f);
 }
 
 /* The decoded bytes of file source id, from the cache or read now. NULL with *err on failure. */
@@ -383,6 +517,34 @@ static const struct raw_cache *cache_get(struct store *s, uint32_t id, char **er
     return victim;
 }
 
+const char *store_record_bytes(const struct source *src, const char *data, size_t data_len, uint64_t raw_off,
+                               uint32_t raw_len, int embedded, char **scratch, size_t *scratch_cap,
+                               size_t *len, char **err)
+{
+    *err = NULL;
+    if (raw_off > data_len || raw_len > data_len - raw_off) {
+        if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
+                     (unsigned long long)raw_off) < 0)
+            *err = NULL;
+        return NULL;
+    }
+    if (!embedded) {
+        *len = raw_len;
+        return data + raw_off;
+    }
+    if (raw_len > *scratch_cap) {
+        char *b = realloc(*scratch, raw_len);
+        if (!b) {
+            *err = strdup("out of memory");
+            return NULL;
+        }
+        *scratch = b;
+        *scratch_cap = raw_len;
+    }
+    *len = jsonfmt_unescape(data + raw_off, raw_len, *scratch);
+    return *scratch;
+}
+
 const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err)
 {
     *err = NULL;
@@ -403,27 +565,8 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         data = c->data;
         data_len = c->len;
     }
-    if (e->raw_off > data_len || e->raw_len > data_len - e->raw_off) {
-        if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
-                     (unsigned long long)e->raw_off) < 0)
-            *err = NULL;
-        return NULL;
-    }
-    if (e->flags & EVF_EMBEDDED) {
-        if (e->raw_len > s->unescaped_cap) {
-            char *b = realloc(s->unescaped, e->raw_len);
-            if (!b) {
-                *err = strdup("out of memory");
-                return NULL;
-            }
-            s->unescaped = b;
-            s->unescaped_cap = e->raw_len;
-        }
-        *len = jsonfmt_unescape(data + e->raw_off, e->raw_len, s->unescaped);
-        return s->unescaped;
-    }
-    *len = e->raw_len;
-    return data + e->raw_off;
+    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, (e->flags & EVF_EMBEDDED) != 0,
+                              &s->unescaped, &s->unescaped_cap, len, err);
 }
 
 static size_t paths_bytes(const struct store *s)

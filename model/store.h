@@ -78,7 +78,8 @@ struct store {
     struct intern *strings;
     struct event *events;
     size_t nevents, cap;
-    uint32_t *list_ids; /* per event, from list_first: res_count resource ARNs, then piece_count pieces */
+    uint32_t *list_ids; /* per event, from list_first: its rare fields, res_count resource ARNs, then
+                           piece_count pieces */
     size_t nlist, list_cap;
     struct source *sources;
     size_t nsources, sources_cap;
@@ -144,7 +145,85 @@ void store_finish(struct store *s);
  * of memory (the order is then left as it was). */
 int store_merge_tail(struct store *s, size_t from, uint32_t **moved);
 
-/* The string of field f of event e (borrowed, "" when absent). */
+/* The intern id of field f of event e: the one way to read an event's field, so the record's layout
+ * can change without its readers. 0 when absent, and for an eventID or requestID held as a binary
+ * UUID (store_field_binary): read their text with store_field_text or store_str. */
+static inline uint32_t store_field(const struct store *s, const struct event *e, enum event_field f)
+{
+    unsigned slot = event_field_slot[f];
+    if (slot < EVENT_DENSE)
+        return e->dense[slot];
+    unsigned bit = 1u << (slot - EVENT_DENSE);
+    return e->rare & bit ? s->list_ids[e->list_first + (unsigned)__builtin_popcount(e->rare & (bit - 1))] : 0;
+}
+
+/* The event's resource ARN ids (e->res_count of them), followed by its piece ids (e->piece_count). */
+static inline const uint32_t *store_res_ids(const struct store *s, const struct event *e)
+{
+    return s->list_ids + e->list_first + __builtin_popcount(e->rare);
+}
+
+/* Every intern id of event e, for a scan that need not know whose it is: returns the dense fields'
+ * (EVENT_DENSE of them, 0 where absent) and sets *run and *nrun to the others (the rare fields present,
+ * resource ARNs and pieces). Binary UUIDs are not among them. */
+static inline const uint32_t *store_ids(const struct store *s, const struct event *e, const uint32_t **run,
+                                        size_t *nrun)
+{
+    *run = s->list_ids + e->list_first;
+    *nrun = (size_t)__builtin_popcount(e->rare) + e->res_count + e->piece_count;
+    return e->dense;
+}
+
+/* Characters of a UUID's text and its NUL. */
+#define STORE_UUID_TEXT 37
+
+/* Which event fields may be held as binary UUIDs: the ids unique to each event. */
+struct store_binary_field {
+    enum event_field f;
+    int slot;             /* index into struct event's uuid[] */
+    uint16_t held, upper; /* enum event_flag: held in binary; written in upper case */
+};
+extern const struct store_binary_field store_binary_fields[2];
+
+/* The row of store_binary_fields for field f, or NULL when f is always interned. */
+static inline const struct store_binary_field *store_binary_field(enum event_field f)
+{
+    return f == EF_EVENT_ID ? &store_binary_fields[0] : f == EF_REQUEST_ID ? &store_binary_fields[1] : NULL;
+}
+
+/* Whether field f of event e is a UUID held in binary rather than interned. */
+static inline int store_field_binary(const struct store *s, const struct event *e, enum event_field f)
+{
+    (void)s;
+    const struct store_binary_field *b = store_binary_field(f);
+    return b && (e->flags & b->held);
+}
+
+/* Parses text[0..len) as a UUID as AWS writes them (8-4-4-4-12 hex digits, the letters all lower or
+ * all upper case). Returns 1 and fills bin and *upper, else 0 (then the text is interned as it is). */
+int store_uuid_parse(const char *text, size_t len, uint8_t bin[16], int *upper);
+
+/* Whether field f of event e is the binary UUID bin written in that case. */
+int store_uuid_equals(const struct store *s, const struct event *e, enum event_field f, const uint8_t bin[16],
+                      int upper);
+
+/* The text of field f of event e and its length in *len, byte for byte as logged: the interned string
+ * (borrowed, valid while the store lives) or a binary UUID's text written into buf (STORE_UUID_TEXT
+ * bytes, owned by the caller); "" when absent. */
+const char *store_field_text(const struct store *s, const struct event *e, enum event_field f, char *buf,
+                             size_t *len);
+
+/* The one rule for "this event failed", used by error:*, the overview, the trace, the actors and exports:
+ * a non-empty errorCode or errorMessage (absent, null and "" are no error: AWS writes "" on some
+ * successful calls), or a ConsoleLogin whose responseElements say "Failure" (it logs no errorCode). */
+static inline int store_event_failed(const struct store *s, const struct event *e)
+{
+    return store_field(s, e, EF_ERROR_CODE) != 0 || store_field(s, e, EF_ERROR_MESSAGE) != 0 ||
+           (e->flags & EVF_LOGIN_FAILURE) != 0;
+}
+
+/* The string of field f of event e (borrowed, "" when absent). A binary UUID's text is written into
+ * one of 8 buffers of the calling thread, used in turn: valid until the 8th next such call. */
 const char *store_str(const struct store *s, const struct event *e, enum event_field f);
 
 /* An identity for the string of field f of event e, for telling equal strings apart without reading
@@ -156,6 +235,14 @@ uint32_t store_str_id(const struct store *s, const struct event *e, enum event_f
 /* The original bytes of an event, byte for byte. Returns a pointer valid until the next store_raw call
  * (or store_free) and sets *len; on failure returns NULL and sets *err (owned by the caller). */
 const char *store_raw(struct store *s, const struct event *e, size_t *len, char **err);
+
+/* The bytes of one record within its source's decoded data[0..data_len): borrowed from data, or for an
+ * embedded record (EVF_EMBEDDED) unescaped into *scratch (grown as needed; owned by the caller). NULL
+ * with *err set (owned by the caller) when the record is no longer there (src changed since it was
+ * loaded) or out of memory. Touches no store: worker threads call it. */
+const char *store_record_bytes(const struct source *src, const char *data, size_t data_len, uint64_t raw_off,
+                               uint32_t raw_len, int embedded, char **scratch, size_t *scratch_cap,
+                               size_t *len, char **err);
 
 /* Bytes the store holds in memory for events, strings and indexes (not counting cached raw bytes). */
 size_t store_bytes(const struct store *s);

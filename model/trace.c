@@ -67,9 +67,10 @@ static void radix_sort(uint64_t *v, size_t n)
 }
 
 /* Whether event e goes into an index: only_name, when not 0, keeps the successful events of that name. */
-static int index_keeps(const struct event *e, enum event_field f, uint32_t only_name)
+static int index_keeps(const struct store *s, const struct event *e, enum event_field f, uint32_t only_name)
 {
-    return e->f[f] != 0 && (!only_name || (e->f[EF_NAME] == only_name && !EVENT_FAILED(e)));
+    return store_field(s, e, f) != 0 &&
+           (!only_name || (store_field(s, e, EF_NAME) == only_name && !store_event_failed(s, e)));
 }
 
 /* What one index holds: the events with field f (of name only_name, when not 0), newest first or not. */
@@ -87,7 +88,7 @@ static int index_build_all(const struct store *s, const struct index_spec *spec,
     size_t n[8] = {0};
     for (size_t i = 0; i < s->nevents; i++)
         for (size_t k = 0; k < nspec; k++)
-            n[k] += index_keeps(&s->events[i], spec[k].f, spec[k].only_name);
+            n[k] += index_keeps(s, &s->events[i], spec[k].f, spec[k].only_name);
     for (size_t k = 0; k < nspec; k++) {
         spec[k].ix->pairs = malloc((n[k] ? n[k] : 1) * sizeof *spec[k].ix->pairs);
         if (!spec[k].ix->pairs)
@@ -97,10 +98,10 @@ static int index_build_all(const struct store *s, const struct index_spec *spec,
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
         for (size_t k = 0; k < nspec; k++) {
-            if (!index_keeps(e, spec[k].f, spec[k].only_name))
+            if (!index_keeps(s, e, spec[k].f, spec[k].only_name))
                 continue;
             uint32_t pos = spec[k].newest_first ? UINT32_MAX - (uint32_t)i : (uint32_t)i;
-            spec[k].ix->pairs[spec[k].ix->n++] = (uint64_t)e->f[spec[k].f] << 32 | pos;
+            spec[k].ix->pairs[spec[k].ix->n++] = (uint64_t)store_field(s, e, spec[k].f) << 32 | pos;
         }
     }
     for (size_t k = 0; k < nspec; k++)
@@ -170,11 +171,11 @@ void trace_index_free(struct trace_index *x)
 uint32_t trace_event_account(const struct store *s, size_t i)
 {
     const struct event *e = &s->events[i];
-    if (e->f[EF_ACCOUNT])
-        return e->f[EF_ACCOUNT];
+    if (store_field(s, e, EF_ACCOUNT))
+        return store_field(s, e, EF_ACCOUNT);
     if (e->source < s->nsources && s->sources[e->source].trail_account)
         return s->sources[e->source].trail_account;
-    return e->f[EF_UI_ACCOUNT];
+    return store_field(s, e, EF_UI_ACCOUNT);
 }
 
 static int str_is(const struct store *s, uint32_t id, const char *lit)
@@ -193,8 +194,8 @@ enum cred {
 
 static enum cred cred_of(const struct store *s, const struct event *e)
 {
-    const char *type = intern_str(s->strings, e->f[EF_UI_TYPE]);
-    int temp = strncmp(intern_str(s->strings, e->f[EF_UI_KEY]), "ASIA", 4) == 0;
+    const char *type = intern_str(s->strings, store_field(s, e, EF_UI_TYPE));
+    int temp = strncmp(intern_str(s->strings, store_field(s, e, EF_UI_KEY)), "ASIA", 4) == 0;
     if (strcmp(type, "AssumedRole") == 0)
         return CRED_ROLE;
     if (strcmp(type, "FederatedUser") == 0)
@@ -210,7 +211,7 @@ static enum cred cred_of(const struct store *s, const struct event *e)
 static size_t pick_caller_side(const struct store *s, const size_t *c, size_t n)
 {
     for (size_t k = 0; k < n; k++)
-        if (!str_is(s, s->events[c[k]].f[EF_UI_TYPE], "AWSAccount"))
+        if (!str_is(s, store_field(s, &s->events[c[k]], EF_UI_TYPE), "AWSAccount"))
             return c[k];
     return c[0];
 }
@@ -218,7 +219,7 @@ static size_t pick_caller_side(const struct store *s, const size_t *c, size_t n)
 /* The other record of the same call (same sharedEventID, another event), else TRACE_NONE. */
 static size_t find_twin(const struct trace_index *x, size_t issuer)
 {
-    uint32_t shared = x->s->events[issuer].f[EF_SHARED_ID];
+    uint32_t shared = store_field(x->s, &x->s->events[issuer], EF_SHARED_ID);
     if (!shared)
         return TRACE_NONE;
     size_t first, end;
@@ -260,13 +261,13 @@ static int call_crosses(const struct store *s, size_t issuer, size_t twin)
     const struct event *e = &s->events[issuer];
     if (twin != TRACE_NONE)
         return trace_event_account(s, twin) != trace_event_account(s, issuer);
-    const char *caller = intern_str(s->strings, e->f[EF_UI_ACCOUNT]);
+    const char *caller = intern_str(s->strings, store_field(s, e, EF_UI_ACCOUNT));
     if (!*caller)
         return 0;
     size_t len = 0;
-    const char *owner = arn_account(intern_str(s->strings, e->f[EF_ROLE_ARN]), &len);
+    const char *owner = arn_account(intern_str(s->strings, store_field(s, e, EF_ROLE_ARN)), &len);
     if (!owner)
-        owner = arn_account(intern_str(s->strings, e->f[EF_ISSUED_ARN]), &len);
+        owner = arn_account(intern_str(s->strings, store_field(s, e, EF_ISSUED_ARN)), &len);
     if (!owner) {
         owner = intern_str(s->strings, trace_event_account(s, issuer));
         len = strlen(owner);
@@ -308,8 +309,8 @@ static size_t find_issuer(const struct trace_index *x, size_t cur, enum cred cre
     const struct event *e = &s->events[cur];
     size_t cand[8], n = 0, first, end;
     *inferred = 0;
-    if (e->f[EF_UI_KEY]) {
-        index_range(&x->by_issued_key, e->f[EF_UI_KEY], &first, &end);
+    if (store_field(s, e, EF_UI_KEY)) {
+        index_range(&x->by_issued_key, store_field(s, e, EF_UI_KEY), &first, &end);
         for (size_t k = first; k < end && n < 8; k++) {
             size_t ev = pair_event(x->by_issued_key.pairs[k], 0);
             if (ev != cur)
@@ -318,14 +319,14 @@ static size_t find_issuer(const struct trace_index *x, size_t cur, enum cred cre
         if (n)
             return pick_caller_side(s, cand, n);
     }
-    if (!e->f[EF_UI_ARN] || (cred != CRED_ROLE && cred != CRED_USER_TEMP))
+    if (!store_field(s, e, EF_UI_ARN) || (cred != CRED_ROLE && cred != CRED_USER_TEMP))
         return TRACE_NONE;
     int64_t created = TIME_NONE;
-    const char *c = intern_str(s->strings, e->f[EF_UI_SESSION_CREATED]);
+    const char *c = intern_str(s->strings, store_field(s, e, EF_UI_SESSION_CREATED));
     if (!*c || timefmt_parse(c, strlen(c), &created) != 0)
         return TRACE_NONE;
     size_t found = nearest_in_time(x, cred == CRED_ROLE ? &x->by_issued_arn : &x->by_login_arn,
-                                   e->f[EF_UI_ARN], created, cur, cand, &n);
+                                   store_field(s, e, EF_UI_ARN), created, cur, cand, &n);
     *inferred = found != TRACE_NONE;
     return found;
 }
@@ -345,24 +346,35 @@ static uint32_t linked_service(const struct store *s, uint32_t role)
     return id == UINT32_MAX ? 0 : id;
 }
 
+/* Whether the role ARN is one IAM Identity Center made for a permission set:
+ * arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/[REGION/]AWSReservedSSO_SET_HASH */
+static int sso_role(const struct store *s, uint32_t role_arn)
+{
+    const char *a = intern_str(s->strings, role_arn);
+    const char *p = strstr(a, ":role/aws-reserved/sso.amazonaws.com/");
+    const char *name = p ? strrchr(p, '/') + 1 : NULL;
+    return name && strncmp(name, "AWSReservedSSO_", 15) == 0;
+}
+
 /* The origin is the principal that made event ev, named as the logs name it. */
 static void origin_is(const struct store *s, struct trace *t, size_t ev)
 {
     const struct event *e = &s->events[ev];
     t->origin_event = ev;
     t->origin_known = 1;
-    t->origin_type = e->f[EF_UI_TYPE];
+    t->origin_type = store_field(s, e, EF_UI_TYPE);
     t->origin_type_name = t->origin_type ? intern_str(s->strings, t->origin_type) : "Unknown";
     t->origin_masked = (e->flags & EVF_USER_MASKED) != 0;
     /* a principal without an ARN is named by what it has: a service by itself, an external IdP user by
      * provider and subject (principalId), a masked sign-in by the mask */
     static const enum event_field names[] = {EF_UI_ARN, EF_UI_INVOKED_BY, EF_UI_PRINCIPAL, EF_UI_USER};
-    t->origin_arn = t->origin_masked ? e->f[EF_UI_USER] : 0;
+    t->origin_arn = t->origin_masked ? store_field(s, e, EF_UI_USER) : 0;
     for (size_t k = 0; k < sizeof names / sizeof *names && !t->origin_arn; k++)
-        t->origin_arn = e->f[names[k]];
+        t->origin_arn = store_field(s, e, names[k]);
     if (!t->origin_arn)
-        t->origin_arn = e->f[EF_UI_ACCOUNT];
-    t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
+        t->origin_arn = store_field(s, e, EF_UI_ACCOUNT);
+    t->origin_account =
+        store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
     if (!t->origin_type)
         t->origin_known = 0, t->origin_type_name = "Unknown";
 }
@@ -378,8 +390,9 @@ static void origin_unknown(const struct store *s, struct trace *t, size_t ev)
     static const enum event_field names[] = {EF_UI_ISSUER_ARN, EF_UI_ARN, EF_UI_PRINCIPAL, EF_UI_ACCOUNT};
     t->origin_arn = 0;
     for (size_t k = 0; k < sizeof names / sizeof *names && !t->origin_arn; k++)
-        t->origin_arn = e->f[names[k]];
-    t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
+        t->origin_arn = store_field(s, e, names[k]);
+    t->origin_account =
+        store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
 }
 
 /* A session whose issuing call is not loaded, but whose identity still names its origin: a federated
@@ -388,7 +401,7 @@ static void origin_unknown(const struct store *s, struct trace *t, size_t ev)
 static int origin_from_session(const struct store *s, struct trace *t, size_t ev, enum cred cred)
 {
     const struct event *e = &s->events[ev];
-    uint32_t issuer = e->f[EF_UI_ISSUER_ARN];
+    uint32_t issuer = store_field(s, e, EF_UI_ISSUER_ARN);
     if (cred == CRED_FEDERATED && issuer) {
         size_t len = intern_len(s->strings, issuer);
         const char *a = intern_str(s->strings, issuer);
@@ -397,7 +410,23 @@ static int origin_from_session(const struct store *s, struct trace *t, size_t ev
         t->origin_type = 0;
         t->origin_type_name = len >= 5 && strcmp(a + len - 5, ":root") == 0 ? "Root" : "IAMUser";
         t->origin_arn = issuer;
-        t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
+        t->origin_account =
+            store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
+        return 1;
+    }
+    if (cred == CRED_ROLE && sso_role(s, issuer)) {
+        /* IAM Identity Center's permission-set role: the session was issued to a person signed in to
+         * Identity Center, and the sign-in is logged in the Identity Center account, not here; the
+         * session's principalId (role id:user name) names that person */
+        t->origin_event = TRACE_NONE;
+        t->origin_known = 1;
+        t->origin_type = 0;
+        t->origin_type_name = "IdentityCenterUser";
+        t->origin_sso_session = 1;
+        t->origin_arn = store_field(s, e, EF_UI_PRINCIPAL) ? store_field(s, e, EF_UI_PRINCIPAL)
+                                                           : store_field(s, e, EF_UI_ARN);
+        t->origin_account =
+            store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
         return 1;
     }
     uint32_t service = cred == CRED_ROLE ? linked_service(s, issuer) : 0;
@@ -407,7 +436,8 @@ static int origin_from_session(const struct store *s, struct trace *t, size_t ev
         t->origin_type = 0;
         t->origin_type_name = "AWSService";
         t->origin_arn = service;
-        t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, ev);
+        t->origin_account =
+            store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
         return 1;
     }
     return 0;
@@ -439,7 +469,7 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
     if (i >= s->nevents)
         return;
     const struct event *sel = &s->events[i];
-    if ((sel->flags & EVF_INSIGHT) && sel->f[EF_SHARED_ID])
+    if ((sel->flags & EVF_INSIGHT) && store_field(s, sel, EF_SHARED_ID))
         t->insight_twin = find_twin(x, i);
 
     /* Walk back, collecting hops newest first; reversed at the end. */
@@ -447,7 +477,7 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
     visited[nvisited++] = i;
     for (;;) {
         const struct event *e = &s->events[cur];
-        if (e->f[EF_UI_OBO_USER])
+        if (store_field(s, e, EF_UI_OBO_USER))
             on_behalf = cur; /* the farthest back wins: the person at the start */
         if (nvisited + 2 >= sizeof visited / sizeof *visited) {
             t->truncated = 1;
@@ -488,23 +518,23 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
         h->issuer = issuer;
         h->twin = TRACE_NONE;
         h->inferred = inferred;
-        h->session_arn = cred == CRED_USER_TEMP ? 0 : e->f[EF_UI_ARN];
-        h->access_key = e->f[EF_UI_KEY];
-        h->source_identity = e->f[EF_UI_SOURCE_IDENTITY];
-        h->role_arn = cred == CRED_ROLE ? e->f[EF_UI_ISSUER_ARN] : 0;
+        h->session_arn = cred == CRED_USER_TEMP ? 0 : store_field(s, e, EF_UI_ARN);
+        h->access_key = store_field(s, e, EF_UI_KEY);
+        h->source_identity = store_field(s, e, EF_UI_SOURCE_IDENTITY);
+        h->role_arn = cred == CRED_ROLE ? store_field(s, e, EF_UI_ISSUER_ARN) : 0;
         if (issuer == TRACE_NONE) {
             if (!origin_from_session(s, t, cur, cred))
                 origin_unknown(s, t, cur);
             break;
         }
         const struct event *is = &s->events[issuer];
-        if (cred == CRED_ROLE && is->f[EF_ROLE_ARN])
-            h->role_arn = is->f[EF_ROLE_ARN];
-        if (cred == CRED_ROLE && is->f[EF_ISSUED_ARN])
-            h->session_arn = is->f[EF_ISSUED_ARN];
-        if (is->f[EF_ISSUED_KEY])
-            h->access_key = is->f[EF_ISSUED_KEY];
-        h->shared_id = is->f[EF_SHARED_ID];
+        if (cred == CRED_ROLE && store_field(s, is, EF_ROLE_ARN))
+            h->role_arn = store_field(s, is, EF_ROLE_ARN);
+        if (cred == CRED_ROLE && store_field(s, is, EF_ISSUED_ARN))
+            h->session_arn = store_field(s, is, EF_ISSUED_ARN);
+        if (store_field(s, is, EF_ISSUED_KEY))
+            h->access_key = store_field(s, is, EF_ISSUED_KEY);
+        h->shared_id = store_field(s, is, EF_SHARED_ID);
         h->twin = find_twin(x, issuer);
         h->crosses = h->shared_id != 0 && call_crosses(s, issuer, h->twin);
         if (cred == CRED_USER_TEMP) {
@@ -530,10 +560,12 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
         t->origin_known = 1;
         t->origin_type = 0;
         t->origin_type_name = "IdentityCenterUser";
-        t->origin_arn = e->f[EF_UI_OBO_USER];
-        t->origin_store = e->f[EF_UI_OBO_STORE];
+        t->origin_arn = store_field(s, e, EF_UI_OBO_USER);
+        t->origin_store = store_field(s, e, EF_UI_OBO_STORE);
         t->origin_masked = 0;
-        t->origin_account = e->f[EF_UI_ACCOUNT] ? e->f[EF_UI_ACCOUNT] : trace_event_account(s, on_behalf);
+        t->origin_sso_session = 0;
+        t->origin_account = store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT)
+                                                             : trace_event_account(s, on_behalf);
     }
     for (size_t a = 0, b = t->nhops ? t->nhops - 1 : 0; a < b; a++, b--) {
         struct trace_hop tmp = t->hops[a];
@@ -561,9 +593,9 @@ int trace_build(const struct trace_index *x, size_t i, struct trace *t)
     /* forward: for an STS call, what was done with the key it issued (what an investigator asks next);
      * else what was done with the key the event was made with */
     const struct event *sel = &s->events[i];
-    t->session_key = sel->f[EF_UI_KEY];
-    if (sel->f[EF_ISSUED_KEY]) {
-        t->session_key = sel->f[EF_ISSUED_KEY];
+    t->session_key = store_field(s, sel, EF_UI_KEY);
+    if (store_field(s, sel, EF_ISSUED_KEY)) {
+        t->session_key = store_field(s, sel, EF_ISSUED_KEY);
         t->session_issued = 1;
     }
     if (t->session_key) {
@@ -596,12 +628,14 @@ size_t trace_find_event(const struct store *s, const char *spec, size_t *found, 
         if (acct == UINT32_MAX || acct == 0)
             return 0;
     }
-    if (idn == UINT32_MAX || idn == 0)
+    uint8_t bin[16];
+    int upper, uuid = store_uuid_parse(id, strlen(id), bin, &upper);
+    if (!uuid && (idn == UINT32_MAX || idn == 0))
         return 0;
     size_t n = 0;
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
-        if (e->f[EF_EVENT_ID] != idn)
+        if (uuid ? !store_uuid_equals(s, e, EF_EVENT_ID, bin, upper) : store_field(s, e, EF_EVENT_ID) != idn)
             continue;
         if (acct && trace_event_account(s, i) != acct)
             continue;
@@ -620,8 +654,10 @@ const char *trace_event_text(const struct store *s, size_t i, char *buf, size_t 
     char tbuf[TIMEFMT_BUF];
     const char *err = column_error(s, e); /* the one rule for what failed (event.h) */
     snprintf(buf, cap, "%s %s %s %s by %s%s%s", timefmt_format(e->time_ms, tbuf),
-             intern_str(s->strings, trace_event_account(s, i)), intern_str(s->strings, e->f[EF_REGION]),
-             intern_str(s->strings, e->f[EF_NAME]), column_identity_short(s, e), *err ? " error " : "", err);
+             intern_str(s->strings, trace_event_account(s, i)),
+             intern_str(s->strings, store_field(s, e, EF_REGION)),
+             intern_str(s->strings, store_field(s, e, EF_NAME)), column_identity_short(s, e),
+             *err ? " error " : "", err);
     return buf;
 }
 
@@ -641,10 +677,10 @@ char *trace_chain_filter(const struct store *s, const struct trace *t)
             value = intern_str(s->strings, t->hops[k].access_key);
         } else if (k < t->nhops && t->hops[k].issuer != TRACE_NONE) {
             field = "id";
-            value = intern_str(s->strings, s->events[t->hops[k].issuer].f[EF_EVENT_ID]);
+            value = store_str(s, &s->events[t->hops[k].issuer], EF_EVENT_ID);
         } else if (k == t->nhops && !t->nhops) {
             field = "id";
-            value = intern_str(s->strings, s->events[t->event].f[EF_EVENT_ID]);
+            value = store_str(s, &s->events[t->event], EF_EVENT_ID);
         } else {
             continue;
         }

@@ -63,6 +63,7 @@ struct trace {
     uint32_t origin_account;      /* interned ids */
     uint32_t origin_store;        /* an Identity Center user's identityStoreArn, else 0 */
     int origin_known;             /* 0: the chain's start is not in the loaded logs ("Unknown") */
+    int origin_sso_session; /* an Identity Center user named by its AWSReservedSSO role session only */
     int origin_masked; /* the origin is a sign-in whose name AWS masked (HIDDEN_DUE_TO_SECURITY_REASONS) */
     struct trace_hop hops[TRACE_MAX_HOPS]; /* from the origin to the traced event's session */
     size_t nhops;

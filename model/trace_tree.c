@@ -60,7 +60,7 @@ static const char *event_line(const struct builder *b, size_t ev, char *buf, siz
 {
     char text[320];
     trace_event_text(b->s, ev, text, sizeof text);
-    snprintf(buf, cap, "%s [%s]", text, str(b, b->s->events[ev].f[EF_EVENT_ID]));
+    snprintf(buf, cap, "%s [%s]", text, store_str(b->s, &b->s->events[ev], EF_EVENT_ID));
     return buf;
 }
 
@@ -77,14 +77,17 @@ static void add_origin(struct builder *b, const struct trace *t)
             str(b, t->origin_arn));
         return;
     }
-    add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s (account %s)%s%s%s", t->origin_type_name,
+    add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s (account %s)%s%s%s%s", t->origin_type_name,
         str(b, t->origin_arn), str(b, t->origin_account), t->origin_store ? " identity store " : "",
-        str(b, t->origin_store), t->origin_masked ? "  (name masked by AWS: not a person)" : "");
+        str(b, t->origin_store), t->origin_masked ? "  (name masked by AWS: not a person)" : "",
+        t->origin_sso_session ? "  (named by its AWSReservedSSO session; the sign-in is logged in the "
+                                "Identity Center account)"
+                              : "");
     size_t first_issuer = t->nhops ? t->hops[0].issuer : t->event;
     if (t->origin_event != TRACE_NONE && t->origin_event != first_issuer && t->origin_event != t->event) {
         char ev[400];
         add(b, TREE_CALL, 1, t->origin_event, "%s: %s",
-            t->origin_store || s->events[t->origin_event].f[EF_UI_OBO_USER]
+            t->origin_store || store_field(s, &s->events[t->origin_event], EF_UI_OBO_USER)
                 ? "on behalf of this user"
                 : "named by the caller's record of the same call",
             event_line(b, t->origin_event, ev, sizeof ev));
@@ -117,7 +120,8 @@ static void add_hop(struct builder *b, const struct trace_hop *h, int d)
     add(b, TREE_NOTE, d + 1, TRACE_NONE, "%s%s%s%s%s%s%s", head,
         h->source_identity ? "  source identity " : "", str(b, h->source_identity),
         is && (is->flags & EVF_MFA) ? "  caller used MFA" : "",
-        is && is->f[EF_UI_INVOKED_BY] ? "  invoked by " : "", is ? str(b, is->f[EF_UI_INVOKED_BY]) : "",
+        is && store_field(s, is, EF_UI_INVOKED_BY) ? "  invoked by " : "",
+        is ? str(b, store_field(s, is, EF_UI_INVOKED_BY)) : "",
         !h->inferred                   ? ""
         : h->kind == HOP_SESSION_TOKEN ? "  (inferred: matched on the user's ARN and sign-in time)"
                                        : "  (inferred: matched on session ARN and creation time)");

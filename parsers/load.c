@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/cores.h"
 #include "parsers/batch.h"
 #include "parsers/source.h"
 #include "parsers/walk.h"
@@ -33,7 +34,7 @@ static int reread(const struct source *src, char **data, size_t *len, char **err
 /* Inputs read ahead of the merge, per worker: enough to keep every core busy while the merge catches up,
  * few enough that the batches waiting stay small. */
 #define WINDOW_PER_WORKER 8
-#define MAX_WORKERS       16
+#define MAX_WORKERS       CORES_MAX
 
 struct slot {
     struct batch b;
@@ -105,15 +106,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int worker_count(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *env = getenv("CTVIEW_THREADS"); /* for measuring: the same load on fewer cores */
-    if (env && atoi(env) > 0)
-        n = atoi(env);
-    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
-}
-
 struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms)
 {
     struct loader *l = calloc(1, sizeof *l);
@@ -126,7 +118,7 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
     l->list.since_ms = since_ms;
     l->list.until_ms = until_ms;
     problems_init(&l->walk_problems);
-    int workers = worker_count();
+    int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
     l->slots = calloc(l->window, sizeof *l->slots);
     if (!l->slots) {

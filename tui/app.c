@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/filter.h"
+#include "model/path.h"
 #include "model/problems.h"
 #include "tui/draw.h"
 #include "tui/follow.h"
@@ -35,15 +37,16 @@ void *app_pane_state(const struct app *a, enum pane_id p)
 
 size_t app_row_of(const struct app *a, size_t ev)
 {
-    size_t lo = 0, hi = app_count(a);
+    /* a binary search of the shown list, which is in time order, then the row the sort gave it */
+    size_t n = app_count(a), lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (app_event(a, mid) < ev)
+        if ((a->shown.idx ? a->shown.idx[mid] : mid) < ev)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    return a->sort.row_of && lo < a->sort.n ? a->sort.row_of[lo] : lo;
 }
 
 void app_select_event(struct app *a, size_t ev)
@@ -55,7 +58,7 @@ void app_select_event(struct app *a, size_t ev)
     }
     /* hidden by the filter: show everything rather than refuse */
     filterbar_set(a, "");
-    a->list.cur = ev;
+    a->list.cur = app_row_of(a, ev);
     app_message(a, "the filter hid that event: cleared");
 }
 
@@ -190,12 +193,19 @@ static void draw_status(struct app *a, int y)
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     size_t skipped = problems_count(&s->problems, PROBLEM_NOTE);
     size_t n = app_count(a);
-    char left[256], right[160], busy[48] = "", marked[32] = "", skip[32] = "", following[48] = "";
+    char left[PATH_MAX_LEN + 256], busy[PATH_MAX_LEN + 32] = "";
+    char right[160], marked[32] = "", skip[32] = "", following[48] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
-    if (filterbar_busy(a)) {
+    const char *indexing = NULL;
+    int indexed = filterbar_busy(a) ? filter_run_indexing(&a->bar.job.run, &indexing) : -1;
+    if (indexed >= 0) {
+        snprintf(busy, sizeof busy, "  indexing %s %d%%", indexing, indexed);
+    } else if (filterbar_busy(a)) {
         size_t total = s->nevents ? s->nevents : 1;
         snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
+    } else if (listsort_busy(a)) {
+        snprintf(busy, sizeof busy, "  sorting %d%%", listsort_percent(a));
     } else if (pane_findings_percent(a) >= 0) {
         snprintf(busy, sizeof busy, "  rules %d%%", pane_findings_percent(a));
     }
@@ -367,6 +377,12 @@ static enum reaction global_key(struct app *a, enum action act)
             return RE_UNHANDLED;
         return act == ACT_YANK ? yank_event(a, app_event(a, a->list.cur))
                                : yank_page_event(a, app_event(a, a->list.cur));
+    case ACT_SORT_NEXT:
+    case ACT_SORT_PREV:
+    case ACT_SORT_INVERT:
+        if (!main_screen)
+            return RE_UNHANDLED;
+        return listsort_step(a, act == ACT_SORT_NEXT ? 1 : act == ACT_SORT_PREV ? -1 : 0);
     case ACT_MARK_NEXT:
     case ACT_MARK_PREV:
         return main_screen ? marks_jump(a, act == ACT_MARK_NEXT ? 1 : -1) : RE_UNHANDLED;
@@ -587,8 +603,10 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         }
         if (tell_panes(&a))
             dirty = 1;
-        if (dirty)
+        if (dirty) {
+            a.redraw_soon = 0;
             draw_all(&a);
+        }
         dirty = 0;
         /* Background work (the load, a running filter, following) gets the time between keys, in
          * slices short enough that a key never waits for more than one. */
@@ -604,7 +622,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                     dirty = 1;
                 continue;
             }
-        } else if (!filterbar_busy(&a) && pane_findings_busy(&a)) {
+        } else if (!filterbar_busy(&a) && !listsort_busy(&a) && pane_findings_busy(&a)) {
             /* the rules, after the load and between keys */
             ch = key_within(0);
             if (ch == ERR) {
@@ -612,11 +630,11 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 dirty = 1;
                 continue;
             }
-        } else if (follow_on(&a) && !filterbar_busy(&a)) {
+        } else if (follow_on(&a) && !filterbar_busy(&a) && !listsort_busy(&a)) {
             /* wake up for new files: a short wait for a key, then a look at the directories */
             ch = key_within(250);
             if (ch == ERR) {
-                if (a.bar.kind == BAR_CLOSED && a.dialog == PANE__COUNT && follow_poll(&a))
+                if ((a.bar.kind == BAR_CLOSED && a.dialog == PANE__COUNT && follow_poll(&a)) || a.redraw_soon)
                     dirty = 1;
                 continue;
             }
@@ -624,6 +642,21 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
             ch = key_within(0);
             if (ch == ERR) {
                 filterbar_work(&a, 0.04);
+                dirty = 1;
+                continue;
+            }
+        } else if (listsort_busy(&a)) {
+            /* a sort by a path whose index is being built */
+            ch = key_within(0);
+            if (ch == ERR) {
+                listsort_work(&a, 0.04);
+                dirty = 1;
+                continue;
+            }
+        } else if (a.redraw_soon) {
+            /* a pane shows work done on other threads (a path being indexed): draw its progress */
+            ch = key_within(100);
+            if (ch == ERR) {
                 dirty = 1;
                 continue;
             }
@@ -649,9 +682,9 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 r = say_unhandled(&a, ch);
         } else {
             /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
-             * that M, e or n never see the list as it was before Enter. */
-            while (filterbar_busy(&a) && !filterbar_work(&a, 1.0))
-                ;
+             * that M, e or n never see the list as it was before Enter; its progress stays in view. */
+            while (filterbar_busy(&a) && !filterbar_work(&a, 0.1))
+                draw_all(&a);
             if (tell_panes(&a))
                 dirty = 1;
             r = dispatch(&a, ch);
@@ -669,6 +702,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     filterbar_free(&a);
     follow_stop(&a);
     loading_stop(&a);
+    listsort_free(&a); /* its field holds a path index of the store */
     free_panes(&a);
     free(a.marks);
     store_free(a.store);

@@ -12,6 +12,7 @@
 #include "model/store.h"
 #include "model/tz.h"
 #include "tui/filterbar.h"
+#include "tui/listsort.h"
 #include "tui/pane.h"
 #include "tui/prompt.h"
 #include "tui/scroll.h"
@@ -40,8 +41,9 @@ struct app {
     struct store *store; /* owned */
     uint64_t store_gen;  /* changes whenever events are added and re-sorted */
     struct shown shown;
-    uint64_t shown_gen; /* changes whenever shown does */
-    struct scroll list; /* the selection: list row of the selected event, first row on screen */
+    uint64_t shown_gen;   /* changes whenever shown does */
+    struct listsort sort; /* the list's order when sorted by a column (tui/listsort.c) */
+    struct scroll list;   /* the selection: list row of the selected event, first row on screen */
     WINDOW *win;
     int rows, cols;
     /* layout */
@@ -70,6 +72,8 @@ struct app {
     struct history cmd_hist; /* the ':' command line's */
     char *state_path;        /* owned: where the histories are kept, NULL when not kept */
     int no_state;            /* --no-state: nothing is read from or written to the state directory */
+    int redraw_soon;         /* a pane drawn waits for work on other threads (a path's index): the loop
+                                draws again shortly rather than wait for a key */
 };
 
 /* Number of events the list shows. */
@@ -78,13 +82,17 @@ static inline size_t app_count(const struct app *a)
     return a->shown.idx ? a->shown.n : a->store->nevents;
 }
 
-/* Store index of the event on list row `row` (< app_count). */
+/* Store index of the event on list row `row` (< app_count): the shown list's, in time order, or in the
+ * sort's order when the list is sorted by a column. */
 static inline size_t app_event(const struct app *a, size_t row)
 {
-    return a->shown.idx ? a->shown.idx[row] : row;
+    /* rows past those sorted: events the load added since, at the end until the next re-sort */
+    size_t pos = a->sort.order && row < a->sort.n ? a->sort.order[row] : row;
+    return a->shown.idx ? a->shown.idx[pos] : pos;
 }
 
-/* The first list row whose store event index is >= ev (the list is in store order). */
+/* The list row of the first shown event, in time order, whose store index is >= ev (app_count when
+ * none): ev's own row when it is shown, wherever a sort put it. */
 size_t app_row_of(const struct app *a, size_t ev);
 
 /* The private state of pane p (borrowed; NULL for a pane without state): for a pane's companion module

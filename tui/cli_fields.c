@@ -28,6 +28,12 @@ int cli_list_columns(struct store *s, const struct cli_shown *shown, struct fiel
     struct path_values v;
     path_values_init(&v);
     size_t n = shown->all ? s->nevents : shown->n;
+    for (size_t c = 0; c < ncols; c++)
+        if (field_prepare_for(s, &cols[c], n) != 0) {
+            fprintf(stderr, "ctview: out of memory\n");
+            path_values_free(&v);
+            return 2;
+        }
     for (size_t i = 0; i < n; i++) {
         size_t ev = shown->all ? i : shown->idx[i];
         for (size_t c = 0; c < ncols; c++) {

@@ -175,7 +175,7 @@ int cli_findings(struct store *s, const struct cli_shown *shown, const struct fi
             fputs(i ? ",\"" : "\"", out);
             put_json_chars(out, intern_str(s->strings, trace_event_account(s, ev[i])));
             fputc(':', out);
-            put_json_chars(out, intern_str(s->strings, e->f[EF_EVENT_ID]));
+            put_json_chars(out, store_str(s, e, EF_EVENT_ID));
             fputc('"', out);
         }
         fputs("]}", out);

@@ -23,7 +23,7 @@ static const char *str(const struct store *s, uint32_t id)
 
 static const char *event_id(const struct store *s, size_t ev)
 {
-    return ev == TRACE_NONE ? "" : str(s, s->events[ev].f[EF_EVENT_ID]);
+    return ev == TRACE_NONE ? "" : store_str(s, &s->events[ev], EF_EVENT_ID);
 }
 
 /* The tree as model/trace_tree lays it out, indented two spaces a level, every event listed. */
@@ -62,6 +62,8 @@ static void print_json(FILE *out, const struct store *s, const struct trace *t)
     }
     if (t->origin_masked)
         fputs(", \"masked\": true", out);
+    if (t->origin_sso_session)
+        fputs(", \"sso_session\": true", out);
     fputs("}, \"hops\": [", out);
     for (size_t k = 0; k < t->nhops; k++) {
         const struct trace_hop *h = &t->hops[k];

@@ -24,6 +24,7 @@ static void install_shown(struct app *a, struct shown *next, size_t sel)
     a->shown = *next;
     a->shown_gen++;
     *next = (struct shown){0};
+    listsort_reorder(a); /* a sorted list stays sorted: new rows are placed by the sort */
     size_t n = app_count(a);
     size_t cur = sel == SIZE_MAX ? 0 : app_row_of(a, sel);
     if (cur >= n)

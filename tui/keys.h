@@ -26,6 +26,9 @@
     X(ACT_COLUMNS, "Choose the list's columns: short fields and JSON paths (Tab completes)")                 \
     X(ACT_SECTION_FIELD, "Overview: show any field or JSON path in the selected section")                    \
     X(ACT_SEARCH, "Search: a word or expression for n/N")                                                    \
+    X(ACT_SORT_NEXT, "Sort the list by the next column to the right (past the last: time order)")            \
+    X(ACT_SORT_PREV, "Sort the list by the previous column (before the first: time order)")                  \
+    X(ACT_SORT_INVERT, "Invert the sort: descending / ascending (in time order: newest first)")              \
     X(ACT_OVERVIEW, "Overview: time histogram and top values of the shown events")                           \
     X(ACT_TRACE, "Show or hide the identity trace of the selected event")                                    \
     X(ACT_TRACE_FILTER, "Filter the list to the whole chain of the selected event (every session)")          \

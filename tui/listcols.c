@@ -7,6 +7,7 @@
 
 #include "model/colstate.h"
 #include "tui/app.h"
+#include "tui/listsort.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 
@@ -84,6 +85,7 @@ int listcols_set(struct app *a, const char *spec, char *err, size_t cap)
     if (!lc || apply(lc, spec, err, cap) != 0)
         return -1;
     remember(a, lc->spec);
+    listsort_refresh(a); /* a default column sorts by what it shows, a chosen one by the field's values */
     return 0;
 }
 
@@ -131,7 +133,9 @@ void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, siz
         widths[c] = 0;
         if (c < lc->first || x >= w)
             continue;
-        int want = draw_width(lc->cols[c].name, strlen(lc->cols[c].name));
+        /* the header, and the sort's mark after it (one column) */
+        int want = draw_width(lc->cols[c].name, strlen(lc->cols[c].name)) +
+                   (listsort_mark(a, &lc->cols[c], -1) != NULL);
         for (size_t r = 0; r < nrows && want < COL_CAP; r++) {
             size_t len;
             const char *t = cell(a, lc, c, rows[r], &len);
@@ -168,7 +172,10 @@ void listcols_draw_header(struct app *a, struct listcols *lc, int y, int x, int 
     for (size_t c = 0; c < lc->ncols; c++) {
         if (!widths[c])
             continue;
-        put_cut(a, y, x, widths[c], lc->cols[c].name, strlen(lc->cols[c].name), head, NULL);
+        const char *mark = listsort_mark(a, &lc->cols[c], -1);
+        char title[PATH_MAX_LEN + 8];
+        snprintf(title, sizeof title, "%s%s", lc->cols[c].name, mark ? mark : "");
+        put_cut(a, y, x, widths[c], title, strlen(title), head, NULL);
         x += widths[c] + 1;
     }
 }

@@ -11,6 +11,7 @@
 #include "model/export.h"
 #include "model/filter.h"
 #include "model/origin.h"
+#include "model/pathindex.h"
 #include "model/timefmt.h"
 #include "model/tz.h"
 #include "parsers/load.h"
@@ -545,6 +546,14 @@ int main(int argc, char **argv)
         rc = 1;
     if (rc == 0 && unread)
         rc = 3;
+    size_t unreadable = 0;
+    const char *why = pathindex_problem(s, &unreadable);
+    if (why) {
+        /* a path's value for these events is not known: said, not shown as missing without a word */
+        fprintf(stderr, "ctview: %zu events not read for a path: %s\n", unreadable, why);
+        if (rc == 0)
+            rc = 1;
+    }
     filter_run_free(&run);
     if (top)
         field_free(&top_field);

@@ -71,8 +71,32 @@ static int run_goto(struct app *a, struct cmdline *c, const char *arg)
         return fail(c, "no event is shown");
     if (t.kind == GOTO_RELATIVE && a->store->events[app_event(a, a->list.cur)].time_ms == TIME_NONE)
         return fail(c, "the selected event has no time to count from");
+    if (a->sort.order && (t.kind == GOTO_TIME || t.kind == GOTO_RELATIVE)) {
+        /* sorted: a time goes to the first event at or after it in time order, wherever the sort put
+         * it (goto_row works on the shown list, which stays in time order) */
+        size_t pos = goto_row(&t, a->store, a->shown.idx, n, a->sort.order[a->list.cur]);
+        a->list.cur = pos < a->sort.n ? a->sort.row_of[pos] : pos;
+        app_message(a, "#%zu: the first event at or after that time (the list is sorted by %s)",
+                    a->list.cur + 1, a->sort.name);
+        return 0;
+    }
     a->list.cur = goto_row(&t, a->store, a->shown.idx, n, a->list.cur);
     app_message(a, "#%zu", a->list.cur + 1);
+    return 0;
+}
+
+/* :sort [COLUMN [asc|desc]]: no column is time order. */
+static int run_sort(struct app *a, struct cmdline *c, const struct cmd_call *call)
+{
+    int desc = 0;
+    if (call->argc > 1) {
+        if (strcmp(call->argv[1], "desc") != 0 && strcmp(call->argv[1], "asc") != 0)
+            return fail(c, "'%s': asc or desc", call->argv[1]);
+        desc = strcmp(call->argv[1], "desc") == 0;
+    }
+    char err[400];
+    if (listsort_set(a, call->argc ? call->argv[0] : "", desc, err, sizeof err) != 0)
+        return fail(c, "%s", err);
     return 0;
 }
 
@@ -171,6 +195,8 @@ static int run(struct app *a, struct cmdline *c, const char *line)
         return run_export(a, c, &call);
     case CMD_TZ:
         return run_tz(a, c, arg);
+    case CMD_SORT:
+        return run_sort(a, c, &call);
     case CMD_HELP:
         app_open(a, PANE_HELP);
         return 0;

@@ -9,6 +9,7 @@
 #include "model/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
+#include "tui/listsort.h"
 #include "tui/pane_findings.h"
 #include "tui/theme.h"
 #include "tui/app.h"
@@ -136,11 +137,15 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
     for (size_t i = 0; i < NSHOWN; i++) {
         if (!widths[i])
             continue;
-        char title[TZ_NAME_MAX + 16];
-        const char *t = column_get(shown[i])->title;
+        char title[TZ_NAME_MAX + 24];
+        const char *t = column_get(shown[i])->title, *mark = listsort_mark(a, NULL, (int)shown[i]);
         if (shown[i] == COL_TIME) {
             /* the zone is named where the times are (relative times are the same in every zone) */
-            snprintf(title, sizeof title, "%s %s", t, a->relative_time ? "(ago)" : a->tz.name);
+            snprintf(title, sizeof title, "%s%s %s", t, mark ? mark : "",
+                     a->relative_time ? "(ago)" : a->tz.name);
+            t = title;
+        } else if (mark) { /* the column the list is sorted by, and which way */
+            snprintf(title, sizeof title, "%s%s", t, mark);
             t = title;
         }
         draw_str(a->win, r.y, x, widths[i], t, head);

@@ -12,6 +12,7 @@
 #include "model/field.h"
 #include "model/fieldtop.h"
 #include "model/overview.h"
+#include "model/pathindex.h"
 #include "model/timefmt.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
@@ -30,7 +31,8 @@ struct ov {
     /* sections showing a chosen field or path instead of their own */
     struct field chosen[SUM__COUNT]; /* owned when has[] */
     int has[SUM__COUNT];
-    struct fieldtop top[SUM__COUNT]; /* owned: of the shown set, when has[] and valid */
+    struct fieldtop top[SUM__COUNT]; /* owned: of the shown set, when has[] and valid and not pending[] */
+    int pending[SUM__COUNT];         /* the chosen path's index is being built (first use): top[] empty */
     int asking;                      /* the prompt for a section's field is open */
     struct prompt ask;
 };
@@ -40,8 +42,10 @@ static void forget(void *st)
     struct ov *ov = st;
     histogram_free(&ov->h);
     summary_free(&ov->sum);
-    for (int f = 0; f < SUM__COUNT; f++)
+    for (int f = 0; f < SUM__COUNT; f++) {
         fieldtop_free(&ov->top[f]);
+        ov->pending[f] = 0;
+    }
     ov->valid = 0;
 }
 
@@ -69,24 +73,36 @@ static void ov_changed(struct app *a, void *st, unsigned what)
     forget(st);
 }
 
+/* Counts the chosen field of section f, unless its path's index is still being built (a first use, on
+ * worker threads): then the section waits, and the loop draws again soon. 0, or -1 when out of memory. */
+static int sync_chosen(struct app *a, struct ov *ov, int f)
+{
+    int r = field_prepare(a->store, &ov->chosen[f], 1 << 20);
+    ov->pending[f] = r == 0;
+    if (r == 0)
+        a->redraw_soon = 1;
+    if (r != 1)
+        return r;
+    return fieldtop_build(a->store, &ov->chosen[f], a->shown.idx, app_count(a), TOP, &ov->top[f]);
+}
+
 /* Recomputes when the shown set (see ov_changed) or the width changed. */
 static int sync_overview(struct app *a, struct ov *ov, int width)
 {
-    if (ov->valid && ov->width == width)
-        return 0;
-    forget(ov);
-    const uint32_t *idx = a->shown.idx;
-    size_t n = app_count(a);
-    int failed = histogram_build(a->store, idx, n, (size_t)(width > 1 ? width : 1), &ov->h) != 0 ||
+    int failed = 0;
+    if (ov->valid && ov->width == width) {
+        for (int f = 0; f < SUM__COUNT && !failed; f++)
+            if (ov->has[f] && ov->pending[f])
+                failed = sync_chosen(a, ov, f) != 0;
+    } else {
+        forget(ov);
+        const uint32_t *idx = a->shown.idx;
+        size_t n = app_count(a);
+        failed = histogram_build(a->store, idx, n, (size_t)(width > 1 ? width : 1), &ov->h) != 0 ||
                  summary_build(a->store, idx, n, TOP, &ov->sum) != 0;
-    for (int f = 0; f < SUM__COUNT && !failed; f++) {
-        if (!ov->has[f])
-            continue;
-        /* a path's index is built here at its first use: the store keeps it for the next time */
-        int r;
-        while ((r = field_prepare(a->store, &ov->chosen[f], 1 << 20)) == 0)
-            ;
-        failed = r < 0 || fieldtop_build(a->store, &ov->chosen[f], idx, n, TOP, &ov->top[f]) != 0;
+        for (int f = 0; f < SUM__COUNT && !failed; f++)
+            if (ov->has[f])
+                failed = sync_chosen(a, ov, f) != 0;
     }
     if (failed) {
         forget(ov);
@@ -143,7 +159,10 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
         int y, x;
         section_place(f, top, rows_each, half, &y, &x);
         char head[PATH_MAX_LEN + 96];
-        if (ov->has[f])
+        if (ov->has[f] && ov->pending[f])
+            snprintf(head, sizeof head, "%s (indexing %d%%)", ov->chosen[f].name,
+                     ov->chosen[f].px ? pathindex_percent(a->store, ov->chosen[f].px) : 0);
+        else if (ov->has[f])
             snprintf(head, sizeof head, "%s (%zu different%s)", ov->chosen[f].name, ov->top[f].distinct,
                      ov->top[f].missing ? ", some events have none" : "");
         else

@@ -43,10 +43,11 @@ static void memory_report(const struct store *s)
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
         for (int f = 0; f < EF__COUNT; f++)
-            kind[e->f[f]] = 1;
+            kind[store_field(s, e, f)] = 1;
+        const uint32_t *ids = store_res_ids(s, e);
         for (int k = 0; k < e->res_count + e->piece_count; k++)
-            if (!kind[s->list_ids[e->list_first + k]])
-                kind[s->list_ids[e->list_first + k]] = 2;
+            if (!kind[ids[k]])
+                kind[ids[k]] = 2;
     }
     size_t count[3] = {0}, bytes[3] = {0};
     for (uint32_t id = 1; id < n; id++) {

@@ -3,6 +3,7 @@
  * builds the store's index for the path) in ms, the best of five later filters in ms, the best of five
  * top-values counts of the path in ms, the bytes the path's index holds, how many files were decoded
  * for the first filter and its CPU time in ms. Not a test. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ static double cpu_ms(void)
 /* Counts the times a source is decoded again (the store's reader), to see whether the index build
  * decodes each file once. */
 static store_reader_fn reader;
-static long rereads;
+static atomic_long rereads; /* the index build reads on worker threads */
 
 static int counting_reader(const struct source *src, char **data, size_t *len, char **err)
 {
@@ -78,9 +79,9 @@ int main(int argc, char **argv)
     store_set_reader(s, counting_reader);
     for (int i = 2; i < argc; i++) {
         double t0 = now_ms(), c0 = cpu_ms();
-        rereads = 0;
+        atomic_store(&rereads, 0);
         long shown = run_filter(s, argv[i]);
-        long decodes = rereads;
+        long decodes = atomic_load(&rereads);
         double first_cpu = cpu_ms() - c0;
         double first = now_ms() - t0, later = 1e30, top = 1e30;
         if (shown < 0)

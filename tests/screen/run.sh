@@ -187,6 +187,7 @@ keys '?'
 expect "? opens help" "Move down one line"
 expect "help lists every key of an action" "Down j"
 expect "help lists quit" "Quit"
+keys G # the key table is longer than the screen
 expect "help summarises the filter language with its fields" "fields: name src user acct region"
 keys Escape
 expect "Esc closes help" "Time UTC            Account"

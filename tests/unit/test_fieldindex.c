@@ -62,6 +62,20 @@ static void hex(char *out, int n)
     out[n] = '\0';
 }
 
+static void uuid(char *out, int upper)
+{
+    static const int dash[] = {8, 13, 18, 23};
+    for (int i = 0, d = 0; i < 36; i++) {
+        if (d < 4 && i == dash[d]) {
+            out[i] = '-';
+            d++;
+            continue;
+        }
+        out[i] = (upper ? "0123456789ABCDEF" : "0123456789abcdef")[rnd(16)];
+    }
+    out[36] = '\0';
+}
+
 static const char *const names[] = {"AssumeRole",  "assumerole",      "ASSUMEROLE",   "GetObject",
                                     "ListBuckets", "CreateAccessKey", "ConsoleLogin", "AssumeRoleWithSAML"};
 static const char *const sources[] = {"sts.amazonaws.com", "STS.AMAZONAWS.COM", "s3.amazonaws.com",
@@ -105,10 +119,13 @@ static char *corpus(int n, int day, size_t *len)
     put(&b, "{\"Records\":[");
     for (int i = 0; i < n; i++) {
         char id[40], req[40], key[24], ip[64], sess[9];
-        hex(id, 32);
-        memmove(id + 9, id + 8, 25);
-        id[8] = '-';
-        hex(req, 20);
+        uuid(id, i % 7 == 0); /* eventIDs and requestIDs held as binary UUIDs, some written in upper case */
+        if (i % 11 == 0)
+            snprintf(id, sizeof id, "%s",
+                     i % 2 ? "0f0f0f0f-aaaa-4bbb-8ccc-0123456789ab" : "0F0F0F0F-AAAA-4BBB-8CCC-0123456789AB");
+        uuid(req, 0);
+        if (i % 13 == 0)
+            hex(req, 20); /* not a UUID: interned */
         hex(sess, 8);
         snprintf(key, sizeof key, "%s%s", rnd(3) ? "ASIA" : "AKIA", sess);
         if (rnd(4) == 0)
@@ -349,7 +366,7 @@ static void test_known(void)
     CHECK_INT(s->nevents, 4);
     CHECK_INT(run_count(s, "id:e1"), 2);
     CHECK(fieldindex_get(s, EF_EVENT_ID, FX_VALUE) == NULL); /* not for one use */
-    CHECK_INT(count_of(s, "id:e1"), 2); /* both cases, one group marked mixed */
+    CHECK_INT(count_of(s, "id:e1"), 2);                      /* both cases, one group marked mixed */
     CHECK_INT(count_of(s, "id:E2"), 1);
     CHECK_INT(count_of(s, "id:E*"), 4);
     CHECK_INT(count_of(s, "id:nope"), 0);
@@ -386,6 +403,10 @@ static void test_random(void)
     char *json = corpus(3000, 5, &len);
     CHECK_INT(load_buffer(s, "a.json", json, len), 0);
     free(json);
+    size_t binary = 0;
+    for (size_t i = 0; i < s->nevents; i++)
+        binary += store_str_id(s, &s->events[i], EF_EVENT_ID) == STORE_NO_ID;
+    CHECK(binary > s->nevents / 2); /* the UUIDs held in binary are compared by their text */
     random_expressions(s, 600);
     CHECK(fieldindex_get(s, EF_EVENT_ID, FX_VALUE) != NULL);
     CHECK(fieldindex_get(s, EF_IP, FX_ADDR) != NULL);
@@ -440,7 +461,8 @@ static void test_few_values(void)
     CHECK(fieldindex_get(s, EF_REGION, FX_VALUE) == NULL);
     CHECK(fieldindex_get(s, EF_EVENT_ID, FX_VALUE) != NULL);
     CHECK(fieldindex_get(s, EF_UI_ARN, FX_VALUE) != NULL);
-    CHECK(fieldindex_get(s, EF_UI_USER, FX_VALUE) != NULL); /* few values, but indexed with its term's others */
+    CHECK(fieldindex_get(s, EF_UI_USER, FX_VALUE) !=
+          NULL); /* few values, but indexed with its term's others */
     random_expressions(s, 150);
     store_free(s);
 }

@@ -384,8 +384,17 @@ static void test_command(void)
     CHECK_INT(cmd_parse("q", &c, err, sizeof err), 0);
     CHECK(c.def->id == CMD_QUIT);
     CHECK_INT(cmd_parse("frobnicate", &c, err, sizeof err), -1);
-    CHECK(strstr(err, "unknown command 'frobnicate'; commands: goto filter mark export tz help quit") !=
+    CHECK(strstr(err, "unknown command 'frobnicate'; commands: goto filter mark export tz sort help quit") !=
           NULL);
+    /* :sort [COLUMN [asc|desc]]: no column is time order */
+    CHECK_INT(cmd_parse("sort", &c, err, sizeof err), 0);
+    CHECK(c.def->id == CMD_SORT && c.argc == 0);
+    CHECK_INT(cmd_parse("so requestParameters.roleArn desc", &c, err, sizeof err), 0);
+    CHECK(c.def->id == CMD_SORT && c.argc == 2);
+    CHECK_STR(c.argv[0], "requestParameters.roleArn");
+    CHECK_STR(c.argv[1], "desc");
+    CHECK_INT(cmd_parse("sort name desc more", &c, err, sizeof err), -1);
+    CHECK(strstr(err, "too many arguments: :sort [COLUMN [asc|desc]]") != NULL);
     CHECK_INT(cmd_parse("   ", &c, err, sizeof err), -1);
     CHECK_STR(err, "");
     /* the table is in enum order, every row with usage and help */
@@ -415,6 +424,20 @@ static void test_command(void)
     free(out);
     n = cmd_complete("export out.json ", &out);
     CHECK_INT(n, 3);
+    for (int i = 0; i < n; i++)
+        free(out[i]);
+    free(out);
+    n = cmd_complete("sort ide", &out); /* a short field name, then the order */
+    CHECK_INT(n, 1);
+    if (n == 1)
+        CHECK_STR(out[0], "sort identity ");
+    for (int i = 0; i < n; i++)
+        free(out[i]);
+    free(out);
+    n = cmd_complete("sort name d", &out);
+    CHECK_INT(n, 1);
+    if (n == 1)
+        CHECK_STR(out[0], "sort name desc");
     for (int i = 0; i < n; i++)
         free(out[i]);
     free(out);

@@ -116,7 +116,7 @@ static void check_histogram(const struct store *s, const uint32_t *idx, size_t n
         size_t b = (size_t)((e->time_ms - h.start_ms) / h.bucket_ms);
         if (b < h.nbuckets) {
             total[b]++;
-            errors[b] += e->f[EF_ERROR_CODE] != 0;
+            errors[b] += store_field(s, e, EF_ERROR_CODE) != 0;
             counted++;
         }
     }
@@ -140,13 +140,13 @@ static void check_histogram(const struct store *s, const uint32_t *idx, size_t n
  * (ties: lower id first) with the counts a full count gives. */
 static void check_summary_field(const struct store *s, const uint32_t *idx, size_t n,
                                 const struct summary *sum, enum summary_field f,
-                                uint32_t (*value)(const struct event *))
+                                uint32_t (*value)(const struct store *, const struct event *))
 {
     size_t nids = s->strings ? intern_count(s->strings) + 1 : 1;
     uint32_t *count = calloc(nids, sizeof *count);
     size_t missing = 0, distinct = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t v = value(&s->events[idx ? idx[i] : i]);
+        uint32_t v = value(s, &s->events[idx ? idx[i] : i]);
         if (!v)
             missing++;
         else if (count[v]++ == 0)
@@ -173,29 +173,32 @@ static void check_summary_field(const struct store *s, const uint32_t *idx, size
     free(count);
 }
 
-static uint32_t v_name(const struct event *e)
+static uint32_t v_name(const struct store *s, const struct event *e)
 {
-    return e->f[EF_NAME];
+    return store_field(s, e, EF_NAME);
 }
-static uint32_t v_ip(const struct event *e)
+static uint32_t v_ip(const struct store *s, const struct event *e)
 {
-    return e->f[EF_IP];
+    return store_field(s, e, EF_IP);
 }
-static uint32_t v_region(const struct event *e)
+static uint32_t v_region(const struct store *s, const struct event *e)
 {
-    return e->f[EF_REGION];
+    return store_field(s, e, EF_REGION);
 }
-static uint32_t v_error(const struct event *e)
+static uint32_t v_error(const struct store *s, const struct event *e)
 {
-    return e->f[EF_ERROR_CODE] ? e->f[EF_ERROR_CODE] : e->f[EF_ERROR_MESSAGE];
+    return store_field(s, e, EF_ERROR_CODE) ? store_field(s, e, EF_ERROR_CODE)
+                                            : store_field(s, e, EF_ERROR_MESSAGE);
 }
-static uint32_t v_account(const struct event *e)
+static uint32_t v_account(const struct store *s, const struct event *e)
 {
-    return e->f[EF_ACCOUNT] ? e->f[EF_ACCOUNT] : e->f[EF_UI_ACCOUNT];
+    return store_field(s, e, EF_ACCOUNT) ? store_field(s, e, EF_ACCOUNT) : store_field(s, e, EF_UI_ACCOUNT);
 }
-static uint32_t v_identity(const struct event *e)
+static uint32_t v_identity(const struct store *s, const struct event *e)
 {
-    return e->f[EF_UI_ARN] ? e->f[EF_UI_ARN] : e->f[EF_UI_USER] ? e->f[EF_UI_USER] : e->f[EF_UI_PRINCIPAL];
+    return store_field(s, e, EF_UI_ARN)    ? store_field(s, e, EF_UI_ARN)
+           : store_field(s, e, EF_UI_USER) ? store_field(s, e, EF_UI_USER)
+                                           : store_field(s, e, EF_UI_PRINCIPAL);
 }
 
 static void test_against_counting(void)

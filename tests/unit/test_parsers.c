@@ -261,10 +261,10 @@ static const struct event *find_event(struct store *s, const char *id, const cha
     for (size_t i = 0; i < s->nevents; i++) {
         const struct event *e = &s->events[i];
         if (!strcmp(store_str(s, e, EF_EVENT_ID), id) &&
-            (!account ||
-             !strcmp(intern_str(s->strings,
-                                e->f[EF_ACCOUNT] ? e->f[EF_ACCOUNT] : s->sources[e->source].trail_account),
-                     account)))
+            (!account || !strcmp(intern_str(s->strings, store_field(s, e, EF_ACCOUNT)
+                                                            ? store_field(s, e, EF_ACCOUNT)
+                                                            : s->sources[e->source].trail_account),
+                                 account)))
             return e;
     }
     return NULL;
@@ -325,8 +325,7 @@ static void test_load_sample(const char *tests_dir)
     CHECK_STR(store_str(s, caller, EF_SHARED_ID), "bEXAMPLE-efea-4a70-b951-19a88EXAMPLE");
     CHECK_STR(store_str(s, caller, EF_ISSUED_KEY), "AKIAQRSTUVWXYZEXAMPLE");
     CHECK_INT(caller->res_count, 1);
-    CHECK_STR(intern_str(s->strings, s->list_ids[caller->list_first]),
-              "arn:aws:iam::111122223333:role/EC2-dev");
+    CHECK_STR(intern_str(s->strings, store_res_ids(s, caller)[0]), "arn:aws:iam::111122223333:role/EC2-dev");
     const struct event *del = find_event(s, "dEXAMPLE-265a-41e0-9352-4401bEXAMPLE", "777788889999");
     CHECK_STR(store_str(s, del, EF_UI_ISSUER_ARN), "arn:aws:iam::777788889999:role/AssumeNothing");
     CHECK_STR(store_str(s, del, EF_UI_SESSION_CREATED), "2016-11-14T17:25:26Z");

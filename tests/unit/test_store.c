@@ -1,6 +1,7 @@
-/* Unit tests for putting new events in order (store_merge_tail: what following a directory and the
- * background load rely on) and for the loader: the same inputs on one thread and on several give the
- * same store, event for event. argv[1] is the repository's tests/ directory. */
+/* Unit tests for eventID and requestID held as binary UUIDs, for putting new events in order
+ * (store_merge_tail: what following a directory and the background load rely on) and for the loader: the same
+ * inputs on one thread and on several give the same store, event for event. argv[1] is the repository's
+ * tests/ directory. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,9 +210,179 @@ static void test_threads_same_store(const char *tests_dir)
     CHECK_INT(system(cmd), 0);
 }
 
+/* Adds an event with eventID id, requestID req and recipientAccountId acct (NULL: none); returns
+ * what store_add_event said. */
+static enum add_result add_ids(struct store *s, const char *id, const char *req, const char *acct)
+{
+    struct event_in in = {0};
+    in.f[EF_EVENT_ID] = (struct strref){id, strlen(id)};
+    in.f[EF_REQUEST_ID] = (struct strref){req, strlen(req)};
+    if (acct)
+        in.f[EF_ACCOUNT] = (struct strref){acct, strlen(acct)};
+    in.time_ms = 1;
+    return store_add_event(s, 0, &in);
+}
+
+/* eventID and requestID held as 16 bytes when they are UUIDs in one case, interned otherwise; their
+ * text comes back byte for byte, and the dedupe key still tells case and account apart. */
+static void test_binary_ids(void)
+{
+    static const struct {
+        const char *text;
+        int binary;
+    } cases[] = {
+        {"8975a639-3272-4838-a73d-6dcfee479969", 1},
+        {"8975A639-3272-4838-A73D-6DCFEE479969", 1},
+        {"00000000-0000-0000-0000-000000000000", 1},
+        {"ffffffff-ffff-ffff-ffff-ffffffffffff", 1},
+        {"8975a639-3272-4838-A73D-6dcfee479969", 0}, /* mixed case */
+        {"8975a639-3272-4838-a73d-6dcfee47996", 0},  /* short */
+        {"8975a639-3272-4838-a73d-6dcfee4799690", 0},
+        {"8975a639x3272-4838-a73d-6dcfee479969", 0},
+        {"8975a639-3272-4838-a73d6-dcfee479969", 0},
+        {"8975a639-3272-4838-a73d-6dcfee47996g", 0},
+        {"{8975a639-3272-4838-a73d-6dcfee4799}", 0},
+        {"3E0F1A2B4C5D6E7F", 0},
+        {"", 0},
+    };
+    struct store *s = mem_store();
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char id[64];
+        snprintf(id, sizeof id, "%zu", k); /* distinct eventIDs: every one loads */
+        CHECK_INT(add_ids(s, cases[k].binary ? cases[k].text : id, cases[k].text, "111122223333"),
+                  ADD_LOADED);
+        const struct event *e = &s->events[s->nevents - 1];
+        CHECK_INT(store_field_binary(s, e, EF_REQUEST_ID), cases[k].binary);
+        CHECK_INT(store_field_binary(s, e, EF_EVENT_ID), cases[k].binary);
+        CHECK_INT(store_field(s, e, EF_REQUEST_ID) != 0, !cases[k].binary && *cases[k].text);
+        CHECK_STR(store_str(s, e, EF_REQUEST_ID), cases[k].text);
+        CHECK_STR(id_at(s, s->nevents - 1), cases[k].binary ? cases[k].text : id);
+        char buf[STORE_UUID_TEXT];
+        size_t len;
+        const char *txt = store_field_text(s, e, EF_REQUEST_ID, buf, &len);
+        CHECK(len == strlen(cases[k].text) && memcmp(txt, cases[k].text, len) == 0);
+        uint8_t bin[16];
+        int upper;
+        CHECK_INT(store_uuid_parse(cases[k].text, strlen(cases[k].text), bin, &upper), cases[k].binary);
+        if (cases[k].binary) {
+            CHECK(store_uuid_equals(s, e, EF_EVENT_ID, bin, upper));
+            CHECK(!store_uuid_equals(s, e, EF_EVENT_ID, bin, !upper));
+        }
+    }
+    /* store_str's texts stay valid for the 7 next calls */
+    const char *t[8];
+    for (size_t k = 0; k < 8; k++)
+        t[k] = store_str(s, &s->events[k % 4], EF_REQUEST_ID);
+    for (size_t k = 0; k < 8; k++)
+        CHECK_STR(t[k], cases[k % 4].text);
+    /* dedupe: the same id and account is a duplicate; another case or account is not */
+    const char *lower = cases[0].text, *upper = cases[1].text;
+    CHECK_INT(add_ids(s, lower, "r", "111122223333"), ADD_DUPLICATE);
+    CHECK_INT(add_ids(s, lower, "r", "444455556666"), ADD_LOADED);
+    CHECK_INT(add_ids(s, lower, "r", "444455556666"), ADD_DUPLICATE);
+    CHECK_INT(add_ids(s, upper, "r", "111122223333"), ADD_DUPLICATE);
+    CHECK_INT(add_ids(s, upper, "r", "444455556666"), ADD_LOADED);
+    CHECK_INT(add_ids(s, cases[4].text, "r", "111122223333"), ADD_LOADED); /* mixed case: interned */
+    CHECK_INT(add_ids(s, cases[4].text, "r", "111122223333"), ADD_DUPLICATE);
+    CHECK_INT(s->counts.duplicates, 4);
+    store_free(s);
+}
+
+/* The field layout: every field has one place, dense or rare; each field, resource and piece of an
+ * event reads back as given, whichever of the rare fields are present. */
+static void test_field_layout(void)
+{
+    int dense[EVENT_DENSE] = {0}, rare[EVENT_RARE] = {0};
+    for (int f = 0; f < EF__COUNT; f++) {
+        unsigned slot = event_field_slot[f];
+        CHECK(slot < EVENT_DENSE + EVENT_RARE);
+        if (slot < EVENT_DENSE)
+            dense[slot]++;
+        else if (slot < EVENT_DENSE + EVENT_RARE)
+            rare[slot - EVENT_DENSE]++;
+    }
+    for (int k = 0; k < EVENT_DENSE; k++)
+        CHECK_INT(dense[k], 1);
+    for (int k = 0; k < EVENT_RARE; k++)
+        CHECK_INT(rare[k], 1);
+    CHECK(sizeof(struct event) <= 120); /* the record's budget: 120 bytes */
+
+    struct store *s = mem_store();
+    char text[EF__COUNT][32], res[3][32], piece[2][32];
+    unsigned seed = 7;
+    enum { N = 500 };
+    uint64_t present[N];
+    for (size_t i = 0; i < N; i++) {
+        struct event_in in = {0};
+        present[i] = 0;
+        for (int f = 0; f < EF__COUNT; f++) {
+            seed = seed * 1103515245u + 12345u;
+            /* every subset shows up: a field is there half the time, or always for the first 3 events */
+            if (i >= 3 && (seed >> 16) % 2)
+                continue;
+            snprintf(text[f], sizeof text[f], "f%d-%zu", f, i % 7); /* values repeat across events */
+            if (f == EF_EVENT_ID)
+                snprintf(text[f], sizeof text[f], "id-%zu", i); /* each event its own */
+            in.f[f] = (struct strref){text[f], strlen(text[f])};
+            present[i] |= 1ull << f;
+        }
+        struct strref r[3], p[2];
+        for (size_t k = 0; k < i % 4; k++) {
+            snprintf(res[k], sizeof res[k], "arn:%zu:%zu", i % 5, k);
+            r[k] = (struct strref){res[k], strlen(res[k])};
+        }
+        for (size_t k = 0; k < i % 3; k++) {
+            snprintf(piece[k], sizeof piece[k], "\"p%zu\":%zu", k, i % 11);
+            p[k] = (struct strref){piece[k], strlen(piece[k])};
+        }
+        in.resources = r;
+        in.nresources = i % 4;
+        in.pieces = p;
+        in.npieces = i % 3;
+        in.time_ms = (int64_t)i;
+        CHECK_INT(store_add_event(s, 0, &in), ADD_LOADED);
+    }
+    CHECK_INT(s->nevents, N);
+    for (size_t i = 0; i < s->nevents; i++) {
+        const struct event *e = &s->events[i];
+        for (int f = 0; f < EF__COUNT; f++) {
+            char want[32] = "";
+            if ((present[i] & (1ull << f)) && f == EF_EVENT_ID)
+                snprintf(want, sizeof want, "id-%zu", i);
+            else if (present[i] & (1ull << f))
+                snprintf(want, sizeof want, "f%d-%zu", f, i % 7);
+            CHECK_STR(store_str(s, e, (enum event_field)f), want);
+            CHECK_INT(store_field(s, e, (enum event_field)f) != 0, *want != 0);
+        }
+        CHECK_INT(e->res_count, i % 4);
+        CHECK_INT(e->piece_count, i % 3);
+        const uint32_t *ids = store_res_ids(s, e);
+        for (size_t k = 0; k < e->res_count; k++) {
+            char want[32];
+            snprintf(want, sizeof want, "arn:%zu:%zu", i % 5, k);
+            CHECK_STR(intern_str(s->strings, ids[k]), want);
+        }
+        for (size_t k = 0; k < e->piece_count; k++) {
+            char want[32];
+            snprintf(want, sizeof want, "\"p%zu\":%zu", k, i % 11);
+            CHECK_STR(intern_str(s->strings, ids[e->res_count + k]), want);
+        }
+        /* store_ids covers them all: the present fields' ids, then resources and pieces */
+        const uint32_t *run;
+        size_t nrun, nonzero = 0;
+        const uint32_t *dense_ids = store_ids(s, e, &run, &nrun);
+        for (int k = 0; k < EVENT_DENSE; k++)
+            nonzero += dense_ids[k] != 0;
+        CHECK_INT(nonzero + nrun, (size_t)__builtin_popcountll(present[i]) + e->res_count + e->piece_count);
+    }
+    store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
+    test_field_layout();
+    test_binary_ids();
     test_merge_tail();
     test_threads_same_store(tests_dir);
     return harness_done("test_store");

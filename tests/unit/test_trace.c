@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "model/actors.h"
 #include "model/filter.h"
 #include "model/origin.h"
 #include "model/trace.h"
@@ -334,6 +335,19 @@ static void test_shapes(void)
         "d-1\"}},"
         "\"eventTime\":\"2024-01-01T06:01:00Z\",\"eventName\":\"GetObject\",\"eventID\":\"ic2\","
         "\"recipientAccountId\":\"1\"},"
+        /* Identity Center without onBehalfOf: a permission set's role session, its sign-in not here */
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/"
+        "AWSReservedSSO_Admin_0123/eve@example.com\",\"principalId\":\"AROASSO:eve@example.com\","
+        "\"accountId\":\"1\",\"accessKeyId\":\"ASIASSO\",\"sessionContext\":{\"sessionIssuer\":{\"arn\":"
+        "\"arn:aws:iam::1:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123\"}}},"
+        "\"eventTime\":\"2024-01-01T06:30:00Z\",\"eventName\":\"ListBuckets\",\"eventID\":\"sso1\","
+        "\"recipientAccountId\":\"1\"},"
+        /* a role named like one but not under aws-reserved: no Identity Center user */
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/"
+        "AWSReservedSSO_Fake/x\",\"principalId\":\"AROAFAKE:x\",\"accountId\":\"1\",\"accessKeyId\":"
+        "\"ASIAFAKE\",\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::1:role/"
+        "AWSReservedSSO_Fake\"}}},\"eventTime\":\"2024-01-01T06:40:00Z\",\"eventName\":\"ListBuckets\","
+        "\"eventID\":\"fake1\",\"recipientAccountId\":\"1\"},"
         /* a masked sign-in */
         "{\"userIdentity\":{\"type\":\"IAMUser\",\"accountId\":\"1\",\"accessKeyId\":\"\",\"userName\":"
         "\"HIDDEN_DUE_TO_SECURITY_REASONS\"},\"eventTime\":\"2024-01-01T07:00:00Z\",\"eventName\":"
@@ -353,7 +367,7 @@ static void test_shapes(void)
     CHECK_INT(t.hops[0].session_arn, 0); /* the user's ARN is no session ARN */
     CHECK_INT(t.hops[0].inferred, 0);
     CHECK(s->events[find(s, "ann1")].flags & EVF_READONLY_TRUE); /* "True" */
-    CHECK(!EVENT_FAILED(&s->events[find(s, "ann1")]));           /* errorCode "" */
+    CHECK(!store_event_failed(s, &s->events[find(s, "ann1")]));  /* errorCode "" */
     CHECK(s->events[find(s, "ben1")].flags & EVF_READONLY_FALSE);
     trace_free(&t);
 
@@ -410,6 +424,20 @@ static void test_shapes(void)
     CHECK_STR(str(s, t.origin_arn), "u-42");
     trace_free(&t);
 
+    CHECK_INT(trace_build(x, find(s, "sso1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "IdentityCenterUser");
+    CHECK_INT(t.origin_known, 1);
+    CHECK_INT(t.origin_sso_session, 1);
+    CHECK_STR(str(s, t.origin_arn), "AROASSO:eve@example.com");
+    CHECK_INT(t.nhops, 1);
+    CHECK_STR(str(s, t.hops[0].role_arn),
+              "arn:aws:iam::1:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123");
+    trace_free(&t);
+    CHECK_INT(trace_build(x, find(s, "fake1"), &t), 0);
+    CHECK_STR(t.origin_type_name, "Unknown");
+    CHECK_INT(t.origin_sso_session, 0);
+    trace_free(&t);
+
     CHECK_INT(trace_build(x, find(s, "masked"), &t), 0);
     CHECK_INT(t.origin_masked, 1);
     CHECK_STR(str(s, t.origin_arn), "HIDDEN_DUE_TO_SECURITY_REASONS");
@@ -436,11 +464,37 @@ static void test_shapes(void)
     store_free(s);
 }
 
+/* The actors of a store whose only chain (chain 0) has a role list it: the first chain counts too. */
+static void test_actor_roles(void)
+{
+    struct store *s = load(
+        "sso.json",
+        "{\"Records\":[{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/"
+        "AWSReservedSSO_Admin_0123/eve\",\"principalId\":\"AROASSO:eve\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"ASIASSO\",\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::1:"
+        "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123\"}}},\"eventTime\":"
+        "\"2024-01-01T06:30:00Z\",\"eventName\":\"ListBuckets\",\"eventID\":\"sso1\","
+        "\"recipientAccountId\":\"1\"}]}");
+    CHECK_INT(origins_ensure(s, NULL), 0);
+    struct actor_table t = {0};
+    CHECK_INT(actors_build(s, NULL, 0, &t), 0);
+    CHECK_INT(t.n, 1);
+    if (t.n == 1) {
+        CHECK_INT(t.rows[0].nroles, 1);
+        if (t.rows[0].nroles == 1)
+            CHECK_STR(str(s, t.rows[0].roles[0]),
+                      "arn:aws:iam::1:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123");
+    }
+    actors_free(&t);
+    store_free(s);
+}
+
 int main(void)
 {
     test_seed_pair();
     test_missing();
     test_cycle();
     test_shapes();
+    test_actor_roles();
     return harness_done("trace");
 }
