@@ -6,6 +6,7 @@
 #include "model/grow.h"
 #include "model/jsonfmt.h"
 #include "model/origin.h"
+#include "model/fieldindex.h"
 #include "model/pathindex.h"
 #include "model/timefmt.h"
 
@@ -51,6 +52,7 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
+    fieldindex_drop(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -536,6 +538,7 @@ void store_finish(struct store *s)
     origins_free(s->origins); /* indexed by event */
     s->origins = NULL;
     pathindex_reset(s); /* indexed by event position */
+    fieldindex_drop(s); /* indexed by event position */
     if (sort_by_order(s) != 0)
         insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
@@ -549,6 +552,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
         return 0;
     origins_free(s->origins); /* indexed by event: recomputed on the next use */
     s->origins = NULL;
+    fieldindex_drop(s); /* indexed by event position: rebuilt on the next use */
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;
@@ -590,6 +594,12 @@ const char *store_str(const struct store *s, const struct event *e, enum event_f
     static _Thread_local unsigned next;
     size_t len;
     return store_field_text(s, e, f, ring[next++ % 8], &len);
+}
+
+uint32_t store_str_id(const struct store *s, const struct event *e, enum event_field f)
+{
+    /* interned: one id per distinct string; a binary UUID's text is made on each read */
+    return store_field_binary(s, e, f) ? STORE_NO_ID : store_field(s, e, f);
 }
 
 /* The decoded bytes of file source id, from the cache or read now. NULL with *err on failure. */
@@ -705,5 +715,6 @@ static size_t paths_bytes(const struct store *s)
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s) +
+           fieldindex_bytes(s);
 }
