@@ -74,7 +74,8 @@ struct filter_run {
 void filter_run_init(struct filter_run *r, struct filter *f);
 
 /* Does about `work` units (one unit = one event or one interned string) and returns 1 once the run is
- * complete (or failed), else 0. */
+ * complete (or failed), else 0. While a path's index is built on worker threads, a step waits for them
+ * at most PATHINDEX_WAIT seconds. */
 int filter_run_step(struct filter_run *r, size_t work);
 
 /* Runs to completion; returns 0, or -1 when out of memory. */
