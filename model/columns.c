@@ -104,18 +104,20 @@ static const char *cell_error_code(const struct store *s, const struct event *e,
     return store_field(s, e, EF_ERROR_CODE) ? store_str(s, e, EF_ERROR_CODE) : "";
 }
 
-/* The list's columns, and how they give way when the terminal narrows. Widths are caps: the list
- * measures the cells it shows, so a short column costs little. Caps keep whole the longest regions
- * (us-isof-south-1), services (elasticloadbalancing) and error codes (S3's
- * ServerSideEncryptionConfigurationNotFoundError); an errorMessage shown for want of a code may be cut.
+/* The list's columns, and how they give way when the terminal narrows (model/colfit lays them out).
+ * Widths are caps: the list measures the cells it shows, so a short column costs little. Caps keep
+ * whole the longest regions (us-isof-south-1, and the anonymised ones of shared samples), services
+ * (elasticloadbalancing) and error codes (S3's ServerSideEncryptionConfigurationNotFoundError, 46).
  *
- * Narrowing (prio, hidden lowest first): Source IP (shown only when every other column has all it
- * wants), then Service (the event name mostly says it), Region, Account, Error; Time, Event and
- * Identity are never hidden. Region, Account and the error code are whole or hidden, never cut. Room
- * left after the floors goes to the columns in order, the identity last: Error keeps its width before
- * the identity takes any spare. */
+ * Narrowing, by prio (hidden lowest first): Source IP (spare: only when every other column has all it
+ * wants), Service (the event name mostly says it), Region, Account, Error; Time, Event and Identity are
+ * never hidden. Account, Region, Service and the error code (the whole accessor) are whole or hidden;
+ * the code alone may be cut (to last) once Account has gone, which for codes up to 46 characters
+ * happens only below 100 columns. The error code keeps its width before the identity takes any spare; then
+ * the identity and an error message (shown for want of a code) share what is left evenly. Floors: event 15,
+ * identity 16. */
 static const struct column columns[COL__COUNT] = {
-    /* title          cap floor min prio grow */
+    /* title, cap, floor, last, min, prio, how it grows, the cell, its part never cut */
     [COL_TIME] = {"Time", 19, 19, 0, 19, 0, COLFIT_GROWS, cell_time, NULL},
     [COL_ACCOUNT] = {"Account", 12, 12, 0, 6, 4, COLFIT_GROWS, cell_account, cell_account},
     [COL_REGION] = {"Region", 24, 6, 0, 6, 3, COLFIT_GROWS, cell_region, cell_region},

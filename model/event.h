@@ -65,6 +65,7 @@ enum event_flag {
     EVF_ID_UPPER = 1 << 8,       /* ... and was written in upper case */
     EVF_REQ_UUID = 1 << 9,       /* requestID is held in uuid[1] */
     EVF_REQ_UPPER = 1 << 10,     /* ... in upper case */
+    EVF_REQ_HEX16 = 1 << 11,     /* ... and is 16 upper-case hex digits (S3's request ids), 8 bytes */
 };
 
 /* Where each field lives in struct event. Dense: the fields nearly every event has (on the project's

@@ -196,8 +196,7 @@ static uint64_t indexed_key(const struct store *s, const struct event *e, enum e
     return store_field(s, e, ef);
 }
 
-/* Whether field f's keys may be binary UUIDs' (see indexed_key). */
-static int may_be_binary(const struct field *f)
+int field_may_be_binary(const struct field *f)
 {
     if (f->kind == FIELD_INDEXED)
         return store_binary_field(f->ef) != NULL;
@@ -211,7 +210,7 @@ static int may_be_binary(const struct field *f)
 
 int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint64_t b)
 {
-    if (!may_be_binary(f) || !(a & KEY_BINARY) || !(b & KEY_BINARY))
+    if (!field_may_be_binary(f) || !(a & KEY_BINARY) || !(b & KEY_BINARY))
         return a < b ? -1 : a > b;
     /* one value, one order: by field, then case, then the 16 bytes */
     enum event_field fa = (enum event_field)(a >> 32 & 0x7fffffff),
@@ -220,7 +219,7 @@ int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint
         return fa < fb ? -1 : 1;
     const struct store_binary_field *bf = store_binary_field(fa);
     const struct event *ea = &s->events[(uint32_t)a], *eb = &s->events[(uint32_t)b];
-    int ua = (ea->flags & bf->upper) != 0, ub = (eb->flags & bf->upper) != 0;
+    int ua = (ea->flags & (bf->upper | bf->hex16)), ub = (eb->flags & (bf->upper | bf->hex16));
     if (ua != ub)
         return ua - ub;
     return memcmp(ea->uuid[bf->slot], eb->uuid[bf->slot], sizeof ea->uuid[bf->slot]);
@@ -292,7 +291,7 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
         t = timefmt_format((int64_t)key, buf);
     else if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
         t = key ? "true" : "false";
-    else if (may_be_binary(f) && (key & KEY_BINARY))
+    else if (field_may_be_binary(f) && (key & KEY_BINARY))
         return store_field_text(s, &s->events[(uint32_t)key], (enum event_field)(key >> 32 & 0x7fffffff), buf,
                                 len);
     else {
@@ -311,7 +310,7 @@ uint64_t field_key_bound(const struct store *s, const struct field *f)
         return 0;
     if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
         return 2;
-    return may_be_binary(f) ? 0 : intern_count(s->strings);
+    return field_may_be_binary(f) ? 0 : intern_count(s->strings);
 }
 
 int field_prepare(struct store *s, struct field *f, size_t work)

@@ -96,6 +96,10 @@ int field_keys(const struct store *s, const struct field *f, size_t i, struct fi
  * they are not small integers (time, eventID and requestID). */
 uint64_t field_key_bound(const struct store *s, const struct field *f);
 
+/* Whether field f's values may be binary UUIDs (eventID, requestID): their keys name the event holding
+ * the value, and field_key_text writes their text into buf. */
+int field_may_be_binary(const struct field *f);
+
 /* Orders keys of field f (<0, 0, >0) so that the keys of one value are adjacent and compare 0: keys
  * are one value when equal, except that the keys of an eventID or requestID held as a binary UUID name
  * the event holding it, and two events may hold the same. */

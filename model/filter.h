@@ -7,7 +7,9 @@
  *
  * Values and words compare ASCII case-insensitively; '*' stands for any run of characters. A field
  * term compares interned strings, each distinct string at most once per compiled filter, so it costs
- * one table lookup per event. A bare word matches anywhere in the event's JSON: its keys and values
+ * one table lookup per event; a filter run answers it from the store's field indexes instead (a lookup,
+ * a range of addresses, or one test per distinct value: model/fieldindex.h), built by the first run that
+ * needs them, in its steps. A bare word matches anywhere in the event's JSON: its keys and values
  * as logged (see store.h for what is indexed), and its eventTime.
  *
  * A field term may also name a JSON path (model/path.h, model/field.h): PATH:VALUE holds when any value

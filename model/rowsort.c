@@ -396,10 +396,14 @@ int rowsort_by_rank(const uint32_t *rank, const uint32_t *idx, size_t n, uint32_
     return 0;
 }
 
-/* A field's keys are its values' identity (intern ids: field.h); their texts are the field's. */
+/* A field's keys are its values' identity (intern ids: field.h); their texts are the field's. A binary
+ * UUID's text (field_may_be_binary) is written into `texts`, a slot per row, since the ranking holds
+ * every text it was given. */
 struct field_ctx {
     const struct store *s;
     const struct field *f;
+    char *texts; /* owned: STORE_UUID_TEXT bytes per row, or NULL */
+    size_t used;
 };
 
 /* Where a key's text is, without reading it: an intern id of the field's table (a path's own, else the
@@ -414,10 +418,16 @@ static void field_prefetch(const void *ctx, uint64_t key)
 
 static const char *field_text(const void *ctx, uint64_t key, size_t *len)
 {
-    const struct field_ctx *c = ctx;
-    char buf[64]; /* only time writes here, and times are ranked as numbers */
+    struct field_ctx *c = (struct field_ctx *)ctx;
+    char buf[64]; /* only time and binary UUIDs write here; times are ranked as numbers */
     const char *t = field_key_text(c->s, c->f, key, buf, len);
-    return t == buf ? "" : t;
+    if (t != buf)
+        return t;
+    if (!c->texts || *len >= STORE_UUID_TEXT)
+        return "";
+    char *keep = c->texts + c->used++ * STORE_UUID_TEXT;
+    memcpy(keep, t, *len);
+    return keep;
 }
 
 /* The text the default list's column shows for e, as a stable pointer. The service column strips
@@ -436,12 +446,23 @@ static int by_time(const struct store *s, const struct rowsort_by *by)
 {
     if (!by->field)
         return by->column == COL_TIME;
-    return field_key_bound(s, by->field) == 0;
+    return field_key_bound(s, by->field) == 0 && !field_may_be_binary(by->field);
 }
 
 int rowsort_ranks(const struct store *s, const struct rowsort_by *by, const uint32_t *idx, size_t n,
                   uint32_t *rank, uint32_t *nranks_out)
 {
+    if (!by->field && by->column == COL_EVENT_ID) {
+        /* the eventID column is the field id: a UUID's text has no stable pointer to rank by */
+        struct field id;
+        struct field_error err;
+        if (field_parse("id", 2, &id, &err) != 0)
+            return -1;
+        struct rowsort_by as_field = {&id, COL_EVENT_ID};
+        int rc = rowsort_ranks(s, &as_field, idx, n, rank, nranks_out);
+        field_free(&id);
+        return rc;
+    }
     uint32_t nranks = 0;
     int rc = -1;
     if (by_time(s, by)) {
@@ -481,12 +502,15 @@ int rowsort_ranks(const struct store *s, const struct rowsort_by *by, const uint
             ok = got >= 0;
             keys[i] = got > 0 ? k.k[0] : KEY_MISSING;
         }
-        struct field_ctx ctx = {s, by->field};
+        struct field_ctx ctx = {s, by->field, NULL, 0};
+        if (ok && by->field && field_may_be_binary(by->field))
+            ok = (ctx.texts = malloc((n ? n : 1) * STORE_UUID_TEXT)) != NULL;
         if (ok)
             rc = rank_keys(keys, n, by->field ? field_text : pointer_text,
                            by->field ? field_prefetch : pointer_prefetch, &ctx, rank, &nranks);
         field_keys_free(&k);
         free(keys);
+        free(ctx.texts);
     }
     *nranks_out = nranks;
     return rc;

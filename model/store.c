@@ -6,6 +6,7 @@
 #include "model/grow.h"
 #include "model/jsonfmt.h"
 #include "model/origin.h"
+#include "model/fieldindex.h"
 #include "model/pathindex.h"
 #include "model/timefmt.h"
 
@@ -51,6 +52,7 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
+    fieldindex_drop(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -181,8 +183,8 @@ uint64_t store_content_hash(const char *text, size_t len, char *scratch)
 }
 
 const struct store_binary_field store_binary_fields[2] = {
-    {EF_EVENT_ID, 0, EVF_ID_UUID, EVF_ID_UPPER},
-    {EF_REQUEST_ID, 1, EVF_REQ_UUID, EVF_REQ_UPPER},
+    {EF_EVENT_ID, 0, EVF_ID_UUID, EVF_ID_UPPER, 0},
+    {EF_REQUEST_ID, 1, EVF_REQ_UUID, EVF_REQ_UPPER, EVF_REQ_HEX16},
 };
 
 /* Digit value of a hex character, 16 for any other byte; a letter's case is or-ed into *cases (1: lower,
@@ -222,6 +224,23 @@ int store_uuid_parse(const char *text, size_t len, uint8_t bin[16], int *upper)
     return 1;
 }
 
+/* Parses 16 upper-case hex digits (S3's request ids) into bin[0..8), zeroing the rest; 0 if not. */
+static int hex16_parse(const char *text, size_t len, uint8_t bin[16])
+{
+    if (len != 16)
+        return 0;
+    int cases = 0;
+    memset(bin, 0, 16);
+    for (size_t i = 0; i < 16; i += 2) {
+        int hi = hex_value((unsigned char)text[i], &cases),
+            lo = hex_value((unsigned char)text[i + 1], &cases);
+        if (hi > 15 || lo > 15)
+            return 0;
+        bin[i / 2] = (uint8_t)(hi << 4 | lo);
+    }
+    return (cases & 1) == 0;
+}
+
 static void uuid_format(const uint8_t bin[16], int upper, char out[STORE_UUID_TEXT])
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -239,7 +258,7 @@ int store_uuid_equals(const struct store *s, const struct event *e, enum event_f
                       int upper)
 {
     const struct store_binary_field *b = store_binary_field(f);
-    return store_field_binary(s, e, f) && !(e->flags & b->upper) == !upper &&
+    return store_field_binary(s, e, f) && !(e->flags & b->upper) == !upper && !(e->flags & b->hex16) &&
            memcmp(e->uuid[b->slot], bin, 16) == 0;
 }
 
@@ -248,6 +267,16 @@ const char *store_field_text(const struct store *s, const struct event *e, enum 
 {
     if (store_field_binary(s, e, f)) {
         const struct store_binary_field *b = store_binary_field(f);
+        if (e->flags & b->hex16) {
+            static const char digits[] = "0123456789ABCDEF";
+            for (int i = 0; i < 8; i++) {
+                buf[2 * i] = digits[e->uuid[b->slot][i] >> 4];
+                buf[2 * i + 1] = digits[e->uuid[b->slot][i] & 15];
+            }
+            buf[16] = '\0';
+            *len = 16;
+            return buf;
+        }
         uuid_format(e->uuid[b->slot], (e->flags & b->upper) != 0, buf);
         *len = STORE_UUID_TEXT - 1;
         return buf;
@@ -257,15 +286,21 @@ const char *store_field_text(const struct store *s, const struct event *e, enum 
     return intern_str(s->strings, id);
 }
 
-/* Holds field f of in as a binary UUID in e when it is one; returns whether it did. */
+/* Holds field f of in in binary in e when it is a UUID (or, for requestID, S3's 16 hex digits);
+ * returns whether it did. */
 static int take_uuid(struct event *e, const struct event_in *in, enum event_field f)
 {
     const struct store_binary_field *b = store_binary_field(f);
     int upper;
-    if (!store_uuid_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot], &upper))
-        return 0;
-    e->flags |= b->held | (upper ? b->upper : 0);
-    return 1;
+    if (store_uuid_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot], &upper)) {
+        e->flags |= b->held | (upper ? b->upper : 0);
+        return 1;
+    }
+    if (b->hex16 && hex16_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot])) {
+        e->flags |= b->held | b->hex16;
+        return 1;
+    }
+    return 0;
 }
 
 /* The dedupe key of eventID (event_id, or the binary UUID in e) + account, never 0 for a present
@@ -503,6 +538,7 @@ void store_finish(struct store *s)
     origins_free(s->origins); /* indexed by event */
     s->origins = NULL;
     pathindex_reset(s); /* indexed by event position */
+    fieldindex_drop(s); /* indexed by event position */
     if (sort_by_order(s) != 0)
         insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
@@ -516,6 +552,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
         return 0;
     origins_free(s->origins); /* indexed by event: recomputed on the next use */
     s->origins = NULL;
+    fieldindex_drop(s); /* indexed by event position: rebuilt on the next use */
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;
@@ -557,6 +594,12 @@ const char *store_str(const struct store *s, const struct event *e, enum event_f
     static _Thread_local unsigned next;
     size_t len;
     return store_field_text(s, e, f, ring[next++ % 8], &len);
+}
+
+uint32_t store_str_id(const struct store *s, const struct event *e, enum event_field f)
+{
+    /* interned: one id per distinct string; a binary UUID's text is made on each read */
+    return store_field_binary(s, e, f) ? STORE_NO_ID : store_field(s, e, f);
 }
 
 /* The decoded bytes of file source id, from the cache or read now. NULL with *err on failure. */
@@ -672,5 +715,6 @@ static size_t paths_bytes(const struct store *s)
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s) +
+           fieldindex_bytes(s);
 }

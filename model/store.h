@@ -113,7 +113,9 @@ struct store {
     const struct findings *findings; /* borrowed: the Sigma findings for rule: and level: filters, or NULL */
     struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
     size_t npaths;
-    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    struct fieldindex **fieldindexes; /* owned: per-field event orders built on first use
+                                         (model/fieldindex.h), NULL until one is; dropped when events move */
+    char *unescaped;                  /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
 };
@@ -190,6 +192,7 @@ struct store_binary_field {
     enum event_field f;
     int slot;             /* index into struct event's uuid[] */
     uint16_t held, upper; /* enum event_flag: held in binary; written in upper case */
+    uint16_t hex16;       /* enum event_flag: held as 16 upper-case hex digits in 8 bytes (0: never) */
 };
 extern const struct store_binary_field store_binary_fields[2];
 
@@ -233,6 +236,12 @@ static inline int store_event_failed(const struct store *s, const struct event *
 /* The string of field f of event e (borrowed, "" when absent). A binary UUID's text is written into
  * one of 8 buffers of the calling thread, used in turn: valid until the 8th next such call. */
 const char *store_str(const struct store *s, const struct event *e, enum event_field f);
+
+/* An identity for the string of field f of event e, for telling equal strings apart without reading
+ * them: equal ids are equal strings and different ids different strings; 0 when absent; STORE_NO_ID
+ * when the store keeps the field outside its shared strings (then compare store_str's bytes). */
+#define STORE_NO_ID UINT32_MAX
+uint32_t store_str_id(const struct store *s, const struct event *e, enum event_field f);
 
 /* The original bytes of an event, byte for byte. Returns a pointer valid until the next store_raw call
  * (or store_free) and sets *len; on failure returns NULL and sets *err (owned by the caller). */

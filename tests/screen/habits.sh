@@ -452,6 +452,15 @@ ok "a new search drops the old highlight" $?
 wait_until 'marked "GetUserPolicy" Alice' 10
 ok "matches are case-insensitive" $?
 quit
+# a cell cut to its column keeps the highlight of what is still shown, then its ellipsis
+start 60 14 "$ctview --no-state $sample"
+expect "loaded at 60 columns" "9/9 shown  #1 "
+keys s W i t h W e b Enter
+expect "a search for a word of a cut event name selects its row" "9/9 shown  #7 "
+wait_until 'marked "2016-03-23 01:39:51" "WithWeb"' 10
+ok "the match inside a cut cell is highlighted" $?
+screen | grep -qF "2016-03-23 01:39:51 AssumeRoleWithWebIden… <id of user>"; ok "... and the cell still ends with an ellipsis" $?
+quit
 
 # --- E: the marked events in $EDITOR, as one read-only log file of their pretty JSON
 start 120 30 "PAGER_OUT=$tmp EDITOR='sh $tmp/pager.sh' $ctview --no-state $sample"

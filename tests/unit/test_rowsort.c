@@ -278,8 +278,67 @@ static void test_store(void)
     store_free(s);
 }
 
+/* eventID and requestID held as binary UUIDs (model/store.h) sort by their text like any other: the
+ * order is the one rowsort_rank_texts gives the same texts as separate strings. Two events share each
+ * id (a cross-account pair), so equal values must share a rank. */
+static void test_binary_ids(void)
+{
+    static const char *const ids[] = {
+        "8975a639-3272-4838-a73d-6dcfee479969",
+        "8975A639-3272-4838-A73D-6DCFEE479969",
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "8975a639-3272-4838-A73D-6dcfee479969",
+        "not-a-uuid",
+        "12345678-1234-1234-1234-123456789012",
+        "ABCDEFAB-CDEF-ABCD-EFAB-CDEFABCDEFAB",
+        "3E0F1A2B4C5D6E7F",
+    };
+    enum { NI = sizeof ids / sizeof *ids, N = 2 * NI };
+    char json[8192];
+    size_t at = (size_t)snprintf(json, sizeof json, "{\"Records\":[");
+    for (size_t i = 0; i < N; i++)
+        at += (size_t)snprintf(json + at, sizeof json - at,
+                               "%s{\"eventID\":\"%s\",\"requestID\":\"%s\",\"recipientAccountId\":\"%zu\","
+                               "\"eventTime\":\"2024-03-01T10:00:%02zuZ\",\"eventName\":\"E\"}",
+                               i ? "," : "", ids[(i * 2) % NI], ids[(i * 5) % NI], i, i);
+    snprintf(json + at, sizeof json - at, "]}");
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "ids.json", json, strlen(json)), 0);
+    CHECK_INT(s->nevents, N);
+    static const struct {
+        const char *field; /* NULL: the default list's eventID column */
+        enum event_field ef;
+    } bys[] = {{"id", EF_EVENT_ID}, {"req", EF_REQUEST_ID}, {"eventID", EF_EVENT_ID}, {NULL, EF_EVENT_ID}};
+    for (size_t b = 0; b < sizeof bys / sizeof *bys; b++) {
+        char *texts[N];
+        for (size_t i = 0; i < N; i++)
+            texts[i] = strdup(store_str(s, &s->events[i], bys[b].ef));
+        uint32_t want[N], got[N], nwant, ngot;
+        CHECK_INT(rowsort_rank_texts((const char *const *)texts, N, want, &nwant), 0);
+        struct field f;
+        struct field_error err;
+        struct rowsort_by by = {NULL, COL_EVENT_ID};
+        if (bys[b].field) {
+            CHECK_INT(field_parse(bys[b].field, strlen(bys[b].field), &f, &err), 0);
+            by.field = &f;
+        }
+        CHECK_INT(rowsort_ranks(s, &by, NULL, N, got, &ngot), 0);
+        CHECK_INT(ngot, nwant);
+        CHECK_INT(nwant, NI - 2); /* rowsort ignores case: the three spellings of 8975a639-... are one */
+        for (size_t i = 0; i < N; i++)
+            CHECK_INT(got[i], want[i]);
+        if (bys[b].field)
+            field_free(&f);
+        for (size_t i = 0; i < N; i++)
+            free(texts[i]);
+    }
+    store_free(s);
+}
+
 int main(void)
 {
+    test_binary_ids();
     test_texts();
     test_many();
     test_numbers();

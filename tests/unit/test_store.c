@@ -229,21 +229,27 @@ static void test_binary_ids(void)
 {
     static const struct {
         const char *text;
-        int binary;
+        int binary;     /* as an eventID: a UUID */
+        int req_binary; /* as a requestID: a UUID or S3's 16 upper-case hex digits */
     } cases[] = {
-        {"8975a639-3272-4838-a73d-6dcfee479969", 1},
-        {"8975A639-3272-4838-A73D-6DCFEE479969", 1},
-        {"00000000-0000-0000-0000-000000000000", 1},
-        {"ffffffff-ffff-ffff-ffff-ffffffffffff", 1},
-        {"8975a639-3272-4838-A73D-6dcfee479969", 0}, /* mixed case */
-        {"8975a639-3272-4838-a73d-6dcfee47996", 0},  /* short */
-        {"8975a639-3272-4838-a73d-6dcfee4799690", 0},
-        {"8975a639x3272-4838-a73d-6dcfee479969", 0},
-        {"8975a639-3272-4838-a73d6-dcfee479969", 0},
-        {"8975a639-3272-4838-a73d-6dcfee47996g", 0},
-        {"{8975a639-3272-4838-a73d-6dcfee4799}", 0},
-        {"3E0F1A2B4C5D6E7F", 0},
-        {"", 0},
+        {"8975a639-3272-4838-a73d-6dcfee479969", 1, 1},
+        {"8975A639-3272-4838-A73D-6DCFEE479969", 1, 1},
+        {"00000000-0000-0000-0000-000000000000", 1, 1},
+        {"ffffffff-ffff-ffff-ffff-ffffffffffff", 1, 1},
+        {"8975a639-3272-4838-A73D-6dcfee479969", 0, 0}, /* mixed case */
+        {"8975a639-3272-4838-a73d-6dcfee47996", 0, 0},  /* short */
+        {"8975a639-3272-4838-a73d-6dcfee4799690", 0, 0},
+        {"8975a639x3272-4838-a73d-6dcfee479969", 0, 0},
+        {"8975a639-3272-4838-a73d6-dcfee479969", 0, 0},
+        {"8975a639-3272-4838-a73d-6dcfee47996g", 0, 0},
+        {"{8975a639-3272-4838-a73d-6dcfee4799}", 0, 0},
+        {"3E0F1A2B4C5D6E7F", 0, 1},
+        {"0000000000000000", 0, 1},
+        {"3e0f1a2b4c5d6e7f", 0, 0}, /* S3 writes them in upper case */
+        {"3E0F1A2B4C5D6E7", 0, 0},
+        {"3E0F1A2B4C5D6E7F0", 0, 0},
+        {"3E0F1A2B4C5D6E7G", 0, 0},
+        {"", 0, 0},
     };
     struct store *s = mem_store();
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
@@ -252,9 +258,9 @@ static void test_binary_ids(void)
         CHECK_INT(add_ids(s, cases[k].binary ? cases[k].text : id, cases[k].text, "111122223333"),
                   ADD_LOADED);
         const struct event *e = &s->events[s->nevents - 1];
-        CHECK_INT(store_field_binary(s, e, EF_REQUEST_ID), cases[k].binary);
+        CHECK_INT(store_field_binary(s, e, EF_REQUEST_ID), cases[k].req_binary);
         CHECK_INT(store_field_binary(s, e, EF_EVENT_ID), cases[k].binary);
-        CHECK_INT(store_field(s, e, EF_REQUEST_ID) != 0, !cases[k].binary && *cases[k].text);
+        CHECK_INT(store_field(s, e, EF_REQUEST_ID) != 0, !cases[k].req_binary && *cases[k].text);
         CHECK_STR(store_str(s, e, EF_REQUEST_ID), cases[k].text);
         CHECK_STR(id_at(s, s->nevents - 1), cases[k].binary ? cases[k].text : id);
         char buf[STORE_UUID_TEXT];
