@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "model/colfit.h"
 #include "model/store.h"
 
 enum column_id {
@@ -22,12 +23,23 @@ enum column_id {
 
 #define COLUMN_BUF 128
 
+/* A column and how it fits on screen (model/colfit): the list measures its cells over the rows shown,
+ * header included, and gives it at most width columns; narrow, it shrinks to floor, then the
+ * lowest-priority columns are hidden first. The part of a cell that whole returns is never cut: the
+ * column is as wide as the widest such part on screen (up to width), or hidden. */
 struct column {
     const char *title;
-    int width; /* preferred width in columns; 0: takes what is left */
-    int min;   /* narrowest useful width */
+    int width; /* the cap: widest the column grows to fit the cells on screen (wider ones are cut with
+                * an ellipsis) */
+    int floor; /* narrowest before a column of lower priority is hidden */
+    int last;  /* 0, or what the column's whole part may be cut to before the column is hidden */
+    int min;   /* narrowest useful width (a never-hidden column on a very narrow screen) */
+    int prio;  /* when narrow, the lowest priority is hidden first; 0: never hidden */
+    enum colfit_grow grow;
     /* the cell's text: borrowed from the store, or written to buf (COLUMN_BUF bytes) */
     const char *(*text)(const struct store *s, const struct event *e, char *buf);
+    /* NULL, or the part of the cell that is never cut (borrowed or in buf, like text) */
+    const char *(*whole)(const struct store *s, const struct event *e, char *buf);
 };
 
 const struct column *column_get(enum column_id id);

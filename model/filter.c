@@ -464,6 +464,7 @@ void filter_free(struct filter *f)
         free(f->nodes[i].term.pat);
         free(f->nodes[i].term.memo);
         free(f->nodes[i].term.rules);
+        free(f->nodes[i].term.hits);
         path_free(&f->nodes[i].term.path);
         /* the store keeps the index as a cache for later filters on the path */
         pathindex_release((struct store *)f->s, f->nodes[i].term.px);

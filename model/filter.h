@@ -7,7 +7,9 @@
  *
  * Values and words compare ASCII case-insensitively; '*' stands for any run of characters. A field
  * term compares interned strings, each distinct string at most once per compiled filter, so it costs
- * one table lookup per event. A bare word matches anywhere in the event's JSON: its keys and values
+ * one table lookup per event; a filter run answers it from the store's field indexes instead (a lookup,
+ * a range of addresses, or one test per distinct value: model/fieldindex.h), built by the first run that
+ * needs them, in its steps. A bare word matches anywhere in the event's JSON: its keys and values
  * as logged (see store.h for what is indexed), and its eventTime.
  *
  * A field term may also name a JSON path (model/path.h, model/field.h): PATH:VALUE holds when any value
@@ -72,7 +74,8 @@ struct filter_run {
 void filter_run_init(struct filter_run *r, struct filter *f);
 
 /* Does about `work` units (one unit = one event or one interned string) and returns 1 once the run is
- * complete (or failed), else 0. */
+ * complete (or failed), else 0. While a path's index is built on worker threads, a step waits for them
+ * at most PATHINDEX_WAIT seconds. */
 int filter_run_step(struct filter_run *r, size_t work);
 
 /* Runs to completion; returns 0, or -1 when out of memory. */

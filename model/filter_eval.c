@@ -248,6 +248,10 @@ static int eval_node(struct filter *f, int idx, size_t lo, size_t words, const u
         return 0;
     case NODE_TERM: {
         struct term *t = &n->term;
+        if (t->hits) {
+            filter_index_bits(t->hits, f->s->nevents, lo, words, care, n->bits);
+            return 0;
+        }
         if (t->kind == TK_PATH) {
             size_t need = lo + words * 64 < f->s->nevents ? lo + words * 64 : f->s->nevents;
             if (pathindex_cover((struct store *)f->s, t->px, need) != 0 || ensure_path_memo(t) != 0)
@@ -347,6 +351,13 @@ int filter_run_step(struct filter_run *r, size_t work)
         r->paths_ready = ready == 1;
         return r->done;
     }
+    if (!f->indexed) {
+        int ready = filter_index_prepare(f, work);
+        if (ready < 0)
+            r->failed = r->done = 1;
+        f->indexed = ready == 1;
+        return r->done;
+    }
     size_t total = f->s->nevents;
     /* Chunks stay word-aligned so the bit sets line up with event indexes. */
     size_t cnt = work < FILTER_CHUNK ? ((work + 63) / 64) * 64 : FILTER_CHUNK;
@@ -391,6 +402,11 @@ void filter_run_free(struct filter_run *r)
     free(r->shown);
     r->shown = NULL;
     r->nshown = r->cap = 0;
+}
+
+int filter_string_matches(const struct term *t, const char *s, size_t len)
+{
+    return string_matches(t, s, len);
 }
 
 int filter_match(struct filter *f, size_t i)

@@ -64,6 +64,9 @@ struct term {
     struct pathindex *px; /* TK_PATH: borrowed from the store (built on first use, kept by the store) */
     unsigned char *rules; /* owned, TK_RULE: one byte per rule of the store's findings, 1 when it matches */
     int level, level_cmp; /* TK_LEVEL: enum sigma_level and enum level_cmp */
+    uint64_t *hits;       /* owned: the term's result for every event, from the store's field indexes
+                             (filter_index.c), or NULL: tested event by event */
+    int per_event;        /* the filter's run tests this term event by event (its fields' first use) */
 };
 
 enum node_kind { NODE_ALL, NODE_TERM, NODE_AND, NODE_OR, NODE_NOT };
@@ -84,6 +87,7 @@ struct filter {
     int nwords;
     uint32_t prepared; /* interned strings checked against every word so far */
     uint32_t nstrings; /* intern_count when compiled */
+    int indexed;       /* every field term has its hits (filter_index_prepare) */
 };
 
 /* rule: and level: terms (filter_findings.c). Compile returns 0, -1 with *why set for a bad value, -2
@@ -97,6 +101,18 @@ int filter_prepare_paths(struct filter *f, size_t work);
 
 /* Checks interned strings [f->prepared, f->prepared + n) against every word; returns 0 or -1 (memory). */
 int filter_prepare_words(struct filter *f, uint32_t n);
+
+/* Gives the next field term its hits, building the store's field indexes it needs by about `work`
+ * events a call (filter_index.c). Returns 1 when every field term has them, 0 when more remain, -1 when
+ * out of memory. */
+int filter_index_prepare(struct filter *f, size_t work);
+
+/* out[0..words) = care & the hits of events [lo, lo + 64 * words) (of nevents). */
+void filter_index_bits(const uint64_t *hits, size_t nevents, size_t lo, size_t words, const uint64_t *care,
+                       uint64_t *out);
+
+/* Whether string s[0..len) passes field term t (the test filter_eval applies to each interned string). */
+int filter_string_matches(const struct term *t, const char *s, size_t len);
 
 /* Evaluates the tree for events [lo, lo + cnt), cnt <= FILTER_CHUNK, where care is set; the result is
  * left in the root node's bits. Returns 0 or -1 when out of memory. */

@@ -38,6 +38,8 @@ struct pb_worker {
     struct path_values pv;
     char *scratch; /* owned: an embedded record unescaped */
     size_t scratch_cap;
+    char *range; /* owned: a record of a SOURCE_RANGE source */
+    size_t range_cap;
     char *error; /* owned: why its first unreadable record was not read */
     int nomem;
 };
@@ -45,6 +47,7 @@ struct pb_worker {
 struct pathbuild {
     struct path path; /* owned copy */
     store_reader_fn reader;
+    store_range_reader_fn range_reader;
     struct pb_source *sources; /* owned */
     size_t nsources;
     struct pb_item *items; /* owned, grouped by source */
@@ -100,10 +103,39 @@ static void unreadable(struct pb_worker *w, struct pb_item *it, char *err)
         free(err);
 }
 
+/* A large file's source: each record is read alone, by range, into w->range. 0, or -1 when out of memory. */
+static int read_ranges(struct pb_worker *w, struct pb_source *ps)
+{
+    struct pathbuild *b = w->b;
+    for (size_t k = ps->first; k < ps->first + ps->count; k++) {
+        struct pb_item *it = &b->items[k];
+        char *err = NULL;
+        if (grow_array((void **)&w->range, &w->range_cap, (size_t)it->raw_len + 1, 1) != 0)
+            return -1;
+        if (!b->range_reader || b->range_reader(&ps->src, it->raw_off, w->range, it->raw_len, &err) != 0) {
+            unreadable(w, it, err ? err : strdup("no reader for large file sources"));
+            continue;
+        }
+        size_t rlen;
+        const char *rec =
+            store_record_bytes(&ps->src, w->range, it->raw_len, 0, it->raw_len,
+                               (it->flags & EVF_EMBEDDED) != 0, &w->scratch, &w->scratch_cap, &rlen, &err);
+        if (!rec) {
+            unreadable(w, it, err);
+            continue;
+        }
+        if (path_get(&b->path, rec, rlen, &w->pv) < 0 || keep_values(w, it) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Decodes one source and reads the path in each of its records. 0, or -1 when out of memory. */
 static int read_source(struct pb_worker *w, struct pb_source *ps)
 {
     struct pathbuild *b = w->b;
+    if (ps->src.kind == SOURCE_RANGE)
+        return read_ranges(w, ps);
     char *owned = NULL, *err = NULL;
     const char *data = ps->src.data;
     size_t len = ps->src.data_len;
@@ -225,6 +257,7 @@ struct pathbuild *pathbuild_start(const struct store *s, const struct pathindex 
         return NULL;
     }
     b->reader = s->reader;
+    b->range_reader = s->range_reader;
     atomic_init(&b->next_source, 0);
     atomic_init(&b->items_read, 0);
     atomic_init(&b->stop, 0);
@@ -393,6 +426,7 @@ void pathbuild_free(struct pathbuild *b)
         intern_free(w->values);
         free(w->multi);
         free(w->scratch);
+        free(w->range);
         free(w->error);
         path_values_free(&w->pv);
     }

@@ -32,11 +32,14 @@ static void radix_pairs(struct pair *p, struct pair *tmp, size_t n)
 }
 
 /* One distinct text, with what its comparisons need worked out once. */
+#define UNIQ_WORDS 4
+
 struct uniq {
     const char *text;
     size_t len;
-    uint64_t prefix; /* the first 8 bytes, ASCII-folded, big-endian, zero-padded */
-    uint64_t next8;  /* the 8 after them, the same way: most comparisons never read the text */
+    /* the first 32 bytes, ASCII-folded, 8 to a word, big-endian, zero-padded: most comparisons (and the
+     * radix passes over the first words) never read the text, which lies anywhere in memory */
+    uint64_t head[UNIQ_WORDS];
     double num;
     int is_num;
     uint32_t rank;
@@ -98,8 +101,8 @@ static void uniq_init(struct uniq *u, const char *text, size_t len)
 {
     u->text = text;
     u->len = len;
-    u->prefix = fold8(text, len, 0);
-    u->next8 = fold8(text, len, 8);
+    for (size_t k = 0; k < UNIQ_WORDS; k++)
+        u->head[k] = fold8(text, len, 8 * k);
     u->is_num = rowsort_number(text, u->len, &u->num);
 }
 
@@ -111,11 +114,10 @@ static int uniq_cmp(const void *pa, const void *pb)
         return a->is_num ? -1 : 1;
     if (a->is_num)
         return a->num < b->num ? -1 : a->num > b->num;
-    if (a->prefix != b->prefix)
-        return a->prefix < b->prefix ? -1 : 1;
-    if (a->next8 != b->next8)
-        return a->next8 < b->next8 ? -1 : 1;
-    for (size_t k = 16; k < a->len && k < b->len; k++) {
+    for (size_t k = 0; k < UNIQ_WORDS; k++)
+        if (a->head[k] != b->head[k])
+            return a->head[k] < b->head[k] ? -1 : 1;
+    for (size_t k = 8 * UNIQ_WORDS; k < a->len && k < b->len; k++) {
         unsigned char x = fold((unsigned char)a->text[k]), y = fold((unsigned char)b->text[k]);
         if (x != y)
             return x < y ? -1 : 1;
@@ -126,7 +128,7 @@ static int uniq_cmp(const void *pa, const void *pb)
 /* The 8 folded bytes of u's text from byte at (a multiple of 8). */
 static uint64_t chunk(const struct uniq *u, size_t at)
 {
-    return at == 0 ? u->prefix : at == 8 ? u->next8 : fold8(u->text, u->len, at);
+    return at < 8 * UNIQ_WORDS ? u->head[at / 8] : fold8(u->text, u->len, at);
 }
 
 static int uniq_ptr_cmp(const void *pa, const void *pb)
@@ -227,13 +229,17 @@ out:
 
 /* The text of a key: borrowed, valid while the ranking runs; its length in *len. */
 typedef const char *(*key_text_fn)(const void *ctx, uint64_t key, size_t *len);
+/* A hint, no effect on results: starts loading the text of key. */
+typedef void (*key_prefetch_fn)(const void *ctx, uint64_t key);
+
+#define PREFETCH_AHEAD 16
 
 #define KEY_MISSING UINT64_MAX
 
 /* Ranks rows by keys: keys[i] stands for one value (KEY_MISSING: none), text(ctx, key) gives its text,
  * asked once per distinct key; different keys may have equal texts. As rowsort_rank_texts. */
-static int rank_keys(const uint64_t *keys, size_t n, key_text_fn text, const void *ctx, uint32_t *rank,
-                     uint32_t *nranks)
+static int rank_keys(const uint64_t *keys, size_t n, key_text_fn text, key_prefetch_fn prefetch,
+                     const void *ctx, uint32_t *rank, uint32_t *nranks)
 {
     *nranks = 0;
     struct pair *p = malloc((n ? n : 1) * sizeof *p), *tmp = malloc((n ? n : 1) * sizeof *tmp);
@@ -254,17 +260,21 @@ static int rank_keys(const uint64_t *keys, size_t n, key_text_fn text, const voi
         nu += i == 0 || p[i].key != p[i - 1].key;
     if (!(u = malloc((nu ? nu : 1) * sizeof *u)))
         goto nomem;
-    /* tmp's rows now say which distinct value each row has */
+    /* tmp's rows now say which distinct value each row has; p's first nu keys the distinct keys */
     nu = 0;
     for (size_t i = 0; i < np; i++) {
-        if (i == 0 || p[i].key != p[i - 1].key) {
-            size_t len;
-            const char *t = text(ctx, p[i].key, &len);
-            uniq_init(&u[nu], t, len);
-            nu++;
-        }
+        if (i == 0 || p[i].key != p[i - 1].key)
+            p[nu++].key = p[i].key;
         tmp[i].row = p[i].row;
         tmp[i].key = nu - 1;
+    }
+    /* a million distinct values lie far apart in memory: ask for the ones a few steps ahead */
+    for (size_t k = 0; k < nu; k++) {
+        if (k + PREFETCH_AHEAD < nu)
+            prefetch(ctx, p[k + PREFETCH_AHEAD].key);
+        size_t len;
+        const char *t = text(ctx, p[k].key, &len);
+        uniq_init(&u[k], t, len);
     }
     free(p);
     p = NULL;
@@ -290,6 +300,12 @@ static const char *pointer_text(const void *ctx, uint64_t key, size_t *len)
     return t;
 }
 
+static void pointer_prefetch(const void *ctx, uint64_t key)
+{
+    (void)ctx;
+    __builtin_prefetch((const char *)(uintptr_t)key);
+}
+
 int rowsort_rank_texts(const char *const *vals, size_t n, uint32_t *rank, uint32_t *nranks)
 {
     uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
@@ -297,7 +313,7 @@ int rowsort_rank_texts(const char *const *vals, size_t n, uint32_t *rank, uint32
         return -1;
     for (size_t i = 0; i < n; i++)
         keys[i] = vals[i] ? (uint64_t)(uintptr_t)vals[i] : KEY_MISSING;
-    int rc = rank_keys(keys, n, pointer_text, NULL, rank, nranks);
+    int rc = rank_keys(keys, n, pointer_text, pointer_prefetch, NULL, rank, nranks);
     free(keys);
     return rc;
 }
@@ -390,6 +406,16 @@ struct field_ctx {
     size_t used;
 };
 
+/* Where a key's text is, without reading it: an intern id of the field's table (a path's own, else the
+ * store's; readOnly's 0/1 give some string of it, which does no harm to ask for). */
+static void field_prefetch(const void *ctx, uint64_t key)
+{
+    const struct field_ctx *c = ctx;
+    const struct intern *t = c->f->kind == FIELD_PATH ? (c->f->px ? c->f->px->values : NULL) : c->s->strings;
+    if (t)
+        __builtin_prefetch(intern_str(t, (uint32_t)key));
+}
+
 static const char *field_text(const void *ctx, uint64_t key, size_t *len)
 {
     struct field_ctx *c = (struct field_ctx *)ctx;
@@ -480,7 +506,8 @@ int rowsort_ranks(const struct store *s, const struct rowsort_by *by, const uint
         if (ok && by->field && field_may_be_binary(by->field))
             ok = (ctx.texts = malloc((n ? n : 1) * STORE_UUID_TEXT)) != NULL;
         if (ok)
-            rc = rank_keys(keys, n, by->field ? field_text : pointer_text, &ctx, rank, &nranks);
+            rc = rank_keys(keys, n, by->field ? field_text : pointer_text,
+                           by->field ? field_prefetch : pointer_prefetch, &ctx, rank, &nranks);
         field_keys_free(&k);
         free(keys);
         free(ctx.texts);

@@ -6,6 +6,7 @@
 #include "model/grow.h"
 #include "model/jsonfmt.h"
 #include "model/origin.h"
+#include "model/fieldindex.h"
 #include "model/pathindex.h"
 #include "model/timefmt.h"
 
@@ -51,9 +52,11 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
+    fieldindex_drop(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
+    free(s->range_buf);
     problems_clear(&s->problems);
     intern_free(s->strings);
     free(s);
@@ -62,6 +65,32 @@ void store_free(struct store *s)
 void store_set_reader(struct store *s, store_reader_fn reader)
 {
     s->reader = reader;
+}
+
+void store_set_range_reader(struct store *s, store_range_reader_fn reader)
+{
+    s->range_reader = reader;
+}
+
+/* The bytes of an event of a SOURCE_RANGE source, read alone into range_buf. */
+static const char *range_get(struct store *s, const struct source *src, const struct event *e, char **err)
+{
+    if (!s->range_reader) {
+        *err = strdup("no reader for large file sources");
+        return NULL;
+    }
+    if (e->raw_len > s->range_cap || !s->range_buf) {
+        char *b = realloc(s->range_buf, e->raw_len ? e->raw_len : 1);
+        if (!b) {
+            *err = strdup("out of memory");
+            return NULL;
+        }
+        s->range_buf = b;
+        s->range_cap = e->raw_len;
+    }
+    if (s->range_reader(src, e->raw_off, s->range_buf, e->raw_len, err) != 0)
+        return NULL;
+    return s->range_buf;
 }
 
 uint32_t store_add_source(struct store *s, const char *path, enum source_kind kind, int gzip, int64_t size,
@@ -509,6 +538,7 @@ void store_finish(struct store *s)
     origins_free(s->origins); /* indexed by event */
     s->origins = NULL;
     pathindex_reset(s); /* indexed by event position */
+    fieldindex_drop(s); /* indexed by event position */
     if (sort_by_order(s) != 0)
         insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
@@ -522,6 +552,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
         return 0;
     origins_free(s->origins); /* indexed by event: recomputed on the next use */
     s->origins = NULL;
+    fieldindex_drop(s); /* indexed by event position: rebuilt on the next use */
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;
@@ -563,6 +594,12 @@ const char *store_str(const struct store *s, const struct event *e, enum event_f
     static _Thread_local unsigned next;
     size_t len;
     return store_field_text(s, e, f, ring[next++ % 8], &len);
+}
+
+uint32_t store_str_id(const struct store *s, const struct event *e, enum event_field f)
+{
+    /* interned: one id per distinct string; a binary UUID's text is made on each read */
+    return store_field_binary(s, e, f) ? STORE_NO_ID : store_field(s, e, f);
 }
 
 /* The decoded bytes of file source id, from the cache or read now. NULL with *err on failure. */
@@ -643,6 +680,14 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         return NULL;
     }
     const struct source *src = &s->sources[e->source];
+    int embedded = (e->flags & EVF_EMBEDDED) != 0;
+    if (src->kind == SOURCE_RANGE) {
+        const char *range = range_get(s, src, e, err); /* the record alone */
+        if (!range)
+            return NULL;
+        return store_record_bytes(src, range, e->raw_len, 0, e->raw_len, embedded, &s->unescaped,
+                                  &s->unescaped_cap, len, err);
+    }
     const char *data;
     size_t data_len;
     if (src->kind == SOURCE_MEMORY) {
@@ -655,8 +700,8 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
         data = c->data;
         data_len = c->len;
     }
-    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, (e->flags & EVF_EMBEDDED) != 0,
-                              &s->unescaped, &s->unescaped_cap, len, err);
+    return store_record_bytes(src, data, data_len, e->raw_off, e->raw_len, embedded, &s->unescaped,
+                              &s->unescaped_cap, len, err);
 }
 
 static size_t paths_bytes(const struct store *s)
@@ -670,5 +715,6 @@ static size_t paths_bytes(const struct store *s)
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s) +
+           fieldindex_bytes(s);
 }

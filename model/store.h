@@ -43,6 +43,7 @@ struct event_in {
 enum source_kind {
     SOURCE_FILE,   /* re-read from disk by the reader when bytes are needed */
     SOURCE_MEMORY, /* the store owns the decoded bytes (stdin, tests) */
+    SOURCE_RANGE,  /* a large file: each event's bytes alone are re-read by the range reader */
 };
 
 struct source {
@@ -58,6 +59,11 @@ struct source {
 /* Fetches the decoded bytes of a SOURCE_FILE source. On success returns 0 and sets *data (owned by the
  * caller, free()) and *len; on failure returns -1 and sets *err (owned by the caller). */
 typedef int (*store_reader_fn)(const struct source *src, char **data, size_t *len, char **err);
+
+/* Fetches decoded bytes [off, off + len) of a SOURCE_RANGE source into buf. Returns 0, or -1 and sets *err
+ * (owned by the caller). */
+typedef int (*store_range_reader_fn)(const struct source *src, uint64_t off, char *buf, size_t len,
+                                     char **err);
 
 struct load_counts {
     uint64_t files;           /* files read as logs */
@@ -88,6 +94,9 @@ struct store {
     uint64_t *seen; /* dedupe set of eventID id << 32 | account id, 0 = empty slot */
     size_t nseen, seen_slots;
     store_reader_fn reader;
+    store_range_reader_fn range_reader;
+    char *range_buf; /* the last SOURCE_RANGE event's bytes */
+    size_t range_cap;
     /* Decoded sources kept, least recently used dropped first: events in time order interleave the
      * files of every account and region, and an export or a scroll through them must not decode a
      * file per event. */
@@ -104,7 +113,9 @@ struct store {
     const struct findings *findings; /* borrowed: the Sigma findings for rule: and level: filters, or NULL */
     struct pathindex **paths; /* owned: per-path value indexes built on first use (model/pathindex.h) */
     size_t npaths;
-    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    struct fieldindex **fieldindexes; /* owned: per-field event orders built on first use
+                                         (model/fieldindex.h), NULL until one is; dropped when events move */
+    char *unescaped;                  /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
 };
@@ -114,6 +125,7 @@ struct store *store_new(void);
 void store_free(struct store *s);
 
 void store_set_reader(struct store *s, store_reader_fn reader);
+void store_set_range_reader(struct store *s, store_range_reader_fn reader);
 
 /* Adds a source; path is copied; data (SOURCE_MEMORY only) is taken over by the store and freed with it.
  * Returns the source id, or UINT32_MAX when out of memory (data is then freed). */
@@ -224,6 +236,12 @@ static inline int store_event_failed(const struct store *s, const struct event *
 /* The string of field f of event e (borrowed, "" when absent). A binary UUID's text is written into
  * one of 8 buffers of the calling thread, used in turn: valid until the 8th next such call. */
 const char *store_str(const struct store *s, const struct event *e, enum event_field f);
+
+/* An identity for the string of field f of event e, for telling equal strings apart without reading
+ * them: equal ids are equal strings and different ids different strings; 0 when absent; STORE_NO_ID
+ * when the store keeps the field outside its shared strings (then compare store_str's bytes). */
+#define STORE_NO_ID UINT32_MAX
+uint32_t store_str_id(const struct store *s, const struct event *e, enum event_field f);
 
 /* The original bytes of an event, byte for byte. Returns a pointer valid until the next store_raw call
  * (or store_free) and sets *len; on failure returns NULL and sets *err (owned by the caller). */

@@ -9,6 +9,7 @@
 #include "model/intern.h"
 #include "model/timefmt.h"
 #include "parsers/athena.h"
+#include "parsers/bigread.h"
 #include "parsers/pathinfo.h"
 #include "parsers/pieces.h"
 #include "parsers/scan.h"
@@ -19,9 +20,6 @@
 struct reader {
     struct batch *b;
     const char *buf;
-    uint64_t digests;
-    uint64_t not_events; /* objects that hold no CloudTrail event (see holds_event) */
-    size_t first_not_event;
     struct pieces_scratch pieces;
     struct scan_scratch scan;
     char *inner; /* the decoded CloudTrailEvent of a lookup-events record */
@@ -102,11 +100,10 @@ static int holds_event(const struct event_in *in)
     return in->time_ms != TIME_NONE || in->f[EF_NAME].len || in->f[EF_SOURCE].len || in->f[EF_EVENT_ID].len;
 }
 
-static void on_record(void *ctx, size_t off, size_t len, size_t index)
+/* The record start[0..len), at byte off of the input. */
+static void read_record(struct reader *rd, const char *start, size_t off, size_t len, size_t index)
 {
-    struct reader *rd = ctx;
     struct batch *b = rd->b;
-    const char *start = rd->buf + off;
     struct scan_result r;
     size_t err_at;
     if (scan_record(start, len, &r, &rd->scan, &err_at) != 0) {
@@ -120,7 +117,7 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
     }
     if (r.is_digest) {
         b->counts.skipped_records++;
-        rd->digests++;
+        rd->b->tally.digests++;
         return;
     }
     const char *body = start;
@@ -144,8 +141,8 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
     }
     if (!holds_event(&r.ev)) {
         b->counts.skipped_records++;
-        if (rd->not_events++ == 0)
-            rd->first_not_event = off;
+        if (b->tally.not_events++ == 0)
+            b->tally.first_not_event = off;
         return;
     }
     if (raw_len > UINT32_MAX || raw_off > UINT32_MAX) { /* inputs are capped at 2 GiB: never, in fact */
@@ -164,6 +161,12 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
         b->nomem = 1;
 }
 
+static void on_record(void *ctx, size_t off, size_t len, size_t index)
+{
+    struct reader *rd = ctx;
+    read_record(rd, rd->buf + off, off, len, index);
+}
+
 static void on_bad_record(void *ctx, size_t off, size_t index, const char *reason)
 {
     struct batch *b = ((struct reader *)ctx)->b;
@@ -178,6 +181,29 @@ static void on_junk(void *ctx, size_t off, const char *reason)
     struct reader *rd = ctx;
     if (problems_add(&rd->b->problems, PROBLEM_FILE, rd->b->path, (int64_t)off, -1, "%s", reason) != 0)
         rd->b->nomem = 1;
+}
+
+/* The input's verdict once all of it was split: counted as a file, or skipped with a note saying why. */
+static int note_file(struct batch *b, enum split_result r, int damaged, const struct batch_tally *t)
+{
+    if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (t->records == 0 && t->digests + t->not_events > 0)) {
+        b->counts.skipped_files++;
+        const char *why = r == SPLIT_EMPTY      ? "empty"
+                          : r == SPLIT_NOT_JSON ? "not JSON"
+                          : t->digests          ? "CloudTrail digest file"
+                                                : "JSON that holds no CloudTrail event";
+        if (damaged && r != SPLIT_RECORDS)
+            return 0; /* the damage was reported already; "empty" would only repeat it */
+        return problems_add(&b->problems, PROBLEM_NOTE, b->path, -1, -1, "skipped: %s", why);
+    }
+    b->counts.files++;
+    if (t->not_events)
+        return problems_add(
+            &b->problems, PROBLEM_NOTE, b->path, (int64_t)t->first_not_event, -1,
+            "skipped: %llu JSON object%s that hold%s no CloudTrail event (the first at byte %zu)",
+            (unsigned long long)t->not_events, t->not_events == 1 ? "" : "s", t->not_events == 1 ? "s" : "",
+            t->first_not_event);
+    return 0;
 }
 
 /* Splits and reads one decoded input. Takes d->data when the input stays in memory. */
@@ -219,25 +245,8 @@ static int read_decoded(struct batch *b, struct source_data *d, int in_memory, a
     }
     if (b->nomem)
         return -1;
-    uint64_t records = b->counts.records;
-    if (r == SPLIT_EMPTY || r == SPLIT_NOT_JSON || (records == 0 && rd.digests + rd.not_events > 0)) {
-        b->counts.skipped_files++;
-        const char *why = r == SPLIT_EMPTY      ? "empty"
-                          : r == SPLIT_NOT_JSON ? "not JSON"
-                          : rd.digests          ? "CloudTrail digest file"
-                                                : "JSON that holds no CloudTrail event";
-        if (d->warning && r != SPLIT_RECORDS)
-            return 0; /* the damage was reported already; "empty" would only repeat it */
-        return problems_add(&b->problems, PROBLEM_NOTE, b->path, -1, -1, "skipped: %s", why);
-    }
-    b->counts.files++;
-    if (rd.not_events)
-        return problems_add(
-            &b->problems, PROBLEM_NOTE, b->path, (int64_t)rd.first_not_event, -1,
-            "skipped: %llu JSON object%s that hold%s no CloudTrail event (the first at byte %zu)",
-            (unsigned long long)rd.not_events, rd.not_events == 1 ? "" : "s", rd.not_events == 1 ? "s" : "",
-            rd.first_not_event);
-    return 0;
+    b->tally.records = b->counts.records;
+    return note_file(b, r, d->warning != NULL, &b->tally);
 }
 
 static int start(struct batch *b, const char *name)
@@ -292,16 +301,79 @@ int batch_read_buffer(struct batch *b, const char *name, const char *data, size_
     return rc;
 }
 
+int batch_big_head(struct batch *b, const struct walk_file *f, const struct stream *st)
+{
+    if (start(b, f->path) < 0)
+        return -1;
+    b->has_source = 1;
+    b->gzip = stream_gzip(st);
+    /* A gzip stream cannot be read from the middle: its events' bytes come from the whole file inflated
+     * again on first use and cached, as for a small gzip file. */
+    b->ranged = !b->gzip;
+    b->size = stream_size(st);
+    b->mtime = stream_mtime(st);
+    return 0;
+}
+
+int batch_read_chunk(struct batch *b, const char *path, const struct chunk *c)
+{
+    if (start(b, path) < 0)
+        return -1;
+    b->same_source = 1;
+    b->counts.bytes = c->span;
+    struct reader rd = {.b = b, .buf = c->data};
+    for (size_t i = 0; i < c->n && !b->nomem; i++) {
+        const struct chunk_item *it = &c->items[i];
+        if (it->kind == CHUNK_RECORD)
+            read_record(&rd, c->data + it->pos, it->off, it->len, it->index);
+        else if (it->kind == CHUNK_BAD_RECORD)
+            on_bad_record(&rd, it->off, it->index, it->reason);
+        else
+            on_junk(&rd, it->off, it->reason);
+    }
+    pieces_scratch_free(&rd.pieces);
+    scan_scratch_free(&rd.scan);
+    free(rd.inner);
+    free(rd.minified);
+    b->tally.records = b->counts.records;
+    return b->nomem ? -1 : 0;
+}
+
+int batch_big_end(struct batch *b, const char *path, const struct bigread_end *end,
+                  const struct batch_tally *t)
+{
+    if (start(b, path) < 0)
+        return -1;
+    b->same_source = 1;
+    b->counts.bytes = end->tail;
+    if (end->warning &&
+        problems_add(&b->problems, PROBLEM_FILE, b->path, end->warning_offset, -1, "%s", end->warning) != 0)
+        return -1;
+    return note_file(b, end->result, end->warning != NULL, t);
+}
+
+void batch_tally_add(struct batch_tally *sum, const struct batch_tally *t)
+{
+    if (t->not_events && !sum->not_events)
+        sum->first_not_event = t->first_not_event;
+    sum->records += t->records;
+    sum->digests += t->digests;
+    sum->not_events += t->not_events;
+}
+
 int batch_merge(struct store *s, struct batch *b)
 {
     int rc = 0;
     uint32_t src = UINT32_MAX;
     if (b->has_source) {
-        src = store_add_source(s, b->path, b->in_memory ? SOURCE_MEMORY : SOURCE_FILE, b->gzip, b->size,
-                               b->mtime, b->account[0] ? b->account : NULL, b->data, b->data_len);
+        enum source_kind kind = b->in_memory ? SOURCE_MEMORY : b->ranged ? SOURCE_RANGE : SOURCE_FILE;
+        src = store_add_source(s, b->path, kind, b->gzip, b->size, b->mtime,
+                               b->account[0] ? b->account : NULL, b->data, b->data_len);
         b->data = NULL; /* the store owns it now (and freed it on failure) */
         if (src == UINT32_MAX)
             rc = -1;
+    } else if (b->same_source && s->nsources > 0) {
+        src = (uint32_t)s->nsources - 1;
     }
     struct strref refs[EF__COUNT + 2 * UINT8_MAX];
     uint32_t hashes[EF__COUNT + 2 * UINT8_MAX];

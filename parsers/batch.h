@@ -32,10 +32,21 @@ struct batch_str {
     uint32_t hash; /* intern_hash */
 };
 
+/* What decides an input's verdict once all of it is read (see batch_big_end). */
+struct batch_tally {
+    uint64_t records;
+    uint64_t digests;    /* digest records */
+    uint64_t not_events; /* objects that hold no CloudTrail event */
+    size_t first_not_event;
+};
+
 struct batch {
-    char *path;     /* owned: the name the store will show ("-" for stdin) */
-    int has_source; /* the input was read: the store gets a source for it */
-    int in_memory;  /* the store keeps the decoded bytes (stdin, load_buffer) */
+    char *path;      /* owned: the name the store will show ("-" for stdin) */
+    int has_source;  /* the input was read: the store gets a source for it */
+    int in_memory;   /* the store keeps the decoded bytes (stdin, load_buffer) */
+    int ranged;      /* a large input: the store re-reads each event's bytes alone (SOURCE_RANGE) */
+    int same_source; /* a later part of a large input: its events belong to the source added last */
+    struct batch_tally tally;
     int gzip;
     int64_t size, mtime;
     char account[13]; /* trail account from the path, "" if none */
@@ -59,6 +70,18 @@ int batch_read(struct batch *b, const struct walk_file *f, atomic_int *stop);
 
 /* The same for bytes already in memory, named name (load_buffer). */
 int batch_read_buffer(struct batch *b, const char *name, const char *data, size_t len);
+
+/* A large input, read in parts (parsers/bigread.h) on several threads and merged in order: the head
+ * (the source, no events), then each chunk's records, then the end (the damage and the verdict, from
+ * the tallies of all the chunks summed with batch_tally_add). Each fills b like batch_read. */
+struct stream;
+struct chunk;
+struct bigread_end;
+int batch_big_head(struct batch *b, const struct walk_file *f, const struct stream *st);
+int batch_read_chunk(struct batch *b, const char *path, const struct chunk *c);
+int batch_big_end(struct batch *b, const char *path, const struct bigread_end *end,
+                  const struct batch_tally *t);
+void batch_tally_add(struct batch_tally *sum, const struct batch_tally *t);
 
 /* Moves b into s: source, events, problems, counts. Frees what b holds. Returns 0 or -1 (out of memory). */
 int batch_merge(struct store *s, struct batch *b);

@@ -9,8 +9,12 @@
 #include <unistd.h>
 
 #include "model/cores.h"
+#include "parsers/athena.h"
 #include "parsers/batch.h"
+#include "parsers/bigread.h"
+#include "parsers/pathinfo.h"
 #include "parsers/source.h"
+#include "parsers/stream.h"
 #include "parsers/walk.h"
 
 static int reread(const struct source *src, char **data, size_t *len, char **err)
@@ -31,20 +35,47 @@ static int reread(const struct source *src, char **data, size_t *len, char **err
     return 0;
 }
 
-/* Inputs read ahead of the merge, per worker: enough to keep every core busy while the merge catches up,
- * few enough that the batches waiting stay small. */
+static int reread_range(const struct source *src, uint64_t off, char *buf, size_t len, char **err)
+{
+    return stream_pread(src->path, src->size, src->mtime, off, buf, len, err);
+}
+
+static void set_readers(struct store *s)
+{
+    store_set_reader(s, reread);
+    store_set_range_reader(s, reread_range);
+}
+
+/* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
+ * busy while the merge catches up, few enough that the batches waiting stay small. */
 #define WINDOW_PER_WORKER 8
+#define CHUNKS_PER_WORKER 2
 #define MAX_WORKERS       CORES_MAX
+/* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
+ * by one worker: CTVIEW_BIG_BYTES=N overrides, for tests. */
+#define BIG_BYTES ((int64_t)32 << 20)
+
+enum slot_state { SLOT_FREE, SLOT_PENDING, SLOT_BUSY, SLOT_READY };
+enum unit_kind {
+    UNIT_FILE,  /* a whole input */
+    UNIT_HEAD,  /* a large input's source */
+    UNIT_CHUNK, /* some of its records */
+    UNIT_END,   /* its end: damage and verdict */
+};
 
 struct slot {
     struct batch b;
-    int ready;
+    enum slot_state state;
+    enum unit_kind kind;
     int rc;
+    const char *path;       /* UNIT_CHUNK, UNIT_END: the large input's name (borrowed from the walk list) */
+    struct chunk *chunk;    /* UNIT_CHUNK while SLOT_PENDING: owned */
+    struct bigread_end end; /* UNIT_END: owned until merged */
 };
 
 struct loader {
     pthread_mutex_t mu;
-    pthread_cond_t work;  /* workers: the walk is done, or the window moved */
+    pthread_cond_t work;  /* workers: the walk is done, the window moved, or a chunk waits */
     pthread_cond_t ready; /* merger: a slot is ready */
     const char *const *paths;
     size_t npaths;
@@ -53,7 +84,14 @@ struct loader {
     int walked, walk_failed, walk_merged;
     /* quit: set under the lock (idle workers wait on it), read without it by the reads in progress */
     atomic_int stop;
-    size_t next_claim, next_merge, window;
+    size_t next_file;  /* the walk's next input to claim */
+    size_t next_unit;  /* units numbered so far, in input order */
+    size_t next_merge; /* the unit to merge next */
+    size_t files_merged;
+    int splitting;            /* a worker is reading a large input: the next input waits until it is done */
+    struct batch_tally tally; /* the large input being merged: its chunks' tallies so far */
+    size_t window, chunk_window;
+    int64_t big_bytes;
     struct slot *slots;
     pthread_t threads[MAX_WORKERS];
     int nthreads;
@@ -64,6 +102,187 @@ struct worker_arg {
     struct loader *l;
     int first; /* this worker walks the paths before reading */
 };
+
+static int has_room(const struct loader *l, enum unit_kind kind)
+{
+    /* a large input's chunks in flight are few: each holds a MiB of records and the batch parsed from it */
+    size_t window = kind == UNIT_CHUNK ? l->chunk_window : l->window;
+    return l->next_unit < l->next_merge + window;
+}
+
+/* The first chunk waiting for a worker, or NULL. Lock held. */
+static struct slot *pending(struct loader *l)
+{
+    for (size_t u = l->next_merge; u < l->next_unit; u++)
+        if (l->slots[u % l->window].state == SLOT_PENDING)
+            return &l->slots[u % l->window];
+    return NULL;
+}
+
+static void unit_ready(struct loader *l, struct slot *slot, int rc)
+{
+    slot->rc = rc;
+    slot->state = SLOT_READY;
+    pthread_cond_broadcast(&l->ready);
+}
+
+/* Parses a waiting chunk. Called and returns with the lock held. */
+static void parse_chunk(struct loader *l, struct slot *slot)
+{
+    slot->state = SLOT_BUSY;
+    pthread_mutex_unlock(&l->mu);
+    int rc = batch_read_chunk(&slot->b, slot->path, slot->chunk);
+    chunk_free(slot->chunk);
+    slot->chunk = NULL;
+    pthread_mutex_lock(&l->mu);
+    unit_ready(l, slot, rc);
+}
+
+/* Numbers the next unit, once the window has room for it; meanwhile parses the chunks waiting (with one
+ * worker, the reader of a large input is also the only parser). Lock held. NULL when the load stops. */
+static struct slot *claim_unit(struct loader *l, enum unit_kind kind)
+{
+    while (!atomic_load(&l->stop) && !has_room(l, kind)) {
+        struct slot *p = pending(l);
+        if (p)
+            parse_chunk(l, p);
+        else
+            pthread_cond_wait(&l->work, &l->mu);
+    }
+    if (atomic_load(&l->stop))
+        return NULL;
+    struct slot *slot = &l->slots[l->next_unit++ % l->window];
+    slot->state = SLOT_BUSY;
+    slot->kind = kind;
+    return slot;
+}
+
+/* Reads a whole input into a new unit. Called and returns with the lock held. */
+static void read_file(struct loader *l, const struct walk_file *f)
+{
+    struct slot *slot = claim_unit(l, UNIT_FILE);
+    if (!slot)
+        return;
+    pthread_mutex_unlock(&l->mu);
+    int rc = batch_read(&slot->b, f, &l->stop);
+    pthread_mutex_lock(&l->mu);
+    unit_ready(l, slot, rc);
+}
+
+struct big {
+    struct loader *l;
+    const char *path;
+};
+
+static int publish_chunk(void *ctx, struct chunk *c)
+{
+    struct big *bg = ctx;
+    struct loader *l = bg->l;
+    pthread_mutex_lock(&l->mu);
+    struct slot *slot = claim_unit(l, UNIT_CHUNK);
+    if (slot) {
+        slot->chunk = c;
+        slot->path = bg->path;
+        slot->state = SLOT_PENDING;
+        pthread_cond_broadcast(&l->work);
+    }
+    pthread_mutex_unlock(&l->mu);
+    if (!slot)
+        chunk_free(c);
+    return slot ? 0 : -1;
+}
+
+/* Athena rows are restored whole, in memory (parsers/athena.h): such an input is read as a small one. Their
+ * shape is told by the first line, which is read here up to where athena_detect looks. */
+static int athena_rows(const char *path)
+{
+    struct stream *st;
+    char *err = NULL;
+    if (stream_open(path, &st, &err) != 0) {
+        free(err);
+        return 0;
+    }
+    size_t cap = (size_t)256 << 10, len = 0;
+    char *buf = malloc(cap);
+    int shape = ATHENA_NONE;
+    while (buf) {
+        size_t got;
+        if (stream_read(st, buf + len, cap - len, &got, NULL, &err) != 0) {
+            free(err);
+            break;
+        }
+        len += got;
+        size_t i = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+            i++;
+        if (got == 0 || (i < len && (memchr(buf + i, '\n', len - i) || len - i > 65536))) {
+            shape = athena_detect(buf, len);
+            break;
+        }
+        if (len == cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger)
+                break;
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    free(buf);
+    stream_close(st);
+    return shape != ATHENA_NONE;
+}
+
+/* Reads a large input a window at a time, handing its chunks to the other workers: the head, the chunks and
+ * the end are units in input order. Called and returns with the lock held. */
+static void read_big(struct loader *l, const struct walk_file *f)
+{
+    struct stream *st;
+    char *err = NULL;
+    pthread_mutex_unlock(&l->mu);
+    int opened = stream_open(f->path, &st, &err);
+    free(err);
+    if (opened == 0 && athena_rows(f->path)) {
+        stream_close(st);
+        opened = -1;
+    }
+    pthread_mutex_lock(&l->mu);
+    if (opened != 0) {
+        read_file(l, f); /* which says why it cannot be read, or restores Athena rows */
+        return;
+    }
+    struct slot *slot = claim_unit(l, UNIT_HEAD);
+    if (!slot) {
+        stream_close(st);
+        return;
+    }
+    pthread_mutex_unlock(&l->mu);
+    int rc = batch_big_head(&slot->b, f, st);
+    pthread_mutex_lock(&l->mu);
+    unit_ready(l, slot, rc);
+    pthread_mutex_unlock(&l->mu);
+    struct big bg = {l, f->path};
+    struct bigread_end end;
+    bigread_run(st, &l->stop, publish_chunk, &bg, &end);
+    stream_close(st);
+    pthread_mutex_lock(&l->mu);
+    slot = claim_unit(l, UNIT_END);
+    if (!slot) {
+        free(end.warning);
+        return;
+    }
+    slot->end = end;
+    slot->path = f->path;
+    unit_ready(l, slot, end.nomem ? -1 : 0);
+}
+
+static int is_big(const struct loader *l, const struct walk_file *f)
+{
+    if (f->is_stdin || f->size < l->big_bytes || (uint64_t)f->size > SOURCE_MAX_DECODED)
+        return 0;
+    struct pathinfo pi;
+    pathinfo_parse(f->path, &pi);
+    return !pi.is_digest;
+}
 
 static void *worker(void *varg)
 {
@@ -81,19 +300,29 @@ static void *worker(void *varg)
     }
     pthread_mutex_lock(&l->mu);
     for (;;) {
-        while (!atomic_load(&l->stop) &&
-               (!l->walked || (l->next_claim < l->list.count && l->next_claim >= l->next_merge + l->window)))
-            pthread_cond_wait(&l->work, &l->mu);
-        if (atomic_load(&l->stop) || l->walk_failed || l->next_claim >= l->list.count)
+        if (atomic_load(&l->stop) || l->walk_failed)
             break;
-        size_t i = l->next_claim++;
-        struct slot *slot = &l->slots[i % l->window];
-        pthread_mutex_unlock(&l->mu);
-        int rc = batch_read(&slot->b, &l->list.files[i], &l->stop);
-        pthread_mutex_lock(&l->mu);
-        slot->rc = rc;
-        slot->ready = 1;
-        pthread_cond_broadcast(&l->ready);
+        struct slot *p = pending(l);
+        if (p) {
+            parse_chunk(l, p);
+            continue;
+        }
+        if (l->walked && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
+            const struct walk_file *f = &l->list.files[l->next_file++];
+            if (is_big(l, f)) {
+                l->splitting = 1;
+                read_big(l, f);
+                l->splitting = 0;
+                pthread_cond_broadcast(&l->work);
+                pthread_cond_broadcast(&l->ready);
+            } else {
+                read_file(l, f);
+            }
+            continue;
+        }
+        if (l->walked && !l->splitting && l->next_file >= l->list.count)
+            break;
+        pthread_cond_wait(&l->work, &l->mu);
     }
     pthread_mutex_unlock(&l->mu);
     return NULL;
@@ -118,8 +347,11 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
     l->list.since_ms = since_ms;
     l->list.until_ms = until_ms;
     problems_init(&l->walk_problems);
+    const char *big = getenv("CTVIEW_BIG_BYTES");
+    l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
     int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
+    l->chunk_window = (size_t)workers * CHUNKS_PER_WORKER + 2;
     l->slots = calloc(l->window, sizeof *l->slots);
     if (!l->slots) {
         free(l);
@@ -158,11 +390,44 @@ static void merge_walk(struct loader *l, struct store *s)
         l->walk_failed = 1;
 }
 
+/* Every unit is in: the walk, every input, and the large input being read. Lock held. */
+static int all_in(const struct loader *l)
+{
+    return l->walked && l->next_file >= l->list.count && !l->splitting && l->next_merge >= l->next_unit;
+}
+
+/* Merges one ready unit into s. Called without the lock. */
+static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
+{
+    if (slot->rc != 0) {
+        batch_free(&slot->b);
+        if (slot->kind == UNIT_END) {
+            free(slot->end.warning);
+            slot->end.warning = NULL;
+        }
+        return -1;
+    }
+    if (slot->kind == UNIT_HEAD)
+        l->tally = (struct batch_tally){0};
+    if (slot->kind == UNIT_CHUNK)
+        batch_tally_add(&l->tally, &slot->b.tally);
+    if (slot->kind == UNIT_END) {
+        int rc = batch_big_end(&slot->b, slot->path, &slot->end, &l->tally);
+        free(slot->end.warning);
+        slot->end.warning = NULL;
+        if (rc != 0) {
+            batch_free(&slot->b);
+            return -1;
+        }
+    }
+    return batch_merge(s, &slot->b);
+}
+
 int loader_merge(struct loader *l, struct store *s, double budget)
 {
     double t0 = budget >= 0 ? now() : 0;
     int rc = 0;
-    store_set_reader(s, reread);
+    set_readers(s);
     pthread_mutex_lock(&l->mu);
     for (;;) {
         merge_walk(l, s);
@@ -170,12 +435,12 @@ int loader_merge(struct loader *l, struct store *s, double budget)
             rc = -1;
             break;
         }
-        if (l->walked && l->next_merge >= l->list.count) {
+        if (all_in(l)) {
             rc = 1;
             break;
         }
         struct slot *slot = &l->slots[l->next_merge % l->window];
-        if (!slot->ready) {
+        if (l->next_merge >= l->next_unit || slot->state != SLOT_READY) {
             if (budget < 0) {
                 pthread_cond_wait(&l->ready, &l->mu);
                 continue;
@@ -192,11 +457,11 @@ int loader_merge(struct loader *l, struct store *s, double budget)
             continue;
         }
         pthread_mutex_unlock(&l->mu);
-        int merged = slot->rc == 0 ? batch_merge(s, &slot->b) : -1;
-        if (slot->rc != 0)
-            batch_free(&slot->b);
+        int merged = merge_unit(l, slot, s);
         pthread_mutex_lock(&l->mu);
-        slot->ready = 0;
+        if (slot->kind == UNIT_FILE || slot->kind == UNIT_END)
+            l->files_merged++;
+        slot->state = SLOT_FREE;
         l->next_merge++;
         l->bytes = s->counts.bytes;
         pthread_cond_broadcast(&l->work);
@@ -214,7 +479,7 @@ int loader_merge(struct loader *l, struct store *s, double budget)
 void loader_progress(struct loader *l, struct load_progress *p)
 {
     pthread_mutex_lock(&l->mu);
-    p->files_done = l->next_merge;
+    p->files_done = l->files_merged;
     p->files_total = l->walked ? l->list.count : 0;
     p->bytes = l->bytes;
     pthread_mutex_unlock(&l->mu);
@@ -230,8 +495,12 @@ void loader_free(struct loader *l)
     pthread_mutex_unlock(&l->mu);
     for (int i = 0; i < l->nthreads; i++)
         pthread_join(l->threads[i], NULL);
-    for (size_t i = 0; i < l->window; i++)
+    for (size_t i = 0; i < l->window; i++) {
         batch_free(&l->slots[i].b);
+        chunk_free(l->slots[i].chunk);
+        if (l->slots[i].kind == UNIT_END)
+            free(l->slots[i].end.warning);
+    }
     free(l->slots);
     walk_list_free(&l->list);
     problems_clear(&l->walk_problems);
@@ -249,7 +518,7 @@ int load_paths(struct store *s, const char *const *paths, size_t n, load_progres
 int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms,
                      load_progress_fn progress, void *ctx)
 {
-    store_set_reader(s, reread);
+    set_readers(s);
     struct loader *l = loader_start(paths, n, since_ms, until_ms);
     if (!l)
         return -1;

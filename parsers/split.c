@@ -59,38 +59,53 @@ size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated)
     return len;
 }
 
-/* If the object at buf[i] == '{' has a top-level key "Records" (or "Events") whose value is an array, returns
- * the index of that '[', else 0. Lenient about commas, so a damaged log file is still recognised. */
 static int is_wrapper_key(const char *k, size_t len)
 {
     /* CloudTrail log files hold "Records"; aws cloudtrail lookup-events pages hold "Events" */
     return (len == 9 && memcmp(k, "\"Records\"", 9) == 0) || (len == 8 && memcmp(k, "\"Events\"", 8) == 0);
 }
 
-static size_t find_records_array(const char *buf, size_t len, size_t i)
+/* If the object at buf[i] == '{' has a top-level key "Records" (or "Events") whose value is an array, returns
+ * the index of that '[', else 0. Lenient about commas, so a damaged log file is still recognised. Sets *more
+ * when the answer lies past len and more bytes follow (not eof). */
+static size_t find_records_array(const char *buf, size_t len, size_t i, int eof, int *more)
 {
+    *more = 0;
     i++;
-    for (int keys = 0; i < len && keys < 1000; keys++) {
+    int keys = 0;
+    for (; i < len && keys < 1000; keys++) {
         i = skip_ws(buf, len, i);
         while (i < len && (buf[i] == ',' || is_ws(buf[i])))
             i++;
-        if (i >= len || buf[i] != '"')
+        if (i >= len)
+            break;
+        if (buf[i] != '"')
             return 0;
         int trunc;
         size_t kend = skip_string(buf, len, i, &trunc);
-        if (trunc)
-            return 0;
+        if (trunc) {
+            i = len;
+            break;
+        }
         int is_records = is_wrapper_key(buf + i, kend - i);
         i = skip_ws(buf, len, kend);
-        if (i >= len || buf[i] != ':')
+        if (i >= len)
+            break;
+        if (buf[i] != ':')
             return 0;
         i = skip_ws(buf, len, i + 1);
-        if (is_records)
-            return i < len && buf[i] == '[' ? i : 0;
+        if (is_records) {
+            if (i >= len)
+                break;
+            return buf[i] == '[' ? i : 0;
+        }
         i = split_skip_value(buf, len, i, &trunc);
-        if (trunc)
-            return 0;
+        if (trunc) {
+            i = len;
+            break;
+        }
     }
+    *more = i >= len && !eof;
     return 0;
 }
 
@@ -99,113 +114,213 @@ static int stopped(const struct split_sink *sink)
     return sink->stop && atomic_load_explicit(sink->stop, memory_order_relaxed);
 }
 
-/* Reports the elements of the array at buf[i] == '['; returns the index after it. */
-static size_t split_array(const char *buf, size_t len, size_t i, size_t *index, const struct split_sink *sink)
+/* Where split_feed is between two calls. */
+enum {
+    SP_START,        /* before the byte-order mark */
+    SP_FIRST,        /* before the first value: is the input JSON at all? */
+    SP_TOP,          /* between top-level values */
+    SP_ARRAY,        /* inside a top-level array */
+    SP_WRAPPED,      /* inside the Records (Events) array of a log file object */
+    SP_WRAPPER_REST, /* after that array: the rest of the object is not records */
+    SP_JUNK,         /* inside text that is not JSON: looking for the next line */
+    SP_JUNK_LINE,    /* at the start of a line after such text */
+    SP_DONE,
+};
+
+void split_init(struct split_state *st)
 {
-    i++;
+    *st = (struct split_state){SP_START, 0, SPLIT_RECORDS};
+}
+
+int split_done(const struct split_state *st)
+{
+    return st->phase == SP_DONE;
+}
+
+static size_t finish(struct split_state *st, size_t len)
+{
+    st->phase = SP_DONE;
+    return len;
+}
+
+/* An element of an array (top-level or Records) at buf[i]: returns the index after it, or SIZE_MAX when its
+ * end lies past len and more bytes follow. */
+static size_t array_element(struct split_state *st, const char *buf, size_t len, uint64_t base, size_t i,
+                            int eof, const struct split_sink *sink)
+{
+    int trunc;
+    size_t end = split_skip_value(buf, len, i, &trunc);
+    if (end >= len && !eof)
+        return SIZE_MAX;
+    if (end == i)
+        end = i + 1; /* a stray '}' or other byte: step over it */
+    if (trunc)
+        sink->bad_record(sink->ctx, base + i, st->index++, "record cut off by the end of the file");
+    else if (buf[i] == '{')
+        sink->record(sink->ctx, base + i, end - i, st->index++);
+    else
+        sink->bad_record(sink->ctx, base + i, st->index++, "array element is not an object");
+    return end;
+}
+
+/* A top-level object at buf[i] that is not a log file's wrapper: as array_element. */
+static size_t top_object(struct split_state *st, const char *buf, size_t len, uint64_t base, size_t i,
+                         int eof, const struct split_sink *sink)
+{
+    int trunc;
+    size_t end = split_skip_value(buf, len, i, &trunc);
+    /* JSON Lines: a record that starts a line and runs into a later line that starts with '{' lost its end (a
+     * cut-off line); pretty-printed records indent what they nest, so a '{' at the start of a line is a new
+     * record. The cut-off line costs only itself. (The first "\n{" in hand is the first of the record's, even
+     * when its end is not in hand yet.) */
+    if (base + i == 0 || buf[i - 1] == '\n') {
+        const char *next = memmem(buf + i, end - i, "\n{", 2);
+        if (next) {
+            sink->bad_record(sink->ctx, base + i, st->index++,
+                             "record cut off at the end of its line (the next line starts a new record)");
+            return (size_t)(next - buf) + 1;
+        }
+    }
+    if (end >= len && !eof)
+        return SIZE_MAX;
+    if (trunc)
+        sink->bad_record(sink->ctx, base + i, st->index++, "record cut off by the end of the file");
+    else
+        sink->record(sink->ctx, base + i, end - i, st->index++);
+    return end;
+}
+
+size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t base, size_t i, int eof,
+                  const struct split_sink *sink)
+{
     for (;;) {
-        i = skip_ws(buf, len, i);
-        if (i >= len || stopped(sink))
+        switch (st->phase) {
+        case SP_DONE:
             return len;
-        char c = buf[i];
-        if (c == ']')
-            return i + 1;
-        if (c == ',') {
-            i++;
+        case SP_START:
+            if (len < 3 && !eof)
+                return i;
+            if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+                i = 3;
+            st->phase = SP_FIRST;
+            continue;
+        case SP_FIRST:
+            i = skip_ws(buf, len, i);
+            if (i >= len) {
+                if (!eof)
+                    return i;
+                st->result = SPLIT_EMPTY;
+                return finish(st, len);
+            }
+            /* Text first: not JSON, unless a later line starts an object (notes or Markdown holding pasted
+             * events), in which case the text is reported and the objects salvaged. */
+            if (buf[i] != '{' && buf[i] != '[' && !memmem(buf + i, len - i, "\n{", 2)) {
+                if (!eof)
+                    return i;
+                st->result = SPLIT_NOT_JSON;
+                return finish(st, len);
+            }
+            st->phase = SP_TOP;
+            continue;
+        case SP_TOP: {
+            if (stopped(sink))
+                return finish(st, len);
+            i = skip_ws(buf, len, i);
+            if (i >= len)
+                return eof ? finish(st, len) : i;
+            char c = buf[i];
+            if (c == '[') {
+                st->phase = SP_ARRAY;
+                i++;
+            } else if (c == '{') {
+                int more;
+                size_t arr = find_records_array(buf, len, i, eof, &more);
+                if (more)
+                    return i;
+                if (arr) {
+                    st->phase = SP_WRAPPED;
+                    i = arr + 1;
+                    continue;
+                }
+                size_t end = top_object(st, buf, len, base, i, eof, sink);
+                if (end == SIZE_MAX)
+                    return i;
+                i = end;
+            } else if (c == ',') {
+                i++;
+            } else {
+                /* Text between values: report it once and resume at the next line that starts an object. */
+                sink->junk(sink->ctx, base + i, "text that is not JSON between records");
+                st->phase = SP_JUNK;
+            }
             continue;
         }
-        int trunc;
-        size_t end = split_skip_value(buf, len, i, &trunc);
-        if (end == i)
-            end = i + 1; /* a stray '}' or other byte: step over it */
-        if (trunc)
-            sink->bad_record(sink->ctx, i, (*index)++, "record cut off by the end of the file");
-        else if (c == '{')
-            sink->record(sink->ctx, i, end - i, (*index)++);
-        else
-            sink->bad_record(sink->ctx, i, (*index)++, "array element is not an object");
-        i = end;
+        case SP_ARRAY:
+        case SP_WRAPPED: {
+            i = skip_ws(buf, len, i);
+            if (i >= len)
+                return eof ? finish(st, len) : i;
+            if (stopped(sink))
+                return finish(st, len);
+            if (buf[i] == ']') {
+                st->phase = st->phase == SP_ARRAY ? SP_TOP : SP_WRAPPER_REST;
+                i++;
+            } else if (buf[i] == ',') {
+                i++;
+            } else {
+                size_t end = array_element(st, buf, len, base, i, eof, sink);
+                if (end == SIZE_MAX)
+                    return i;
+                i = end;
+            }
+            continue;
+        }
+        case SP_WRAPPER_REST: {
+            /* the rest of the wrapper object (other keys, the closing brace) is not records */
+            if (i >= len)
+                return eof ? finish(st, len) : i;
+            if (buf[i] == '}') {
+                st->phase = SP_TOP;
+                i++;
+                continue;
+            }
+            int trunc;
+            size_t end = split_skip_value(buf, len, i, &trunc);
+            if (end >= len && !eof)
+                return i;
+            i = end > i ? end : i + 1;
+            continue;
+        }
+        case SP_JUNK: {
+            const char *nl = memchr(buf + i, '\n', len - i);
+            if (!nl)
+                return eof ? finish(st, len) : len;
+            i = (size_t)(nl - buf) + 1;
+            st->phase = SP_JUNK_LINE;
+            continue;
+        }
+        case SP_JUNK_LINE: {
+            size_t j = i;
+            while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
+                j++;
+            if (j >= len && !eof)
+                return i;
+            if (j < len && (buf[j] == '{' || buf[j] == '[')) {
+                i = j;
+                st->phase = SP_TOP;
+            } else {
+                st->phase = SP_JUNK;
+            }
+            continue;
+        }
+        }
     }
 }
 
 enum split_result split_records(const char *buf, size_t len, const struct split_sink *sink)
 {
-    size_t i = 0, index = 0;
-    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-        i = 3;
-    i = skip_ws(buf, len, i);
-    if (i >= len)
-        return SPLIT_EMPTY;
-    /* Text first: not JSON, unless a later line starts an object (notes or Markdown holding pasted
-     * events), in which case the text is reported and the objects salvaged. */
-    if (buf[i] != '{' && buf[i] != '[' && !memmem(buf + i, len - i, "\n{", 2))
-        return SPLIT_NOT_JSON;
-    while (i < len && !stopped(sink)) {
-        i = skip_ws(buf, len, i);
-        if (i >= len)
-            break;
-        char c = buf[i];
-        if (c == '[') {
-            i = split_array(buf, len, i, &index, sink);
-            continue;
-        }
-        if (c == '{') {
-            size_t arr = find_records_array(buf, len, i);
-            if (arr) {
-                i = split_array(buf, len, arr, &index, sink);
-                /* the rest of the wrapper object (other keys, the closing brace) is not records */
-                while (i < len && buf[i] != '}') {
-                    int trunc;
-                    size_t end = split_skip_value(buf, len, i, &trunc);
-                    i = end > i ? end : i + 1;
-                }
-                if (i < len)
-                    i++;
-                continue;
-            }
-            int trunc;
-            size_t end = split_skip_value(buf, len, i, &trunc);
-            /* JSON Lines: a record that starts a line and runs into a later line that starts with '{'
-             * lost its end (a cut-off line); pretty-printed records indent what they nest, so a '{' at
-             * the start of a line is a new record. The cut-off line costs only itself. */
-            if (i == 0 || buf[i - 1] == '\n') {
-                const char *next = memmem(buf + i, end - i, "\n{", 2);
-                if (next) {
-                    sink->bad_record(
-                        sink->ctx, i, index++,
-                        "record cut off at the end of its line (the next line starts a new record)");
-                    i = (size_t)(next - buf) + 1;
-                    continue;
-                }
-            }
-            if (trunc)
-                sink->bad_record(sink->ctx, i, index++, "record cut off by the end of the file");
-            else
-                sink->record(sink->ctx, i, end - i, index++);
-            i = end;
-            continue;
-        }
-        if (c == ',') {
-            i++;
-            continue;
-        }
-        /* Text between values: report it once and resume at the next line that starts an object. */
-        sink->junk(sink->ctx, i, "text that is not JSON between records");
-        for (;;) {
-            const char *nl = memchr(buf + i, '\n', len - i);
-            if (!nl) {
-                i = len;
-                break;
-            }
-            i = (size_t)(nl - buf) + 1;
-            size_t j = i;
-            while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
-                j++;
-            if (j < len && (buf[j] == '{' || buf[j] == '[')) {
-                i = j;
-                break;
-            }
-        }
-    }
-    return SPLIT_RECORDS;
+    struct split_state st;
+    split_init(&st);
+    split_feed(&st, buf, len, 0, 0, 1, sink);
+    return st.result;
 }

@@ -35,6 +35,27 @@ enum split_result {
 /* Walks buf[0..len) and reports its records in order (until sink->stop is set). */
 enum split_result split_records(const char *buf, size_t len, const struct split_sink *sink);
 
+/* The same walk over an input that arrives in pieces (a large file read or inflated a window at a time):
+ * the records, problems and offsets reported are exactly split_records' over the whole input. */
+struct split_state {
+    int phase;
+    size_t index;             /* records so far */
+    enum split_result result; /* once split_done */
+};
+
+void split_init(struct split_state *st);
+
+/* Walks buf[0..len), the input's bytes from offset base on, from buf[at]; eof: nothing follows buf[len-1].
+ * Offsets given to the sink count from the input's start. Returns the position of the first byte not dealt
+ * with yet: the caller keeps buf[ret-1..len) (the byte before ret is looked at), appends more bytes and calls
+ * again with at pointing at the byte kept from ret. A record is reported once it is wholly in hand, so a
+ * record longer than the window needs a larger window. */
+size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t base, size_t at, int eof,
+                  const struct split_sink *sink);
+
+/* The whole input was walked (or sink->stop was seen). */
+int split_done(const struct split_state *st);
+
 /* Index of the byte after the value that starts at buf[i] (string, container or scalar); for a container
  * cut off by the end of input, returns len and sets *truncated. */
 size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated);

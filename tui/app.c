@@ -682,8 +682,9 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 r = say_unhandled(&a, ch);
         } else {
             /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
-             * that M, e or n never see the list as it was before Enter; its progress stays in view. */
-            while (filterbar_busy(&a) && !filterbar_work(&a, 0.1))
+             * that M, e or n never see the list as it was before Enter; its progress stays in view.
+             * Quitting needs no list: it never waits. */
+            while (keys_action(ch) != ACT_QUIT && filterbar_busy(&a) && !filterbar_work(&a, 0.1))
                 draw_all(&a);
             if (tell_panes(&a))
                 dirty = 1;

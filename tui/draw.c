@@ -1,5 +1,6 @@
 #include "tui/draw.h"
 
+#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -95,6 +96,28 @@ attr_t draw_marked_attr(attr_t attr)
 {
     /* reverse video flips, so a match stays visible on a selected (reversed) row and without colour */
     return (attr ^ A_REVERSE) | A_BOLD;
+}
+
+int draw_utf8(void)
+{
+    return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+const char *draw_ellipsis(void)
+{
+    return draw_utf8() ? "\xe2\x80\xa6" : "~"; /* U+2026, or a plain mark a non-UTF-8 terminal shows */
+}
+
+int draw_cut(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr,
+             const struct draw_marks *m)
+{
+    if (width <= 0)
+        return 0;
+    if (draw_width(s, len) <= width)
+        return draw_text_marked(w, y, x, width, s, len, attr, 0, 0, m);
+    int used = draw_text_marked(w, y, x, width - 1, s, len, attr, 0, 0, m);
+    const char *e = draw_ellipsis();
+    return used + draw_text(w, y, x + used, 1, e, strlen(e), attr, 0, 0);
 }
 
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr)

@@ -32,6 +32,18 @@ attr_t draw_marked_attr(attr_t attr);
 /* Same for a NUL-terminated string. */
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr);
 
+/* Draws s[0..len) in width columns like draw_text_marked (m may be NULL); when it does not fit, its
+ * start and draw_ellipsis() in the last column (never a silent cut). Returns the columns used. */
+int draw_cut(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr,
+             const struct draw_marks *m);
+
+/* Whether the terminal's locale is UTF-8 (nl_langinfo, after setlocale): else box and block characters
+ * and the ellipsis fall back to ASCII. */
+int draw_utf8(void);
+
+/* The mark ending a cut text: "…" (U+2026, one column) in a UTF-8 locale, else "~". Static storage. */
+const char *draw_ellipsis(void);
+
 /* Display columns s[0..len) takes once escaped. */
 int draw_width(const char *s, size_t len);
 

@@ -49,7 +49,8 @@
     X(ACT_YANK, "Copy the event's JSON (in the JSON: the value under the cursor) to the clipboard (OSC 52)") \
     X(ACT_PAGER, "Show the selected event's JSON in $PAGER (default less)")                                  \
     X(ACT_EDITOR, "Open the marked events in $EDITOR (default vi), a read-only copy")                        \
-    X(ACT_COMMAND, "Command line: :goto TIME|ROW, :filter, :mark, :export, :tz, :help (Tab completes)")      \
+    X(ACT_COMMAND,                                                                                           \
+      "Command line: :goto TIME|ROW, :filter, :mark, :export, :sort, :tz, :help (Tab completes)")            \
     X(ACT_REDRAW, "Redraw the screen")                                                                       \
     X(ACT_QUIT, "Quit")
 

@@ -151,20 +151,6 @@ void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, siz
     }
 }
 
-/* Draws s[0..len) in width columns; when it does not fit, its start and an ellipsis. Matches of h (may
- * be NULL) are highlighted. */
-static void put_cut(struct app *a, int y, int x, int width, const char *s, size_t len, attr_t at,
-                    const struct highlight *h)
-{
-    struct draw_marks m = {h, s, len};
-    if (draw_width(s, len) <= width) {
-        draw_text_marked(a->win, y, x, width, s, len, at, 0, 0, &m);
-        return;
-    }
-    int used = draw_text_marked(a->win, y, x, width - 1, s, len, at, 0, 0, &m);
-    draw_str(a->win, y, x + used, 1, "\xe2\x80\xa6", at); /* U+2026 */
-}
-
 void listcols_draw_header(struct app *a, struct listcols *lc, int y, int x, int w, const int *widths)
 {
     (void)w;
@@ -175,7 +161,7 @@ void listcols_draw_header(struct app *a, struct listcols *lc, int y, int x, int 
         const char *mark = listsort_mark(a, &lc->cols[c], -1);
         char title[PATH_MAX_LEN + 8];
         snprintf(title, sizeof title, "%s%s", lc->cols[c].name, mark ? mark : "");
-        put_cut(a, y, x, widths[c], title, strlen(title), head, NULL);
+        draw_cut(a->win, y, x, widths[c], title, strlen(title), head, NULL);
         x += widths[c] + 1;
     }
 }
@@ -188,7 +174,8 @@ void listcols_draw_row(struct app *a, struct listcols *lc, size_t ev, int y, int
             continue;
         size_t len;
         const char *t = cell(a, lc, c, ev, &len);
-        put_cut(a, y, x, widths[c], t, len, attr, &a->bar.marks);
+        struct draw_marks m = {&a->bar.marks, t, len};
+        draw_cut(a->win, y, x, widths[c], t, len, attr, &m);
         x += widths[c] + 1;
     }
 }

@@ -62,12 +62,18 @@ static void drop_ranks(struct listsort *ls)
     ls->nranks = 0;
 }
 
+static int ranks_valid(const struct app *a, int column)
+{
+    const struct listsort *ls = &a->sort;
+    return ls->ranks && ls->ranks_gen == a->store_gen && ls->ranks_column == column;
+}
+
 /* Ranks of every store event, kept: worth it once the shown list is a good part of the store (a small
  * filtered list sorts faster by itself). Returns 0, or -1 when out of memory. */
 static int store_ranks(struct app *a, const struct rowsort_by *by, int column)
 {
     struct listsort *ls = &a->sort;
-    if (ls->ranks && ls->ranks_gen == a->store_gen && ls->ranks_column == column)
+    if (ranks_valid(a, column))
         return 0;
     drop_ranks(ls);
     size_t n = a->store->nevents;
@@ -99,7 +105,7 @@ void listsort_reorder(struct app *a)
     struct rowsort_by by = {column < 0 ? &ls->field : NULL, column < 0 ? COL_TIME : (enum column_id)column};
     uint32_t *order = malloc((n ? n : 1) * sizeof *order), *row_of = malloc((n ? n : 1) * sizeof *row_of);
     int rc = ready < 0 || !order || !row_of ? -1 : 0;
-    if (rc == 0 && (ls->ranks || n * 4 >= a->store->nevents))
+    if (rc == 0 && (ranks_valid(a, column) || n * 4 >= a->store->nevents))
         rc = store_ranks(a, &by, column) == 0
                  ? rowsort_by_rank(ls->ranks, a->shown.idx, n, ls->nranks, ls->desc, order)
                  : -1;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/colfit.h"
 #include "model/columns.h"
 #include "model/findings.h"
 #include "model/tz.h"
@@ -17,47 +18,6 @@
 static const enum column_id shown[] = {COL_TIME,  COL_ACCOUNT,  COL_REGION, COL_SERVICE,
                                        COL_EVENT, COL_IDENTITY, COL_IP,     COL_ERROR};
 #define NSHOWN (sizeof shown / sizeof *shown)
-
-/* Columns given up first when the terminal is narrow, most expendable first. */
-static const enum column_id drop_order[] = {COL_IP, COL_REGION, COL_SERVICE, COL_ERROR, COL_ACCOUNT};
-
-/* The identity column is what investigators read most: below this width, drop other columns first. */
-#define IDENTITY_WANTED 24
-
-/* Widths of the shown columns for a total width; 0 means hidden. */
-static void layout(int total, int widths[NSHOWN])
-{
-    int hidden[COL__COUNT] = {0};
-    for (size_t d = 0;; d++) {
-        int sum = 0, flex = -1;
-        for (size_t i = 0; i < NSHOWN; i++) {
-            const struct column *c = column_get(shown[i]);
-            widths[i] = hidden[shown[i]] ? 0 : c->width;
-            if (hidden[shown[i]])
-                continue;
-            sum += c->width + 1;
-            if (!c->width)
-                flex = (int)i;
-        }
-        int room = total - sum;
-        if (room >= IDENTITY_WANTED || d >= sizeof drop_order / sizeof *drop_order) {
-            int min = flex >= 0 ? column_get(shown[flex])->min : 0;
-            /* still too narrow: shrink the fixed columns towards their minimum */
-            for (size_t i = 0; i < NSHOWN && room < min; i++) {
-                const struct column *c = column_get(shown[i]);
-                if (widths[i] > c->min) {
-                    int cut = widths[i] - c->min < min - room ? widths[i] - c->min : min - room;
-                    widths[i] -= cut;
-                    room += cut;
-                }
-            }
-            if (flex >= 0)
-                widths[flex] = room > min ? room : min;
-            return;
-        }
-        hidden[drop_order[d]] = 1;
-    }
-}
 
 /* "2014-07-15T21:40:14Z" reads better on screen as "2014-07-15 21:40:14". */
 static void screen_time(char *t)
@@ -121,6 +81,64 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
     free(widths);
 }
 
+/* The text of shown column i for event e (times in the chosen zone, or relative to now_ms). */
+static const char *shown_text(struct app *a, const struct event *e, size_t i, int64_t now_ms, char *buf)
+{
+    if (shown[i] == COL_TIME && a->relative_time)
+        return tz_relative(e->time_ms, now_ms, buf);
+    if (shown[i] == COL_TIME) {
+        tz_format(&a->tz, e->time_ms, buf);
+        screen_time(buf);
+        return buf;
+    }
+    return column_text(a->store, e, shown[i], buf);
+}
+
+/* The widths of the shown columns for a list total columns wide (0: hidden), measured over the rows on
+ * screen (model/colfit): each wants its widest cell, header included, up to the table's cap; the
+ * table's floor, raised to the widest part that is never cut, is what it keeps before a column of
+ * lower priority is hidden. Fills titles (the time's names the zone). */
+static void measure(struct app *a, int total, int page, int64_t now_ms, char titles[NSHOWN][TZ_NAME_MAX + 24],
+                    int widths[NSHOWN])
+{
+    struct store *s = a->store;
+    struct colfit fit[NSHOWN];
+    int whole[NSHOWN] = {0};
+    for (size_t i = 0; i < NSHOWN; i++) {
+        const struct column *c = column_get(shown[i]);
+        const char *mark = listsort_mark(a, NULL, (int)shown[i]); /* the sort's column, and which way */
+        if (shown[i] == COL_TIME) /* the zone is named where the times are (relative: the same everywhere) */
+            snprintf(titles[i], sizeof titles[i], "%s%s %s", c->title, mark ? mark : "",
+                     a->relative_time ? "(ago)" : a->tz.name);
+        else
+            snprintf(titles[i], sizeof titles[i], "%s%s", c->title, mark ? mark : "");
+        fit[i] = (struct colfit){
+            draw_width(titles[i], strlen(titles[i])), c->floor, c->last, c->min, c->prio, c->grow};
+    }
+    size_t n = app_count(a);
+    for (int row = 0; row < page && a->list.top + (size_t)row < n; row++) {
+        const struct event *e = &s->events[app_event(a, a->list.top + (size_t)row)];
+        for (size_t i = 0; i < NSHOWN; i++) {
+            char buf[COLUMN_BUF];
+            const char *text = shown_text(a, e, i, now_ms, buf);
+            int w = draw_width(text, strlen(text));
+            fit[i].want = w > fit[i].want ? w : fit[i].want;
+            const struct column *c = column_get(shown[i]);
+            if (c->whole) {
+                text = c->whole(s, e, buf);
+                w = draw_width(text, strlen(text));
+                whole[i] = w > whole[i] ? w : whole[i];
+            }
+        }
+    }
+    for (size_t i = 0; i < NSHOWN; i++) {
+        int cap = column_get(shown[i])->width;
+        fit[i].want = fit[i].want < cap ? fit[i].want : cap;
+        fit[i].floor = whole[i] > fit[i].floor ? whole[i] : fit[i].floor;
+    }
+    colfit_layout(fit, NSHOWN, total, widths);
+}
+
 static void list_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct listcols *lc = st;
@@ -129,38 +147,29 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         return;
     }
     struct store *s = a->store;
+    int page = r.h - 1;
+    size_t n = app_count(a);
+    scroll_clamp(&a->list, n, page);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+
+    char titles[NSHOWN][TZ_NAME_MAX + 24];
     int widths[NSHOWN];
-    layout(r.w - GUTTER, widths);
+    measure(a, r.w - GUTTER, page, now_ms, titles, widths);
     int x = r.x + GUTTER;
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
     for (size_t i = 0; i < NSHOWN; i++) {
         if (!widths[i])
             continue;
-        char title[TZ_NAME_MAX + 24];
-        const char *t = column_get(shown[i])->title, *mark = listsort_mark(a, NULL, (int)shown[i]);
-        if (shown[i] == COL_TIME) {
-            /* the zone is named where the times are (relative times are the same in every zone) */
-            snprintf(title, sizeof title, "%s%s %s", t, mark ? mark : "",
-                     a->relative_time ? "(ago)" : a->tz.name);
-            t = title;
-        } else if (mark) { /* the column the list is sorted by, and which way */
-            snprintf(title, sizeof title, "%s%s", t, mark);
-            t = title;
-        }
-        draw_str(a->win, r.y, x, widths[i], t, head);
+        draw_cut(a->win, r.y, x, widths[i], titles[i], strlen(titles[i]), head, NULL);
         x += widths[i] + 1;
     }
-    int page = r.h - 1;
-    size_t n = app_count(a);
-    scroll_clamp(&a->list, n, page);
     if (n == 0 && s->nevents) {
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
         return;
     }
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     for (int row = 0; row < page; row++) {
         size_t idx = a->list.top + (size_t)row;
         int y = r.y + 1 + row;
@@ -180,20 +189,12 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
             if (!widths[i])
                 continue;
             char buf[COLUMN_BUF];
-            const char *text;
-            if (shown[i] == COL_TIME && a->relative_time) {
-                text = tz_relative(e->time_ms, now_ms, buf);
-            } else if (shown[i] == COL_TIME) {
-                text = tz_format(&a->tz, e->time_ms, buf);
-                screen_time(buf);
-            } else {
-                text = column_text(s, e, shown[i], buf);
-            }
+            const char *text = shown_text(a, e, i, now_ms, buf);
             attr_t at = base;
             if (shown[i] == COL_ERROR && !sel)
                 at = theme_attr(R_ERROR);
             struct draw_marks m = {&a->bar.marks, text, strlen(text)};
-            draw_text_marked(a->win, y, x, widths[i], text, m.len, at, 0, 0, &m);
+            draw_cut(a->win, y, x, widths[i], text, m.len, at, &m);
             x += widths[i] + 1;
         }
     }

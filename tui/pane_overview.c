@@ -3,7 +3,6 @@
  * Enter on a bucket keeps only its time range; Enter on a value adds field:value to the filter. f puts
  * any field or JSON path in the selected section instead (requestParameters.roleArn: which roles were
  * assumed); an empty answer gives the section back its own field. */
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,15 +115,10 @@ static int sync_overview(struct app *a, struct ov *ov, int width)
     return 0;
 }
 
-static int utf8_screen(void)
-{
-    return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-}
-
 static void draw_histogram(struct app *a, const struct ov *ov, int y, int x, int w, int focused)
 {
     const struct histogram *h = &ov->h;
-    const char *full = utf8_screen() ? "█" : "#", *fail = utf8_screen() ? "▒" : "!";
+    const char *full = draw_utf8() ? "█" : "#", *fail = draw_utf8() ? "▒" : "!";
     attr_t ok_at = theme_attr(R_J_KEY), err_at = theme_attr(R_ERROR);
     for (size_t b = 0; b < h->nbuckets && (int)b < w; b++) {
         int tot = h->max ? (int)((h->total[b] * (uint64_t)HIST_ROWS + h->max - 1) / h->max) : 0;
@@ -194,8 +188,8 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
             int bar = (int)(pct / 10 + 0.5), bw = 10;
             if (half - 2 - used > bw + 8) {
                 for (int k = 0; k < bw; k++)
-                    draw_text(a->win, yy, x + 1 + used + k, 1, k < bar ? (utf8_screen() ? "■" : "=") : " ",
-                              k < bar ? (utf8_screen() ? 3 : 1) : 1, cursor ? at : theme_attr(R_J_KEY), 0, 0);
+                    draw_text(a->win, yy, x + 1 + used + k, 1, k < bar ? (draw_utf8() ? "■" : "=") : " ",
+                              k < bar ? (draw_utf8() ? 3 : 1) : 1, cursor ? at : theme_attr(R_J_KEY), 0, 0);
                 used += bw + 1;
             }
             draw_text(a->win, yy, x + 1 + used, half - 2 - used, label, llen, at, 0, 0);
@@ -223,8 +217,7 @@ static void ov_draw(struct app *a, void *st, struct rect r, int focused)
         snprintf(line, sizeof line, " Time, one column = %s, %s to %s   %s events  %s failed%s",
                  histogram_bucket_name(h->bucket_ms), timefmt_format(h->start_ms, from),
                  timefmt_format(h->start_ms + (int64_t)h->nbuckets * h->bucket_ms, to),
-                 utf8_screen() ? "█" : "#", utf8_screen() ? "▒" : "!",
-                 h->untimed ? "  (some have no time)" : "");
+                 draw_utf8() ? "█" : "#", draw_utf8() ? "▒" : "!", h->untimed ? "  (some have no time)" : "");
     } else {
         snprintf(line, sizeof line, " Time: no shown event has an eventTime");
     }

@@ -1,16 +1,28 @@
 /* filter_bench: times the filter language on a loaded store, as the TUI runs it (compile, then a
  * filter_run to completion). Usage: filter_bench PATH EXPR...   Prints, per expression, the events
- * shown and the best of five wall times in milliseconds, tab-separated. Not a test: run by bench/run.sh. */
+ * shown, the best of five CPU times in milliseconds (the filter runs on one thread; CPU time is what a
+ * shared machine leaves comparable), the CPU time of the first run (a field's first use is tested event
+ * by event) and of the second (which builds the field indexes the expression needs, model/fieldindex.h),
+ * tab-separated; then mem-indexes: the bytes per event the store gained meanwhile, and on stderr each
+ * index built: events, bytes per event, build CPU time. Not a test: run by bench/run.sh. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "model/actors.h"
+#include "model/fieldindex.h"
 #include "model/filter.h"
 #include "model/origin.h"
 #include "model/overview.h"
 #include "model/trace.h"
 #include "parsers/load.h"
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 static double now_ms(void)
 {
@@ -68,11 +80,12 @@ int main(int argc, char **argv)
     }
     printf("events\t%zu\n", s->nevents);
     memory_report(s);
+    size_t bytes0 = store_bytes(s);
     for (int i = 2; i < argc; i++) {
-        double best = 1e30;
+        double best = 1e30, first = 0, second = 0;
         size_t shown = 0;
         for (int rep = 0; rep < 5; rep++) {
-            double t0 = now_ms();
+            double t0 = cpu_ms();
             struct filter_error err;
             struct filter *f = filter_compile(argv[i], s, &err);
             if (!f) {
@@ -83,15 +96,31 @@ int main(int argc, char **argv)
             filter_run_init(&run, f);
             if (filter_run_all(&run) != 0)
                 return 2;
-            double t = now_ms() - t0;
+            double t = cpu_ms() - t0;
+            if (rep == 0)
+                first = t;
+            if (rep == 1)
+                second = t;
             shown = run.nshown;
             filter_run_free(&run);
             filter_free(f);
             if (t < best)
                 best = t;
         }
-        printf("%s\t%zu\t%.1f\n", argv[i], shown, best);
+        printf("%s\t%zu\t%.1f\t%.1f\t%.1f\n", argv[i], shown, best, first, second);
     }
+    printf("mem-indexes\t%zu\t%.1f\n", store_bytes(s) - bytes0,
+           (double)(store_bytes(s) - bytes0) / (double)s->nevents);
+    for (int f = 0; f < EF__COUNT; f++)
+        for (int o = 0; o < FX__COUNT; o++) {
+            const struct fieldindex *x = fieldindex_get(s, (enum event_field)f, (enum fieldindex_order)o);
+            if (x)
+                fprintf(
+                    stderr,
+                    "filter_bench: index %s %s: %zu events, %zu values, %.1f B/event, build %.0f ms CPU\n",
+                    event_field_path((enum event_field)f), o == FX_ADDR ? "by address" : "by value", x->m,
+                    x->ngroups, (double)fieldindex_bytes_of(x) / (double)s->nevents, x->build_ms);
+        }
     /* The overview of every event: histogram and the top values of six fields. */
     double o0 = now_ms();
     struct histogram h;

@@ -85,11 +85,11 @@ quit() { keys q; wait_for "CTVIEW-EXITED"; }
 
 # --- time zones: UTC by default and named in the header; --tz; a config file; relative times
 start 120 30 "$ctview $sample"
-expect "UTC by default, named in the header" "Time UTC            Account"
-expect "times in UTC" "2014-07-08 17:35:27 111122223333"
+expect "UTC by default, named in the header" "Time UTC            Account      Region"
+expect "times in UTC" "2014-07-08 17:35:27 111122223333 us-east-2"
 quit
 start 120 30 "$ctview --tz Europe/Paris $sample"
-expect "--tz names the zone in the header" "Time Europe/Paris   Account"
+expect "--tz names the zone in the header" "Time Europe/Paris   Account      Region"
 expect "--tz shows the zone's wall clock (CEST in July)" "2014-07-08 19:35:27 111122223333"
 quit
 "$ctview" --tz Mars/Olympus "$sample" >/dev/null 2>"$tmp/err"
@@ -98,16 +98,16 @@ quit
 mkdir -p "$XDG_CONFIG_HOME/ctview"
 printf '# defaults\ntz = America/New_York\n' >"$XDG_CONFIG_HOME/ctview/config"
 start 120 30 "$ctview $sample"
-expect "the config file sets the zone (cut to the column)" "Time America/New_Yo Account"
+expect "the config file sets the zone (cut to the column)" "Time America/New_Y… Account"
 expect "... and the times follow it (EDT)" "2014-07-08 13:35:27 111122223333"
 quit
 start 120 30 "$ctview --tz UTC $sample"
-expect "--tz wins over the config file" "Time UTC            Account"
+expect "--tz wins over the config file" "Time UTC            Account      Region"
 quit
 printf 'time = relative\n' >"$XDG_CONFIG_HOME/ctview/config"
 start 120 30 "$ctview $sample"
 expect "relative times as an option" "Time (ago)"
-expect "... as ages" "12y ago             111122223333"
+expect "... as ages (the column as wide as they are)" "12y ago    111122223333"
 quit
 printf 'tz = UTC\ncolour = red\n' >"$XDG_CONFIG_HOME/ctview/config"
 start 120 30 "$ctview $sample"
@@ -425,14 +425,14 @@ quit
 # --- search highlight: the matched text in reverse video (SGR 7) on the terminal stream, in the list
 # (also on the selected row, where it is flipped) and in the detail's JSON, and nothing else marked
 screen_e() { T capture-pane -e -p -t t; }
-# marked LINE-TEXT WORD: the screen line holding LINE-TEXT shows WORD right after an SGR with 7 in it
+# marked LINE-TEXT WORD: a screen line holding LINE-TEXT shows WORD right after an SGR with 7 in it
 sgr7="$(printf '\033')\[([0-9]+;)*7m"
-marked() { screen_e | grep -F -- "$1" | head -1 | grep -Eq "$sgr7$2"; }
+marked() { screen_e | grep -F -- "$1" | grep -Eq "$sgr7$2"; }
 start 120 30 "$ctview --no-state $sample"
 expect "loaded" "9/9 shown  #1 "
 keys s B o b Enter
 expect "a search" "9/9 shown  #3 "
-wait_until 'marked "777788889999 us-east-2   sts        AssumeRole" Bob' 10
+wait_until 'marked "2014-07-18 15:07:39" Bob' 10
 ok "the search term is highlighted in a list row" $?
 wait_until 'marked "2014-07-16 15:49:27" Bob' 10
 ok "... and on the selected row" $?
@@ -447,10 +447,19 @@ wait_until 'screen_e | grep -F "\"userName\"" | grep -Eq "\"${sgr7}Bob$(printf "
 ok "the term is highlighted in the detail's JSON, the quotes are not" $?
 keys s A L I C E Enter
 expect "a second search" "of 2: ALICE"
-wait_until '! marked "777788889999 us-east-2   sts        AssumeRole" Bob' 10
+wait_until '! marked "2014-07-18 15:07:39" Bob' 10
 ok "a new search drops the old highlight" $?
-wait_until 'marked "GetUserPolicy          user/" Alice' 10
+wait_until 'marked "GetUserPolicy" Alice' 10
 ok "matches are case-insensitive" $?
+quit
+# a cell cut to its column keeps the highlight of what is still shown, then its ellipsis
+start 60 14 "$ctview --no-state $sample"
+expect "loaded at 60 columns" "9/9 shown  #1 "
+keys s W i t h W e b Enter
+expect "a search for a word of a cut event name selects its row" "9/9 shown  #7 "
+wait_until 'marked "2016-03-23 01:39:51" "WithWeb"' 10
+ok "the match inside a cut cell is highlighted" $?
+screen | grep -qF "2016-03-23 01:39:51 AssumeRoleWithWebIden… <id of user>"; ok "... and the cell still ends with an ellipsis" $?
 quit
 
 # --- E: the marked events in $EDITOR, as one read-only log file of their pretty JSON

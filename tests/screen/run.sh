@@ -138,8 +138,8 @@ golden() {
 
 # --- open, move, status line
 start 120 50 "$ctview $tests/sample"
-expect "list header" "Time UTC            Account      Region      Service    Event                  Identity"
-expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2   signin     ConsoleLogin           user/Alice"
+expect "list header" "Time UTC            Account      Region    Service Event                     Identity                Error"
+expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2 signin  ConsoleLogin              user/Alice"
 expect "status counts" "9/9 shown  #1  11 files  2 problems  1 skipped"
 screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
 expect "masked user shown as masked" "(masked user)"
@@ -190,7 +190,7 @@ expect "help lists quit" "Quit"
 keys G # the key table is longer than the screen
 expect "help summarises the filter language with its fields" "fields: name src user acct region"
 keys Escape
-expect "Esc closes help" "Time UTC            Account"
+expect "Esc closes help" "Time UTC            Account      Region"
 
 # --- resize
 T resize-window -t t -x 40 -y 10
@@ -205,6 +205,67 @@ expect "a short terminal shows the focused pane alone" "Event 6/9"
 
 keys q
 expect "q quits with status 0" "CTVIEW-EXITED 0"
+
+# --- the default columns are sized to the rows on screen, capped (model/columns' table): a cut cell ends
+# with an ellipsis, a region is whole or hidden, an error code is whole at 100 columns and more, and
+# narrowing hides Source IP, Service, Region, Account, then Error; resizing redraws at each width
+# no_cut_region: no region on screen ends with an ellipsis (they are whole, or the column is hidden)
+no_cut_region() { ! screen | grep -Eq '(us|eu|ap)-[a-z0-9-]*…'; }
+start 200 14 "$ctview $tests/sample"
+expect "200: every column, the source IP in spare width" "Time UTC            Account      Region    Service Event                     Identity                          Source IP            Error"
+expect "200: the longest message whole" "192.0.2.101          No username found in supplied account"
+expect_not "200: nothing is cut" "…"
+T resize-window -t t -x 160 -y 14
+expect "160: the source IP goes first" "Time UTC            Account      Region    Service Event                     Identity                          Error"
+expect "160: the identity whole" "s3      DeleteBucket              assumed-role/AssumeNothing/devdsk"
+T resize-window -t t -x 120 -y 14
+expect "120: all but the IP, the identity and the error message share the rest" "Time UTC            Account      Region    Service Event                     Identity                Error"
+expect "120: a cut error message ends with an ellipsis" "(masked user)           No username found…"
+expect "120: a cut identity ends with an ellipsis" "DeleteBucket              assumed-role/AssumeNot…"
+no_cut_region; ok "120: the region is whole" $?
+T resize-window -t t -x 100 -y 14
+expect "100: seven columns, the event name cut before any is hidden" "Time UTC            Account      Region    Service Event              Identity         Error"
+expect "100: a cut event name ends with an ellipsis" "sts     AssumeRoleWithWeb… <id of user>"
+expect "100: the region is whole" "777788889999 us-east-2 s3      DeleteBucket"
+T resize-window -t t -x 80 -y 14
+expect "80: Service, then Region go" "Time UTC            Account      Event            Identity         Error"
+expect "80: the account stays" "2016-11-14 17:25:45 777788889999 DeleteBucket     assumed-role/As…"
+T resize-window -t t -x 60 -y 14
+expect "60: then Account, then Error" "Time UTC            Event                  Identity"
+wait_gone " Error"
+ok "60: Error is gone" $?
+T resize-window -t t -x 40 -y 14
+expect "40: the event and identity shrink, cut with an ellipsis" "2016-11-14 17:25:45 DeleteBuc… assumed…"
+T resize-window -t t -x 200 -y 14
+expect "back to 200: every column again" "Time UTC            Account      Region    Service Event                     Identity                          Source IP            Error"
+expect_not "back to 200: nothing is cut" "…"
+keys q
+expect "resizing through every width exits cleanly" "CTVIEW-EXITED 0"
+# long regions, services and error codes: whole at 100 columns, or hidden; the code cut only below
+cat >"$tmp/codes.json" <<'JSON'
+{"Records":[
+{"eventVersion":"1.08","eventTime":"2024-03-01T10:00:00Z","eventSource":"organizations.amazonaws.com","eventName":"DescribeOrganization","awsRegion":"ap-southeast-2","sourceIPAddress":"198.51.100.7","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/Carol","accountId":"123456789012","userName":"Carol"},"errorCode":"Client.InvalidPermission.NotFound","errorMessage":"x","eventID":"e1","recipientAccountId":"123456789012"},
+{"eventVersion":"1.08","eventTime":"2024-03-01T10:00:01Z","eventSource":"s3.amazonaws.com","eventName":"GetBucketEncryption","awsRegion":"us-isof-south-1","sourceIPAddress":"config.amazonaws.com","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForConfig/AWSConfig-Describe","accountId":"123456789012"},"errorCode":"ServerSideEncryptionConfigurationNotFoundError","errorMessage":"The server side encryption configuration was not found","eventID":"e2","recipientAccountId":"123456789012"},
+{"eventVersion":"1.08","eventTime":"2024-03-01T10:00:02Z","eventSource":"elasticloadbalancing.amazonaws.com","eventName":"DescribeLoadBalancers","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.8","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/Dan","accountId":"123456789012","userName":"Dan"},"eventID":"e3","recipientAccountId":"123456789012"}
+]}
+JSON
+start 200 12 "$ctview $tmp/codes.json"
+expect "200: the longest region, a long service and long error codes whole" "123456789012 us-isof-south-1 s3                   GetBucketEncryption   assumed-role/AWSServiceRoleForConfig/AWSConfig-Describe ServerSideEncryptionConfigurationNotFoundError"
+expect "200: ... and the other code" "ap-southeast-2  organizations        DescribeOrganization  user/Carol"
+expect_not "200: ... and nothing is cut" "…"
+T resize-window -t t -x 100 -y 12
+expect "100: Service, Region and Account go so that the codes stay whole" "Time UTC            Event           Identity         Error"
+expect "100: the longest S3 error code whole" "ServerSideEncryptionConfigurationNotFoundError"
+expect "100: ... and the other" "Client.InvalidPermission.NotFound"
+T resize-window -t t -x 80 -y 12
+expect "80: below 100 columns a code may be cut, with an ellipsis" "assumed-role/AWSSer… ServerSideEncry…"
+keys q
+# where the locale is not UTF-8, a cut ends with ~ (as the overview's bars fall back to ASCII)
+start 60 14 "env LANG=C LC_ALL=C $ctview $tests/sample"
+expect "C locale: a cut cell ends with ~" "2016-11-14 17:25:45 DeleteBucket           assumed-role/As~"
+! on_screen "…" # the list is drawn (the check above waited for it), and no key was sent
+ok "C locale: no ellipsis" $?
+keys q
 
 # --- whole screens against the expected text in tests/screen/golden (TERM, size, LANG, TZ pinned; the
 # sample is opened by a relative path so that the paths on the screen do not depend on the checkout)
@@ -546,6 +607,11 @@ base_took=$(quit_base)
 start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/one.json.gz"
 expect "the large file is loading" "(q quits)"
 quits_at_once "q while one large file loads quits within half a second"
+# the same, read in parts on every core (CTVIEW_BIG_BYTES=1: any file counts as large)
+base_took=$(quit_base)
+start 120 30 "CTVIEW_THREADS=1 CTVIEW_BIG_BYTES=1 $ctview $tmp/one.json.gz"
+expect "the large file is loading in parts" "(q quits)"
+quits_at_once "q while one large file loads in parts quits within half a second"
 
 # --- chosen columns: the chooser with completion, sizing and ellipsis, sideways scroll, the detail
 # pane's add-a-column key, the layout remembered across runs, and back to the default
@@ -585,7 +651,7 @@ expect "c in the detail pane adds the path under the cursor" "column added: user
 keys Escape
 expect "the added column is shown" "<userIdentity.principalId"
 keys C C-u Enter
-expect "an empty line goes back to the default columns" "Time UTC            Account      Event"
+expect "an empty line goes back to the default columns" "Time UTC            Account      Region    Service Event"
 [ "$(cat "$XDG_STATE_HOME/ctview/columns")" = "" ]; ok "the default layout is remembered too" $?
 keys q
 

@@ -185,6 +185,17 @@ expect "a filter keeps the sort" "8/9 shown"
 grep -v DeleteBucket "$tmp/name.desc" >"$tmp/name.desc.filtered"
 wait_until 'column_is "Event▼" Identity "$tmp/name.desc.filtered"'
 ok "... the filtered rows are still in reverse Event order" $?
+keys /
+wait_for "filter:"
+keys C-u
+keys -l "name:AssumeRole"
+keys Enter
+expect "a small filtered list" "2/9 shown"
+command_line "sort identity desc"
+expect "... sorted by itself (not the whole store's ranks)" "Identity▼"
+screen | sed -n 2p | grep -q "user/Bob" && screen | sed -n 3p | grep -q "AWSAccount"
+ok "... user/Bob before AWSAccount, descending" $?
+command_line "sort name desc"
 command_line "sort nosuchfield"
 expect ":sort with an unknown field says why" "unknown field 'nosuchfield'"
 keys Escape
