@@ -94,6 +94,10 @@ tmux -L $sock send-keys -t s C C-u && tmux -L $sock send-keys -t s -l 'time,name
 tmux -L $sock send-keys -t s Enter
 shot columns $cols $rows
 
+# the detonations sorted by identity (:sort), then the order inverted with I: the header marks the column
+session $cols $rows "$ctview ../shared/data/stratus-red-team"
+tmux -L $sock send-keys -t s : && tmux -L $sock send-keys -t s -l 'sort identity' && tmux -L $sock send-keys -t s Enter I
+shot sorted $cols $rows
 session 40 10 "$ctview tests/sample"
 shot narrow 40 10
 
