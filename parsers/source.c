@@ -19,9 +19,7 @@ void source_data_free(struct source_data *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Sets *err to a new formatted message (owned by the caller) and returns -1. */
-static int set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int set_err(char **err, const char *fmt, ...)
+int source_err(char **err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -45,24 +43,24 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
     size_t cap = size_hint ? size_hint + 1 : 65536, n = 0;
     char *b = malloc(cap);
     if (!b)
-        return set_err(err, "out of memory");
+        return source_err(err, "out of memory");
     for (;;) {
         if (n == cap) {
             if (cap >= SOURCE_MAX_DECODED) {
                 free(b);
-                return set_err(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
+                return source_err(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
             }
             char *nb = realloc(b, cap * 2);
             if (!nb) {
                 free(b);
-                return set_err(err, "out of memory");
+                return source_err(err, "out of memory");
             }
             b = nb;
             cap *= 2;
         }
         if (stopped(stop)) {
             free(b);
-            return set_err(err, "cancelled");
+            return source_err(err, "cancelled");
         }
         if (stop) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -75,7 +73,7 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
                 continue;
             int e = errno;
             free(b);
-            return set_err(err, "read failed: %s", strerror(e));
+            return source_err(err, "read failed: %s", strerror(e));
         }
         if (r == 0)
             break;
@@ -113,12 +111,12 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
         cap = limit;
     char *buf = malloc(cap + 1);
     if (!buf)
-        return set_err(err, "out of memory");
+        return source_err(err, "out of memory");
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 16) != Z_OK) {
         free(buf);
-        return set_err(err, "zlib initialisation failed");
+        return source_err(err, "zlib initialisation failed");
     }
     size_t pos = 0, members = 0; /* pos: compressed bytes consumed by finished members */
     z.next_in = (Bytef *)in;
@@ -142,7 +140,7 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
             if (!nb) {
                 inflateEnd(&z);
                 free(buf);
-                return set_err(err, "out of memory");
+                return source_err(err, "out of memory");
             }
             buf = nb;
             cap = ncap;
@@ -150,7 +148,7 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
         if (stopped(stop)) {
             inflateEnd(&z);
             free(buf);
-            return set_err(err, "cancelled");
+            return source_err(err, "cancelled");
         }
         z.next_out = (Bytef *)buf + out->len;
         z.avail_out = (uInt)(cap - out->len > STEP ? STEP : cap - out->len);
@@ -239,7 +237,7 @@ static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, st
     if (is_gzip(in, len)) {
         int one = gunzip_one_call(in, len, limit, out);
         if (one < 0)
-            return set_err(err, "out of memory");
+            return source_err(err, "out of memory");
         if (one > 0)
             return 0;
         return gunzip(in, len, limit, stop, out, err);
@@ -247,7 +245,7 @@ static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, st
     size_t n = len > limit ? limit : len;
     out->data = malloc(n + 1);
     if (!out->data)
-        return set_err(err, "out of memory");
+        return source_err(err, "out of memory");
     memcpy(out->data, in, n);
     out->data[n] = '\0';
     out->len = n;
@@ -268,7 +266,7 @@ static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_dat
         char *b = realloc(raw, n + 1);
         if (!b) {
             free(raw);
-            return set_err(err, "out of memory");
+            return source_err(err, "out of memory");
         }
         b[n] = '\0';
         out->data = b;
@@ -285,11 +283,11 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return set_err(err, "cannot open: %s", strerror(errno));
+        return source_err(err, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return set_err(err, "not a regular file");
+        return source_err(err, "not a regular file");
     }
     /* Regular files ignore O_NONBLOCK; clear it anyway so reads behave the usual way. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

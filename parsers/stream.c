@@ -32,17 +32,6 @@ struct stream {
     int64_t warning_offset;
 };
 
-static int set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int set_err(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-    return -1;
-}
-
 static void warn(struct stream *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct stream *st, const char *fmt, ...)
 {
@@ -62,17 +51,17 @@ int stream_open(const char *path, struct stream **out, char **err)
     *out = NULL;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return set_err(err, "cannot open: %s", strerror(errno));
+        return source_err(err, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return set_err(err, "not a regular file");
+        return source_err(err, "not a regular file");
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     struct stream *s = calloc(1, sizeof *s);
     if (!s) {
         close(fd);
-        return set_err(err, "out of memory");
+        return source_err(err, "out of memory");
     }
     s->fd = fd;
     s->size = (int64_t)st.st_size;
@@ -83,7 +72,7 @@ int stream_open(const char *path, struct stream **out, char **err)
         s->in = malloc(IN_STEP);
         if (!s->in || inflateInit2(&s->z, 15 + 16) != Z_OK) {
             stream_close(s);
-            return set_err(err, "out of memory");
+            return source_err(err, "out of memory");
         }
         s->z_live = 1;
     }
@@ -103,7 +92,7 @@ static int refill(struct stream *st, char **err)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return set_err(err, "read failed: %s", strerror(errno));
+            return source_err(err, "read failed: %s", strerror(errno));
         st->in_len = (size_t)r;
         st->file_done = r == 0;
         break;
@@ -180,7 +169,7 @@ int stream_read(struct stream *st, char *buf, size_t cap, size_t *got, atomic_in
 {
     *got = 0;
     if (stop && atomic_load_explicit(stop, memory_order_relaxed))
-        return set_err(err, "cancelled");
+        return source_err(err, "cancelled");
     if (st->ended)
         return 0;
     if (st->decoded + cap > SOURCE_MAX_DECODED)
@@ -199,7 +188,7 @@ int stream_read(struct stream *st, char *buf, size_t cap, size_t *got, atomic_in
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return set_err(err, "read failed: %s", strerror(errno));
+            return source_err(err, "read failed: %s", strerror(errno));
         *got = (size_t)r;
         st->decoded += (size_t)r;
         st->ended = r == 0;
@@ -245,12 +234,12 @@ int stream_pread(const char *path, int64_t size, int64_t mtime, uint64_t off, ch
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return set_err(err, "%s: cannot open: %s", path, strerror(errno));
+        return source_err(err, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (int64_t)st.st_size != size ||
         (int64_t)st.st_mtime != mtime) {
         close(fd);
-        return set_err(err, "%s changed since it was loaded", path);
+        return source_err(err, "%s changed since it was loaded", path);
     }
     size_t done = 0;
     while (done < len) {
@@ -259,7 +248,7 @@ int stream_pread(const char *path, int64_t size, int64_t mtime, uint64_t off, ch
             continue;
         if (r <= 0) {
             close(fd);
-            return set_err(err, "%s: cannot read the record at byte %llu", path, (unsigned long long)off);
+            return source_err(err, "%s: cannot read the record at byte %llu", path, (unsigned long long)off);
         }
         done += (size_t)r;
     }
