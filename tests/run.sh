@@ -20,7 +20,7 @@ done
 : >build/valgrind.txt
 for t in model filter parsers trace path field pathbuild sigma rowsort fieldindex; do
     args=""
-    [ "$t" = parsers ] && args="tests ../shared/data"
+    [ "$t" = parsers ] && args="tests tests/data/logs"
     if valgrind -q --leak-check=full --error-exitcode=1 build/tests/test_$t $args >/dev/null 2>build/valgrind-$t.log; then
         echo "valgrind $t: OK" >>build/valgrind.txt
     else
@@ -33,19 +33,19 @@ done
 # ASan are the screen tests)
 vtmp=$(mktemp -d)
 i=0
-for args in "--stats tests/sample ../shared/data tests/fixtures" \
+for args in "--stats tests/sample tests/data/logs tests/fixtures" \
     "--list -f user:alice tests/sample" \
     "--stats --json --since 2014-07-01 --until 2014-08-01 tests/sample" \
     "--trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE --json tests/sample" \
-    "--actors --json -f origin:bob tests/sample ../shared/data" \
-    "--actors -f ro:true ../shared/data" \
+    "--actors --json -f origin:bob tests/sample tests/data/logs" \
+    "--actors -f ro:true tests/data/logs" \
     "--export $vtmp/out.json.gz --gzip -f user:Bob tests/sample" \
     "--list --columns name,requestParameters.roleArn,resources.ARN -f resources.type:* tests/sample" \
     "--top resources.type --json -f requestParameters:* tests/sample" \
     "--sql -f requestParameters.roleArn:*Admin* --since 2024-03-01 --select paths" \
     "--list --json tests/fixtures/shapes/athena-console.csv tests/fixtures/shapes/athena-unload.json" \
-    "--findings --json --rules ../shared/sigma/rules --rules ../shared/sigma/unsupported ../shared/data/stratus-red-team" \
-    "--list -f level:>=medium tests/sample ../shared/data/stratus-red-team"; do
+    "--findings --json --rules tests/data/sigma/rules --rules tests/data/sigma/unsupported tests/data/logs/stratus-red-team" \
+    "--list -f level:>=medium tests/sample tests/data/logs/stratus-red-team"; do
     i=$((i + 1))
     # shellcheck disable=SC2086 # the arguments are split on purpose
     valgrind -q --leak-check=full --error-exitcode=99 build/ctview $args >/dev/null 2>build/valgrind-cli$i.log

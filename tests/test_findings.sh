@@ -4,7 +4,7 @@
 # Usage: test_findings.sh CTVIEW TESTS_DIR [SHARED_DIR]
 ctview=$1
 tests=$2
-shared=${3:-$tests/../../shared}
+shared=${3:-$tests/data}
 fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -13,7 +13,7 @@ check() { # description, then the command's status must be 0
     if [ "$2" -ne 0 ]; then echo "FAIL: $1"; fails=$((fails + 1)); fi
 }
 
-stratus=$shared/data/stratus-red-team
+stratus=$shared/logs/stratus-red-team
 sigmahq=$shared/sigma/rules
 unsupported=$shared/sigma/unsupported
 

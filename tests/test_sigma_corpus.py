@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test of ctview --findings --json against the independent reference (sigma_ref.py).
 
-Rule sets: ctview's own (rules/) and SigmaHQ's CloudTrail rules (../shared/sigma/rules, test data kept
+Rule sets: ctview's own (rules/) and SigmaHQ's CloudTrail rules (tests/data/sigma/rules, test data kept
 outside the repository; skipped, and said so, when absent). Event sets: a generated corpus (gen_corpus.py),
 the stratus-red-team detonations, and mutants of those detonations (names in other cases, fields removed,
 nulled, emptied, turned into objects or lists), which reach the corners a clean log never does.
@@ -211,10 +211,10 @@ def check(ctview, rule_dirs, data, events, label):
 
 def main():
     ctview = sys.argv[1]
-    shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "..", "shared")
+    shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "data")
     ours = os.path.join(HERE, "..", "rules")
     sigmahq = os.path.join(shared, "sigma", "rules")
-    stratus = os.path.join(shared, "data", "stratus-red-team")
+    stratus = os.path.join(shared, "logs", "stratus-red-team")
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--events", "20000", "--out", tmp,

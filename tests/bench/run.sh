@@ -142,8 +142,8 @@ PY
 
     # Sigma: SigmaHQ's CloudTrail rules (test data outside the repository) over the loaded store, three
     # runs (tests/bench/sigma_bench.c)
-    if [ -d ../shared/sigma/rules ]; then
-        build-release/tests/sigma_bench "$logs" ../shared/sigma/rules >"$out.sigma"
+    if [ -d tests/data/sigma/rules ]; then
+        build-release/tests/sigma_bench "$logs" tests/data/sigma/rules >"$out.sigma"
         put sigma "$out.sigma"
     fi
 

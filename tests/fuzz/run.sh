@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the libFuzzer targets (clang, ASan+UBSan) in build-fuzz and runs each for SECONDS (default 60),
-# seeded from the fixtures, the sample tree and ../shared/data. Prints one line per target with its
+# seeded from the fixtures, the sample tree and tests/data/logs. Prints one line per target with its
 # executions and ends with "fuzz: N targets, N crashed"; exits 1 if any crashed (the input is kept in
 # tests/.cache/fuzz/artifacts/). Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 cd "$(dirname "$0")/../.."

@@ -4,11 +4,11 @@
 cd "$(dirname "$0")/../.."
 work=tests/.cache/fuzz
 mkdir -p "$work/seeds/files" "$work/seeds/filter" "$work/seeds/sigma_rule" "$work/seeds/sigma_cond" "$work/artifacts"
-find tests/sample tests/fixtures ../shared/data -type f -size -64k 2>/dev/null | while read -r f; do
+find tests/sample tests/fixtures tests/data/logs -type f -size -64k 2>/dev/null | while read -r f; do
     cp "$f" "$work/seeds/files/$(printf '%s' "$f" | md5sum | cut -c1-16)"
 done
 # Sigma: the shipped rules and SigmaHQ's (rule reader); their conditions and the unit tests' (condition parser)
-for f in rules/*.yml ../shared/sigma/rules/*.yml ../shared/sigma/unsupported/*.yml; do
+for f in rules/*.yml tests/data/sigma/rules/*.yml tests/data/sigma/unsupported/*.yml; do
     [ -f "$f" ] || continue
     cp "$f" "$work/seeds/sigma_rule/$(printf '%s' "$f" | md5sum | cut -c1-16)"
     sed -n 's/^ *condition: *//p' "$f" | while read -r c; do

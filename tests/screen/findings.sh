@@ -6,8 +6,8 @@
 # fixed time.
 ctview=$1
 tests=$2
-shared=${3:-$tests/../../shared}
-stratus=$shared/data/stratus-red-team
+shared=${3:-$tests/data}
+stratus=$shared/logs/stratus-red-team
 sock="ctview-findings-$$"
 tmp=$(mktemp -d)
 fails=0

@@ -1,5 +1,5 @@
 /* Unit tests of parsers/: splitting, gzip sources, loading with dedupe and problems.
- * argv[1] is the repository's tests/ directory, argv[2] the shared data directory (may be missing). */
+ * argv[1] is the repository's tests/ directory, argv[2] the public logs under tests/data/logs. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -598,7 +598,7 @@ static void test_scan(void)
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
-    const char *data_dir = argc > 2 ? argv[2] : "../shared/data";
+    const char *data_dir = argc > 2 ? argv[2] : "tests/data/logs";
     test_split();
     test_scan();
     test_source();
