@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/grow.h"
+#include "model/base/grow.h"
 
 /* CloudTrail's spelling of every key the table holds (and of a few it drops, for other tables' rows):
  * a column or struct field is matched to it case-insensitively. */

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/grow.h"
-#include "model/intern.h"
-#include "model/timefmt.h"
+#include "model/base/grow.h"
+#include "model/store/intern.h"
+#include "model/base/timefmt.h"
 #include "parsers/athena.h"
 #include "parsers/bigread.h"
 #include "parsers/pathinfo.h"

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/problems.h"
-#include "model/store.h"
+#include "model/base/problems.h"
+#include "model/store/store.h"
 #include "parsers/walk.h"
 
 struct batch_event {

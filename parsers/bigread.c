@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/grow.h"
+#include "model/base/grow.h"
 
 /* Record bytes a chunk gathers before it is handed over: large enough that handing over costs nothing,
  * small enough that the chunks in flight (a few per worker) stay a few MiB. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/timefmt.h"
+#include "model/base/timefmt.h"
 
 /* Where each indexed field lives in the record, as a path of object keys. */
 static const char *const field_keys[EF__COUNT][5] = {

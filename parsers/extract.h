@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "model/store.h"
+#include "model/store/store.h"
 
 #define EXTRACT_MAX_RESOURCES 64
 

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model/cores.h"
+#include "model/base/cores.h"
 #include "parsers/athena.h"
 #include "parsers/batch.h"
 #include "parsers/bigread.h"

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "model/store.h"
+#include "model/store/store.h"
 
 struct load_progress {
     size_t files_done, files_total;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/timefmt.h"
+#include "model/base/timefmt.h"
 
 static int twelve_digits(const char *s)
 {

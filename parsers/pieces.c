@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/jsonfmt.h"
+#include "model/json/jsonfmt.h"
 #include "parsers/split.h"
 
 /* Top-level keys whose scalar values are indexed fields: their values are searched through the index. */

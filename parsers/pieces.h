@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "model/store.h"
+#include "model/store/store.h"
 
 #define PIECES_MAX 16
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/timefmt.h"
+#include "model/base/timefmt.h"
 #include "parsers/strscan.h"
 
 /* What the scanner does with the value under a known key. */

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "model/store.h"
+#include "model/store/store.h"
 #include "parsers/pieces.h"
 
 #define SCAN_MAX_RESOURCES 64

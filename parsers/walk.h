@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/problems.h"
+#include "model/base/problems.h"
 
 struct walk_file {
     char *path;   /* owned */

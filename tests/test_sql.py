@@ -135,7 +135,7 @@ def lex(sql):
 
 
 def like(value):
-    """ctview's glob as a LIKE pattern with ESCAPE '\\': written here independently of model/sql.c."""
+    """ctview's glob as a LIKE pattern with ESCAPE '\\': written here independently of model/sql/sql.c."""
     out = ""
     for ch in value:
         if ch == "*":

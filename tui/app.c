@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/filter.h"
-#include "model/path.h"
-#include "model/problems.h"
+#include "model/query/filter.h"
+#include "model/json/path.h"
+#include "model/base/problems.h"
 #include "tui/draw.h"
 #include "tui/follow.h"
 #include "tui/loading.h"

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/filter.h"
-#include "model/store.h"
-#include "model/tz.h"
+#include "model/query/filter.h"
+#include "model/store/store.h"
+#include "model/base/tz.h"
 #include "tui/filterbar.h"
 #include "tui/listsort.h"
 #include "tui/pane.h"

@@ -4,11 +4,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "model/columns.h"
-#include "model/jsonfmt.h"
-#include "model/problems.h"
-#include "model/textsafe.h"
-#include "model/timefmt.h"
+#include "model/query/columns.h"
+#include "model/json/jsonfmt.h"
+#include "model/base/problems.h"
+#include "model/present/textsafe.h"
+#include "model/base/timefmt.h"
 
 /* Writes s escaped, or "-" when empty. Escaping also keeps tabs and newlines out of the TSV. */
 static void put_cell(FILE *out, const char *s)
@@ -76,7 +76,7 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
         fputc('\t', out);
         put_cell(out, store_str(s, e, EF_NAME));
         fputc('\t', out);
-        put_cell(out, column_identity_full(s, e));
+        put_cell(out, evtext_identity_full(s, e));
         fputc('\t', out);
         put_cell(out, store_str(s, e, EF_IP));
         fputc('\t', out);

@@ -4,10 +4,10 @@
 
 #include <stdio.h>
 
-#include "model/field.h"
-#include "model/findings.h"
-#include "model/sigma.h"
-#include "model/store.h"
+#include "model/query/field.h"
+#include "model/detect/findings.h"
+#include "model/detect/sigma.h"
+#include "model/store/store.h"
 
 /* The events a command shows: indexes into the store in time order, or every event when all is set. */
 struct cli_shown {
@@ -60,7 +60,7 @@ int cli_findings(struct store *s, const struct cli_shown *shown, const struct fi
 
 /* Prints, over the shown events, one line per origin (actor) as a table, or with json one object
  * {"actors":[{"type","arn","account","events","sessions","accounts","roles","first","last","ips",
- * "errors"},...]} sorted by events, most first, then by arn (model/actors.h). Computes the store's
+ * "errors"},...]} sorted by events, most first, then by arn (model/identity/actors.h). Computes the store's
  * origins first. Returns 0, or 2 when out of memory. */
 int cli_actors(struct store *s, const struct cli_shown *shown, FILE *out, int json);
 

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/actors.h"
-#include "model/textsafe.h"
-#include "model/timefmt.h"
+#include "model/identity/actors.h"
+#include "model/present/textsafe.h"
+#include "model/base/timefmt.h"
 #include "tui/cli.h"
 
 void cli_json_string(FILE *out, const char *s)

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/fieldtop.h"
-#include "model/textsafe.h"
+#include "model/query/fieldtop.h"
+#include "model/present/textsafe.h"
 #include "tui/cli.h"
 
 /* Writes s[0..len) escaped for a line of text (no control characters, tabs or newlines from logs). */

@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model/intern.h"
-#include "model/textsafe.h"
-#include "model/trace.h"
+#include "model/store/intern.h"
+#include "model/present/textsafe.h"
+#include "model/identity/trace.h"
 #include "tui/cli.h"
 
 #ifndef CTVIEW_RULES_DIR

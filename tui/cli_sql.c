@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/sql.h"
+#include "model/sql/sql.h"
 
 int cli_sql(const char *expr, int64_t since, int64_t until, const char *table, const char *select, FILE *out)
 {

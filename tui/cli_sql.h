@@ -1,4 +1,4 @@
-/* cli_sql: --sql, the filter as Trino SQL for Athena's CloudTrail table (model/sql.h). */
+/* cli_sql: --sql, the filter as Trino SQL for Athena's CloudTrail table (model/sql/sql.h). */
 #ifndef CTVIEW_CLI_SQL_H
 #define CTVIEW_CLI_SQL_H
 

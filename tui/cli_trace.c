@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/textsafe.h"
-#include "model/trace.h"
-#include "model/trace_tree.h"
+#include "model/present/textsafe.h"
+#include "model/identity/trace.h"
+#include "model/identity/trace_tree.h"
 #include "tui/cli.h"
 
 /* Writes s escaped for a terminal (log text is attacker-controlled). */

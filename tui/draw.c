@@ -5,8 +5,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "model/highlight.h"
-#include "model/textsafe.h"
+#include "model/present/highlight.h"
+#include "model/present/textsafe.h"
 #include "tui/theme.h"
 
 int draw_width(const char *s, size_t len)

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "model/textsafe.h"
+#include "model/present/textsafe.h"
 
 int external_put_safe(FILE *f, const char *text, size_t len)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/origin.h"
+#include "model/identity/origin.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"

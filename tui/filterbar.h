@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/filter.h"
-#include "model/highlight.h"
+#include "model/query/filter.h"
+#include "model/present/highlight.h"
 #include "tui/pane.h"
 #include "tui/prompt.h"
 #include "tui/scroll.h"

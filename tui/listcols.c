@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/colstate.h"
+#include "model/state/colstate.h"
 #include "tui/app.h"
 #include "tui/listsort.h"
 #include "tui/draw.h"

@@ -1,6 +1,6 @@
 /* listcols: the columns the event list shows when the user chose them (the column chooser, the detail
  * pane's add-a-column key, or the layout remembered from the last run): short names and JSON paths
- * (model/field.h), sized to what is on screen, cut with an ellipsis, scrolled sideways. Without a
+ * (model/query/field.h), sized to what is on screen, cut with an ellipsis, scrolled sideways. Without a
  * choice the list keeps its default layout. The state is the list pane's (created with it). */
 #ifndef CTVIEW_LISTCOLS_H
 #define CTVIEW_LISTCOLS_H
@@ -9,7 +9,7 @@
 
 #include <curses.h>
 
-#include "model/field.h"
+#include "model/query/field.h"
 #include "tui/prompt.h"
 
 struct app;

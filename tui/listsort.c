@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "model/rowsort.h"
+#include "model/query/rowsort.h"
 #include "tui/app.h"
 #include "tui/listcols.h"
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/field.h"
+#include "model/query/field.h"
 #include "tui/pane.h"
 
 struct listsort {

@@ -8,12 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model/export.h"
-#include "model/filter.h"
-#include "model/origin.h"
-#include "model/pathindex.h"
-#include "model/timefmt.h"
-#include "model/tz.h"
+#include "model/query/export.h"
+#include "model/query/filter.h"
+#include "model/identity/origin.h"
+#include "model/index/pathindex.h"
+#include "model/base/timefmt.h"
+#include "model/base/tz.h"
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/actors.h"
-#include "model/origin.h"
+#include "model/identity/actors.h"
+#include "model/identity/origin.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/theme.h"

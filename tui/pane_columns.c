@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/field.h"
-#include "model/pathseen.h"
+#include "model/query/field.h"
+#include "model/index/pathseen.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"

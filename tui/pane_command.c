@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/command.h"
-#include "model/export.h"
-#include "model/filter.h"
-#include "model/goto.h"
-#include "model/timefmt.h"
+#include "model/query/command.h"
+#include "model/query/export.h"
+#include "model/query/filter.h"
+#include "model/query/goto.h"
+#include "model/base/timefmt.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/marks.h"

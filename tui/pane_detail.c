@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/findings.h"
-#include "model/jsonfmt.h"
-#include "model/timefmt.h"
+#include "model/detect/findings.h"
+#include "model/json/jsonfmt.h"
+#include "model/base/timefmt.h"
 #include "tui/draw.h"
 #include "tui/pane_findings.h"
 #include "tui/theme.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/export.h"
+#include "model/query/export.h"
 #include "tui/draw.h"
 #include "tui/marks.h"
 #include "tui/theme.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/findings.h"
+#include "model/detect/findings.h"
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/draw.h"

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/command.h"
-#include "model/filter.h"
+#include "model/query/command.h"
+#include "model/query/filter.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/colfit.h"
-#include "model/columns.h"
-#include "model/findings.h"
-#include "model/tz.h"
+#include "model/present/colfit.h"
+#include "model/query/columns.h"
+#include "model/detect/findings.h"
+#include "model/base/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
 #include "tui/listsort.h"

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/field.h"
-#include "model/fieldtop.h"
-#include "model/overview.h"
-#include "model/pathindex.h"
-#include "model/timefmt.h"
+#include "model/query/field.h"
+#include "model/query/fieldtop.h"
+#include "model/query/overview.h"
+#include "model/index/pathindex.h"
+#include "model/base/timefmt.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"

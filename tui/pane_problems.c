@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/problems.h"
+#include "model/base/problems.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"

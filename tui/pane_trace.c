@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/trace.h"
-#include "model/trace_tree.h"
+#include "model/identity/trace.h"
+#include "model/identity/trace_tree.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/app.h"

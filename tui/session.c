@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/config.h"
-#include "model/state.h"
+#include "model/state/config.h"
+#include "model/state/state.h"
 #include "tui/app.h"
 
 /* The app's histories, in the state file's list order. */

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/jsonfmt.h"
-#include "model/osc52.h"
+#include "model/json/jsonfmt.h"
+#include "model/present/osc52.h"
 #include "tui/app.h"
 #include "tui/external.h"
 #include "tui/marks.h"

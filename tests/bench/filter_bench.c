@@ -2,19 +2,19 @@
  * filter_run to completion). Usage: filter_bench PATH EXPR...   Prints, per expression, the events
  * shown, the best of five CPU times in milliseconds (the filter runs on one thread; CPU time is what a
  * shared machine leaves comparable), the CPU time of the first run (a field's first use is tested event
- * by event) and of the second (which builds the field indexes the expression needs, model/fieldindex.h),
+ * by event) and of the second (which builds the field indexes the expression needs, model/index/fieldindex.h),
  * tab-separated; then mem-indexes: the bytes per event the store gained meanwhile, and on stderr each
  * index built: events, bytes per event, build CPU time. Not a test: run by bench/run.sh. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "model/actors.h"
-#include "model/fieldindex.h"
-#include "model/filter.h"
-#include "model/origin.h"
-#include "model/overview.h"
-#include "model/trace.h"
+#include "model/identity/actors.h"
+#include "model/index/fieldindex.h"
+#include "model/query/filter.h"
+#include "model/identity/origin.h"
+#include "model/query/overview.h"
+#include "model/identity/trace.h"
 #include "parsers/load.h"
 
 static double cpu_ms(void)

@@ -11,9 +11,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "model/field.h"
-#include "model/fieldtop.h"
-#include "model/filter.h"
+#include "model/query/field.h"
+#include "model/query/fieldtop.h"
+#include "model/query/filter.h"
 #include "parsers/load.h"
 
 static double now_ms(void)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/rowsort.h"
+#include "model/query/rowsort.h"
 #include "parsers/load.h"
 
 static double ms_of(clockid_t c)

@@ -125,7 +125,7 @@ PY
     put big_stats "$(cat "$out.bigstats")"
 
     # re-filter: compile + one run over the loaded store, best of five in CPU time; the first run tests a
-    # field event by event, the second builds its index (tests/bench/filter_bench.c, model/fieldindex.h)
+    # field event by event, the second builds its index (tests/bench/filter_bench.c, model/index/fieldindex.h)
     if [ "$shape" = project ]; then
         id=b8ea604c-6c0f-44c8-a451-fd7ed6f7421a
         key=ASIATXOPFM2K5FW7SUAX

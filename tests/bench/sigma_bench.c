@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "model/findings.h"
+#include "model/detect/findings.h"
 #include "parsers/load.h"
 
 static double now_ms(clockid_t clock)

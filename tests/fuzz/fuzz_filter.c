@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/filter.h"
+#include "model/query/filter.h"
 #include "parsers/load.h"
 
 static const char events[] =

@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "model/jsonfmt.h"
-#include "model/textsafe.h"
+#include "model/json/jsonfmt.h"
+#include "model/present/textsafe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

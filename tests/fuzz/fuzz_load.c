@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "model/jsonfmt.h"
-#include "model/trace.h"
+#include "model/json/jsonfmt.h"
+#include "model/identity/trace.h"
 #include "parsers/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

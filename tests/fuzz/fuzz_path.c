@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/path.h"
+#include "model/json/path.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

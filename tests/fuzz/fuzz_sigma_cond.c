@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/sigma_impl.h"
+#include "model/detect/sigma_impl.h"
 
 static enum sigma_fetch no_values(void *ctx, size_t ev, int path_id, int cheap,
                                   const struct sigma_value **vals, size_t *n)

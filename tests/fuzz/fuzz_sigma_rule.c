@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/filter.h"
-#include "model/findings.h"
+#include "model/query/filter.h"
+#include "model/detect/findings.h"
 #include "parsers/load.h"
 
 static const char events[] =

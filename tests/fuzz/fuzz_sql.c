@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/sql.h"
+#include "model/sql/sql.h"
 
 static void check(const char *q)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/textsafe.h"
+#include "model/present/textsafe.h"
 
 /* What must never reach a terminal as is: C0, DEL, C1 (ESC, CSI, OSC and the rest), zero-width
  * characters and directional marks, BiDi embeddings, overrides and isolates, line and paragraph

@@ -15,8 +15,8 @@
 #include <zlib.h>
 
 #include "harness.h"
-#include "model/filter.h"
-#include "model/store.h"
+#include "model/query/filter.h"
+#include "model/store/store.h"
 #include "parsers/load.h"
 
 struct text {

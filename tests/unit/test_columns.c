@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/columns.h"
+#include "model/query/columns.h"
 #include "parsers/load.h"
 
 static struct store *load(const char *name, const char *json)
@@ -205,7 +205,7 @@ static void test_cells(void)
              "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\"}}"
              "]}");
     CHECK_INT(s->nevents, 6);
-    /* event, column, cell text; COL__COUNT for column_identity_full (what --list and CSV print) */
+    /* event, column, cell text; COL__COUNT for evtext_identity_full (what --list and CSV print) */
     static const struct {
         size_t ev;
         enum column_id col;
@@ -241,7 +241,7 @@ static void test_cells(void)
         char buf[COLUMN_BUF];
         const struct event *e = &s->events[cells[i].ev];
         const char *got =
-            cells[i].col == COL__COUNT ? column_identity_full(s, e) : cell(s, cells[i].ev, cells[i].col, buf);
+            cells[i].col == COL__COUNT ? evtext_identity_full(s, e) : cell(s, cells[i].ev, cells[i].col, buf);
         if (strcmp(got, cells[i].want) != 0)
             fprintf(stderr, "event %zu column %d:\n", cells[i].ev, (int)cells[i].col);
         CHECK_STR(got, cells[i].want);

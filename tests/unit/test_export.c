@@ -9,8 +9,8 @@
 #include <zlib.h>
 
 #include "harness.h"
-#include "model/export.h"
-#include "model/jsonfmt.h"
+#include "model/query/export.h"
+#include "model/json/jsonfmt.h"
 #include "parsers/load.h"
 
 static const char sample[] =

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/field.h"
-#include "model/colstate.h"
-#include "model/fieldtop.h"
-#include "model/pathseen.h"
-#include "model/filter.h"
+#include "model/query/field.h"
+#include "model/state/colstate.h"
+#include "model/query/fieldtop.h"
+#include "model/index/pathseen.h"
+#include "model/query/filter.h"
 #include "parsers/load.h"
 
 static const char events_json[] =

@@ -1,5 +1,5 @@
-/* Unit tests for the field indexes (model/fieldindex.h) and the filter terms answered from them
- * (model/filter_index.c): on a generated corpus with per-event distinct ids, keys, IPv4 and IPv6
+/* Unit tests for the field indexes (model/index/fieldindex.h) and the filter terms answered from them
+ * (model/query/filter_index.c): on a generated corpus with per-event distinct ids, keys, IPv4 and IPv6
  * addresses, case variants and ARNs, many random expressions (wildcards, CIDRs, negation, OR, parentheses,
  * free text, paths) must select exactly the events the plain per-event evaluation (filter_match on a
  * filter that was never run) selects; runs are made in random slices as the TUI makes them; then events
@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "model/fieldindex.h"
-#include "model/filter.h"
+#include "model/index/fieldindex.h"
+#include "model/query/filter.h"
 #include "parsers/load.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;

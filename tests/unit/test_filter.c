@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/filter.h"
-#include "model/jsonfmt.h"
-#include "model/match.h"
+#include "model/query/filter.h"
+#include "model/json/jsonfmt.h"
+#include "model/index/match.h"
 #include "parsers/load.h"
 #include "parsers/pieces.h"
 

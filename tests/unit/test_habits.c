@@ -7,15 +7,15 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "model/command.h"
-#include "model/config.h"
-#include "model/goto.h"
-#include "model/highlight.h"
-#include "model/osc52.h"
-#include "model/problems.h"
-#include "model/state.h"
-#include "model/timefmt.h"
-#include "model/tz.h"
+#include "model/query/command.h"
+#include "model/state/config.h"
+#include "model/query/goto.h"
+#include "model/present/highlight.h"
+#include "model/present/osc52.h"
+#include "model/base/problems.h"
+#include "model/state/state.h"
+#include "model/base/timefmt.h"
+#include "model/base/tz.h"
 #include "parsers/load.h"
 
 static int64_t t(const char *iso)

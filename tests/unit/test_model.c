@@ -3,11 +3,11 @@
 #include <stdlib.h>
 
 #include "harness.h"
-#include "model/export.h"
-#include "model/intern.h"
-#include "model/jsonfmt.h"
-#include "model/textsafe.h"
-#include "model/timefmt.h"
+#include "model/query/export.h"
+#include "model/store/intern.h"
+#include "model/json/jsonfmt.h"
+#include "model/present/textsafe.h"
+#include "model/base/timefmt.h"
 
 static void test_intern(void)
 {

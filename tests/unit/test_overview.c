@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/overview.h"
-#include "model/timefmt.h"
+#include "model/query/overview.h"
+#include "model/base/timefmt.h"
 #include "parsers/load.h"
 
 static struct store *load(const char *json)

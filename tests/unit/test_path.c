@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/path.h"
+#include "model/json/path.h"
 
 static void test_parse(void)
 {

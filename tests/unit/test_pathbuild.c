@@ -1,4 +1,4 @@
-/* Unit tests for path indexes built on worker threads (model/pathbuild.c): on a generated tree of plain
+/* Unit tests for path indexes built on worker threads (model/index/pathbuild.c): on a generated tree of plain
  * and gzip files, with arrays, null, missing keys, unicode escapes and lookup-events records, the
  * threaded index equals the one-thread one (value ids included); an index extended for events loaded
  * later (also while a build runs) equals a fresh one; a file changed since it was loaded is reported,
@@ -11,7 +11,7 @@
 #include <zlib.h>
 
 #include "harness.h"
-#include "model/pathindex.h"
+#include "model/index/pathindex.h"
 #include "parsers/load.h"
 
 #define FILES    24

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/rowsort.h"
+#include "model/query/rowsort.h"
 #include "parsers/load.h"
 
 /* Sorts vals[0..n) (texts, NULL missing) and writes the order as row numbers, e.g. "2 0 1". */
@@ -278,7 +278,7 @@ static void test_store(void)
     store_free(s);
 }
 
-/* eventID and requestID held as binary UUIDs (model/store.h) sort by their text like any other: the
+/* eventID and requestID held as binary UUIDs (model/store/store.h) sort by their text like any other: the
  * order is the one rowsort_rank_texts gives the same texts as separate strings. Two events share each
  * id (a cross-account pair), so equal values must share a rank. */
 static void test_binary_ids(void)

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/sigma.h"
-#include "model/sigma_impl.h"
+#include "model/detect/sigma.h"
+#include "model/detect/sigma_impl.h"
 
 /* A hand-made event: up to 8 (path, value) pairs; a path may repeat (a list); type SV_NULL for null. */
 struct kv {

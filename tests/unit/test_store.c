@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "model/store.h"
-#include "model/timefmt.h"
+#include "model/store/store.h"
+#include "model/base/timefmt.h"
 #include "parsers/load.h"
 
 /* A store with one source, 0, for add(). */

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "harness.h"
-#include "model/actors.h"
-#include "model/filter.h"
-#include "model/origin.h"
-#include "model/trace.h"
+#include "model/identity/actors.h"
+#include "model/query/filter.h"
+#include "model/identity/origin.h"
+#include "model/identity/trace.h"
 #include "parsers/load.h"
 
 static struct store *load(const char *name, const char *json)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "model/timefmt.h"
+#include "model/base/timefmt.h"
 #include "parsers/walk.h"
 
 static char root[64];

@@ -1,0 +1,181 @@
+#include "model/identity/trace_tree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const markers[] = {
+    [TREE_HEAD] = "",      [TREE_ORIGIN] = "◆ ",   [TREE_CALL] = "└ ",    [TREE_NOTE] = "",
+    [TREE_MISSING] = "? ", [TREE_SELECTED] = "▶ ", [TREE_SESSION] = "· ",
+};
+
+const char *trace_tree_marker(enum tree_kind k)
+{
+    return k <= TREE_SESSION ? markers[k] : "";
+}
+
+struct builder {
+    const struct store *s;
+    struct trace_tree *tr;
+    int failed;
+};
+
+static void add(struct builder *b, enum tree_kind kind, int depth, size_t event, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void add(struct builder *b, enum tree_kind kind, int depth, size_t event, const char *fmt, ...)
+{
+    struct trace_tree *tr = b->tr;
+    if (b->failed)
+        return;
+    if (tr->n == tr->cap) {
+        size_t cap = tr->cap ? tr->cap * 2 : 32;
+        struct tree_line *l = realloc(tr->lines, cap * sizeof *l);
+        if (!l) {
+            b->failed = 1;
+            return;
+        }
+        tr->lines = l;
+        tr->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = NULL;
+    int n = vasprintf(&text, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    tr->lines[tr->n++] = (struct tree_line){kind, depth, event, text};
+}
+
+static const char *str(const struct builder *b, uint32_t id)
+{
+    return intern_str(b->s->strings, id);
+}
+
+/* "2014-07-18T15:07:39Z 777788889999 us-east-2 AssumeRole by user/Bob [eventID]" into buf. */
+static const char *event_line(const struct builder *b, size_t ev, char *buf, size_t cap)
+{
+    char text[320];
+    trace_event_text(b->s, ev, text, sizeof text);
+    snprintf(buf, cap, "%s [%s]", text, store_str(b->s, &b->s->events[ev], EF_EVENT_ID));
+    return buf;
+}
+
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+static void add_origin(struct builder *b, const struct trace *t)
+{
+    const struct store *s = b->s;
+    if (!t->origin_known) {
+        add(b, TREE_MISSING, 0, TRACE_NONE, "origin: unknown principal, its records are not loaded (%s)",
+            str(b, t->origin_arn));
+        return;
+    }
+    add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s (account %s)%s%s%s%s", t->origin_type_name,
+        str(b, t->origin_arn), str(b, t->origin_account), t->origin_store ? " identity store " : "",
+        str(b, t->origin_store), t->origin_masked ? "  (name masked by AWS: not a person)" : "",
+        t->origin_sso_session ? "  (named by its AWSReservedSSO session; the sign-in is logged in the "
+                                "Identity Center account)"
+                              : "");
+    size_t first_issuer = t->nhops ? t->hops[0].issuer : t->event;
+    if (t->origin_event != TRACE_NONE && t->origin_event != first_issuer && t->origin_event != t->event) {
+        char ev[400];
+        add(b, TREE_CALL, 1, t->origin_event, "%s: %s",
+            t->origin_store || store_field(s, &s->events[t->origin_event], EF_UI_OBO_USER)
+                ? "on behalf of this user"
+                : "named by the caller's record of the same call",
+            event_line(b, t->origin_event, ev, sizeof ev));
+    }
+}
+
+static void add_hop(struct builder *b, const struct trace_hop *h, int d)
+{
+    const struct store *s = b->s;
+    char ev[400];
+    static const char *const what[] = {
+        [HOP_ROLE] = "the call that issued this role session",
+        [HOP_SESSION_TOKEN] = "the call that issued this temporary key",
+        [HOP_FEDERATION] = "the GetFederationToken call that issued this session",
+    };
+    if (h->issuer != TRACE_NONE)
+        add(b, TREE_CALL, d, h->issuer, "%s", event_line(b, h->issuer, ev, sizeof ev));
+    else
+        add(b, TREE_MISSING, d, TRACE_NONE, "%s is not in the loaded logs", what[h->kind]);
+    const struct event *is = h->issuer != TRACE_NONE ? &s->events[h->issuer] : NULL;
+    const char *key = h->access_key ? str(b, h->access_key) : "-";
+    char head[600];
+    if (h->kind == HOP_ROLE)
+        snprintf(head, sizeof head, "role %s  session %s  key %s", str(b, h->role_arn),
+                 str(b, h->session_arn), key);
+    else if (h->kind == HOP_FEDERATION)
+        snprintf(head, sizeof head, "federated user %s  key %s", str(b, h->session_arn), key);
+    else
+        snprintf(head, sizeof head, "the user's temporary key %s", key);
+    add(b, TREE_NOTE, d + 1, TRACE_NONE, "%s%s%s%s%s%s%s", head,
+        h->source_identity ? "  source identity " : "", str(b, h->source_identity),
+        is && (is->flags & EVF_MFA) ? "  caller used MFA" : "",
+        is && store_field(s, is, EF_UI_INVOKED_BY) ? "  invoked by " : "",
+        is ? str(b, store_field(s, is, EF_UI_INVOKED_BY)) : "",
+        !h->inferred                   ? ""
+        : h->kind == HOP_SESSION_TOKEN ? "  (inferred: matched on the user's ARN and sign-in time)"
+                                       : "  (inferred: matched on session ARN and creation time)");
+    if (h->crosses && h->twin != TRACE_NONE)
+        add(b, TREE_CALL, d + 1, h->twin, "twin in account %s: %s", str(b, trace_event_account(s, h->twin)),
+            event_line(b, h->twin, ev, sizeof ev));
+    else if (h->crosses)
+        add(b, TREE_MISSING, d + 1, TRACE_NONE, "twin: the other account's record is not loaded (shared %s)",
+            str(b, h->shared_id));
+}
+
+int trace_tree_build(const struct store *s, const struct trace *t, size_t max_session, struct trace_tree *tr)
+{
+    struct builder b = {s, tr, 0};
+    char ev[400];
+    tr->n = 0;
+    add(&b, TREE_HEAD, 0, TRACE_NONE, "%zu hop%s from the origin; %zu event%s %s", t->nhops, plural(t->nhops),
+        t->nsession, plural(t->nsession),
+        t->session_issued ? "made with the key it issued" : "in this session");
+    add_origin(&b, t);
+    for (size_t k = 0; k < t->nhops; k++)
+        add_hop(&b, &t->hops[k], (int)k + 1);
+    add(&b, TREE_SELECTED, (int)t->nhops + 1, t->event, "%s", event_line(&b, t->event, ev, sizeof ev));
+    if (t->cycle)
+        add(&b, TREE_MISSING, 0, TRACE_NONE, "stopped: the chain loops back on itself");
+    if (t->truncated)
+        add(&b, TREE_MISSING, 0, TRACE_NONE, "stopped: more than %d hops", TRACE_MAX_HOPS);
+    if (t->insight_twin != TRACE_NONE)
+        add(&b, TREE_CALL, 0, t->insight_twin, "insight pair: %s",
+            event_line(&b, t->insight_twin, ev, sizeof ev));
+    if (t->session_key) {
+        add(&b, TREE_HEAD, 0, TRACE_NONE, "%s: %zu event%s with key %s, newest first",
+            t->session_issued ? "issued key" : "session", t->nsession, plural(t->nsession),
+            str(&b, t->session_key));
+        for (size_t k = 0; k < t->nsession && k < max_session; k++)
+            add(&b, t->session[k] == t->event ? TREE_SELECTED : TREE_SESSION, 1, t->session[k], "%s",
+                event_line(&b, t->session[k], ev, sizeof ev));
+        if (t->nsession > max_session)
+            add(&b, TREE_NOTE, 1, TRACE_NONE, "… %zu more", t->nsession - max_session);
+    } else {
+        add(&b, TREE_NOTE, 0, TRACE_NONE, "session: the event names no access key");
+    }
+    if (b.failed) {
+        trace_tree_free(tr);
+        return -1;
+    }
+    return 0;
+}
+
+void trace_tree_free(struct trace_tree *tr)
+{
+    for (size_t i = 0; i < tr->n; i++)
+        free(tr->lines[i].text);
+    free(tr->lines);
+    tr->lines = NULL;
+    tr->n = tr->cap = 0;
+}

@@ -1,0 +1,469 @@
+#include "model/query/export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "model/query/columns.h"
+#include "model/query/field.h"
+#include "model/json/jsonfmt.h"
+#include "model/base/timefmt.h"
+
+static const char *const format_names[EXPORT__COUNT] = {"records", "jsonl", "csv"};
+
+const char *export_format_name(enum export_format f)
+{
+    return f < EXPORT__COUNT ? format_names[f] : "";
+}
+
+enum export_format export_format_parse(const char *name)
+{
+    for (int f = 0; f < EXPORT__COUNT; f++)
+        if (strcmp(name, format_names[f]) == 0)
+            return (enum export_format)f;
+    return EXPORT__COUNT;
+}
+
+const char *export_extension(enum export_format f, int gzip)
+{
+    static const char *const ext[EXPORT__COUNT][2] = {
+        {".json", ".json.gz"}, {".jsonl", ".jsonl.gz"}, {".csv", ".csv.gz"}};
+    return f < EXPORT__COUNT ? ext[f][gzip ? 1 : 0] : "";
+}
+
+/* A buffered writer to a file descriptor, through deflate when gzip; remembers the first errno. */
+struct out {
+    int fd;
+    int gzip;
+    z_stream z;
+    unsigned char buf[1 << 16];
+    size_t used;
+    int error; /* errno of the first failed write, or -1 for a zlib failure */
+};
+
+static int write_all(struct out *o, const unsigned char *p, size_t n)
+{
+    while (n && !o->error) {
+        ssize_t w = write(o->fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            o->error = w < 0 ? errno : EIO;
+            break;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return o->error ? -1 : 0;
+}
+
+static int deflate_some(struct out *o, const void *data, size_t len, int flush)
+{
+    o->z.next_in = (Bytef *)(uintptr_t)data;
+    o->z.avail_in = (uInt)len;
+    do {
+        o->z.next_out = o->buf;
+        o->z.avail_out = sizeof o->buf;
+        int r = deflate(&o->z, flush);
+        if (r == Z_STREAM_ERROR) {
+            o->error = -1;
+            return -1;
+        }
+        if (write_all(o, o->buf, sizeof o->buf - o->z.avail_out) != 0)
+            return -1;
+    } while (o->z.avail_out == 0 || (flush == Z_FINISH && o->z.avail_in));
+    return 0;
+}
+
+static int out_write(struct out *o, const void *data, size_t len)
+{
+    if (o->error)
+        return -1;
+    if (o->gzip) {
+        /* deflate takes at most uInt bytes at a time */
+        const char *p = data;
+        while (len) {
+            size_t take = len > (1u << 30) ? (1u << 30) : len;
+            if (deflate_some(o, p, take, Z_NO_FLUSH) != 0)
+                return -1;
+            p += take;
+            len -= take;
+        }
+        return 0;
+    }
+    if (o->used + len > sizeof o->buf) {
+        if (write_all(o, o->buf, o->used) != 0)
+            return -1;
+        o->used = 0;
+        if (len > sizeof o->buf)
+            return write_all(o, data, len);
+    }
+    memcpy(o->buf + o->used, data, len);
+    o->used += len;
+    return 0;
+}
+
+static int out_puts(struct out *o, const char *s)
+{
+    return out_write(o, s, strlen(s));
+}
+
+static int out_open(struct out *o, int fd, int gzip)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = fd;
+    o->gzip = gzip;
+    /* windowBits 15 + 16: a gzip header and trailer, as zcat expects */
+    if (gzip && deflateInit2(&o->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
+    return 0;
+}
+
+static int out_finish(struct out *o)
+{
+    if (o->gzip) {
+        if (!o->error)
+            deflate_some(o, "", 0, Z_FINISH);
+        deflateEnd(&o->z);
+    } else if (!o->error && o->used) {
+        write_all(o, o->buf, o->used);
+    }
+    o->used = 0;
+    return o->error ? -1 : 0;
+}
+
+size_t export_csv_field(const char *v, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    int formula = v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r';
+    int quote = formula || strpbrk(v, ",\"\r\n") != NULL;
+    size_t n = 0;
+#define PUT(c)                                                                                               \
+    do {                                                                                                     \
+        if (n + 1 < cap)                                                                                     \
+            out[n++] = (c);                                                                                  \
+    } while (0)
+    if (quote)
+        PUT('"');
+    if (formula)
+        PUT('\'');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            PUT('"');
+        PUT(*p);
+    }
+    if (quote)
+        PUT('"');
+#undef PUT
+    out[n] = '\0';
+    return n;
+}
+
+static const char csv_header[] = "eventTime,recipientAccountId,awsRegion,eventSource,eventName,identity,"
+                                 "sourceIPAddress,errorCode,eventID,errorMessage\r\n";
+
+static int write_csv_row(struct out *o, const struct store *s, const struct event *e, char **field,
+                         size_t *cap)
+{
+    char tbuf[COLUMN_BUF];
+    const char *cells[] = {
+        e->time_ms == TIME_NONE ? "" : column_text(s, e, COL_TIME, tbuf),
+        store_str(s, e, EF_ACCOUNT),
+        store_str(s, e, EF_REGION),
+        store_str(s, e, EF_SOURCE),
+        store_str(s, e, EF_NAME),
+        evtext_identity_full(s, e),
+        store_str(s, e, EF_IP),
+        store_str(s, e, EF_ERROR_CODE),
+        store_str(s, e, EF_EVENT_ID),
+        store_str(s, e, EF_ERROR_MESSAGE),
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+        size_t need = 2 * strlen(cells[i]) + 4;
+        if (need > *cap) {
+            char *b = realloc(*field, need);
+            if (!b)
+                return -1;
+            *field = b;
+            *cap = need;
+        }
+        size_t len = export_csv_field(cells[i], *field, *cap);
+        if ((i && out_write(o, ",", 1) != 0) || out_write(o, *field, len) != 0)
+            return -1;
+    }
+    return out_write(o, "\r\n", 2);
+}
+
+static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(err, fmt, ap) < 0)
+        *err = NULL;
+    va_end(ap);
+}
+
+/* Writes the events to o. Returns 0, or -1 with *err set (a write failure is left in o->error). */
+/* The CSV of the chosen columns (--columns): a header of their names as written, then per event each
+ * field's values joined by ',' (empty when missing). */
+static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx, size_t n,
+                             struct field *cols, size_t ncols, char **err)
+{
+    char *cell = NULL;
+    size_t cap = 0;
+    struct path_values v;
+    path_values_init(&v);
+    int rc = 0;
+    for (size_t c = 0; c < ncols && rc == 0; c++)
+        if (field_prepare_for(s, &cols[c], n) != 0) {
+            set_err(err, "out of memory");
+            rc = -1;
+        }
+    for (size_t i = 0; i <= n && rc == 0 && !o->error; i++) {
+        for (size_t c = 0; c < ncols && rc == 0; c++) {
+            const char *text = cols[c].name;
+            if (i > 0) {
+                char *why = NULL;
+                int got = field_values(s, idx[i - 1], &cols[c], &v, &why);
+                if (got < 0) {
+                    set_err(err, "cannot read event %s: %s",
+                            store_str(s, &s->events[idx[i - 1]], EF_EVENT_ID), why ? why : "?");
+                    free(why);
+                    rc = -1;
+                    break;
+                }
+                for (int k = 0; k + 1 < got; k++)
+                    v.text[v.off[k + 1] - 1] = ',';
+                text = got > 0 ? v.text : "";
+            }
+            size_t need = 2 * strlen(text) + 4;
+            if (need > cap) {
+                char *b = realloc(cell, need);
+                if (!b) {
+                    set_err(err, "out of memory");
+                    rc = -1;
+                    break;
+                }
+                cell = b;
+                cap = need;
+            }
+            size_t len = export_csv_field(text, cell, cap);
+            if ((c && out_write(o, ",", 1) != 0) || out_write(o, cell, len) != 0)
+                rc = -1;
+        }
+        if (rc == 0 && out_write(o, "\r\n", 2) != 0)
+            rc = -1;
+    }
+    if (rc != 0 && !*err && !o->error)
+        set_err(err, "out of memory");
+    free(cell);
+    path_values_free(&v);
+    return rc;
+}
+
+/* The chosen csv columns of one export (NULL: the default ones). */
+struct columns {
+    struct field *f;
+    size_t n;
+};
+
+static int write_events(struct out *o, struct store *s, const uint32_t *idx, size_t n,
+                        const struct export_opts *eo, const struct columns *cols, char **err)
+{
+    enum export_format format = eo->format;
+    if (format == EXPORT_CSV && cols->f)
+        return write_csv_columns(o, s, idx, n, cols->f, cols->n, err);
+    char *buf = NULL; /* minified JSON or a CSV field */
+    size_t cap = 0;
+    int rc = 0;
+    if (format == EXPORT_RECORDS)
+        out_puts(o, "{\"Records\":[");
+    else if (format == EXPORT_CSV)
+        out_puts(o, csv_header);
+    for (size_t i = 0; i < n && rc == 0 && !o->error; i++) {
+        const struct event *e = &s->events[idx[i]];
+        if (format == EXPORT_CSV) {
+            if (write_csv_row(o, s, e, &buf, &cap) != 0 && !o->error) {
+                set_err(err, "out of memory");
+                rc = -1;
+            }
+            continue;
+        }
+        size_t len;
+        char *why = NULL;
+        const char *raw = store_raw(s, e, &len, &why);
+        if (!raw) {
+            set_err(err, "cannot read event %s: %s", store_str(s, e, EF_EVENT_ID), why ? why : "?");
+            free(why);
+            rc = -1;
+            break;
+        }
+        if (format == EXPORT_RECORDS) {
+            out_puts(o, i ? ",\n" : "\n");
+            out_write(o, raw, len);
+            continue;
+        }
+        if (len + 1 > cap) {
+            char *b = realloc(buf, len + 1);
+            if (!b) {
+                set_err(err, "out of memory");
+                rc = -1;
+                break;
+            }
+            buf = b;
+            cap = len + 1;
+        }
+        out_write(o, buf, jsonfmt_minify(raw, len, buf));
+        out_puts(o, "\n");
+    }
+    if (rc == 0 && format == EXPORT_RECORDS)
+        out_puts(o, n ? "\n]}\n" : "]}\n");
+    free(buf);
+    return rc;
+}
+
+/* The folder of path, for the temporary file: "." when path has no slash. Owned by the caller. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* Writes to fd (standard output or an existing non-regular target) with no temporary file. */
+static enum export_status export_direct(int fd, const char *name, struct store *s, const uint32_t *idx,
+                                        size_t n, const struct export_opts *o, const struct columns *cols,
+                                        char **err)
+{
+    struct out *w = malloc(sizeof *w);
+    if (!w || out_open(w, fd, o->gzip) != 0) {
+        free(w);
+        set_err(err, "out of memory");
+        return EXPORT_FAILED;
+    }
+    int rc = write_events(w, s, idx, n, o, cols, err);
+    out_finish(w);
+    if (rc == 0 && w->error)
+        set_err(err, "cannot write %s: %s", name, w->error > 0 ? strerror(w->error) : "compression failed");
+    rc = rc || w->error;
+    free(w);
+    return rc ? EXPORT_FAILED : EXPORT_OK;
+}
+
+enum export_status export_events(struct store *s, const uint32_t *idx, size_t n, const char *path,
+                                 const struct export_opts *o, char **err)
+{
+    return export_events_columns(s, idx, n, path, o, NULL, 0, err);
+}
+
+enum export_status export_events_columns(struct store *s, const uint32_t *idx, size_t n, const char *path,
+                                         const struct export_opts *o, struct field *fields, size_t nfields,
+                                         char **err)
+{
+    const struct columns cols[1] = {{fields, nfields}};
+    *err = NULL;
+    if (strcmp(path, "-") == 0)
+        return export_direct(STDOUT_FILENO, "standard output", s, idx, n, o, cols, err);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            set_err(err, "%s is a directory", path);
+            return EXPORT_FAILED;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            int fd = open(path, O_WRONLY | O_CLOEXEC);
+            if (fd < 0) {
+                set_err(err, "cannot open %s: %s", path, strerror(errno));
+                return EXPORT_FAILED;
+            }
+            enum export_status r = export_direct(fd, path, s, idx, n, o, cols, err);
+            if (close(fd) != 0 && r == EXPORT_OK) {
+                set_err(err, "cannot write %s: %s", path, strerror(errno));
+                r = EXPORT_FAILED;
+            }
+            return r;
+        }
+        if (!o->force)
+            return EXPORT_EXISTS;
+    }
+    char *dir = dir_of(path);
+    char *tmp = NULL;
+    if (!dir || asprintf(&tmp, "%s/.ctview-export-XXXXXX", dir) < 0) {
+        free(dir);
+        set_err(err, "out of memory");
+        return EXPORT_FAILED;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        set_err(err, "cannot create a file in %s: %s", dir, strerror(errno));
+        free(dir);
+        free(tmp);
+        return EXPORT_FAILED;
+    }
+    struct out *w = malloc(sizeof *w);
+    int rc = -1;
+    if (!w || out_open(w, fd, o->gzip) != 0) {
+        set_err(err, "out of memory");
+    } else {
+        rc = write_events(w, s, idx, n, o, cols, err);
+        out_finish(w);
+        if (rc == 0 && w->error) {
+            set_err(err, "cannot write %s: %s", path,
+                    w->error > 0 ? strerror(w->error) : "compression failed");
+            rc = -1;
+        }
+    }
+    free(w);
+    /* The logs hold key ids and addresses: owner-only, whatever the umask. */
+    if (rc == 0 && (fchmod(fd, 0600) != 0 || fsync(fd) != 0)) {
+        set_err(err, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (close(fd) != 0 && rc == 0) {
+        set_err(err, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && !o->force) {
+        /* no replacing a file that appeared meanwhile: link fails if the name is taken */
+        if (link(tmp, path) != 0) {
+            if (errno == EEXIST) {
+                unlink(tmp);
+                free(dir);
+                free(tmp);
+                return EXPORT_EXISTS;
+            }
+            if (rename(tmp, path) != 0) {
+                set_err(err, "cannot create %s: %s", path, strerror(errno));
+                rc = -1;
+            }
+        } else {
+            unlink(tmp);
+        }
+    } else if (rc == 0 && rename(tmp, path) != 0) {
+        set_err(err, "cannot create %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        unlink(tmp);
+    if (rc == 0) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd); /* the rename itself survives a crash */
+            close(dfd);
+        }
+    }
+    free(dir);
+    free(tmp);
+    return rc == 0 ? EXPORT_OK : EXPORT_FAILED;
+}

@@ -1,0 +1,494 @@
+/* filter: syntax and compilation. Evaluation is in filter_eval.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/query/filter_impl.h"
+#include "model/base/timefmt.h"
+
+/* The fields, in the order help lists them. */
+static const struct field_spec field_specs[] = {
+    {"name", TK_GLOB, XF_NONE, {EF_NAME}, 1},
+    {"src", TK_GLOB, XF_SERVICE, {EF_SOURCE}, 1},
+    {"user", TK_GLOB, XF_TAIL, {EF_UI_USER, EF_UI_ARN, EF_UI_PRINCIPAL, EF_UI_OBO_USER}, 4},
+    {"acct", TK_GLOB, XF_NONE, {EF_ACCOUNT, EF_UI_ACCOUNT}, 2},
+    {"region", TK_GLOB, XF_NONE, {EF_REGION}, 1},
+    {"type", TK_GLOB, XF_NONE, {EF_UI_TYPE}, 1},
+    {"ip", TK_IP, XF_NONE, {EF_IP}, 1},
+    {"key", TK_GLOB, XF_NONE, {EF_UI_KEY, EF_ISSUED_KEY}, 2},
+    {"id", TK_GLOB, XF_NONE, {EF_EVENT_ID}, 1},
+    {"shared", TK_GLOB, XF_NONE, {EF_SHARED_ID}, 1},
+    {"req", TK_GLOB, XF_NONE, {EF_REQUEST_ID}, 1},
+    {"error", TK_ERROR, XF_NONE, {EF_ERROR_CODE, EF_ERROR_MESSAGE}, 2},
+    {"ro", TK_RO, XF_NONE, {0}, 0},
+    {"ua", TK_GLOB, XF_NONE, {EF_UA}, 1},
+    {"res", TK_RES, XF_NONE, {0}, 0},
+    {"etype", TK_GLOB, XF_NONE, {EF_EVENT_TYPE}, 1},
+    {"cat", TK_GLOB, XF_NONE, {EF_EVENT_CATEGORY}, 1},
+    {"role", TK_GLOB, XF_NONE, {EF_ROLE_ARN, EF_UI_ISSUER_ARN}, 2},
+    {"srcid", TK_GLOB, XF_NONE, {EF_UI_SOURCE_IDENTITY}, 1},
+    {"host", TK_GLOB, XF_NONE, {EF_TLS_HOST}, 1},
+    {"origin", TK_ORIGIN, XF_TAIL, {0}, 0},
+    {"after", TK_AFTER, XF_NONE, {0}, 0},
+    {"before", TK_BEFORE, XF_NONE, {0}, 0},
+    {"rule", TK_RULE, XF_NONE, {0}, 0},
+    {"level", TK_LEVEL, XF_NONE, {0}, 0},
+};
+#define NSPECS (sizeof field_specs / sizeof *field_specs)
+
+const char *filter_field_names(void)
+{
+    return "name src user acct region type ip key id shared req error ro ua res etype cat role srcid host "
+           "origin after before rule level";
+}
+
+#define MAX_DEPTH 64
+
+struct parser {
+    const char *src;
+    size_t pos;
+    struct filter *f;
+    struct filter_error *err;
+    int failed;
+};
+
+static int column_of(const char *src, size_t pos)
+{
+    int col = 1;
+    for (size_t i = 0; i < pos && src[i]; i++)
+        if (((unsigned char)src[i] & 0xc0) != 0x80)
+            col++;
+    return col;
+}
+
+static int fail(struct parser *p, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct parser *p, size_t at, const char *fmt, ...)
+{
+    if (p->failed)
+        return -1;
+    p->failed = 1;
+    p->err->column = column_of(p->src, at);
+    char what[280];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(p->err->message, sizeof p->err->message, "column %d: %s", p->err->column, what);
+    return -1;
+}
+
+static int nomem(struct parser *p)
+{
+    if (!p->failed) {
+        p->failed = 1;
+        p->err->column = 0;
+        snprintf(p->err->message, sizeof p->err->message, "out of memory");
+    }
+    return -1;
+}
+
+static int new_node(struct parser *p, enum node_kind kind, int left, int right)
+{
+    struct filter *f = p->f;
+    if (f->nnodes == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 8;
+        struct node *n = realloc(f->nodes, cap * sizeof *n);
+        if (!n)
+            return nomem(p);
+        f->nodes = n;
+        f->cap = cap;
+    }
+    struct node *n = &f->nodes[f->nnodes];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->left = left;
+    n->right = right;
+    n->bits = malloc(FILTER_CHUNK_WORDS * sizeof *n->bits);
+    if (kind == NODE_AND || kind == NODE_OR)
+        n->care = malloc(FILTER_CHUNK_WORDS * sizeof *n->care);
+    f->nnodes++;
+    if (!n->bits || ((kind == NODE_AND || kind == NODE_OR) && !n->care))
+        return nomem(p);
+    return (int)(f->nnodes - 1);
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void skip_spaces(struct parser *p)
+{
+    while (is_space(p->src[p->pos]))
+        p->pos++;
+}
+
+/* Whether the OR keyword starts at pos: "OR" standing alone. */
+static int at_or(const struct parser *p)
+{
+    const char *s = p->src + p->pos;
+    return s[0] == 'O' && s[1] == 'R' && (s[2] == '\0' || is_space(s[2]) || s[2] == '(' || s[2] == ')');
+}
+
+/* Reads a quoted string starting at the '"' at p->pos into a new string (owned); NULL on error. */
+static char *read_quoted(struct parser *p, size_t *len)
+{
+    size_t open = p->pos++;
+    size_t cap = 16, n = 0;
+    char *out = malloc(cap);
+    if (!out) {
+        nomem(p);
+        return NULL;
+    }
+    for (;;) {
+        char c = p->src[p->pos];
+        if (c == '\0') {
+            free(out);
+            fail(p, open, "unclosed '\"'");
+            return NULL;
+        }
+        p->pos++;
+        if (c == '"')
+            break;
+        if (c == '\\' && (p->src[p->pos] == '"' || p->src[p->pos] == '\\'))
+            c = p->src[p->pos++];
+        if (n + 2 > cap) {
+            cap *= 2;
+            char *b = realloc(out, cap);
+            if (!b) {
+                free(out);
+                nomem(p);
+                return NULL;
+            }
+            out = b;
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
+static const struct field_spec *find_spec(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NSPECS; i++)
+        if (strlen(field_specs[i].name) == len && strncasecmp(field_specs[i].name, name, len) == 0)
+            return &field_specs[i];
+    return NULL;
+}
+
+static int is_timeish(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!strchr("0123456789-:TtZz.*", s[i]))
+            return 0;
+    return len > 0;
+}
+
+/* Gives a term its meaning; the pattern is already in t->pat. Returns 0 or -1 (p failed). */
+static int compile_term(struct parser *p, struct term *t, size_t at, const char *text, int textlen)
+{
+    const char *v = t->pat;
+    size_t len = t->plen;
+    switch (t->kind) {
+    case TK_WORD:
+        t->timeish = is_timeish(v, len);
+        return 0;
+    case TK_IP:
+        if (memchr(v, '/', len)) {
+            if (ipnet_parse(v, len, &t->net) != 0)
+                return fail(p, at, "bad CIDR '%s' in '%.*s'", v, textlen, text);
+            t->use_net = 1;
+        } else if (!memchr(v, '*', len) && ipnet_parse(v, len, &t->net) == 0) {
+            t->use_net = 1;
+        }
+        return 0;
+    case TK_ERROR:
+        t->any = len == 1 && v[0] == '*';
+        return 0;
+    case TK_RO:
+        if (strcasecmp(v, "true") == 0)
+            t->ro = 1;
+        else if (strcasecmp(v, "false") == 0)
+            t->ro = 0;
+        else
+            return fail(p, at, "'ro' takes true or false, not '%s'", v);
+        return 0;
+    case TK_AFTER:
+    case TK_BEFORE:
+        if (timefmt_parse(v, len, &t->time) != 0)
+            return fail(p, at, "bad date '%s' in '%.*s' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC)", v,
+                        textlen, text);
+        return 0;
+    case TK_GLOB:
+    case TK_RES:
+    case TK_ORIGIN:
+    case TK_INDEXED:
+    case TK_PATH:
+        return 0;
+    case TK_RULE:
+    case TK_LEVEL: {
+        const char *why = NULL;
+        int rc = filter_findings_compile(p->f->s, t, &why);
+        if (rc == -1)
+            return fail(p, at, "bad level '%s' in '%.*s': %s", v, textlen, text, why);
+        return rc == 0 ? 0 : nomem(p);
+    }
+    }
+    return 0;
+}
+
+/* Undoes what name_kind took for a path term that is not kept. */
+static void drop_term_path(struct parser *p, struct term *t)
+{
+    path_free(&t->path);
+    pathindex_release((struct store *)p->f->s, t->px);
+    t->px = NULL;
+}
+
+/* Whether name[0..len), written before a ':', makes the term a field term, and which: a short field
+ * (letters), a JSON path (with a '.', or a top-level key of the CloudTrail record), or an error for
+ * any other word of letters (a typo never silently selects nothing). Other words (an ARN, a time, an
+ * IPv6 address) stay words. Returns 1 for a field term (t filled), 0 for a word, -1 on error. */
+static int name_kind(struct parser *p, struct term *t, const char *name, size_t len, size_t at, int textlen)
+{
+    int letters = 1;
+    for (size_t i = 0; i < len; i++)
+        letters &= (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z');
+    int dotted = memchr(name, '.', len) != NULL;
+    if (!letters && !dotted)
+        return 0;
+    if (letters && (t->spec = find_spec(name, len)) != NULL) {
+        t->kind = t->spec->kind;
+        return 1;
+    }
+    if (!path_is_word(name, len))
+        return fail(p, at,
+                    "unknown field '%.*s' in '%.*s' (fields: %s; or a JSON path such as "
+                    "requestParameters.roleArn; quote a word to search for it as text)",
+                    (int)len, name, textlen, name, filter_field_names());
+    struct path_error perr;
+    if (path_parse(name, len, &t->path, &perr) != 0)
+        return fail(p, at, "%s in '%.*s'", perr.message, textlen, name);
+    t->kind = TK_PATH;
+    for (int k = 0; k < EF__COUNT; k++)
+        if (strcmp(event_field_path((enum event_field)k), t->path.text) == 0) {
+            t->kind = TK_INDEXED;
+            t->ef = (enum event_field)k;
+        }
+    if (t->kind == TK_PATH) {
+        /* The index is a cache the store keeps for every later filter: filling it changes no event. */
+        t->px = pathindex_get((struct store *)p->f->s, &t->path);
+        if (!t->px) {
+            path_free(&t->path);
+            return nomem(p);
+        }
+    }
+    return 1;
+}
+
+static int parse_term(struct parser *p)
+{
+    size_t start = p->pos;
+    const char *s = p->src;
+    struct term t = {0};
+    t.kind = TK_WORD;
+    if (s[start] == '"') {
+        t.pat = read_quoted(p, &t.plen);
+        if (!t.pat)
+            return -1;
+    } else {
+        size_t end = start;
+        while (s[end] && !is_space(s[end]) && s[end] != ')')
+            end++;
+        size_t name_end = start;
+        while (name_end < end && s[name_end] != ':' && s[name_end] != '"' && s[name_end] != '(')
+            name_end++;
+        int textlen = (int)(end - start);
+        if (name_end > start && name_end < end && s[name_end] == ':' &&
+            name_kind(p, &t, s + start, name_end - start, start, textlen) != 0) {
+            if (p->failed)
+                return -1;
+            p->pos = name_end + 1;
+            if (s[p->pos] == '"') {
+                t.pat = read_quoted(p, &t.plen);
+                if (!t.pat) {
+                    drop_term_path(p, &t);
+                    return -1;
+                }
+                end = p->pos;
+            }
+        }
+        int field = t.kind != TK_WORD;
+        if (!t.pat) {
+            size_t vstart = field ? name_end + 1 : start;
+            t.plen = end - vstart;
+            t.pat = strndup(s + vstart, t.plen);
+            if (!t.pat) {
+                drop_term_path(p, &t);
+                return nomem(p);
+            }
+            p->pos = end;
+        }
+        if (field && t.plen == 0) {
+            free(t.pat);
+            drop_term_path(p, &t);
+            return fail(p, start, "missing value after '%.*s'", (int)(name_end - start + 1), s + start);
+        }
+    }
+    if (compile_term(p, &t, start, s + start, (int)(p->pos - start)) != 0) {
+        free(t.pat);
+        drop_term_path(p, &t);
+        return -1;
+    }
+    if (t.kind == TK_WORD)
+        p->f->nwords++;
+    int n = new_node(p, NODE_TERM, -1, -1);
+    if (n < 0) {
+        free(t.pat);
+        drop_term_path(p, &t);
+        return -1;
+    }
+    p->f->nodes[n].term = t;
+    return n;
+}
+
+static int parse_expr(struct parser *p, int depth);
+
+static int parse_unary(struct parser *p, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return fail(p, p->pos, "expression nested too deeply");
+    skip_spaces(p);
+    size_t at = p->pos;
+    char c = p->src[at];
+    if (c == '-') {
+        char next = p->src[at + 1];
+        if (next == '\0' || is_space(next) || next == ')')
+            return fail(p, at, "'-' needs a term after it");
+        p->pos++;
+        int child = parse_unary(p, depth + 1);
+        return child < 0 ? -1 : new_node(p, NODE_NOT, child, -1);
+    }
+    if (c == '(') {
+        p->pos++;
+        int e = parse_expr(p, depth + 1);
+        if (e < 0)
+            return -1;
+        skip_spaces(p);
+        if (p->src[p->pos] != ')')
+            return fail(p, at, "unclosed '('");
+        p->pos++;
+        if (p->f->nodes[e].kind == NODE_ALL)
+            return fail(p, at, "empty '()'");
+        return e;
+    }
+    if (at_or(p))
+        return fail(p, at, "'OR' needs a term before it");
+    return parse_term(p);
+}
+
+static int parse_group(struct parser *p, int depth)
+{
+    int n = parse_unary(p, depth);
+    while (n >= 0) {
+        size_t save = p->pos;
+        skip_spaces(p);
+        if (!at_or(p)) {
+            p->pos = save;
+            break;
+        }
+        size_t or_at = p->pos;
+        p->pos += 2;
+        skip_spaces(p);
+        char c = p->src[p->pos];
+        if (c == '\0' || c == ')' || at_or(p))
+            return fail(p, or_at, "'OR' needs a term after it");
+        int m = parse_unary(p, depth + 1);
+        if (m < 0)
+            return -1;
+        n = new_node(p, NODE_OR, n, m);
+    }
+    return n;
+}
+
+/* Terms up to the end or a ')', all of which must hold. */
+static int parse_expr(struct parser *p, int depth)
+{
+    int n = -1;
+    for (;;) {
+        skip_spaces(p);
+        char c = p->src[p->pos];
+        if (c == '\0')
+            break;
+        if (c == ')') {
+            if (depth == 0)
+                return fail(p, p->pos, "unexpected ')'");
+            break;
+        }
+        int m = parse_group(p, depth);
+        if (m < 0)
+            return -1;
+        n = n < 0 ? m : new_node(p, NODE_AND, n, m);
+        if (n < 0)
+            return -1;
+    }
+    return n < 0 ? new_node(p, NODE_ALL, -1, -1) : n;
+}
+
+struct filter *filter_compile(const char *expr, const struct store *s, struct filter_error *err)
+{
+    memset(err, 0, sizeof *err);
+    struct filter *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return NULL;
+    }
+    f->s = s;
+    f->nstrings = intern_count(s->strings);
+    struct parser p = {expr ? expr : "", 0, f, err, 0};
+    f->root = parse_expr(&p, 0);
+    if (f->root < 0 || p.failed) {
+        filter_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void filter_free(struct filter *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nnodes; i++) {
+        free(f->nodes[i].term.pat);
+        free(f->nodes[i].term.memo);
+        free(f->nodes[i].term.rules);
+        free(f->nodes[i].term.hits);
+        path_free(&f->nodes[i].term.path);
+        /* the store keeps the index as a cache for later filters on the path */
+        pathindex_release((struct store *)f->s, f->nodes[i].term.px);
+        free(f->nodes[i].bits);
+        free(f->nodes[i].care);
+    }
+    free(f->nodes);
+    free(f);
+}
+
+int filter_is_all(const struct filter *f)
+{
+    return f->nodes[f->root].kind == NODE_ALL;
+}
+
+int filter_uses_origins(const struct filter *f)
+{
+    for (size_t i = 0; i < f->nnodes; i++)
+        if (f->nodes[i].kind == NODE_TERM && f->nodes[i].term.kind == TK_ORIGIN)
+            return 1;
+    return 0;
+}
+
+int filter_has_words(const struct filter *f)
+{
+    return f->nwords > 0;
+}

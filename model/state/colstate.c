@@ -1,0 +1,67 @@
+/* colstate: the list's column layout between runs. See colstate.h. */
+#include "model/state/colstate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/base/xdg.h"
+
+char *colstate_path(void)
+{
+    return xdg_file("XDG_STATE_HOME", ".local/state", "columns");
+}
+
+int colstate_load(const char *path, char *out, size_t cap, char **err)
+{
+    *err = NULL;
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 0;
+        if (asprintf(err, "cannot read %s: %s", path, strerror(errno)) < 0)
+            *err = NULL;
+        return -1;
+    }
+    if (!fgets(out, (int)cap, f))
+        out[0] = '\0';
+    fclose(f);
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
+}
+
+int colstate_save(const char *path, const char *spec, char **err)
+{
+    *err = NULL;
+    if (xdg_make_parents(path, err) != 0)
+        return -1;
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+        return -1;
+    int fd = mkstemp(tmp); /* mode 0600 */
+    int ok = fd >= 0;
+    int e = errno;
+    if (ok) {
+        size_t len = strlen(spec);
+        ok = write(fd, spec, len) == (ssize_t)len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+        e = errno;
+        if (close(fd) != 0 && ok) {
+            ok = 0;
+            e = errno;
+        }
+        if (ok && rename(tmp, path) != 0) {
+            ok = 0;
+            e = errno;
+        }
+        if (!ok)
+            unlink(tmp);
+    }
+    free(tmp);
+    if (!ok && asprintf(err, "cannot write %s: %s", path, strerror(e)) < 0)
+        *err = NULL;
+    return ok ? 0 : -1;
+}
