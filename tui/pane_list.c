@@ -1,4 +1,5 @@
-/* The event list: one row per event, columns from model/columns, selection and scrolling. */
+/* The event list: one row per event, columns from model/query/columns (fields of the field model), or
+ * the chosen ones (listcols), selection and scrolling. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,9 +124,8 @@ static void measure(struct app *a, int total, int page, int64_t now_ms, char tit
             const char *text = shown_text(a, e, i, now_ms, buf);
             int w = draw_width(text, strlen(text));
             fit[i].want = w > fit[i].want ? w : fit[i].want;
-            const struct column *c = column_get(shown[i]);
-            if (c->whole) {
-                text = c->whole(s, e, buf);
+            text = column_whole(s, e, shown[i], buf);
+            if (text) {
                 w = draw_width(text, strlen(text));
                 whole[i] = w > whole[i] ? w : whole[i];
             }
