@@ -74,17 +74,6 @@ static int keys_time(const struct store *s, const struct field_short *sh, size_t
     return t == TIME_NONE ? 0 : push_key(k, (uint64_t)t);
 }
 
-/* recipientAccountId, else the account whose trail delivered the file (as the trace takes it). */
-static int keys_account(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
-{
-    (void)sh;
-    const struct event *e = &s->events[i];
-    uint32_t id = store_field(s, e, EF_ACCOUNT);
-    if (!id && e->source < s->nsources)
-        id = s->sources[e->source].trail_account;
-    return id ? push_key(k, id) : 0;
-}
-
 /* Who: the masked label for a sign-in whose name AWS masked, else the ARN, userName, invokedBy (an AWS
  * service), an Identity Center user's onBehalfOf.userId, else userIdentity.type. */
 static int keys_identity(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
@@ -208,7 +197,7 @@ static int keys_level(const struct store *s, const struct field_short *sh, size_
  * level as the filter takes them), then outcome (failed or ok, by the one failure rule). */
 static const struct field_short shorts[] = {
     {"time", KS_TIME, COMPUTED(keys_time), .term = TERM_NONE},
-    {"acct", KS_STRINGS, COMPUTED(keys_account)},
+    {"acct", KS_STRINGS, FIELDS(EF_ACCOUNT)},
     {"region", KS_STRINGS, FIELDS(EF_REGION)},
     {"src", KS_STRINGS, FIELDS(EF_SOURCE)},
     {"name", KS_STRINGS, FIELDS(EF_NAME)},
