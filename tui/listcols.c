@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/identity/origin.h"
 #include "model/state/colstate.h"
 #include "tui/app.h"
 #include "tui/listsort.h"
@@ -107,25 +108,24 @@ int listcols_add(struct app *a, const char *name, char *err, size_t cap)
     return 0;
 }
 
-/* The cell text of column c for event ev: the values joined by ',' (borrowed from lc->v), "" when
- * missing or unreadable. */
+/* The cell text of column c for event ev: the field's text (borrowed from lc->v), "" when missing or
+ * unreadable. */
 static const char *cell(struct app *a, struct listcols *lc, size_t c, size_t ev, size_t *len)
 {
     char *err = NULL;
-    int n = field_values(a->store, ev, &lc->cols[c], &lc->v, &err);
+    int n = field_text(a->store, ev, &lc->cols[c], &lc->v, len, &err);
     free(err);
-    if (n <= 0) {
-        *len = 0;
-        return "";
-    }
-    for (int k = 0; k + 1 < n; k++)
-        lc->v.text[lc->v.off[k + 1] - 1] = ',';
-    *len = lc->v.text_len - 1;
-    return lc->v.text;
+    return n > 0 ? lc->v.text : "";
 }
 
 void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, size_t nrows, int w, int *widths)
 {
+    /* an origin column reads the store's origins: current for the events loaded so far (as origin:) */
+    for (size_t c = 0; c < lc->ncols; c++)
+        if ((field_needs(&lc->cols[c]) & FIELD_NEEDS_ORIGINS) && origins_ensure(a->store, NULL) != 0) {
+            app_message(a, "out of memory while tracing origins");
+            break;
+        }
     if (lc->first >= lc->ncols)
         lc->first = lc->ncols ? lc->ncols - 1 : 0;
     int x = 0;

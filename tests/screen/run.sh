@@ -139,7 +139,7 @@ golden() {
 # --- open, move, status line
 start 120 50 "$ctview $tests/sample"
 expect "list header" "Time UTC            Account      Region    Service Event                     Identity                Error"
-expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2 signin  ConsoleLogin              user/Alice"
+expect "first event in time order (no recipientAccountId: no account, as --list)" "2014-07-08 17:35:27              us-east-2 signin  ConsoleLogin              user/Alice"
 expect "status counts" "9/9 shown  #1  11 files  2 problems  1 skipped"
 screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
 expect "masked user shown as masked" "(masked user)"
@@ -455,7 +455,7 @@ wait_for "9/9 shown  #1 "
 keys a
 expect "a opens the actors view over the shown events" "Actors: 7 origins behind 9 shown events"
 expect "the origin with the most events first, its chain's accounts counted" "     3         1    2       0  IAMUser          arn:aws:iam::777788889999:user/Bob"
-expect "a masked sign-in is its own actor" "IAMUser          HIDDEN_DUE_TO_SECURITY_REASONS"
+expect "a masked sign-in is its own actor, with the one masked label" "IAMUser          (masked user)"
 keys Enter
 expect "Enter filters the list to everything that origin did" '3/9 shown  #1  11 files  2 problems  1 skipped  / origin:"arn:aws:iam::777788889999:user/Bob"'
 expect "and the view recomputes with the filter" "Actors: 1 origin behind 3 shown events"
