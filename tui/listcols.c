@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/identity/origin.h"
+#include "model/query/columns.h"
 #include "model/state/colstate.h"
 #include "tui/app.h"
 #include "tui/listsort.h"
@@ -16,8 +17,6 @@
 #define COL_CAP 48
 #define COL_MIN 3
 
-/* What the default layout shows, as short names: where an added column starts from. */
-static const char default_spec[] = "time,acct,region,src,name,identity,ip,error";
 
 struct listcols *listcols_of(const struct app *a)
 {
@@ -95,8 +94,14 @@ int listcols_add(struct app *a, const char *name, char *err, size_t cap)
     struct listcols *lc = listcols_of(a);
     if (!lc)
         return -1;
-    char spec[PROMPT_MAX];
-    int n = snprintf(spec, sizeof spec, "%s,%s", lc->ncols ? lc->spec : default_spec, name);
+    /* the default layout's columns first, by their fields' short names, when it was in force */
+    char spec[PROMPT_MAX] = "";
+    size_t used = 0;
+    for (int c = 0; !lc->ncols && c < COL_SHOWN; c++)
+        used += (size_t)snprintf(spec + used, sizeof spec - used, "%s,", column_get((enum column_id)c)->field);
+    int n = snprintf(spec + used, sizeof spec - used, "%s%s%s", lc->ncols ? lc->spec : "", lc->ncols ? "," : "",
+                     name);
+    n += (int)used;
     if (n < 0 || (size_t)n >= sizeof spec) {
         snprintf(err, cap, "too many columns");
         return -1;

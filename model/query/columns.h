@@ -25,6 +25,9 @@ enum column_id {
     COL__COUNT
 };
 
+/* The list on screen shows the columns before this one, in id order; the event ID is --list's only. */
+#define COL_SHOWN COL_EVENT_ID
+
 #define COLUMN_BUF EVTEXT_BUF
 
 /* The part of a cell that is never cut (see struct column). */

@@ -74,6 +74,18 @@ static int keys_time(const struct store *s, const struct field_short *sh, size_t
     return t == TIME_NONE ? 0 : push_key(k, (uint64_t)t);
 }
 
+/* recipientAccountId, else the account whose trail delivered the file (as the trace takes it): the
+ * account the event was logged in, also for the few records that do not name it. */
+static int keys_account(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    const struct event *e = &s->events[i];
+    uint32_t id = store_field(s, e, EF_ACCOUNT);
+    if (!id && e->source < s->nsources)
+        id = s->sources[e->source].trail_account;
+    return id ? push_key(k, id) : 0;
+}
+
 /* Who: the masked label for a sign-in whose name AWS masked, else the ARN, userName, invokedBy (an AWS
  * service), an Identity Center user's onBehalfOf.userId, else userIdentity.type. */
 static int keys_identity(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
@@ -197,7 +209,7 @@ static int keys_level(const struct store *s, const struct field_short *sh, size_
  * level as the filter takes them), then outcome (failed or ok, by the one failure rule). */
 static const struct field_short shorts[] = {
     {"time", KS_TIME, COMPUTED(keys_time), .term = TERM_NONE},
-    {"acct", KS_STRINGS, FIELDS(EF_ACCOUNT)},
+    {"acct", KS_STRINGS, COMPUTED(keys_account)},
     {"region", KS_STRINGS, FIELDS(EF_REGION)},
     {"src", KS_STRINGS, FIELDS(EF_SOURCE)},
     {"name", KS_STRINGS, FIELDS(EF_NAME)},
@@ -229,8 +241,13 @@ static const struct field_short shorts[] = {
 
 const char *field_short_names(void)
 {
-    return "time acct region src name identity ip error id user type key shared req ro ua res etype cat role "
-           "srcid host origin after before rule level outcome";
+    static char names[NSHORTS * 12];
+    if (!names[0]) {
+        size_t n = 0;
+        for (size_t i = 0; i < NSHORTS; i++)
+            n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? " " : "", shorts[i].name);
+    }
+    return names;
 }
 
 static const struct field_short *find_short(const char *word, size_t len)

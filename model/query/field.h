@@ -9,8 +9,8 @@
  * time; origin: the event's origin; rule and level: its Sigma findings), and outcome (failed or ok).
  * identity is who acted: EVTEXT_MASKED for a sign-in whose name AWS masked, else the ARN, userName,
  * invokedBy, an Identity Center user's onBehalfOf.userId, else userIdentity.type; acct is
- * recipientAccountId (the text of the event, wherever its file lies); error is errorCode, else
- * errorMessage, else "Failure" for a failed sign-in (store_event_failed's rule). Short names compare ASCII case-insensitively, as in
+ * recipientAccountId, else the account of the trail that delivered the file (its S3 name); error is
+ * errorCode, else errorMessage, else "Failure" for a failed sign-in (store_event_failed's rule). Short names compare ASCII case-insensitively, as in
  * the filter.
  *
  * Any other word is a path when path_is_word() says so (a '.' in it, or a top-level key of the

@@ -139,7 +139,7 @@ golden() {
 # --- open, move, status line
 start 120 50 "$ctview $tests/sample"
 expect "list header" "Time UTC            Account      Region    Service Event                     Identity                Error"
-expect "first event in time order (no recipientAccountId: no account, as --list)" "2014-07-08 17:35:27              us-east-2 signin  ConsoleLogin              user/Alice"
+expect "first event in time order" "2014-07-08 17:35:27 111122223333 us-east-2 signin  ConsoleLogin              user/Alice"
 expect "status counts" "9/9 shown  #1  11 files  2 problems  1 skipped"
 screen | grep "2014-07-08 17:35:27" | grep -qF "Failed authent"; ok "error column shows errorMessage when there is no errorCode" $?
 expect "masked user shown as masked" "(masked user)"

@@ -252,16 +252,15 @@ static void test_cells(void)
     store_free(s);
 }
 
-static void test_account_is_the_events(void)
+static void test_trail_account(void)
 {
-    /* no recipientAccountId: the account column says so, as --list does (the file's S3 name is not the
-     * event's: read back from an export, the same event would show another account) */
+    /* no recipientAccountId: the account of the trail that delivered the file, from its S3 name */
     struct store *s = load("AWSLogs/444455556666/CloudTrail/us-east-1/2024/03/01/"
                            "444455556666_CloudTrail_us-east-1_20240301T0000Z_abc.json",
                            "{\"Records\":[{\"eventID\":\"a\",\"eventTime\":\"2024-03-01T10:00:00Z\"}]}");
     char buf[COLUMN_BUF];
     CHECK_INT(s->nevents, 1);
-    CHECK_STR(cell(s, 0, COL_ACCOUNT, buf), "");
+    CHECK_STR(cell(s, 0, COL_ACCOUNT, buf), "444455556666");
     store_free(s);
 }
 
@@ -271,6 +270,6 @@ int main(void)
     test_fit_list();
     test_fit_properties();
     test_cells();
-    test_account_is_the_events();
+    test_trail_account();
     return harness_done("test_columns");
 }

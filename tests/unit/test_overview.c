@@ -198,9 +198,12 @@ static uint32_t v_error(const struct store *s, const struct event *e)
     return store_field(s, e, EF_ERROR_CODE) ? store_field(s, e, EF_ERROR_CODE)
                                             : store_field(s, e, EF_ERROR_MESSAGE);
 }
+/* recipientAccountId, else the trail's account */
 static uint32_t v_account(const struct store *s, const struct event *e)
 {
-    return store_field(s, e, EF_ACCOUNT);
+    if (store_field(s, e, EF_ACCOUNT))
+        return store_field(s, e, EF_ACCOUNT);
+    return e->source < s->nsources ? s->sources[e->source].trail_account : 0;
 }
 /* the ARN, else userName, invokedBy, onBehalfOf.userId, type (the data masks no name) */
 static uint32_t v_identity(const struct store *s, const struct event *e)
