@@ -17,7 +17,6 @@
 #define COL_CAP 48
 #define COL_MIN 3
 
-
 struct listcols *listcols_of(const struct app *a)
 {
     return app_pane_state(a, PANE_LIST);
@@ -98,9 +97,10 @@ int listcols_add(struct app *a, const char *name, char *err, size_t cap)
     char spec[PROMPT_MAX] = "";
     size_t used = 0;
     for (int c = 0; !lc->ncols && c < COL_SHOWN; c++)
-        used += (size_t)snprintf(spec + used, sizeof spec - used, "%s,", column_get((enum column_id)c)->field);
-    int n = snprintf(spec + used, sizeof spec - used, "%s%s%s", lc->ncols ? lc->spec : "", lc->ncols ? "," : "",
-                     name);
+        used +=
+            (size_t)snprintf(spec + used, sizeof spec - used, "%s,", column_get((enum column_id)c)->field);
+    int n = snprintf(spec + used, sizeof spec - used, "%s%s%s", lc->ncols ? lc->spec : "",
+                     lc->ncols ? "," : "", name);
     n += (int)used;
     if (n < 0 || (size_t)n >= sizeof spec) {
         snprintf(err, cap, "too many columns");

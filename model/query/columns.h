@@ -39,17 +39,17 @@ enum column_whole {
 
 /* A column and how it fits on screen (model/colfit): the list measures its cells over the rows shown,
  * header included, and gives it at most width columns; narrow, it shrinks to floor, then the
- * lowest-priority columns are hidden first. The part of a cell that whole returns is never cut: the
- * column is as wide as the widest such part on screen (up to width), or hidden. */
+ * lowest-priority columns are hidden first. The part of a cell named by whole (column_whole) is never
+ * cut: the column is as wide as the widest such part on screen (up to width), or hidden. */
 struct column {
     const char *title;
     const char *field; /* the field's short name */
-    int width; /* the cap: widest the column grows to fit the cells on screen (wider ones are cut with
-                * an ellipsis) */
-    int floor; /* narrowest before a column of lower priority is hidden */
-    int last;  /* 0, or what the column's whole part may be cut to before the column is hidden */
-    int min;   /* narrowest useful width (a never-hidden column on a very narrow screen) */
-    int prio;  /* when narrow, the lowest priority is hidden first; 0: never hidden */
+    int width;         /* the cap: widest the column grows to fit the cells on screen (wider ones are cut with
+                        * an ellipsis) */
+    int floor;         /* narrowest before a column of lower priority is hidden */
+    int last;          /* 0, or what the column's whole part may be cut to before the column is hidden */
+    int min;           /* narrowest useful width (a never-hidden column on a very narrow screen) */
+    int prio;          /* when narrow, the lowest priority is hidden first; 0: never hidden */
     enum colfit_grow grow;
     /* NULL, or the screen's shorter form of the field's text (borrowed from text or written to buf,
      * COLUMN_BUF bytes) */

@@ -10,8 +10,8 @@
  * identity is who acted: EVTEXT_MASKED for a sign-in whose name AWS masked, else the ARN, userName,
  * invokedBy, an Identity Center user's onBehalfOf.userId, else userIdentity.type; acct is
  * recipientAccountId, else the account of the trail that delivered the file (its S3 name); error is
- * errorCode, else errorMessage, else "Failure" for a failed sign-in (store_event_failed's rule). Short names compare ASCII case-insensitively, as in
- * the filter.
+ * errorCode, else errorMessage, else "Failure" for a failed sign-in (store_event_failed's rule). Short names
+ * compare ASCII case-insensitively, as in the filter.
  *
  * Any other word is a path when path_is_word() says so (a '.' in it, or a top-level key of the
  * CloudTrail record format); else it is an unknown field, so a typo is an error and never silently
@@ -44,7 +44,7 @@ struct field_short; /* private table row */
  * names of those fields' JSON keys: export.c). */
 #define FIELD_LIST_DEFAULT "time,acct,region,src,name,identity,ip,error,id"
 #define FIELD_CSV_DEFAULT                                                                                    \
-    "time,recipientAccountId,awsRegion,eventSource,eventName,identity,sourceIPAddress,errorCode,eventID,"     \
+    "time,recipientAccountId,awsRegion,eventSource,eventName,identity,sourceIPAddress,errorCode,eventID,"    \
     "errorMessage"
 
 /* What a field needs computed over the store before its values are known: the origins (field_prepare

@@ -1,6 +1,6 @@
 /* fieldtop: top values of a field. Counts per key in an array when keys are small integers (interned
- * ids), else (and for the field model's labels) by sorting; then a bounded heap keeps the top rows, so a field with a million distinct
- * values costs O(distinct * log top) after counting. */
+ * ids), else (and for the field model's labels) by sorting; then a bounded heap keeps the top rows, so a
+ * field with a million distinct values costs O(distinct * log top) after counting. */
 #include "model/query/fieldtop.h"
 
 #include <stdlib.h>

@@ -34,9 +34,9 @@ enum summary_field { SUM_NAME, SUM_IDENTITY, SUM_IP, SUM_ACCOUNT, SUM_REGION, SU
 
 /* The sections: each is a field of the field model (model/query/field.h), counted as --top counts it. */
 struct summary {
-    size_t total;                       /* events counted */
-    struct field fields[SUM__COUNT];    /* short names: they own nothing */
-    struct fieldtop tops[SUM__COUNT];   /* owned: the top values of each, most frequent first */
+    size_t total;                     /* events counted */
+    struct field fields[SUM__COUNT];  /* short names: they own nothing */
+    struct fieldtop tops[SUM__COUNT]; /* owned: the top values of each, most frequent first */
 };
 
 /* Title of a section ("Events", "Identities", ...) and the short name of its field. */

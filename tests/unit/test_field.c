@@ -342,7 +342,8 @@ static void test_computed(void)
         /* 3: an Identity Center user */
         "{\"eventID\":\"i1\",\"eventTime\":\"2024-03-01T00:00:03Z\",\"eventName\":\"Chat\","
         "\"errorCode\":\"\",\"userIdentity\":{\"type\":\"IdentityCenterUser\",\"accountId\":\"1\","
-        "\"onBehalfOf\":{\"userId\":\"u-1\",\"identityStoreArn\":\"arn:aws:identitystore::1:identitystore/d-1\"}}}"
+        "\"onBehalfOf\":{\"userId\":\"u-1\",\"identityStoreArn\":\"arn:aws:identitystore::1:identitystore/"
+        "d-1\"}}}"
         "]}";
     struct store *s = store_new();
     CHECK_INT(load_buffer(s, "computed.json", json, sizeof json - 1), 0);
@@ -383,9 +384,8 @@ static void test_computed(void)
         size_t ev;
         size_t want; /* events the term selects */
     } terms[] = {
-        {"identity", 0, 2}, {"identity", 2, 1}, {"identity", 3, 1}, {"error", 1, 1},
-        {"error", 0, 1},    {"outcome", 0, 2},  {"outcome", 3, 2},  {"origin", 0, 2},
-        {"name", 0, 2},
+        {"identity", 0, 2}, {"identity", 2, 1}, {"identity", 3, 1}, {"error", 1, 1}, {"error", 0, 1},
+        {"outcome", 0, 2},  {"outcome", 3, 2},  {"origin", 0, 2},   {"name", 0, 2},
     };
     for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
         struct field f;
