@@ -145,7 +145,7 @@ aws.defense-evasion.dns-delete-logs|VPC flow logs or DNS query logs deleted
 aws.defense-evasion.organizations-leave|Account left its organization
 aws.defense-evasion.vpc-remove-flow-logs|VPC flow logs or DNS query logs deleted
 aws.discovery.ec2-download-user-data|EC2 user data read or changed
-aws.execution.ec2-launch-unusual-instances|GPU or other unusual instance types launched
+aws.execution.ec2-launch-unusual-instances|GPU or other unusual instance types launched or switched to
 aws.execution.ec2-user-data|EC2 user data read or changed
 aws.execution.ssm-send-command|Command or session started on an instance through SSM
 aws.execution.ssm-start-session|Command or session started on an instance through SSM
@@ -165,7 +165,7 @@ aws.persistence.iam-create-user-login-profile|Console password created or change
 aws.persistence.lambda-backdoor-function|Lambda function opened to everyone, or its code or layers replaced
 aws.persistence.lambda-layer-extension|Lambda function opened to everyone, or its code or layers replaced
 aws.persistence.lambda-overwrite-code|Lambda function opened to everyone, or its code or layers replaced
-aws.persistence.rolesanywhere-create-trust-anchor|IAM Roles Anywhere trust anchor created
+aws.persistence.rolesanywhere-create-trust-anchor|IAM Roles Anywhere trust anchor created or changed
 aws.persistence.sts-federation-token|Federation token issued to an IAM user
 aws.privilege-escalation.iam-update-user-login-profile|Console password created or changed for an IAM user
 EOF
