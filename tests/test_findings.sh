@@ -103,8 +103,9 @@ out = json.load(open(sys.argv[1]))
 key = "307578594326:16903cbd-fdff-4818-82f2-d66ad09aaf57"
 f = [f for f in out["findings"] if f["title"] == "Account left its organization"]
 assert len(f) == 1 and f[0]["events"] == [key] and f[0]["failed"] == [key], out
+assert len(out["findings"]) == 1, [f["title"] for f in out["findings"]]  # no rule about a success fires
 EOF
-    check "--findings --json: the denied LeaveOrganization is listed under failed" $?
+    check "--findings --json: the denied LeaveOrganization is listed under failed, and no other rule fires" $?
     "$ctview" --findings "$leave" >"$tmp/leave.txt"
     printf 'critical\t1\tAccount left its organization (1 failed)\n' | cmp -s - "$tmp/leave.txt"
     check "--findings: LEVEL<TAB>COUNT<TAB>TITLE (N failed) when some calls failed" $?
