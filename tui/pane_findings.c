@@ -152,7 +152,7 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
         return;
     }
     /* the titles of the columns the rows below fill: " %-13s%7zu %10zu  %s" */
-    draw_str(a->win, r.y + 1, r.x, r.w, " level            done  attempted  rule", theme_attr(R_TITLE));
+    draw_str(a->win, r.y + 1, r.x, r.w, " level           done  attempted  rule", theme_attr(R_TITLE));
     int page = r.h - 2;
     scroll_clamp(&fp->s, lines, page);
     for (int row = 0; row < page; row++) {
