@@ -31,7 +31,6 @@ enum term_kind {
     TERM_VALUE,    /* NAME:"value": the field is a filter field of the same name */
     TERM_NONE,     /* no term (time: after: and before: take ranges) */
     TERM_IDENTITY, /* whichever of user:, invokedBy and type: gave the value */
-    TERM_OUTCOME,  /* error:* or -error:* */
 };
 
 /* One field: its name, where its values come from, and what it needs computed first. Adding a
@@ -235,7 +234,7 @@ static const struct field_short shorts[] = {
     {"before", KS_TIME, COMPUTED(keys_time), .term = TERM_NONE},
     {"rule", KS_RULES, COMPUTED(keys_rule), .needs = FIELD_NEEDS_FINDINGS},
     {"level", KS_ENUM, ENUM(keys_level, level_labels), .needs = FIELD_NEEDS_FINDINGS},
-    {"outcome", KS_ENUM, ENUM(keys_outcome, outcome_labels), .term = TERM_OUTCOME},
+    {"outcome", KS_ENUM, ENUM(keys_outcome, outcome_labels)},
 };
 #define NSHORTS (sizeof shorts / sizeof *shorts)
 
@@ -629,8 +628,6 @@ size_t field_key_term(const struct store *s, const struct field *f, uint64_t key
     int label = f->kind == FIELD_SHORT && f->sh->space == KS_STRINGS && (key & KEY_LABEL);
     if (kind == TERM_NONE)
         return 0;
-    if (kind == TERM_OUTCOME)
-        return put_str(out, 0, cap, key ? "error:*" : "-error:*");
     if (label && (key & ~KEY_LABEL) == LABEL_LOGIN_FAILURE)
         return put_str(out, 0, cap, "error:* -errorCode:* -errorMessage:*");
     if (label) /* the masked name, as userName (identity) or as the origin's name holds it */

@@ -150,7 +150,7 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
 
 /* The filter term that selects the events whose field f has the value of key (field_key_text's), for
  * "apply as filter" on a count: NAME:"value" for a filter field or a path, the term of a label (the
- * masked name, a sign-in's Failure, an outcome), a choice of terms for identity. Writes out (cap bytes)
+ * masked name, a sign-in's Failure), a choice of terms for identity. Writes out (cap bytes)
  * and returns its length; 0 when no term selects one value (time). */
 size_t field_key_term(const struct store *s, const struct field *f, uint64_t key, char *out, size_t cap);
 

@@ -119,6 +119,14 @@ static void test_parse(void)
             CHECK(strstr(err.message, cases[i].error) != NULL);
         field_free(&f);
     }
+    /* every filter field is a field: a column and a --top field */
+    char names[512];
+    snprintf(names, sizeof names, "%s", filter_field_names());
+    for (char *save = NULL, *w = strtok_r(names, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        if (!field_is_short(w, strlen(w)))
+            fprintf(stderr, "filter field %s is no field\n", w);
+        CHECK(field_is_short(w, strlen(w)));
+    }
     CHECK(field_is_short("acct", 4));
     CHECK(!field_is_short("eventName", 9));
 }
