@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/base/filterquote.h"
 #include "model/query/field.h"
 #include "model/query/fieldtop.h"
 #include "model/query/overview.h"
@@ -263,18 +264,10 @@ static enum reaction choose(struct app *a, struct ov *ov)
     return RE_REDRAW;
 }
 
-/* field:"value" for the filter, quoted and escaped. */
+/* field:"value" for the filter, quoted and escaped (a value too long for out is cut). */
 static void term_for(const char *field, const char *value, char *out, size_t cap)
 {
-    size_t n = (size_t)snprintf(out, cap, "%s:\"", field);
-    for (const char *p = value; *p && n + 3 < cap; p++) {
-        if (*p == '"' || *p == '\\')
-            out[n++] = '\\';
-        out[n++] = *p;
-    }
-    if (n + 1 < cap)
-        out[n++] = '"';
-    out[n < cap ? n : cap - 1] = '\0';
+    filterquote_term(field, value, strlen(value), out, cap);
 }
 
 static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
