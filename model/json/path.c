@@ -45,6 +45,12 @@ static const char *const record_keys[] = {
     "eventContext",
 };
 
+const char *const *path_record_keys(size_t *n)
+{
+    *n = sizeof record_keys / sizeof *record_keys;
+    return record_keys;
+}
+
 int path_is_record_key(const char *word, size_t len)
 {
     for (size_t i = 0; i < sizeof record_keys / sizeof *record_keys; i++)
