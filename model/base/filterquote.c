@@ -30,6 +30,23 @@ size_t filterquote_term(const char *field, const char *v, size_t len, char *out,
     return n;
 }
 
+const char *filterquote_read(const char *p, char *out, size_t *len)
+{
+    size_t n = 0;
+    for (p++; *p != '"'; p++, n++) {
+        if (!*p) {
+            *len = n;
+            return NULL;
+        }
+        if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+            p++;
+        if (out)
+            out[n] = *p;
+    }
+    *len = n;
+    return p + 1;
+}
+
 char *filterquote_term_dup(const char *field, const char *v, size_t len)
 {
     size_t need = filterquote_term(field, v, len, NULL, 0) + 1;

@@ -19,4 +19,10 @@ size_t filterquote_term(const char *field, const char *v, size_t len, char *out,
 /* The same term as a new string (owned by the caller), or NULL when out of memory. */
 char *filterquote_term_dup(const char *field, const char *v, size_t len);
 
+/* The inverse, the one reader of quoted text (the filter's lexer, highlighting, the command line): p[0]
+ * is the opening '"'. Writes the text inside, \" and \\ undone, into out when it is not NULL (room for
+ * strlen(p) bytes; not NUL-terminated) and sets *len. Returns the byte after the closing quote, or NULL
+ * when the quotes are not closed (then out holds the text up to the end). */
+const char *filterquote_read(const char *p, char *out, size_t *len);
+
 #endif
