@@ -56,5 +56,4 @@ size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t 
 /* The whole input was walked (or sink->stop was seen). */
 int split_done(const struct split_state *st);
 
-
 #endif

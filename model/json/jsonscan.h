@@ -105,8 +105,8 @@ static inline size_t jscan_skip_value(const char *s, size_t len, size_t i, int *
     if (c == '"')
         return jscan_skip_string(s, len, i, cut);
     if (c != '{' && c != '[') {
-        while (i < len && (unsigned char)s[i] > 32 && s[i] != ',' && s[i] != ']' && s[i] != '}' && s[i] != '{' &&
-               s[i] != '[' && s[i] != '"')
+        while (i < len && (unsigned char)s[i] > 32 && s[i] != ',' && s[i] != ']' && s[i] != '}' &&
+               s[i] != '{' && s[i] != '[' && s[i] != '"')
             i++;
         return i;
     }

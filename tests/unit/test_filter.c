@@ -359,19 +359,20 @@ static void test_term_for(void)
 static void test_quote_roundtrip(void)
 {
     static const char *const values[] = {
-        "a\"b", "back\\slash", "trail\\", "trail\\x", "two words", "OR", "a OR b", "-neg", "(paren",
-        "x) OR (y", "\\\"", "\"", "-(x) OR \"y\"", "tab\there", "star*",
+        "a\"b",   "back\\slash", "trail\\", "trail\\x", "two words",     "OR",        "a OR b", "-neg",
+        "(paren", "x) OR (y",    "\\\"",    "\"",       "-(x) OR \"y\"", "tab\there", "star*",
     };
     size_t nv = sizeof values / sizeof *values;
     char json[4096];
     size_t n = (size_t)snprintf(json, sizeof json, "{\"Records\":[");
     for (size_t i = 0; i < nv; i++) {
-        n += (size_t)snprintf(json + n, sizeof json - n, "%s{\"eventID\":\"q%zu\",\"eventName\":\"", i ? "," : "",
-                              i);
+        n += (size_t)snprintf(json + n, sizeof json - n, "%s{\"eventID\":\"q%zu\",\"eventName\":\"",
+                              i ? "," : "", i);
         for (const char *p = values[i]; *p; p++)
-            n += (size_t)snprintf(json + n, sizeof json - n, *p == '"' || *p == '\\' ? "\\%c"
-                                                             : *p == '\t'             ? "\\t%.0d"
-                                                                                      : "%c",
+            n += (size_t)snprintf(json + n, sizeof json - n,
+                                  *p == '"' || *p == '\\' ? "\\%c"
+                                  : *p == '\t'            ? "\\t%.0d"
+                                                          : "%c",
                                   *p == '\t' ? 0 : *p);
         n += (size_t)snprintf(json + n, sizeof json - n, "\"}");
     }

@@ -267,9 +267,9 @@ static void test_jsonout(void)
         {"a\"b\\c/", "a\\\"b\\\\c/"},
         {"\x1b[31m\x7f\n", "\\u001b[31m\\u007f\\u000a"},
         {"\x9b", "\\ufffd"},
-        {"\xe2\x82(", "\\ufffd\\ufffd("},       /* a cut sequence: each byte */
+        {"\xe2\x82(", "\\ufffd\\ufffd("},          /* a cut sequence: each byte */
         {"\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd"}, /* an encoded surrogate */
-        {"\xc0\xaf", "\\ufffd\\ufffd"},           /* overlong */
+        {"\xc0\xaf", "\\ufffd\\ufffd"},            /* overlong */
         {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
         {"\xf0\x9f\x98", "\\ufffd\\ufffd\\ufffd"},
     };
@@ -283,11 +283,13 @@ static void test_jsonout(void)
     static const struct {
         const char *in, *pretty, *min;
     } recs[] = {
-        {"{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }", "{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }",
+        {"{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }",
+         "{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }",
          "{\"a\":\"x\\\"y\\u00e9\\\\\",\"b\":[1,true]}"},
         {"{\"n\":\"\x1b\x9b\x7f\xc3\xa9\"}", "{\"n\":\"\\u001b\\ufffd\x7f\xc3\xa9\"}",
          "{\"n\":\"\\u001b\\ufffd\x7f\xc3\xa9\"}"},
-        {"{\"a\":1,\x01\"b\":\"c\\\x01\"}", "{\"a\":1, \"b\":\"c\\\\\\u0001\"}", "{\"a\":1,\"b\":\"c\\\\\\u0001\"}"},
+        {"{\"a\":1,\x01\"b\":\"c\\\x01\"}", "{\"a\":1, \"b\":\"c\\\\\\u0001\"}",
+         "{\"a\":1,\"b\":\"c\\\\\\u0001\"}"},
         {"{\"cut\":\"ab\\", "{\"cut\":\"ab\\\\", "{\"cut\":\"ab\\\\"},
     };
     for (size_t i = 0; i < sizeof recs / sizeof *recs; i++) {
