@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reading of the filter language (DESIGN.md §3), written from the spec rather than from
+"""An independent reading of the filter language (README, Filters), written from the spec rather than from
 the C code, to cross-check ctview's -f on the generator's corpus. Usage from tests: compile_expr(text)
 returns a function of one parsed event (a dict) to bool."""
 import ipaddress
