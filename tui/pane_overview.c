@@ -264,12 +264,6 @@ static enum reaction choose(struct app *a, struct ov *ov)
     return RE_REDRAW;
 }
 
-/* field:"value" for the filter, quoted and escaped (a value too long for out is cut). */
-static void term_for(const char *field, const char *value, char *out, size_t cap)
-{
-    filterquote_term(field, value, strlen(value), out, cap);
-}
-
 static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
 {
     struct ov *ov = st;
@@ -365,7 +359,7 @@ static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
         int f = ov->field;
         if (ov->row >= section_rows(ov, f))
             return RE_UNHANDLED;
-        char term[PATH_MAX_LEN + 600];
+        char *term; /* field:"value", quoted and escaped (owned) */
         if (ov->has[f]) {
             const struct field *fld = &ov->chosen[f];
             /* time and identity are list columns, not filter fields */
@@ -377,13 +371,19 @@ static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
             char kbuf[64];
             size_t len;
             const char *v = field_key_text(a->store, fld, ov->top[f].rows[ov->row].key, kbuf, &len);
-            term_for(fld->name, v, term, sizeof term);
+            term = filterquote_term_dup(fld->name, v, len);
         } else {
-            term_for(summary_filter_field((enum summary_field)f),
-                     intern_str(a->store->strings, sum->rows[f][ov->row].id), term, sizeof term);
+            const char *v = intern_str(a->store->strings, sum->rows[f][ov->row].id);
+            term = filterquote_term_dup(summary_filter_field((enum summary_field)f), v, strlen(v));
+        }
+        if (!term) {
+            app_message(a, "out of memory");
+            return RE_REDRAW;
         }
         ov->row = 0;
-        return filterbar_add_term(a, term);
+        enum reaction re = filterbar_add_term(a, term);
+        free(term);
+        return re;
     }
     default:
         return RE_UNHANDLED;
