@@ -6,7 +6,7 @@
 
 static void put(char *out, size_t cap, size_t at, char c)
 {
-    if (at + 1 < cap)
+    if (out && at + 1 < cap)
         out[at] = c;
 }
 
@@ -25,7 +25,7 @@ size_t filterquote_term(const char *field, const char *v, size_t len, char *out,
         put(out, cap, n++, v[i]);
     }
     put(out, cap, n++, '"');
-    if (cap)
+    if (out && cap)
         out[n < cap ? n : cap - 1] = '\0';
     return n;
 }
