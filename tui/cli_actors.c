@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/identity/actors.h"
+#include "model/json/jsonout.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
 #include "tui/cli.h"
@@ -13,16 +14,7 @@ void cli_json_string(FILE *out, const char *s)
         fputs("null", out);
         return;
     }
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
+    jsonout_string(out, s, strlen(s));
 }
 
 static const char *str(const struct store *s, uint32_t id)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
 #include "model/identity/actors.h"
 #include "model/identity/origin.h"
 #include "tui/app.h"
@@ -120,20 +121,11 @@ static enum reaction filter_to(struct app *a, const struct actors_pane *ap)
     if (ap->s.cur >= ap->t.n)
         return RE_UNHANDLED;
     const char *arn = actors_name(a->store, &ap->t.rows[ap->s.cur]);
-    size_t len = strlen(arn);
-    char *expr = malloc(2 * len + 16);
+    char *expr = filterquote_term_dup("origin", arn, strlen(arn));
     if (!expr) {
         app_message(a, "out of memory");
         return RE_REDRAW;
     }
-    size_t n = (size_t)sprintf(expr, "origin:\"");
-    for (size_t k = 0; k < len; k++) {
-        if (arn[k] == '"' || arn[k] == '\\')
-            expr[n++] = '\\';
-        expr[n++] = arn[k];
-    }
-    expr[n++] = '"';
-    expr[n] = '\0';
     enum reaction re = filterbar_set(a, expr);
     free(expr);
     return re;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/base/filterquote.h"
 #include "model/detect/findings.h"
 #include "tui/app.h"
 #include "tui/cli.h"
@@ -186,20 +187,6 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
     }
 }
 
-/* A filter value in double quotes, \" and \\ escaped. */
-static void quote(const char *s, char *out, size_t cap)
-{
-    size_t o = 0;
-    out[o++] = '"';
-    for (; *s && o + 3 < cap; s++) {
-        if (*s == '"' || *s == '\\')
-            out[o++] = '\\';
-        out[o++] = *s;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
-}
-
 static enum reaction findings_key(struct app *a, void *st, const struct keypress *k)
 {
     struct findings_pane *fp = st;
@@ -211,11 +198,16 @@ static enum reaction findings_key(struct app *a, void *st, const struct keypress
             return RE_NONE;
         const struct sigma_rule *rule = sigma_set_rule(fp->set, fp->order[fp->s.cur]);
         const char *id = sigma_rule_id(rule);
-        char q[600], expr[620];
-        quote(id[0] ? id : sigma_rule_title(rule), q, sizeof q);
-        snprintf(expr, sizeof expr, "rule:%s", q);
+        const char *name = id[0] ? id : sigma_rule_title(rule);
+        char *expr = filterquote_term_dup("rule", name, strlen(name));
+        if (!expr) {
+            app_message(a, "out of memory");
+            return RE_REDRAW;
+        }
         app_close(a, PANE_FINDINGS);
-        return filterbar_set(a, expr) | RE_REDRAW;
+        enum reaction re = filterbar_set(a, expr) | RE_REDRAW;
+        free(expr);
+        return re;
     }
     return scroll_move(&fp->s, lines, k->page, k->act);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
 #include "model/store/evtext.h"
 #include "model/base/timefmt.h"
 
@@ -686,7 +687,7 @@ char *trace_chain_filter(const struct store *s, const struct trace *t)
         }
         if (!*value)
             continue;
-        size_t need = len + strlen(field) + strlen(value) + 16;
+        size_t need = len + 4 + filterquote_term(field, value, strlen(value), NULL, 0) + 1;
         if (need > cap) {
             while (cap < need)
                 cap *= 2;
@@ -697,7 +698,10 @@ char *trace_chain_filter(const struct store *s, const struct trace *t)
             }
             out = b;
         }
-        len += (size_t)snprintf(out + len, cap - len, "%s%s:\"%s\"", len ? " OR " : "", field, value);
+        /* the values come from the logs: quoted, so a '"' in them cannot end the term */
+        if (len)
+            len += (size_t)snprintf(out + len, cap - len, " OR ");
+        len += filterquote_term(field, value, strlen(value), out + len, cap - len);
     }
     return out;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
 #include "model/query/field.h"
 
 static const struct cmd_def table[CMD__COUNT] = {
@@ -58,16 +59,11 @@ static int next_word(const char **s, char *out)
     const char *p = skip_blanks(*s);
     size_t o = 0;
     if (*p == '"') {
-        for (p++; *p != '"'; p++) {
-            if (!*p)
-                return -1;
-            if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                p++;
-            if (o + 1 >= CMD_LINE_MAX)
-                return -1;
-            out[o++] = *p;
-        }
-        p++;
+        const char *end = filterquote_read(p, NULL, &o);
+        if (!end || o + 1 >= CMD_LINE_MAX)
+            return -1;
+        filterquote_read(p, out, &o);
+        p = end;
     } else {
         for (; *p && *p != ' ' && *p != '\t'; p++) {
             if (o + 1 >= CMD_LINE_MAX)

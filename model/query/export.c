@@ -11,7 +11,7 @@
 #include <zlib.h>
 
 #include "model/query/field.h"
-#include "model/json/jsonfmt.h"
+#include "model/json/jsonout.h"
 #include "model/base/timefmt.h"
 
 static const char *const format_names[EXPORT__COUNT] = {"records", "jsonl", "csv"};
@@ -286,23 +286,22 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
             rc = -1;
             break;
         }
-        if (format == EXPORT_RECORDS) {
-            out_puts(o, i ? ",\n" : "\n");
-            out_write(o, raw, len);
-            continue;
-        }
-        if (len + 1 > cap) {
-            char *b = realloc(buf, len + 1);
+        if (JSONOUT_ESCAPED_MAX(len) + 1 > cap) {
+            char *b = realloc(buf, JSONOUT_ESCAPED_MAX(len) + 1);
             if (!b) {
                 set_err(err, "out of memory");
                 rc = -1;
                 break;
             }
             buf = b;
-            cap = len + 1;
+            cap = JSONOUT_ESCAPED_MAX(len) + 1;
         }
-        out_write(o, buf, jsonfmt_minify(raw, len, buf));
-        out_puts(o, "\n");
+        /* as logged (records) or minified (jsonl), through the one writer: always valid JSON */
+        if (format == EXPORT_RECORDS)
+            out_puts(o, i ? ",\n" : "\n");
+        out_write(o, buf, jsonout_record(raw, len, format == EXPORT_JSONL, buf));
+        if (format == EXPORT_JSONL)
+            out_puts(o, "\n");
     }
     if (rc == 0 && format == EXPORT_RECORDS)
         out_puts(o, n ? "\n]}\n" : "]}\n");

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/base/filterquote.h"
 #include "model/base/grow.h"
 #include "model/base/timefmt.h"
 #include "model/detect/findings.h"
@@ -602,20 +603,11 @@ static size_t put_str(char *out, size_t n, size_t cap, const char *t)
     return n;
 }
 
-/* Appends NAME:"value" to out (n used of cap), the value's '"' and '\\' escaped. Returns the new n. */
+/* Appends NAME:"value" to out (n used of cap; model/base/filterquote.h). Returns the new n. */
 static size_t put_term(char *out, size_t n, size_t cap, const char *name, const char *v, size_t len)
 {
-    n = put_str(out, n, cap, name);
-    n = put_str(out, n, cap, ":\"");
-    for (size_t i = 0; i < len && v[i] && n + 3 < cap; i++) {
-        if (v[i] == '"' || v[i] == '\\')
-            out[n++] = '\\';
-        out[n++] = v[i];
-    }
-    if (n + 1 < cap)
-        out[n++] = '"';
-    out[n] = '\0';
-    return n;
+    size_t need = filterquote_term(name, v, len, out + n, cap - n);
+    return n + (need < cap - n ? need : cap - n - 1);
 }
 
 size_t field_key_term(const struct store *s, const struct field *f, uint64_t key, char *out, size_t cap)

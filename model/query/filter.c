@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/query/filter_impl.h"
+#include "model/base/filterquote.h"
 #include "model/base/timefmt.h"
 
 /* The fields, in the order help lists them. */
@@ -135,39 +136,20 @@ static int at_or(const struct parser *p)
 /* Reads a quoted string starting at the '"' at p->pos into a new string (owned); NULL on error. */
 static char *read_quoted(struct parser *p, size_t *len)
 {
-    size_t open = p->pos++;
-    size_t cap = 16, n = 0;
-    char *out = malloc(cap);
+    size_t open = p->pos;
+    const char *end = filterquote_read(p->src + open, NULL, len);
+    if (!end) {
+        fail(p, open, "unclosed '\"'");
+        return NULL;
+    }
+    char *out = malloc(*len + 1);
     if (!out) {
         nomem(p);
         return NULL;
     }
-    for (;;) {
-        char c = p->src[p->pos];
-        if (c == '\0') {
-            free(out);
-            fail(p, open, "unclosed '\"'");
-            return NULL;
-        }
-        p->pos++;
-        if (c == '"')
-            break;
-        if (c == '\\' && (p->src[p->pos] == '"' || p->src[p->pos] == '\\'))
-            c = p->src[p->pos++];
-        if (n + 2 > cap) {
-            cap *= 2;
-            char *b = realloc(out, cap);
-            if (!b) {
-                free(out);
-                nomem(p);
-                return NULL;
-            }
-            out = b;
-        }
-        out[n++] = c;
-    }
-    out[n] = '\0';
-    *len = n;
+    filterquote_read(p->src + open, out, len);
+    out[*len] = '\0';
+    p->pos = (size_t)(end - p->src);
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include "model/query/export.h"
 #include "model/store/intern.h"
 #include "model/json/jsonfmt.h"
+#include "model/json/jsonout.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
 
@@ -256,6 +257,52 @@ static void test_csv_field(void)
     CHECK_STR(export_extension(EXPORT_CSV, 1), ".csv.gz");
 }
 
+/* The one JSON string writer: escapes, control characters, invalid UTF-8 one U+FFFD per byte, valid UTF-8
+ * kept; a record as logged keeps its escapes and whitespace and only its invalid bytes change. */
+static void test_jsonout(void)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"a\"b\\c/", "a\\\"b\\\\c/"},
+        {"\x1b[31m\x7f\n", "\\u001b[31m\\u007f\\u000a"},
+        {"\x9b", "\\ufffd"},
+        {"\xe2\x82(", "\\ufffd\\ufffd("},          /* a cut sequence: each byte */
+        {"\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd"}, /* an encoded surrogate */
+        {"\xc0\xaf", "\\ufffd\\ufffd"},            /* overlong */
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+        {"\xf0\x9f\x98", "\\ufffd\\ufffd\\ufffd"},
+    };
+    char out[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = jsonout_escape(cases[i].in, strlen(cases[i].in), out);
+        CHECK(n <= JSONOUT_ESCAPED_MAX(strlen(cases[i].in)));
+        out[n] = '\0';
+        CHECK_STR(out, cases[i].want);
+    }
+    static const struct {
+        const char *in, *pretty, *min;
+    } recs[] = {
+        {"{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }",
+         "{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }",
+         "{\"a\":\"x\\\"y\\u00e9\\\\\",\"b\":[1,true]}"},
+        {"{\"n\":\"\x1b\x9b\x7f\xc3\xa9\"}", "{\"n\":\"\\u001b\\ufffd\x7f\xc3\xa9\"}",
+         "{\"n\":\"\\u001b\\ufffd\x7f\xc3\xa9\"}"},
+        {"{\"a\":1,\x01\"b\":\"c\\\x01\"}", "{\"a\":1, \"b\":\"c\\\\\\u0001\"}",
+         "{\"a\":1,\"b\":\"c\\\\\\u0001\"}"},
+        {"{\"cut\":\"ab\\", "{\"cut\":\"ab\\\\", "{\"cut\":\"ab\\\\"},
+    };
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++) {
+        size_t len = strlen(recs[i].in);
+        char *buf = malloc(JSONOUT_ESCAPED_MAX(len) + 1);
+        buf[jsonout_record(recs[i].in, len, 0, buf)] = '\0';
+        CHECK_STR(buf, recs[i].pretty);
+        buf[jsonout_record(recs[i].in, len, 1, buf)] = '\0';
+        CHECK_STR(buf, recs[i].min);
+        free(buf);
+    }
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8"); /* character widths */
@@ -265,5 +312,6 @@ int main(void)
     test_textsafe();
     test_text_units();
     test_jsonfmt();
+    test_jsonout();
     return harness_done("test_model");
 }

@@ -489,6 +489,55 @@ static void test_actor_roles(void)
     store_free(s);
 }
 
+/* A log can put anything in an identity: a session key and ARN holding '"' and '\' still trace to their
+ * chain, and the chain filter selects exactly that chain (not the session whose key only starts alike). */
+static void test_quoted_identity(void)
+{
+    struct store *s = load(
+        "quoted.json",
+        "{\"Records\":["
+        "{\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/"
+        "b\\\"o\\\\b\",\"accountId\":\"1\","
+        "\"accessKeyId\":\"AKIAQ\"},\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"sts.amazonaws."
+        "com\","
+        "\"eventName\":\"AssumeRole\",\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/R\","
+        "\"roleSessionName\":\"s\"},\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIA\\\"Q\\\\\"}"
+        ","
+        "\"assumedRoleUser\":{\"arn\":\"arn:aws:sts::1:assumed-role/R/s\\\"\\\\\"}},\"eventID\":\"call-1\","
+        "\"recipientAccountId\":\"1\"},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/R/s\\\"\\\\\","
+        "\"accountId\":\"1\",\"accessKeyId\":\"ASIA\\\"Q\\\\\",\"sessionContext\":{\"sessionIssuer\":{"
+        "\"arn\":"
+        "\"arn:aws:iam::1:role/R\"}}},\"eventTime\":\"2024-01-01T00:01:00Z\",\"eventName\":\"ListBuckets\","
+        "\"eventID\":\"use-1\",\"recipientAccountId\":\"1\"},"
+        "{\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/R/other\","
+        "\"accountId\":\"1\",\"accessKeyId\":\"ASIA\\\"Q\\\\X\"},\"eventTime\":\"2024-01-01T00:02:00Z\","
+        "\"eventName\":\"ListBuckets\",\"eventID\":\"use-2\",\"recipientAccountId\":\"1\"}"
+        "]}");
+    CHECK_INT(s->nevents, 3);
+    struct trace_index *x = trace_index_new(s);
+    struct trace t;
+    CHECK_INT(trace_build(x, find(s, "use-1"), &t), 0);
+    CHECK_STR(str(s, t.origin_arn), "arn:aws:iam::1:user/b\"o\\b");
+    CHECK_INT(t.nhops, 1);
+    if (t.nhops == 1)
+        CHECK_STR(str(s, t.hops[0].access_key), "ASIA\"Q\\");
+    char *f = trace_chain_filter(s, &t);
+    CHECK_STR(f, "key:\"ASIA\\\"Q\\\\\"");
+    struct filter_error err;
+    struct filter *flt = f ? filter_compile(f, s, &err) : NULL;
+    if (!flt)
+        fprintf(stderr, "chain filter %s: %s\n", f ? f : "(null)", flt ? "" : err.message);
+    CHECK(flt != NULL);
+    for (size_t i = 0; flt && i < s->nevents; i++) /* the call that issued the key, and its use */
+        CHECK_INT(filter_match(flt, i), strcmp(id_of(s, i), "use-2") != 0);
+    filter_free(flt);
+    free(f);
+    trace_free(&t);
+    trace_index_free(x);
+    store_free(s);
+}
+
 int main(void)
 {
     test_seed_pair();
@@ -496,5 +545,6 @@ int main(void)
     test_cycle();
     test_shapes();
     test_actor_roles();
+    test_quoted_identity();
     return harness_done("trace");
 }
