@@ -72,7 +72,7 @@ static struct findings_pane *state(const struct app *a)
     return app_pane_state(a, PANE_FINDINGS);
 }
 
-int pane_findings_busy(struct app *a)
+int pane_findings_busy(const struct app *a)
 {
     struct findings_pane *fp = state(a);
     if (!fp || fp->failed || loading_on(a) || !a->store->nevents)
