@@ -12,6 +12,7 @@
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/draw.h"
+#include "tui/rows.h"
 #include "tui/loading.h"
 
 struct findings_pane {
@@ -128,6 +129,33 @@ int pane_findings_work(struct app *a, double seconds)
     return rc != 0;
 }
 
+/* A rule that matched (level, events, title and author), then the refused rules, with why. */
+static void finding_row(struct app *a, void *st, const struct rows_item *it)
+{
+    const struct findings_pane *fp = st;
+    const struct sigma_set *set = fp->set;
+    attr_t base = it->at;
+    int sel = it->selected;
+    char line[1024];
+    if (it->i >= fp->norder) {
+        const struct sigma_refusal *f = sigma_set_refusal(set, it->i - fp->norder);
+        snprintf(line, sizeof line, " refused       %s:%d: %s", f->file, f->line, f->reason);
+        draw_text(a->win, it->y, it->x, it->w, line, strlen(line), sel ? base : theme_attr(R_ERROR), 0, 0);
+        return;
+    }
+    const struct sigma_rule *rule = sigma_set_rule(set, fp->order[it->i]);
+    size_t n;
+    findings_rule_events(fp->run, fp->order[it->i], &n);
+    /* the level as a word, so it reads without colour too */
+    char lvl[16];
+    snprintf(lvl, sizeof lvl, " %-13s", sigma_level_name(sigma_rule_level(rule)));
+    attr_t lvl_at = sel ? base : theme_attr(pane_findings_level_role((int)sigma_rule_level(rule)));
+    int x = it->x + draw_text(a->win, it->y, it->x, it->w, lvl, strlen(lvl), lvl_at, 0, 0);
+    const char *author = sigma_rule_author(rule);
+    snprintf(line, sizeof line, "%7zu  %s%s%s", n, sigma_rule_title(rule), author[0] ? "  by " : "", author);
+    draw_text(a->win, it->y, x, it->w - (x - it->x), line, strlen(line), base, 0, 0);
+}
+
 static void findings_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
@@ -150,37 +178,8 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, " No rule matched.", theme_attr(R_NORMAL));
         return;
     }
-    int page = r.h - 1;
-    scroll_clamp(&fp->s, lines, page);
-    for (int row = 0; row < page; row++) {
-        size_t i = fp->s.top + (size_t)row;
-        if (i >= lines)
-            break;
-        int y = r.y + 1 + row, sel = i == fp->s.cur;
-        attr_t base = sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL);
-        draw_fill(a->win, y, r.x, r.w, base);
-        char line[1024];
-        if (i >= fp->norder) { /* then the refused rules, with why */
-            const struct sigma_refusal *f = sigma_set_refusal(set, i - fp->norder);
-            snprintf(line, sizeof line, " refused       %s:%d: %s", f->file, f->line, f->reason);
-            draw_text(a->win, y, r.x, r.w, line, strlen(line), sel ? base : theme_attr(R_ERROR), 0, 0);
-            continue;
-        }
-        const struct sigma_rule *rule = sigma_set_rule(set, fp->order[i]);
-        size_t n;
-        findings_rule_events(fp->run, fp->order[i], &n);
-        /* the level as a word, so it reads without colour too */
-        char lvl[16];
-        snprintf(lvl, sizeof lvl, " %-13s", sigma_level_name(sigma_rule_level(rule)));
-        int x =
-            r.x + draw_text(a->win, y, r.x, r.w, lvl, strlen(lvl),
-                            sel ? base : theme_attr(pane_findings_level_role((int)sigma_rule_level(rule))), 0,
-                            0);
-        const char *author = sigma_rule_author(rule);
-        snprintf(line, sizeof line, "%7zu  %s%s%s", n, sigma_rule_title(rule), author[0] ? "  by " : "",
-                 author);
-        draw_text(a->win, y, x, r.w - (x - r.x), line, strlen(line), base, 0, 0);
-    }
+    struct rows v = {&fp->s, lines, {r.y + 1, r.x, r.h - 1, r.w}, theme_attr(R_SELECTED)};
+    rows_draw(a, &v, finding_row, fp);
 }
 
 /* A filter value in double quotes, \" and \\ escaped. */
