@@ -119,8 +119,10 @@ static int paths_step(struct app *a, double seconds)
 
 #define BEFORE_RULES (JOB_BIT(JOB_LOAD) | JOB_BIT(JOB_FILTER) | JOB_BIT(JOB_SORT))
 
-/* The filter runs beside the load (the list fills filtered); everything else waits for both, and
- * polling for new files waits for the rules, as it always has. */
+/* Who waits for whom: the filter runs beside the load (the list fills filtered); --follow's watches
+ * are set as soon as the load ends (files that arrive while the rules run are not missed); a sort by a
+ * path waits for the load and the filter, the rules for those and the sort; polling for new files and
+ * redrawing a path index's progress wait for all of these. */
 static const struct job table[JOB__COUNT] = {
     [JOB_FILTER] = {.name = "filtering",
                     .wait_ms = 0,
@@ -165,12 +167,8 @@ static const struct job table[JOB__COUNT] = {
                    .step = paths_step},
 };
 
-const struct job *jobs_get(enum job_id id)
-{
-    return &table[id];
-}
-
-unsigned jobs_runnable(const struct app *a)
+/* The jobs a round steps now, as JOB_BITs: busy, and none of their waits busy. */
+static unsigned runnable(const struct app *a)
 {
     unsigned busy = 0, run = 0;
     for (int j = 0; j < JOB__COUNT; j++)
@@ -184,7 +182,7 @@ unsigned jobs_runnable(const struct app *a)
 
 int jobs_wait_ms(const struct app *a)
 {
-    unsigned run = jobs_runnable(a);
+    unsigned run = runnable(a);
     int wait = INT_MAX;
     for (int j = 0; j < JOB__COUNT; j++)
         if ((run & JOB_BIT(j)) && table[j].wait_ms < wait)
@@ -194,7 +192,7 @@ int jobs_wait_ms(const struct app *a)
 
 int jobs_step(struct app *a)
 {
-    unsigned run = jobs_runnable(a);
+    unsigned run = runnable(a);
     int sharing = 0, changed = 0;
     for (int j = 0; j < JOB__COUNT; j++)
         sharing += (run & JOB_BIT(j)) && table[j].budget > 0;

@@ -14,7 +14,7 @@
 
 /* X(id): every job, in the order a round steps them and the status line looks for progress. */
 #define JOBS(X)                                                                                              \
-    X(JOB_FILTER)       /* the filter being applied (tui/filterbar.c) */                                    \
+    X(JOB_FILTER)       /* the filter being applied (tui/filterbar.c) */                                     \
     X(JOB_LOAD)         /* the first load (tui/loading.c) */                                                 \
     X(JOB_FOLLOW_START) /* --follow: the watches, set once the first load is done (tui/follow.c) */          \
     X(JOB_SORT)         /* a sort by a path whose index is being built (tui/listsort.c) */                   \
@@ -48,14 +48,8 @@ struct job {
      * holds the name on entry). NULL: never shown in the status line. */
     int (*percent)(const struct app *a, char *label, size_t cap);
     void (*draw_line)(struct app *a, int y); /* its own line above the status line while busy, or NULL */
-    void (*cancel)(struct app *a);           /* stops it and frees what it holds (the program ends), or NULL */
+    void (*cancel)(struct app *a); /* stops it and frees what it holds (the program ends), or NULL */
 };
-
-/* The job table's entry for id (< JOB__COUNT). */
-const struct job *jobs_get(enum job_id id);
-
-/* The jobs a round would step now, as JOB_BITs (busy, and none of their waits busy). */
-unsigned jobs_runnable(const struct app *a);
 
 /* How long the loop may wait for a key before the next round, in milliseconds; -1 when no job runs
  * (wait for a key for ever). */
