@@ -1,6 +1,7 @@
-/* The findings view: every Sigma rule that matched, by level then title, with its count and author (DRL:
- * the author stays with the rule shown); Enter filters the list to the rule's events. Also the rules' run
- * over the store (pane_findings.h). */
+/* The findings view: every Sigma rule that matched, by level then title, with its counts apart, done (the
+ * call succeeded) and attempted (it failed: findings_event_attempt), and its author (DRL: the author stays
+ * with the rule shown); Enter filters the list to the rule's events. Also the rules' run over the store
+ * (pane_findings.h). */
 #include "tui/pane_findings.h"
 
 #include <stdio.h>
@@ -144,7 +145,7 @@ static void finding_row(struct app *a, void *st, const struct rows_item *it)
         return;
     }
     const struct sigma_rule *rule = sigma_set_rule(set, fp->order[it->i]);
-    size_t n;
+    size_t n, attempts = findings_rule_attempts(fp->run, fp->order[it->i]);
     findings_rule_events(fp->run, fp->order[it->i], &n);
     /* the level as a word, so it reads without colour too */
     char lvl[16];
@@ -152,7 +153,8 @@ static void finding_row(struct app *a, void *st, const struct rows_item *it)
     attr_t lvl_at = sel ? base : theme_attr(pane_findings_level_role((int)sigma_rule_level(rule)));
     int x = it->x + draw_text(a->win, it->y, it->x, it->w, lvl, strlen(lvl), lvl_at, 0, 0);
     const char *author = sigma_rule_author(rule);
-    snprintf(line, sizeof line, "%7zu  %s%s%s", n, sigma_rule_title(rule), author[0] ? "  by " : "", author);
+    snprintf(line, sizeof line, "%7zu %10zu  %s%s%s", n - attempts, attempts, sigma_rule_title(rule),
+             author[0] ? "  by " : "", author);
     draw_text(a->win, it->y, x, it->w - (x - it->x), line, strlen(line), base, 0, 0);
 }
 
@@ -178,7 +180,9 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, " No rule matched.", theme_attr(R_NORMAL));
         return;
     }
-    struct rows v = {&fp->s, lines, {r.y + 1, r.x, r.h - 1, r.w}, theme_attr(R_SELECTED)};
+    /* the titles of the columns the rows below fill: " %-13s%7zu %10zu  %s" */
+    draw_str(a->win, r.y + 1, r.x, r.w, " level           done  attempted  rule", theme_attr(R_TITLE));
+    struct rows v = {&fp->s, lines, {r.y + 2, r.x, r.h - 2, r.w}, theme_attr(R_SELECTED)};
     rows_draw(a, &v, finding_row, fp);
 }
 
