@@ -521,8 +521,10 @@ int main(int argc, char **argv)
     }
     if (need_rules) {
         rc = run_rules(s, rule_paths, nrule_paths, &rules, &found);
-        if (rc == 0)
-            s->findings = found;
+        if (rc == 0 && findings_attach(s, found) != 0) {
+            fprintf(stderr, "ctview: out of memory while running the rules\n");
+            rc = 2;
+        }
     }
     if (expr && rc == 0) {
         rc = run_filter(s, expr, &run);

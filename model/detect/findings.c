@@ -641,3 +641,17 @@ size_t findings_sorted(const struct findings *f, uint32_t *order)
         qsort_r(order, n, sizeof *order, cmp_rules, (void *)f->set);
     return n;
 }
+
+/* Borrowed: the owner (the findings view, the command line) frees the run after detaching it. Kept
+ * when events move, as before the registry: the owner runs the rules again on a changed store. */
+static const struct store_derived_ops findings_ops = {.name = "findings"};
+
+int findings_attach(struct store *s, struct findings *f)
+{
+    return store_derived_set(s, &findings_ops, f);
+}
+
+const struct findings *findings_of(const struct store *s)
+{
+    return store_derived_get(s, &findings_ops);
+}

@@ -298,16 +298,42 @@ void origins_free(struct origins *o)
     free(o);
 }
 
+static void origins_free_data(void *data)
+{
+    origins_free(data);
+}
+
+static int origins_moved(void *data, struct store *s, const struct store_move *mv)
+{
+    (void)data, (void)s, (void)mv;
+    return 1; /* indexed by event: computed again on the next use */
+}
+
+static const struct store_derived_ops origins_ops = {
+    .name = "origins",
+    .free = origins_free_data,
+    .events_moved = origins_moved,
+};
+
+const struct origins *origins_of(const struct store *s)
+{
+    return store_derived_get(s, &origins_ops);
+}
+
 int origins_ensure(struct store *s, const struct trace_index *x)
 {
-    if (s->origins && s->origins->nevents == s->nevents)
+    const struct origins *have = origins_of(s);
+    if (have && have->nevents == s->nevents)
         return 0;
-    origins_free(s->origins);
-    s->origins = NULL;
+    store_derived_set(s, &origins_ops, NULL);
     struct trace_index *own = NULL;
     if (!x && !(x = own = trace_index_new(s)))
         return -1;
-    s->origins = origins_new(x);
+    struct origins *o = origins_new(x);
     trace_index_free(own);
-    return s->origins ? 0 : -1;
+    if (o && store_derived_set(s, &origins_ops, o) != 0) {
+        origins_free(o);
+        o = NULL;
+    }
+    return o ? 0 : -1;
 }

@@ -224,7 +224,7 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
     case TK_WORD:
         return word_matches(f, t, e);
     case TK_ORIGIN: {
-        const struct origins *o = f->s->origins;
+        const struct origins *o = origins_of(f->s);
         size_t i = (size_t)(e - f->s->events);
         return o && i < o->nevents && id_matches(f, t, o->actors[origins_actor_of(o, i)].arn);
     }

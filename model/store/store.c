@@ -5,9 +5,6 @@
 
 #include "model/base/grow.h"
 #include "model/json/jsonfmt.h"
-#include "model/identity/origin.h"
-#include "model/index/fieldindex.h"
-#include "model/index/pathindex.h"
 #include "model/base/timefmt.h"
 
 static const char *const field_paths[EF__COUNT] = {
@@ -38,21 +35,75 @@ struct store *store_new(void)
     return s;
 }
 
+/* Frees entry k's data and removes it, keeping the others in registration order. */
+static void derived_remove(struct store *s, size_t k)
+{
+    struct store_derived d = s->derived[k];
+    memmove(s->derived + k, s->derived + k + 1, (s->nderived - k - 1) * sizeof *s->derived);
+    s->nderived--;
+    if (d.ops->free)
+        d.ops->free(d.data);
+}
+
+void *store_derived_get(const struct store *s, const struct store_derived_ops *ops)
+{
+    for (size_t k = 0; k < s->nderived; k++)
+        if (s->derived[k].ops == ops)
+            return s->derived[k].data;
+    return NULL;
+}
+
+int store_derived_set(struct store *s, const struct store_derived_ops *ops, void *data)
+{
+    for (size_t k = 0; k < s->nderived; k++) {
+        if (s->derived[k].ops != ops)
+            continue;
+        void *old = s->derived[k].data;
+        if (!data) {
+            derived_remove(s, k); /* frees old */
+            return 0;
+        }
+        s->derived[k].data = data;
+        if (old != data && ops->free)
+            ops->free(old);
+        return 0;
+    }
+    if (!data)
+        return 0;
+    if (grow_array((void **)&s->derived, &s->derived_cap, s->nderived + 1, sizeof *s->derived) != 0)
+        return -1;
+    s->derived[s->nderived++] = (struct store_derived){ops, data};
+    return 0;
+}
+
+/* Tells every derived data that the events moved; drops the ones that do not follow. */
+static void derived_moved(struct store *s, const struct store_move *mv)
+{
+    for (size_t k = 0; k < s->nderived;) {
+        const struct store_derived_ops *ops = s->derived[k].ops;
+        if (ops->events_moved && ops->events_moved(s->derived[k].data, s, mv) != 0)
+            derived_remove(s, k);
+        else
+            k++;
+    }
+}
+
 void store_free(struct store *s)
 {
     if (!s)
         return;
-    pathindex_free_all(s); /* first: a build on worker threads reads the sources */
+    /* first: a path index build on worker threads reads the sources */
+    while (s->nderived)
+        derived_remove(s, 0);
+    free(s->derived);
     for (size_t i = 0; i < s->nsources; i++) {
         free(s->sources[i].path);
         free(s->sources[i].data);
     }
     free(s->sources);
-    origins_free(s->origins);
     free(s->events);
     free(s->list_ids);
     free(s->seen);
-    fieldindex_drop(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -535,13 +586,10 @@ void store_finish(struct store *s)
         s->sorted = 1;
         return;
     }
-    origins_free(s->origins); /* indexed by event */
-    s->origins = NULL;
-    pathindex_reset(s); /* indexed by event position */
-    fieldindex_drop(s); /* indexed by event position */
     if (sort_by_order(s) != 0)
         insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
+    derived_moved(s, &(struct store_move){.whole = 1});
 }
 
 int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
@@ -550,16 +598,13 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     size_t n = s->nevents;
     if (from >= n)
         return 0;
-    origins_free(s->origins); /* indexed by event: recomputed on the next use */
-    s->origins = NULL;
-    fieldindex_drop(s); /* indexed by event position: rebuilt on the next use */
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;
     merge_sort(s->events + from, tmp, n - from);
     free(tmp);
     s->sorted = 1;
-    pathindex_truncate(s, from); /* indexed by event position: the tail moved */
+    derived_moved(s, &(struct store_move){.from = from}); /* the tail moved */
     if (from == 0 || s->events[from - 1].time_ms <= s->events[from].time_ms)
         return 0;
     struct event *out = malloc(n * sizeof *out);
@@ -581,7 +626,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     }
     memcpy(s->events, out, n * sizeof *out);
     free(out);
-    pathindex_remap(s, from, map); /* what the indexes hold moves with the events */
+    derived_moved(s, &(struct store_move){.from = from, .moved = map}); /* and the events before it */
     *moved = map;
     return 0;
 }
@@ -704,17 +749,17 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
                               &s->unescaped_cap, len, err);
 }
 
-static size_t paths_bytes(const struct store *s)
+static size_t derived_bytes(const struct store *s)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->npaths; i++)
-        n += pathindex_bytes(s->paths[i]);
+    for (size_t k = 0; k < s->nderived; k++)
+        if (s->derived[k].ops->bytes)
+            n += s->derived[k].ops->bytes(s->derived[k].data);
     return n;
 }
 
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s) +
-           fieldindex_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + derived_bytes(s);
 }
