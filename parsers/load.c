@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "model/base/cores.h"
+#include "model/base/errmsg.h"
 #include "parsers/athena.h"
 #include "parsers/batch.h"
 #include "parsers/bigread.h"
@@ -24,9 +25,7 @@ static int reread(const struct source *src, char **data, size_t *len, char **err
         return -1;
     if (d.size != src->size || d.mtime != src->mtime) {
         source_data_free(&d);
-        if (asprintf(err, "%s changed since it was loaded", src->path) < 0)
-            *err = NULL;
-        return -1;
+        return errmsg_set(err, "%s changed since it was loaded", src->path);
     }
     *data = d.data;
     *len = d.len;

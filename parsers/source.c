@@ -12,21 +12,13 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
+#include "model/base/errmsg.h"
+
 void source_data_free(struct source_data *d)
 {
     free(d->data);
     free(d->warning);
     memset(d, 0, sizeof *d);
-}
-
-int source_err(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-    return -1;
 }
 
 /* Reads and inflates in steps this large, looking at the stop flag between them. */
@@ -43,24 +35,24 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
     size_t cap = size_hint ? size_hint + 1 : 65536, n = 0;
     char *b = malloc(cap);
     if (!b)
-        return source_err(err, "out of memory");
+        return errmsg_set(err, "out of memory");
     for (;;) {
         if (n == cap) {
             if (cap >= SOURCE_MAX_DECODED) {
                 free(b);
-                return source_err(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
+                return errmsg_set(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
             }
             char *nb = realloc(b, cap * 2);
             if (!nb) {
                 free(b);
-                return source_err(err, "out of memory");
+                return errmsg_set(err, "out of memory");
             }
             b = nb;
             cap *= 2;
         }
         if (stopped(stop)) {
             free(b);
-            return source_err(err, "cancelled");
+            return errmsg_set(err, "cancelled");
         }
         if (stop) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -73,7 +65,7 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
                 continue;
             int e = errno;
             free(b);
-            return source_err(err, "read failed: %s", strerror(e));
+            return errmsg_set(err, "read failed: %s", strerror(e));
         }
         if (r == 0)
             break;
@@ -111,12 +103,12 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
         cap = limit;
     char *buf = malloc(cap + 1);
     if (!buf)
-        return source_err(err, "out of memory");
+        return errmsg_set(err, "out of memory");
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 16) != Z_OK) {
         free(buf);
-        return source_err(err, "zlib initialisation failed");
+        return errmsg_set(err, "zlib initialisation failed");
     }
     size_t pos = 0, members = 0; /* pos: compressed bytes consumed by finished members */
     z.next_in = (Bytef *)in;
@@ -140,7 +132,7 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
             if (!nb) {
                 inflateEnd(&z);
                 free(buf);
-                return source_err(err, "out of memory");
+                return errmsg_set(err, "out of memory");
             }
             buf = nb;
             cap = ncap;
@@ -148,7 +140,7 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
         if (stopped(stop)) {
             inflateEnd(&z);
             free(buf);
-            return source_err(err, "cancelled");
+            return errmsg_set(err, "cancelled");
         }
         z.next_out = (Bytef *)buf + out->len;
         z.avail_out = (uInt)(cap - out->len > STEP ? STEP : cap - out->len);
@@ -237,7 +229,7 @@ static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, st
     if (is_gzip(in, len)) {
         int one = gunzip_one_call(in, len, limit, out);
         if (one < 0)
-            return source_err(err, "out of memory");
+            return errmsg_set(err, "out of memory");
         if (one > 0)
             return 0;
         return gunzip(in, len, limit, stop, out, err);
@@ -245,7 +237,7 @@ static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, st
     size_t n = len > limit ? limit : len;
     out->data = malloc(n + 1);
     if (!out->data)
-        return source_err(err, "out of memory");
+        return errmsg_set(err, "out of memory");
     memcpy(out->data, in, n);
     out->data[n] = '\0';
     out->len = n;
@@ -266,7 +258,7 @@ static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_dat
         char *b = realloc(raw, n + 1);
         if (!b) {
             free(raw);
-            return source_err(err, "out of memory");
+            return errmsg_set(err, "out of memory");
         }
         b[n] = '\0';
         out->data = b;
@@ -283,11 +275,11 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return source_err(err, "cannot open: %s", strerror(errno));
+        return errmsg_set(err, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return source_err(err, "not a regular file");
+        return errmsg_set(err, "not a regular file");
     }
     /* Regular files ignore O_NONBLOCK; clear it anyway so reads behave the usual way. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -39,7 +39,4 @@ int source_decode(const char *in, size_t len, size_t limit, struct source_data *
 
 void source_data_free(struct source_data *d);
 
-/* Sets *err to a new formatted message (owned by the caller) and returns -1: the readers' error value. */
-int source_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 #endif

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "parsers/source.h"
+#include "model/base/errmsg.h"
 
 /* Compressed bytes read at a time. */
 #define IN_STEP ((size_t)1 << 20)
@@ -51,17 +52,17 @@ int stream_open(const char *path, struct stream **out, char **err)
     *out = NULL;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return source_err(err, "cannot open: %s", strerror(errno));
+        return errmsg_set(err, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return source_err(err, "not a regular file");
+        return errmsg_set(err, "not a regular file");
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     struct stream *s = calloc(1, sizeof *s);
     if (!s) {
         close(fd);
-        return source_err(err, "out of memory");
+        return errmsg_set(err, "out of memory");
     }
     s->fd = fd;
     s->size = (int64_t)st.st_size;
@@ -72,7 +73,7 @@ int stream_open(const char *path, struct stream **out, char **err)
         s->in = malloc(IN_STEP);
         if (!s->in || inflateInit2(&s->z, 15 + 16) != Z_OK) {
             stream_close(s);
-            return source_err(err, "out of memory");
+            return errmsg_set(err, "out of memory");
         }
         s->z_live = 1;
     }
@@ -92,7 +93,7 @@ static int refill(struct stream *st, char **err)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return source_err(err, "read failed: %s", strerror(errno));
+            return errmsg_set(err, "read failed: %s", strerror(errno));
         st->in_len = (size_t)r;
         st->file_done = r == 0;
         break;
@@ -169,7 +170,7 @@ int stream_read(struct stream *st, char *buf, size_t cap, size_t *got, atomic_in
 {
     *got = 0;
     if (stop && atomic_load_explicit(stop, memory_order_relaxed))
-        return source_err(err, "cancelled");
+        return errmsg_set(err, "cancelled");
     if (st->ended)
         return 0;
     if (st->decoded + cap > SOURCE_MAX_DECODED)
@@ -188,7 +189,7 @@ int stream_read(struct stream *st, char *buf, size_t cap, size_t *got, atomic_in
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return source_err(err, "read failed: %s", strerror(errno));
+            return errmsg_set(err, "read failed: %s", strerror(errno));
         *got = (size_t)r;
         st->decoded += (size_t)r;
         st->ended = r == 0;
@@ -234,12 +235,12 @@ int stream_pread(const char *path, int64_t size, int64_t mtime, uint64_t off, ch
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return source_err(err, "%s: cannot open: %s", path, strerror(errno));
+        return errmsg_set(err, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (int64_t)st.st_size != size ||
         (int64_t)st.st_mtime != mtime) {
         close(fd);
-        return source_err(err, "%s changed since it was loaded", path);
+        return errmsg_set(err, "%s changed since it was loaded", path);
     }
     size_t done = 0;
     while (done < len) {
@@ -248,7 +249,7 @@ int stream_pread(const char *path, int64_t size, int64_t mtime, uint64_t off, ch
             continue;
         if (r <= 0) {
             close(fd);
-            return source_err(err, "%s: cannot read the record at byte %llu", path, (unsigned long long)off);
+            return errmsg_set(err, "%s: cannot read the record at byte %llu", path, (unsigned long long)off);
         }
         done += (size_t)r;
     }

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/hash.h"
+
 /* Open addressing over ids: each slot holds hash << 32 | (id + 1), 0 = empty; equal hashes are
  * compared by content by the caller. */
 struct id_table {
@@ -23,16 +25,6 @@ struct origin_maps {
                                 root without a key, UINT32_MAX << 32 | its arn */
     uint32_t iam_user, root; /* interned "IAMUser" and "Root", 0 when not loaded */
 };
-
-static uint32_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return (uint32_t)h;
-}
 
 static int table_grow(struct id_table *t)
 {
@@ -68,7 +60,7 @@ static int map_grow(struct key_map *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = mix(m->keys[i]) & (cap - 1);
+        size_t j = (uint32_t)hash_mix64(m->keys[i]) & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
@@ -86,7 +78,7 @@ static int map_get(const struct key_map *m, uint64_t key, uint32_t *val)
 {
     if (!m->cap)
         return 0;
-    for (size_t j = mix(key) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
+    for (size_t j = (uint32_t)hash_mix64(key) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
         if (m->keys[j] == key) {
             *val = m->vals[j];
             return 1;
@@ -98,7 +90,7 @@ static int map_put(struct key_map *m, uint64_t key, uint32_t val)
 {
     if ((m->n + 1) * 2 > m->cap && map_grow(m) != 0)
         return -1;
-    size_t j = mix(key) & (m->cap - 1);
+    size_t j = (uint32_t)hash_mix64(key) & (m->cap - 1);
     while (m->keys[j])
         j = (j + 1) & (m->cap - 1);
     m->keys[j] = key;
@@ -112,14 +104,15 @@ static uint32_t str_hash(const char *s)
     uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return mix(h);
+    return (uint32_t)hash_mix64(h);
 }
 
 /* The actor (type, arn, account, store); added when new. UINT32_MAX when out of memory. */
 static uint32_t actor_intern(struct origins *o, const struct origin_actor *a)
 {
     struct id_table *t = &o->maps->actors;
-    uint32_t h = mix((uint64_t)a->arn << 32 ^ a->account ^ (uint64_t)a->store << 16 ^ str_hash(a->type));
+    uint32_t h = (uint32_t)hash_mix64((uint64_t)a->arn << 32 ^ a->account ^ (uint64_t)a->store << 16 ^
+                                      str_hash(a->type));
     if ((t->n + 1) * 2 > t->cap && table_grow(t) != 0)
         return UINT32_MAX;
     size_t j = h & (t->cap - 1);
@@ -153,7 +146,7 @@ static uint32_t chain_intern(struct origins *o, uint32_t actor, const uint32_t *
     uint64_t acc = actor;
     for (size_t k = 0; k < n; k++)
         acc = acc * 1000003ULL ^ roles[k];
-    uint32_t h = mix(acc ^ (uint64_t)n << 56);
+    uint32_t h = (uint32_t)hash_mix64(acc ^ (uint64_t)n << 56);
     if ((t->n + 1) * 2 > t->cap && table_grow(t) != 0)
         return UINT32_MAX;
     size_t j = h & (t->cap - 1);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/base/hash.h"
+
 struct fx_pair {
     uint64_t key; /* FX_VALUE: the folded hash; FX_ADDR: the IPv4 address, or an IPv6 address's top half */
     uint32_t ev;
@@ -49,16 +51,6 @@ static uint64_t fold8(uint64_t w)
     return w | (upper >> 2);
 }
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 uint64_t fieldindex_hash(const char *s, size_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
@@ -74,7 +66,7 @@ uint64_t fieldindex_hash(const char *s, size_t len)
         memcpy(&w, s + i, len - i);
         h = (h ^ fold8(w)) * 0x100000001b3ull;
     }
-    return mix(h);
+    return hash_mix64(h);
 }
 
 /* An address's sort key and family (4 or 6), or 0 when the string is not one address. */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "model/base/grow.h"
+#include "model/base/errmsg.h"
+#include "model/base/hash.h"
 #include "model/json/jsonfmt.h"
 #include "model/base/timefmt.h"
 
@@ -168,16 +170,6 @@ uint32_t store_add_source(struct store *s, const char *path, enum source_kind ki
     return (uint32_t)s->nsources++;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static uint64_t hash_bytes64(const char *p, size_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
@@ -203,7 +195,7 @@ static int seen_grow(struct store *s)
         uint64_t k = s->seen[i];
         if (!k)
             continue;
-        size_t j = mix64(k) & (n - 1);
+        size_t j = hash_mix64(k) & (n - 1);
         while (t[j])
             j = (j + 1) & (n - 1);
         t[j] = k;
@@ -219,7 +211,7 @@ static int seen_insert(struct store *s, uint64_t key)
 {
     if ((s->nseen + 1) * 4 > s->seen_slots * 3 && seen_grow(s) != 0)
         return -1;
-    size_t mask = s->seen_slots - 1, j = mix64(key) & mask;
+    size_t mask = s->seen_slots - 1, j = hash_mix64(key) & mask;
     for (; s->seen[j]; j = (j + 1) & mask)
         if (s->seen[j] == key)
             return 0;
@@ -365,7 +357,8 @@ static uint64_t event_id_key(const struct event *e, uint32_t event_id, uint32_t 
     memcpy(&b, e->uuid[0] + 8, 8);
     /* 64 bits of 128 (+ case and account): two distinct ids share a key with odds of 1 in 10^19 a pair,
      * as the content hash below already does for records without an account */
-    return mix64(a ^ mix64(b ^ ((uint64_t)account << 1 | (e->flags & EVF_ID_UPPER ? 1 : 0)))) | 1ull << 63;
+    return hash_mix64(a ^ hash_mix64(b ^ ((uint64_t)account << 1 | (e->flags & EVF_ID_UPPER ? 1 : 0)))) |
+           1ull << 63;
 }
 
 static uint32_t add_string(struct store *s, const struct event_in *in, size_t k, const struct strref *r)
@@ -430,7 +423,7 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
                 content = store_content_hash(in->text, in->text_len, min);
                 free(min);
             }
-            key = mix64(key ^ mix64(content)) | 1; /* never the empty slot's 0 */
+            key = hash_mix64(key ^ hash_mix64(content)) | 1; /* never the empty slot's 0 */
         }
         int fresh = seen_insert(s, key);
         if (fresh < 0)
@@ -695,9 +688,8 @@ const char *store_record_bytes(const struct source *src, const char *data, size_
 {
     *err = NULL;
     if (raw_off > data_len || raw_len > data_len - raw_off) {
-        if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
-                     (unsigned long long)raw_off) < 0)
-            *err = NULL;
+        errmsg_set(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
+                   (unsigned long long)raw_off);
         return NULL;
     }
     if (!embedded) {
