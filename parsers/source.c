@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include "model/base/errmsg.h"
+#include "parsers/gunzip.h"
 
 void source_data_free(struct source_data *d)
 {
@@ -95,8 +95,25 @@ static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
     out->warning_offset = offset;
 }
 
-static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, struct source_data *out,
-                  char **err)
+/* The input of a gunzip over a buffer in memory: a gigabyte at a time (zlib counts in 32 bits). */
+struct mem_input {
+    const char *in;
+    size_t len, at;
+};
+
+static int mem_next(void *ctx, const unsigned char **data, size_t *len, char **err)
+{
+    struct mem_input *m = ctx;
+    (void)err;
+    size_t n = m->len - m->at > (1u << 30) ? (1u << 30) : m->len - m->at;
+    *data = (const unsigned char *)m->in + m->at;
+    *len = n;
+    m->at += n;
+    return 0;
+}
+
+static int gunzip_all(const char *in, size_t len, size_t limit, atomic_int *stop, struct source_data *out,
+                      char **err)
 {
     size_t cap = len < limit / 8 ? len * 8 + 1024 : limit;
     if (cap > limit)
@@ -104,23 +121,14 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
     char *buf = malloc(cap + 1);
     if (!buf)
         return errmsg_set(err, "out of memory");
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 15 + 16) != Z_OK) {
+    struct mem_input m = {in, len, 0};
+    struct gunzip g;
+    if (gunzip_init(&g, len, mem_next, &m) != 0) {
         free(buf);
         return errmsg_set(err, "zlib initialisation failed");
     }
-    size_t pos = 0, members = 0; /* pos: compressed bytes consumed by finished members */
-    z.next_in = (Bytef *)in;
-    z.avail_in = 0;
-    size_t consumed = 0;
-    for (;;) {
-        if (z.avail_in == 0 && consumed < len) {
-            size_t chunk = len - consumed > (1u << 30) ? (1u << 30) : len - consumed;
-            z.next_in = (Bytef *)in + consumed;
-            z.avail_in = (uInt)chunk;
-            consumed += chunk;
-        }
+    int rc = 0;
+    while (!g.ended) {
         if (out->len == cap) {
             if (cap >= limit) {
                 warn(out, (int64_t)out->len, "decoded size exceeds the %zu MiB limit; the rest is not read",
@@ -130,54 +138,30 @@ static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, st
             size_t ncap = cap * 2 > limit ? limit : cap * 2;
             char *nb = realloc(buf, ncap + 1);
             if (!nb) {
-                inflateEnd(&z);
-                free(buf);
-                return errmsg_set(err, "out of memory");
+                rc = errmsg_set(err, "out of memory");
+                break;
             }
             buf = nb;
             cap = ncap;
         }
         if (stopped(stop)) {
-            inflateEnd(&z);
-            free(buf);
-            return errmsg_set(err, "cancelled");
-        }
-        z.next_out = (Bytef *)buf + out->len;
-        z.avail_out = (uInt)(cap - out->len > STEP ? STEP : cap - out->len);
-        size_t before = z.avail_out;
-        int rc = inflate(&z, Z_NO_FLUSH);
-        out->len += before - z.avail_out;
-        if (rc == Z_STREAM_END) {
-            members++;
-            pos = consumed - z.avail_in;
-            if (pos >= len)
-                break;
-            if (!is_gzip(in + pos, len - pos)) {
-                /* Padding of zeros is common after the last member; anything else is worth a word. */
-                size_t k = pos;
-                while (k < len && in[k] == 0)
-                    k++;
-                if (k < len)
-                    warn(out, (int64_t)out->len,
-                         "%zu bytes of trailing garbage after gzip member %zu ignored", len - pos, members);
-                break;
-            }
-            inflateReset(&z);
-            continue;
-        }
-        if (rc == Z_OK)
-            continue;
-        if (rc == Z_BUF_ERROR && z.avail_in == 0 && consumed >= len) {
-            warn(out, (int64_t)out->len, "gzip stream truncated (compressed file ends at byte %zu)", len);
+            rc = errmsg_set(err, "cancelled");
             break;
         }
-        if (rc == Z_BUF_ERROR && z.avail_out == 0)
-            continue;
-        warn(out, (int64_t)out->len, "corrupt gzip data at compressed byte %zu: %s", consumed - z.avail_in,
-             z.msg ? z.msg : "inflate failed");
-        break;
+        size_t got;
+        if (gunzip_read(&g, buf + out->len, cap - out->len > STEP ? STEP : cap - out->len, &got, err) != 0) {
+            rc = -1;
+            break;
+        }
+        out->len += got;
     }
-    inflateEnd(&z);
+    if (rc == 0 && g.warning)
+        warn(out, g.warning_offset, "%s", g.warning);
+    gunzip_end(&g);
+    if (rc != 0) {
+        free(buf);
+        return -1;
+    }
     buf[out->len] = '\0';
     out->data = buf;
     out->gzip = 1;
@@ -232,7 +216,7 @@ static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, st
             return errmsg_set(err, "out of memory");
         if (one > 0)
             return 0;
-        return gunzip(in, len, limit, stop, out, err);
+        return gunzip_all(in, len, limit, stop, out, err);
     }
     size_t n = len > limit ? limit : len;
     out->data = malloc(n + 1);

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "parsers/source.h"
 #include "model/base/errmsg.h"
+#include "parsers/gunzip.h"
 
 /* Compressed bytes read at a time. */
 #define IN_STEP ((size_t)1 << 20)
@@ -22,14 +22,10 @@ struct stream {
     int64_t size, mtime;
     uint64_t decoded; /* bytes handed out so far */
     int ended;        /* no more bytes: the end, the damage or the limit */
-    z_stream z;
-    int z_live;
-    unsigned char *in; /* gzip: compressed bytes read, z.next_in points inside */
-    size_t in_len;     /* bytes in `in` */
-    uint64_t consumed; /* compressed bytes before `in` */
-    int file_done;     /* read() returned 0 */
-    size_t members;
-    char *warning;
+    struct gunzip g;  /* gzip */
+    int g_live;
+    unsigned char *in; /* gzip: the compressed bytes read last */
+    char *warning;     /* owned: the size limit reached (a gzip's damage is said in g) */
     int64_t warning_offset;
 };
 
@@ -45,6 +41,22 @@ static void warn(struct stream *st, const char *fmt, ...)
         st->warning = NULL;
     va_end(ap);
     st->warning_offset = (int64_t)st->decoded;
+}
+
+/* The gunzip's input: the file, IN_STEP bytes at a time. */
+static int file_next(void *ctx, const unsigned char **data, size_t *len, char **err)
+{
+    struct stream *st = ctx;
+    for (;;) {
+        ssize_t r = read(st->fd, st->in, IN_STEP);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return errmsg_set(err, "read failed: %s", strerror(errno));
+        *data = st->in;
+        *len = (size_t)r;
+        return 0;
+    }
 }
 
 int stream_open(const char *path, struct stream **out, char **err)
@@ -71,98 +83,13 @@ int stream_open(const char *path, struct stream **out, char **err)
     s->gzip = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     if (s->gzip) {
         s->in = malloc(IN_STEP);
-        if (!s->in || inflateInit2(&s->z, 15 + 16) != Z_OK) {
+        s->g_live = s->in && gunzip_init(&s->g, (uint64_t)s->size, file_next, s) == 0;
+        if (!s->g_live) {
             stream_close(s);
             return errmsg_set(err, "out of memory");
         }
-        s->z_live = 1;
     }
     *out = s;
-    return 0;
-}
-
-/* More compressed input for z, when it has used what it had. Returns 0, or -1 on a read error. */
-static int refill(struct stream *st, char **err)
-{
-    if (st->z.avail_in > 0 || st->file_done)
-        return 0;
-    st->consumed += st->in_len;
-    st->in_len = 0;
-    for (;;) {
-        ssize_t r = read(st->fd, st->in, IN_STEP);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return errmsg_set(err, "read failed: %s", strerror(errno));
-        st->in_len = (size_t)r;
-        st->file_done = r == 0;
-        break;
-    }
-    st->z.next_in = st->in;
-    st->z.avail_in = (uInt)st->in_len;
-    return 0;
-}
-
-/* What follows a gzip member: another member, zeros, or garbage (said once). Returns 1 to go on, 0 at the
- * end, -1 on a read error. */
-static int next_member(struct stream *st, char **err)
-{
-    st->members++;
-    uint64_t rest = (uint64_t)st->size - (st->consumed + (uint64_t)(st->z.next_in - st->in));
-    int zeros = 0;
-    for (;;) {
-        if (refill(st, err) != 0)
-            return -1;
-        if (st->z.avail_in == 0)
-            return 0;
-        if (!zeros && st->z.next_in[0] == 0x1f && (st->z.avail_in < 2 || st->z.next_in[1] == 0x8b)) {
-            inflateReset(&st->z);
-            return 1;
-        }
-        zeros = 1;
-        while (st->z.avail_in > 0 && st->z.next_in[0] == 0) {
-            st->z.next_in++;
-            st->z.avail_in--;
-        }
-        if (st->z.avail_in > 0) {
-            /* Padding of zeros is common after the last member; anything else is worth a word. */
-            warn(st, "%llu bytes of trailing garbage after gzip member %zu ignored", (unsigned long long)rest,
-                 st->members);
-            return 0;
-        }
-    }
-}
-
-static int inflate_some(struct stream *st, char *buf, size_t cap, size_t *got, char **err)
-{
-    st->z.next_out = (Bytef *)buf;
-    st->z.avail_out = (uInt)cap;
-    while (st->z.avail_out > 0 && !st->ended) {
-        if (refill(st, err) != 0)
-            return -1;
-        int rc = inflate(&st->z, Z_NO_FLUSH);
-        st->decoded = st->decoded - (uint64_t)(*got) + (cap - st->z.avail_out);
-        *got = cap - st->z.avail_out;
-        if (rc == Z_STREAM_END) {
-            int more = next_member(st, err);
-            if (more < 0)
-                return -1;
-            if (!more)
-                st->ended = 1;
-            continue;
-        }
-        if (rc == Z_OK)
-            continue;
-        if (rc == Z_BUF_ERROR && st->z.avail_in == 0 && st->file_done) {
-            warn(st, "gzip stream truncated (compressed file ends at byte %lld)", (long long)st->size);
-            break;
-        }
-        if (rc == Z_BUF_ERROR && st->z.avail_in == 0)
-            continue;
-        warn(st, "corrupt gzip data at compressed byte %llu: %s",
-             (unsigned long long)(st->consumed + (uint64_t)(st->z.next_in - st->in)),
-             st->z.msg ? st->z.msg : "inflate failed");
-    }
     return 0;
 }
 
@@ -182,8 +109,12 @@ int stream_read(struct stream *st, char *buf, size_t cap, size_t *got, atomic_in
              SOURCE_MAX_DECODED >> 20);
         return 0;
     }
-    if (st->gzip)
-        return inflate_some(st, buf, cap, got, err);
+    if (st->gzip) {
+        int rc = gunzip_read(&st->g, buf, cap, got, err);
+        st->decoded += *got;
+        st->ended = st->g.ended;
+        return rc;
+    }
     for (;;) {
         ssize_t r = read(st->fd, buf, cap);
         if (r < 0 && errno == EINTR)
@@ -214,6 +145,11 @@ int64_t stream_mtime(const struct stream *st)
 
 const char *stream_warning(const struct stream *st, int64_t *offset)
 {
+    /* one or the other: a gzip's damage ends it before the limit is reached, and the other way round */
+    if (st->gzip && st->g.warning) {
+        *offset = st->g.warning_offset;
+        return st->g.warning;
+    }
     *offset = st->warning_offset;
     return st->warning;
 }
@@ -222,8 +158,8 @@ void stream_close(struct stream *st)
 {
     if (!st)
         return;
-    if (st->z_live)
-        inflateEnd(&st->z);
+    if (st->g_live)
+        gunzip_end(&st->g);
     close(st->fd);
     free(st->in);
     free(st->warning);
