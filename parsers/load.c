@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/base/grow.h"
 #include "model/base/cores.h"
 #include "model/base/errmsg.h"
 #include "parsers/athena.h"
@@ -218,13 +219,8 @@ static int athena_rows(const char *path)
             shape = athena_detect(buf, len);
             break;
         }
-        if (len == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger)
-                break;
-            buf = bigger;
-            cap *= 2;
-        }
+        if (grow_array((void **)&buf, &cap, len + 1, 1) != 0)
+            break;
     }
     free(buf);
     stream_close(st);

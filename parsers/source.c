@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <libdeflate.h>
 
+#include "model/base/grow.h"
 #include "model/base/errmsg.h"
 #include "parsers/gunzip.h"
 
@@ -42,13 +43,10 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
                 free(b);
                 return errmsg_set(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
             }
-            char *nb = realloc(b, cap * 2);
-            if (!nb) {
+            if (grow_array((void **)&b, &cap, cap + 1, 1) != 0) {
                 free(b);
                 return errmsg_set(err, "out of memory");
             }
-            b = nb;
-            cap *= 2;
         }
         if (stopped(stop)) {
             free(b);

@@ -356,10 +356,10 @@ int main(int argc, char **argv)
             top = optarg;
             break;
         case 'n': {
-            char *end;
-            top_n = strtol(optarg, &end, 10);
+            const char *bad = NULL;
+            top_n = (long)strtonum(optarg, 1, 1000000000, &bad);
             top_n_given = 1;
-            if (end == optarg || *end || top_n < 1 || top_n > 1000000000)
+            if (bad)
                 return usage_error("-n takes a count from 1 up");
             break;
         }

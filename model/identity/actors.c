@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/grow.h"
 #include "model/base/timefmt.h"
 #include "model/identity/trace.h"
 
@@ -94,14 +95,8 @@ struct lists {
 
 static int list_add(struct lists *l, uint32_t row, uint32_t id, enum tag tag)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        struct listed *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (grow_array_from((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v, 256) != 0)
+        return -1;
     l->v[l->n++] = (struct listed){row, id, tag};
     return 0;
 }

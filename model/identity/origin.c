@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/grow.h"
 #include "model/base/hash.h"
 
 /* Open addressing over ids: each slot holds hash << 32 | (id + 1), 0 = empty; equal hashes are
@@ -125,14 +126,8 @@ static uint32_t actor_intern(struct origins *o, const struct origin_actor *a)
             strcmp(b->type, a->type) == 0)
             return id;
     }
-    if (o->nactors == o->actors_cap) {
-        size_t cap = o->actors_cap ? o->actors_cap * 2 : 64;
-        struct origin_actor *v = realloc(o->actors, cap * sizeof *v);
-        if (!v)
-            return UINT32_MAX;
-        o->actors = v;
-        o->actors_cap = cap;
-    }
+    if (grow_array_from((void **)&o->actors, &o->actors_cap, o->nactors + 1, sizeof *o->actors, 64) != 0)
+        return UINT32_MAX;
     o->actors[o->nactors] = *a;
     t->slots[j] = (uint64_t)h << 32 | (o->nactors + 1);
     t->n++;
@@ -159,24 +154,9 @@ static uint32_t chain_intern(struct origins *o, uint32_t actor, const uint32_t *
             (n == 0 || memcmp(o->roles + c->roles_first, roles, n * sizeof *roles) == 0))
             return id;
     }
-    if (o->nchains == o->chains_cap) {
-        size_t cap = o->chains_cap ? o->chains_cap * 2 : 256;
-        struct origin_chain *v = realloc(o->chains, cap * sizeof *v);
-        if (!v)
-            return UINT32_MAX;
-        o->chains = v;
-        o->chains_cap = cap;
-    }
-    if (o->nroles + n > o->roles_cap) {
-        size_t cap = o->roles_cap ? o->roles_cap * 2 : 256;
-        while (cap < o->nroles + n)
-            cap *= 2;
-        uint32_t *v = realloc(o->roles, cap * sizeof *v);
-        if (!v)
-            return UINT32_MAX;
-        o->roles = v;
-        o->roles_cap = cap;
-    }
+    if (grow_array_from((void **)&o->chains, &o->chains_cap, o->nchains + 1, sizeof *o->chains, 256) != 0 ||
+        grow_array_from((void **)&o->roles, &o->roles_cap, o->nroles + n, sizeof *o->roles, 256) != 0)
+        return UINT32_MAX;
     if (n) /* o->roles is still NULL while no chain has a role */
         memcpy(o->roles + o->nroles, roles, n * sizeof *roles);
     o->chains[o->nchains] = (struct origin_chain){actor, (uint32_t)o->nroles, (uint32_t)n};

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/base/grow.h"
 #include "model/base/hash.h"
 
 struct fx_pair {
@@ -312,16 +313,8 @@ static int add_text(const struct store *s, struct fieldindex *x, size_t k)
     size_t len = strlen(str);
     if (x->text_len + len + 1 > UINT32_MAX)
         return -1;
-    if (x->text_len + len + 1 > x->text_cap) {
-        size_t cap = x->text_cap ? x->text_cap : 4096;
-        while (cap < x->text_len + len + 1)
-            cap *= 2;
-        char *t = realloc(x->text, cap);
-        if (!t)
-            return -1;
-        x->text = t;
-        x->text_cap = cap;
-    }
+    if (grow_array_from((void **)&x->text, &x->text_cap, x->text_len + len + 1, 1, 4096) != 0)
+        return -1;
     x->text_off[x->text_groups++] = (uint32_t)x->text_len;
     memcpy(x->text + x->text_len, str, len + 1);
     x->text_len += len + 1;

@@ -350,7 +350,7 @@ static int fit(struct pathindex *x, size_t n)
     if (grow_array((void **)&x->slot, &x->slot_cap, n ? n : 1, sizeof *x->slot) != 0)
         return -1;
     if (words > x->done_words) {
-        uint64_t *d = realloc(x->done, words * sizeof *d);
+        uint64_t *d = reallocarray(x->done, words, sizeof *d);
         if (!d)
             return -1;
         memset(d + x->done_words, 0, (words - x->done_words) * sizeof *d);

@@ -100,10 +100,10 @@ int field_parse(const char *text, size_t len, struct field *f, struct field_erro
     }
     struct path_error perr;
     if (path_parse(text, len, &f->path, &perr) != 0) {
-        snprintf(err->message, sizeof err->message, "%s", perr.message);
+        strlcpy(err->message, perr.message, sizeof err->message);
         return -1;
     }
-    snprintf(f->name, sizeof f->name, "%s", f->path.text);
+    strlcpy(f->name, f->path.text, sizeof f->name);
     f->kind = FIELD_PATH;
     for (int k = 0; k < EF__COUNT; k++)
         if (strcmp(event_field_path((enum event_field)k), f->path.text) == 0) {

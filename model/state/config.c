@@ -35,7 +35,7 @@ static int set_tz(struct config *c, const char *v, char *why, size_t len)
 {
     if (tz_check(v, why, len) != 0)
         return -1;
-    snprintf(c->tz, sizeof c->tz, "%s", v);
+    strlcpy(c->tz, v, sizeof c->tz);
     return 0;
 }
 

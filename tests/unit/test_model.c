@@ -16,6 +16,7 @@
 #include "model/base/timefmt.h"
 #include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
+#include "model/base/grow.h"
 #include "model/base/hash.h"
 
 static void test_intern(void)
@@ -342,6 +343,29 @@ static void test_hash(void)
     CHECK(hash_mix64(0x123456789abcdef0ull) == 0x18b8c062f6f42398ull);
 }
 
+/* The one growth: doubling from a first capacity, and a size that does not fit refused, not wrapped. */
+static void test_grow(void)
+{
+    uint32_t *v = NULL;
+    size_t cap = 0;
+    CHECK_INT(grow_array_from((void **)&v, &cap, 5, sizeof *v, 8), 0);
+    CHECK_INT(cap, 8);
+    CHECK_INT(grow_array_from((void **)&v, &cap, 8, sizeof *v, 8), 0);
+    CHECK_INT(cap, 8);
+    CHECK_INT(grow_array_from((void **)&v, &cap, 33, sizeof *v, 8), 0);
+    CHECK_INT(cap, 64);
+    v[63] = 7;
+    uint32_t *before = v;
+    CHECK_INT(grow_array((void **)&v, &cap, SIZE_MAX / 2, 16), -1);
+    CHECK(v == before && cap == 64 && v[63] == 7);
+    free(v);
+    char *b = NULL;
+    size_t bcap = 0;
+    CHECK_INT(grow_array((void **)&b, &bcap, 1, 1), 0);
+    CHECK_INT(bcap, 64);
+    free(b);
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8"); /* character widths */
@@ -353,5 +377,6 @@ int main(void)
     test_jsonfmt();
     test_atomicfile();
     test_hash();
+    test_grow();
     return harness_done("test_model");
 }
