@@ -2,23 +2,17 @@
 #include "parsers/gunzip.h"
 
 #include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void warn(struct gunzip *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct gunzip *g, const char *fmt, ...)
+#include "model/base/errmsg.h"
+
+/* Ends the output at what decoded so far; the caller says why in g->warning. */
+static char **end_here(struct gunzip *g)
 {
     g->ended = 1;
-    if (g->warning)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&g->warning, fmt, ap) < 0)
-        g->warning = NULL;
-    va_end(ap);
     g->warning_offset = (int64_t)g->decoded;
+    return &g->warning;
 }
 
 int gunzip_init(struct gunzip *g, uint64_t size, gunzip_input_fn input, void *ctx)
@@ -81,8 +75,8 @@ static int next_member(struct gunzip *g, char **err)
         }
         if (g->z.avail_in > 0) {
             /* Padding of zeros is common after the last member; anything else is worth a word. */
-            warn(g, "%llu bytes of trailing garbage after gzip member %zu ignored", (unsigned long long)rest,
-                 g->members);
+            errmsg_set(end_here(g), "%llu bytes of trailing garbage after gzip member %zu ignored",
+                       (unsigned long long)rest, g->members);
             return 0;
         }
     }
@@ -112,13 +106,14 @@ int gunzip_read(struct gunzip *g, char *buf, size_t cap, size_t *got, char **err
         if (rc == Z_OK)
             continue;
         if (rc == Z_BUF_ERROR && g->z.avail_in == 0 && g->input_done) {
-            warn(g, "gzip stream truncated (compressed file ends at byte %llu)", (unsigned long long)g->size);
+            errmsg_set(end_here(g), "gzip stream truncated (compressed file ends at byte %llu)",
+                       (unsigned long long)g->size);
             break;
         }
         if (rc == Z_BUF_ERROR && g->z.avail_in == 0)
             continue;
-        warn(g, "corrupt gzip data at compressed byte %llu: %s", (unsigned long long)position(g),
-             g->z.msg ? g->z.msg : "inflate failed");
+        errmsg_set(end_here(g), "corrupt gzip data at compressed byte %llu: %s",
+                   (unsigned long long)position(g), g->z.msg ? g->z.msg : "inflate failed");
     }
     return 0;
 }

@@ -1,7 +1,6 @@
 #include "parsers/source.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <poll.h>
@@ -79,20 +78,6 @@ static int is_gzip(const char *in, size_t len)
     return len >= 2 && (unsigned char)in[0] == 0x1f && (unsigned char)in[1] == 0x8b;
 }
 
-static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
-{
-    if (out->warning)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&out->warning, fmt, ap) < 0)
-        out->warning = NULL;
-    va_end(ap);
-    out->warning_offset = offset;
-}
-
 /* The input of a gunzip over a buffer in memory: a gigabyte at a time (zlib counts in 32 bits). */
 struct mem_input {
     const char *in;
@@ -129,8 +114,9 @@ static int gunzip_all(const char *in, size_t len, size_t limit, atomic_int *stop
     while (!g.ended) {
         if (out->len == cap) {
             if (cap >= limit) {
-                warn(out, (int64_t)out->len, "decoded size exceeds the %zu MiB limit; the rest is not read",
-                     limit >> 20);
+                out->warning_offset = (int64_t)out->len; /* the only warning: the output ends here */
+                errmsg_set(&out->warning, "decoded size exceeds the %zu MiB limit; the rest is not read",
+                           limit >> 20);
                 break;
             }
             size_t ncap = cap * 2 > limit ? limit : cap * 2;
@@ -153,8 +139,11 @@ static int gunzip_all(const char *in, size_t len, size_t limit, atomic_int *stop
         }
         out->len += got;
     }
-    if (rc == 0 && g.warning)
-        warn(out, g.warning_offset, "%s", g.warning);
+    if (rc == 0 && g.warning) { /* the damage ended the loop: the only warning */
+        out->warning = g.warning;
+        out->warning_offset = g.warning_offset;
+        g.warning = NULL;
+    }
     gunzip_end(&g);
     if (rc != 0) {
         free(buf);
@@ -223,8 +212,10 @@ static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, st
     memcpy(out->data, in, n);
     out->data[n] = '\0';
     out->len = n;
-    if (n < len)
-        warn(out, (int64_t)n, "file exceeds the %zu MiB limit; the rest is not read", limit >> 20);
+    if (n < len) {
+        out->warning_offset = (int64_t)n;
+        errmsg_set(&out->warning, "file exceeds the %zu MiB limit; the rest is not read", limit >> 20);
+    }
     return 0;
 }
 
@@ -252,19 +243,28 @@ static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_dat
     return rc;
 }
 
-int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err)
+int source_open(const char *path, struct stat *st, char **err)
 {
-    memset(out, 0, sizeof *out);
+    /* O_NONBLOCK: opening a FIFO named like a log must not hang */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return errmsg_set(err, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
         close(fd);
         return errmsg_set(err, "not a regular file");
     }
     /* Regular files ignore O_NONBLOCK; clear it anyway so reads behave the usual way. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    int fd = source_open(path, &st, err);
+    if (fd < 0)
+        return -1;
     char *raw = NULL;
     size_t n = 0;
     int rc = read_all(fd, (size_t)st.st_size, stop, &raw, &n, err);

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* Most decoded bytes one input may produce; past it the input is cut and reported (a gzip bomb
  * must not take the machine's memory). */
@@ -38,5 +39,9 @@ int source_read_fd(int fd, atomic_int *stop, struct source_data *out, char **err
 int source_decode(const char *in, size_t len, size_t limit, struct source_data *out, char **err);
 
 void source_data_free(struct source_data *d);
+
+/* Opens path for reading when it is a regular file, and fills *st. Returns the descriptor, or -1 with
+ * *err set (owned by the caller). */
+int source_open(const char *path, struct stat *st, char **err);
 
 #endif

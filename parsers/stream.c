@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,20 +28,6 @@ struct stream {
     int64_t warning_offset;
 };
 
-static void warn(struct stream *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct stream *st, const char *fmt, ...)
-{
-    st->ended = 1;
-    if (st->warning)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&st->warning, fmt, ap) < 0)
-        st->warning = NULL;
-    va_end(ap);
-    st->warning_offset = (int64_t)st->decoded;
-}
-
 /* The gunzip's input: the file, IN_STEP bytes at a time. */
 static int file_next(void *ctx, const unsigned char **data, size_t *len, char **err)
 {
@@ -62,15 +47,10 @@ static int file_next(void *ctx, const unsigned char **data, size_t *len, char **
 int stream_open(const char *path, struct stream **out, char **err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return errmsg_set(err, "cannot open: %s", strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return errmsg_set(err, "not a regular file");
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    int fd = source_open(path, &st, err);
+    if (fd < 0)
+        return -1;
     struct stream *s = calloc(1, sizeof *s);
     if (!s) {
         close(fd);
@@ -102,11 +82,11 @@ int stream_read(struct stream *st, char *buf, size_t cap, size_t *got, atomic_in
         return 0;
     if (st->decoded + cap > SOURCE_MAX_DECODED)
         cap = (size_t)(SOURCE_MAX_DECODED - st->decoded);
-    if (cap == 0) {
-        warn(st,
-             st->gzip ? "decoded size exceeds the %zu MiB limit; the rest is not read"
-                      : "file exceeds the %zu MiB limit; the rest is not read",
-             SOURCE_MAX_DECODED >> 20);
+    if (cap == 0) { /* ends the stream: the only warning */
+        st->ended = 1;
+        st->warning_offset = (int64_t)st->decoded;
+        errmsg_set(&st->warning, "%s exceeds the %zu MiB limit; the rest is not read",
+                   st->gzip ? "decoded size" : "file", SOURCE_MAX_DECODED >> 20);
         return 0;
     }
     if (st->gzip) {
