@@ -3,7 +3,10 @@
  * Parsers feed it through store_add_source(), store_add_event() and the problem list; the TUI and CLI
  * read it. After loading, store_finish() puts events in time order (stable: ties keep load order,
  * events without a time go last). Nothing here knows about files or gzip: original record bytes are
- * fetched back through a reader function the loader installs, so the model stays independent of I/O. */
+ * fetched back through a reader function the loader installs, so the model stays independent of I/O.
+ * What is computed from the events (indexes, origins, findings) is kept with the store as derived data
+ * (store_derived_set) that the store drops, moves and frees with its events without naming any of it:
+ * those modules sit above the store and the store includes none of them. */
 #ifndef CTVIEW_STORE_H
 #define CTVIEW_STORE_H
 
@@ -88,7 +91,7 @@ struct store_move {
  * that derives data declares one of these (static, compared by address) and registers its data with
  * store_derived_set. */
 struct store_derived_ops {
-    const char *name;
+    const char *name; /* what it is, for a reader of the code and a debugger */
     /* Frees the data; NULL when the store only borrows it. */
     void (*free)(void *data);
     /* The events moved (store_finish, store_merge_tail): follows them and returns 0, or returns nonzero
