@@ -651,8 +651,9 @@ size_t findings_sorted(const struct findings *f, uint32_t *order)
     return n;
 }
 
-/* Borrowed: the owner (the findings view, the command line) frees the run after detaching it. Kept
- * when events move, as before the registry: the owner runs the rules again on a changed store. */
+/* Borrowed: the owner (the findings view, the command line) frees the run after detaching it. The
+ * store does not drop it when events move: the owner does when the store changes, and runs the rules
+ * again (tui/pane_findings.c, findings_changed). */
 static const struct store_derived_ops findings_ops = {.name = "findings"};
 
 int findings_attach(struct store *s, struct findings *f)
