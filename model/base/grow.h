@@ -1,5 +1,6 @@
 /* grow: the one way an array grows, for the model, the loaders and the interface: capacity doubled
- * until it holds what is needed, the multiplication checked for overflow (reallocarray). */
+ * until it holds what is needed, a size that does not fit in a size_t refused rather than wrapped
+ * (and reallocarray checking the multiplication). */
 #ifndef CTVIEW_GROW_H
 #define CTVIEW_GROW_H
 
@@ -13,9 +14,12 @@ static inline int grow_array_from(void **items, size_t *cap, size_t need, size_t
 {
     if (need <= *cap)
         return 0;
+    size_t most = SIZE_MAX / (elem ? elem : 1); /* elements whose bytes a size_t counts */
+    if (need > most)
+        return -1;
     size_t n = *cap ? *cap : first ? first : 1;
     while (n < need)
-        n = n > SIZE_MAX / 2 ? need : n * 2;
+        n = n > most / 2 ? most : n * 2;
     void *p = reallocarray(*items, n, elem);
     if (!p)
         return -1;
