@@ -158,15 +158,20 @@ static int keys_origin(const struct store *s, const struct field_short *sh, size
     return a->arn ? push_key(k, a->arn) : 0;
 }
 
+/* The rules event i matched (*n of them, borrowed), none without the store's complete findings. */
+static const uint32_t *event_rules(const struct store *s, size_t i, size_t *n)
+{
+    const struct findings *fd = findings_of(s);
+    *n = 0;
+    return fd && findings_done(fd) ? findings_event_rules(fd, i, n) : NULL;
+}
+
 /* The rules among the event's findings (what rule: matches): missing without complete findings. */
 static int keys_rule(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
 {
     (void)sh;
-    const struct findings *fd = findings_of(s);
-    if (!fd || !findings_done(fd))
-        return 0;
     size_t n;
-    const uint32_t *rules = findings_event_rules(fd, i, &n);
+    const uint32_t *rules = event_rules(s, i, &n);
     for (size_t j = 0; j < n; j++)
         if (push_key(k, rules[j]) != 0)
             return -1;
@@ -179,12 +184,11 @@ static const char *const level_labels[SIGMA__LEVELS] = {"informational", "low", 
 static int keys_level(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
 {
     (void)sh;
-    const struct findings *fd = findings_of(s);
-    if (!fd || !findings_done(fd))
-        return 0;
     size_t n;
-    const uint32_t *rules = findings_event_rules(fd, i, &n);
-    const struct sigma_set *set = findings_set(fd);
+    const uint32_t *rules = event_rules(s, i, &n);
+    if (!rules)
+        return 0;
+    const struct sigma_set *set = findings_set(findings_of(s));
     int have[SIGMA__LEVELS] = {0};
     for (size_t j = 0; j < n; j++) {
         int l = (int)sigma_rule_level(sigma_set_rule(set, rules[j]));
