@@ -47,7 +47,7 @@ static void print_json(FILE *out, const struct store *s, const struct actor_tabl
     fputs("{\"actors\":[", out);
     for (size_t i = 0; i < t->n; i++) {
         const struct actor_row *r = &t->rows[i];
-        const struct origin_actor *a = &s->origins->actors[r->actor];
+        const struct origin_actor *a = &origins_of(s)->actors[r->actor];
         fputs(i ? ",{\"type\":" : "{\"type\":", out);
         cli_json_string(out, a->type);
         fputs(",\"arn\":", out);

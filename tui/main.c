@@ -389,8 +389,10 @@ static int logs_select(const struct options *o, int findings, struct logs *l)
     }
     if (need_rules) {
         rc = run_rules(l->s, o->rule_paths, o->nrule_paths, &l->rules, &l->found);
-        if (rc == 0)
-            l->s->findings = l->found;
+        if (rc == 0 && findings_attach(l->s, l->found) != 0) {
+            fprintf(stderr, "ctview: out of memory while running the rules\n");
+            rc = 2;
+        }
     }
     if (o->expr && rc == 0) {
         rc = run_filter(l->s, o->expr, &l->run);
@@ -595,10 +597,10 @@ static int add_rules(struct options *o, const char *v, const struct opt *opt)
 static int set_count(struct options *o, const char *v, const struct opt *opt)
 {
     (void)opt;
-    char *end;
-    o->top_n = strtol(v, &end, 10);
+    const char *bad = NULL;
+    o->top_n = (long)strtonum(v, 1, 1000000000, &bad);
     o->top_n_given = 1;
-    if (end == v || *end || o->top_n < 1 || o->top_n > 1000000000)
+    if (bad)
         return usage_error("-n takes a count from 1 up");
     return -1;
 }

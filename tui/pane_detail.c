@@ -142,7 +142,7 @@ static void json_row(struct app *a, void *st, const struct rows_item *it)
  * Returns the lines drawn. */
 static int draw_rules(struct app *a, size_t ev, struct rect r)
 {
-    const struct findings *f = a->store->findings;
+    const struct findings *f = findings_of(a->store);
     size_t n;
     const uint32_t *rules = f ? findings_event_rules(f, ev, &n) : NULL;
     if (!rules || !n || r.h < 3)

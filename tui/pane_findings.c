@@ -47,8 +47,8 @@ static double now(void)
 /* Drops the run (and the store's pointer to it). */
 static void drop_run(struct app *a, struct findings_pane *fp)
 {
-    if (a && a->store->findings == fp->run)
-        a->store->findings = NULL;
+    if (a && findings_of(a->store) == fp->run)
+        findings_attach(a->store, NULL);
     findings_free(fp->run);
     fp->run = NULL;
     free(fp->order);
@@ -97,7 +97,8 @@ static void publish(struct app *a, struct findings_pane *fp)
     const struct sigma_set *set = fp->set;
     fp->order = malloc((sigma_set_count(set) ? sigma_set_count(set) : 1) * sizeof *fp->order);
     fp->norder = fp->order ? findings_sorted(fp->run, fp->order) : 0;
-    a->store->findings = fp->run;
+    if (findings_attach(a->store, fp->run) != 0)
+        app_message(a, "out of memory while keeping the findings: rule: and level: match nothing");
     /* No message: the status line keeps the filter in force (the view, f, has the counts). */
     /* a filter naming rule: or level: was waiting for these */
     if (a->shown.expr && a->shown.expr[0])

@@ -38,13 +38,12 @@ static void screen_time(char *t)
 
 static void draw_gutter(struct app *a, int y, int x, size_t ev, int marked, int sel, attr_t base)
 {
-    int level = a->store->findings ? findings_event_level(a->store->findings, ev) : -1;
+    const struct findings *fd = findings_of(a->store);
+    int level = fd ? findings_event_level(fd, ev) : -1;
     if (marked) {
         draw_str(a->win, y, x, GUTTER, "*", base);
     } else if (level >= 0) {
-        char mark[2] = {findings_event_attempt(a->store->findings, ev)
-                            ? 'a'
-                            : sigma_level_name((enum sigma_level)level)[0],
+        char mark[2] = {findings_event_attempt(fd, ev) ? 'a' : sigma_level_name((enum sigma_level)level)[0],
                         '\0'};
         draw_str(a->win, y, x, GUTTER, mark, sel ? base : theme_attr(pane_findings_level_role(level)));
     }

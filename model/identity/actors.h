@@ -29,7 +29,7 @@ struct actor_table {
     uint32_t *ids; /* owned: the rows' accounts and roles */
 };
 
-/* Aggregates events idx[0..n) of s (every event when idx is NULL) by origin; s->origins must be current
+/* Aggregates events idx[0..n) of s (every event when idx is NULL) by origin; origins_of(s) must be current
  * (origins_ensure). Returns 0, or -1 when out of memory (the table is then empty). */
 int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct actor_table *out);
 void actors_free(struct actor_table *t);

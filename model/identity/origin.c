@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/grow.h"
+#include "model/base/hash.h"
+
 /* Open addressing over ids: each slot holds hash << 32 | (id + 1), 0 = empty; equal hashes are
  * compared by content by the caller. */
 struct id_table {
@@ -23,16 +26,6 @@ struct origin_maps {
                                 root without a key, UINT32_MAX << 32 | its arn */
     uint32_t iam_user, root; /* interned "IAMUser" and "Root", 0 when not loaded */
 };
-
-static uint32_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return (uint32_t)h;
-}
 
 static int table_grow(struct id_table *t)
 {
@@ -68,7 +61,7 @@ static int map_grow(struct key_map *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = mix(m->keys[i]) & (cap - 1);
+        size_t j = (uint32_t)hash_mix64(m->keys[i]) & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
@@ -86,7 +79,7 @@ static int map_get(const struct key_map *m, uint64_t key, uint32_t *val)
 {
     if (!m->cap)
         return 0;
-    for (size_t j = mix(key) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
+    for (size_t j = (uint32_t)hash_mix64(key) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
         if (m->keys[j] == key) {
             *val = m->vals[j];
             return 1;
@@ -98,7 +91,7 @@ static int map_put(struct key_map *m, uint64_t key, uint32_t val)
 {
     if ((m->n + 1) * 2 > m->cap && map_grow(m) != 0)
         return -1;
-    size_t j = mix(key) & (m->cap - 1);
+    size_t j = (uint32_t)hash_mix64(key) & (m->cap - 1);
     while (m->keys[j])
         j = (j + 1) & (m->cap - 1);
     m->keys[j] = key;
@@ -112,14 +105,15 @@ static uint32_t str_hash(const char *s)
     uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return mix(h);
+    return (uint32_t)hash_mix64(h);
 }
 
 /* The actor (type, arn, account, store); added when new. UINT32_MAX when out of memory. */
 static uint32_t actor_intern(struct origins *o, const struct origin_actor *a)
 {
     struct id_table *t = &o->maps->actors;
-    uint32_t h = mix((uint64_t)a->arn << 32 ^ a->account ^ (uint64_t)a->store << 16 ^ str_hash(a->type));
+    uint32_t h = (uint32_t)hash_mix64((uint64_t)a->arn << 32 ^ a->account ^ (uint64_t)a->store << 16 ^
+                                      str_hash(a->type));
     if ((t->n + 1) * 2 > t->cap && table_grow(t) != 0)
         return UINT32_MAX;
     size_t j = h & (t->cap - 1);
@@ -132,14 +126,8 @@ static uint32_t actor_intern(struct origins *o, const struct origin_actor *a)
             strcmp(b->type, a->type) == 0)
             return id;
     }
-    if (o->nactors == o->actors_cap) {
-        size_t cap = o->actors_cap ? o->actors_cap * 2 : 64;
-        struct origin_actor *v = realloc(o->actors, cap * sizeof *v);
-        if (!v)
-            return UINT32_MAX;
-        o->actors = v;
-        o->actors_cap = cap;
-    }
+    if (grow_array_from((void **)&o->actors, &o->actors_cap, o->nactors + 1, sizeof *o->actors, 64) != 0)
+        return UINT32_MAX;
     o->actors[o->nactors] = *a;
     t->slots[j] = (uint64_t)h << 32 | (o->nactors + 1);
     t->n++;
@@ -153,7 +141,7 @@ static uint32_t chain_intern(struct origins *o, uint32_t actor, const uint32_t *
     uint64_t acc = actor;
     for (size_t k = 0; k < n; k++)
         acc = acc * 1000003ULL ^ roles[k];
-    uint32_t h = mix(acc ^ (uint64_t)n << 56);
+    uint32_t h = (uint32_t)hash_mix64(acc ^ (uint64_t)n << 56);
     if ((t->n + 1) * 2 > t->cap && table_grow(t) != 0)
         return UINT32_MAX;
     size_t j = h & (t->cap - 1);
@@ -166,24 +154,9 @@ static uint32_t chain_intern(struct origins *o, uint32_t actor, const uint32_t *
             (n == 0 || memcmp(o->roles + c->roles_first, roles, n * sizeof *roles) == 0))
             return id;
     }
-    if (o->nchains == o->chains_cap) {
-        size_t cap = o->chains_cap ? o->chains_cap * 2 : 256;
-        struct origin_chain *v = realloc(o->chains, cap * sizeof *v);
-        if (!v)
-            return UINT32_MAX;
-        o->chains = v;
-        o->chains_cap = cap;
-    }
-    if (o->nroles + n > o->roles_cap) {
-        size_t cap = o->roles_cap ? o->roles_cap * 2 : 256;
-        while (cap < o->nroles + n)
-            cap *= 2;
-        uint32_t *v = realloc(o->roles, cap * sizeof *v);
-        if (!v)
-            return UINT32_MAX;
-        o->roles = v;
-        o->roles_cap = cap;
-    }
+    if (grow_array_from((void **)&o->chains, &o->chains_cap, o->nchains + 1, sizeof *o->chains, 256) != 0 ||
+        grow_array_from((void **)&o->roles, &o->roles_cap, o->nroles + n, sizeof *o->roles, 256) != 0)
+        return UINT32_MAX;
     if (n) /* o->roles is still NULL while no chain has a role */
         memcpy(o->roles + o->nroles, roles, n * sizeof *roles);
     o->chains[o->nchains] = (struct origin_chain){actor, (uint32_t)o->nroles, (uint32_t)n};
@@ -298,16 +271,42 @@ void origins_free(struct origins *o)
     free(o);
 }
 
+static void origins_free_data(void *data)
+{
+    origins_free(data);
+}
+
+static int origins_moved(void *data, struct store *s, const struct store_move *mv)
+{
+    (void)data, (void)s, (void)mv;
+    return 1; /* indexed by event: computed again on the next use */
+}
+
+static const struct store_derived_ops origins_ops = {
+    .name = "origins",
+    .free = origins_free_data,
+    .events_moved = origins_moved,
+};
+
+const struct origins *origins_of(const struct store *s)
+{
+    return store_derived_get(s, &origins_ops);
+}
+
 int origins_ensure(struct store *s, const struct trace_index *x)
 {
-    if (s->origins && s->origins->nevents == s->nevents)
+    const struct origins *have = origins_of(s);
+    if (have && have->nevents == s->nevents)
         return 0;
-    origins_free(s->origins);
-    s->origins = NULL;
+    store_derived_set(s, &origins_ops, NULL);
     struct trace_index *own = NULL;
     if (!x && !(x = own = trace_index_new(s)))
         return -1;
-    s->origins = origins_new(x);
+    struct origins *o = origins_new(x);
     trace_index_free(own);
-    return s->origins ? 0 : -1;
+    if (o && store_derived_set(s, &origins_ops, o) != 0) {
+        origins_free(o);
+        o = NULL;
+    }
+    return o ? 0 : -1;
 }

@@ -46,9 +46,13 @@ struct origins {
 struct origins *origins_new(const struct trace_index *x);
 void origins_free(struct origins *o);
 
-/* Makes s->origins current (computed for the store's events as they are now), building a trace index
- * for the purpose when x is NULL. Returns 0, or -1 when out of memory. */
+/* Makes the store's origins current (computed for the store's events as they are now and kept with
+ * the store as derived data, dropped when the events move), building a trace index for the purpose when
+ * x is NULL. Returns 0, or -1 when out of memory. */
 int origins_ensure(struct store *s, const struct trace_index *x);
+
+/* The store's origins (borrowed, valid until the store's events change), or NULL until origins_ensure. */
+const struct origins *origins_of(const struct store *s);
 
 /* The actor that event ev goes back to (index into o->actors). */
 static inline uint32_t origins_actor_of(const struct origins *o, size_t ev)

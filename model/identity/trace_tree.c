@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/grow.h"
 #include "model/store/evtext.h"
 
 static const char *const markers[] = {
@@ -30,15 +31,9 @@ static void add(struct builder *b, enum tree_kind kind, int depth, size_t event,
     struct trace_tree *tr = b->tr;
     if (b->failed)
         return;
-    if (tr->n == tr->cap) {
-        size_t cap = tr->cap ? tr->cap * 2 : 32;
-        struct tree_line *l = realloc(tr->lines, cap * sizeof *l);
-        if (!l) {
-            b->failed = 1;
-            return;
-        }
-        tr->lines = l;
-        tr->cap = cap;
+    if (grow_array_from((void **)&tr->lines, &tr->cap, tr->n + 1, sizeof *tr->lines, 32) != 0) {
+        b->failed = 1;
+        return;
     }
     va_list ap;
     va_start(ap, fmt);

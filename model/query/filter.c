@@ -6,6 +6,7 @@
 
 #include "model/query/filter_impl.h"
 #include "model/base/filterquote.h"
+#include "model/base/grow.h"
 #include "model/base/timefmt.h"
 
 /* The fields, in the order help lists them. */
@@ -93,14 +94,8 @@ static int nomem(struct parser *p)
 static int new_node(struct parser *p, enum node_kind kind, int left, int right)
 {
     struct filter *f = p->f;
-    if (f->nnodes == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        struct node *n = realloc(f->nodes, cap * sizeof *n);
-        if (!n)
-            return nomem(p);
-        f->nodes = n;
-        f->cap = cap;
-    }
+    if (grow_array_from((void **)&f->nodes, &f->cap, f->nnodes + 1, sizeof *f->nodes, 8) != 0)
+        return nomem(p);
     struct node *n = &f->nodes[f->nnodes];
     memset(n, 0, sizeof *n);
     n->kind = kind;

@@ -1,6 +1,12 @@
 /* Unit tests of model/: interning, time, escaping, JSON layout, columns. */
+#include <dirent.h>
+#include <errno.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "model/query/export.h"
@@ -9,6 +15,10 @@
 #include "model/json/jsonout.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
+#include "model/base/atomicfile.h"
+#include "model/base/errmsg.h"
+#include "model/base/grow.h"
+#include "model/base/hash.h"
 
 static void test_intern(void)
 {
@@ -303,6 +313,106 @@ static void test_jsonout(void)
     }
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[256];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Entries of dir other than . and .. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* The one atomic write: the whole new content or the old one, mode 0600 whatever the umask, no
+ * temporary file left behind, and an existing file kept when asked not to replace it. */
+static void test_atomicfile(void)
+{
+    char dir[] = "/tmp/ctview-atomic-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[64], *err = NULL;
+    snprintf(path, sizeof path, "%s/f", dir);
+    mode_t old = umask(0);
+    CHECK_INT(atomicfile_write(path, "one\n", 4, &err), 0);
+    umask(old);
+    CHECK(err == NULL);
+    CHECK_STR(slurp(path), "one\n");
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    CHECK_INT(atomicfile_write(path, "two", 3, &err), 0);
+    CHECK_STR(slurp(path), "two");
+    CHECK_INT(entries(dir), 1);
+    struct atomicfile a;
+    CHECK_INT(atomicfile_open(&a, path), 0);
+    CHECK(write(a.fd, "three", 5) == 5);
+    CHECK_INT(atomicfile_sync(&a), 0);
+    CHECK_INT(atomicfile_place(&a, 0), 1); /* f exists: kept */
+    atomicfile_done(&a);
+    CHECK_STR(slurp(path), "two");
+    CHECK_INT(entries(dir), 1);
+    /* a write abandoned half-way leaves the old file and no temporary one */
+    CHECK_INT(atomicfile_open(&a, path), 0);
+    CHECK(write(a.fd, "thr", 3) == 3);
+    atomicfile_done(&a);
+    CHECK_STR(slurp(path), "two");
+    CHECK_INT(entries(dir), 1);
+    /* a folder that is a file: the message names the file and the reason */
+    char under[80];
+    snprintf(under, sizeof under, "%s/sub", path);
+    CHECK_INT(atomicfile_write(under, "x", 1, &err), -1);
+    CHECK(err && strstr(err, "cannot write") && strstr(err, under) && strstr(err, strerror(ENOTDIR)));
+    free(err);
+    CHECK_INT(errmsg_set(&err, "%s: byte %d: %s", "f.json", 12, "bad"), -1);
+    CHECK_STR(err, "f.json: byte 12: bad");
+    free(err);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* The one mix: the finaliser the tables and dedupe keys were built on, value for value. */
+static void test_hash(void)
+{
+    CHECK(hash_mix64(0) == 0);
+    CHECK(hash_mix64(1) == 0xb456bcfc34c2cb2cull);
+    CHECK(hash_mix64(0x123456789abcdef0ull) == 0x18b8c062f6f42398ull);
+}
+
+/* The one growth: doubling from a first capacity, and a size that does not fit refused, not wrapped. */
+static void test_grow(void)
+{
+    uint32_t *v = NULL;
+    size_t cap = 0;
+    CHECK_INT(grow_array_from((void **)&v, &cap, 5, sizeof *v, 8), 0);
+    CHECK_INT(cap, 8);
+    CHECK_INT(grow_array_from((void **)&v, &cap, 8, sizeof *v, 8), 0);
+    CHECK_INT(cap, 8);
+    CHECK_INT(grow_array_from((void **)&v, &cap, 33, sizeof *v, 8), 0);
+    CHECK_INT(cap, 64);
+    v[63] = 7;
+    uint32_t *before = v;
+    CHECK_INT(grow_array((void **)&v, &cap, SIZE_MAX / 2, 16), -1);
+    CHECK(v == before && cap == 64 && v[63] == 7);
+    free(v);
+    char *b = NULL;
+    size_t bcap = 0;
+    CHECK_INT(grow_array((void **)&b, &bcap, 1, 1), 0);
+    CHECK_INT(bcap, 64);
+    free(b);
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8"); /* character widths */
@@ -313,5 +423,8 @@ int main(void)
     test_text_units();
     test_jsonfmt();
     test_jsonout();
+    test_atomicfile();
+    test_hash();
+    test_grow();
     return harness_done("test_model");
 }
