@@ -99,7 +99,7 @@ static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
         static const enum role kind_role[] = {
             [TREE_HEAD] = R_TITLE,     [TREE_ORIGIN] = R_J_KEY,  [TREE_CALL] = R_NORMAL,
             [TREE_NOTE] = R_J_STRING,  [TREE_MISSING] = R_ERROR, [TREE_SELECTED] = R_J_LITERAL,
-            [TREE_SESSION] = R_NORMAL,
+            [TREE_SESSION] = R_NORMAL, [TREE_CONFLICT] = R_ERROR,
         };
         attr_t at = theme_attr(kind_role[l->kind]);
         if (cursor)
