@@ -122,6 +122,11 @@ def main():
     fails = 0
     for seed in (5, 71, 2024):
         fails += one_actor_per_origin(ctview, test_trace, seed)
+    if test_trace:  # and on the hand-written shapes (a reused key among them)
+        proc = subprocess.run([test_trace, os.path.join(HERE, "fixtures", "identity")], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"FAIL fixtures/identity: origins and traces disagree: {proc.stdout.strip()} {proc.stderr.strip()[:500]}")
+            fails += 1
     with tempfile.TemporaryDirectory() as tmp:
         origins, logs, events = load(tmp, 23)
         types = {o["type"] for o in origins.values()}

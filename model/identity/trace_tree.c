@@ -123,7 +123,7 @@ static void add_hop(struct builder *b, const struct trace_hop *h, int d, size_t 
     const char *key = h->access_key ? str(b, h->access_key) : "-";
     char head[600];
     if (h->kind == HOP_ROLE)
-        snprintf(head, sizeof head, "role %s  session %s  key %s", str(b, h->role_arn),
+        snprintf(head, sizeof head, "role %s  session %s  key %s", h->role_arn ? str(b, h->role_arn) : "-",
                  str(b, h->session_arn), key);
     else if (h->kind == HOP_FEDERATION)
         snprintf(head, sizeof head, "federated user %s  key %s", str(b, h->session_arn), key);
