@@ -224,14 +224,14 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
     case TK_WORD:
         return word_matches(f, t, e);
     case TK_ORIGIN: {
-        /* the actor's key (or a string that ends with it), or an Identity Center user's name */
+        /* the actor's key (its arn is the key or ends with it after '/' or ':', origin.h), or an
+         * Identity Center user's name */
         const struct origins *o = f->s->origins;
         size_t i = (size_t)(e - f->s->events);
         if (!o || i >= o->nevents)
             return 0;
         const struct origin_actor *a = &o->actors[origins_actor_of(o, i)];
-        return id_matches(f, t, a->arn) || string_matches(t, a->key, strlen(a->key)) ||
-               (a->name && string_matches(t, a->name, strlen(a->name)));
+        return id_matches(f, t, a->arn) || (a->name && string_matches(t, a->name, strlen(a->name)));
     }
     case TK_INDEXED:
         return field_matches(f, t, e, t->ef);
