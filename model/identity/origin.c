@@ -33,6 +33,7 @@ struct origin_maps {
     struct memo_entry *entries;
     size_t nentries, entries_cap;
     uint32_t aws_account; /* interned "AWSAccount", 0 when not loaded */
+    uint32_t login;       /* interned "ConsoleLogin", 0 when not loaded */
 };
 
 static uint32_t mix(uint64_t h)
@@ -190,11 +191,13 @@ static int assumed_role(const struct store *s, const struct event *e)
 }
 
 /* The memo key of event i into k: the identity details its walk reads. Returns 0 when the walk is not
- * memoised: no key (nothing to look up), or an STS call (the walk leaves it out of its own issuers). */
+ * memoised: no key (nothing to look up), or a call the walk may find as an issuer and so leaves out of
+ * its own (an STS call, a sign-in). */
 static int memo_key(const struct origins *o, const struct store *s, size_t i, uint32_t *k)
 {
     const struct event *e = &s->events[i];
-    if (!store_field(s, e, EF_UI_KEY) || store_field(s, e, EF_ISSUED_KEY) || store_field(s, e, EF_ISSUED_ARN))
+    if (!store_field(s, e, EF_UI_KEY) || store_field(s, e, EF_ISSUED_KEY) || store_field(s, e, EF_ISSUED_ARN) ||
+        (o->maps->login && store_field(s, e, EF_NAME) == o->maps->login))
         return 0;
     size_t n = 0;
     for (size_t f = 0; f < sizeof memo_fields / sizeof *memo_fields; f++)
@@ -318,6 +321,8 @@ struct origins *origins_new(const struct trace_index *x)
     }
     uint32_t id = intern_find(s->strings, "AWSAccount", 10);
     o->maps->aws_account = id == UINT32_MAX ? 0 : id;
+    id = intern_find(s->strings, "ConsoleLogin", 12);
+    o->maps->login = id == UINT32_MAX ? 0 : id;
     struct trace t;
     for (size_t i = 0; i < s->nevents; i++) {
         uint32_t c = chain_of_event(o, x, i, &t);
