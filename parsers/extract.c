@@ -92,7 +92,8 @@ void extract_event(const cJSON *obj, struct event_in *in, struct extract_scratch
     /* the event's time is its eventTime only; a shipper's @timestamp is not (scan.c) */
     const cJSON *t = get(obj, "eventTime");
     int64_t ms;
-    if (cJSON_IsString(t) && t->valuestring && timefmt_parse(t->valuestring, strlen(t->valuestring), &ms) == 0)
+    if (cJSON_IsString(t) && t->valuestring &&
+        timefmt_parse(t->valuestring, strlen(t->valuestring), &ms) == 0)
         in->time_ms = ms;
 
     const cJSON *ro = get(obj, "readOnly");

@@ -196,8 +196,8 @@ static int assumed_role(const struct store *s, const struct event *e)
 static int memo_key(const struct origins *o, const struct store *s, size_t i, uint32_t *k)
 {
     const struct event *e = &s->events[i];
-    if (!store_field(s, e, EF_UI_KEY) || store_field(s, e, EF_ISSUED_KEY) || store_field(s, e, EF_ISSUED_ARN) ||
-        (o->maps->login && store_field(s, e, EF_NAME) == o->maps->login))
+    if (!store_field(s, e, EF_UI_KEY) || store_field(s, e, EF_ISSUED_KEY) ||
+        store_field(s, e, EF_ISSUED_ARN) || (o->maps->login && store_field(s, e, EF_NAME) == o->maps->login))
         return 0;
     size_t n = 0;
     for (size_t f = 0; f < sizeof memo_fields / sizeof *memo_fields; f++)

@@ -400,7 +400,8 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
             /* the caller's record of the same call names the caller */
             size_t twin = find_twin(x, cur);
             /* the hop that reached this record already noted its twin: that is the way on */
-            int hop_twin = t->nhops && t->hops[t->nhops - 1].issuer == cur && t->hops[t->nhops - 1].twin == twin;
+            const struct trace_hop *last = t->nhops ? &t->hops[t->nhops - 1] : NULL;
+            int hop_twin = last && last->issuer == cur && last->twin == twin;
             if (twin != TRACE_NONE && (hop_twin || !visited_has(visited, nvisited, twin))) {
                 if (!hop_twin)
                     visited[nvisited++] = twin;

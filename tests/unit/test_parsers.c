@@ -561,7 +561,8 @@ static void test_scan(void)
     /* a shipper's @timestamp is evidence of an event, never its time */
     CHECK(scan_ok("{\"eventTime\":\"nope\",\"@timestamp\":\"2024-01-02T03:04:05Z\"}", &r, &sc) &&
           r.ev.time_ms == TIME_NONE && r.shipper_time);
-    CHECK(scan_ok("{\"eventTime\":\"2024-01-02T03:04:05Z\",\"@timestamp\":\"2024-01-03T00:00:00Z\"}", &r, &sc) &&
+    CHECK(scan_ok("{\"eventTime\":\"2024-01-02T03:04:05Z\",\"@timestamp\":\"2024-01-03T00:00:00Z\"}", &r,
+                  &sc) &&
           r.ev.time_ms == 1704164645000 && r.shipper_time);
     /* malformed: where it stops */
     size_t at = 0;
