@@ -26,14 +26,18 @@ static const char usage[] =
     "'-' reads standard input. Without a mode option, opens the terminal interface.\n"
     "\n"
     "Modes (no screen):\n"
-    "  --list          print one line per event, tab-separated: eventTime, recipientAccountId,\n"
-    "                  awsRegion, eventSource, eventName, identity, sourceIPAddress, errorCode, eventID\n"
+    "  --list          print one line per event, tab-separated: the columns\n"
+    "                  time,acct,region,src,name,identity,ip,error,id (see --columns)\n"
     "  --stats         print load counts: files, records, events, duplicates, problems, time, memory\n"
     "  --columns LIST  with --list or --export --format csv: print these columns instead, in this\n"
-    "                  order: comma-separated short names (time acct region src name identity ip\n"
-    "                  error id, and every filter field name) and JSON paths\n"
+    "                  order: comma-separated short names and JSON paths\n"
     "                  (requestParameters.roleArn); several values joined by ','; '-' (csv: empty)\n"
-    "                  when missing\n"
+    "                  when missing. Short names: every filter field name (origin, rule and level\n"
+    "                  included: the rules run when one is asked for), time, and identity: who\n"
+    "                  acted, the ARN, else userName, invokedBy, onBehalfOf.userId, type, and\n"
+    "                  '(masked user)' for a sign-in AWS masked; acct is recipientAccountId, else\n"
+    "                  the trail's account (its S3 name); error is errorCode, else errorMessage,\n"
+    "                  else Failure for a failed sign-in\n"
     "  --top FIELD     the most frequent values of FIELD (a short name or a JSON path) over the\n"
     "                  shown events: COUNT<TAB>VALUE lines, by count then value; an event\n"
     "                  counts once per distinct value; with --json one object\n"
@@ -512,7 +516,9 @@ int main(int argc, char **argv)
     /* Rules run before the filter: -f rule:... and level:... select by their findings. */
     struct sigma_set *rules = NULL;
     struct findings *found = NULL;
-    int need_rules = findings;
+    int need_rules = findings || (top && (field_needs(&top_field) & FIELD_NEEDS_FINDINGS));
+    for (size_t c = 0; c < ncols; c++)
+        need_rules |= (field_needs(&cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
     if (user_expr && !need_rules) {
         struct filter_error ferr;
         struct filter *probe = filter_compile(user_expr, s, &ferr);

@@ -5,6 +5,7 @@
 
 #include "model/base/timefmt.h"
 #include "model/identity/trace.h"
+#include "model/store/evtext.h"
 
 /* What a set entry counts, in its top bits. */
 enum tag { T_SESSION = 1, T_ACCOUNT, T_IP, T_CHAIN, T_ROLE };
@@ -300,10 +301,11 @@ const char *actors_cell(const struct store *s, const struct actor_row *r, enum a
         v = intern_str(s->strings, a->account);
         break;
     case AC_ACTOR:
-        /* an Identity Center user: "name (user id in store)"; a doubtful origin says so */
+        /* an Identity Center user: "name (user id in store)"; a masked sign-in by the one masked label;
+         * a doubtful origin says so */
         snprintf(buf, cap, "%s%s%s%s%s%s%s", a->name && strcmp(a->name, a->key) != 0 ? a->name : "",
-                 a->name && strcmp(a->name, a->key) != 0 ? " (" : "", a->key, a->store ? " in " : "",
-                 a->store ? intern_str(s->strings, a->store) : "",
+                 a->name && strcmp(a->name, a->key) != 0 ? " (" : "", a->masked ? EVTEXT_MASKED : a->key,
+                 a->store ? " in " : "", a->store ? intern_str(s->strings, a->store) : "",
                  a->name && strcmp(a->name, a->key) != 0 ? ")" : "", a->uncertain ? " (uncertain)" : "");
         return buf[0] ? buf : "-";
     case AC_ACCOUNTS:

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/base/timefmt.h"
+#include "model/store/evtext.h"
 
 static const char *const markers[] = {
     [TREE_HEAD] = "",      [TREE_ORIGIN] = "◆ ",   [TREE_CALL] = "└ ",    [TREE_NOTE] = "",
@@ -84,7 +85,8 @@ static void add_origin(struct builder *b, const struct trace *t)
         snprintf(acct, sizeof acct, " (account %.40s)", str(b, t->origin_key_account));
     add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s%s%s%s%s%s%s%s%s", t->origin_type_name,
         t->origin_name && strcmp(t->origin_name, t->origin_key) != 0 ? t->origin_name : "",
-        t->origin_name && strcmp(t->origin_name, t->origin_key) != 0 ? " user id " : "", t->origin_key, acct,
+        t->origin_name && strcmp(t->origin_name, t->origin_key) != 0 ? " user id " : "",
+        t->origin_masked ? EVTEXT_MASKED : t->origin_key, acct,
         t->origin_store ? " identity store " : "", str(b, t->origin_store),
         t->origin_masked ? "  (name masked by AWS: not a person)" : "",
         t->origin_sso_session ? "  (named by its AWSReservedSSO session; the sign-in is logged in the "

@@ -457,7 +457,7 @@ keys a
 expect "a opens the actors view over the shown events" "Actors: 8 origins behind 9 shown events"
 expect "the origin with the most events first, its chain's accounts counted" "     2         1    1       0  IAMUser          arn:aws:iam::777788889999:user/Bob  "
 expect "the seed's contradicted session is Bob's only with doubt: its own row" "arn:aws:iam::777788889999:user/Bob (uncertain)"
-expect "a masked sign-in is its own actor" "IAMUser          HIDDEN_DUE_TO_SECURITY_REASONS"
+expect "a masked sign-in is its own actor, with the one masked label" "IAMUser          (masked user)"
 keys Enter
 expect "Enter filters the list to everything that origin did" '3/9 shown  #1  11 files  2 problems  1 skipped  / origin:"arn:aws:iam::777788889999:user/Bob"'
 expect "and the view recomputes with the filter" "Actors: 2 origins behind 3 shown events"
