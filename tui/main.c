@@ -18,6 +18,7 @@
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/cli_sql.h"
+#include "tui/inputs.h"
 
 static const char usage[] =
     "usage: ctview [OPTIONS] PATH...\n"
@@ -68,6 +69,11 @@ static const char usage[] =
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
     "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
     "                  outside the range are not opened; with every mode and the interface\n"
+    "  --account LIST  --region LIST: s3:// paths list only these accounts and regions of the\n"
+    "  --region LIST   AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ layout (comma-separated)\n"
+    "  --paths-from FILE  read more paths or s3:// URLs from FILE, one a line ('-': standard input)\n"
+    "  --no-cache      fetch s3:// objects into a private folder removed at exit, not the cache\n"
+    "  --cache-size SIZE  cap of the s3:// cache in $XDG_CACHE_HOME/ctview/s3 (default 10G; K, M, G)\n"
     "\n"
     "  --sql           print the filter (-f, --since, --until) as one Trino SQL query for Athena's\n"
     "                  CloudTrail table (partition projection on \"timestamp\"); reads no logs\n"
@@ -109,6 +115,13 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct inputs in; /* what the loader reads: argv's paths, --paths-from, s3:// objects */
+
+static void free_inputs(void)
+{
+    inputs_free(&in);
 }
 
 static int usage_error(const char *msg)
@@ -246,7 +259,12 @@ int main(int argc, char **argv)
         OPT_RULES,
         OPT_SQL,
         OPT_TABLE,
-        OPT_SELECT
+        OPT_SELECT,
+        OPT_ACCOUNT,
+        OPT_REGION,
+        OPT_NO_CACHE,
+        OPT_CACHE_SIZE,
+        OPT_PATHS_FROM
     };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
@@ -260,6 +278,11 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"account", required_argument, NULL, OPT_ACCOUNT},
+        {"region", required_argument, NULL, OPT_REGION},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+        {"cache-size", required_argument, NULL, OPT_CACHE_SIZE},
+        {"paths-from", required_argument, NULL, OPT_PATHS_FROM},
         {"tz", required_argument, NULL, OPT_TZ},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
         {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
@@ -291,6 +314,8 @@ int main(int argc, char **argv)
     int top_n_given = 0, sql = 0;
     int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
+    struct s3open_opts s3o = {0};
+    const char *paths_from = NULL;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hVf:n:", opts, NULL)) != -1) {
         switch (c) {
@@ -330,6 +355,14 @@ int main(int argc, char **argv)
             break;
         case OPT_FOLLOW:
             follow = 1;
+            break;
+        case OPT_ACCOUNT:
+        case OPT_REGION:
+        case OPT_NO_CACHE:
+        case OPT_CACHE_SIZE:
+        case OPT_PATHS_FROM:
+            if (inputs_option((enum inputs_opt)(c - OPT_ACCOUNT), optarg, &s3o, &paths_from) != 0)
+                return 1;
             break;
         case OPT_TZ: {
             char why[200], msg[260];
@@ -455,7 +488,7 @@ int main(int argc, char **argv)
     }
     if ((format_given || eo.gzip || eo.force) && !export_file)
         return usage_error("--format, --gzip and --force go with --export");
-    if (optind >= argc)
+    if (optind >= argc && !paths_from)
         return usage_error("no PATH given");
     if (follow && modes)
         return usage_error("--follow is for the terminal interface");
@@ -465,12 +498,21 @@ int main(int argc, char **argv)
     if (user_expr && !modes)
         return usage_error("-f goes with --list, --stats, --actors, --export or --findings (in the terminal "
                            "interface, press /)");
-    const char *const *paths = (const char *const *)argv + optind;
-    size_t npaths = (size_t)(argc - optind);
+    s3o.since_ms = since;
+    s3o.until_ms = until;
+    /* the inputs live until exit: every return below reads them */
+    atexit(free_inputs);
+    if (inputs_expand(&in, (const char *const *)argv + optind, (size_t)(argc - optind), paths_from, &s3o) != 0) {
+        free(combined);
+        return 3;
+    }
+    const char *const *paths = (const char *const *)in.paths;
+    size_t npaths = in.n;
 
     if (!modes) {
         struct app_start start = {
-            since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths, tz, no_state, no_mouse};
+            since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths, tz, no_state, no_mouse,
+            &in.problems};
         return app_run(paths, npaths, &start);
     }
 
@@ -510,7 +552,9 @@ int main(int argc, char **argv)
         return 2;
     }
     double secs = now_seconds() - t0;
-    size_t unread = cli_report_unread(s, paths, npaths, stderr);
+    size_t unfetched = problems_count(&in.problems, PROBLEM_FILE);
+    problems_take(&s->problems, &in.problems); /* objects S3 would not give */
+    size_t unread = cli_report_unread(s, paths, npaths, stderr) + unfetched;
     struct cli_shown shown = {.all = 1};
     struct filter_run run = {0};
     /* Rules run before the filter: -f rule:... and level:... select by their findings. */
