@@ -656,8 +656,11 @@ static void finish(struct scanner *p, struct scan_result *r)
             break;
         }
     }
-    /* Log shippers (Logstash, Fluentd) may drop eventTime and keep their own @timestamp: order by it. */
-    in->time_ms = times[0] != TIME_NONE ? times[0] : times[1];
+    /* An event's time is its eventTime, one rule everywhere: without it the event sorts last, shows '-'
+     * and matches neither after: nor before:. A shipper's @timestamp (Logstash, Fluentd) is when the
+     * shipper saw the record, not when the call was made; it only says the object is an event. */
+    in->time_ms = times[0];
+    r->shipper_time = times[1] != TIME_NONE;
     in->resources = p->sc->resources;
     in->nresources = p->nres;
     r->cuts = p->sc->cuts;

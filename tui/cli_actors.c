@@ -51,9 +51,19 @@ static void print_json(FILE *out, const struct store *s, const struct actor_tabl
         fputs(i ? ",{\"type\":" : "{\"type\":", out);
         cli_json_string(out, a->type);
         fputs(",\"arn\":", out);
-        cli_json_string(out, str(s, a->arn));
+        cli_json_string(out, a->key);
         fputs(",\"account\":", out);
         cli_json_string(out, str(s, a->account));
+        if (a->name) {
+            fputs(",\"name\":", out);
+            cli_json_string(out, a->name);
+        }
+        if (a->store) {
+            fputs(",\"identity_store\":", out);
+            cli_json_string(out, str(s, a->store));
+        }
+        if (a->uncertain)
+            fputs(",\"uncertain\":true", out);
         fprintf(out, ",\"events\":%zu,\"sessions\":%zu,\"accounts\":", r->events, r->sessions);
         json_list(out, s, r->accounts, r->naccounts);
         fputs(",\"roles\":", out);

@@ -83,7 +83,7 @@ static void tree_row(struct app *a, void *st, const struct rows_item *it)
     static const enum role kind_role[] = {
         [TREE_HEAD] = R_TITLE,     [TREE_ORIGIN] = R_J_KEY,  [TREE_CALL] = R_NORMAL,
         [TREE_NOTE] = R_J_STRING,  [TREE_MISSING] = R_ERROR, [TREE_SELECTED] = R_J_LITERAL,
-        [TREE_SESSION] = R_NORMAL,
+        [TREE_SESSION] = R_NORMAL, [TREE_CONFLICT] = R_ERROR,
     };
     attr_t at = it->selected ? it->at : theme_attr(kind_role[l->kind]);
     /* indent, marker (ours) and text (from logs: draw_text escapes it), scrolled sideways as one */

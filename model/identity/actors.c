@@ -121,11 +121,14 @@ static int cmp_rows(const void *a, const void *b)
     if (x->events != y->events)
         return x->events > y->events ? -1 : 1;
     const struct origin_actor *p = &sort_origins->actors[x->actor], *q = &sort_origins->actors[y->actor];
-    int c = strcmp(intern_str(sort_store->strings, p->arn), intern_str(sort_store->strings, q->arn));
+    int c = strcmp(p->key, q->key);
     if (c)
         return c;
     c = strcmp(intern_str(sort_store->strings, p->account), intern_str(sort_store->strings, q->account));
-    return c ? c : strcmp(p->type, q->type);
+    if (c)
+        return c;
+    c = strcmp(p->type, q->type);
+    return c ? c : p->uncertain - q->uncertain;
 }
 
 int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct actor_table *out)
@@ -234,7 +237,7 @@ void actors_free(struct actor_table *t)
 
 const char *actors_name(const struct store *s, const struct actor_row *r)
 {
-    return intern_str(s->strings, origins_of(s)->actors[r->actor].arn);
+    return origins_of(s)->actors[r->actor].key;
 }
 
 static const struct {
@@ -295,12 +298,13 @@ const char *actors_cell(const struct store *s, const struct actor_row *r, enum a
         v = intern_str(s->strings, a->account);
         break;
     case AC_ACTOR:
-        if (a->store) {
-            snprintf(buf, cap, "%s in %s", intern_str(s->strings, a->arn), intern_str(s->strings, a->store));
-            return buf;
-        }
-        v = a->masked ? EVTEXT_MASKED : intern_str(s->strings, a->arn); /* one label in every view */
-        break;
+        /* an Identity Center user: "name (user id in store)"; a masked sign-in by the one masked label;
+         * a doubtful origin says so */
+        snprintf(buf, cap, "%s%s%s%s%s%s%s", a->name && strcmp(a->name, a->key) != 0 ? a->name : "",
+                 a->name && strcmp(a->name, a->key) != 0 ? " (" : "", a->masked ? EVTEXT_MASKED : a->key,
+                 a->store ? " in " : "", a->store ? intern_str(s->strings, a->store) : "",
+                 a->name && strcmp(a->name, a->key) != 0 ? ")" : "", a->uncertain ? " (uncertain)" : "");
+        return buf[0] ? buf : "-";
     case AC_ACCOUNTS:
         return join(s, r->accounts, r->naccounts, buf, cap);
     case AC_ROLES:

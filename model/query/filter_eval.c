@@ -227,9 +227,14 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
     case TK_WORD:
         return word_matches(f, t, e);
     case TK_ORIGIN: {
+        /* the actor's key (its arn is the key or ends with it after '/' or ':', origin.h), or an
+         * Identity Center user's name */
         const struct origins *o = origins_of(f->s);
         size_t i = (size_t)(e - f->s->events);
-        return o && i < o->nevents && id_matches(f, t, o->actors[origins_actor_of(o, i)].arn);
+        if (!o || i >= o->nevents)
+            return 0;
+        const struct origin_actor *a = &o->actors[origins_actor_of(o, i)];
+        return id_matches(f, t, a->arn) || (a->name && string_matches(t, a->name, strlen(a->name)));
     }
     case TK_INDEXED:
         return field_matches(f, t, e, t->ef);

@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "harness.h"
+#include "model/base/timefmt.h"
 #include "parsers/load.h"
 #include "parsers/pathinfo.h"
 #include "parsers/source.h"
@@ -630,8 +631,12 @@ static void test_scan(void)
     CHECK(scan_ok("{\"CloudTrailEvent\":\"{}\",\"eventVersion\":\"1\"}", &r, &sc) && !r.wrapped);
     CHECK(scan_ok("{\"readOnly\":\"false\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"}}", &r, &sc) &&
           r.ev.flags == (EVF_READONLY_FALSE | EVF_LOGIN_FAILURE));
+    /* a shipper's @timestamp is evidence of an event, never its time */
     CHECK(scan_ok("{\"eventTime\":\"nope\",\"@timestamp\":\"2024-01-02T03:04:05Z\"}", &r, &sc) &&
-          r.ev.time_ms == 1704164645000);
+          r.ev.time_ms == TIME_NONE && r.shipper_time);
+    CHECK(scan_ok("{\"eventTime\":\"2024-01-02T03:04:05Z\",\"@timestamp\":\"2024-01-03T00:00:00Z\"}", &r,
+                  &sc) &&
+          r.ev.time_ms == 1704164645000 && r.shipper_time);
     /* malformed: where it stops */
     size_t at = 0;
     CHECK(scan_record("{\"a\":1 \"b\":2}", 13, &r, &sc, &at) == -1 && at == 7);

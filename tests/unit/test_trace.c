@@ -10,6 +10,7 @@
 #include "model/identity/origin.h"
 #include "model/identity/trace.h"
 #include "parsers/load.h"
+#include <stdio.h>
 
 static struct store *load(const char *name, const char *json)
 {
@@ -538,8 +539,41 @@ static void test_quoted_identity(void)
     store_free(s);
 }
 
-int main(void)
+/* With paths: every event's origin as the origins computation gives it (what origin: and --actors use)
+ * against its own trace (what --trace prints), for every event; prints each disagreement. */
+static int agree(const char *const *paths, size_t n)
 {
+    struct store *s = store_new();
+    if (load_paths(s, paths, n, NULL, NULL) < 0 || origins_ensure(s, NULL) != 0) {
+        fprintf(stderr, "agree: cannot load\n");
+        return 2;
+    }
+    struct trace_index *x = trace_index_new(s);
+    size_t bad = 0;
+    for (size_t i = 0; x && i < s->nevents; i++) {
+        struct trace t;
+        trace_build_back(x, i, &t);
+        struct origin_actor want;
+        origin_actor_of_trace(&t, &want);
+        const struct origin_actor *got = &origins_of(s)->actors[origins_actor_of(origins_of(s), i)];
+        if (strcmp(got->type, want.type) != 0 || strcmp(got->key, want.key) != 0 ||
+            got->account != want.account || got->store != want.store || got->uncertain != want.uncertain ||
+            got->masked != want.masked) {
+            if (bad++ < 10)
+                fprintf(stderr, "event %s: origins say %s %s, its trace %s %s\n", id_of(s, i), got->type,
+                        got->key, want.type, want.key);
+        }
+    }
+    printf("agree: %zu events, %zu disagree\n", s->nevents, bad);
+    trace_index_free(x);
+    store_free(s);
+    return x && !bad ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return agree((const char *const *)argv + 1, (size_t)argc - 1);
     test_seed_pair();
     test_missing();
     test_cycle();
