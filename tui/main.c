@@ -65,7 +65,8 @@ static const char usage[] =
     "                  on stderr; with --json one object: rules_loaded, rules_refused, findings\n"
     "  --rules PATH    use the Sigma rules in PATH (a file, or a directory walked for .yml/.yaml)\n"
     "                  instead of the shipped set; may be repeated\n"
-    "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
+    "  -f EXPR         show only the events that match the filter EXPR (see Filters); without a\n"
+    "                  mode, the interface opens filtered\n"
     "  --since WHEN    only events at or after WHEN, --until WHEN only events before WHEN: a UTC date\n"
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
     "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
@@ -449,9 +450,16 @@ static int run_sql(const struct options *o, const struct mode_ops *m)
 static int run_interface(const struct options *o, const struct mode_ops *m)
 {
     (void)m;
+    if (o->user_expr) { /* -f opens the interface filtered: a bad expression is said before the screen */
+        struct store *empty = store_new();
+        int rc = empty ? run_filter(empty, o->user_expr, NULL) : 2;
+        store_free(empty);
+        if (rc != 0)
+            return rc;
+    }
     struct app_start start = {.since_ms = o->since,
                               .until_ms = o->until,
-                              .filter = o->range[0] ? o->range : NULL,
+                              .filter = o->expr ? o->expr : NULL,
                               .follow = o->follow,
                               .rules = o->rule_paths,
                               .nrules = o->nrule_paths,
@@ -789,9 +797,6 @@ static int check_options(struct options *o, enum mode *mode)
     if ((o->tz || o->no_state || o->no_mouse) && o->modes)
         return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
                            "UTC times)");
-    if (o->user_expr && !o->modes)
-        return usage_error("-f goes with --list, --stats, --actors, --export or --findings (in the terminal "
-                           "interface, press /)");
     *mode = MODE_INTERFACE;
     for (int m = 0; m < MODE__COUNT; m++)
         if (o->modes & MODE_BIT(m))
