@@ -79,8 +79,10 @@ int inputs_expand(struct inputs *in, const char *const *paths, size_t n, const c
         fprintf(stderr, "ctview: out of memory\n");
         return -1;
     }
-    memcpy(all, paths, n * sizeof *all);
-    memcpy(all + n, extra, nextra * sizeof *all);
+    if (n)
+        memcpy(all, paths, n * sizeof *all);
+    if (nextra)
+        memcpy(all + n, extra, nextra * sizeof *all);
     char *err = NULL;
     int rc = s3open_expand(all, n + nextra, o, &in->paths, &in->n, &in->problems, &err);
     if (rc != 0) {
