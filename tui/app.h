@@ -56,8 +56,7 @@ struct app {
     uint64_t told_store_gen, told_shown_gen; /* what the panes' changed hooks last heard */
     char message[256];                       /* shown in the status line until the next key */
     struct filterbar bar;                    /* the prompt, and the filter and search it runs */
-    unsigned char *marks; /* owned: one flag per store event, allocated at the first mark */
-    size_t nmarked;
+    size_t nmarked; /* events marked (their EVF_MARKED flag, tui/marks.c) */
     struct follow *follow;   /* owned by tui/follow.c while following, else NULL */
     struct loading *loading; /* owned by tui/loading.c while the first load runs, else NULL */
     size_t follow_new;       /* events that arrived while following with the selection off the last row */

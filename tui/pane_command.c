@@ -107,17 +107,14 @@ static int run_mark(struct app *a, struct cmdline *c, const char *expr)
     if (!f)
         return fail(c, "%s", err.message);
     size_t n = app_count(a), hits = 0;
-    int nomem = marks_ensure(a) != 0;
+    int nomem = 0;
     for (size_t row = 0; row < n && !nomem; row++) {
         size_t ev = app_event(a, row);
         int m = filter_match(f, ev);
         nomem = m < 0;
         if (m > 0) {
             hits++;
-            if (!a->marks[ev]) {
-                a->marks[ev] = 1;
-                a->nmarked++;
-            }
+            marks_set(a, ev, 1);
         }
     }
     filter_free(f);

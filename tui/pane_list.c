@@ -10,6 +10,7 @@
 #include "model/base/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
+#include "tui/marks.h"
 #include "tui/listsort.h"
 #include "tui/pane_findings.h"
 #include "tui/theme.h"
@@ -70,7 +71,7 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
         size_t ev = rows[i];
         int y = r.y + 1 + (int)i;
         int sel = a->list.top + i == a->list.cur;
-        int marked = a->marks && a->marks[ev];
+        int marked = marks_on(a, ev);
         attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
         if (marked)
             base |= A_BOLD;
@@ -178,7 +179,7 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         size_t ev = app_event(a, idx);
         const struct event *e = &s->events[ev];
         int sel = idx == a->list.cur;
-        int marked = a->marks && a->marks[ev];
+        int marked = marks_on(a, ev);
         attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
         if (marked)
             base |= A_BOLD;
