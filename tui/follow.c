@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parsers/load.h"
@@ -37,7 +38,17 @@ struct follow {
     const char **known;    /* owned array (strings borrowed from the store): the paths the store read or
                               has a problem about, sorted; NULL until a poll needs it */
     size_t nknown;
+    int rescan_due;           /* the tree changed: read it again once rescan_after has passed */
+    double rescan_after;      /* seconds (monotonic): a rescan costs in proportion to the tree, so the
+                                 next waits four times what the last took, to keep the keys served */
 };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static int add_watch(struct app *a, const char *dir);
 
@@ -365,9 +376,14 @@ int follow_poll(struct app *a)
     int at_end = shown_before && a->list.cur + 1 == shown_before;
     struct poll_result r = {0, 0};
     read_events(a, &r);
-    if (r.rescan) {
+    a->follow->rescan_due |= r.rescan;
+    if (a->follow->rescan_due && now() >= a->follow->rescan_after) {
         /* the new files loaded above are read again with the rest: the new store has them */
-        if (rescan(a) != 0)
+        double t = now();
+        a->follow->rescan_due = 0;
+        int rc = rescan(a);
+        a->follow->rescan_after = now() + 4 * (now() - t);
+        if (rc != 0)
             return 1;
         if (at_end && app_count(a))
             a->list.cur = app_count(a) - 1;
