@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "model/query/columns.h"
+#include "model/query/field.h"
 #include "model/json/jsonfmt.h"
 #include "model/base/problems.h"
 #include "model/present/textsafe.h"
@@ -35,54 +35,45 @@ static size_t shown_count(const struct store *s, const struct cli_shown *shown)
 
 int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json)
 {
+    if (!json) {
+        /* the default columns, printed as --columns prints any */
+        struct field *cols;
+        size_t ncols;
+        struct field_error ferr;
+        if (field_list_parse(FIELD_LIST_DEFAULT, &cols, &ncols, &ferr) != 0) {
+            fprintf(stderr, "ctview: %s\n", ferr.message);
+            return 2;
+        }
+        int rc = cli_list_columns(s, shown, cols, ncols, out);
+        field_list_free(cols, ncols);
+        return rc;
+    }
     int rc = 0;
     char *min = NULL;
     size_t min_cap = 0;
     size_t n = shown_count(s, shown);
     for (size_t i = 0; i < n; i++) {
         const struct event *e = &s->events[shown->all ? i : shown->idx[i]];
-        if (json) {
-            size_t len;
-            char *err = NULL;
-            const char *raw = store_raw(s, e, &len, &err);
-            if (!raw) {
-                fprintf(stderr, "ctview: %s\n", err ? err : "cannot read event");
-                free(err);
-                rc = 1;
-                continue;
-            }
-            if (len + 1 > min_cap) {
-                free(min);
-                min_cap = len + 1;
-                min = malloc(min_cap);
-                if (!min) {
-                    fprintf(stderr, "ctview: out of memory\n");
-                    return 1;
-                }
-            }
-            size_t n = jsonfmt_minify(raw, len, min);
-            fwrite(min, 1, n, out);
-            fputc('\n', out);
+        size_t len;
+        char *err = NULL;
+        const char *raw = store_raw(s, e, &len, &err);
+        if (!raw) {
+            fprintf(stderr, "ctview: %s\n", err ? err : "cannot read event");
+            free(err);
+            rc = 1;
             continue;
         }
-        char buf[COLUMN_BUF];
-        put_cell(out, column_text(s, e, COL_TIME, buf));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_ACCOUNT));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_REGION));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_SOURCE));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_NAME));
-        fputc('\t', out);
-        put_cell(out, evtext_identity_full(s, e));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_IP));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_ERROR_CODE));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_EVENT_ID));
+        if (len + 1 > min_cap) {
+            free(min);
+            min_cap = len + 1;
+            min = malloc(min_cap);
+            if (!min) {
+                fprintf(stderr, "ctview: out of memory\n");
+                return 1;
+            }
+        }
+        size_t n = jsonfmt_minify(raw, len, min);
+        fwrite(min, 1, n, out);
         fputc('\n', out);
     }
     free(min);

@@ -26,14 +26,18 @@ static const char usage[] =
     "'-' reads standard input. Without a mode option, opens the terminal interface.\n"
     "\n"
     "Modes (no screen):\n"
-    "  --list          print one line per event, tab-separated: eventTime, recipientAccountId,\n"
-    "                  awsRegion, eventSource, eventName, identity, sourceIPAddress, errorCode, eventID\n"
+    "  --list          print one line per event, tab-separated: the columns\n"
+    "                  time,acct,region,src,name,identity,ip,error,id (see --columns)\n"
     "  --stats         print load counts: files, records, events, duplicates, problems, time, memory\n"
     "  --columns LIST  with --list or --export --format csv: print these columns instead, in this\n"
-    "                  order: comma-separated short names (time acct region src name identity ip\n"
-    "                  error id, and every filter field name) and JSON paths\n"
+    "                  order: comma-separated short names and JSON paths\n"
     "                  (requestParameters.roleArn); several values joined by ','; '-' (csv: empty)\n"
-    "                  when missing\n"
+    "                  when missing. Short names: every filter field name (origin, rule and level\n"
+    "                  included: the rules run when one is asked for), time, and identity: who\n"
+    "                  acted, the ARN, else userName, invokedBy, onBehalfOf.userId, type, and\n"
+    "                  '(masked user)' for a sign-in AWS masked; acct is recipientAccountId, else\n"
+    "                  the trail's account (its S3 name); error is errorCode, else errorMessage,\n"
+    "                  else Failure for a failed sign-in\n"
     "  --top FIELD     the most frequent values of FIELD (a short name or a JSON path) over the\n"
     "                  shown events: COUNT<TAB>VALUE lines, by count then value; an event\n"
     "                  counts once per distinct value; with --json one object\n"
@@ -55,8 +59,8 @@ static const char usage[] =
     "                  events, sessions, source IPs, errors, first and last time, accounts and roles,\n"
     "                  most events first; with --json one object {\"actors\":[...]}\n"
     "  --findings      run the Sigma rules over the shown events: one line per rule that matched,\n"
-    "                  LEVEL<TAB>COUNT<TAB>TITLE, by level then title; refused rules on stderr;\n"
-    "                  with --json one object: rules_loaded, rules_refused, findings\n"
+    "                  LEVEL<TAB>COUNT<TAB>TITLE[ (N failed)], by level then title; refused rules\n"
+    "                  on stderr; with --json one object: rules_loaded, rules_refused, findings\n"
     "  --rules PATH    use the Sigma rules in PATH (a file, or a directory walked for .yml/.yaml)\n"
     "                  instead of the shipped set; may be repeated\n"
     "  -f EXPR         show only the events that match the filter EXPR (see Filters)\n"
@@ -86,7 +90,7 @@ static const char usage[] =
     "  field:value compares case-insensitively, '*' matches any run of characters; a bare word\n"
     "  (or \"quoted text\") matches anywhere in the event's JSON. Fields:\n"
     "    name src user acct region type ip key id shared req error ro ua res etype cat role\n"
-    "    srcid host origin after before rule level\n"
+    "    srcid host origin after before rule level outcome\n"
     "  and any JSON path: a word with a '.', or a top-level key of the CloudTrail record\n"
     "  (requestParameters, resources, tlsDetails, ...); PATH:* = present and not null; an event\n"
     "  matches when any of its values does (resources.ARN: every resource's ARN)\n"
@@ -517,7 +521,9 @@ int main(int argc, char **argv)
     /* Rules run before the filter: -f rule:... and level:... select by their findings. */
     struct sigma_set *rules = NULL;
     struct findings *found = NULL;
-    int need_rules = findings;
+    int need_rules = findings || (top && (field_needs(&top_field) & FIELD_NEEDS_FINDINGS));
+    for (size_t c = 0; c < ncols; c++)
+        need_rules |= (field_needs(&cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
     if (user_expr && !need_rules) {
         struct filter_error ferr;
         struct filter *probe = filter_compile(user_expr, s, &ferr);
