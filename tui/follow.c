@@ -38,9 +38,9 @@ struct follow {
     const char **known;    /* owned array (strings borrowed from the store): the paths the store read or
                               has a problem about, sorted; NULL until a poll needs it */
     size_t nknown;
-    int rescan_due;           /* the tree changed: read it again once rescan_after has passed */
-    double rescan_after;      /* seconds (monotonic): a rescan costs in proportion to the tree, so the
-                                 next waits four times what the last took, to keep the keys served */
+    int rescan_due;      /* the tree changed: read it again once rescan_after has passed */
+    double rescan_after; /* seconds (monotonic): a rescan costs in proportion to the tree, so the
+                            next waits four times what the last took, to keep the keys served */
 };
 
 static double now(void)
@@ -218,8 +218,8 @@ static void forget_known(struct follow *f)
  * neighbours (FNV-1a, 64 bits). Not its place in the file, which a rewrite may change. */
 static uint64_t identity(const struct store *s, const struct event *e)
 {
-    static const enum event_field fields[] = {EF_EVENT_ID, EF_ACCOUNT, EF_NAME,  EF_SOURCE,
-                                              EF_REQUEST_ID, EF_UI_ARN, EF_IP, EF_REGION};
+    static const enum event_field fields[] = {EF_EVENT_ID,   EF_ACCOUNT, EF_NAME, EF_SOURCE,
+                                              EF_REQUEST_ID, EF_UI_ARN,  EF_IP,   EF_REGION};
     uint64_t h = 1469598103934665603ull;
     for (size_t k = 0; k < sizeof e->time_ms; k++)
         h = (h ^ (uint8_t)(e->time_ms >> (8 * k))) * 1099511628211ull;
