@@ -517,6 +517,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.paths = paths;
     a.no_state = start->no_state; /* before the panes: the list reads its remembered columns */
     a.npaths = npaths;
+    a.since_ms = start->since_ms;
+    a.until_ms = start->until_ms;
     a.rule_paths = start->rules;
     a.nrule_paths = start->nrules;
     a.store = store_new();

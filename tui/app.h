@@ -64,6 +64,7 @@ struct app {
     size_t nrule_paths;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
+    int64_t since_ms, until_ms; /* the range the load pruned by (app_start), for reading the tree again */
     /* the user's preferences (tui/session.c: config file, then options) */
     struct tz tz;            /* the zone times are shown in */
     int relative_time;       /* the list shows "3h ago" */

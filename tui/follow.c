@@ -288,7 +288,7 @@ static int rescan(struct app *a)
             watch_tree(a, a->paths[i], 0, 0);
     }
     struct store *fresh = store_new();
-    if (!fresh || load_paths(fresh, a->paths, a->npaths, NULL, NULL) != 0) {
+    if (!fresh || load_paths_range(fresh, a->paths, a->npaths, a->since_ms, a->until_ms, NULL, NULL) != 0) {
         store_free(fresh);
         app_message(a, "out of memory while reading the followed files again");
         return -1;
