@@ -65,9 +65,10 @@ before=$(shown)
 wait_until '[ "$(shown)" -gt "$before" ]' 120
 ok "... and the load goes on ($before events shown then)" $?
 keys M
-wait_until 'status | grep -qE "[0-9]+ marked"' 120
+# M says how many it marked in the message ("| N marked"), Space did not
+wait_until 'status | grep -qE "\| [0-9]+ marked"' 120
 ok "M marks the shown events while loading" $?
-marked=$(status | grep -oE '[0-9]+ marked' | head -1 | cut -d' ' -f1)
+marked=$(status | grep -oE '\| [0-9]+ marked' | head -1 | cut -d' ' -f2)
 [ -n "$marked" ] && [ "$marked" -lt "$total" ]
 ok "... pressed before the load ended ($marked of $total events marked)" $?
 wait_until '! on_screen "Loading"' 300
