@@ -1,13 +1,12 @@
 #include "model/state/state.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "model/base/atomicfile.h"
+#include "model/base/errmsg.h"
 #include "model/base/xdg.h"
 
 static const char header[] = "ctview-state 1";
@@ -19,17 +18,6 @@ static const char *const list_names[STATE__LISTS] = {
 
 /* A file this large is not ours. */
 #define STATE_FILE_MAX (4 << 20)
-
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-    return -1;
-}
 
 char *state_path(void)
 {
@@ -123,7 +111,7 @@ static long unescape(char *s, size_t len)
 static int parse(struct state *st, char *text, size_t len, const char *path, char **err)
 {
     if (memchr(text, '\0', len))
-        return fail(err, "%s: holds a NUL byte", path);
+        return errmsg_set(err, "%s: holds a NUL byte", path);
     size_t line = 0;
     char *p = text, *end = text + len;
     while (p < end) {
@@ -133,7 +121,7 @@ static int parse(struct state *st, char *text, size_t len, const char *path, cha
         *eol = '\0';
         if (line == 1) {
             if (strcmp(p, header) != 0)
-                return fail(err, "%s: line 1: not a ctview state file (expected '%s')", path, header);
+                return errmsg_set(err, "%s: line 1: not a ctview state file (expected '%s')", path, header);
         } else if (eol > p) {
             char *sp = memchr(p, ' ', (size_t)(eol - p));
             int list = -1;
@@ -142,16 +130,16 @@ static int parse(struct state *st, char *text, size_t len, const char *path, cha
                     memcmp(p, list_names[l], (size_t)(sp - p)) == 0)
                     list = l;
             if (list < 0)
-                return fail(err, "%s: line %zu: unknown entry (filter, search or command)", path, line);
+                return errmsg_set(err, "%s: line %zu: unknown entry (filter, search or command)", path, line);
             if (unescape(sp + 1, (size_t)(eol - sp - 1)) < 0)
-                return fail(err, "%s: line %zu: bad escape or control character", path, line);
+                return errmsg_set(err, "%s: line %zu: bad escape or control character", path, line);
             if (state_add(st, (enum state_list)list, sp + 1) != 0)
-                return fail(err, "out of memory");
+                return errmsg_set(err, "out of memory");
         }
         p = eol + 1;
     }
     if (line == 0)
-        return fail(err, "%s: empty (expected '%s')", path, header);
+        return errmsg_set(err, "%s: empty (expected '%s')", path, header);
     return 0;
 }
 
@@ -161,20 +149,20 @@ int state_load(struct state *st, const char *path, char **err)
     *err = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return errno == ENOENT ? 0 : fail(err, "%s: %s", path, strerror(errno));
+        return errno == ENOENT ? 0 : errmsg_set(err, "%s: %s", path, strerror(errno));
     char *text = malloc(STATE_FILE_MAX + 1);
     if (!text) {
         fclose(f);
-        return fail(err, "out of memory");
+        return errmsg_set(err, "out of memory");
     }
     size_t len = fread(text, 1, STATE_FILE_MAX + 1, f);
     int rd_err = ferror(f);
     fclose(f);
     int rc;
     if (rd_err)
-        rc = fail(err, "%s: read failed", path);
+        rc = errmsg_set(err, "%s: read failed", path);
     else if (len > STATE_FILE_MAX)
-        rc = fail(err, "%s: larger than %d MiB", path, STATE_FILE_MAX >> 20);
+        rc = errmsg_set(err, "%s: larger than %d MiB", path, STATE_FILE_MAX >> 20);
     else
         rc = parse(st, text, len, path, err);
     free(text);
@@ -207,39 +195,19 @@ int state_save(const struct state *st, const char *path, char **err)
     *err = NULL;
     if (xdg_make_parents(path, err) != 0)
         return -1;
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-        return fail(err, "out of memory");
-    int fd = mkstemp(tmp); /* mode 0600 */
-    if (fd < 0) {
-        int rc = fail(err, "cannot write %s: %s", path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-    } else {
-        fprintf(f, "%s\n", header);
-        for (int l = 0; l < STATE__LISTS; l++)
-            for (size_t i = 0; i < st->n[l]; i++) {
-                fprintf(f, "%s ", list_names[l]);
-                put_escaped(f, st->items[l][i]);
-                fputc('\n', f);
-            }
-    }
-    int ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int e = errno;
-    if (f && fclose(f) != 0 && ok) {
-        ok = 0;
-        e = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        e = errno;
-    }
-    if (!ok)
-        unlink(tmp);
-    free(tmp);
-    return ok ? 0 : fail(err, "cannot write %s: %s", path, strerror(e));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return errmsg_set(err, "out of memory");
+    fprintf(f, "%s\n", header);
+    for (int l = 0; l < STATE__LISTS; l++)
+        for (size_t i = 0; i < st->n[l]; i++) {
+            fprintf(f, "%s ", list_names[l]);
+            put_escaped(f, st->items[l][i]);
+            fputc('\n', f);
+        }
+    int rc = fclose(f) == 0 ? atomicfile_write(path, text, len, err) : errmsg_set(err, "out of memory");
+    free(text);
+    return rc;
 }
