@@ -70,28 +70,10 @@ void app_absorb(struct app *a, size_t from)
         app_message(a, "out of memory while following");
         return;
     }
-    if (moved) {
+    if (moved) { /* the marks moved with their events (EVF_MARKED) */
         if (sel != SIZE_MAX && sel < from)
             sel = moved[sel];
-        if (a->marks) {
-            unsigned char *m = calloc(a->store->nevents, 1);
-            if (m) {
-                for (size_t i = 0; i < from; i++)
-                    m[moved[i]] = a->marks[i];
-            }
-            free(a->marks);
-            a->marks = m;
-            if (!m)
-                a->nmarked = 0;
-        }
         free(moved);
-    } else if (a->marks) {
-        unsigned char *m = realloc(a->marks, a->store->nevents);
-        if (m)
-            memset(m + from, 0, a->store->nevents - from);
-        else
-            a->nmarked = 0;
-        a->marks = m;
     }
     a->store_gen++; /* the loop tells the panes, which drop what they held by index (reset_on, changed) */
     filterbar_refresh(a, sel);
@@ -526,6 +508,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.paths = paths;
     a.no_state = start->no_state; /* before the panes: the list reads its remembered columns */
     a.npaths = npaths;
+    a.since_ms = start->since_ms;
+    a.until_ms = start->until_ms;
     a.rule_paths = start->rules;
     a.nrule_paths = start->nrules;
     a.store = store_new();
@@ -642,7 +626,6 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     filterbar_free(&a);
     listsort_free(&a); /* its field holds a path index of the store */
     free_panes(&a);
-    free(a.marks);
     store_free(a.store);
     return rc;
 }

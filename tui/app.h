@@ -59,8 +59,7 @@ struct app {
     uint64_t told_store_gen, told_shown_gen; /* what the panes' changed hooks last heard */
     char message[256];                       /* shown in the status line until the next key */
     struct filterbar bar;                    /* the prompt, and the filter and search it runs */
-    unsigned char *marks; /* owned: one flag per store event, allocated at the first mark */
-    size_t nmarked;
+    size_t nmarked; /* events marked (their EVF_MARKED flag, tui/marks.c) */
     struct follow *follow;   /* owned by tui/follow.c while following, else NULL */
     struct loading *loading; /* owned by tui/loading.c while the first load runs, else NULL */
     size_t follow_new;       /* events that arrived while following with the selection off the last row */
@@ -69,6 +68,7 @@ struct app {
     size_t nrule_paths;
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
+    int64_t since_ms, until_ms; /* the range the load pruned by (app_start), for reading the tree again */
     /* the user's preferences (tui/session.c: config file, then options) */
     struct tz tz;            /* the zone times are shown in */
     int relative_time;       /* the list shows "3h ago" */

@@ -1,6 +1,13 @@
 /* Following directories (--follow, F): inotify watches on every directory under the paths; files that
  * are finished (closed after writing, or moved in) are loaded and their events merged into the list in
- * time order, without moving the selection. New directories are watched as they appear. */
+ * time order, without moving the selection. New directories are watched as they appear.
+ *
+ * A file's events belong to its current content. A new file is loaded on its own (load_more). Any other
+ * change (a file already loaded closed again: grown, rewritten, truncated, copied over; a file or folder
+ * deleted or moved away; the kernel's queue overflowing, as it does when a prompt pauses the polling while
+ * thousands of files arrive) makes the tree be read again into a new store, which then replaces the
+ * old one: its events, problems and counts are then those of the tree as it is now, what --stats says.
+ * Marks and the selection carry over to the same events (same time, ids, name, caller) in the new one. */
 #include "tui/follow.h"
 
 #include <dirent.h>
@@ -10,10 +17,12 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parsers/load.h"
 #include "tui/app.h"
+#include "tui/marks.h"
 
 struct watch {
     int wd;
@@ -24,9 +33,33 @@ struct follow {
     int fd;                /* inotify */
     struct watch *watches; /* owned */
     size_t nwatches;
+    struct store *retired; /* owned: the store a rescan replaced, freed at the next poll, once the panes
+                              dropped what they held of it */
+    const char **known;    /* owned array (strings borrowed from the store): the paths the store read or
+                              has a problem about, sorted; NULL until a poll needs it */
+    size_t nknown;
+    int rescan_due;      /* the tree changed: read it again once rescan_after has passed */
+    double rescan_after; /* seconds (monotonic): a rescan costs in proportion to the tree, so the
+                            next waits four times what the last took, to keep the keys served */
 };
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int add_watch(struct app *a, const char *dir);
+
+/* dir/name into path, as the walk (parsers/walk.c) names the files it reads, so the paths the store
+ * holds and the paths inotify reports compare equal. Returns -1 when it does not fit. */
+static int join(char *path, size_t cap, const char *dir, const char *name)
+{
+    size_t dlen = strlen(dir);
+    int n = snprintf(path, cap, "%s%s%s", dir, dlen && dir[dlen - 1] == '/' ? "" : "/", name);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
 
 /* Watches dir and the directories below it; files already there were loaded by the first walk, or
  * (for a directory that appeared while following) are loaded now. */
@@ -42,7 +75,7 @@ static int watch_tree(struct app *a, const char *dir, int load_existing, int dep
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path)
+        if (join(path, sizeof path, dir, de->d_name) != 0)
             continue;
         struct stat st;
         if (stat(path, &st) != 0)
@@ -58,7 +91,8 @@ static int watch_tree(struct app *a, const char *dir, int load_existing, int dep
 
 static int add_watch(struct app *a, const char *dir)
 {
-    int wd = inotify_add_watch(a->follow->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+    int wd = inotify_add_watch(a->follow->fd, dir,
+                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM);
     if (wd < 0)
         return -1;
     for (size_t i = 0; i < a->follow->nwatches; i++)
@@ -133,6 +167,8 @@ void follow_stop(struct app *a)
         return;
     if (a->follow->fd >= 0)
         close(a->follow->fd);
+    store_free(a->follow->retired);
+    free(a->follow->known);
     for (size_t i = 0; i < a->follow->nwatches; i++)
         free(a->follow->watches[i].dir);
     free(a->follow->watches);
@@ -145,16 +181,147 @@ int follow_on(const struct app *a)
     return a->follow != NULL;
 }
 
-int follow_poll(struct app *a)
+static int by_path(const void *x, const void *y)
 {
-    if (!a->follow)
-        return 0;
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Whether the store holds anything of path: events (a source) or a problem row (a file skipped or
+ * damaged). Such a path changing changes what was loaded: the tree is read again. */
+static int is_known(struct app *a, const char *path)
+{
+    struct follow *f = a->follow;
+    const struct store *s = a->store;
+    if (!f->known) {
+        size_t n = s->nsources + s->problems.count;
+        if (!(f->known = malloc((n ? n : 1) * sizeof *f->known)))
+            return 1; /* out of memory: a rescan is the safe answer */
+        f->nknown = 0;
+        for (size_t i = 0; i < s->nsources; i++)
+            f->known[f->nknown++] = s->sources[i].path;
+        for (size_t i = 0; i < s->problems.count; i++)
+            if (s->problems.rows[i].file)
+                f->known[f->nknown++] = s->problems.rows[i].file;
+        qsort(f->known, f->nknown, sizeof *f->known, by_path);
+    }
+    return bsearch(&path, f->known, f->nknown, sizeof *f->known, by_path) != NULL;
+}
+
+static void forget_known(struct follow *f)
+{
+    free(f->known);
+    f->known = NULL;
+    f->nknown = 0;
+}
+
+/* An event's identity across two reads of the same file: its time and the fields that tell it from its
+ * neighbours (FNV-1a, 64 bits). Not its place in the file, which a rewrite may change. */
+static uint64_t identity(const struct store *s, const struct event *e)
+{
+    static const enum event_field fields[] = {EF_EVENT_ID,   EF_ACCOUNT, EF_NAME, EF_SOURCE,
+                                              EF_REQUEST_ID, EF_UI_ARN,  EF_IP,   EF_REGION};
+    uint64_t h = 1469598103934665603ull;
+    for (size_t k = 0; k < sizeof e->time_ms; k++)
+        h = (h ^ (uint8_t)(e->time_ms >> (8 * k))) * 1099511628211ull;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        for (const char *p = store_str(s, e, fields[i]); *p; p++)
+            h = (h ^ (uint8_t)*p) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull; /* a separator no UTF-8 text holds */
+    }
+    return h ? h : 1;
+}
+
+/* An open-addressing set of identities (0: empty slot). */
+struct idset {
+    uint64_t *slot; /* owned */
+    size_t mask;
+};
+
+static int idset_init(struct idset *set, size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    set->mask = cap - 1;
+    return (set->slot = calloc(cap, sizeof *set->slot)) ? 0 : -1;
+}
+
+static uint64_t *idset_find(const struct idset *set, uint64_t id)
+{
+    size_t j = (size_t)(id ^ id >> 29) & set->mask;
+    while (set->slot[j] && set->slot[j] != id)
+        j = (j + 1) & set->mask;
+    return &set->slot[j];
+}
+
+/* Marks in fresh the events whose identity was marked in old; returns the event of fresh that is old's
+ * event sel (SIZE_MAX when gone or none). */
+static size_t carry_over(const struct store *old, struct store *fresh, size_t sel, size_t nmarked)
+{
+    uint64_t sel_id = sel < old->nevents ? identity(old, &old->events[sel]) : 0;
+    struct idset set = {0};
+    if (nmarked && idset_init(&set, nmarked) == 0) {
+        for (size_t ev = 0; ev < old->nevents; ev++)
+            if (old->events[ev].flags & EVF_MARKED)
+                *idset_find(&set, identity(old, &old->events[ev])) = identity(old, &old->events[ev]);
+    }
+    size_t found = SIZE_MAX;
+    for (size_t ev = 0; ev < fresh->nevents && (set.slot || (sel_id && found == SIZE_MAX)); ev++) {
+        uint64_t id = identity(fresh, &fresh->events[ev]);
+        if (set.slot && *idset_find(&set, id) == id)
+            fresh->events[ev].flags |= EVF_MARKED;
+        if (id == sel_id && found == SIZE_MAX)
+            found = ev;
+    }
+    free(set.slot);
+    return found;
+}
+
+/* Reads the whole tree again into a new store and puts it in place of the old one (see the top of the
+ * file). Returns 0, or -1 when out of memory (the old store then stays, and the status line says so). */
+static int rescan(struct app *a)
+{
+    /* folders that appeared while events were lost (a queue overflow) are watched from now on */
+    for (size_t i = 0; i < a->npaths; i++) {
+        struct stat st;
+        if (strcmp(a->paths[i], "-") != 0 && stat(a->paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+            watch_tree(a, a->paths[i], 0, 0);
+    }
+    struct store *fresh = store_new();
+    if (!fresh || load_paths_range(fresh, a->paths, a->npaths, a->since_ms, a->until_ms, NULL, NULL) != 0) {
+        store_free(fresh);
+        app_message(a, "out of memory while reading the followed files again");
+        return -1;
+    }
+    struct store *old = a->store;
+    size_t sel = carry_over(old, fresh, app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX, a->nmarked);
+    /* the sort holds a path index of the old store: sort the new list again by the same field */
+    char sort_name[sizeof a->sort.name];
+    int sort_desc = a->sort.desc;
+    snprintf(sort_name, sizeof sort_name, "%s", a->sort.name);
+    listsort_free(a);
+    a->store = fresh;
+    store_free(a->follow->retired);
+    a->follow->retired = old; /* the panes still hold indexes and strings of it until they hear */
+    forget_known(a->follow);
+    marks_recount(a);
+    a->store_gen++;
+    filterbar_refresh(a, sel);
+    char err[160];
+    if (sort_name[0])
+        listsort_set(a, sort_name, sort_desc, err, sizeof err);
+    return 0;
+}
+
+/* What the events read say to do. */
+struct poll_result {
+    int changed, rescan;
+};
+
+/* Reads what inotify queued; loads new files, and says when the tree must be read again. */
+static void read_events(struct app *a, struct poll_result *r)
+{
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-    size_t from = a->store->nevents;
-    /* before any event is added: an unfiltered list counts the store's events */
-    size_t shown_before = app_count(a);
-    int at_end = shown_before && a->list.cur + 1 == shown_before;
-    int changed = 0;
     for (;;) {
         ssize_t n = read(a->follow->fd, buf, sizeof buf);
         if (n <= 0)
@@ -162,22 +329,70 @@ int follow_poll(struct app *a)
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *ev = (const struct inotify_event *)p;
             p += sizeof *ev + ev->len;
+            if (ev->mask & IN_Q_OVERFLOW) { /* events were lost: only the tree itself can tell */
+                r->rescan = 1;
+                continue;
+            }
             const char *dir = watch_dir(a, ev->wd);
-            if (!dir || !ev->len)
+            if (!dir || !ev->len || r->rescan)
                 continue;
             char path[PATH_MAX];
-            if (snprintf(path, sizeof path, "%s/%s", dir, ev->name) >= (int)sizeof path)
+            if (join(path, sizeof path, dir, ev->name) != 0)
                 continue;
-            if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
-                watch_tree(a, path, 1, 0);
-                changed = 1;
+            if (ev->mask & IN_ISDIR) {
+                /* a folder gone takes its files' events along; one moved in may hold files loaded
+                 * under its old name: both are read again (rescan watches what is new) */
+                if (ev->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))
+                    r->rescan = 1;
+                else if (ev->mask & IN_CREATE) {
+                    watch_tree(a, path, 1, 0);
+                    forget_known(a->follow);
+                    r->changed = 1;
+                }
+                continue;
+            }
+            if (!(ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
+                continue;
+            if (is_known(a, path)) {
+                r->rescan = 1; /* the events read from it are no longer its content */
             } else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && !is_temporary(ev->name)) {
                 load_more(a->store, path);
-                changed = 1;
+                forget_known(a->follow);
+                r->changed = 1;
             }
         }
     }
-    if (!changed)
+}
+
+int follow_poll(struct app *a)
+{
+    if (!a->follow)
+        return 0;
+    store_free(a->follow->retired); /* the panes heard of the rescan before this poll (tui/app.c) */
+    a->follow->retired = NULL;
+    size_t from = a->store->nevents;
+    /* before any event is added: an unfiltered list counts the store's events */
+    size_t shown_before = app_count(a);
+    int at_end = shown_before && a->list.cur + 1 == shown_before;
+    struct poll_result r = {0, 0};
+    read_events(a, &r);
+    a->follow->rescan_due |= r.rescan;
+    if (a->follow->rescan_due && now() >= a->follow->rescan_after) {
+        /* the new files loaded above are read again with the rest: the new store has them */
+        double t = now();
+        a->follow->rescan_due = 0;
+        int rc = rescan(a);
+        a->follow->rescan_after = now() + 4 * (now() - t);
+        if (rc != 0)
+            return 1;
+        if (at_end && app_count(a))
+            a->list.cur = app_count(a) - 1;
+        else if (a->store->nevents > from)
+            a->follow_new += a->store->nevents - from;
+        app_message(a, "following: files changed, read again: %zu events", a->store->nevents);
+        return 1;
+    }
+    if (!r.changed)
         return 0;
     size_t added = a->store->nevents - from;
     /* like less +F: on the last event, the selection follows new events to the bottom; elsewhere it

@@ -206,6 +206,11 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
         free(err);
         return 1;
     }
+    if (r == EXPORT_PARTIAL) {
+        fprintf(stderr, "ctview: wrote %s without what its files no longer hold: %s\n", file, err ? err : "?");
+        free(err);
+        return 1;
+    }
     if (strcmp(file, "-") != 0)
         fprintf(stderr, "ctview: wrote %zu event%s to %s (%s%s)\n", n, n == 1 ? "" : "s", file,
                 export_format_name(o->format), o->gzip ? ", gzip" : "");

@@ -1,3 +1,6 @@
+/* Marks live on the events themselves (EVF_MARKED in model/store/event.h): the store reorders its events
+ * while the first load runs (each absorb) and when followed files change, and a flag on the event moves
+ * with it, where an array beside the store would have to be remapped and grown at every step. */
 #include "tui/marks.h"
 
 #include <stdlib.h>
@@ -5,21 +8,34 @@
 
 #include "tui/app.h"
 
-int marks_ensure(struct app *a)
+int marks_on(const struct app *a, size_t ev)
 {
-    if (!a->marks && a->store->nevents)
-        a->marks = calloc(a->store->nevents, 1);
-    return a->marks || !a->store->nevents ? 0 : -1;
+    return ev < a->store->nevents && (a->store->events[ev].flags & EVF_MARKED) != 0;
+}
+
+void marks_set(struct app *a, size_t ev, int on)
+{
+    if (ev >= a->store->nevents || marks_on(a, ev) == !!on)
+        return;
+    a->store->events[ev].flags ^= EVF_MARKED;
+    a->nmarked += on ? 1 : (size_t)-1;
+}
+
+void marks_recount(struct app *a)
+{
+    size_t n = 0;
+    for (size_t ev = 0; ev < a->store->nevents; ev++)
+        n += (a->store->events[ev].flags & EVF_MARKED) != 0;
+    a->nmarked = n;
 }
 
 enum reaction marks_toggle(struct app *a)
 {
     size_t n = app_count(a);
-    if (!n || marks_ensure(a) != 0)
+    if (!n)
         return RE_NONE;
     size_t ev = app_event(a, a->list.cur);
-    a->marks[ev] = !a->marks[ev];
-    a->nmarked += a->marks[ev] ? 1 : (size_t)-1;
+    marks_set(a, ev, !marks_on(a, ev));
     if (a->list.cur + 1 < n)
         a->list.cur++;
     return RE_REDRAW;
@@ -28,23 +44,18 @@ enum reaction marks_toggle(struct app *a)
 enum reaction marks_all_shown(struct app *a)
 {
     size_t n = app_count(a);
-    if (!n || marks_ensure(a) != 0)
+    if (!n)
         return RE_NONE;
-    for (size_t row = 0; row < n; row++) {
-        size_t ev = app_event(a, row);
-        if (!a->marks[ev]) {
-            a->marks[ev] = 1;
-            a->nmarked++;
-        }
-    }
+    for (size_t row = 0; row < n; row++)
+        marks_set(a, app_event(a, row), 1);
     app_message(a, "%zu marked", a->nmarked);
     return RE_REDRAW;
 }
 
 enum reaction marks_clear(struct app *a)
 {
-    if (a->marks)
-        memset(a->marks, 0, a->store->nevents);
+    for (size_t ev = 0; ev < a->store->nevents; ev++)
+        a->store->events[ev].flags &= (uint16_t)~EVF_MARKED;
     a->nmarked = 0;
     app_message(a, "marks cleared");
     return RE_REDRAW;
@@ -59,7 +70,7 @@ uint32_t *marks_chosen(struct app *a, size_t *n)
     *n = 0;
     if (a->nmarked) {
         for (size_t ev = 0; ev < a->store->nevents && *n < count; ev++)
-            if (a->marks[ev])
+            if (marks_on(a, ev))
                 idx[(*n)++] = (uint32_t)ev;
     } else {
         for (size_t row = 0; row < count; row++)
@@ -73,7 +84,7 @@ enum reaction marks_jump(struct app *a, int dir)
     size_t n = app_count(a);
     for (size_t k = 1; a->nmarked && k <= n; k++) {
         size_t row = dir > 0 ? (a->list.cur + k) % n : (a->list.cur + n - k % n) % n;
-        if (a->marks[app_event(a, row)]) {
+        if (marks_on(a, app_event(a, row))) {
             if (dir > 0 ? row <= a->list.cur : row >= a->list.cur)
                 app_message(a, "marks wrapped");
             a->list.cur = row;

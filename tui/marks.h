@@ -1,4 +1,5 @@
-/* marks: which events the user marked (space, M, U), one flag per store event in struct app. */
+/* marks: which events the user marked (space, M, U): a flag on each store event (EVF_MARKED), so a
+ * mark follows its event wherever the store moves it; struct app keeps their count. */
 #ifndef CTVIEW_MARKS_H
 #define CTVIEW_MARKS_H
 
@@ -9,8 +10,11 @@
 
 struct app;
 
-/* Allocates the flags at the first mark. Returns 0, or -1 when out of memory. */
-int marks_ensure(struct app *a);
+/* Whether store event ev is marked; marks or unmarks it (keeping the count). */
+int marks_on(const struct app *a, size_t ev);
+void marks_set(struct app *a, size_t ev, int on);
+/* Counts the marks again, after the store was replaced (tui/follow.c). */
+void marks_recount(struct app *a);
 enum reaction marks_toggle(struct app *a); /* the selected event, then moves down */
 enum reaction marks_all_shown(struct app *a);
 enum reaction marks_clear(struct app *a);

@@ -107,17 +107,14 @@ static int run_mark(struct app *a, struct cmdline *c, const char *expr)
     if (!f)
         return fail(c, "%s", err.message);
     size_t n = app_count(a), hits = 0;
-    int nomem = marks_ensure(a) != 0;
+    int nomem = 0;
     for (size_t row = 0; row < n && !nomem; row++) {
         size_t ev = app_event(a, row);
         int m = filter_match(f, ev);
         nomem = m < 0;
         if (m > 0) {
             hits++;
-            if (!a->marks[ev]) {
-                a->marks[ev] = 1;
-                a->nmarked++;
-            }
+            marks_set(a, ev, 1);
         }
     }
     filter_free(f);
@@ -161,8 +158,13 @@ static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *c
         free(err);
         return -1;
     }
-    app_message(a, "wrote %zu %s event%s to %s (%s)", n, a->nmarked ? "marked" : "shown", n == 1 ? "" : "s",
-                file, export_format_name(o.format));
+    if (r == EXPORT_PARTIAL) /* what the files no longer hold is named; the rest is written */
+        app_message(a, "wrote %s (%s) without what its files no longer hold: %s", file,
+                    export_format_name(o.format), err ? err : "?");
+    else
+        app_message(a, "wrote %zu %s event%s to %s (%s)", n, a->nmarked ? "marked" : "shown",
+                    n == 1 ? "" : "s", file, export_format_name(o.format));
+    free(err);
     return 0;
 }
 

@@ -100,8 +100,13 @@ static void write_now(struct app *a, struct exp *dlg, int force)
         return;
     }
     app_close(a, PANE_EXPORT);
-    app_message(a, "wrote %zu event%s to %s (%s%s)", n, n == 1 ? "" : "s", path, export_format_name(o.format),
-                o.gzip ? ", gzip" : "");
+    if (r == EXPORT_PARTIAL)
+        app_message(a, "wrote %s (%s%s) without what its files no longer hold: %s", path,
+                    export_format_name(o.format), o.gzip ? ", gzip" : "", err ? err : "?");
+    else
+        app_message(a, "wrote %zu event%s to %s (%s%s)", n, n == 1 ? "" : "s", path,
+                    export_format_name(o.format), o.gzip ? ", gzip" : "");
+    free(err);
 }
 
 static enum reaction exp_key(struct app *a, void *st, const struct keypress *k)

@@ -11,6 +11,7 @@
 #include "model/base/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
+#include "tui/marks.h"
 #include "tui/listsort.h"
 #include "tui/pane_findings.h"
 #include "tui/rows.h"
@@ -54,7 +55,7 @@ static void draw_gutter(struct app *a, int y, int x, size_t ev, int marked, int 
 static attr_t row_start(struct app *a, const struct rows_item *it, size_t *ev)
 {
     *ev = app_event(a, it->i);
-    int marked = a->marks && a->marks[*ev];
+    int marked = marks_on(a, *ev);
     attr_t base = it->at;
     if (marked) {
         base |= A_BOLD;

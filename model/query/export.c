@@ -254,8 +254,28 @@ static int write_csv_default(struct out *o, struct store *s, const uint32_t *idx
     return rc;
 }
 
+/* What an export left out: events whose bytes could not be read back (their file changed or went since
+ * it was loaded). Such an event costs only itself; the export names them after writing the rest. */
+struct left_out {
+    size_t n;
+    char *first; /* owned: why the first one could not be read, with its eventID */
+};
+
+/* *err (owned by the caller) names what was left out, when anything was. Returns 1 then, else 0. */
+static int say_left_out(struct left_out *l, char **err)
+{
+    if (!l->n)
+        return 0;
+    errmsg_set(err, "%zu event%s not written (%s%s)", l->n, l->n == 1 ? "" : "s", l->first ? l->first : "?",
+               l->n > 1 ? ", and others" : "");
+    free(l->first);
+    l->first = NULL;
+    return 1;
+}
+
 static int write_events(struct out *o, struct store *s, const uint32_t *idx, size_t n,
-                        const struct export_opts *eo, const struct columns *cols, char **err)
+                        const struct export_opts *eo, const struct columns *cols, struct left_out *left,
+                        char **err)
 {
     enum export_format format = eo->format;
     if (format == EXPORT_CSV)
@@ -271,11 +291,17 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
         size_t len;
         char *why = NULL;
         const char *raw = store_raw(s, e, &len, &why);
-        if (!raw) {
-            errmsg_set(err, "cannot read event %s: %s", store_str(s, e, EF_EVENT_ID), why ? why : "?");
+        if (!raw && (!why || strcmp(why, "out of memory") == 0)) {
+            errmsg_set(err, "cannot read event %s: %s", store_str(s, e, EF_EVENT_ID), why ? why : "out of memory");
             free(why);
             rc = -1;
             break;
+        }
+        if (!raw) { /* its bytes are gone: left out, named at the end */
+            if (!left->n++ && asprintf(&left->first, "event %s: %s", store_str(s, e, EF_EVENT_ID), why) < 0)
+                left->first = NULL;
+            free(why);
+            continue;
         }
         if (JSONOUT_ESCAPED_MAX(len) + 1 > cap) {
             char *b = realloc(buf, JSONOUT_ESCAPED_MAX(len) + 1);
@@ -289,7 +315,7 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
         }
         /* as logged (records) or minified (jsonl), through the one writer: always valid JSON */
         if (format == EXPORT_RECORDS)
-            out_puts(o, i ? ",\n" : "\n");
+            out_puts(o, i > left->n ? ",\n" : "\n");
         out_write(o, buf, jsonout_record(raw, len, format == EXPORT_JSONL, buf));
         if (format == EXPORT_JSONL)
             out_puts(o, "\n");
@@ -312,14 +338,19 @@ static enum export_status export_direct(int fd, const char *name, struct store *
         errmsg_set(err, "out of memory");
         return EXPORT_FAILED;
     }
-    int rc = write_events(w, s, idx, n, o, cols, err);
+    struct left_out left = {0, NULL};
+    int rc = write_events(w, s, idx, n, o, cols, &left, err);
     out_finish(w);
     if (rc == 0 && w->error)
         errmsg_set(err, "cannot write %s: %s", name,
                    w->error > 0 ? strerror(w->error) : "compression failed");
     rc = rc || w->error;
     free(w);
-    return rc ? EXPORT_FAILED : EXPORT_OK;
+    if (rc) {
+        free(left.first);
+        return EXPORT_FAILED;
+    }
+    return say_left_out(&left, err) ? EXPORT_PARTIAL : EXPORT_OK;
 }
 
 enum export_status export_events(struct store *s, const uint32_t *idx, size_t n, const char *path,
@@ -349,7 +380,8 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
                 return EXPORT_FAILED;
             }
             enum export_status r = export_direct(fd, path, s, idx, n, o, cols, err);
-            if (close(fd) != 0 && r == EXPORT_OK) {
+            if (close(fd) != 0 && (r == EXPORT_OK || r == EXPORT_PARTIAL)) {
+                free(*err); /* the note of what was left out: the write failed as a whole */
                 errmsg_set(err, "cannot write %s: %s", path, strerror(errno));
                 r = EXPORT_FAILED;
             }
@@ -366,10 +398,11 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
     }
     struct out *w = malloc(sizeof *w);
     int rc = -1;
+    struct left_out left = {0, NULL};
     if (!w || out_open(w, af.fd, o->gzip) != 0) {
         errmsg_set(err, "out of memory");
     } else {
-        rc = write_events(w, s, idx, n, o, cols, err);
+        rc = write_events(w, s, idx, n, o, cols, &left, err);
         out_finish(w);
         if (rc == 0 && w->error) {
             errmsg_set(err, "cannot write %s: %s", path,
@@ -388,7 +421,9 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
             errmsg_set(err, "cannot create %s: %s", path, strerror(errno));
     }
     atomicfile_done(&af);
-    if (rc > 0)
-        return EXPORT_EXISTS;
-    return rc == 0 ? EXPORT_OK : EXPORT_FAILED;
+    if (rc != 0) {
+        free(left.first);
+        return rc > 0 ? EXPORT_EXISTS : EXPORT_FAILED;
+    }
+    return say_left_out(&left, err) ? EXPORT_PARTIAL : EXPORT_OK;
 }

@@ -66,6 +66,8 @@ enum event_flag {
     EVF_REQ_UUID = 1 << 9,       /* requestID is held in uuid[1] */
     EVF_REQ_UPPER = 1 << 10,     /* ... in upper case */
     EVF_REQ_HEX16 = 1 << 11,     /* ... and is 16 upper-case hex digits (S3's request ids), 8 bytes */
+    EVF_MARKED = 1 << 12,        /* the user marked it (tui/marks.c): kept on the event, so every reorder
+                                    of the store (store_finish, store_merge_tail) carries the mark along */
 };
 
 /* Where each field lives in struct event. Dense: the fields nearly every event has (on the project's

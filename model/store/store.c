@@ -394,7 +394,7 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         .raw_off = in->raw_off,
         .raw_len = in->raw_len,
         .source = source,
-        .flags = in->flags,
+        .flags = (uint16_t)(in->flags & ~EVF_MARKED), /* a mark is the user's, never a parser's */
     };
     uint32_t id[EF__COUNT] = {0};
     /* The dedupe key first: a duplicate (a third of a multi-region tree) costs no further interning. */
