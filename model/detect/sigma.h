@@ -48,7 +48,18 @@ struct sigma_source {
     void *ctx;
     enum sigma_fetch (*values)(void *ctx, size_t ev, int path_id, int cheap, const struct sigma_value **vals,
                                size_t *n);
+    /* Optional (NULL: not counted): incremented each time a regular expression gives up on a value
+     * (SIGMA_RE_MATCH_LIMIT or SIGMA_RE_DEPTH_LIMIT reached). The value then counts as not matching, so
+     * a caller that sees the count grow during sigma_rule_eval reports the rule's answer for that event
+     * as unknown rather than taking it as a non-match. */
+    size_t *re_gave_up;
 };
+
+/* The bounds on one regular expression match (PCRE2's match and depth limits): far above what a
+ * reasonable pattern needs on a CloudTrail value, far below a catastrophic backtrack's minutes. */
+#define SIGMA_RE_MATCH_LIMIT 1000000u
+#define SIGMA_RE_DEPTH_LIMIT 10000u
+#define SIGMA_RE_JIT_STACK   (1u << 20) /* bytes */
 
 struct sigma_rule;
 struct sigma_set;
@@ -109,7 +120,8 @@ struct sigma_test;
  * them fail skips the rule; one that cannot tell evaluates it. */
 size_t sigma_rule_gates(const struct sigma_rule *r, int path_id, const struct sigma_test **out, size_t cap);
 
-/* Whether test t (a gate) holds on the values vals[0..n) of its field. */
+/* Whether test t (a gate) holds on the values vals[0..n) of its field; a regular expression that gives
+ * up counts as holding (the rule itself then decides, and reports it). */
 int sigma_test_holds(const struct sigma_test *t, const struct sigma_value *vals, size_t n);
 
 #endif
