@@ -278,6 +278,24 @@ static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_dat
     return rc;
 }
 
+int source_check_size(int fd, int64_t size, char **err)
+{
+    const size_t mib = (size_t)1 << 20;
+    if ((uint64_t)size > SOURCE_MAX_DECODED)
+        return source_err(err, "not read: %lld MiB, larger than the %zu MiB limit", (long long)(size >> 20),
+                          SOURCE_MAX_DECODED / mib);
+    unsigned char magic[2], trailer[4];
+    if (size >= 18 && pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b &&
+        pread(fd, trailer, 4, (off_t)size - 4) == 4) {
+        uint64_t isize = (uint64_t)trailer[0] | (uint64_t)trailer[1] << 8 | (uint64_t)trailer[2] << 16 |
+                         (uint64_t)trailer[3] << 24;
+        if (isize > SOURCE_MAX_DECODED)
+            return source_err(err, "not read: gzip of %llu MiB decoded (its trailer), larger than the %zu MiB limit",
+                              (unsigned long long)(isize >> 20), SOURCE_MAX_DECODED / mib);
+    }
+    return 0;
+}
+
 int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err)
 {
     memset(out, 0, sizeof *out);
@@ -288,6 +306,10 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return source_err(err, "not a regular file");
+    }
+    if (source_check_size(fd, (int64_t)st.st_size, err) != 0) {
+        close(fd);
+        return -1;
     }
     /* Regular files ignore O_NONBLOCK; clear it anyway so reads behave the usual way. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -57,6 +57,10 @@ int stream_open(const char *path, struct stream **out, char **err)
         close(fd);
         return source_err(err, "not a regular file");
     }
+    if (source_check_size(fd, (int64_t)st.st_size, err) != 0) {
+        close(fd);
+        return -1;
+    }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     struct stream *s = calloc(1, sizeof *s);
     if (!s) {

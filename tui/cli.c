@@ -149,6 +149,20 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
     return 0;
 }
 
+void cli_report_problems(const struct store *s, size_t from, FILE *err)
+{
+    for (size_t i = from; i < s->problems.count; i++) {
+        const struct problem *p = &s->problems.rows[i];
+        fputs("ctview: ", err);
+        put_cell(err, p->file);
+        if (p->offset >= 0)
+            fprintf(err, " byte %lld", (long long)p->offset);
+        fputs(": ", err);
+        put_cell(err, p->reason);
+        fputc('\n', err);
+    }
+}
+
 size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err)
 {
     size_t unread = 0;

@@ -70,6 +70,10 @@ void cli_json_string(FILE *out, const char *s);
  * problems_unread; "-" is never one), escaped. Returns how many. */
 size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err);
 
+/* Prints "ctview: FILE byte N: reason" on err for each problem of s from row `from` on (those a step
+ * after the load added, such as a rule's regular expression giving up on an event), escaped. */
+void cli_report_problems(const struct store *s, size_t from, FILE *err);
+
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);
 

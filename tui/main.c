@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,7 +148,10 @@ static int run_rules(struct store *s, const char *const *paths, size_t npaths, s
 {
     *set = cli_load_rules(paths, npaths);
     *found = *set ? findings_new(*set, s) : NULL;
-    if (!*found || findings_run_all(*found) != 0) {
+    size_t problems_before = s->problems.count;
+    int failed = !*found || findings_run_all(*found) != 0;
+    cli_report_problems(s, problems_before, stderr); /* rules whose answer for an event is unknown */
+    if (failed) {
         fprintf(stderr, "ctview: out of memory while running the rules\n");
         findings_free(*found);
         sigma_set_free(*set);
@@ -542,8 +546,13 @@ int main(int argc, char **argv)
         rc = cli_list_columns(s, &shown, cols, ncols, stdout);
     else if (rc == 0)
         rc = list ? cli_list(s, &shown, stdout, json) : cli_stats(s, &shown, stdout, json, secs);
-    if (fflush(stdout) != 0 && rc == 0)
-        rc = 1;
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* a full disk or a closed pipe: the output is incomplete, which the exit status alone hides */
+        fprintf(stderr, "ctview: cannot write the output: %s\n", errno ? strerror(errno) : "write error");
+        if (rc == 0)
+            rc = 1;
+    }
     if (rc == 0 && unread)
         rc = 3;
     size_t unreadable = 0;

@@ -405,7 +405,7 @@ static enum sigma_result eval_rule(struct findings *f, size_t r, size_t ev, int 
     if (f->re_gave_up != before && res == SIGMA_NO) {
         const struct event *e = &f->s->events[ev];
         /* out of memory loses the row only: the run goes on */
-        (void)problems_add(&f->s->problems, PROBLEM_NOTE, f->s->sources[e->source].path, e->raw_off, -1,
+        (void)problems_add(&f->s->problems, PROBLEM_RECORD, f->s->sources[e->source].path, e->raw_off, -1,
                            "Sigma rule '%s' (%s): a regular expression gave up on this event (PCRE2 match "
                            "limit %u or depth limit %u reached): whether the rule matches it is unknown",
                            sigma_rule_title(rule), sigma_rule_file(rule), SIGMA_RE_MATCH_LIMIT,
