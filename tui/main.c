@@ -18,6 +18,7 @@
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/signals.h"
 #include "tui/cli_sql.h"
 
 static const char usage[] =
@@ -474,6 +475,7 @@ int main(int argc, char **argv)
         return app_run(paths, npaths, &start);
     }
 
+    signals_install(); /* a signal removes an export's temporary file; a write past ulimit -f is an error */
     struct store *s = store_new();
     if (!s) {
         fprintf(stderr, "ctview: out of memory\n");

@@ -13,6 +13,7 @@
 #include "model/query/columns.h"
 #include "model/query/field.h"
 #include "model/json/jsonfmt.h"
+#include "model/base/tempfiles.h"
 #include "model/base/timefmt.h"
 
 static const char *const format_names[EXPORT__COUNT] = {"records", "jsonl", "csv"};
@@ -411,6 +412,7 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
         free(tmp);
         return EXPORT_FAILED;
     }
+    int slot = tempfiles_add(tmp, 0); /* removed by a signal that ends the program meanwhile */
     struct out *w = malloc(sizeof *w);
     int rc = -1;
     if (!w || out_open(w, fd, o->gzip) != 0) {
@@ -439,6 +441,7 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
         if (link(tmp, path) != 0) {
             if (errno == EEXIST) {
                 unlink(tmp);
+                tempfiles_drop(slot);
                 free(dir);
                 free(tmp);
                 return EXPORT_EXISTS;
@@ -456,6 +459,7 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
     }
     if (rc != 0)
         unlink(tmp);
+    tempfiles_drop(slot);
     if (rc == 0) {
         int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd >= 0) {
