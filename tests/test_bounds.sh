@@ -78,6 +78,54 @@ check "a regular expression that gives up: the run completes" $?
 grep -q "re.json byte [0-9]*: Sigma rule 'slow re' (.*re.yml): a regular expression gave up" "$tmp/err"
 check "a regular expression that gives up: reported with the rule and the event" $?
 
+# Bytes a terminal acts on never reach one: --list --json escapes them inside strings (the JSON meaning
+# kept), --export - refuses a terminal as gzip does. A record with ESC, BEL, C1 (U+009B), a lone 0x9b,
+# a BiDi override.
+python3 - "$tmp/ctl.json" <<'EOF'
+import json, sys
+r = {'eventVersion': '1.08', 'eventTime': '2024-01-01T00:00:00Z', 'eventSource': 's3.amazonaws.com',
+     'eventName': 'GetObject', 'awsRegion': 'us-east-1', 'sourceIPAddress': '192.0.2.1', 'userAgent': 'x',
+     'eventID': '11111111-1111-1111-1111-111111111111', 'recipientAccountId': '123456789012',
+     'userIdentity': {'type': 'IAMUser', 'arn': 'arn:aws:iam::123456789012:user/x'}}
+t = json.dumps({'Records': [r]}).encode()
+t = t.replace(b'"userAgent": "x"', b'"userAgent": "a\x1b]0;pwned\x07b\xc2\x9bc\x9bd\xe2\x80\xaee"')
+open(sys.argv[1], 'wb').write(t)
+EOF
+python3 "$tests/ptyrun.py" "$ctview" --list --json "$tmp/ctl.json" >"$tmp/tty.out" 2>"$tmp/err"
+grep -q "^rc=0$" "$tmp/err"; check "--list --json to a terminal: exit 0" $?
+python3 - "$tmp/tty.out" <<'EOF'
+import json, sys
+b = open(sys.argv[1], 'rb').read()
+bad = [c for c in b if (c < 0x20 and c not in (10, 13)) or c == 0x7f]
+text = b.decode('utf-8')  # invalid UTF-8 raises
+assert not bad, bad
+assert not any(0x80 <= ord(ch) <= 0x9f or ch == '\u202e' for ch in text)
+ua = json.loads(text.strip())['userAgent']
+assert ua == 'a\x1b]0;pwned\x07b\x9bc\ufffdd\u202ee', repr(ua)
+EOF
+check "--list --json to a terminal: no byte a terminal acts on, the same JSON" $?
+"$ctview" --list --json "$tmp/ctl.json" | grep -q "$(printf '\033')"
+check "--list --json to a pipe: the record's bytes as they are" $?
+python3 "$tests/ptyrun.py" "$ctview" --export - "$tmp/ctl.json" >"$tmp/tty.out" 2>"$tmp/err"
+grep -q "^rc=1$" "$tmp/err"; check "--export - to a terminal: exit 1" $?
+grep -q "not writing an export to a terminal" "$tmp/err"; check "--export - to a terminal: says why" $?
+[ ! -s "$tmp/tty.out" ]; check "--export - to a terminal: nothing written" $?
+"$ctview" --export - "$tmp/ctl.json" | grep -q GetObject; check "--export - to a pipe: written" $?
+
+# An error message escapes what it quotes: a config value with ESC and BEL.
+mkdir -p "$tmp/cfg/ctview"
+printf 'theme = \033]0;pwned\007\n' >"$tmp/cfg/ctview/config"
+XDG_CONFIG_HOME="$tmp/cfg" XDG_STATE_HOME="$tmp/st" python3 "$tests/ptyrun.py" "$ctview" "$logs" >/dev/null 2>"$tmp/err"
+grep -q "theme" "$tmp/err"; check "a bad config value: said" $?
+! grep -q "$(printf '\033')" "$tmp/err"; check "a bad config value: escaped in the message" $?
+
+# A write past ulimit -f during an export: a message, exit 1, no temporary file left behind.
+mkdir "$tmp/ex"
+(ulimit -f 4; "$ctview" --export "$tmp/ex/out.json" "$tests/data/logs" >/dev/null 2>"$tmp/err")
+[ $? -eq 1 ]; check "export past ulimit -f: exit 1" $?
+grep -q "File too large" "$tmp/err"; check "export past ulimit -f: said" $?
+[ -z "$(ls -A "$tmp/ex")" ]; check "export past ulimit -f: no temporary file left" $?
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failed"
     exit 1

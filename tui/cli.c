@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "model/query/columns.h"
 #include "model/json/jsonfmt.h"
@@ -39,6 +40,9 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
     char *min = NULL;
     size_t min_cap = 0;
     size_t n = shown_count(s, shown);
+    /* a record's strings may hold bytes a terminal acts on (ESC, C1, invalid UTF-8): on a terminal they
+     * are written as JSON escapes, meaning the same */
+    int tty = isatty(fileno(out));
     for (size_t i = 0; i < n; i++) {
         const struct event *e = &s->events[shown->all ? i : shown->idx[i]];
         if (json) {
@@ -61,7 +65,10 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
                 }
             }
             size_t n = jsonfmt_minify(raw, len, min);
-            fwrite(min, 1, n, out);
+            if (tty)
+                textsafe_json_write(out, min, n);
+            else
+                fwrite(min, 1, n, out);
             fputc('\n', out);
             continue;
         }

@@ -180,6 +180,13 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
             all[i] = (uint32_t)i;
         idx = all;
     }
+    if (strcmp(file, "-") == 0 && isatty(STDOUT_FILENO)) {
+        /* as gzip does: records hold bytes a terminal acts on, and gzip output is binary */
+        fprintf(stderr, "ctview: not writing an export to a terminal: redirect it to a file or a pipe "
+                        "(--list shows events on a terminal)\n");
+        free(all);
+        return 1;
+    }
     char *err = NULL;
     enum export_status r = export_events_columns(s, idx, n, file, o, cols, ncols, &err);
     free(all);
