@@ -52,6 +52,10 @@ int cli_default_rules(char *out, size_t cap);
  * set (owned) with its refusals, or NULL when out of memory. */
 struct sigma_set *cli_load_rules(const char *const *paths, size_t n);
 
+/* The same a file at a time: a loader of those rules into set (sigma_loader_step), owned by the caller,
+ * or NULL when out of memory. */
+struct sigma_loader *cli_rules_loader(struct sigma_set *set, const char *const *paths, size_t n);
+
 /* --findings: for each rule that matched shown events, by level then title, `LEVEL<TAB>COUNT<TAB>TITLE`
  * and the refusals on stderr; with json one object {"rules_loaded", "rules_refused", "findings"}.
  * f must be complete. Returns 0, or 2 when out of memory. */

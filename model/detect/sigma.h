@@ -84,6 +84,17 @@ int sigma_set_add_text(struct sigma_set *set, const char *file, const char *text
  * refusal. Returns 0, or -1 when out of memory. */
 int sigma_set_add_path(struct sigma_set *set, const char *path);
 
+/* The same, a file at a time, so an interface stays responsive while many rules load. sigma_loader_new
+ * lists paths (folders walked now: names only; a path that cannot be read is one refusal) for set
+ * (borrowed; it must outlive the loader); returns the loader (owned; free with sigma_loader_free) or NULL
+ * when out of memory. sigma_loader_step reads the next file into set (one file is bounded: 4 MiB, and
+ * the YAML limits of sigma_yaml.c) and returns 1 once every file is read, 0 when more are left, -1 when
+ * out of memory. */
+struct sigma_loader;
+struct sigma_loader *sigma_loader_new(struct sigma_set *set, const char *const *paths, size_t n);
+int sigma_loader_step(struct sigma_loader *l);
+void sigma_loader_free(struct sigma_loader *l);
+
 /* Adds a refusal (file and reason copied): for a path the caller could not even name. Returns 0, or -1
  * when out of memory. */
 int sigma_set_refuse(struct sigma_set *set, const char *file, int line, const char *reason);

@@ -107,6 +107,9 @@ int sigma_glob_compile(const char *v, size_t len, int cased, int pre, int post, 
 /* Whether s[0..len) matches the glob tokens (folding s's ASCII letters unless cased). */
 int sigma_glob_match(const uint16_t *tok, size_t ntok, const char *s, size_t len, int cased);
 
+/* Distinct field names a rule set may use: the rules for CloudTrail use a few hundred. */
+#define SIGMA_MAX_PATHS 2000
+
 /* Checks text[0..len) against the YAML bounds of sigma_yaml.c (nesting depth, size with aliases
  * expanded) before it is loaded as a document. Returns 0 when within them (or not YAML: the loader says
  * why), 1 when refused with the reason in why and its line in *line, -1 when out of memory. */

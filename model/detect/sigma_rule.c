@@ -167,6 +167,9 @@ static int path_id(struct reader *rd, const yaml_node_t *at, const char *path, s
     for (size_t k = 0; k < set->npaths; k++)
         if (strlen(set->paths[k]) == len && memcmp(set->paths[k], path, len) == 0)
             return (int)k;
+    /* each new name costs a look through the others, here and for every event the rules run on */
+    if (set->npaths >= SIGMA_MAX_PATHS)
+        return refuse(rd, at, "more than %d distinct field names in the rules", SIGMA_MAX_PATHS);
     if (grow_array((void **)&set->paths, &set->paths_cap, set->npaths + 1, sizeof *set->paths) != 0)
         return oom(rd);
     if (!(set->paths[set->npaths] = strndup(path, len)))

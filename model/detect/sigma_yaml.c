@@ -15,7 +15,7 @@
 /* Far beyond what a rule needs: the largest rules of the Sigma repository hold a few thousand values,
  * nested fewer than ten levels. */
 #define YAML_MAX_DEPTH   64
-#define YAML_MAX_NODES   100000
+#define YAML_MAX_NODES   50000
 #define YAML_MAX_BYTES   (8u << 20) /* scalar text, aliases expanded: twice the largest rule file */
 #define YAML_MAX_ANCHORS 1000
 

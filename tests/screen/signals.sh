@@ -102,6 +102,39 @@ for sig in TERM HUP ABRT; do
     [ "$(modes)" = "$clean_modes" ]; ok "pager $sig: the terminal is restored ($(modes))" $?
 done
 
+# q while the rules load: 12 rule files of 49,000 values each take seconds to read; q quits within half a
+# second all the same (the files are read one at a time between keys).
+mkdir "$tmp/rules"
+python3 - "$tmp/rules" <<'EOF'
+import sys
+head = "title: t%d\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n    sel:\n        eventName:\n"
+body = "".join("            - '*v%d*'\n" % i for i in range(49000)) + "    condition: sel\n"
+for k in range(12):
+    open('%s/r%02d.yml' % (sys.argv[1], k), 'w').write(head % k + body)
+EOF
+# quit_ms ID ARGS...: milliseconds from sending q, once the list is shown, to the end of ctview ARGS
+quit_ms() {
+    T kill-server 2>/dev/null
+    sock="$base-q$1" # run in a subshell: its own server name
+    shift
+    T -f /dev/null new-session -d -s t -x 120 -y 30 \
+        "$ctview $*; echo CTVIEW-EXITED \$? at \$(date +%s%N); sleep 600"
+    T set-option -t t status off >/dev/null
+    wait_for "shown" || { echo -1; return; }
+    sent=$(date +%s%N)
+    keys q
+    wait_for "CTVIEW-EXITED" 30 || { echo -1; return; }
+    ended=$(screen | sed -n 's/.*CTVIEW-EXITED [0-9]* at \([0-9]*\).*/\1/p')
+    echo $(((${ended:-0} - sent) / 1000000))
+}
+# a loaded machine delays any key by itself: the same quit without rules is the baseline
+base_ms=$(quit_ms 1 "$logs")
+ms=$(quit_ms 2 --rules "$tmp/rules" "$logs")
+sock="$base-q2"
+echo "q while the rules load: quit after $ms ms (without rules: $base_ms ms)"
+[ "$ms" -ge 0 ] && { [ "$ms" -lt 500 ] || [ "$ms" -lt $((base_ms + 500)) ]; }
+ok "rules loading: q quits within 0.5 s ($ms ms, without rules $base_ms ms)" $?
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failed, $passes passed"
     exit 1
