@@ -112,6 +112,31 @@ static void test_nesting(void)
     }
 }
 
+static void test_condition(void)
+{
+    /* 100,000 nested parentheses and a chain of 100,000 'and': refused at once */
+    static const char *const shapes[] = {"(", "sel and "};
+    for (size_t k = 0; k < 2; k++) {
+        struct buf b;
+        buf_open(&b);
+        fputs("    sel:\n        eventName: x\n    condition: ", b.f);
+        for (int i = 0; i < 100000; i++)
+            fputs(shapes[k], b.f);
+        fputs("sel", b.f);
+        if (k == 0)
+            for (int i = 0; i < 100000; i++)
+                fputc(')', b.f);
+        fputs("\n", b.f);
+        buf_close(&b);
+        char why[300];
+        double took = read_rule(b.p, b.len, why, sizeof why);
+        fprintf(stderr, "  condition %s x100000: %.3f s: %s\n", shapes[k], took, why);
+        CHECK(why[0] != '\0');
+        CHECK(took < 0.5);
+        free(b.p);
+    }
+}
+
 struct one_value {
     const char *s;
 };
@@ -170,6 +195,7 @@ int main(void)
 {
     test_alias_fanout();
     test_nesting();
+    test_condition();
     test_regex_limits();
     printf("%d checks, %d failed\n", harness_checks, harness_failures);
     return harness_failures != 0;

@@ -144,6 +144,31 @@ static void test_special_files(void)
     free(sub);
 }
 
+/* Files past their limit are refused from their size, never read whole. */
+static void test_sizes(void)
+{
+    char *p = in_dir("big");
+    FILE *f = fopen(p, "w");
+    if (!f || ftruncate(fileno(f), 64 << 20) != 0 || fclose(f) != 0)
+        abort();
+    struct state st = {0};
+    char *err = NULL;
+    CHECK_INT(state_load(&st, p, &err), -1);
+    CHECK(err && strstr(err, "larger than 4096 KiB"));
+    free(err);
+    struct config c;
+    config_defaults(&c);
+    CHECK_INT(config_load(&c, p, &err), -1);
+    CHECK(err && strstr(err, "larger than 64 KiB"));
+    free(err);
+    char spec[256];
+    CHECK_INT(colstate_load(p, spec, sizeof spec, &err), -1);
+    CHECK(err && strstr(err, "larger than"));
+    free(err);
+    unlink(p);
+    free(p);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -152,6 +177,7 @@ int main(void)
     test_left_alone();
     test_merge();
     test_special_files();
+    test_sizes();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
