@@ -1,4 +1,4 @@
-/* athena: rows of Athena's CloudTrail table (DESIGN.md §9) turned back into the CloudTrail events they
+/* athena: rows of Athena's CloudTrail table (README: Athena) turned back into the CloudTrail events they
  * came from, recognised by content:
  *   - JSON lines as UNLOAD ... WITH (format = 'JSON') writes them: lower-case column names, struct columns
  *     as objects, requestparameters/responseelements/additionaleventdata as JSON text;

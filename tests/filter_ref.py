@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reading of the filter language (DESIGN.md §3), written from the spec rather than from
+"""An independent reading of the filter language (README, Filters), written from the spec rather than from
 the C code, to cross-check ctview's -f on the generator's corpus. Usage from tests: compile_expr(text)
 returns a function of one parsed event (a dict) to bool."""
 import ipaddress
@@ -51,6 +51,13 @@ def tails(v):
     return out
 
 
+def failed(ev):
+    """The one failure rule: a non-empty errorCode or errorMessage ("" and null are no error), or a failed
+    sign-in."""
+    return (get(ev, "errorCode") not in (None, "") or get(ev, "errorMessage") not in (None, "")
+            or get(ev, "responseElements.ConsoleLogin") == "Failure")
+
+
 def field_test(field, value):
     g = lambda *paths: lambda ev: any(glob(value, get(ev, p)) for p in paths)
     if field == "name":
@@ -74,10 +81,11 @@ def field_test(field, value):
         return g("sourceIPAddress")
     if field == "error":
         if value == "*":
-            # one rule: a non-empty errorCode or errorMessage ("" and null are no error), or a failed sign-in
-            return lambda ev: (get(ev, "errorCode") not in (None, "") or get(ev, "errorMessage") not in (None, "")
-                               or get(ev, "responseElements.ConsoleLogin") == "Failure")
+            return failed
         return g("errorCode", "errorMessage")
+    if field == "outcome":
+        want = {"failed": True, "ok": False}[value.lower()]
+        return lambda ev: failed(ev) == want
     if field == "ro":
         want = value.lower()
         return lambda ev: str(get(ev, "readOnly")).lower() == want  # "True" as a string too

@@ -70,14 +70,15 @@ assert refused[rules + "/sub/count.yaml"]["line"] == 8, refused
 assert "aggregation" in refused[rules + "/sub/count.yaml"]["reason"]
 assert len(out["findings"]) == 1
 f = out["findings"][0]
-assert list(f) == ["id", "title", "level", "events"] and f["id"] == "t-1" and f["level"] == "high"
+assert list(f) == ["id", "title", "level", "events", "failed"] and f["id"] == "t-1" and f["level"] == "high"
 assert f["events"] == ["143434273843:10163ed2-2253-469d-a5ee-cbc6651f8934"], f["events"]
+assert f["failed"] == [], f["failed"]
 EOF
     check "--findings --json: the exact object, refusals with file and line" $?
     # the exact bytes of one object
     "$ctview" --findings --json --rules "$tmp/rules/good.yml" "$stratus/aws.defense-evasion.cloudtrail-stop.json" \
         >"$tmp/one.json"
-    printf '%s\n' '{"rules_loaded":1,"rules_refused":[],"findings":[{"id":"t-1","title":"Trail stopped","level":"high","events":["143434273843:10163ed2-2253-469d-a5ee-cbc6651f8934"]}]}' |
+    printf '%s\n' '{"rules_loaded":1,"rules_refused":[],"findings":[{"id":"t-1","title":"Trail stopped","level":"high","events":["143434273843:10163ed2-2253-469d-a5ee-cbc6651f8934"],"failed":[]}]}' |
         cmp -s - "$tmp/one.json"
     check "--findings --json prints the object byte for byte" $?
     "$ctview" --findings --rules "$tmp/rules" "$stratus" >"$tmp/out.txt" 2>"$tmp/err"
@@ -92,13 +93,45 @@ EOF
     "$ctview" --findings --rules "$tmp/rules" -f "acct:000000000000" "$stratus" >"$tmp/none.txt" 2>/dev/null
     test ! -s "$tmp/none.txt"
     check "--findings -f: a filter that hides the event hides the finding" $?
+    # a denied call is an attempt: listed under "failed" (a subset of "events", same order), and counted
+    # after the title in the text
+    leave=$stratus/aws.defense-evasion.organizations-leave.json
+    "$ctview" --findings --json "$leave" >"$tmp/leave.json"
+    python3 - "$tmp/leave.json" <<'EOF'
+import json, sys
+out = json.load(open(sys.argv[1]))
+key = "307578594326:16903cbd-fdff-4818-82f2-d66ad09aaf57"
+f = [f for f in out["findings"] if f["title"] == "Account left its organization"]
+assert len(f) == 1 and f[0]["events"] == [key] and f[0]["failed"] == [key], out
+assert len(out["findings"]) == 1, [f["title"] for f in out["findings"]]  # no rule about a success fires
+EOF
+    check "--findings --json: the denied LeaveOrganization is listed under failed, and no other rule fires" $?
+    "$ctview" --findings "$leave" >"$tmp/leave.txt"
+    printf 'critical\t1\tAccount left its organization (1 failed)\n' | cmp -s - "$tmp/leave.txt"
+    check "--findings: LEVEL<TAB>COUNT<TAB>TITLE (N failed) when some calls failed" $?
+    "$ctview" --findings --json "$stratus" >"$tmp/all.json"
+    python3 - "$tmp/all.json" <<'EOF'
+import json, sys
+out = json.load(open(sys.argv[1]))
+some = 0
+for f in out["findings"]:
+    it = iter(f["events"])
+    assert all(k in it for k in f["failed"]), f  # a subset, in the same order
+    some += len(f["failed"])
+assert some > 0, "no attempt among the detonations"
+EOF
+    check "--findings --json: each finding's failed is an ordered subset of its events" $?
+    "$ctview" --list -f 'rule:* outcome:failed' "$stratus" | cut -f5 | sort -u >"$tmp/attempts.txt"
+    printf 'DescribeInstanceAttribute\nGetPasswordData\nLeaveOrganization\nRunInstances\n' | cmp -s - "$tmp/attempts.txt"
+    check "outcome:failed with rule:* lists the detonations' attempts" $?
     # the shipped rules, found beside the binary
     "$ctview" --findings "$stratus" >"$tmp/shipped.txt" 2>"$tmp/err"
     test "$(wc -l <"$tmp/shipped.txt")" -ge 20 && ! grep -q refused "$tmp/err"
     check "--findings without --rules uses the shipped rules, all loaded" $?
     # each technique and the shipped rule that claims it
     while IFS='|' read -r technique title; do
-        "$ctview" --findings "$stratus/$technique.json" 2>/dev/null | cut -f3 | grep -qxF "$title"
+        "$ctview" --findings "$stratus/$technique.json" 2>/dev/null | cut -f3 | sed 's/ ([0-9]* failed)$//' |
+            grep -qxF "$title"
         check "shipped rules flag $technique ($title)" $?
     done <<'EOF'
 aws.credential-access.ec2-get-password-data|EC2 Windows password data requested
@@ -113,7 +146,7 @@ aws.defense-evasion.dns-delete-logs|VPC flow logs or DNS query logs deleted
 aws.defense-evasion.organizations-leave|Account left its organization
 aws.defense-evasion.vpc-remove-flow-logs|VPC flow logs or DNS query logs deleted
 aws.discovery.ec2-download-user-data|EC2 user data read or changed
-aws.execution.ec2-launch-unusual-instances|GPU or other unusual instance types launched
+aws.execution.ec2-launch-unusual-instances|GPU or other unusual instance types launched or switched to
 aws.execution.ec2-user-data|EC2 user data read or changed
 aws.execution.ssm-send-command|Command or session started on an instance through SSM
 aws.execution.ssm-start-session|Command or session started on an instance through SSM
@@ -133,7 +166,7 @@ aws.persistence.iam-create-user-login-profile|Console password created or change
 aws.persistence.lambda-backdoor-function|Lambda function opened to everyone, or its code or layers replaced
 aws.persistence.lambda-layer-extension|Lambda function opened to everyone, or its code or layers replaced
 aws.persistence.lambda-overwrite-code|Lambda function opened to everyone, or its code or layers replaced
-aws.persistence.rolesanywhere-create-trust-anchor|IAM Roles Anywhere trust anchor created
+aws.persistence.rolesanywhere-create-trust-anchor|IAM Roles Anywhere trust anchor created or changed
 aws.persistence.sts-federation-token|Federation token issued to an IAM user
 aws.privilege-escalation.iam-update-user-login-profile|Console password created or changed for an IAM user
 EOF

@@ -125,6 +125,18 @@ def mutants(events, seed, per_event):
     return out
 
 
+def failed(ev):
+    """The one failure rule on an event as logged: a non-empty errorCode or errorMessage, or a failed
+    sign-in; None when a mutant made one of those fields something other than a string or null (the
+    reference does not guess what the store makes of it)."""
+    code, msg = ev.get("errorCode"), ev.get("errorMessage")
+    resp = ev.get("responseElements")
+    login = resp.get("ConsoleLogin") if isinstance(resp, sigma_ref.JObj) else None
+    if any(v is not None and not isinstance(v, str) for v in (code, msg, login)):
+        return None
+    return bool(code) or bool(msg) or login == "Failure"
+
+
 def check(ctview, rule_dirs, data, events, label):
     """Runs ctview and the reference on one rule set and one event set; returns the number of failures and
     the rules that fired."""
@@ -154,16 +166,26 @@ def check(ctview, rule_dirs, data, events, label):
             fails += 1
     times = {}
     want = {}
+    fails_of = {}
     for ev in events:
         key = f"{account(ev)}:{ev.get('eventID', '')}"
         times[key] = ev.get("eventTime", "")
+        fails_of[key] = failed(ev)
         for rule in rules:
             if rule.matches(ev):
                 want.setdefault((rule.id, rule.title), set()).add(key)
     have = {}
     for f in got["findings"]:
-        if list(f) != ["id", "title", "level", "events"]:
+        if list(f) != ["id", "title", "level", "events", "failed"]:
             print(f"FAIL {label}: finding keys {list(f)}")
+            fails += 1
+            continue
+        # the attempts: the events whose call failed, in the order of "events"
+        sure = [e for e in f["events"] if fails_of.get(e) is not None]
+        got_failed = [e for e in f["failed"] if fails_of.get(e) is not None]
+        it = iter(f["events"])
+        if not all(e in it for e in f["failed"]) or got_failed != [e for e in sure if fails_of[e]]:
+            print(f"FAIL {label}: {f['title']!r}: failed {f['failed'][:3]} is not the failed calls among its events")
             fails += 1
         have[(f["id"], f["title"])] = set(f["events"])
         stamps = [times.get(e, "") for e in f["events"]]

@@ -23,6 +23,7 @@ CASES = [
     ("ids", ["-f", "id:0f* shared:* req:ABC*"]),
     ("error_any", ["-f", "error:*"]),
     ("error_not", ["-f", "-error:* error:*Denied*"]),
+    ("outcome", ["-f", "outcome:ok (outcome:failed OR -outcome:FAILED)"]),
     ("ro_ua_res", ["-f", "ro:false ua:*Boto3* res:arn:aws:iam::*:role/*"]),
     ("etype_cat", ["-f", "etype:AwsApiCall cat:Management"]),
     ("time_terms", ["-f", "after:2024-03-01T12:00:00.250 before:2024-03-02"]),

@@ -106,6 +106,16 @@ static void put_safe(FILE *out, const char *s)
     free(e);
 }
 
+/* An event's key as a JSON string, as in --trace: "ACCOUNT:EVENTID"; a comma before it unless first. */
+static void put_event_key(FILE *out, const struct store *s, size_t ev, int first)
+{
+    fputs(first ? "\"" : ",\"", out);
+    put_json_chars(out, intern_str(s->strings, trace_event_account(s, ev)));
+    fputc(':', out);
+    put_json_chars(out, store_str(s, &s->events[ev], EF_EVENT_ID));
+    fputc('"', out);
+}
+
 /* The events of rule r that are shown: a filtered copy of its list (owned), or its list itself. */
 static const uint32_t *shown_events(const struct findings *f, size_t r, const uint8_t *shown_mask,
                                     uint32_t *scratch, size_t *n)
@@ -160,9 +170,14 @@ int cli_findings(struct store *s, const struct cli_shown *shown, const struct fi
         const uint32_t *ev = shown_events(f, order[k], mask, scratch, &n);
         if (n == 0)
             continue;
+        size_t failed = 0; /* attempts among the shown events (findings_event_attempt) */
+        for (size_t i = 0; i < n; i++)
+            failed += (size_t)findings_event_attempt(f, ev[i]);
         if (!json) {
             fprintf(out, "%s\t%zu\t", sigma_level_name(sigma_rule_level(rule)), n);
             put_safe(out, sigma_rule_title(rule));
+            if (failed)
+                fprintf(out, " (%zu failed)", failed);
             fputc('\n', out);
             continue;
         }
@@ -175,15 +190,13 @@ int cli_findings(struct store *s, const struct cli_shown *shown, const struct fi
         fputs(",\"title\":", out);
         put_json_str(out, sigma_rule_title(rule));
         fprintf(out, ",\"level\":\"%s\",\"events\":[", sigma_level_name(sigma_rule_level(rule)));
-        for (size_t i = 0; i < n; i++) {
-            const struct event *e = &s->events[ev[i]];
-            /* account and id as in --trace: ACCOUNT:EVENTID */
-            fputs(i ? ",\"" : "\"", out);
-            put_json_chars(out, intern_str(s->strings, trace_event_account(s, ev[i])));
-            fputc(':', out);
-            put_json_chars(out, store_str(s, e, EF_EVENT_ID));
-            fputc('"', out);
-        }
+        for (size_t i = 0; i < n; i++)
+            put_event_key(out, s, ev[i], i == 0);
+        /* the events whose call failed: a subset of "events", in the same order */
+        fputs("],\"failed\":[", out);
+        for (size_t i = 0, k = 0; i < n && k < failed; i++)
+            if (findings_event_attempt(f, ev[i]))
+                put_event_key(out, s, ev[i], k++ == 0);
         fputs("]}", out);
     }
     if (json) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model/detect/findings.h"
+#include "model/store/evtext.h"
 #include "model/json/jsonfmt.h"
 #include "model/base/timefmt.h"
 #include "tui/draw.h"
@@ -133,7 +134,8 @@ static void draw_line(struct app *a, const struct detail *det, int y, struct rec
 }
 
 /* The Sigma rules event ev matched, one line under the title ("Sigma: high Title; low Title"), when
- * there are any. Returns the lines drawn. */
+ * there are any; "Sigma, attempted (failed: ERROR):" when the call failed (findings_event_attempt).
+ * Returns the lines drawn. */
 static int draw_rules(struct app *a, size_t ev, struct rect r)
 {
     const struct findings *f = a->store->findings;
@@ -143,7 +145,11 @@ static int draw_rules(struct app *a, size_t ev, struct rect r)
         return 0;
     const struct sigma_set *set = findings_set(f);
     draw_fill(a->win, r.y, r.x, r.w, theme_attr(R_NORMAL));
-    int x = r.x + draw_text(a->win, r.y, r.x, r.w, " Sigma:", 7, theme_attr(R_TITLE), 0, 0);
+    char head[96] = " Sigma:";
+    if (findings_event_attempt(f, ev)) /* the error as the list's column shows it, cut */
+        snprintf(head, sizeof head,
+                 " Sigma, attempted (failed: %.40s):", evtext_error(a->store, &a->store->events[ev]));
+    int x = r.x + draw_text(a->win, r.y, r.x, r.w, head, strlen(head), theme_attr(R_TITLE), 0, 0);
     /* the highest level first */
     for (int level = SIGMA__LEVELS - 1; level >= 0; level--)
         for (size_t k = 0; k < n && x < r.x + r.w; k++) {

@@ -1,6 +1,7 @@
-/* The findings view: every Sigma rule that matched, by level then title, with its count and author (DRL:
- * the author stays with the rule shown); Enter filters the list to the rule's events. Also the rules' run
- * over the store (pane_findings.h). */
+/* The findings view: every Sigma rule that matched, by level then title, with its counts apart, done (the
+ * call succeeded) and attempted (it failed: findings_event_attempt), and its author (DRL: the author stays
+ * with the rule shown); Enter filters the list to the rule's events. Also the rules' run over the store
+ * (pane_findings.h). */
 #include "tui/pane_findings.h"
 
 #include <stdio.h>
@@ -170,13 +171,15 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, " No rule matched.", theme_attr(R_NORMAL));
         return;
     }
-    int page = r.h - 1;
+    /* the titles of the columns the rows below fill: " %-13s%7zu %10zu  %s" */
+    draw_str(a->win, r.y + 1, r.x, r.w, " level           done  attempted  rule", theme_attr(R_TITLE));
+    int page = r.h - 2;
     scroll_clamp(&fp->s, lines, page);
     for (int row = 0; row < page; row++) {
         size_t i = fp->s.top + (size_t)row;
         if (i >= lines)
             break;
-        int y = r.y + 1 + row, sel = i == fp->s.cur;
+        int y = r.y + 2 + row, sel = i == fp->s.cur;
         attr_t base = sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL);
         draw_fill(a->win, y, r.x, r.w, base);
         char line[1024];
@@ -187,7 +190,7 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
             continue;
         }
         const struct sigma_rule *rule = sigma_set_rule(set, fp->order[i]);
-        size_t n;
+        size_t n, attempts = findings_rule_attempts(fp->run, fp->order[i]);
         findings_rule_events(fp->run, fp->order[i], &n);
         /* the level as a word, so it reads without colour too */
         char lvl[16];
@@ -197,8 +200,8 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
                             sel ? base : theme_attr(pane_findings_level_role((int)sigma_rule_level(rule))), 0,
                             0);
         const char *author = sigma_rule_author(rule);
-        snprintf(line, sizeof line, "%7zu  %s%s%s", n, sigma_rule_title(rule), author[0] ? "  by " : "",
-                 author);
+        snprintf(line, sizeof line, "%7zu %10zu  %s%s%s", n - attempts, attempts, sigma_rule_title(rule),
+                 author[0] ? "  by " : "", author);
         draw_text(a->win, y, x, r.w - (x - r.x), line, strlen(line), base, 0, 0);
     }
 }

@@ -30,7 +30,8 @@ static void screen_time(char *t)
 }
 
 /* A gutter before the columns holds the mark, else the initial of the highest Sigma level among the
- * event's findings (c h m l i): a character, so both show without colour too. */
+ * event's findings (c h m l i), or 'a' in that level's colour when the findings are attempts (the call
+ * failed: findings_event_attempt): a character, so each shows without colour too. */
 #define GUTTER 1
 
 static void draw_gutter(struct app *a, int y, int x, size_t ev, int marked, int sel, attr_t base)
@@ -39,7 +40,10 @@ static void draw_gutter(struct app *a, int y, int x, size_t ev, int marked, int 
     if (marked) {
         draw_str(a->win, y, x, GUTTER, "*", base);
     } else if (level >= 0) {
-        char mark[2] = {sigma_level_name((enum sigma_level)level)[0], '\0'};
+        char mark[2] = {findings_event_attempt(a->store->findings, ev)
+                            ? 'a'
+                            : sigma_level_name((enum sigma_level)level)[0],
+                        '\0'};
         draw_str(a->win, y, x, GUTTER, mark, sel ? base : theme_attr(pane_findings_level_role(level)));
     }
 }

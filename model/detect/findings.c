@@ -21,6 +21,7 @@ struct pending {
 struct hits {
     uint32_t *ev; /* owned */
     size_t n, cap;
+    size_t attempts; /* of ev, those whose call failed (set by finish) */
 };
 
 /* One field the rules use, and its values for the event being read. */
@@ -322,6 +323,7 @@ static int finish(struct findings *f)
         for (size_t k = 0; k < f->hits[r].n; k++) {
             uint32_t e = f->hits[r].ev[k];
             f->ev_rules[f->ev_first[e] + fill[e]++] = (uint32_t)r;
+            f->hits[r].attempts += (size_t)store_event_failed(f->s, &f->s->events[e]);
             if (lvl > f->ev_level[e])
                 f->ev_level[e] = (int8_t)lvl;
         }
@@ -634,6 +636,16 @@ const uint32_t *findings_event_rules(const struct findings *f, size_t ev, size_t
 int findings_event_level(const struct findings *f, size_t ev)
 {
     return findings_done(f) && ev < f->nev ? f->ev_level[ev] : -1;
+}
+
+int findings_event_attempt(const struct findings *f, size_t ev)
+{
+    return ev < f->nev && store_event_failed(f->s, &f->s->events[ev]);
+}
+
+size_t findings_rule_attempts(const struct findings *f, size_t r)
+{
+    return findings_done(f) && r < f->nrules ? f->hits[r].attempts : 0;
 }
 
 static int cmp_rules(const void *a, const void *b, void *set)

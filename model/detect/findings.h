@@ -51,6 +51,14 @@ const uint32_t *findings_event_rules(const struct findings *f, size_t ev, size_t
 /* The highest level among the rules event ev matched, or -1 when none did. */
 int findings_event_level(const struct findings *f, size_t ev);
 
+/* Whether a finding on event ev is an attempt: the call failed (store_event_failed, the one failure
+ * rule: a non-empty errorCode or errorMessage, or a ConsoleLogin Failure). A rule that means a success
+ * excludes failed calls itself; every other finding on a failed call is shown as attempted. */
+int findings_event_attempt(const struct findings *f, size_t ev);
+
+/* How many of the events rule r matched are attempts (findings_event_attempt). Only once complete. */
+size_t findings_rule_attempts(const struct findings *f, size_t r);
+
 /* Writes into order the rules that matched at least one event, by level (critical first), then title,
  * then id, then file (byte order); order holds at least sigma_set_count() entries. Returns how many. */
 size_t findings_sorted(const struct findings *f, uint32_t *order);

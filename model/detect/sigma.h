@@ -1,4 +1,4 @@
-/* sigma: a Sigma rule engine for CloudTrail events (DESIGN.md §5).
+/* sigma: a Sigma rule engine for CloudTrail events (README: Detections).
  *
  * Rules are read from YAML (libyaml) into a rule set; each rule is checked against the subset of the
  * Sigma specification that CloudTrail rules use, and a rule outside it is refused with its file, line

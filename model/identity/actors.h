@@ -1,4 +1,4 @@
-/* actors: the origins of a list of events aggregated per origin (DESIGN.md §4): for each, its events,
+/* actors: the origins of a list of events aggregated per origin (README: Actors): for each, its events,
  * sessions, accounts, roles, first and last time, source IPs and errors; sorted by events, most first,
  * then by ARN, then by account. One reading for the actors view and for --actors. */
 #ifndef CTVIEW_ACTORS_H

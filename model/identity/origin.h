@@ -1,4 +1,4 @@
-/* origin: every event's origin, the principal at the start of its chain (DESIGN.md §4), computed once
+/* origin: every event's origin, the principal at the start of its chain (README: Identity trace), computed once
  * for the whole store with the trace index, so the origin: filter and the actors view cost a lookup.
  *
  * Events that share a key and an identity share a chain, so the walk runs once per session, not once

@@ -1,4 +1,4 @@
-/* trace: follow an event's credentials back to the principal that started the chain (DESIGN.md §4).
+/* trace: follow an event's credentials back to the principal that started the chain (README: Identity trace).
  *
  * A session's events carry the access key an STS call issued (AssumeRole*, GetSessionToken,
  * GetFederationToken: responseElements.credentials.accessKeyId); that call was made with its caller's

@@ -1,5 +1,5 @@
 /* trace_tree: the identity trace laid out as an indented tree of lines, once, for the trace pane and
- * for --trace (DESIGN.md §4). Each line says what it is, how deep it sits and which event it names;
+ * for --trace (README: Identity trace). Each line says what it is, how deep it sits and which event it names;
  * the caller only prints or draws it, with the marker of its kind. Line text is raw log text: escape
  * it before it reaches a terminal (model/textsafe). */
 #ifndef CTVIEW_TRACE_TREE_H

@@ -1,4 +1,4 @@
-/* export: write chosen events to a file, unchanged (DESIGN.md §6).
+/* export: write chosen events to a file, unchanged (README: Export).
  *
  * Formats: records ({"Records":[…]} with each event's original bytes, which CloudTrail tools and ctview
  * read back byte for byte), jsonl (one minified event per line) and csv (RFC 4180, spreadsheet-safe).

@@ -34,13 +34,14 @@ static const struct field_spec field_specs[] = {
     {"before", TK_BEFORE, XF_NONE, {0}, 0},
     {"rule", TK_RULE, XF_NONE, {0}, 0},
     {"level", TK_LEVEL, XF_NONE, {0}, 0},
+    {"outcome", TK_OUTCOME, XF_NONE, {0}, 0},
 };
 #define NSPECS (sizeof field_specs / sizeof *field_specs)
 
 const char *filter_field_names(void)
 {
     return "name src user acct region type ip key id shared req error ro ua res etype cat role srcid host "
-           "origin after before rule level";
+           "origin after before rule level outcome";
 }
 
 #define MAX_DEPTH 64
@@ -219,6 +220,14 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
             t->ro = 0;
         else
             return fail(p, at, "'ro' takes true or false, not '%s'", v);
+        return 0;
+    case TK_OUTCOME:
+        if (strcasecmp(v, "failed") == 0)
+            t->failed = 1;
+        else if (strcasecmp(v, "ok") == 0)
+            t->failed = 0;
+        else
+            return fail(p, at, "'outcome' takes failed or ok, not '%s'", v);
         return 0;
     case TK_AFTER:
     case TK_BEFORE:

@@ -1,4 +1,4 @@
-/* filter: the filter language of DESIGN.md §3, compiled against a store and evaluated over its events.
+/* filter: the filter language (README: Filters), compiled against a store and evaluated over its events.
  *
  *   expr   := group+                 terms side by side must all hold
  *   group  := unary ("OR" unary)*    OR binds tighter than the space: "a b OR c" is a AND (b OR c)

@@ -215,6 +215,8 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
                 return 1;
         return 0;
     }
+    case TK_OUTCOME:
+        return store_event_failed(f->s, e) == t->failed;
     case TK_RO:
         return (e->flags & (t->ro ? EVF_READONLY_TRUE : EVF_READONLY_FALSE)) != 0;
     case TK_AFTER:
@@ -257,8 +259,8 @@ static int eval_node(struct filter *f, int idx, size_t lo, size_t words, const u
             if (pathindex_cover((struct store *)f->s, t->px, need) != 0 || ensure_path_memo(t) != 0)
                 return -1;
         } else if (t->kind != TK_WORD && t->kind != TK_RO && t->kind != TK_AFTER && t->kind != TK_BEFORE &&
-                   t->kind != TK_RULE && t->kind != TK_LEVEL && !(t->kind == TK_ERROR && t->any) &&
-                   ensure_memo(f, t) != 0)
+                   t->kind != TK_RULE && t->kind != TK_LEVEL && t->kind != TK_OUTCOME &&
+                   !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
             return -1;
         const struct event *ev = f->s->events + lo;
         for (size_t w = 0; w < words; w++) {

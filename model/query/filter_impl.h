@@ -26,6 +26,7 @@ enum term_kind {
     TK_ORIGIN,  /* the ARN (or name) of the event's origin, from the store's origins (model/identity/origin.h) */
     TK_RULE,    /* a Sigma rule (id or title) among the event's findings */
     TK_LEVEL,   /* a level among the event's findings */
+    TK_OUTCOME, /* failed or ok: the one failure rule (store_event_failed) */
 };
 
 enum level_cmp { LEVEL_EQ, LEVEL_GE, LEVEL_GT, LEVEL_LE, LEVEL_LT };
@@ -52,6 +53,7 @@ struct term {
     size_t plen;
     int any;     /* error:* */
     int ro;      /* ro:true */
+    int failed;  /* outcome:failed (1) or outcome:ok (0) */
     int timeish; /* a word that could be part of an eventTime */
     int use_net; /* ip: compare as an address or network */
     struct ipnet net;

@@ -334,6 +334,10 @@ static const char *time_literal(int64_t ms, char *buf)
     return timefmt_format(ms, buf);
 }
 
+/* The one failure rule (store_event_failed) over the table's columns: error:* and outcome:. */
+static const char failed_sql[] = "(errorcode <> '' OR errormessage <> '' OR "
+                                 "json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure')";
+
 static int put_term(struct writer *w, const struct term *t)
 {
     FILE *o = w->out;
@@ -349,12 +353,13 @@ static int put_term(struct writer *w, const struct term *t)
         return 0;
     case TK_ERROR:
         if (t->any) {
-            fputs("(errorcode <> '' OR errormessage <> '' OR "
-                  "json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure')",
-                  o);
+            fputs(failed_sql, o);
             return 0;
         }
         return put_fields_glob(w, t);
+    case TK_OUTCOME: /* ok: the failure test neither true nor NULL (an absent column is no error) */
+        fprintf(o, t->failed ? "%s" : "NOT coalesce(%s, false)", failed_sql);
+        return 0;
     case TK_RES:
         if (sql_all_stars(t)) {
             fputs("cardinality(filter(resources, r -> r.arn <> '')) > 0", o);

@@ -1,4 +1,4 @@
-/* sql: a filter (DESIGN.md §3, §9) as one Trino query (Athena engine 3) over the CloudTrail table AWS
+/* sql: a filter (README: Filters, Athena) as one Trino query (Athena engine 3) over the CloudTrail table AWS
  * documents: lower-case columns, userIdentity/tlsDetails/resources as structs, requestParameters,
  * responseElements and additionalEventData as JSON text, partition projection on "timestamp"
  * (yyyy/MM/dd, the day CloudTrail wrote the file).

@@ -2,7 +2,7 @@
 # Benchmark on two 1M-event corpora in S3 layout (made once, cached in tests/.cache/):
 #   project  tests/gen_corpus.py: the test corpus, a few users, agents and request parameters repeated
 #   diverse  tests/bench/gen_diverse.py: shaped like real logs, most calls with their own values
-# Run by hand, not in CI: prints each figure on both corpora beside its DESIGN §8 target, ratios to zcat
+# Run by hand, not in CI: prints each figure on both corpora beside its target (README, Performance), ratios to zcat
 # measured in the same run, and writes the table to tests/bench/results.txt.
 # Usage: tests/bench/run.sh [--corpus project|diverse|both] [EVENTS]   (default: both, 1000000)
 #        tests/bench/run.sh --growth [EVENTS...]   (default: 1000000 5000000 diverse events)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Screen tests of the Sigma findings in the interface: the findings view (levels as words, in colour and
-# with NO_COLOR), Enter filtering the list to a rule's events, the gutter mark in the list, the rules named
-# in the detail pane, and rules run again on events that arrive while following.
+# with NO_COLOR; done and attempted counts apart), Enter filtering the list to a rule's events, the gutter
+# mark in the list (an attempt as 'a'), the rules named in the detail pane (an attempt as one), and rules
+# run again on events that arrive while following.
 # Usage: findings.sh CTVIEW TESTS_DIR [SHARED_DIR]. Waits for conditions with generous deadlines, never a
 # fixed time.
 ctview=$1
@@ -56,18 +57,22 @@ expect_re() { wait_re=$2; wait_until 'on_screen_re "$wait_re"' "${3:-60}"; ok "$
 for color in colour mono; do
     if [ $color = mono ]; then env="NO_COLOR=1"; else env="NO_COLOR="; fi
     start 120 30 "env $env $ctview $stratus"
-    # the gutter: the initial of the highest level, before the time
-    expect_re "$color: the list marks events with findings in the gutter (m: medium)" '^m2024-07-30 21:31:16 .*GetPasswordData'
+    # the gutter: the initial of the highest level before the time, 'a' when the call failed (an attempt)
+    # (the initial of a done finding: the following test below, h for StopLogging)
+    expect_re "$color: the list marks a finding on a denied call as an attempt (a)" '^a2024-07-30 21:31:16 .*GetPasswordData'
     keys d
     expect "$color: f opens the findings view" "Findings: 23 of 27 rules matched (0 refused, 0 for other logs)"
-    # levels as words, counts, titles and authors: readable without colour
-    expect_re "$color: each rule with its level, count, title and author" '^ critical +1  Account left its organization  by ctview contributors'
-    expect_re "$color: ordered by level then title" '^ high +2  Administrator policy given to a user, group or role'
+    # levels as words, done and attempted counts apart, titles and authors: readable without colour
+    # the titles right-aligned over the counts
+    expect "$color: the counts' column titles" " level           done  attempted  rule"
+    expect "$color: a denied call counts as attempted, not done" " critical           0          1  Account left its organization  by ctview contributors"
+    expect_re "$color: ordered by level then title, done counted apart" '^ high +2 +0  Administrator policy given to a user, group or role'
+    expect_re "$color: a rule with both" '^ medium +1 +15  EC2 user data read or changed'
     keys Enter
     expect "$color: Enter filters the list to the rule's events" "1/310 shown"
     expect "$color: ... the rule's event" "LeaveOrganization"
     keys Enter
-    expect "$color: the detail pane names the rules the event matched" "Sigma: critical Account left its organization;"
+    expect "$color: the detail pane names the rules of a failed call as attempted" "Sigma, attempted (failed: AccessDenied): critical Account left its organization;"
     keys q
     expect "$color: q quits" "CTVIEW-EXITED 0"
 done
@@ -94,6 +99,8 @@ keys d
 expect "following: the rules run again on the events that arrived" "Findings: 2 of 27 rules matched"
 keys Escape G
 expect_re "following: the new event has its gutter mark" '^h2024-.*StopLogging'
+keys Enter
+expect "following: the detail pane names the rules of a call that succeeded as done" "Sigma: high CloudTrail trail stopped"
 keys q
 
 # --rules in the interface, with a refusal listed in the view

@@ -1,0 +1,549 @@
+/* case: marks, notes and tags on events, kept between runs (see case.h). */
+#include "model/state/case.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/base/xdg.h"
+
+static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(err, fmt, ap) < 0)
+        *err = NULL;
+    va_end(ap);
+    return -1;
+}
+
+struct ctcase *case_new(const char *name)
+{
+    struct ctcase *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->name = strdup(name ? name : "default");
+    if (!c->name) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void entry_clear(struct case_entry *e)
+{
+    free(e->event);
+    for (size_t i = 0; i < e->ntags; i++)
+        free(e->tags[i]);
+    free(e->tags);
+    for (size_t i = 0; i < e->nnotes; i++)
+        free(e->notes[i]);
+    free(e->notes);
+    memset(e, 0, sizeof *e);
+}
+
+void case_free(struct ctcase *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        entry_clear(&c->v[i]);
+    free(c->v);
+    free(c->name);
+    free(c);
+}
+
+/* The position of key in c->v, or where it would go (*found 0). */
+static size_t find(const struct ctcase *c, const char *key, int *found)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(c->v[mid].event, key);
+        if (cmp == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = 0;
+    return lo;
+}
+
+const struct case_entry *case_get(const struct ctcase *c, const char *key)
+{
+    int found;
+    size_t i = find(c, key, &found);
+    return found ? &c->v[i] : NULL;
+}
+
+/* The entry of key, made (empty) when there is none; NULL when out of memory or full. */
+static struct case_entry *entry_for(struct ctcase *c, const char *key, const char **err)
+{
+    int found;
+    size_t i = find(c, key, &found);
+    if (found)
+        return &c->v[i];
+    if (c->n >= CASE_MAX_EVENTS) {
+        *err = "the case holds too many events";
+        return NULL;
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        struct case_entry *v = reallocarray(c->v, cap, sizeof *v);
+        if (!v) {
+            *err = "out of memory";
+            return NULL;
+        }
+        c->v = v;
+        c->cap = cap;
+    }
+    char *ev = strdup(key);
+    if (!ev) {
+        *err = "out of memory";
+        return NULL;
+    }
+    memmove(&c->v[i + 1], &c->v[i], (c->n - i) * sizeof *c->v);
+    memset(&c->v[i], 0, sizeof c->v[i]);
+    c->v[i].event = ev;
+    c->n++;
+    return &c->v[i];
+}
+
+/* Drops key's entry when it holds nothing any more. */
+static void prune(struct ctcase *c, const char *key)
+{
+    int found;
+    size_t i = find(c, key, &found);
+    if (!found)
+        return;
+    struct case_entry *e = &c->v[i];
+    if (e->marked || e->ntags || e->nnotes)
+        return;
+    entry_clear(e);
+    memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof *c->v);
+    c->n--;
+}
+
+int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms, const char **err)
+{
+    if (!marked && !case_get(c, key))
+        return 0;
+    struct case_entry *e = entry_for(c, key, err);
+    if (!e)
+        return -1;
+    e->marked = marked != 0;
+    e->updated = now_ms;
+    prune(c, key);
+    return 0;
+}
+
+static int push(char ***v, size_t *n, size_t at, char *s)
+{
+    char **grown = reallocarray(*v, *n + 1, sizeof **v);
+    if (!grown)
+        return -1;
+    *v = grown;
+    memmove(&grown[at + 1], &grown[at], (*n - at) * sizeof *grown);
+    grown[at] = s;
+    (*n)++;
+    return 0;
+}
+
+int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t now_ms, const char **err)
+{
+    size_t len = strlen(text);
+    if (len == 0) {
+        *err = "an empty note";
+        return -1;
+    }
+    if (len > CASE_MAX_NOTE) {
+        *err = "a note is at most 4096 bytes";
+        return -1;
+    }
+    const struct case_entry *old = case_get(c, key);
+    if (old && old->nnotes >= CASE_MAX_NOTES) {
+        *err = "an event holds at most 64 notes";
+        return -1;
+    }
+    struct case_entry *e = entry_for(c, key, err);
+    char *t = e ? strdup(text) : NULL;
+    if (!t || push(&e->notes, &e->nnotes, e->nnotes, t) != 0) {
+        free(t);
+        *err = "out of memory";
+        return -1;
+    }
+    e->updated = now_ms;
+    return 0;
+}
+
+int case_tag_valid(const char *tag, const char **why)
+{
+    size_t n = strlen(tag);
+    if (n == 0 || n > CASE_MAX_TAG) {
+        *why = "a tag is 1 to 64 characters";
+        return 0;
+    }
+    for (const unsigned char *p = (const unsigned char *)tag; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("-_.:/@", *p))) {
+            *why = "a tag is letters, digits and - _ . : / @";
+            return 0;
+        }
+    *why = NULL;
+    return 1;
+}
+
+int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now_ms, const char **err)
+{
+    if (!case_tag_valid(tag, err))
+        return -1;
+    struct case_entry *e = entry_for(c, key, err);
+    if (!e)
+        return -1;
+    size_t at = 0;
+    while (at < e->ntags && strcmp(e->tags[at], tag) < 0)
+        at++;
+    if (at < e->ntags && strcmp(e->tags[at], tag) == 0)
+        return 0;
+    if (e->ntags >= CASE_MAX_TAGS) {
+        *err = "an event holds at most 32 tags";
+        prune(c, key);
+        return -1;
+    }
+    char *t = strdup(tag);
+    if (!t || push(&e->tags, &e->ntags, at, t) != 0) {
+        free(t);
+        *err = "out of memory";
+        prune(c, key);
+        return -1;
+    }
+    e->updated = now_ms;
+    return 0;
+}
+
+int case_remove_tag(struct ctcase *c, const char *key, const char *tag, int64_t now_ms, const char **err)
+{
+    (void)err;
+    int found;
+    size_t i = find(c, key, &found);
+    if (!found)
+        return 0;
+    struct case_entry *e = &c->v[i];
+    for (size_t k = 0; k < e->ntags; k++)
+        if (strcmp(e->tags[k], tag) == 0) {
+            free(e->tags[k]);
+            memmove(&e->tags[k], &e->tags[k + 1], (e->ntags - k - 1) * sizeof *e->tags);
+            e->ntags--;
+            e->updated = now_ms;
+            break;
+        }
+    prune(c, key);
+    return 0;
+}
+
+/* One "events" item of a case file into *out (zeroed first). Returns NULL, or why it is refused. */
+static const char *entry_parse(const cJSON *j, struct case_entry *out)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "event");
+    if (!cJSON_IsString(ev) || !strchr(ev->valuestring, ':') || strlen(ev->valuestring) > 256)
+        return "\"event\" is not ACCOUNT:EVENTID";
+    if (!(out->event = strdup(ev->valuestring)))
+        return "out of memory";
+    out->marked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "marked"));
+    const cJSON *up = cJSON_GetObjectItemCaseSensitive(j, "updated");
+    out->updated = cJSON_IsNumber(up) ? (int64_t)up->valuedouble : 0;
+    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(j, "tags"), *t;
+    if (tags && !cJSON_IsArray(tags))
+        return "\"tags\" is not a list";
+    cJSON_ArrayForEach(t, tags)
+    {
+        const char *why;
+        if (!cJSON_IsString(t) || !case_tag_valid(t->valuestring, &why))
+            return "a tag is not a valid tag name";
+        if (out->ntags >= CASE_MAX_TAGS)
+            return "more than 32 tags on an event";
+        size_t at = 0;
+        while (at < out->ntags && strcmp(out->tags[at], t->valuestring) < 0)
+            at++;
+        if (at < out->ntags && strcmp(out->tags[at], t->valuestring) == 0)
+            continue;
+        char *s = strdup(t->valuestring);
+        if (!s || push(&out->tags, &out->ntags, at, s) != 0) {
+            free(s);
+            return "out of memory";
+        }
+    }
+    const cJSON *notes = cJSON_GetObjectItemCaseSensitive(j, "notes"), *nt;
+    if (notes && !cJSON_IsArray(notes))
+        return "\"notes\" is not a list";
+    cJSON_ArrayForEach(nt, notes)
+    {
+        if (!cJSON_IsString(nt) || !*nt->valuestring || strlen(nt->valuestring) > CASE_MAX_NOTE)
+            return "a note is not a string of 1 to 4096 bytes";
+        if (out->nnotes >= CASE_MAX_NOTES)
+            return "more than 64 notes on an event";
+        char *s = strdup(nt->valuestring);
+        if (!s || push(&out->notes, &out->nnotes, out->nnotes, s) != 0) {
+            free(s);
+            return "out of memory";
+        }
+    }
+    return NULL;
+}
+
+/* Merges parsed entries into c: an entry replaces c's when it is newer; taken over (freed or moved). */
+static int merge(struct ctcase *c, struct case_entry *v, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *why;
+        int found;
+        size_t at = find(c, v[i].event, &found);
+        if (found && c->v[at].updated >= v[i].updated) {
+            entry_clear(&v[i]);
+            continue;
+        }
+        struct case_entry *e = found ? &c->v[at] : entry_for(c, v[i].event, &why);
+        if (!e) {
+            entry_clear(&v[i]);
+            rc = -1;
+            continue;
+        }
+        entry_clear(e);
+        *e = v[i];
+    }
+    return rc;
+}
+
+static char *read_file(const char *path, size_t *len, char **err, int *missing)
+{
+    *missing = 0;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            *missing = 1;
+            return NULL;
+        }
+        fail(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fail(err, "%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    if ((uint64_t)st.st_size > CASE_MAX_FILE) {
+        fail(err, "%s: larger than the limit of %u MiB for a case", path, CASE_MAX_FILE >> 20);
+        close(fd);
+        return NULL;
+    }
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (buf && got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!buf) {
+        fail(err, "%s: out of memory", path);
+        return NULL;
+    }
+    buf[got] = '\0';
+    *len = got;
+    return buf;
+}
+
+int case_load(struct ctcase *c, const char *path, char **err)
+{
+    size_t len = 0;
+    int missing;
+    char *text = read_file(path, &len, err, &missing);
+    if (!text)
+        return missing ? 0 : -1;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        size_t at = end && end >= text ? (size_t)(end - text) : 0;
+        free(text);
+        return fail(err, "%s: byte %zu: not JSON", path, at);
+    }
+    free(text);
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "ctview_case");
+    const cJSON *events = cJSON_GetObjectItemCaseSensitive(root, "events");
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != 1 || (events && !cJSON_IsArray(events))) {
+        cJSON_Delete(root);
+        return fail(err, "%s: not a ctview case (version 1)", path);
+    }
+    int n = cJSON_GetArraySize(events);
+    if (n > CASE_MAX_EVENTS) {
+        cJSON_Delete(root);
+        return fail(err, "%s: more than %d events", path, CASE_MAX_EVENTS);
+    }
+    struct case_entry *v = calloc((size_t)n + 1, sizeof *v);
+    if (!v) {
+        cJSON_Delete(root);
+        return fail(err, "%s: out of memory", path);
+    }
+    int k = 0;
+    const cJSON *j;
+    cJSON_ArrayForEach(j, events)
+    {
+        const char *why = entry_parse(j, &v[k]);
+        if (why) {
+            for (int i = 0; i <= k; i++)
+                entry_clear(&v[i]);
+            free(v);
+            cJSON_Delete(root);
+            return fail(err, "%s: event %d: %s", path, k + 1, why);
+        }
+        k++;
+    }
+    cJSON_Delete(root);
+    int rc = merge(c, v, (size_t)k);
+    free(v);
+    return rc == 0 ? 0 : fail(err, "%s: out of memory or too many events while merging", path);
+}
+
+static cJSON *to_json(const struct ctcase *c)
+{
+    cJSON *root = cJSON_CreateObject(), *events = cJSON_CreateArray();
+    if (!root || !events) {
+        cJSON_Delete(root);
+        cJSON_Delete(events);
+        return NULL;
+    }
+    cJSON_AddNumberToObject(root, "ctview_case", 1);
+    cJSON_AddStringToObject(root, "name", c->name);
+    cJSON_AddItemToObject(root, "events", events);
+    for (size_t i = 0; i < c->n; i++) {
+        const struct case_entry *e = &c->v[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o) {
+            cJSON_Delete(root);
+            return NULL;
+        }
+        cJSON_AddItemToArray(events, o);
+        cJSON_AddStringToObject(o, "event", e->event);
+        cJSON_AddBoolToObject(o, "marked", e->marked);
+        cJSON_AddItemToObject(o, "tags", cJSON_CreateStringArray((const char *const *)e->tags, (int)e->ntags));
+        cJSON_AddItemToObject(o, "notes",
+                              cJSON_CreateStringArray((const char *const *)e->notes, (int)e->nnotes));
+        cJSON_AddNumberToObject(o, "updated", (double)e->updated);
+    }
+    return root;
+}
+
+static int write_atomic(const char *path, const char *text, char **err)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return fail(err, "%s: out of memory", path);
+    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = fail(err, "%s: %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    size_t len = strlen(text), done = 0;
+    int ok = fchmod(fd, 0600) == 0;
+    while (ok && done < len) {
+        ssize_t w = write(fd, text + done, len - done);
+        if (w <= 0)
+            ok = 0;
+        else
+            done += (size_t)w;
+    }
+    ok = ok && fsync(fd) == 0;
+    int e = errno;
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        if (ok)
+            e = errno;
+        unlink(tmp);
+        free(tmp);
+        return fail(err, "%s: %s", path, strerror(e));
+    }
+    free(tmp);
+    return 0;
+}
+
+int case_save(struct ctcase *c, const char *path, char **err)
+{
+    if (xdg_make_parents(path, err) != 0)
+        return -1;
+    char lock[4096];
+    if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock)
+        return fail(err, "%s: path too long", path);
+    int lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
+        int rc = fail(err, "%s: %s", lock, strerror(errno));
+        if (lfd >= 0)
+            close(lfd);
+        return rc;
+    }
+    char *why = NULL;
+    int rc = case_load(c, path, &why); /* the other instance's newer entries are kept */
+    if (rc != 0) {
+        /* a damaged file is not overwritten: the user's work in it would be lost */
+        close(lfd);
+        fail(err, "not saved: %s", why ? why : "out of memory");
+        free(why);
+        return -1;
+    }
+    cJSON *j = to_json(c);
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    rc = text ? write_atomic(path, text, err) : fail(err, "%s: out of memory", path);
+    free(text);
+    close(lfd);
+    return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+char *case_path_for(const char *const *inputs, size_t n, const char *name)
+{
+    /* the key is order-free and ignores repeats: each input's hash, sorted, distinct, then the name */
+    uint64_t *h = calloc(n + 1, sizeof *h);
+    if (!h)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        h[i] = 1469598103934665603ull;
+        for (const unsigned char *p = (const unsigned char *)inputs[i]; *p; p++)
+            h[i] = (h[i] ^ *p) * 1099511628211ull;
+    }
+    qsort(h, n, sizeof *h, cmp_u64);
+    uint64_t key = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || h[i] != h[i - 1])
+            for (int b = 0; b < 8; b++)
+                key = (key ^ ((h[i] >> (8 * b)) & 0xff)) * 1099511628211ull;
+    free(h);
+    for (const unsigned char *p = (const unsigned char *)(name ? name : "default"); *p; p++)
+        key = (key ^ *p) * 1099511628211ull;
+    char file[64];
+    snprintf(file, sizeof file, "cases/%016llx.json", (unsigned long long)key);
+    return xdg_file("XDG_DATA_HOME", ".local/share", file);
+}

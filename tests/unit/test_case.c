@@ -1,0 +1,169 @@
+/* Unit tests of model/state/case: marks, notes and tags kept, saved, reloaded, merged between two
+ * instances; damaged and oversized files refused and never overwritten; limits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "model/state/case.h"
+
+static char dir[] = "/tmp/ctview-case-XXXXXX";
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_edit(void)
+{
+    struct ctcase *c = case_new(NULL);
+    const char *err = NULL;
+    CHECK_STR(c->name, "default");
+    CHECK_INT(case_add_tag(c, "111:b", "exfil", 1, &err), 0);
+    CHECK_INT(case_add_tag(c, "111:b", "exfil", 2, &err), 0); /* a tag once */
+    CHECK_INT(case_add_tag(c, "111:b", "alpha", 3, &err), 0);
+    CHECK_INT(case_add_note(c, "111:a", "first look", 4, &err), 0);
+    CHECK_INT(case_set_mark(c, "222:a", 1, 5, &err), 0);
+    CHECK_INT(c->n, 3);
+    CHECK_STR(c->v[0].event, "111:a"); /* sorted by key */
+    const struct case_entry *b = case_get(c, "111:b");
+    CHECK(b && b->ntags == 2);
+    CHECK_STR(b->tags[0], "alpha");
+    CHECK_INT(case_add_tag(c, "111:b", "bad tag", 6, &err), -1);
+    CHECK(err != NULL);
+    CHECK_INT(case_add_tag(c, "111:b", "", 6, &err), -1);
+    CHECK_INT(case_add_note(c, "111:b", "", 6, &err), -1);
+    char big[CASE_MAX_NOTE + 2];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_INT(case_add_note(c, "111:b", big, 6, &err), -1);
+    /* an entry that holds nothing any more goes */
+    CHECK_INT(case_set_mark(c, "222:a", 0, 7, &err), 0);
+    CHECK(case_get(c, "222:a") == NULL);
+    CHECK_INT(case_remove_tag(c, "111:b", "alpha", 8, &err), 0);
+    CHECK_INT(case_remove_tag(c, "111:b", "exfil", 9, &err), 0);
+    CHECK(case_get(c, "111:b") == NULL);
+    CHECK_INT(c->n, 1);
+    case_free(c);
+}
+
+static void test_save_load_merge(void)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/cases/one.json", dir);
+    const char *e = NULL;
+    char *err = NULL;
+    struct ctcase *a = case_new("incident-7");
+    case_add_note(a, "111:x", "quote \" and \\ and\nnewline", 10, &e);
+    case_add_tag(a, "111:x", "root-cause", 10, &e);
+    case_set_mark(a, "111:y", 1, 10, &e);
+    CHECK_INT(case_save(a, path, &err), 0);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+
+    /* a second instance loaded the same file, then both change things and save */
+    struct ctcase *b = case_new("incident-7");
+    CHECK_INT(case_load(b, path, &err), 0);
+    CHECK_STR(case_get(b, "111:x")->notes[0], "quote \" and \\ and\nnewline");
+    case_add_tag(b, "222:z", "lateral", 20, &e);
+    CHECK_INT(case_save(b, path, &err), 0);
+    case_add_note(a, "111:y", "from a", 30, &e);
+    CHECK_INT(case_save(a, path, &err), 0); /* a's save keeps b's entry */
+    struct ctcase *c = case_new(NULL);
+    CHECK_INT(case_load(c, path, &err), 0);
+    CHECK(case_get(c, "222:z") != NULL);
+    CHECK(case_get(c, "111:y") && case_get(c, "111:y")->nnotes == 1 && case_get(c, "111:y")->marked);
+    CHECK_INT(c->n, 3);
+    case_free(a);
+    case_free(b);
+    case_free(c);
+
+    /* a missing file is an empty case */
+    char other[256];
+    snprintf(other, sizeof other, "%s/none.json", dir);
+    struct ctcase *d = case_new(NULL);
+    CHECK_INT(case_load(d, other, &err), 0);
+    CHECK_INT(d->n, 0);
+    case_free(d);
+}
+
+static void test_damaged(void)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    const char *bad[] = {
+        "{\"ctview_case\": 1, \"events\": [",                                  /* cut off */
+        "{\"ctview_case\": 2, \"events\": []}",                                /* another version */
+        "{\"ctview_case\": 1, \"events\": [{\"event\": \"noaccount\"}]}",      /* not a key */
+        "{\"ctview_case\": 1, \"events\": [{\"event\": \"1:a\", \"tags\": [\"a b\"]}]}",
+        "[1, 2, 3]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_text(path, bad[i]);
+        struct ctcase *c = case_new(NULL);
+        const char *e;
+        case_set_mark(c, "1:keep", 1, 1, &e);
+        char *err = NULL;
+        CHECK_INT(case_load(c, path, &err), -1);
+        CHECK(err && strstr(err, path) != NULL);
+        free(err);
+        CHECK_INT(c->n, 1); /* unchanged */
+        /* and a save refuses to overwrite what it could not read */
+        err = NULL;
+        CHECK_INT(case_save(c, path, &err), -1);
+        free(err);
+        FILE *f = fopen(path, "r");
+        char back[256] = "";
+        CHECK(f && fgets(back, sizeof back, f));
+        if (f)
+            fclose(f);
+        CHECK_STR(back, bad[i]);
+        case_free(c);
+    }
+    /* a directory or a FIFO is never read as a case */
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "%s/fifo.json", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    struct ctcase *c = case_new(NULL);
+    char *err = NULL;
+    CHECK_INT(case_load(c, fifo, &err), -1);
+    free(err);
+    err = NULL;
+    CHECK_INT(case_load(c, dir, &err), -1);
+    free(err);
+    case_free(c);
+}
+
+static void test_path(void)
+{
+    setenv("XDG_DATA_HOME", "/tmp/xdg-data", 1);
+    const char *ab[] = {"/logs/a", "/logs/b"}, *ba[] = {"/logs/b", "/logs/a", "/logs/b"}, *a[] = {"/logs/a"};
+    char *p1 = case_path_for(ab, 2, NULL), *p2 = case_path_for(ba, 3, "default"), *p3 = case_path_for(a, 1, NULL),
+         *p4 = case_path_for(ab, 2, "other");
+    CHECK(p1 && p2 && p3 && p4);
+    CHECK_STR(p1, p2); /* order and repeats do not matter */
+    CHECK(strcmp(p1, p3) != 0 && strcmp(p1, p4) != 0);
+    CHECK(strncmp(p1, "/tmp/xdg-data/ctview/cases/", 27) == 0);
+    free(p1);
+    free(p2);
+    free(p3);
+    free(p4);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 1;
+    test_edit();
+    test_save_load_merge();
+    test_damaged();
+    test_path();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return harness_done("test_case");
+}
