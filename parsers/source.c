@@ -290,7 +290,9 @@ int source_check_size(int fd, int64_t size, char **err)
         uint64_t isize = (uint64_t)trailer[0] | (uint64_t)trailer[1] << 8 | (uint64_t)trailer[2] << 16 |
                          (uint64_t)trailer[3] << 24;
         if (isize > SOURCE_MAX_DECODED)
-            return source_err(err, "not read: gzip of %llu MiB decoded (its trailer), larger than the %zu MiB limit",
+            return source_err(err,
+                              "not read: gzip of %llu MiB decoded (its trailer), larger than the %zu MiB "
+                              "limit",
                               (unsigned long long)(isize >> 20), SOURCE_MAX_DECODED / mib);
     }
     return 0;

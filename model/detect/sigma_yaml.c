@@ -20,14 +20,14 @@
 #define YAML_MAX_ANCHORS 1000
 
 struct anchor {
-    char *name;        /* owned */
-    size_t nodes;      /* expanded size of the anchored node: nodes and scalar bytes */
+    char *name;   /* owned */
+    size_t nodes; /* expanded size of the anchored node: nodes and scalar bytes */
     size_t bytes;
-    int open;          /* still being read: an alias to it would make a cycle */
+    int open; /* still being read: an alias to it would make a cycle */
 };
 
 struct frame {
-    int anchor;        /* index in anchors, or -1 */
+    int anchor;          /* index in anchors, or -1 */
     size_t nodes, bytes; /* totals when the collection started */
 };
 

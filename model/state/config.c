@@ -146,7 +146,8 @@ int config_load(struct config *c, const char *path, char **err)
     int got = safefile_read(path, 65536, 0, &text, &len, err);
     if (got != 0)
         return got > 0 ? 0 : -1;
-    int rc = memchr(text, '\0', len) ? fail(err, "%s: holds a NUL byte", path) : config_parse(c, path, text, err);
+    int rc = memchr(text, '\0', len) ? fail(err, "%s: holds a NUL byte", path)
+                                      : config_parse(c, path, text, err);
     free(text);
     return rc;
 }
