@@ -210,16 +210,20 @@ static void put_escaped(FILE *f, const char *s)
     }
 }
 
-/* Takes the lock that makes re-read, merge and rename one step between instances: path.lock, held with
- * flock. Waits at most about two seconds (the other instance only ever holds it while saving); then
- * goes on without it. Returns the lock's descriptor or -1. */
+/* Takes the lock that makes re-read, merge and rename one step between instances: flock on the folder
+ * that holds path (no lock file left beside the state). Waits at most about two seconds (the other
+ * instance only ever holds it while saving); then goes on without it. Returns the lock's descriptor or
+ * -1. */
 static int lock_state(const char *path)
 {
-    char *lock = NULL;
-    if (asprintf(&lock, "%s.lock", path) < 0)
+    char *dir = strdup(path);
+    if (!dir)
         return -1;
-    int fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-    free(lock);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
     if (fd < 0)
         return -1;
     for (int i = 0; i < 200; i++) {

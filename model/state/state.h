@@ -42,11 +42,11 @@ void state_clear(struct state *st);
  * never opened for reading (safefile.h). */
 int state_load(struct state *st, const char *path, char **err);
 
-/* Merges st into the file at path: under a lock (path.lock), the file is read again, st's entries are
- * added after its own (so two instances keep both histories), and the result is written atomically with
- * mode 0600, creating the missing directories (mode 0700). Returns 0, or -1 with a message in *err (owned
- * by the caller); an existing file is then left as it was, as is one that cannot be read as a state
- * file. */
+/* Merges st into the file at path: under a lock (flock on its folder), the file is read again, st's
+ * entries are added after its own (so two instances keep both histories), and the result is written
+ * atomically with mode 0600, creating the missing directories (mode 0700). Returns 0, or -1 with a
+ * message in *err (owned by the caller); an existing file is then left as it was, as is one that cannot
+ * be read as a state file. */
 int state_save(const struct state *st, const char *path, char **err);
 
 #endif
