@@ -22,6 +22,7 @@ packages="$(echo "
     libdeflate-dev
     libyaml-dev
     libpcre2-dev
+    libcurl4-openssl-dev
 ") $*"
 # node and npm (the SQL tests' engine): a machine may have them from elsewhere than Debian, whose npm
 # then cannot be installed beside them

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/base/problems.h"
+
 #include "model/query/filter.h"
 #include "model/store/store.h"
 #include "model/base/tz.h"
@@ -29,6 +31,7 @@ struct app_start {
     const char *tz; /* --tz: the zone times are shown in (NULL: the config's, else UTC) */
     int no_state;   /* --no-state: neither read nor write the state file */
     int no_mouse;   /* --no-mouse: leave the mouse to the terminal */
+    struct problems *input_problems; /* borrowed, emptied: objects that could not be fetched (tui/inputs.h) */
 };
 
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */

@@ -5,11 +5,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "model/query/columns.h"
+#include "model/query/field.h"
 #include "model/json/jsonfmt.h"
 #include "model/base/problems.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
+#include "parsers/s3open.h"
 
 /* Writes s escaped, or "-" when empty. Escaping also keeps tabs and newlines out of the TSV. */
 static void put_cell(FILE *out, const char *s)
@@ -36,6 +37,19 @@ static size_t shown_count(const struct store *s, const struct cli_shown *shown)
 
 int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json)
 {
+    if (!json) {
+        /* the default columns, printed as --columns prints any */
+        struct field *cols;
+        size_t ncols;
+        struct field_error ferr;
+        if (field_list_parse(FIELD_LIST_DEFAULT, &cols, &ncols, &ferr) != 0) {
+            fprintf(stderr, "ctview: %s\n", ferr.message);
+            return 2;
+        }
+        int rc = cli_list_columns(s, shown, cols, ncols, out);
+        field_list_free(cols, ncols);
+        return rc;
+    }
     int rc = 0;
     char *min = NULL;
     size_t min_cap = 0;
@@ -45,51 +59,29 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
     int tty = isatty(fileno(out));
     for (size_t i = 0; i < n; i++) {
         const struct event *e = &s->events[shown->all ? i : shown->idx[i]];
-        if (json) {
-            size_t len;
-            char *err = NULL;
-            const char *raw = store_raw(s, e, &len, &err);
-            if (!raw) {
-                fprintf(stderr, "ctview: %s\n", err ? err : "cannot read event");
-                free(err);
-                rc = 1;
-                continue;
-            }
-            if (len + 1 > min_cap) {
-                free(min);
-                min_cap = len + 1;
-                min = malloc(min_cap);
-                if (!min) {
-                    fprintf(stderr, "ctview: out of memory\n");
-                    return 1;
-                }
-            }
-            size_t n = jsonfmt_minify(raw, len, min);
-            if (tty)
-                textsafe_json_write(out, min, n);
-            else
-                fwrite(min, 1, n, out);
-            fputc('\n', out);
+        size_t len;
+        char *err = NULL;
+        const char *raw = store_raw(s, e, &len, &err);
+        if (!raw) {
+            fprintf(stderr, "ctview: %s\n", err ? err : "cannot read event");
+            free(err);
+            rc = 1;
             continue;
         }
-        char buf[COLUMN_BUF];
-        put_cell(out, column_text(s, e, COL_TIME, buf));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_ACCOUNT));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_REGION));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_SOURCE));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_NAME));
-        fputc('\t', out);
-        put_cell(out, evtext_identity_full(s, e));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_IP));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_ERROR_CODE));
-        fputc('\t', out);
-        put_cell(out, store_str(s, e, EF_EVENT_ID));
+        if (len + 1 > min_cap) {
+            free(min);
+            min_cap = len + 1;
+            min = malloc(min_cap);
+            if (!min) {
+                fprintf(stderr, "ctview: out of memory\n");
+                return 1;
+            }
+        }
+        size_t n = jsonfmt_minify(raw, len, min);
+        if (tty)
+            textsafe_json_write(out, min, n);
+        else
+            fwrite(min, 1, n, out);
         fputc('\n', out);
     }
     free(min);
@@ -104,24 +96,40 @@ long long cli_peak_rss_bytes(void)
     return (long long)ru.ru_maxrss * 1024;
 }
 
+/* The S3 figures of --stats --json (after its other keys), or "" when no s3:// path was opened. */
+static const char *s3_keys(char *buf, size_t cap)
+{
+    const struct s3open_totals *t = s3open_totals();
+    if (!t->used)
+        return "";
+    snprintf(buf, cap,
+             ", \"objects_listed\": %llu, \"objects_fetched\": %llu, \"bytes_fetched\": %llu, \"cache_hits\": %llu, "
+             "\"requests\": %llu, \"list_requests\": %llu, \"retries\": %llu",
+             (unsigned long long)t->objects_listed, (unsigned long long)t->objects_fetched,
+             (unsigned long long)t->bytes_fetched, (unsigned long long)t->cache_hits, (unsigned long long)t->requests,
+             (unsigned long long)t->list_requests, (unsigned long long)t->retries);
+    return buf;
+}
+
 int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, int json, double load_seconds)
 {
     const struct load_counts *c = &s->counts;
     size_t problems =
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     long long rss = cli_peak_rss_bytes();
+    char s3[320];
     if (json) {
         fprintf(out,
                 "{\"files\": %llu, \"skipped_files\": %llu, \"records\": %llu, \"events\": %llu, "
                 "\"duplicates\": %llu, \"bad_records\": %llu, \"skipped_records\": %llu, \"problems\": %zu, "
                 "\"bytes\": %llu, \"strings\": %u, \"model_bytes\": %zu, \"load_seconds\": %.3f, "
-                "\"peak_rss_bytes\": %lld, \"shown\": %zu, \"pruned\": %llu}\n",
+                "\"peak_rss_bytes\": %lld, \"shown\": %zu, \"pruned\": %llu%s}\n",
                 (unsigned long long)c->files, (unsigned long long)c->skipped_files,
                 (unsigned long long)c->records, (unsigned long long)c->events,
                 (unsigned long long)c->duplicates, (unsigned long long)c->bad_records,
                 (unsigned long long)c->skipped_records, problems, (unsigned long long)c->bytes,
                 intern_count(s->strings), store_bytes(s), load_seconds, rss, shown_count(s, shown),
-                (unsigned long long)c->pruned);
+                (unsigned long long)c->pruned, s3_keys(s3, sizeof s3));
         return 0;
     }
     fprintf(out, "files read as logs   %llu\n", (unsigned long long)c->files);

@@ -16,9 +16,10 @@ struct cli_shown {
     size_t n;
 };
 
-/* Prints one line per shown event in time order: tab-separated cells (time, account, region, source,
- * name, identity, source IP, errorCode, eventID), '-' for a missing value, log text escaped. With json,
- * each event's original bytes on one line instead. Returns 0, or 1 when an event's bytes cannot be read. */
+/* Prints one line per shown event in time order: the cells of the default columns (FIELD_LIST_DEFAULT of
+ * model/query/field.h: time, account, region, source, name, identity, source IP, error, eventID) exactly
+ * as cli_list_columns prints them. With json, each event's original bytes on one line instead. Returns
+ * 0, 1 when an event's bytes cannot be read, 2 when out of memory. */
 int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json);
 
 /* Prints one line per shown event with the cells of cols[0..ncols) (--columns), tab-separated: every value

@@ -40,18 +40,14 @@ int cli_list_columns(struct store *s, const struct cli_shown *shown, struct fiel
             if (c)
                 fputc('\t', out);
             char *err = NULL;
-            int got = field_values(s, ev, &cols[c], &v, &err);
-            if (got < 0) {
+            size_t len;
+            if (field_text(s, ev, &cols[c], &v, &len, &err) < 0) {
                 fprintf(stderr, "ctview: %s\n", err ? err : "cannot read event");
                 free(err);
                 rc = 1;
-                got = 0;
+                len = 0;
             }
-            /* The values lie back to back with a NUL after each: with the NULs between them made ',',
-             * they are the joined cell. An empty cell prints as '-', like a missing value. */
-            size_t len = got > 0 ? v.text_len - 1 : 0;
-            for (int k = 0; k + 1 < got; k++)
-                v.text[v.off[k + 1] - 1] = ',';
+            /* an empty cell prints as '-', like a missing value */
             if (len == 0)
                 fputc('-', out);
             else

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/identity/origin.h"
+#include "model/query/columns.h"
 #include "model/state/colstate.h"
 #include "tui/app.h"
 #include "tui/listsort.h"
@@ -14,9 +16,6 @@
 /* Widest a column grows to fit its content; a cell wider is cut with an ellipsis. */
 #define COL_CAP 48
 #define COL_MIN 3
-
-/* What the default layout shows, as short names: where an added column starts from. */
-static const char default_spec[] = "time,acct,region,src,name,identity,ip,error";
 
 struct listcols *listcols_of(const struct app *a)
 {
@@ -94,8 +93,15 @@ int listcols_add(struct app *a, const char *name, char *err, size_t cap)
     struct listcols *lc = listcols_of(a);
     if (!lc)
         return -1;
-    char spec[PROMPT_MAX];
-    int n = snprintf(spec, sizeof spec, "%s,%s", lc->ncols ? lc->spec : default_spec, name);
+    /* the default layout's columns first, by their fields' short names, when it was in force */
+    char spec[PROMPT_MAX] = "";
+    size_t used = 0;
+    for (int c = 0; !lc->ncols && c < COL_SHOWN; c++)
+        used +=
+            (size_t)snprintf(spec + used, sizeof spec - used, "%s,", column_get((enum column_id)c)->field);
+    int n = snprintf(spec + used, sizeof spec - used, "%s%s%s", lc->ncols ? lc->spec : "",
+                     lc->ncols ? "," : "", name);
+    n += (int)used;
     if (n < 0 || (size_t)n >= sizeof spec) {
         snprintf(err, cap, "too many columns");
         return -1;
@@ -107,25 +113,24 @@ int listcols_add(struct app *a, const char *name, char *err, size_t cap)
     return 0;
 }
 
-/* The cell text of column c for event ev: the values joined by ',' (borrowed from lc->v), "" when
- * missing or unreadable. */
+/* The cell text of column c for event ev: the field's text (borrowed from lc->v), "" when missing or
+ * unreadable. */
 static const char *cell(struct app *a, struct listcols *lc, size_t c, size_t ev, size_t *len)
 {
     char *err = NULL;
-    int n = field_values(a->store, ev, &lc->cols[c], &lc->v, &err);
+    int n = field_text(a->store, ev, &lc->cols[c], &lc->v, len, &err);
     free(err);
-    if (n <= 0) {
-        *len = 0;
-        return "";
-    }
-    for (int k = 0; k + 1 < n; k++)
-        lc->v.text[lc->v.off[k + 1] - 1] = ',';
-    *len = lc->v.text_len - 1;
-    return lc->v.text;
+    return n > 0 ? lc->v.text : "";
 }
 
 void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, size_t nrows, int w, int *widths)
 {
+    /* an origin column reads the store's origins: current for the events loaded so far (as origin:) */
+    for (size_t c = 0; c < lc->ncols; c++)
+        if ((field_needs(&lc->cols[c]) & FIELD_NEEDS_ORIGINS) && origins_ensure(a->store, NULL) != 0) {
+            app_message(a, "out of memory while tracing origins");
+            break;
+        }
     if (lc->first >= lc->ncols)
         lc->first = lc->ncols ? lc->ncols - 1 : 0;
     int x = 0;

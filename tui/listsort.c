@@ -8,15 +8,19 @@
 #include <strings.h>
 #include <time.h>
 
+#include "model/query/columns.h"
 #include "model/query/rowsort.h"
 #include "tui/app.h"
 #include "tui/listcols.h"
 
-/* The default layout's columns by the short names that sort them, in the order they are drawn (the
- * order of model/columns' ids). The default layout sorts by the text its cells show (tui/pane_list.c). */
-static const char *const default_names[] = {"time", "acct",     "region", "src",
-                                            "name", "identity", "ip",     "error"};
-#define NDEFAULT (sizeof default_names / sizeof *default_names)
+/* The default layout's columns, in the order they are drawn (model/query/columns' ids), are sorted by
+ * their fields' short names; the default layout sorts by the text its cells show (tui/pane_list.c). */
+#define NDEFAULT COL_SHOWN
+
+static const char *default_name(size_t c)
+{
+    return column_get((enum column_id)c)->field;
+}
 
 /* Whether the two fields are the same column: short names ignoring case, paths by their text. */
 static int same_field(const struct field *x, const struct field *y)
@@ -42,7 +46,7 @@ static int default_column(const struct app *a)
     if (!ls->name[0] || chosen_layout(a) || ls->field.kind != FIELD_SHORT)
         return -1;
     for (size_t c = 0; c < NDEFAULT; c++)
-        if (strcasecmp(ls->field.name, default_names[c]) == 0)
+        if (strcasecmp(ls->field.name, default_name(c)) == 0)
             return (int)c;
     return -1;
 }
@@ -214,12 +218,12 @@ enum reaction listsort_step(struct app *a, int dir)
     long at = -1;
     for (size_t c = 0; c < ncols && ls->name[0] && at < 0; c++)
         if (chosen ? same_field(&lc->cols[c], &ls->field)
-                   : ls->field.kind == FIELD_SHORT && strcasecmp(ls->field.name, default_names[c]) == 0)
+                   : ls->field.kind == FIELD_SHORT && strcasecmp(ls->field.name, default_name(c)) == 0)
             at = (long)c;
     long next = at < 0 ? (dir > 0 ? 0 : (long)ncols - 1) : at + dir;
     const char *name = next < 0 || next >= (long)ncols ? ""
                        : chosen                        ? lc->cols[next].name
-                                                       : default_names[next];
+                                                       : default_name((size_t)next);
     if (listsort_set(a, name, 0, err, sizeof err) != 0)
         app_message(a, "%s", err);
     return RE_REDRAW;

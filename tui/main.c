@@ -20,6 +20,7 @@
 #include "tui/cli.h"
 #include "tui/signals.h"
 #include "tui/cli_sql.h"
+#include "tui/inputs.h"
 
 static const char usage[] =
     "usage: ctview [OPTIONS] PATH...\n"
@@ -28,14 +29,18 @@ static const char usage[] =
     "'-' reads standard input. Without a mode option, opens the terminal interface.\n"
     "\n"
     "Modes (no screen):\n"
-    "  --list          print one line per event, tab-separated: eventTime, recipientAccountId,\n"
-    "                  awsRegion, eventSource, eventName, identity, sourceIPAddress, errorCode, eventID\n"
+    "  --list          print one line per event, tab-separated: the columns\n"
+    "                  time,acct,region,src,name,identity,ip,error,id (see --columns)\n"
     "  --stats         print load counts: files, records, events, duplicates, problems, time, memory\n"
     "  --columns LIST  with --list or --export --format csv: print these columns instead, in this\n"
-    "                  order: comma-separated short names (time acct region src name identity ip\n"
-    "                  error id, and every filter field name) and JSON paths\n"
+    "                  order: comma-separated short names and JSON paths\n"
     "                  (requestParameters.roleArn); several values joined by ','; '-' (csv: empty)\n"
-    "                  when missing\n"
+    "                  when missing. Short names: every filter field name (origin, rule and level\n"
+    "                  included: the rules run when one is asked for), time, and identity: who\n"
+    "                  acted, the ARN, else userName, invokedBy, onBehalfOf.userId, type, and\n"
+    "                  '(masked user)' for a sign-in AWS masked; acct is recipientAccountId, else\n"
+    "                  the trail's account (its S3 name); error is errorCode, else errorMessage,\n"
+    "                  else Failure for a failed sign-in\n"
     "  --top FIELD     the most frequent values of FIELD (a short name or a JSON path) over the\n"
     "                  shown events: COUNT<TAB>VALUE lines, by count then value; an event\n"
     "                  counts once per distinct value; with --json one object\n"
@@ -66,6 +71,11 @@ static const char usage[] =
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
     "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
     "                  outside the range are not opened; with every mode and the interface\n"
+    "  --account LIST  --region LIST: s3:// paths list only these accounts and regions of the\n"
+    "  --region LIST   AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ layout (comma-separated)\n"
+    "  --paths-from FILE  read more paths or s3:// URLs from FILE, one a line ('-': standard input)\n"
+    "  --no-cache      fetch s3:// objects into a private folder removed at exit, not the cache\n"
+    "  --cache-size SIZE  cap of the s3:// cache in $XDG_CACHE_HOME/ctview/s3 (default 10G; K, M, G)\n"
     "\n"
     "  --sql           print the filter (-f, --since, --until) as one Trino SQL query for Athena's\n"
     "                  CloudTrail table (partition projection on \"timestamp\"); reads no logs\n"
@@ -107,6 +117,13 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct inputs in; /* what the loader reads: argv's paths, --paths-from, s3:// objects */
+
+static void free_inputs(void)
+{
+    inputs_free(&in);
 }
 
 static int usage_error(const char *msg)
@@ -254,7 +271,12 @@ int main(int argc, char **argv)
         OPT_RULES,
         OPT_SQL,
         OPT_TABLE,
-        OPT_SELECT
+        OPT_SELECT,
+        OPT_ACCOUNT,
+        OPT_REGION,
+        OPT_NO_CACHE,
+        OPT_CACHE_SIZE,
+        OPT_PATHS_FROM
     };
     static const struct option opts[] = {
         {"list", no_argument, NULL, OPT_LIST},
@@ -268,6 +290,11 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"account", required_argument, NULL, OPT_ACCOUNT},
+        {"region", required_argument, NULL, OPT_REGION},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+        {"cache-size", required_argument, NULL, OPT_CACHE_SIZE},
+        {"paths-from", required_argument, NULL, OPT_PATHS_FROM},
         {"tz", required_argument, NULL, OPT_TZ},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
         {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
@@ -299,6 +326,8 @@ int main(int argc, char **argv)
     int top_n_given = 0, sql = 0;
     int64_t since = INT64_MIN, until = INT64_MAX;
     struct export_opts eo = {EXPORT_RECORDS, 0, 0};
+    struct s3open_opts s3o = {0};
+    const char *paths_from = NULL;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hVf:n:", opts, NULL)) != -1) {
         switch (c) {
@@ -338,6 +367,14 @@ int main(int argc, char **argv)
             break;
         case OPT_FOLLOW:
             follow = 1;
+            break;
+        case OPT_ACCOUNT:
+        case OPT_REGION:
+        case OPT_NO_CACHE:
+        case OPT_CACHE_SIZE:
+        case OPT_PATHS_FROM:
+            if (inputs_option((enum inputs_opt)(c - OPT_ACCOUNT), optarg, &s3o, &paths_from) != 0)
+                return 1;
             break;
         case OPT_TZ: {
             char why[200], msg[260];
@@ -463,7 +500,7 @@ int main(int argc, char **argv)
     }
     if ((format_given || eo.gzip || eo.force) && !export_file)
         return usage_error("--format, --gzip and --force go with --export");
-    if (optind >= argc)
+    if (optind >= argc && !paths_from)
         return usage_error("no PATH given");
     if (follow && modes)
         return usage_error("--follow is for the terminal interface");
@@ -473,12 +510,21 @@ int main(int argc, char **argv)
     if (user_expr && !modes)
         return usage_error("-f goes with --list, --stats, --actors, --export or --findings (in the terminal "
                            "interface, press /)");
-    const char *const *paths = (const char *const *)argv + optind;
-    size_t npaths = (size_t)(argc - optind);
+    s3o.since_ms = since;
+    s3o.until_ms = until;
+    /* the inputs live until exit: every return below reads them */
+    atexit(free_inputs);
+    if (inputs_expand(&in, (const char *const *)argv + optind, (size_t)(argc - optind), paths_from, &s3o) != 0) {
+        free(combined);
+        return 3;
+    }
+    const char *const *paths = (const char *const *)in.paths;
+    size_t npaths = in.n;
 
     if (!modes) {
         struct app_start start = {
-            since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths, tz, no_state, no_mouse};
+            since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths, tz, no_state, no_mouse,
+            &in.problems};
         return app_run(paths, npaths, &start);
     }
 
@@ -519,13 +565,17 @@ int main(int argc, char **argv)
         return 2;
     }
     double secs = now_seconds() - t0;
-    size_t unread = cli_report_unread(s, paths, npaths, stderr);
+    size_t unfetched = problems_count(&in.problems, PROBLEM_FILE);
+    problems_take(&s->problems, &in.problems); /* objects S3 would not give */
+    size_t unread = cli_report_unread(s, paths, npaths, stderr) + unfetched;
     struct cli_shown shown = {.all = 1};
     struct filter_run run = {0};
     /* Rules run before the filter: -f rule:... and level:... select by their findings. */
     struct sigma_set *rules = NULL;
     struct findings *found = NULL;
-    int need_rules = findings;
+    int need_rules = findings || (top && (field_needs(&top_field) & FIELD_NEEDS_FINDINGS));
+    for (size_t c = 0; c < ncols; c++)
+        need_rules |= (field_needs(&cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
     if (user_expr && !need_rules) {
         struct filter_error ferr;
         struct filter *probe = filter_compile(user_expr, s, &ferr);

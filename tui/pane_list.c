@@ -1,4 +1,5 @@
-/* The event list: one row per event, columns from model/columns, selection and scrolling. */
+/* The event list: one row per event, columns from model/query/columns (fields of the field model), or
+ * the chosen ones (listcols), selection and scrolling. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,9 @@
 #include "tui/theme.h"
 #include "tui/app.h"
 
-static const enum column_id shown[] = {COL_TIME,  COL_ACCOUNT,  COL_REGION, COL_SERVICE,
-                                       COL_EVENT, COL_IDENTITY, COL_IP,     COL_ERROR};
-#define NSHOWN (sizeof shown / sizeof *shown)
+/* The default layout: the columns model/query/columns shows on screen, in id order. */
+#define NSHOWN   COL_SHOWN
+#define shown(i) ((enum column_id)(i))
 
 /* "2014-07-15T21:40:14Z" reads better on screen as "2014-07-15 21:40:14". */
 static void screen_time(char *t)
@@ -88,14 +89,14 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
 /* The text of shown column i for event e (times in the chosen zone, or relative to now_ms). */
 static const char *shown_text(struct app *a, const struct event *e, size_t i, int64_t now_ms, char *buf)
 {
-    if (shown[i] == COL_TIME && a->relative_time)
+    if (shown(i) == COL_TIME && a->relative_time)
         return tz_relative(e->time_ms, now_ms, buf);
-    if (shown[i] == COL_TIME) {
+    if (shown(i) == COL_TIME) {
         tz_format(&a->tz, e->time_ms, buf);
         screen_time(buf);
         return buf;
     }
-    return column_text(a->store, e, shown[i], buf);
+    return column_text(a->store, e, shown(i), buf);
 }
 
 /* The widths of the shown columns for a list total columns wide (0: hidden), measured over the rows on
@@ -109,9 +110,9 @@ static void measure(struct app *a, int total, int page, int64_t now_ms, char tit
     struct colfit fit[NSHOWN];
     int whole[NSHOWN] = {0};
     for (size_t i = 0; i < NSHOWN; i++) {
-        const struct column *c = column_get(shown[i]);
-        const char *mark = listsort_mark(a, NULL, (int)shown[i]); /* the sort's column, and which way */
-        if (shown[i] == COL_TIME) /* the zone is named where the times are (relative: the same everywhere) */
+        const struct column *c = column_get(shown(i));
+        const char *mark = listsort_mark(a, NULL, (int)shown(i)); /* the sort's column, and which way */
+        if (shown(i) == COL_TIME) /* the zone is named where the times are (relative: the same everywhere) */
             snprintf(titles[i], sizeof titles[i], "%s%s %s", c->title, mark ? mark : "",
                      a->relative_time ? "(ago)" : a->tz.name);
         else
@@ -127,16 +128,15 @@ static void measure(struct app *a, int total, int page, int64_t now_ms, char tit
             const char *text = shown_text(a, e, i, now_ms, buf);
             int w = draw_width(text, strlen(text));
             fit[i].want = w > fit[i].want ? w : fit[i].want;
-            const struct column *c = column_get(shown[i]);
-            if (c->whole) {
-                text = c->whole(s, e, buf);
+            text = column_whole(s, e, shown(i), buf);
+            if (text) {
                 w = draw_width(text, strlen(text));
                 whole[i] = w > whole[i] ? w : whole[i];
             }
         }
     }
     for (size_t i = 0; i < NSHOWN; i++) {
-        int cap = column_get(shown[i])->width;
+        int cap = column_get(shown(i))->width;
         fit[i].want = fit[i].want < cap ? fit[i].want : cap;
         fit[i].floor = whole[i] > fit[i].floor ? whole[i] : fit[i].floor;
     }
@@ -195,7 +195,7 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
             char buf[COLUMN_BUF];
             const char *text = shown_text(a, e, i, now_ms, buf);
             attr_t at = base;
-            if (shown[i] == COL_ERROR && !sel)
+            if (shown(i) == COL_ERROR && !sel)
                 at = theme_attr(R_ERROR);
             struct draw_marks m = {&a->bar.marks, text, strlen(text)};
             draw_cut(a->win, y, x, widths[i], text, m.len, at, &m);

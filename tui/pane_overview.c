@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "model/query/field.h"
 #include "model/query/fieldtop.h"
@@ -48,10 +47,20 @@ static void forget(void *st)
     ov->valid = 0;
 }
 
-/* Rows of section f: its own field's, or the chosen field's. */
+/* Section f's field and its counts: its own, or the chosen field's. */
+static struct field *section_field(struct ov *ov, int f)
+{
+    return ov->has[f] ? &ov->chosen[f] : &ov->sum.fields[f];
+}
+
+static const struct fieldtop *section_top(const struct ov *ov, int f)
+{
+    return ov->has[f] ? &ov->top[f] : &ov->sum.tops[f];
+}
+
 static size_t section_rows(const struct ov *ov, int f)
 {
-    return ov->has[f] ? ov->top[f].nrows : ov->sum.nrows[f];
+    return section_top(ov, f)->nrows;
 }
 
 /* What the state owns, when the pane goes: the computed sections and the chosen fields. */
@@ -152,31 +161,21 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
     for (int f = 0; f < SUM__COUNT; f++) {
         int y, x;
         section_place(f, top, rows_each, half, &y, &x);
+        const struct fieldtop *t = section_top(ov, f);
         char head[PATH_MAX_LEN + 96];
         if (ov->has[f] && ov->pending[f])
             snprintf(head, sizeof head, "%s (indexing %d%%)", ov->chosen[f].name,
                      ov->chosen[f].px ? pathindex_percent(a->store, ov->chosen[f].px) : 0);
-        else if (ov->has[f])
-            snprintf(head, sizeof head, "%s (%zu different%s)", ov->chosen[f].name, ov->top[f].distinct,
-                     ov->top[f].missing ? ", some events have none" : "");
         else
-            snprintf(head, sizeof head, "%s (%zu different%s)", summary_title((enum summary_field)f),
-                     sum->distinct[f], sum->missing[f] ? ", some events have none" : "");
+            snprintf(head, sizeof head, "%s (%zu different%s)",
+                     ov->has[f] ? ov->chosen[f].name : summary_title((enum summary_field)f), t->distinct,
+                     t->missing ? ", some events have none" : "");
         draw_text(a->win, y, x + 1, half - 2, head, strlen(head), theme_attr(R_TITLE), 0, 0);
-        for (int r = 0; r < rows_each && (size_t)r < section_rows(ov, f); r++) {
-            struct summary_row one;
-            const struct summary_row *row = &one;
-            char kbuf[64];
+        for (int r = 0; r < rows_each && (size_t)r < t->nrows; r++) {
+            const struct fieldtop_row *row = &t->rows[r];
+            char kbuf[FIELD_KEY_BUF];
             size_t llen;
-            const char *label;
-            if (ov->has[f]) {
-                one.count = ov->top[f].rows[r].count;
-                label = field_key_text(a->store, &ov->chosen[f], ov->top[f].rows[r].key, kbuf, &llen);
-            } else {
-                row = &sum->rows[f][r];
-                label = intern_str(a->store->strings, row->id);
-                llen = strlen(label);
-            }
+            const char *label = field_key_text(a->store, section_field(ov, f), row->key, kbuf, &llen);
             int cursor = focused && ov->field == f && ov->row == (size_t)r;
             attr_t at = theme_attr(cursor ? R_SELECTED : R_NORMAL);
             int yy = y + 1 + r;
@@ -263,20 +262,6 @@ static enum reaction choose(struct app *a, struct ov *ov)
     return RE_REDRAW;
 }
 
-/* field:"value" for the filter, quoted and escaped. */
-static void term_for(const char *field, const char *value, char *out, size_t cap)
-{
-    size_t n = (size_t)snprintf(out, cap, "%s:\"", field);
-    for (const char *p = value; *p && n + 3 < cap; p++) {
-        if (*p == '"' || *p == '\\')
-            out[n++] = '\\';
-        out[n++] = *p;
-    }
-    if (n + 1 < cap)
-        out[n++] = '"';
-    out[n < cap ? n : cap - 1] = '\0';
-}
-
 static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
 {
     struct ov *ov = st;
@@ -305,7 +290,6 @@ static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
         curs_set(1);
         return RE_REDRAW;
     }
-    const struct summary *sum = &ov->sum;
     if (act == ACT_NEXT_PANE) {
         ov->focus = !ov->focus;
         return RE_REDRAW;
@@ -372,22 +356,11 @@ static enum reaction ov_key(struct app *a, void *st, const struct keypress *k)
         int f = ov->field;
         if (ov->row >= section_rows(ov, f))
             return RE_UNHANDLED;
-        char term[PATH_MAX_LEN + 600];
-        if (ov->has[f]) {
-            const struct field *fld = &ov->chosen[f];
-            /* time and identity are list columns, not filter fields */
-            if (fld->kind == FIELD_SHORT &&
-                (strcasecmp(fld->name, "time") == 0 || strcasecmp(fld->name, "identity") == 0)) {
-                app_message(a, "'%s' is not a filter field", fld->name);
-                return RE_REDRAW;
-            }
-            char kbuf[64];
-            size_t len;
-            const char *v = field_key_text(a->store, fld, ov->top[f].rows[ov->row].key, kbuf, &len);
-            term_for(fld->name, v, term, sizeof term);
-        } else {
-            term_for(summary_filter_field((enum summary_field)f),
-                     intern_str(a->store->strings, sum->rows[f][ov->row].id), term, sizeof term);
+        char term[3 * PATH_MAX_LEN + 600];
+        const struct field *fld = section_field(ov, f);
+        if (field_key_term(a->store, fld, section_top(ov, f)->rows[ov->row].key, term, sizeof term) == 0) {
+            app_message(a, "'%s' is not a filter field", fld->name);
+            return RE_REDRAW;
         }
         ov->row = 0;
         return filterbar_add_term(a, term);

@@ -5,6 +5,7 @@
 
 #include "model/base/timefmt.h"
 #include "model/identity/trace.h"
+#include "model/store/evtext.h"
 
 /* What a set entry counts, in its top bits. */
 enum tag { T_SESSION = 1, T_ACCOUNT, T_IP, T_CHAIN, T_ROLE };
@@ -301,7 +302,7 @@ const char *actors_cell(const struct store *s, const struct actor_row *r, enum a
             snprintf(buf, cap, "%s in %s", intern_str(s->strings, a->arn), intern_str(s->strings, a->store));
             return buf;
         }
-        v = intern_str(s->strings, a->arn);
+        v = a->masked ? EVTEXT_MASKED : intern_str(s->strings, a->arn); /* one label in every view */
         break;
     case AC_ACCOUNTS:
         return join(s, r->accounts, r->naccounts, buf, cap);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/store/evtext.h"
+
 static const char *const markers[] = {
     [TREE_HEAD] = "",      [TREE_ORIGIN] = "◆ ",   [TREE_CALL] = "└ ",    [TREE_NOTE] = "",
     [TREE_MISSING] = "? ", [TREE_SELECTED] = "▶ ", [TREE_SESSION] = "· ",
@@ -78,7 +80,7 @@ static void add_origin(struct builder *b, const struct trace *t)
         return;
     }
     add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s (account %s)%s%s%s%s", t->origin_type_name,
-        str(b, t->origin_arn), str(b, t->origin_account), t->origin_store ? " identity store " : "",
+        t->origin_masked ? EVTEXT_MASKED : str(b, t->origin_arn), str(b, t->origin_account), t->origin_store ? " identity store " : "",
         str(b, t->origin_store), t->origin_masked ? "  (name masked by AWS: not a person)" : "",
         t->origin_sso_session ? "  (named by its AWSReservedSSO session; the sign-in is logged in the "
                                 "Identity Center account)"

@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "model/query/columns.h"
 #include "model/query/field.h"
 #include "model/json/jsonfmt.h"
 #include "model/base/tempfiles.h"
@@ -167,40 +166,11 @@ size_t export_csv_field(const char *v, char *out, size_t cap)
     return n;
 }
 
-static const char csv_header[] = "eventTime,recipientAccountId,awsRegion,eventSource,eventName,identity,"
-                                 "sourceIPAddress,errorCode,eventID,errorMessage\r\n";
-
-static int write_csv_row(struct out *o, const struct store *s, const struct event *e, char **field,
-                         size_t *cap)
-{
-    char tbuf[COLUMN_BUF];
-    const char *cells[] = {
-        e->time_ms == TIME_NONE ? "" : column_text(s, e, COL_TIME, tbuf),
-        store_str(s, e, EF_ACCOUNT),
-        store_str(s, e, EF_REGION),
-        store_str(s, e, EF_SOURCE),
-        store_str(s, e, EF_NAME),
-        evtext_identity_full(s, e),
-        store_str(s, e, EF_IP),
-        store_str(s, e, EF_ERROR_CODE),
-        store_str(s, e, EF_EVENT_ID),
-        store_str(s, e, EF_ERROR_MESSAGE),
-    };
-    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
-        size_t need = 2 * strlen(cells[i]) + 4;
-        if (need > *cap) {
-            char *b = realloc(*field, need);
-            if (!b)
-                return -1;
-            *field = b;
-            *cap = need;
-        }
-        size_t len = export_csv_field(cells[i], *field, *cap);
-        if ((i && out_write(o, ",", 1) != 0) || out_write(o, *field, len) != 0)
-            return -1;
-    }
-    return out_write(o, "\r\n", 2);
-}
+/* The header of the default columns (FIELD_CSV_DEFAULT): the JSON keys the fields read, and identity. */
+static const char *const csv_default_header[] = {
+    "eventTime", "recipientAccountId", "awsRegion", "eventSource", "eventName",
+    "identity",  "sourceIPAddress",    "errorCode", "eventID",     "errorMessage",
+};
 
 static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char **err, const char *fmt, ...)
@@ -212,11 +182,11 @@ static void set_err(char **err, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Writes the events to o. Returns 0, or -1 with *err set (a write failure is left in o->error). */
-/* The CSV of the chosen columns (--columns): a header of their names as written, then per event each
- * field's values joined by ',' (empty when missing). */
+/* The CSV of columns cols: a header (head[c], or the names as written when head is NULL), then per event
+ * each field's values joined by ',' (empty when missing). Returns 0, or -1 with *err set (a write
+ * failure is left in o->error). */
 static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx, size_t n,
-                             struct field *cols, size_t ncols, char **err)
+                             struct field *cols, size_t ncols, const char *const *head, char **err)
 {
     char *cell = NULL;
     size_t cap = 0;
@@ -230,10 +200,11 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
         }
     for (size_t i = 0; i <= n && rc == 0 && !o->error; i++) {
         for (size_t c = 0; c < ncols && rc == 0; c++) {
-            const char *text = cols[c].name;
+            const char *text = head ? head[c] : cols[c].name;
             if (i > 0) {
                 char *why = NULL;
-                int got = field_values(s, idx[i - 1], &cols[c], &v, &why);
+                size_t len;
+                int got = field_text(s, idx[i - 1], &cols[c], &v, &len, &why);
                 if (got < 0) {
                     set_err(err, "cannot read event %s: %s",
                             store_str(s, &s->events[idx[i - 1]], EF_EVENT_ID), why ? why : "?");
@@ -241,8 +212,6 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
                     rc = -1;
                     break;
                 }
-                for (int k = 0; k + 1 < got; k++)
-                    v.text[v.off[k + 1] - 1] = ',';
                 text = got > 0 ? v.text : "";
             }
             size_t need = 2 * strlen(text) + 4;
@@ -276,28 +245,39 @@ struct columns {
     size_t n;
 };
 
+/* The CSV of the default columns: the fields of FIELD_CSV_DEFAULT under their JSON keys. */
+static int write_csv_default(struct out *o, struct store *s, const uint32_t *idx, size_t n, char **err)
+{
+    struct field *cols;
+    size_t ncols;
+    struct field_error ferr;
+    if (field_list_parse(FIELD_CSV_DEFAULT, &cols, &ncols, &ferr) != 0) {
+        set_err(err, "%s", ferr.message);
+        return -1;
+    }
+    int rc = ncols == sizeof csv_default_header / sizeof *csv_default_header
+                 ? write_csv_columns(o, s, idx, n, cols, ncols, csv_default_header, err)
+                 : -1;
+    if (rc != 0 && !*err && !o->error)
+        set_err(err, "the default columns and their header disagree");
+    field_list_free(cols, ncols);
+    return rc;
+}
+
 static int write_events(struct out *o, struct store *s, const uint32_t *idx, size_t n,
                         const struct export_opts *eo, const struct columns *cols, char **err)
 {
     enum export_format format = eo->format;
-    if (format == EXPORT_CSV && cols->f)
-        return write_csv_columns(o, s, idx, n, cols->f, cols->n, err);
-    char *buf = NULL; /* minified JSON or a CSV field */
+    if (format == EXPORT_CSV)
+        return cols->f ? write_csv_columns(o, s, idx, n, cols->f, cols->n, NULL, err)
+                       : write_csv_default(o, s, idx, n, err);
+    char *buf = NULL; /* minified JSON */
     size_t cap = 0;
     int rc = 0;
     if (format == EXPORT_RECORDS)
         out_puts(o, "{\"Records\":[");
-    else if (format == EXPORT_CSV)
-        out_puts(o, csv_header);
     for (size_t i = 0; i < n && rc == 0 && !o->error; i++) {
         const struct event *e = &s->events[idx[i]];
-        if (format == EXPORT_CSV) {
-            if (write_csv_row(o, s, e, &buf, &cap) != 0 && !o->error) {
-                set_err(err, "out of memory");
-                rc = -1;
-            }
-            continue;
-        }
         size_t len;
         char *why = NULL;
         const char *raw = store_raw(s, e, &len, &why);

@@ -7,58 +7,246 @@
 #include <strings.h>
 
 #include "model/base/grow.h"
-#include "model/index/pathindex.h"
 #include "model/base/timefmt.h"
+#include "model/detect/findings.h"
+#include "model/identity/origin.h"
+#include "model/index/pathindex.h"
+#include "model/store/evtext.h"
 
-enum short_kind {
-    SK_FIELDS,   /* the distinct non-empty values of up to three indexed fields */
-    SK_TIME,     /* eventTime as the list prints it */
-    SK_IDENTITY, /* the identity as --list prints it */
-    SK_RO,       /* readOnly */
-    SK_RES,      /* every resource ARN */
+/* How a field's keys read back (field_key_text) and how many there can be (field_key_bound). */
+enum key_space {
+    KS_STRINGS, /* interned ids of the store's strings, a binary UUID's event, or a label (KEY_LABEL) */
+    KS_TIME,    /* eventTime in ms */
+    KS_ENUM,    /* an index into the row's labels */
+    KS_RULES,   /* an index into the rule set of the store's findings */
 };
 
+/* Keys with this bit are labels of the field model itself (labels[] below), never a log's text. */
+#define KEY_LABEL (1ull << 62)
+enum { LABEL_MASKED, LABEL_LOGIN_FAILURE };
+static const char *const labels[] = {[LABEL_MASKED] = EVTEXT_MASKED, [LABEL_LOGIN_FAILURE] = "Failure"};
+
+/* How a filter term selects the events with one value of a field. */
+enum term_kind {
+    TERM_VALUE,    /* NAME:"value": the field is a filter field of the same name */
+    TERM_NONE,     /* no term (time: after: and before: take ranges) */
+    TERM_IDENTITY, /* whichever of user:, invokedBy and type: gave the value */
+};
+
+/* One field: its name, where its values come from, and what it needs computed first. Adding a
+ * computed field is one row here (and, when it needs a new kind of value, one keys function). */
 struct field_short {
     const char *name;
-    enum short_kind kind;
-    enum event_field ef[3];
+    enum key_space space;
+    /* the keys of event i, appended to k (distinct, in document order) */
+    int (*keys)(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k);
+    enum event_field ef[4]; /* keys_fields: the indexed fields read, in order */
     int nef;
+    const char *const *labels; /* KS_ENUM: the text of key 0, 1, ... */
+    size_t nlabels;
+    unsigned needs;      /* FIELD_NEEDS_* */
+    enum term_kind term; /* how a filter selects one of its values (field_key_term) */
 };
 
-/* The --list columns first (their values are what --list prints), then the filter fields (their values
- * are what the filter compares). */
+static int push_key(struct field_keys *k, uint64_t key);
+static uint64_t indexed_key(const struct store *s, const struct event *e, enum event_field ef);
+
+/* The distinct non-empty values of the row's indexed fields (what the filter compares for them). */
+static int keys_fields(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    const struct event *e = &s->events[i];
+    for (int j = 0; j < sh->nef; j++) {
+        uint64_t id = indexed_key(s, e, sh->ef[j]);
+        int seen = id == 0;
+        for (int m = 0; m < j && !seen; m++)
+            seen = indexed_key(s, e, sh->ef[m]) == id;
+        if (!seen && push_key(k, id) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int keys_time(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    int64_t t = s->events[i].time_ms;
+    return t == TIME_NONE ? 0 : push_key(k, (uint64_t)t);
+}
+
+/* recipientAccountId, else the account whose trail delivered the file (as the trace takes it): the
+ * account the event was logged in, also for the few records that do not name it. */
+static int keys_account(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    const struct event *e = &s->events[i];
+    uint32_t id = store_field(s, e, EF_ACCOUNT);
+    if (!id && e->source < s->nsources)
+        id = s->sources[e->source].trail_account;
+    return id ? push_key(k, id) : 0;
+}
+
+/* Who: the masked label for a sign-in whose name AWS masked, else the ARN, userName, invokedBy (an AWS
+ * service), an Identity Center user's onBehalfOf.userId, else userIdentity.type. */
+static int keys_identity(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    const struct event *e = &s->events[i];
+    if (e->flags & EVF_USER_MASKED)
+        return push_key(k, KEY_LABEL | LABEL_MASKED);
+    static const enum event_field order[] = {EF_UI_ARN, EF_UI_USER, EF_UI_INVOKED_BY, EF_UI_OBO_USER,
+                                             EF_UI_TYPE};
+    for (size_t j = 0; j < sizeof order / sizeof *order; j++)
+        if (store_field(s, e, order[j]))
+            return push_key(k, store_field(s, e, order[j]));
+    return 0;
+}
+
+/* The one failure rule (store_event_failed): errorCode, else errorMessage, else "Failure" for a failed
+ * sign-in, which logs neither. */
+static int keys_error(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    const struct event *e = &s->events[i];
+    if (store_field(s, e, EF_ERROR_CODE))
+        return push_key(k, store_field(s, e, EF_ERROR_CODE));
+    if (store_field(s, e, EF_ERROR_MESSAGE))
+        return push_key(k, store_field(s, e, EF_ERROR_MESSAGE));
+    return e->flags & EVF_LOGIN_FAILURE ? push_key(k, KEY_LABEL | LABEL_LOGIN_FAILURE) : 0;
+}
+
+static const char *const outcome_labels[] = {"ok", "failed"};
+
+static int keys_outcome(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    return push_key(k, store_event_failed(s, &s->events[i]) ? 1 : 0);
+}
+
+static const char *const ro_labels[] = {"false", "true"};
+
+static int keys_ro(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    const struct event *e = &s->events[i];
+    if (e->flags & EVF_READONLY_TRUE)
+        return push_key(k, 1);
+    return e->flags & EVF_READONLY_FALSE ? push_key(k, 0) : 0;
+}
+
+static int keys_res(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    const struct event *e = &s->events[i];
+    const uint32_t *ids = store_res_ids(s, e);
+    for (int j = 0; j < e->res_count; j++)
+        if (push_key(k, ids[j]) != 0)
+            return -1;
+    return 0;
+}
+
+/* The origin the origin: filter compares (model/identity/origin.h): missing until the store's origins
+ * cover the event (field_prepare computes them). */
+static int keys_origin(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    const struct origins *o = s->origins;
+    if (!o || i >= o->nevents)
+        return 0;
+    const struct origin_actor *a = &o->actors[origins_actor_of(o, i)];
+    if (a->masked)
+        return push_key(k, KEY_LABEL | LABEL_MASKED);
+    return a->arn ? push_key(k, a->arn) : 0;
+}
+
+/* The rules among the event's findings (what rule: matches): missing without complete findings. */
+static int keys_rule(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    if (!s->findings || !findings_done(s->findings))
+        return 0;
+    size_t n;
+    const uint32_t *rules = findings_event_rules(s->findings, i, &n);
+    for (size_t j = 0; j < n; j++)
+        if (push_key(k, rules[j]) != 0)
+            return -1;
+    return 0;
+}
+
+static const char *const level_labels[SIGMA__LEVELS] = {"informational", "low", "medium", "high", "critical"};
+
+/* The distinct levels among the event's findings (what level: compares), highest first. */
+static int keys_level(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    if (!s->findings || !findings_done(s->findings))
+        return 0;
+    size_t n;
+    const uint32_t *rules = findings_event_rules(s->findings, i, &n);
+    const struct sigma_set *set = findings_set(s->findings);
+    int have[SIGMA__LEVELS] = {0};
+    for (size_t j = 0; j < n; j++) {
+        int l = (int)sigma_rule_level(sigma_set_rule(set, rules[j]));
+        if (l >= 0 && l < SIGMA__LEVELS)
+            have[l] = 1;
+    }
+    for (int l = SIGMA__LEVELS - 1; l >= 0; l--)
+        if (have[l] && push_key(k, (uint64_t)l) != 0)
+            return -1;
+    return 0;
+}
+
+#define FIELDS(...)                                                                                          \
+    .keys = keys_fields, .ef = {__VA_ARGS__},                                                                \
+    .nef = sizeof((enum event_field[]){__VA_ARGS__}) / sizeof(enum event_field)
+#define COMPUTED(fn) .keys = fn
+#define ENUM(fn, l)  .keys = fn, .labels = l, .nlabels = sizeof l / sizeof *l
+
+/* The --list columns first (time acct region src name identity ip error id), then every other filter
+ * field (their values are what their filter term compares: user is userName, ARN, principalId and an
+ * Identity Center user's id; key the access key used and the one issued; role the role asked for and
+ * the session's issuer; res every resource ARN; ro true/false; after/before the time; origin, rule and
+ * level as the filter takes them), then outcome (failed or ok, by the one failure rule). */
 static const struct field_short shorts[] = {
-    {"time", SK_TIME, {0}, 0},
-    {"acct", SK_FIELDS, {EF_ACCOUNT}, 1},
-    {"region", SK_FIELDS, {EF_REGION}, 1},
-    {"src", SK_FIELDS, {EF_SOURCE}, 1},
-    {"name", SK_FIELDS, {EF_NAME}, 1},
-    {"identity", SK_IDENTITY, {0}, 0},
-    {"ip", SK_FIELDS, {EF_IP}, 1},
-    {"error", SK_FIELDS, {EF_ERROR_CODE}, 1},
-    {"id", SK_FIELDS, {EF_EVENT_ID}, 1},
-    {"user", SK_FIELDS, {EF_UI_USER, EF_UI_ARN, EF_UI_PRINCIPAL}, 3},
-    {"type", SK_FIELDS, {EF_UI_TYPE}, 1},
-    {"key", SK_FIELDS, {EF_UI_KEY, EF_ISSUED_KEY}, 2},
-    {"shared", SK_FIELDS, {EF_SHARED_ID}, 1},
-    {"req", SK_FIELDS, {EF_REQUEST_ID}, 1},
-    {"ro", SK_RO, {0}, 0},
-    {"ua", SK_FIELDS, {EF_UA}, 1},
-    {"res", SK_RES, {0}, 0},
-    {"etype", SK_FIELDS, {EF_EVENT_TYPE}, 1},
-    {"cat", SK_FIELDS, {EF_EVENT_CATEGORY}, 1},
-    {"role", SK_FIELDS, {EF_ROLE_ARN, EF_UI_ISSUER_ARN}, 2},
-    {"srcid", SK_FIELDS, {EF_UI_SOURCE_IDENTITY}, 1},
-    {"host", SK_FIELDS, {EF_TLS_HOST}, 1},
-    {"after", SK_TIME, {0}, 0},
-    {"before", SK_TIME, {0}, 0},
+    {"time", KS_TIME, COMPUTED(keys_time), .term = TERM_NONE},
+    {"acct", KS_STRINGS, COMPUTED(keys_account)},
+    {"region", KS_STRINGS, FIELDS(EF_REGION)},
+    {"src", KS_STRINGS, FIELDS(EF_SOURCE)},
+    {"name", KS_STRINGS, FIELDS(EF_NAME)},
+    {"identity", KS_STRINGS, COMPUTED(keys_identity), .term = TERM_IDENTITY},
+    {"ip", KS_STRINGS, FIELDS(EF_IP)},
+    {"error", KS_STRINGS, COMPUTED(keys_error)},
+    {"id", KS_STRINGS, FIELDS(EF_EVENT_ID)},
+    {"user", KS_STRINGS, FIELDS(EF_UI_USER, EF_UI_ARN, EF_UI_PRINCIPAL, EF_UI_OBO_USER)},
+    {"type", KS_STRINGS, FIELDS(EF_UI_TYPE)},
+    {"key", KS_STRINGS, FIELDS(EF_UI_KEY, EF_ISSUED_KEY)},
+    {"shared", KS_STRINGS, FIELDS(EF_SHARED_ID)},
+    {"req", KS_STRINGS, FIELDS(EF_REQUEST_ID)},
+    {"ro", KS_ENUM, ENUM(keys_ro, ro_labels)},
+    {"ua", KS_STRINGS, FIELDS(EF_UA)},
+    {"res", KS_STRINGS, COMPUTED(keys_res)},
+    {"etype", KS_STRINGS, FIELDS(EF_EVENT_TYPE)},
+    {"cat", KS_STRINGS, FIELDS(EF_EVENT_CATEGORY)},
+    {"role", KS_STRINGS, FIELDS(EF_ROLE_ARN, EF_UI_ISSUER_ARN)},
+    {"srcid", KS_STRINGS, FIELDS(EF_UI_SOURCE_IDENTITY)},
+    {"host", KS_STRINGS, FIELDS(EF_TLS_HOST)},
+    {"origin", KS_STRINGS, COMPUTED(keys_origin), .needs = FIELD_NEEDS_ORIGINS},
+    {"after", KS_TIME, COMPUTED(keys_time), .term = TERM_NONE},
+    {"before", KS_TIME, COMPUTED(keys_time), .term = TERM_NONE},
+    {"rule", KS_RULES, COMPUTED(keys_rule), .needs = FIELD_NEEDS_FINDINGS},
+    {"level", KS_ENUM, ENUM(keys_level, level_labels), .needs = FIELD_NEEDS_FINDINGS},
+    {"outcome", KS_ENUM, ENUM(keys_outcome, outcome_labels)},
 };
 #define NSHORTS (sizeof shorts / sizeof *shorts)
 
 const char *field_short_names(void)
 {
-    return "time acct region src name identity ip error id user type key shared req ro ua res etype cat role "
-           "srcid host after before";
+    static char names[NSHORTS * 12];
+    if (!names[0]) {
+        size_t n = 0;
+        for (size_t i = 0; i < NSHORTS; i++)
+            n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? " " : "", shorts[i].name);
+    }
+    return names;
 }
 
 static const struct field_short *find_short(const char *word, size_t len)
@@ -175,16 +363,6 @@ static int push_key(struct field_keys *k, uint64_t key)
     return 0;
 }
 
-/* The identity --list prints, as the id of the field it comes from (see evtext_identity_full). */
-static uint32_t identity_id(const struct store *s, const struct event *e)
-{
-    if (store_field(s, e, EF_UI_ARN))
-        return store_field(s, e, EF_UI_ARN);
-    if (store_field(s, e, EF_UI_USER))
-        return store_field(s, e, EF_UI_USER);
-    return store_field(s, e, EF_UI_TYPE);
-}
-
 /* The key of indexed field ef of event e: its intern id, or for a binary UUID (no intern id) the
  * event that holds it, tagged by the top bit (time keys, the only others beyond 32 bits, are never
  * mixed with these). Equal values of two events then have two keys: field_key_cmp says they are one. */
@@ -200,7 +378,7 @@ int field_may_be_binary(const struct field *f)
 {
     if (f->kind == FIELD_INDEXED)
         return store_binary_field(f->ef) != NULL;
-    if (f->kind != FIELD_SHORT || f->sh->kind != SK_FIELDS)
+    if (f->kind != FIELD_SHORT || f->sh->keys != keys_fields)
         return 0;
     for (int j = 0; j < f->sh->nef; j++)
         if (store_binary_field(f->sh->ef[j]))
@@ -226,49 +404,20 @@ int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint
 }
 
 /* Keys of a short or indexed field; FIELD_PATH is handled by the caller. */
-static int short_keys(const struct store *s, const struct field *f, const struct event *e,
-                      struct field_keys *k)
+static int short_keys(const struct store *s, const struct field *f, size_t i, struct field_keys *k)
 {
     if (f->kind == FIELD_INDEXED) {
-        uint64_t key = indexed_key(s, e, f->ef);
+        uint64_t key = indexed_key(s, &s->events[i], f->ef);
         return key ? push_key(k, key) : 0;
     }
-    const struct field_short *sh = f->sh;
-    switch (sh->kind) {
-    case SK_FIELDS:
-        for (int j = 0; j < sh->nef; j++) {
-            uint64_t id = indexed_key(s, e, sh->ef[j]);
-            int seen = id == 0;
-            for (int m = 0; m < j && !seen; m++)
-                seen = indexed_key(s, e, sh->ef[m]) == id;
-            if (!seen && push_key(k, id) != 0)
-                return -1;
-        }
-        return 0;
-    case SK_TIME:
-        return e->time_ms == TIME_NONE ? 0 : push_key(k, (uint64_t)e->time_ms);
-    case SK_IDENTITY:
-        return identity_id(s, e) ? push_key(k, identity_id(s, e)) : 0;
-    case SK_RO:
-        if (e->flags & EVF_READONLY_TRUE)
-            return push_key(k, 1);
-        return e->flags & EVF_READONLY_FALSE ? push_key(k, 0) : 0;
-    case SK_RES: {
-        const uint32_t *ids = store_res_ids(s, e);
-        for (int j = 0; j < e->res_count; j++)
-            if (push_key(k, ids[j]) != 0)
-                return -1;
-        return 0;
-    }
-    }
-    return 0;
+    return f->sh->keys(s, f->sh, i, k);
 }
 
 int field_keys(const struct store *s, const struct field *f, size_t i, struct field_keys *k)
 {
     k->n = 0;
     if (f->kind != FIELD_PATH)
-        return short_keys(s, f, &s->events[i], k) != 0 ? -1 : (int)k->n;
+        return short_keys(s, f, i, k) != 0 ? -1 : (int)k->n;
     if (!f->px || !pathindex_has(f->px, i))
         return 0;
     const uint32_t *ids;
@@ -287,10 +436,17 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
         *len = f->px ? intern_len(f->px->values, (uint32_t)key) : 0;
         return f->px ? intern_str(f->px->values, (uint32_t)key) : "";
     }
-    if (f->kind == FIELD_SHORT && f->sh->kind == SK_TIME)
+    enum key_space space = f->kind == FIELD_SHORT ? f->sh->space : KS_STRINGS;
+    if (space == KS_TIME)
         t = timefmt_format((int64_t)key, buf);
-    else if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
-        t = key ? "true" : "false";
+    else if (space == KS_ENUM)
+        t = key < f->sh->nlabels ? f->sh->labels[key] : "";
+    else if (space == KS_RULES)
+        t = s->findings && key < sigma_set_count(findings_set(s->findings))
+                ? sigma_rule_title(sigma_set_rule(findings_set(s->findings), (size_t)key))
+                : "";
+    else if (key & KEY_LABEL)
+        t = (key & ~KEY_LABEL) < sizeof labels / sizeof *labels ? labels[key & ~KEY_LABEL] : "";
     else if (field_may_be_binary(f) && (key & KEY_BINARY))
         return store_field_text(s, &s->events[(uint32_t)key], (enum event_field)(key >> 32 & 0x7fffffff), buf,
                                 len);
@@ -306,15 +462,34 @@ uint64_t field_key_bound(const struct store *s, const struct field *f)
 {
     if (f->kind == FIELD_PATH)
         return f->px ? intern_count(f->px->values) : 0;
-    if (f->kind == FIELD_SHORT && f->sh->kind == SK_TIME)
+    enum key_space space = f->kind == FIELD_SHORT ? f->sh->space : KS_STRINGS;
+    switch (space) {
+    case KS_TIME:
         return 0;
-    if (f->kind == FIELD_SHORT && f->sh->kind == SK_RO)
-        return 2;
+    case KS_ENUM:
+        return f->sh->nlabels;
+    case KS_RULES:
+        return s->findings ? sigma_set_count(findings_set(s->findings)) : 0;
+    case KS_STRINGS:
+        break;
+    }
     return field_may_be_binary(f) ? 0 : intern_count(s->strings);
+}
+
+int field_is_time(const struct field *f)
+{
+    return f->kind == FIELD_SHORT && f->sh->space == KS_TIME;
+}
+
+unsigned field_needs(const struct field *f)
+{
+    return f->kind == FIELD_SHORT ? f->sh->needs : 0;
 }
 
 int field_prepare(struct store *s, struct field *f, size_t work)
 {
+    if ((field_needs(f) & FIELD_NEEDS_ORIGINS) && origins_ensure(s, NULL) != 0)
+        return -1;
     if (f->kind != FIELD_PATH)
         return 1;
     if (!f->px) {
@@ -327,6 +502,8 @@ int field_prepare(struct store *s, struct field *f, size_t work)
 
 int field_prepare_for(struct store *s, struct field *f, size_t n)
 {
+    if ((field_needs(f) & FIELD_NEEDS_ORIGINS) && origins_ensure(s, NULL) != 0)
+        return -1;
     if (f->kind != FIELD_PATH || n < PATHINDEX_THREADED || n < s->nevents / 4)
         return 0;
     int r;
@@ -380,4 +557,94 @@ int field_values(struct store *s, size_t i, struct field *f, struct path_values 
 nomem:
     *err = strdup("out of memory");
     return -1;
+}
+
+int field_text(struct store *s, size_t i, struct field *f, struct path_values *v, size_t *len, char **err)
+{
+    int got = field_values(s, i, f, v, err);
+    if (got <= 0) {
+        *len = 0;
+        return got;
+    }
+    /* The values lie back to back with a NUL after each: with the NULs between them made ',', they are
+     * the joined text. */
+    for (int k = 0; k + 1 < got; k++)
+        v->text[v->off[k + 1] - 1] = ',';
+    *len = v->text_len - 1;
+    return got;
+}
+
+const char *field_text1(const struct store *s, const struct field *f, size_t i, char *buf, size_t cap)
+{
+    if (f->kind == FIELD_PATH || cap == 0)
+        return "";
+    struct field_keys k = {0};
+    const char *t = "";
+    if (short_keys(s, f, i, &k) == 0 && k.n > 0) {
+        char kbuf[FIELD_KEY_BUF];
+        size_t len;
+        t = field_key_text(s, f, k.k[0], kbuf, &len);
+        if (t == kbuf) {
+            snprintf(buf, cap, "%s", kbuf);
+            t = buf;
+        }
+    }
+    field_keys_free(&k);
+    return t;
+}
+
+/* Appends t to out (n used of cap, at most cap - 1), cut when it does not fit. Returns the new n. */
+static size_t put_str(char *out, size_t n, size_t cap, const char *t)
+{
+    while (*t && n + 1 < cap)
+        out[n++] = *t++;
+    out[n] = '\0';
+    return n;
+}
+
+/* Appends NAME:"value" to out (n used of cap), the value's '"' and '\\' escaped. Returns the new n. */
+static size_t put_term(char *out, size_t n, size_t cap, const char *name, const char *v, size_t len)
+{
+    n = put_str(out, n, cap, name);
+    n = put_str(out, n, cap, ":\"");
+    for (size_t i = 0; i < len && v[i] && n + 3 < cap; i++) {
+        if (v[i] == '"' || v[i] == '\\')
+            out[n++] = '\\';
+        out[n++] = v[i];
+    }
+    if (n + 1 < cap)
+        out[n++] = '"';
+    out[n] = '\0';
+    return n;
+}
+
+size_t field_key_term(const struct store *s, const struct field *f, uint64_t key, char *out, size_t cap)
+{
+    if (cap < 2)
+        return 0;
+    out[0] = '\0';
+    enum term_kind kind = f->kind == FIELD_SHORT ? f->sh->term : TERM_VALUE;
+    const char *name = f->kind == FIELD_SHORT ? f->sh->name : f->name;
+    int label = f->kind == FIELD_SHORT && f->sh->space == KS_STRINGS && (key & KEY_LABEL);
+    if (kind == TERM_NONE)
+        return 0;
+    if (label && (key & ~KEY_LABEL) == LABEL_LOGIN_FAILURE)
+        return put_str(out, 0, cap, "error:* -errorCode:* -errorMessage:*");
+    if (label) /* the masked name, as userName (identity) or as the origin's name holds it */
+        return put_term(out, 0, cap, kind == TERM_IDENTITY ? "user" : name, "HIDDEN_DUE_TO_SECURITY_REASONS",
+                        30);
+    char buf[FIELD_KEY_BUF];
+    size_t len;
+    const char *v = field_key_text(s, f, key, buf, &len);
+    if (kind == TERM_VALUE)
+        return put_term(out, 0, cap, name, v, len);
+    /* identity: the ARN, userName or Identity Center id (user:), invokedBy, or the type */
+    size_t n = put_str(out, 0, cap, "(");
+    n = put_term(out, n, cap, "user", v, len);
+    n = put_str(out, n, cap, " OR ");
+    n = put_term(out, n, cap, "userIdentity.invokedBy", v, len);
+    n = put_str(out, n, cap, " OR ");
+    n = put_term(out, n, cap, "type", v, len);
+    n = put_str(out, n, cap, ")");
+    return n;
 }

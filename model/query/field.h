@@ -1,11 +1,17 @@
-/* field: "the value(s) of field F of event E", the one accessor the list, filters, overview, exports,
- * rules and SQL share. A field is a short name or a JSON path (model/json/path.h).
+/* field: "the value(s) of field F of event E", the one accessor the list, --list, --columns, CSV, --top,
+ * the overview, filters' "apply as filter", rules and SQL share. A field is a short name or a JSON path
+ * (model/json/path.h).
  *
- * Short names: the --list columns (time acct region src name identity ip error id) with the values
- * --list prints, and the filter field names, whose values are what their filter term compares (user:
- * userName, arn and principalId; key: the access key used and the one issued; role: the role asked for
- * and the session's issuer; res: every resource ARN; ro: true/false; after/before: the time). Short
- * names compare ASCII case-insensitively, as in the filter.
+ * Short names are one table (field.c): the --list columns (time acct region src name identity ip error
+ * id), every filter field name with the values its filter term compares (user: userName, ARN,
+ * principalId and an Identity Center user's id; key: the access key used and the one issued; role: the
+ * role asked for and the session's issuer; res: every resource ARN; ro: true/false; after/before: the
+ * time; origin: the event's origin; rule and level: its Sigma findings), and outcome (failed or ok).
+ * identity is who acted: EVTEXT_MASKED for a sign-in whose name AWS masked, else the ARN, userName,
+ * invokedBy, an Identity Center user's onBehalfOf.userId, else userIdentity.type; acct is
+ * recipientAccountId, else the account of the trail that delivered the file (its S3 name); error is
+ * errorCode, else errorMessage, else "Failure" for a failed sign-in (store_event_failed's rule). Short names
+ * compare ASCII case-insensitively, as in the filter.
  *
  * Any other word is a path when path_is_word() says so (a '.' in it, or a top-level key of the
  * CloudTrail record format); else it is an unknown field, so a typo is an error and never silently
@@ -13,8 +19,9 @@
  * reads that index: the same text, except that an empty string counts as missing there. Other paths
  * are read from the event's bytes, or from the store's path index once one was built (field_prepare).
  *
- * Values come back as strings (field_values) or, for counting and sorting, as keys (field_keys): a
- * key stands for one distinct value of that field in that store, field_key_text turns it back. */
+ * Values come back as strings (field_values, or joined by ',': field_text) or, for counting and
+ * sorting, as keys (field_keys): a key stands for one distinct value of that field in that store,
+ * field_key_text turns it back. */
 #ifndef CTVIEW_FIELD_H
 #define CTVIEW_FIELD_H
 
@@ -32,6 +39,20 @@ enum field_kind {
 };
 
 struct field_short; /* private table row */
+
+/* The --list columns, and the columns CSV export writes when none are chosen (its header keeps the
+ * names of those fields' JSON keys: export.c). */
+#define FIELD_LIST_DEFAULT "time,acct,region,src,name,identity,ip,error,id"
+#define FIELD_CSV_DEFAULT                                                                                    \
+    "time,recipientAccountId,awsRegion,eventSource,eventName,identity,sourceIPAddress,errorCode,eventID,"    \
+    "errorMessage"
+
+/* What a field needs computed over the store before its values are known: the origins (field_prepare
+ * computes them) or the Sigma findings (the caller runs the rules: store.findings). */
+enum { FIELD_NEEDS_ORIGINS = 1, FIELD_NEEDS_FINDINGS = 2 };
+
+/* The size of the buffer field_key_text may write to. */
+#define FIELD_KEY_BUF 64
 
 struct field {
     enum field_kind kind;
@@ -70,12 +91,28 @@ const char *field_short_names(void);
  * memory. Strings are raw log text: escape them before display. */
 int field_values(struct store *s, size_t i, struct field *f, struct path_values *v, char **err);
 
-/* Makes field_keys usable on every event of s: for a path, builds the store's index for it, up to
- * `work` events per call (at least one). Returns 1 when ready, 0 when more work remains, -1 when out
- * of memory. Cheap (returns 1 at once) for short names and indexed paths. */
+/* Whether f's keys are times (time, after, before): ranked as numbers, not texts. */
+int field_is_time(const struct field *f);
+
+/* What f needs computed first: FIELD_NEEDS_* bits. */
+unsigned field_needs(const struct field *f);
+
+/* The values of f for event i joined by ',' (in v->text, *len bytes; *len 0 when missing): the cell
+ * of every list and CSV. Returns as field_values. */
+int field_text(struct store *s, size_t i, struct field *f, struct path_values *v, size_t *len, char **err);
+
+/* The first value of short or indexed field f for event i, for a list cell drawn often: borrowed from
+ * the store, or written to buf (cap bytes, FIELD_KEY_BUF at least); "" when missing, and for a path. */
+const char *field_text1(const struct store *s, const struct field *f, size_t i, char *buf, size_t cap);
+
+/* Makes field_keys usable on every event of s: computes the store's origins when f needs them, and for
+ * a path, builds the store's index for it, up to `work` events per call (at least one). Returns 1 when
+ * ready, 0 when more work remains, -1 when out of memory. Cheap (returns 1 at once) for short names
+ * and indexed paths once the origins are current. */
 int field_prepare(struct store *s, struct field *f, size_t work);
 
-/* Before reading f's values (field_values) for n events of s: builds the store's index for a path
+/* Before reading f's values (field_values) for n events of s: computes the origins when f needs them;
+ * builds the store's index for a path
  * when n is a large share of the store (reading every event's bytes then costs more than indexing them
  * all on every core), else leaves the values to be read from the bytes. 0, or -1 when out of memory. */
 int field_prepare_for(struct store *s, struct field *f, size_t n);
@@ -92,8 +129,9 @@ void field_keys_free(struct field_keys *k);
  * order, repeats kept. Returns the count, or -1 when out of memory. */
 int field_keys(const struct store *s, const struct field *f, size_t i, struct field_keys *k);
 
-/* Keys of field f are below this bound (field_prepare done), so a count per key fits an array; 0 when
- * they are not small integers (time, eventID and requestID). */
+/* Keys of field f below this bound (field_prepare done) are small integers, so a count per key fits an
+ * array; a key at or above it (a label of the field model: the masked identity, a sign-in's Failure)
+ * is counted otherwise. 0 when keys are not small integers (time, eventID and requestID). */
 uint64_t field_key_bound(const struct store *s, const struct field *f);
 
 /* Whether field f's values may be binary UUIDs (eventID, requestID): their keys name the event holding
@@ -105,9 +143,15 @@ int field_may_be_binary(const struct field *f);
  * the event holding it, and two events may hold the same. */
 int field_key_cmp(const struct store *s, const struct field *f, uint64_t a, uint64_t b);
 
-/* The text of a key of field f: borrowed from the store or its index, or written to buf (64 bytes).
+/* The text of a key of field f: borrowed from the store or its index, or written to buf (FIELD_KEY_BUF).
  * Sets *len (a value may hold a NUL). */
 const char *field_key_text(const struct store *s, const struct field *f, uint64_t key, char *buf,
                            size_t *len);
+
+/* The filter term that selects the events whose field f has the value of key (field_key_text's), for
+ * "apply as filter" on a count: NAME:"value" for a filter field or a path, the term of a label (the
+ * masked name, a sign-in's Failure), a choice of terms for identity. Writes out (cap bytes)
+ * and returns its length; 0 when no term selects one value (time). */
+size_t field_key_term(const struct store *s, const struct field *f, uint64_t key, char *out, size_t cap);
 
 #endif

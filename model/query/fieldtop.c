@@ -1,6 +1,6 @@
 /* fieldtop: top values of a field. Counts per key in an array when keys are small integers (interned
- * ids), else by sorting; then a bounded heap keeps the top rows, so a field with a million distinct
- * values costs O(distinct * log top) after counting. */
+ * ids), else (and for the field model's labels) by sorting; then a bounded heap keeps the top rows, so a
+ * field with a million distinct values costs O(distinct * log top) after counting. */
 #include "model/query/fieldtop.h"
 
 #include <stdlib.h>
@@ -134,34 +134,33 @@ int fieldtop_build(const struct store *s, const struct field *f, const uint32_t 
             t->missing++;
             continue;
         }
-        if (counts) {
-            for (size_t q = 0; q < m; q++)
-                if (k.k[q] < bound)
-                    t->distinct += counts[k.k[q]]++ == 0;
-            continue;
+        /* keys below the bound are counted in the array, the others (labels) sorted */
+        for (size_t q = 0; q < m; q++) {
+            if (counts && k.k[q] < bound) {
+                t->distinct += counts[k.k[q]]++ == 0;
+                continue;
+            }
+            if (grow_array((void **)&all, &all_cap, nall + 1, sizeof *all) != 0)
+                goto nomem;
+            all[nall++] = k.k[q];
         }
-        if (grow_array((void **)&all, &all_cap, nall + m, sizeof *all) != 0)
-            goto nomem;
-        memcpy(all + nall, k.k, m * sizeof *all);
-        nall += m;
     }
     h.rows = malloc((top ? top : 1) * sizeof *h.rows);
     if (!h.rows)
         goto nomem;
-    if (counts) {
+    if (counts)
         for (uint64_t key = 0; key < bound; key++)
             if (counts[key])
                 offer(&h, key, counts[key]);
-    } else {
+    if (nall)
         qsort_r(all, nall, sizeof *all, cmp_keys, &h);
-        for (size_t i = 0; i < nall;) {
-            size_t e = i + 1;
-            while (e < nall && field_key_cmp(s, f, all[e], all[i]) == 0)
-                e++;
-            t->distinct++;
-            offer(&h, all[i], (uint32_t)(e - i));
-            i = e;
-        }
+    for (size_t i = 0; i < nall;) {
+        size_t e = i + 1;
+        while (e < nall && field_key_cmp(s, f, all[e], all[i]) == 0)
+            e++;
+        t->distinct++;
+        offer(&h, all[i], (uint32_t)(e - i));
+        i = e;
     }
     size_t kept = h.n;
     /* best first: pop the worst to the end, repeatedly */

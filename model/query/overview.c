@@ -99,113 +99,37 @@ void histogram_free(struct histogram *h)
 
 static const char *const titles[SUM__COUNT] = {"Events",   "Identities", "Source IPs",
                                                "Accounts", "Regions",    "Errors"};
-static const char *const filter_fields[SUM__COUNT] = {"name", "user", "ip", "acct", "region", "error"};
+static const char *const field_names[SUM__COUNT] = {"name", "identity", "ip", "acct", "region", "error"};
 
 const char *summary_title(enum summary_field f)
 {
     return f < SUM__COUNT ? titles[f] : "";
 }
 
-const char *summary_filter_field(enum summary_field f)
+const char *summary_field_name(enum summary_field f)
 {
-    return f < SUM__COUNT ? filter_fields[f] : "";
-}
-
-/* The value of field f for an event: an interned id, 0 for none. */
-static uint32_t value_of(const struct store *s, const struct event *e, enum summary_field f)
-{
-    switch (f) {
-    case SUM_NAME:
-        return store_field(s, e, EF_NAME);
-    case SUM_IDENTITY:
-        return store_field(s, e, EF_UI_ARN)    ? store_field(s, e, EF_UI_ARN)
-               : store_field(s, e, EF_UI_USER) ? store_field(s, e, EF_UI_USER)
-                                               : store_field(s, e, EF_UI_PRINCIPAL);
-    case SUM_IP:
-        return store_field(s, e, EF_IP);
-    case SUM_ACCOUNT:
-        return store_field(s, e, EF_ACCOUNT) ? store_field(s, e, EF_ACCOUNT)
-                                             : store_field(s, e, EF_UI_ACCOUNT);
-    case SUM_REGION:
-        return store_field(s, e, EF_REGION);
-    case SUM_ERROR:
-        return store_field(s, e, EF_ERROR_CODE) ? store_field(s, e, EF_ERROR_CODE)
-                                                : store_field(s, e, EF_ERROR_MESSAGE);
-    default:
-        return 0;
-    }
-}
-
-/* LSD radix sort of 32-bit values, two passes of 16 bits; tmp holds n values. */
-static void radix_sort(uint32_t *v, uint32_t *tmp, size_t n, size_t *count)
-{
-    for (int shift = 0; shift < 32; shift += 16) {
-        memset(count, 0, 65537 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[((v[i] >> shift) & 0xffff) + 1]++;
-        for (size_t d = 0; d < 65536; d++)
-            count[d + 1] += count[d];
-        for (size_t i = 0; i < n; i++)
-            tmp[count[(v[i] >> shift) & 0xffff]++] = v[i];
-        memcpy(v, tmp, n * sizeof *v);
-    }
+    return f < SUM__COUNT ? field_names[f] : "";
 }
 
 int summary_build(const struct store *s, const uint32_t *idx, size_t n, size_t top, struct summary *sum)
 {
     memset(sum, 0, sizeof *sum);
     sum->total = n;
-    uint32_t *vals = malloc((n ? n : 1) * sizeof *vals);
-    uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    size_t *count = malloc(65537 * sizeof *count);
-    int rc = vals && tmp && count ? 0 : -1;
-    for (int f = 0; f < SUM__COUNT && rc == 0; f++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t v = value_of(s, &s->events[idx ? idx[i] : i], (enum summary_field)f);
-            if (v)
-                vals[m++] = v;
+    for (int f = 0; f < SUM__COUNT; f++) {
+        struct field_error err;
+        if (field_parse(field_names[f], strlen(field_names[f]), &sum->fields[f], &err) != 0 ||
+            fieldtop_build(s, &sum->fields[f], idx, n, top, &sum->tops[f]) != 0) {
+            summary_free(sum);
+            return -1;
         }
-        sum->missing[f] = n - m;
-        radix_sort(vals, tmp, m, count);
-        sum->rows[f] = malloc((top ? top : 1) * sizeof *sum->rows[f]);
-        if (!sum->rows[f]) {
-            rc = -1;
-            break;
-        }
-        /* runs of equal ids; keep the top ones in a small sorted array (ties: lower id first) */
-        size_t kept = 0;
-        for (size_t i = 0; i < m;) {
-            size_t j = i;
-            while (j < m && vals[j] == vals[i])
-                j++;
-            sum->distinct[f]++;
-            struct summary_row r = {vals[i], (uint32_t)(j - i)};
-            if (kept < top || (kept && r.count > sum->rows[f][kept - 1].count)) {
-                size_t at = kept < top ? kept++ : kept - 1;
-                while (at > 0 && sum->rows[f][at - 1].count < r.count) {
-                    sum->rows[f][at] = sum->rows[f][at - 1];
-                    at--;
-                }
-                sum->rows[f][at] = r;
-            }
-            i = j;
-        }
-        sum->nrows[f] = kept;
     }
-    free(vals);
-    free(tmp);
-    free(count);
-    if (rc != 0)
-        summary_free(sum);
-    return rc;
+    return 0;
 }
 
 void summary_free(struct summary *sum)
 {
     for (int f = 0; f < SUM__COUNT; f++) {
-        free(sum->rows[f]);
-        sum->rows[f] = NULL;
-        sum->nrows[f] = 0;
+        fieldtop_free(&sum->tops[f]);
+        field_free(&sum->fields[f]);
     }
 }

@@ -1,12 +1,14 @@
 /* overview: the shape of a set of events: a time histogram with errors counted apart, and the most
- * frequent values of the fields investigators ask about first. Computed over the shown events (store
- * indexes in time order), by sorting interned ids: no per-value allocation, fast on a million events. */
+ * frequent values of the fields investigators ask about first (fieldtop over the field model, as --top
+ * counts). Computed over the shown events (store indexes in time order). */
 #ifndef CTVIEW_OVERVIEW_H
 #define CTVIEW_OVERVIEW_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/query/field.h"
+#include "model/query/fieldtop.h"
 #include "model/store/store.h"
 
 struct histogram {
@@ -30,24 +32,18 @@ const char *histogram_bucket_name(int64_t bucket_ms);
 
 enum summary_field { SUM_NAME, SUM_IDENTITY, SUM_IP, SUM_ACCOUNT, SUM_REGION, SUM_ERROR, SUM__COUNT };
 
-struct summary_row {
-    uint32_t id; /* interned value */
-    uint32_t count;
-};
-
+/* The sections: each is a field of the field model (model/query/field.h), counted as --top counts it. */
 struct summary {
-    size_t total;                         /* events counted */
-    struct summary_row *rows[SUM__COUNT]; /* owned: the top values of each field, most frequent first */
-    size_t nrows[SUM__COUNT];
-    size_t distinct[SUM__COUNT]; /* different values seen */
-    size_t missing[SUM__COUNT];  /* events without a value */
+    size_t total;                     /* events counted */
+    struct field fields[SUM__COUNT];  /* short names: they own nothing */
+    struct fieldtop tops[SUM__COUNT]; /* owned: the top values of each, most frequent first */
 };
 
-/* Title of a field ("Events", "Identities", ...) and the filter field that selects a value of it. */
+/* Title of a section ("Events", "Identities", ...) and the short name of its field. */
 const char *summary_title(enum summary_field f);
-const char *summary_filter_field(enum summary_field f);
+const char *summary_field_name(enum summary_field f);
 
-/* Counts the values of every field over idx[0..n) (NULL: all events), keeping the top `top` of each.
+/* Counts the field of every section over idx[0..n) (NULL: all events), keeping the top `top` of each.
  * Returns 0, or -1 when out of memory. Release with summary_free. */
 int summary_build(const struct store *s, const uint32_t *idx, size_t n, size_t top, struct summary *sum);
 void summary_free(struct summary *sum);

@@ -416,7 +416,7 @@ static void field_prefetch(const void *ctx, uint64_t key)
         __builtin_prefetch(intern_str(t, (uint32_t)key));
 }
 
-static const char *field_text(const void *ctx, uint64_t key, size_t *len)
+static const char *key_text(const void *ctx, uint64_t key, size_t *len)
 {
     struct field_ctx *c = (struct field_ctx *)ctx;
     char buf[64]; /* only time and binary UUIDs write here; times are ranked as numbers */
@@ -446,7 +446,8 @@ static int by_time(const struct store *s, const struct rowsort_by *by)
 {
     if (!by->field)
         return by->column == COL_TIME;
-    return field_key_bound(s, by->field) == 0 && !field_may_be_binary(by->field);
+    (void)s;
+    return field_is_time(by->field);
 }
 
 int rowsort_ranks(const struct store *s, const struct rowsort_by *by, const uint32_t *idx, size_t n,
@@ -506,7 +507,7 @@ int rowsort_ranks(const struct store *s, const struct rowsort_by *by, const uint
         if (ok && by->field && field_may_be_binary(by->field))
             ok = (ctx.texts = malloc((n ? n : 1) * STORE_UUID_TEXT)) != NULL;
         if (ok)
-            rc = rank_keys(keys, n, by->field ? field_text : pointer_text,
+            rc = rank_keys(keys, n, by->field ? key_text : pointer_text,
                            by->field ? field_prefetch : pointer_prefetch, &ctx, rank, &nranks);
         field_keys_free(&k);
         free(keys);

@@ -3,7 +3,7 @@
 # the filter expressions of the unit tests (filter/). Used by run.sh and long.sh.
 cd "$(dirname "$0")/../.."
 work=tests/.cache/fuzz
-mkdir -p "$work/seeds/files" "$work/seeds/filter" "$work/seeds/sigma_rule" "$work/seeds/sigma_cond" "$work/artifacts"
+mkdir -p "$work/seeds/files" "$work/seeds/s3xml" "$work/seeds/filter" "$work/seeds/sigma_rule" "$work/seeds/sigma_cond" "$work/artifacts"
 find tests/sample tests/fixtures tests/data/logs -type f -size -64k 2>/dev/null | while read -r f; do
     cp "$f" "$work/seeds/files/$(printf '%s' "$f" | md5sum | cut -c1-16)"
 done
@@ -21,3 +21,5 @@ done
 grep -o '{"[^"]*", [0-9]*, ' tests/unit/test_filter.c | sed 's/^{"\(.*\)", [0-9]*, $/\1/' | while read -r e; do
     printf '%s' "$e" >"$work/seeds/filter/$(printf '%s' "$e" | md5sum | cut -c1-16)"
 done
+# S3 answers (ListObjectsV2 pages, errors): the shapes S3 documents
+cp tests/fuzz/s3xml/*.xml "$work/seeds/s3xml/"

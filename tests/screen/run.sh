@@ -455,7 +455,7 @@ wait_for "9/9 shown  #1 "
 keys a
 expect "a opens the actors view over the shown events" "Actors: 7 origins behind 9 shown events"
 expect "the origin with the most events first, its chain's accounts counted" "     3         1    2       0  IAMUser          arn:aws:iam::777788889999:user/Bob"
-expect "a masked sign-in is its own actor" "IAMUser          HIDDEN_DUE_TO_SECURITY_REASONS"
+expect "a masked sign-in is its own actor, with the one masked label" "IAMUser          (masked user)"
 keys Enter
 expect "Enter filters the list to everything that origin did" '3/9 shown  #1  11 files  2 problems  1 skipped  / origin:"arn:aws:iam::777788889999:user/Bob"'
 expect "and the view recomputes with the filter" "Actors: 1 origin behind 3 shown events"

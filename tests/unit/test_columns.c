@@ -205,7 +205,7 @@ static void test_cells(void)
              "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\"}}"
              "]}");
     CHECK_INT(s->nevents, 6);
-    /* event, column, cell text; COL__COUNT for evtext_identity_full (what --list and CSV print) */
+    /* event, column, cell text; COL__COUNT for the identity field whole (what --list and CSV print) */
     static const struct {
         size_t ev;
         enum column_id col;
@@ -230,18 +230,21 @@ static void test_cells(void)
         {1, COL_REGION, ""},
         {2, COL_ERROR, "Failure"},
         {2, COL_IDENTITY, "lambda.amazonaws.com"},
-        {2, COL__COUNT, "AWSService"},
+        {2, COL__COUNT, "lambda.amazonaws.com"}, /* the service, not its type */
         {3, COL_IDENTITY, "Root"},
         {3, COL_ERROR, ""},
         {4, COL_IDENTITY, "not-an-arn"},
         {5, COL_IDENTITY, "(masked user)"},
-        {5, COL_TIME, "-"}, /* no time: sorted last, shown as - */
+        {5, COL__COUNT, "(masked user)"}, /* one label in every view */
+        {5, COL_TIME, ""}, /* no time: missing (--list prints -) */
     };
+    struct field identity;
+    struct field_error ferr;
+    CHECK_INT(field_parse("identity", 8, &identity, &ferr), 0);
     for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
         char buf[COLUMN_BUF];
-        const struct event *e = &s->events[cells[i].ev];
-        const char *got =
-            cells[i].col == COL__COUNT ? evtext_identity_full(s, e) : cell(s, cells[i].ev, cells[i].col, buf);
+        const char *got = cells[i].col == COL__COUNT ? field_text1(s, &identity, cells[i].ev, buf, sizeof buf)
+                                                     : cell(s, cells[i].ev, cells[i].col, buf);
         if (strcmp(got, cells[i].want) != 0)
             fprintf(stderr, "event %zu column %d:\n", cells[i].ev, (int)cells[i].col);
         CHECK_STR(got, cells[i].want);

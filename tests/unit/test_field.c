@@ -119,6 +119,14 @@ static void test_parse(void)
             CHECK(strstr(err.message, cases[i].error) != NULL);
         field_free(&f);
     }
+    /* every filter field is a field: a column and a --top field */
+    char names[512];
+    snprintf(names, sizeof names, "%s", filter_field_names());
+    for (char *save = NULL, *w = strtok_r(names, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        if (!field_is_short(w, strlen(w)))
+            fprintf(stderr, "filter field %s is no field\n", w);
+        CHECK(field_is_short(w, strlen(w)));
+    }
     CHECK(field_is_short("acct", 4));
     CHECK(!field_is_short("eventName", 9));
 }
@@ -321,6 +329,108 @@ static void test_colstate(void)
     CHECK_INT(system(cmd), 0);
 }
 
+/* The computed fields: one identity (a masked sign-in's label, a service, an Identity Center user),
+ * error and outcome by the one failure rule, user as user: compares, origin from the store's origins,
+ * a label counted by --top like any value, and the filter term that selects each value. */
+static void test_computed(void)
+{
+    static const char json[] =
+        "{\"Records\":["
+        /* 0: a masked sign-in that failed, with a message */
+        "{\"eventID\":\"m1\",\"eventTime\":\"2024-03-01T00:00:00Z\",\"eventName\":\"ConsoleLogin\","
+        "\"errorMessage\":\"No username found\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
+        "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\"}},"
+        /* 1: another, failed with neither code nor message */
+        "{\"eventID\":\"m2\",\"eventTime\":\"2024-03-01T00:00:01Z\",\"eventName\":\"ConsoleLogin\","
+        "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
+        "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"HIDDEN_DUE_TO_SECURITY_REASONS\"}},"
+        /* 2: a service */
+        "{\"eventID\":\"s1\",\"eventTime\":\"2024-03-01T00:00:02Z\",\"eventName\":\"Decrypt\","
+        "\"userIdentity\":{\"type\":\"AWSService\",\"invokedBy\":\"ec2.amazonaws.com\"}},"
+        /* 3: an Identity Center user */
+        "{\"eventID\":\"i1\",\"eventTime\":\"2024-03-01T00:00:03Z\",\"eventName\":\"Chat\","
+        "\"errorCode\":\"\",\"userIdentity\":{\"type\":\"IdentityCenterUser\",\"accountId\":\"1\","
+        "\"onBehalfOf\":{\"userId\":\"u-1\",\"identityStoreArn\":\"arn:aws:identitystore::1:identitystore/"
+        "d-1\"}}}"
+        "]}";
+    struct store *s = store_new();
+    CHECK_INT(load_buffer(s, "computed.json", json, sizeof json - 1), 0);
+    CHECK_INT(s->nevents, 4);
+    check_field(s, "identity", 0, "(masked user)");
+    check_field(s, "identity", 2, "ec2.amazonaws.com");
+    check_field(s, "identity", 3, "u-1");
+    check_field(s, "user", 3, "u-1"); /* as user:u-1 matches */
+    check_field(s, "user", 0, "HIDDEN_DUE_TO_SECURITY_REASONS");
+    check_field(s, "error", 0, "No username found");
+    check_field(s, "error", 1, "Failure");
+    check_field(s, "error", 3, "(none)"); /* "" is no error */
+    check_field(s, "outcome", 0, "failed");
+    check_field(s, "outcome", 1, "failed");
+    check_field(s, "outcome", 3, "ok");
+    /* origin is missing until the origins are computed (field_prepare does) */
+    struct field o;
+    struct field_error oerr;
+    struct path_values ov;
+    path_values_init(&ov);
+    char *why = NULL;
+    CHECK_INT(field_parse("origin", 6, &o, &oerr), 0);
+    CHECK_INT(field_needs(&o), FIELD_NEEDS_ORIGINS);
+    CHECK_INT(field_values(s, 0, &o, &ov, &why), 0);
+    CHECK_INT(field_prepare(s, &o, 1), 1);
+    path_values_free(&ov);
+    field_free(&o);
+    check_field(s, "origin", 0, "(masked user)");
+    check_field(s, "origin", 3, "u-1");
+    check_field(s, "rule", 0, "(none)"); /* no findings in this store */
+    check_top(s, "identity", 10, "events=4 distinct=3 missing=0: (masked user)=2 ec2.amazonaws.com=1 u-1=1");
+    check_top(s, "error", 10, "events=4 distinct=2 missing=2: Failure=1 No username found=1");
+    check_top(s, "outcome", 10, "events=4 distinct=2 missing=0: failed=2 ok=2");
+
+    /* the filter term of each value selects the events that have it */
+    static const struct {
+        const char *field;
+        size_t ev;
+        size_t want; /* events the term selects */
+    } terms[] = {
+        {"identity", 0, 2}, {"identity", 2, 1}, {"identity", 3, 1}, {"error", 1, 1}, {"error", 0, 1},
+        {"outcome", 0, 2},  {"outcome", 3, 2},  {"origin", 0, 2},   {"name", 0, 2},
+    };
+    for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+        struct field f;
+        struct field_error ferr;
+        CHECK_INT(field_parse(terms[i].field, strlen(terms[i].field), &f, &ferr), 0);
+        CHECK_INT(field_prepare(s, &f, 1), 1);
+        struct field_keys k = {0};
+        CHECK_INT(field_keys(s, &f, terms[i].ev, &k), 1);
+        char term[512];
+        CHECK(field_key_term(s, &f, k.k[0], term, sizeof term) > 0);
+        struct filter_error err;
+        struct filter *flt = filter_compile(term, s, &err);
+        CHECK(flt != NULL);
+        size_t got = 0;
+        for (size_t e = 0; flt && e < s->nevents; e++) {
+            int m = filter_match(flt, e);
+            got += m == 1;
+            /* the event the value came from is among them */
+            if (e == terms[i].ev)
+                CHECK_INT(m, 1);
+        }
+        if (got != terms[i].want)
+            fprintf(stderr, "%s of event %zu: %s\n", terms[i].field, terms[i].ev, term);
+        CHECK_INT(got, terms[i].want);
+        filter_free(flt);
+        field_keys_free(&k);
+        field_free(&f);
+    }
+    /* time takes ranges: no term for one value */
+    struct field t;
+    struct field_error ferr;
+    CHECK_INT(field_parse("time", 4, &t, &ferr), 0);
+    char term[64];
+    CHECK_INT(field_key_term(s, &t, 1709251200000u, term, sizeof term), 0);
+    store_free(s);
+}
+
 int main(void)
 {
     test_parse();
@@ -330,6 +440,7 @@ int main(void)
     test_values(s);
     test_top(s);
     store_free(s);
+    test_computed();
     test_index_reset();
     test_index_cache();
     test_pathseen();

@@ -136,12 +136,13 @@ static void check_histogram(const struct store *s, const uint32_t *idx, size_t n
     histogram_free(&h);
 }
 
-/* The summary of field f against a plain count: distinct, missing, and the top rows in count order
- * (ties: lower id first) with the counts a full count gives. */
+/* Section f of the summary against a plain count of the interned ids value() gives: distinct, missing,
+ * and the top rows in count order (ties: the smaller text first) with the counts a full count gives. */
 static void check_summary_field(const struct store *s, const uint32_t *idx, size_t n,
                                 const struct summary *sum, enum summary_field f,
                                 uint32_t (*value)(const struct store *, const struct event *))
 {
+    const struct fieldtop *t = &sum->tops[f];
     size_t nids = s->strings ? intern_count(s->strings) + 1 : 1;
     uint32_t *count = calloc(nids, sizeof *count);
     size_t missing = 0, distinct = 0;
@@ -152,23 +153,29 @@ static void check_summary_field(const struct store *s, const uint32_t *idx, size
         else if (count[v]++ == 0)
             distinct++;
     }
-    CHECK_INT(sum->missing[f], missing);
-    CHECK_INT(sum->distinct[f], distinct);
-    for (size_t r = 0; r < sum->nrows[f]; r++) {
-        const struct summary_row *row = &sum->rows[f][r];
-        CHECK_INT(row->count, count[row->id]);
+    CHECK_INT(t->missing, missing);
+    CHECK_INT(t->distinct, distinct);
+    for (size_t r = 0; r < t->nrows; r++) {
+        const struct fieldtop_row *row = &t->rows[r];
+        CHECK(row->key < nids);
+        CHECK_INT(row->count, count[row->key]);
         if (r > 0) {
-            const struct summary_row *prev = &sum->rows[f][r - 1];
-            CHECK(prev->count > row->count || (prev->count == row->count && prev->id < row->id));
+            const struct fieldtop_row *prev = &t->rows[r - 1];
+            CHECK(prev->count > row->count ||
+                  (prev->count == row->count &&
+                   strcmp(intern_str(s->strings, (uint32_t)prev->key), intern_str(s->strings, (uint32_t)row->key)) <
+                       0));
         }
     }
     /* nothing left out counts more than the last row kept */
-    if (sum->nrows[f]) {
-        const struct summary_row *last = &sum->rows[f][sum->nrows[f] - 1];
-        for (size_t r = 0; r < sum->nrows[f]; r++)
-            count[sum->rows[f][r].id] = 0;
+    if (t->nrows) {
+        const struct fieldtop_row *last = &t->rows[t->nrows - 1];
+        for (size_t r = 0; r < t->nrows; r++)
+            count[t->rows[r].key] = 0;
         for (size_t v = 1; v < nids; v++)
-            CHECK(count[v] < last->count || (count[v] == last->count && v > last->id));
+            CHECK(count[v] < last->count ||
+                  (count[v] == last->count &&
+                   strcmp(intern_str(s->strings, (uint32_t)v), intern_str(s->strings, (uint32_t)last->key)) > 0));
     }
     free(count);
 }
@@ -185,20 +192,28 @@ static uint32_t v_region(const struct store *s, const struct event *e)
 {
     return store_field(s, e, EF_REGION);
 }
+/* errorCode, else errorMessage (the data has no failed sign-in without either) */
 static uint32_t v_error(const struct store *s, const struct event *e)
 {
     return store_field(s, e, EF_ERROR_CODE) ? store_field(s, e, EF_ERROR_CODE)
                                             : store_field(s, e, EF_ERROR_MESSAGE);
 }
+/* recipientAccountId, else the trail's account */
 static uint32_t v_account(const struct store *s, const struct event *e)
 {
-    return store_field(s, e, EF_ACCOUNT) ? store_field(s, e, EF_ACCOUNT) : store_field(s, e, EF_UI_ACCOUNT);
+    if (store_field(s, e, EF_ACCOUNT))
+        return store_field(s, e, EF_ACCOUNT);
+    return e->source < s->nsources ? s->sources[e->source].trail_account : 0;
 }
+/* the ARN, else userName, invokedBy, onBehalfOf.userId, type (the data masks no name) */
 static uint32_t v_identity(const struct store *s, const struct event *e)
 {
-    return store_field(s, e, EF_UI_ARN)    ? store_field(s, e, EF_UI_ARN)
-           : store_field(s, e, EF_UI_USER) ? store_field(s, e, EF_UI_USER)
-                                           : store_field(s, e, EF_UI_PRINCIPAL);
+    static const enum event_field order[] = {EF_UI_ARN, EF_UI_USER, EF_UI_INVOKED_BY, EF_UI_OBO_USER,
+                                             EF_UI_TYPE};
+    for (size_t j = 0; j < sizeof order / sizeof *order; j++)
+        if (store_field(s, e, order[j]))
+            return store_field(s, e, order[j]);
+    return 0;
 }
 
 static void test_against_counting(void)
@@ -220,15 +235,15 @@ static void test_against_counting(void)
         CHECK_INT(summary_build(s, sel, n, 3, &sum), 0);
         CHECK_INT(sum.total, n);
         for (int f = 0; f < SUM__COUNT; f++)
-            CHECK(sum.nrows[f] <= 3);
-        CHECK_INT(sum.nrows[SUM_NAME], 3);
+            CHECK(sum.tops[f].nrows <= 3);
+        CHECK_INT(sum.tops[SUM_NAME].nrows, 3);
         check_summary_field(s, sel, n, &sum, SUM_NAME, v_name);
         check_summary_field(s, sel, n, &sum, SUM_IP, v_ip);
         check_summary_field(s, sel, n, &sum, SUM_REGION, v_region);
         check_summary_field(s, sel, n, &sum, SUM_ERROR, v_error);
         check_summary_field(s, sel, n, &sum, SUM_ACCOUNT, v_account);
         check_summary_field(s, sel, n, &sum, SUM_IDENTITY, v_identity);
-        CHECK(sum.missing[SUM_IP] > 0 && sum.missing[SUM_ERROR] > 0); /* the data has gaps to count */
+        CHECK(sum.tops[SUM_IP].missing > 0 && sum.tops[SUM_ERROR].missing > 0); /* the data has gaps */
         summary_free(&sum);
     }
     free(idx);
@@ -238,15 +253,15 @@ static void test_against_counting(void)
 static void test_summary_names(void)
 {
     CHECK_STR(summary_title(SUM_IDENTITY), "Identities");
-    CHECK_STR(summary_filter_field(SUM_IDENTITY), "user");
-    CHECK_STR(summary_filter_field(SUM_ERROR), "error");
+    CHECK_STR(summary_field_name(SUM_IDENTITY), "identity");
+    CHECK_STR(summary_field_name(SUM_ERROR), "error");
     CHECK_STR(summary_title(SUM__COUNT), "");
     /* no events: nothing counted, nothing kept */
     struct store *s = store_new();
     struct summary sum;
     CHECK_INT(summary_build(s, NULL, 0, 5, &sum), 0);
     CHECK_INT(sum.total, 0);
-    CHECK_INT(sum.nrows[SUM_NAME], 0);
+    CHECK_INT(sum.tops[SUM_NAME].nrows, 0);
     summary_free(&sum);
     store_free(s);
 }

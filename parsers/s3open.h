@@ -1,0 +1,54 @@
+/* s3open: s3://BUCKET[/PREFIX] arguments turned into local files the loader reads like any other.
+ *
+ * The CloudTrail delivery layout AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ is pruned before
+ * it is listed: the organization folder, accounts and regions are discovered with delimiter listings
+ * (only the accounts of --account and the regions of --region are entered), a --since/--until range
+ * of at most S3OPEN_MAX_DAYS days becomes one listing per day (and the day after it: a file may be
+ * written up to a day after its events), digest folders are never listed.
+ * Objects are downloaded many at a time into the cache, $XDG_CACHE_HOME/ctview/s3/BUCKET/KEY (folders
+ * mode 0700, files 0600), beside an index of each object's ETag and size: an object whose ETag has not
+ * changed is not fetched again. The cache is capped (least recently used files go first); with
+ * no_cache the objects go to a private folder removed at exit. A cached file keeps the object's exact
+ * bytes and its key's folders, so the loader's time pruning, the detail and the exports read it as
+ * they read a local file. */
+#ifndef CTVIEW_S3OPEN_H
+#define CTVIEW_S3OPEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/base/problems.h"
+
+#define S3OPEN_MAX_DAYS 400
+#define S3OPEN_DEFAULT_CACHE (10ull << 30)
+
+struct s3open_opts {
+    int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX: unbounded */
+    const char *accounts;       /* comma-separated, or NULL: all */
+    const char *regions;        /* comma-separated, or NULL: all */
+    int no_cache;
+    uint64_t cache_cap; /* bytes; 0: S3OPEN_DEFAULT_CACHE */
+    int parallel;       /* requests in flight; 0: 32 */
+};
+
+struct s3open_totals {
+    uint64_t objects_listed, objects_fetched, bytes_fetched, cache_hits, requests, list_requests, retries;
+    int used; /* an s3:// path was opened */
+};
+
+/* Whether path names S3 (starts with "s3://"). */
+int s3open_is_s3(const char *path);
+
+/* Replaces each s3:// entry of paths[0..n) by the local files of its objects (in key order), keeping
+ * local paths where they are. *out (owned, each string owned; free with s3open_paths_free) and *nout
+ * get the result. An object that could not be fetched is a row in problems (the object's s3:// URL and
+ * S3's error code). Returns 0; -1 when an s3:// path could not be opened at all (no credentials, no
+ * bucket, a listing refused, no network), with *err (owned) saying which and why. */
+int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, char ***out, size_t *nout,
+                  struct problems *problems, char **err);
+void s3open_paths_free(char **paths, size_t n);
+
+/* What this process's s3:// opens did so far. */
+const struct s3open_totals *s3open_totals(void);
+
+#endif
