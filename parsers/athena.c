@@ -7,12 +7,12 @@
 #include <strings.h>
 
 #include "model/base/grow.h"
+#include "model/json/path.h"
 
 /* CloudTrail's spelling of every key the table holds (and of a few it drops, for other tables' rows):
- * a column or struct field is matched to it case-insensitively. */
+ * a column or struct field is matched to it case-insensitively. The top-level keys are the record
+ * format's own list (path_record_keys in model/json/path.h); these are the keys nested inside them. */
 static const char *const key_names[] = {
-    "eventVersion",
-    "userIdentity",
     "type",
     "principalId",
     "arn",
@@ -34,42 +34,13 @@ static const char *const key_names[] = {
     "sourceIdentity",
     "identityProvider",
     "credentialId",
-    "eventTime",
-    "eventSource",
-    "eventName",
-    "awsRegion",
-    "sourceIPAddress",
-    "userAgent",
-    "errorCode",
-    "errorMessage",
-    "requestParameters",
-    "responseElements",
-    "additionalEventData",
-    "requestID",
-    "eventID",
-    "readOnly",
-    "resources",
-    "eventType",
-    "apiVersion",
-    "managementEvent",
-    "recipientAccountId",
-    "serviceEventDetails",
-    "sharedEventID",
-    "vpcEndpointId",
-    "vpcEndpointAccountId",
-    "eventCategory",
-    "addendum",
     "reason",
     "updatedFields",
     "originalRequestID",
     "originalEventID",
-    "sessionCredentialFromConsole",
-    "edgeDeviceDetails",
-    "tlsDetails",
     "tlsVersion",
     "cipherSuite",
     "clientProvidedHostHeader",
-    "insightDetails",
 };
 
 /* Columns the table holds as JSON text, restored as JSON. */
@@ -103,6 +74,11 @@ static const char *ct_name(const char *key, int in_resources)
 {
     if (in_resources && strcasecmp(key, "arn") == 0)
         return "ARN";
+    size_t ntop;
+    const char *const *top = path_record_keys(&ntop);
+    for (size_t i = 0; i < ntop; i++)
+        if (same_first(key, top[i]) && strcasecmp(key, top[i]) == 0)
+            return top[i];
     for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
         if (same_first(key, key_names[i]) && strcasecmp(key, key_names[i]) == 0)
             return key_names[i];

@@ -93,11 +93,14 @@ static int add_event(struct reader *rd, const struct event_in *in)
 
 /* A JSON object holds a CloudTrail event when it has at least one of the keys every event carries
  * (eventTime, or a shipper's @timestamp, as a time; eventName, eventSource or eventID with a value).
+ * The @timestamp is only evidence: it is never the event's time (scan.c).
  * Anything else beside the logs (a tool's truth.json, a config file, a package.json) is skipped, not
  * loaded as an event whose every column is '-'. */
-static int holds_event(const struct event_in *in)
+static int holds_event(const struct scan_result *r)
 {
-    return in->time_ms != TIME_NONE || in->f[EF_NAME].len || in->f[EF_SOURCE].len || in->f[EF_EVENT_ID].len;
+    const struct event_in *in = &r->ev;
+    return in->time_ms != TIME_NONE || r->shipper_time || in->f[EF_NAME].len || in->f[EF_SOURCE].len ||
+           in->f[EF_EVENT_ID].len;
 }
 
 /* The record start[0..len), at byte off of the input. */
@@ -139,7 +142,7 @@ static void read_record(struct reader *rd, const char *start, size_t off, size_t
         }
         r.ev.flags |= EVF_EMBEDDED;
     }
-    if (!holds_event(&r.ev)) {
+    if (!holds_event(&r)) {
         b->counts.skipped_records++;
         if (b->tally.not_events++ == 0)
             b->tally.first_not_event = off;

@@ -124,13 +124,10 @@ void bigread_run(struct stream *st, atomic_int *stop, bigread_publish_fn publish
         size_t keep_from = ret > 0 ? ret - 1 : 0; /* split_feed looks at the byte before ret */
         if (keep_from == 0 && have == cap) {
             /* a record longer than the window */
-            char *bigger = realloc(win, cap * 2);
-            if (!bigger) {
+            if (grow_array((void **)&win, &cap, cap + 1, 1) != 0) {
                 k.nomem = 1;
                 break;
             }
-            win = bigger;
-            cap *= 2;
             continue;
         }
         memmove(win, win + keep_from, have - keep_from);

@@ -89,15 +89,12 @@ void extract_event(const cJSON *obj, struct event_in *in, struct extract_scratch
         in->f[f] = string_of(get_path(obj, field_keys[f]), scratch->numbers[f]);
 
     in->time_ms = TIME_NONE;
-    /* Log shippers (Logstash, Fluentd) may drop eventTime and keep their own @timestamp: order by it. */
-    static const char *const time_keys[] = {"eventTime", "@timestamp"};
-    for (size_t k = 0; k < 2 && in->time_ms == TIME_NONE; k++) {
-        const cJSON *t = get(obj, time_keys[k]);
-        int64_t ms;
-        if (cJSON_IsString(t) && t->valuestring &&
-            timefmt_parse(t->valuestring, strlen(t->valuestring), &ms) == 0)
-            in->time_ms = ms;
-    }
+    /* the event's time is its eventTime only; a shipper's @timestamp is not (scan.c) */
+    const cJSON *t = get(obj, "eventTime");
+    int64_t ms;
+    if (cJSON_IsString(t) && t->valuestring &&
+        timefmt_parse(t->valuestring, strlen(t->valuestring), &ms) == 0)
+        in->time_ms = ms;
 
     const cJSON *ro = get(obj, "readOnly");
     /* some exporters write the flag as a string, capitalised ("True") */

@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/base/grow.h"
 #include "model/base/cores.h"
+#include "model/base/errmsg.h"
 #include "parsers/athena.h"
 #include "parsers/batch.h"
 #include "parsers/bigread.h"
@@ -24,9 +26,7 @@ static int reread(const struct source *src, char **data, size_t *len, char **err
         return -1;
     if (d.size != src->size || d.mtime != src->mtime) {
         source_data_free(&d);
-        if (asprintf(err, "%s changed since it was loaded", src->path) < 0)
-            *err = NULL;
-        return -1;
+        return errmsg_set(err, "%s changed since it was loaded", src->path);
     }
     *data = d.data;
     *len = d.len;
@@ -219,13 +219,8 @@ static int athena_rows(const char *path)
             shape = athena_detect(buf, len);
             break;
         }
-        if (len == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger)
-                break;
-            buf = bigger;
-            cap *= 2;
-        }
+        if (grow_array((void **)&buf, &cap, len + 1, 1) != 0)
+            break;
     }
     free(buf);
     stream_close(st);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "model/json/jsonfmt.h"
-#include "parsers/split.h"
+#include "model/json/jsonscan.h"
 
 /* Top-level keys whose scalar values are indexed fields: their values are searched through the index. */
 static const struct {
@@ -30,13 +30,6 @@ static int is_indexed_key(const char *k, size_t len)
     return 0;
 }
 
-/* Blanks as the record scanner (and cJSON) count them: every byte up to the space, so the members found
- * here are those the scanner hands to pieces_build. */
-static int is_space(char c)
-{
-    return (unsigned char)c <= 32;
-}
-
 static void append(struct pieces_scratch *ps, size_t *used, const char *s, size_t n)
 {
     memcpy(ps->buf + *used, s, n);
@@ -48,31 +41,29 @@ size_t pieces_split(const char *rec, size_t len, const struct span *cuts, size_t
 {
     struct member members[PIECES_MAX_MEMBERS];
     size_t n = 0, i = len >= 5 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a BOM, as the scanner */
-    while (i < len && is_space(rec[i]))
-        i++;
+    /* blanks as the record scanner (and cJSON) count them, so the members found here are those the
+     * scanner hands to pieces_build */
+    i = jscan_blank(rec, len, i);
     if (i >= len || rec[i] != '{')
         return 0;
     size_t body = ++i;
     for (;;) {
-        while (i < len && (is_space(rec[i]) || rec[i] == ','))
+        while (i < len && ((unsigned char)rec[i] <= 32 || rec[i] == ','))
             i++;
         if (i >= len || rec[i] != '"')
             break;
         int cut;
         struct member m;
         m.key = i;
-        m.key_end = i = split_skip_value(rec, len, i, &cut);
-        while (i < len && is_space(rec[i]))
-            i++;
+        m.key_end = i = jscan_skip_value(rec, len, i, &cut);
+        i = jscan_blank(rec, len, i);
         if (i >= len || rec[i] != ':')
             break;
-        i++;
-        while (i < len && is_space(rec[i]))
-            i++;
+        i = jscan_blank(rec, len, i + 1);
         if (i >= len)
             break;
         m.val = i;
-        m.end = i = split_skip_value(rec, len, i, &cut);
+        m.end = i = jscan_skip_value(rec, len, i, &cut);
         if (n == PIECES_MAX_MEMBERS) { /* the rest of a record this wide goes whole to misc */
             members[n - 1].key_end = members[n - 1].val = members[n - 1].key;
             members[n - 1].end = m.end;

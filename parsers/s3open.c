@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/base/atomicfile.h"
+#include "model/base/grow.h"
 #include "model/base/xdg.h"
 #include "parsers/s3.h"
 
@@ -130,35 +132,25 @@ static void index_load(struct job *j)
  * renamed over it. */
 static void index_save(struct job *j)
 {
-    char path[4096], tmp[4200];
+    char path[4096], *text = NULL, *err = NULL;
+    size_t len = 0;
     snprintf(path, sizeof path, "%s.index", j->root);
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        if (fd >= 0)
-            close(fd);
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
         return;
-    }
     for (size_t i = 0; i < j->nindex; i++)
         if (j->index[i].key)
             fprintf(f, "%s\t%llu\t%s\n", j->index[i].etag, (unsigned long long)j->index[i].size, j->index[i].key);
-    if (fflush(f) == 0 && fsync(fileno(f)) == 0 && fclose(f) == 0)
-        rename(tmp, path);
-    else
-        unlink(tmp);
+    if (fclose(f) == 0)
+        atomicfile_write(path, text, len, &err); /* a cache: not kept is only slower next time */
+    free(err);
+    free(text);
 }
 
 static int add_got(struct job *j, const char *key, const char *path)
 {
-    if (j->ngot == j->capgot) {
-        size_t cap = j->capgot ? j->capgot * 2 : 256;
-        struct fetched *v = reallocarray(j->got, cap, sizeof *v);
-        if (!v)
-            return -1;
-        j->got = v;
-        j->capgot = cap;
-    }
+    if (grow_array_from((void **)&j->got, &j->capgot, j->ngot + 1, sizeof *j->got, 256) != 0)
+        return -1;
     j->got[j->ngot].key = strdup(key);
     j->got[j->ngot].path = strdup(path);
     if (!j->got[j->ngot].key || !j->got[j->ngot].path)
@@ -193,14 +185,8 @@ static void remember(struct job *j, const char *key, const char *etag, uint64_t 
         c->size = size;
         return;
     }
-    if (j->nadded == j->capadded) {
-        size_t cap = j->capadded ? j->capadded * 2 : 256;
-        struct cached *v = reallocarray(j->added, cap, sizeof *v);
-        if (!v)
-            return;
-        j->added = v;
-        j->capadded = cap;
-    }
+    if (grow_array_from((void **)&j->added, &j->capadded, j->nadded + 1, sizeof *j->added, 256) != 0)
+        return;
     struct cached *a = &j->added[j->nadded];
     if (!(a->key = strdup(key)))
         return;

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "model/base/timefmt.h"
-#include "parsers/strscan.h"
+#include "model/json/jsonscan.h"
 
 /* What the scanner does with the value under a known key. */
 enum action {
@@ -163,9 +163,7 @@ static void build_ranges(void)
 
 static void skip_space(struct scanner *p)
 {
-    /* cJSON's rule: every byte up to and including the space is blank */
-    while (p->i < p->len && (unsigned char)p->s[p->i] <= 32)
-        p->i++;
+    p->i = jscan_blank(p->s, p->len, p->i); /* cJSON's rule for blanks */
 }
 
 static int hexval(char c)
@@ -263,10 +261,10 @@ static int string(struct scanner *p, struct value *v)
 {
     size_t start = ++p->i;
     unsigned flags;
-    size_t end = strscan_end(p->s, p->len, start, &flags);
+    size_t end = jscan_string_end(p->s, p->len, start, &flags);
     if (end >= p->len)
         return -1;
-    int escaped = flags & STR_ESCAPED;
+    int escaped = flags & JSCAN_ESCAPED;
     if (escaped) {
         char *out = v ? p->sc->buf + p->sc->used : NULL;
         size_t n = 0;
@@ -292,7 +290,7 @@ static int string(struct scanner *p, struct value *v)
             p->sc->used += n;
         }
     } else if (v) {
-        const char *nul = flags & STR_NUL ? memchr(p->s + start, '\0', end - start) : NULL;
+        const char *nul = flags & JSCAN_NUL ? memchr(p->s + start, '\0', end - start) : NULL;
         v->s = p->s + start;
         v->len = nul ? (size_t)(nul - v->s) : end - start;
     }
@@ -658,8 +656,11 @@ static void finish(struct scanner *p, struct scan_result *r)
             break;
         }
     }
-    /* Log shippers (Logstash, Fluentd) may drop eventTime and keep their own @timestamp: order by it. */
-    in->time_ms = times[0] != TIME_NONE ? times[0] : times[1];
+    /* An event's time is its eventTime, one rule everywhere: without it the event sorts last, shows '-'
+     * and matches neither after: nor before:. A shipper's @timestamp (Logstash, Fluentd) is when the
+     * shipper saw the record, not when the call was made; it only says the object is an event. */
+    in->time_ms = times[0];
+    r->shipper_time = times[1] != TIME_NONE;
     in->resources = p->sc->resources;
     in->nresources = p->nres;
     r->cuts = p->sc->cuts;

@@ -32,6 +32,7 @@ struct scan_result {
     struct event_in ev; /* fields, time, flags and resource ARNs; raw_*, text and pieces left to the caller */
     int is_object;      /* the value is an object (else: not an event) */
     int is_digest;      /* a CloudTrail digest record, not an event */
+    int shipper_time;   /* a shipper's @timestamp reads as a time: evidence of an event, never its time */
     int wrapped; /* aws cloudtrail lookup-events: CloudTrailEvent is a string and eventVersion absent */
     size_t wrap_off, wrap_len; /* the CloudTrailEvent string token (quotes included) in the record */
     struct strref wrap_text;   /* its decoded text, cut at a NUL (in the scratch buffer) */

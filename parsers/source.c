@@ -1,7 +1,6 @@
 #include "parsers/source.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <poll.h>
@@ -10,23 +9,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libdeflate.h>
-#include <zlib.h>
+
+#include "model/base/grow.h"
+#include "model/base/errmsg.h"
+#include "parsers/gunzip.h"
 
 void source_data_free(struct source_data *d)
 {
     free(d->data);
     free(d->warning);
     memset(d, 0, sizeof *d);
-}
-
-int source_err(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-    return -1;
 }
 
 /* Reads and inflates in steps this large, looking at the stop flag between them. */
@@ -43,24 +35,21 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
     size_t cap = size_hint ? size_hint + 1 : 65536, n = 0;
     char *b = malloc(cap);
     if (!b)
-        return source_err(err, "out of memory");
+        return errmsg_set(err, "out of memory");
     for (;;) {
         if (n == cap) {
             if (cap >= SOURCE_MAX_DECODED) {
                 free(b);
-                return source_err(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
+                return errmsg_set(err, "input larger than the %zu MiB limit", SOURCE_MAX_DECODED >> 20);
             }
-            char *nb = realloc(b, cap * 2);
-            if (!nb) {
+            if (grow_array((void **)&b, &cap, cap + 1, 1) != 0) {
                 free(b);
-                return source_err(err, "out of memory");
+                return errmsg_set(err, "out of memory");
             }
-            b = nb;
-            cap *= 2;
         }
         if (stopped(stop)) {
             free(b);
-            return source_err(err, "cancelled");
+            return errmsg_set(err, "cancelled");
         }
         if (stop) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -73,7 +62,7 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
                 continue;
             int e = errno;
             free(b);
-            return source_err(err, "read failed: %s", strerror(e));
+            return errmsg_set(err, "read failed: %s", strerror(e));
         }
         if (r == 0)
             break;
@@ -89,103 +78,77 @@ static int is_gzip(const char *in, size_t len)
     return len >= 2 && (unsigned char)in[0] == 0x1f && (unsigned char)in[1] == 0x8b;
 }
 
-static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warn(struct source_data *out, int64_t offset, const char *fmt, ...)
+/* The input of a gunzip over a buffer in memory: a gigabyte at a time (zlib counts in 32 bits). */
+struct mem_input {
+    const char *in;
+    size_t len, at;
+};
+
+static int mem_next(void *ctx, const unsigned char **data, size_t *len, char **err)
 {
-    if (out->warning)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&out->warning, fmt, ap) < 0)
-        out->warning = NULL;
-    va_end(ap);
-    out->warning_offset = offset;
+    struct mem_input *m = ctx;
+    (void)err;
+    size_t n = m->len - m->at > (1u << 30) ? (1u << 30) : m->len - m->at;
+    *data = (const unsigned char *)m->in + m->at;
+    *len = n;
+    m->at += n;
+    return 0;
 }
 
-static int gunzip(const char *in, size_t len, size_t limit, atomic_int *stop, struct source_data *out,
-                  char **err)
+static int gunzip_all(const char *in, size_t len, size_t limit, atomic_int *stop, struct source_data *out,
+                      char **err)
 {
     size_t cap = len < limit / 8 ? len * 8 + 1024 : limit;
     if (cap > limit)
         cap = limit;
     char *buf = malloc(cap + 1);
     if (!buf)
-        return source_err(err, "out of memory");
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 15 + 16) != Z_OK) {
+        return errmsg_set(err, "out of memory");
+    struct mem_input m = {in, len, 0};
+    struct gunzip g;
+    if (gunzip_init(&g, len, mem_next, &m) != 0) {
         free(buf);
-        return source_err(err, "zlib initialisation failed");
+        return errmsg_set(err, "zlib initialisation failed");
     }
-    size_t pos = 0, members = 0; /* pos: compressed bytes consumed by finished members */
-    z.next_in = (Bytef *)in;
-    z.avail_in = 0;
-    size_t consumed = 0;
-    for (;;) {
-        if (z.avail_in == 0 && consumed < len) {
-            size_t chunk = len - consumed > (1u << 30) ? (1u << 30) : len - consumed;
-            z.next_in = (Bytef *)in + consumed;
-            z.avail_in = (uInt)chunk;
-            consumed += chunk;
-        }
+    int rc = 0;
+    while (!g.ended) {
         if (out->len == cap) {
             if (cap >= limit) {
-                warn(out, (int64_t)out->len, "decoded size exceeds the %zu MiB limit; the rest is not read",
-                     limit >> 20);
+                out->warning_offset = (int64_t)out->len; /* the only warning: the output ends here */
+                errmsg_set(&out->warning, "decoded size exceeds the %zu MiB limit; the rest is not read",
+                           limit >> 20);
                 break;
             }
             size_t ncap = cap * 2 > limit ? limit : cap * 2;
             char *nb = realloc(buf, ncap + 1);
             if (!nb) {
-                inflateEnd(&z);
-                free(buf);
-                return source_err(err, "out of memory");
+                rc = errmsg_set(err, "out of memory");
+                break;
             }
             buf = nb;
             cap = ncap;
         }
         if (stopped(stop)) {
-            inflateEnd(&z);
-            free(buf);
-            return source_err(err, "cancelled");
-        }
-        z.next_out = (Bytef *)buf + out->len;
-        z.avail_out = (uInt)(cap - out->len > STEP ? STEP : cap - out->len);
-        size_t before = z.avail_out;
-        int rc = inflate(&z, Z_NO_FLUSH);
-        out->len += before - z.avail_out;
-        if (rc == Z_STREAM_END) {
-            members++;
-            pos = consumed - z.avail_in;
-            if (pos >= len)
-                break;
-            if (!is_gzip(in + pos, len - pos)) {
-                /* Padding of zeros is common after the last member; anything else is worth a word. */
-                size_t k = pos;
-                while (k < len && in[k] == 0)
-                    k++;
-                if (k < len)
-                    warn(out, (int64_t)out->len,
-                         "%zu bytes of trailing garbage after gzip member %zu ignored", len - pos, members);
-                break;
-            }
-            inflateReset(&z);
-            continue;
-        }
-        if (rc == Z_OK)
-            continue;
-        if (rc == Z_BUF_ERROR && z.avail_in == 0 && consumed >= len) {
-            warn(out, (int64_t)out->len, "gzip stream truncated (compressed file ends at byte %zu)", len);
+            rc = errmsg_set(err, "cancelled");
             break;
         }
-        if (rc == Z_BUF_ERROR && z.avail_out == 0)
-            continue;
-        warn(out, (int64_t)out->len, "corrupt gzip data at compressed byte %zu: %s", consumed - z.avail_in,
-             z.msg ? z.msg : "inflate failed");
-        break;
+        size_t got;
+        if (gunzip_read(&g, buf + out->len, cap - out->len > STEP ? STEP : cap - out->len, &got, err) != 0) {
+            rc = -1;
+            break;
+        }
+        out->len += got;
     }
-    inflateEnd(&z);
+    if (rc == 0 && g.warning) { /* the damage ended the loop: the only warning */
+        out->warning = g.warning;
+        out->warning_offset = g.warning_offset;
+        g.warning = NULL;
+    }
+    gunzip_end(&g);
+    if (rc != 0) {
+        free(buf);
+        return -1;
+    }
     buf[out->len] = '\0';
     out->data = buf;
     out->gzip = 1;
@@ -237,20 +200,22 @@ static int decode(const char *in, size_t len, size_t limit, atomic_int *stop, st
     if (is_gzip(in, len)) {
         int one = gunzip_one_call(in, len, limit, out);
         if (one < 0)
-            return source_err(err, "out of memory");
+            return errmsg_set(err, "out of memory");
         if (one > 0)
             return 0;
-        return gunzip(in, len, limit, stop, out, err);
+        return gunzip_all(in, len, limit, stop, out, err);
     }
     size_t n = len > limit ? limit : len;
     out->data = malloc(n + 1);
     if (!out->data)
-        return source_err(err, "out of memory");
+        return errmsg_set(err, "out of memory");
     memcpy(out->data, in, n);
     out->data[n] = '\0';
     out->len = n;
-    if (n < len)
-        warn(out, (int64_t)n, "file exceeds the %zu MiB limit; the rest is not read", limit >> 20);
+    if (n < len) {
+        out->warning_offset = (int64_t)n;
+        errmsg_set(&out->warning, "file exceeds the %zu MiB limit; the rest is not read", limit >> 20);
+    }
     return 0;
 }
 
@@ -266,7 +231,7 @@ static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_dat
         char *b = realloc(raw, n + 1);
         if (!b) {
             free(raw);
-            return source_err(err, "out of memory");
+            return errmsg_set(err, "out of memory");
         }
         b[n] = '\0';
         out->data = b;
@@ -282,7 +247,7 @@ int source_check_size(int fd, int64_t size, char **err)
 {
     const size_t mib = (size_t)1 << 20;
     if ((uint64_t)size > SOURCE_MAX_DECODED)
-        return source_err(err, "not read: %lld MiB, larger than the %zu MiB limit", (long long)(size >> 20),
+        return errmsg_set(err, "not read: %lld MiB, larger than the %zu MiB limit", (long long)(size >> 20),
                           SOURCE_MAX_DECODED / mib);
     unsigned char magic[2], trailer[4];
     if (size >= 18 && pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b &&
@@ -290,7 +255,7 @@ int source_check_size(int fd, int64_t size, char **err)
         uint64_t isize = (uint64_t)trailer[0] | (uint64_t)trailer[1] << 8 | (uint64_t)trailer[2] << 16 |
                          (uint64_t)trailer[3] << 24;
         if (isize > SOURCE_MAX_DECODED)
-            return source_err(err,
+            return errmsg_set(err,
                               "not read: gzip of %llu MiB decoded (its trailer), larger than the %zu MiB "
                               "limit",
                               (unsigned long long)(isize >> 20), SOURCE_MAX_DECODED / mib);
@@ -298,23 +263,32 @@ int source_check_size(int fd, int64_t size, char **err)
     return 0;
 }
 
-int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err)
+int source_open(const char *path, struct stat *st, char **err)
 {
-    memset(out, 0, sizeof *out);
+    /* O_NONBLOCK: opening a FIFO named like a log must not hang */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return source_err(err, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        return errmsg_set(err, "cannot open: %s", strerror(errno));
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
         close(fd);
-        return source_err(err, "not a regular file");
+        return errmsg_set(err, "not a regular file");
     }
-    if (source_check_size(fd, (int64_t)st.st_size, err) != 0) {
+    if (source_check_size(fd, (int64_t)st->st_size, err) != 0) {
         close(fd);
         return -1;
     }
     /* Regular files ignore O_NONBLOCK; clear it anyway so reads behave the usual way. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    int fd = source_open(path, &st, err);
+    if (fd < 0)
+        return -1;
     char *raw = NULL;
     size_t n = 0;
     int rc = read_all(fd, (size_t)st.st_size, stop, &raw, &n, err);

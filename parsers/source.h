@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* Most decoded bytes one input may produce; past it the input is cut and reported (a gzip bomb
  * must not take the machine's memory). */
@@ -44,7 +45,8 @@ int source_check_size(int fd, int64_t size, char **err);
 
 void source_data_free(struct source_data *d);
 
-/* Sets *err to a new formatted message (owned by the caller) and returns -1: the readers' error value. */
-int source_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens path for reading when it is a regular file, and fills *st. Returns the descriptor, or -1 with
+ * *err set (owned by the caller). */
+int source_open(const char *path, struct stat *st, char **err);
 
 #endif

@@ -1,63 +1,8 @@
 #include "parsers/split.h"
 
-#include "parsers/strscan.h"
+#include "model/json/jsonscan.h"
 
 #include <string.h>
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static size_t skip_ws(const char *buf, size_t len, size_t i)
-{
-    while (i < len && is_ws(buf[i]))
-        i++;
-    return i;
-}
-
-static size_t skip_string(const char *buf, size_t len, size_t i, int *truncated)
-{
-    unsigned flags;
-    size_t end = strscan_end(buf, len, i + 1, &flags);
-    *truncated = end >= len;
-    return end >= len ? len : end + 1;
-}
-
-size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated)
-{
-    *truncated = 0;
-    if (i >= len)
-        return len;
-    char c = buf[i];
-    if (c == '"')
-        return skip_string(buf, len, i, truncated);
-    if (c != '{' && c != '[') {
-        /* a scalar ends at any blank as cJSON counts them (every byte up to the space) */
-        while (i < len && (unsigned char)buf[i] > 32 && buf[i] != ',' && buf[i] != ']' && buf[i] != '}' &&
-               buf[i] != '{' && buf[i] != '[' && buf[i] != '"')
-            i++;
-        return i;
-    }
-    /* Brackets of both kinds count as one depth: a record whose brackets are mismatched is still
-     * bounded, and the JSON parser then says what is wrong inside it. */
-    size_t depth = 0;
-    for (; i < len; i++) {
-        c = buf[i];
-        if (c == '"') {
-            i = skip_string(buf, len, i, truncated) - 1;
-            if (*truncated)
-                return len;
-        } else if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0)
-                return i + 1;
-        }
-    }
-    *truncated = 1;
-    return len;
-}
 
 static int is_wrapper_key(const char *k, size_t len)
 {
@@ -72,35 +17,21 @@ static size_t find_records_array(const char *buf, size_t len, size_t i, int eof,
 {
     *more = 0;
     i++;
-    int keys = 0;
-    for (; i < len && keys < 1000; keys++) {
-        i = skip_ws(buf, len, i);
-        while (i < len && (buf[i] == ',' || is_ws(buf[i])))
-            i++;
-        if (i >= len)
+    for (int keys = 0; i < len && keys < 1000; keys++) {
+        size_t key, key_end;
+        enum jscan_member m = jscan_next_member(buf, len, &i, &key, &key_end);
+        if (m == JSCAN_END)
             break;
-        if (buf[i] != '"')
+        if (m != JSCAN_MEMBER)
             return 0;
-        int trunc;
-        size_t kend = skip_string(buf, len, i, &trunc);
-        if (trunc) {
-            i = len;
-            break;
-        }
-        int is_records = is_wrapper_key(buf + i, kend - i);
-        i = skip_ws(buf, len, kend);
-        if (i >= len)
-            break;
-        if (buf[i] != ':')
-            return 0;
-        i = skip_ws(buf, len, i + 1);
-        if (is_records) {
+        if (is_wrapper_key(buf + key, key_end - key)) {
             if (i >= len)
                 break;
             return buf[i] == '[' ? i : 0;
         }
-        i = split_skip_value(buf, len, i, &trunc);
-        if (trunc) {
+        int cut;
+        i = jscan_skip_value(buf, len, i, &cut);
+        if (cut) {
             i = len;
             break;
         }
@@ -149,7 +80,7 @@ static size_t array_element(struct split_state *st, const char *buf, size_t len,
                             int eof, const struct split_sink *sink)
 {
     int trunc;
-    size_t end = split_skip_value(buf, len, i, &trunc);
+    size_t end = jscan_skip_value(buf, len, i, &trunc);
     if (end >= len && !eof)
         return SIZE_MAX;
     if (end == i)
@@ -168,7 +99,7 @@ static size_t top_object(struct split_state *st, const char *buf, size_t len, ui
                          int eof, const struct split_sink *sink)
 {
     int trunc;
-    size_t end = split_skip_value(buf, len, i, &trunc);
+    size_t end = jscan_skip_value(buf, len, i, &trunc);
     /* JSON Lines: a record that starts a line and runs into a later line that starts with '{' lost its end (a
      * cut-off line); pretty-printed records indent what they nest, so a '{' at the start of a line is a new
      * record. The cut-off line costs only itself. (The first "\n{" in hand is the first of the record's, even
@@ -205,7 +136,7 @@ size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t 
             st->phase = SP_FIRST;
             continue;
         case SP_FIRST:
-            i = skip_ws(buf, len, i);
+            i = jscan_ws(buf, len, i);
             if (i >= len) {
                 if (!eof)
                     return i;
@@ -225,7 +156,7 @@ size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t 
         case SP_TOP: {
             if (stopped(sink))
                 return finish(st, len);
-            i = skip_ws(buf, len, i);
+            i = jscan_ws(buf, len, i);
             if (i >= len)
                 return eof ? finish(st, len) : i;
             char c = buf[i];
@@ -257,7 +188,7 @@ size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t 
         }
         case SP_ARRAY:
         case SP_WRAPPED: {
-            i = skip_ws(buf, len, i);
+            i = jscan_ws(buf, len, i);
             if (i >= len)
                 return eof ? finish(st, len) : i;
             if (stopped(sink))
@@ -285,7 +216,7 @@ size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t 
                 continue;
             }
             int trunc;
-            size_t end = split_skip_value(buf, len, i, &trunc);
+            size_t end = jscan_skip_value(buf, len, i, &trunc);
             if (end >= len && !eof)
                 return i;
             i = end > i ? end : i + 1;

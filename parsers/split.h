@@ -56,8 +56,4 @@ size_t split_feed(struct split_state *st, const char *buf, size_t len, uint64_t 
 /* The whole input was walked (or sink->stop was seen). */
 int split_done(const struct split_state *st);
 
-/* Index of the byte after the value that starts at buf[i] (string, container or scalar); for a container
- * cut off by the end of input, returns len and sets *truncated. */
-size_t split_skip_value(const char *buf, size_t len, size_t i, int *truncated);
-
 #endif

@@ -1,5 +1,6 @@
 #include "parsers/walk.h"
 
+#include "model/base/grow.h"
 #include "parsers/pathinfo.h"
 
 #include <dirent.h>
@@ -19,14 +20,8 @@ struct visited {
 
 static int add_file(struct walk_list *l, const char *path, int64_t size, int is_stdin)
 {
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        struct walk_file *f = realloc(l->files, cap * sizeof *f);
-        if (!f)
-            return -1;
-        l->files = f;
-        l->cap = cap;
-    }
+    if (grow_array_from((void **)&l->files, &l->cap, l->count + 1, sizeof *l->files, 256) != 0)
+        return -1;
     char *p = strdup(path);
     if (!p)
         return -1;
@@ -42,14 +37,8 @@ static int seen_dir(struct visited *v, const struct stat *st)
     for (size_t i = 0; i < v->count; i++)
         if (v->dirs[i].dev == st->st_dev && v->dirs[i].ino == st->st_ino)
             return 1;
-    if (v->count == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 64;
-        void *d = realloc(v->dirs, cap * sizeof *v->dirs);
-        if (!d)
-            return -1;
-        v->dirs = d;
-        v->cap = cap;
-    }
+    if (grow_array((void **)&v->dirs, &v->cap, v->count + 1, sizeof *v->dirs) != 0)
+        return -1;
     v->dirs[v->count].dev = st->st_dev;
     v->dirs[v->count].ino = st->st_ino;
     v->count++;
@@ -119,14 +108,9 @@ static int walk_one(const char *path, struct walk_list *l, struct problems *pr, 
     while ((de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                rc = -1;
-                break;
-            }
-            names = nn;
+        if (grow_array((void **)&names, &cap, n + 1, sizeof *names) != 0) {
+            rc = -1;
+            break;
         }
         size_t plen = strlen(path);
         char *full = malloc(plen + strlen(de->d_name) + 2);

@@ -130,20 +130,21 @@ def main():
 
     def emit(ev, global_, origin=None):
         if a.identities:
-            typ, arn, acct, roles = origin
-            origins[ev["recipientAccountId"] + ":" + ev["eventID"]] = {"type": typ, "arn": arn, "account": acct,
-                                                                       "roles": sorted(set(roles))}
+            typ, arn, acct, roles = origin[:4]
+            o = {"type": typ, "arn": arn, "account": acct, "roles": sorted(set(roles))}
+            o.update(origin[4] if len(origin) > 4 else {})  # an Identity Center user's name and store
+            origins[ev["recipientAccountId"] + ":" + ev["eventID"]] = o
         text = json.dumps(ev, separators=(",", ":"))
         truth["unique_events"] += 1
         acct = ev["recipientAccountId"]
         if global_:
             truth["global_events"] += 1
             for reg in REGIONS:
-                trails[(acct, reg)].append((ev["eventTime"], text, ev["eventID"] + acct, len(REGIONS)))
+                trails.setdefault((acct, reg), []).append((ev["eventTime"], text, ev["eventID"] + acct, len(REGIONS)))
             truth["records"] += len(REGIONS)
             truth["duplicates"] += len(REGIONS) - 1
         else:
-            trails[(acct, ev["awsRegion"])].append((ev["eventTime"], text, ev["eventID"] + acct, 1))
+            trails.setdefault((acct, ev["awsRegion"]), []).append((ev["eventTime"], text, ev["eventID"] + acct, 1))
             truth["records"] += 1
 
     while truth["unique_events"] < a.events:

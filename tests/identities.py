@@ -1,12 +1,37 @@
 """The identity shapes gen_corpus.py --identities adds, each with its truth: the origin of every event it
 writes (type, arn, account, as ctview's trace must find it) and the roles assumed along the chain.
-One scenario is a few events, made with the generator's own random source."""
+One scenario is a few events, made with the generator's own random source.
+
+An actor is a person or principal across accounts: an AWS service, an Identity Center user and a
+web-identity user (provider and subject) have no account in their truth (None); IAM users, root and SAML
+users (whose provider is an account's IAM resource) have theirs. Identity Center users are a fixed set
+with one identity store in a fourth account (IC_ACCOUNT), working in all four: through onBehalfOf
+(IdentityCenterUser calls, role sessions on their behalf) and through permission sets' AWSReservedSSO
+role sessions named by their user name. The first AWSReservedSSO session of each user carries onBehalfOf
+too, the event that says which user id the name is; so each user is one actor, keyed by user id and
+named by user name."""
 from datetime import timedelta
 
 import gen_corpus as gc
 
 IDP = "arn:aws:iam::{a}:saml-provider/corp-idp"
-STORE = "arn:aws:identitystore::{a}:identitystore/d-9067642ac7"
+IC_ACCOUNT = "444444444444"
+STORE = f"arn:aws:identitystore::{IC_ACCOUNT}:identitystore/d-9067642ac7"
+IC_USERS = ["ic-ana@example.com", "ic-ben@example.com", "ic-cho@example.com", "ic-dan@example.com"]
+PERMISSION_SETS = ["AdministratorAccess", "ReadOnly"]
+
+
+def _ic_user(g):
+    """One of the Identity Center users: (user id, user name), the id drawn once per corpus."""
+    ids = g.__dict__.setdefault("ic_ids", {})
+    name = g.r.choice(IC_USERS)
+    if name not in ids:
+        ids[name] = g.uuid()
+    return ids[name], name
+
+
+def _ic_origin(uid, name, roles):
+    return ("IdentityCenterUser", uid, None, roles, {"name": name, "identity_store": STORE})
 
 
 def _iso(t):
@@ -73,7 +98,7 @@ def scenario(g, t, emit, user_keys):
     user_arn = f"arn:aws:iam::{acct}:user/{user}"
     me = ("IAMUser", user_arn, acct, [])
     shape = g.r.choice(["session_token", "console", "root", "source_identity", "federation", "saml", "web",
-                        "service", "linked", "owner_only", "identity_center", "masked", "ghost"])
+                        "service", "linked", "owner_only", "identity_center", "sso", "masked", "ghost"])
     key = g.key("ASIA")
     if shape == "session_token":
         if g.r.random() < 0.7:
@@ -139,7 +164,7 @@ def scenario(g, t, emit, user_keys):
             name, params = "AssumeRoleWithWebIdentity", {"roleArn": role_arn, "roleSessionName": sname}
         typ = "SAMLUser" if shape == "saml" else "WebIdentityUser"
         role = role_arn.rsplit("/", 1)[-1]
-        origin = (typ, principal, acct, [role_arn])
+        origin = (typ, principal, acct if shape == "saml" else None, [role_arn])
         _sts(g, t, name, ident, acct, origin, emit, params,
              {"credentials": _creds(g, t, key),
               "assumedRoleUser": {"assumedRoleId": "AROAX:" + sname, "arn": f"arn:aws:sts::{acct}:assumed-role/{role}/{sname}"}})
@@ -147,7 +172,7 @@ def scenario(g, t, emit, user_keys):
     elif shape == "service":
         role_arn = f"arn:aws:iam::{acct}:role/InstanceProfileRole"
         inst = "i-" + g.hexid(17)
-        origin = ("AWSService", "ec2.amazonaws.com", acct, [role_arn])
+        origin = ("AWSService", "ec2.amazonaws.com", None, [role_arn])
         # one account: its sharedEventID names no twin
         _sts(g, t, "AssumeRole", {"type": "AWSService", "invokedBy": "ec2.amazonaws.com"}, acct, origin, emit,
              {"roleArn": role_arn, "roleSessionName": inst},
@@ -158,7 +183,7 @@ def scenario(g, t, emit, user_keys):
         _call(g, t, _role_session(acct, "InstanceProfileRole", inst, key, t), acct, origin, emit)
     elif shape == "linked":
         path = "aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM"
-        origin = ("AWSService", "ssm.amazonaws.com", acct, [f"arn:aws:iam::{acct}:role/{path}"])
+        origin = ("AWSService", "ssm.amazonaws.com", None, [f"arn:aws:iam::{acct}:role/{path}"])
         ident = _role_session(acct, path, "SSM", key, t)
         ident["invokedBy"] = "ssm.amazonaws.com"
         ev = gc.base_event(g, t + timedelta(seconds=1), "ssm.amazonaws.com", "UpdateInstanceInformation",
@@ -178,14 +203,33 @@ def scenario(g, t, emit, user_keys):
              extra={"sharedEventID": g.uuid()})
         _call(g, t, _role_session(acct, "Vendor", sname, key, t), acct, origin, emit)
     elif shape == "identity_center":
-        obo = {"userId": g.uuid(), "identityStoreArn": STORE.format(a=acct)}
-        origin = ("IdentityCenterUser", obo["userId"], acct, [])
+        uid, uname = _ic_user(g)
+        acct = g.r.choice(gc.ACCOUNTS + [IC_ACCOUNT])
+        obo = {"userId": uid, "identityStoreArn": STORE}
         ident = {"type": "IdentityCenterUser", "accountId": acct, "onBehalfOf": obo, "credentialId": g.hexid(40)}
         ev = gc.base_event(g, t, "qbusiness.amazonaws.com", "Chat", g.r.choice(gc.REGIONS), ident, g.ip(), acct, False)
-        emit(ev, False, origin)
+        emit(ev, False, _ic_origin(uid, uname, []))
         role = "QBusinessWebRole"
         _call(g, t, _role_session(acct, role, "web-" + g.hexid(6), key, t, obo=obo), acct,
-              ("IdentityCenterUser", obo["userId"], acct, [f"arn:aws:iam::{acct}:role/{role}"]), emit)
+              _ic_origin(uid, uname, [f"arn:aws:iam::{acct}:role/{role}"]), emit)
+    elif shape == "sso":
+        # a permission set's role session in any of the four accounts, named by the user's name; the
+        # user's first one also carries onBehalfOf; some are written without a sessionIssuer
+        uid, uname = _ic_user(g)
+        acct = g.r.choice(gc.ACCOUNTS + [IC_ACCOUNT])
+        pset = g.r.choice(PERMISSION_SETS)
+        role = f"AWSReservedSSO_{pset}_{(acct + pset)[-6:]}abcd1234"
+        role_arn = f"arn:aws:iam::{acct}:role/aws-reserved/sso.amazonaws.com/us-east-1/{role}"
+        linked = g.__dict__.setdefault("ic_linked", set())
+        ident = _role_session(acct, "aws-reserved/sso.amazonaws.com/us-east-1/" + role, uname, key, t,
+                              obo=None if uid in linked else {"userId": uid, "identityStoreArn": STORE})
+        ident["principalId"] = f"AROA{acct[:4]}SSO{pset[:4].upper()}:{uname}"
+        roles = [role_arn]
+        if uid in linked and g.r.random() < 0.25:
+            del ident["sessionContext"]["sessionIssuer"]
+            roles = []
+        linked.add(uid)
+        _call(g, t, ident, acct, _ic_origin(uid, uname, roles), emit)
     elif shape == "masked":
         ident = {"type": "IAMUser", "accountId": acct, "accessKeyId": "", "userName": "HIDDEN_DUE_TO_SECURITY_REASONS"}
         ev = gc.base_event(g, t, "signin.amazonaws.com", "ConsoleLogin", "us-east-1", ident, g.ip(), acct, False)

@@ -3,10 +3,15 @@
 (gen_corpus.py --identities): the truth names each event's origin and the roles along its chain; this
 file aggregates them by its own reading of the contract (README, Actors) and compares the whole object.
 Also: every origin: VALUE selects exactly the events whose truth origin has that ARN or last / or :
-part, and each shape's --trace --json ends at its truth origin. Usage: test_actors.py CTVIEW"""
+part, and each shape's --trace --json ends at its truth origin. On several seeds (Identity Center users
+and services in four accounts): one actor per true origin, origin:"<actor>" for every actor selects
+exactly its events, --trace --json of a sample of each actor's events ends at it, and (with TEST_TRACE,
+the unit test binary) the origins computation and the trace agree on every event.
+Usage: test_actors.py CTVIEW [TEST_TRACE]"""
 import gzip
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -28,7 +33,8 @@ def expected(events, origins, keep):
             continue
         o = origins[k]
         a = actors.setdefault((o["type"], o["arn"], o["account"]), {
-            "events": 0, "sessions": set(), "accounts": set(), "roles": set(), "times": [], "ips": set(), "errors": 0})
+            "events": 0, "sessions": set(), "accounts": set(), "roles": set(), "times": [], "ips": set(), "errors": 0,
+            "extra": {x: o[x] for x in ("name", "identity_store") if o.get(x)}})
         a["events"] += 1
         ui = ev.get("userIdentity") or {}
         if ui.get("accessKeyId"):
@@ -39,33 +45,93 @@ def expected(events, origins, keep):
         if ev.get("sourceIPAddress"):
             a["ips"].add(ev["sourceIPAddress"])
         a["errors"] += failed(ev)
-    rows = [{"type": t, "arn": arn, "account": acct, "events": a["events"], "sessions": len(a["sessions"]),
+    rows = [{"type": t, "arn": arn, "account": acct, **a["extra"], "events": a["events"], "sessions": len(a["sessions"]),
              "accounts": sorted(a["accounts"]), "roles": sorted(a["roles"]), "first": min(a["times"]),
              "last": max(a["times"]), "ips": len(a["ips"]), "errors": a["errors"]}
             for (t, arn, acct), a in actors.items()]
-    rows.sort(key=lambda r: (-r["events"], r["arn"].encode(), r["account"].encode(), r["type"].encode()))
+    rows.sort(key=lambda r: (-r["events"], r["arn"].encode(), (r["account"] or "").encode(), r["type"].encode()))
     return {"actors": rows}
+
+
+def load(tmp, seed, n=4000):
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--events", str(n), "--out", tmp,
+                    "--per-file", "80", "--seed", str(seed), "--bad", "0", "--identities"], check=True)
+    truth = json.load(open(os.path.join(tmp, "truth.json")))
+    logs = os.path.join(tmp, "logs")
+    events = {}
+    for root, _, files in os.walk(logs):
+        if "CloudTrail-Digest" in root:
+            continue
+        for f in files:
+            for ev in json.loads(gzip.open(os.path.join(root, f)).read())["Records"]:
+                events[ev["recipientAccountId"] + ":" + ev["eventID"]] = ev
+    return truth["origins"], logs, events
+
+
+def names_of(o):
+    return tails(o["arn"]) + ([o["name"]] if o.get("name") else [])
+
+
+def one_actor_per_origin(ctview, test_trace, seed):
+    """--actors --json: exactly one row per true origin; origin:"<row>" selects its events; the trace of
+    a sample of every row's events ends at the row; the origins and the trace agree on every event."""
+    fails = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        origins, logs, events = load(tmp, seed, 2500)
+        truth = {(o["type"], o["arn"], o["account"]) for o in origins.values()}
+        proc = subprocess.run([ctview, "--actors", "--json", logs], capture_output=True, text=True)
+        rows = json.loads(proc.stdout)["actors"] if proc.returncode == 0 else []
+        got = [(r["type"], r["arn"], r["account"]) for r in rows]
+        if len(got) != len(set(got)) or set(got) != truth:
+            print(f"FAIL seed {seed}: {len(got)} actors for {len(truth)} true origins; "
+                  f"extra {sorted(set(got) - truth, key=str)[:3]}, missing {sorted(truth - set(got), key=str)[:3]}")
+            fails += 1
+        ic = [r for r in rows if r["type"] == "IdentityCenterUser"]
+        if len(ic) < 3 or any(len(r["accounts"]) < 2 or not r.get("name") for r in ic):
+            print(f"FAIL seed {seed}: Identity Center users not one across accounts, named: {ic[:2]}")
+            fails += 1
+        r_ = random.Random(seed)
+        # every actor but the many one-session web-identity and SAML users, of which a few: the filter and
+        # the trace run a process per actor
+        many = [r for r in rows if r["type"] in ("WebIdentityUser", "SAMLUser")]
+        for r in [r for r in rows if r not in many] + r_.sample(many, min(4, len(many))):
+            key = (r["type"], r["arn"], r["account"])
+            mine = sorted(k for k, o in origins.items() if (o["type"], o["arn"], o["account"]) == key)
+            proc = subprocess.run([ctview, "--list", "-f", 'origin:"%s"' % r["arn"].replace('"', '\\"'), logs],
+                                  capture_output=True, text=True)
+            sel = {l.split("\t")[1] + ":" + l.split("\t")[-1] for l in proc.stdout.splitlines()}
+            want = {k for k, o in origins.items() if any(glob(r["arn"], t) for t in names_of(o))}
+            if proc.returncode != 0 or sel != want or not set(mine) <= sel:
+                print(f"FAIL seed {seed}: origin:\"{r['arn']}\" selects {len(sel)} events, want {len(want)}")
+                fails += 1
+            for k in r_.sample(mine, min(1, len(mine))):
+                proc = subprocess.run([ctview, "--trace", k, "--json", logs], capture_output=True, text=True)
+                o = json.loads(proc.stdout)["origin"] if proc.returncode == 0 else {}
+                if (o.get("type"), o.get("arn"), o.get("account")) != key:
+                    print(f"FAIL seed {seed}: --trace {k} origin {o}, its actor {key}")
+                    fails += 1
+        if test_trace:
+            proc = subprocess.run([test_trace, logs], capture_output=True, text=True)
+            if proc.returncode != 0:
+                print(f"FAIL seed {seed}: origins and traces disagree: {proc.stdout.strip()} {proc.stderr.strip()[:500]}")
+                fails += 1
+    print(f"seed {seed}: {len(truth)} true origins, {len(rows)} actors, {fails} failed")
+    return fails
 
 
 def main():
     ctview = sys.argv[1]
+    test_trace = sys.argv[2] if len(sys.argv) > 2 else None
     fails = 0
+    for seed in (5, 71, 2024):
+        fails += one_actor_per_origin(ctview, test_trace, seed)
+    if test_trace:  # and on the hand-written shapes (a reused key among them)
+        proc = subprocess.run([test_trace, os.path.join(HERE, "fixtures", "identity")], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"FAIL fixtures/identity: origins and traces disagree: {proc.stdout.strip()} {proc.stderr.strip()[:500]}")
+            fails += 1
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--events", "4000", "--out", tmp,
-                        "--per-file", "80", "--seed", "23", "--bad", "0", "--identities"], check=True)
-        truth = json.load(open(os.path.join(tmp, "truth.json")))
-        origins = truth["origins"]
-        logs = os.path.join(tmp, "logs")
-        events = {}
-        for root, _, files in os.walk(logs):
-            if "CloudTrail-Digest" in root:
-                continue
-            for f in files:
-                for ev in json.loads(gzip.open(os.path.join(root, f)).read())["Records"]:
-                    events[ev["recipientAccountId"] + ":" + ev["eventID"]] = ev
-        if set(events) != set(origins):
-            print(f"FAIL the truth names {len(origins)} events, the logs hold {len(events)}")
-            return 1
+        origins, logs, events = load(tmp, 23)
         types = {o["type"] for o in origins.values()}
         want_types = {"IAMUser", "Root", "SAMLUser", "WebIdentityUser", "AWSService", "IdentityCenterUser", "Unknown"}
         if not want_types <= types:
@@ -86,7 +152,7 @@ def main():
                 fails += 1
                 gr = {(r["type"], r["arn"], r["account"]): r for r in got["actors"]}
                 wr = {(r["type"], r["arn"], r["account"]): r for r in want["actors"]}
-                for k in sorted(set(gr) | set(wr)):
+                for k in sorted(set(gr) | set(wr), key=str):
                     if gr.get(k) != wr.get(k):
                         print(f"FAIL --actors {args} {k}:\n  want {wr.get(k)}\n  got  {gr.get(k)}")
                         break
@@ -102,9 +168,10 @@ def main():
         # origin: by full ARN and by its last part
         values = ["alice", "bob", "root", "ec2.amazonaws.com", "ssm.amazonaws.com", "Ghost", "HIDDEN_DUE_TO_SECURITY_REASONS"]
         values += sorted({o["arn"] for o in origins.values() if o["type"] in ("IdentityCenterUser", "SAMLUser")})[:2]
+        values += sorted({o["name"] for o in origins.values() if o.get("name")})[:2]
         values += ["arn:aws:iam::111111111111:user/carol", "*google*"]
         for v in values:
-            want = sorted(k for k, o in origins.items() if any(glob(v, t) for t in tails(o["arn"])))
+            want = sorted(k for k, o in origins.items() if any(glob(v, t) for t in names_of(o)))
             proc = subprocess.run([ctview, "--list", "-f", f'origin:"{v}"', logs], capture_output=True, text=True)
             got = sorted(l.split("\t")[1] + ":" + l.split("\t")[-1] for l in proc.stdout.splitlines())
             if proc.returncode != 0 or got != want or not want:

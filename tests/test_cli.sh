@@ -91,8 +91,12 @@ python3 - "$tmp/tr" <<'PY'; check "--trace --json follows the session back to Bo
 import json, sys
 t = json.load(open(sys.argv[1]))
 assert t["event"] == "dEXAMPLE-265a-41e0-9352-4401bEXAMPLE", t
-assert t["origin"] == {"type": "IAMUser", "arn": "arn:aws:iam::777788889999:user/Bob", "account": "777788889999"}, t
+# the seed's session event carries the pair's example key but names another session (AssumeNothing/devdsk
+# in 777788889999): the key-only link is a conflict, and Bob is the origin only with that doubt
+assert t["origin"] == {"type": "IAMUser", "arn": "arn:aws:iam::777788889999:user/Bob", "account": "777788889999",
+                       "uncertain": True}, t
 h, = t["hops"]
+assert h["kind"] == "conflict" and h["issued_kind"] == "role" and "another session" in h["reason"], h
 assert h["issuer_event_id"] == h["twin_event_id"] == "dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE", h
 assert h["shared_event_id"] == "bEXAMPLE-efea-4a70-b951-19a88EXAMPLE" and h["inferred"] is False
 assert h["role_arn"] == "arn:aws:iam::111122223333:role/EC2-dev" and h["access_key_id"] == "AKIAQRSTUVWXYZEXAMPLE"
@@ -100,8 +104,9 @@ assert h["source_identity"] is None and t["session_events"] == 2
 assert set(t) >= {"event", "origin", "hops", "session_events"}
 PY
 "$ctview" --trace 777788889999:dEXAMPLE-265a-41e0-9352-4401bEXAMPLE "$tests/sample" >"$tmp/tr"; check "--trace text exits 0" $?
-grep -q "^◆ origin: IAMUser arn:aws:iam::777788889999:user/Bob" "$tmp/tr" && grep -q "└ twin in account 111122223333: " "$tmp/tr"
-check "--trace text shows the origin and the twin" $?
+grep -q "^◆ origin: IAMUser arn:aws:iam::777788889999:user/Bob.*uncertain" "$tmp/tr" && grep -q "└ twin in account 111122223333: " "$tmp/tr" &&
+    grep -q "^    ! conflict: the event's own ARN names another session" "$tmp/tr"
+check "--trace text shows the origin (uncertain), the conflict and the twin" $?
 "$ctview" --trace nothing-here "$tests/sample" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] && grep -q "no loaded event" "$tmp/err"
 check "--trace of an unknown id exits 1" $?
 

@@ -1,4 +1,3 @@
-#include "tui/pane_findings.h"
 #include "tui/app.h"
 
 #include <locale.h>
@@ -13,6 +12,7 @@
 #include "model/base/problems.h"
 #include "tui/draw.h"
 #include "tui/follow.h"
+#include "tui/jobs.h"
 #include "tui/loading.h"
 #include "tui/marks.h"
 #include "tui/session.h"
@@ -194,22 +194,12 @@ static void draw_status(struct app *a, int y)
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     size_t skipped = problems_count(&s->problems, PROBLEM_NOTE);
     size_t n = app_count(a);
-    char left[PATH_MAX_LEN + 256], busy[PATH_MAX_LEN + 32] = "";
+    char left[PATH_MAX_LEN + 256], busy[PATH_MAX_LEN + 32] = "", progress[PATH_MAX_LEN + 24];
     char right[160], marked[32] = "", skip[32] = "", following[48] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
-    const char *indexing = NULL;
-    int indexed = filterbar_busy(a) ? filter_run_indexing(&a->bar.job.run, &indexing) : -1;
-    if (indexed >= 0) {
-        snprintf(busy, sizeof busy, "  indexing %s %d%%", indexing, indexed);
-    } else if (filterbar_busy(a)) {
-        size_t total = s->nevents ? s->nevents : 1;
-        snprintf(busy, sizeof busy, "  filtering %zu%%", a->bar.job.run.next * 100 / total);
-    } else if (listsort_busy(a)) {
-        snprintf(busy, sizeof busy, "  sorting %d%%", listsort_percent(a));
-    } else if (pane_findings_percent(a) >= 0) {
-        snprintf(busy, sizeof busy, "  rules %d%%", pane_findings_percent(a));
-    }
+    if (jobs_progress(a, progress, sizeof progress))
+        snprintf(busy, sizeof busy, "  %s", progress);
     if (skipped)
         snprintf(skip, sizeof skip, "  %zu skipped", skipped);
     if (follow_on(a) && a->follow_new)
@@ -245,7 +235,7 @@ static void draw_status(struct app *a, int y)
 /* Rows above the status line, the progress line, the prompt and a dialog. */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - loading_on(a) - filterbar_rows(a) -
+    return a->rows - 1 - jobs_lines(a) - filterbar_rows(a) -
            (a->dialog != PANE__COUNT ? pane_get(a->dialog)->height : 0);
 }
 
@@ -256,6 +246,7 @@ static void draw_pane(struct app *a, enum pane_id p, struct rect r, int focused)
 
 static void draw_all(struct app *a)
 {
+    a->redraw_soon = 0; /* a pane that still waits for other threads sets it again as it draws */
     werase(a->win);
     if (a->rows < MIN_ROWS || a->cols < MIN_COLS) {
         char msg[80];
@@ -280,8 +271,7 @@ static void draw_all(struct app *a)
         draw_pane(a, a->lower, (struct rect){list_h, 0, body - list_h, a->cols}, a->focus == a->lower);
     }
     draw_status(a, a->rows - 1);
-    if (loading_on(a))
-        loading_draw(a, a->rows - 2);
+    jobs_draw_lines(a, a->rows - 1 - jobs_lines(a));
     if (a->bar.kind != BAR_CLOSED)
         filterbar_draw(a, body);
     if (a->dialog != PANE__COUNT) /* last: a dialog leaves the cursor where it edits */
@@ -357,6 +347,7 @@ static enum reaction global_key(struct app *a, enum action act)
             app_close(a, a->overlay);
         return filterbar_open(a, act == ACT_FILTER ? BAR_FILTER : BAR_SEARCH);
     case ACT_FOLLOW:
+        a->follow_asked = 0; /* the user's word overrides --follow's, which would start a second watch */
         if (follow_on(a)) {
             follow_stop(a);
             app_message(a, "stopped following");
@@ -597,83 +588,28 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     }
     if (start->filter && start->filter[0]) {
         filterbar_set(&a, start->filter);
-        while (filterbar_busy(&a) && !filterbar_work(&a, 1.0))
-            ;
+        jobs_finish(&a, NULL);
     }
     if (!loading_on(&a) && a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
-    int follow_pending = start->follow;
+    a.follow_asked = start->follow;
     int dirty = 1; /* the screen no longer shows the state: draw before waiting */
     for (;;) {
         if (signals_quit_requested())
             break; /* ^C, SIGTERM, SIGHUP: quit as q does, histories saved */
-        if (follow_pending && !loading_on(&a)) {
-            follow_pending = 0;
-            if (follow_start(&a, paths, npaths) == 0)
-                app_message(&a, "following: new log files load as they arrive");
-            dirty = 1;
-        }
         if (tell_panes(&a))
             dirty = 1;
-        if (dirty) {
-            a.redraw_soon = 0;
+        if (dirty)
             draw_all(&a);
-        }
         dirty = 0;
-        /* Background work (the load, a running filter, following) gets the time between keys, in
-         * slices short enough that a key never waits for more than one. */
-        int ch;
-        if (loading_on(&a)) {
-            ch = key_within(0);
-            if (ch == ERR) {
-                if (filterbar_busy(&a)) {
-                    filterbar_work(&a, 0.02);
-                    dirty = 1; /* its progress is in the status line */
-                }
-                if (loading_step(&a, 0.05))
-                    dirty = 1;
-                continue;
-            }
-        } else if (!filterbar_busy(&a) && !listsort_busy(&a) && pane_findings_busy(&a)) {
-            /* the rules, after the load and between keys */
-            ch = key_within(0);
-            if (ch == ERR) {
-                pane_findings_work(&a, 0.04);
+        /* Background work (tui/jobs.c) gets the time between keys, in slices short enough that a key
+         * never waits for more than one; with none, the loop sleeps until a key comes. */
+        int wait = jobs_wait_ms(&a);
+        int ch = key_within(wait);
+        if (ch == ERR && wait >= 0) {
+            if (jobs_step(&a))
                 dirty = 1;
-                continue;
-            }
-        } else if (follow_on(&a) && !filterbar_busy(&a) && !listsort_busy(&a)) {
-            /* wake up for new files: a short wait for a key, then a look at the directories */
-            ch = key_within(250);
-            if (ch == ERR) {
-                if ((a.bar.kind == BAR_CLOSED && a.dialog == PANE__COUNT && follow_poll(&a)) || a.redraw_soon)
-                    dirty = 1;
-                continue;
-            }
-        } else if (filterbar_busy(&a)) {
-            ch = key_within(0);
-            if (ch == ERR) {
-                filterbar_work(&a, 0.04);
-                dirty = 1;
-                continue;
-            }
-        } else if (listsort_busy(&a)) {
-            /* a sort by a path whose index is being built */
-            ch = key_within(0);
-            if (ch == ERR) {
-                listsort_work(&a, 0.04);
-                dirty = 1;
-                continue;
-            }
-        } else if (a.redraw_soon) {
-            /* a pane shows work done on other threads (a path being indexed): draw its progress */
-            ch = key_within(100);
-            if (ch == ERR) {
-                dirty = 1;
-                continue;
-            }
-        } else {
-            ch = getch();
+            continue;
         }
         if (ch == KEY_RESIZE || ch == ERR) {
             getmaxyx(stdscr, a.rows, a.cols);
@@ -696,8 +632,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
             /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
              * that M, e or n never see the list as it was before Enter; its progress stays in view.
              * Quitting needs no list: it never waits. */
-            while (keys_action(ch) != ACT_QUIT && filterbar_busy(&a) && !filterbar_work(&a, 0.1))
-                draw_all(&a);
+            if (keys_action(ch) != ACT_QUIT)
+                jobs_finish(&a, draw_all);
             if (tell_panes(&a))
                 dirty = 1;
             r = dispatch(&a, ch);
@@ -716,9 +652,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     signals_graceful(0);
     if (signals_quit_requested())
         rc = 128 + signals_quit_requested(); /* as the shell reports a program the signal ended */
+    jobs_cancel(&a);
     filterbar_free(&a);
-    follow_stop(&a);
-    loading_stop(&a);
     listsort_free(&a); /* its field holds a path index of the store */
     free_panes(&a);
     free(a.marks);

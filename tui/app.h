@@ -64,6 +64,7 @@ struct app {
     struct follow *follow;   /* owned by tui/follow.c while following, else NULL */
     struct loading *loading; /* owned by tui/loading.c while the first load runs, else NULL */
     size_t follow_new;       /* events that arrived while following with the selection off the last row */
+    int follow_asked;        /* --follow: following starts once the first load is done (tui/jobs.c) */
     const char *const *rule_paths; /* borrowed: the Sigma rules to run (--rules), or none: the shipped */
     size_t nrule_paths;
     const char *const *paths; /* borrowed: what the user asked to open */
@@ -76,7 +77,7 @@ struct app {
     char *state_path;        /* owned: where the histories are kept, NULL when not kept */
     int no_state;            /* --no-state: nothing is read from or written to the state directory */
     int redraw_soon;         /* a pane drawn waits for work on other threads (a path's index): the loop
-                                draws again shortly rather than wait for a key */
+                                draws again shortly rather than wait for a key (tui/jobs.c) */
 };
 
 /* Number of events the list shows. */

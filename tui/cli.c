@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "model/query/field.h"
-#include "model/json/jsonfmt.h"
+#include "model/json/jsonout.h"
 #include "model/base/problems.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
@@ -68,16 +68,18 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
             rc = 1;
             continue;
         }
-        if (len + 1 > min_cap) {
+        if (JSONOUT_ESCAPED_MAX(len) + 1 > min_cap) {
             free(min);
-            min_cap = len + 1;
+            min_cap = JSONOUT_ESCAPED_MAX(len) + 1;
             min = malloc(min_cap);
             if (!min) {
                 fprintf(stderr, "ctview: out of memory\n");
                 return 1;
             }
         }
-        size_t n = jsonfmt_minify(raw, len, min);
+        /* the one writer makes it valid JSON; a terminal also gets the invisible and directional code
+         * points inside its strings as \uXXXX (model/present/textsafe.h) */
+        size_t n = jsonout_record(raw, len, 1, min);
         if (tty)
             textsafe_json_write(out, min, n);
         else

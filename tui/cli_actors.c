@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/identity/actors.h"
+#include "model/json/jsonout.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
 #include "tui/cli.h"
@@ -13,16 +14,7 @@ void cli_json_string(FILE *out, const char *s)
         fputs("null", out);
         return;
     }
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
+    jsonout_string(out, s, strlen(s));
 }
 
 static const char *str(const struct store *s, uint32_t id)
@@ -55,13 +47,23 @@ static void print_json(FILE *out, const struct store *s, const struct actor_tabl
     fputs("{\"actors\":[", out);
     for (size_t i = 0; i < t->n; i++) {
         const struct actor_row *r = &t->rows[i];
-        const struct origin_actor *a = &s->origins->actors[r->actor];
+        const struct origin_actor *a = &origins_of(s)->actors[r->actor];
         fputs(i ? ",{\"type\":" : "{\"type\":", out);
         cli_json_string(out, a->type);
         fputs(",\"arn\":", out);
-        cli_json_string(out, str(s, a->arn));
+        cli_json_string(out, a->key);
         fputs(",\"account\":", out);
         cli_json_string(out, str(s, a->account));
+        if (a->name) {
+            fputs(",\"name\":", out);
+            cli_json_string(out, a->name);
+        }
+        if (a->store) {
+            fputs(",\"identity_store\":", out);
+            cli_json_string(out, str(s, a->store));
+        }
+        if (a->uncertain)
+            fputs(",\"uncertain\":true", out);
         fprintf(out, ",\"events\":%zu,\"sessions\":%zu,\"accounts\":", r->events, r->sessions);
         json_list(out, s, r->accounts, r->naccounts);
         fputs(",\"roles\":", out);

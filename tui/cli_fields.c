@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/json/jsonout.h"
 #include "model/query/fieldtop.h"
 #include "model/present/textsafe.h"
 #include "tui/cli.h"
@@ -59,37 +60,6 @@ int cli_list_columns(struct store *s, const struct cli_shown *shown, struct fiel
     return rc;
 }
 
-/* Writes s[0..len) as a JSON string: escapes as JSON needs them, control characters as \u00XX, and an
- * invalid UTF-8 byte as U+FFFD, so the output is always valid JSON. */
-static void put_json_string(FILE *out, const char *s, size_t len)
-{
-    fputc('"', out);
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            fprintf(out, "\\%c", c);
-            i++;
-        } else if (c < 0x20 || c == 0x7f) {
-            fprintf(out, "\\u%04x", c);
-            i++;
-        } else if (c < 0x80) {
-            fputc(c, out);
-            i++;
-        } else {
-            uint32_t cp;
-            size_t n = textsafe_utf8_decode(s + i, len - i, &cp);
-            if (n == 0) {
-                fputs("\\ufffd", out);
-                i++;
-            } else {
-                fwrite(s + i, 1, n, out);
-                i += n;
-            }
-        }
-    }
-    fputc('"', out);
-}
-
 int cli_top(struct store *s, const struct cli_shown *shown, struct field *f, const char *name, size_t top,
             FILE *out, int json)
 {
@@ -104,7 +74,7 @@ int cli_top(struct store *s, const struct cli_shown *shown, struct field *f, con
     }
     if (json) {
         fputs("{\"field\":", out);
-        put_json_string(out, name, strlen(name));
+        jsonout_string(out, name, strlen(name));
         fprintf(out, ",\"events\":%zu,\"distinct\":%zu,\"missing\":%zu,\"top\":[", t.events, t.distinct,
                 t.missing);
     }
@@ -114,7 +84,7 @@ int cli_top(struct store *s, const struct cli_shown *shown, struct field *f, con
         const char *text = field_key_text(s, f, t.rows[i].key, buf, &len);
         if (json) {
             fputs(i ? ",{\"value\":" : "{\"value\":", out);
-            put_json_string(out, text, len);
+            jsonout_string(out, text, len);
             fprintf(out, ",\"count\":%u}", t.rows[i].count);
         } else {
             fprintf(out, "%u\t", t.rows[i].count);

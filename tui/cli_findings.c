@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/json/jsonout.h"
 #include "model/store/intern.h"
 #include "model/present/textsafe.h"
 #include "model/identity/trace.h"
@@ -79,26 +80,6 @@ struct sigma_set *cli_load_rules(const char *const *paths, size_t n)
     return set;
 }
 
-/* The inside of a JSON string. */
-static void put_json_chars(FILE *out, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-}
-
-static void put_json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    put_json_chars(out, s);
-    fputc('"', out);
-}
-
 static void put_safe(FILE *out, const char *s)
 {
     char *e = textsafe_escape_dup(s, strlen(s));
@@ -109,10 +90,12 @@ static void put_safe(FILE *out, const char *s)
 /* An event's key as a JSON string, as in --trace: "ACCOUNT:EVENTID"; a comma before it unless first. */
 static void put_event_key(FILE *out, const struct store *s, size_t ev, int first)
 {
+    const char *acct = intern_str(s->strings, trace_event_account(s, ev));
+    const char *id = store_str(s, &s->events[ev], EF_EVENT_ID);
     fputs(first ? "\"" : ",\"", out);
-    put_json_chars(out, intern_str(s->strings, trace_event_account(s, ev)));
+    jsonout_chars(out, acct, strlen(acct));
     fputc(':', out);
-    put_json_chars(out, store_str(s, &s->events[ev], EF_EVENT_ID));
+    jsonout_chars(out, id, strlen(id));
     fputc('"', out);
 }
 
@@ -156,9 +139,9 @@ int cli_findings(struct store *s, const struct cli_shown *shown, const struct fi
         for (size_t i = 0; i < sigma_set_refused(set); i++) {
             const struct sigma_refusal *r = sigma_set_refusal(set, i);
             fputs(i ? ",{\"file\":" : "{\"file\":", out);
-            put_json_str(out, r->file);
+            jsonout_string(out, r->file, strlen(r->file));
             fprintf(out, ",\"line\":%d,\"reason\":", r->line);
-            put_json_str(out, r->reason);
+            jsonout_string(out, r->reason, strlen(r->reason));
             fputc('}', out);
         }
         fputs("],\"findings\":[", out);
@@ -184,11 +167,11 @@ int cli_findings(struct store *s, const struct cli_shown *shown, const struct fi
         fputs(first ? "{\"id\":" : ",{\"id\":", out);
         first = 0;
         if (sigma_rule_id(rule)[0])
-            put_json_str(out, sigma_rule_id(rule));
+            jsonout_string(out, sigma_rule_id(rule), strlen(sigma_rule_id(rule)));
         else
             fputs("null", out);
         fputs(",\"title\":", out);
-        put_json_str(out, sigma_rule_title(rule));
+        jsonout_string(out, sigma_rule_title(rule), strlen(sigma_rule_title(rule)));
         fprintf(out, ",\"level\":\"%s\",\"events\":[", sigma_level_name(sigma_rule_level(rule)));
         for (size_t i = 0; i < n; i++)
             put_event_key(out, s, ev[i], i == 0);

@@ -50,12 +50,17 @@ static void print_json(FILE *out, const struct store *s, const struct trace *t)
     cli_json_string(out, event_id(s, t->event));
     fputs(", \"account\": ", out);
     cli_json_string(out, str(s, trace_event_account(s, t->event)));
+    /* the origin as the actor it is (origin.h): the key --actors and origin: use */
     fputs(", \"origin\": {\"type\": ", out);
     cli_json_string(out, t->origin_type_name);
     fputs(", \"arn\": ", out);
-    cli_json_string(out, str(s, t->origin_arn));
+    cli_json_string(out, t->origin_key);
     fputs(", \"account\": ", out);
-    cli_json_string(out, str(s, t->origin_account));
+    cli_json_string(out, str(s, t->origin_key_account));
+    if (t->origin_name) {
+        fputs(", \"name\": ", out);
+        cli_json_string(out, t->origin_name);
+    }
     if (t->origin_store) {
         fputs(", \"identity_store\": ", out);
         cli_json_string(out, str(s, t->origin_store));
@@ -64,6 +69,8 @@ static void print_json(FILE *out, const struct store *s, const struct trace *t)
         fputs(", \"masked\": true", out);
     if (t->origin_sso_session)
         fputs(", \"sso_session\": true", out);
+    if (t->origin_uncertain)
+        fputs(", \"uncertain\": true", out);
     fputs("}, \"hops\": [", out);
     for (size_t k = 0; k < t->nhops; k++) {
         const struct trace_hop *h = &t->hops[k];
@@ -83,8 +90,15 @@ static void print_json(FILE *out, const struct store *s, const struct trace *t)
         cli_json_string(out, str(s, h->source_identity));
         static const char *const kinds[] = {
             [HOP_ROLE] = "role", [HOP_SESSION_TOKEN] = "session_token", [HOP_FEDERATION] = "federation"};
-        fprintf(out, ", \"inferred\": %s, \"cross_account\": %s, \"kind\": \"%s\"}",
-                h->inferred ? "true" : "false", h->crosses ? "true" : "false", kinds[h->kind]);
+        /* a link the log contradicts is a conflict, whatever it issued (issued_kind) */
+        fprintf(out, ", \"inferred\": %s, \"cross_account\": %s, \"kind\": \"%s\"",
+                h->inferred ? "true" : "false", h->crosses ? "true" : "false",
+                h->conflict ? "conflict" : kinds[h->kind]);
+        if (h->conflict) {
+            fprintf(out, ", \"issued_kind\": \"%s\", \"reason\": ", kinds[h->kind]);
+            cli_json_string(out, trace_conflict_reason(h->conflict));
+        }
+        fputc('}', out);
     }
     fputs("], \"session_key\": ", out);
     cli_json_string(out, str(s, t->session_key));

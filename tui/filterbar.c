@@ -121,7 +121,7 @@ static int try_filter(struct app *a, const char *text)
     struct filter_error err;
     struct filter *f = compile_for(a, text, a->store, &err);
     if (!f) {
-        snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
+        strlcpy(a->bar.error, err.message, sizeof a->bar.error);
         return -1;
     }
     a->bar.error[0] = '\0';
@@ -162,7 +162,7 @@ static enum reaction search_accept(struct app *a)
     struct filter_error err;
     struct filter *f = compile_for(a, text, a->store, &err);
     if (!f) {
-        snprintf(a->bar.error, sizeof a->bar.error, "%s", err.message);
+        strlcpy(a->bar.error, err.message, sizeof a->bar.error);
         return RE_REDRAW;
     }
     filter_free(a->bar.search);

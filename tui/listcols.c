@@ -41,7 +41,7 @@ static int apply(struct listcols *lc, const char *spec, char *err, size_t cap)
     lc->cols = cols;
     lc->ncols = n;
     lc->first = 0;
-    snprintf(lc->spec, sizeof lc->spec, "%s", p);
+    strlcpy(lc->spec, p, sizeof lc->spec);
     return 0;
 }
 

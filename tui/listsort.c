@@ -193,7 +193,7 @@ int listsort_set(struct app *a, const char *name, int desc, char *err, size_t ca
         ls->name[0] = '\0';
         if (len) {
             ls->field = f;
-            snprintf(ls->name, sizeof ls->name, "%s", f.name);
+            strlcpy(ls->name, f.name, sizeof ls->name);
         }
     }
     ls->desc = len && desc;

@@ -1,5 +1,6 @@
-/* ctview: a terminal browser for AWS CloudTrail logs. Parses the command line, loads, and hands over to
- * the TUI or to one of the screenless modes. */
+/* ctview: a terminal browser for AWS CloudTrail logs. main parses the command line (the table opts),
+ * checks which options go together, and hands over to one mode (the table modes): the interface,
+ * --sql, or a mode that loads the logs and prints (with_logs, then the mode's print). */
 #include <getopt.h>
 #include <stdio.h>
 #include <malloc.h>
@@ -247,364 +248,195 @@ static int parse_when(const char *s, int is_until, int64_t *ms)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The modes: the interface when no mode option is given, --sql (reads no logs), and those that load the
+ * logs and print (tui/cli*.c). */
+enum mode {
+    MODE_LIST,
+    MODE_STATS,
+    MODE_ACTORS,
+    MODE_EXPORT,
+    MODE_TRACE,
+    MODE_TOP,
+    MODE_FINDINGS,
+    MODE_SQL,
+    MODE_INTERFACE,
+    MODE__COUNT
+};
+
+#define MODE_BIT(m) (1u << (m))
+/* the modes that read the logs and print (at most one of them) */
+#define LOG_MODES (MODE_BIT(MODE_SQL) - 1)
+
+/* What the command line asked for. The strings are borrowed from argv. */
+struct options {
+    unsigned modes; /* MODE_BITs of the log modes given */
+    int sql, json, format_given, follow, no_state, no_mouse, top_n_given;
+    const char *tz, *expr, *export_file, *trace, *sql_table, *sql_select, *columns, *top;
+    const char **rule_paths; /* the --rules values, nrule_paths of them (an array of argc) */
+    size_t nrule_paths;
+    long top_n;
+    int64_t since, until; /* INT64_MIN / INT64_MAX for none */
+    struct export_opts eo;
+    const char *const *paths; /* the PATH operands, npaths of them; then what the loader reads (inputs) */
+    size_t npaths;
+    struct s3open_opts s3o; /* --account, --region, --no-cache, --cache-size */
+    const char *paths_from; /* --paths-from FILE, or NULL */
+    /* worked out by check_options */
+    char range[160];       /* the after:/before: terms of --since and --until, "" for none */
+    const char *user_expr; /* -f as given; expr is it and the range together */
+    char *combined;        /* owned: expr when the range had to be added to -f */
+};
+
+/* What a log mode prints from: the loaded store and what main worked out over it. */
+struct logs {
+    struct store *s; /* owned */
+    struct cli_shown shown;
+    struct filter_run run; /* owned: the -f run behind shown */
+    struct sigma_set *rules;
+    struct findings *found; /* owned, with rules: the rules' findings when they ran */
+    struct field *cols;     /* owned: --columns, ncols of them, or NULL */
+    size_t ncols;
+    struct field top; /* owned when has_top: --top's field */
+    int has_top;
+    double secs; /* the load's time */
+};
+
+struct mode_ops {
+    const char *flag; /* the option that chooses it ("" for the interface) */
+    int json;         /* takes --json */
+    int rules;        /* runs the rules whatever the filter */
+    /* Runs the mode; returns the exit status. */
+    int (*run)(const struct options *o, const struct mode_ops *m);
+    /* A log mode's output, from what with_logs loaded (NULL for the other modes). */
+    int (*print)(const struct options *o, struct logs *l);
+};
+
+static int print_list(const struct options *o, struct logs *l)
 {
-    enum {
-        OPT_LIST = 256,
-        OPT_STATS,
-        OPT_JSON,
-        OPT_EXPORT,
-        OPT_FORMAT,
-        OPT_GZIP,
-        OPT_FORCE,
-        OPT_TRACE,
-        OPT_SINCE,
-        OPT_UNTIL,
-        OPT_FOLLOW,
-        OPT_TZ,
-        OPT_NO_STATE,
-        OPT_NO_MOUSE,
-        OPT_COLUMNS,
-        OPT_TOP,
-        OPT_ACTORS,
-        OPT_FINDINGS,
-        OPT_RULES,
-        OPT_SQL,
-        OPT_TABLE,
-        OPT_SELECT,
-        OPT_ACCOUNT,
-        OPT_REGION,
-        OPT_NO_CACHE,
-        OPT_CACHE_SIZE,
-        OPT_PATHS_FROM
-    };
-    static const struct option opts[] = {
-        {"list", no_argument, NULL, OPT_LIST},
-        {"stats", no_argument, NULL, OPT_STATS},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"export", required_argument, NULL, OPT_EXPORT},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"gzip", no_argument, NULL, OPT_GZIP},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"trace", required_argument, NULL, OPT_TRACE},
-        {"since", required_argument, NULL, OPT_SINCE},
-        {"until", required_argument, NULL, OPT_UNTIL},
-        {"follow", no_argument, NULL, OPT_FOLLOW},
-        {"account", required_argument, NULL, OPT_ACCOUNT},
-        {"region", required_argument, NULL, OPT_REGION},
-        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
-        {"cache-size", required_argument, NULL, OPT_CACHE_SIZE},
-        {"paths-from", required_argument, NULL, OPT_PATHS_FROM},
-        {"tz", required_argument, NULL, OPT_TZ},
-        {"no-state", no_argument, NULL, OPT_NO_STATE},
-        {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
-        {"columns", required_argument, NULL, OPT_COLUMNS},
-        {"top", required_argument, NULL, OPT_TOP},
-        {"actors", no_argument, NULL, OPT_ACTORS},
-        {"findings", no_argument, NULL, OPT_FINDINGS},
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"sql", no_argument, NULL, OPT_SQL},
-        {"table", required_argument, NULL, OPT_TABLE},
-        {"select", required_argument, NULL, OPT_SELECT},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    /* Each input's decoded bytes are a buffer of a megabyte or more, allocated on one thread and freed
-     * on another: served by mmap, every one of them cost page faults, and its munmap a TLB shootdown
-     * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 128 << 20);
-    int no_state = 0, no_mouse = 0;
-    const char *tz = NULL;
-    int list = 0, stats = 0, json = 0, format_given = 0, follow = 0, actors = 0, findings = 0, c;
-    const char *rule_paths[argc > 0 ? argc : 1]; /* the --rules values: at most one per argument */
-    size_t nrule_paths = 0;
-    const char *expr = NULL, *export_file = NULL, *trace = NULL, *sql_table = NULL, *sql_select = NULL;
-    const char *columns = NULL, *top = NULL;
-    long top_n = 10;
-    int top_n_given = 0, sql = 0;
-    int64_t since = INT64_MIN, until = INT64_MAX;
-    struct export_opts eo = {EXPORT_RECORDS, 0, 0};
-    struct s3open_opts s3o = {0};
-    const char *paths_from = NULL;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hVf:n:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            expr = optarg;
-            break;
-        case ':': {
-            if (optopt == 'f')
-                return usage_error("-f needs a filter expression");
-            char msg[128];
-            snprintf(msg, sizeof msg, "%s needs a value", argv[optind - 1]);
-            return usage_error(msg);
-        }
-        case OPT_LIST:
-            list = 1;
-            break;
-        case OPT_STATS:
-            stats = 1;
-            break;
-        case OPT_JSON:
-            json = 1;
-            break;
-        case OPT_EXPORT:
-            export_file = optarg;
-            break;
-        case OPT_FORMAT:
-            eo.format = export_format_parse(optarg);
-            format_given = 1;
-            if (eo.format == EXPORT__COUNT) {
-                char msg[160];
-                snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl or csv", optarg);
-                return usage_error(msg);
-            }
-            break;
-        case OPT_TRACE:
-            trace = optarg;
-            break;
-        case OPT_FOLLOW:
-            follow = 1;
-            break;
-        case OPT_ACCOUNT:
-        case OPT_REGION:
-        case OPT_NO_CACHE:
-        case OPT_CACHE_SIZE:
-        case OPT_PATHS_FROM:
-            if (inputs_option((enum inputs_opt)(c - OPT_ACCOUNT), optarg, &s3o, &paths_from) != 0)
-                return 1;
-            break;
-        case OPT_TZ: {
-            char why[200], msg[260];
-            if (tz_check(optarg, why, sizeof why) != 0) {
-                snprintf(msg, sizeof msg, "--tz: %s", why);
-                return usage_error(msg);
-            }
-            tz = optarg;
-            break;
-        }
-        case OPT_NO_STATE:
-            no_state = 1;
-            break;
-        case OPT_NO_MOUSE:
-            no_mouse = 1;
-            break;
+    if (l->cols)
+        return cli_list_columns(l->s, &l->shown, l->cols, l->ncols, stdout);
+    return cli_list(l->s, &l->shown, stdout, o->json);
+}
 
-        case OPT_FINDINGS:
-            findings = 1;
-            break;
-        case OPT_RULES:
-            rule_paths[nrule_paths++] = optarg;
-            break;
-        case OPT_COLUMNS:
-            columns = optarg;
-            break;
-        case OPT_TOP:
-            top = optarg;
-            break;
-        case 'n': {
-            char *end;
-            top_n = strtol(optarg, &end, 10);
-            top_n_given = 1;
-            if (end == optarg || *end || top_n < 1 || top_n > 1000000000)
-                return usage_error("-n takes a count from 1 up");
-            break;
-        }
-        case OPT_ACTORS:
-            actors = 1;
-            break;
-        case OPT_SQL:
-            sql = 1;
-            break;
-        case OPT_TABLE:
-            sql_table = optarg;
-            break;
-        case OPT_SELECT:
-            sql_select = optarg;
-            break;
-        case OPT_SINCE:
-        case OPT_UNTIL:
-            if (parse_when(optarg, c == OPT_UNTIL, c == OPT_SINCE ? &since : &until) != 0) {
-                char msg[200];
-                snprintf(msg, sizeof msg,
-                         "%s: '%.60s' is not a date (YYYY-MM-DD[THH:MM[:SS]], UTC) or an age (30m, 2h, 7d)",
-                         c == OPT_SINCE ? "--since" : "--until", optarg);
-                return usage_error(msg);
-            }
-            break;
-        case OPT_GZIP:
-            eo.gzip = 1;
-            break;
-        case OPT_FORCE:
-            eo.force = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        case 'V':
-            printf("ctview %s\n", CTVIEW_VERSION);
-            return 0;
-        default: {
-            char msg[128];
-            if (optopt)
-                snprintf(msg, sizeof msg, "unknown option '-%c'", optopt);
-            else
-                snprintf(msg, sizeof msg, "unknown option '%s'", argv[optind - 1]);
-            return usage_error(msg);
-        }
-        }
-    }
-    int modes = list + stats + actors + (export_file != NULL) + (trace != NULL) + (top != NULL) + findings;
-    if ((sql_table || sql_select) && !sql)
-        return usage_error("--table and --select go with --sql");
-    if (sql && (modes || json || follow || format_given || eo.gzip || eo.force || columns || top_n_given))
-        return usage_error("--sql goes with -f, --since, --until, --table and --select only");
-    if (sql && optind < argc)
-        return usage_error("--sql reads no logs: give no PATH");
-    if (sql && since != INT64_MIN && until != INT64_MAX && since >= until)
-        return usage_error("--since must be before --until");
-    if (sql)
-        return cli_sql(expr, since, until, sql_table, sql_select, stdout);
-    if (modes > 1)
-        return usage_error(
-            "--list, --stats, --actors, --export, --trace, --top and --findings cannot be combined");
-    if (json && !list && !stats && !trace && !actors && !top && !findings)
-        return usage_error("--json goes with --list, --stats, --actors, --trace, --top or --findings");
-    if (columns && !list && !(export_file && eo.format == EXPORT_CSV))
-        return usage_error("--columns goes with --list or --export --format csv");
-    if (columns && json)
-        return usage_error("--columns does not go with --json");
-    if (top_n_given && !top)
-        return usage_error("-n goes with --top");
-    if (expr && trace)
-        return usage_error("-f does not go with --trace");
-    if (since != INT64_MIN && until != INT64_MAX && since >= until)
-        return usage_error("--since must be before --until");
-    /* the range prunes folders and files by name, then filters events exactly */
-    char range[160] = "", *combined = NULL;
-    char tbuf[TIMEFMT_BUF];
-    if (since != INT64_MIN)
-        snprintf(range, sizeof range, "after:%s", timefmt_format(since, tbuf));
-    if (until != INT64_MAX)
-        snprintf(range + strlen(range), sizeof range - strlen(range), "%sbefore:%s", range[0] ? " " : "",
-                 timefmt_format(until, tbuf));
-    const char *user_expr = expr;
-    if (range[0]) {
-        if (asprintf(&combined, "%s%s%s%s", expr ? "(" : "", expr ? expr : "", expr ? ") " : "", range) < 0) {
-            fprintf(stderr, "ctview: out of memory\n");
-            return 2;
-        }
-        expr = combined;
-    }
-    if ((format_given || eo.gzip || eo.force) && !export_file)
-        return usage_error("--format, --gzip and --force go with --export");
-    if (optind >= argc && !paths_from)
-        return usage_error("no PATH given");
-    if (follow && modes)
-        return usage_error("--follow is for the terminal interface");
-    if ((tz || no_state || no_mouse) && modes)
-        return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
-                           "UTC times)");
-    if (user_expr && !modes)
-        return usage_error("-f goes with --list, --stats, --actors, --export or --findings (in the terminal "
-                           "interface, press /)");
-    s3o.since_ms = since;
-    s3o.until_ms = until;
-    /* the inputs live until exit: every return below reads them */
-    atexit(free_inputs);
-    if (inputs_expand(&in, (const char *const *)argv + optind, (size_t)(argc - optind), paths_from, &s3o) != 0) {
-        free(combined);
-        return 3;
-    }
-    const char *const *paths = (const char *const *)in.paths;
-    size_t npaths = in.n;
+static int print_stats(const struct options *o, struct logs *l)
+{
+    return cli_stats(l->s, &l->shown, stdout, o->json, l->secs);
+}
 
-    if (!modes) {
-        struct app_start start = {
-            since, until, range[0] ? range : NULL, follow, rule_paths, nrule_paths, tz, no_state, no_mouse,
-            &in.problems};
-        return app_run(paths, npaths, &start);
-    }
+static int print_actors(const struct options *o, struct logs *l)
+{
+    return cli_actors(l->s, &l->shown, stdout, o->json);
+}
 
-    signals_install(); /* a signal removes an export's temporary file; a write past ulimit -f is an error */
-    struct store *s = store_new();
-    if (!s) {
+static int print_export(const struct options *o, struct logs *l)
+{
+    return run_export(l->s, &l->shown, o->export_file, &o->eo, l->cols, l->ncols);
+}
+
+static int print_trace(const struct options *o, struct logs *l)
+{
+    return cli_trace(l->s, o->trace, stdout, o->json);
+}
+
+static int print_top(const struct options *o, struct logs *l)
+{
+    return cli_top(l->s, &l->shown, &l->top, o->top, (size_t)o->top_n, stdout, o->json);
+}
+
+static int print_findings(const struct options *o, struct logs *l)
+{
+    return cli_findings(l->s, &l->shown, l->found, stdout, o->json);
+}
+
+static void logs_free(struct logs *l)
+{
+    filter_run_free(&l->run);
+    if (l->has_top)
+        field_free(&l->top);
+    field_list_free(l->cols, l->ncols);
+    findings_free(l->found);
+    sigma_set_free(l->rules);
+    store_free(l->s);
+}
+
+/* What can be refused is refused before a long load: the filter (the user's own, for its columns),
+ * --columns and the --top field. Returns 0, or the exit status after saying why. */
+static int logs_check(const struct options *o, struct logs *l)
+{
+    if (!(l->s = store_new())) {
         fprintf(stderr, "ctview: out of memory\n");
         return 2;
     }
-    /* A bad expression is reported before a long load, not after (the user's own, for its columns). */
-    int rc = user_expr ? run_filter(s, user_expr, NULL) : 0;
-    if (rc != 0) {
-        store_free(s);
+    int rc = o->user_expr ? run_filter(l->s, o->user_expr, NULL) : 0;
+    if (rc != 0)
         return rc;
-    }
-    /* Columns and the --top field are checked before the load too. */
-    struct field *cols = NULL, top_field;
-    size_t ncols = 0;
     struct field_error ferr;
-    if (columns && field_list_parse(columns, &cols, &ncols, &ferr) != 0) {
+    if (o->columns && field_list_parse(o->columns, &l->cols, &l->ncols, &ferr) != 0) {
         fprintf(stderr, "ctview: --columns: %s\n", ferr.message);
-        store_free(s);
         return 1;
     }
-    if (top && field_parse(top, strlen(top), &top_field, &ferr) != 0) {
-        fprintf(stderr, "ctview: --top: %s\n", ferr.message);
-        field_list_free(cols, ncols);
-        store_free(s);
-        return 1;
+    if (o->top) {
+        if (field_parse(o->top, strlen(o->top), &l->top, &ferr) != 0) {
+            fprintf(stderr, "ctview: --top: %s\n", ferr.message);
+            return 1;
+        }
+        l->has_top = 1;
     }
-    double t0 = now_seconds();
-    if (load_paths_range(s, paths, npaths, since, until, NULL, NULL) != 0) {
-        fprintf(stderr, "ctview: out of memory while loading\n");
-        if (top)
-            field_free(&top_field);
-        field_list_free(cols, ncols);
-        store_free(s);
-        return 2;
-    }
-    double secs = now_seconds() - t0;
-    size_t unfetched = problems_count(&in.problems, PROBLEM_FILE);
-    problems_take(&s->problems, &in.problems); /* objects S3 would not give */
-    size_t unread = cli_report_unread(s, paths, npaths, stderr) + unfetched;
-    struct cli_shown shown = {.all = 1};
-    struct filter_run run = {0};
-    /* Rules run before the filter: -f rule:... and level:... select by their findings. */
-    struct sigma_set *rules = NULL;
-    struct findings *found = NULL;
-    int need_rules = findings || (top && (field_needs(&top_field) & FIELD_NEEDS_FINDINGS));
-    for (size_t c = 0; c < ncols; c++)
-        need_rules |= (field_needs(&cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
-    if (user_expr && !need_rules) {
+    return 0;
+}
+
+/* After the load: the rules when the mode, a column, the --top field or the filter needs them (before
+ * the filter: -f rule:... and level:... select by their findings), then the filter. Returns 0 or the
+ * exit status. */
+static int logs_select(const struct options *o, int findings, struct logs *l)
+{
+    int rc = 0, need_rules = findings || (l->has_top && (field_needs(&l->top) & FIELD_NEEDS_FINDINGS));
+    for (size_t c = 0; c < l->ncols; c++)
+        need_rules |= (field_needs(&l->cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
+    if (o->user_expr && !need_rules) {
         struct filter_error ferr;
-        struct filter *probe = filter_compile(user_expr, s, &ferr);
+        struct filter *probe = filter_compile(o->user_expr, l->s, &ferr);
         need_rules = probe && filter_uses_findings(probe);
         filter_free(probe);
     }
     if (need_rules) {
-        rc = run_rules(s, rule_paths, nrule_paths, &rules, &found);
-        if (rc == 0)
-            s->findings = found;
+        rc = run_rules(l->s, o->rule_paths, o->nrule_paths, &l->rules, &l->found);
+        if (rc == 0 && findings_attach(l->s, l->found) != 0) {
+            fprintf(stderr, "ctview: out of memory while running the rules\n");
+            rc = 2;
+        }
     }
-    if (expr && rc == 0) {
-        rc = run_filter(s, expr, &run);
-        shown = (struct cli_shown){0, run.shown, run.nshown};
+    if (o->expr && rc == 0) {
+        rc = run_filter(l->s, o->expr, &l->run);
+        l->shown = (struct cli_shown){0, l->run.shown, l->run.nshown};
     }
-    if (rc == 0 && trace)
-        rc = cli_trace(s, trace, stdout, json);
-    else if (rc == 0 && actors)
-        rc = cli_actors(s, &shown, stdout, json);
-    else if (rc == 0 && findings)
-        rc = cli_findings(s, &shown, found, stdout, json);
-    else if (rc == 0 && export_file)
-        rc = run_export(s, &shown, export_file, &eo, cols, ncols);
-    else if (rc == 0 && top)
-        rc = cli_top(s, &shown, &top_field, top, (size_t)top_n, stdout, json);
-    else if (rc == 0 && cols)
-        rc = cli_list_columns(s, &shown, cols, ncols, stdout);
-    else if (rc == 0)
-        rc = list ? cli_list(s, &shown, stdout, json) : cli_stats(s, &shown, stdout, json, secs);
+    return rc;
+}
+
+/* A log mode: checks, loads the paths, selects the shown events and prints them with m->print. The
+ * status: the mode's, else 1 when standard output could not be written, 3 when a PATH could not be
+ * read, 1 when some events could not be read for a path the output needed. */
+static int with_logs(const struct options *o, const struct mode_ops *m)
+{
+    struct logs l = {.shown = {.all = 1}};
+    signals_install(); /* a signal removes an export's temporary file; a write past ulimit -f is an error */
+    int rc = logs_check(o, &l);
+    double t0 = now_seconds();
+    if (rc == 0 && load_paths_range(l.s, o->paths, o->npaths, o->since, o->until, NULL, NULL) != 0) {
+        fprintf(stderr, "ctview: out of memory while loading\n");
+        rc = 2;
+    }
+    if (rc != 0) {
+        logs_free(&l);
+        return rc;
+    }
+    l.secs = now_seconds() - t0;
+    size_t unfetched = problems_count(&in.problems, PROBLEM_FILE);
+    problems_take(&l.s->problems, &in.problems); /* objects S3 would not give */
+    size_t unread = cli_report_unread(l.s, o->paths, o->npaths, stderr) + unfetched;
+    rc = logs_select(o, m->rules, &l);
+    if (rc == 0)
+        rc = m->print(o, &l);
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         /* a full disk or a closed pipe: the output is incomplete, which the exit status alone hides */
@@ -615,20 +447,405 @@ int main(int argc, char **argv)
     if (rc == 0 && unread)
         rc = 3;
     size_t unreadable = 0;
-    const char *why = pathindex_problem(s, &unreadable);
+    const char *why = pathindex_problem(l.s, &unreadable);
     if (why) {
         /* a path's value for these events is not known: said, not shown as missing without a word */
         fprintf(stderr, "ctview: %zu events not read for a path: %s\n", unreadable, why);
         if (rc == 0)
             rc = 1;
     }
-    filter_run_free(&run);
-    if (top)
-        field_free(&top_field);
-    field_list_free(cols, ncols);
-    findings_free(found);
-    sigma_set_free(rules);
-    store_free(s);
-    free(combined);
+    logs_free(&l);
+    return rc;
+}
+
+static int run_sql(const struct options *o, const struct mode_ops *m)
+{
+    (void)m;
+    return cli_sql(o->expr, o->since, o->until, o->sql_table, o->sql_select, stdout);
+}
+
+static int run_interface(const struct options *o, const struct mode_ops *m)
+{
+    (void)m;
+    struct app_start start = {.since_ms = o->since,
+                              .until_ms = o->until,
+                              .filter = o->range[0] ? o->range : NULL,
+                              .follow = o->follow,
+                              .rules = o->rule_paths,
+                              .nrules = o->nrule_paths,
+                              .tz = o->tz,
+                              .no_state = o->no_state,
+                              .no_mouse = o->no_mouse,
+                              .input_problems = &in.problems};
+    return app_run(o->paths, o->npaths, &start);
+}
+
+static const struct mode_ops modes[MODE__COUNT] = {
+    [MODE_LIST] = {"--list", 1, 0, with_logs, print_list},
+    [MODE_STATS] = {"--stats", 1, 0, with_logs, print_stats},
+    [MODE_ACTORS] = {"--actors", 1, 0, with_logs, print_actors},
+    [MODE_EXPORT] = {"--export", 0, 0, with_logs, print_export},
+    [MODE_TRACE] = {"--trace", 1, 0, with_logs, print_trace},
+    [MODE_TOP] = {"--top", 1, 0, with_logs, print_top},
+    [MODE_FINDINGS] = {"--findings", 1, 1, with_logs, print_findings},
+    [MODE_SQL] = {"--sql", 0, 0, run_sql, NULL},
+    [MODE_INTERFACE] = {"", 0, 0, run_interface, NULL},
+};
+
+/* The options that need more than storing their value: each checks it, and returns -1 to go on or the
+ * exit status (after saying why). */
+struct opt;
+static int set_format(struct options *o, const char *v, const struct opt *opt);
+static int set_tz(struct options *o, const char *v, const struct opt *opt);
+static int set_input(struct options *o, const char *v, const struct opt *opt);
+static int set_when(struct options *o, const char *v, const struct opt *opt);
+static int add_rules(struct options *o, const char *v, const struct opt *opt);
+static int set_count(struct options *o, const char *v, const struct opt *opt);
+static int show_help(struct options *o, const char *v, const struct opt *opt);
+static int show_version(struct options *o, const char *v, const struct opt *opt);
+
+#define NO_FIELD SIZE_MAX
+#define FIELD(f) offsetof(struct options, f)
+
+/* Every option. Without set, an option without a value sets the int at field to 1 and one with a
+ * value stores it in the const char * at field (the last given wins); a mode's option also chooses
+ * its mode. */
+static const struct opt {
+    const char *name; /* long name, or NULL */
+    char letter;      /* short name, or 0 */
+    int has_arg;
+    int mode;     /* the mode it chooses, or -1 */
+    size_t field; /* FIELD() of what it sets, NO_FIELD for none */
+    int (*set)(struct options *o, const char *v, const struct opt *opt);
+} opts[] = {
+    {"list", 0, no_argument, MODE_LIST, NO_FIELD, NULL},
+    {"stats", 0, no_argument, MODE_STATS, NO_FIELD, NULL},
+    {"json", 0, no_argument, -1, FIELD(json), NULL},
+    {"export", 0, required_argument, MODE_EXPORT, FIELD(export_file), NULL},
+    {"format", 0, required_argument, -1, NO_FIELD, set_format},
+    {"gzip", 0, no_argument, -1, FIELD(eo.gzip), NULL},
+    {"force", 0, no_argument, -1, FIELD(eo.force), NULL},
+    {"trace", 0, required_argument, MODE_TRACE, FIELD(trace), NULL},
+    {"since", 0, required_argument, -1, FIELD(since), set_when},
+    {"until", 0, required_argument, -1, FIELD(until), set_when},
+    {"follow", 0, no_argument, -1, FIELD(follow), NULL},
+    {"tz", 0, required_argument, -1, NO_FIELD, set_tz},
+    {"no-state", 0, no_argument, -1, FIELD(no_state), NULL},
+    {"no-mouse", 0, no_argument, -1, FIELD(no_mouse), NULL},
+    {"columns", 0, required_argument, -1, FIELD(columns), NULL},
+    {"top", 0, required_argument, MODE_TOP, FIELD(top), NULL},
+    {"actors", 0, no_argument, MODE_ACTORS, NO_FIELD, NULL},
+    {"findings", 0, no_argument, MODE_FINDINGS, NO_FIELD, NULL},
+    {"rules", 0, required_argument, -1, NO_FIELD, add_rules},
+    {"sql", 0, no_argument, -1, FIELD(sql), NULL},
+    {"table", 0, required_argument, -1, FIELD(sql_table), NULL},
+    {"select", 0, required_argument, -1, FIELD(sql_select), NULL},
+    {"account", 0, required_argument, -1, NO_FIELD, set_input},
+    {"region", 0, required_argument, -1, NO_FIELD, set_input},
+    {"no-cache", 0, no_argument, -1, NO_FIELD, set_input},
+    {"cache-size", 0, required_argument, -1, NO_FIELD, set_input},
+    {"paths-from", 0, required_argument, -1, NO_FIELD, set_input},
+    {"help", 'h', no_argument, -1, NO_FIELD, show_help},
+    {"version", 'V', no_argument, -1, NO_FIELD, show_version},
+    {NULL, 'f', required_argument, -1, FIELD(expr), NULL},
+    {NULL, 'n', required_argument, -1, NO_FIELD, set_count},
+};
+
+#define NOPTS    (sizeof opts / sizeof *opts)
+#define LONG_VAL 256 /* getopt's value of long-only option i: LONG_VAL + i */
+
+static int set_format(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)opt;
+    o->eo.format = export_format_parse(v);
+    o->format_given = 1;
+    if (o->eo.format == EXPORT__COUNT) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl or csv", v);
+        return usage_error(msg);
+    }
+    return -1;
+}
+
+/* --account, --region, --no-cache, --cache-size, --paths-from (tui/inputs.h) */
+static int set_input(struct options *o, const char *v, const struct opt *opt)
+{
+    static const char *const names[] = {
+        [INPUTS_ACCOUNT] = "account",       [INPUTS_REGION] = "region",         [INPUTS_NO_CACHE] = "no-cache",
+        [INPUTS_CACHE_SIZE] = "cache-size", [INPUTS_PATHS_FROM] = "paths-from",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(opt->name, names[i]) == 0)
+            return inputs_option((enum inputs_opt)i, v, &o->s3o, &o->paths_from) == 0 ? -1 : 1;
+    return 1;
+}
+
+static int set_tz(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)opt;
+    char why[200], msg[260];
+    if (tz_check(v, why, sizeof why) != 0) {
+        snprintf(msg, sizeof msg, "--tz: %s", why);
+        return usage_error(msg);
+    }
+    o->tz = v;
+    return -1;
+}
+
+static int set_when(struct options *o, const char *v, const struct opt *opt)
+{
+    int is_until = opt->field == FIELD(until);
+    if (parse_when(v, is_until, is_until ? &o->until : &o->since) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "--%s: '%.60s' is not a date (YYYY-MM-DD[THH:MM[:SS]], UTC) or an age (30m, 2h, 7d)",
+                 opt->name, v);
+        return usage_error(msg);
+    }
+    return -1;
+}
+
+static int add_rules(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)opt;
+    o->rule_paths[o->nrule_paths++] = v;
+    return -1;
+}
+
+static int set_count(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)opt;
+    const char *bad = NULL;
+    o->top_n = (long)strtonum(v, 1, 1000000000, &bad);
+    o->top_n_given = 1;
+    if (bad)
+        return usage_error("-n takes a count from 1 up");
+    return -1;
+}
+
+static int show_help(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)o, (void)v, (void)opt;
+    fputs(usage, stdout);
+    return 0;
+}
+
+static int show_version(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)o, (void)v, (void)opt;
+    printf("ctview %s\n", CTVIEW_VERSION);
+    return 0;
+}
+
+/* getopt's reply c: the option's table entry, or NULL for none. */
+static const struct opt *opt_of(int c)
+{
+    for (size_t i = 0; i < NOPTS; i++)
+        if ((opts[i].letter && opts[i].letter == c) || (!opts[i].letter && c == LONG_VAL + (int)i))
+            return &opts[i];
+    return NULL;
+}
+
+/* Stores what opt says with value v (NULL without one). Returns -1 to go on, or the exit status. */
+static int apply(struct options *o, const struct opt *opt, const char *v)
+{
+    if (opt->mode >= 0)
+        o->modes |= MODE_BIT(opt->mode);
+    if (opt->set)
+        return opt->set(o, v, opt);
+    if (opt->field == NO_FIELD)
+        return -1;
+    if (opt->has_arg == required_argument)
+        *(const char **)((char *)o + opt->field) = v;
+    else
+        *(int *)((char *)o + opt->field) = 1;
+    return -1;
+}
+
+/* Reads argv into o. Returns -1 to go on, or the exit status (after --help, --version or a usage
+ * error). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    struct option longs[NOPTS + 1];
+    char shorts[2 + 2 * NOPTS] = ":"; /* ':' first: a missing value is told apart from an unknown option */
+    size_t nlongs = 0, ns = 1;
+    for (size_t i = 0; i < NOPTS; i++) {
+        int val = opts[i].letter ? opts[i].letter : LONG_VAL + (int)i;
+        if (opts[i].name)
+            longs[nlongs++] = (struct option){opts[i].name, opts[i].has_arg, NULL, val};
+        if (opts[i].letter) {
+            shorts[ns++] = opts[i].letter;
+            if (opts[i].has_arg == required_argument)
+                shorts[ns++] = ':';
+        }
+    }
+    longs[nlongs] = (struct option){NULL, 0, NULL, 0};
+    shorts[ns] = '\0';
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        const struct opt *opt = opt_of(c);
+        char msg[128];
+        if (c == ':' && optopt == 'f')
+            return usage_error("-f needs a filter expression");
+        if (c == ':') {
+            snprintf(msg, sizeof msg, "%s needs a value", argv[optind - 1]);
+            return usage_error(msg);
+        }
+        if (!opt) {
+            if (optopt)
+                snprintf(msg, sizeof msg, "unknown option '-%c'", optopt);
+            else
+                snprintf(msg, sizeof msg, "unknown option '%s'", argv[optind - 1]);
+            return usage_error(msg);
+        }
+        int rc = apply(o, opt, optarg);
+        if (rc >= 0)
+            return rc;
+    }
+    o->paths = (const char *const *)argv + optind;
+    o->npaths = (size_t)(argc - optind);
+    return -1;
+}
+
+/* --sql's combinations. Returns -1 to go on, or the exit status. */
+static int check_sql(const struct options *o)
+{
+    if (o->modes || o->json || o->follow || o->format_given || o->eo.gzip || o->eo.force || o->columns ||
+        o->top_n_given)
+        return usage_error("--sql goes with -f, --since, --until, --table and --select only");
+    if (o->npaths)
+        return usage_error("--sql reads no logs: give no PATH");
+    if (o->since != INT64_MIN && o->until != INT64_MAX && o->since >= o->until)
+        return usage_error("--since must be before --until");
+    return -1;
+}
+
+/* The range prunes folders and files by name, then filters events exactly: its terms are added to
+ * -f. Returns -1, or 2 when out of memory. */
+static int add_range(struct options *o)
+{
+    char tbuf[TIMEFMT_BUF];
+    if (o->since != INT64_MIN)
+        snprintf(o->range, sizeof o->range, "after:%s", timefmt_format(o->since, tbuf));
+    if (o->until != INT64_MAX)
+        snprintf(o->range + strlen(o->range), sizeof o->range - strlen(o->range), "%sbefore:%s",
+                 o->range[0] ? " " : "", timefmt_format(o->until, tbuf));
+    o->user_expr = o->expr;
+    if (!o->range[0])
+        return -1;
+    const char *e = o->expr;
+    if (asprintf(&o->combined, "%s%s%s%s", e ? "(" : "", e ? e : "", e ? ") " : "", o->range) < 0) {
+        o->combined = NULL;
+        fprintf(stderr, "ctview: out of memory\n");
+        return 2;
+    }
+    o->expr = o->combined;
+    return -1;
+}
+
+/* "A, B and C" (joiner "and"): the flags of the modes in bits, in the table's order. */
+static const char *mode_flags(unsigned bits, const char *joiner, char *out, size_t cap)
+{
+    size_t len = 0, left = 0;
+    for (int m = 0; m < MODE__COUNT; m++)
+        left += (bits & MODE_BIT(m)) != 0;
+    out[0] = '\0';
+    for (int m = 0; m < MODE__COUNT && len < cap; m++) {
+        if (!(bits & MODE_BIT(m)))
+            continue;
+        left--;
+        const char *sep = len == 0 ? "" : left == 0 ? " " : ", ";
+        int n = snprintf(out + len, cap - len, "%s%s%s%s", sep, left == 0 && len ? joiner : "",
+                         left == 0 && len ? " " : "", modes[m].flag);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    return out;
+}
+
+/* Which options go together, in the order the messages have always been given. Returns -1 with the
+ * mode to run in *mode, or the exit status. */
+static int check_options(struct options *o, enum mode *mode)
+{
+    if ((o->sql_table || o->sql_select) && !o->sql)
+        return usage_error("--table and --select go with --sql");
+    if (o->sql) {
+        *mode = MODE_SQL;
+        return check_sql(o);
+    }
+    unsigned json_modes = 0;
+    for (int m = 0; m < MODE__COUNT; m++)
+        json_modes |= modes[m].json ? MODE_BIT(m) : 0;
+    char flags[200], msg[260];
+    if (o->modes & (o->modes - 1)) {
+        snprintf(msg, sizeof msg, "%s cannot be combined", mode_flags(LOG_MODES, "and", flags, sizeof flags));
+        return usage_error(msg);
+    }
+    if (o->json && !(o->modes & json_modes)) {
+        snprintf(msg, sizeof msg, "--json goes with %s", mode_flags(json_modes, "or", flags, sizeof flags));
+        return usage_error(msg);
+    }
+    if (o->columns && !(o->modes & MODE_BIT(MODE_LIST)) && !(o->export_file && o->eo.format == EXPORT_CSV))
+        return usage_error("--columns goes with --list or --export --format csv");
+    if (o->columns && o->json)
+        return usage_error("--columns does not go with --json");
+    if (o->top_n_given && !o->top)
+        return usage_error("-n goes with --top");
+    if (o->expr && o->trace)
+        return usage_error("-f does not go with --trace");
+    if (o->since != INT64_MIN && o->until != INT64_MAX && o->since >= o->until)
+        return usage_error("--since must be before --until");
+    int rc = add_range(o);
+    if (rc >= 0)
+        return rc;
+    if ((o->format_given || o->eo.gzip || o->eo.force) && !o->export_file)
+        return usage_error("--format, --gzip and --force go with --export");
+    if (!o->npaths && !o->paths_from)
+        return usage_error("no PATH given");
+    if (o->follow && o->modes)
+        return usage_error("--follow is for the terminal interface");
+    if ((o->tz || o->no_state || o->no_mouse) && o->modes)
+        return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
+                           "UTC times)");
+    if (o->user_expr && !o->modes)
+        return usage_error("-f goes with --list, --stats, --actors, --export or --findings (in the terminal "
+                           "interface, press /)");
+    *mode = MODE_INTERFACE;
+    for (int m = 0; m < MODE__COUNT; m++)
+        if (o->modes & MODE_BIT(m))
+            *mode = (enum mode)m;
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    /* Each input's decoded bytes are a buffer of a megabyte or more, allocated on one thread and freed
+     * on another: served by mmap, every one of them cost page faults, and its munmap a TLB shootdown
+     * across the loading threads (a fifth of the load's time was in the kernel). Keep them in the heap. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    const char *rule_paths[argc > 0 ? argc : 1]; /* the --rules values: at most one per argument */
+    struct options o = {.top_n = 10,
+                        .since = INT64_MIN,
+                        .until = INT64_MAX,
+                        .eo = {EXPORT_RECORDS, 0, 0},
+                        .rule_paths = rule_paths};
+    enum mode mode = MODE_INTERFACE;
+    int rc = parse_options(argc, argv, &o);
+    if (rc < 0)
+        rc = check_options(&o, &mode);
+    if (rc < 0 && mode != MODE_SQL) {
+        /* what the loader reads: the PATHs, --paths-from's lines, s3:// objects; kept until exit */
+        atexit(free_inputs);
+        o.s3o.since_ms = o.since;
+        o.s3o.until_ms = o.until;
+        if (inputs_expand(&in, o.paths, o.npaths, o.paths_from, &o.s3o) != 0)
+            rc = 3;
+        o.paths = (const char *const *)in.paths;
+        o.npaths = in.n;
+    }
+    if (rc < 0)
+        rc = modes[mode].run(&o, &modes[mode]);
+    free(o.combined);
     return rc;
 }

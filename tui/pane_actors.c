@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
 #include "model/identity/actors.h"
 #include "model/identity/origin.h"
 #include "tui/app.h"
 #include "tui/draw.h"
+#include "tui/rows.h"
 #include "tui/theme.h"
 
 /* The pane's state: the actors of the shown set, and the cursor in them. */
@@ -61,6 +63,28 @@ static int sync_actors(struct app *a, struct actors_pane *ap)
     return 0;
 }
 
+/* What a line of the table is drawn from: the actors' rows (NULL: the titles) in the widths measured. */
+struct actors_line {
+    const struct actor_row *rows;
+    const int *width;
+};
+
+static void actor_row(struct app *a, void *ctx, const struct rows_item *it)
+{
+    const struct actors_line *l = ctx;
+    char buf[1024];
+    int x = it->x + 1;
+    for (size_t c = 0; c < NCOLS && x < it->x + it->w; c++) {
+        const char *v = !l->rows ? actors_col_title(shown_cols[c])
+                                 : actors_cell(a->store, &l->rows[it->i], shown_cols[c], buf, sizeof buf);
+        int w = draw_width(v, strlen(v)), room = it->x + it->w - x;
+        int cw = c + 1 == NCOLS ? room : l->width[c] < room ? l->width[c] : room;
+        int lead = actors_col_numeric(shown_cols[c]) && w < cw ? cw - w : 0;
+        draw_text(a->win, it->y, x + lead, cw - lead, v, strlen(v), it->at, 0, 0);
+        x += cw + 2;
+    }
+}
+
 static void actors_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
@@ -80,7 +104,7 @@ static void actors_draw(struct app *a, void *st, struct rect r, int focused)
         return;
     /* column widths: the widest cell of the rows on screen and the title */
     int page = r.h - 2;
-    scroll_clamp(&ap->s, ap->t.n, page);
+    scroll_clamp(&ap->s, ap->t.n, page); /* before measuring the rows on screen */
     int width[NCOLS];
     char buf[1024];
     for (size_t c = 0; c < NCOLS; c++) {
@@ -95,23 +119,12 @@ static void actors_draw(struct app *a, void *st, struct rect r, int focused)
         if (shown_cols[c] == AC_ACTOR && width[c] > ACTOR_MAX)
             width[c] = ACTOR_MAX;
     }
-    for (int row = -1; row < page; row++) {
-        size_t i = ap->s.top + (size_t)row;
-        if (row >= 0 && i >= ap->t.n)
-            break;
-        int y = r.y + 2 + row, x = r.x + 1;
-        attr_t at = theme_attr(row < 0 ? R_TITLE : i == ap->s.cur ? R_SELECTED : R_NORMAL);
-        draw_fill(a->win, y, r.x, r.w, at);
-        for (size_t c = 0; c < NCOLS && x < r.x + r.w; c++) {
-            const char *v = row < 0 ? actors_col_title(shown_cols[c])
-                                    : actors_cell(a->store, &ap->t.rows[i], shown_cols[c], buf, sizeof buf);
-            int w = draw_width(v, strlen(v)), room = r.x + r.w - x;
-            int cw = c + 1 == NCOLS ? room : width[c] < room ? width[c] : room;
-            int lead = actors_col_numeric(shown_cols[c]) && w < cw ? cw - w : 0;
-            draw_text(a->win, y, x + lead, cw - lead, v, strlen(v), at, 0, 0);
-            x += cw + 2;
-        }
-    }
+    struct actors_line titles = {NULL, width};
+    draw_fill(a->win, r.y + 1, r.x, r.w, theme_attr(R_TITLE));
+    actor_row(a, &titles, &(struct rows_item){0, r.y + 1, r.x, r.w, theme_attr(R_TITLE), 0});
+    struct actors_line rows = {ap->t.rows, width};
+    struct rows v = {&ap->s, ap->t.n, {r.y + 2, r.x, page, r.w}, theme_attr(R_SELECTED)};
+    rows_draw(a, &v, actor_row, &rows);
 }
 
 /* Enter: the list filtered to every event whose origin is the row's (its ARN, quoted for the filter). */
@@ -120,20 +133,11 @@ static enum reaction filter_to(struct app *a, const struct actors_pane *ap)
     if (ap->s.cur >= ap->t.n)
         return RE_UNHANDLED;
     const char *arn = actors_name(a->store, &ap->t.rows[ap->s.cur]);
-    size_t len = strlen(arn);
-    char *expr = malloc(2 * len + 16);
+    char *expr = filterquote_term_dup("origin", arn, strlen(arn));
     if (!expr) {
         app_message(a, "out of memory");
         return RE_REDRAW;
     }
-    size_t n = (size_t)sprintf(expr, "origin:\"");
-    for (size_t k = 0; k < len; k++) {
-        if (arn[k] == '"' || arn[k] == '\\')
-            expr[n++] = '\\';
-        expr[n++] = arn[k];
-    }
-    expr[n++] = '"';
-    expr[n] = '\0';
     enum reaction re = filterbar_set(a, expr);
     free(expr);
     return re;

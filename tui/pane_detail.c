@@ -9,6 +9,7 @@
 #include "model/base/timefmt.h"
 #include "tui/draw.h"
 #include "tui/pane_findings.h"
+#include "tui/rows.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 #include "tui/listcols.h"
@@ -99,12 +100,15 @@ static void detail_sync(struct app *a, struct detail *d)
     refold(d);
 }
 
-static void draw_line(struct app *a, const struct detail *det, int y, struct rect r, size_t line, int cursor)
+static void json_row(struct app *a, void *st, const struct rows_item *it)
 {
+    const struct detail *det = st;
     const struct json_doc *d = &det->doc;
+    size_t line = det->visible[it->i];
     const struct json_line *l = &d->lines[line];
-    attr_t sel = cursor ? A_REVERSE : 0;
-    draw_fill(a->win, y, r.x, r.w, theme_attr(R_NORMAL) | sel);
+    attr_t sel = it->selected ? A_REVERSE : 0;
+    int y = it->y;
+    struct rect r = {it->y, it->x, 1, it->w};
     /* draw runs of one class at a time, keeping track of the columns already used */
     int col = 0, skip = det->hscroll;
     /* matches are found in the whole line: one may cross colours (a value and its quotes) */
@@ -138,7 +142,7 @@ static void draw_line(struct app *a, const struct detail *det, int y, struct rec
  * Returns the lines drawn. */
 static int draw_rules(struct app *a, size_t ev, struct rect r)
 {
-    const struct findings *f = a->store->findings;
+    const struct findings *f = findings_of(a->store);
     size_t n;
     const uint32_t *rules = f ? findings_event_rules(f, ev, &n) : NULL;
     if (!rules || !n || r.h < 3)
@@ -192,13 +196,10 @@ static void detail_draw(struct app *a, void *st, struct rect r, int focused)
     int page = r.h - (top - r.y);
     if (page < 1)
         return;
-    scroll_clamp(&d->s, d->nvisible, page);
-    for (int row = 0; row < page; row++) {
-        size_t v = d->s.top + (size_t)row;
-        if (v >= d->nvisible)
-            break;
-        draw_line(a, d, top + row, r, d->visible[v], focused && v == d->s.cur);
-    }
+    /* the cursor's line in reverse video over the JSON's colours */
+    attr_t cursor = focused ? theme_attr(R_NORMAL) | A_REVERSE : 0;
+    struct rows v = {&d->s, d->nvisible, {top, r.x, page, r.w}, cursor};
+    rows_draw(a, &v, json_row, d);
 }
 
 static enum reaction detail_key(struct app *a, void *st, const struct keypress *k)

@@ -9,10 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/base/filterquote.h"
 #include "model/detect/findings.h"
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/draw.h"
+#include "tui/rows.h"
 #include "tui/loading.h"
 
 struct findings_pane {
@@ -46,8 +48,8 @@ static double now(void)
 /* Drops the run (and the store's pointer to it). */
 static void drop_run(struct app *a, struct findings_pane *fp)
 {
-    if (a && a->store->findings == fp->run)
-        a->store->findings = NULL;
+    if (a && findings_of(a->store) == fp->run)
+        findings_attach(a->store, NULL);
     findings_free(fp->run);
     fp->run = NULL;
     free(fp->order);
@@ -75,7 +77,7 @@ static struct findings_pane *state(const struct app *a)
     return app_pane_state(a, PANE_FINDINGS);
 }
 
-int pane_findings_busy(struct app *a)
+int pane_findings_busy(const struct app *a)
 {
     struct findings_pane *fp = state(a);
     if (!fp || fp->failed || loading_on(a) || !a->store->nevents)
@@ -97,7 +99,8 @@ static void publish(struct app *a, struct findings_pane *fp)
     const struct sigma_set *set = fp->set;
     fp->order = malloc((sigma_set_count(set) ? sigma_set_count(set) : 1) * sizeof *fp->order);
     fp->norder = fp->order ? findings_sorted(fp->run, fp->order) : 0;
-    a->store->findings = fp->run;
+    if (findings_attach(a->store, fp->run) != 0)
+        app_message(a, "out of memory while keeping the findings: rule: and level: match nothing");
     /* No message: the status line keeps the filter in force (the view, f, has the counts). */
     /* a filter naming rule: or level: was waiting for these */
     if (a->shown.expr && a->shown.expr[0])
@@ -149,6 +152,34 @@ int pane_findings_work(struct app *a, double seconds)
     return rc != 0;
 }
 
+/* A rule that matched (level, events, title and author), then the refused rules, with why. */
+static void finding_row(struct app *a, void *st, const struct rows_item *it)
+{
+    const struct findings_pane *fp = st;
+    const struct sigma_set *set = fp->set;
+    attr_t base = it->at;
+    int sel = it->selected;
+    char line[1024];
+    if (it->i >= fp->norder) {
+        const struct sigma_refusal *f = sigma_set_refusal(set, it->i - fp->norder);
+        snprintf(line, sizeof line, " refused       %s:%d: %s", f->file, f->line, f->reason);
+        draw_text(a->win, it->y, it->x, it->w, line, strlen(line), sel ? base : theme_attr(R_ERROR), 0, 0);
+        return;
+    }
+    const struct sigma_rule *rule = sigma_set_rule(set, fp->order[it->i]);
+    size_t n, attempts = findings_rule_attempts(fp->run, fp->order[it->i]);
+    findings_rule_events(fp->run, fp->order[it->i], &n);
+    /* the level as a word, so it reads without colour too */
+    char lvl[16];
+    snprintf(lvl, sizeof lvl, " %-13s", sigma_level_name(sigma_rule_level(rule)));
+    attr_t lvl_at = sel ? base : theme_attr(pane_findings_level_role((int)sigma_rule_level(rule)));
+    int x = it->x + draw_text(a->win, it->y, it->x, it->w, lvl, strlen(lvl), lvl_at, 0, 0);
+    const char *author = sigma_rule_author(rule);
+    snprintf(line, sizeof line, "%7zu %10zu  %s%s%s", n - attempts, attempts, sigma_rule_title(rule),
+             author[0] ? "  by " : "", author);
+    draw_text(a->win, it->y, x, it->w - (x - it->x), line, strlen(line), base, 0, 0);
+}
+
 static void findings_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
@@ -173,51 +204,8 @@ static void findings_draw(struct app *a, void *st, struct rect r, int focused)
     }
     /* the titles of the columns the rows below fill: " %-13s%7zu %10zu  %s" */
     draw_str(a->win, r.y + 1, r.x, r.w, " level           done  attempted  rule", theme_attr(R_TITLE));
-    int page = r.h - 2;
-    scroll_clamp(&fp->s, lines, page);
-    for (int row = 0; row < page; row++) {
-        size_t i = fp->s.top + (size_t)row;
-        if (i >= lines)
-            break;
-        int y = r.y + 2 + row, sel = i == fp->s.cur;
-        attr_t base = sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL);
-        draw_fill(a->win, y, r.x, r.w, base);
-        char line[1024];
-        if (i >= fp->norder) { /* then the refused rules, with why */
-            const struct sigma_refusal *f = sigma_set_refusal(set, i - fp->norder);
-            snprintf(line, sizeof line, " refused       %s:%d: %s", f->file, f->line, f->reason);
-            draw_text(a->win, y, r.x, r.w, line, strlen(line), sel ? base : theme_attr(R_ERROR), 0, 0);
-            continue;
-        }
-        const struct sigma_rule *rule = sigma_set_rule(set, fp->order[i]);
-        size_t n, attempts = findings_rule_attempts(fp->run, fp->order[i]);
-        findings_rule_events(fp->run, fp->order[i], &n);
-        /* the level as a word, so it reads without colour too */
-        char lvl[16];
-        snprintf(lvl, sizeof lvl, " %-13s", sigma_level_name(sigma_rule_level(rule)));
-        int x =
-            r.x + draw_text(a->win, y, r.x, r.w, lvl, strlen(lvl),
-                            sel ? base : theme_attr(pane_findings_level_role((int)sigma_rule_level(rule))), 0,
-                            0);
-        const char *author = sigma_rule_author(rule);
-        snprintf(line, sizeof line, "%7zu %10zu  %s%s%s", n - attempts, attempts, sigma_rule_title(rule),
-                 author[0] ? "  by " : "", author);
-        draw_text(a->win, y, x, r.w - (x - r.x), line, strlen(line), base, 0, 0);
-    }
-}
-
-/* A filter value in double quotes, \" and \\ escaped. */
-static void quote(const char *s, char *out, size_t cap)
-{
-    size_t o = 0;
-    out[o++] = '"';
-    for (; *s && o + 3 < cap; s++) {
-        if (*s == '"' || *s == '\\')
-            out[o++] = '\\';
-        out[o++] = *s;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
+    struct rows v = {&fp->s, lines, {r.y + 2, r.x, r.h - 2, r.w}, theme_attr(R_SELECTED)};
+    rows_draw(a, &v, finding_row, fp);
 }
 
 static enum reaction findings_key(struct app *a, void *st, const struct keypress *k)
@@ -231,11 +219,16 @@ static enum reaction findings_key(struct app *a, void *st, const struct keypress
             return RE_NONE;
         const struct sigma_rule *rule = sigma_set_rule(fp->set, fp->order[fp->s.cur]);
         const char *id = sigma_rule_id(rule);
-        char q[600], expr[620];
-        quote(id[0] ? id : sigma_rule_title(rule), q, sizeof q);
-        snprintf(expr, sizeof expr, "rule:%s", q);
+        const char *name = id[0] ? id : sigma_rule_title(rule);
+        char *expr = filterquote_term_dup("rule", name, strlen(name));
+        if (!expr) {
+            app_message(a, "out of memory");
+            return RE_REDRAW;
+        }
         app_close(a, PANE_FINDINGS);
-        return filterbar_set(a, expr) | RE_REDRAW;
+        enum reaction re = filterbar_set(a, expr) | RE_REDRAW;
+        free(expr);
+        return re;
     }
     return scroll_move(&fp->s, lines, k->page, k->act);
 }

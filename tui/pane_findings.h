@@ -13,7 +13,7 @@
 struct app;
 
 /* Whether the rules have work to do now (the load is done and they have not run over every event). */
-int pane_findings_busy(struct app *a);
+int pane_findings_busy(const struct app *a);
 
 /* Runs them for about `seconds`; returns 1 when the run completed. */
 int pane_findings_work(struct app *a, double seconds);

@@ -13,6 +13,7 @@
 #include "tui/listcols.h"
 #include "tui/listsort.h"
 #include "tui/pane_findings.h"
+#include "tui/rows.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
@@ -37,16 +38,50 @@ static void screen_time(char *t)
 
 static void draw_gutter(struct app *a, int y, int x, size_t ev, int marked, int sel, attr_t base)
 {
-    int level = a->store->findings ? findings_event_level(a->store->findings, ev) : -1;
+    const struct findings *fd = findings_of(a->store);
+    int level = fd ? findings_event_level(fd, ev) : -1;
     if (marked) {
         draw_str(a->win, y, x, GUTTER, "*", base);
     } else if (level >= 0) {
-        char mark[2] = {findings_event_attempt(a->store->findings, ev)
-                            ? 'a'
-                            : sigma_level_name((enum sigma_level)level)[0],
+        char mark[2] = {findings_event_attempt(fd, ev) ? 'a' : sigma_level_name((enum sigma_level)level)[0],
                         '\0'};
         draw_str(a->win, y, x, GUTTER, mark, sel ? base : theme_attr(pane_findings_level_role(level)));
     }
+}
+
+/* What both layouts draw first on list row it: the line (bold when the event is marked) and the
+ * gutter. Sets *ev to the row's event; returns the attribute of its cells. */
+static attr_t row_start(struct app *a, const struct rows_item *it, size_t *ev)
+{
+    *ev = app_event(a, it->i);
+    int marked = a->marks && a->marks[*ev];
+    attr_t base = it->at;
+    if (marked) {
+        base |= A_BOLD;
+        draw_fill(a->win, it->y, it->x, it->w, base);
+    }
+    draw_gutter(a, it->y, it->x, *ev, marked, it->selected, base);
+    return base;
+}
+
+/* The selected row: bright in the focused list, dim below a pane that has the focus. */
+static struct rows list_rows(struct app *a, struct rect r, int focused)
+{
+    return (struct rows){&a->list, app_count(a), {r.y + 1, r.x, r.h - 1, r.w},
+                         theme_attr(focused ? R_SELECTED : R_SELECTED_DIM)};
+}
+
+struct chosen_line {
+    struct listcols *lc;
+    const int *widths;
+};
+
+static void chosen_row(struct app *a, void *ctx, const struct rows_item *it)
+{
+    const struct chosen_line *l = ctx;
+    size_t ev;
+    attr_t base = row_start(a, it, &ev);
+    listcols_draw_row(a, l->lc, ev, it->y, it->x + GUTTER, l->widths, base);
 }
 
 /* The chosen columns (listcols): sized to the rows on screen. */
@@ -71,18 +106,9 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
     listcols_draw_header(a, lc, r.y, r.x + GUTTER, r.w - GUTTER, widths);
     if (n == 0 && a->store->nevents)
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
-    for (size_t i = 0; i < nrows; i++) {
-        size_t ev = rows[i];
-        int y = r.y + 1 + (int)i;
-        int sel = a->list.top + i == a->list.cur;
-        int marked = a->marks && a->marks[ev];
-        attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
-        if (marked)
-            base |= A_BOLD;
-        draw_fill(a->win, y, r.x, r.w, base);
-        draw_gutter(a, y, r.x, ev, marked, sel, base);
-        listcols_draw_row(a, lc, ev, y, r.x + GUTTER, widths, base);
-    }
+    struct chosen_line l = {lc, widths};
+    struct rows v = list_rows(a, r, focused);
+    rows_draw(a, &v, chosen_row, &l);
     free(widths);
 }
 
@@ -143,6 +169,32 @@ static void measure(struct app *a, int total, int page, int64_t now_ms, char tit
     colfit_layout(fit, NSHOWN, total, widths);
 }
 
+struct default_line {
+    const int *widths;
+    int64_t now_ms;
+};
+
+static void default_row(struct app *a, void *ctx, const struct rows_item *it)
+{
+    const struct default_line *l = ctx;
+    size_t ev;
+    attr_t base = row_start(a, it, &ev);
+    const struct event *e = &a->store->events[ev];
+    int x = it->x + GUTTER;
+    for (size_t i = 0; i < NSHOWN; i++) {
+        if (!l->widths[i])
+            continue;
+        char buf[COLUMN_BUF];
+        const char *text = shown_text(a, e, i, l->now_ms, buf);
+        attr_t at = base;
+        if (shown(i) == COL_ERROR && !it->selected)
+            at = theme_attr(R_ERROR);
+        struct draw_marks m = {&a->bar.marks, text, strlen(text)};
+        draw_cut(a->win, it->y, x, l->widths[i], text, m.len, at, &m);
+        x += l->widths[i] + 1;
+    }
+}
+
 static void list_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct listcols *lc = st;
@@ -174,34 +226,9 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
         return;
     }
-    for (int row = 0; row < page; row++) {
-        size_t idx = a->list.top + (size_t)row;
-        int y = r.y + 1 + row;
-        if (idx >= n)
-            break;
-        size_t ev = app_event(a, idx);
-        const struct event *e = &s->events[ev];
-        int sel = idx == a->list.cur;
-        int marked = a->marks && a->marks[ev];
-        attr_t base = sel ? theme_attr(focused ? R_SELECTED : R_SELECTED_DIM) : theme_attr(R_NORMAL);
-        if (marked)
-            base |= A_BOLD;
-        draw_fill(a->win, y, r.x, r.w, base);
-        draw_gutter(a, y, r.x, ev, marked, sel, base);
-        x = r.x + GUTTER;
-        for (size_t i = 0; i < NSHOWN; i++) {
-            if (!widths[i])
-                continue;
-            char buf[COLUMN_BUF];
-            const char *text = shown_text(a, e, i, now_ms, buf);
-            attr_t at = base;
-            if (shown(i) == COL_ERROR && !sel)
-                at = theme_attr(R_ERROR);
-            struct draw_marks m = {&a->bar.marks, text, strlen(text)};
-            draw_cut(a->win, y, x, widths[i], text, m.len, at, &m);
-            x += widths[i] + 1;
-        }
-    }
+    struct default_line l = {widths, now_ms};
+    struct rows v = list_rows(a, r, focused);
+    rows_draw(a, &v, default_row, &l);
 }
 
 static enum reaction list_key(struct app *a, void *st, const struct keypress *k)

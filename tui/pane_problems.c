@@ -4,6 +4,7 @@
 
 #include "model/base/problems.h"
 #include "tui/draw.h"
+#include "tui/rows.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
@@ -19,6 +20,26 @@ struct problems_pane {
     int hscroll;
 };
 
+static void problem_row(struct app *a, void *st, const struct rows_item *it)
+{
+    const struct problems_pane *pp = st;
+    const struct problem *pr = &a->store->problems.rows[it->i];
+    attr_t at = it->selected ? it->at : theme_attr(pr->kind == PROBLEM_NOTE ? R_NORMAL : R_ERROR);
+    char where[96] = "";
+    int n = 0;
+    if (pr->offset >= 0)
+        n = snprintf(where, sizeof where, " byte %lld", (long long)pr->offset);
+    if (pr->record >= 0 && n >= 0 && (size_t)n < sizeof where)
+        snprintf(where + n, sizeof where - (size_t)n, " record %lld", (long long)pr->record);
+    char line[2048];
+    /* the reason first: it is what the user reads, and a long path would push it off the screen */
+    const char *reason = pr->reason;
+    if (pr->kind == PROBLEM_NOTE && strncmp(reason, "skipped: ", 9) == 0)
+        reason += 9; /* the kind says it already */
+    snprintf(line, sizeof line, "%-7s %s  (%s%s)", kind_names[pr->kind], reason, pr->file, where);
+    draw_text(a->win, it->y, it->x, it->w, line, strlen(line), at, pp->hscroll, 1);
+}
+
 static void problist_draw(struct app *a, void *st, struct rect r, int focused)
 {
     (void)focused;
@@ -32,35 +53,12 @@ static void problist_draw(struct app *a, void *st, struct rect r, int focused)
              records + files, records + files == 1 ? "" : "s", records, records == 1 ? "" : "s", files,
              files == 1 ? "" : "s", problems_count(p, PROBLEM_NOTE));
     draw_str(a->win, r.y, r.x, r.w, head, theme_attr(R_HEADER));
-    int page = r.h - 1;
     if (!p->count) {
         draw_str(a->win, r.y + 1, r.x, r.w, " Every file and record loaded.", theme_attr(R_NORMAL));
         return;
     }
-    scroll_clamp(&pp->s, p->count, page);
-    for (int row = 0; row < page; row++) {
-        size_t i = pp->s.top + (size_t)row;
-        if (i >= p->count)
-            break;
-        const struct problem *pr = &p->rows[i];
-        int y = r.y + 1 + row;
-        attr_t at = i == pp->s.cur ? theme_attr(R_SELECTED)
-                                   : theme_attr(pr->kind == PROBLEM_NOTE ? R_NORMAL : R_ERROR);
-        draw_fill(a->win, y, r.x, r.w, at);
-        char where[96] = "";
-        int n = 0;
-        if (pr->offset >= 0)
-            n = snprintf(where, sizeof where, " byte %lld", (long long)pr->offset);
-        if (pr->record >= 0 && n >= 0 && (size_t)n < sizeof where)
-            snprintf(where + n, sizeof where - (size_t)n, " record %lld", (long long)pr->record);
-        char line[2048];
-        /* the reason first: it is what the user reads, and a long path would push it off the screen */
-        const char *reason = pr->reason;
-        if (pr->kind == PROBLEM_NOTE && strncmp(reason, "skipped: ", 9) == 0)
-            reason += 9; /* the kind says it already */
-        snprintf(line, sizeof line, "%-7s %s  (%s%s)", kind_names[pr->kind], reason, pr->file, where);
-        draw_text(a->win, y, r.x, r.w, line, strlen(line), at, pp->hscroll, 1);
-    }
+    struct rows v = {&pp->s, p->count, {r.y + 1, r.x, r.h - 1, r.w}, theme_attr(R_SELECTED)};
+    rows_draw(a, &v, problem_row, pp);
 }
 
 static enum reaction problist_key(struct app *a, void *st, const struct keypress *k)

@@ -8,6 +8,7 @@
 #include "model/identity/trace.h"
 #include "model/identity/trace_tree.h"
 #include "tui/draw.h"
+#include "tui/rows.h"
 #include "tui/theme.h"
 #include "tui/app.h"
 
@@ -75,6 +76,23 @@ static int tpane_create(struct app *a, void *st)
     return 0;
 }
 
+static void tree_row(struct app *a, void *st, const struct rows_item *it)
+{
+    const struct tpane *tp = st;
+    const struct tree_line *l = &tp->tree.lines[it->i];
+    static const enum role kind_role[] = {
+        [TREE_HEAD] = R_TITLE,     [TREE_ORIGIN] = R_J_KEY,  [TREE_CALL] = R_NORMAL,
+        [TREE_NOTE] = R_J_STRING,  [TREE_MISSING] = R_ERROR, [TREE_SELECTED] = R_J_LITERAL,
+        [TREE_SESSION] = R_NORMAL, [TREE_CONFLICT] = R_ERROR,
+    };
+    attr_t at = it->selected ? it->at : theme_attr(kind_role[l->kind]);
+    /* indent, marker (ours) and text (from logs: draw_text escapes it), scrolled sideways as one */
+    char full[sizeof l->text + 160];
+    int depth = l->depth < 64 ? l->depth : 64;
+    snprintf(full, sizeof full, "%*s%s%s", 2 * depth, "", trace_tree_marker(l->kind), l->text);
+    draw_text(a->win, it->y, it->x + 1, it->w - 1, full, strlen(full), at, tp->hscroll, 0);
+}
+
 static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct tpane *tp = st;
@@ -88,29 +106,8 @@ static void tpane_draw(struct app *a, void *st, struct rect r, int focused)
     snprintf(head, sizeof head, " Trace of event %zu/%zu   Enter: select  T: filter to the chain",
              a->list.cur + 1, app_count(a));
     draw_str(a->win, r.y, r.x, r.w, head, title);
-    int page = r.h - 1;
-    scroll_clamp(&tp->s, tp->tree.n, page);
-    for (int row = 0; row < page; row++) {
-        size_t i = tp->s.top + (size_t)row;
-        if (i >= tp->tree.n)
-            break;
-        const struct tree_line *l = &tp->tree.lines[i];
-        int y = r.y + 1 + row, cursor = focused && i == tp->s.cur;
-        static const enum role kind_role[] = {
-            [TREE_HEAD] = R_TITLE,     [TREE_ORIGIN] = R_J_KEY,  [TREE_CALL] = R_NORMAL,
-            [TREE_NOTE] = R_J_STRING,  [TREE_MISSING] = R_ERROR, [TREE_SELECTED] = R_J_LITERAL,
-            [TREE_SESSION] = R_NORMAL,
-        };
-        attr_t at = theme_attr(kind_role[l->kind]);
-        if (cursor)
-            at = theme_attr(R_SELECTED);
-        draw_fill(a->win, y, r.x, r.w, cursor ? at : theme_attr(R_NORMAL));
-        /* indent, marker (ours) and text (from logs: draw_text escapes it), scrolled sideways as one */
-        char full[sizeof l->text + 160];
-        int depth = l->depth < 64 ? l->depth : 64;
-        snprintf(full, sizeof full, "%*s%s%s", 2 * depth, "", trace_tree_marker(l->kind), l->text);
-        draw_text(a->win, y, r.x + 1, r.w - 1, full, strlen(full), at, tp->hscroll, 0);
-    }
+    struct rows v = {&tp->s, tp->tree.n, {r.y + 1, r.x, r.h - 1, r.w}, focused ? theme_attr(R_SELECTED) : 0};
+    rows_draw(a, &v, tree_row, tp);
 }
 
 /* T: filters the list to the selected event's whole chain (the trace the pane holds, built if needed). */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/grow.h"
+
 void problems_init(struct problems *p)
 {
     memset(p, 0, sizeof *p);
@@ -22,17 +24,7 @@ void problems_clear(struct problems *p)
 
 static int reserve(struct problems *p, size_t n)
 {
-    if (p->count + n <= p->cap)
-        return 0;
-    size_t cap = p->cap ? p->cap * 2 : 16;
-    while (cap < p->count + n)
-        cap *= 2;
-    struct problem *rows = realloc(p->rows, cap * sizeof *rows);
-    if (!rows)
-        return -1;
-    p->rows = rows;
-    p->cap = cap;
-    return 0;
+    return grow_array_from((void **)&p->rows, &p->cap, p->count + n, sizeof *p->rows, 16);
 }
 
 int problems_add(struct problems *p, enum problem_kind kind, const char *file, int64_t offset, int64_t record,

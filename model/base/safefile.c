@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/base/errmsg.h"
+
 static const char *kind_of(mode_t m)
 {
     return S_ISDIR(m)    ? "a folder"
@@ -33,29 +35,23 @@ int safefile_read(const char *path, size_t max, int flags, char **text, size_t *
         if (e == ENOENT)
             return 1;
         if ((flags & SAFEFILE_NOFOLLOW) && e == ELOOP && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-            if (asprintf(err, "%s: a symbolic link (not followed)", path) < 0)
-                *err = NULL;
+            errmsg_set(err, "%s: a symbolic link (not followed)", path);
             return -1;
         }
-        if (asprintf(err, "%s: %s", path, strerror(e)) < 0)
-            *err = NULL;
+        errmsg_set(err, "%s: %s", path, strerror(e));
         return -1;
     }
     struct stat st;
     int rc = -1;
     char *buf = NULL;
     if (fstat(fd, &st) != 0) {
-        if (asprintf(err, "%s: %s", path, strerror(errno)) < 0)
-            *err = NULL;
+        errmsg_set(err, "%s: %s", path, strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {
-        if (asprintf(err, "%s: %s, not read", path, kind_of(st.st_mode)) < 0)
-            *err = NULL;
+        errmsg_set(err, "%s: %s, not read", path, kind_of(st.st_mode));
     } else if ((unsigned long long)st.st_size > max) {
-        if (asprintf(err, "%s: larger than %zu KiB", path, max >> 10) < 0)
-            *err = NULL;
+        errmsg_set(err, "%s: larger than %zu KiB", path, max >> 10);
     } else if (!(buf = malloc(max + 1))) {
-        if (asprintf(err, "out of memory") < 0)
-            *err = NULL;
+        errmsg_set(err, "out of memory");
     } else {
         size_t n = 0;
         ssize_t r = 1;
@@ -63,11 +59,9 @@ int safefile_read(const char *path, size_t max, int flags, char **text, size_t *
         while (n <= max && ((r = read(fd, buf + n, max + 1 - n)) > 0 || (r < 0 && errno == EINTR)))
             n += r > 0 ? (size_t)r : 0;
         if (r < 0) {
-            if (asprintf(err, "%s: %s", path, strerror(errno)) < 0)
-                *err = NULL;
+            errmsg_set(err, "%s: %s", path, strerror(errno));
         } else if (n > max) {
-            if (asprintf(err, "%s: larger than %zu KiB", path, max >> 10) < 0)
-                *err = NULL;
+            errmsg_set(err, "%s: larger than %zu KiB", path, max >> 10);
         } else {
             buf[n] = '\0';
             *text = buf;

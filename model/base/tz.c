@@ -117,7 +117,7 @@ int tz_set(struct tz *z, const char *name, char *err, size_t errlen)
     }
     tzset();
     z->utc = 0;
-    snprintf(z->name, sizeof z->name, "%s", name);
+    strlcpy(z->name, name, sizeof z->name);
     return 0;
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model/base/errmsg.h"
+
 char *xdg_file(const char *env, const char *home_dir, const char *name)
 {
     const char *xdg = getenv(env), *home = getenv("HOME");
@@ -29,8 +31,7 @@ int xdg_make_parents(const char *path, char **err)
             continue;
         *p = '\0';
         if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            if (asprintf(err, "cannot create %s: %s", dir, strerror(errno)) < 0)
-                *err = NULL;
+            errmsg_set(err, "cannot create %s: %s", dir, strerror(errno));
             free(dir);
             return -1;
         }

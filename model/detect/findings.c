@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "model/base/cores.h"
 #include "model/base/grow.h"
 #include "model/store/intern.h"
 #include "model/json/jsonfmt.h"
@@ -535,11 +535,8 @@ static int merge_lane(struct findings *f, const struct findings *lane)
  * ranges of events, reading only the store's index and pieces, which nothing writes meanwhile. */
 static int parallel_cheap_pass(struct findings *f)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *env = getenv("CTVIEW_THREADS"); /* as the loader: the same run on fewer cores */
-    if (env && atoi(env) > 0)
-        cores = atoi(env);
-    size_t n = cores < 1 ? 1 : cores > LANES_MAX ? LANES_MAX : (size_t)cores;
+    int cores = cores_count(); /* as the loader: CTVIEW_THREADS runs the same on fewer cores */
+    size_t n = cores > LANES_MAX ? LANES_MAX : (size_t)cores;
     size_t left = f->end_ev - f->next_ev;
     if (n < 2 || left < 4096)
         return 0; /* findings_step does it */
@@ -671,4 +668,19 @@ size_t findings_sorted(const struct findings *f, uint32_t *order)
     if (n > 1)
         qsort_r(order, n, sizeof *order, cmp_rules, (void *)f->set);
     return n;
+}
+
+/* Borrowed: the owner (the findings view, the command line) frees the run after detaching it. The
+ * store does not drop it when events move: the owner does when the store changes, and runs the rules
+ * again (tui/pane_findings.c, findings_changed). */
+static const struct store_derived_ops findings_ops = {.name = "findings"};
+
+int findings_attach(struct store *s, struct findings *f)
+{
+    return store_derived_set(s, &findings_ops, f);
+}
+
+const struct findings *findings_of(const struct store *s)
+{
+    return store_derived_get(s, &findings_ops);
 }

@@ -59,6 +59,14 @@ int findings_event_attempt(const struct findings *f, size_t ev);
 /* How many of the events rule r matched are attempts (findings_event_attempt). Only once complete. */
 size_t findings_rule_attempts(const struct findings *f, size_t r);
 
+/* Makes f the store's findings (borrowed: the caller frees f after detaching it with NULL), the ones
+ * the rule: and level: filters, the list's gutter and the detail read. Returns 0, or -1 when out of
+ * memory (then none is attached). */
+int findings_attach(struct store *s, struct findings *f);
+
+/* The store's findings (borrowed), or NULL when none are attached. */
+const struct findings *findings_of(const struct store *s);
+
 /* Writes into order the rules that matched at least one event, by level (critical first), then title,
  * then id, then file (byte order); order holds at least sigma_set_count() entries. Returns how many. */
 size_t findings_sorted(const struct findings *f, uint32_t *order);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model/base/grow.h"
+
 #include "model/detect/sigma_impl.h"
 
 #define RULE_FILE_MAX  (4u << 20) /* a rule is a few kilobytes; anything this big is not one */
@@ -95,15 +97,9 @@ static int add_dir(struct sigma_loader *l, const char *path, int depth)
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            size_t c = cap ? cap * 2 : 32;
-            char **p = realloc(names, c * sizeof *p);
-            if (!p) {
-                rc = -1;
-                break;
-            }
-            names = p;
-            cap = c;
+        if (grow_array_from((void **)&names, &cap, n + 1, sizeof *names, 32) != 0) {
+            rc = -1;
+            break;
         }
         if (!(names[n] = strdup(e->d_name))) {
             rc = -1;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/grow.h"
 #include "model/base/timefmt.h"
 #include "model/identity/trace.h"
 #include "model/store/evtext.h"
@@ -95,19 +96,14 @@ struct lists {
 
 static int list_add(struct lists *l, uint32_t row, uint32_t id, enum tag tag)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        struct listed *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (grow_array_from((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v, 256) != 0)
+        return -1;
     l->v[l->n++] = (struct listed){row, id, tag};
     return 0;
 }
 
 static const struct store *sort_store; /* for the qsort comparators (single-threaded use) */
+static const struct origins *sort_origins; /* sort_store's */
 
 static int cmp_listed(const void *a, const void *b)
 {
@@ -124,19 +120,21 @@ static int cmp_rows(const void *a, const void *b)
     const struct actor_row *x = a, *y = b;
     if (x->events != y->events)
         return x->events > y->events ? -1 : 1;
-    const struct origin_actor *p = &sort_store->origins->actors[x->actor],
-                              *q = &sort_store->origins->actors[y->actor];
-    int c = strcmp(intern_str(sort_store->strings, p->arn), intern_str(sort_store->strings, q->arn));
+    const struct origin_actor *p = &sort_origins->actors[x->actor], *q = &sort_origins->actors[y->actor];
+    int c = strcmp(p->key, q->key);
     if (c)
         return c;
     c = strcmp(intern_str(sort_store->strings, p->account), intern_str(sort_store->strings, q->account));
-    return c ? c : strcmp(p->type, q->type);
+    if (c)
+        return c;
+    c = strcmp(p->type, q->type);
+    return c ? c : p->uncertain - q->uncertain;
 }
 
 int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct actor_table *out)
 {
     memset(out, 0, sizeof *out);
-    const struct origins *o = s->origins;
+    const struct origins *o = origins_of(s);
     if (!o || o->nevents != s->nevents)
         return -1;
     if (!idx)
@@ -197,6 +195,7 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
     if (!out->ids)
         goto done;
     sort_store = s;
+    sort_origins = o;
     qsort(l.v, l.n, sizeof *l.v, cmp_listed);
     for (size_t k = 0; k < l.n; k++) {
         out->ids[k] = l.v[k].id;
@@ -210,6 +209,7 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
     }
     qsort(rows, nrows, sizeof *rows, cmp_rows);
     sort_store = NULL;
+    sort_origins = NULL;
     out->rows = rows;
     out->n = nrows;
     rows = NULL;
@@ -237,7 +237,7 @@ void actors_free(struct actor_table *t)
 
 const char *actors_name(const struct store *s, const struct actor_row *r)
 {
-    return intern_str(s->strings, s->origins->actors[r->actor].arn);
+    return origins_of(s)->actors[r->actor].key;
 }
 
 static const struct {
@@ -272,7 +272,7 @@ static const char *join(const struct store *s, const uint32_t *ids, size_t n, ch
 const char *actors_cell(const struct store *s, const struct actor_row *r, enum actor_col c, char *buf,
                         size_t cap)
 {
-    const struct origin_actor *a = &s->origins->actors[r->actor];
+    const struct origin_actor *a = &origins_of(s)->actors[r->actor];
     char t[TIMEFMT_BUF];
     const char *v = "";
     switch (c) {
@@ -298,12 +298,13 @@ const char *actors_cell(const struct store *s, const struct actor_row *r, enum a
         v = intern_str(s->strings, a->account);
         break;
     case AC_ACTOR:
-        if (a->store) {
-            snprintf(buf, cap, "%s in %s", intern_str(s->strings, a->arn), intern_str(s->strings, a->store));
-            return buf;
-        }
-        v = a->masked ? EVTEXT_MASKED : intern_str(s->strings, a->arn); /* one label in every view */
-        break;
+        /* an Identity Center user: "name (user id in store)"; a masked sign-in by the one masked label;
+         * a doubtful origin says so */
+        snprintf(buf, cap, "%s%s%s%s%s%s%s", a->name && strcmp(a->name, a->key) != 0 ? a->name : "",
+                 a->name && strcmp(a->name, a->key) != 0 ? " (" : "", a->masked ? EVTEXT_MASKED : a->key,
+                 a->store ? " in " : "", a->store ? intern_str(s->strings, a->store) : "",
+                 a->name && strcmp(a->name, a->key) != 0 ? ")" : "", a->uncertain ? " (uncertain)" : "");
+        return buf[0] ? buf : "-";
     case AC_ACCOUNTS:
         return join(s, r->accounts, r->naccounts, buf, cap);
     case AC_ROLES:

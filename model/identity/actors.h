@@ -1,6 +1,6 @@
 /* actors: the origins of a list of events aggregated per origin (README: Actors): for each, its events,
  * sessions, accounts, roles, first and last time, source IPs and errors; sorted by events, most first,
- * then by ARN, then by account. One reading for the actors view and for --actors. */
+ * then by key (the ARN), then by account. One reading for the actors view and for --actors. */
 #ifndef CTVIEW_ACTORS_H
 #define CTVIEW_ACTORS_H
 
@@ -29,7 +29,7 @@ struct actor_table {
     uint32_t *ids; /* owned: the rows' accounts and roles */
 };
 
-/* Aggregates events idx[0..n) of s (every event when idx is NULL) by origin; s->origins must be current
+/* Aggregates events idx[0..n) of s (every event when idx is NULL) by origin; origins_of(s) must be current
  * (origins_ensure). Returns 0, or -1 when out of memory (the table is then empty). */
 int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct actor_table *out);
 void actors_free(struct actor_table *t);
@@ -44,7 +44,8 @@ enum actor_col {
     AC_LAST,
     AC_TYPE,
     AC_ACCOUNT,
-    AC_ACTOR,    /* the ARN; an Identity Center user's userId "in" its identity store */
+    AC_ACTOR,    /* the actor's key (origin.h); an Identity Center user's name (userId "in" its identity
+                    store); " (uncertain)" after an origin reached through a conflict hop */
     AC_ACCOUNTS, /* comma-separated */
     AC_ROLES,    /* comma-separated */
     AC__COUNT
@@ -59,8 +60,8 @@ int actors_col_numeric(enum actor_col c);
 const char *actors_cell(const struct store *s, const struct actor_row *r, enum actor_col c, char *buf,
                         size_t cap);
 
-/* The display name of a row's actor, as the interface shows it: the ARN (an Identity Center user's
- * userId); borrowed. */
+/* The key of a row's actor (origin.h), what origin: matches: the ARN, a service, an Identity Center
+ * user's userId...; borrowed. */
 const char *actors_name(const struct store *s, const struct actor_row *r);
 
 #endif

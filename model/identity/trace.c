@@ -1,27 +1,14 @@
 #include "model/identity/trace.h"
+#include "model/identity/trace_impl.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
 #include "model/store/evtext.h"
 #include "model/base/timefmt.h"
-
-/* A sorted list of (interned id << 32 | event) pairs: the events that carry each id. */
-struct id_index {
-    uint64_t *pairs;
-    size_t n;
-};
-
-struct trace_index {
-    const struct store *s;
-    struct id_index by_key;        /* userIdentity.accessKeyId; event stored as ~index: newest first */
-    struct id_index by_issued_key; /* responseElements.credentials.accessKeyId */
-    struct id_index by_issued_arn; /* responseElements.assumedRoleUser.arn */
-    struct id_index by_shared;     /* sharedEventID */
-    struct id_index by_login_arn;  /* userIdentity.arn of successful ConsoleLogin events */
-};
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -149,7 +136,8 @@ struct trace_index *trace_index_new(const struct store *s)
         {EF_SHARED_ID, 0, 0, &x->by_shared},
         {EF_UI_ARN, 0, login, &x->by_login_arn},
     };
-    if (s->nevents >= UINT32_MAX || index_build_all(s, spec, sizeof spec / sizeof *spec) != 0) {
+    if (s->nevents >= UINT32_MAX || index_build_all(s, spec, sizeof spec / sizeof *spec) != 0 ||
+        trace_alias_build(x) != 0) {
         trace_index_free(x);
         return NULL;
     }
@@ -165,6 +153,7 @@ void trace_index_free(struct trace_index *x)
     free(x->by_issued_arn.pairs);
     free(x->by_shared.pairs);
     free(x->by_login_arn.pairs);
+    trace_alias_free(x);
     free(x);
 }
 
@@ -182,15 +171,6 @@ static int str_is(const struct store *s, uint32_t id, const char *lit)
 {
     return strcmp(intern_str(s->strings, id), lit) == 0;
 }
-
-/* What kind of credentials an event was made with, as far as tracing goes. */
-enum cred {
-    CRED_LONG_TERM,   /* an IAM user's or root's own key or password, a service, an external IdP user */
-    CRED_USER_TEMP,   /* an IAM user's or root's ASIA key: GetSessionToken or a console session */
-    CRED_ROLE,        /* a role session (or an ASIA key of an identity that names no type) */
-    CRED_FEDERATED,   /* a GetFederationToken session */
-    CRED_ROLE_OWNERS, /* the role owner's record of a cross-account call: names only the caller's account */
-};
 
 static enum cred cred_of(const struct store *s, const struct event *e)
 {
@@ -331,116 +311,47 @@ static size_t find_issuer(const struct trace_index *x, size_t cur, enum cred cre
     return found;
 }
 
-/* The service a service-linked role belongs to ("arn:aws:iam::1:role/aws-service-role/ssm.amazonaws.com/
- * AWSServiceRoleForAmazonSSM" -> the id of "ssm.amazonaws.com"), when that name is loaded; else 0. */
-static uint32_t linked_service(const struct store *s, uint32_t role)
+/* Whether two ARNs are the same, spaces aside (the seed writes "arn:aws:iam:: 111122223333:..."). */
+static int same_arn(const char *a, const char *b)
 {
-    static const char mark[] = ":role/aws-service-role/";
-    const char *p = strstr(intern_str(s->strings, role), mark);
-    if (!p)
-        return 0;
-    p += sizeof mark - 1;
-    const char *end = strchr(p, '/');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    uint32_t id = intern_find(s->strings, p, len);
-    return id == UINT32_MAX ? 0 : id;
-}
-
-/* Whether the role ARN is one IAM Identity Center made for a permission set:
- * arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/[REGION/]AWSReservedSSO_SET_HASH */
-static int sso_role(const struct store *s, uint32_t role_arn)
-{
-    const char *a = intern_str(s->strings, role_arn);
-    const char *p = strstr(a, ":role/aws-reserved/sso.amazonaws.com/");
-    const char *name = p ? strrchr(p, '/') + 1 : NULL;
-    return name && strncmp(name, "AWSReservedSSO_", 15) == 0;
-}
-
-/* The origin is the principal that made event ev, named as the logs name it. */
-static void origin_is(const struct store *s, struct trace *t, size_t ev)
-{
-    const struct event *e = &s->events[ev];
-    t->origin_event = ev;
-    t->origin_known = 1;
-    t->origin_type = store_field(s, e, EF_UI_TYPE);
-    t->origin_type_name = t->origin_type ? intern_str(s->strings, t->origin_type) : "Unknown";
-    t->origin_masked = (e->flags & EVF_USER_MASKED) != 0;
-    /* a principal without an ARN is named by what it has: a service by itself, an external IdP user by
-     * provider and subject (principalId), a masked sign-in by the mask */
-    static const enum event_field names[] = {EF_UI_ARN, EF_UI_INVOKED_BY, EF_UI_PRINCIPAL, EF_UI_USER};
-    t->origin_arn = t->origin_masked ? store_field(s, e, EF_UI_USER) : 0;
-    for (size_t k = 0; k < sizeof names / sizeof *names && !t->origin_arn; k++)
-        t->origin_arn = store_field(s, e, names[k]);
-    if (!t->origin_arn)
-        t->origin_arn = store_field(s, e, EF_UI_ACCOUNT);
-    t->origin_account =
-        store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
-    if (!t->origin_type)
-        t->origin_known = 0, t->origin_type_name = "Unknown";
-}
-
-/* The chain's start is not loaded: the origin is unknown, named by the farthest principal reached. */
-static void origin_unknown(const struct store *s, struct trace *t, size_t ev)
-{
-    const struct event *e = &s->events[ev];
-    t->origin_event = TRACE_NONE;
-    t->origin_known = 0;
-    t->origin_type = 0;
-    t->origin_type_name = "Unknown";
-    static const enum event_field names[] = {EF_UI_ISSUER_ARN, EF_UI_ARN, EF_UI_PRINCIPAL, EF_UI_ACCOUNT};
-    t->origin_arn = 0;
-    for (size_t k = 0; k < sizeof names / sizeof *names && !t->origin_arn; k++)
-        t->origin_arn = store_field(s, e, names[k]);
-    t->origin_account =
-        store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
-}
-
-/* A session whose issuing call is not loaded, but whose identity still names its origin: a federated
- * user's session names the IAM user or root that asked for it; a service-linked role's session, the
- * service. Returns 1 when it did. */
-static int origin_from_session(const struct store *s, struct trace *t, size_t ev, enum cred cred)
-{
-    const struct event *e = &s->events[ev];
-    uint32_t issuer = store_field(s, e, EF_UI_ISSUER_ARN);
-    if (cred == CRED_FEDERATED && issuer) {
-        size_t len = intern_len(s->strings, issuer);
-        const char *a = intern_str(s->strings, issuer);
-        t->origin_event = TRACE_NONE;
-        t->origin_known = 1;
-        t->origin_type = 0;
-        t->origin_type_name = len >= 5 && strcmp(a + len - 5, ":root") == 0 ? "Root" : "IAMUser";
-        t->origin_arn = issuer;
-        t->origin_account =
-            store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
-        return 1;
+    for (;; a++, b++) {
+        while (*a == ' ')
+            a++;
+        while (*b == ' ')
+            b++;
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
     }
-    if (cred == CRED_ROLE && sso_role(s, issuer)) {
-        /* IAM Identity Center's permission-set role: the session was issued to a person signed in to
-         * Identity Center, and the sign-in is logged in the Identity Center account, not here; the
-         * session's principalId (role id:user name) names that person */
-        t->origin_event = TRACE_NONE;
-        t->origin_known = 1;
-        t->origin_type = 0;
-        t->origin_type_name = "IdentityCenterUser";
-        t->origin_sso_session = 1;
-        t->origin_arn = store_field(s, e, EF_UI_PRINCIPAL) ? store_field(s, e, EF_UI_PRINCIPAL)
-                                                           : store_field(s, e, EF_UI_ARN);
-        t->origin_account =
-            store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
-        return 1;
-    }
-    uint32_t service = cred == CRED_ROLE ? linked_service(s, issuer) : 0;
-    if (service) {
-        t->origin_event = TRACE_NONE;
-        t->origin_known = 1;
-        t->origin_type = 0;
-        t->origin_type_name = "AWSService";
-        t->origin_arn = service;
-        t->origin_account =
-            store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT) : trace_event_account(s, ev);
-        return 1;
-    }
-    return 0;
+}
+
+/* What the log says against the link from event ev to the call that issued its key (found by the key
+ * alone): the event's own ARN names another session than the call issued (a role session's ARN, or for
+ * GetSessionToken the user who asked), or the event happened before the call. */
+static enum trace_conflict hop_conflict(const struct store *s, size_t ev, size_t issuer, enum cred cred)
+{
+    const struct event *e = &s->events[ev], *is = &s->events[issuer];
+    uint32_t own = store_field(s, e, EF_UI_ARN), issued = 0;
+    if (cred == CRED_ROLE)
+        issued = store_field(s, is, EF_ISSUED_ARN);
+    else if (cred == CRED_USER_TEMP && store_field(s, is, EF_ISSUED_KEY))
+        issued = store_field(s, is, EF_UI_ARN);
+    if (own && issued && !same_arn(intern_str(s->strings, own), intern_str(s->strings, issued)))
+        return TC_OTHER_SESSION;
+    if (e->time_ms != TIME_NONE && is->time_ms != TIME_NONE && e->time_ms < is->time_ms)
+        return TC_EARLIER;
+    return TC_NONE;
+}
+
+const char *trace_conflict_reason(enum trace_conflict c)
+{
+    static const char *const reasons[] = {
+        [TC_NONE] = "",
+        [TC_OTHER_SESSION] = "the event's own ARN names another session than the key was issued to",
+        [TC_EARLIER] = "the event is earlier than the call that issued its key",
+    };
+    return c <= TC_EARLIER ? reasons[c] : "";
 }
 
 static int visited_has(const size_t *v, size_t n, size_t ev)
@@ -458,7 +369,7 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
     /* the hops array is most of the struct: only the hops used are written */
     memset(t, 0, offsetof(struct trace, hops));
     t->nhops = 0;
-    t->cycle = t->truncated = t->session_issued = 0;
+    t->cycle = t->truncated = t->session_issued = t->own_hop = 0;
     t->session_key = 0;
     t->session = NULL;
     t->nsession = 0;
@@ -466,6 +377,7 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
     t->insight_twin = TRACE_NONE;
     t->origin_event = TRACE_NONE;
     t->origin_type_name = "Unknown";
+    t->origin_key = "";
     if (i >= s->nevents)
         return;
     const struct event *sel = &s->events[i];
@@ -481,39 +393,45 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
             on_behalf = cur; /* the farthest back wins: the person at the start */
         if (nvisited + 2 >= sizeof visited / sizeof *visited) {
             t->truncated = 1;
-            origin_unknown(s, t, cur);
+            trace_origin_unknown(s, t, cur);
             break;
         }
         enum cred cred = cred_of(s, e);
         if (cred == CRED_ROLE_OWNERS) {
             /* the caller's record of the same call names the caller */
             size_t twin = find_twin(x, cur);
-            if (twin != TRACE_NONE && !visited_has(visited, nvisited, twin)) {
-                visited[nvisited++] = twin;
+            /* the hop that reached this record already noted its twin: that is the way on */
+            const struct trace_hop *last = t->nhops ? &t->hops[t->nhops - 1] : NULL;
+            int hop_twin = last && last->issuer == cur && last->twin == twin;
+            if (twin != TRACE_NONE && (hop_twin || !visited_has(visited, nvisited, twin))) {
+                if (!hop_twin)
+                    visited[nvisited++] = twin;
                 cur = twin;
                 continue;
             }
-            origin_unknown(s, t, cur);
+            trace_origin_unknown(s, t, cur);
             break;
         }
         if (cred == CRED_LONG_TERM) {
-            origin_is(s, t, cur);
+            trace_origin_is(s, t, cur);
             break;
         }
         if (t->nhops == TRACE_MAX_HOPS) {
             t->truncated = 1;
-            origin_unknown(s, t, cur);
+            trace_origin_unknown(s, t, cur);
             break;
         }
         int inferred;
         size_t issuer = find_issuer(x, cur, cred, &inferred);
         if (cred == CRED_USER_TEMP && issuer == TRACE_NONE) {
             /* the user's own temporary key: the user is the origin, and there is no call to show */
-            origin_is(s, t, cur);
+            trace_origin_is(s, t, cur);
             break;
         }
         struct trace_hop *h = &t->hops[t->nhops++];
         memset(h, 0, sizeof *h);
+        t->own_hop |= cur == i;
+        h->user = cur;
         h->kind = cred == CRED_ROLE ? HOP_ROLE : cred == CRED_FEDERATED ? HOP_FEDERATION : HOP_SESSION_TOKEN;
         h->issuer = issuer;
         h->twin = TRACE_NONE;
@@ -523,8 +441,8 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
         h->source_identity = store_field(s, e, EF_UI_SOURCE_IDENTITY);
         h->role_arn = cred == CRED_ROLE ? store_field(s, e, EF_UI_ISSUER_ARN) : 0;
         if (issuer == TRACE_NONE) {
-            if (!origin_from_session(s, t, cur, cred))
-                origin_unknown(s, t, cur);
+            if (!trace_origin_from_session(s, t, cur, cred))
+                trace_origin_unknown(s, t, cur);
             break;
         }
         const struct event *is = &s->events[issuer];
@@ -534,18 +452,20 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
             h->session_arn = store_field(s, is, EF_ISSUED_ARN);
         if (store_field(s, is, EF_ISSUED_KEY))
             h->access_key = store_field(s, is, EF_ISSUED_KEY);
+        if (!inferred)
+            h->conflict = hop_conflict(s, cur, issuer, cred);
         h->shared_id = store_field(s, is, EF_SHARED_ID);
         h->twin = find_twin(x, issuer);
         h->crosses = h->shared_id != 0 && call_crosses(s, issuer, h->twin);
         if (cred == CRED_USER_TEMP) {
             /* GetSessionToken or ConsoleLogin: made by the same user with a long-term credential */
-            origin_is(s, t, cur);
+            trace_origin_is(s, t, cur);
             break;
         }
         if (visited_has(visited, nvisited, issuer) ||
             (h->twin != TRACE_NONE && visited_has(visited, nvisited, h->twin))) {
             t->cycle = 1;
-            origin_unknown(s, t, cur);
+            trace_origin_unknown(s, t, cur);
             break;
         }
         visited[nvisited++] = issuer;
@@ -553,20 +473,11 @@ static void walk_back(const struct trace_index *x, size_t i, struct trace *t)
             visited[nvisited++] = h->twin;
         cur = issuer;
     }
-    if (on_behalf != TRACE_NONE && !t->cycle) {
-        /* an Identity Center user on whose behalf the chain acted is who started it */
-        const struct event *e = &s->events[on_behalf];
-        t->origin_event = on_behalf;
-        t->origin_known = 1;
-        t->origin_type = 0;
-        t->origin_type_name = "IdentityCenterUser";
-        t->origin_arn = store_field(s, e, EF_UI_OBO_USER);
-        t->origin_store = store_field(s, e, EF_UI_OBO_STORE);
-        t->origin_masked = 0;
-        t->origin_sso_session = 0;
-        t->origin_account = store_field(s, e, EF_UI_ACCOUNT) ? store_field(s, e, EF_UI_ACCOUNT)
-                                                             : trace_event_account(s, on_behalf);
-    }
+    if (on_behalf != TRACE_NONE && !t->cycle) /* the person who started it, on whose behalf it acted */
+        trace_origin_on_behalf(s, t, on_behalf);
+    for (size_t k = 0; k < t->nhops; k++)
+        t->origin_uncertain |= t->hops[k].conflict != TC_NONE;
+    trace_origin_finish(x, t);
     for (size_t a = 0, b = t->nhops ? t->nhops - 1 : 0; a < b; a++, b--) {
         struct trace_hop tmp = t->hops[a];
         t->hops[a] = t->hops[b];
@@ -686,7 +597,7 @@ char *trace_chain_filter(const struct store *s, const struct trace *t)
         }
         if (!*value)
             continue;
-        size_t need = len + strlen(field) + strlen(value) + 16;
+        size_t need = len + 4 + filterquote_term(field, value, strlen(value), NULL, 0) + 1;
         if (need > cap) {
             while (cap < need)
                 cap *= 2;
@@ -697,7 +608,10 @@ char *trace_chain_filter(const struct store *s, const struct trace *t)
             }
             out = b;
         }
-        len += (size_t)snprintf(out + len, cap - len, "%s%s:\"%s\"", len ? " OR " : "", field, value);
+        /* the values come from the logs: quoted, so a '"' in them cannot end the term */
+        if (len)
+            len += (size_t)snprintf(out + len, cap - len, " OR ");
+        len += filterquote_term(field, value, strlen(value), out + len, cap - len);
     }
     return out;
 }

@@ -31,6 +31,19 @@ enum trace_hop_kind {
     HOP_FEDERATION,    /* GetFederationToken: a federated user's session */
 };
 
+/* What contradicts a link made by access key alone: the hop is kept, marked, and every origin reached
+ * through it is uncertain. */
+enum trace_conflict {
+    TC_NONE,
+    TC_OTHER_SESSION, /* the event's own ARN names another session (or user) than the call issued the
+                         key to */
+    TC_EARLIER,       /* the event is earlier than the call that issued its key */
+};
+
+/* A sentence saying what disagrees ("the event's ARN names another session than the key was issued
+ * to"), static; "" for TC_NONE. */
+const char *trace_conflict_reason(enum trace_conflict c);
+
 /* One step on the way from the origin to the selected event: the call that issued a session's key. */
 struct trace_hop {
     enum trace_hop_kind kind;
@@ -48,6 +61,9 @@ struct trace_hop {
     uint32_t source_identity;
     int inferred; /* the issuer was found by the session's ARN (or the user's, for a console sign-in)
                      and its creation time, not by the key: only set when that match was made */
+    enum trace_conflict conflict; /* a key-only link the log contradicts (TC_NONE when it does not) */
+    size_t user;                  /* the event made with the key: the next hop's caller, or the traced
+                                     event (what a conflict compares with the call) */
 };
 
 struct trace {
@@ -65,8 +81,22 @@ struct trace {
     int origin_known;             /* 0: the chain's start is not in the loaded logs ("Unknown") */
     int origin_sso_session; /* an Identity Center user named by its AWSReservedSSO role session only */
     int origin_masked; /* the origin is a sign-in whose name AWS masked (HIDDEN_DUE_TO_SECURITY_REASONS) */
+    int origin_uncertain; /* reached through a conflict hop: reported with that doubt, never as fact */
+    /* The origin as an actor: what identifies the principal across the logs (origins.h groups events by
+     * it, origin: matches it, --trace prints it). origin_key: the ARN for an IAM user, root or role; the
+     * service name; the principalId of a SAML or web-identity user; an Identity Center user's
+     * identity-store user id, else the user name its AWSReservedSSO session carries. Borrowed from the
+     * store's strings (a tail of one of them), never NULL. origin_key_account: the account that owns the
+     * principal, 0 for one that acts across accounts (an AWS service, an Identity Center user, a
+     * web-identity user). origin_name: the user name where any event of the user gives it (Identity
+     * Center), else NULL; borrowed like origin_key. */
+    const char *origin_key;
+    uint32_t origin_key_account;
+    const char *origin_name;
     struct trace_hop hops[TRACE_MAX_HOPS]; /* from the origin to the traced event's session */
     size_t nhops;
+    int own_hop;          /* hops[nhops - 1] is the traced event's own session's (the walk made a hop
+                             from the event itself) */
     int cycle;            /* the walk met an event twice (logs that contradict themselves) and stopped */
     int truncated;        /* more than TRACE_MAX_HOPS hops */
     uint32_t session_key; /* the key whose events are listed: the one the traced event issued (an STS

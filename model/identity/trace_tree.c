@@ -5,16 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/grow.h"
+#include "model/base/timefmt.h"
 #include "model/store/evtext.h"
 
 static const char *const markers[] = {
     [TREE_HEAD] = "",      [TREE_ORIGIN] = "◆ ",   [TREE_CALL] = "└ ",    [TREE_NOTE] = "",
-    [TREE_MISSING] = "? ", [TREE_SELECTED] = "▶ ", [TREE_SESSION] = "· ",
+    [TREE_MISSING] = "? ", [TREE_SELECTED] = "▶ ", [TREE_SESSION] = "· ", [TREE_CONFLICT] = "! ",
 };
 
 const char *trace_tree_marker(enum tree_kind k)
 {
-    return k <= TREE_SESSION ? markers[k] : "";
+    return k <= TREE_CONFLICT ? markers[k] : "";
 }
 
 struct builder {
@@ -30,15 +32,9 @@ static void add(struct builder *b, enum tree_kind kind, int depth, size_t event,
     struct trace_tree *tr = b->tr;
     if (b->failed)
         return;
-    if (tr->n == tr->cap) {
-        size_t cap = tr->cap ? tr->cap * 2 : 32;
-        struct tree_line *l = realloc(tr->lines, cap * sizeof *l);
-        if (!l) {
-            b->failed = 1;
-            return;
-        }
-        tr->lines = l;
-        tr->cap = cap;
+    if (grow_array_from((void **)&tr->lines, &tr->cap, tr->n + 1, sizeof *tr->lines, 32) != 0) {
+        b->failed = 1;
+        return;
     }
     va_list ap;
     va_start(ap, fmt);
@@ -75,18 +71,28 @@ static void add_origin(struct builder *b, const struct trace *t)
 {
     const struct store *s = b->s;
     if (!t->origin_known) {
-        add(b, TREE_MISSING, 0, TRACE_NONE, "origin: unknown principal, its records are not loaded (%s)",
-            str(b, t->origin_arn));
+        add(b, TREE_MISSING, 0, TRACE_NONE, "origin: unknown principal, its records are not loaded (%s)%s",
+            t->origin_key, t->origin_uncertain ? "  (uncertain: reached through a conflicting link)" : "");
         return;
     }
-    add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s (account %s)%s%s%s%s", t->origin_type_name,
-        t->origin_masked ? EVTEXT_MASKED : str(b, t->origin_arn), str(b, t->origin_account), t->origin_store ? " identity store " : "",
-        str(b, t->origin_store), t->origin_masked ? "  (name masked by AWS: not a person)" : "",
+    char acct[64] = "";
+    if (t->origin_key_account)
+        snprintf(acct, sizeof acct, " (account %.40s)", str(b, t->origin_key_account));
+    add(b, TREE_ORIGIN, 0, t->origin_event, "origin: %s %s%s%s%s%s%s%s%s%s", t->origin_type_name,
+        t->origin_name && strcmp(t->origin_name, t->origin_key) != 0 ? t->origin_name : "",
+        t->origin_name && strcmp(t->origin_name, t->origin_key) != 0 ? " user id " : "",
+        t->origin_masked ? EVTEXT_MASKED : t->origin_key, acct,
+        t->origin_store ? " identity store " : "", str(b, t->origin_store),
+        t->origin_masked ? "  (name masked by AWS: not a person)" : "",
         t->origin_sso_session ? "  (named by its AWSReservedSSO session; the sign-in is logged in the "
                                 "Identity Center account)"
-                              : "");
+                              : "",
+        t->origin_uncertain ? "  (uncertain: reached through a conflicting link, see below)" : "");
+    /* the event that names the origin, when it is not a call on the way: the caller's record of the
+     * first call is shown under that call (add_hop), as its twin */
     size_t first_issuer = t->nhops ? t->hops[0].issuer : t->event;
-    if (t->origin_event != TRACE_NONE && t->origin_event != first_issuer && t->origin_event != t->event) {
+    if (t->origin_event != TRACE_NONE && t->origin_event != first_issuer && t->origin_event != t->event &&
+        !(t->nhops && t->origin_event == t->hops[0].twin)) {
         char ev[400];
         add(b, TREE_CALL, 1, t->origin_event, "%s: %s",
             t->origin_store || store_field(s, &s->events[t->origin_event], EF_UI_OBO_USER)
@@ -96,7 +102,8 @@ static void add_origin(struct builder *b, const struct trace *t)
     }
 }
 
-static void add_hop(struct builder *b, const struct trace_hop *h, int d)
+/* Hop h at depth d; origin_event: the trace's, shown here when it is this call's twin. */
+static void add_hop(struct builder *b, const struct trace_hop *h, int d, size_t origin_event)
 {
     const struct store *s = b->s;
     char ev[400];
@@ -113,7 +120,7 @@ static void add_hop(struct builder *b, const struct trace_hop *h, int d)
     const char *key = h->access_key ? str(b, h->access_key) : "-";
     char head[600];
     if (h->kind == HOP_ROLE)
-        snprintf(head, sizeof head, "role %s  session %s  key %s", str(b, h->role_arn),
+        snprintf(head, sizeof head, "role %s  session %s  key %s", h->role_arn ? str(b, h->role_arn) : "-",
                  str(b, h->session_arn), key);
     else if (h->kind == HOP_FEDERATION)
         snprintf(head, sizeof head, "federated user %s  key %s", str(b, h->session_arn), key);
@@ -127,8 +134,24 @@ static void add_hop(struct builder *b, const struct trace_hop *h, int d)
         !h->inferred                   ? ""
         : h->kind == HOP_SESSION_TOKEN ? "  (inferred: matched on the user's ARN and sign-in time)"
                                        : "  (inferred: matched on session ARN and creation time)");
-    if (h->crosses && h->twin != TRACE_NONE)
-        add(b, TREE_CALL, d + 1, h->twin, "twin in account %s: %s", str(b, trace_event_account(s, h->twin)),
+    if (h->conflict) {
+        /* what disagrees, with both sides */
+        const struct event *e = &s->events[h->user];
+        char tn[TIMEFMT_BUF], ti[TIMEFMT_BUF];
+        if (h->conflict == TC_OTHER_SESSION)
+            add(b, TREE_CONFLICT, d + 1, h->user,
+                "conflict: %s: the event names %s, the call issued key %s to %s",
+                trace_conflict_reason(h->conflict), str(b, store_field(s, e, EF_UI_ARN)), key,
+                str(b,
+                    h->kind == HOP_ROLE ? store_field(s, is, EF_ISSUED_ARN) : store_field(s, is, EF_UI_ARN)));
+        else
+            add(b, TREE_CONFLICT, d + 1, h->user, "conflict: %s: the event at %s, the call at %s",
+                trace_conflict_reason(h->conflict), timefmt_format(e->time_ms, tn),
+                timefmt_format(is->time_ms, ti));
+    }
+    if (h->twin != TRACE_NONE && (h->crosses || h->twin == origin_event))
+        add(b, TREE_CALL, d + 1, h->twin, "%s%s: %s", h->crosses ? "twin in account " : "",
+            h->crosses ? str(b, trace_event_account(s, h->twin)) : "the caller's record of the same call",
             event_line(b, h->twin, ev, sizeof ev));
     else if (h->crosses)
         add(b, TREE_MISSING, d + 1, TRACE_NONE, "twin: the other account's record is not loaded (shared %s)",
@@ -145,7 +168,7 @@ int trace_tree_build(const struct store *s, const struct trace *t, size_t max_se
         t->session_issued ? "made with the key it issued" : "in this session");
     add_origin(&b, t);
     for (size_t k = 0; k < t->nhops; k++)
-        add_hop(&b, &t->hops[k], (int)k + 1);
+        add_hop(&b, &t->hops[k], (int)k + 1, k == 0 ? t->origin_event : TRACE_NONE);
     add(&b, TREE_SELECTED, (int)t->nhops + 1, t->event, "%s", event_line(&b, t->event, ev, sizeof ev));
     if (t->cycle)
         add(&b, TREE_MISSING, 0, TRACE_NONE, "stopped: the chain loops back on itself");

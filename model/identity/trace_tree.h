@@ -17,6 +17,7 @@ enum tree_kind {
     TREE_MISSING,  /* something not in the loaded logs, or a walk that stopped */
     TREE_SELECTED, /* the traced event */
     TREE_SESSION,  /* an event of the forward list */
+    TREE_CONFLICT, /* what the log says against a hop made by access key alone */
 };
 
 struct tree_line {

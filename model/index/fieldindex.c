@@ -5,6 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/base/grow.h"
+#include "model/base/hash.h"
+
 struct fx_pair {
     uint64_t key; /* FX_VALUE: the folded hash; FX_ADDR: the IPv4 address, or an IPv6 address's top half */
     uint32_t ev;
@@ -49,16 +52,6 @@ static uint64_t fold8(uint64_t w)
     return w | (upper >> 2);
 }
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 uint64_t fieldindex_hash(const char *s, size_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
@@ -74,7 +67,7 @@ uint64_t fieldindex_hash(const char *s, size_t len)
         memcpy(&w, s + i, len - i);
         h = (h ^ fold8(w)) * 0x100000001b3ull;
     }
-    return mix(h);
+    return hash_mix64(h);
 }
 
 /* An address's sort key and family (4 or 6), or 0 when the string is not one address. */
@@ -89,11 +82,6 @@ static int addr_key(const char *str, size_t len, uint64_t *key)
         k = k << 8 | a.addr[i];
     *key = k;
     return a.family;
-}
-
-static struct fieldindex **slot_of(const struct store *s, enum event_field f, enum fieldindex_order o)
-{
-    return s->fieldindexes ? &s->fieldindexes[(size_t)f * FX__COUNT + o] : NULL;
 }
 
 static void index_free(struct fieldindex *x)
@@ -112,16 +100,6 @@ static void index_free(struct fieldindex *x)
     free(x);
 }
 
-void fieldindex_drop(struct store *s)
-{
-    if (!s->fieldindexes)
-        return;
-    for (size_t i = 0; i < (size_t)EF__COUNT * FX__COUNT; i++)
-        index_free(s->fieldindexes[i]);
-    free(s->fieldindexes);
-    s->fieldindexes = NULL;
-}
-
 size_t fieldindex_bytes_of(const struct fieldindex *x)
 {
     size_t words = (x->m + 63) / 64;
@@ -129,13 +107,50 @@ size_t fieldindex_bytes_of(const struct fieldindex *x)
            (x->text ? x->text_cap + (x->ngroups + 1) * sizeof *x->text_off : 0);
 }
 
-size_t fieldindex_bytes(const struct store *s)
+/* The store's indexes: derived data of the store (fieldindexes_ops), an array of EF__COUNT * FX__COUNT
+ * pointers (owned, NULL where none was asked for). */
+#define NSLOTS ((size_t)EF__COUNT * FX__COUNT)
+
+static void slots_free(void *data)
 {
+    struct fieldindex **slots = data;
+    for (size_t i = 0; i < NSLOTS; i++)
+        index_free(slots[i]);
+    free(slots);
+}
+
+static int slots_moved(void *data, struct store *s, const struct store_move *mv)
+{
+    (void)data, (void)s, (void)mv;
+    return 1; /* indexed by event position: rebuilt on the next use */
+}
+
+static size_t slots_bytes(const void *data)
+{
+    struct fieldindex *const *slots = data;
     size_t n = 0;
-    for (size_t i = 0; s->fieldindexes && i < (size_t)EF__COUNT * FX__COUNT; i++)
-        if (s->fieldindexes[i] && s->fieldindexes[i]->ready)
-            n += fieldindex_bytes_of(s->fieldindexes[i]);
+    for (size_t i = 0; i < NSLOTS; i++)
+        if (slots[i] && slots[i]->ready)
+            n += fieldindex_bytes_of(slots[i]);
     return n;
+}
+
+static const struct store_derived_ops fieldindexes_ops = {
+    .name = "field indexes",
+    .free = slots_free,
+    .events_moved = slots_moved,
+    .bytes = slots_bytes,
+};
+
+static struct fieldindex **slot_of(const struct store *s, enum event_field f, enum fieldindex_order o)
+{
+    struct fieldindex **slots = store_derived_get(s, &fieldindexes_ops);
+    return slots ? &slots[(size_t)f * FX__COUNT + o] : NULL;
+}
+
+void fieldindex_drop(struct store *s)
+{
+    store_derived_set(s, &fieldindexes_ops, NULL);
 }
 
 const struct fieldindex *fieldindex_get(const struct store *s, enum event_field f, enum fieldindex_order o)
@@ -298,16 +313,8 @@ static int add_text(const struct store *s, struct fieldindex *x, size_t k)
     size_t len = strlen(str);
     if (x->text_len + len + 1 > UINT32_MAX)
         return -1;
-    if (x->text_len + len + 1 > x->text_cap) {
-        size_t cap = x->text_cap ? x->text_cap : 4096;
-        while (cap < x->text_len + len + 1)
-            cap *= 2;
-        char *t = realloc(x->text, cap);
-        if (!t)
-            return -1;
-        x->text = t;
-        x->text_cap = cap;
-    }
+    if (grow_array_from((void **)&x->text, &x->text_cap, x->text_len + len + 1, 1, 4096) != 0)
+        return -1;
     x->text_off[x->text_groups++] = (uint32_t)x->text_len;
     memcpy(x->text + x->text_len, str, len + 1);
     x->text_len += len + 1;
@@ -434,9 +441,13 @@ static void sort_pass(struct fieldindex *x, int pass)
 /* The store's index of field f in order o, created (or made anew when stale). NULL when out of memory. */
 static struct fieldindex *index_for(struct store *s, enum event_field f, enum fieldindex_order o)
 {
-    if (!s->fieldindexes &&
-        !(s->fieldindexes = calloc((size_t)EF__COUNT * FX__COUNT, sizeof *s->fieldindexes)))
-        return NULL;
+    if (!store_derived_get(s, &fieldindexes_ops)) {
+        struct fieldindex **slots = calloc(NSLOTS, sizeof *slots);
+        if (!slots || store_derived_set(s, &fieldindexes_ops, slots) != 0) {
+            free(slots);
+            return NULL;
+        }
+    }
     struct fieldindex **slot = slot_of(s, f, o);
     struct fieldindex *x = *slot;
     if (x && x->nevents != s->nevents) {
@@ -549,7 +560,7 @@ int fieldindex_build(struct store *s, const enum event_field *f, int nf, enum fi
         read_keys(s, reading, nread, from, work);
     double spent = (cpu_ms() - t0) / (nf ? nf : 1);
     for (int k = 0; k < nf; k++)
-        s->fieldindexes[(size_t)f[k] * FX__COUNT + o]->build_ms += spent;
+        (*slot_of(s, f[k], o))->build_ms += spent;
     return ready;
 }
 

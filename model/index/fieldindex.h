@@ -2,7 +2,7 @@
  * field whose values are per-event distinct (eventID, a source address, an access key, a session ARN)
  * costs a lookup, or one test per distinct value, instead of one test per event.
  *
- * Two orders exist per field, each built on first use and kept by the store until its events move:
+ * Two orders exist per field, each built on first use and kept with the store until its events move:
  *   FX_VALUE  grouped by value: sorted by a case-folded 64-bit hash of the string, so equal strings
  *             (ASCII case aside) are adjacent; an exact value is a binary search, a pattern is tested
  *             once per group.
@@ -100,11 +100,11 @@ void fieldindex_net(const struct store *s, const struct fieldindex *x, const str
 /* The case-folded hash the FX_VALUE order uses. */
 uint64_t fieldindex_hash(const char *s, size_t len);
 
-/* Drops every index (the events moved); freeing them all at store_free. */
+/* Drops every index of the store. The store keeps them as derived data (store_derived_set): they are
+ * dropped when its events move, freed with it, and the ready ones counted in store_bytes. */
 void fieldindex_drop(struct store *s);
 
-/* Bytes the store's ready indexes hold; bytes one holds. */
-size_t fieldindex_bytes(const struct store *s);
+/* Bytes one index holds. */
 size_t fieldindex_bytes_of(const struct fieldindex *x);
 
 #endif

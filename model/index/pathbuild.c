@@ -20,12 +20,15 @@ struct pb_source {
 
 #define PB_UNREADABLE 0x8000u /* in pb_item.flags: the record could not be read */
 
+/* In pb_item.out: a list of values at this offset of the worker's multi, else 0 (none) or id + 1. */
+#define PB_MULTI 0x80000000u
+
 /* A record to read. The workers write out and flags; the caller's thread reads them after the join. */
 struct pb_item {
     uint64_t raw_off;
     uint32_t raw_len;
     uint32_t source; /* in pathbuild.sources */
-    uint32_t out;    /* as pathindex.slot, in the ids and lists of the worker that read it */
+    uint32_t out;    /* the values, in the ids and lists of the worker that read it (PB_MULTI) */
     uint16_t flags;  /* EVF_EMBEDDED; PB_UNREADABLE */
 };
 
@@ -33,7 +36,7 @@ struct pb_worker {
     struct pathbuild *b;
     pthread_t thread;
     struct intern *values; /* owned: this worker's distinct values */
-    uint32_t *multi;       /* owned: lists as pathindex.multi, in this worker's ids */
+    uint32_t *multi;       /* owned: lists (a count, then the ids), in this worker's ids */
     size_t nmulti, multi_cap;
     struct path_values pv;
     char *scratch; /* owned: an embedded record unescaped */
@@ -46,6 +49,7 @@ struct pb_worker {
 
 struct pathbuild {
     struct path path; /* owned copy */
+    struct pathbuild_sink to;
     store_reader_fn reader;
     store_range_reader_fn range_reader;
     struct pb_source *sources; /* owned */
@@ -69,14 +73,14 @@ struct pathbuild {
 static int keep_values(struct pb_worker *w, struct pb_item *it)
 {
     size_t n = w->pv.n;
-    if (n > 1 && (w->nmulti + n + 1 >= PATHINDEX_MULTI ||
+    if (n > 1 && (w->nmulti + n + 1 >= PB_MULTI ||
                   grow_array((void **)&w->multi, &w->multi_cap, w->nmulti + n + 1, sizeof *w->multi) != 0))
         return -1;
     for (size_t k = 0; k < n; k++) {
         size_t len;
         const char *v = path_value(&w->pv, k, &len);
         uint32_t id = intern_add(w->values, v, len);
-        if (id >= PATHINDEX_MULTI - 1)
+        if (id >= PB_MULTI - 1)
             return -1;
         if (n == 1)
             it->out = id + 1;
@@ -87,7 +91,7 @@ static int keep_values(struct pb_worker *w, struct pb_item *it)
         it->out = 0;
     } else if (n > 1) {
         w->multi[w->nmulti] = (uint32_t)n;
-        it->out = PATHINDEX_MULTI | (uint32_t)w->nmulti;
+        it->out = PB_MULTI | (uint32_t)w->nmulti;
         w->nmulti += n + 1;
     }
     return 0;
@@ -229,8 +233,8 @@ static int split_ranges(struct pathbuild *b, size_t cap)
     return 0;
 }
 
-/* Groups the events x misses by source (a counting sort), in event order within a source. */
-static int plan(struct pathbuild *b, const struct store *s, const struct pathindex *x)
+/* Groups the events the sink misses by source (a counting sort), in event order within a source. */
+static int plan(struct pathbuild *b, const struct store *s)
 {
     size_t n = s->nevents, ns = s->nsources;
     uint32_t *slot_of = calloc(ns + 1, sizeof *slot_of); /* source id -> index in b->sources + 1 */
@@ -243,7 +247,7 @@ static int plan(struct pathbuild *b, const struct store *s, const struct pathind
     for (size_t i = 0; i < n; i++) {
         const struct event *e = &s->events[i];
         b->item_of[i] = UINT32_MAX;
-        if (pathindex_has(x, i) || e->source >= ns)
+        if (b->to.has(b->to.index, i) || e->source >= ns)
             continue;
         if (!slot_of[e->source]) {
             if (grow_array((void **)&b->sources, &cap, b->nsources + 1, sizeof *b->sources) != 0)
@@ -266,7 +270,7 @@ static int plan(struct pathbuild *b, const struct store *s, const struct pathind
     }
     for (size_t i = 0; i < n; i++) {
         const struct event *e = &s->events[i];
-        if (pathindex_has(x, i) || e->source >= ns)
+        if (b->to.has(b->to.index, i) || e->source >= ns)
             continue;
         uint32_t src = slot_of[e->source] - 1;
         size_t k = fill[src]++;
@@ -280,13 +284,15 @@ out:
     return rc;
 }
 
-struct pathbuild *pathbuild_start(const struct store *s, const struct pathindex *x, int threads)
+struct pathbuild *pathbuild_start(const struct store *s, const struct path *p,
+                                  const struct pathbuild_sink *to, int threads)
 {
     struct pathbuild *b = calloc(1, sizeof *b);
     struct path_error perr;
     if (!b)
         return NULL;
-    if (path_parse(x->path.text, x->path.len, &b->path, &perr) != 0 || plan(b, s, x) != 0 || b->nitems == 0) {
+    b->to = *to;
+    if (path_parse(p->text, p->len, &b->path, &perr) != 0 || plan(b, s) != 0 || b->nitems == 0) {
         pathbuild_free(b); /* nothing a worker can read: the caller reads what is left itself */
         return NULL;
     }
@@ -327,10 +333,11 @@ struct pathbuild *pathbuild_start(const struct store *s, const struct pathindex 
     return b;
 }
 
-/* Merges the workers' results into x, event by event in the store's order. 0, or -1 (memory). */
-static int merge(struct pathbuild *b, struct store *s, struct pathindex *x)
+/* Writes the workers' results through the sink, event by event in the store's order. 0, or -1 (memory). */
+static int merge(struct pathbuild *b, struct store *s)
 {
-    uint32_t *map[CORES_MAX] = {0}; /* worker's id -> x's id + 1 (0: not yet interned in x) */
+    const struct pathbuild_sink *x = &b->to;
+    uint32_t *map[CORES_MAX] = {0}; /* worker's id -> the sink's id + 1 (0: not yet interned there) */
     int rc = -1;
     for (int w = 0; w < b->nworkers; w++) {
         if (b->workers[w].nomem)
@@ -344,7 +351,7 @@ static int merge(struct pathbuild *b, struct store *s, struct pathindex *x)
     size_t n = s->nevents < b->nitem_of ? s->nevents : b->nitem_of;
     for (size_t i = 0; i < n; i++) {
         uint32_t k = b->item_of[i];
-        if (k == UINT32_MAX || pathindex_has(x, i))
+        if (k == UINT32_MAX || x->has(x->index, i))
             continue;
         struct pb_item *it = &b->items[k];
         int wi = b->sources[it->source].worker;
@@ -352,14 +359,14 @@ static int merge(struct pathbuild *b, struct store *s, struct pathindex *x)
             continue; /* not read: stopped */
         struct pb_worker *w = &b->workers[wi];
         if (it->flags & PB_UNREADABLE) {
-            pathindex_set_unreadable(x, i, w->error ? strdup(w->error) : NULL);
+            x->set_unreadable(x->index, i, w->error ? strdup(w->error) : NULL);
             continue;
         }
         const uint32_t *local = NULL;
         size_t cnt = 0;
         uint32_t one;
-        if (it->out & PATHINDEX_MULTI) {
-            local = w->multi + (it->out & ~PATHINDEX_MULTI) + 1;
+        if (it->out & PB_MULTI) {
+            local = w->multi + (it->out & ~PB_MULTI) + 1;
             cnt = local[-1];
         } else if (it->out) {
             one = it->out - 1;
@@ -379,7 +386,7 @@ static int merge(struct pathbuild *b, struct store *s, struct pathindex *x)
             }
             ids[j] = *m - 1;
         }
-        if (pathindex_set(x, i, ids, cnt) != 0)
+        if (x->set(x->index, i, ids, cnt) != 0)
             goto free_ids;
     }
     rc = 0;
@@ -391,7 +398,7 @@ out:
     return rc;
 }
 
-int pathbuild_wait(struct pathbuild *b, struct store *s, struct pathindex *x, double seconds)
+int pathbuild_wait(struct pathbuild *b, struct store *s, double seconds)
 {
     pthread_mutex_lock(&b->mu);
     if (seconds < 0) {
@@ -410,7 +417,7 @@ int pathbuild_wait(struct pathbuild *b, struct store *s, struct pathindex *x, do
     pthread_mutex_unlock(&b->mu);
     if (running)
         return 0;
-    return merge(b, s, x) == 0 ? 1 : -1;
+    return merge(b, s) == 0 ? 1 : -1;
 }
 
 int pathbuild_percent(const struct pathbuild *b)

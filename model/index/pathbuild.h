@@ -16,19 +16,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/index/pathindex.h"
+#include "model/json/path.h"
+#include "model/store/intern.h"
 #include "model/store/store.h"
 
 struct pathbuild;
 
-/* Starts reading the events of s that x does not hold yet on `threads` worker threads (0: cores_count).
- * The store and x must outlive the build (pathbuild_free first). NULL when out of memory or when no
- * thread could start. */
-struct pathbuild *pathbuild_start(const struct store *s, const struct pathindex *x, int threads);
+/* Where a build writes what it reads: given by the index it fills (model/index/pathindex.c), so a
+ * build knows no index. */
+struct pathbuild_sink {
+    void *index;           /* borrowed: passed to the functions below */
+    struct intern *values; /* borrowed: the index's distinct values, the ids set() receives */
+    int (*has)(const void *index, size_t i); /* event i is indexed already: not read */
+    /* Records ids[0..n) of values as event i's values. 0, or -1 when out of memory. */
+    int (*set)(void *index, size_t i, const uint32_t *ids, size_t n);
+    /* Records that event i could not be read (err: why, taken over, may be NULL). */
+    void (*set_unreadable)(void *index, size_t i, char *err);
+};
 
-/* Waits up to `seconds` (< 0: as long as it takes) for the workers; once they are done, merges what
- * they read into x. Returns 1 when merged (free b then), 0 when not done yet, -1 when out of memory. */
-int pathbuild_wait(struct pathbuild *b, struct store *s, struct pathindex *x, double seconds);
+/* Starts reading path p in the events of s that `to` does not hold yet, on `threads` worker threads
+ * (0: cores_count). p and *to are copied; the store and to's index must outlive the build (pathbuild_free
+ * first). NULL when out of memory or when no thread could start. */
+struct pathbuild *pathbuild_start(const struct store *s, const struct path *p,
+                                  const struct pathbuild_sink *to, int threads);
+
+/* Waits up to `seconds` (< 0: as long as it takes) for the workers; once they are done, writes what
+ * they read through the sink, event by event in the store's order. Returns 1 when written (free b
+ * then), 0 when not done yet, -1 when out of memory. */
+int pathbuild_wait(struct pathbuild *b, struct store *s, double seconds);
 
 /* Percent of the build's events read so far. */
 int pathbuild_percent(const struct pathbuild *b);

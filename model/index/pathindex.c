@@ -11,7 +11,7 @@ static void index_free(struct pathindex *x)
 {
     if (!x)
         return;
-    pathbuild_free(x->job); /* first: its workers read x's path */
+    pathbuild_free(x->job); /* first: it writes into x */
     path_free(&x->path);
     free(x->done);
     free(x->error);
@@ -27,18 +27,55 @@ static void index_free(struct pathindex *x)
 
 static uint64_t use_tick;
 
-static void remove_at(struct store *s, size_t i)
+/* The store's path indexes, one per distinct path text: derived data of the store (pathindexes_ops). */
+struct pathindexes {
+    struct pathindex **v; /* owned */
+    size_t n, cap;
+};
+
+static void set_free(void *data)
 {
-    index_free(s->paths[i]);
-    s->paths[i] = s->paths[--s->npaths];
+    struct pathindexes *set = data;
+    for (size_t i = 0; i < set->n; i++)
+        index_free(set->v[i]); /* stops its build: it reads the store's sources */
+    free(set->v);
+    free(set);
 }
 
-void pathindex_free_all(struct store *s)
+static int set_moved(void *data, struct store *s, const struct store_move *mv);
+
+static size_t set_bytes(const void *data)
 {
-    while (s->npaths)
-        remove_at(s, s->npaths - 1);
-    free(s->paths);
-    s->paths = NULL;
+    const struct pathindexes *set = data;
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++)
+        n += pathindex_bytes(set->v[i]);
+    return n;
+}
+
+static const struct store_derived_ops pathindexes_ops = {
+    .name = "path indexes",
+    .free = set_free,
+    .events_moved = set_moved,
+    .bytes = set_bytes,
+};
+
+/* The store's indexes, or NULL when it has none yet. */
+static struct pathindexes *set_of(const struct store *s)
+{
+    return store_derived_get(s, &pathindexes_ops);
+}
+
+size_t pathindex_count(const struct store *s)
+{
+    const struct pathindexes *set = set_of(s);
+    return set ? set->n : 0;
+}
+
+static void remove_at(struct pathindexes *set, size_t i)
+{
+    index_free(set->v[i]);
+    set->v[i] = set->v[--set->n];
 }
 
 /* Forgets events [from, ...): they are no longer where they were. */
@@ -63,25 +100,27 @@ static void forget_from(struct pathindex *x, size_t from)
     }
 }
 
-void pathindex_reset(struct store *s)
+/* The store's order was made anew: held indexes go back to covering no event, unused ones are freed. */
+static void reset(struct pathindexes *set)
 {
-    for (size_t i = s->npaths; i-- > 0;) {
-        struct pathindex *x = s->paths[i];
+    for (size_t i = set->n; i-- > 0;) {
+        struct pathindex *x = set->v[i];
         if (x->users) {
             forget_from(x, 0);      /* rebuilt on next use; its value ids stay valid */
             pathbuild_free(x->job); /* what it reads would go nowhere */
             x->job = NULL;
         } else {
-            remove_at(s, i);
+            remove_at(set, i);
         }
     }
 }
 
-void pathindex_truncate(struct store *s, size_t n)
+/* Forgets what the indexes hold past event n (the events from n on were reordered among themselves). */
+static void truncate_at(struct pathindexes *set, size_t n, size_t nevents)
 {
-    for (size_t i = 0; i < s->npaths; i++) {
-        forget_from(s->paths[i], n);
-        pathbuild_remap(s->paths[i]->job, n, NULL, s->nevents);
+    for (size_t i = 0; i < set->n; i++) {
+        forget_from(set->v[i], n);
+        pathbuild_remap(set->v[i]->job, n, NULL, nevents);
     }
 }
 
@@ -118,33 +157,48 @@ static int remap_one(struct pathindex *x, size_t from, const uint32_t *moved, si
     return 0;
 }
 
-void pathindex_remap(struct store *s, size_t from, const uint32_t *moved)
+/* Events [0, from) moved: event i is now at moved[i]; the events at the other places of [0, nevents)
+ * are the ones added (not indexed). What the indexes hold moves with them. */
+static void remap(struct pathindexes *set, size_t from, const uint32_t *moved, size_t nevents)
 {
-    for (size_t i = 0; i < s->npaths; i++) {
-        struct pathindex *x = s->paths[i];
-        if (remap_one(x, from, moved, s->nevents) != 0)
+    for (size_t i = 0; i < set->n; i++) {
+        struct pathindex *x = set->v[i];
+        if (remap_one(x, from, moved, nevents) != 0)
             forget_from(x, 0); /* read again rather than wrong */
-        pathbuild_remap(x->job, from, moved, s->nevents);
+        pathbuild_remap(x->job, from, moved, nevents);
     }
+}
+
+static int set_moved(void *data, struct store *s, const struct store_move *mv)
+{
+    if (mv->whole)
+        reset(data);
+    else if (!mv->moved)
+        truncate_at(data, mv->from, s->nevents); /* indexed by event position: the tail moved */
+    else
+        remap(data, mv->from, mv->moved, s->nevents); /* what the indexes hold moves with the events */
+    return 0;
 }
 
 const char *pathindex_problem(const struct store *s, size_t *unreadable)
 {
+    const struct pathindexes *set = set_of(s);
     const char *why = NULL;
     *unreadable = 0;
-    for (size_t i = 0; i < s->npaths; i++) {
-        *unreadable += s->paths[i]->unreadable;
-        if (!why && s->paths[i]->unreadable)
-            why = s->paths[i]->error ? s->paths[i]->error : "cannot read event";
+    for (size_t i = 0; set && i < set->n; i++) {
+        *unreadable += set->v[i]->unreadable;
+        if (!why && set->v[i]->unreadable)
+            why = set->v[i]->error ? set->v[i]->error : "cannot read event";
     }
     return why;
 }
 
 struct pathindex *pathindex_find(const struct store *s, const struct path *p)
 {
-    for (size_t i = 0; i < s->npaths; i++)
-        if (s->paths[i]->path.len == p->len && memcmp(s->paths[i]->path.text, p->text, p->len) == 0)
-            return s->paths[i];
+    const struct pathindexes *set = set_of(s);
+    for (size_t i = 0; set && i < set->n; i++)
+        if (set->v[i]->path.len == p->len && memcmp(set->v[i]->path.text, p->text, p->len) == 0)
+            return set->v[i];
     return NULL;
 }
 
@@ -156,10 +210,17 @@ struct pathindex *pathindex_get(struct store *s, const struct path *p)
         found->used = ++use_tick;
         return found;
     }
-    struct pathindex **grown = realloc(s->paths, (s->npaths + 1) * sizeof *grown);
-    if (!grown)
+    struct pathindexes *set = set_of(s);
+    if (!set) {
+        if (!(set = calloc(1, sizeof *set)))
+            return NULL;
+        if (store_derived_set(s, &pathindexes_ops, set) != 0) {
+            free(set);
+            return NULL;
+        }
+    }
+    if (grow_array((void **)&set->v, &set->cap, set->n + 1, sizeof *set->v) != 0)
         return NULL;
-    s->paths = grown;
     struct pathindex *x = calloc(1, sizeof *x);
     struct path_error err;
     if (!x || path_parse(p->text, p->len, &x->path, &err) != 0 || !(x->values = intern_new())) {
@@ -169,32 +230,33 @@ struct pathindex *pathindex_get(struct store *s, const struct path *p)
     path_values_init(&x->scratch);
     x->users = 1;
     x->used = ++use_tick;
-    s->paths[s->npaths++] = x;
+    set->v[set->n++] = x;
     return x;
 }
 
 void pathindex_release(struct store *s, struct pathindex *x)
 {
-    if (!x || x->users == 0)
+    struct pathindexes *set = set_of(s);
+    if (!x || x->users == 0 || !set)
         return;
     x->users--;
     size_t unused = 0;
-    for (size_t i = s->npaths; i-- > 0;) {
-        struct pathindex *y = s->paths[i];
+    for (size_t i = set->n; i-- > 0;) {
+        struct pathindex *y = set->v[i];
         if (y->users)
             continue;
         if (y->ndone == 0 && !y->job)
-            remove_at(s, i); /* never built: nothing worth keeping (a build running is: the same
-                                path is often asked for again at once, as a filter is re-run) */
+            remove_at(set, i); /* never built: nothing worth keeping (a build running is: the same
+                                  path is often asked for again at once, as a filter is re-run) */
         else
             unused++;
     }
     while (unused > KEEP_UNUSED) {
         size_t oldest = SIZE_MAX;
-        for (size_t i = 0; i < s->npaths; i++)
-            if (!s->paths[i]->users && (oldest == SIZE_MAX || s->paths[i]->used < s->paths[oldest]->used))
+        for (size_t i = 0; i < set->n; i++)
+            if (!set->v[i]->users && (oldest == SIZE_MAX || set->v[i]->used < set->v[oldest]->used))
                 oldest = i;
-        remove_at(s, oldest);
+        remove_at(set, oldest);
         unused--;
     }
 }
@@ -237,6 +299,28 @@ void pathindex_set_unreadable(struct pathindex *x, size_t i, char *err)
         free(err);
 }
 
+static int sink_has(const void *x, size_t i)
+{
+    return pathindex_has(x, i);
+}
+
+static int sink_set(void *x, size_t i, const uint32_t *ids, size_t n)
+{
+    return pathindex_set(x, i, ids, n);
+}
+
+static void sink_set_unreadable(void *x, size_t i, char *err)
+{
+    pathindex_set_unreadable(x, i, err);
+}
+
+/* Starts a build of x on worker threads; NULL when none would start (then the caller reads). */
+static struct pathbuild *start_build(const struct store *s, struct pathindex *x, int threads)
+{
+    const struct pathbuild_sink to = {x, x->values, sink_has, sink_set, sink_set_unreadable};
+    return pathbuild_start(s, &x->path, &to, threads);
+}
+
 /* Records the values in x->scratch for event i. Returns 0 or -1 (memory). */
 static int add_event(struct pathindex *x, size_t i)
 {
@@ -266,7 +350,7 @@ static int fit(struct pathindex *x, size_t n)
     if (grow_array((void **)&x->slot, &x->slot_cap, n ? n : 1, sizeof *x->slot) != 0)
         return -1;
     if (words > x->done_words) {
-        uint64_t *d = realloc(x->done, words * sizeof *d);
+        uint64_t *d = reallocarray(x->done, words, sizeof *d);
         if (!d)
             return -1;
         memset(d + x->done_words, 0, (words - x->done_words) * sizeof *d);
@@ -312,9 +396,9 @@ int pathindex_build_with(struct store *s, struct pathindex *x, size_t work, int 
     if (work == 0)
         work = 1;
     if (!x->job && x->ndone < n && threads != 1 && (threads >= 2 || n - x->ndone >= PATHINDEX_THREADED))
-        x->job = pathbuild_start(s, x, threads); /* NULL: no thread would start, read here */
+        x->job = start_build(s, x, threads); /* NULL: no thread would start, read here */
     if (x->job) {
-        int rc = pathbuild_wait(x->job, s, x, wait);
+        int rc = pathbuild_wait(x->job, s, wait);
         if (rc != 0) {
             pathbuild_free(x->job);
             x->job = NULL;

@@ -1,15 +1,16 @@
 /* pathindex: the values of one JSON path for every event, extracted from the stored bytes on first use
  * and kept, so the next filter, column or count on that path costs a table lookup per event.
  *
- * The store owns its path indexes (one per distinct path text). Filters and fields hold the ones they
- * use (pathindex_get / pathindex_release); the store keeps a few unused built ones as a cache and frees
- * the rest. Values are interned in the index's own table: an id per distinct value, stable for the
- * index's life.
+ * The store keeps its path indexes (one per distinct path text) as derived data (store_derived_set),
+ * without knowing them: they follow the events when they move and are freed with the store. Filters and
+ * fields hold the ones they use (pathindex_get / pathindex_release); a few unused built ones are kept as
+ * a cache and the rest freed. Values are interned in the index's own table: an id per distinct value,
+ * stable for the index's life.
  *
  * A large build runs on worker threads (model/index/pathbuild.h) while pathindex_build returns at once, so a
  * terminal stays responsive and shows its progress; a small one (the events a followed directory added)
  * runs on the caller's thread in steps. An index knows which events it holds (a bit each): when the
- * store's order changes it follows its events to their new places (pathindex_remap) and only the events
+ * store's order changes it follows its events to their new places and only the events
  * added since are read, rather than all of them again. */
 #ifndef CTVIEW_PATHINDEX_H
 #define CTVIEW_PATHINDEX_H
@@ -75,7 +76,7 @@ int pathindex_cover(struct store *s, struct pathindex *x, size_t n);
 int pathindex_percent(const struct store *s, const struct pathindex *x);
 
 /* Records ids[0..n) (ids of x->values) as the values of event i, which is not indexed yet. Returns 0,
- * or -1 when out of memory. For builders (pathbuild.c). */
+ * or -1 when out of memory. */
 int pathindex_set(struct pathindex *x, size_t i, const uint32_t *ids, size_t n);
 
 /* Records that event i could not be read (err: why; taken over, may be NULL): indexed as missing. */
@@ -107,18 +108,8 @@ static inline size_t pathindex_ids(const struct pathindex *x, size_t i, const ui
 /* Bytes an index holds (slots, lists, value strings). */
 size_t pathindex_bytes(const struct pathindex *x);
 
-/* The store's event order changed: held indexes go back to covering no event, unused ones are freed. */
-void pathindex_reset(struct store *s);
-
-/* Frees every index (store_free), stopping their builds. */
-void pathindex_free_all(struct store *s);
-
-/* Forgets what the indexes hold past event n (the events from n on were reordered among themselves). */
-void pathindex_truncate(struct store *s, size_t n);
-
-/* Events [0, from) moved: event i is now at moved[i]; the events at the other places of [0, nevents)
- * are the ones added (not indexed). What the indexes hold moves with them. */
-void pathindex_remap(struct store *s, size_t from, const uint32_t *moved);
+/* How many indexes the store keeps (held and cached). */
+size_t pathindex_count(const struct store *s);
 
 /* The first reason an event of a path index could not be read (borrowed), and how many events of the
  * store's indexes were not; NULL when every event was read. */

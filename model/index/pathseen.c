@@ -6,6 +6,7 @@
 
 #include "model/store/intern.h"
 #include "model/json/jsonfmt.h"
+#include "model/json/jsonscan.h"
 #include "model/json/path.h"
 
 #define MAX_DEPTH 16
@@ -23,21 +24,14 @@ struct walk {
 
 static void ws(struct walk *w)
 {
-    while (w->i < w->n && strchr(" \t\r\n", w->s[w->i]))
-        w->i++;
+    w->i = jscan_ws(w->s, w->n, w->i);
 }
 
-/* At a '"': moves past the string; returns its end (after the quote), or 0 when not closed. */
-static size_t string_end(struct walk *w)
+/* At the first byte of a value: moves past it (model/json/jsonscan.h). */
+static void skip(struct walk *w)
 {
-    for (size_t i = w->i + 1; i < w->n; i++) {
-        if (w->s[i] == '\\')
-            i++;
-        else if (w->s[i] == '"')
-            return w->i = i + 1;
-    }
-    w->i = w->n;
-    return 0;
+    int cut;
+    w->i = jscan_skip_value(w->s, w->n, w->i, &cut);
 }
 
 static void note(struct walk *w, size_t len)
@@ -79,32 +73,14 @@ static void object(struct walk *w, size_t len, int depth)
 {
     w->i++; /* '{' */
     for (;;) {
-        ws(w);
-        if (w->i >= w->n || w->nomem)
+        if (w->nomem)
             return;
-        char c = w->s[w->i];
-        if (c == '}') {
-            w->i++;
-            return;
-        }
-        if (c == ',') {
-            w->i++;
-            continue;
-        }
-        if (c != '"') {
+        size_t ka, kb;
+        enum jscan_member m = jscan_next_member(w->s, w->n, &w->i, &ka, &kb);
+        if (m == JSCAN_BAD)
             w->i = w->n;
+        if (m != JSCAN_MEMBER)
             return;
-        }
-        size_t ka = w->i, kb = string_end(w);
-        if (!kb)
-            return;
-        ws(w);
-        if (w->i >= w->n || w->s[w->i] != ':') {
-            w->i = w->n;
-            return;
-        }
-        w->i++;
-        ws(w);
         char key[PATH_MAX_LEN + 2];
         size_t klen = kb - ka <= sizeof key ? jsonfmt_unescape(w->s + ka, kb - ka, key) : 0;
         size_t plen = len + (len ? 1 : 0) + klen;
@@ -133,10 +109,6 @@ static void value(struct walk *w, size_t len, int depth)
     if (w->i >= w->n)
         return;
     char c = w->s[w->i];
-    if (c == '"') {
-        string_end(w);
-        return;
-    }
     if (c == '{' && depth < MAX_DEPTH) {
         object(w, len, depth);
         return;
@@ -161,23 +133,7 @@ static void value(struct walk *w, size_t len, int depth)
                 return;
         }
     }
-    /* a scalar, or a container too deep to walk: skip it by its brackets */
-    int nest = 0;
-    while (w->i < w->n) {
-        c = w->s[w->i];
-        if (c == '"') {
-            if (!string_end(w))
-                return;
-            continue;
-        }
-        if (nest == 0 && strchr(",}]", c))
-            return;
-        if (c == '{' || c == '[')
-            nest++;
-        else if (c == '}' || c == ']')
-            nest--;
-        w->i++;
-    }
+    skip(w); /* a scalar, or a container too deep to walk */
 }
 
 static int by_count(const void *a, const void *b, void *ctx)

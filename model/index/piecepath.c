@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/json/jsonscan.h"
 #include "model/store/intern.h"
 
 #define NEST_MAX 256
@@ -54,10 +55,8 @@ static size_t as_object(const char *s, size_t len, char *out)
     for (size_t i = 0; i < len;) {
         char c = s[i];
         if (c == '"') {
-            size_t j = i + 1;
-            while (j < len && s[j] != '"')
-                j += s[j] == '\\' ? 2 : 1;
-            j = j < len ? j + 1 : len;
+            int cut;
+            size_t j = jscan_skip_string(s, len, i, &cut);
             memcpy(out + o, s + i, j - i);
             o += j - i;
             i = j;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/json/jsonscan.h"
+
 struct builder {
     struct json_doc *doc;
     size_t text_cap, lines_cap;
@@ -81,23 +83,13 @@ static void push_open(struct builder *b)
 /* Length of the string token starting at in[i] == '"', closing quote included (or to the end). */
 static size_t string_len(const char *in, size_t len, size_t i)
 {
-    size_t j = i + 1;
-    while (j < len && in[j] != '"') {
-        if (in[j] == '\\' && j + 1 < len)
-            j++;
-        j++;
-    }
-    return (j < len ? j + 1 : len) - i;
-}
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    int cut;
+    return jscan_skip_string(in, len, i, &cut) - i;
 }
 
 static int is_delim(char c)
 {
-    return is_ws(c) || c == ',' || c == ':' || c == '{' || c == '}' || c == '[' || c == ']' || c == '"';
+    return jscan_is_ws(c) || c == ',' || c == ':' || c == '{' || c == '}' || c == '[' || c == ']' || c == '"';
 }
 
 /* Depth cap for indentation: deeper levels are still laid out, at this depth, so that a 10,000-level
@@ -115,7 +107,7 @@ int jsonfmt_pretty(const char *in, size_t len, int indent, struct json_doc *doc)
     new_line(&b, 0, indent);
     for (size_t i = 0; i < len && !b.failed;) {
         char c = in[i];
-        if (is_ws(c)) {
+        if (jscan_is_ws(c)) {
             i++;
             continue;
         }
@@ -144,9 +136,7 @@ int jsonfmt_pretty(const char *in, size_t len, int indent, struct json_doc *doc)
             put(&b, &c, 1, JC_PUNCT);
             depth++;
             /* "{}" and "[]" stay on one line and cannot be folded */
-            size_t j = i + 1;
-            while (j < len && is_ws(in[j]))
-                j++;
+            size_t j = jscan_ws(in, len, i + 1);
             if (j < len && (in[j] == '}' || in[j] == ']'))
                 empty_container = 1;
             else
@@ -165,9 +155,7 @@ int jsonfmt_pretty(const char *in, size_t len, int indent, struct json_doc *doc)
             i++;
         } else if (c == '"') {
             size_t n = string_len(in, len, i);
-            size_t j = i + n;
-            while (j < len && is_ws(in[j]))
-                j++;
+            size_t j = jscan_ws(in, len, i + n);
             int is_key = !after_key && j < len && in[j] == ':';
             put(&b, in + i, n, is_key ? JC_KEY : JC_STRING);
             after_key = 0;
@@ -219,7 +207,7 @@ size_t jsonfmt_minify(const char *in, size_t len, char *out)
             o += n;
             i += n;
         } else {
-            if (!is_ws(in[i]))
+            if (!jscan_is_ws(in[i]))
                 out[o++] = in[i];
             i++;
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/json/jsonfmt.h"
+#include "model/json/jsonscan.h"
 
 /* Top-level keys of a CloudTrail record, from AWS's "CloudTrail record contents" pages (management,
  * data, network activity and Insights events). A word without a '.' is a path only when it is one of
@@ -44,6 +45,12 @@ static const char *const record_keys[] = {
     "insightDetails",
     "eventContext",
 };
+
+const char *const *path_record_keys(size_t *n)
+{
+    *n = sizeof record_keys / sizeof *record_keys;
+    return record_keys;
+}
 
 int path_is_record_key(const char *word, size_t len)
 {
@@ -206,62 +213,18 @@ struct cur {
 
 static void skip_ws(struct cur *c)
 {
-    while (c->i < c->n &&
-           (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' || c->s[c->i] == '\r'))
-        c->i++;
+    c->i = jscan_ws(c->s, c->n, c->i);
 }
 
-/* At a '"': moves past the closing quote. Returns 0, or -1 when the string is not closed. */
-static int skip_string(struct cur *c)
-{
-    size_t i = c->i + 1;
-    for (;;) {
-        const char *q = memchr(c->s + i, '"', c->n - i);
-        if (!q) {
-            c->i = c->n;
-            return -1;
-        }
-        size_t at = (size_t)(q - c->s);
-        size_t bs = 0; /* backslashes right before the quote: an odd count escapes it */
-        while (at - bs > c->i + 1 && c->s[at - bs - 1] == '\\')
-            bs++;
-        i = at + 1;
-        if (bs % 2 == 0) {
-            c->i = i;
-            return 0;
-        }
-    }
-}
-
-/* At the first byte of any value: moves past it. Containers are skipped by counting brackets outside
- * strings, without recursion. Returns 0, or -1 at the end of the input. */
+/* At the first byte of any value: moves past it (model/json/jsonscan.h). Returns 0, or -1 when the
+ * value runs past the end of the input. */
 static int skip_value(struct cur *c)
 {
     if (c->i >= c->n)
         return -1;
-    char ch = c->s[c->i];
-    if (ch == '"')
-        return skip_string(c);
-    if (ch != '{' && ch != '[') {
-        while (c->i < c->n && !strchr(",}] \t\r\n", c->s[c->i]))
-            c->i++;
-        return 0;
-    }
-    size_t depth = 0;
-    while (c->i < c->n) {
-        ch = c->s[c->i];
-        if (ch == '"') {
-            if (skip_string(c) != 0)
-                return -1;
-            continue;
-        }
-        c->i++;
-        if (ch == '{' || ch == '[')
-            depth++;
-        else if ((ch == '}' || ch == ']') && --depth == 0)
-            return 0;
-    }
-    return -1;
+    int cut;
+    c->i = jscan_skip_value(c->s, c->n, c->i, &cut);
+    return cut ? -1 : 0;
 }
 
 /* The value starting at c->i is a leaf: appends it to the output (nothing for null). */
@@ -348,34 +311,11 @@ static void walk(struct cur *c, const struct path *p, size_t k, int arrays)
     c->i++;
     int found = 0;
     for (;;) {
-        skip_ws(c);
-        if (c->i >= c->n)
-            return;
-        ch = c->s[c->i];
-        if (ch == '}') {
-            c->i++;
-            return;
-        }
-        if (ch == ',') {
-            c->i++;
-            continue;
-        }
-        if (ch != '"') { /* damaged: give up on this object */
+        size_t ka, kb;
+        enum jscan_member m = jscan_next_member(c->s, c->n, &c->i, &ka, &kb);
+        if (m == JSCAN_BAD) /* damaged: give up on this object */
             c->i = c->n;
-            return;
-        }
-        size_t ka = c->i;
-        if (skip_string(c) != 0)
-            return;
-        size_t kb = c->i;
-        skip_ws(c);
-        if (c->i >= c->n || c->s[c->i] != ':') {
-            c->i = c->n;
-            return;
-        }
-        c->i++;
-        skip_ws(c);
-        if (c->i >= c->n)
+        if (m != JSCAN_MEMBER || c->i >= c->n)
             return;
         size_t before = c->i;
         if (!found && key_equals(c, ka, kb, &p->steps[k])) {

@@ -50,6 +50,10 @@ int path_is_word(const char *word, size_t len);
  * requestParameters, tlsDetails, ...; exact case). */
 int path_is_record_key(const char *word, size_t len);
 
+/* The top-level keys of the CloudTrail record format, in AWS's order (static; *n gets their count): the
+ * one list, also used to spell the Athena table's columns (parsers/athena.c). */
+const char *const *path_record_keys(size_t *n);
+
 /* The values of one path in one event: a reusable vector, owned by the caller. */
 struct path_values {
     char *text; /* owned: the values back to back, each followed by a NUL */

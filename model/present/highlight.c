@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
+
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -45,7 +47,9 @@ int highlight_compile(struct highlight *h, const char *expr)
 {
     highlight_free(h);
     const char *p = expr;
-    char buf[1024];
+    char *buf = malloc(strlen(expr) + 1); /* one term's text: never longer than the expression */
+    if (!buf)
+        return -1;
     while (*p) {
         while (*p == ' ' || *p == '\t' || *p == '(' || *p == ')')
             p++;
@@ -54,20 +58,19 @@ int highlight_compile(struct highlight *h, const char *expr)
         int negated = 0;
         while (*p == '-')
             negated = 1, p++;
-        /* one term: up to a blank or a parenthesis outside quotes; quotes dropped, \" kept as " */
+        /* one term: up to a blank or a parenthesis outside quotes; quoted text read as the filter reads it */
         size_t n = 0, colon = SIZE_MAX;
-        int quoted = 0;
-        for (; *p && (quoted || (*p != ' ' && *p != '\t' && *p != '(' && *p != ')')); p++) {
+        while (*p && *p != ' ' && *p != '\t' && *p != '(' && *p != ')') {
             if (*p == '"') {
-                quoted = !quoted;
+                size_t k;
+                const char *end = filterquote_read(p, buf + n, &k);
+                n += k;
+                p = end ? end : p + strlen(p);
                 continue;
             }
-            if (quoted && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                p++;
-            if (!quoted && *p == ':' && colon == SIZE_MAX)
+            if (*p == ':' && colon == SIZE_MAX)
                 colon = n;
-            if (n + 1 < sizeof buf)
-                buf[n++] = *p;
+            buf[n++] = *p++;
         }
         if (negated || n == 0 || (n == 2 && strncmp(buf, "OR", 2) == 0 && colon == SIZE_MAX))
             continue;
@@ -82,9 +85,12 @@ int highlight_compile(struct highlight *h, const char *expr)
             if (colon == 2 && strncmp(buf, "ip", 2) == 0 && memchr(v, '/', vn))
                 continue;
         }
-        if (add_pieces(h, v, vn) != 0)
+        if (add_pieces(h, v, vn) != 0) {
+            free(buf);
             return -1;
+        }
     }
+    free(buf);
     return 0;
 }
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
+#include "model/base/grow.h"
 #include "model/query/field.h"
 
 static const struct cmd_def table[CMD__COUNT] = {
@@ -58,16 +60,11 @@ static int next_word(const char **s, char *out)
     const char *p = skip_blanks(*s);
     size_t o = 0;
     if (*p == '"') {
-        for (p++; *p != '"'; p++) {
-            if (!*p)
-                return -1;
-            if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                p++;
-            if (o + 1 >= CMD_LINE_MAX)
-                return -1;
-            out[o++] = *p;
-        }
-        p++;
+        const char *end = filterquote_read(p, NULL, &o);
+        if (!end || o + 1 >= CMD_LINE_MAX)
+            return -1;
+        filterquote_read(p, out, &o);
+        p = end;
     } else {
         for (; *p && *p != ' ' && *p != '\t'; p++) {
             if (o + 1 >= CMD_LINE_MAX)
@@ -142,15 +139,9 @@ static void add(struct list *l, const char *head, size_t head_len, const char *w
 {
     if (l->nomem)
         return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **items = realloc(l->items, cap * sizeof *items);
-        if (!items) {
-            l->nomem = 1;
-            return;
-        }
-        l->items = items;
-        l->cap = cap;
+    if (grow_array_from((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items, 16) != 0) {
+        l->nomem = 1;
+        return;
     }
     char *s = NULL;
     if (asprintf(&s, "%.*s%s%s", (int)head_len, head, word, tail) < 0) {

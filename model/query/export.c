@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +10,11 @@
 #include <zlib.h>
 
 #include "model/query/field.h"
-#include "model/json/jsonfmt.h"
+#include "model/json/jsonout.h"
 #include "model/base/tempfiles.h"
 #include "model/base/timefmt.h"
+#include "model/base/atomicfile.h"
+#include "model/base/errmsg.h"
 
 static const char *const format_names[EXPORT__COUNT] = {"records", "jsonl", "csv"};
 
@@ -172,16 +173,6 @@ static const char *const csv_default_header[] = {
     "identity",  "sourceIPAddress",    "errorCode", "eventID",     "errorMessage",
 };
 
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-}
-
 /* The CSV of columns cols: a header (head[c], or the names as written when head is NULL), then per event
  * each field's values joined by ',' (empty when missing). Returns 0, or -1 with *err set (a write
  * failure is left in o->error). */
@@ -195,7 +186,7 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
     int rc = 0;
     for (size_t c = 0; c < ncols && rc == 0; c++)
         if (field_prepare_for(s, &cols[c], n) != 0) {
-            set_err(err, "out of memory");
+            errmsg_set(err, "out of memory");
             rc = -1;
         }
     for (size_t i = 0; i <= n && rc == 0 && !o->error; i++) {
@@ -206,8 +197,8 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
                 size_t len;
                 int got = field_text(s, idx[i - 1], &cols[c], &v, &len, &why);
                 if (got < 0) {
-                    set_err(err, "cannot read event %s: %s",
-                            store_str(s, &s->events[idx[i - 1]], EF_EVENT_ID), why ? why : "?");
+                    errmsg_set(err, "cannot read event %s: %s",
+                               store_str(s, &s->events[idx[i - 1]], EF_EVENT_ID), why ? why : "?");
                     free(why);
                     rc = -1;
                     break;
@@ -218,7 +209,7 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
             if (need > cap) {
                 char *b = realloc(cell, need);
                 if (!b) {
-                    set_err(err, "out of memory");
+                    errmsg_set(err, "out of memory");
                     rc = -1;
                     break;
                 }
@@ -233,7 +224,7 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
             rc = -1;
     }
     if (rc != 0 && !*err && !o->error)
-        set_err(err, "out of memory");
+        errmsg_set(err, "out of memory");
     free(cell);
     path_values_free(&v);
     return rc;
@@ -252,14 +243,14 @@ static int write_csv_default(struct out *o, struct store *s, const uint32_t *idx
     size_t ncols;
     struct field_error ferr;
     if (field_list_parse(FIELD_CSV_DEFAULT, &cols, &ncols, &ferr) != 0) {
-        set_err(err, "%s", ferr.message);
+        errmsg_set(err, "%s", ferr.message);
         return -1;
     }
     int rc = ncols == sizeof csv_default_header / sizeof *csv_default_header
                  ? write_csv_columns(o, s, idx, n, cols, ncols, csv_default_header, err)
                  : -1;
     if (rc != 0 && !*err && !o->error)
-        set_err(err, "the default columns and their header disagree");
+        errmsg_set(err, "the default columns and their header disagree");
     field_list_free(cols, ncols);
     return rc;
 }
@@ -282,28 +273,27 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
         char *why = NULL;
         const char *raw = store_raw(s, e, &len, &why);
         if (!raw) {
-            set_err(err, "cannot read event %s: %s", store_str(s, e, EF_EVENT_ID), why ? why : "?");
+            errmsg_set(err, "cannot read event %s: %s", store_str(s, e, EF_EVENT_ID), why ? why : "?");
             free(why);
             rc = -1;
             break;
         }
-        if (format == EXPORT_RECORDS) {
-            out_puts(o, i ? ",\n" : "\n");
-            out_write(o, raw, len);
-            continue;
-        }
-        if (len + 1 > cap) {
-            char *b = realloc(buf, len + 1);
+        if (JSONOUT_ESCAPED_MAX(len) + 1 > cap) {
+            char *b = realloc(buf, JSONOUT_ESCAPED_MAX(len) + 1);
             if (!b) {
-                set_err(err, "out of memory");
+                errmsg_set(err, "out of memory");
                 rc = -1;
                 break;
             }
             buf = b;
-            cap = len + 1;
+            cap = JSONOUT_ESCAPED_MAX(len) + 1;
         }
-        out_write(o, buf, jsonfmt_minify(raw, len, buf));
-        out_puts(o, "\n");
+        /* as logged (records) or minified (jsonl), through the one writer: always valid JSON */
+        if (format == EXPORT_RECORDS)
+            out_puts(o, i ? ",\n" : "\n");
+        out_write(o, buf, jsonout_record(raw, len, format == EXPORT_JSONL, buf));
+        if (format == EXPORT_JSONL)
+            out_puts(o, "\n");
     }
     if (rc == 0 && format == EXPORT_RECORDS)
         out_puts(o, n ? "\n]}\n" : "]}\n");
@@ -312,16 +302,6 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
 }
 
 /* The folder of path, for the temporary file: "." when path has no slash. Owned by the caller. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
 /* Writes to fd (standard output or an existing non-regular target) with no temporary file. */
 static enum export_status export_direct(int fd, const char *name, struct store *s, const uint32_t *idx,
                                         size_t n, const struct export_opts *o, const struct columns *cols,
@@ -330,13 +310,14 @@ static enum export_status export_direct(int fd, const char *name, struct store *
     struct out *w = malloc(sizeof *w);
     if (!w || out_open(w, fd, o->gzip) != 0) {
         free(w);
-        set_err(err, "out of memory");
+        errmsg_set(err, "out of memory");
         return EXPORT_FAILED;
     }
     int rc = write_events(w, s, idx, n, o, cols, err);
     out_finish(w);
     if (rc == 0 && w->error)
-        set_err(err, "cannot write %s: %s", name, w->error > 0 ? strerror(w->error) : "compression failed");
+        errmsg_set(err, "cannot write %s: %s", name,
+                   w->error > 0 ? strerror(w->error) : "compression failed");
     rc = rc || w->error;
     free(w);
     return rc ? EXPORT_FAILED : EXPORT_OK;
@@ -359,18 +340,18 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
-            set_err(err, "%s is a directory", path);
+            errmsg_set(err, "%s is a directory", path);
             return EXPORT_FAILED;
         }
         if (!S_ISREG(st.st_mode)) {
             int fd = open(path, O_WRONLY | O_CLOEXEC);
             if (fd < 0) {
-                set_err(err, "cannot open %s: %s", path, strerror(errno));
+                errmsg_set(err, "cannot open %s: %s", path, strerror(errno));
                 return EXPORT_FAILED;
             }
             enum export_status r = export_direct(fd, path, s, idx, n, o, cols, err);
             if (close(fd) != 0 && r == EXPORT_OK) {
-                set_err(err, "cannot write %s: %s", path, strerror(errno));
+                errmsg_set(err, "cannot write %s: %s", path, strerror(errno));
                 r = EXPORT_FAILED;
             }
             return r;
@@ -378,76 +359,39 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
         if (!o->force)
             return EXPORT_EXISTS;
     }
-    char *dir = dir_of(path);
-    char *tmp = NULL;
-    if (!dir || asprintf(&tmp, "%s/.ctview-export-XXXXXX", dir) < 0) {
-        free(dir);
-        set_err(err, "out of memory");
+    struct atomicfile af;
+    if (atomicfile_open(&af, path) != 0) {
+        errmsg_set(err, "cannot create a file in %s: %s", af.dir ? af.dir : path, strerror(errno));
+        atomicfile_done(&af);
         return EXPORT_FAILED;
     }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        set_err(err, "cannot create a file in %s: %s", dir, strerror(errno));
-        free(dir);
-        free(tmp);
-        return EXPORT_FAILED;
-    }
-    int slot = tempfiles_add(tmp, 0); /* removed by a signal that ends the program meanwhile */
+    int slot = tempfiles_add(af.tmp, 0); /* removed by a signal that ends the program meanwhile */
     struct out *w = malloc(sizeof *w);
     int rc = -1;
-    if (!w || out_open(w, fd, o->gzip) != 0) {
-        set_err(err, "out of memory");
+    if (!w || out_open(w, af.fd, o->gzip) != 0) {
+        errmsg_set(err, "out of memory");
     } else {
         rc = write_events(w, s, idx, n, o, cols, err);
         out_finish(w);
         if (rc == 0 && w->error) {
-            set_err(err, "cannot write %s: %s", path,
-                    w->error > 0 ? strerror(w->error) : "compression failed");
+            errmsg_set(err, "cannot write %s: %s", path,
+                       w->error > 0 ? strerror(w->error) : "compression failed");
             rc = -1;
         }
     }
     free(w);
-    /* The logs hold key ids and addresses: owner-only, whatever the umask. */
-    if (rc == 0 && (fchmod(fd, 0600) != 0 || fsync(fd) != 0)) {
-        set_err(err, "cannot write %s: %s", path, strerror(errno));
+    if (rc == 0 && atomicfile_sync(&af) != 0) {
+        errmsg_set(err, "cannot write %s: %s", path, strerror(errno));
         rc = -1;
     }
-    if (close(fd) != 0 && rc == 0) {
-        set_err(err, "cannot write %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && !o->force) {
-        /* no replacing a file that appeared meanwhile: link fails if the name is taken */
-        if (link(tmp, path) != 0) {
-            if (errno == EEXIST) {
-                unlink(tmp);
-                tempfiles_drop(slot);
-                free(dir);
-                free(tmp);
-                return EXPORT_EXISTS;
-            }
-            if (rename(tmp, path) != 0) {
-                set_err(err, "cannot create %s: %s", path, strerror(errno));
-                rc = -1;
-            }
-        } else {
-            unlink(tmp);
-        }
-    } else if (rc == 0 && rename(tmp, path) != 0) {
-        set_err(err, "cannot create %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0)
-        unlink(tmp);
-    tempfiles_drop(slot);
     if (rc == 0) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd); /* the rename itself survives a crash */
-            close(dfd);
-        }
+        rc = atomicfile_place(&af, o->force);
+        if (rc < 0)
+            errmsg_set(err, "cannot create %s: %s", path, strerror(errno));
     }
-    free(dir);
-    free(tmp);
+    tempfiles_drop(slot);
+    atomicfile_done(&af);
+    if (rc > 0)
+        return EXPORT_EXISTS;
     return rc == 0 ? EXPORT_OK : EXPORT_FAILED;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/base/filterquote.h"
 #include "model/base/grow.h"
 #include "model/base/timefmt.h"
 #include "model/detect/findings.h"
@@ -149,7 +150,7 @@ static int keys_res(const struct store *s, const struct field_short *sh, size_t 
 static int keys_origin(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
 {
     (void)sh;
-    const struct origins *o = s->origins;
+    const struct origins *o = origins_of(s);
     if (!o || i >= o->nevents)
         return 0;
     const struct origin_actor *a = &o->actors[origins_actor_of(o, i)];
@@ -158,14 +159,20 @@ static int keys_origin(const struct store *s, const struct field_short *sh, size
     return a->arn ? push_key(k, a->arn) : 0;
 }
 
+/* The rules event i matched (*n of them, borrowed), none without the store's complete findings. */
+static const uint32_t *event_rules(const struct store *s, size_t i, size_t *n)
+{
+    const struct findings *fd = findings_of(s);
+    *n = 0;
+    return fd && findings_done(fd) ? findings_event_rules(fd, i, n) : NULL;
+}
+
 /* The rules among the event's findings (what rule: matches): missing without complete findings. */
 static int keys_rule(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
 {
     (void)sh;
-    if (!s->findings || !findings_done(s->findings))
-        return 0;
     size_t n;
-    const uint32_t *rules = findings_event_rules(s->findings, i, &n);
+    const uint32_t *rules = event_rules(s, i, &n);
     for (size_t j = 0; j < n; j++)
         if (push_key(k, rules[j]) != 0)
             return -1;
@@ -178,11 +185,11 @@ static const char *const level_labels[SIGMA__LEVELS] = {"informational", "low", 
 static int keys_level(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
 {
     (void)sh;
-    if (!s->findings || !findings_done(s->findings))
-        return 0;
     size_t n;
-    const uint32_t *rules = findings_event_rules(s->findings, i, &n);
-    const struct sigma_set *set = findings_set(s->findings);
+    const uint32_t *rules = event_rules(s, i, &n);
+    if (!rules)
+        return 0;
+    const struct sigma_set *set = findings_set(findings_of(s));
     int have[SIGMA__LEVELS] = {0};
     for (size_t j = 0; j < n; j++) {
         int l = (int)sigma_rule_level(sigma_set_rule(set, rules[j]));
@@ -288,10 +295,10 @@ int field_parse(const char *text, size_t len, struct field *f, struct field_erro
     }
     struct path_error perr;
     if (path_parse(text, len, &f->path, &perr) != 0) {
-        snprintf(err->message, sizeof err->message, "%s", perr.message);
+        strlcpy(err->message, perr.message, sizeof err->message);
         return -1;
     }
-    snprintf(f->name, sizeof f->name, "%s", f->path.text);
+    strlcpy(f->name, f->path.text, sizeof f->name);
     f->kind = FIELD_PATH;
     for (int k = 0; k < EF__COUNT; k++)
         if (strcmp(event_field_path((enum event_field)k), f->path.text) == 0) {
@@ -442,8 +449,8 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
     else if (space == KS_ENUM)
         t = key < f->sh->nlabels ? f->sh->labels[key] : "";
     else if (space == KS_RULES)
-        t = s->findings && key < sigma_set_count(findings_set(s->findings))
-                ? sigma_rule_title(sigma_set_rule(findings_set(s->findings), (size_t)key))
+        t = findings_of(s) && key < sigma_set_count(findings_set(findings_of(s)))
+                ? sigma_rule_title(sigma_set_rule(findings_set(findings_of(s)), (size_t)key))
                 : "";
     else if (key & KEY_LABEL)
         t = (key & ~KEY_LABEL) < sizeof labels / sizeof *labels ? labels[key & ~KEY_LABEL] : "";
@@ -469,7 +476,7 @@ uint64_t field_key_bound(const struct store *s, const struct field *f)
     case KS_ENUM:
         return f->sh->nlabels;
     case KS_RULES:
-        return s->findings ? sigma_set_count(findings_set(s->findings)) : 0;
+        return findings_of(s) ? sigma_set_count(findings_set(findings_of(s))) : 0;
     case KS_STRINGS:
         break;
     }
@@ -602,20 +609,11 @@ static size_t put_str(char *out, size_t n, size_t cap, const char *t)
     return n;
 }
 
-/* Appends NAME:"value" to out (n used of cap), the value's '"' and '\\' escaped. Returns the new n. */
+/* Appends NAME:"value" to out (n used of cap; model/base/filterquote.h). Returns the new n. */
 static size_t put_term(char *out, size_t n, size_t cap, const char *name, const char *v, size_t len)
 {
-    n = put_str(out, n, cap, name);
-    n = put_str(out, n, cap, ":\"");
-    for (size_t i = 0; i < len && v[i] && n + 3 < cap; i++) {
-        if (v[i] == '"' || v[i] == '\\')
-            out[n++] = '\\';
-        out[n++] = v[i];
-    }
-    if (n + 1 < cap)
-        out[n++] = '"';
-    out[n] = '\0';
-    return n;
+    size_t need = filterquote_term(name, v, len, out + n, cap - n);
+    return n + (need < cap - n ? need : cap - n - 1);
 }
 
 size_t field_key_term(const struct store *s, const struct field *f, uint64_t key, char *out, size_t cap)

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "model/query/filter_impl.h"
+#include "model/base/filterquote.h"
+#include "model/base/grow.h"
 #include "model/base/timefmt.h"
 
 /* The fields, in the order help lists them. */
@@ -97,14 +99,8 @@ static int new_node(struct parser *p, enum node_kind kind, int left, int right)
      * accident, not a question (and chains of them recurse as deep in the evaluation) */
     if (f->nnodes >= MAX_NODES)
         return fail(p, p->pos, "more than %d terms and operators", MAX_NODES);
-    if (f->nnodes == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        struct node *n = realloc(f->nodes, cap * sizeof *n);
-        if (!n)
-            return nomem(p);
-        f->nodes = n;
-        f->cap = cap;
-    }
+    if (grow_array_from((void **)&f->nodes, &f->cap, f->nnodes + 1, sizeof *f->nodes, 8) != 0)
+        return nomem(p);
     struct node *n = &f->nodes[f->nnodes];
     memset(n, 0, sizeof *n);
     n->kind = kind;
@@ -140,39 +136,20 @@ static int at_or(const struct parser *p)
 /* Reads a quoted string starting at the '"' at p->pos into a new string (owned); NULL on error. */
 static char *read_quoted(struct parser *p, size_t *len)
 {
-    size_t open = p->pos++;
-    size_t cap = 16, n = 0;
-    char *out = malloc(cap);
+    size_t open = p->pos;
+    const char *end = filterquote_read(p->src + open, NULL, len);
+    if (!end) {
+        fail(p, open, "unclosed '\"'");
+        return NULL;
+    }
+    char *out = malloc(*len + 1);
     if (!out) {
         nomem(p);
         return NULL;
     }
-    for (;;) {
-        char c = p->src[p->pos];
-        if (c == '\0') {
-            free(out);
-            fail(p, open, "unclosed '\"'");
-            return NULL;
-        }
-        p->pos++;
-        if (c == '"')
-            break;
-        if (c == '\\' && (p->src[p->pos] == '"' || p->src[p->pos] == '\\'))
-            c = p->src[p->pos++];
-        if (n + 2 > cap) {
-            cap *= 2;
-            char *b = realloc(out, cap);
-            if (!b) {
-                free(out);
-                nomem(p);
-                return NULL;
-            }
-            out = b;
-        }
-        out[n++] = c;
-    }
-    out[n] = '\0';
-    *len = n;
+    filterquote_read(p->src + open, out, len);
+    out[*len] = '\0';
+    p->pos = (size_t)(end - p->src);
     return out;
 }
 

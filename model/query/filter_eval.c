@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/query/filter_impl.h"
+#include "model/base/grow.h"
 #include "model/identity/origin.h"
 #include "model/base/timefmt.h"
 
@@ -226,9 +227,14 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
     case TK_WORD:
         return word_matches(f, t, e);
     case TK_ORIGIN: {
-        const struct origins *o = f->s->origins;
+        /* the actor's key (its arn is the key or ends with it after '/' or ':', origin.h), or an
+         * Identity Center user's name */
+        const struct origins *o = origins_of(f->s);
         size_t i = (size_t)(e - f->s->events);
-        return o && i < o->nevents && id_matches(f, t, o->actors[origins_actor_of(o, i)].arn);
+        if (!o || i >= o->nevents)
+            return 0;
+        const struct origin_actor *a = &o->actors[origins_actor_of(o, i)];
+        return id_matches(f, t, a->arn) || (a->name && string_matches(t, a->name, strlen(a->name)));
     }
     case TK_INDEXED:
         return field_matches(f, t, e, t->ef);
@@ -314,16 +320,8 @@ void filter_run_init(struct filter_run *r, struct filter *f)
 
 static int push_shown(struct filter_run *r, const uint64_t *bits, size_t lo, size_t cnt)
 {
-    if (r->nshown + cnt > r->cap) {
-        size_t cap = r->cap ? r->cap : 1024;
-        while (cap < r->nshown + cnt)
-            cap *= 2;
-        uint32_t *s = realloc(r->shown, cap * sizeof *s);
-        if (!s)
-            return -1;
-        r->shown = s;
-        r->cap = cap;
-    }
+    if (grow_array_from((void **)&r->shown, &r->cap, r->nshown + cnt, sizeof *r->shown, 1024) != 0)
+        return -1;
     for (size_t w = 0; w < (cnt + 63) / 64; w++) {
         uint64_t b = bits[w];
         while (b) {

@@ -1,5 +1,5 @@
 /* filter_findings: the filter terms over Sigma findings, rule:VALUE and level:VALUE (see filter.h). The
- * store's findings (store.findings) decide them; without findings, or before the rules ran, they match
+ * store's findings (findings_of) decide them; without findings, or before the rules ran, they match
  * nothing. */
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,7 @@ int filter_findings_compile(const struct store *s, struct term *t, const char **
         return 0;
     }
     /* rule: the rules whose id or title matches, as a mask over the rule set */
-    const struct findings *fd = s->findings;
+    const struct findings *fd = findings_of(s);
     if (!fd || !findings_done(fd))
         return 0;
     const struct sigma_set *set = findings_set(fd);
@@ -66,7 +66,7 @@ static int level_holds(int cmp, int have, int want)
 
 int filter_findings_match(const struct filter *f, const struct term *t, size_t ev)
 {
-    const struct findings *fd = f->s->findings;
+    const struct findings *fd = findings_of(f->s);
     if (!fd || (t->kind == TK_RULE && !t->rules))
         return 0;
     size_t n;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/base/filterquote.h"
 #include "model/query/filter.h"
 
 /* JSON paths that have a filter field. Everything else is searched as quoted text. */
@@ -82,15 +83,8 @@ size_t filter_term_for(const char *path, const char *value, size_t len, int is_s
     if (n >= cap)
         return 0;
     if (!field || needs_quotes(v, len)) {
-        if (n + 1 < cap)
-            out[n++] = '"';
-        for (size_t i = 0; i < len && n + 3 < cap; i++) {
-            if (v[i] == '"' || v[i] == '\\')
-                out[n++] = '\\';
-            out[n++] = v[i];
-        }
-        if (n + 1 < cap)
-            out[n++] = '"';
+        size_t need = filterquote_term(NULL, v, len, out + n, cap - n);
+        return n + (need < cap - n ? need : cap - n - 1);
     } else {
         size_t take = len < cap - n - 1 ? len : cap - n - 1;
         memcpy(out + n, v, take);

@@ -612,7 +612,7 @@ char *sql_from_filter(const char *expr, const struct sql_opts *o, struct sql_err
     struct filter *f = filter_compile(expr, s, &ferr);
     if (!f) {
         err->nomem = ferr.column == 0;
-        snprintf(err->message, sizeof err->message, "%s", ferr.message);
+        strlcpy(err->message, ferr.message, sizeof err->message);
         store_free(s);
         return NULL;
     }

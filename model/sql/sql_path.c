@@ -155,7 +155,7 @@ int sql_put_path(struct writer *w, const struct term *t, const char *indexed_sql
     const struct col *c = find(columns, sizeof columns / sizeof *columns, &p->steps[0]);
     if (!c)
         return cannot(w, t, "the documented table has no column for", &p->steps[0]);
-    snprintf(expr, sizeof expr, "%s", c->sql);
+    strlcpy(expr, c->sql, sizeof expr);
     for (size_t i = 1; i < p->nsteps; i++) {
         const struct path_step *st = &p->steps[i];
         if (c->kind == C_JSON) {
@@ -211,7 +211,7 @@ int sql_put_path(struct writer *w, const struct term *t, const char *indexed_sql
     if (c->kind == C_JSON) {
         sql_note(w, "%s: the JSON text as the table keeps it, not as logged (spacing, escapes, number forms)",
                  tt);
-        snprintf(whole, sizeof whole, "%s", expr);
+        strlcpy(whole, expr, sizeof whole);
     } else {
         sql_note(w, "%s: the struct as Trino writes it in JSON (lower-case keys, declared fields, nulls)",
                  tt);

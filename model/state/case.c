@@ -4,7 +4,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/base/atomicfile.h"
+#include "model/base/errmsg.h"
 #include "model/base/xdg.h"
-
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-    return -1;
-}
 
 struct ctcase *case_new(const char *name)
 {
@@ -337,17 +327,17 @@ static char *read_file(const char *path, size_t *len, char **err, int *missing)
             *missing = 1;
             return NULL;
         }
-        fail(err, "%s: %s", path, strerror(errno));
+        errmsg_set(err, "%s: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fail(err, "%s: not a regular file", path);
+        errmsg_set(err, "%s: not a regular file", path);
         close(fd);
         return NULL;
     }
     if ((uint64_t)st.st_size > CASE_MAX_FILE) {
-        fail(err, "%s: larger than the limit of %u MiB for a case", path, CASE_MAX_FILE >> 20);
+        errmsg_set(err, "%s: larger than the limit of %u MiB for a case", path, CASE_MAX_FILE >> 20);
         close(fd);
         return NULL;
     }
@@ -361,7 +351,7 @@ static char *read_file(const char *path, size_t *len, char **err, int *missing)
     }
     close(fd);
     if (!buf) {
-        fail(err, "%s: out of memory", path);
+        errmsg_set(err, "%s: out of memory", path);
         return NULL;
     }
     buf[got] = '\0';
@@ -381,24 +371,24 @@ int case_load(struct ctcase *c, const char *path, char **err)
     if (!root) {
         size_t at = end && end >= text ? (size_t)(end - text) : 0;
         free(text);
-        return fail(err, "%s: byte %zu: not JSON", path, at);
+        return errmsg_set(err, "%s: byte %zu: not JSON", path, at);
     }
     free(text);
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "ctview_case");
     const cJSON *events = cJSON_GetObjectItemCaseSensitive(root, "events");
     if (!cJSON_IsNumber(ver) || ver->valuedouble != 1 || (events && !cJSON_IsArray(events))) {
         cJSON_Delete(root);
-        return fail(err, "%s: not a ctview case (version 1)", path);
+        return errmsg_set(err, "%s: not a ctview case (version 1)", path);
     }
     int n = cJSON_GetArraySize(events);
     if (n > CASE_MAX_EVENTS) {
         cJSON_Delete(root);
-        return fail(err, "%s: more than %d events", path, CASE_MAX_EVENTS);
+        return errmsg_set(err, "%s: more than %d events", path, CASE_MAX_EVENTS);
     }
     struct case_entry *v = calloc((size_t)n + 1, sizeof *v);
     if (!v) {
         cJSON_Delete(root);
-        return fail(err, "%s: out of memory", path);
+        return errmsg_set(err, "%s: out of memory", path);
     }
     int k = 0;
     const cJSON *j;
@@ -410,14 +400,14 @@ int case_load(struct ctcase *c, const char *path, char **err)
                 entry_clear(&v[i]);
             free(v);
             cJSON_Delete(root);
-            return fail(err, "%s: event %d: %s", path, k + 1, why);
+            return errmsg_set(err, "%s: event %d: %s", path, k + 1, why);
         }
         k++;
     }
     cJSON_Delete(root);
     int rc = merge(c, v, (size_t)k);
     free(v);
-    return rc == 0 ? 0 : fail(err, "%s: out of memory or too many events while merging", path);
+    return rc == 0 ? 0 : errmsg_set(err, "%s: out of memory or too many events while merging", path);
 }
 
 static cJSON *to_json(const struct ctcase *c)
@@ -449,52 +439,16 @@ static cJSON *to_json(const struct ctcase *c)
     return root;
 }
 
-static int write_atomic(const char *path, const char *text, char **err)
-{
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return fail(err, "%s: out of memory", path);
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = fail(err, "%s: %s", path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    size_t len = strlen(text), done = 0;
-    int ok = fchmod(fd, 0600) == 0;
-    while (ok && done < len) {
-        ssize_t w = write(fd, text + done, len - done);
-        if (w <= 0)
-            ok = 0;
-        else
-            done += (size_t)w;
-    }
-    ok = ok && fsync(fd) == 0;
-    int e = errno;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        if (ok)
-            e = errno;
-        unlink(tmp);
-        free(tmp);
-        return fail(err, "%s: %s", path, strerror(e));
-    }
-    free(tmp);
-    return 0;
-}
-
 int case_save(struct ctcase *c, const char *path, char **err)
 {
     if (xdg_make_parents(path, err) != 0)
         return -1;
     char lock[4096];
     if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock)
-        return fail(err, "%s: path too long", path);
+        return errmsg_set(err, "%s: path too long", path);
     int lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
-        int rc = fail(err, "%s: %s", lock, strerror(errno));
+        int rc = errmsg_set(err, "%s: %s", lock, strerror(errno));
         if (lfd >= 0)
             close(lfd);
         return rc;
@@ -504,14 +458,14 @@ int case_save(struct ctcase *c, const char *path, char **err)
     if (rc != 0) {
         /* a damaged file is not overwritten: the user's work in it would be lost */
         close(lfd);
-        fail(err, "not saved: %s", why ? why : "out of memory");
+        errmsg_set(err, "not saved: %s", why ? why : "out of memory");
         free(why);
         return -1;
     }
     cJSON *j = to_json(c);
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
-    rc = text ? write_atomic(path, text, err) : fail(err, "%s: out of memory", path);
+    rc = text ? atomicfile_write(path, text, strlen(text), err) : errmsg_set(err, "%s: out of memory", path);
     free(text);
     close(lfd);
     return rc;

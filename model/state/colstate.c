@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "model/base/atomicfile.h"
+#include "model/base/errmsg.h"
 #include "model/base/safefile.h"
 #include "model/base/xdg.h"
 
@@ -39,29 +39,10 @@ int colstate_save(const char *path, const char *spec, char **err)
     *err = NULL;
     if (xdg_make_parents(path, err) != 0)
         return -1;
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+    char *line = NULL;
+    if (asprintf(&line, "%s\n", spec) < 0)
         return -1;
-    int fd = mkstemp(tmp); /* mode 0600 */
-    int ok = fd >= 0;
-    int e = errno;
-    if (ok) {
-        size_t len = strlen(spec);
-        ok = write(fd, spec, len) == (ssize_t)len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-        e = errno;
-        if (close(fd) != 0 && ok) {
-            ok = 0;
-            e = errno;
-        }
-        if (ok && rename(tmp, path) != 0) {
-            ok = 0;
-            e = errno;
-        }
-        if (!ok)
-            unlink(tmp);
-    }
-    free(tmp);
-    if (!ok && asprintf(err, "cannot write %s: %s", path, strerror(e)) < 0)
-        *err = NULL;
-    return ok ? 0 : -1;
+    int rc = atomicfile_write(path, line, strlen(line), err);
+    free(line);
+    return rc;
 }

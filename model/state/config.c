@@ -1,13 +1,13 @@
 #include "model/state/config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/base/safefile.h"
 #include "model/base/xdg.h"
+#include "model/base/errmsg.h"
 
 void config_defaults(struct config *c)
 {
@@ -36,7 +36,7 @@ static int set_tz(struct config *c, const char *v, char *why, size_t len)
 {
     if (tz_check(v, why, len) != 0)
         return -1;
-    snprintf(c->tz, sizeof c->tz, "%s", v);
+    strlcpy(c->tz, v, sizeof c->tz);
     return 0;
 }
 
@@ -73,17 +73,6 @@ static const struct {
     {"mouse", set_mouse},
     {"time", set_time},
 };
-
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-    return -1;
-}
 
 static char *trim(char *s)
 {
@@ -126,12 +115,12 @@ int config_parse(struct config *c, const char *path, const char *text, char **er
         lineno++;
         char line[512], why[256];
         if (n >= sizeof line)
-            return fail(err, "%s:%zu: line too long", path, lineno);
+            return errmsg_set(err, "%s:%zu: line too long", path, lineno);
         memcpy(line, p, n);
         line[n] = '\0';
         char *t = trim(line);
         if (t[0] && t[0] != '#' && parse_line(c, t, why, sizeof why) != 0)
-            return fail(err, "%s:%zu: %s", path, lineno, why);
+            return errmsg_set(err, "%s:%zu: %s", path, lineno, why);
         p += n + (nl != NULL);
     }
     return 0;
@@ -146,7 +135,7 @@ int config_load(struct config *c, const char *path, char **err)
     int got = safefile_read(path, 65536, 0, &text, &len, err);
     if (got != 0)
         return got > 0 ? 0 : -1;
-    int rc = memchr(text, '\0', len) ? fail(err, "%s: holds a NUL byte", path)
+    int rc = memchr(text, '\0', len) ? errmsg_set(err, "%s: holds a NUL byte", path)
                                       : config_parse(c, path, text, err);
     free(text);
     return rc;

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/base/atomicfile.h"
+#include "model/base/errmsg.h"
 #include "model/base/safefile.h"
 #include "model/base/xdg.h"
 
@@ -23,17 +24,6 @@ static const char *const list_names[STATE__LISTS] = {
 
 /* A file this large is not ours. */
 #define STATE_FILE_MAX (4 << 20)
-
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
-    va_end(ap);
-    return -1;
-}
 
 char *state_path(void)
 {
@@ -130,7 +120,7 @@ static long unescape(char *s, size_t len)
 static int parse(struct state *st, char *text, size_t len, const char *path, char **err, char **note)
 {
     if (memchr(text, '\0', len))
-        return fail(err, "%s: holds a NUL byte", path);
+        return errmsg_set(err, "%s: holds a NUL byte", path);
     size_t line = 0, bad = 0, first_bad = 0;
     const char *first_why = NULL;
     char *p = text, *end = text + len;
@@ -142,7 +132,7 @@ static int parse(struct state *st, char *text, size_t len, const char *path, cha
         const char *why = NULL;
         if (line == 1) {
             if (strcmp(p, header) != 0)
-                return fail(err, "%s: line 1: not a ctview state file (expected '%s')", path, header);
+                return errmsg_set(err, "%s: line 1: not a ctview state file (expected '%s')", path, header);
         } else if (eol > p) {
             char *sp = memchr(p, ' ', (size_t)(eol - p));
             int list = -1;
@@ -155,7 +145,7 @@ static int parse(struct state *st, char *text, size_t len, const char *path, cha
             else if (unescape(sp + 1, (size_t)(eol - sp - 1)) < 0)
                 why = "bad escape or control character";
             else if (state_add(st, (enum state_list)list, sp + 1) != 0)
-                return fail(err, "out of memory");
+                return errmsg_set(err, "out of memory");
         }
         if (why && bad++ == 0) {
             first_bad = line;
@@ -164,9 +154,9 @@ static int parse(struct state *st, char *text, size_t len, const char *path, cha
         p = eol + 1;
     }
     if (line == 0)
-        return fail(err, "%s: empty (expected '%s')", path, header);
+        return errmsg_set(err, "%s: empty (expected '%s')", path, header);
     if (bad)
-        fail(note, "%s: line %zu: %s (%zu bad line%s skipped)", path, first_bad, first_why, bad,
+        errmsg_set(note, "%s: line %zu: %s (%zu bad line%s skipped)", path, first_bad, first_why, bad,
              bad == 1 ? "" : "s");
     return 0;
 }
@@ -237,44 +227,24 @@ static int lock_state(const char *path)
     return -1;
 }
 
-/* Writes st to a temporary file beside path and renames it over path. */
+/* Writes st as the whole of path (model/base/atomicfile.h). */
 static int write_file(const struct state *st, const char *path, char **err)
 {
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-        return fail(err, "out of memory");
-    int fd = mkstemp(tmp); /* mode 0600 */
-    if (fd < 0) {
-        int rc = fail(err, "cannot write %s: %s", path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-    } else {
-        fprintf(f, "%s\n", header);
-        for (int l = 0; l < STATE__LISTS; l++)
-            for (size_t i = 0; i < st->n[l]; i++) {
-                fprintf(f, "%s ", list_names[l]);
-                put_escaped(f, st->items[l][i]);
-                fputc('\n', f);
-            }
-    }
-    int ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int e = errno;
-    if (f && fclose(f) != 0 && ok) {
-        ok = 0;
-        e = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        e = errno;
-    }
-    if (!ok)
-        unlink(tmp);
-    free(tmp);
-    return ok ? 0 : fail(err, "cannot write %s: %s", path, strerror(e));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return errmsg_set(err, "out of memory");
+    fprintf(f, "%s\n", header);
+    for (int l = 0; l < STATE__LISTS; l++)
+        for (size_t i = 0; i < st->n[l]; i++) {
+            fprintf(f, "%s ", list_names[l]);
+            put_escaped(f, st->items[l][i]);
+            fputc('\n', f);
+        }
+    int rc = fclose(f) == 0 ? atomicfile_write(path, text, len, err) : errmsg_set(err, "out of memory");
+    free(text);
+    return rc;
 }
 
 int state_save(const struct state *st, const char *path, char **err)
@@ -289,12 +259,12 @@ int state_save(const struct state *st, const char *path, char **err)
     char *why = NULL;
     int rc = state_load(&merged, path, &why);
     if (rc != 0) {
-        fail(err, "%s (left alone)", why ? why : "out of memory");
+        errmsg_set(err, "%s (left alone)", why ? why : "out of memory");
     } else {
         for (int l = 0; l < STATE__LISTS && rc == 0; l++)
             for (size_t i = 0; i < st->n[l] && rc == 0; i++)
                 if (state_add(&merged, (enum state_list)l, st->items[l][i]) != 0)
-                    rc = fail(err, "out of memory");
+                    rc = errmsg_set(err, "out of memory");
         if (rc == 0)
             rc = write_file(&merged, path, err);
     }

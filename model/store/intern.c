@@ -180,7 +180,7 @@ uint32_t intern_add_hashed(struct intern *t, const char *s, size_t len, uint32_t
         return UINT32_MAX;
     if (t->count == t->cap) {
         uint32_t cap = t->cap * 2;
-        const char **strs = realloc(t->strs, cap * sizeof *strs);
+        const char **strs = reallocarray(t->strs, cap, sizeof *strs);
         if (!strs)
             return UINT32_MAX;
         t->strs = strs;

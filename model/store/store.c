@@ -4,10 +4,9 @@
 #include <string.h>
 
 #include "model/base/grow.h"
+#include "model/base/errmsg.h"
+#include "model/base/hash.h"
 #include "model/json/jsonfmt.h"
-#include "model/identity/origin.h"
-#include "model/index/fieldindex.h"
-#include "model/index/pathindex.h"
 #include "model/base/timefmt.h"
 
 static const char *const field_paths[EF__COUNT] = {
@@ -38,21 +37,75 @@ struct store *store_new(void)
     return s;
 }
 
+/* Frees entry k's data and removes it, keeping the others in registration order. */
+static void derived_remove(struct store *s, size_t k)
+{
+    struct store_derived d = s->derived[k];
+    memmove(s->derived + k, s->derived + k + 1, (s->nderived - k - 1) * sizeof *s->derived);
+    s->nderived--;
+    if (d.ops->free)
+        d.ops->free(d.data);
+}
+
+void *store_derived_get(const struct store *s, const struct store_derived_ops *ops)
+{
+    for (size_t k = 0; k < s->nderived; k++)
+        if (s->derived[k].ops == ops)
+            return s->derived[k].data;
+    return NULL;
+}
+
+int store_derived_set(struct store *s, const struct store_derived_ops *ops, void *data)
+{
+    for (size_t k = 0; k < s->nderived; k++) {
+        if (s->derived[k].ops != ops)
+            continue;
+        void *old = s->derived[k].data;
+        if (!data) {
+            derived_remove(s, k); /* frees old */
+            return 0;
+        }
+        s->derived[k].data = data;
+        if (old != data && ops->free)
+            ops->free(old);
+        return 0;
+    }
+    if (!data)
+        return 0;
+    if (grow_array((void **)&s->derived, &s->derived_cap, s->nderived + 1, sizeof *s->derived) != 0)
+        return -1;
+    s->derived[s->nderived++] = (struct store_derived){ops, data};
+    return 0;
+}
+
+/* Tells every derived data that the events moved; drops the ones that do not follow. */
+static void derived_moved(struct store *s, const struct store_move *mv)
+{
+    for (size_t k = 0; k < s->nderived;) {
+        const struct store_derived_ops *ops = s->derived[k].ops;
+        if (ops->events_moved && ops->events_moved(s->derived[k].data, s, mv) != 0)
+            derived_remove(s, k);
+        else
+            k++;
+    }
+}
+
 void store_free(struct store *s)
 {
     if (!s)
         return;
-    pathindex_free_all(s); /* first: a build on worker threads reads the sources */
+    /* first: a path index build on worker threads reads the sources */
+    while (s->nderived)
+        derived_remove(s, 0);
+    free(s->derived);
     for (size_t i = 0; i < s->nsources; i++) {
         free(s->sources[i].path);
         free(s->sources[i].data);
     }
     free(s->sources);
-    origins_free(s->origins);
     free(s->events);
     free(s->list_ids);
     free(s->seen);
-    fieldindex_drop(s);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -117,16 +170,6 @@ uint32_t store_add_source(struct store *s, const char *path, enum source_kind ki
     return (uint32_t)s->nsources++;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static uint64_t hash_bytes64(const char *p, size_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
@@ -152,7 +195,7 @@ static int seen_grow(struct store *s)
         uint64_t k = s->seen[i];
         if (!k)
             continue;
-        size_t j = mix64(k) & (n - 1);
+        size_t j = hash_mix64(k) & (n - 1);
         while (t[j])
             j = (j + 1) & (n - 1);
         t[j] = k;
@@ -168,7 +211,7 @@ static int seen_insert(struct store *s, uint64_t key)
 {
     if ((s->nseen + 1) * 4 > s->seen_slots * 3 && seen_grow(s) != 0)
         return -1;
-    size_t mask = s->seen_slots - 1, j = mix64(key) & mask;
+    size_t mask = s->seen_slots - 1, j = hash_mix64(key) & mask;
     for (; s->seen[j]; j = (j + 1) & mask)
         if (s->seen[j] == key)
             return 0;
@@ -314,7 +357,8 @@ static uint64_t event_id_key(const struct event *e, uint32_t event_id, uint32_t 
     memcpy(&b, e->uuid[0] + 8, 8);
     /* 64 bits of 128 (+ case and account): two distinct ids share a key with odds of 1 in 10^19 a pair,
      * as the content hash below already does for records without an account */
-    return mix64(a ^ mix64(b ^ ((uint64_t)account << 1 | (e->flags & EVF_ID_UPPER ? 1 : 0)))) | 1ull << 63;
+    return hash_mix64(a ^ hash_mix64(b ^ ((uint64_t)account << 1 | (e->flags & EVF_ID_UPPER ? 1 : 0)))) |
+           1ull << 63;
 }
 
 static uint32_t add_string(struct store *s, const struct event_in *in, size_t k, const struct strref *r)
@@ -379,7 +423,7 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
                 content = store_content_hash(in->text, in->text_len, min);
                 free(min);
             }
-            key = mix64(key ^ mix64(content)) | 1; /* never the empty slot's 0 */
+            key = hash_mix64(key ^ hash_mix64(content)) | 1; /* never the empty slot's 0 */
         }
         int fresh = seen_insert(s, key);
         if (fresh < 0)
@@ -535,13 +579,10 @@ void store_finish(struct store *s)
         s->sorted = 1;
         return;
     }
-    origins_free(s->origins); /* indexed by event */
-    s->origins = NULL;
-    pathindex_reset(s); /* indexed by event position */
-    fieldindex_drop(s); /* indexed by event position */
     if (sort_by_order(s) != 0)
         insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
+    derived_moved(s, &(struct store_move){.whole = 1});
 }
 
 int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
@@ -550,16 +591,13 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     size_t n = s->nevents;
     if (from >= n)
         return 0;
-    origins_free(s->origins); /* indexed by event: recomputed on the next use */
-    s->origins = NULL;
-    fieldindex_drop(s); /* indexed by event position: rebuilt on the next use */
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
     if (!tmp)
         return -1;
     merge_sort(s->events + from, tmp, n - from);
     free(tmp);
     s->sorted = 1;
-    pathindex_truncate(s, from); /* indexed by event position: the tail moved */
+    derived_moved(s, &(struct store_move){.from = from}); /* the tail moved */
     if (from == 0 || s->events[from - 1].time_ms <= s->events[from].time_ms)
         return 0;
     struct event *out = malloc(n * sizeof *out);
@@ -581,7 +619,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
     }
     memcpy(s->events, out, n * sizeof *out);
     free(out);
-    pathindex_remap(s, from, map); /* what the indexes hold moves with the events */
+    derived_moved(s, &(struct store_move){.from = from, .moved = map}); /* and the events before it */
     *moved = map;
     return 0;
 }
@@ -650,9 +688,8 @@ const char *store_record_bytes(const struct source *src, const char *data, size_
 {
     *err = NULL;
     if (raw_off > data_len || raw_len > data_len - raw_off) {
-        if (asprintf(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
-                     (unsigned long long)raw_off) < 0)
-            *err = NULL;
+        errmsg_set(err, "%s changed since it was loaded (record at byte %llu is gone)", src->path,
+                   (unsigned long long)raw_off);
         return NULL;
     }
     if (!embedded) {
@@ -704,17 +741,17 @@ const char *store_raw(struct store *s, const struct event *e, size_t *len, char 
                               &s->unescaped_cap, len, err);
 }
 
-static size_t paths_bytes(const struct store *s)
+static size_t derived_bytes(const struct store *s)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->npaths; i++)
-        n += pathindex_bytes(s->paths[i]);
+    for (size_t k = 0; k < s->nderived; k++)
+        if (s->derived[k].ops->bytes)
+            n += s->derived[k].ops->bytes(s->derived[k].data);
     return n;
 }
 
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + paths_bytes(s) +
-           fieldindex_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + derived_bytes(s);
 }

@@ -3,7 +3,10 @@
  * Parsers feed it through store_add_source(), store_add_event() and the problem list; the TUI and CLI
  * read it. After loading, store_finish() puts events in time order (stable: ties keep load order,
  * events without a time go last). Nothing here knows about files or gzip: original record bytes are
- * fetched back through a reader function the loader installs, so the model stays independent of I/O. */
+ * fetched back through a reader function the loader installs, so the model stays independent of I/O.
+ * What is computed from the events (indexes, origins, findings) is kept with the store as derived data
+ * (store_derived_set) that the store drops, moves and frees with its events without naming any of it:
+ * those modules sit above the store and the store includes none of them. */
 #ifndef CTVIEW_STORE_H
 #define CTVIEW_STORE_H
 
@@ -13,9 +16,6 @@
 #include "model/store/event.h"
 #include "model/store/intern.h"
 #include "model/base/problems.h"
-
-struct findings;
-struct origins;
 
 struct strref {
     const char *s; /* borrowed; need not be NUL-terminated */
@@ -77,6 +77,35 @@ struct load_counts {
     uint64_t pruned;          /* files and folders not opened: named outside --since/--until */
 };
 
+struct store;
+
+/* How the store's events moved, for the data derived from their positions (store_derived_ops). */
+struct store_move {
+    int whole;             /* store_finish: the whole order was made anew, any event may be anywhere */
+    size_t from;           /* else events [from, nevents) were added and put in order among themselves, */
+    const uint32_t *moved; /* and, when not NULL, events [0, from) moved too: event i is now at moved[i] */
+};
+
+/* A kind of data computed from the events and kept with the store (an index, the origins, the
+ * findings), so the store can drop or move it with the events without knowing what it is: each module
+ * that derives data declares one of these (static, compared by address) and registers its data with
+ * store_derived_set. */
+struct store_derived_ops {
+    const char *name; /* what it is, for a reader of the code and a debugger */
+    /* Frees the data; NULL when the store only borrows it. */
+    void (*free)(void *data);
+    /* The events moved (store_finish, store_merge_tail): follows them and returns 0, or returns nonzero
+     * to have the store drop the data (free it). NULL: the data does not depend on event positions. */
+    int (*events_moved)(void *data, struct store *s, const struct store_move *mv);
+    /* Bytes the data holds, counted in store_bytes; NULL: not counted. */
+    size_t (*bytes)(const void *data);
+};
+
+struct store_derived {
+    const struct store_derived_ops *ops;
+    void *data;
+};
+
 #define STORE_CACHE_SLOTS 64
 #define STORE_CACHE_BYTES (256u << 20)
 
@@ -108,13 +137,8 @@ struct store {
     } cache[STORE_CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_tick;
-    struct origins *origins; /* owned: every event's origin (model/identity/origin.h), NULL until computed; dropped
-                                when events move (store_finish, store_merge_tail) */
-    const struct findings *findings; /* borrowed: the Sigma findings for rule: and level: filters, or NULL */
-    struct pathindex **paths; /* owned: per-path value indexes built on first use (model/index/pathindex.h) */
-    size_t npaths;
-    struct fieldindex **fieldindexes; /* owned: per-field event orders built on first use
-                                         (model/index/fieldindex.h), NULL until one is; dropped when events move */
+    struct store_derived *derived; /* owned: what was computed from the events (store_derived_set) */
+    size_t nderived, derived_cap;
     char *unescaped;                  /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
@@ -122,7 +146,18 @@ struct store {
 
 /* Returns a new empty store (free with store_free), or NULL when out of memory. */
 struct store *store_new(void);
+/* Frees the store: its derived data first (registration order), before the events and sources they
+ * were computed from, so derived data may stop work that still reads them. NULL is a no-op. */
 void store_free(struct store *s);
+
+/* The data registered with ops (borrowed: valid until the next store_derived_set with ops, or until the
+ * events move and ops->events_moved drops it), or NULL. */
+void *store_derived_get(const struct store *s, const struct store_derived_ops *ops);
+
+/* Registers data (owned by the store unless ops->free is NULL; NULL: none) under ops in place of what
+ * was there, which is freed (ops->free). Returns 0, or -1 when out of memory, which happens only when
+ * nothing was registered under ops: data is then not taken (still the caller's). */
+int store_derived_set(struct store *s, const struct store_derived_ops *ops, void *data);
 
 void store_set_reader(struct store *s, store_reader_fn reader);
 void store_set_range_reader(struct store *s, store_range_reader_fn reader);
@@ -255,7 +290,8 @@ const char *store_record_bytes(const struct source *src, const char *data, size_
                                uint32_t raw_len, int embedded, char **scratch, size_t *scratch_cap,
                                size_t *len, char **err);
 
-/* Bytes the store holds in memory for events, strings and indexes (not counting cached raw bytes). */
+/* Bytes the store holds in memory for events, strings and derived data (what ops->bytes counts; not
+ * counting cached raw bytes). */
 size_t store_bytes(const struct store *s);
 
 #endif

@@ -161,10 +161,9 @@ int main(int argc, char **argv)
 
     /* Origins of every event (once, with the trace index), then origin: and the actors of all events. */
     double r0 = now_ms();
-    s->origins = origins_new(x);
-    if (!s->origins)
+    if (origins_ensure(s, x) != 0)
         return 2;
-    printf("origins\t%zu\t%.1f\n", s->origins->nactors, now_ms() - r0 + build);
+    printf("origins\t%zu\t%.1f\n", origins_of(s)->nactors, now_ms() - r0 + build);
     const char *oexpr = "origin:alice";
     double obest = 1e30, abest = 1e30;
     size_t oshown = 0, arows = 0;

@@ -35,14 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (sigma_set_refused(set) && !sigma_set_refusal(set, 0)->reason[0])
             abort(); /* every refusal says why */
         struct findings *f = findings_new(set, s);
-        if (f && findings_run_all(f) == 0) {
-            s->findings = f;
+        if (f && findings_run_all(f) == 0 && findings_attach(s, f) == 0) {
             struct filter_error err;
             struct filter *flt = filter_compile("rule:* OR level:>=low", s, &err);
             for (size_t i = 0; flt && i < s->nevents; i++)
                 filter_match(flt, i);
             filter_free(flt);
-            s->findings = NULL;
+            findings_attach(s, NULL);
         }
         findings_free(f);
     }

@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-load filter jsonfmt split source scan textsafe sql path sigma_rule sigma_cond s3xml}
+targets=${*:-load filter jsonfmt split source scan textsafe sql path sigma_rule sigma_cond s3xml quote}
 command -v clang >/dev/null || { echo "fuzz: clang is not installed"; exit 1; }
 if [ ! -d build-fuzz ]; then
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
@@ -24,7 +24,7 @@ n=0
 for t in $targets; do
     n=$((n + 1))
     seeds=$work/seeds/files
-    { [ "$t" = filter ] || [ "$t" = sql ]; } && seeds=$work/seeds/filter
+    { [ "$t" = filter ] || [ "$t" = sql ] || [ "$t" = quote ]; } && seeds=$work/seeds/filter
     [ "$t" = sigma_rule ] && seeds=$work/seeds/sigma_rule
     [ "$t" = sigma_cond ] && seeds=$work/seeds/sigma_cond
     [ "$t" = s3xml ] && seeds=$work/seeds/s3xml

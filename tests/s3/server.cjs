@@ -35,7 +35,11 @@ FilesystemStore.prototype.listObjects = async function listObjects(bucket, optio
   const { delimiter = '', startAfter = '', prefix = '', maxKeys = Infinity } = options;
   const root = this.getBucketPath(bucket);
   const byBytes = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-  const all = [...keysUnder(root, '')].filter(k => k.startsWith(prefix)).sort(byBytes);
+  // walk only the deepest folder the prefix names (a listing of one day must not read the whole bucket)
+  const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+  const start = base ? path.join(root, base) : root;
+  const exists = fs.existsSync(start) && fs.statSync(start).isDirectory();
+  const all = exists ? [...keysUnder(start, base)].filter(k => k.startsWith(prefix)).sort(byBytes) : [];
   const keys = [], commonPrefixes = new Set();
   let isTruncated = false;
   for (const key of all) {

@@ -216,7 +216,7 @@ static void test_index_reset(void)
     s->events[0] = s->events[1];
     s->events[1] = t;
     store_finish(s);
-    CHECK_INT(s->npaths, 0);
+    CHECK_INT(pathindex_count(s), 0);
     CHECK_STR(store_str(s, &s->events[0], EF_EVENT_ID), "early");
     check_field(s, "x.v", 0, "E");
     check_field(s, "x.v", 1, "L");
@@ -242,14 +242,18 @@ static void test_index_cache(void)
     struct filter_error err;
     struct filter *f = filter_compile("requestParameters.bucketName:b", s, &err);
     CHECK(f != NULL);
-    CHECK_INT(s->npaths, 1);
+    CHECK_INT(pathindex_count(s), 1);
     filter_free(f); /* never run: nothing built, nothing kept */
-    CHECK_INT(s->npaths, 0);
+    CHECK_INT(pathindex_count(s), 0);
     f = filter_compile("requestParameters.bucketName:b", s, &err);
     CHECK_INT(run_count(f), 1);
     filter_free(f);
-    CHECK_INT(s->npaths, 1);
-    CHECK_INT(s->paths[0]->covered, s->nevents);
+    CHECK_INT(pathindex_count(s), 1);
+    struct path bucket;
+    struct path_error berr;
+    CHECK_INT(path_parse("requestParameters.bucketName", 28, &bucket, &berr), 0);
+    CHECK(pathindex_find(s, &bucket) != NULL && pathindex_find(s, &bucket)->covered == s->nevents);
+    path_free(&bucket);
     for (int i = 0; i < 40; i++) {
         char expr[64];
         snprintf(expr, sizeof expr, "requestParameters.p%d:*", i);
@@ -257,7 +261,7 @@ static void test_index_cache(void)
         CHECK_INT(run_count(f), 0);
         filter_free(f);
     }
-    CHECK(s->npaths <= 16);
+    CHECK(pathindex_count(s) <= 16);
     /* a held index across a new order: still there, covering nothing, right again after a run */
     f = filter_compile("requestParameters.tags.key:a", s, &err);
     CHECK_INT(run_count(f), 1);

@@ -488,6 +488,14 @@ static void test_highlight(void)
     CHECK_INT(highlight_compile(&h, "  -neg OR ( ) "), 0);
     CHECK_INT(h.n, 0);
     CHECK_INT(highlight_find(&h, "neg", 3, 0, &a, &b), 0);
+    /* a quoted value is read as the filter reads it (model/base/filterquote.h): the term the trace's chain
+     * filter writes for a key holding '"' and '\' highlights that key */
+    CHECK_INT(highlight_compile(&h, "key:\"AS\\\"IA (x)\\\\\" OR user:\"a:b"), 0);
+    CHECK_INT(h.n, 2);
+    if (h.n == 2) {
+        CHECK_STR(h.needle[0], "as\"ia (x)\\");
+        CHECK_STR(h.needle[1], "a:b");
+    }
     highlight_free(&h);
 }
 

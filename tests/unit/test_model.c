@@ -1,13 +1,24 @@
 /* Unit tests of model/: interning, time, escaping, JSON layout, columns. */
+#include <dirent.h>
+#include <errno.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "model/query/export.h"
 #include "model/store/intern.h"
 #include "model/json/jsonfmt.h"
+#include "model/json/jsonout.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
+#include "model/base/atomicfile.h"
+#include "model/base/errmsg.h"
+#include "model/base/grow.h"
+#include "model/base/hash.h"
 
 static void test_intern(void)
 {
@@ -256,6 +267,152 @@ static void test_csv_field(void)
     CHECK_STR(export_extension(EXPORT_CSV, 1), ".csv.gz");
 }
 
+/* The one JSON string writer: escapes, control characters, invalid UTF-8 one U+FFFD per byte, valid UTF-8
+ * kept; a record as logged keeps its escapes and whitespace and only its invalid bytes change. */
+static void test_jsonout(void)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"a\"b\\c/", "a\\\"b\\\\c/"},
+        {"\x1b[31m\x7f\n", "\\u001b[31m\\u007f\\u000a"},
+        {"\x9b", "\\ufffd"},
+        {"\xe2\x82(", "\\ufffd\\ufffd("},          /* a cut sequence: each byte */
+        {"\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd"}, /* an encoded surrogate */
+        {"\xc0\xaf", "\\ufffd\\ufffd"},            /* overlong */
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+        {"\xf0\x9f\x98", "\\ufffd\\ufffd\\ufffd"},
+    };
+    char out[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = jsonout_escape(cases[i].in, strlen(cases[i].in), out);
+        CHECK(n <= JSONOUT_ESCAPED_MAX(strlen(cases[i].in)));
+        out[n] = '\0';
+        CHECK_STR(out, cases[i].want);
+    }
+    static const struct {
+        const char *in, *pretty, *min;
+    } recs[] = {
+        {"{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }",
+         "{ \"a\" : \"x\\\"y\\u00e9\\\\\",\n\t\"b\": [1, true] }",
+         "{\"a\":\"x\\\"y\\u00e9\\\\\",\"b\":[1,true]}"},
+        {"{\"n\":\"\x1b\x9b\x7f\xc3\xa9\"}", "{\"n\":\"\\u001b\\ufffd\x7f\xc3\xa9\"}",
+         "{\"n\":\"\\u001b\\ufffd\x7f\xc3\xa9\"}"},
+        {"{\"a\":1,\x01\"b\":\"c\\\x01\"}", "{\"a\":1, \"b\":\"c\\\\\\u0001\"}",
+         "{\"a\":1,\"b\":\"c\\\\\\u0001\"}"},
+        {"{\"cut\":\"ab\\", "{\"cut\":\"ab\\\\", "{\"cut\":\"ab\\\\"},
+    };
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++) {
+        size_t len = strlen(recs[i].in);
+        char *buf = malloc(JSONOUT_ESCAPED_MAX(len) + 1);
+        buf[jsonout_record(recs[i].in, len, 0, buf)] = '\0';
+        CHECK_STR(buf, recs[i].pretty);
+        buf[jsonout_record(recs[i].in, len, 1, buf)] = '\0';
+        CHECK_STR(buf, recs[i].min);
+        free(buf);
+    }
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[256];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Entries of dir other than . and .. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* The one atomic write: the whole new content or the old one, mode 0600 whatever the umask, no
+ * temporary file left behind, and an existing file kept when asked not to replace it. */
+static void test_atomicfile(void)
+{
+    char dir[] = "/tmp/ctview-atomic-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[64], *err = NULL;
+    snprintf(path, sizeof path, "%s/f", dir);
+    mode_t old = umask(0);
+    CHECK_INT(atomicfile_write(path, "one\n", 4, &err), 0);
+    umask(old);
+    CHECK(err == NULL);
+    CHECK_STR(slurp(path), "one\n");
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    CHECK_INT(atomicfile_write(path, "two", 3, &err), 0);
+    CHECK_STR(slurp(path), "two");
+    CHECK_INT(entries(dir), 1);
+    struct atomicfile a;
+    CHECK_INT(atomicfile_open(&a, path), 0);
+    CHECK(write(a.fd, "three", 5) == 5);
+    CHECK_INT(atomicfile_sync(&a), 0);
+    CHECK_INT(atomicfile_place(&a, 0), 1); /* f exists: kept */
+    atomicfile_done(&a);
+    CHECK_STR(slurp(path), "two");
+    CHECK_INT(entries(dir), 1);
+    /* a write abandoned half-way leaves the old file and no temporary one */
+    CHECK_INT(atomicfile_open(&a, path), 0);
+    CHECK(write(a.fd, "thr", 3) == 3);
+    atomicfile_done(&a);
+    CHECK_STR(slurp(path), "two");
+    CHECK_INT(entries(dir), 1);
+    /* a folder that is a file: the message names the file and the reason */
+    char under[80];
+    snprintf(under, sizeof under, "%s/sub", path);
+    CHECK_INT(atomicfile_write(under, "x", 1, &err), -1);
+    CHECK(err && strstr(err, "cannot write") && strstr(err, under) && strstr(err, strerror(ENOTDIR)));
+    free(err);
+    CHECK_INT(errmsg_set(&err, "%s: byte %d: %s", "f.json", 12, "bad"), -1);
+    CHECK_STR(err, "f.json: byte 12: bad");
+    free(err);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* The one mix: the finaliser the tables and dedupe keys were built on, value for value. */
+static void test_hash(void)
+{
+    CHECK(hash_mix64(0) == 0);
+    CHECK(hash_mix64(1) == 0xb456bcfc34c2cb2cull);
+    CHECK(hash_mix64(0x123456789abcdef0ull) == 0x18b8c062f6f42398ull);
+}
+
+/* The one growth: doubling from a first capacity, and a size that does not fit refused, not wrapped. */
+static void test_grow(void)
+{
+    uint32_t *v = NULL;
+    size_t cap = 0;
+    CHECK_INT(grow_array_from((void **)&v, &cap, 5, sizeof *v, 8), 0);
+    CHECK_INT(cap, 8);
+    CHECK_INT(grow_array_from((void **)&v, &cap, 8, sizeof *v, 8), 0);
+    CHECK_INT(cap, 8);
+    CHECK_INT(grow_array_from((void **)&v, &cap, 33, sizeof *v, 8), 0);
+    CHECK_INT(cap, 64);
+    v[63] = 7;
+    uint32_t *before = v;
+    CHECK_INT(grow_array((void **)&v, &cap, SIZE_MAX / 2, 16), -1);
+    CHECK(v == before && cap == 64 && v[63] == 7);
+    free(v);
+    char *b = NULL;
+    size_t bcap = 0;
+    CHECK_INT(grow_array((void **)&b, &bcap, 1, 1), 0);
+    CHECK_INT(bcap, 64);
+    free(b);
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8"); /* character widths */
@@ -265,5 +422,9 @@ int main(void)
     test_textsafe();
     test_text_units();
     test_jsonfmt();
+    test_jsonout();
+    test_atomicfile();
+    test_hash();
+    test_grow();
     return harness_done("test_model");
 }

@@ -7,12 +7,14 @@
 #include <zlib.h>
 
 #include "harness.h"
+#include "model/base/timefmt.h"
 #include "parsers/load.h"
 #include "parsers/pathinfo.h"
 #include "parsers/source.h"
 #include "parsers/batch.h"
 #include "parsers/scan.h"
 #include "parsers/split.h"
+#include "parsers/stream.h"
 
 /* ---- split ---- */
 
@@ -137,6 +139,78 @@ static size_t gzip_bytes(const char *in, size_t len, unsigned char *out, size_t 
     size_t n = z.total_out;
     deflateEnd(&z);
     return n;
+}
+
+/* in[0..len) read through the large-input stream, 7 decoded bytes at a time; the warning copied. */
+static char *stream_all(const unsigned char *in, size_t len, size_t *out_len, char *warning, size_t wcap,
+                        int64_t *woff)
+{
+    char path[] = "/tmp/ctview-gunzip-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, in, len) == (ssize_t)len);
+    close(fd);
+    struct stream *st = NULL;
+    char *err = NULL, *out = malloc(4096);
+    size_t n = 0, got;
+    CHECK_INT(stream_open(path, &st, &err), 0);
+    while (stream_read(st, out + n, 7, &got, NULL, &err) == 0 && got > 0 && n < 4000)
+        n += got;
+    const char *w = stream_warning(st, woff);
+    snprintf(warning, wcap, "%s", w ? w : "");
+    stream_close(st);
+    unlink(path);
+    *out_len = n;
+    return out;
+}
+
+/* The two readers of gzip (a file held whole, a large file streamed) decode through one loop: the same
+ * bytes and the same warning at the same offset, for every member, padding, garbage and damage. */
+static void test_gunzip_one_way(void)
+{
+    const char *a = "{\"Records\":[{\"eventID\":\"1\"}]}", *b = "{\"Records\":[{\"eventID\":\"2\"}]}";
+    unsigned char gz[1024];
+    size_t n1 = gzip_bytes(a, strlen(a), gz, sizeof gz);
+    size_t n2 = gzip_bytes(b, strlen(b), gz + n1, sizeof gz - n1);
+    unsigned char buf[1200];
+    struct {
+        const char *what, *warning; /* what the case is; the start of its warning, "" for none */
+        size_t len;
+    } cases[] = {
+        {"two members", "", n1 + n2},
+        {"zeros after the last member", "", n1 + n2 + 16},
+        {"garbage after zeros", "", n1 + n2 + 16 + 3},
+        {"truncated second member", "gzip stream truncated (compressed file ends at byte %zu)", n1 + n2 - 6},
+        {"corrupt second member", "corrupt gzip data at compressed byte", n1 + n2},
+    };
+    char want[128];
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        memset(buf, 0, sizeof buf);
+        memcpy(buf, gz, n1 + n2);
+        if (k == 2)
+            memcpy(buf + n1 + n2 + 16, "abc", 3);
+        if (k == 4)
+            buf[n1 + n2 - 6] ^= 0xff; /* its CRC */
+        struct source_data d;
+        char *err = NULL, warning[256];
+        int64_t woff = -1;
+        size_t slen;
+        CHECK_INT(source_decode((char *)buf, cases[k].len, SOURCE_MAX_DECODED, &d, &err), 0);
+        char *s = stream_all(buf, cases[k].len, &slen, warning, sizeof warning, &woff);
+        CHECK(d.gzip);
+        CHECK_INT(slen, d.len);
+        CHECK(slen == d.len && memcmp(s, d.data, slen) == 0);
+        CHECK_STR(warning, d.warning ? d.warning : "");
+        if (d.warning)
+            CHECK_INT(woff, d.warning_offset);
+        snprintf(want, sizeof want, cases[k].warning, cases[k].len);
+        if (k == 2)
+            snprintf(want, sizeof want, "19 bytes of trailing garbage after gzip member 2 ignored");
+        CHECK(strncmp(warning, want, strlen(want)) == 0 && (want[0] != 0) == (warning[0] != 0));
+        /* what decoded before the damage is kept: all of it but for a truncated member's end */
+        CHECK(k == 3 ? d.len >= strlen(a) && d.len <= strlen(a) + strlen(b) : d.len == strlen(a) + strlen(b));
+        free(s);
+        source_data_free(&d);
+    }
 }
 
 static void test_source(void)
@@ -557,8 +631,12 @@ static void test_scan(void)
     CHECK(scan_ok("{\"CloudTrailEvent\":\"{}\",\"eventVersion\":\"1\"}", &r, &sc) && !r.wrapped);
     CHECK(scan_ok("{\"readOnly\":\"false\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"}}", &r, &sc) &&
           r.ev.flags == (EVF_READONLY_FALSE | EVF_LOGIN_FAILURE));
+    /* a shipper's @timestamp is evidence of an event, never its time */
     CHECK(scan_ok("{\"eventTime\":\"nope\",\"@timestamp\":\"2024-01-02T03:04:05Z\"}", &r, &sc) &&
-          r.ev.time_ms == 1704164645000);
+          r.ev.time_ms == TIME_NONE && r.shipper_time);
+    CHECK(scan_ok("{\"eventTime\":\"2024-01-02T03:04:05Z\",\"@timestamp\":\"2024-01-03T00:00:00Z\"}", &r,
+                  &sc) &&
+          r.ev.time_ms == 1704164645000 && r.shipper_time);
     /* malformed: where it stops */
     size_t at = 0;
     CHECK(scan_record("{\"a\":1 \"b\":2}", 13, &r, &sc, &at) == -1 && at == 7);
@@ -602,6 +680,7 @@ int main(int argc, char **argv)
     test_split();
     test_scan();
     test_source();
+    test_gunzip_one_way();
     test_pathinfo();
     test_load_sample(tests_dir);
     test_load_pasted_verbatim(tests_dir);

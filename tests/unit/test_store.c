@@ -412,6 +412,103 @@ static void test_finish_stable(void)
     }
 }
 
+/* Derived data for the registry test: records what the store told it. */
+struct probe {
+    int whole, tails, remaps, drop_on_move;
+    size_t from;
+    char moved_to[64]; /* the event ids in their new order, read in the hook */
+    int *freed;        /* borrowed: set when the probe is freed */
+};
+
+static void probe_free(void *data)
+{
+    struct probe *p = data;
+    (*p->freed)++;
+    free(p);
+}
+
+static int probe_moved(void *data, struct store *s, const struct store_move *mv)
+{
+    struct probe *p = data;
+    if (mv->whole)
+        p->whole++;
+    else if (!mv->moved)
+        p->tails++;
+    else
+        p->remaps++;
+    p->from = mv->from;
+    order(s, p->moved_to, sizeof p->moved_to); /* the hook runs once the events are in place */
+    return p->drop_on_move;
+}
+
+static size_t probe_bytes(const void *data)
+{
+    (void)data;
+    return 1000;
+}
+
+static const struct store_derived_ops probe_ops = {"probe", probe_free, probe_moved, probe_bytes};
+static const struct store_derived_ops borrowed_ops = {.name = "borrowed"};
+
+static struct probe *probe_new(int *freed, int drop)
+{
+    struct probe *p = calloc(1, sizeof *p);
+    p->freed = freed;
+    p->drop_on_move = drop;
+    return p;
+}
+
+/* The store keeps what modules derive from it without knowing them: it tells them when events move
+ * (after the move), drops the ones that ask, counts their bytes and frees them. */
+static void test_derived(void)
+{
+    struct store *s = mem_store();
+    int freed = 0, kept = 42;
+    add(s, "b", 2000);
+    add(s, "a", 1000);
+    size_t bytes = store_bytes(s);
+    CHECK(store_derived_get(s, &probe_ops) == NULL);
+    struct probe *p = probe_new(&freed, 0);
+    CHECK_INT(store_derived_set(s, &probe_ops, p), 0);
+    CHECK_INT(store_derived_set(s, &borrowed_ops, &kept), 0);
+    CHECK(store_derived_get(s, &probe_ops) == p);
+    CHECK(store_derived_get(s, &borrowed_ops) == &kept);
+    CHECK_INT(store_bytes(s), bytes + 1000);
+    store_finish(s);
+    CHECK_INT(p->whole, 1);
+    CHECK_STR(p->moved_to, "a b");
+    /* a tail earlier than the events before it: first the tail sorted, then the merge */
+    add(s, "z", 3000);
+    add(s, "0", 500);
+    uint32_t *moved = NULL;
+    CHECK_INT(store_merge_tail(s, 2, &moved), 0);
+    CHECK(moved != NULL);
+    free(moved);
+    CHECK_INT(p->tails, 1);
+    CHECK_INT(p->remaps, 1);
+    CHECK_INT(p->from, 2);
+    CHECK_STR(p->moved_to, "0 a b z");
+    /* replacing frees the old data; NULL removes (and frees) it */
+    struct probe *q = probe_new(&freed, 1);
+    CHECK_INT(store_derived_set(s, &probe_ops, q), 0);
+    CHECK_INT(freed, 1);
+    CHECK(store_derived_get(s, &probe_ops) == q);
+    /* one that does not follow its events is dropped when they move; the borrowed one stays, unfreed */
+    add(s, "y", 100);
+    CHECK_INT(store_merge_tail(s, 4, &moved), 0);
+    free(moved);
+    CHECK_INT(freed, 2);
+    CHECK(store_derived_get(s, &probe_ops) == NULL);
+    CHECK(store_derived_get(s, &borrowed_ops) == &kept);
+    CHECK_INT(store_bytes(s) >= bytes + 1000, 0);
+    CHECK_INT(store_derived_set(s, &probe_ops, probe_new(&freed, 0)), 0);
+    CHECK_INT(store_derived_set(s, &borrowed_ops, NULL), 0);
+    CHECK(store_derived_get(s, &borrowed_ops) == NULL);
+    CHECK_INT(kept, 42);
+    store_free(s);
+    CHECK_INT(freed, 3);
+}
+
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
@@ -419,6 +516,7 @@ int main(int argc, char **argv)
     test_finish_stable();
     test_binary_ids();
     test_merge_tail();
+    test_derived();
     test_threads_same_store(tests_dir);
     return harness_done("test_store");
 }
