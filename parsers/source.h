@@ -40,7 +40,7 @@ int source_decode(const char *in, size_t len, size_t limit, struct source_data *
 
 /* Refuses, before any read, a regular file (open as fd, of size bytes) whose decoded content must pass
  * SOURCE_MAX_DECODED: larger on disk, or gzip whose trailer (ISIZE: the last member's size modulo
- * 4 GiB, so a lower bound of the whole) says so. Returns 0, or -1 with *err (owned) naming the limit. */
+ * 4 GiB, so a lower bound of the whole) says so, when deflate could have made that size from the file. Returns 0, or -1 with *err (owned) naming the limit. */
 int source_check_size(int fd, int64_t size, char **err);
 
 void source_data_free(struct source_data *d);

@@ -66,14 +66,8 @@ struct sigma_loader {
 
 static int queue_file(struct sigma_loader *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t c = l->cap ? l->cap * 2 : 64;
-        char **p = realloc(l->files, c * sizeof *p);
-        if (!p)
-            return -1;
-        l->files = p;
-        l->cap = c;
-    }
+    if (grow_array((void **)&l->files, &l->cap, l->n + 1, sizeof *l->files) != 0)
+        return -1;
     if (!(l->files[l->n] = strdup(path)))
         return -1;
     l->n++;

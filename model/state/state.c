@@ -259,7 +259,7 @@ int state_save(const struct state *st, const char *path, char **err)
     char *why = NULL;
     int rc = state_load(&merged, path, &why);
     if (rc != 0) {
-        errmsg_set(err, "%s (left alone)", why ? why : "out of memory");
+        errmsg_set(err, "cannot write %s (left alone)", why ? why : "out of memory");
     } else {
         for (int l = 0; l < STATE__LISTS && rc == 0; l++)
             for (size_t i = 0; i < st->n[l] && rc == 0; i++)
