@@ -243,6 +243,28 @@ static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_dat
     return rc;
 }
 
+int source_check_size(int fd, int64_t size, char **err)
+{
+    const size_t mib = (size_t)1 << 20;
+    if ((uint64_t)size > SOURCE_MAX_DECODED)
+        return errmsg_set(err, "not read: %lld MiB, larger than the %zu MiB limit", (long long)(size >> 20),
+                          SOURCE_MAX_DECODED / mib);
+    unsigned char magic[2], trailer[4];
+    if (size >= 18 && pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b &&
+        pread(fd, trailer, 4, (off_t)size - 4) == 4) {
+        uint64_t isize = (uint64_t)trailer[0] | (uint64_t)trailer[1] << 8 | (uint64_t)trailer[2] << 16 |
+                         (uint64_t)trailer[3] << 24;
+        /* deflate turns a byte into at most 1032: a trailer claiming more is the garbage of a file cut
+         * short, whose records up to the cut are read (the decode has the limit too) */
+        if (isize > SOURCE_MAX_DECODED && isize / 1032 <= (uint64_t)size)
+            return errmsg_set(err,
+                              "not read: gzip of %llu MiB decoded (its trailer), larger than the %zu MiB "
+                              "limit",
+                              (unsigned long long)(isize >> 20), SOURCE_MAX_DECODED / mib);
+    }
+    return 0;
+}
+
 int source_open(const char *path, struct stat *st, char **err)
 {
     /* O_NONBLOCK: opening a FIFO named like a log must not hang */
@@ -265,6 +287,12 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     int fd = source_open(path, &st, err);
     if (fd < 0)
         return -1;
+    /* read whole and decoded in memory: refused past the limit before a byte is read (the stream of
+     * parsers/stream.c decodes a piece at a time and needs no such check) */
+    if (source_check_size(fd, (int64_t)st.st_size, err) != 0) {
+        close(fd);
+        return -1;
+    }
     char *raw = NULL;
     size_t n = 0;
     int rc = read_all(fd, (size_t)st.st_size, stop, &raw, &n, err);

@@ -38,6 +38,11 @@ int source_read_fd(int fd, atomic_int *stop, struct source_data *out, char **err
  * limit caps the decoded size. Returns 0 (out->warning may be set) or -1 on out of memory. */
 int source_decode(const char *in, size_t len, size_t limit, struct source_data *out, char **err);
 
+/* Refuses, before any read, a regular file (open as fd, of size bytes) whose decoded content must pass
+ * SOURCE_MAX_DECODED: larger on disk, or gzip whose trailer (ISIZE: the last member's size modulo
+ * 4 GiB, so a lower bound of the whole) says so, when deflate could have made that size from the file. Returns 0, or -1 with *err (owned) naming the limit. */
+int source_check_size(int fd, int64_t size, char **err);
+
 void source_data_free(struct source_data *d);
 
 /* Opens path for reading when it is a regular file, and fills *st. Returns the descriptor, or -1 with

@@ -77,6 +77,11 @@ static int walk_one(const char *path, struct walk_list *l, struct problems *pr, 
                            : S_ISCHR(st.st_mode)  ? "a character device"
                            : S_ISBLK(st.st_mode)  ? "a block device"
                                                   : "not a regular file";
+        /* named by the user: a problem (the command line says it and exits non-zero); met inside a
+         * folder: a note */
+        if (depth == 0)
+            return problems_add(pr, PROBLEM_FILE, path, -1, -1,
+                                "not read: %s (only regular files and folders are read)", kind);
         return problems_add(pr, PROBLEM_NOTE, path, -1, -1, "skipped: %s", kind);
     }
     int seen = seen_dir(v, &st);

@@ -16,6 +16,7 @@
 #include "tui/loading.h"
 #include "tui/marks.h"
 #include "tui/session.h"
+#include "tui/signals.h"
 #include "tui/yank.h"
 #include "tui/theme.h"
 
@@ -454,11 +455,14 @@ static enum reaction dispatch(struct app *a, int ch)
 static SCREEN *open_terminal(FILE **tty)
 {
     *tty = NULL;
-    if (isatty(STDIN_FILENO))
+    if (isatty(STDIN_FILENO)) {
+        signals_save_modes(STDIN_FILENO); /* as curses found them: restored by a fatal signal */
         return newterm(NULL, stdout, stdin);
+    }
     *tty = fopen("/dev/tty", "r");
     if (!*tty)
         return NULL;
+    signals_save_modes(fileno(*tty));
     return newterm(NULL, stdout, *tty);
 }
 
@@ -530,6 +534,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     /* stdin carrying logs loads in the background like any file (a slow pipe shows its progress and q
      * still quits): keys then come from /dev/tty */
     FILE *tty = NULL;
+    signals_install();
     SCREEN *scr = open_terminal(&tty);
     if (!scr) {
         fprintf(stderr, "ctview: cannot open the terminal\n");
@@ -548,12 +553,15 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         mouseinterval(0);
     }
     curs_set(0);
+    signals_terminal_on(tty ? fileno(tty) : STDIN_FILENO, STDOUT_FILENO, a.mouse);
+    signals_graceful(1);
     theme_init(a.mono);
     a.win = stdscr;
     getmaxyx(stdscr, a.rows, a.cols);
     int rc = 0;
     if (loading_start(&a, paths, npaths, start->since_ms, start->until_ms) != 0) {
         endwin();
+        signals_terminal_off();
         delscreen(scr);
         if (tty)
             fclose(tty);
@@ -571,6 +579,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.follow_asked = start->follow;
     int dirty = 1; /* the screen no longer shows the state: draw before waiting */
     for (;;) {
+        if (signals_quit_requested())
+            break; /* ^C, SIGTERM, SIGHUP: quit as q does, histories saved */
         if (tell_panes(&a))
             dirty = 1;
         if (dirty)
@@ -618,10 +628,14 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
             dirty = 1;
     }
     endwin();
+    signals_terminal_off();
     delscreen(scr);
     if (tty)
         fclose(tty);
     session_end(&a);
+    signals_graceful(0);
+    if (signals_quit_requested())
+        rc = 128 + signals_quit_requested(); /* as the shell reports a program the signal ended */
     jobs_cancel(&a);
     filterbar_free(&a);
     listsort_free(&a); /* its field holds a path index of the store */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "model/query/field.h"
 #include "model/json/jsonout.h"
@@ -53,6 +54,9 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
     char *min = NULL;
     size_t min_cap = 0;
     size_t n = shown_count(s, shown);
+    /* a record's strings may hold bytes a terminal acts on (ESC, C1, invalid UTF-8): on a terminal they
+     * are written as JSON escapes, meaning the same */
+    int tty = isatty(fileno(out));
     for (size_t i = 0; i < n; i++) {
         const struct event *e = &s->events[shown->all ? i : shown->idx[i]];
         size_t len;
@@ -73,8 +77,13 @@ int cli_list(struct store *s, const struct cli_shown *shown, FILE *out, int json
                 return 1;
             }
         }
-        size_t n = jsonout_record(raw, len, 1, min); /* the one writer: always valid JSON */
-        fwrite(min, 1, n, out);
+        /* the one writer makes it valid JSON; a terminal also gets the invisible and directional code
+         * points inside its strings as \uXXXX (model/present/textsafe.h) */
+        size_t n = jsonout_record(raw, len, 1, min);
+        if (tty)
+            textsafe_json_write(out, min, n);
+        else
+            fwrite(min, 1, n, out);
         fputc('\n', out);
     }
     free(min);
@@ -155,6 +164,20 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
         free(reason);
     }
     return 0;
+}
+
+void cli_report_problems(const struct store *s, size_t from, FILE *err)
+{
+    for (size_t i = from; i < s->problems.count; i++) {
+        const struct problem *p = &s->problems.rows[i];
+        fputs("ctview: ", err);
+        put_cell(err, p->file);
+        if (p->offset >= 0)
+            fprintf(err, " byte %lld", (long long)p->offset);
+        fputs(": ", err);
+        put_cell(err, p->reason);
+        fputc('\n', err);
+    }
 }
 
 size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err)

@@ -53,6 +53,10 @@ int cli_default_rules(char *out, size_t cap);
  * set (owned) with its refusals, or NULL when out of memory. */
 struct sigma_set *cli_load_rules(const char *const *paths, size_t n);
 
+/* The same a file at a time: a loader of those rules into set (sigma_loader_step), owned by the caller,
+ * or NULL when out of memory. */
+struct sigma_loader *cli_rules_loader(struct sigma_set *set, const char *const *paths, size_t n);
+
 /* --findings: for each rule that matched shown events, by level then title, `LEVEL<TAB>COUNT<TAB>TITLE`
  * and the refusals on stderr; with json one object {"rules_loaded", "rules_refused", "findings"}.
  * f must be complete. Returns 0, or 2 when out of memory. */
@@ -70,6 +74,10 @@ void cli_json_string(FILE *out, const char *s);
 /* Prints "ctview: PATH: reason" on err for each of paths[0..n) that could not be read at all (see
  * problems_unread; "-" is never one), escaped. Returns how many. */
 size_t cli_report_unread(const struct store *s, const char *const *paths, size_t n, FILE *err);
+
+/* Prints "ctview: FILE byte N: reason" on err for each problem of s from row `from` on (those a step
+ * after the load added, such as a rule's regular expression giving up on an event), escaped. */
+void cli_report_problems(const struct store *s, size_t from, FILE *err);
 
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);

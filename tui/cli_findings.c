@@ -49,28 +49,34 @@ int cli_default_rules(char *out, size_t cap)
     return is_dir(out) ? 0 : -1;
 }
 
+struct sigma_loader *cli_rules_loader(struct sigma_set *set, const char *const *paths, size_t n)
+{
+    char dflt[PATH_MAX + 32];
+    const char *one = dflt;
+    if (n == 0) {
+        if (cli_default_rules(dflt, sizeof dflt) != 0) {
+            if (sigma_set_refuse(set, dflt, 0, "the shipped rules are not installed") != 0)
+                return NULL;
+            return sigma_loader_new(set, NULL, 0);
+        }
+        paths = &one;
+        n = 1;
+    }
+    return sigma_loader_new(set, paths, n);
+}
+
 struct sigma_set *cli_load_rules(const char *const *paths, size_t n)
 {
     struct sigma_set *set = sigma_set_new();
-    if (!set)
+    struct sigma_loader *l = set ? cli_rules_loader(set, paths, n) : NULL;
+    int rc = 0;
+    while (l && rc == 0)
+        rc = sigma_loader_step(l);
+    sigma_loader_free(l);
+    if (!l || rc < 0) {
+        sigma_set_free(set);
         return NULL;
-    char dflt[PATH_MAX + 32];
-    if (n == 0) {
-        if (cli_default_rules(dflt, sizeof dflt) != 0) {
-            sigma_set_refuse(set, dflt, 0, "the shipped rules are not installed");
-            return set;
-        }
-        if (sigma_set_add_path(set, dflt) != 0) {
-            sigma_set_free(set);
-            return NULL;
-        }
-        return set;
     }
-    for (size_t i = 0; i < n; i++)
-        if (sigma_set_add_path(set, paths[i]) != 0) {
-            sigma_set_free(set);
-            return NULL;
-        }
     return set;
 }
 

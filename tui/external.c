@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "model/base/tempfiles.h"
 #include "model/present/textsafe.h"
+#include "tui/signals.h"
 
 int external_put_safe(FILE *f, const char *text, size_t len)
 {
@@ -38,10 +40,16 @@ int external_put_safe(FILE *f, const char *text, size_t len)
     return ferror(f) ? -1 : 0;
 }
 
+static void forget(int slots[2])
+{
+    tempfiles_drop(slots[1]);
+    tempfiles_drop(slots[0]);
+}
+
 /* A private directory and a read-only file in it holding the content. Returns the file's fd-less path in
  * path (and the directory in dir), or -1 with msg set. */
 static int make_copy(const char *name, external_write_fn write, void *ctx, char *dir, size_t dircap,
-                     char *path, size_t pathcap, char *msg, size_t msglen)
+                     char *path, size_t pathcap, int slots[2], char *msg, size_t msglen)
 {
     const char *tmp = getenv("TMPDIR");
     snprintf(dir, dircap, "%s/ctview-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
@@ -51,6 +59,9 @@ static int make_copy(const char *name, external_write_fn write, void *ctx, char 
     }
     snprintf(path, pathcap, "%s/%s", dir, name);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    /* removed by a signal that ends ctview meanwhile: the file, then its folder */
+    slots[0] = tempfiles_add(dir, 1);
+    slots[1] = tempfiles_add(path, 0);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         snprintf(msg, msglen, "cannot write %s: %s", path, strerror(errno));
@@ -58,6 +69,7 @@ static int make_copy(const char *name, external_write_fn write, void *ctx, char 
             close(fd);
         unlink(path);
         rmdir(dir);
+        forget(slots);
         return -1;
     }
     int ok = write(ctx, f) == 0 && fflush(f) == 0 && fchmod(fileno(f), 0400) == 0;
@@ -67,6 +79,7 @@ static int make_copy(const char *name, external_write_fn write, void *ctx, char 
         snprintf(msg, msglen, "cannot write %s", path);
         unlink(path);
         rmdir(dir);
+        forget(slots);
         return -1;
     }
     return 0;
@@ -79,12 +92,15 @@ int external_show(const char *env, const char *fallback, const char *name, exter
     if (!prog || !prog[0])
         prog = fallback;
     char dir[512], path[640];
-    if (make_copy(name, write, ctx, dir, sizeof dir, path, sizeof path, msg, msglen) != 0)
+    int slots[2] = {-1, -1};
+    if (make_copy(name, write, ctx, dir, sizeof dir, path, sizeof path, slots, msg, msglen) != 0)
         return -1;
     char *cmd = NULL;
-    if (asprintf(&cmd, "%s \"$1\"", prog) < 0) {
+    /* exec: the pager or editor is the child itself, so ending the child ends it */
+    if (asprintf(&cmd, "exec %s \"$1\"", prog) < 0) {
         unlink(path);
         rmdir(dir);
+        forget(slots);
         snprintf(msg, msglen, "out of memory");
         return -1;
     }
@@ -108,8 +124,10 @@ int external_show(const char *env, const char *fallback, const char *name, exter
         snprintf(msg, msglen, "cannot start %s: %s", prog, strerror(errno));
         rc = -1;
     } else {
+        signals_child(pid); /* ended with ctview (SIGTERM, SIGHUP, a fatal signal) */
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
+        signals_child(0);
         if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
             snprintf(msg, msglen, "%s: command not found (set %s)", prog, env);
             rc = -1;
@@ -126,5 +144,6 @@ int external_show(const char *env, const char *fallback, const char *name, exter
     free(cmd);
     unlink(path);
     rmdir(dir);
+    forget(slots);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/signals.h"
 #include "tui/cli_sql.h"
 #include "tui/inputs.h"
 
@@ -166,7 +168,10 @@ static int run_rules(struct store *s, const char *const *paths, size_t npaths, s
 {
     *set = cli_load_rules(paths, npaths);
     *found = *set ? findings_new(*set, s) : NULL;
-    if (!*found || findings_run_all(*found) != 0) {
+    size_t problems_before = s->problems.count;
+    int failed = !*found || findings_run_all(*found) != 0;
+    cli_report_problems(s, problems_before, stderr); /* rules whose answer for an event is unknown */
+    if (failed) {
         fprintf(stderr, "ctview: out of memory while running the rules\n");
         findings_free(*found);
         sigma_set_free(*set);
@@ -193,6 +198,13 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
         for (size_t i = 0; i < n; i++)
             all[i] = (uint32_t)i;
         idx = all;
+    }
+    if (strcmp(file, "-") == 0 && isatty(STDOUT_FILENO)) {
+        /* as gzip does: records hold bytes a terminal acts on, and gzip output is binary */
+        fprintf(stderr, "ctview: not writing an export to a terminal: redirect it to a file or a pipe "
+                        "(--list shows events on a terminal)\n");
+        free(all);
+        return 1;
     }
     char *err = NULL;
     enum export_status r = export_events_columns(s, idx, n, file, o, cols, ncols, &err);
@@ -413,6 +425,7 @@ static int logs_select(const struct options *o, int findings, struct logs *l)
 static int with_logs(const struct options *o, const struct mode_ops *m)
 {
     struct logs l = {.shown = {.all = 1}};
+    signals_install(); /* a signal removes an export's temporary file; a write past ulimit -f is an error */
     int rc = logs_check(o, &l);
     double t0 = now_seconds();
     if (rc == 0 && load_paths_range(l.s, o->paths, o->npaths, o->since, o->until, NULL, NULL) != 0) {
@@ -430,8 +443,13 @@ static int with_logs(const struct options *o, const struct mode_ops *m)
     rc = logs_select(o, m->rules, &l);
     if (rc == 0)
         rc = m->print(o, &l);
-    if (fflush(stdout) != 0 && rc == 0)
-        rc = 1;
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* a full disk or a closed pipe: the output is incomplete, which the exit status alone hides */
+        fprintf(stderr, "ctview: cannot write the output: %s\n", errno ? strerror(errno) : "write error");
+        if (rc == 0)
+            rc = 1;
+    }
     if (rc == 0 && unread)
         rc = 3;
     size_t unreadable = 0;

@@ -19,6 +19,7 @@
 
 struct findings_pane {
     struct sigma_set *set; /* owned: read at the first run */
+    struct sigma_loader *loader; /* owned: while the rule files are read, a file per step */
     struct findings *run;  /* owned: in progress, or complete (then also the store's findings) */
     int failed;            /* the rules could not run (out of memory): not tried again */
     uint32_t *order;       /* owned: the rules that matched, as findings_sorted orders them */
@@ -60,6 +61,7 @@ static void findings_free_state(void *st)
 {
     struct findings_pane *fp = st;
     drop_run(NULL, fp);
+    sigma_loader_free(fp->loader);
     sigma_set_free(fp->set);
 }
 
@@ -110,17 +112,35 @@ int pane_findings_work(struct app *a, double seconds)
     struct findings_pane *fp = state(a);
     if (!pane_findings_busy(a))
         return 1;
-    if (!fp->set && !(fp->set = cli_load_rules(a->rule_paths, a->nrule_paths))) {
+    double end = now() + seconds;
+    if (!fp->set && (!(fp->set = sigma_set_new()) ||
+                     !(fp->loader = cli_rules_loader(fp->set, a->rule_paths, a->nrule_paths)))) {
         fp->failed = 1;
         app_message(a, "out of memory while reading the rules");
         return 1;
+    }
+    if (fp->loader) {
+        /* a file at a time between keys: a folder of large rules never holds q back */
+        int rc;
+        do
+            rc = sigma_loader_step(fp->loader);
+        while (rc == 0 && now() < end);
+        if (rc == 0)
+            return 0;
+        sigma_loader_free(fp->loader);
+        fp->loader = NULL;
+        if (rc < 0) {
+            fp->failed = 1;
+            app_message(a, "out of memory while reading the rules");
+            return 1;
+        }
+        return 0;
     }
     if (!fp->run && !(fp->run = findings_new(fp->set, a->store))) {
         fp->failed = 1;
         app_message(a, "out of memory while running the rules");
         return 1;
     }
-    double end = now() + seconds;
     int rc;
     do
         rc = findings_step(fp->run, 20000);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/present/textsafe.h"
 #include "model/state/config.h"
 #include "model/state/state.h"
 #include "tui/app.h"
@@ -29,7 +30,10 @@ int session_start(struct app *a, const struct app_start *start)
     int rc = path ? config_load(&c, path, &err) : 0;
     free(path);
     if (rc != 0) {
-        fprintf(stderr, "ctview: %s\n", err ? err : "out of memory");
+        /* the message quotes the file's value: escaped, as anything read from a file */
+        char *safe = err ? textsafe_escape_dup(err, strlen(err)) : NULL;
+        fprintf(stderr, "ctview: %s\n", safe ? safe : "out of memory");
+        free(safe);
         free(err);
         return 1;
     }
@@ -39,7 +43,9 @@ int session_start(struct app *a, const struct app_start *start)
     const char *zone = start->tz ? start->tz : c.tz[0] ? c.tz : "UTC";
     char why[200];
     if (tz_set(&a->tz, zone, why, sizeof why) != 0) {
-        fprintf(stderr, "ctview: %s%s\n", start->tz ? "--tz: " : "config: tz: ", why);
+        char *safe = textsafe_escape_dup(why, strlen(why));
+        fprintf(stderr, "ctview: %s%s\n", start->tz ? "--tz: " : "config: tz: ", safe ? safe : "?");
+        free(safe);
         return 1;
     }
     if (start->no_state)
@@ -49,11 +55,14 @@ int session_start(struct app *a, const struct app_start *start)
         return 0;
     struct state st = {0};
     if (state_load(&st, a->state_path, &err) != 0) {
-        /* said once, in the status line; the file is replaced at quit by what this run remembers */
-        app_message(a, "state ignored: %s", err ? err : "out of memory");
+        /* said once, in the status line; state_save leaves such a file alone at quit too */
+        app_message(a, "state file ignored and left alone: %s", err ? err : "out of memory");
         free(err);
         return 0;
     }
+    if (err) /* lines skipped, the rest read */
+        app_message(a, "state: %s", err);
+    free(err);
     for (int l = 0; l < STATE__LISTS; l++)
         for (size_t i = 0; i < st.n[l]; i++)
             prompt_history_add(history_of(a, (enum state_list)l), st.items[l][i]);

@@ -81,6 +81,7 @@ struct findings {
     int text_ready;
     struct sigma_value text_val;
     size_t read, read_errors;
+    size_t re_gave_up; /* regular expressions that gave up on a value (sigma_source.re_gave_up) */
     /* Results, once complete. */
     uint32_t *ev_first; /* nev + 1 offsets into ev_rules */
     uint32_t *ev_rules;
@@ -395,9 +396,28 @@ static int gate_open(struct findings *f, size_t r, size_t ev, uint8_t **rows)
     return *a == 1;
 }
 
+/* sigma_rule_eval of rule r on event ev; a regular expression that gave up and left the rule unmatched
+ * is a problem of the event's file (its answer is unknown, not "no"). */
+static enum sigma_result eval_rule(struct findings *f, size_t r, size_t ev, int cheap)
+{
+    size_t before = f->re_gave_up;
+    struct sigma_source src = {f, fetch, &f->re_gave_up};
+    const struct sigma_rule *rule = sigma_set_rule(f->set, r);
+    enum sigma_result res = sigma_rule_eval(rule, &src, ev, cheap);
+    if (f->re_gave_up != before && res == SIGMA_NO) {
+        const struct event *e = &f->s->events[ev];
+        /* out of memory loses the row only: the run goes on */
+        (void)problems_add(&f->s->problems, PROBLEM_RECORD, f->s->sources[e->source].path, e->raw_off, -1,
+                           "Sigma rule '%s' (%s): a regular expression gave up on this event (PCRE2 match "
+                           "limit %u or depth limit %u reached): whether the rule matches it is unknown",
+                           sigma_rule_title(rule), sigma_rule_file(rule), SIGMA_RE_MATCH_LIMIT,
+                           SIGMA_RE_DEPTH_LIMIT);
+    }
+    return res;
+}
+
 static int cheap_pass(struct findings *f, size_t end)
 {
-    struct sigma_source src = {f, fetch};
     for (; f->next_ev < end; f->next_ev++) {
         uint8_t *rows[NGATE_FIELDS] = {NULL};
         for (size_t r = 0; r < f->nrules; r++) {
@@ -406,7 +426,7 @@ static int cheap_pass(struct findings *f, size_t end)
                 return -1;
             if (!open)
                 continue;
-            enum sigma_result res = sigma_rule_eval(sigma_set_rule(f->set, r), &src, f->next_ev, 1);
+            enum sigma_result res = eval_rule(f, r, f->next_ev, 1);
             if (res == SIGMA_YES && add_hit(f, r, f->next_ev) != 0)
                 return -1;
             if (res == SIGMA_LATER) {
@@ -423,7 +443,6 @@ static int cheap_pass(struct findings *f, size_t end)
 
 int findings_step(struct findings *f, size_t work)
 {
-    struct sigma_source src = {f, fetch};
     size_t done = 0;
     while (f->phase != PH_DONE && done < work) {
         switch (f->phase) {
@@ -455,7 +474,7 @@ int findings_step(struct findings *f, size_t work)
             /* reading the event costs far more than a rule on the index */
             if (p->ev != f->cur_ev)
                 done += 16;
-            if (sigma_rule_eval(sigma_set_rule(f->set, p->rule), &src, p->ev, 0) == SIGMA_YES &&
+            if (eval_rule(f, p->rule, p->ev, 0) == SIGMA_YES &&
                 add_hit(f, p->rule, p->ev) != 0)
                 goto nomem;
             done++;

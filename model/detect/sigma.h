@@ -48,7 +48,18 @@ struct sigma_source {
     void *ctx;
     enum sigma_fetch (*values)(void *ctx, size_t ev, int path_id, int cheap, const struct sigma_value **vals,
                                size_t *n);
+    /* Optional (NULL: not counted): incremented each time a regular expression gives up on a value
+     * (SIGMA_RE_MATCH_LIMIT or SIGMA_RE_DEPTH_LIMIT reached). The value then counts as not matching, so
+     * a caller that sees the count grow during sigma_rule_eval reports the rule's answer for that event
+     * as unknown rather than taking it as a non-match. */
+    size_t *re_gave_up;
 };
+
+/* The bounds on one regular expression match (PCRE2's match and depth limits): far above what a
+ * reasonable pattern needs on a CloudTrail value, far below a catastrophic backtrack's minutes. */
+#define SIGMA_RE_MATCH_LIMIT 1000000u
+#define SIGMA_RE_DEPTH_LIMIT 10000u
+#define SIGMA_RE_JIT_STACK   (1u << 20) /* bytes */
 
 struct sigma_rule;
 struct sigma_set;
@@ -72,6 +83,17 @@ int sigma_set_add_text(struct sigma_set *set, const char *file, const char *text
  * name order, so refusals and ties come out the same every run). A path that cannot be read is one
  * refusal. Returns 0, or -1 when out of memory. */
 int sigma_set_add_path(struct sigma_set *set, const char *path);
+
+/* The same, a file at a time, so an interface stays responsive while many rules load. sigma_loader_new
+ * lists paths (folders walked now: names only; a path that cannot be read is one refusal) for set
+ * (borrowed; it must outlive the loader); returns the loader (owned; free with sigma_loader_free) or NULL
+ * when out of memory. sigma_loader_step reads the next file into set (one file is bounded: 4 MiB, and
+ * the YAML limits of sigma_yaml.c) and returns 1 once every file is read, 0 when more are left, -1 when
+ * out of memory. */
+struct sigma_loader;
+struct sigma_loader *sigma_loader_new(struct sigma_set *set, const char *const *paths, size_t n);
+int sigma_loader_step(struct sigma_loader *l);
+void sigma_loader_free(struct sigma_loader *l);
 
 /* Adds a refusal (file and reason copied): for a path the caller could not even name. Returns 0, or -1
  * when out of memory. */
@@ -109,7 +131,8 @@ struct sigma_test;
  * them fail skips the rule; one that cannot tell evaluates it. */
 size_t sigma_rule_gates(const struct sigma_rule *r, int path_id, const struct sigma_test **out, size_t cap);
 
-/* Whether test t (a gate) holds on the values vals[0..n) of its field. */
+/* Whether test t (a gate) holds on the values vals[0..n) of its field; a regular expression that gives
+ * up counts as holding (the rule itself then decides, and reports it). */
 int sigma_test_holds(const struct sigma_test *t, const struct sigma_value *vals, size_t n);
 
 #endif

@@ -1,4 +1,5 @@
-/* sigma_files: rule files and directories into a rule set (sigma_set_add_path). */
+/* sigma_files: rule files and directories into a rule set (sigma_set_add_path, or a file at a time with
+ * sigma_loader_step). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -56,8 +57,26 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int add_dir(struct sigma_set *set, const char *path, int depth)
+/* The rule files still to read, in order; a folder is listed when the loader reaches it. */
+struct sigma_loader {
+    struct sigma_set *set; /* borrowed */
+    char **files;          /* owned paths */
+    size_t n, cap, next;
+};
+
+static int queue_file(struct sigma_loader *l, const char *path)
 {
+    if (grow_array((void **)&l->files, &l->cap, l->n + 1, sizeof *l->files) != 0)
+        return -1;
+    if (!(l->files[l->n] = strdup(path)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+static int add_dir(struct sigma_loader *l, const char *path, int depth)
+{
+    struct sigma_set *set = l->set;
     if (depth > RULE_DIR_DEPTH)
         return refuse_file(set, path, "directories nested too deeply");
     DIR *d = opendir(path);
@@ -94,9 +113,9 @@ static int add_dir(struct sigma_set *set, const char *path, int depth)
         struct stat st;
         /* symbolic links to directories are not followed: no loops */
         if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = add_dir(set, child, depth + 1);
+            rc = add_dir(l, child, depth + 1);
         else if (stat(child, &st) == 0 && S_ISREG(st.st_mode) && is_rule_name(names[i]))
-            rc = add_file(set, child);
+            rc = queue_file(l, child);
         free(child);
     }
     for (size_t i = 0; i < n; i++)
@@ -105,17 +124,62 @@ static int add_dir(struct sigma_set *set, const char *path, int depth)
     return rc;
 }
 
-int sigma_set_add_path(struct sigma_set *set, const char *path)
+/* Lists path: a folder's rule files, or the file itself, queued; a path that cannot be read is refused. */
+static int list_path(struct sigma_loader *l, const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
         char why[200];
         snprintf(why, sizeof why, "cannot read: %s", strerror(errno));
-        return refuse_file(set, path, why);
+        return refuse_file(l->set, path, why);
     }
     if (S_ISDIR(st.st_mode))
-        return add_dir(set, path, 0);
+        return add_dir(l, path, 0);
     if (!S_ISREG(st.st_mode))
-        return refuse_file(set, path, "not a regular file");
-    return add_file(set, path);
+        return refuse_file(l->set, path, "not a regular file");
+    return queue_file(l, path);
+}
+
+struct sigma_loader *sigma_loader_new(struct sigma_set *set, const char *const *paths, size_t n)
+{
+    struct sigma_loader *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->set = set;
+    for (size_t i = 0; i < n; i++)
+        if (list_path(l, paths[i]) != 0) {
+            sigma_loader_free(l);
+            return NULL;
+        }
+    return l;
+}
+
+int sigma_loader_step(struct sigma_loader *l)
+{
+    if (l->next >= l->n)
+        return 1;
+    if (add_file(l->set, l->files[l->next]) != 0)
+        return -1;
+    l->next++;
+    return l->next >= l->n;
+}
+
+void sigma_loader_free(struct sigma_loader *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        free(l->files[i]);
+    free(l->files);
+    free(l);
+}
+
+int sigma_set_add_path(struct sigma_set *set, const char *path)
+{
+    struct sigma_loader *l = sigma_loader_new(set, &path, 1);
+    int rc = 0;
+    while (l && rc == 0)
+        rc = sigma_loader_step(l);
+    sigma_loader_free(l);
+    return l && rc > 0 ? 0 : -1;
 }

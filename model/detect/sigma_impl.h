@@ -29,6 +29,8 @@ struct sigma_pat {
     uint16_t *tok; /* PAT_GLOB: owned tokens */
     size_t ntok;
     pcre2_code *re;           /* PAT_RE: owned */
+    pcre2_match_context *mctx; /* PAT_RE: owned; the match and depth limits, and jit's stack */
+    pcre2_jit_stack *jit;      /* PAT_RE: owned, or NULL (the expression is not compiled to code) */
     struct ipnet net;         /* PAT_CIDR */
     int exists;               /* PAT_EXISTS: the value given */
     int ref_id;               /* PAT_FIELDREF: path id of the other field */
@@ -104,6 +106,14 @@ int sigma_glob_compile(const char *v, size_t len, int cased, int pre, int post, 
 
 /* Whether s[0..len) matches the glob tokens (folding s's ASCII letters unless cased). */
 int sigma_glob_match(const uint16_t *tok, size_t ntok, const char *s, size_t len, int cased);
+
+/* Distinct field names a rule set may use: the rules for CloudTrail use a few hundred. */
+#define SIGMA_MAX_PATHS 2000
+
+/* Checks text[0..len) against the YAML bounds of sigma_yaml.c (nesting depth, size with aliases
+ * expanded) before it is loaded as a document. Returns 0 when within them (or not YAML: the loader says
+ * why), 1 when refused with the reason in why and its line in *line, -1 when out of memory. */
+int sigma_yaml_check(const char *text, size_t len, char *why, size_t whylen, int *line);
 
 /* Evaluates one test on what the source gives. */
 enum sigma_result sigma_test_eval(const struct sigma_test *t, const struct sigma_source *src, size_t ev,

@@ -131,14 +131,16 @@ static int present(const struct sigma_value *vals, size_t n)
     return 0;
 }
 
-static int re_match(pcre2_code *re, const char *s, size_t len)
+/* 1 when p's expression finds a match in s[0..len), 0 when not, -1 when it gave up (a limit reached) or
+ * ran out of memory: not an answer. */
+static int re_match(const struct sigma_pat *p, const char *s, size_t len)
 {
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->re, NULL);
     if (!md)
-        return 0;
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+        return -1;
+    int rc = pcre2_match(p->re, (PCRE2_SPTR)s, len, 0, 0, md, p->mctx);
     pcre2_match_data_free(md);
-    return rc >= 0;
+    return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
 /* Whether one pattern holds for the field's values (any value, the specification's list semantics). The
@@ -179,8 +181,11 @@ static enum sigma_result pat_holds(const struct sigma_pat *p, int cased, const s
         int ok = 0;
         if (p->kind == PAT_GLOB)
             ok = sigma_glob_match(p->tok, p->ntok, v->s, v->len, cased);
-        else if (p->kind == PAT_RE)
-            ok = re_match(p->re, v->s, v->len);
+        else if (p->kind == PAT_RE && (ok = re_match(p, v->s, v->len)) < 0) {
+            ok = 0;
+            if (src && src->re_gave_up)
+                (*src->re_gave_up)++;
+        }
         else if (p->kind == PAT_CIDR)
             ok = ipnet_contains(&p->net, v->s, v->len);
         if (ok)
@@ -304,6 +309,10 @@ void sigma_pat_free(struct sigma_pat *p)
     free(p->tok);
     if (p->re)
         pcre2_code_free(p->re);
+    if (p->mctx)
+        pcre2_match_context_free(p->mctx);
+    if (p->jit)
+        pcre2_jit_stack_free(p->jit);
     memset(p, 0, sizeof *p);
 }
 
@@ -379,5 +388,7 @@ size_t sigma_rule_gates(const struct sigma_rule *r, int path_id, const struct si
 
 int sigma_test_holds(const struct sigma_test *t, const struct sigma_value *vals, size_t n)
 {
-    return test_on(t, vals, n, NULL, 0, 0) == SIGMA_YES;
+    size_t gave_up = 0;
+    struct sigma_source none = {.re_gave_up = &gave_up};
+    return test_on(t, vals, n, &none, 0, 0) == SIGMA_YES || gave_up != 0;
 }

@@ -167,6 +167,9 @@ static int path_id(struct reader *rd, const yaml_node_t *at, const char *path, s
     for (size_t k = 0; k < set->npaths; k++)
         if (strlen(set->paths[k]) == len && memcmp(set->paths[k], path, len) == 0)
             return (int)k;
+    /* each new name costs a look through the others, here and for every event the rules run on */
+    if (set->npaths >= SIGMA_MAX_PATHS)
+        return refuse(rd, at, "more than %d distinct field names in the rules", SIGMA_MAX_PATHS);
     if (grow_array((void **)&set->paths, &set->paths_cap, set->npaths + 1, sizeof *set->paths) != 0)
         return oom(rd);
     if (!(set->paths[set->npaths] = strndup(path, len)))
@@ -205,7 +208,16 @@ static int compile_value(struct reader *rd, unsigned mods, const yaml_node_t *v,
             pcre2_get_error_message(code, msg, sizeof msg);
             return refuse(rd, v, "bad regular expression at offset %zu: %s", (size_t)off, (const char *)msg);
         }
-        pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE); /* a speed-up only: matching works without it */
+        if (!(p->mctx = pcre2_match_context_create(NULL)))
+            return oom(rd);
+        pcre2_set_match_limit(p->mctx, SIGMA_RE_MATCH_LIMIT);
+        pcre2_set_depth_limit(p->mctx, SIGMA_RE_DEPTH_LIMIT);
+        /* jit is a speed-up only: matching works without it. Its default 32 KiB stack gives up on a
+         * repeated group after about 2,000 repeats ('(a|aa)+$' on a long value); a rule set is evaluated
+         * by one thread at a time, so each expression owns its stack. */
+        if (pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 &&
+            (p->jit = pcre2_jit_stack_create(32 << 10, SIGMA_RE_JIT_STACK, NULL)) != NULL)
+            pcre2_jit_stack_assign(p->mctx, NULL, p->jit);
         return 0;
     }
     if (mods & M_CIDR) {
@@ -569,6 +581,11 @@ int sigma_set_refuse(struct sigma_set *set, const char *file, int line, const ch
 int sigma_set_add_text(struct sigma_set *set, const char *file, const char *text, size_t len)
 {
     struct reader rd = {.set = set, .file = file};
+    char why[200];
+    int why_line;
+    int checked = sigma_yaml_check(text, len, why, sizeof why, &why_line);
+    if (checked != 0)
+        return checked < 0 ? -1 : sigma_set_refuse(set, file, why_line, why);
     yaml_parser_t parser;
     yaml_document_t doc, more;
     if (!yaml_parser_initialize(&parser))

@@ -60,6 +60,39 @@ size_t textsafe_escape(const char *in, size_t len, char *out, size_t outcap)
     return need;
 }
 
+int textsafe_json_write(FILE *f, const char *in, size_t len)
+{
+    int in_string = 0, escaped = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = textsafe_utf8_decode(in + i, len - i, &cp);
+        if (n == 0 || textsafe_is_unsafe(cp) || (!in_string && cp >= 0x80)) {
+            if (!in_string) {
+                if (n == 1 && (cp == '\n' || cp == '\t' || cp == '\r'))
+                    fputc((int)cp, f); /* JSON's own white space */
+            } else if (n == 0) {
+                fputs("\\ufffd", f);
+            } else if (cp > 0xffff) {
+                uint32_t v = cp - 0x10000;
+                fprintf(f, "\\u%04x\\u%04x", 0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
+            } else {
+                fprintf(f, "\\u%04x", (unsigned)cp);
+            }
+            escaped = 0;
+            i += n ? n : 1;
+            continue;
+        }
+        if (in_string && !escaped && cp == '"')
+            in_string = 0;
+        else if (!in_string && cp == '"')
+            in_string = 1;
+        escaped = in_string && !escaped && cp == '\\';
+        fwrite(in + i, 1, n, f);
+        i += n;
+    }
+    return ferror(f) ? -1 : 0;
+}
+
 char *textsafe_escape_dup(const char *in, size_t len)
 {
     size_t need = textsafe_escape(in, len, NULL, 0);

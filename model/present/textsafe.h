@@ -7,6 +7,7 @@
 #define CTVIEW_TEXTSAFE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <wchar.h>
 
@@ -24,6 +25,14 @@ size_t textsafe_escape(const char *in, size_t len, char *out, size_t outcap);
 
 /* Returns a newly allocated escaped copy (caller frees), or NULL when out of memory. */
 char *textsafe_escape_dup(const char *in, size_t len);
+
+/* Writes the JSON text in[0..len) to f so that no byte a terminal acts on reaches it, the JSON meaning
+ * kept: inside strings, every character textsafe_is_unsafe names becomes its \uXXXX escape (a pair of
+ * them past U+FFFF) and every invalid UTF-8 byte \ufffd; outside strings, only what JSON allows there
+ * is written (an unsafe or invalid byte becomes nothing). Returns 0, or -1 on a write error.
+ * Not a second JSON writer: --list --json passes it what model/json/jsonout.h wrote, valid JSON whose
+ * strings are valid UTF-8 without C0, and it adds only the escapes of what a terminal would act on. */
+int textsafe_json_write(FILE *f, const char *in, size_t len);
 
 /* One unit of text on a terminal: a printable character, or the escape text that stands for a byte or
  * character that must not be written as is. Characters of no width (combining marks and the like) are

@@ -11,6 +11,7 @@
 
 #include "model/query/field.h"
 #include "model/json/jsonout.h"
+#include "model/base/tempfiles.h"
 #include "model/base/timefmt.h"
 #include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
@@ -396,6 +397,7 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
         atomicfile_done(&af);
         return EXPORT_FAILED;
     }
+    int slot = tempfiles_add(af.tmp, 0); /* removed by a signal that ends the program meanwhile */
     struct out *w = malloc(sizeof *w);
     int rc = -1;
     struct left_out left = {0, NULL};
@@ -420,6 +422,7 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
         if (rc < 0)
             errmsg_set(err, "cannot create %s: %s", path, strerror(errno));
     }
+    tempfiles_drop(slot);
     atomicfile_done(&af);
     if (rc != 0) {
         free(left.first);

@@ -47,6 +47,7 @@ const char *filter_field_names(void)
 }
 
 #define MAX_DEPTH 64
+#define MAX_NODES 1000
 
 struct parser {
     const char *src;
@@ -94,6 +95,10 @@ static int nomem(struct parser *p)
 static int new_node(struct parser *p, enum node_kind kind, int left, int right)
 {
     struct filter *f = p->f;
+    /* each node holds bit chunks and costs a pass over every event: thousands of terms are a pasted
+     * accident, not a question (and chains of them recurse as deep in the evaluation) */
+    if (f->nnodes >= MAX_NODES)
+        return fail(p, p->pos, "more than %d terms and operators", MAX_NODES);
     if (grow_array_from((void **)&f->nodes, &f->cap, f->nnodes + 1, sizeof *f->nodes, 8) != 0)
         return nomem(p);
     struct node *n = &f->nodes[f->nnodes];

@@ -8,6 +8,7 @@
 
 #include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
+#include "model/base/safefile.h"
 #include "model/base/xdg.h"
 
 char *colstate_path(void)
@@ -17,18 +18,19 @@ char *colstate_path(void)
 
 int colstate_load(const char *path, char *out, size_t cap, char **err)
 {
-    *err = NULL;
     out[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0;
-        return errmsg_set(err, "cannot read %s: %s", path, strerror(errno));
-    }
-    if (!fgets(out, (int)cap, f))
-        out[0] = '\0';
-    fclose(f);
-    out[strcspn(out, "\r\n")] = '\0';
+    char *text;
+    size_t len;
+    /* a layout is one short line: a file past this is not one */
+    int got = safefile_read(path, 64 << 10, SAFEFILE_NOFOLLOW, &text, &len, err);
+    if (got != 0)
+        return got > 0 ? 0 : -1;
+    size_t n = strcspn(text, "\r\n");
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, text, n);
+    out[n] = '\0';
+    free(text);
     return 0;
 }
 

@@ -12,7 +12,8 @@
 char *colstate_path(void);
 
 /* Reads the layout from path into out (cap bytes, NUL-terminated; "" for the default or a missing
- * file). Returns 0, or -1 with a message in *err (owned by the caller). */
+ * file). Returns 0, or -1 with a message in *err (owned by the caller), also for a symbolic link, FIFO,
+ * device or folder at path (never opened for reading: safefile.h). */
 int colstate_load(const char *path, char *out, size_t cap, char **err);
 
 /* Writes spec to path atomically with mode 0600, creating missing directories (mode 0700). Returns 0,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/safefile.h"
 #include "model/base/xdg.h"
 #include "model/base/errmsg.h"
 
@@ -127,22 +128,15 @@ int config_parse(struct config *c, const char *path, const char *text, char **er
 
 int config_load(struct config *c, const char *path, char **err)
 {
-    *err = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? 0 : errmsg_set(err, "%s: %s", path, strerror(errno));
-    char *text = malloc(65537);
-    if (!text) {
-        fclose(f);
-        return errmsg_set(err, "out of memory");
-    }
-    size_t len = fread(text, 1, 65536, f);
-    int bad = ferror(f) || !feof(f);
-    fclose(f);
-    text[len] = '\0';
-    int rc = bad                       ? errmsg_set(err, "%s: unreadable or larger than 64 KiB", path)
-             : memchr(text, '\0', len) ? errmsg_set(err, "%s: holds a NUL byte", path)
-                                       : config_parse(c, path, text, err);
+    char *text;
+    size_t len;
+    /* a symbolic link is followed (configuration is often linked from a dotfiles folder); a FIFO or
+     * device is never opened for reading */
+    int got = safefile_read(path, 65536, 0, &text, &len, err);
+    if (got != 0)
+        return got > 0 ? 0 : -1;
+    int rc = memchr(text, '\0', len) ? errmsg_set(err, "%s: holds a NUL byte", path)
+                                      : config_parse(c, path, text, err);
     free(text);
     return rc;
 }

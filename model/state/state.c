@@ -1,12 +1,18 @@
 #include "model/state/state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
+#include "model/base/safefile.h"
 #include "model/base/xdg.h"
 
 static const char header[] = "ctview-state 1";
@@ -108,17 +114,22 @@ static long unescape(char *s, size_t len)
     return (long)o;
 }
 
-static int parse(struct state *st, char *text, size_t len, const char *path, char **err)
+/* Reads the lines of text[0..len) into st. A bad line costs only itself: it is skipped, and the first
+ * one is named in *note (owned) with the count. Returns 0, or -1 with *err when the text is not a state
+ * file at all (its first line, a NUL byte) or out of memory. */
+static int parse(struct state *st, char *text, size_t len, const char *path, char **err, char **note)
 {
     if (memchr(text, '\0', len))
         return errmsg_set(err, "%s: holds a NUL byte", path);
-    size_t line = 0;
+    size_t line = 0, bad = 0, first_bad = 0;
+    const char *first_why = NULL;
     char *p = text, *end = text + len;
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *eol = nl ? nl : end;
         line++;
         *eol = '\0';
+        const char *why = NULL;
         if (line == 1) {
             if (strcmp(p, header) != 0)
                 return errmsg_set(err, "%s: line 1: not a ctview state file (expected '%s')", path, header);
@@ -130,16 +141,23 @@ static int parse(struct state *st, char *text, size_t len, const char *path, cha
                     memcmp(p, list_names[l], (size_t)(sp - p)) == 0)
                     list = l;
             if (list < 0)
-                return errmsg_set(err, "%s: line %zu: unknown entry (filter, search or command)", path, line);
-            if (unescape(sp + 1, (size_t)(eol - sp - 1)) < 0)
-                return errmsg_set(err, "%s: line %zu: bad escape or control character", path, line);
-            if (state_add(st, (enum state_list)list, sp + 1) != 0)
+                why = "unknown entry (filter, search or command)";
+            else if (unescape(sp + 1, (size_t)(eol - sp - 1)) < 0)
+                why = "bad escape or control character";
+            else if (state_add(st, (enum state_list)list, sp + 1) != 0)
                 return errmsg_set(err, "out of memory");
+        }
+        if (why && bad++ == 0) {
+            first_bad = line;
+            first_why = why;
         }
         p = eol + 1;
     }
     if (line == 0)
         return errmsg_set(err, "%s: empty (expected '%s')", path, header);
+    if (bad)
+        errmsg_set(note, "%s: line %zu: %s (%zu bad line%s skipped)", path, first_bad, first_why, bad,
+             bad == 1 ? "" : "s");
     return 0;
 }
 
@@ -147,28 +165,20 @@ int state_load(struct state *st, const char *path, char **err)
 {
     state_clear(st);
     *err = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? 0 : errmsg_set(err, "%s: %s", path, strerror(errno));
-    char *text = malloc(STATE_FILE_MAX + 1);
-    if (!text) {
-        fclose(f);
-        return errmsg_set(err, "out of memory");
-    }
-    size_t len = fread(text, 1, STATE_FILE_MAX + 1, f);
-    int rd_err = ferror(f);
-    fclose(f);
-    int rc;
-    if (rd_err)
-        rc = errmsg_set(err, "%s: read failed", path);
-    else if (len > STATE_FILE_MAX)
-        rc = errmsg_set(err, "%s: larger than %d MiB", path, STATE_FILE_MAX >> 20);
-    else
-        rc = parse(st, text, len, path, err);
+    char *text, *note = NULL;
+    size_t len;
+    int got = safefile_read(path, STATE_FILE_MAX, SAFEFILE_NOFOLLOW, &text, &len, err);
+    if (got != 0)
+        return got > 0 ? 0 : -1;
+    int rc = parse(st, text, len, path, err, &note);
     free(text);
-    if (rc != 0)
+    if (rc != 0) {
         state_clear(st);
-    return rc;
+        free(note);
+        return -1;
+    }
+    *err = note;
+    return 0;
 }
 
 static void put_escaped(FILE *f, const char *s)
@@ -190,11 +200,36 @@ static void put_escaped(FILE *f, const char *s)
     }
 }
 
-int state_save(const struct state *st, const char *path, char **err)
+/* Takes the lock that makes re-read, merge and rename one step between instances: flock on the folder
+ * that holds path (no lock file left beside the state). Waits at most about two seconds (the other
+ * instance only ever holds it while saving); then goes on without it. Returns the lock's descriptor or
+ * -1. */
+static int lock_state(const char *path)
 {
-    *err = NULL;
-    if (xdg_make_parents(path, err) != 0)
+    char *dir = strdup(path);
+    if (!dir)
         return -1;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return -1;
+    for (int i = 0; i < 200; i++) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            break;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    close(fd);
+    return -1;
+}
+
+/* Writes st as the whole of path (model/base/atomicfile.h). */
+static int write_file(const struct state *st, const char *path, char **err)
+{
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -209,5 +244,33 @@ int state_save(const struct state *st, const char *path, char **err)
         }
     int rc = fclose(f) == 0 ? atomicfile_write(path, text, len, err) : errmsg_set(err, "out of memory");
     free(text);
+    return rc;
+}
+
+int state_save(const struct state *st, const char *path, char **err)
+{
+    *err = NULL;
+    if (xdg_make_parents(path, err) != 0)
+        return -1;
+    int lock = lock_state(path);
+    /* Another instance may have saved since this one started: its entries are kept, this one's added
+     * after them (newest). A file that cannot be read as a state file is not this one's to replace. */
+    struct state merged = {0};
+    char *why = NULL;
+    int rc = state_load(&merged, path, &why);
+    if (rc != 0) {
+        errmsg_set(err, "cannot write %s (left alone)", why ? why : "out of memory");
+    } else {
+        for (int l = 0; l < STATE__LISTS && rc == 0; l++)
+            for (size_t i = 0; i < st->n[l] && rc == 0; i++)
+                if (state_add(&merged, (enum state_list)l, st->items[l][i]) != 0)
+                    rc = errmsg_set(err, "out of memory");
+        if (rc == 0)
+            rc = write_file(&merged, path, err);
+    }
+    free(why);
+    state_clear(&merged);
+    if (lock >= 0)
+        close(lock); /* releases the flock */
     return rc;
 }

@@ -3,8 +3,8 @@
  * ~/.local/state/ctview/state.
  *
  * The file is written whole to a temporary file beside it (mode 0600) and renamed over it, so a crash
- * never leaves half a file. A file that cannot be read or is damaged is reported (one message) and
- * ignored: never fatal. Its format, one entry a line, oldest first:
+ * never leaves half a file. A file that cannot be read is reported (one message), ignored and left alone;
+ * a damaged line is skipped: never fatal. Its format, one entry a line, oldest first:
  *   ctview-state 1
  *   filter src:sts -error:*
  *   search AssumeRole
@@ -35,13 +35,18 @@ int state_add(struct state *st, enum state_list list, const char *text);
 /* Empties st (it may then be reused). */
 void state_clear(struct state *st);
 
-/* Reads path into st (emptied first). A missing file is an empty state: 0. Returns -1 with a message
- * naming the file (and the line) in *err, owned by the caller, when the file cannot be read or is
- * damaged; st is then empty. */
+/* Reads path into st (emptied first). A missing file is an empty state: 0. A bad line costs only itself:
+ * it is skipped and 0 returned with a note naming it in *err (owned by the caller; NULL when every line
+ * was read). Returns -1 with a message naming the file in *err (owned by the caller) when the file cannot
+ * be read or is not a state file; st is then empty. A symbolic link, FIFO, device or folder at path is
+ * never opened for reading (safefile.h). */
 int state_load(struct state *st, const char *path, char **err);
 
-/* Writes st to path atomically with mode 0600, creating the missing directories (mode 0700). Returns 0,
- * or -1 with a message in *err (owned by the caller); an existing file is then left as it was. */
+/* Merges st into the file at path: under a lock (flock on its folder), the file is read again, st's
+ * entries are added after its own (so two instances keep both histories), and the result is written
+ * atomically with mode 0600, creating the missing directories (mode 0700). Returns 0, or -1 with a
+ * message in *err (owned by the caller); an existing file is then left as it was, as is one that cannot
+ * be read as a state file. */
 int state_save(const struct state *st, const char *path, char **err);
 
 #endif

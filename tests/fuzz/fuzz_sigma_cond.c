@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct sigma_ident idents[N] = {{0}};
         r.idents = idents;
         r.nidents = N;
-        struct sigma_source src = {NULL, no_values};
+        struct sigma_source src = {NULL, no_values, NULL};
         sigma_rule_eval(&r, &src, 0, 0);
     } else if (err[0] == '\0') {
         /* out of memory is the only refusal without a message */

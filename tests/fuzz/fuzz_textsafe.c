@@ -4,9 +4,12 @@
  *   the input is valid UTF-8 with nothing textsafe escapes;
  * - a cut escape (a small buffer) is the NUL-terminated start of the full one and reports its length;
  * - the display units the TUI draws cover every input byte once, and each is either a character of
- *   width 1 or 2 that is not on the list, or escape text of printable ASCII as wide as it is long. */
+ *   width 1 or 2 that is not on the list, or escape text of printable ASCII as wide as it is long;
+ * - the JSON written for a terminal (--list --json) holds nothing on the list but JSON's white space,
+ *   and printable ASCII comes out as it went in. */
 #include <locale.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,5 +92,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         i += u.len;
     }
+
+    /* the JSON writer for terminals: for any bytes, valid UTF-8 holding nothing a terminal acts on but
+     * JSON's white space, and the input unchanged when it is clean */
+    char *js = NULL;
+    size_t jlen = 0;
+    FILE *jf = open_memstream(&js, &jlen);
+    if (!jf)
+        return 0;
+    int wrc = textsafe_json_write(jf, in, size);
+    if (fclose(jf) != 0 || wrc != 0) {
+        free(js);
+        return 0;
+    }
+    for (size_t i = 0; i < jlen;) {
+        uint32_t cp;
+        size_t n = textsafe_utf8_decode(js + i, jlen - i, &cp);
+        if (n == 0 || (acts_on_terminal(cp) && cp != '\n' && cp != '\t' && cp != '\r'))
+            abort();
+        i += n;
+    }
+    int printable = 1;
+    for (size_t i = 0; i < size && printable; i++)
+        printable = data[i] >= 0x20 && data[i] < 0x7f;
+    if (printable && (jlen != size || memcmp(js, in, size) != 0))
+        abort();
+    free(js);
     return 0;
 }

@@ -76,7 +76,7 @@ static int matches(const char *detection, const struct tev *e)
     int r = -1;
     if (sigma_set_count(set) == 1) {
         struct tsrc t = {set, e, {{0}}, 0};
-        struct sigma_source src = {&t, tfetch};
+        struct sigma_source src = {&t, tfetch, NULL};
         r = sigma_rule_eval(sigma_set_rule(set, 0), &src, 0, 0) == SIGMA_YES;
         /* the cheap pass, then the full one for what it left, give the same answer */
         t.later = 1;
@@ -357,7 +357,7 @@ static void test_cheap_pass(void)
     struct tev other = {{{"eventName", "Other", SV_STRING}}, ""};
     struct tev evs[2] = {ev_login, other};
     struct tsrc t = {set, evs, {{0}}, 1};
-    struct sigma_source src = {&t, tfetch};
+    struct sigma_source src = {&t, tfetch, NULL};
     CHECK_INT(sigma_rule_eval(sigma_set_rule(set, 0), &src, 0, 1), SIGMA_LATER);
     CHECK_INT(sigma_rule_eval(sigma_set_rule(set, 0), &src, 1, 1), SIGMA_NO);
     CHECK_INT(sigma_rule_eval(sigma_set_rule(set, 0), &src, 0, 0), SIGMA_YES);
