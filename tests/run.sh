@@ -18,7 +18,7 @@ for b in build build-asan; do
 done
 # valgrind: the unit tests, leaks and invalid accesses fatal
 : >build/valgrind.txt
-for t in model filter parsers trace path field pathbuild sigma rowsort fieldindex; do
+for t in model filter parsers trace path field pathbuild sigma rowsort fieldindex case s3; do
     args=""
     [ "$t" = parsers ] && args="tests tests/data/logs"
     if valgrind -q --leak-check=full --error-exitcode=1 build/tests/test_$t $args >/dev/null 2>build/valgrind-$t.log; then
