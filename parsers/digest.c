@@ -54,21 +54,34 @@ void sha256_init(struct sha256 *c)
     c->nbuf = 0;
 }
 
-void sha256_update(struct sha256 *c, const void *data, size_t len)
+/* Both hashes eat 64-byte blocks: data is gathered in buf (nbuf bytes held) and each full block handed
+ * to block. */
+static void feed(unsigned char *buf, size_t *nbuf, const void *data, size_t len,
+                 void (*block)(void *ctx, const unsigned char *p), void *ctx)
 {
     const unsigned char *p = data;
-    c->len += len;
     while (len > 0) {
-        size_t take = 64 - c->nbuf < len ? 64 - c->nbuf : len;
-        memcpy(c->buf + c->nbuf, p, take);
-        c->nbuf += take;
+        size_t take = 64 - *nbuf < len ? 64 - *nbuf : len;
+        memcpy(buf + *nbuf, p, take);
+        *nbuf += take;
         p += take;
         len -= take;
-        if (c->nbuf == 64) {
-            sha256_block(c, c->buf);
-            c->nbuf = 0;
+        if (*nbuf == 64) {
+            block(ctx, buf);
+            *nbuf = 0;
         }
     }
+}
+
+static void sha256_feed_block(void *ctx, const unsigned char *p)
+{
+    sha256_block(ctx, p);
+}
+
+void sha256_update(struct sha256 *c, const void *data, size_t len)
+{
+    c->len += len;
+    feed(c->buf, &c->nbuf, data, len, sha256_feed_block, c);
 }
 
 void sha256_final(struct sha256 *c, unsigned char out[32])
@@ -179,21 +192,15 @@ void md5_init(struct md5 *c)
     c->nbuf = 0;
 }
 
+static void md5_feed_block(void *ctx, const unsigned char *p)
+{
+    md5_block(ctx, p);
+}
+
 void md5_update(struct md5 *c, const void *data, size_t len)
 {
-    const unsigned char *p = data;
     c->len += len;
-    while (len > 0) {
-        size_t take = 64 - c->nbuf < len ? 64 - c->nbuf : len;
-        memcpy(c->buf + c->nbuf, p, take);
-        c->nbuf += take;
-        p += take;
-        len -= take;
-        if (c->nbuf == 64) {
-            md5_block(c, c->buf);
-            c->nbuf = 0;
-        }
-    }
+    feed(c->buf, &c->nbuf, data, len, md5_feed_block, c);
 }
 
 void md5_final(struct md5 *c, unsigned char out[16])

@@ -416,7 +416,10 @@ struct cfile {
     off_t size;
 };
 
-static void scan(const char *dir, struct cfile **v, size_t *n, size_t *cap, uint64_t *total, int depth)
+/* Calls fn for every file below dir (not following links, 64 folders deep at most), then, when
+ * rmdirs, removes each folder once it was walked. fn owns the path it is given. */
+static void walk_tree(const char *dir, int depth, int rmdirs, void (*fn)(void *ctx, char *path, const struct stat *st),
+                      void *ctx)
 {
     DIR *d = depth < 64 ? opendir(dir) : NULL;
     if (!d)
@@ -429,26 +432,35 @@ static void scan(const char *dir, struct cfile **v, size_t *n, size_t *cap, uint
         if (asprintf(&p, "%s/%s", dir, e->d_name) < 0)
             break;
         struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            scan(p, v, n, cap, total, depth + 1);
-        } else if (lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-            if (*n == *cap) {
-                size_t c = *cap ? *cap * 2 : 256;
-                struct cfile *g = reallocarray(*v, c, sizeof *g);
-                if (!g) {
-                    free(p);
-                    break;
-                }
-                *v = g;
-                *cap = c;
-            }
-            (*v)[(*n)++] = (struct cfile){p, st.st_mtime, st.st_size};
-            *total += (uint64_t)st.st_size;
-            continue;
+        if (lstat(p, &st) != 0) {
+            free(p);
+        } else if (S_ISDIR(st.st_mode)) {
+            walk_tree(p, depth + 1, rmdirs, fn, ctx);
+            free(p);
+        } else {
+            fn(ctx, p, &st);
         }
-        free(p);
     }
     closedir(d);
+    if (rmdirs)
+        rmdir(dir);
+}
+
+struct cfiles {
+    struct cfile *v;
+    size_t n, cap;
+    uint64_t total;
+};
+
+static void add_cfile(void *ctx, char *path, const struct stat *st)
+{
+    struct cfiles *c = ctx;
+    if (!S_ISREG(st->st_mode) || grow_array((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v) != 0) {
+        free(path);
+        return;
+    }
+    c->v[c->n++] = (struct cfile){path, st->st_mtime, st->st_size};
+    c->total += (uint64_t)st->st_size;
 }
 
 static int by_use(const void *a, const void *b)
@@ -460,10 +472,11 @@ static int by_use(const void *a, const void *b)
 /* Files of the cache beyond the cap go, least recently used first; what this run used is kept. */
 static void evict(const char *s3root, uint64_t cap, time_t run_start)
 {
-    struct cfile *v = NULL;
-    size_t n = 0, c = 0;
-    uint64_t total = 0;
-    scan(s3root, &v, &n, &c, &total, 0);
+    struct cfiles c = {0};
+    walk_tree(s3root, 0, 0, add_cfile, &c);
+    struct cfile *v = c.v;
+    size_t n = c.n;
+    uint64_t total = c.total;
     qsort(v, n, sizeof *v, by_use);
     for (size_t i = 0; i < n && total > cap; i++) {
         size_t pl = strlen(v[i].path);
@@ -479,33 +492,18 @@ static void evict(const char *s3root, uint64_t cap, time_t run_start)
 
 static char *private_root;
 
-static void remove_tree(const char *dir, int depth)
+static void remove_file(void *ctx, char *path, const struct stat *st)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char *p = NULL;
-        if (asprintf(&p, "%s/%s", dir, e->d_name) < 0)
-            break;
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && depth < 64)
-            remove_tree(p, depth + 1);
-        else
-            unlink(p);
-        free(p);
-    }
-    closedir(d);
-    rmdir(dir);
+    (void)ctx;
+    (void)st;
+    unlink(path);
+    free(path);
 }
 
 static void remove_private(void)
 {
     if (private_root)
-        remove_tree(private_root, 0);
+        walk_tree(private_root, 0, 1, remove_file, NULL);
     free(private_root);
     private_root = NULL;
 }
@@ -647,7 +645,7 @@ static int open_one(const char *url, const struct s3open_opts *o, char ***out, s
     }
     if (!o->no_cache)
         index_load(&j);
-    time_t run_start = time(NULL) - 1;
+    time_t run_start = time(NULL); /* what this run touches is at least as new */
     enum layer first = start_layer(prefix);
     int rc = first == L_REGION ? list_region(&j, prefix) : list(&j, prefix, first, 0);
     if (rc == 0)

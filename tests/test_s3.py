@@ -246,6 +246,23 @@ def main():
             check("only the prefixes needed were listed", got1.get("list_requests", 99) <= 7, str(got1))
             check("--no-cache fetched every object of that day", got1.get("cache_hits") == 0)
 
+        # the cache cap: a load over another account evicts the first's files (least recently used), never
+        # its own; --no-cache leaves no folder behind
+        capped = dict(env, XDG_CACHE_HOME=os.path.join(work, "cache-cap"))
+        stats(ctview, ["--account", accounts[0], f"s3://{BUCKET}/"], capped)
+        time.sleep(2.1)  # the cap keeps what the current run used: its files are newer than its start
+        got7, p = stats(ctview, ["--account", accounts[1], "--cache-size", "1K", f"s3://{BUCKET}/"], capped)
+        held = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(work, "cache-cap")) for f in fs]
+        check("--cache-size evicts the least recently used objects, never the load's own",
+              got7 is not None and not any(f"/{accounts[0]}/" in h for h in held) and
+              any(f"/{accounts[1]}/" in h for h in held), f"{p.stderr[-200:]} {len(held)}")
+        again7, _ = stats(ctview, ["--account", accounts[0], f"s3://{BUCKET}/"], capped)
+        check("an evicted object is fetched again", again7 is not None and again7.get("objects_fetched", 0) > 0)
+        before = set(n for n in os.listdir("/tmp") if n.startswith("ctview-s3-") and n != os.path.basename(work))
+        stats(ctview, ["--no-cache", "--account", accounts[0], f"s3://{BUCKET}/"], env)
+        after = set(n for n in os.listdir("/tmp") if n.startswith("ctview-s3-") and n != os.path.basename(work))
+        check("--no-cache leaves no folder behind", after <= before, str(after - before))
+
         # credentials: a wrong key id, a profile in a credentials file, a credential_process
         bad = dict(env, AWS_ACCESS_KEY_ID="AKIAWRONGKEY")
         p = run(ctview, ["--stats", f"s3://{BUCKET}/"], bad)
