@@ -125,7 +125,8 @@ static void index_load(struct job *j)
         j->nindex++;
     }
     fclose(f);
-    qsort(j->index, j->nindex, sizeof *j->index, cmp_cached);
+    if (j->nindex)
+        qsort(j->index, j->nindex, sizeof *j->index, cmp_cached);
 }
 
 /* Rewrites the index from what this run saw (old entries of keys not seen are kept): a temporary file
@@ -477,7 +478,8 @@ static void evict(const char *s3root, uint64_t cap, time_t run_start)
     struct cfile *v = c.v;
     size_t n = c.n;
     uint64_t total = c.total;
-    qsort(v, n, sizeof *v, by_use);
+    if (n)
+        qsort(v, n, sizeof *v, by_use);
     for (size_t i = 0; i < n && total > cap; i++) {
         size_t pl = strlen(v[i].path);
         if (v[i].used >= run_start || (pl > 6 && strcmp(v[i].path + pl - 6, ".index") == 0))
@@ -609,7 +611,8 @@ static void index_update(struct job *j)
     struct cached *all = reallocarray(j->index, j->nindex + j->nadded + 1, sizeof *all);
     if (!all)
         return;
-    memcpy(all + j->nindex, j->added, j->nadded * sizeof *all);
+    if (j->nadded)
+        memcpy(all + j->nindex, j->added, j->nadded * sizeof *all);
     j->index = all;
     j->nindex += j->nadded;
     j->nadded = 0;
@@ -660,7 +663,8 @@ static int open_one(const char *url, const struct s3open_opts *o, char ***out, s
         index_update(&j);
         evict(root, o->cache_cap ? o->cache_cap : S3OPEN_DEFAULT_CACHE, run_start);
     }
-    qsort(j.got, j.ngot, sizeof *j.got, cmp_fetched);
+    if (j.ngot)
+        qsort(j.got, j.ngot, sizeof *j.got, cmp_fetched);
     for (size_t i = 0; i < j.ngot && rc == 0; i++) {
         if (push_path(out, nout, capout, j.got[i].path) != 0)
             rc = -1;

@@ -122,7 +122,7 @@ static int walk_one(const char *path, struct walk_list *l, struct problems *pr, 
         names[n++] = full;
     }
     closedir(d);
-    if (rc == 0)
+    if (rc == 0 && n)
         qsort(names, n, sizeof *names, by_name);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0)

@@ -224,9 +224,11 @@ int trace_alias_build(struct trace_index *x)
         free(v);
         return -1;
     }
-    memcpy(u, v, n * sizeof *v);
-    /* by name: one entry per name; a name two users carry joins neither */
-    qsort(v, n, sizeof *v, cmp_name);
+    if (n) {
+        memcpy(u, v, n * sizeof *v);
+        /* by name: one entry per name; a name two users carry joins neither */
+        qsort(v, n, sizeof *v, cmp_name);
+    }
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
         if (m && strcmp(v[m - 1].name, v[k].name) == 0) {
