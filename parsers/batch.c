@@ -277,6 +277,7 @@ int batch_read(struct batch *b, const struct walk_file *f, atomic_int *stop)
     struct source_data d;
     char *err = NULL;
     int rc = f->is_stdin ? source_read_fd(STDIN_FILENO, stop, &d, &err)
+             : f->walked ? source_read_known(f->path, f->size, f->mtime, stop, &d, &err)
                          : source_read_path(f->path, stop, &d, &err);
     if (rc != 0) {
         b->counts.skipped_files++;

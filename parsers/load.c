@@ -547,7 +547,7 @@ static int read_and_merge(struct store *s, struct batch *b, int rc)
 
 int load_more(struct store *s, const char *path)
 {
-    struct walk_file f = {(char *)path, 0, 0};
+    struct walk_file f = {.path = (char *)path};
     struct batch b;
     int rc = batch_read(&b, &f, NULL);
     return read_and_merge(s, &b, rc);
