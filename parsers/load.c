@@ -48,7 +48,7 @@ static void set_readers(struct store *s)
 
 /* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
  * busy while the merge catches up, few enough that the batches waiting stay small. */
-#define WINDOW_PER_WORKER 8
+#define WINDOW_PER_WORKER 4
 #define CHUNKS_PER_WORKER 2
 #define MAX_WORKERS       CORES_MAX
 /* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
