@@ -322,8 +322,8 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     return 0;
 }
 
-int source_read_known(const char *path, int64_t size, int64_t mtime, atomic_int *stop, struct source_data *out,
-                      char **err)
+int source_read_known(const char *path, int64_t size, int64_t mtime, atomic_int *stop,
+                      struct source_data *out, char **err)
 {
     memset(out, 0, sizeof *out);
     if (check_disk_size(size, err) != 0)
