@@ -225,6 +225,10 @@ static int put_chain(struct rep *r, size_t ev)
         if (rc == 0 && hop->issuer == TRACE_NONE)
             rc = tl_puts(out, " (call not loaded)");
     }
+    /* a successful AssumeRole* call ends its chain with the role it assumed, as its origin's (origin.h) */
+    const struct event *e = &s->events[ev];
+    if (rc == 0 && origin_assumed_role(s, e))
+        rc = tl_puts(out, " → assumes role ") || cell(out, str(s, store_field(s, e, EF_ROLE_ARN)));
     if (rc == 0 && (t.cycle || t.truncated))
         rc = tl_puts(out, t.cycle ? " (stopped: the logs contradict themselves)" : " (more hops not shown)");
     trace_free(&t);

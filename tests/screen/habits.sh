@@ -171,7 +171,7 @@ wait_until 'screen | sed -n 2p | grep -q "Down j  "' && settle && screen | sed -
 ok "k scrolls it back" $?
 keys G
 expect "the help ends with the commands from the table" "Commands (:, Tab completes"
-expect "... each command with its usage" ":export FILE [records|jsonl|csv]"
+expect "... each command with its usage" ":export FILE [records|jsonl|csv|timesketch]"
 keys Escape : q Enter
 expect ":q quits" "CTVIEW-EXITED 0"
 
