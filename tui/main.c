@@ -286,7 +286,7 @@ enum mode {
 struct options {
     unsigned modes; /* MODE_BITs of the log modes given */
     int sql, json, format_given, follow, no_state, no_mouse, top_n_given;
-    const char *report_file; /* --report FILE */
+    const char *report_file;  /* --report FILE */
     const char *const *given; /* the PATH operands as given (argv), ngiven of them: the case's key */
     size_t ngiven;
     const char *tz, *expr, *export_file, *trace, *sql_table, *sql_select, *columns, *top;
@@ -419,8 +419,8 @@ static int print_report(const struct options *o, struct logs *l)
         fprintf(stderr, "ctview: --report: %s\n", err ? err : "out of memory");
         rc = 1;
     }
-    enum export_status r = rc == 0 ? export_text(md.p ? md.p : "", md.len, o->report_file, o->eo.force, &err)
-                                   : EXPORT_FAILED;
+    enum export_status r =
+        rc == 0 ? export_text(md.p ? md.p : "", md.len, o->report_file, o->eo.force, &err) : EXPORT_FAILED;
     if (rc == 0 && r == EXPORT_EXISTS)
         fprintf(stderr, "ctview: %s exists; use --force to replace it\n", o->report_file);
     else if (rc == 0 && r != EXPORT_OK)
@@ -497,7 +497,7 @@ static int logs_check(const struct options *o, struct logs *l)
 static int logs_select(const struct options *o, int findings, struct logs *l)
 {
     int rc = 0, need_rules = findings || (l->has_top && (field_needs(&l->top) & FIELD_NEEDS_FINDINGS)) ||
-                            (o->export_file && o->eo.format == EXPORT_TIMESKETCH); /* its finding titles */
+                             (o->export_file && o->eo.format == EXPORT_TIMESKETCH); /* its finding titles */
     for (size_t c = 0; c < l->ncols; c++)
         need_rules |= (field_needs(&l->cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
     if (o->user_expr && !need_rules) {

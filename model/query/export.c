@@ -291,7 +291,8 @@ static int write_timesketch(struct out *o, struct store *s, const uint32_t *idx,
         if (got < 0)
             rc = -1;
         else if (got == 0 && !left->n++ &&
-                 asprintf(&left->first, "event %s: no eventTime", store_str(s, &s->events[idx[i]], EF_EVENT_ID)) < 0)
+                 asprintf(&left->first, "event %s: no eventTime",
+                          store_str(s, &s->events[idx[i]], EF_EVENT_ID)) < 0)
             left->first = NULL;
         else if (got > 0)
             out_write(o, line.p, line.len);

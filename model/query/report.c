@@ -105,7 +105,8 @@ static int put_head(struct rep *r)
         rc = tl_puts(out, "- Filter: ") || cell(out, r->o->filter) || tl_puts(out, "\n");
     if (rc == 0 && r->o->c && r->o->c->name)
         rc = tl_puts(out, "- Case: ") || cell(out, r->o->c->name) || tl_puts(out, "\n");
-    snprintf(line, sizeof line, "- Time range (UTC): %s to %s\n", timefmt_format(first, a), timefmt_format(last, b));
+    snprintf(line, sizeof line, "- Time range (UTC): %s to %s\n", timefmt_format(first, a),
+             timefmt_format(last, b));
     return rc || tl_puts(out, line) ? -1 : 0;
 }
 
@@ -167,8 +168,8 @@ static int put_actors(struct rep *r)
     struct actor_table t = {0};
     if (actors_build(r->s, r->idx, r->n, &t) != 0)
         return -1;
-    static const enum actor_col cols[] = {AC_ACTOR, AC_TYPE, AC_ACCOUNT, AC_EVENTS, AC_ERRORS, AC_FIRST,
-                                          AC_LAST,  AC_ACCOUNTS, AC_ROLES};
+    static const enum actor_col cols[] = {AC_ACTOR, AC_TYPE, AC_ACCOUNT,  AC_EVENTS, AC_ERRORS,
+                                          AC_FIRST, AC_LAST, AC_ACCOUNTS, AC_ROLES};
     const size_t ncols = sizeof cols / sizeof *cols;
     int rc = tl_puts(r->out, "\n## Actors\n\n|");
     for (size_t c = 0; c < ncols && rc == 0; c++)
@@ -201,7 +202,8 @@ static int put_chain(struct rep *r, size_t ev)
     struct tl_text *out = r->out;
     int rc = 0;
     if (!t.origin_known)
-        rc = tl_puts(out, "unknown (") || cell(out, t.origin_key) || tl_puts(out, ", not in the loaded logs)");
+        rc =
+            tl_puts(out, "unknown (") || cell(out, t.origin_key) || tl_puts(out, ", not in the loaded logs)");
     else
         rc = cell(out, t.origin_type_name) || tl_puts(out, " ") ||
              cell(out, t.origin_masked ? EVTEXT_MASKED : t.origin_key);
@@ -239,7 +241,8 @@ static int put_chain(struct rep *r, size_t ev)
 static int put_case_cells(struct rep *r, size_t ev)
 {
     char key[400];
-    const struct case_entry *ce = r->o->c ? case_get(r->o->c, timeline_event_key(r->s, ev, key, sizeof key)) : NULL;
+    const struct case_entry *ce =
+        r->o->c ? case_get(r->o->c, timeline_event_key(r->s, ev, key, sizeof key)) : NULL;
     int rc = tl_puts(r->out, " | ");
     for (size_t i = 0; ce && i < ce->ntags && rc == 0; i++)
         rc = (i && tl_puts(r->out, ", ")) || cell(r->out, ce->tags[i]);
@@ -255,8 +258,9 @@ static int put_timeline(struct rep *r)
     struct timeline *tl = timeline_new(r->s, r->n, r->err);
     if (!tl)
         return -1;
-    int rc = tl_puts(r->out, "\n## Timeline\n\n| # | Time (UTC) | Event | What happened | Origin and role chain | "
-                             "Findings | Tags | Notes |\n|---:|---|---|---|---|---|---|---|\n");
+    int rc =
+        tl_puts(r->out, "\n## Timeline\n\n| # | Time (UTC) | Event | What happened | Origin and role chain | "
+                        "Findings | Tags | Notes |\n|---:|---|---|---|---|---|---|---|\n");
     struct tl_text tmp = {0};
     for (size_t i = 0; i < r->n && rc == 0; i++) {
         size_t ev = r->idx[i];
@@ -268,11 +272,12 @@ static int put_timeline(struct rep *r)
         tmp.len = 0;
         if (rc == 0 && timeline_message(tl, ev, &tmp, r->err) != 0)
             rc = -1;
-        rc = rc || report_cell(r->out, tmp.p ? tmp.p : "", tmp.len) || tl_puts(r->out, " | ") || put_chain(r, ev) ||
-             tl_puts(r->out, " | ");
+        rc = rc || report_cell(r->out, tmp.p ? tmp.p : "", tmp.len) || tl_puts(r->out, " | ") ||
+             put_chain(r, ev) || tl_puts(r->out, " | ");
         tmp.len = 0;
-        rc = rc || timeline_findings(r->s, ev, "; ", &tmp) || report_cell(r->out, tmp.p ? tmp.p : "", tmp.len) ||
-             put_case_cells(r, ev) || tl_puts(r->out, " |\n");
+        rc = rc || timeline_findings(r->s, ev, "; ", &tmp) ||
+             report_cell(r->out, tmp.p ? tmp.p : "", tmp.len) || put_case_cells(r, ev) ||
+             tl_puts(r->out, " |\n");
     }
     free(tmp.p);
     timeline_free(tl);

@@ -57,8 +57,8 @@ static int put_pair(struct tl_text *t, const char *key, const char *v, size_t n)
 
 /* The short fields a Timesketch line carries, under their names (time is datetime; rule is finding). */
 static const char *const line_fields[] = {
-    "acct", "region", "src", "name",  "identity", "user", "type",  "ip",     "ua",   "error", "outcome", "id",
-    "req",  "shared", "key", "role",  "srcid",    "res",  "etype", "cat",    "host", "ro",    "origin",  "level",
+    "acct", "region", "src", "name", "identity", "user", "type",  "ip",  "ua",   "error", "outcome", "id",
+    "req",  "shared", "key", "role", "srcid",    "res",  "etype", "cat", "host", "ro",    "origin",  "level",
 };
 #define NLINE (sizeof line_fields / sizeof *line_fields)
 
@@ -77,8 +77,8 @@ enum { F_ACCT, F_REGION, F_SRC, F_NAME, F_IDENTITY };
 enum { S_IP = 7, S_ERROR = 9, S_OUTCOME = 10, S_RES = 17, S_ORIGIN = 22 };
 
 struct timeline {
-    struct store *s;             /* borrowed */
-    struct field line[NLINE];    /* owned */
+    struct store *s;              /* borrowed */
+    struct field line[NLINE];     /* owned */
     struct field target[NTARGET]; /* owned */
     size_t nline, ntarget;        /* parsed so far (what timeline_free releases) */
     struct path_values v;
@@ -224,7 +224,8 @@ int timeline_findings(const struct store *s, size_t ev, const char *sep, struct 
     const uint32_t *rules = findings_event_rules(fd, ev, &n);
     const struct sigma_set *set = findings_set(fd);
     for (size_t i = 0; i < n; i++)
-        if ((i && tl_puts(out, sep) != 0) || tl_puts(out, sigma_rule_title(sigma_set_rule(set, rules[i]))) != 0)
+        if ((i && tl_puts(out, sep) != 0) ||
+            tl_puts(out, sigma_rule_title(sigma_set_rule(set, rules[i]))) != 0)
             return -1;
     return 0;
 }
@@ -274,7 +275,8 @@ static int put_case(struct tl_text *out, const struct ctcase *c, const char *key
     return ce->marked ? tl_puts(out, ",\"marked\":true") : 0;
 }
 
-int timeline_timesketch(struct timeline *t, size_t ev, const struct ctcase *c, struct tl_text *out, char **err)
+int timeline_timesketch(struct timeline *t, size_t ev, const struct ctcase *c, struct tl_text *out,
+                        char **err)
 {
     const struct event *e = &t->s->events[ev];
     if (e->time_ms == TIME_NONE)
@@ -290,8 +292,8 @@ int timeline_timesketch(struct timeline *t, size_t ev, const struct ctcase *c, s
     struct tl_text msg = {0};
     if (rc == 0 && (rc = timeline_message(t, ev, &msg, err)) == 0)
         rc = put_escaped(out, msg.p ? msg.p : "", msg.len) || tl_puts(out, "\",\"datetime\":\"") ||
-                     tl_puts(out, when) || tl_puts(out, "\",\"timestamp_desc\":\"Event Time\",\"timestamp\":") ||
-                     tl_puts(out, num)
+                     tl_puts(out, when) ||
+                     tl_puts(out, "\",\"timestamp_desc\":\"Event Time\",\"timestamp\":") || tl_puts(out, num)
                  ? -1
                  : 0;
     free(msg.p);
