@@ -146,6 +146,32 @@ def main():
         big = check_tree(ctview, os.path.join(gen, "logs"), env, tmp, "gen-20k")
         if len(big) < 19900:
             fail(f"the generated tree gave {len(big)} lines")
+        # hostile text: a line break, ESC and an invalid byte in the log stay inside valid JSON, the
+        # message stays one line; an event without eventTime is left out and named (exit 1)
+        hostile = os.path.join(tmp, "hostile")
+        os.makedirs(hostile)
+        with open(os.path.join(hostile, "h.json"), "wb") as f:
+            f.write(b'{"Records":[{"eventVersion":"1.08","eventTime":"2024-03-01T10:00:00.250Z",'
+                    b'"eventSource":"s3.amazonaws.com","eventName":"Get\\nObject\x1b[31m",'
+                    b'"awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","recipientAccountId":"111122223333",'
+                    b'"eventID":"h-1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/q\\"\xff"}},'
+                    b'{"eventSource":"s3.amazonaws.com","eventName":"NoTime","recipientAccountId":"111122223333",'
+                    b'"eventID":"h-2"}]}')
+        out = os.path.join(tmp, "hostile.jsonl")
+        p = subprocess.run([ctview, "--export", out, "--format", "timesketch", hostile], capture_output=True, env=env)
+        if p.returncode != 1 or b"1 event not written (event h-2: no eventTime)" not in p.stderr:
+            fail(f"an event without eventTime: exit {p.returncode} {p.stderr[:200]!r}")
+        lines = open(out, "rb").read().decode("utf-8").splitlines() if os.path.exists(out) else []
+        if len(lines) != 1:
+            fail(f"hostile: {len(lines)} lines for the one timed event")
+        for line in lines:
+            o = json.loads(line)
+            if any(ord(c) < 32 or ord(c) == 127 for c in o["message"]):
+                fail(f"hostile: the message holds a control character: {o['message']!r}")
+            if o.get("name") != "Get\nObject\x1b[31m" or o.get("datetime") != "2024-03-01T10:00:00.250+00:00":
+                fail(f"hostile: name {o.get('name')!r} datetime {o.get('datetime')!r}")
+            if "\\x1b" not in o["message"] or "\ufffd" not in o.get("identity", ""):
+                fail(f"hostile: message {o['message']!r} identity {o.get('identity')!r}")
         # an existing file is refused without --force, as every export
         p = subprocess.run([ctview, "--export", os.path.join(tmp, "sample.jsonl"), "--format", "timesketch", sample],
                            capture_output=True, env=env)

@@ -121,14 +121,13 @@ static int cmp_id(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static const struct store *sort_store; /* for cmp_count: qsort takes no context */
-
-static int cmp_count(const void *a, const void *b)
+/* Most events first, then by account (ctx: the store). */
+static int cmp_count(const void *a, const void *b, void *ctx)
 {
     const struct acct_count *x = a, *y = b;
     if (x->n != y->n)
         return x->n > y->n ? -1 : 1;
-    return strcmp(str(sort_store, x->id), str(sort_store, y->id));
+    return strcmp(str(ctx, x->id), str(ctx, y->id));
 }
 
 /* The accounts: each with its events, most first. */
@@ -147,8 +146,7 @@ static int put_accounts(struct rep *r)
         else
             v[m++] = v[i];
     }
-    sort_store = r->s;
-    qsort(v, m, sizeof *v, cmp_count);
+    qsort_r(v, m, sizeof *v, cmp_count, r->s);
     int rc = tl_puts(r->out, "\n## Accounts\n\n| Account | Events |\n|---|---:|\n");
     for (size_t i = 0; i < m && rc == 0; i++) {
         char num[32];

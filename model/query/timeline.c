@@ -11,6 +11,7 @@
 #include "model/detect/findings.h"
 #include "model/identity/trace.h"
 #include "model/json/jsonout.h"
+#include "model/present/textsafe.h"
 #include "model/query/field.h"
 #include "model/state/case.h"
 
@@ -290,13 +291,18 @@ int timeline_timesketch(struct timeline *t, size_t ev, const struct ctcase *c, s
     snprintf(num, sizeof num, "%lld", (long long)e->time_ms * 1000);
     int rc = tl_puts(out, "{\"message\":\"");
     struct tl_text msg = {0};
-    if (rc == 0 && (rc = timeline_message(t, ev, &msg, err)) == 0)
-        rc = put_escaped(out, msg.p ? msg.p : "", msg.len) || tl_puts(out, "\",\"datetime\":\"") ||
+    char *line = NULL; /* the summary on one line: a log's line breaks and escapes made visible */
+    if (rc == 0 && (rc = timeline_message(t, ev, &msg, err)) == 0 &&
+        !(line = textsafe_escape_dup(msg.p ? msg.p : "", msg.len)))
+        rc = -1;
+    if (rc == 0)
+        rc = put_escaped(out, line, strlen(line)) || tl_puts(out, "\",\"datetime\":\"") ||
                      tl_puts(out, when) ||
                      tl_puts(out, "\",\"timestamp_desc\":\"Event Time\",\"timestamp\":") || tl_puts(out, num)
                  ? -1
                  : 0;
     free(msg.p);
+    free(line);
     timeline_event_key(t->s, ev, key, sizeof key);
     if (rc == 0)
         rc = put_pair(out, "event_key", key, strlen(key));

@@ -41,7 +41,8 @@ const char *timeline_event_key(const struct store *s, size_t ev, char *buf, size
  * shown. Returns 0, or -1 with *err (owned) when the event cannot be read or out of memory. */
 int timeline_message(struct timeline *t, size_t ev, struct tl_text *out, char **err);
 
-/* Appends event ev's Timesketch line with its newline; c (borrowed, NULL for none) gives its tags, notes
+/* Appends event ev's Timesketch line with its newline (its message the summary with every character
+ * textsafe.h escapes made visible, so it stays one line); c (borrowed, NULL for none) gives its tags, notes
  * and mark. Returns 1 when written, 0 when the event has no eventTime (Timesketch needs one: nothing is
  * appended), -1 with *err (owned) when it cannot be read or out of memory. */
 int timeline_timesketch(struct timeline *t, size_t ev, const struct ctcase *c, struct tl_text *out,
