@@ -142,6 +142,7 @@ static enum export_format format_for(const char *file, const char *name)
 static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *call)
 {
     const char *file = call->argv[0];
+    /* timesketch's tags and notes: the app's case joins here (NULL: none) */
     struct export_opts o = {format_for(file, call->argc > 1 ? call->argv[1] : NULL), 0, 0, NULL};
     if (o.format == EXPORT__COUNT)
         return fail(c, "unknown format '%s': records, jsonl, csv or timesketch", call->argv[1]);

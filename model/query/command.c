@@ -16,8 +16,9 @@ static const struct cmd_def table[CMD__COUNT] = {
     {"filter", CMD_FILTER, 0, 1, ARG_TEXT, ARG_NONE, ":filter EXPR",
      "filter the list (no EXPR: show every event)"},
     {"mark", CMD_MARK, 1, 1, ARG_TEXT, ARG_NONE, ":mark EXPR", "mark every shown event that matches EXPR"},
-    {"export", CMD_EXPORT, 1, 2, ARG_NONE, ARG_FORMAT, ":export FILE [records|jsonl|csv|timesketch]",
-     "write the marked events (or all shown) to FILE; an existing FILE is not replaced"},
+    {"export", CMD_EXPORT, 1, 2, ARG_NONE, ARG_FORMAT, ":export FILE [FORMAT]",
+     "write the marked events (or all shown) to FILE as records, jsonl, csv or timesketch (default: by the "
+     "file's extension); an existing FILE is not replaced"},
     {"tz", CMD_TZ, 1, 1, ARG_ZONE, ARG_NONE, ":tz ZONE", "show times in ZONE: UTC, local, Europe/Paris..."},
     {"sort", CMD_SORT, 0, 2, ARG_FIELD, ARG_ORDER, ":sort [COLUMN [asc|desc]]",
      "sort the list by a column (a short field or JSON path); :sort alone: back to time order"},

@@ -379,7 +379,7 @@ static void test_command(void)
     CHECK(strstr(err, "too many arguments: :export FILE") != NULL);
     CHECK_INT(cmd_parse("export \"open", &c, err, sizeof err), -1);
     CHECK_INT(cmd_parse("export", &c, err, sizeof err), -1);
-    CHECK_STR(err, ":export FILE [records|jsonl|csv|timesketch]");
+    CHECK_STR(err, ":export FILE [FORMAT]");
     CHECK_INT(cmd_parse("tz Europe/Paris", &c, err, sizeof err), 0);
     CHECK(c.def->id == CMD_TZ);
     CHECK_INT(cmd_parse("help", &c, err, sizeof err), 0);
