@@ -56,12 +56,61 @@ static int put_pair(struct tl_text *t, const char *key, const char *v, size_t n)
                : 0;
 }
 
-/* The short fields a Timesketch line carries, under their names (time is datetime; rule is finding). */
-static const char *const line_fields[] = {
-    "acct", "region", "src", "name", "identity", "user", "type",  "ip",  "ua",   "error", "outcome", "id",
-    "req",  "shared", "key", "role", "srcid",    "res",  "etype", "cat", "host", "ro",    "origin",  "level",
+/* The short fields a Timesketch line carries, in this order under their names (time is datetime; rule
+ * is finding); the summary reads some of them by these names. */
+enum line_field {
+    L_ACCT,
+    L_REGION,
+    L_SRC,
+    L_NAME,
+    L_IDENTITY,
+    L_USER,
+    L_TYPE,
+    L_IP,
+    L_UA,
+    L_ERROR,
+    L_OUTCOME,
+    L_ID,
+    L_REQ,
+    L_SHARED,
+    L_KEY,
+    L_ROLE,
+    L_SRCID,
+    L_RES,
+    L_ETYPE,
+    L_CAT,
+    L_HOST,
+    L_RO,
+    L_ORIGIN,
+    L_LEVEL,
+    NLINE
 };
-#define NLINE (sizeof line_fields / sizeof *line_fields)
+static const char *const line_fields[NLINE] = {
+    [L_ACCT] = "acct",
+    [L_REGION] = "region",
+    [L_SRC] = "src",
+    [L_NAME] = "name",
+    [L_IDENTITY] = "identity",
+    [L_USER] = "user",
+    [L_TYPE] = "type",
+    [L_IP] = "ip",
+    [L_UA] = "ua",
+    [L_ERROR] = "error",
+    [L_OUTCOME] = "outcome",
+    [L_ID] = "id",
+    [L_REQ] = "req",
+    [L_SHARED] = "shared",
+    [L_KEY] = "key",
+    [L_ROLE] = "role",
+    [L_SRCID] = "srcid",
+    [L_RES] = "res",
+    [L_ETYPE] = "etype",
+    [L_CAT] = "cat",
+    [L_HOST] = "host",
+    [L_RO] = "ro",
+    [L_ORIGIN] = "origin",
+    [L_LEVEL] = "level",
+};
 
 /* What the summary names as the target when the event lists no resources: the request parameters that
  * name what a call acts on, most specific first. */
@@ -72,10 +121,6 @@ static const char *const target_paths[] = {
     "requestParameters.trailName",    "requestParameters.logGroupName", "requestParameters.name",
 };
 #define NTARGET (sizeof target_paths / sizeof *target_paths)
-
-/* The fields of the summary, in line_fields' order first. */
-enum { F_ACCT, F_REGION, F_SRC, F_NAME, F_IDENTITY };
-enum { S_IP = 7, S_ERROR = 9, S_OUTCOME = 10, S_RES = 17, S_ORIGIN = 22 };
 
 struct timeline {
     struct store *s;              /* borrowed */
@@ -169,7 +214,7 @@ static int put_part(struct timeline *t, struct field *f, size_t ev, const char *
 /* The target: the first resource, else the first request parameter of target_paths the event has. */
 static int put_target(struct timeline *t, size_t ev, struct tl_text *out, char **err)
 {
-    int got = field_values(t->s, ev, &t->line[S_RES], &t->v, err);
+    int got = field_values(t->s, ev, &t->line[L_RES], &t->v, err);
     for (size_t i = 0; got == 0 && i < t->ntarget; i++)
         got = field_values(t->s, ev, &t->target[i], &t->v, err);
     if (got < 0)
@@ -188,19 +233,19 @@ static int put_target(struct timeline *t, size_t ev, struct tl_text *out, char *
 int timeline_message(struct timeline *t, size_t ev, struct tl_text *out, char **err)
 {
     struct field *f = t->line;
-    int who = put_part(t, &f[F_IDENTITY], ev, "", out, err);
-    int src = who < 0 ? -1 : put_part(t, &f[F_SRC], ev, who ? " " : "", out, err);
-    int name = src < 0 ? -1 : put_part(t, &f[F_NAME], ev, src ? ":" : who ? " " : "", out, err);
+    int who = put_part(t, &f[L_IDENTITY], ev, "", out, err);
+    int src = who < 0 ? -1 : put_part(t, &f[L_SRC], ev, who ? " " : "", out, err);
+    int name = src < 0 ? -1 : put_part(t, &f[L_NAME], ev, src ? ":" : who ? " " : "", out, err);
     int rc = name < 0 ? -1 : put_target(t, ev, out, err);
     if (rc >= 0)
-        rc = put_part(t, &f[S_IP], ev, " from ", out, err);
-    int acct = rc < 0 ? -1 : put_part(t, &f[F_ACCT], ev, " in ", out, err);
-    rc = acct < 0 ? -1 : put_part(t, &f[F_REGION], ev, acct ? " " : " in ", out, err);
+        rc = put_part(t, &f[L_IP], ev, " from ", out, err);
+    int acct = rc < 0 ? -1 : put_part(t, &f[L_ACCT], ev, " in ", out, err);
+    rc = acct < 0 ? -1 : put_part(t, &f[L_REGION], ev, acct ? " " : " in ", out, err);
     /* the origin only when it says more than the identity: a role session's person or service */
     size_t len, ilen;
-    if (rc >= 0 && (rc = text_of(t, &f[S_ORIGIN], ev, &len, err)) == 0 && len) {
+    if (rc >= 0 && (rc = text_of(t, &f[L_ORIGIN], ev, &len, err)) == 0 && len) {
         char *origin = strndup(t->v.text, len);
-        rc = origin && text_of(t, &f[F_IDENTITY], ev, &ilen, err) == 0 ? 0 : -1;
+        rc = origin && text_of(t, &f[L_IDENTITY], ev, &ilen, err) == 0 ? 0 : -1;
         if (rc == 0 && (ilen != len || memcmp(origin, t->v.text, len) != 0))
             rc = tl_puts(out, " (origin ") || tl_puts(out, origin) || tl_puts(out, ")") ? -1 : 0;
         free(origin);
@@ -209,7 +254,7 @@ int timeline_message(struct timeline *t, size_t ev, struct tl_text *out, char **
         int failed = store_event_failed(t->s, &t->s->events[ev]);
         rc = tl_puts(out, failed ? ": failed" : ": ok") ? -1 : 0;
         if (rc == 0 && failed)
-            rc = put_part(t, &f[S_ERROR], ev, " ", out, err) < 0 ? -1 : 0;
+            rc = put_part(t, &f[L_ERROR], ev, " ", out, err) < 0 ? -1 : 0;
     }
     if (rc < 0 && !*err)
         errmsg_set(err, "out of memory");
