@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "model/query/export.h"
-#include "model/query/report.h"
 #include "model/state/case.h"
 #include "model/query/filter.h"
 #include "model/identity/origin.h"
@@ -346,47 +345,11 @@ static int print_actors(const struct options *o, struct logs *l)
     return cli_actors(l->s, &l->shown, stdout, o->json);
 }
 
-/* The case of the command line: the default case the interface keeps for the same PATH operands (local
- * ones by their canonical path; model/state/case.h), read for the timesketch export and the report.
- * The one place the command line decides its case. Sets *c (owned; NULL when no home folder is known)
- * and returns 0, or the exit status after saying why. */
-static int open_case(const struct options *o, struct ctcase **c)
-{
-    *c = NULL;
-    char **canon = calloc(o->ngiven ? o->ngiven : 1, sizeof *canon);
-    int rc = canon ? 0 : 2;
-    for (size_t i = 0; i < o->ngiven && rc == 0; i++) {
-        canon[i] = strncmp(o->given[i], "s3://", 5) != 0 ? realpath(o->given[i], NULL) : NULL;
-        if (!canon[i] && !(canon[i] = strdup(o->given[i])))
-            rc = 2;
-    }
-    char *path = rc == 0 ? case_path_for((const char *const *)canon, o->ngiven, NULL) : NULL;
-    char *err = NULL;
-    if (path && !(*c = case_new(NULL)))
-        rc = 2;
-    else if (path && case_load(*c, path, &err) != 0) {
-        fprintf(stderr, "ctview: %s\n", err ? err : "out of memory");
-        rc = 1;
-    }
-    if (rc == 2)
-        fprintf(stderr, "ctview: out of memory\n");
-    if (rc != 0) {
-        case_free(*c);
-        *c = NULL;
-    }
-    free(err);
-    free(path);
-    for (size_t i = 0; canon && i < o->ngiven; i++)
-        free(canon[i]);
-    free(canon);
-    return rc;
-}
-
 static int print_export(const struct options *o, struct logs *l)
 {
     struct export_opts eo = o->eo;
     struct ctcase *c = NULL;
-    int rc = eo.format == EXPORT_TIMESKETCH ? open_case(o, &c) : 0;
+    int rc = eo.format == EXPORT_TIMESKETCH ? cli_open_case(o->given, o->ngiven, &c) : 0;
     eo.ccase = c;
     if (rc == 0)
         rc = run_export(l->s, &l->shown, o->export_file, &eo, l->cols, l->ncols);
@@ -394,47 +357,12 @@ static int print_export(const struct options *o, struct logs *l)
     return rc;
 }
 
-/* --report: the events the case marks among the shown ones, else every shown one. */
 static int print_report(const struct options *o, struct logs *l)
 {
     struct ctcase *c;
-    int rc = open_case(o, &c);
-    size_t n = l->shown.all ? l->s->nevents : l->shown.n, nmarked = 0;
-    uint32_t *idx = rc == 0 ? malloc((n ? n : 1) * sizeof *idx) : NULL;
-    if (rc == 0 && !idx)
-        rc = 2;
-    for (size_t i = 0; i < n && idx; i++) {
-        uint32_t ev = l->shown.all ? (uint32_t)i : l->shown.idx[i];
-        char key[400];
-        const struct case_entry *ce = c ? case_get(c, timeline_event_key(l->s, ev, key, sizeof key)) : NULL;
-        if (ce && ce->marked)
-            idx[nmarked++] = ev;
-    }
-    for (size_t i = 0; i < n && idx && !nmarked; i++)
-        idx[i] = l->shown.all ? (uint32_t)i : l->shown.idx[i];
-    struct report_opts ro = {c, nmarked > 0, o->user_expr};
-    struct tl_text md = {0};
-    char *err = NULL;
-    if (rc == 0 && report_markdown(l->s, idx, nmarked ? nmarked : n, &ro, &md, &err) != 0) {
-        fprintf(stderr, "ctview: --report: %s\n", err ? err : "out of memory");
-        rc = 1;
-    }
-    enum export_status r =
-        rc == 0 ? export_text(md.p ? md.p : "", md.len, o->report_file, o->eo.force, &err) : EXPORT_FAILED;
-    if (rc == 0 && r == EXPORT_EXISTS)
-        fprintf(stderr, "ctview: %s exists; use --force to replace it\n", o->report_file);
-    else if (rc == 0 && r != EXPORT_OK)
-        fprintf(stderr, "ctview: report failed: %s\n", err ? err : "out of memory");
-    else if (rc == 0 && strcmp(o->report_file, "-") != 0)
-        fprintf(stderr, "ctview: wrote the report of %zu %s event%s to %s\n", nmarked ? nmarked : n,
-                nmarked ? "marked" : "shown", (nmarked ? nmarked : n) == 1 ? "" : "s", o->report_file);
-    if (rc == 0 && r != EXPORT_OK)
-        rc = 1;
-    if (rc == 2)
-        fprintf(stderr, "ctview: out of memory\n");
-    free(err);
-    free(md.p);
-    free(idx);
+    int rc = cli_open_case(o->given, o->ngiven, &c);
+    if (rc == 0)
+        rc = cli_report(l->s, &l->shown, c, o->user_expr, o->report_file, o->eo.force);
     case_free(c);
     return rc;
 }
