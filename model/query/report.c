@@ -190,8 +190,8 @@ static int put_actors(struct rep *r)
     return rc ? -1 : 0;
 }
 
-/* The origin and role chain of event ev, one line: "IAMUser arn:...:user/bob (111122223333) → role
- * arn:...:role/Admin → ...". */
+/* The origin and role chain of event ev, one line: "IAMUser arn:...:user/bob in 111122223333 → role
+ * arn:...:role/Admin (cross-account) → assumes role ...". */
 static int put_chain(struct rep *r, size_t ev)
 {
     struct trace t;
