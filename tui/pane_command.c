@@ -11,7 +11,9 @@
 #include "model/query/filter.h"
 #include "model/query/goto.h"
 #include "model/base/timefmt.h"
+#include "model/query/evcase.h"
 #include "tui/app.h"
+#include "tui/casefile.h"
 #include "tui/draw.h"
 #include "tui/marks.h"
 #include "tui/theme.h"
@@ -177,6 +179,76 @@ static int run_tz(struct app *a, struct cmdline *c, const char *zone)
     return 0;
 }
 
+enum case_edit { EDIT_NOTE, EDIT_TAG, EDIT_UNTAG };
+
+/* One edit of the case on event ev. 0, or -1 with *why. */
+static int edit_one(struct app *a, size_t ev, enum case_edit what, const char *arg, const char **why)
+{
+    if (what == EDIT_NOTE)
+        return casefile_note(a->store, ev, arg, why);
+    return casefile_tag(a->store, ev, arg, what == EDIT_TAG, why);
+}
+
+/* :note TEXT, :tag NAME, :untag NAME: on the marked events, else on the selected one (as an export
+ * takes the marked ones). The case is saved after the command (tui/app.c). */
+static int run_edit(struct app *a, struct cmdline *c, enum case_edit what, const char *arg)
+{
+    static const char *const verbs[] = {
+        [EDIT_NOTE] = "noted", [EDIT_TAG] = "tagged", [EDIT_UNTAG] = "untagged"};
+    const char *why = NULL;
+    if (what != EDIT_NOTE && !case_tag_valid(arg, &why))
+        return fail(c, "'%s': %s", arg, why);
+    size_t done = 0, failed = 0;
+    if (a->nmarked) {
+        for (size_t ev = 0; ev < a->store->nevents; ev++)
+            if (marks_on(a, ev)) {
+                int rc = edit_one(a, ev, what, arg, &why);
+                done += rc == 0;
+                failed += rc != 0;
+            }
+    } else {
+        if (!app_count(a))
+            return fail(c, "no event is shown");
+        if (edit_one(a, app_event(a, a->list.cur), what, arg, &why) != 0)
+            return fail(c, "%s", why);
+        done = 1;
+    }
+    if (!done)
+        return fail(c, "%s", why ? why : "nothing changed");
+    char which[64];
+    if (a->nmarked)
+        snprintf(which, sizeof which, "%zu marked event%s", done, done == 1 ? "" : "s");
+    else
+        snprintf(which, sizeof which, "the selected event");
+    app_message(a, "%s %s%s%s%s%s", verbs[what], which, what != EDIT_NOTE ? " " : "", what != EDIT_NOTE ? arg : "",
+                failed ? " (some have no eventID)" : "",
+                casefile_saves() ? "" : " (not saved: --no-state or an unreadable case)");
+    return 0;
+}
+
+/* :case: what the case holds, and how many of its events this run has not loaded (they are kept:
+ * --case-export lists every one). */
+static int run_case(struct app *a, struct cmdline *c)
+{
+    const struct ctcase *k = app_case();
+    if (!k)
+        return fail(c, "no case is open");
+    size_t loaded = 0, marked = 0, tagged = 0, noted = 0;
+    for (size_t ev = 0; ev < a->store->nevents; ev++)
+        loaded += evcase_entry(a->store, ev) != NULL;
+    for (size_t i = 0; i < k->n; i++) {
+        marked += k->v[i].marked != 0;
+        tagged += k->v[i].ntags != 0;
+        noted += k->v[i].nnotes != 0;
+    }
+    size_t all = case_count(k);
+    app_message(a, "case '%s': %zu event%s (%zu marked, %zu tagged, %zu with notes), %zu not loaded "
+                   "(ctview --case-export - lists them)%s",
+                k->name, all, all == 1 ? "" : "s", marked, tagged, noted, all - loaded,
+                casefile_saves() ? "" : "; not saved");
+    return 0;
+}
+
 /* Runs the line; returns 0 (the line closes), 1 to quit, or -1 with c->info saying why. */
 static int run(struct app *a, struct cmdline *c, const char *line)
 {
@@ -204,6 +276,14 @@ static int run(struct app *a, struct cmdline *c, const char *line)
         return 0;
     case CMD_QUIT:
         return 1;
+    case CMD_NOTE:
+        return run_edit(a, c, EDIT_NOTE, arg);
+    case CMD_TAG:
+        return run_edit(a, c, EDIT_TAG, arg);
+    case CMD_UNTAG:
+        return run_edit(a, c, EDIT_UNTAG, arg);
+    case CMD_CASE:
+        return run_case(a, c);
     default:
         return fail(c, "not a command here");
     }

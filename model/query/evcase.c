@@ -10,7 +10,7 @@
 
 /* What the store keeps: the case (borrowed) and the texts given out as field keys (owned). */
 struct evcase {
-    struct ctcase *c;
+    const struct ctcase *c;
     struct intern *texts;
 };
 
@@ -40,7 +40,7 @@ size_t evcase_key(const struct store *s, size_t i, char *buf)
     return n > 0 && n < EVCASE_KEY_BUF ? (size_t)n : 0;
 }
 
-int evcase_attach(struct store *s, struct ctcase *c)
+int evcase_attach(struct store *s, const struct ctcase *c)
 {
     if (!c)
         return store_derived_set(s, &evcase_ops, NULL);

@@ -21,7 +21,7 @@ size_t evcase_key(const struct store *s, size_t i, char *buf);
 
 /* Keeps c (borrowed: it must outlive its use by s, or be detached with NULL) with s. 0, or -1 when out
  * of memory (then none is kept). */
-int evcase_attach(struct store *s, struct ctcase *c);
+int evcase_attach(struct store *s, const struct ctcase *c);
 
 /* The case kept with s (borrowed), or NULL. */
 const struct ctcase *evcase_of(const struct store *s);
