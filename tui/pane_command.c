@@ -220,7 +220,8 @@ static int run_edit(struct app *a, struct cmdline *c, enum case_edit what, const
         snprintf(which, sizeof which, "%zu marked event%s", done, done == 1 ? "" : "s");
     else
         snprintf(which, sizeof which, "the selected event");
-    app_message(a, "%s %s%s%s%s%s", verbs[what], which, what != EDIT_NOTE ? " " : "", what != EDIT_NOTE ? arg : "",
+    int named = what != EDIT_NOTE; /* the tag is said; a note is in the detail */
+    app_message(a, "%s %s%s%s%s%s", verbs[what], which, named ? " " : "", named ? arg : "",
                 failed ? " (some have no eventID)" : "",
                 casefile_saves() ? "" : " (not saved: --no-state or an unreadable case)");
     return 0;
@@ -242,10 +243,8 @@ static int run_case(struct app *a, struct cmdline *c)
         noted += k->v[i].nnotes != 0;
     }
     size_t all = case_count(k);
-    app_message(a, "case '%s': %zu event%s (%zu marked, %zu tagged, %zu with notes), %zu not loaded "
-                   "(ctview --case-export - lists them)%s",
-                k->name, all, all == 1 ? "" : "s", marked, tagged, noted, all - loaded,
-                casefile_saves() ? "" : "; not saved");
+    app_message(a, "case '%s': %zu event%s, %zu not loaded; %zu marked, %zu tagged, %zu noted%s", k->name, all,
+                all == 1 ? "" : "s", all - loaded, marked, tagged, noted, casefile_saves() ? "" : "; not saved");
     return 0;
 }
 
