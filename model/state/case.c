@@ -541,6 +541,12 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(x->event, y->event);
 }
 
+/* A JSON list of the strings v[0..n): [] for none (cJSON_CreateStringArray gives NULL then). */
+static cJSON *string_list(char *const *v, size_t n)
+{
+    return n ? cJSON_CreateStringArray((const char *const *)v, (int)n) : cJSON_CreateArray();
+}
+
 static cJSON *to_json(const struct ctcase *c)
 {
     cJSON *root = cJSON_CreateObject(), *events = cJSON_CreateArray();
@@ -551,8 +557,7 @@ static cJSON *to_json(const struct ctcase *c)
     }
     cJSON_AddNumberToObject(root, "ctview_case", 1);
     cJSON_AddStringToObject(root, "name", c->name);
-    cJSON_AddItemToObject(root, "inputs",
-                          cJSON_CreateStringArray((const char *const *)c->inputs, (int)c->ninputs));
+    cJSON_AddItemToObject(root, "inputs", string_list(c->inputs, c->ninputs));
     cJSON_AddItemToObject(root, "events", events);
     /* sorted by event: the same case is the same bytes, and a diff of two exports reads well */
     const struct case_entry **order = malloc((c->n ? c->n : 1) * sizeof *order);
@@ -574,9 +579,8 @@ static cJSON *to_json(const struct ctcase *c)
         cJSON_AddItemToArray(events, o);
         cJSON_AddStringToObject(o, "event", e->event);
         cJSON_AddBoolToObject(o, "marked", e->marked);
-        cJSON_AddItemToObject(o, "tags", cJSON_CreateStringArray((const char *const *)e->tags, (int)e->ntags));
-        cJSON_AddItemToObject(o, "notes",
-                              cJSON_CreateStringArray((const char *const *)e->notes, (int)e->nnotes));
+        cJSON_AddItemToObject(o, "tags", string_list(e->tags, e->ntags));
+        cJSON_AddItemToObject(o, "notes", string_list(e->notes, e->nnotes));
         cJSON_AddNumberToObject(o, "updated", (double)e->updated);
     }
     free(order);
