@@ -143,7 +143,7 @@ keys Enter
 expect ":tz switches the zone" "Time Europe/Paris   Account"
 expect "... and says so" "times in Europe/Paris"
 keys : C-u Tab
-expect "Tab on an empty line lists the commands" "export  filter  goto  help  mark  quit  sort  tz"
+expect "Tab on an empty line lists the commands" "case  export  filter  goto  help  mark  note  quit  sort  tag  tz  untag"
 keys Escape : Up
 expect "Up walks the command history" ":tz Europe/Paris"
 keys Escape : f i l t e r Space user:bob Enter
