@@ -215,6 +215,8 @@ static int run_edit(struct app *a, struct cmdline *c, enum case_edit what, const
     }
     if (!done)
         return fail(c, "%s", why ? why : "nothing changed");
+    /* a filter on tag: or note: now selects otherwise: shown again, the selection kept */
+    filterbar_refresh(a, app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX);
     char which[64];
     if (a->nmarked)
         snprintf(which, sizeof which, "%zu marked event%s", done, done == 1 ? "" : "s");

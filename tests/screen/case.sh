@@ -46,8 +46,13 @@ expect "the filter is cleared" "9/9 shown"
 keys C C-u "time,name,tag,note" Enter
 expect "the tag and note columns" "tag   note"
 expect "... with their values" "exfil first look"
+keys / "tag:exfil" Enter
+expect "tag:exfil again" "2/9 shown"
 keys : u n t a g Space exfil Enter
 expect ":untag removes the tag" "untagged 2 marked events exfil"
+expect "... and the filter in force shows the list anew" "0/9 shown"
+keys / C-u Enter
+expect "the filter is cleared" "9/9 shown"
 keys : g o t o Space 1 Enter Space
 expect "Space unmarks an event" "1 marked"
 keys q
