@@ -191,9 +191,9 @@ int casefile_export(const char *file, int force, char **err)
     text[len++] = '\n'; /* the terminating NUL becomes the last line's end */
     int rc = 0;
     if (strcmp(file, "-") == 0) {
-        rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0
-                                                                        : errmsg_set(err, "cannot write: %s",
-                                                                                     strerror(errno));
+        rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0
+                 ? 0
+                 : errmsg_set(err, "cannot write: %s", strerror(errno));
         free(text);
         return rc;
     }

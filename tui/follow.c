@@ -289,7 +289,8 @@ static int rescan(struct app *a)
             watch_tree(a, a->paths[i], 0, 0);
     }
     struct store *fresh = store_new();
-    if (!fresh || casefile_attach(fresh) != 0 || load_paths_range(fresh, a->paths, a->npaths, a->since_ms, a->until_ms, NULL, NULL) != 0) {
+    if (!fresh || casefile_attach(fresh) != 0 ||
+        load_paths_range(fresh, a->paths, a->npaths, a->since_ms, a->until_ms, NULL, NULL) != 0) {
         store_free(fresh);
         app_message(a, "out of memory while reading the followed files again");
         return -1;

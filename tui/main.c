@@ -301,7 +301,8 @@ struct options {
     size_t npaths;
     struct s3open_opts s3o; /* --account, --region, --no-cache, --cache-size */
     const char *paths_from; /* --paths-from FILE, or NULL */
-    const char *case_name, *case_export, *case_import; /* --case, --case-export, --case-import */
+    /* --case, --case-export, --case-import */
+    const char *case_name, *case_export, *case_import;
     /* worked out by check_options */
     char range[160];       /* the after:/before: terms of --since and --until, "" for none */
     const char *user_expr; /* -f as given; expr is it and the range together */

@@ -245,8 +245,9 @@ static int run_case(struct app *a, struct cmdline *c)
         noted += k->v[i].nnotes != 0;
     }
     size_t all = case_count(k);
-    app_message(a, "case '%s': %zu event%s, %zu not loaded; %zu marked, %zu tagged, %zu noted%s", k->name, all,
-                all == 1 ? "" : "s", all - loaded, marked, tagged, noted, casefile_saves() ? "" : "; not saved");
+    app_message(a, "case '%s': %zu event%s, %zu not loaded; %zu marked, %zu tagged, %zu noted%s", k->name,
+                all, all == 1 ? "" : "s", all - loaded, marked, tagged, noted,
+                casefile_saves() ? "" : "; not saved");
     return 0;
 }
 

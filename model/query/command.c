@@ -25,7 +25,8 @@ static const struct cmd_def table[CMD__COUNT] = {
     {"note", CMD_NOTE, 1, 1, ARG_TEXT, ARG_NONE, ":note TEXT",
      "add a note to the marked events (none marked: the selected one); kept in the case"},
     {"tag", CMD_TAG, 1, 1, ARG_NONE, ARG_NONE, ":tag NAME", "tag the marked events (or the selected one)"},
-    {"untag", CMD_UNTAG, 1, 1, ARG_NONE, ARG_NONE, ":untag NAME", "remove a tag from the marked (or selected)"},
+    {"untag", CMD_UNTAG, 1, 1, ARG_NONE, ARG_NONE, ":untag NAME",
+     "remove a tag from the marked events (or the selected one)"},
     {"case", CMD_CASE, 0, 0, ARG_NONE, ARG_NONE, ":case",
      "what the case holds, and how many of its events are not loaded"},
 };

@@ -537,7 +537,8 @@ int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **
 
 static int cmp_entry(const void *a, const void *b)
 {
-    const struct case_entry *x = *(const struct case_entry *const *)a, *y = *(const struct case_entry *const *)b;
+    const struct case_entry *x = *(const struct case_entry *const *)a,
+                            *y = *(const struct case_entry *const *)b;
     return strcmp(x->event, y->event);
 }
 
