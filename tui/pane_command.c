@@ -229,25 +229,22 @@ static int run_edit(struct app *a, struct cmdline *c, enum case_edit what, const
     return 0;
 }
 
-/* :case: what the case holds, and how many of its events this run has not loaded (they are kept:
- * --case-export lists every one). */
+/* :case: the case view (tui/pane_case.c) lists every event the case holds, those this run has not
+ * loaded too; the status line counts them. */
 static int run_case(struct app *a, struct cmdline *c)
 {
     const struct ctcase *k = app_case();
     if (!k)
         return fail(c, "no case is open");
-    size_t loaded = 0, marked = 0, tagged = 0, noted = 0;
-    for (size_t ev = 0; ev < a->store->nevents; ev++)
-        loaded += evcase_entry(a->store, ev) != NULL;
+    size_t marked = 0, tagged = 0, noted = 0;
     for (size_t i = 0; i < k->n; i++) {
         marked += k->v[i].marked != 0;
         tagged += k->v[i].ntags != 0;
         noted += k->v[i].nnotes != 0;
     }
-    size_t all = case_count(k);
-    app_message(a, "case '%s': %zu event%s, %zu not loaded; %zu marked, %zu tagged, %zu noted%s", k->name,
-                all, all == 1 ? "" : "s", all - loaded, marked, tagged, noted,
-                casefile_saves() ? "" : "; not saved");
+    app_open(a, PANE_CASE);
+    app_message(a, "%zu marked, %zu tagged, %zu noted%s%s", marked, tagged, noted,
+                casefile_path() ? " in " : "", casefile_path() ? casefile_path() : "");
     return 0;
 }
 

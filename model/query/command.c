@@ -28,7 +28,7 @@ static const struct cmd_def table[CMD__COUNT] = {
     {"untag", CMD_UNTAG, 1, 1, ARG_NONE, ARG_NONE, ":untag NAME",
      "remove a tag from the marked events (or the selected one)"},
     {"case", CMD_CASE, 0, 0, ARG_NONE, ARG_NONE, ":case",
-     "what the case holds, and how many of its events are not loaded"},
+     "every event the case holds (marks, tags, notes), those not loaded too"},
 };
 
 const struct cmd_def *cmd_table(void)

@@ -28,9 +28,21 @@ ok "the case is saved as the user works, one file, mode 0600" $?
 grep -q '"first look"' "$cases"/*.json; ok "... holding the note before any quit" $?
 keys q
 expect "q quits" "CTVIEW-EXITED 0"
+# a colleague's note on an event these logs do not hold
+printf '{"ctview_case": 1, "events": [{"event": "999999999999:gone", "notes": ["seen elsewhere"], "updated": 1}]}' \
+    >"$tmp/colleague.json"
+"$ctview" --case-import "$tmp/colleague.json" "$logs" 2>/dev/null; ok "--case-import between two runs" $?
 
 start 140 30 "$ctview $logs"
 expect "the marks come back at the next open of the same logs" "2 marked"
+keys : c a s e Enter
+expect ":case lists the case" "Case 'default': 3 events, 1 not loaded"
+expect "... an event not loaded, kept with its note" '999999999999:gone'
+expect "... said not loaded" '(not loaded) "seen elsewhere"'
+expect "... the loaded ones with their tags and notes" '#exfil "first look"'
+keys Down Enter
+expect "Enter selects a loaded event in the list" "9/9 shown  #2 "
+wait_gone "Case 'default'"; ok "... and closes the view" $?
 wait_until 'screen | grep -q "^N2014-07-08"'; ok "the gutter shows N for a marked event with a note" $?
 keys Enter
 expect "the detail shows the tags" "Tags: exfil"
