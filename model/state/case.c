@@ -596,6 +596,19 @@ char *case_json(const struct ctcase *c)
     return text;
 }
 
+/* What tells one version of the file at path from another (all 0 when there is none). */
+static void file_id(const char *path, uint64_t id[4])
+{
+    struct stat st;
+    memset(id, 0, 4 * sizeof *id);
+    if (stat(path, &st) != 0)
+        return;
+    id[0] = (uint64_t)st.st_dev;
+    id[1] = (uint64_t)st.st_ino;
+    id[2] = (uint64_t)st.st_size;
+    id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+}
+
 int case_save(struct ctcase *c, const char *path, char **err)
 {
     if (xdg_make_parents(path, err) != 0)
@@ -611,7 +624,10 @@ int case_save(struct ctcase *c, const char *path, char **err)
         return rc;
     }
     char *why = NULL;
-    int rc = case_load(c, path, &why); /* the other instance's newer entries are kept */
+    uint64_t now[4];
+    file_id(path, now);
+    /* the other instance's newer entries are kept; a file this case wrote last holds none */
+    int rc = now[1] && memcmp(now, c->saved_id, sizeof now) == 0 ? 0 : case_load(c, path, &why);
     if (rc != 0) {
         /* a damaged file is not overwritten: the user's work in it would be lost */
         close(lfd);
@@ -622,6 +638,8 @@ int case_save(struct ctcase *c, const char *path, char **err)
     char *text = case_json(c);
     rc = text ? atomicfile_write(path, text, strlen(text), err) : errmsg_set(err, "%s: out of memory", path);
     free(text);
+    if (rc == 0)
+        file_id(path, c->saved_id);
     close(lfd);
     return rc;
 }

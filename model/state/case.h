@@ -49,6 +49,9 @@ struct ctcase {
     char **inputs; /* owned: what the case is over, as written in the file (case_set_inputs) */
     size_t ninputs;
     uint64_t gen; /* changes at every change of an entry: for what is computed from the case */
+    /* the file as case_save last wrote it (device, inode, size, mtime in ns): unchanged since, it holds
+       nothing to merge, and the next save need not read it again */
+    uint64_t saved_id[4];
 };
 
 /* A new empty case named name ("default" when NULL); NULL when out of memory. */
