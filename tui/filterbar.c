@@ -110,6 +110,10 @@ int filterbar_work(struct app *a, double seconds)
         if (next.idx)
             replace_shown(a, &next);
         shown_free(&next);
+        char re[60];
+        size_t gave_up = filter_regex_gave_up(a->bar.job.f, re, sizeof re);
+        if (gave_up)
+            app_message(a, "%s gave up on %zu values (a PCRE2 limit): counted as not matching", re, gave_up);
     }
     job_stop(a);
     return 1;

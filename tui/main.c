@@ -156,6 +156,13 @@ static int run_filter(struct store *s, const char *expr, struct filter_run *run)
         run->f = NULL;
         if (rc != 0)
             fprintf(stderr, "ctview: out of memory while filtering\n");
+        char re[80];
+        size_t gave_up = filter_regex_gave_up(f, re, sizeof re);
+        if (gave_up)
+            fprintf(stderr,
+                    "ctview: -f: the regular expression %s gave up on %zu values (PCRE2's match, depth or heap "
+                    "limit reached): they count as not matching\n",
+                    re, gave_up);
     }
     filter_free(f);
     return rc ? 2 : 0;
