@@ -85,6 +85,16 @@ int filterbar_busy(const struct app *a)
     return a->bar.job.f != NULL;
 }
 
+/* Says, once a run is over, that one of its regular expressions gave up on some values (a bound of
+ * model/query/filter.h reached): they counted as not matching. */
+static void say_gave_up(struct app *a, const struct filter *f)
+{
+    char re[60];
+    size_t gave_up = filter_regex_gave_up(f, re, sizeof re);
+    if (gave_up)
+        app_message(a, "%s gave up on %zu values (a PCRE2 limit): counted as not matching", re, gave_up);
+}
+
 int filterbar_work(struct app *a, double seconds)
 {
     if (!a->bar.job.f)
@@ -110,10 +120,7 @@ int filterbar_work(struct app *a, double seconds)
         if (next.idx)
             replace_shown(a, &next);
         shown_free(&next);
-        char re[60];
-        size_t gave_up = filter_regex_gave_up(a->bar.job.f, re, sizeof re);
-        if (gave_up)
-            app_message(a, "%s gave up on %zu values (a PCRE2 limit): counted as not matching", re, gave_up);
+        say_gave_up(a, a->bar.job.f);
     }
     job_stop(a);
     return 1;
@@ -348,6 +355,8 @@ void filterbar_refresh(struct app *a, size_t sel)
             next.idx = malloc(sizeof *next.idx);
         ok = ok && next.idx;
         filter_run_free(&run);
+        if (ok)
+            say_gave_up(a, f);
     }
     filter_free(f);
     if (!ok) {
