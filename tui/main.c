@@ -162,8 +162,8 @@ static int run_filter(struct store *s, const char *expr, struct filter_run *run)
         size_t gave_up = filter_regex_gave_up(f, re, sizeof re);
         if (gave_up)
             fprintf(stderr,
-                    "ctview: -f: the regular expression %s gave up on %zu values (PCRE2's match, depth or heap "
-                    "limit reached): they count as not matching\n",
+                    "ctview: -f: the regular expression %s gave up on %zu values (PCRE2's match, depth or "
+                    "heap limit reached): they count as not matching\n",
                     re, gave_up);
     }
     filter_free(f);

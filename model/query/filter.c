@@ -377,7 +377,8 @@ static int parse_term(struct parser *p)
                 return -1;
             p->pos = name_end + 1;
             if (s[p->pos] == '"' || s[p->pos] == '/') {
-                if (s[p->pos] == '"' ? (t.pat = read_quoted(p, &t.plen)) == NULL : read_regex(p, &t, start) != 0) {
+                if (s[p->pos] == '"' ? (t.pat = read_quoted(p, &t.plen)) == NULL
+                                     : read_regex(p, &t, start) != 0) {
                     drop_term(p, &t);
                     return -1;
                 }

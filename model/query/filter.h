@@ -13,9 +13,11 @@
  * as logged (see store.h for what is indexed), and its eventTime.
  *
  * A field term may also name a JSON path (model/json/path.h, model/query/field.h): PATH:VALUE holds when any value
- * of the path matches. A value (or a bare word) written /REGEX/ is a PCRE2 expression searched in the
- * same strings, case-insensitively, within the bounds below. The first filter on a path builds the store's index for it (in the run's steps);
- * later filters on that path read the index. */
+ * of the path matches. The first filter on a path builds the store's index for it (in the run's steps);
+ * later filters on that path read the index.
+ *
+ * A value (or a bare word) written /REGEX/ is a PCRE2 expression searched in the same strings
+ * (filter_regex.c), case-insensitively, within the bounds below. */
 #ifndef CTVIEW_FILTER_H
 #define CTVIEW_FILTER_H
 

@@ -42,7 +42,8 @@ int filter_findings_compile(const struct store *s, struct term *t, const char **
     for (size_t r = 0; r < n; r++) {
         const struct sigma_rule *rule = sigma_set_rule(set, r);
         const char *id = sigma_rule_id(rule), *title = sigma_rule_title(rule);
-        t->rules[r] = filter_pattern_matches(t, id, strlen(id)) || filter_pattern_matches(t, title, strlen(title));
+        t->rules[r] =
+            filter_pattern_matches(t, id, strlen(id)) || filter_pattern_matches(t, title, strlen(title));
     }
     return 0;
 }

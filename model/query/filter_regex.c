@@ -58,8 +58,8 @@ int filter_re_compile(const char *pat, size_t len, struct filter_re **out, char 
     int code;
     PCRE2_SIZE at = 0;
     /* Invalid UTF-8 in a logged value is matched as it is rather than refused (MATCH_INVALID_UTF) */
-    re->code = pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS, &code,
-                             &at, cc);
+    re->code = pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS,
+                             &code, &at, cc);
     pcre2_compile_context_free(cc);
     if (!re->code) {
         PCRE2_UCHAR m[160];

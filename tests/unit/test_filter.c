@@ -397,7 +397,8 @@ static void test_regex(struct store *s)
         memset(big + 4, 'a', n);
         strcpy(big + 4 + n, "/");
         struct filter *f = filter_compile(big, s, &err);
-        CHECK(extra ? f == NULL && strstr(err.message, "column 4: regular expression of 1001 bytes: at most 1000")
+        CHECK(extra ? f == NULL &&
+                          strstr(err.message, "column 4: regular expression of 1001 bytes: at most 1000")
                     : f != NULL);
         filter_free(f);
     }
@@ -412,8 +413,9 @@ static void test_regex_bounds(void)
     char *buf = malloc(cap);
     n += (size_t)snprintf(buf + n, cap - n, "{\"Records\":[");
     for (int e = 0; e < 8; e++) {
-        n += (size_t)snprintf(buf + n, cap - n, "%s{\"eventID\":\"x%d\",\"eventName\":\"Get\",\"userAgent\":\"",
-                              e ? "," : "", e);
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "%s{\"eventID\":\"x%d\",\"eventName\":\"Get\",\"userAgent\":\"", e ? "," : "",
+                              e);
         memset(buf + n, 'a', 5000);
         n += 5000;
         n += (size_t)snprintf(buf + n, cap - n, "!\"}");
