@@ -51,6 +51,14 @@ keys -l 'ua:/(a|aa)+$/ '
 expect "an edited filter that gives up says so too" "/(a|aa)+\$/ gave up on 1 values"
 keys Enter
 expect "and shows nothing" "0/2 shown"
+keys /
+keys C-u
+keys Enter
+settle
+keys s
+keys -l 'ua:/(a+)+$/'
+keys Enter
+expect "a search that gives up says so, after its answer" "no shown event matches: ua:/(a+)+\$/; /(a+)+\$/ gave up on 1"
 
 echo "screen regex: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
