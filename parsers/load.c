@@ -15,6 +15,7 @@
 #include "parsers/batch.h"
 #include "parsers/bigread.h"
 #include "parsers/pathinfo.h"
+#include "parsers/savedidx.h"
 #include "parsers/source.h"
 #include "parsers/stream.h"
 #include "parsers/walk.h"
@@ -61,6 +62,7 @@ enum unit_kind {
     UNIT_HEAD,  /* a large input's source */
     UNIT_CHUNK, /* some of its records */
     UNIT_END,   /* its end: damage and verdict */
+    UNIT_SAVED, /* an input unchanged since the saved index: taken from it, not read */
 };
 
 struct slot {
@@ -93,6 +95,7 @@ struct loader {
     size_t window, chunk_window;
     int64_t big_bytes;
     struct slot *slots;
+    struct savedidx *idx; /* owned: the saved index (parsers/savedidx.h), NULL when off */
     pthread_t threads[MAX_WORKERS];
     int nthreads;
     uint64_t bytes;
@@ -286,7 +289,11 @@ static void *worker(void *varg)
     struct loader *l = arg.l;
     if (arg.first) {
         int rc = walk_paths(l->paths, l->npaths, &l->list, &l->walk_problems);
+        if (rc == 0)
+            savedidx_plan(l->idx, &l->list, &l->walk_problems);
         pthread_mutex_lock(&l->mu);
+        if (savedidx_full(l->idx))
+            l->next_file = l->list.count; /* nothing to read: the merge restores the store */
         l->walked = 1;
         l->walk_failed = rc != 0;
         pthread_cond_broadcast(&l->work);
@@ -303,8 +310,14 @@ static void *worker(void *varg)
             continue;
         }
         if (l->walked && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
-            const struct walk_file *f = &l->list.files[l->next_file++];
-            if (is_big(l, f)) {
+            size_t k = l->next_file++;
+            const struct walk_file *f = &l->list.files[k];
+            struct slot *saved = savedidx_reuse(l->idx, k) ? claim_unit(l, UNIT_SAVED) : NULL;
+            if (saved) {
+                unit_ready(l, saved, 0);
+            } else if (savedidx_reuse(l->idx, k)) {
+                break; /* the load stops */
+            } else if (is_big(l, f)) {
                 l->splitting = 1;
                 read_big(l, f);
                 l->splitting = 0;
@@ -344,6 +357,7 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
     problems_init(&l->walk_problems);
     const char *big = getenv("CTVIEW_BIG_BYTES");
     l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
+    l->idx = savedidx_begin(paths, n, since_ms, until_ms, l->big_bytes);
     int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
     l->chunk_window = (size_t)workers * CHUNKS_PER_WORKER + 2;
@@ -383,6 +397,13 @@ static void merge_walk(struct loader *l, struct store *s)
     s->counts.pruned += l->list.pruned;
     if (problems_take(&s->problems, &l->walk_problems) != 0)
         l->walk_failed = 1;
+    if (savedidx_full(l->idx)) {
+        if (savedidx_restore(l->idx, s) != 0)
+            l->walk_failed = 1; /* the store was not empty: see load.h */
+        l->files_merged = l->list.count;
+    } else if (savedidx_walk_merged(l->idx, s) != 0) {
+        l->walk_failed = 1;
+    }
 }
 
 /* Every unit is in: the walk, every input, and the large input being read. Lock held. */
@@ -402,6 +423,8 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
         }
         return -1;
     }
+    if (slot->kind == UNIT_SAVED)
+        return savedidx_replay(l->idx, s, l->files_merged);
     if (slot->kind == UNIT_HEAD)
         l->tally = (struct batch_tally){0};
     if (slot->kind == UNIT_CHUNK)
@@ -454,8 +477,8 @@ int loader_merge(struct loader *l, struct store *s, double budget)
         pthread_mutex_unlock(&l->mu);
         int merged = merge_unit(l, slot, s);
         pthread_mutex_lock(&l->mu);
-        if (slot->kind == UNIT_FILE || slot->kind == UNIT_END)
-            l->files_merged++;
+        if (slot->kind == UNIT_FILE || slot->kind == UNIT_END || slot->kind == UNIT_SAVED)
+            savedidx_file_merged(l->idx, s, l->files_merged++);
         slot->state = SLOT_FREE;
         l->next_merge++;
         l->bytes = s->counts.bytes;
@@ -480,6 +503,15 @@ void loader_progress(struct loader *l, struct load_progress *p)
     pthread_mutex_unlock(&l->mu);
 }
 
+void loader_save(struct loader *l, const struct store *s)
+{
+    pthread_mutex_lock(&l->mu);
+    int done = all_in(l) && !l->walk_failed && !atomic_load(&l->stop);
+    pthread_mutex_unlock(&l->mu);
+    if (done)
+        savedidx_save(l->idx, s);
+}
+
 void loader_free(struct loader *l)
 {
     if (!l)
@@ -497,6 +529,7 @@ void loader_free(struct loader *l)
             free(l->slots[i].end.warning);
     }
     free(l->slots);
+    savedidx_free(l->idx);
     walk_list_free(&l->list);
     problems_clear(&l->walk_problems);
     pthread_mutex_destroy(&l->mu);
@@ -531,8 +564,10 @@ int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_
         if (rc == 1)
             break;
     }
-    loader_free(l);
     store_finish(s);
+    if (rc == 1)
+        loader_save(l, s);
+    loader_free(l);
     return rc < 0 ? -1 : 0;
 }
 

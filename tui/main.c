@@ -17,6 +17,7 @@
 #include "model/base/timefmt.h"
 #include "model/base/tz.h"
 #include "parsers/load.h"
+#include "parsers/savedidx.h"
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/signals.h"
@@ -849,6 +850,11 @@ int main(int argc, char **argv)
         atexit(free_inputs);
         o.s3o.since_ms = o.since;
         o.s3o.until_ms = o.until;
+        char idx_opts[64 + 2 * 4096];
+        snprintf(idx_opts, sizeof idx_opts, "account %.4096s region %.4096s",
+                 o.s3o.accounts ? o.s3o.accounts : "*", o.s3o.regions ? o.s3o.regions : "*");
+        savedidx_configure(!o.s3o.no_cache, (o.s3o.cache_cap ? o.s3o.cache_cap : S3OPEN_DEFAULT_CACHE) / 4,
+                           idx_opts);
         if (inputs_expand(&in, o.paths, o.npaths, o.paths_from, &o.s3o) != 0)
             rc = 3;
         o.paths = (const char *const *)in.paths;
