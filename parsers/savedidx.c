@@ -646,6 +646,30 @@ static int write_index(const struct savedidx *x, const struct store *s, const st
     return rc;
 }
 
+/* Whether at least 3/4 of s's strings are still used by its events and sources: a store built from the
+ * index across changes keeps the strings of events that are gone, and rewriting it would carry them on
+ * for ever. -1 when out of memory. */
+static int strings_used(const struct store *s)
+{
+    uint32_t n = intern_count(s->strings), used = 0;
+    uint8_t *mark = calloc((size_t)n / 8 + 1, 1);
+    if (!mark)
+        return -1;
+#define MARK(id) (mark[(id) / 8] |= (uint8_t)(1u << ((id) % 8)))
+    for (size_t i = 0; i < s->nevents; i++)
+        for (int k = 0; k < EVENT_DENSE; k++)
+            MARK(s->events[i].dense[k]);
+    for (size_t i = 0; i < s->nlist; i++)
+        MARK(s->list_ids[i]);
+    for (size_t i = 0; i < s->nsources; i++)
+        MARK(s->sources[i].trail_account);
+#undef MARK
+    for (size_t i = 0; i < (size_t)n / 8 + 1; i++)
+        used += (uint32_t)__builtin_popcount(mark[i]);
+    free(mark);
+    return (uint64_t)used * 4 >= (uint64_t)n * 3;
+}
+
 void savedidx_save(struct savedidx *x, const struct store *s)
 {
     if (!x || !x->list)
@@ -662,6 +686,11 @@ void savedidx_save(struct savedidx *x, const struct store *s)
         complete = s->sources[i].kind != SOURCE_MEMORY; /* their bytes are not saved */
     if (!complete) {
         trace("not saved: the load is not one the index can hold");
+        return;
+    }
+    if (x->reuse && strings_used(s) != 1) {
+        unlink(x->file); /* the next load reads every file and saves a clean index */
+        trace("not saved: a quarter of its strings are those of events gone");
         return;
     }
     struct storefile sf = {.walk_problems = x->walk_problems,
