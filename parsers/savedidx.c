@@ -154,7 +154,7 @@ static void read_old(struct savedidx *x)
     void *map = MAP_FAILED;
     int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= SIZE_MAX;
     if (regular && st.st_size > 0)
-        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (!regular || (st.st_size > 0 && map == MAP_FAILED)) {
         trace("refused: not a regular file, or cannot be mapped");

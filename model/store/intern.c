@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/bigalloc.h"
+
 /* Strings live in large chunks that are never moved, so intern_str() pointers stay valid while the
  * table grows. Each string is stored as a 4-byte length, the bytes, and a NUL. */
 #define CHUNK_BYTES (1u << 20)
@@ -249,9 +251,15 @@ struct intern *intern_read(const char *block, size_t len, uint32_t count)
     uint32_t nslots = t->nslots;
     while ((uint64_t)count * 8 > (uint64_t)nslots * 7 && nslots < (1u << 31))
         nslots *= 2;
-    struct chunk *c = malloc(sizeof *c + (len ? len : 1));
-    const char **strs = reallocarray(t->strs, count, sizeof *strs);
-    uint64_t *slots = calloc(nslots, sizeof *slots);
+    struct chunk *c = big_alloc(sizeof *c + len);
+    const char **strs = big_alloc((size_t)count * sizeof *strs);
+    uint64_t *slots = big_alloc((size_t)nslots * sizeof *slots);
+    if (strs) {
+        strs[0] = t->strs[0];
+        free(t->strs);
+    }
+    if (slots)
+        memset(slots, 0, (size_t)nslots * sizeof *slots);
     if (strs)
         t->strs = strs;
     if (!c || !strs || !slots) {
