@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "model/base/atomicfile.h"
+#include "model/base/bigalloc.h"
 #include "model/base/grow.h"
 #include "model/base/hash.h"
 #include "model/base/xdg.h"
@@ -431,6 +432,29 @@ int savedidx_restore(struct savedidx *x, struct store *s)
     return 0;
 }
 
+/* Makes room in the empty s for about what o held, so the replay grows no array (each doubling copied
+ * and faulted everything in again). Without room the arrays grow as usual. */
+static void reserve(struct store *s, const struct store *o)
+{
+    size_t events = o->nevents + o->nevents / 8 + 1024, ids = o->nlist + o->nlist / 8 + 1024;
+    struct event *e = big_alloc(events * sizeof *e);
+    uint32_t *l = big_alloc(ids * sizeof *l);
+    uint64_t *seen = o->seen_slots ? big_alloc(o->seen_slots * sizeof *seen) : NULL;
+    if (e && l && seen) {
+        s->events = e;
+        s->cap = events;
+        s->list_ids = l;
+        s->list_cap = ids;
+        memset(seen, 0, o->seen_slots * sizeof *seen);
+        s->seen = seen;
+        s->seen_slots = o->seen_slots;
+        return;
+    }
+    free(e);
+    free(l);
+    free(seen);
+}
+
 int savedidx_walk_merged(struct savedidx *x, struct store *s)
 {
     if (!x)
@@ -441,6 +465,7 @@ int savedidx_walk_merged(struct savedidx *x, struct store *s)
             return -1;
         }
         SWAP(s->strings, x->old->store->strings); /* the old events' ids are the new store's */
+        reserve(s, x->old->store);
     }
     x->walk_problems = s->problems.count;
     x->last_sources = s->nsources;

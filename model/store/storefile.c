@@ -3,7 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "model/base/bigalloc.h"
 #include "model/base/errmsg.h"
@@ -21,7 +21,7 @@ static const char magic[8] = {'C', 'T', 'V', 'I', 'D', 'X', '\r', '\n'};
 struct out {
     storefile_put_fn put;
     void *ctx;
-    uLong crc;
+    uint32_t crc;
     uint64_t total;
     int rc;
     size_t n;
@@ -39,7 +39,7 @@ static void put(struct out *o, const void *p, size_t n)
 {
     if (o->rc)
         return;
-    o->crc = crc32_z(o->crc, p, n);
+    o->crc = libdeflate_crc32(o->crc, p, n);
     o->total += n;
     if (n > sizeof o->buf / 2) {
         flush(o);
@@ -110,7 +110,7 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
         return -1;
     o->put = putfn;
     o->ctx = ctx;
-    o->crc = crc32_z(0, NULL, 0);
+    o->crc = 0;
     o->total = 0;
     o->rc = 0;
     o->n = 0;
@@ -177,7 +177,7 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
     flush(o);
     memset(head, 0, STOREFILE_HEAD);
     memcpy(head, magic, sizeof magic);
-    uint32_t version = STOREFILE_VERSION, esize = EVENT_BYTES, crc = (uint32_t)o->crc;
+    uint32_t version = STOREFILE_VERSION, esize = EVENT_BYTES, crc = o->crc;
     memcpy(head + 8, &version, 4);
     memcpy(head + 12, &esize, 4);
     memcpy(head + 16, &o->total, 8);
@@ -475,13 +475,13 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
 struct sum {
     const unsigned char *body;
     uint64_t len;
-    uLong crc;
+    uint32_t crc;
 };
 
 static void *checksum(void *arg)
 {
     struct sum *m = arg;
-    m->crc = crc32_z(crc32_z(0, NULL, 0), m->body, m->len);
+    m->crc = libdeflate_crc32(0, m->body, m->len);
     return NULL;
 }
 
@@ -518,7 +518,7 @@ int storefile_read(const char *bytes, size_t len, const char *key, struct storef
     }
     if (threaded)
         pthread_join(t, NULL);
-    if ((uint32_t)sum.crc != crc) {
+    if (sum.crc != crc) {
         rc = -1;
         why = "damaged (checksum)";
     }

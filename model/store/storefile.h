@@ -7,7 +7,7 @@
  * the counts, so a tree where some files changed can take the others' events from here. Nothing here
  * opens a file: the caller writes what storefile_write hands it and reads the bytes back.
  *
- * Never trusted: a fixed head (magic, version, the record's size, body length, CRC-32 of the body), then
+ * Never trusted: a fixed head (magic, version, the record's size, body length, CRC-32 of the body (libdeflate's, the same as zlib's)), then
  * the key the caller saved it under (another tree's file is refused), and every count, offset, length and
  * id bounds-checked before use. A file that fails any check is refused with a reason, never crashes. */
 #ifndef CTVIEW_STOREFILE_H
