@@ -423,8 +423,16 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
         }
         return -1;
     }
-    if (slot->kind == UNIT_SAVED)
-        return savedidx_replay(l->idx, s, l->files_merged);
+    if (slot->kind == UNIT_SAVED) {
+        int rc = savedidx_replay(l->idx, s, l->files_merged);
+        if (rc <= 0)
+            return rc;
+        /* a copy it dropped lost its kept one: read it here, in its turn */
+        if (batch_read(&slot->b, &l->list.files[l->files_merged], &l->stop) != 0) {
+            batch_free(&slot->b);
+            return -1;
+        }
+    }
     if (slot->kind == UNIT_HEAD)
         l->tally = (struct batch_tally){0};
     if (slot->kind == UNIT_CHUNK)

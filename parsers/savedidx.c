@@ -271,88 +271,30 @@ static int by_offset(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Which old sources must be read again although unchanged: those with a dropped duplicate whose kept copy
- * was in a file that changed or is gone (or is not known: a content key). gone[o]: old source o changed. */
-static int lost_copies(const struct store *o, const uint8_t *gone, uint8_t *again)
-{
-    if (!o->ndups)
-        return 0;
-    size_t slots = 16;
-    while (slots < o->ndups * 2)
-        slots *= 2;
-    struct win {
-        uint64_t key;
-        uint32_t source;
-    } *t = calloc(slots, sizeof *t);
-    if (!t)
-        return -1;
-    for (size_t i = 0; i < o->ndups; i++) {
-        size_t h = hash_mix64(o->dups[i].key) & (slots - 1);
-        while (t[h].key && t[h].key != o->dups[i].key)
-            h = (h + 1) & (slots - 1);
-        t[h] = (struct win){o->dups[i].key, UINT32_MAX};
-    }
-    for (size_t i = 0; i < o->nevents; i++) {
-        uint64_t key;
-        if (store_event_key(o, &o->events[i], &key) != 1)
-            continue;
-        size_t h = hash_mix64(key) & (slots - 1);
-        while (t[h].key && t[h].key != key)
-            h = (h + 1) & (slots - 1);
-        if (t[h].key == key)
-            t[h].source = o->events[i].source;
-    }
-    for (size_t i = 0; i < o->ndups; i++) {
-        size_t h = hash_mix64(o->dups[i].key) & (slots - 1);
-        while (t[h].key != o->dups[i].key)
-            h = (h + 1) & (slots - 1);
-        if (o->dups[i].content || t[h].source == UINT32_MAX || gone[t[h].source])
-            again[o->dups[i].source] = 1;
-    }
-    free(t);
-    return 0;
-}
-
 /* Some files changed: x->reuse says which of the others come from the index; groups their events. */
 static int plan_partial(struct savedidx *x)
 {
     const struct storefile *o = x->old;
     const struct store *os = o->store;
-    uint8_t *gone = calloc(os->nsources + 1, 1), *again = calloc(os->nsources + 1, 1);
-    uint8_t *kept = calloc(o->nfiles + 1, 1);
     x->reuse = calloc(x->list->count + 1, 1);
-    int rc = -1;
-    if (!gone || !again || !kept || !x->reuse)
-        goto out;
-    for (size_t k = 0; k < x->list->count; k++)
-        if (x->match[k] != SIZE_MAX)
-            kept[x->match[k]] = 1;
-    for (size_t j = 0; j < o->nfiles; j++)
-        if (!kept[j] && o->files[j].source != UINT32_MAX)
-            gone[o->files[j].source] = 1;
-    if (lost_copies(os, gone, again) != 0)
-        goto out;
+    if (!x->reuse)
+        return -1;
     size_t reused = 0;
     for (size_t k = 0; k < x->list->count; k++) {
         size_t j = x->match[k];
         const struct storefile_file *f = j == SIZE_MAX ? NULL : &o->files[j];
-        x->reuse[k] = f && f->source != UINT32_MAX && !(f->flags & STOREFILE_FRAGILE) && !again[f->source];
+        x->reuse[k] = f && f->source != UINT32_MAX && !(f->flags & STOREFILE_FRAGILE);
         reused += x->reuse[k];
     }
     if (group(os->nevents, os->nsources, event_source, os, &x->by_src, &x->src_first) != 0 ||
         group(os->ndups, os->nsources, dup_source, os, &x->dup_by_src, &x->dup_first) != 0)
-        goto out;
+        return -1;
     /* the events are in time order: a file's own order (its records') is by offset */
     sort_store = os;
     for (size_t g = 0; g < os->nsources; g++)
         qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src, by_offset);
-    trace("partial: %zu of %zu files from the index", reused, x->list->count);
-    rc = 0;
-out:
-    free(gone);
-    free(again);
-    free(kept);
-    return rc;
+    trace("partial: up to %zu of %zu files from the index", reused, x->list->count);
+    return 0;
 }
 
 void savedidx_plan(struct savedidx *x, const struct walk_list *list, const struct problems *walk_problems)
@@ -474,11 +416,43 @@ int savedidx_walk_merged(struct savedidx *x, struct store *s)
     return 0;
 }
 
+/* Whether every record file f dropped as a duplicate still has a kept copy before it: loaded into s
+ * already (an earlier file), or one of f's own events. Then replaying f is what reading it gives: its
+ * own events load exactly when s has not seen their key. -1 when out of memory. */
+static int copies_kept(const struct savedidx *x, const struct store *s, uint32_t o)
+{
+    const struct store *os = x->old->store;
+    size_t nd = x->dup_first[o + 1] - x->dup_first[o], ne = x->src_first[o + 1] - x->src_first[o];
+    if (nd == 0)
+        return 1;
+    uint64_t *own = malloc((ne ? ne : 1) * sizeof *own);
+    if (!own)
+        return -1;
+    size_t n = 0;
+    for (size_t i = x->src_first[o]; i < x->src_first[o + 1]; i++)
+        if (store_event_key(os, &os->events[x->by_src[i]], &own[n]) == 1)
+            n++;
+    int ok = 1;
+    for (size_t i = x->dup_first[o]; i < x->dup_first[o + 1] && ok; i++) {
+        uint64_t key = os->dups[x->dup_by_src[i]].key;
+        if (store_seen(s, key))
+            continue;
+        ok = 0;
+        for (size_t j = 0; j < n && !ok; j++)
+            ok = own[j] == key;
+    }
+    free(own);
+    return ok;
+}
+
 int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
 {
     const struct store *os = x->old->store;
     const struct storefile_file *f = &x->old->files[x->match[k]];
     const struct source *src = &os->sources[f->source];
+    int kept = copies_kept(x, s, f->source);
+    if (kept <= 0)
+        return kept < 0 ? -1 : 1;
     const char *acct = src->trail_account ? intern_str(s->strings, src->trail_account) : NULL;
     uint32_t id = store_add_source(s, src->path, src->kind, src->gzip, src->size, src->mtime, acct, NULL, 0);
     if (id == UINT32_MAX)

@@ -4,8 +4,9 @@
  * (model/store/storefile.h) instead of parsing: all of it when every file is as it was, else the files
  * that are still the same, by device, inode, size and modification time, while the others are read.
  *
- * A file dropped as a duplicate of an event in a file that changed is read again too (the copy it lost
- * to may be gone), as is a file whose events dedupe by content. An index that cannot be read, fails its
+ * A file is read again too when a record it dropped as a duplicate has no kept copy before it any more,
+ * which is known when its turn comes to be merged (in load order); and a file whose events dedupe by
+ * content, which the index does not keep. An index that cannot be read, fails its
  * checks or was saved for other inputs is ignored and written anew. The folder holds at most the cap
  * (savedidx_configure), the least recently used indexes removed first. */
 #ifndef CTVIEW_SAVEDIDX_H
@@ -51,7 +52,9 @@ int savedidx_restore(struct savedidx *x, struct store *s);
  * strings. Records the walk's part for the save. 0, or -1 when out of memory. */
 int savedidx_walk_merged(struct savedidx *x, struct store *s);
 
-/* Appends walk file k's events, duplicates, problems and counts as saved. 0, or -1 (out of memory). */
+/* Appends walk file k's events, duplicates, problems and counts as saved. 0; 1 when it must be read
+ * instead (a record it dropped as a duplicate has no kept copy before it any more: that copy's file
+ * changed or went away), nothing added; -1 when out of memory. */
 int savedidx_replay(struct savedidx *x, struct store *s, size_t k);
 
 /* Walk file k was merged into s (read or replayed): records what it added, for the save. */

@@ -468,6 +468,17 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     return ADD_LOADED;
 }
 
+int store_seen(const struct store *s, uint64_t key)
+{
+    if (!s->seen_slots || !key)
+        return 0;
+    size_t mask = s->seen_slots - 1;
+    for (size_t j = hash_mix64(key) & mask; s->seen[j]; j = (j + 1) & mask)
+        if (s->seen[j] == key)
+            return 1;
+    return 0;
+}
+
 int store_add_dup(struct store *s, uint32_t source, uint64_t key, int content)
 {
     if (grow_array((void **)&s->dups, &s->dups_cap, s->ndups + 1, sizeof *s->dups) != 0)

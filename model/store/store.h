@@ -202,6 +202,9 @@ int store_event_key(const struct store *s, const struct event *e, uint64_t *key)
 enum add_result store_add_copy(struct store *s, uint32_t source, const struct event *e, const uint32_t *run,
                                size_t nrun, uint64_t key);
 
+/* Whether an event with dedupe key key (store_event_key, store_dup) is loaded. */
+int store_seen(const struct store *s, uint64_t key);
+
 /* Counts a duplicate of source that an earlier load dropped (counts.duplicates, dups). 0, or -1 when
  * out of memory. */
 int store_add_dup(struct store *s, uint32_t source, uint64_t key, int content);
