@@ -47,13 +47,13 @@ struct row {
 };
 
 struct savedidx {
-    char *key;  /* owned: the inputs and options, as saved in the index */
-    char *file; /* owned: the index's path */
+    char *key;                    /* owned: the inputs and options, as saved in the index */
+    char *file;                   /* owned: the index's path */
     const struct walk_list *list; /* borrowed from the loader */
     struct storefile *old;        /* owned: the index read, NULL when none was usable */
     int full;
-    size_t *match;   /* owned, per walk file: its row in old->files when unchanged, else SIZE_MAX */
-    uint8_t *reuse;  /* owned, per walk file: taken from old */
+    size_t *match;    /* owned, per walk file: its row in old->files when unchanged, else SIZE_MAX */
+    uint8_t *reuse;   /* owned, per walk file: taken from old */
     uint32_t *by_src; /* owned: old events by source, in load order; src_first[o] .. src_first[o + 1] */
     size_t *src_first;
     uint32_t *dup_by_src; /* owned: old duplicates by source, likewise */
@@ -122,7 +122,8 @@ struct savedidx *savedidx_begin(const char *const *paths, size_t n, int64_t sinc
         h1 = hash_mix64(h1 ^ (unsigned char)key[i]);
         h2 = hash_mix64(h2 + h1);
     }
-    if (!x || asprintf(&x->file, "%s/%016llx%016llx.idx", dir, (unsigned long long)h1, (unsigned long long)h2) < 0) {
+    if (!x || asprintf(&x->file, "%s/%016llx%016llx.idx", dir, (unsigned long long)h1,
+                       (unsigned long long)h2) < 0) {
         free(x);
         free(dir);
         free(key);
@@ -172,8 +173,8 @@ static void read_old(struct savedidx *x)
 
 static int same_problem(const struct problem *a, const struct problem *b)
 {
-    return a->kind == b->kind && a->offset == b->offset && a->record == b->record && strcmp(a->file, b->file) == 0 &&
-           strcmp(a->reason, b->reason) == 0;
+    return a->kind == b->kind && a->offset == b->offset && a->record == b->record &&
+           strcmp(a->file, b->file) == 0 && strcmp(a->reason, b->reason) == 0;
 }
 
 /* Every input as saved, in the same order, and the walk said the same. */
@@ -233,8 +234,8 @@ static int match_files(struct savedidx *x)
 }
 
 /* CSR grouping: first[g] .. first[g + 1] of out hold the items of group g, in their order. */
-static int group(size_t nitems, size_t ngroups, uint32_t (*group_of)(const void *ctx, size_t i), const void *ctx,
-                 uint32_t **out, size_t **first)
+static int group(size_t nitems, size_t ngroups, uint32_t (*group_of)(const void *ctx, size_t i),
+                 const void *ctx, uint32_t **out, size_t **first)
 {
     *out = malloc((nitems ? nitems : 1) * sizeof **out);
     *first = calloc(ngroups + 1, sizeof **first);
@@ -267,7 +268,8 @@ static uint32_t dup_source(const void *ctx, size_t i)
 static const struct store *sort_store;
 static int by_offset(const void *a, const void *b)
 {
-    uint32_t x = sort_store->events[*(const uint32_t *)a].raw_off, y = sort_store->events[*(const uint32_t *)b].raw_off;
+    uint32_t x = sort_store->events[*(const uint32_t *)a].raw_off,
+             y = sort_store->events[*(const uint32_t *)b].raw_off;
     return x < y ? -1 : x > y;
 }
 
@@ -292,7 +294,8 @@ static int plan_partial(struct savedidx *x)
     /* the events are in time order: a file's own order (its records') is by offset */
     sort_store = os;
     for (size_t g = 0; g < os->nsources; g++)
-        qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src, by_offset);
+        qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src,
+              by_offset);
     trace("partial: up to %zu of %zu files from the index", reused, x->list->count);
     return 0;
 }
@@ -552,9 +555,14 @@ static int file_rows(const struct savedidx *x, const struct store *s, struct sto
         struct storefile_file *f = &sf->files[k];
         struct ident id;
         ident_of(x->list->files[k].path, &id);
-        *f = (struct storefile_file){.path = x->list->files[k].path, .dev = id.dev, .ino = id.ino,
-                                     .size = id.size, .mtime_ns = id.mtime_ns, .source = r->source,
-                                     .prob_first = r->prob_first, .prob_count = r->prob_count,
+        *f = (struct storefile_file){.path = x->list->files[k].path,
+                                     .dev = id.dev,
+                                     .ino = id.ino,
+                                     .size = id.size,
+                                     .mtime_ns = id.mtime_ns,
+                                     .source = r->source,
+                                     .prob_first = r->prob_first,
+                                     .prob_count = r->prob_count,
                                      .counts = r->counts};
         const struct source *src = r->source != UINT32_MAX ? &s->sources[r->source] : NULL;
         if (!id.ok || (src && (src->size != id.size || src->mtime != id.mtime_ns / 1000000000)))
@@ -595,7 +603,8 @@ static void evict(const char *keep)
         size_t len = strlen(de->d_name);
         struct stat st;
         char *p = NULL;
-        if (len < 5 || strcmp(de->d_name + len - 4, ".idx") != 0 || asprintf(&p, "%s/%s", dir, de->d_name) < 0)
+        if (len < 5 || strcmp(de->d_name + len - 4, ".idx") != 0 ||
+            asprintf(&p, "%s/%s", dir, de->d_name) < 0)
             continue;
         if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
             grow_array((void **)&e, &cap, n + 1, sizeof *e) != 0) {
@@ -692,9 +701,8 @@ void savedidx_save(struct savedidx *x, const struct store *s)
         trace("not saved: a quarter of its strings are those of events gone");
         return;
     }
-    struct storefile sf = {.walk_problems = x->walk_problems,
-                           .walk_skipped = x->list->skipped,
-                           .walk_pruned = x->list->pruned};
+    struct storefile sf = {
+        .walk_problems = x->walk_problems, .walk_skipped = x->list->skipped, .walk_pruned = x->list->pruned};
     if (file_rows(x, s, &sf) == 0 && write_index(x, s, &sf) == 0) {
         trace("saved %zu files", sf.nfiles);
         evict(x->file);

@@ -53,10 +53,22 @@ static void put(struct out *o, const void *p, size_t n)
     o->n += n;
 }
 
-static void put_u8(struct out *o, uint8_t v) { put(o, &v, 1); }
-static void put_u16(struct out *o, uint16_t v) { put(o, &v, 2); }
-static void put_u32(struct out *o, uint32_t v) { put(o, &v, 4); }
-static void put_u64(struct out *o, uint64_t v) { put(o, &v, 8); }
+static void put_u8(struct out *o, uint8_t v)
+{
+    put(o, &v, 1);
+}
+static void put_u16(struct out *o, uint16_t v)
+{
+    put(o, &v, 2);
+}
+static void put_u32(struct out *o, uint32_t v)
+{
+    put(o, &v, 4);
+}
+static void put_u64(struct out *o, uint64_t v)
+{
+    put(o, &v, 8);
+}
 
 static void put_text(struct out *o, const char *s)
 {
@@ -329,7 +341,8 @@ static int get_sources(struct in *r, struct store *s, uint32_t nstrings)
         src->size = (int64_t)get_u64(r);
         src->mtime = (int64_t)get_u64(r);
         src->trail_account = get_u32(r);
-        if (r->bad || (kind != SOURCE_FILE && kind != SOURCE_RANGE) || gzip > 1 || src->trail_account >= nstrings)
+        if (r->bad || (kind != SOURCE_FILE && kind != SOURCE_RANGE) || gzip > 1 ||
+            src->trail_account >= nstrings)
             return -1;
         src->kind = kind;
         src->gzip = gzip;

@@ -7,9 +7,10 @@
  * the counts, so a tree where some files changed can take the others' events from here. Nothing here
  * opens a file: the caller writes what storefile_write hands it and reads the bytes back.
  *
- * Never trusted: a fixed head (magic, version, the record's size, body length, CRC-32 of the body (libdeflate's, the same as zlib's)), then
- * the key the caller saved it under (another tree's file is refused), and every count, offset, length and
- * id bounds-checked before use. A file that fails any check is refused with a reason, never crashes. */
+ * Never trusted: a fixed head (magic, version, the record's size, body length, CRC-32 of the body
+ * (libdeflate's, the same as zlib's)), then the key the caller saved it under (another tree's file is
+ * refused), and every count, offset, length and id bounds-checked before use. A file that fails any check is
+ * refused with a reason, never crashes. */
 #ifndef CTVIEW_STOREFILE_H
 #define CTVIEW_STOREFILE_H
 
@@ -38,7 +39,7 @@ struct storefile_file {
 };
 
 struct storefile {
-    struct store *store; /* owned */
+    struct store *store;          /* owned */
     struct storefile_file *files; /* owned */
     size_t nfiles;
     /* what the walk of the inputs gave before the first file: its problem rows (the store's first),
