@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model/query/export.h"
+#include "model/state/case.h"
 #include "model/query/filter.h"
 #include "model/identity/origin.h"
 #include "model/index/pathindex.h"
@@ -53,9 +54,15 @@ static const char usage[] =
     "                  an existing FILE is refused without --force; written to a temporary file,\n"
     "                  fsynced and renamed, mode 0600\n"
     "    --format F    records (default: {\"Records\":[...]} with each event's original bytes),\n"
-    "                  jsonl (one minified event per line) or csv (RFC 4180, spreadsheet-safe)\n"
+    "                  jsonl (one minified event per line), csv (RFC 4180, spreadsheet-safe) or\n"
+    "                  timesketch (a Timesketch timeline, JSON Lines: message, datetime,\n"
+    "                  timestamp_desc, the short fields, the rules' titles, the case's tags and notes)\n"
     "    --gzip        compress (gzip, readable by zcat)\n"
     "    --force       replace an existing FILE\n"
+    "  --report FILE   write an incident report in Markdown to FILE ('-': standard output): the time\n"
+    "                  range, the accounts and actors, then the events the case marks among the shown\n"
+    "                  ones (all shown ones when none is marked) as a timeline with each one's origin\n"
+    "                  and role chain, findings, tags and notes; --force replaces FILE\n"
     "  --trace EVENT   the identity chain of EVENT (an eventID, or ACCOUNT:EVENTID when several\n"
     "                  accounts logged it): from the origin principal through every role session\n"
     "                  to the event, then every event of its session; with --json one object\n"
@@ -267,6 +274,7 @@ enum mode {
     MODE_TRACE,
     MODE_TOP,
     MODE_FINDINGS,
+    MODE_REPORT,
     MODE_SQL,
     MODE_INTERFACE,
     MODE__COUNT
@@ -280,6 +288,9 @@ enum mode {
 struct options {
     unsigned modes; /* MODE_BITs of the log modes given */
     int sql, json, format_given, follow, no_state, no_mouse, top_n_given;
+    const char *report_file;  /* --report FILE */
+    const char *const *given; /* the PATH operands as given (argv), ngiven of them: the case's key */
+    size_t ngiven;
     const char *tz, *expr, *export_file, *trace, *sql_table, *sql_select, *columns, *top;
     const char **rule_paths; /* the --rules values, nrule_paths of them (an array of argc) */
     size_t nrule_paths;
@@ -339,7 +350,24 @@ static int print_actors(const struct options *o, struct logs *l)
 
 static int print_export(const struct options *o, struct logs *l)
 {
-    return run_export(l->s, &l->shown, o->export_file, &o->eo, l->cols, l->ncols);
+    struct export_opts eo = o->eo;
+    struct ctcase *c = NULL;
+    int rc = eo.format == EXPORT_TIMESKETCH ? cli_open_case(o->given, o->ngiven, &c) : 0;
+    eo.ccase = c;
+    if (rc == 0)
+        rc = run_export(l->s, &l->shown, o->export_file, &eo, l->cols, l->ncols);
+    case_free(c);
+    return rc;
+}
+
+static int print_report(const struct options *o, struct logs *l)
+{
+    struct ctcase *c;
+    int rc = cli_open_case(o->given, o->ngiven, &c);
+    if (rc == 0)
+        rc = cli_report(l->s, &l->shown, c, o->user_expr, o->report_file, o->eo.force);
+    case_free(c);
+    return rc;
 }
 
 static int print_trace(const struct options *o, struct logs *l)
@@ -399,7 +427,8 @@ static int logs_check(const struct options *o, struct logs *l)
  * exit status. */
 static int logs_select(const struct options *o, int findings, struct logs *l)
 {
-    int rc = 0, need_rules = findings || (l->has_top && (field_needs(&l->top) & FIELD_NEEDS_FINDINGS));
+    int rc = 0, need_rules = findings || (l->has_top && (field_needs(&l->top) & FIELD_NEEDS_FINDINGS)) ||
+                             (o->export_file && o->eo.format == EXPORT_TIMESKETCH); /* its finding titles */
     for (size_t c = 0; c < l->ncols; c++)
         need_rules |= (field_needs(&l->cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
     if (o->user_expr && !need_rules) {
@@ -504,6 +533,7 @@ static const struct mode_ops modes[MODE__COUNT] = {
     [MODE_TRACE] = {"--trace", 1, 0, with_logs, print_trace},
     [MODE_TOP] = {"--top", 1, 0, with_logs, print_top},
     [MODE_FINDINGS] = {"--findings", 1, 1, with_logs, print_findings},
+    [MODE_REPORT] = {"--report", 0, 1, with_logs, print_report},
     [MODE_SQL] = {"--sql", 0, 0, run_sql, NULL},
     [MODE_INTERFACE] = {"", 0, 0, run_interface, NULL},
 };
@@ -565,6 +595,7 @@ static const struct opt {
     {"version", 'V', no_argument, -1, NO_FIELD, show_version},
     {NULL, 'f', required_argument, -1, FIELD(expr), NULL},
     {NULL, 'n', required_argument, -1, NO_FIELD, set_count},
+    {"report", 0, required_argument, MODE_REPORT, FIELD(report_file), NULL},
 };
 
 #define NOPTS    (sizeof opts / sizeof *opts)
@@ -577,7 +608,7 @@ static int set_format(struct options *o, const char *v, const struct opt *opt)
     o->format_given = 1;
     if (o->eo.format == EXPORT__COUNT) {
         char msg[160];
-        snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl or csv", v);
+        snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl, csv or timesketch", v);
         return usage_error(msg);
     }
     return -1;
@@ -721,6 +752,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     o->paths = (const char *const *)argv + optind;
     o->npaths = (size_t)(argc - optind);
+    o->given = o->paths;
+    o->ngiven = o->npaths;
     return -1;
 }
 
@@ -814,8 +847,8 @@ static int check_options(struct options *o, enum mode *mode)
     int rc = add_range(o);
     if (rc >= 0)
         return rc;
-    if ((o->format_given || o->eo.gzip || o->eo.force) && !o->export_file)
-        return usage_error("--format, --gzip and --force go with --export");
+    if ((o->format_given || o->eo.gzip || (o->eo.force && !o->report_file)) && !o->export_file)
+        return usage_error("--format, --gzip and --force go with --export (--force with --report too)");
     if (!o->npaths && !o->paths_from)
         return usage_error("no PATH given");
     if (o->follow && o->modes)
@@ -841,7 +874,7 @@ int main(int argc, char **argv)
     struct options o = {.top_n = 10,
                         .since = INT64_MIN,
                         .until = INT64_MAX,
-                        .eo = {EXPORT_RECORDS, 0, 0},
+                        .eo = {EXPORT_RECORDS, 0, 0, NULL},
                         .rule_paths = rule_paths};
     enum mode mode = MODE_INTERFACE;
     int rc = parse_options(argc, argv, &o);

@@ -10,6 +10,7 @@
 #include "model/query/export.h"
 #include "model/query/filter.h"
 #include "model/query/goto.h"
+#include "model/query/report.h"
 #include "model/base/timefmt.h"
 #include "tui/app.h"
 #include "tui/draw.h"
@@ -141,9 +142,10 @@ static enum export_format format_for(const char *file, const char *name)
 static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *call)
 {
     const char *file = call->argv[0];
-    struct export_opts o = {format_for(file, call->argc > 1 ? call->argv[1] : NULL), 0, 0};
+    /* timesketch's tags and notes: the app's case joins here (NULL: none) */
+    struct export_opts o = {format_for(file, call->argc > 1 ? call->argv[1] : NULL), 0, 0, NULL};
     if (o.format == EXPORT__COUNT)
-        return fail(c, "unknown format '%s': records, jsonl or csv", call->argv[1]);
+        return fail(c, "unknown format '%s': records, jsonl, csv or timesketch", call->argv[1]);
     size_t n;
     uint32_t *idx = marks_chosen(a, &n);
     if (!idx)
@@ -165,6 +167,35 @@ static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *c
         app_message(a, "wrote %zu %s event%s to %s (%s)", n, a->nmarked ? "marked" : "shown",
                     n == 1 ? "" : "s", file, export_format_name(o.format));
     free(err);
+    return 0;
+}
+
+/* :report FILE: the incident report of the marked events, else the shown ones (model/query/report.h). */
+static int run_report(struct app *a, struct cmdline *c, const char *file)
+{
+    size_t n;
+    uint32_t *idx = marks_chosen(a, &n);
+    if (!idx)
+        return fail(c, "out of memory");
+    /* the case's tags and notes: the app's case joins here (NULL: the report has none) */
+    const struct ctcase *ccase = NULL;
+    struct report_opts ro = {ccase, a->nmarked > 0, a->shown.expr};
+    struct tl_text md = {0};
+    char *err = NULL;
+    enum export_status r = EXPORT_FAILED;
+    if (report_markdown(a->store, idx, n, &ro, &md, &err) == 0)
+        r = export_text(md.p ? md.p : "", md.len, file, 0, &err);
+    free(md.p);
+    free(idx);
+    if (r == EXPORT_EXISTS)
+        return fail(c, "%s exists: not replaced", file);
+    if (r != EXPORT_OK) {
+        fail(c, "report failed: %s", err ? err : "out of memory");
+        free(err);
+        return -1;
+    }
+    app_message(a, "wrote the report of %zu %s event%s to %s", n, a->nmarked ? "marked" : "shown",
+                n == 1 ? "" : "s", file);
     return 0;
 }
 
@@ -204,6 +235,8 @@ static int run(struct app *a, struct cmdline *c, const char *line)
         return 0;
     case CMD_QUIT:
         return 1;
+    case CMD_REPORT:
+        return run_report(a, c, arg);
     default:
         return fail(c, "not a command here");
     }

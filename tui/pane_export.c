@@ -84,7 +84,8 @@ static void write_now(struct app *a, struct exp *dlg, int force)
         return;
     }
     const char *path = dlg->path.buf;
-    struct export_opts o = {dlg->format, dlg->gzip, force};
+    /* timesketch's tags and notes: the app's case joins here (NULL: none) */
+    struct export_opts o = {dlg->format, dlg->gzip, force, NULL};
     char *err = NULL;
     enum export_status r = export_events(a->store, idx, n, path, &o, &err);
     free(idx);

@@ -143,7 +143,7 @@ keys Enter
 expect ":tz switches the zone" "Time Europe/Paris   Account"
 expect "... and says so" "times in Europe/Paris"
 keys : C-u Tab
-expect "Tab on an empty line lists the commands" "export  filter  goto  help  mark  quit  sort  tz"
+expect "Tab on an empty line lists the commands" "export  filter  goto  help  mark  quit  report  sort  tz"
 keys Escape : Up
 expect "Up walks the command history" ":tz Europe/Paris"
 keys Escape : f i l t e r Space user:bob Enter
@@ -171,7 +171,7 @@ wait_until 'screen | sed -n 2p | grep -q "Down j  "' && settle && screen | sed -
 ok "k scrolls it back" $?
 keys G
 expect "the help ends with the commands from the table" "Commands (:, Tab completes"
-expect "... each command with its usage" ":export FILE [records|jsonl|csv]"
+expect "... each command with its usage" ":export FILE [FORMAT]"
 keys Escape : q Enter
 expect ":q quits" "CTVIEW-EXITED 0"
 
