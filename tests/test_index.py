@@ -44,7 +44,8 @@ def outputs(tree, env, cache):
     rc2, lst, trace2 = run(["--list", "--json", "--columns", "time,name,eventID,account,region,file,ua,ip,arn", tree],
                            env, cache)
     rc3, raw, trace3 = run(["--export", "-", tree], env, cache)  # each event's original bytes
-    return (rc, json.dumps(st, sort_keys=True), rc2, lst, rc3, raw), trace + trace2 + trace3
+    rc4, dflt, trace4 = run(["--list", "--json", tree], env, cache)  # the default columns
+    return (rc, json.dumps(st, sort_keys=True), rc2, lst, rc3, raw, rc4, dflt), trace + trace2 + trace3 + trace4
 
 
 def same_as_fresh(tree, env, what, expect=None):
