@@ -156,7 +156,7 @@ static void read_old(struct savedidx *x)
     void *map = MAP_FAILED;
     int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= SIZE_MAX;
     if (regular && st.st_size > 0)
-        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (!regular || (st.st_size > 0 && map == MAP_FAILED)) {
         trace("refused: not a regular file, or cannot be mapped");
@@ -164,7 +164,7 @@ static void read_old(struct savedidx *x)
     }
     char *err = NULL;
     size_t len = map == MAP_FAILED ? 0 : (size_t)st.st_size;
-    if (storefile_read(map == MAP_FAILED ? "" : map, len, x->key, &x->old, &err) != 0)
+    if (storefile_read(map == MAP_FAILED ? "" : map, len, x->key, map != MAP_FAILED, &x->old, &err) != 0)
         trace("refused: %s", err ? err : "out of memory");
     free(err);
     if (map != MAP_FAILED)

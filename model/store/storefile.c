@@ -205,7 +205,20 @@ struct in {
     const unsigned char *p;
     size_t left;
     int bad;
+    int mapped; /* the bytes are a file mapped private: pages read may be dropped (a read maps them again) */
 };
+
+/* Drops the whole pages of [p, p + n) from a mapped input once copied out: a reopen would otherwise hold
+ * the file and the store it became at once, above the first load's peak. */
+static void release(const struct in *r, const void *p, size_t n)
+{
+    if (!r->mapped || !p)
+        return;
+    const uintptr_t page = 4096, a = ((uintptr_t)p + page - 1) & ~(page - 1),
+                    b = ((uintptr_t)p + n) & ~(page - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+}
 
 static const void *get(struct in *r, size_t n)
 {
@@ -313,7 +326,9 @@ static int get_seen(struct in *r, struct store *s)
     s->seen = big_alloc(slots * sizeof *s->seen);
     if (!s->seen)
         return -1;
-    memcpy(s->seen, get(r, slots * sizeof *s->seen), slots * sizeof *s->seen);
+    const void *from = get(r, slots * sizeof *s->seen);
+    memcpy(s->seen, from, slots * sizeof *s->seen);
+    release(r, from, slots * sizeof *s->seen);
     s->seen_slots = slots;
     s->nseen = nseen;
     uint64_t used = 0;
@@ -432,6 +447,7 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
         return -1;
     intern_free(s->strings);
     s->strings = intern_read((const char *)block, at, nstrings);
+    release(r, block, at);
     if (!s->strings)
         return -1;
     uint64_t nevents = get_count(r, EVENT_BYTES);
@@ -447,7 +463,9 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
     if (!s->list_ids || r->bad)
         return -1;
     s->list_cap = s->nlist ? s->nlist : 1;
-    memcpy(s->list_ids, get(r, s->nlist * sizeof *s->list_ids), s->nlist * sizeof *s->list_ids);
+    const void *ids = get(r, s->nlist * sizeof *s->list_ids);
+    memcpy(s->list_ids, ids, s->nlist * sizeof *s->list_ids);
+    release(r, ids, s->nlist * sizeof *s->list_ids);
     for (size_t i = 0; i < s->nlist; i++)
         if (s->list_ids[i] >= nstrings)
             return -1;
@@ -470,7 +488,7 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
         if (s->dups[i].source >= s->nsources || s->dups[i].content > 1)
             return -1;
     /* the events last: their checks need the sources and the id list */
-    struct in ev = {events_at, nevents * EVENT_BYTES, 0};
+    struct in ev = {events_at, nevents * EVENT_BYTES, 0, 0};
     s->sorted = 1;
     for (size_t i = 0; i < nevents; i++) {
         if (get_event(&ev, &s->events[i], s, nstrings) != 0)
@@ -478,6 +496,9 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
         s->nevents = i + 1;
         if (i && s->events[i - 1].time_ms > s->events[i].time_ms)
             s->sorted = 0;
+        if ((i + 1) % 65536 == 0 || i + 1 == nevents) /* behind the read, not after all of it */
+            release(r, events_at + (i + 1 - ((i + 1) % 65536 ? (i + 1) % 65536 : 65536)) * EVENT_BYTES,
+                    ((i + 1) % 65536 ? (i + 1) % 65536 : 65536) * EVENT_BYTES);
     }
     if (get_problems(r, s) != 0 || x->walk_problems > s->problems.count || get_files(r, x) != 0)
         return -1;
@@ -491,6 +512,7 @@ struct sum {
     uint32_t crc;
 };
 
+/* The body's CRC-32. It drops no page: the reading, behind it, drops each once read (see release). */
 static void *checksum(void *arg)
 {
     struct sum *m = arg;
@@ -498,7 +520,8 @@ static void *checksum(void *arg)
     return NULL;
 }
 
-int storefile_read(const char *bytes, size_t len, const char *key, struct storefile **out, char **err)
+int storefile_read(const char *bytes, size_t len, const char *key, int mapped, struct storefile **out,
+                   char **err)
 {
     *out = NULL;
     if (len < STOREFILE_HEAD || memcmp(bytes, magic, sizeof magic) != 0)
@@ -525,7 +548,7 @@ int storefile_read(const char *bytes, size_t len, const char *key, struct storef
     const char *why = "out of memory";
     int rc = -1;
     if (x && (x->store = store_new())) {
-        struct in r = {sum.body, total, 0};
+        struct in r = {sum.body, total, 0, mapped};
         why = "damaged";
         rc = get_body(&r, key, x, &why);
     }

@@ -55,9 +55,12 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
                     void *ctx, unsigned char head[STOREFILE_HEAD]);
 
 /* Reads bytes[0..len) (head and body) saved under key into a new *out (free with storefile_free).
- * Returns 0, or -1 with *err set (owned by the caller; NULL when out of memory) saying why it is refused:
- * not an index, another version, damaged, truncated, another key. */
-int storefile_read(const char *bytes, size_t len, const char *key, struct storefile **out, char **err);
+ * mapped: bytes are a private mapping of a file, whose pages it may drop once read (madvise), so the file
+ * and the store are not held at once; 0 for any other memory. Returns 0, or -1 with *err set (owned by
+ * the caller; NULL when out of memory) saying why it is refused: not an index, another version,
+ * damaged, truncated, another key. */
+int storefile_read(const char *bytes, size_t len, const char *key, int mapped, struct storefile **out,
+                   char **err);
 
 /* Frees x, its store and rows. NULL is a no-op. */
 void storefile_free(struct storefile *x);

@@ -56,7 +56,7 @@ static void read_one(const uint8_t *data, size_t size)
     }
     struct storefile *x;
     char *err = NULL;
-    if (storefile_read((const char *)data, size, key ? key : "", &x, &err) == 0) {
+    if (storefile_read((const char *)data, size, key ? key : "", 0, &x, &err) == 0) {
         walk(x);
         storefile_free(x);
     }
