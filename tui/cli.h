@@ -84,13 +84,6 @@ long long cli_peak_rss_bytes(void);
 
 struct ctcase;
 
-/* The case of the command line: the default case the interface keeps for the same PATH operands
- * given[0..n) (local ones by their canonical path; model/state/case.h), read for the timesketch export
- * and --report. The one place the command line decides its case. Sets *c (owned; NULL when no home
- * folder is known) and returns 0, or the exit status after saying why (1: a case file that cannot be
- * read, 2: out of memory). */
-int cli_open_case(const char *const *given, size_t n, struct ctcase **c);
-
 /* --report FILE: the Markdown report (model/query/report.h) of the shown events c marks, else of every
  * shown event; filter (or NULL) is what chose them; an existing FILE is replaced only with force.
  * Returns the exit status after saying what was written or why not. */

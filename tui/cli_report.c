@@ -1,4 +1,4 @@
-/* The command line's case and its --report mode (README: Timesketch timeline and incident report). */
+/* The command line's --report mode (README: Timesketch timeline and incident report). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,38 +8,6 @@
 #include "model/query/timeline.h"
 #include "model/state/case.h"
 #include "tui/cli.h"
-
-int cli_open_case(const char *const *given, size_t n, struct ctcase **c)
-{
-    *c = NULL;
-    char **canon = calloc(n ? n : 1, sizeof *canon);
-    int rc = canon ? 0 : 2;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        canon[i] = strncmp(given[i], "s3://", 5) != 0 ? realpath(given[i], NULL) : NULL;
-        if (!canon[i] && !(canon[i] = strdup(given[i])))
-            rc = 2;
-    }
-    char *path = rc == 0 ? case_path_for((const char *const *)canon, n, NULL) : NULL;
-    char *err = NULL;
-    if (path && !(*c = case_new(NULL)))
-        rc = 2;
-    else if (path && case_load(*c, path, &err) != 0) {
-        fprintf(stderr, "ctview: %s\n", err ? err : "out of memory");
-        rc = 1;
-    }
-    if (rc == 2)
-        fprintf(stderr, "ctview: out of memory\n");
-    if (rc != 0) {
-        case_free(*c);
-        *c = NULL;
-    }
-    free(err);
-    free(path);
-    for (size_t i = 0; canon && i < n; i++)
-        free(canon[i]);
-    free(canon);
-    return rc;
-}
 
 int cli_report(struct store *s, const struct cli_shown *shown, const struct ctcase *c, const char *filter,
                const char *file, int force)

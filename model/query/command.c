@@ -27,6 +27,13 @@ static const struct cmd_def table[CMD__COUNT] = {
     {"report", CMD_REPORT, 1, 1, ARG_NONE, ARG_NONE, ":report FILE",
      "write the incident report (Markdown) of the marked events (or all shown) to FILE; an existing FILE is "
      "not replaced"},
+    {"note", CMD_NOTE, 1, 1, ARG_TEXT, ARG_NONE, ":note TEXT",
+     "add a note to the marked events (none marked: the selected one); kept in the case"},
+    {"tag", CMD_TAG, 1, 1, ARG_NONE, ARG_NONE, ":tag NAME", "tag the marked events (or the selected one)"},
+    {"untag", CMD_UNTAG, 1, 1, ARG_NONE, ARG_NONE, ":untag NAME",
+     "remove a tag from the marked events (or the selected one)"},
+    {"case", CMD_CASE, 0, 0, ARG_NONE, ARG_NONE, ":case",
+     "every event the case holds (marks, tags, notes), those not loaded too"},
 };
 
 const struct cmd_def *cmd_table(void)

@@ -12,6 +12,7 @@
 #include "model/identity/trace.h"
 #include "model/json/jsonout.h"
 #include "model/present/textsafe.h"
+#include "model/query/evcase.h"
 #include "model/query/field.h"
 #include "model/state/case.h"
 
@@ -180,9 +181,10 @@ struct timeline *timeline_new(struct store *s, size_t n, char **err)
 
 const char *timeline_event_key(const struct store *s, size_t ev, char *buf, size_t cap)
 {
-    uint32_t acct = trace_event_account(s, ev);
-    snprintf(buf, cap, "%s:%s", acct ? intern_str(s->strings, acct) : "",
-             store_str(s, &s->events[ev], EF_EVENT_ID));
+    /* one key rule for the case, the timeline and the report: evcase_key's */
+    char key[EVCASE_KEY_BUF];
+    size_t n = evcase_key(s, ev, key);
+    snprintf(buf, cap, "%.*s", (int)n, key);
     return buf;
 }
 

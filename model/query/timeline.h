@@ -32,8 +32,8 @@ int tl_puts(struct tl_text *t, const char *s);
 struct timeline *timeline_new(struct store *s, size_t n, char **err);
 void timeline_free(struct timeline *t);
 
-/* The name of event ev in a case, "ACCOUNT:EVENTID" (the account as trace_event_account gives it),
- * into buf (cap bytes); returns buf. */
+/* The name of event ev in a case, "ACCOUNT:EVENTID" as evcase_key writes it (empty when the event has
+ * no eventID), into buf (cap bytes, at least EVCASE_KEY_BUF); returns buf. */
 const char *timeline_event_key(const struct store *s, size_t ev, char *buf, size_t cap);
 
 /* Appends the summary of event ev: "IDENTITY SRC:NAME on TARGET from IP in ACCOUNT REGION (origin
