@@ -171,6 +171,16 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
                      ov->has[f] ? ov->chosen[f].name : summary_title((enum summary_field)f), t->distinct,
                      t->missing ? ", some events have none" : "");
         draw_text(a->win, y, x + 1, half - 2, head, strlen(head), theme_attr(R_TITLE), 0, 0);
+        int digits = 1, lwant = 0; /* the widest count (the first row's) and label shown */
+        for (unsigned c = t->nrows ? t->rows[0].count : 0; c >= 10; c /= 10)
+            digits++;
+        for (int r = 0; r < rows_each && (size_t)r < t->nrows; r++) {
+            char kbuf[FIELD_KEY_BUF];
+            size_t llen;
+            const char *label = field_key_text(a->store, section_field(ov, f), t->rows[r].key, kbuf, &llen);
+            int lw = draw_width(label, llen);
+            lwant = lw > lwant ? lw : lwant;
+        }
         for (int r = 0; r < rows_each && (size_t)r < t->nrows; r++) {
             const struct fieldtop_row *row = &t->rows[r];
             char kbuf[FIELD_KEY_BUF];
@@ -182,9 +192,12 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
             draw_fill(a->win, yy, x, half - 1, at);
             double pct = sum->total ? 100.0 * row->count / (double)sum->total : 0;
             char num[48];
-            snprintf(num, sizeof num, "%8u %5.1f%% ", row->count, pct);
+            snprintf(num, sizeof num, "%*u %5.1f%% ", digits, row->count, pct);
             int used = draw_text(a->win, yy, x + 1, half - 2, num, strlen(num), at, 0, 0);
-            int bar = (int)(pct / 10 + 0.5), bw = 10;
+            /* the bar gives up columns (down to 5) before a label is cut: an account id stays whole */
+            int bw = half - 2 - used - 1 - lwant;
+            bw = bw > 10 ? 10 : bw < 5 ? 5 : bw;
+            int bar = (int)(pct * bw / 100 + 0.5);
             if (half - 2 - used > bw + 8) {
                 for (int k = 0; k < bw; k++)
                     draw_text(a->win, yy, x + 1 + used + k, 1, k < bar ? (draw_utf8() ? "■" : "=") : " ",
