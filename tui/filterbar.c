@@ -53,7 +53,7 @@ static void job_stop(struct app *a)
 static struct filter *compile_for(struct app *a, const char *text, const struct store *s,
                                   struct filter_error *err)
 {
-    struct filter *f = filter_compile(text, s, err);
+    struct filter *f = filter_compile_tz(text, s, &a->tz, err);
     if (f && filter_uses_origins(f) && origins_ensure(a->store, NULL) != 0) {
         filter_free(f);
         err->column = 0;
