@@ -227,7 +227,9 @@ int filterbar_rows(const struct app *a)
 {
     /* an error is wrapped under the prompt, so it is read in full (up to a third of the screen) */
     int most = a->rows / 3 > 1 ? a->rows / 3 : 1;
-    return a->bar.kind == BAR_CLOSED ? 0 : 1 + (a->bar.error[0] ? draw_wrap_rows(a->bar.error, a->cols, most) : 0);
+    if (a->bar.kind == BAR_CLOSED)
+        return 0;
+    return 1 + (a->bar.error[0] ? draw_wrap_rows(a->bar.error, a->cols, most) : 0);
 }
 
 void filterbar_draw(struct app *a, int y)

@@ -44,7 +44,7 @@ static void filter_line(struct app *a, size_t i, const struct rows_item *it)
         "Filter (/): terms separated by spaces must all hold; OR between terms; -term negates; ( ) group",
         "  field:value, case-insensitive, * matches anything: name:AssumeRole* src:sts -error:*",
         fields,
-        "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive): in the zone shown unless Z or +HH:MM",
+        "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive), zone shown",
         "  a bare word or \"quoted text\" matches anywhere in the event's JSON",
     };
     draw_str(a->win, it->y, it->x + 1, it->w - 1, filter_help[i], theme_attr(i == 1 ? R_TITLE : R_NORMAL));

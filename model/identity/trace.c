@@ -570,7 +570,8 @@ const char *trace_event_text_tz(const struct store *s, size_t i, const struct tz
     const struct event *e = &s->events[i];
     char tbuf[TIMEFMT_BUF > TZ_BUF ? TIMEFMT_BUF : TZ_BUF];
     const char *err = evtext_error(s, e); /* the one rule for what failed (event.h) */
-    snprintf(buf, cap, "%s %s %s %s by %s%s%s", z ? tz_format_full(z, e->time_ms, tbuf) : timefmt_format(e->time_ms, tbuf),
+    snprintf(buf, cap, "%s %s %s %s by %s%s%s",
+             z ? tz_format_full(z, e->time_ms, tbuf) : timefmt_format(e->time_ms, tbuf),
              intern_str(s->strings, trace_event_account(s, i)),
              intern_str(s->strings, store_field(s, e, EF_REGION)),
              intern_str(s->strings, store_field(s, e, EF_NAME)), evtext_identity_short(s, e),
