@@ -58,5 +58,11 @@ expect "its cells are in Paris time with their offset" "2014-07-08T19:35:27+02:0
 keys q
 expect "q quits" "CTVIEW-EXITED 0"
 
+# -f opening the interface reads its times the same way
+start 140 30 "$ctview --no-state --tz Europe/Paris -f after:2014-07-16T17:00 $sample"
+expect "-f with --tz reads its time in that zone" "$paris/$total shown"
+keys q
+expect "q quits (2)" "CTVIEW-EXITED 0"
+
 echo "screen tz: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
