@@ -45,7 +45,10 @@ expect "the list is up (3)" "9/9 shown"
 keys / "usr:x"
 keys Enter
 expect "the filter error names the bad term" "unknown field 'usr'"
-expect "the filter error is shown to its end" "quote a word to search for it as text)"
+# the whole error, as -f gives it, wrapped at spaces: the screen's lines joined again hold it
+want=$("$ctview" --list -f 'usr:x' "$sample" 2>&1 >/dev/null | sed 's/^ctview: -f: //' | tr -s ' ')
+wait_until 'screen | tr "\n" " " | tr -s " " | grep -qF -- "$want"'
+ok "the filter error is shown to its end" $?
 keys Escape
 settle
 keys q
