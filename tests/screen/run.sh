@@ -287,8 +287,13 @@ expect "the sample loads" "9/9 shown  #1 "
 keys /
 expect "/ opens the filter prompt" "filter:"
 keys -l "name:AssumeRole"
-expect "the list re-filters as the user types (exact name)" "2/9 shown"
+expect "a term being typed is not applied yet, and the prompt says so" "typing"
+keys Space
+expect "a blank completes it: the list re-filters as the user types (exact name)" "2/9 shown"
+keys BSpace
 keys -l "*"
+expect "... typing again" "typing"
+keys Space
 expect "a wildcard widens it live" "4/9 shown"
 expect_not "events that do not match leave the list" "ConsoleLogin"
 keys Enter
@@ -310,8 +315,9 @@ expect_not "Esc closes the prompt" "filter:"
 keys / C-u
 expect "clearing the prompt shows every event again" "9/9 shown"
 keys -l "type:IAMUser -error:*"
+keys Enter
 expect "negation and field terms combine" "3/9 shown"
-keys Enter / C-u Up
+keys / C-u Up
 expect "Up recalls the newest filter" "filter: type:IAMUser -error:*"
 keys Up
 expect "Up again recalls the older one" "filter: name:AssumeRole*"
