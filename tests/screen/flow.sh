@@ -48,5 +48,33 @@ expect "Enter applies the last term without a blank" "$want/9 shown  #1  11 file
 expect_not "... and closes the prompt" "filter:"
 quit
 
+# --- 7: a sort by a column that is not on screen says so in the header
+header_has() { screen | head -1 | grep -qF -- "$1"; }
+start 120 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+command_line "sort requestParameters.roleArn"
+wait_until 'header_has "sorted by requestParameters.roleArn ▲"'
+ok "a sort by a path no column shows: the header says it and the direction" $?
+keys I
+wait_until 'header_has "sorted by requestParameters.roleArn ▼"'
+ok "... I inverts it, and the header follows" $?
+command_line "sort name"
+expect "a sort by a column on screen" "Event▲"
+header_has "sorted by"
+ok "... is marked in its column, with no sign at the end of the header" $((!$?))
+command_line "sort ip"
+wait_until 'header_has "sorted by ip ▲"'
+ok "a default column hidden for room (Source IP at 120 columns): the header says it" $?
+quit
+mkdir -p "$XDG_STATE_HOME/ctview"
+printf 'time,name,userIdentity.arn,userAgent,sourceIPAddress,requestParameters.roleArn\n' >"$XDG_STATE_HOME/ctview/columns"
+start 100 30 "$ctview $sample"
+expect "chosen columns" "userIdentity.arn"
+command_line "sort requestParameters.roleArn"
+wait_until 'header_has "sorted by requestParameters.roleArn ▲"'
+ok "chosen columns: a sorted column off screen to the right is said in the header" $?
+quit
+rm -f "$XDG_STATE_HOME/ctview/columns"
+
 echo "screen flow: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
