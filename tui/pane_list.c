@@ -119,14 +119,17 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
     int *widths = calloc(lc->ncols, sizeof *widths);
     if (!widths)
         return;
+    size_t reveal = lc->reveal;
     listcols_layout(a, lc, rows, nrows, r.w - GUTTER, widths);
     char sign[PATH_MAX_LEN + 32];
     int sw = sort_sign(a, chosen_shows_sort(a, lc, widths), r.w - GUTTER, sign, sizeof sign);
-    if (sw)
+    if (sw) {
+        lc->reveal = reveal; /* the column just added stays in view in the narrower room */
         listcols_layout(a, lc, rows, nrows, r.w - GUTTER - sw, widths);
+    }
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
-    if (lc->first)
+    if (listcols_scrolled(lc))
         draw_str(a->win, r.y, r.x, GUTTER, "<", head); /* columns scrolled off to the left */
     listcols_draw_header(a, lc, r.y, r.x + GUTTER, r.w - GUTTER, widths);
     if (sw)
@@ -271,10 +274,7 @@ static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
 {
     struct listcols *lc = st;
     if (lc && lc->ncols && (k->act == ACT_LEFT || k->act == ACT_RIGHT)) {
-        if (k->act == ACT_LEFT && lc->first > 0)
-            lc->first--;
-        else if (k->act == ACT_RIGHT && lc->first + 1 < lc->ncols)
-            lc->first++;
+        listcols_scroll(lc, k->act == ACT_LEFT ? -1 : 1);
         return RE_REDRAW;
     }
     if (k->act == ACT_ENTER) {

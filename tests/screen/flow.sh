@@ -48,8 +48,33 @@ expect "Enter applies the last term without a blank" "$want/9 shown  #1  11 file
 expect_not "... and closes the prompt" "filter:"
 quit
 
-# --- 7: a sort by a column that is not on screen says so in the header
 header_has() { screen | head -1 | grep -qF -- "$1"; }
+
+# --- 6: c on a JSON line of the detail adds that path as a column; the time stays in view
+start 140 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys Enter
+expect "detail open" "Event 1/9"
+keys j j j j
+keys c
+expect "c adds the path under the cursor" "column added: userIdentity.principalId"
+wait_until 'header_has "userIdentity.principalId"'
+ok "... the new column is in view" $?
+header_has "time"
+ok "... and so is the time column, first" $?
+screen | sed -n 2p | grep -qF "2014-07-08"
+ok "... with the times on the rows" $?
+screen | sed -n 2p | grep -qF "AIDACKCEVSQ6C2EXAMPLE"
+ok "... and the new column's values" $?
+keys Escape h h h h h h h h
+wait_until 'header_has "name"'
+ok "h scrolls back to the columns that were there (the default layout's, as chosen columns)" $?
+keys l l l l l l l l l l
+wait_until 'header_has "<time"'
+ok "l scrolls the others sideways; the time column stays" $?
+quit
+
+# --- 7: a sort by a column that is not on screen says so in the header
 start 120 30 "$ctview --no-state $sample"
 expect "loaded" "9/9 shown  #1 "
 command_line "sort requestParameters.roleArn"
