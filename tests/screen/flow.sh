@@ -101,5 +101,53 @@ ok "chosen columns: a sorted column off screen to the right is said in the heade
 quit
 rm -f "$XDG_STATE_HOME/ctview/columns"
 
+# --- 8: the actors view fits its columns and scrolls sideways
+start 140 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys a
+expect "the actors view" "Actors: 8 origins behind 9 shown events"
+row2() { screen | sed -n 2p; }
+wait_until 'row2 | grep -q "ACCOUNTS.*ROLES"'
+ok "at 140 columns the ACCOUNTS and ROLES columns are on screen" $?
+screen | grep -qF "arn:aws:iam::7777888899"
+ok "... the actor's ARN cut, not gone" $?
+keys l l l l l l
+wait_until 'row2 | grep -q "^<ACCOUNT "'
+ok "l scrolls the columns sideways, a column at a time" $?
+expect "... the cut lists read whole" "111122223333,777788889999"
+keys h h h h h h
+wait_until 'row2 | grep -q "^ EVENTS"'
+ok "h scrolls back" $?
+quit
+
+# --- 8: the mouse wheel over the detail scrolls the detail, not the list
+wheel_down_at() { # X Y (0-based): the wheel turned down, as an xterm sends it
+    keys -l "$(printf '\033[Ma%b%b' "\\0$(printf '%o' $((33 + $1)))" "\\0$(printf '%o' $((33 + $2)))")"
+}
+start 120 40 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys Enter
+expect "the detail open below the list" "Event 1/9"
+expect "... from its first line" '"eventVersion": "1.05"'
+for i in 1 2 3 4 5 6 7 8 9 10; do wheel_down_at 10 30; done
+expect "the wheel over the detail scrolls it" '"MobileVersion": "No"'
+wait_gone '"eventVersion": "1.05"'
+ok "... down past its first lines" $?
+expect "... the list still on its first event" "9/9 shown  #1 "
+wheel_down_at 10 3
+expect "the wheel over the list still scrolls the list" "9/9 shown  #4 "
+quit
+
+# --- 8: the help has a legend of the gutter's letters
+start 120 60 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys '?'
+expect "the help" "ctview keys"
+keys G
+expect "a legend of the list's gutter" "The list's gutter"
+expect "... the Sigma levels' initials" "c h m l i  its findings' highest Sigma level: critical high medium low info"
+expect "... a for attempts" "a  the findings are attempts: calls that failed"
+quit
+
 echo "screen flow: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
