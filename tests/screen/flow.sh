@@ -138,6 +138,37 @@ wheel_down_at 10 3
 expect "the wheel over the list still scrolls the list" "9/9 shown  #4 "
 quit
 
+# --- 8: ':' completes JSON paths (:sort) and file names (:export)
+mkdir -p "$tmp/out/mad"
+: >"$tmp/out/marks-a.csv"
+: >"$tmp/out/marks-b.csv"
+: >"$tmp/out/other.json"
+start 120 30 "$ctview --no-state $sample"
+expect "loaded" "9/9 shown  #1 "
+keys :
+wait_for ":"
+keys -l "sort requestParameters.r"
+keys Tab
+expect "Tab completes a JSON path of the shown events to the common part" ":sort requestParameters.role"
+expect "... and lists the candidates" "requestParameters.roleArn  requestParameters.roleSessionName"
+keys -l "A"
+keys Tab
+expect "... the one candidate whole" ":sort requestParameters.roleArn"
+keys Enter
+wait_until 'screen | head -1 | grep -qF "sorted by requestParameters.roleArn"'
+ok "... and the completed line runs" $?
+keys :
+wait_for ":"
+keys -l "export $tmp/out/ma"
+keys Tab
+expect "Tab completes a file name to the common part" ":export $tmp/out/ma"
+expect "... and lists the files and folders (with a /) that start so" "$tmp/out/mad/  $tmp/out/marks-a.csv  $tmp/out/marks-b.csv"
+keys -l "rks-b"
+keys Tab
+expect "... the one file whole" ":export $tmp/out/marks-b.csv"
+keys Escape
+quit
+
 # --- 8: the help has a legend of the gutter's letters
 start 120 60 "$ctview --no-state $sample"
 expect "loaded" "9/9 shown  #1 "
