@@ -22,6 +22,7 @@
 
 #include "parsers/load.h"
 #include "tui/app.h"
+#include "tui/casefile.h"
 #include "tui/marks.h"
 
 struct watch {
@@ -288,7 +289,8 @@ static int rescan(struct app *a)
             watch_tree(a, a->paths[i], 0, 0);
     }
     struct store *fresh = store_new();
-    if (!fresh || load_paths_range(fresh, a->paths, a->npaths, a->since_ms, a->until_ms, NULL, NULL) != 0) {
+    if (!fresh || casefile_attach(fresh) != 0 ||
+        load_paths_range(fresh, a->paths, a->npaths, a->since_ms, a->until_ms, NULL, NULL) != 0) {
         store_free(fresh);
         app_message(a, "out of memory while reading the followed files again");
         return -1;
@@ -304,6 +306,7 @@ static int rescan(struct app *a)
     store_free(a->follow->retired);
     a->follow->retired = old; /* the panes still hold indexes and strings of it until they hear */
     forget_known(a->follow);
+    marks_from_case(a, 0);
     marks_recount(a);
     a->store_gen++;
     filterbar_refresh(a, sel);
