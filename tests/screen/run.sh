@@ -645,7 +645,7 @@ expect "the chosen columns are the header" " time                 name          
 expect "columns sized to their content, long values cut with an ellipsis" "role/FederatedWebIden…"
 expect "a path's value in its column" "arn:aws:iam::111122223333:role/EC2-dev"
 keys l
-expect "l scrolls sideways by a column" "<name                      requestParameters.roleArn"
+expect "l scrolls sideways by a column, the first (time) staying" "<time                 requestParameters.roleArn"
 keys h
 expect "h scrolls back" " time                 name"
 [ "$(stat -c %a "$XDG_STATE_HOME/ctview/columns")" = 600 ]; ok "the layout file is mode 0600" $?
@@ -658,7 +658,7 @@ expect "a column that does not fit is cut with an ellipsis, its header too" "req
 keys Enter j j j j c
 expect "c in the detail pane adds the path under the cursor" "column added: userIdentity"
 keys Escape
-expect "the added column is shown" "<userIdentity.principalId"
+expect "the added column is shown, after the time column" "<time                 userIdentity.principalId"
 keys C C-u Enter
 expect "an empty line goes back to the default columns" "Time UTC            Account      Region    Service Event"
 [ "$(cat "$XDG_STATE_HOME/ctview/columns")" = "" ]; ok "the default layout is remembered too" $?
