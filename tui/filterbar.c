@@ -89,6 +89,20 @@ int filterbar_busy(const struct app *a)
     return a->bar.job.f != NULL;
 }
 
+/* Says, once a run is over, that one of its regular expressions gave up on some values (a bound of
+ * model/query/filter.h reached): they counted as not matching. After the message already shown, if any. */
+static void say_gave_up(struct app *a, const struct filter *f)
+{
+    char re[60];
+    size_t gave_up = filter_regex_gave_up(f, re, sizeof re);
+    if (!gave_up)
+        return;
+    size_t n = strlen(a->message);
+    snprintf(a->message + n, sizeof a->message - n,
+             "%s%s gave up on %zu values (a PCRE2 limit): counted as not matching", n ? "; " : "", re,
+             gave_up);
+}
+
 int filterbar_work(struct app *a, double seconds)
 {
     if (!a->bar.job.f)
@@ -114,6 +128,7 @@ int filterbar_work(struct app *a, double seconds)
         if (next.idx)
             replace_shown(a, &next);
         shown_free(&next);
+        say_gave_up(a, a->bar.job.f);
     }
     job_stop(a);
     return 1;
@@ -139,7 +154,8 @@ static int blank(char c)
 }
 
 /* Whether the cursor of the filter line touches a term still being typed: one that ends at the cursor
- * or has it inside (quoted text, blanks included, is one term; unclosed quotes run to the end). */
+ * or has it inside (quoted text and a /regular expression/, blanks included, are one term, as the
+ * filter's lexer reads them; unclosed ones run to the end). */
 static int typing_term(const struct prompt *p)
 {
     const char *s = p->buf;
@@ -151,12 +167,13 @@ static int typing_term(const struct prompt *p)
         }
         size_t start = i;
         while (i < p->len && !blank(s[i])) {
-            if (s[i] != '"') {
+            int regex = s[i] == '/' && (i == start || strchr(":-(", s[i - 1]));
+            if (s[i] != '"' && !regex) {
                 i++;
                 continue;
             }
             size_t qlen;
-            const char *end = filterquote_read(s + i, NULL, &qlen);
+            const char *end = regex ? filterquote_regex_end(s + i) : filterquote_read(s + i, NULL, &qlen);
             i = end ? (size_t)(end - s) : p->len;
         }
         if (start < p->cur && p->cur <= i)
@@ -391,6 +408,7 @@ enum reaction filterbar_search_jump(struct app *a, int dir)
     size_t nhits = a->bar.hits.n, cur = a->list.cur;
     if (!nhits) {
         app_message(a, "no shown event matches: %s", a->bar.search_expr);
+        say_gave_up(a, a->bar.search);
         return RE_REDRAW;
     }
     /* the first hit after the selection (n) or the last before it (N), wrapping */
@@ -406,6 +424,7 @@ enum reaction filterbar_search_jump(struct app *a, int dir)
     size_t k = dir > 0 ? (wrapped ? 0 : lo) : (wrapped ? nhits - 1 : lo - 1);
     a->list.cur = hit[k];
     app_message(a, "%s%zu of %zu: %s", wrapped ? "search wrapped: " : "", k + 1, nhits, a->bar.search_expr);
+    say_gave_up(a, a->bar.search); /* what a hit count cannot show: some values were not answered */
     return RE_REDRAW;
 }
 
@@ -432,6 +451,8 @@ void filterbar_refresh(struct app *a, size_t sel)
             next.idx = malloc(sizeof *next.idx);
         ok = ok && next.idx;
         filter_run_free(&run);
+        if (ok)
+            say_gave_up(a, f);
     }
     filter_free(f);
     if (!ok) {

@@ -12,7 +12,7 @@
 
 /* Lines of help: one per action, then the filter summary, the legend of the list's gutter, then the
  * ':' commands. */
-#define FILTER_LINES 6
+#define FILTER_LINES 7
 #define GUTTER_LINES 4
 #define HELP_LINES   (ACT__COUNT - 1 + FILTER_LINES + GUTTER_LINES + 2 + CMD__COUNT)
 
@@ -48,6 +48,7 @@ static void filter_line(struct app *a, size_t i, const struct rows_item *it)
         fields,
         "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive), UTC",
         "  a bare word or \"quoted text\" matches anywhere in the event's JSON",
+        "  field:/REGEX/ or /REGEX/ alone: a PCRE2 search, case-insensitive; \\/ is a '/' inside: ua:/boto3\\/1\\./",
     };
     draw_str(a->win, it->y, it->x + 1, it->w - 1, filter_help[i], theme_attr(i == 1 ? R_TITLE : R_NORMAL));
 }
