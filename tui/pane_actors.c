@@ -31,14 +31,15 @@ static const enum actor_col shown_cols[] = {AC_EVENTS,  AC_SESSIONS, AC_IPS,  AC
 #define GAP       2  /* blanks between two columns */
 
 /* When the columns do not all fit, these give up room first, in this order, down to their narrowest
- * (at least their title): long lists and names are cut with an ellipsis rather than the last columns
- * (ACCOUNTS, ROLES) being pushed off the screen; h/l scroll to read them whole. */
+ * (at least their title): the lists, the times (to their date) and then the ARN are cut with an ellipsis
+ * rather than the last columns (ACCOUNTS, ROLES) being pushed off the screen; h/l scroll to read them
+ * whole. */
 static const struct {
     enum actor_col col;
     int min;
-} narrowing[] = {{AC_ACTOR, 24}, {AC_ACCOUNTS, 16}, {AC_TYPE, 8},     {AC_ROLES, 0},
-                 {AC_FIRST, 11}, {AC_LAST, 11},     {AC_ACTOR, 0},    {AC_ACCOUNTS, 0},
-                 {AC_TYPE, 0},   {AC_FIRST, 0},     {AC_LAST, 0}};
+} narrowing[] = {{AC_ACCOUNTS, 16}, {AC_FIRST, 11}, {AC_LAST, 11},  {AC_ROLES, 0},
+                 {AC_ACTOR, 24},    {AC_TYPE, 8},   {AC_ACTOR, 0},  {AC_ACCOUNTS, 0},
+                 {AC_TYPE, 0},      {AC_FIRST, 0},  {AC_LAST, 0}};
 #define LAST_WANT 16 /* the last column takes the room left; it asks for this much of it */
 
 /* Narrows width[first..NCOLS) (measured: each column's widest cell and title, title[] the titles'
