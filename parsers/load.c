@@ -15,6 +15,7 @@
 #include "parsers/batch.h"
 #include "parsers/bigread.h"
 #include "parsers/pathinfo.h"
+#include "parsers/savedidx.h"
 #include "parsers/source.h"
 #include "parsers/stream.h"
 #include "parsers/walk.h"
@@ -48,12 +49,17 @@ static void set_readers(struct store *s)
 
 /* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
  * busy while the merge catches up, few enough that the batches waiting stay small. */
-#define WINDOW_PER_WORKER 8
+#define WINDOW_PER_WORKER 4
 #define CHUNKS_PER_WORKER 2
 #define MAX_WORKERS       CORES_MAX
 /* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
  * by one worker: CTVIEW_BIG_BYTES=N overrides, for tests. */
 #define BIG_BYTES ((int64_t)32 << 20)
+/* Small inputs are handed to a worker in runs of up to this many files and bytes on disk: a folder of an
+ * organization trail holds thousands of files of a few KB, and one claim, one hand-over and one wake-up
+ * per file cost as much as reading it. */
+#define FILES_PER_UNIT 8
+#define UNIT_BYTES     ((int64_t)64 << 10)
 
 enum slot_state { SLOT_FREE, SLOT_PENDING, SLOT_BUSY, SLOT_READY };
 enum unit_kind {
@@ -61,10 +67,13 @@ enum unit_kind {
     UNIT_HEAD,  /* a large input's source */
     UNIT_CHUNK, /* some of its records */
     UNIT_END,   /* its end: damage and verdict */
+    UNIT_SAVED, /* an input unchanged since the saved index: taken from it, not read */
 };
 
 struct slot {
     struct batch b;
+    struct batch more[FILES_PER_UNIT - 1]; /* UNIT_FILE: the inputs read after b's, in input order */
+    size_t nmore;
     enum slot_state state;
     enum unit_kind kind;
     int rc;
@@ -93,6 +102,7 @@ struct loader {
     size_t window, chunk_window;
     int64_t big_bytes;
     struct slot *slots;
+    struct savedidx *idx; /* owned: the saved index (parsers/savedidx.h), NULL when off */
     pthread_t threads[MAX_WORKERS];
     int nthreads;
     uint64_t bytes;
@@ -157,16 +167,24 @@ static struct slot *claim_unit(struct loader *l, enum unit_kind kind)
     return slot;
 }
 
-/* Reads a whole input into a new unit. Called and returns with the lock held. */
-static void read_file(struct loader *l, const struct walk_file *f)
+/* Reads whole inputs f[0..n) (n <= FILES_PER_UNIT) into a new unit. Called and returns with the lock held. */
+static void read_files(struct loader *l, const struct walk_file *f, size_t n)
 {
     struct slot *slot = claim_unit(l, UNIT_FILE);
     if (!slot)
         return;
+    slot->nmore = n - 1;
     pthread_mutex_unlock(&l->mu);
     int rc = batch_read(&slot->b, f, &l->stop);
+    for (size_t i = 1; i < n && rc == 0; i++)
+        rc = batch_read(&slot->more[i - 1], &f[i], &l->stop);
     pthread_mutex_lock(&l->mu);
     unit_ready(l, slot, rc);
+}
+
+static void read_file(struct loader *l, const struct walk_file *f)
+{
+    read_files(l, f, 1);
 }
 
 struct big {
@@ -279,6 +297,23 @@ static int is_big(const struct loader *l, const struct walk_file *f)
     return !pi.is_digest;
 }
 
+/* How many inputs from the next one on are read as one unit: small ones in a row, up to FILES_PER_UNIT and
+ * UNIT_BYTES (the first always). Lock held. */
+static size_t small_run(const struct loader *l)
+{
+    size_t n = 0;
+    int64_t bytes = 0;
+    while (n < FILES_PER_UNIT && l->next_file + n < l->list.count) {
+        const struct walk_file *f = &l->list.files[l->next_file + n];
+        if (f->is_stdin || is_big(l, f) || (n > 0 && bytes + f->size > UNIT_BYTES) ||
+            (n > 0 && savedidx_reuse(l->idx, l->next_file + n)))
+            break;
+        bytes += f->size;
+        n++;
+    }
+    return n ? n : 1;
+}
+
 static void *worker(void *varg)
 {
     struct worker_arg arg = *(struct worker_arg *)varg;
@@ -286,7 +321,11 @@ static void *worker(void *varg)
     struct loader *l = arg.l;
     if (arg.first) {
         int rc = walk_paths(l->paths, l->npaths, &l->list, &l->walk_problems);
+        if (rc == 0)
+            savedidx_plan(l->idx, &l->list, &l->walk_problems);
         pthread_mutex_lock(&l->mu);
+        if (savedidx_full(l->idx))
+            l->next_file = l->list.count; /* nothing to read: the merge restores the store */
         l->walked = 1;
         l->walk_failed = rc != 0;
         pthread_cond_broadcast(&l->work);
@@ -303,15 +342,24 @@ static void *worker(void *varg)
             continue;
         }
         if (l->walked && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
-            const struct walk_file *f = &l->list.files[l->next_file++];
-            if (is_big(l, f)) {
+            const struct walk_file *f = &l->list.files[l->next_file];
+            if (savedidx_reuse(l->idx, l->next_file)) {
+                l->next_file++;
+                struct slot *saved = claim_unit(l, UNIT_SAVED);
+                if (!saved)
+                    break; /* the load stops */
+                unit_ready(l, saved, 0);
+            } else if (is_big(l, f)) {
+                l->next_file++;
                 l->splitting = 1;
                 read_big(l, f);
                 l->splitting = 0;
                 pthread_cond_broadcast(&l->work);
                 pthread_cond_broadcast(&l->ready);
             } else {
-                read_file(l, f);
+                size_t n = small_run(l);
+                l->next_file += n;
+                read_files(l, f, n);
             }
             continue;
         }
@@ -344,6 +392,7 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
     problems_init(&l->walk_problems);
     const char *big = getenv("CTVIEW_BIG_BYTES");
     l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
+    l->idx = savedidx_begin(paths, n, since_ms, until_ms, l->big_bytes);
     int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
     l->chunk_window = (size_t)workers * CHUNKS_PER_WORKER + 2;
@@ -383,6 +432,13 @@ static void merge_walk(struct loader *l, struct store *s)
     s->counts.pruned += l->list.pruned;
     if (problems_take(&s->problems, &l->walk_problems) != 0)
         l->walk_failed = 1;
+    if (savedidx_full(l->idx)) {
+        if (savedidx_restore(l->idx, s) != 0)
+            l->walk_failed = 1; /* the store was not empty: see load.h */
+        l->files_merged = l->list.count;
+    } else if (savedidx_walk_merged(l->idx, s) != 0) {
+        l->walk_failed = 1;
+    }
 }
 
 /* Every unit is in: the walk, every input, and the large input being read. Lock held. */
@@ -391,16 +447,36 @@ static int all_in(const struct loader *l)
     return l->walked && l->next_file >= l->list.count && !l->splitting && l->next_merge >= l->next_unit;
 }
 
-/* Merges one ready unit into s. Called without the lock. */
-static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
+/* Merges one ready unit into s, each of its files told to the saved index in turn; *nfiles: the input
+ * files it completed (a run of small files, a saved one, a large one's end). Called without the lock:
+ * l->files_merged changes only on this thread, under the lock, once the unit is in. */
+static int merge_unit(struct loader *l, struct slot *slot, struct store *s, size_t *nfiles)
 {
+    size_t k = l->files_merged;
     if (slot->rc != 0) {
         batch_free(&slot->b);
+        for (size_t i = 0; i < slot->nmore; i++)
+            batch_free(&slot->more[i]);
         if (slot->kind == UNIT_END) {
             free(slot->end.warning);
             slot->end.warning = NULL;
         }
         return -1;
+    }
+    if (slot->kind == UNIT_SAVED) {
+        int rc = savedidx_replay(l->idx, s, k);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            savedidx_file_merged(l->idx, s, k);
+            *nfiles = 1;
+            return 0;
+        }
+        /* a copy it dropped lost its kept one: read it here, in its turn */
+        if (batch_read(&slot->b, &l->list.files[k], &l->stop) != 0) {
+            batch_free(&slot->b);
+            return -1;
+        }
     }
     if (slot->kind == UNIT_HEAD)
         l->tally = (struct batch_tally){0};
@@ -415,7 +491,17 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
             return -1;
         }
     }
-    return batch_merge(s, &slot->b);
+    int rc = batch_merge(s, &slot->b);
+    int whole = slot->kind == UNIT_FILE || slot->kind == UNIT_END || slot->kind == UNIT_SAVED;
+    if (rc == 0 && whole)
+        savedidx_file_merged(l->idx, s, k + (*nfiles)++);
+    for (size_t i = 0; i < slot->nmore; i++)
+        if (rc != 0) {
+            batch_free(&slot->more[i]);
+        } else if ((rc = batch_merge(s, &slot->more[i])) == 0) {
+            savedidx_file_merged(l->idx, s, k + (*nfiles)++);
+        }
+    return rc;
 }
 
 int loader_merge(struct loader *l, struct store *s, double budget)
@@ -452,10 +538,11 @@ int loader_merge(struct loader *l, struct store *s, double budget)
             continue;
         }
         pthread_mutex_unlock(&l->mu);
-        int merged = merge_unit(l, slot, s);
+        size_t nfiles = 0;
+        int merged = merge_unit(l, slot, s, &nfiles);
         pthread_mutex_lock(&l->mu);
-        if (slot->kind == UNIT_FILE || slot->kind == UNIT_END)
-            l->files_merged++;
+        l->files_merged += nfiles;
+        slot->nmore = 0;
         slot->state = SLOT_FREE;
         l->next_merge++;
         l->bytes = s->counts.bytes;
@@ -480,6 +567,15 @@ void loader_progress(struct loader *l, struct load_progress *p)
     pthread_mutex_unlock(&l->mu);
 }
 
+void loader_save(struct loader *l, const struct store *s)
+{
+    pthread_mutex_lock(&l->mu);
+    int done = all_in(l) && !l->walk_failed && !atomic_load(&l->stop);
+    pthread_mutex_unlock(&l->mu);
+    if (done)
+        savedidx_save(l->idx, s);
+}
+
 void loader_free(struct loader *l)
 {
     if (!l)
@@ -492,11 +588,14 @@ void loader_free(struct loader *l)
         pthread_join(l->threads[i], NULL);
     for (size_t i = 0; i < l->window; i++) {
         batch_free(&l->slots[i].b);
+        for (size_t k = 0; k < FILES_PER_UNIT - 1; k++)
+            batch_free(&l->slots[i].more[k]);
         chunk_free(l->slots[i].chunk);
         if (l->slots[i].kind == UNIT_END)
             free(l->slots[i].end.warning);
     }
     free(l->slots);
+    savedidx_free(l->idx);
     walk_list_free(&l->list);
     problems_clear(&l->walk_problems);
     pthread_mutex_destroy(&l->mu);
@@ -531,8 +630,10 @@ int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_
         if (rc == 1)
             break;
     }
-    loader_free(l);
     store_finish(s);
+    if (rc == 1)
+        loader_save(l, s);
+    loader_free(l);
     return rc < 0 ? -1 : 0;
 }
 
@@ -547,7 +648,7 @@ static int read_and_merge(struct store *s, struct batch *b, int rc)
 
 int load_more(struct store *s, const char *path)
 {
-    struct walk_file f = {(char *)path, 0, 0};
+    struct walk_file f = {.path = (char *)path};
     struct batch b;
     int rc = batch_read(&b, &f, NULL);
     return read_and_merge(s, &b, rc);

@@ -64,9 +64,11 @@ int loading_step(struct app *a, double budget)
     loader_progress(a->loading->loader, &a->loading->progress);
     if (rc != 0) {
         /* done, or out of memory: either way what was merged is what there is */
+        absorb(a); /* the stable merge of the sorted part and the rest: what store_finish would give */
+        if (rc > 0)
+            loader_save(a->loading->loader, a->store);
         loader_free(a->loading->loader);
         a->loading->loader = NULL;
-        absorb(a); /* the stable merge of the sorted part and the rest: what store_finish would give */
         loading_stop(a);
         if (rc < 0)
             app_message(a, "out of memory while loading: %zu events loaded", a->store->nevents);
