@@ -194,9 +194,27 @@ else
     echo "SKIP: SigmaHQ rules not found under $shared/sigma"
 fi
 
-# a missing rules path is one refusal, not a failure of the rest
-"$ctview" --findings --json --rules "$tmp/nothere" --rules "$tmp/rules/good.yml" "$tests/sample" >"$tmp/miss.json"
-check "--rules with a missing path exits 0" $?
+# a missing rules path is one refusal: the rest still runs, but the exit status and stderr say so (3, as
+# for a PATH that cannot be read), in text and in JSON
+"$ctview" --findings --json --rules "$tmp/nothere" --rules "$tmp/rules/good.yml" "$tests/sample" >"$tmp/miss.json" 2>"$tmp/miss.err"
+test $? -eq 3
+check "--rules with a missing path exits 3" $?
+grep -qF "ctview: --rules $tmp/nothere: cannot read: No such file or directory" "$tmp/miss.err"
+check "... and names the path on stderr" $?
+"$ctview" --findings --rules /nonexistent "$tests/sample" >/dev/null 2>"$tmp/miss.err"
+test $? -eq 3 && grep -qF "ctview: --rules /nonexistent: cannot read" "$tmp/miss.err"
+check "--findings --rules /nonexistent exits 3 naming the path" $?
+test "$(grep -c nonexistent "$tmp/miss.err")" -eq 1
+check "... once" $?
+mkdir -p "$tmp/rules/locked"
+cp "$tmp/rules/good.yml" "$tmp/rules/locked/"
+chmod 000 "$tmp/rules/locked/good.yml"
+if ! cat "$tmp/rules/locked/good.yml" >/dev/null 2>&1; then # root reads it anyway
+    "$ctview" --list -f 'level:>=low' --rules "$tmp/rules/locked" "$tests/sample" >/dev/null 2>"$tmp/miss.err"
+    test $? -eq 3 && grep -qF "locked/good.yml: cannot read: Permission denied" "$tmp/miss.err"
+    check "an unreadable rule file inside a --rules folder: exit 3 in any mode that runs the rules" $?
+fi
+chmod 600 "$tmp/rules/locked/good.yml"
 grep -q '"rules_loaded":1,"rules_refused":\[{"file":"'"$tmp"'/nothere","line":0,"reason":"cannot read: No such file or directory"}\]' "$tmp/miss.json"
 check "a missing rules path is refused with its reason" $?
 "$ctview" --findings --list "$tests/sample" 2>/dev/null

@@ -438,7 +438,8 @@ static enum reaction say_unhandled(struct app *a, int ch)
 
 /* Hands a key to the dialog when one is open, else to the pane in front, then to the panes that take
  * it in the background, then to the pane it toggles, then to the global actions. */
-/* The mouse on the main screen: a click on a list row selects it, the wheel scrolls the list. */
+/* The mouse on the main screen: a click on a list row selects it, the wheel scrolls the pane under it
+ * (the list, or the lower pane below it: the detail, the trace). */
 static enum reaction mouse(struct app *a)
 {
     MEVENT m;
@@ -446,6 +447,12 @@ static enum reaction mouse(struct app *a)
         return RE_NONE;
     int list_rows = pane_page(a, PANE_LIST); /* below the header */
     size_t n = app_count(a);
+    if ((m.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) && a->lower_open && m.y > list_rows) {
+        struct keypress k = {0, m.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN, pane_page(a, a->lower), 0};
+        for (int i = 0; i < 3; i++)
+            pane_get(a->lower)->key(a, a->pane_state[a->lower], &k);
+        return RE_REDRAW;
+    }
     if (m.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
         for (int i = 0; i < 3; i++)
             scroll_move(&a->list, n, list_rows + 1, m.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);

@@ -53,6 +53,10 @@ int cli_default_rules(char *out, size_t cap);
  * set (owned) with its refusals, or NULL when out of memory. */
 struct sigma_set *cli_load_rules(const char *const *paths, size_t n);
 
+/* Names on err each rule path of set (NULL: none) that could not be read (missing, unreadable, a
+ * dangling link), one line each; returns how many: the caller's exit status is 3 when there are any. */
+size_t cli_report_unread_rules(const struct sigma_set *set, FILE *err);
+
 /* The same a file at a time: a loader of those rules into set (sigma_loader_step), owned by the caller,
  * or NULL when out of memory. */
 struct sigma_loader *cli_rules_loader(struct sigma_set *set, const char *const *paths, size_t n);

@@ -87,6 +87,30 @@ static void put_safe(FILE *out, const char *s)
     free(e);
 }
 
+/* Whether a refusal is a path that could not be read rather than a rule refused for its content:
+ * model/detect/sigma_files.c words every such refusal "cannot read...". */
+static int refusal_unread(const struct sigma_refusal *r)
+{
+    return strncmp(r->reason, "cannot read", 11) == 0;
+}
+
+size_t cli_report_unread_rules(const struct sigma_set *set, FILE *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; set && i < sigma_set_refused(set); i++) {
+        const struct sigma_refusal *r = sigma_set_refusal(set, i);
+        if (!refusal_unread(r))
+            continue;
+        fputs("ctview: --rules ", err);
+        put_safe(err, r->file);
+        fputs(": ", err);
+        put_safe(err, r->reason);
+        fputc('\n', err);
+        n++;
+    }
+    return n;
+}
+
 /* An event's key as a JSON string, as in --trace: "ACCOUNT:EVENTID"; a comma before it unless first. */
 static void put_event_key(FILE *out, const struct store *s, size_t ev, int first)
 {
@@ -187,6 +211,8 @@ int cli_findings(struct store *s, const struct cli_shown *shown, const struct fi
     } else {
         for (size_t i = 0; i < sigma_set_refused(set); i++) {
             const struct sigma_refusal *r = sigma_set_refusal(set, i);
+            if (refusal_unread(r))
+                continue; /* said by cli_report_unread_rules, with the exit status */
             fputs("ctview: rule refused: ", stderr);
             put_safe(stderr, r->file);
             if (r->line)

@@ -1,8 +1,11 @@
 /* The filter prompt (/), the search prompt (s) and n/N, and running filters without blocking keys.
  *
- * While the filter prompt is open every edit compiles the line: a valid expression starts a run over
- * the store (dropping the previous run), an invalid one leaves the list as it was and says why under
- * the prompt. Runs go in slices between keystrokes (see app.c), so typing never waits for a filter. */
+ * While the filter prompt is open every edit that completes a term (a blank after it, or Enter) compiles
+ * the line: a valid expression starts a run over the store (dropping the previous run), an invalid one
+ * leaves the list as it was and says why under the prompt. A term still being typed is not applied (a
+ * half-typed `usr` on the way to `usr:x` is a valid word that would empty the list); the list keeps the
+ * last complete filter and the line under the prompt says so. Runs go in slices between keystrokes (see
+ * app.c), so typing never waits for a filter. */
 #include "tui/filterbar.h"
 
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/base/filterquote.h"
 #include "model/identity/origin.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
@@ -144,6 +148,80 @@ static int try_filter(struct app *a, const char *text)
     return 0;
 }
 
+static int blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Whether the cursor of the filter line touches a term still being typed: one that ends at the cursor
+ * or has it inside (quoted text and a /regular expression/, blanks included, are one term, as the
+ * filter's lexer reads them; unclosed ones run to the end). */
+static int typing_term(const struct prompt *p)
+{
+    const char *s = p->buf;
+    size_t i = 0;
+    while (i < p->len) {
+        if (blank(s[i])) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < p->len && !blank(s[i])) {
+            int regex = s[i] == '/' && (i == start || strchr(":-(", s[i - 1]));
+            if (s[i] != '"' && !regex) {
+                i++;
+                continue;
+            }
+            size_t qlen;
+            const char *end = regex ? filterquote_regex_end(s + i) : filterquote_read(s + i, NULL, &qlen);
+            i = end ? (size_t)(end - s) : p->len;
+        }
+        if (start < p->cur && p->cur <= i)
+            return 1;
+    }
+    return 0;
+}
+
+/* The filter line as it is applied: without trailing blanks (they only end a term). */
+static void applied_text(const struct prompt *p, char *out, size_t cap)
+{
+    size_t n = p->len;
+    while (n && blank(p->buf[n - 1]))
+        n--;
+    snprintf(out, cap, "%.*s", (int)n, p->buf);
+}
+
+/* Applies the filter line unless it is the filter already in force or running. Returns as try_filter. */
+static int apply_line(struct app *a)
+{
+    char text[PROMPT_MAX];
+    applied_text(&a->bar.line, text, sizeof text);
+    const char *cur = a->bar.job.expr ? a->bar.job.expr : a->shown.expr ? a->shown.expr : "";
+    if (strcmp(text, cur) == 0) {
+        a->bar.error[0] = '\0';
+        return 0;
+    }
+    return try_filter(a, text);
+}
+
+/* An edit of the filter line: applied when it leaves no term half-typed, else only checked, so that a
+ * bad expression is said at once while the list keeps the last complete filter. */
+static void filter_edited(struct app *a)
+{
+    a->bar.typing = typing_term(&a->bar.line);
+    if (!a->bar.typing) {
+        apply_line(a);
+        return;
+    }
+    struct filter_error err;
+    struct filter *f = compile_for(a, a->bar.line.buf, a->store, &err);
+    if (f)
+        a->bar.error[0] = '\0';
+    else
+        strlcpy(a->bar.error, err.message, sizeof a->bar.error);
+    filter_free(f);
+}
+
 enum reaction filterbar_open(struct app *a, enum bar_kind kind)
 {
     if (kind == BAR_FILTER) {
@@ -159,6 +237,7 @@ enum reaction filterbar_open(struct app *a, enum bar_kind kind)
     }
     a->bar.kind = kind;
     a->bar.error[0] = '\0';
+    a->bar.typing = 0;
     curs_set(1);
     return RE_REDRAW;
 }
@@ -167,6 +246,7 @@ static void close_bar(struct app *a)
 {
     a->bar.kind = BAR_CLOSED;
     a->bar.error[0] = '\0';
+    a->bar.typing = 0;
     shown_free(&a->bar.saved);
     curs_set(0);
 }
@@ -215,14 +295,18 @@ enum reaction filterbar_key(struct app *a, int ch)
     }
     switch (r) {
     case PR_EDITED:
-        try_filter(a, a->bar.line.buf);
+        filter_edited(a);
         break;
-    case PR_ACCEPT:
-        if (a->bar.error[0])
+    case PR_ACCEPT: {
+        a->bar.typing = 0;
+        if (apply_line(a) != 0)
             break; /* an invalid expression cannot be kept: fix it or Esc */
-        prompt_history_add(&a->bar.filter_hist, a->bar.line.buf);
+        char text[PROMPT_MAX];
+        applied_text(&a->bar.line, text, sizeof text);
+        prompt_history_add(&a->bar.filter_hist, text);
         close_bar(a);
         break;
+    }
     case PR_CANCEL: {
         job_stop(a);
         struct shown saved = a->bar.saved;
@@ -244,7 +328,9 @@ int filterbar_rows(const struct app *a)
     int most = a->rows / 3 > 1 ? a->rows / 3 : 1;
     if (a->bar.kind == BAR_CLOSED)
         return 0;
-    return 1 + (a->bar.error[0] ? draw_wrap_rows(a->bar.error, a->cols, most) : 0);
+    if (a->bar.error[0])
+        return 1 + draw_wrap_rows(a->bar.error, a->cols, most);
+    return a->bar.typing ? 2 : 1;
 }
 
 void filterbar_draw(struct app *a, int y)
@@ -252,6 +338,12 @@ void filterbar_draw(struct app *a, int y)
     const char *label = a->bar.kind == BAR_FILTER ? "filter: " : "search: ";
     if (a->bar.error[0])
         draw_wrapped(a->win, y + 1, 0, a->cols, filterbar_rows(a) - 1, a->bar.error, theme_attr(R_ERROR));
+    else if (a->bar.typing) {
+        char note[120];
+        snprintf(note, sizeof note, "typing%s the term at the cursor applies after a blank or Enter",
+                 strcmp(draw_ellipsis(), "…") == 0 ? "…" : "...");
+        draw_str(a->win, y + 1, 0, a->cols, note, theme_attr(R_TITLE));
+    }
     prompt_draw(&a->bar.line, a->win, y, 0, a->cols, label, theme_attr(R_NORMAL));
 }
 

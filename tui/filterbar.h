@@ -22,6 +22,7 @@ struct filterbar {
     struct shown saved; /* the filter in force when the filter prompt opened, restored by Esc */
     struct scroll saved_list;
     char error[320]; /* why the text in the prompt is not a valid expression */
+    int typing;      /* the filter prompt's cursor is on a term being typed: not applied yet */
     struct {
         struct filter *f; /* owned while a filter runs over the store, else NULL */
         struct filter_run run;

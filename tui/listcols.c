@@ -1,6 +1,7 @@
 /* listcols: the event list's chosen columns. See listcols.h. */
 #include "tui/listcols.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ static void remember(struct app *a, const char *spec)
 int listcols_init(struct app *a, struct listcols *lc)
 {
     path_values_init(&lc->v);
+    lc->reveal = SIZE_MAX;
     char *path = a->no_state ? NULL : colstate_path(), *err = NULL;
     char spec[PROMPT_MAX], why[400];
     if (path && colstate_load(path, spec, sizeof spec, &err) == 0) {
@@ -108,8 +110,8 @@ int listcols_add(struct app *a, const char *name, char *err, size_t cap)
     }
     if (listcols_set(a, spec, err, cap) != 0)
         return -1;
-    /* show the new column: scroll so it is the last on screen at least */
-    lc->first = lc->ncols > 1 ? lc->ncols - 1 : 0;
+    /* show the new column with the least scroll (the next layout works it out); the first stays */
+    lc->reveal = lc->ncols - 1;
     return 0;
 }
 
@@ -121,6 +123,29 @@ static size_t col_title(const struct app *a, const struct listcols *lc, size_t c
                 ? snprintf(buf, cap, "%s %s", lc->cols[c].name, a->tz.name)
                 : snprintf(buf, cap, "%s", lc->cols[c].name);
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* The first column that scrolls: column 0 (the time, in the default order) stays in view. */
+static size_t first_scrolled(const struct listcols *lc)
+{
+    return lc->ncols > 1 ? 1 : 0;
+}
+
+int listcols_scrolled(const struct listcols *lc)
+{
+    return lc->first > first_scrolled(lc);
+}
+
+int listcols_scroll(struct listcols *lc, int dir)
+{
+    if (dir < 0 && lc->first > first_scrolled(lc))
+        lc->first--;
+    else if (dir > 0 && lc->first + 1 < lc->ncols)
+        lc->first++;
+    else
+        return 0;
+    lc->reveal = SIZE_MAX;
+    return 1;
 }
 
 /* The cell text of column c for event ev: the field's text (borrowed from lc->v), "" when missing or
@@ -140,20 +165,15 @@ static const char *cell(struct app *a, struct listcols *lc, size_t c, size_t ev,
     return n > 0 ? lc->v.text : "";
 }
 
-void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, size_t nrows, int w, int *widths)
+/* The widths of column 0 and of the columns from lc->first on, as listcols_layout says. Returns the
+ * column given less room than it wants, or SIZE_MAX. */
+static size_t fit(struct app *a, struct listcols *lc, const size_t *rows, size_t nrows, int w, int *widths)
 {
-    /* an origin column reads the store's origins: current for the events loaded so far (as origin:) */
-    for (size_t c = 0; c < lc->ncols; c++)
-        if ((field_needs(&lc->cols[c]) & FIELD_NEEDS_ORIGINS) && origins_ensure(a->store, NULL) != 0) {
-            app_message(a, "out of memory while tracing origins");
-            break;
-        }
-    if (lc->first >= lc->ncols)
-        lc->first = lc->ncols ? lc->ncols - 1 : 0;
+    size_t cut = SIZE_MAX;
     int x = 0;
     for (size_t c = 0; c < lc->ncols; c++) {
         widths[c] = 0;
-        if (c < lc->first || x >= w)
+        if ((c > 0 && c < lc->first) || x >= w)
             continue;
         /* the header, and the sort's mark after it (one column) */
         char title[PATH_MAX_LEN + TZ_NAME_MAX + 8];
@@ -170,8 +190,32 @@ void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, siz
         if (room < COL_MIN)
             break;
         widths[c] = want < room ? want : room;
+        if (want > room)
+            cut = c;
         x += widths[c] + 1;
     }
+    return cut;
+}
+
+void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, size_t nrows, int w, int *widths)
+{
+    /* an origin column reads the store's origins: current for the events loaded so far (as origin:) */
+    for (size_t c = 0; c < lc->ncols; c++)
+        if ((field_needs(&lc->cols[c]) & FIELD_NEEDS_ORIGINS) && origins_ensure(a->store, NULL) != 0) {
+            app_message(a, "out of memory while tracing origins");
+            break;
+        }
+    if (lc->first < first_scrolled(lc))
+        lc->first = first_scrolled(lc);
+    if (lc->first >= lc->ncols)
+        lc->first = lc->ncols ? lc->ncols - 1 : 0;
+    size_t cut = fit(a, lc, rows, nrows, w, widths);
+    /* a column just added comes into view, whole when it can be, with the least scroll */
+    while (lc->reveal < lc->ncols && (!widths[lc->reveal] || cut == lc->reveal) && lc->first < lc->reveal) {
+        lc->first++;
+        cut = fit(a, lc, rows, nrows, w, widths);
+    }
+    lc->reveal = SIZE_MAX;
 }
 
 void listcols_draw_header(struct app *a, struct listcols *lc, int y, int x, int w, const int *widths)

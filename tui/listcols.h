@@ -18,7 +18,8 @@ struct listcols {
     struct field *cols; /* owned; NULL: the default layout */
     size_t ncols;
     char spec[PROMPT_MAX]; /* the columns as --columns takes them; "" for the default layout */
-    size_t first;          /* the first column on screen (sideways scroll) */
+    size_t first;          /* the first column on screen after column 0, which stays (sideways scroll) */
+    size_t reveal;         /* a column to bring into view at the next layout (just added), or SIZE_MAX */
     struct path_values v;  /* scratch for cell values */
 };
 
@@ -35,15 +36,21 @@ struct listcols *listcols_of(const struct app *a);
  * changes then). */
 int listcols_set(struct app *a, const char *spec, char *err, size_t cap);
 
-/* Adds a column at the end (the default layout's columns first, when it was in force). Returns as
- * listcols_set. */
+/* Adds a column at the end (the default layout's columns first, when it was in force), scrolled into
+ * view with the least scroll, column 0 staying. Returns as listcols_set. */
 int listcols_add(struct app *a, const char *name, char *err, size_t cap);
+
+/* h (dir -1) and l (dir 1): scrolls the columns after column 0 sideways; 1 when they moved. */
+int listcols_scroll(struct listcols *lc, int dir);
+/* Whether columns are scrolled off to the left (between column 0 and the first on screen). */
+int listcols_scrolled(const struct listcols *lc);
 
 /* Draws the chosen columns' header and rows in the list's rectangle (from row 0, header first). */
 void listcols_draw_header(struct app *a, struct listcols *lc, int y, int x, int w, const int *widths);
 
-/* Works out the width of each column from `first` on for the events on screen (rows[0..nrows), store
- * indexes): content-sized, capped, 0 for columns that do not fit. */
+/* Works out the width of column 0 and of each column from `first` on for the events on screen
+ * (rows[0..nrows), store indexes): content-sized, capped, 0 for columns that do not fit or are
+ * scrolled off. */
 void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, size_t nrows, int w,
                      int *widths);
 

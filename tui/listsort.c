@@ -11,6 +11,7 @@
 #include "model/query/columns.h"
 #include "model/query/rowsort.h"
 #include "tui/app.h"
+#include "tui/draw.h"
 #include "tui/listcols.h"
 
 /* The default layout's columns, in the order they are drawn (model/query/columns' ids), are sorted by
@@ -237,6 +238,15 @@ const char *listsort_mark(const struct app *a, const struct field *field, int co
     if (field)
         return same_field(field, &ls->field) ? arrow(ls->desc) : NULL;
     return column >= 0 && column == default_column(a) ? arrow(ls->desc) : NULL;
+}
+
+int listsort_sign(const struct app *a, char *buf, size_t cap)
+{
+    const struct listsort *ls = &a->sort;
+    if (!ls->name[0] || ls->pending || cap == 0)
+        return 0;
+    snprintf(buf, cap, " sorted by %s %s ", ls->name, arrow(ls->desc));
+    return draw_width(buf, strlen(buf));
 }
 
 int listsort_busy(const struct app *a)

@@ -53,6 +53,11 @@ void listsort_refresh(struct app *a);
  * not sorted by that column. */
 const char *listsort_mark(const struct app *a, const struct field *field, int column);
 
+/* The sort as words for a list whose columns on screen do not show it (" sorted by NAME ▲ "), in buf
+ * (cap bytes); returns its width in screen columns, or 0 (buf untouched) in time order or while the
+ * path's index is built. */
+int listsort_sign(const struct app *a, char *buf, size_t cap);
+
 /* A path's index is being built for the sort; listsort_work builds it for about that long and sorts
  * when it is done (returns 1 then). listsort_percent says how far it is. */
 int listsort_busy(const struct app *a);

@@ -467,8 +467,9 @@ static int logs_select(const struct options *o, int findings, struct logs *l)
 }
 
 /* A log mode: checks, loads the paths, selects the shown events and prints them with m->print. The
- * status: the mode's, else 1 when standard output could not be written, 3 when a PATH could not be
- * read, 1 when some events could not be read for a path the output needed. */
+ * status: the mode's, else 1 when standard output could not be written, 3 when a PATH (or a --rules
+ * path the mode read) could not be read, 1 when some events could not be read for a path the output
+ * needed. */
 static int with_logs(const struct options *o, const struct mode_ops *m)
 {
     struct logs l = {.shown = {.all = 1}};
@@ -497,6 +498,7 @@ static int with_logs(const struct options *o, const struct mode_ops *m)
         if (rc == 0)
             rc = 1;
     }
+    unread += cli_report_unread_rules(l.rules, stderr); /* a --rules path counts as a PATH */
     if (rc == 0 && unread)
         rc = 3;
     size_t unreadable = 0;

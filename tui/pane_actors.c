@@ -14,11 +14,12 @@
 #include "tui/rows.h"
 #include "tui/theme.h"
 
-/* The pane's state: the actors of the shown set, and the cursor in them. */
+/* The pane's state: the actors of the shown set, the cursor in them, and the sideways scroll. */
 struct actors_pane {
     struct actor_table t;
     int valid; /* t is of the shown set as it is */
     struct scroll s;
+    size_t first; /* the first column on screen (h/l) */
 };
 
 /* The columns on screen, in this order (the cells are model/actors', as --actors prints them); the
@@ -27,6 +28,41 @@ static const enum actor_col shown_cols[] = {AC_EVENTS,  AC_SESSIONS, AC_IPS,  AC
                                             AC_ACCOUNT, AC_FIRST,    AC_LAST, AC_ACCOUNTS, AC_ROLES};
 #define NCOLS     (sizeof shown_cols / sizeof *shown_cols)
 #define ACTOR_MAX 56 /* columns at most for the ARN: longer ones are cut */
+#define GAP       2  /* blanks between two columns */
+
+/* When the columns do not all fit, these give up room first, in this order, down to their narrowest
+ * (at least their title): the lists, the times (to their date) and then the ARN are cut with an ellipsis
+ * rather than the last columns (ACCOUNTS, ROLES) being pushed off the screen; h/l scroll to read them
+ * whole. */
+static const struct {
+    enum actor_col col;
+    int min;
+} narrowing[] = {{AC_ACCOUNTS, 16}, {AC_FIRST, 11}, {AC_LAST, 11},  {AC_ROLES, 0},
+                 {AC_ACTOR, 24},    {AC_TYPE, 8},   {AC_ACTOR, 0},  {AC_ACCOUNTS, 0},
+                 {AC_TYPE, 0},      {AC_FIRST, 0},  {AC_LAST, 0}};
+#define LAST_WANT 16 /* the last column takes the room left; it asks for this much of it */
+
+/* Narrows width[first..NCOLS) (measured: each column's widest cell and title, title[] the titles'
+ * widths) so that the columns fit in room, as narrowing says; the last column keeps at least its title. */
+static void fit_columns(int *width, const int *title, size_t first, int room)
+{
+    if (width[NCOLS - 1] > LAST_WANT)
+        width[NCOLS - 1] = title[NCOLS - 1] > LAST_WANT ? title[NCOLS - 1] : LAST_WANT;
+    int need = 0;
+    for (size_t c = first; c < NCOLS; c++)
+        need += width[c] + (c > first ? GAP : 0);
+    for (size_t i = 0; i < sizeof narrowing / sizeof *narrowing && need > room; i++)
+        for (size_t c = first; c < NCOLS; c++) {
+            if (shown_cols[c] != narrowing[i].col)
+                continue;
+            int floor = narrowing[i].min > title[c] ? narrowing[i].min : title[c];
+            int give = width[c] - floor < need - room ? width[c] - floor : need - room;
+            if (give > 0) {
+                width[c] -= give;
+                need -= give;
+            }
+        }
+}
 
 static void forget(struct actors_pane *ap)
 {
@@ -63,10 +99,12 @@ static int sync_actors(struct app *a, struct actors_pane *ap)
     return 0;
 }
 
-/* What a line of the table is drawn from: the actors' rows (NULL: the titles) in the widths measured. */
+/* What a line of the table is drawn from: the actors' rows (NULL: the titles) in the widths measured,
+ * from column first on. */
 struct actors_line {
     const struct actor_row *rows;
     const int *width;
+    size_t first;
 };
 
 static void actor_row(struct app *a, void *ctx, const struct rows_item *it)
@@ -74,15 +112,17 @@ static void actor_row(struct app *a, void *ctx, const struct rows_item *it)
     const struct actors_line *l = ctx;
     char buf[1024];
     int x = it->x + 1;
-    for (size_t c = 0; c < NCOLS && x < it->x + it->w; c++) {
+    if (l->first && !l->rows)
+        draw_str(a->win, it->y, it->x, 1, "<", it->at); /* columns scrolled off to the left */
+    for (size_t c = l->first; c < NCOLS && x < it->x + it->w; c++) {
         const char *v = !l->rows ? actors_col_title(shown_cols[c])
                                  : actors_cell_tz(a->store, &l->rows[it->i], shown_cols[c], &a->tz, buf,
                                                   sizeof buf);
         int w = draw_width(v, strlen(v)), room = it->x + it->w - x;
         int cw = c + 1 == NCOLS ? room : l->width[c] < room ? l->width[c] : room;
         int lead = actors_col_numeric(shown_cols[c]) && w < cw ? cw - w : 0;
-        draw_text(a->win, it->y, x + lead, cw - lead, v, strlen(v), it->at, 0, 0);
-        x += cw + 2;
+        draw_cut(a->win, it->y, x + lead, cw - lead, v, strlen(v), it->at, NULL);
+        x += cw + GAP;
     }
 }
 
@@ -106,11 +146,11 @@ static void actors_draw(struct app *a, void *st, struct rect r, int focused)
     /* column widths: the widest cell of the rows on screen and the title */
     int page = r.h - 2;
     scroll_clamp(&ap->s, ap->t.n, page); /* before measuring the rows on screen */
-    int width[NCOLS];
+    int width[NCOLS], title_w[NCOLS];
     char buf[1024];
     for (size_t c = 0; c < NCOLS; c++) {
         const char *t = actors_col_title(shown_cols[c]);
-        width[c] = draw_width(t, strlen(t));
+        width[c] = title_w[c] = draw_width(t, strlen(t));
         for (int row = 0; row < page && ap->s.top + (size_t)row < ap->t.n; row++) {
             const char *v =
                 actors_cell_tz(a->store, &ap->t.rows[ap->s.top + (size_t)row], shown_cols[c], &a->tz, buf,
@@ -121,10 +161,13 @@ static void actors_draw(struct app *a, void *st, struct rect r, int focused)
         if (shown_cols[c] == AC_ACTOR && width[c] > ACTOR_MAX)
             width[c] = ACTOR_MAX;
     }
-    struct actors_line titles = {NULL, width};
+    if (ap->first >= NCOLS)
+        ap->first = NCOLS - 1;
+    fit_columns(width, title_w, ap->first, r.w - 1);
+    struct actors_line titles = {NULL, width, ap->first};
     draw_fill(a->win, r.y + 1, r.x, r.w, theme_attr(R_TITLE));
     actor_row(a, &titles, &(struct rows_item){0, r.y + 1, r.x, r.w, theme_attr(R_TITLE), 0});
-    struct actors_line rows = {ap->t.rows, width};
+    struct actors_line rows = {ap->t.rows, width, ap->first};
     struct rows v = {&ap->s, ap->t.n, {r.y + 2, r.x, page, r.w}, theme_attr(R_SELECTED)};
     rows_draw(a, &v, actor_row, &rows);
 }
@@ -150,6 +193,14 @@ static enum reaction actors_key(struct app *a, void *st, const struct keypress *
     struct actors_pane *ap = st;
     if (k->act == ACT_ENTER)
         return filter_to(a, ap);
+    if (k->act == ACT_LEFT || k->act == ACT_RIGHT) {
+        /* sideways by a column: the cut lists (ACCOUNTS, ROLES) read whole */
+        if (k->act == ACT_LEFT && ap->first > 0)
+            ap->first--;
+        else if (k->act == ACT_RIGHT && ap->first + 1 < NCOLS)
+            ap->first++;
+        return RE_REDRAW;
+    }
     return scroll_move(&ap->s, ap->t.n, k->page - 1, k->act);
 }
 

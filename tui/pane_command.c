@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/index/pathseen.h"
 #include "model/query/command.h"
 #include "model/query/export.h"
 #include "model/query/filter.h"
@@ -324,11 +325,55 @@ static int run(struct app *a, struct cmdline *c, const char *line)
     }
 }
 
+/* Events sampled for the JSON paths :sort completes (as the column chooser, tui/pane_columns.c). */
+#define PATH_SAMPLE 2000
+
+/* Adds to out[0..*n) (cmd_complete's, grown) the lines that complete a field argument with the JSON paths
+ * seen in the shown events that start with it, most common first. Returns 0, or -1 when out of memory. */
+static int add_paths(struct app *a, const char *line, char ***out, int *n)
+{
+    enum cmd_arg kind;
+    size_t head;
+    if (cmd_word(line, &kind, &head) != 0 || kind != ARG_FIELD)
+        return 0;
+    const char *word = line + head;
+    size_t wl = strlen(word);
+    if (!wl)
+        return 0; /* every path of every event: only short names for an empty word */
+    struct pathseen seen;
+    if (pathseen_collect(a->store, a->shown.idx, app_count(a), PATH_SAMPLE, &seen) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t k = 0; k < seen.n && rc == 0 && *n < 1000; k++) {
+        const char *path = pathseen_name(&seen, k);
+        if (strncmp(path, word, wl) != 0 || !strchr(path, '.'))
+            continue; /* a top-level key without a '.' is a short name or not a column */
+        char **grown = realloc(*out, (size_t)(*n + 1) * sizeof *grown);
+        char *l = NULL;
+        if (!grown || asprintf(&l, "%.*s%s ", (int)head, line, path) < 0) {
+            if (grown)
+                *out = grown;
+            rc = -1;
+            break;
+        }
+        *out = grown;
+        (*out)[(*n)++] = l;
+    }
+    pathseen_free(&seen);
+    return rc;
+}
+
 /* Tab: the only completion, else the common part and the candidates under the line. */
 static void complete(struct app *a, struct cmdline *c)
 {
     char **out;
     int n = cmd_complete(c->line.buf, &out);
+    if (n >= 0 && add_paths(a, c->line.buf, &out, &n) != 0) {
+        for (int i = 0; i < n; i++)
+            free(out[i]);
+        free(out);
+        n = -1;
+    }
     c->error = 0;
     if (n <= 0) {
         snprintf(c->info, sizeof c->info, n < 0 ? "out of memory" : "no completion");
@@ -336,8 +381,9 @@ static void complete(struct app *a, struct cmdline *c)
     }
     size_t k = cmd_common_prefix(out, (size_t)n);
     if (k > c->line.len || n == 1) {
-        out[0][k] = '\0';
-        prompt_open(&c->line, out[0], &a->cmd_hist);
+        char common[PROMPT_MAX]; /* out[0] itself is listed below, whole */
+        snprintf(common, sizeof common, "%.*s", (int)k, out[0]);
+        prompt_open(&c->line, common, &a->cmd_hist);
     }
     c->info[0] = '\0';
     if (n > 1) {

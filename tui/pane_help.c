@@ -10,9 +10,11 @@
 #include "tui/theme.h"
 #include "tui/app.h"
 
-/* Lines of help: one per action, then the filter summary, then the ':' commands. */
+/* Lines of help: one per action, then the filter summary, the legend of the list's gutter, then the
+ * ':' commands. */
 #define FILTER_LINES 7
-#define HELP_LINES   (ACT__COUNT - 1 + FILTER_LINES + 2 + CMD__COUNT)
+#define GUTTER_LINES 4
+#define HELP_LINES   (ACT__COUNT - 1 + FILTER_LINES + GUTTER_LINES + 2 + CMD__COUNT)
 
 /* The line of action act: the keys bound to it, then what it does. */
 static void action_line(struct app *a, enum action act, const struct rows_item *it)
@@ -51,6 +53,18 @@ static void filter_line(struct app *a, size_t i, const struct rows_item *it)
     draw_str(a->win, it->y, it->x + 1, it->w - 1, filter_help[i], theme_attr(i == 1 ? R_TITLE : R_NORMAL));
 }
 
+/* Line i of the legend of the character before each list row (tui/pane_list.c's draw_gutter). */
+static void gutter_line(struct app *a, size_t i, const struct rows_item *it)
+{
+    static const char *const legend[GUTTER_LINES] = {
+        "",
+        "The list's gutter: the character before each row's time",
+        "  *  marked (Space)    c h m l i  its findings' highest Sigma level: critical high medium low info",
+        "  a  the findings are attempts: calls that failed (in that level's colour)",
+    };
+    draw_str(a->win, it->y, it->x + 1, it->w - 1, legend[i], theme_attr(i == 1 ? R_TITLE : R_NORMAL));
+}
+
 /* Line i of the command line's part, from model/command's table: a blank line, the title, the commands. */
 static void command_line(struct app *a, size_t i, const struct rows_item *it)
 {
@@ -76,8 +90,10 @@ static void help_row(struct app *a, void *ctx, const struct rows_item *it)
     i -= ACT__COUNT - 1;
     if (i < FILTER_LINES)
         filter_line(a, i, it);
+    else if (i < FILTER_LINES + GUTTER_LINES)
+        gutter_line(a, i - FILTER_LINES, it);
     else
-        command_line(a, i - FILTER_LINES, it);
+        command_line(a, i - FILTER_LINES - GUTTER_LINES, it);
 }
 
 static void help_draw(struct app *a, void *st, struct rect r, int focused)

@@ -77,6 +77,26 @@ static struct rows list_rows(struct app *a, struct rect r, int focused)
                          theme_attr(focused ? R_SELECTED : R_SELECTED_DIM)};
 }
 
+/* A sort by a field that no column on screen shows (not in the layout, hidden for room or scrolled off)
+ * is said at the right end of the header, or nothing would show it. Fills sign and returns its width
+ * when it is needed and fits with room left for the columns, else 0. */
+static int sort_sign(const struct app *a, int shows_sort, int w, char *sign, size_t cap)
+{
+    if (shows_sort)
+        return 0;
+    int sw = listsort_sign(a, sign, cap);
+    return sw > 0 && sw + 24 <= w ? sw : 0;
+}
+
+/* Whether a chosen column on screen (width > 0) is the one sorted by. */
+static int chosen_shows_sort(const struct app *a, const struct listcols *lc, const int *widths)
+{
+    for (size_t c = 0; c < lc->ncols; c++)
+        if (widths[c] && listsort_mark(a, &lc->cols[c], -1))
+            return 1;
+    return 0;
+}
+
 struct chosen_line {
     struct listcols *lc;
     const int *widths;
@@ -104,12 +124,21 @@ static void chosen_draw(struct app *a, struct listcols *lc, struct rect r, int f
     int *widths = calloc(lc->ncols, sizeof *widths);
     if (!widths)
         return;
+    size_t reveal = lc->reveal;
     listcols_layout(a, lc, rows, nrows, r.w - GUTTER, widths);
+    char sign[PATH_MAX_LEN + 32];
+    int sw = sort_sign(a, chosen_shows_sort(a, lc, widths), r.w - GUTTER, sign, sizeof sign);
+    if (sw) {
+        lc->reveal = reveal; /* the column just added stays in view in the narrower room */
+        listcols_layout(a, lc, rows, nrows, r.w - GUTTER - sw, widths);
+    }
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
-    if (lc->first)
+    if (listcols_scrolled(lc))
         draw_str(a->win, r.y, r.x, GUTTER, "<", head); /* columns scrolled off to the left */
     listcols_draw_header(a, lc, r.y, r.x + GUTTER, r.w - GUTTER, widths);
+    if (sw)
+        draw_str(a->win, r.y, r.x + r.w - sw, sw, sign, head);
     if (n == 0 && a->store->nevents)
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
     struct chosen_line l = {lc, widths};
@@ -219,6 +248,13 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
     char titles[NSHOWN][TZ_NAME_MAX + 24];
     int widths[NSHOWN];
     measure(a, r.w - GUTTER, page, now_ms, titles, widths);
+    int shows_sort = 0;
+    for (size_t i = 0; i < NSHOWN; i++)
+        shows_sort |= widths[i] && listsort_mark(a, NULL, (int)shown(i));
+    char sign[PATH_MAX_LEN + 32];
+    int sw = sort_sign(a, shows_sort, r.w - GUTTER, sign, sizeof sign);
+    if (sw)
+        measure(a, r.w - GUTTER - sw, page, now_ms, titles, widths);
     int x = r.x + GUTTER;
     attr_t head = theme_attr(R_HEADER);
     draw_fill(a->win, r.y, r.x, r.w, head);
@@ -228,6 +264,8 @@ static void list_draw(struct app *a, void *st, struct rect r, int focused)
         draw_cut(a->win, r.y, x, widths[i], titles[i], strlen(titles[i]), head, NULL);
         x += widths[i] + 1;
     }
+    if (sw)
+        draw_str(a->win, r.y, r.x + r.w - sw, sw, sign, head);
     if (n == 0 && s->nevents) {
         draw_str(a->win, r.y + 1, r.x, r.w, " no event matches the filter", theme_attr(R_TITLE));
         return;
@@ -241,10 +279,7 @@ static enum reaction list_key(struct app *a, void *st, const struct keypress *k)
 {
     struct listcols *lc = st;
     if (lc && lc->ncols && (k->act == ACT_LEFT || k->act == ACT_RIGHT)) {
-        if (k->act == ACT_LEFT && lc->first > 0)
-            lc->first--;
-        else if (k->act == ACT_RIGHT && lc->first + 1 < lc->ncols)
-            lc->first++;
+        listcols_scroll(lc, k->act == ACT_LEFT ? -1 : 1);
         return RE_REDRAW;
     }
     if (k->act == ACT_ENTER) {

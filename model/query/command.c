@@ -1,8 +1,10 @@
 #include "model/query/command.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model/base/filterquote.h"
 #include "model/base/grow.h"
@@ -16,7 +18,7 @@ static const struct cmd_def table[CMD__COUNT] = {
     {"filter", CMD_FILTER, 0, 1, ARG_TEXT, ARG_NONE, ":filter EXPR",
      "filter the list (no EXPR: show every event)"},
     {"mark", CMD_MARK, 1, 1, ARG_TEXT, ARG_NONE, ":mark EXPR", "mark every shown event that matches EXPR"},
-    {"export", CMD_EXPORT, 1, 2, ARG_NONE, ARG_FORMAT, ":export FILE [FORMAT]",
+    {"export", CMD_EXPORT, 1, 2, ARG_FILE, ARG_FORMAT, ":export FILE [FORMAT]",
      "write the marked events (or all shown) to FILE as records, jsonl, csv or timesketch (default: by the "
      "file's extension); an existing FILE is not replaced"},
     {"tz", CMD_TZ, 1, 1, ARG_ZONE, ARG_NONE, ":tz ZONE", "show times in ZONE: UTC, local, Europe/Paris..."},
@@ -211,6 +213,60 @@ static void add_zones(struct list *l, const char *line, size_t head_len, const c
     fclose(f);
 }
 
+/* File names for :export: the entries of the word's directory (the current one when it has no '/') that
+ * start with what follows its last '/'; hidden ones only when that starts with '.'. */
+static void add_files(struct list *l, const char *line, size_t head_len, const char *word)
+{
+    const char *slash = strrchr(word, '/');
+    size_t dlen = slash ? (size_t)(slash - word) + 1 : 0;
+    const char *stem = word + dlen;
+    char dir[CMD_LINE_MAX];
+    snprintf(dir, sizeof dir, "%.*s", (int)dlen, word);
+    DIR *d = opendir(dlen ? dir : ".");
+    if (!d)
+        return;
+    size_t sl = strlen(stem);
+    for (struct dirent *e; (e = readdir(d)) != NULL && l->n < 1000;) {
+        if (strncmp(e->d_name, stem, sl) != 0 || (e->d_name[0] == '.' && stem[0] != '.') ||
+            strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char full[2 * CMD_LINE_MAX];
+        snprintf(full, sizeof full, "%s%s", dir, e->d_name);
+        struct stat st;
+        int is_dir = stat(dlen ? full : e->d_name, &st) == 0 && S_ISDIR(st.st_mode);
+        add(l, line, head_len, full, is_dir ? "/" : "");
+    }
+    closedir(d);
+}
+
+int cmd_word(const char *line, enum cmd_arg *kind, size_t *head)
+{
+    const char *p = skip_blanks(line);
+    size_t len = strcspn(p, " \t");
+    *kind = ARG_NONE;
+    *head = (size_t)(p - line);
+    if (!p[len])
+        return 0; /* the command name */
+    const struct cmd_def *d = NULL;
+    if (find(p, len, &d) != 1)
+        return -1;
+    /* which word the end of the line is in, counting the arguments */
+    const char *q = skip_blanks(p + len), *word = q;
+    int argn = 1;
+    for (const char *r = q; *r; r++)
+        if ((*r == ' ' || *r == '\t') && r[1] && r[1] != ' ' && r[1] != '\t') {
+            argn++;
+            word = r + 1;
+        }
+    if (*q && (line[strlen(line) - 1] == ' ' || line[strlen(line) - 1] == '\t')) {
+        argn++;
+        word = line + strlen(line);
+    }
+    *kind = argn == 1 ? d->arg1 : argn == 2 ? d->arg2 : ARG_NONE;
+    *head = (size_t)(word - line);
+    return 0;
+}
+
 static int by_text(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -228,22 +284,10 @@ int cmd_complete(const char *line, char ***out)
             if (strncmp(table[i].name, p, len) == 0)
                 add(&l, line, (size_t)(p - line), table[i].name, table[i].max_args ? " " : "");
     } else {
-        const struct cmd_def *d = NULL;
-        if (find(p, len, &d) == 1) {
-            /* which word the end of the line is in, counting the arguments */
-            const char *q = skip_blanks(p + len), *word = q;
-            int argn = 1;
-            for (const char *r = q; *r; r++)
-                if ((*r == ' ' || *r == '\t') && r[1] && r[1] != ' ' && r[1] != '\t') {
-                    argn++;
-                    word = r + 1;
-                }
-            if (*q && (line[strlen(line) - 1] == ' ' || line[strlen(line) - 1] == '\t')) {
-                argn++;
-                word = line + strlen(line);
-            }
-            enum cmd_arg kind = argn == 1 ? d->arg1 : argn == 2 ? d->arg2 : ARG_NONE;
-            size_t head = (size_t)(word - line);
+        enum cmd_arg kind;
+        size_t head;
+        if (cmd_word(line, &kind, &head) == 0) {
+            const char *word = line + head;
             if (kind == ARG_FORMAT) {
                 for (int f = 0; f < EXPORT__COUNT; f++) {
                     const char *name = export_format_name((enum export_format)f);
@@ -259,6 +303,8 @@ int cmd_complete(const char *line, char ***out)
                         add(&l, line, head, orders[i], "");
             } else if (kind == ARG_FIELD) {
                 add_short_fields(&l, line, head, word);
+            } else if (kind == ARG_FILE) {
+                add_files(&l, line, head, word);
             }
         }
     }

@@ -25,7 +25,7 @@ enum cmd_id {
 };
 
 /* What an argument completes to. */
-enum cmd_arg { ARG_NONE, ARG_TEXT, ARG_FORMAT, ARG_ZONE, ARG_FIELD, ARG_ORDER };
+enum cmd_arg { ARG_NONE, ARG_TEXT, ARG_FORMAT, ARG_ZONE, ARG_FIELD, ARG_ORDER, ARG_FILE };
 
 struct cmd_def {
     const char *name;
@@ -53,10 +53,15 @@ struct cmd_call {
 int cmd_parse(const char *line, struct cmd_call *call, char *err, size_t errlen);
 
 /* Completions of the word under the end of line: each a whole new line (owned: free each, then the
- * array). Command names at the start; formats, zone names, short field names, asc/desc as the
- * arguments call for them. Returns how
+ * array). Command names at the start; formats, zone names, short field names, asc/desc, file names (a
+ * directory's ends with '/') as the arguments call for them. Returns how
  * many (0 when nothing fits; *out is then NULL), or -1 when out of memory. */
 int cmd_complete(const char *line, char ***out);
+
+/* What the word under the end of line is: the kind of argument it is (ARG_NONE for the command name or
+ * past the arguments) and where it starts (*head, a byte offset in line). Returns 0, or -1 when line names
+ * no one command. cmd_complete completes each kind but ARG_FIELD's JSON paths, which the caller knows. */
+int cmd_word(const char *line, enum cmd_arg *kind, size_t *head);
 
 /* The longest common prefix of lines[0..n), as a byte count. */
 size_t cmd_common_prefix(char *const *lines, size_t n);

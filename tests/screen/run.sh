@@ -289,8 +289,13 @@ expect "the sample loads" "9/9 shown  #1 "
 keys /
 expect "/ opens the filter prompt" "filter:"
 keys -l "name:AssumeRole"
-expect "the list re-filters as the user types (exact name)" "2/9 shown"
+expect "a term being typed is not applied yet, and the prompt says so" "typing"
+keys Space
+expect "a blank completes it: the list re-filters as the user types (exact name)" "2/9 shown"
+keys BSpace
 keys -l "*"
+expect "... typing again" "typing"
+keys Space
 expect "a wildcard widens it live" "4/9 shown"
 expect_not "events that do not match leave the list" "ConsoleLogin"
 keys Enter
@@ -312,8 +317,9 @@ expect_not "Esc closes the prompt" "filter:"
 keys / C-u
 expect "clearing the prompt shows every event again" "9/9 shown"
 keys -l "type:IAMUser -error:*"
+keys Enter
 expect "negation and field terms combine" "3/9 shown"
-keys Enter / C-u Up
+keys / C-u Up
 expect "Up recalls the newest filter" "filter: type:IAMUser -error:*"
 keys Up
 expect "Up again recalls the older one" "filter: name:AssumeRole*"
@@ -643,7 +649,7 @@ expect "the chosen columns are the header" " time                 name          
 expect "columns sized to their content, long values cut with an ellipsis" "role/FederatedWebIden…"
 expect "a path's value in its column" "arn:aws:iam::111122223333:role/EC2-dev"
 keys l
-expect "l scrolls sideways by a column" "<name                      requestParameters.roleArn"
+expect "l scrolls sideways by a column, the first (time) staying" "<time                 requestParameters.roleArn"
 keys h
 expect "h scrolls back" " time                 name"
 [ "$(stat -c %a "$XDG_STATE_HOME/ctview/columns")" = 600 ]; ok "the layout file is mode 0600" $?
@@ -656,7 +662,7 @@ expect "a column that does not fit is cut with an ellipsis, its header too" "req
 keys Enter j j j j c
 expect "c in the detail pane adds the path under the cursor" "column added: userIdentity"
 keys Escape
-expect "the added column is shown" "<userIdentity.principalId"
+expect "the added column is shown, after the time column" "<time                 userIdentity.principalId"
 keys C C-u Enter
 expect "an empty line goes back to the default columns" "Time UTC            Account      Region    Service Event"
 [ "$(cat "$XDG_STATE_HOME/ctview/columns")" = "" ]; ok "the default layout is remembered too" $?

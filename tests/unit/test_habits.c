@@ -459,6 +459,22 @@ static void test_command(void)
     free(out);
     CHECK_INT(cmd_complete("zz", &out), 0);
     CHECK_INT(cmd_complete("goto 1", &out), 0);
+    /* the word under the end of the line, for the completions the caller adds (JSON paths) */
+    enum cmd_arg kind;
+    size_t head;
+    CHECK_INT(cmd_word("sort requestParameters.na", &kind, &head), 0);
+    CHECK_INT(kind, ARG_FIELD);
+    CHECK_INT(head, 5);
+    CHECK_INT(cmd_word("export /tmp/ma", &kind, &head), 0);
+    CHECK_INT(kind, ARG_FILE);
+    CHECK_INT(cmd_word("export /tmp/ma ", &kind, &head), 0);
+    CHECK_INT(kind, ARG_FORMAT);
+    CHECK_INT(head, 15);
+    CHECK_INT(cmd_word("so", &kind, &head), 0);
+    CHECK_INT(kind, ARG_NONE);
+    CHECK_INT(cmd_word("zz x", &kind, &head), -1);
+    n = cmd_complete("export /nonexistent-dir/x", &out);
+    CHECK_INT(n, 0);
 }
 
 static void test_highlight(void)
