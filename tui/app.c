@@ -517,8 +517,6 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.rule_paths = start->rules;
     a.nrule_paths = start->nrules;
     a.store = store_new();
-    if (a.store && start->input_problems)
-        problems_take(&a.store->problems, start->input_problems); /* S3 objects not fetched: in Problems */
     if (!a.store || create_panes(&a) != 0) {
         fprintf(stderr, "ctview: out of memory\n");
         store_free(a.store);
@@ -559,7 +557,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.win = stdscr;
     getmaxyx(stdscr, a.rows, a.cols);
     int rc = 0;
-    if (loading_start(&a, paths, npaths, start->since_ms, start->until_ms) != 0) {
+    if (loading_start(&a, paths, npaths, start->since_ms, start->until_ms, start->scope) != 0) {
         endwin();
         signals_terminal_off();
         delscreen(scr);

@@ -22,6 +22,8 @@
 
 /* What the interface starts with besides the paths: a time range that prunes folders and files, and
  * a filter in force from the first screen (NULL for none). */
+struct s3open_opts;
+
 struct app_start {
     int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX for none */
     const char *filter;
@@ -31,7 +33,7 @@ struct app_start {
     const char *tz; /* --tz: the zone times are shown in (NULL: the config's, else UTC) */
     int no_state;   /* --no-state: neither read nor write the state file */
     int no_mouse;   /* --no-mouse: leave the mouse to the terminal */
-    struct problems *input_problems; /* borrowed, emptied: objects that could not be fetched (tui/inputs.h) */
+    const struct s3open_opts *scope; /* borrowed: --account, --region and how s3:// paths are opened */
 };
 
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */

@@ -16,6 +16,7 @@
 #include "model/index/pathindex.h"
 #include "model/base/timefmt.h"
 #include "model/base/tz.h"
+#include "model/present/textsafe.h"
 #include "parsers/load.h"
 #include "tui/app.h"
 #include "tui/cli.h"
@@ -428,17 +429,22 @@ static int with_logs(const struct options *o, const struct mode_ops *m)
     signals_install(); /* a signal removes an export's temporary file; a write past ulimit -f is an error */
     int rc = logs_check(o, &l);
     double t0 = now_seconds();
-    if (rc == 0 && load_paths_range(l.s, o->paths, o->npaths, o->since, o->until, NULL, NULL) != 0) {
-        fprintf(stderr, "ctview: out of memory while loading\n");
-        rc = 2;
+    char *err = NULL;
+    if (rc == 0 && load_paths_scope(l.s, o->paths, o->npaths, &o->s3o, NULL, NULL, &err) != 0) {
+        /* an s3:// path that could not be opened at all (credentials, bucket, network): one message */
+        const char *why = err ? err : "out of memory while loading";
+        char shown[1024];
+        textsafe_escape(why, strlen(why), shown, sizeof shown);
+        fprintf(stderr, "ctview: %s\n", shown);
+        rc = err ? 3 : 2;
     }
+    free(err);
     if (rc != 0) {
         logs_free(&l);
         return rc;
     }
     l.secs = now_seconds() - t0;
-    size_t unfetched = problems_count(&in.problems, PROBLEM_FILE);
-    problems_take(&l.s->problems, &in.problems); /* objects S3 would not give */
+    size_t unfetched = (size_t)s3open_totals()->objects_failed; /* objects S3 would not give */
     size_t unread = cli_report_unread(l.s, o->paths, o->npaths, stderr) + unfetched;
     rc = logs_select(o, m->rules, &l);
     if (rc == 0)
@@ -489,7 +495,7 @@ static int run_interface(const struct options *o, const struct mode_ops *m)
                               .tz = o->tz,
                               .no_state = o->no_state,
                               .no_mouse = o->no_mouse,
-                              .input_problems = &in.problems};
+                              .scope = &o->s3o};
     return app_run(o->paths, o->npaths, &start);
 }
 
@@ -849,7 +855,7 @@ int main(int argc, char **argv)
         atexit(free_inputs);
         o.s3o.since_ms = o.since;
         o.s3o.until_ms = o.until;
-        if (inputs_expand(&in, o.paths, o.npaths, o.paths_from, &o.s3o) != 0)
+        if (inputs_expand(&in, o.paths, o.npaths, o.paths_from) != 0)
             rc = 3;
         o.paths = (const char *const *)in.paths;
         o.npaths = in.n;
