@@ -169,5 +169,6 @@ int pathinfo_scope_outside(const char *path, const char *accounts, const char *r
         return 0;
     seg += n + 1;
     n = strcspn(seg, "/");
-    return n > 0 && seg[n] == '/' && !listed(regions, seg, n); /* a region's folder, not a file beside them */
+    /* a region's folder (a file beside them, named with a '.', is not one) */
+    return n > 0 && !memchr(seg, '.', n) && !listed(regions, seg, n);
 }

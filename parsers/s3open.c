@@ -785,15 +785,15 @@ static int collect_file(void *ctx, char *path, uint64_t size)
     return 0;
 }
 
-int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, char ***out, size_t *nout,
-                  struct problems *problems, char **err)
+int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, const atomic_int *stop,
+                  char ***out, size_t *nout, struct problems *problems, char **err)
 {
     struct collect c = {0};
     *err = NULL;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (s3open_is_s3(paths[i])) {
-            rc = s3open_stream(paths[i], o, NULL, NULL, collect_file, &c, problems, err);
+            rc = s3open_stream(paths[i], o, stop, NULL, collect_file, &c, problems, err);
             continue;
         }
         char *p = strdup(paths[i]);

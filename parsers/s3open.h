@@ -67,8 +67,8 @@ int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int
  * get the result. An object that could not be fetched is a row in problems (the object's s3:// URL and
  * S3's error code). Returns 0; -1 when an s3:// path could not be opened at all (no credentials, no
  * bucket, a listing refused, no network), with *err (owned) saying which and why. */
-int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, char ***out, size_t *nout,
-                  struct problems *problems, char **err);
+int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, const atomic_int *stop,
+                  char ***out, size_t *nout, struct problems *problems, char **err);
 void s3open_paths_free(char **paths, size_t n);
 
 /* What this process's s3:// opens did so far. */

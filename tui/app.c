@@ -513,6 +513,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.no_state = start->no_state; /* before the panes: the list reads its remembered columns */
     a.npaths = npaths;
     a.since_ms = start->since_ms;
+    a.scope = start->scope;
+    a.poll_s = start->poll_s;
     a.until_ms = start->until_ms;
     a.rule_paths = start->rules;
     a.nrule_paths = start->nrules;

@@ -74,8 +74,9 @@ static const char usage[] =
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
     "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
     "                  outside the range are not opened; with every mode and the interface\n"
-    "  --account LIST  --region LIST: s3:// paths list only these accounts and regions of the\n"
-    "  --region LIST   AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ layout (comma-separated)\n"
+    "  --account LIST  --region LIST: only these accounts and regions of the S3 layout\n"
+    "  --region LIST   AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ (comma-separated): s3:// paths list\n"
+    "                  only them, local folders of others are not opened; files outside it are read\n"
     "  --paths-from FILE  read more paths or s3:// URLs from FILE, one a line ('-': standard input)\n"
     "  --no-cache      fetch s3:// objects into a private folder removed at exit, not the cache\n"
     "  --cache-size SIZE  cap of the s3:// cache in $XDG_CACHE_HOME/ctview/s3 (default 10G; K, M, G)\n"
@@ -85,7 +86,9 @@ static const char usage[] =
     "    --table NAME  the table (default cloudtrail_logs)\n"
     "    --select S    events (SELECT *, default) or paths (SELECT DISTINCT \"$path\": the S3 objects)\n"
     "\n"
-    "  --follow        (interface) watch the directories and load new log files as they arrive\n"
+    "  --follow        (interface) watch the directories and load new log files as they arrive;\n"
+    "                  s3:// paths: list their newest days again every 60 s, load new objects\n"
+    "  --poll SECONDS  (with --follow) list followed s3:// paths every SECONDS instead of 60\n"
     "  --tz ZONE       (interface) show times in ZONE: UTC (default), local, an IANA name such as\n"
     "                  Europe/Paris, or a POSIX TZ string\n"
     "  --no-mouse      (interface) leave the mouse to the terminal (its own selection)\n"
@@ -288,6 +291,7 @@ struct options {
     size_t npaths;
     struct s3open_opts s3o; /* --account, --region, --no-cache, --cache-size */
     const char *paths_from; /* --paths-from FILE, or NULL */
+    int poll_s;             /* --poll SECONDS, or 0 */
     /* worked out by check_options */
     char range[160];       /* the after:/before: terms of --since and --until, "" for none */
     const char *user_expr; /* -f as given; expr is it and the range together */
@@ -490,6 +494,7 @@ static int run_interface(const struct options *o, const struct mode_ops *m)
                               .until_ms = o->until,
                               .filter = o->expr ? o->expr : NULL,
                               .follow = o->follow,
+                              .poll_s = o->poll_s,
                               .rules = o->rule_paths,
                               .nrules = o->nrule_paths,
                               .tz = o->tz,
@@ -520,6 +525,7 @@ static int set_input(struct options *o, const char *v, const struct opt *opt);
 static int set_when(struct options *o, const char *v, const struct opt *opt);
 static int add_rules(struct options *o, const char *v, const struct opt *opt);
 static int set_count(struct options *o, const char *v, const struct opt *opt);
+static int set_poll(struct options *o, const char *v, const struct opt *opt);
 static int show_help(struct options *o, const char *v, const struct opt *opt);
 static int show_version(struct options *o, const char *v, const struct opt *opt);
 
@@ -548,6 +554,7 @@ static const struct opt {
     {"since", 0, required_argument, -1, FIELD(since), set_when},
     {"until", 0, required_argument, -1, FIELD(until), set_when},
     {"follow", 0, no_argument, -1, FIELD(follow), NULL},
+    {"poll", 0, required_argument, -1, NO_FIELD, set_poll},
     {"tz", 0, required_argument, -1, NO_FIELD, set_tz},
     {"no-state", 0, no_argument, -1, FIELD(no_state), NULL},
     {"no-mouse", 0, no_argument, -1, FIELD(no_mouse), NULL},
@@ -639,6 +646,16 @@ static int set_count(struct options *o, const char *v, const struct opt *opt)
     o->top_n_given = 1;
     if (bad)
         return usage_error("-n takes a count from 1 up");
+    return -1;
+}
+
+static int set_poll(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)opt;
+    const char *bad = NULL;
+    o->poll_s = (int)strtonum(v, 1, 86400, &bad);
+    if (bad)
+        return usage_error("--poll takes seconds from 1 to 86400");
     return -1;
 }
 
@@ -823,6 +840,8 @@ static int check_options(struct options *o, enum mode *mode)
         return usage_error("no PATH given");
     if (o->follow && o->modes)
         return usage_error("--follow is for the terminal interface");
+    if (o->poll_s && !o->follow)
+        return usage_error("--poll goes with --follow");
     if ((o->tz || o->no_state || o->no_mouse) && o->modes)
         return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
                            "UTC times)");
