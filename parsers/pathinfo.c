@@ -157,10 +157,8 @@ int pathinfo_scope_outside(const char *path, const char *accounts, const char *r
     size_t n = strcspn(seg, "/");
     if (n != 12 || !digits(seg, 12))
         return 0; /* not the layout: kept */
-    if (!listed(accounts, seg, 12))
-        return 1;
-    if (!seg[n])
-        return 0;
+    if (!seg[n] || (seg[n] == '/' && !seg[n + 1]))
+        return !listed(accounts, seg, 12);
     seg += n + 1;
     n = strcspn(seg, "/");
     if (!((n == 10 && strncmp(seg, "CloudTrail", 10) == 0) || (n == 18 && strncmp(seg, "CloudTrail-Insight", 18) == 0) ||
@@ -170,5 +168,5 @@ int pathinfo_scope_outside(const char *path, const char *accounts, const char *r
     seg += n + 1;
     n = strcspn(seg, "/");
     /* a region's folder (a file beside them, named with a '.', is not one) */
-    return n > 0 && !memchr(seg, '.', n) && !listed(regions, seg, n);
+    return n > 0 && (!seg[n] || (seg[n] == '/' && !seg[n + 1])) && !memchr(seg, '.', n) && !listed(regions, seg, n);
 }
