@@ -242,14 +242,14 @@ def interface_checks(ctview, env, port, tree, work, want):
     slow = dict(env, AWS_ENDPOINT_URL_S3=f"http://127.0.0.1:{proxy.server_address[1]}",
                 XDG_CACHE_HOME=os.path.join(work, "cache-tui"), XDG_STATE_HOME=os.path.join(work, "state"),
                 XDG_CONFIG_HOME=os.path.join(work, "config"))
-    capture, kill = tmux_session("load", [ctview, "--no-state", f"s3://{BUCKET}/"], slow)
+    capture, kill = tmux_session("load", [ctview, "--no-state", f"s3://{BUCKET}/logs/"], slow)
     try:
         text, ok = wait_screen(capture, lambda t: re.search(r"Loading +\d+%  \d+/\d+ objects  [0-9.]+ MB  \d+ events"
                                                             r"  [0-9.]+ MB/s", t))
         check("the interface shows the objects' progress line while they come in", ok, text[-400:])
         n = want["events"]
         text, ok = wait_screen(capture, lambda t: f" {n}/{n} shown" in t)
-        check("... then every event of the bucket", ok, text[-400:])
+        check("... then every event of the tree", ok, text[-400:])
     finally:
         kill()
         proxy.shutdown()

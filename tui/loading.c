@@ -91,9 +91,11 @@ int loading_step(struct app *a, double budget)
     double gap = a->loading->absorb_cost * 4 > 0.25 ? a->loading->absorb_cost * 4 : 0.25;
     if (a->store->nevents > a->loading->absorbed && now() - a->loading->last_absorb >= gap)
         absorb(a);
-    return events != a->store->nevents || before.files_done != a->loading->progress.files_done ||
-           before.files_total != a->loading->progress.files_total ||
-           before.bytes != a->loading->progress.bytes;
+    const struct load_progress *now_p = &a->loading->progress;
+    return events != a->store->nevents || before.files_done != now_p->files_done ||
+           before.files_total != now_p->files_total || before.bytes != now_p->bytes ||
+           before.remote != now_p->remote || before.objects_listed != now_p->objects_listed ||
+           before.objects_done != now_p->objects_done;
 }
 
 void loading_draw(struct app *a, int y)
