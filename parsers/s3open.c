@@ -58,10 +58,8 @@ struct job {
     char *root;   /* owned: the bucket's cache folder */
     struct cached *index; /* owned, sorted by key: what the cache holds */
     size_t nindex, capindex;
-    struct group **groups; /* owned; sorted by prefix once no folder listing is left open */
+    struct group **groups; /* owned, sorted by prefix */
     size_t ngroups, capgroups;
-    int open_folders;       /* listings by folder (with a delimiter) not finished: they may add groups */
-    int sorted;             /* groups are sorted: objects are handed on */
     size_t cur_group, cur_obj; /* the next object to hand on */
     s3open_file_fn sink;
     void *sink_ctx;
@@ -205,23 +203,12 @@ static void remember(struct job *j, const char *key, const char *etag, uint64_t 
     j->nadded++;
 }
 
-static int by_prefix(const void *a, const void *b)
-{
-    return strcmp((*(struct group *const *)a)->prefix, (*(struct group *const *)b)->prefix);
-}
-
 /* Hands on the objects that are in, in order: groups by prefix (so the same bucket loads in the same
- * order every time), each in key order. Nothing goes before every folder listing is done, since until
- * then a group may yet come before the ones listed. */
+ * order every time), each in key order. A group waits for the groups before it to be complete: among
+ * them are the folder listings that may yet add a group before it (a folder's groups start with its
+ * prefix, so they sort after it), which is why no group is ever added before the one handed on. */
 static void hand_on(struct job *j)
 {
-    if (j->open_folders > 0)
-        return;
-    if (!j->sorted) {
-        if (j->ngroups)
-            qsort(j->groups, j->ngroups, sizeof *j->groups, by_prefix);
-        j->sorted = 1;
-    }
     while (j->cur_group < j->ngroups) {
         struct group *g = j->groups[j->cur_group];
         while (j->cur_obj < g->n && g->objs[j->cur_obj].state != OBJ_FETCHING) {
@@ -383,7 +370,18 @@ static int list(struct job *j, const char *prefix, enum layer layer, int depth)
         free(l);
         return -1;
     }
-    j->groups[j->ngroups++] = g;
+    /* in prefix order, after the group being handed on (see hand_on) */
+    size_t hi = j->ngroups, lo = j->cur_group + (j->cur_obj > 0) < hi ? j->cur_group + (j->cur_obj > 0) : hi;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(j->groups[mid]->prefix, prefix) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(&j->groups[lo + 1], &j->groups[lo], (j->ngroups - lo) * sizeof *j->groups);
+    j->groups[lo] = g;
+    j->ngroups++;
     *l = (struct listing){j, g, layer, depth, layer != L_ALL};
     /* the last layer is listed whole; the others folder by folder */
     if (s3_list(j->s3, prefix, l->by_folder ? "/" : NULL, on_page, l) != 0) {
@@ -391,7 +389,6 @@ static int list(struct job *j, const char *prefix, enum layer layer, int depth)
         free(l);
         return -1;
     }
-    j->open_folders += l->by_folder;
     return 0;
 }
 
@@ -480,7 +477,6 @@ static void on_page(struct s3 *s, void *ctx, const char *prefix, const struct s3
     }
     if (!page || !page->truncated) { /* the last page of this listing */
         l->group->complete = 1;
-        j->open_folders -= l->by_folder;
         free(l);
     }
     hand_on(j);
