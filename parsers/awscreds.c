@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/base/trim.h"
+
 #define INI_MAX (1u << 20)
 #define PROCESS_MAX (64u << 10)
 
@@ -71,16 +73,6 @@ static char *slurp(const char *path, size_t max)
     return buf;
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
-}
-
 char *awscreds_ini_value(const char *text, const char *section, const char *key)
 {
     char *copy = strdup(text), *save = NULL, *result = NULL;
@@ -88,22 +80,22 @@ char *awscreds_ini_value(const char *text, const char *section, const char *key)
         return NULL;
     int in = 0;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *l = trim(line);
+        char *l = trim_blanks(line);
         if (*l == '#' || *l == ';' || !*l)
             continue;
         if (*l == '[') {
             char *close = strchr(l, ']');
             if (close)
                 *close = '\0';
-            in = strcmp(trim(l + 1), section) == 0;
+            in = strcmp(trim_blanks(l + 1), section) == 0;
             continue;
         }
         char *eq = strchr(l, '=');
         if (!in || !eq)
             continue;
         *eq = '\0';
-        if (strcmp(trim(l), key) == 0) {
-            result = strdup(trim(eq + 1));
+        if (strcmp(trim_blanks(l), key) == 0) {
+            result = strdup(trim_blanks(eq + 1));
             break;
         }
     }
@@ -345,8 +337,8 @@ static int from_imds(struct awscreds *c, char **err)
         if (nl)
             *nl = '\0';
         char path[600];
-        snprintf(path, sizeof path, "/latest/meta-data/iam/security-credentials/%.500s", trim(roles));
-        char *body = *trim(roles) && safe_name(trim(roles)) ? imds(base, path, NULL, token) : NULL;
+        snprintf(path, sizeof path, "/latest/meta-data/iam/security-credentials/%.500s", trim_blanks(roles));
+        char *body = *trim_blanks(roles) && safe_name(trim_blanks(roles)) ? imds(base, path, NULL, token) : NULL;
         cJSON *j = body ? cJSON_Parse(body) : NULL;
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "AccessKeyId"),
                     *sec = cJSON_GetObjectItemCaseSensitive(j, "SecretAccessKey"),

@@ -135,7 +135,7 @@ grep -q "not writing an export to a terminal" "$tmp/err"; check "--export - to a
 # An error message escapes what it quotes: a config value with ESC and BEL.
 mkdir -p "$tmp/cfg/ctview"
 printf 'theme = \033]0;pwned\007\n' >"$tmp/cfg/ctview/config"
-XDG_CONFIG_HOME="$tmp/cfg" XDG_STATE_HOME="$tmp/st" python3 "$tests/ptyrun.py" "$ctview" "$logs" >/dev/null 2>"$tmp/err"
+XDG_CONFIG_HOME="$tmp/cfg" XDG_STATE_HOME="$tmp/st" XDG_DATA_HOME="$tmp/data" python3 "$tests/ptyrun.py" "$ctview" "$logs" >/dev/null 2>"$tmp/err"
 grep -q "theme" "$tmp/err"; check "a bad config value: said" $?
 ! grep -q "$(printf '\033')" "$tmp/err"; check "a bad config value: escaped in the message" $?
 

@@ -10,6 +10,7 @@
 #include "model/query/filter.h"
 #include "model/json/path.h"
 #include "model/base/problems.h"
+#include "tui/casefile.h"
 #include "tui/draw.h"
 #include "tui/follow.h"
 #include "tui/jobs.h"
@@ -67,6 +68,7 @@ void app_absorb(struct app *a, size_t from)
 {
     size_t sel = app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX;
     uint32_t *moved = NULL;
+    marks_from_case(a, from); /* before the merge: the flags move with their events */
     if (store_merge_tail(a->store, from, &moved) != 0) {
         app_message(a, "out of memory while following");
         return;
@@ -492,6 +494,16 @@ static int create_panes(struct app *a)
     return 0;
 }
 
+/* Saves the case after a key changed it (marks, :note, :tag), so a crash or a kill loses nothing; a
+ * failure is said in the status line. */
+static void case_flush(struct app *a)
+{
+    char *err = NULL;
+    if (casefile_flush(&err) != 0)
+        app_message(a, "the case was not saved: %s", err ? err : "out of memory");
+    free(err);
+}
+
 /* Waits for a key for at most ms milliseconds (-1: for ever); ERR when none came. */
 static int key_within(int ms)
 {
@@ -519,6 +531,10 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.rule_paths = start->rules;
     a.nrule_paths = start->nrules;
     a.store = store_new();
+    if (a.store && casefile_attach(a.store) != 0) {
+        store_free(a.store);
+        a.store = NULL;
+    }
     if (!a.store || create_panes(&a) != 0) {
         fprintf(stderr, "ctview: out of memory\n");
         store_free(a.store);
@@ -576,6 +592,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     }
     if (!loading_on(&a) && a.store->nevents == 0)
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
+    if (casefile_warning()) /* the case stays as it is on disk: the user's work is in it */
+        app_message(&a, "the case cannot be read, changes are not saved: %s", casefile_warning());
     a.follow_asked = start->follow;
     int dirty = 1; /* the screen no longer shows the state: draw before waiting */
     for (;;) {
@@ -622,6 +640,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
                 dirty = 1;
             r = dispatch(&a, ch);
         }
+        case_flush(&a);
         if (r & RE_QUIT)
             break;
         if ((r & RE_REDRAW) || had_message || a.message[0])

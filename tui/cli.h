@@ -82,4 +82,12 @@ void cli_report_problems(const struct store *s, size_t from, FILE *err);
 /* Peak resident set size of this process in bytes. */
 long long cli_peak_rss_bytes(void);
 
+struct ctcase;
+
+/* --report FILE: the Markdown report (model/query/report.h) of the shown events c marks, else of every
+ * shown event; filter (or NULL) is what chose them; an existing FILE is replaced only with force.
+ * Returns the exit status after saying what was written or why not. */
+int cli_report(struct store *s, const struct cli_shown *shown, const struct ctcase *c, const char *filter,
+               const char *file, int force);
+
 #endif

@@ -30,6 +30,7 @@
 #include "parsers/load.h"
 #include "parsers/s3open.h"
 #include "tui/app.h"
+#include "tui/casefile.h"
 #include "tui/marks.h"
 
 struct watch {
@@ -333,7 +334,8 @@ static int rescan(struct app *a)
     scope.since_ms = a->since_ms;
     scope.until_ms = a->until_ms;
     char *why = NULL;
-    if (!fresh || load_paths_scope(fresh, a->paths, a->npaths, &scope, NULL, NULL, &why) != 0) {
+    if (!fresh || casefile_attach(fresh) != 0 ||
+        load_paths_scope(fresh, a->paths, a->npaths, &scope, NULL, NULL, &why) != 0) {
         store_free(fresh);
         app_message(a, "%s", why ? "an s3:// path could not be read again: the old events stay"
                                  : "out of memory while reading the followed files again");
@@ -351,6 +353,7 @@ static int rescan(struct app *a)
     store_free(a->follow->retired);
     a->follow->retired = old; /* the panes still hold indexes and strings of it until they hear */
     forget_known(a->follow);
+    marks_from_case(a, 0);
     marks_recount(a);
     a->store_gen++;
     filterbar_refresh(a, sel);

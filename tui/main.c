@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model/query/export.h"
+#include "model/state/case.h"
 #include "model/query/filter.h"
 #include "model/identity/origin.h"
 #include "model/index/pathindex.h"
@@ -19,10 +20,12 @@
 #include "model/present/textsafe.h"
 #include "parsers/load.h"
 #include "tui/app.h"
+#include "tui/casefile.h"
 #include "tui/cli.h"
 #include "tui/signals.h"
 #include "tui/cli_sql.h"
 #include "tui/inputs.h"
+#include "model/present/textsafe.h"
 
 static const char usage[] =
     "usage: ctview [OPTIONS] PATH...\n"
@@ -53,9 +56,15 @@ static const char usage[] =
     "                  an existing FILE is refused without --force; written to a temporary file,\n"
     "                  fsynced and renamed, mode 0600\n"
     "    --format F    records (default: {\"Records\":[...]} with each event's original bytes),\n"
-    "                  jsonl (one minified event per line) or csv (RFC 4180, spreadsheet-safe)\n"
+    "                  jsonl (one minified event per line), csv (RFC 4180, spreadsheet-safe) or\n"
+    "                  timesketch (a Timesketch timeline, JSON Lines: message, datetime,\n"
+    "                  timestamp_desc, the short fields, the rules' titles, the case's tags and notes)\n"
     "    --gzip        compress (gzip, readable by zcat)\n"
     "    --force       replace an existing FILE\n"
+    "  --report FILE   write an incident report in Markdown to FILE ('-': standard output): the time\n"
+    "                  range, the accounts and actors, then the events the case marks among the shown\n"
+    "                  ones (all shown ones when none is marked) as a timeline with each one's origin\n"
+    "                  and role chain, findings, tags and notes; --force replaces FILE\n"
     "  --trace EVENT   the identity chain of EVENT (an eventID, or ACCOUNT:EVENTID when several\n"
     "                  accounts logged it): from the origin principal through every role session\n"
     "                  to the event, then every event of its session; with --json one object\n"
@@ -93,7 +102,17 @@ static const char usage[] =
     "                  Europe/Paris, or a POSIX TZ string\n"
     "  --no-mouse      (interface) leave the mouse to the terminal (its own selection)\n"
     "  --no-state      (interface) do not read or write the histories kept in\n"
-    "                  $XDG_STATE_HOME/ctview/state\n"
+    "                  $XDG_STATE_HOME/ctview/state, and do not save the case (it is read:\n"
+    "                  marks, tags and notes show, and changes last until quit)\n"
+    "\n"
+    "The case (marks, tags and notes on events, kept per set of PATHs in\n"
+    "$XDG_DATA_HOME/ctview/cases; filter and show them with tag: and note:):\n"
+    "  --case NAME     use the case NAME (default: default), separate from the others over\n"
+    "                  the same PATHs; with the interface and every mode\n"
+    "  --case-export FILE  write the case of these PATHs to FILE as JSON ('-': standard\n"
+    "                  output), every event in it, loaded or not; with --force to replace FILE\n"
+    "  --case-import FILE  merge the case JSON in FILE into the case of these PATHs: per event\n"
+    "                  the newer mark and tags win, and every note of both is kept\n"
 
     "\n"
     "  -h, --help      show this help\n"
@@ -104,7 +123,7 @@ static const char usage[] =
     "  field:value compares case-insensitively, '*' matches any run of characters; a bare word\n"
     "  (or \"quoted text\") matches anywhere in the event's JSON. Fields:\n"
     "    name src user acct region type ip key id shared req error ro ua res etype cat role\n"
-    "    srcid host origin after before rule level outcome\n"
+    "    srcid host origin after before rule level outcome tag note\n"
     "  and any JSON path: a word with a '.', or a top-level key of the CloudTrail record\n"
     "  (requestParameters, resources, tlsDetails, ...); PATH:* = present and not null; an event\n"
     "  matches when any of its values does (resources.ARN: every resource's ARN)\n"
@@ -268,7 +287,10 @@ enum mode {
     MODE_TRACE,
     MODE_TOP,
     MODE_FINDINGS,
+    MODE_REPORT,
     MODE_SQL,
+    MODE_CASE_EXPORT,
+    MODE_CASE_IMPORT,
     MODE_INTERFACE,
     MODE__COUNT
 };
@@ -281,6 +303,9 @@ enum mode {
 struct options {
     unsigned modes; /* MODE_BITs of the log modes given */
     int sql, json, format_given, follow, no_state, no_mouse, top_n_given;
+    const char *report_file;  /* --report FILE */
+    const char *const *given; /* the PATH operands as given (argv), ngiven of them: the case's key */
+    size_t ngiven;
     const char *tz, *expr, *export_file, *trace, *sql_table, *sql_select, *columns, *top;
     const char **rule_paths; /* the --rules values, nrule_paths of them (an array of argc) */
     size_t nrule_paths;
@@ -292,6 +317,8 @@ struct options {
     struct s3open_opts s3o; /* --account, --region, --no-cache, --cache-size */
     const char *paths_from; /* --paths-from FILE, or NULL */
     int poll_s;             /* --poll SECONDS, or 0 */
+    /* --case, --case-export, --case-import */
+    const char *case_name, *case_export, *case_import;
     /* worked out by check_options */
     char range[160];       /* the after:/before: terms of --since and --until, "" for none */
     const char *user_expr; /* -f as given; expr is it and the range together */
@@ -341,7 +368,14 @@ static int print_actors(const struct options *o, struct logs *l)
 
 static int print_export(const struct options *o, struct logs *l)
 {
-    return run_export(l->s, &l->shown, o->export_file, &o->eo, l->cols, l->ncols);
+    struct export_opts eo = o->eo;
+    eo.ccase = app_case();
+    return run_export(l->s, &l->shown, o->export_file, &eo, l->cols, l->ncols);
+}
+
+static int print_report(const struct options *o, struct logs *l)
+{
+    return cli_report(l->s, &l->shown, app_case(), o->user_expr, o->report_file, o->eo.force);
 }
 
 static int print_trace(const struct options *o, struct logs *l)
@@ -374,7 +408,7 @@ static void logs_free(struct logs *l)
  * --columns and the --top field. Returns 0, or the exit status after saying why. */
 static int logs_check(const struct options *o, struct logs *l)
 {
-    if (!(l->s = store_new())) {
+    if (!(l->s = store_new()) || casefile_attach(l->s) != 0) {
         fprintf(stderr, "ctview: out of memory\n");
         return 2;
     }
@@ -401,7 +435,8 @@ static int logs_check(const struct options *o, struct logs *l)
  * exit status. */
 static int logs_select(const struct options *o, int findings, struct logs *l)
 {
-    int rc = 0, need_rules = findings || (l->has_top && (field_needs(&l->top) & FIELD_NEEDS_FINDINGS));
+    int rc = 0, need_rules = findings || (l->has_top && (field_needs(&l->top) & FIELD_NEEDS_FINDINGS)) ||
+                             (o->export_file && o->eo.format == EXPORT_TIMESKETCH); /* its finding titles */
     for (size_t c = 0; c < l->ncols; c++)
         need_rules |= (field_needs(&l->cols[c]) & FIELD_NEEDS_FINDINGS) != 0;
     if (o->user_expr && !need_rules) {
@@ -504,6 +539,39 @@ static int run_interface(const struct options *o, const struct mode_ops *m)
     return app_run(o->paths, o->npaths, &start);
 }
 
+static int run_case_export(const struct options *o, const struct mode_ops *m)
+{
+    (void)m;
+    char *err = NULL;
+    int rc = casefile_export(o->case_export, o->eo.force, &err);
+    const struct ctcase *c = app_case();
+    if (rc == 1)
+        fprintf(stderr, "ctview: %s exists; use --force to replace it\n", o->case_export);
+    else if (rc < 0)
+        fprintf(stderr, "ctview: --case-export: %s\n", err ? err : "out of memory");
+    else if (strcmp(o->case_export, "-") != 0)
+        fprintf(stderr, "ctview: wrote the case '%s' (%zu event%s) to %s\n", c->name, case_count(c),
+                case_count(c) == 1 ? "" : "s", o->case_export);
+    free(err);
+    return rc == 0 ? 0 : 1;
+}
+
+static int run_case_import(const struct options *o, const struct mode_ops *m)
+{
+    (void)m;
+    char *err = NULL;
+    size_t changed = 0;
+    if (casefile_import(o->case_import, &changed, &err) != 0) {
+        fprintf(stderr, "ctview: --case-import: %s\n", err ? err : "out of memory");
+        free(err);
+        return 1;
+    }
+    const struct ctcase *c = app_case();
+    fprintf(stderr, "ctview: merged %s into the case '%s': %zu event%s added or changed, %zu in all (%s)\n",
+            o->case_import, c->name, changed, changed == 1 ? "" : "s", case_count(c), casefile_path());
+    return 0;
+}
+
 static const struct mode_ops modes[MODE__COUNT] = {
     [MODE_LIST] = {"--list", 1, 0, with_logs, print_list},
     [MODE_STATS] = {"--stats", 1, 0, with_logs, print_stats},
@@ -512,7 +580,10 @@ static const struct mode_ops modes[MODE__COUNT] = {
     [MODE_TRACE] = {"--trace", 1, 0, with_logs, print_trace},
     [MODE_TOP] = {"--top", 1, 0, with_logs, print_top},
     [MODE_FINDINGS] = {"--findings", 1, 1, with_logs, print_findings},
+    [MODE_REPORT] = {"--report", 0, 1, with_logs, print_report},
     [MODE_SQL] = {"--sql", 0, 0, run_sql, NULL},
+    [MODE_CASE_EXPORT] = {"--case-export", 0, 0, run_case_export, NULL},
+    [MODE_CASE_IMPORT] = {"--case-import", 0, 0, run_case_import, NULL},
     [MODE_INTERFACE] = {"", 0, 0, run_interface, NULL},
 };
 
@@ -571,10 +642,14 @@ static const struct opt {
     {"no-cache", 0, no_argument, -1, NO_FIELD, set_input},
     {"cache-size", 0, required_argument, -1, NO_FIELD, set_input},
     {"paths-from", 0, required_argument, -1, NO_FIELD, set_input},
+    {"case", 0, required_argument, -1, FIELD(case_name), NULL},
+    {"case-export", 0, required_argument, MODE_CASE_EXPORT, FIELD(case_export), NULL},
+    {"case-import", 0, required_argument, MODE_CASE_IMPORT, FIELD(case_import), NULL},
     {"help", 'h', no_argument, -1, NO_FIELD, show_help},
     {"version", 'V', no_argument, -1, NO_FIELD, show_version},
     {NULL, 'f', required_argument, -1, FIELD(expr), NULL},
     {NULL, 'n', required_argument, -1, NO_FIELD, set_count},
+    {"report", 0, required_argument, MODE_REPORT, FIELD(report_file), NULL},
 };
 
 #define NOPTS    (sizeof opts / sizeof *opts)
@@ -587,7 +662,7 @@ static int set_format(struct options *o, const char *v, const struct opt *opt)
     o->format_given = 1;
     if (o->eo.format == EXPORT__COUNT) {
         char msg[160];
-        snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl or csv", v);
+        snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl, csv or timesketch", v);
         return usage_error(msg);
     }
     return -1;
@@ -741,6 +816,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     o->paths = (const char *const *)argv + optind;
     o->npaths = (size_t)(argc - optind);
+    o->given = o->paths;
+    o->ngiven = o->npaths;
     return -1;
 }
 
@@ -748,7 +825,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 static int check_sql(const struct options *o)
 {
     if (o->modes || o->json || o->follow || o->format_given || o->eo.gzip || o->eo.force || o->columns ||
-        o->top_n_given)
+        o->top_n_given || o->case_name)
         return usage_error("--sql goes with -f, --since, --until, --table and --select only");
     if (o->npaths)
         return usage_error("--sql reads no logs: give no PATH");
@@ -834,8 +911,12 @@ static int check_options(struct options *o, enum mode *mode)
     int rc = add_range(o);
     if (rc >= 0)
         return rc;
-    if ((o->format_given || o->eo.gzip || o->eo.force) && !o->export_file)
-        return usage_error("--format, --gzip and --force go with --export");
+    int case_mode = (o->modes & (MODE_BIT(MODE_CASE_EXPORT) | MODE_BIT(MODE_CASE_IMPORT))) != 0;
+    if (case_mode && (o->expr || o->range[0] || o->columns || o->top_n_given || o->nrule_paths))
+        return usage_error("--case-export and --case-import go with --case and PATHs only (--force too "
+                           "for --case-export)");
+    if ((o->format_given || o->eo.gzip || (o->eo.force && !o->case_export && !o->report_file)) && !o->export_file)
+        return usage_error("--format, --gzip and --force go with --export (--force with --report and --case-export too)");
     if (!o->npaths && !o->paths_from)
         return usage_error("no PATH given");
     if (o->follow && o->modes)
@@ -863,13 +944,28 @@ int main(int argc, char **argv)
     struct options o = {.top_n = 10,
                         .since = INT64_MIN,
                         .until = INT64_MAX,
-                        .eo = {EXPORT_RECORDS, 0, 0},
+                        .eo = {EXPORT_RECORDS, 0, 0, NULL},
                         .rule_paths = rule_paths};
     enum mode mode = MODE_INTERFACE;
     int rc = parse_options(argc, argv, &o);
     if (rc < 0)
         rc = check_options(&o, &mode);
     if (rc < 0 && mode != MODE_SQL) {
+        /* the case: read by every mode, saved by the interface unless --no-state (tui/casefile.h) */
+        char *err = NULL;
+        if (casefile_open(o.paths, o.npaths, o.paths_from, o.case_name,
+                          mode != MODE_INTERFACE && mode != MODE_CASE_IMPORT ? 1 : o.no_state, &err) != 0) {
+            fprintf(stderr, "ctview: %s\n", err ? err : "out of memory");
+            rc = err ? 1 : 2;
+        } else if (casefile_warning() && mode != MODE_INTERFACE) {
+            char shown[600];
+            textsafe_escape(casefile_warning(), strlen(casefile_warning()), shown, sizeof shown);
+            fprintf(stderr, "ctview: the case cannot be read: %s\n", shown);
+        }
+        free(err);
+        atexit(casefile_close);
+    }
+    if (rc < 0 && mode != MODE_SQL && mode != MODE_CASE_EXPORT && mode != MODE_CASE_IMPORT) {
         /* what the loader reads: the PATHs, --paths-from's lines, s3:// objects; kept until exit */
         atexit(free_inputs);
         o.s3o.since_ms = o.since;

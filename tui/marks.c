@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/query/evcase.h"
 #include "tui/app.h"
+#include "tui/casefile.h"
 
 int marks_on(const struct app *a, size_t ev)
 {
@@ -19,6 +21,23 @@ void marks_set(struct app *a, size_t ev, int on)
         return;
     a->store->events[ev].flags ^= EVF_MARKED;
     a->nmarked += on ? 1 : (size_t)-1;
+    const char *why; /* an event without an eventID is marked for this run only */
+    casefile_mark(a->store, ev, on, &why);
+}
+
+void marks_from_case(struct app *a, size_t from)
+{
+    const struct ctcase *c = app_case();
+    int any = 0;
+    for (size_t i = 0; c && i < c->n && !any; i++)
+        any = c->v[i].marked;
+    for (size_t ev = from; any && ev < a->store->nevents; ev++) {
+        const struct case_entry *e = evcase_entry(a->store, ev);
+        if (e && e->marked && !(a->store->events[ev].flags & EVF_MARKED)) {
+            a->store->events[ev].flags |= EVF_MARKED;
+            a->nmarked++;
+        }
+    }
 }
 
 void marks_recount(struct app *a)
@@ -54,8 +73,12 @@ enum reaction marks_all_shown(struct app *a)
 
 enum reaction marks_clear(struct app *a)
 {
+    const char *why;
     for (size_t ev = 0; ev < a->store->nevents; ev++)
-        a->store->events[ev].flags &= (uint16_t)~EVF_MARKED;
+        if (a->store->events[ev].flags & EVF_MARKED) {
+            a->store->events[ev].flags &= (uint16_t)~EVF_MARKED;
+            casefile_mark(a->store, ev, 0, &why);
+        }
     a->nmarked = 0;
     app_message(a, "marks cleared");
     return RE_REDRAW;

@@ -1,5 +1,6 @@
 /* marks: which events the user marked (space, M, U): a flag on each store event (EVF_MARKED), so a
- * mark follows its event wherever the store moves it; struct app keeps their count. */
+ * mark follows its event wherever the store moves it; struct app keeps their count, and the case
+ * (tui/casefile.h) keeps them between runs. */
 #ifndef CTVIEW_MARKS_H
 #define CTVIEW_MARKS_H
 
@@ -13,6 +14,9 @@ struct app;
 /* Whether store event ev is marked; marks or unmarks it (keeping the count). */
 int marks_on(const struct app *a, size_t ev);
 void marks_set(struct app *a, size_t ev, int on);
+/* Marks events [from, nevents) that the case marks (tui/casefile.h): the marks of an earlier run come
+ * back as their events load. marks_set keeps the case in step. */
+void marks_from_case(struct app *a, size_t from);
 /* Counts the marks again, after the store was replaced (tui/follow.c). */
 void marks_recount(struct app *a);
 enum reaction marks_toggle(struct app *a); /* the selected event, then moves down */

@@ -24,6 +24,7 @@
     X(PANE_FINDINGS, pane_findings_ops)                                                                      \
     X(PANE_COLUMNS, pane_columns_ops)                                                                        \
     X(PANE_COMMAND, pane_command_ops)                                                                        \
+    X(PANE_CASE, pane_case_ops)                                                                              \
     /* a new pane: one more line above this one */
 
 enum pane_id {

@@ -10,8 +10,11 @@
 #include "model/query/export.h"
 #include "model/query/filter.h"
 #include "model/query/goto.h"
+#include "model/query/report.h"
 #include "model/base/timefmt.h"
+#include "model/query/evcase.h"
 #include "tui/app.h"
+#include "tui/casefile.h"
 #include "tui/draw.h"
 #include "tui/marks.h"
 #include "tui/theme.h"
@@ -141,9 +144,9 @@ static enum export_format format_for(const char *file, const char *name)
 static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *call)
 {
     const char *file = call->argv[0];
-    struct export_opts o = {format_for(file, call->argc > 1 ? call->argv[1] : NULL), 0, 0};
+    struct export_opts o = {format_for(file, call->argc > 1 ? call->argv[1] : NULL), 0, 0, app_case()};
     if (o.format == EXPORT__COUNT)
-        return fail(c, "unknown format '%s': records, jsonl or csv", call->argv[1]);
+        return fail(c, "unknown format '%s': records, jsonl, csv or timesketch", call->argv[1]);
     size_t n;
     uint32_t *idx = marks_chosen(a, &n);
     if (!idx)
@@ -168,12 +171,108 @@ static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *c
     return 0;
 }
 
+/* :report FILE: the incident report of the marked events, else the shown ones (model/query/report.h). */
+static int run_report(struct app *a, struct cmdline *c, const char *file)
+{
+    size_t n;
+    uint32_t *idx = marks_chosen(a, &n);
+    if (!idx)
+        return fail(c, "out of memory");
+    struct report_opts ro = {app_case(), a->nmarked > 0, a->shown.expr};
+    struct tl_text md = {0};
+    char *err = NULL;
+    enum export_status r = EXPORT_FAILED;
+    if (report_markdown(a->store, idx, n, &ro, &md, &err) == 0)
+        r = export_text(md.p ? md.p : "", md.len, file, 0, &err);
+    free(md.p);
+    free(idx);
+    if (r == EXPORT_EXISTS)
+        return fail(c, "%s exists: not replaced", file);
+    if (r != EXPORT_OK) {
+        fail(c, "report failed: %s", err ? err : "out of memory");
+        free(err);
+        return -1;
+    }
+    app_message(a, "wrote the report of %zu %s event%s to %s", n, a->nmarked ? "marked" : "shown",
+                n == 1 ? "" : "s", file);
+    return 0;
+}
+
 static int run_tz(struct app *a, struct cmdline *c, const char *zone)
 {
     char err[200];
     if (tz_set(&a->tz, zone, err, sizeof err) != 0)
         return fail(c, "%s", err);
     app_message(a, "times in %s", a->tz.name);
+    return 0;
+}
+
+enum case_edit { EDIT_NOTE, EDIT_TAG, EDIT_UNTAG };
+
+/* One edit of the case on event ev. 0, or -1 with *why. */
+static int edit_one(struct app *a, size_t ev, enum case_edit what, const char *arg, const char **why)
+{
+    if (what == EDIT_NOTE)
+        return casefile_note(a->store, ev, arg, why);
+    return casefile_tag(a->store, ev, arg, what == EDIT_TAG, why);
+}
+
+/* :note TEXT, :tag NAME, :untag NAME: on the marked events, else on the selected one (as an export
+ * takes the marked ones). The case is saved after the command (tui/app.c). */
+static int run_edit(struct app *a, struct cmdline *c, enum case_edit what, const char *arg)
+{
+    static const char *const verbs[] = {
+        [EDIT_NOTE] = "noted", [EDIT_TAG] = "tagged", [EDIT_UNTAG] = "untagged"};
+    const char *why = NULL;
+    if (what != EDIT_NOTE && !case_tag_valid(arg, &why))
+        return fail(c, "'%s': %s", arg, why);
+    size_t done = 0, failed = 0;
+    if (a->nmarked) {
+        for (size_t ev = 0; ev < a->store->nevents; ev++)
+            if (marks_on(a, ev)) {
+                int rc = edit_one(a, ev, what, arg, &why);
+                done += rc == 0;
+                failed += rc != 0;
+            }
+    } else {
+        if (!app_count(a))
+            return fail(c, "no event is shown");
+        if (edit_one(a, app_event(a, a->list.cur), what, arg, &why) != 0)
+            return fail(c, "%s", why);
+        done = 1;
+    }
+    if (!done)
+        return fail(c, "%s", why ? why : "nothing changed");
+    /* a filter on tag: or note: now selects otherwise: shown again, the selection kept */
+    filterbar_refresh(a, app_count(a) ? app_event(a, a->list.cur) : SIZE_MAX);
+    char which[64];
+    if (a->nmarked)
+        snprintf(which, sizeof which, "%zu marked event%s", done, done == 1 ? "" : "s");
+    else
+        snprintf(which, sizeof which, "the selected event");
+    int named = what != EDIT_NOTE; /* the tag is said; a note is in the detail */
+    app_message(a, "%s %s%s%s%s%s", verbs[what], which, named ? " " : "", named ? arg : "",
+                failed ? " (some have no eventID)" : "",
+                casefile_saves() ? "" : " (not saved: --no-state or an unreadable case)");
+    return 0;
+}
+
+/* :case: the case view (tui/pane_case.c) lists every event the case holds, those this run has not
+ * loaded too; the status line counts them. */
+static int run_case(struct app *a, struct cmdline *c)
+{
+    const struct ctcase *k = app_case();
+    if (!k)
+        return fail(c, "no case is open");
+    size_t marked = 0, tagged = 0, noted = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        marked += k->v[i].marked != 0;
+        tagged += k->v[i].ntags != 0;
+        noted += k->v[i].nnotes != 0;
+    }
+    app_open(a, PANE_CASE);
+    app_message(a, "%zu marked, %zu tagged, %zu noted%s%s", marked, tagged, noted,
+                casefile_path() ? " in " : "", casefile_path() ? casefile_path() : "");
     return 0;
 }
 
@@ -204,6 +303,16 @@ static int run(struct app *a, struct cmdline *c, const char *line)
         return 0;
     case CMD_QUIT:
         return 1;
+    case CMD_REPORT:
+        return run_report(a, c, arg);
+    case CMD_NOTE:
+        return run_edit(a, c, EDIT_NOTE, arg);
+    case CMD_TAG:
+        return run_edit(a, c, EDIT_TAG, arg);
+    case CMD_UNTAG:
+        return run_edit(a, c, EDIT_UNTAG, arg);
+    case CMD_CASE:
+        return run_case(a, c);
     default:
         return fail(c, "not a command here");
     }

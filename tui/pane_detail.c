@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model/detect/findings.h"
+#include "model/query/evcase.h"
 #include "model/store/evtext.h"
 #include "model/json/jsonfmt.h"
 #include "model/base/timefmt.h"
@@ -171,6 +172,42 @@ static int draw_rules(struct app *a, size_t ev, struct rect r)
     return 1;
 }
 
+/* The case's tags and notes on event ev (tui/casefile.h), under the findings: "Tags: a b" on one line,
+ * then one line a note, at most a third of the pane (the JSON stays in view), the rest counted. Returns
+ * the lines drawn. */
+static int draw_case(struct app *a, size_t ev, struct rect r)
+{
+    const struct case_entry *e = evcase_entry(a->store, ev);
+    if (!e || (!e->ntags && !e->nnotes) || r.h < 4)
+        return 0;
+    int y = r.y, room = r.h / 3 > 1 ? r.h / 3 : 1;
+    attr_t title = theme_attr(R_TITLE), normal = theme_attr(R_NORMAL);
+    if (e->ntags) {
+        draw_fill(a->win, y, r.x, r.w, normal);
+        int x = r.x + draw_text(a->win, y, r.x, r.w, " Tags:", 6, title, 0, 0);
+        for (size_t k = 0; k < e->ntags && x < r.x + r.w - 1; k++) {
+            x += draw_text(a->win, y, x, r.x + r.w - x, " ", 1, normal, 0, 0);
+            const char *t = e->tags[k];
+            x += draw_text(a->win, y, x, r.x + r.w - x, t, strlen(t), theme_attr(R_HEADER), 0, 0);
+        }
+        y++;
+    }
+    for (size_t k = 0; k < e->nnotes && y < r.y + room; k++) {
+        draw_fill(a->win, y, r.x, r.w, normal);
+        int last = y + 1 == r.y + room && k + 1 < e->nnotes;
+        char more[48];
+        snprintf(more, sizeof more, " Note (+%zu more):", e->nnotes - k - 1);
+        const char *head = " Note:";
+        if (last)
+            head = more;
+        int x = r.x + draw_text(a->win, y, r.x, r.w, head, strlen(head), title, 0, 0);
+        x += draw_text(a->win, y, x, r.x + r.w - x, " ", 1, normal, 0, 0);
+        draw_cut(a->win, y, x, r.x + r.w - x, e->notes[k], strlen(e->notes[k]), normal, NULL);
+        y++;
+    }
+    return y - r.y;
+}
+
 static void detail_draw(struct app *a, void *st, struct rect r, int focused)
 {
     struct store *s = a->store;
@@ -193,6 +230,7 @@ static void detail_draw(struct app *a, void *st, struct rect r, int focused)
         return;
     }
     int top = r.y + 1 + draw_rules(a, d->event, (struct rect){r.y + 1, r.x, r.h - 1, r.w});
+    top += draw_case(a, d->event, (struct rect){top, r.x, r.h - (top - r.y), r.w});
     int page = r.h - (top - r.y);
     if (page < 1)
         return;

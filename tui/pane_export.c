@@ -13,6 +13,7 @@
 #include "tui/marks.h"
 #include "tui/theme.h"
 #include "tui/app.h"
+#include "tui/casefile.h"
 
 enum { ROW_PATH, ROW_FORMAT, ROW_GZIP, ROWS };
 
@@ -84,7 +85,7 @@ static void write_now(struct app *a, struct exp *dlg, int force)
         return;
     }
     const char *path = dlg->path.buf;
-    struct export_opts o = {dlg->format, dlg->gzip, force};
+    struct export_opts o = {dlg->format, dlg->gzip, force, app_case()};
     char *err = NULL;
     enum export_status r = export_events(a->store, idx, n, path, &o, &err);
     free(idx);

@@ -8,6 +8,7 @@
 #include "model/present/colfit.h"
 #include "model/query/columns.h"
 #include "model/detect/findings.h"
+#include "model/query/evcase.h"
 #include "model/base/tz.h"
 #include "tui/draw.h"
 #include "tui/listcols.h"
@@ -32,7 +33,8 @@ static void screen_time(char *t)
         t[n - 1] = '\0';
 }
 
-/* A gutter before the columns holds the mark, else the initial of the highest Sigma level among the
+/* A gutter before the columns holds 'n' for an event with a note in the case ('N' when it is marked
+ * too: a marked row is bold), else the mark, else the initial of the highest Sigma level among the
  * event's findings (c h m l i), or 'a' in that level's colour when the findings are attempts (the call
  * failed: findings_event_attempt): a character, so each shows without colour too. */
 #define GUTTER 1
@@ -41,7 +43,10 @@ static void draw_gutter(struct app *a, int y, int x, size_t ev, int marked, int 
 {
     const struct findings *fd = findings_of(a->store);
     int level = fd ? findings_event_level(fd, ev) : -1;
-    if (marked) {
+    const struct case_entry *ce = evcase_entry(a->store, ev);
+    if (ce && ce->nnotes) {
+        draw_str(a->win, y, x, GUTTER, marked ? "N" : "n", base);
+    } else if (marked) {
         draw_str(a->win, y, x, GUTTER, "*", base);
     } else if (level >= 0) {
         char mark[2] = {findings_event_attempt(fd, ev) ? 'a' : sigma_level_name((enum sigma_level)level)[0],

@@ -153,8 +153,7 @@ static uint32_t chain_by_walk(struct origins *o, const struct trace_index *x, si
     return chain_intern(o, actor, roles, n);
 }
 
-/* Whether event e is a successful AssumeRole* call: it assumed requestParameters.roleArn. */
-static int assumed_role(const struct store *s, const struct event *e)
+int origin_assumed_role(const struct store *s, const struct event *e)
 {
     return store_field(s, e, EF_ROLE_ARN) &&
            (store_field(s, e, EF_ISSUED_KEY) || store_field(s, e, EF_ISSUED_ARN)) &&
@@ -255,7 +254,7 @@ static uint32_t chain_of_event(struct origins *o, const struct trace_index *x, s
         if (chain == UINT32_MAX || (memo && !me && memo_add(o->maps, k, h, slot, chain, t, s) != 0))
             return UINT32_MAX;
     }
-    if (!assumed_role(s, e))
+    if (!origin_assumed_role(s, e))
         return chain;
     const struct origin_chain *c = &o->chains[chain];
     uint32_t roles[TRACE_MAX_HOPS + 1];

@@ -63,6 +63,10 @@ void origins_free(struct origins *o);
  * x is NULL. Returns 0, or -1 when out of memory. */
 int origins_ensure(struct store *s, const struct trace_index *x);
 
+/* Whether event e is a successful AssumeRole* call: it assumed requestParameters.roleArn, the last role
+ * of its chain. */
+int origin_assumed_role(const struct store *s, const struct event *e);
+
 /* The store's origins (borrowed, valid until the store's events change), or NULL until origins_ensure. */
 const struct origins *origins_of(const struct store *s);
 

@@ -6,6 +6,7 @@
 
 #include "model/base/filterquote.h"
 #include "model/base/grow.h"
+#include "model/query/export.h"
 #include "model/query/field.h"
 
 static const struct cmd_def table[CMD__COUNT] = {
@@ -15,13 +16,24 @@ static const struct cmd_def table[CMD__COUNT] = {
     {"filter", CMD_FILTER, 0, 1, ARG_TEXT, ARG_NONE, ":filter EXPR",
      "filter the list (no EXPR: show every event)"},
     {"mark", CMD_MARK, 1, 1, ARG_TEXT, ARG_NONE, ":mark EXPR", "mark every shown event that matches EXPR"},
-    {"export", CMD_EXPORT, 1, 2, ARG_NONE, ARG_FORMAT, ":export FILE [records|jsonl|csv]",
-     "write the marked events (or all shown) to FILE; an existing FILE is not replaced"},
+    {"export", CMD_EXPORT, 1, 2, ARG_NONE, ARG_FORMAT, ":export FILE [FORMAT]",
+     "write the marked events (or all shown) to FILE as records, jsonl, csv or timesketch (default: by the "
+     "file's extension); an existing FILE is not replaced"},
     {"tz", CMD_TZ, 1, 1, ARG_ZONE, ARG_NONE, ":tz ZONE", "show times in ZONE: UTC, local, Europe/Paris..."},
     {"sort", CMD_SORT, 0, 2, ARG_FIELD, ARG_ORDER, ":sort [COLUMN [asc|desc]]",
      "sort the list by a column (a short field or JSON path); :sort alone: back to time order"},
     {"help", CMD_HELP, 0, 0, ARG_NONE, ARG_NONE, ":help", "the keys and commands"},
     {"quit", CMD_QUIT, 0, 0, ARG_NONE, ARG_NONE, ":quit", "quit"},
+    {"report", CMD_REPORT, 1, 1, ARG_NONE, ARG_NONE, ":report FILE",
+     "write the incident report (Markdown) of the marked events (or all shown) to FILE; an existing FILE is "
+     "not replaced"},
+    {"note", CMD_NOTE, 1, 1, ARG_TEXT, ARG_NONE, ":note TEXT",
+     "add a note to the marked events (none marked: the selected one); kept in the case"},
+    {"tag", CMD_TAG, 1, 1, ARG_NONE, ARG_NONE, ":tag NAME", "tag the marked events (or the selected one)"},
+    {"untag", CMD_UNTAG, 1, 1, ARG_NONE, ARG_NONE, ":untag NAME",
+     "remove a tag from the marked events (or the selected one)"},
+    {"case", CMD_CASE, 0, 0, ARG_NONE, ARG_NONE, ":case",
+     "every event the case holds (marks, tags, notes), those not loaded too"},
 };
 
 const struct cmd_def *cmd_table(void)
@@ -233,10 +245,11 @@ int cmd_complete(const char *line, char ***out)
             enum cmd_arg kind = argn == 1 ? d->arg1 : argn == 2 ? d->arg2 : ARG_NONE;
             size_t head = (size_t)(word - line);
             if (kind == ARG_FORMAT) {
-                static const char *const formats[] = {"records", "jsonl", "csv"};
-                for (size_t i = 0; i < 3; i++)
-                    if (strncmp(formats[i], word, strlen(word)) == 0)
-                        add(&l, line, head, formats[i], "");
+                for (int f = 0; f < EXPORT__COUNT; f++) {
+                    const char *name = export_format_name((enum export_format)f);
+                    if (strncmp(name, word, strlen(word)) == 0)
+                        add(&l, line, head, name, "");
+                }
             } else if (kind == ARG_ZONE) {
                 add_zones(&l, line, head, word);
             } else if (kind == ARG_ORDER) {

@@ -7,7 +7,22 @@
 
 #include <stddef.h>
 
-enum cmd_id { CMD_GOTO, CMD_FILTER, CMD_MARK, CMD_EXPORT, CMD_TZ, CMD_SORT, CMD_HELP, CMD_QUIT, CMD__COUNT };
+enum cmd_id {
+    CMD_GOTO,
+    CMD_FILTER,
+    CMD_MARK,
+    CMD_EXPORT,
+    CMD_TZ,
+    CMD_SORT,
+    CMD_HELP,
+    CMD_QUIT,
+    CMD_REPORT,
+    CMD_NOTE,
+    CMD_TAG,
+    CMD_UNTAG,
+    CMD_CASE,
+    CMD__COUNT
+};
 
 /* What an argument completes to. */
 enum cmd_arg { ARG_NONE, ARG_TEXT, ARG_FORMAT, ARG_ZONE, ARG_FIELD, ARG_ORDER };

@@ -10,13 +10,14 @@
 #include <zlib.h>
 
 #include "model/query/field.h"
+#include "model/query/timeline.h"
 #include "model/json/jsonout.h"
 #include "model/base/tempfiles.h"
 #include "model/base/timefmt.h"
 #include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
 
-static const char *const format_names[EXPORT__COUNT] = {"records", "jsonl", "csv"};
+static const char *const format_names[EXPORT__COUNT] = {"records", "jsonl", "csv", "timesketch"};
 
 const char *export_format_name(enum export_format f)
 {
@@ -34,7 +35,7 @@ enum export_format export_format_parse(const char *name)
 const char *export_extension(enum export_format f, int gzip)
 {
     static const char *const ext[EXPORT__COUNT][2] = {
-        {".json", ".json.gz"}, {".jsonl", ".jsonl.gz"}, {".csv", ".csv.gz"}};
+        {".json", ".json.gz"}, {".jsonl", ".jsonl.gz"}, {".csv", ".csv.gz"}, {".jsonl", ".jsonl.gz"}};
     return f < EXPORT__COUNT ? ext[f][gzip ? 1 : 0] : "";
 }
 
@@ -274,11 +275,40 @@ static int say_left_out(struct left_out *l, char **err)
     return 1;
 }
 
+/* Timesketch's JSON Lines (model/query/timeline.h): one line per event; an event without eventTime is
+ * left out (Timesketch needs a time) and named at the end. */
+static int write_timesketch(struct out *o, struct store *s, const uint32_t *idx, size_t n,
+                            const struct ctcase *c, struct left_out *left, char **err)
+{
+    struct timeline *t = timeline_new(s, n, err);
+    if (!t)
+        return -1;
+    struct tl_text line = {0};
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0 && !o->error; i++) {
+        line.len = 0;
+        int got = timeline_timesketch(t, idx[i], c, &line, err);
+        if (got < 0)
+            rc = -1;
+        else if (got == 0 && !left->n++ &&
+                 asprintf(&left->first, "event %s: no eventTime",
+                          store_str(s, &s->events[idx[i]], EF_EVENT_ID)) < 0)
+            left->first = NULL;
+        else if (got > 0)
+            out_write(o, line.p, line.len);
+    }
+    free(line.p);
+    timeline_free(t);
+    return rc;
+}
+
 static int write_events(struct out *o, struct store *s, const uint32_t *idx, size_t n,
                         const struct export_opts *eo, const struct columns *cols, struct left_out *left,
                         char **err)
 {
     enum export_format format = eo->format;
+    if (format == EXPORT_TIMESKETCH)
+        return write_timesketch(o, s, idx, n, eo->ccase, left, err);
     if (format == EXPORT_CSV)
         return cols->f ? write_csv_columns(o, s, idx, n, cols->f, cols->n, NULL, err)
                        : write_csv_default(o, s, idx, n, err);
@@ -327,20 +357,37 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
     return rc;
 }
 
-/* The folder of path, for the temporary file: "." when path has no slash. Owned by the caller. */
+/* What one file gets: an export's events, or a text written as it is (export_text). */
+struct producer {
+    struct store *s;
+    const uint32_t *idx;
+    size_t n;
+    const struct export_opts *o;
+    const struct columns *cols;
+    const char *text; /* export_text: written instead of events */
+    size_t text_len;
+};
+
+static int produce(struct out *w, const struct producer *p, struct left_out *left, char **err)
+{
+    if (p->text) {
+        out_write(w, p->text, p->text_len); /* a write failure is in w->error */
+        return 0;
+    }
+    return write_events(w, p->s, p->idx, p->n, p->o, p->cols, left, err);
+}
+
 /* Writes to fd (standard output or an existing non-regular target) with no temporary file. */
-static enum export_status export_direct(int fd, const char *name, struct store *s, const uint32_t *idx,
-                                        size_t n, const struct export_opts *o, const struct columns *cols,
-                                        char **err)
+static enum export_status export_direct(int fd, const char *name, const struct producer *p, char **err)
 {
     struct out *w = malloc(sizeof *w);
-    if (!w || out_open(w, fd, o->gzip) != 0) {
+    if (!w || out_open(w, fd, p->o->gzip) != 0) {
         free(w);
         errmsg_set(err, "out of memory");
         return EXPORT_FAILED;
     }
     struct left_out left = {0, NULL};
-    int rc = write_events(w, s, idx, n, o, cols, &left, err);
+    int rc = produce(w, p, &left, err);
     out_finish(w);
     if (rc == 0 && w->error)
         errmsg_set(err, "cannot write %s: %s", name,
@@ -354,20 +401,14 @@ static enum export_status export_direct(int fd, const char *name, struct store *
     return say_left_out(&left, err) ? EXPORT_PARTIAL : EXPORT_OK;
 }
 
-enum export_status export_events(struct store *s, const uint32_t *idx, size_t n, const char *path,
-                                 const struct export_opts *o, char **err)
+/* Writes what p produces to path: "-" is standard output, an existing file that is not regular is
+ * written in place, else a temporary file beside path is renamed over it (README: Export). */
+static enum export_status export_to(const char *path, const struct producer *p, char **err)
 {
-    return export_events_columns(s, idx, n, path, o, NULL, 0, err);
-}
-
-enum export_status export_events_columns(struct store *s, const uint32_t *idx, size_t n, const char *path,
-                                         const struct export_opts *o, struct field *fields, size_t nfields,
-                                         char **err)
-{
-    const struct columns cols[1] = {{fields, nfields}};
+    const struct export_opts *o = p->o;
     *err = NULL;
     if (strcmp(path, "-") == 0)
-        return export_direct(STDOUT_FILENO, "standard output", s, idx, n, o, cols, err);
+        return export_direct(STDOUT_FILENO, "standard output", p, err);
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
@@ -380,7 +421,7 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
                 errmsg_set(err, "cannot open %s: %s", path, strerror(errno));
                 return EXPORT_FAILED;
             }
-            enum export_status r = export_direct(fd, path, s, idx, n, o, cols, err);
+            enum export_status r = export_direct(fd, path, p, err);
             if (close(fd) != 0 && (r == EXPORT_OK || r == EXPORT_PARTIAL)) {
                 free(*err); /* the note of what was left out: the write failed as a whole */
                 errmsg_set(err, "cannot write %s: %s", path, strerror(errno));
@@ -404,7 +445,7 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
     if (!w || out_open(w, af.fd, o->gzip) != 0) {
         errmsg_set(err, "out of memory");
     } else {
-        rc = write_events(w, s, idx, n, o, cols, &left, err);
+        rc = produce(w, p, &left, err);
         out_finish(w);
         if (rc == 0 && w->error) {
             errmsg_set(err, "cannot write %s: %s", path,
@@ -429,4 +470,26 @@ enum export_status export_events_columns(struct store *s, const uint32_t *idx, s
         return rc > 0 ? EXPORT_EXISTS : EXPORT_FAILED;
     }
     return say_left_out(&left, err) ? EXPORT_PARTIAL : EXPORT_OK;
+}
+
+enum export_status export_events(struct store *s, const uint32_t *idx, size_t n, const char *path,
+                                 const struct export_opts *o, char **err)
+{
+    return export_events_columns(s, idx, n, path, o, NULL, 0, err);
+}
+
+enum export_status export_events_columns(struct store *s, const uint32_t *idx, size_t n, const char *path,
+                                         const struct export_opts *o, struct field *fields, size_t nfields,
+                                         char **err)
+{
+    const struct columns cols[1] = {{fields, nfields}};
+    const struct producer p = {s, idx, n, o, cols, NULL, 0};
+    return export_to(path, &p, err);
+}
+
+enum export_status export_text(const char *text, size_t len, const char *path, int force, char **err)
+{
+    const struct export_opts o = {.format = EXPORT__COUNT, .gzip = 0, .force = force};
+    const struct producer p = {NULL, NULL, 0, &o, NULL, text, len};
+    return export_to(path, &p, err);
 }

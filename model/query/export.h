@@ -12,9 +12,11 @@
 
 #include "model/store/store.h"
 
-enum export_format { EXPORT_RECORDS, EXPORT_JSONL, EXPORT_CSV, EXPORT__COUNT };
+enum export_format { EXPORT_RECORDS, EXPORT_JSONL, EXPORT_CSV, EXPORT_TIMESKETCH, EXPORT__COUNT };
 
-/* "records", "jsonl", "csv". */
+struct ctcase;
+
+/* "records", "jsonl", "csv", "timesketch". */
 const char *export_format_name(enum export_format f);
 
 /* The format named name, or EXPORT__COUNT when there is none. */
@@ -27,6 +29,7 @@ struct export_opts {
     enum export_format format;
     int gzip;
     int force; /* replace an existing regular file */
+    const struct ctcase *ccase; /* timesketch: the tags, notes and marks written (borrowed; NULL: none) */
 };
 
 enum export_status {
@@ -51,6 +54,10 @@ struct field;
 enum export_status export_events_columns(struct store *s, const uint32_t *idx, size_t n, const char *path,
                                          const struct export_opts *o, struct field *cols, size_t ncols,
                                          char **err);
+
+/* Writes text[0..len) to path as export_events writes a file (never gzip): "-", a non-regular target,
+ * EXPORT_EXISTS without force, a temporary file renamed over path. For the report (model/query/report.h). */
+enum export_status export_text(const char *text, size_t len, const char *path, int force, char **err);
 
 /* The CSV text of one field into out (cap bytes), RFC 4180 quoting and a leading ' before =, +, -, @,
  * tab or CR so a spreadsheet does not run it as a formula. Returns the length (cut at cap - 1). */

@@ -1,5 +1,6 @@
 /* field: short names and paths, and the values of either for one event. See field.h. */
 #include "model/query/field.h"
+#include "model/query/evcase.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ enum key_space {
     KS_TIME,    /* eventTime in ms */
     KS_ENUM,    /* an index into the row's labels */
     KS_RULES,   /* an index into the rule set of the store's findings */
+    KS_CASE,    /* a text of the store's case (model/query/evcase.h): a tag or a note */
 };
 
 /* Keys with this bit are labels of the field model itself (labels[] below), never a log's text. */
@@ -202,6 +204,31 @@ static int keys_level(const struct store *s, const struct field_short *sh, size_
     return 0;
 }
 
+/* The event's tags (sorted) or notes (in the order written) in the store's case. */
+static int keys_case(const struct store *s, size_t i, struct field_keys *k, int notes)
+{
+    const struct case_entry *e = evcase_entry(s, i);
+    size_t n = e ? (notes ? e->nnotes : e->ntags) : 0;
+    for (size_t j = 0; j < n; j++) {
+        uint32_t id = evcase_text_id(s, notes ? e->notes[j] : e->tags[j]);
+        if (!id || push_key(k, id) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int keys_tag(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    return keys_case(s, i, k, 0);
+}
+
+static int keys_note(const struct store *s, const struct field_short *sh, size_t i, struct field_keys *k)
+{
+    (void)sh;
+    return keys_case(s, i, k, 1);
+}
+
 #define FIELDS(...)                                                                                          \
     .keys = keys_fields, .ef = {__VA_ARGS__},                                                                \
     .nef = sizeof((enum event_field[]){__VA_ARGS__}) / sizeof(enum event_field)
@@ -212,7 +239,8 @@ static int keys_level(const struct store *s, const struct field_short *sh, size_
  * field (their values are what their filter term compares: user is userName, ARN, principalId and an
  * Identity Center user's id; key the access key used and the one issued; role the role asked for and
  * the session's issuer; res every resource ARN; ro true/false; after/before the time; origin, rule and
- * level as the filter takes them), then outcome (failed or ok, by the one failure rule). */
+ * level as the filter takes them), then outcome (failed or ok, by the one failure rule), then tag and
+ * note: the event's tags and notes in the case kept with the store (model/query/evcase.h). */
 static const struct field_short shorts[] = {
     {"time", KS_TIME, COMPUTED(keys_time), .term = TERM_NONE},
     {"acct", KS_STRINGS, COMPUTED(keys_account)},
@@ -242,6 +270,8 @@ static const struct field_short shorts[] = {
     {"rule", KS_RULES, COMPUTED(keys_rule), .needs = FIELD_NEEDS_FINDINGS},
     {"level", KS_ENUM, ENUM(keys_level, level_labels), .needs = FIELD_NEEDS_FINDINGS},
     {"outcome", KS_ENUM, ENUM(keys_outcome, outcome_labels)},
+    {"tag", KS_CASE, COMPUTED(keys_tag)},
+    {"note", KS_CASE, COMPUTED(keys_note)},
 };
 #define NSHORTS (sizeof shorts / sizeof *shorts)
 
@@ -448,6 +478,8 @@ const char *field_key_text(const struct store *s, const struct field *f, uint64_
         t = timefmt_format((int64_t)key, buf);
     else if (space == KS_ENUM)
         t = key < f->sh->nlabels ? f->sh->labels[key] : "";
+    else if (space == KS_CASE)
+        return evcase_text(s, (uint32_t)key, len);
     else if (space == KS_RULES)
         t = findings_of(s) && key < sigma_set_count(findings_set(findings_of(s)))
                 ? sigma_rule_title(sigma_set_rule(findings_set(findings_of(s)), (size_t)key))
@@ -477,6 +509,8 @@ uint64_t field_key_bound(const struct store *s, const struct field *f)
         return f->sh->nlabels;
     case KS_RULES:
         return findings_of(s) ? sigma_set_count(findings_set(findings_of(s))) : 0;
+    case KS_CASE:
+        return evcase_text_count(s);
     case KS_STRINGS:
         break;
     }

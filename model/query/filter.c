@@ -37,13 +37,15 @@ static const struct field_spec field_specs[] = {
     {"rule", TK_RULE, XF_NONE, {0}, 0},
     {"level", TK_LEVEL, XF_NONE, {0}, 0},
     {"outcome", TK_OUTCOME, XF_NONE, {0}, 0},
+    {"tag", TK_FIELD, XF_NONE, {0}, 0},
+    {"note", TK_FIELD, XF_NONE, {0}, 0},
 };
 #define NSPECS (sizeof field_specs / sizeof *field_specs)
 
 const char *filter_field_names(void)
 {
     return "name src user acct region type ip key id shared req error ro ua res etype cat role srcid host "
-           "origin after before rule level outcome";
+           "origin after before rule level outcome tag note";
 }
 
 #define MAX_DEPTH 64
@@ -218,6 +220,16 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
     case TK_INDEXED:
     case TK_PATH:
         return 0;
+    case TK_FIELD: {
+        struct field_error ferr;
+        t->fld = malloc(sizeof *t->fld);
+        if (!t->fld || field_parse(t->spec->name, strlen(t->spec->name), t->fld, &ferr) != 0) {
+            free(t->fld);
+            t->fld = NULL;
+            return nomem(p); /* the name is the field table's own */
+        }
+        return 0;
+    }
     case TK_RULE:
     case TK_LEVEL: {
         const char *why = NULL;
@@ -459,6 +471,10 @@ void filter_free(struct filter *f)
         path_free(&f->nodes[i].term.path);
         /* the store keeps the index as a cache for later filters on the path */
         pathindex_release((struct store *)f->s, f->nodes[i].term.px);
+        if (f->nodes[i].term.fld)
+            field_free(f->nodes[i].term.fld);
+        free(f->nodes[i].term.fld);
+        field_keys_free(&f->nodes[i].term.fkeys);
         free(f->nodes[i].bits);
         free(f->nodes[i].care);
     }

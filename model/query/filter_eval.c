@@ -195,6 +195,21 @@ static int word_matches(const struct filter *f, const struct term *t, const stru
     return 0;
 }
 
+/* Whether any value of the term's field for event i matches (out of memory: none does). */
+static int values_match(const struct filter *f, struct term *t, size_t i)
+{
+    if (field_keys(f->s, t->fld, i, &t->fkeys) <= 0)
+        return 0;
+    for (size_t k = 0; k < t->fkeys.n; k++) {
+        char buf[FIELD_KEY_BUF];
+        size_t len;
+        const char *v = field_key_text(f->s, t->fld, t->fkeys.k[k], buf, &len);
+        if (match_glob(t->pat, t->plen, v, len))
+            return 1;
+    }
+    return 0;
+}
+
 static int term_matches(struct filter *f, struct term *t, const struct event *e)
 {
     switch (t->kind) {
@@ -243,6 +258,8 @@ static int term_matches(struct filter *f, struct term *t, const struct event *e)
     case TK_RULE:
     case TK_LEVEL:
         return filter_findings_match(f, t, (size_t)(e - f->s->events));
+    case TK_FIELD:
+        return values_match(f, t, (size_t)(e - f->s->events));
     }
     return 0;
 }
@@ -266,7 +283,7 @@ static int eval_node(struct filter *f, int idx, size_t lo, size_t words, const u
                 return -1;
         } else if (t->kind != TK_WORD && t->kind != TK_RO && t->kind != TK_AFTER && t->kind != TK_BEFORE &&
                    t->kind != TK_RULE && t->kind != TK_LEVEL && t->kind != TK_OUTCOME &&
-                   !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
+                   t->kind != TK_FIELD && !(t->kind == TK_ERROR && t->any) && ensure_memo(f, t) != 0)
             return -1;
         const struct event *ev = f->s->events + lo;
         for (size_t w = 0; w < words; w++) {

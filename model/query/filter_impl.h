@@ -4,6 +4,7 @@
 #define CTVIEW_FILTER_IMPL_H
 
 #include "model/query/filter.h"
+#include "model/query/field.h"
 #include "model/index/match.h"
 #include "model/json/path.h"
 #include "model/index/pathindex.h"
@@ -27,6 +28,7 @@ enum term_kind {
     TK_RULE,    /* a Sigma rule (id or title) among the event's findings */
     TK_LEVEL,   /* a level among the event's findings */
     TK_OUTCOME, /* failed or ok: the one failure rule (store_event_failed) */
+    TK_FIELD,   /* the pattern against each value of a field-model field (field.c): tag, note */
 };
 
 enum level_cmp { LEVEL_EQ, LEVEL_GE, LEVEL_GT, LEVEL_LE, LEVEL_LT };
@@ -69,6 +71,8 @@ struct term {
     uint64_t *hits;       /* owned: the term's result for every event, from the store's field indexes
                              (filter_index.c), or NULL: tested event by event */
     int per_event;        /* the filter's run tests this term event by event (its fields' first use) */
+    struct field *fld;    /* owned, TK_FIELD: the field whose values are compared */
+    struct field_keys fkeys; /* owned, TK_FIELD: one event's keys, reused */
 };
 
 enum node_kind { NODE_ALL, NODE_TERM, NODE_AND, NODE_OR, NODE_NOT };

@@ -411,6 +411,12 @@ static int put_term(struct writer *w, const struct term *t)
             "%s cannot be expressed in SQL: Sigma findings are ctview's, computed over the loaded "
             "events; the table has none",
             tt);
+    case TK_FIELD:
+        sql_term_text(t, tt, sizeof tt);
+        return sql_fail(w,
+                        "%s cannot be expressed in SQL: tags and notes are the case's, kept by ctview; "
+                        "the table has none",
+                        tt);
     }
     sql_term_text(t, tt, sizeof tt);
     return sql_fail(w, "%s cannot be expressed in SQL", tt);

@@ -40,6 +40,15 @@ static void entry_clear(struct case_entry *e)
     memset(e, 0, sizeof *e);
 }
 
+static void free_inputs(struct ctcase *c)
+{
+    for (size_t i = 0; i < c->ninputs; i++)
+        free(c->inputs[i]);
+    free(c->inputs);
+    c->inputs = NULL;
+    c->ninputs = 0;
+}
+
 void case_free(struct ctcase *c)
 {
     if (!c)
@@ -47,35 +56,91 @@ void case_free(struct ctcase *c)
     for (size_t i = 0; i < c->n; i++)
         entry_clear(&c->v[i]);
     free(c->v);
+    free(c->slots);
+    free_inputs(c);
     free(c->name);
     free(c);
 }
 
-/* The position of key in c->v, or where it would go (*found 0). */
+static uint64_t key_hash(const char *key)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+/* The slot of key in c->slots: the one holding its entry (*found 1), else the empty one where it would
+ * go. The index is kept at most half full (entry_for), so a probe always ends. */
+static size_t find_slot(const struct ctcase *c, const char *key, int *found)
+{
+    *found = 0;
+    if (!c->nslots)
+        return 0;
+    size_t mask = c->nslots - 1;
+    for (size_t at = (size_t)key_hash(key) & mask;; at = (at + 1) & mask) {
+        uint32_t s = c->slots[at];
+        if (!s)
+            return at;
+        if (strcmp(c->v[s - 1].event, key) == 0) {
+            *found = 1;
+            return at;
+        }
+    }
+}
+
+/* The position of key in c->v (*found 1), else c->n (*found 0). */
 static size_t find(const struct ctcase *c, const char *key, int *found)
 {
-    size_t lo = 0, hi = c->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(c->v[mid].event, key);
-        if (cmp == 0) {
-            *found = 1;
-            return mid;
-        }
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = 0;
-    return lo;
+    size_t at = find_slot(c, key, found);
+    return *found ? c->slots[at] - 1 : c->n;
+}
+
+static int holds_something(const struct case_entry *e)
+{
+    return e->marked || e->ntags || e->nnotes;
 }
 
 const struct case_entry *case_get(const struct ctcase *c, const char *key)
 {
     int found;
     size_t i = find(c, key, &found);
-    return found ? &c->v[i] : NULL;
+    return found && holds_something(&c->v[i]) ? &c->v[i] : NULL;
+}
+
+size_t case_count(const struct ctcase *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        n += holds_something(&c->v[i]) != 0;
+    return n;
+}
+
+int case_set_inputs(struct ctcase *c, const char *const *inputs, size_t n)
+{
+    free_inputs(c);
+    if (!(c->inputs = calloc(n ? n : 1, sizeof *c->inputs)))
+        return -1;
+    for (; c->ninputs < n; c->ninputs++)
+        if (!(c->inputs[c->ninputs] = strdup(inputs[c->ninputs])))
+            return -1;
+    return 0;
+}
+
+/* Indexes c->v again in a table of nslots (a power of two). 0, or -1 out of memory (c unchanged). */
+static int rehash(struct ctcase *c, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return -1;
+    free(c->slots);
+    c->slots = slots;
+    c->nslots = nslots;
+    for (size_t i = 0; i < c->n; i++) {
+        int found;
+        c->slots[find_slot(c, c->v[i].event, &found)] = (uint32_t)(i + 1);
+    }
+    return 0;
 }
 
 /* The entry of key, made (empty) when there is none; NULL when out of memory or full. */
@@ -87,6 +152,10 @@ static struct case_entry *entry_for(struct ctcase *c, const char *key, const cha
         return &c->v[i];
     if (c->n >= CASE_MAX_EVENTS) {
         *err = "the case holds too many events";
+        return NULL;
+    }
+    if ((c->n + 1) * 2 > c->nslots && rehash(c, c->nslots ? c->nslots * 2 : 64) != 0) {
+        *err = "out of memory";
         return NULL;
     }
     if (c->n == c->cap) {
@@ -104,26 +173,11 @@ static struct case_entry *entry_for(struct ctcase *c, const char *key, const cha
         *err = "out of memory";
         return NULL;
     }
-    memmove(&c->v[i + 1], &c->v[i], (c->n - i) * sizeof *c->v);
-    memset(&c->v[i], 0, sizeof c->v[i]);
-    c->v[i].event = ev;
+    memset(&c->v[c->n], 0, sizeof c->v[c->n]);
+    c->v[c->n].event = ev;
+    c->slots[find_slot(c, key, &found)] = (uint32_t)(c->n + 1);
     c->n++;
-    return &c->v[i];
-}
-
-/* Drops key's entry when it holds nothing any more. */
-static void prune(struct ctcase *c, const char *key)
-{
-    int found;
-    size_t i = find(c, key, &found);
-    if (!found)
-        return;
-    struct case_entry *e = &c->v[i];
-    if (e->marked || e->ntags || e->nnotes)
-        return;
-    entry_clear(e);
-    memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof *c->v);
-    c->n--;
+    return &c->v[c->n - 1];
 }
 
 int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms, const char **err)
@@ -135,7 +189,7 @@ int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms,
         return -1;
     e->marked = marked != 0;
     e->updated = now_ms;
-    prune(c, key);
+    c->gen++;
     return 0;
 }
 
@@ -175,6 +229,7 @@ int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t n
         return -1;
     }
     e->updated = now_ms;
+    c->gen++;
     return 0;
 }
 
@@ -209,17 +264,16 @@ int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now
         return 0;
     if (e->ntags >= CASE_MAX_TAGS) {
         *err = "an event holds at most 32 tags";
-        prune(c, key);
         return -1;
     }
     char *t = strdup(tag);
     if (!t || push(&e->tags, &e->ntags, at, t) != 0) {
         free(t);
         *err = "out of memory";
-        prune(c, key);
         return -1;
     }
     e->updated = now_ms;
+    c->gen++;
     return 0;
 }
 
@@ -237,9 +291,9 @@ int case_remove_tag(struct ctcase *c, const char *key, const char *tag, int64_t 
             memmove(&e->tags[k], &e->tags[k + 1], (e->ntags - k - 1) * sizeof *e->tags);
             e->ntags--;
             e->updated = now_ms;
+            c->gen++;
             break;
         }
-    prune(c, key);
     return 0;
 }
 
@@ -294,26 +348,70 @@ static const char *entry_parse(const cJSON *j, struct case_entry *out)
     return NULL;
 }
 
-/* Merges parsed entries into c: an entry replaces c's when it is newer; taken over (freed or moved). */
-static int merge(struct ctcase *c, struct case_entry *v, size_t n)
+/* Whether e holds note text. */
+static int has_note(const struct case_entry *e, const char *text)
+{
+    for (size_t k = 0; k < e->nnotes; k++)
+        if (strcmp(e->notes[k], text) == 0)
+            return 1;
+    return 0;
+}
+
+/* Merges one parsed entry o into c's entry e of the same event (see case.h): the newer copy's mark
+ * and tags, the notes of both (e's first). o is taken over. Returns whether e changed. */
+static int merge_entry(struct case_entry *e, struct case_entry *o)
+{
+    int changed = 0;
+    if (o->updated > e->updated) {
+        changed = e->marked != o->marked || e->ntags != o->ntags;
+        for (size_t k = 0; !changed && k < e->ntags; k++)
+            changed = strcmp(e->tags[k], o->tags[k]) != 0;
+        e->marked = o->marked;
+        char **t = e->tags;
+        size_t nt = e->ntags;
+        e->tags = o->tags;
+        e->ntags = o->ntags;
+        o->tags = t;
+        o->ntags = nt;
+        e->updated = o->updated;
+    }
+    for (size_t k = 0; k < o->nnotes && e->nnotes < CASE_MAX_NOTES; k++) {
+        if (has_note(e, o->notes[k]) || push(&e->notes, &e->nnotes, e->nnotes, o->notes[k]) != 0)
+            continue;
+        o->notes[k] = NULL; /* moved */
+        changed = 1;
+    }
+    entry_clear(o);
+    return changed;
+}
+
+/* Merges parsed entries into c (case_merge_entry); taken over (freed or moved). Counts the entries of c
+ * added or changed into *changed. */
+static int merge(struct ctcase *c, struct case_entry *v, size_t n, size_t *changed)
 {
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         const char *why;
         int found;
         size_t at = find(c, v[i].event, &found);
-        if (found && c->v[at].updated >= v[i].updated) {
-            entry_clear(&v[i]);
+        if (found) {
+            if (merge_entry(&c->v[at], &v[i])) {
+                c->gen++;
+                (*changed)++;
+            }
             continue;
         }
-        struct case_entry *e = found ? &c->v[at] : entry_for(c, v[i].event, &why);
+        struct case_entry *e = entry_for(c, v[i].event, &why);
         if (!e) {
             entry_clear(&v[i]);
             rc = -1;
             continue;
         }
-        entry_clear(e);
+        char *key = e->event;
         *e = v[i];
+        free(key);
+        c->gen++;
+        *changed += holds_something(e) != 0;
     }
     return rc;
 }
@@ -361,6 +459,32 @@ static char *read_file(const char *path, size_t *len, char **err, int *missing)
 
 int case_load(struct ctcase *c, const char *path, char **err)
 {
+    return case_merge_file(c, path, NULL, err);
+}
+
+/* The file's "inputs" when c has none: they say what a case found by its hashed name is over. */
+static void take_inputs(struct ctcase *c, const cJSON *inputs)
+{
+    const cJSON *in;
+    size_t n = 0;
+    if (c->ninputs || !cJSON_IsArray(inputs))
+        return;
+    const char *v[64];
+    cJSON_ArrayForEach(in, inputs)
+    {
+        if (cJSON_IsString(in) && n < sizeof v / sizeof *v)
+            v[n++] = in->valuestring;
+    }
+    if (n && case_set_inputs(c, v, n) != 0)
+        free_inputs(c);
+}
+
+int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **err)
+{
+    size_t dummy = 0;
+    if (!changed)
+        changed = &dummy;
+    *changed = 0;
     size_t len = 0;
     int missing;
     char *text = read_file(path, &len, err, &missing);
@@ -404,10 +528,24 @@ int case_load(struct ctcase *c, const char *path, char **err)
         }
         k++;
     }
+    take_inputs(c, cJSON_GetObjectItemCaseSensitive(root, "inputs"));
     cJSON_Delete(root);
-    int rc = merge(c, v, (size_t)k);
+    int rc = merge(c, v, (size_t)k, changed);
     free(v);
     return rc == 0 ? 0 : errmsg_set(err, "%s: out of memory or too many events while merging", path);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const struct case_entry *x = *(const struct case_entry *const *)a,
+                            *y = *(const struct case_entry *const *)b;
+    return strcmp(x->event, y->event);
+}
+
+/* A JSON list of the strings v[0..n): [] for none (cJSON_CreateStringArray gives NULL then). */
+static cJSON *string_list(char *const *v, size_t n)
+{
+    return n ? cJSON_CreateStringArray((const char *const *)v, (int)n) : cJSON_CreateArray();
 }
 
 static cJSON *to_json(const struct ctcase *c)
@@ -420,23 +558,55 @@ static cJSON *to_json(const struct ctcase *c)
     }
     cJSON_AddNumberToObject(root, "ctview_case", 1);
     cJSON_AddStringToObject(root, "name", c->name);
+    cJSON_AddItemToObject(root, "inputs", string_list(c->inputs, c->ninputs));
     cJSON_AddItemToObject(root, "events", events);
+    /* sorted by event: the same case is the same bytes, and a diff of two exports reads well */
+    const struct case_entry **order = malloc((c->n ? c->n : 1) * sizeof *order);
+    if (!order) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = &c->v[i];
+    qsort(order, c->n, sizeof *order, cmp_entry);
     for (size_t i = 0; i < c->n; i++) {
-        const struct case_entry *e = &c->v[i];
+        const struct case_entry *e = order[i];
         cJSON *o = cJSON_CreateObject();
         if (!o) {
+            free(order);
             cJSON_Delete(root);
             return NULL;
         }
         cJSON_AddItemToArray(events, o);
         cJSON_AddStringToObject(o, "event", e->event);
         cJSON_AddBoolToObject(o, "marked", e->marked);
-        cJSON_AddItemToObject(o, "tags", cJSON_CreateStringArray((const char *const *)e->tags, (int)e->ntags));
-        cJSON_AddItemToObject(o, "notes",
-                              cJSON_CreateStringArray((const char *const *)e->notes, (int)e->nnotes));
+        cJSON_AddItemToObject(o, "tags", string_list(e->tags, e->ntags));
+        cJSON_AddItemToObject(o, "notes", string_list(e->notes, e->nnotes));
         cJSON_AddNumberToObject(o, "updated", (double)e->updated);
     }
+    free(order);
     return root;
+}
+
+char *case_json(const struct ctcase *c)
+{
+    cJSON *j = to_json(c);
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    return text;
+}
+
+/* What tells one version of the file at path from another (all 0 when there is none). */
+static void file_id(const char *path, uint64_t id[4])
+{
+    struct stat st;
+    memset(id, 0, 4 * sizeof *id);
+    if (stat(path, &st) != 0)
+        return;
+    id[0] = (uint64_t)st.st_dev;
+    id[1] = (uint64_t)st.st_ino;
+    id[2] = (uint64_t)st.st_size;
+    id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
 }
 
 int case_save(struct ctcase *c, const char *path, char **err)
@@ -454,7 +624,10 @@ int case_save(struct ctcase *c, const char *path, char **err)
         return rc;
     }
     char *why = NULL;
-    int rc = case_load(c, path, &why); /* the other instance's newer entries are kept */
+    uint64_t now[4];
+    file_id(path, now);
+    /* the other instance's newer entries are kept; a file this case wrote last holds none */
+    int rc = now[1] && memcmp(now, c->saved_id, sizeof now) == 0 ? 0 : case_load(c, path, &why);
     if (rc != 0) {
         /* a damaged file is not overwritten: the user's work in it would be lost */
         close(lfd);
@@ -462,11 +635,11 @@ int case_save(struct ctcase *c, const char *path, char **err)
         free(why);
         return -1;
     }
-    cJSON *j = to_json(c);
-    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
+    char *text = case_json(c);
     rc = text ? atomicfile_write(path, text, strlen(text), err) : errmsg_set(err, "%s: out of memory", path);
     free(text);
+    if (rc == 0)
+        file_id(path, c->saved_id);
     close(lfd);
     return rc;
 }

@@ -7,8 +7,11 @@
  *    "events": [{"event": "111122223333:eventid", "marked": true, "tags": ["exfil"],
  *                "notes": ["read the key", ...], "updated": 1733600000123}, ...]}
  * "updated" (ms since the epoch) decides which of two copies of one event's entry wins when two
- * instances save the same case (case_save re-reads the file and merges: the newer entry wins, entries
- * only one side has are kept).
+ * instances save the same case, or a case is imported (case_save re-reads the file and merges): the
+ * newer copy's mark and tags win, the notes of both are kept (a note is never removed: the case is a
+ * record of the investigation, and a merge must not lose a colleague's note), entries only one side has
+ * are kept. An entry that holds nothing any more (its mark and last tag removed) stays in the file with
+ * its time, so that the removal wins over an older copy that still has them.
  *
  * Limits, each refused with the file, the position and the reason: the file CASE_MAX_FILE bytes,
  * CASE_MAX_EVENTS entries, a note CASE_MAX_NOTE bytes (CASE_MAX_NOTES of them an event), a tag
@@ -37,17 +40,33 @@ struct case_entry {
 };
 
 struct ctcase {
-    char *name; /* owned */
-    struct case_entry *v; /* owned, sorted by event */
+    char *name;           /* owned */
+    struct case_entry *v; /* owned, in the order first written (the file is sorted by event); entries
+                             that hold nothing (case_get says NULL) are removals kept for merging */
     size_t n, cap;
+    uint32_t *slots; /* owned: hash index of v by event (index + 1, 0 empty), nslots a power of two */
+    size_t nslots;
+    char **inputs; /* owned: what the case is over, as written in the file (case_set_inputs) */
+    size_t ninputs;
+    uint64_t gen; /* changes at every change of an entry: for what is computed from the case */
+    /* the file as case_save last wrote it (device, inode, size, mtime in ns): unchanged since, it holds
+       nothing to merge, and the next save need not read it again */
+    uint64_t saved_id[4];
 };
 
 /* A new empty case named name ("default" when NULL); NULL when out of memory. */
 struct ctcase *case_new(const char *name);
 void case_free(struct ctcase *c);
 
-/* The entry of event key, or NULL. Borrowed: valid until the case changes. */
+/* The entry of event key, or NULL when the case holds nothing for it. Borrowed: valid until the case
+ * changes. */
 const struct case_entry *case_get(const struct ctcase *c, const char *key);
+
+/* How many events the case holds something for (a mark, a tag or a note). */
+size_t case_count(const struct ctcase *c);
+
+/* Records what the case is over (copied; written in the file as "inputs"). 0, or -1 out of memory. */
+int case_set_inputs(struct ctcase *c, const char *const *inputs, size_t n);
 
 /* Changes to one event's entry. Each returns 0, or -1 with *err (a static string) saying why (a tag
  * that is not a tag, a note too long, too many). now_ms stamps the entry's "updated". */
@@ -63,6 +82,14 @@ int case_tag_valid(const char *tag, const char **why);
  * file is not an error (returns 0). Returns 0, or -1 with *err (owned by the caller): the path, the
  * position where known, and the reason; c is then unchanged. */
 int case_load(struct ctcase *c, const char *path, char **err);
+
+/* case_load that also says how many entries of c the file added or changed (*changed, may be NULL):
+ * --case-import. */
+int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **err);
+
+/* The case as the file holds it: one JSON object, entries sorted by event. Owned by the caller; NULL
+ * when out of memory. */
+char *case_json(const struct ctcase *c);
 
 /* Writes c to path: under an exclusive lock on path.lock, re-reads path and merges it into c first (so
  * a second instance's work is kept), then writes a temporary file beside it (mode 0600), fsyncs and

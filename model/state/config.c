@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/base/safefile.h"
+#include "model/base/trim.h"
 #include "model/base/xdg.h"
 #include "model/base/errmsg.h"
 
@@ -74,16 +75,6 @@ static const struct {
     {"time", set_time},
 };
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
-}
-
 static int parse_line(struct config *c, char *line, char *why, size_t len)
 {
     char *eq = strchr(line, '=');
@@ -92,7 +83,7 @@ static int parse_line(struct config *c, char *line, char *why, size_t len)
         return -1;
     }
     *eq = '\0';
-    char *key = trim(line), *value = trim(eq + 1);
+    char *key = trim_blanks(line), *value = trim_blanks(eq + 1);
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (strcmp(key, keys[i].key) == 0) {
             if (!value[0]) {
@@ -118,7 +109,7 @@ int config_parse(struct config *c, const char *path, const char *text, char **er
             return errmsg_set(err, "%s:%zu: line too long", path, lineno);
         memcpy(line, p, n);
         line[n] = '\0';
-        char *t = trim(line);
+        char *t = trim_blanks(line);
         if (t[0] && t[0] != '#' && parse_line(c, t, why, sizeof why) != 0)
             return errmsg_set(err, "%s:%zu: %s", path, lineno, why);
         p += n + (nl != NULL);

@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 fails=0
 passes=0
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
-export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config"
+export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
 unset NO_COLOR PAGER EDITOR
 command -v tmux >/dev/null || { echo "SKIP: screen tests: tmux is not installed"; exit 77; }
 T() { tmux -L "$sock" "$@"; }
@@ -143,7 +143,7 @@ keys Enter
 expect ":tz switches the zone" "Time Europe/Paris   Account"
 expect "... and says so" "times in Europe/Paris"
 keys : C-u Tab
-expect "Tab on an empty line lists the commands" "export  filter  goto  help  mark  quit  sort  tz"
+expect "Tab on an empty line lists the commands" "case  export  filter  goto  help  mark  note  quit  report  sort  tag  tz  untag"
 keys Escape : Up
 expect "Up walks the command history" ":tz Europe/Paris"
 keys Escape : f i l t e r Space user:bob Enter
@@ -171,7 +171,7 @@ wait_until 'screen | sed -n 2p | grep -q "Down j  "' && settle && screen | sed -
 ok "k scrolls it back" $?
 keys G
 expect "the help ends with the commands from the table" "Commands (:, Tab completes"
-expect "... each command with its usage" ":export FILE [records|jsonl|csv]"
+expect "... each command with its usage" ":export FILE [FORMAT]"
 keys Escape : q Enter
 expect ":q quits" "CTVIEW-EXITED 0"
 

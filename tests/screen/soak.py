@@ -27,7 +27,7 @@ tmp = os.path.dirname(sys.argv[6]) if WRITER else tempfile.mkdtemp()
 logs = os.path.join(tmp, "logs")
 sock = "ctview-soak-%d" % os.getpid()
 env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", TZ="UTC", XDG_STATE_HOME=tmp + "/state",
-           XDG_CONFIG_HOME=tmp + "/config")
+           XDG_CONFIG_HOME=tmp + "/config", XDG_DATA_HOME=tmp + "/data")
 failures = []
 
 

@@ -27,8 +27,11 @@ static void test_edit(void)
     CHECK_INT(case_add_tag(c, "111:b", "alpha", 3, &err), 0);
     CHECK_INT(case_add_note(c, "111:a", "first look", 4, &err), 0);
     CHECK_INT(case_set_mark(c, "222:a", 1, 5, &err), 0);
-    CHECK_INT(c->n, 3);
-    CHECK_STR(c->v[0].event, "111:a"); /* sorted by key */
+    CHECK_INT(case_count(c), 3);
+    char *json = case_json(c); /* the file lists events sorted by key */
+    CHECK(json && strstr(json, "\"111:a\"") && strstr(json, "\"111:a\"") < strstr(json, "\"111:b\"") &&
+          strstr(json, "\"111:b\"") < strstr(json, "\"222:a\""));
+    free(json);
     const struct case_entry *b = case_get(c, "111:b");
     CHECK(b && b->ntags == 2);
     CHECK_STR(b->tags[0], "alpha");
@@ -46,7 +49,63 @@ static void test_edit(void)
     CHECK_INT(case_remove_tag(c, "111:b", "alpha", 8, &err), 0);
     CHECK_INT(case_remove_tag(c, "111:b", "exfil", 9, &err), 0);
     CHECK(case_get(c, "111:b") == NULL);
-    CHECK_INT(c->n, 1);
+    CHECK_INT(case_count(c), 1);
+    /* many events: the index keeps up (each found again) */
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "333:%d", i);
+        case_set_mark(c, key, 1, 10, &err);
+    }
+    int all = 1;
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "333:%d", i);
+        all &= case_get(c, key) && case_get(c, key)->marked;
+    }
+    CHECK(all);
+    CHECK_INT(case_count(c), 5001);
+    case_free(c);
+}
+
+/* A removal is kept: an unmark or the last tag removed, saved, is not brought back by the older copy
+ * in the file (case_save merges the file first); notes of two copies are both kept. */
+static void test_removal_and_notes(void)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/cases/removal.json", dir);
+    const char *e = NULL;
+    char *err = NULL;
+    struct ctcase *a = case_new(NULL);
+    case_set_mark(a, "1:m", 1, 10, &e);
+    case_add_tag(a, "1:t", "x", 10, &e);
+    CHECK_INT(case_save(a, path, &err), 0);
+    case_set_mark(a, "1:m", 0, 20, &e);
+    case_remove_tag(a, "1:t", "x", 20, &e);
+    CHECK_INT(case_save(a, path, &err), 0);
+    struct ctcase *b = case_new(NULL);
+    CHECK_INT(case_load(b, path, &err), 0);
+    CHECK(case_get(b, "1:m") == NULL && case_get(b, "1:t") == NULL);
+    CHECK_INT(case_count(b), 0);
+    /* two copies noted one event: both notes are kept whichever is newer */
+    case_add_note(a, "1:n", "from a", 30, &e);
+    CHECK_INT(case_save(a, path, &err), 0);
+    case_add_note(b, "1:n", "from b", 40, &e);
+    case_add_tag(b, "1:n", "seen", 40, &e);
+    CHECK_INT(case_save(b, path, &err), 0);
+    const struct case_entry *n = case_get(b, "1:n");
+    CHECK(n && n->nnotes == 2 && n->ntags == 1);
+    if (n && n->nnotes == 2) {
+        CHECK_STR(n->notes[0], "from b");
+        CHECK_STR(n->notes[1], "from a");
+    }
+    /* an import counts what it added or changed, and a second one changes nothing */
+    struct ctcase *c = case_new(NULL);
+    size_t changed = 0;
+    CHECK_INT(case_merge_file(c, path, &changed, &err), 0);
+    CHECK_INT(changed, 1);
+    CHECK_INT(case_merge_file(c, path, &changed, &err), 0);
+    CHECK_INT(changed, 0);
+    case_free(a);
+    case_free(b);
     case_free(c);
 }
 
@@ -76,7 +135,7 @@ static void test_save_load_merge(void)
     CHECK_INT(case_load(c, path, &err), 0);
     CHECK(case_get(c, "222:z") != NULL);
     CHECK(case_get(c, "111:y") && case_get(c, "111:y")->nnotes == 1 && case_get(c, "111:y")->marked);
-    CHECK_INT(c->n, 3);
+    CHECK_INT(case_count(c), 3);
     case_free(a);
     case_free(b);
     case_free(c);
@@ -159,6 +218,7 @@ int main(void)
         return 1;
     test_edit();
     test_save_load_merge();
+    test_removal_and_notes();
     test_damaged();
     test_path();
     char cmd[300];

@@ -379,7 +379,7 @@ static void test_command(void)
     CHECK(strstr(err, "too many arguments: :export FILE") != NULL);
     CHECK_INT(cmd_parse("export \"open", &c, err, sizeof err), -1);
     CHECK_INT(cmd_parse("export", &c, err, sizeof err), -1);
-    CHECK_STR(err, ":export FILE [records|jsonl|csv]");
+    CHECK_STR(err, ":export FILE [FORMAT]");
     CHECK_INT(cmd_parse("tz Europe/Paris", &c, err, sizeof err), 0);
     CHECK(c.def->id == CMD_TZ);
     CHECK_INT(cmd_parse("help", &c, err, sizeof err), 0);
@@ -387,7 +387,7 @@ static void test_command(void)
     CHECK_INT(cmd_parse("q", &c, err, sizeof err), 0);
     CHECK(c.def->id == CMD_QUIT);
     CHECK_INT(cmd_parse("frobnicate", &c, err, sizeof err), -1);
-    CHECK(strstr(err, "unknown command 'frobnicate'; commands: goto filter mark export tz sort help quit") !=
+    CHECK(strstr(err, "unknown command 'frobnicate'; commands: goto filter mark export tz sort help quit report") !=
           NULL);
     /* :sort [COLUMN [asc|desc]]: no column is time order */
     CHECK_INT(cmd_parse("sort", &c, err, sizeof err), 0);
@@ -426,7 +426,7 @@ static void test_command(void)
         free(out[i]);
     free(out);
     n = cmd_complete("export out.json ", &out);
-    CHECK_INT(n, 3);
+    CHECK_INT(n, 4); /* records jsonl csv timesketch */
     for (int i = 0; i < n; i++)
         free(out[i]);
     free(out);

@@ -1,0 +1,95 @@
+#!/bin/sh
+# The case on the command line (issue 30 item 1): --case-import merges a colleague's case into the case
+# of these PATHs, --case-export writes it back (every event, loaded or not), tag: and note: filter (-f)
+# and show (--columns, --top) in every mode, two --case names are two cases, and what is refused is
+# refused with exit 1. Usage: test_case_cli.sh CTVIEW TESTS_DIR
+ctview=$1
+tests=$2
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" TZ=UTC
+logs="$tests/sample"
+
+check() { # description, then the command's status must be 0
+    if [ "$2" -ne 0 ]; then echo "FAIL: $1"; fails=$((fails + 1)); fi
+}
+
+# two events of the sample by ACCOUNT:EVENTID, and one that is not in it
+"$ctview" --list --columns acct,id,name "$logs" >"$tmp/events" 2>/dev/null
+first=$(awk -F'\t' 'NR == 1 {print $1 ":" $2}' "$tmp/events")
+second=$(awk -F'\t' 'NR == 4 {print $1 ":" $2}' "$tmp/events")
+[ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; check "two sample events" $?
+cat >"$tmp/colleague.json" <<JSON
+{"ctview_case": 1, "name": "theirs", "events": [
+ {"event": "$first", "marked": true, "tags": ["exfil", "t1078"], "notes": ["Alice, from a new IP"], "updated": 1000},
+ {"event": "$second", "marked": false, "tags": ["exfil"], "notes": [], "updated": 1000},
+ {"event": "999999999999:not-loaded", "marked": false, "tags": [], "notes": ["seen in another trail"], "updated": 1000}]}
+JSON
+
+"$ctview" --case-import "$tmp/colleague.json" "$logs" 2>"$tmp/err"; check "--case-import exits 0" $?
+grep -q "3 events added or changed, 3 in all" "$tmp/err"; check "... and says what it merged" $?
+[ "$(stat -c %a "$XDG_DATA_HOME"/ctview/cases/*.json)" = 600 ]; check "the case file is mode 0600" $?
+
+"$ctview" --list -f 'tag:exfil' --columns id,tag,note "$logs" >"$tmp/out" 2>/dev/null
+check "-f tag:exfil exits 0" $?
+[ "$(wc -l <"$tmp/out")" -eq 2 ]; check "-f tag:exfil lists the two tagged events" $?
+grep -qF "$(echo "$first" | cut -d: -f2)	exfil,t1078	Alice, from a new IP" "$tmp/out"
+check "--columns tag,note show the tags (sorted, joined by ',') and the notes" $?
+grep -qF "$(echo "$second" | cut -d: -f2)	exfil	-" "$tmp/out"; check "... '-' for no note" $?
+[ "$("$ctview" --list -f 'note:*new*' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "-f note: globs" $?
+[ "$("$ctview" --list -f 'tag:T1078' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "tag: is case-insensitive" $?
+[ "$("$ctview" --list -f '-tag:*' "$logs" 2>/dev/null | wc -l)" -eq 7 ]; check "-tag:* keeps the untagged" $?
+"$ctview" --top tag "$logs" 2>/dev/null >"$tmp/top"
+printf '2\texfil\n1\tt1078\n' | cmp -s - "$tmp/top"; check "--top tag counts the tags" $?
+"$ctview" --export "$tmp/tagged.csv" --format csv --columns id,tag,note -f tag:t1078 "$logs" 2>/dev/null
+grep -q 'exfil,t1078' "$tmp/tagged.csv"; check "a CSV export shows the tag column" $?
+
+# a second case over the same logs is another case
+[ "$("$ctview" --case second --list -f 'tag:*' "$logs" 2>/dev/null | wc -l)" -eq 0 ]
+check "--case second starts empty" $?
+"$ctview" --case-export "$tmp/export.json" "$logs" 2>"$tmp/err"; check "--case-export exits 0" $?
+grep -q "wrote the case 'default' (3 events)" "$tmp/err"; check "... and says what it wrote" $?
+grep -q '"999999999999:not-loaded"' "$tmp/export.json"; check "a note on an event not loaded is kept" $?
+"$ctview" --case-export "$tmp/export.json" "$logs" 2>"$tmp/err"; [ $? -eq 1 ]
+check "--case-export refuses to replace a file" $?
+grep -q "use --force" "$tmp/err"; check "... and says --force" $?
+"$ctview" --case-export "$tmp/export.json" --force "$logs" 2>/dev/null; check "--force replaces it" $?
+"$ctview" --case second --case-import "$tmp/export.json" "$logs" 2>/dev/null; check "import into --case second" $?
+[ "$("$ctview" --case second --list -f 'tag:exfil' "$logs" 2>/dev/null | wc -l)" -eq 2 ]
+check "the round trip brings the tags into the second case" $?
+"$ctview" --case second --case-export - "$logs" | sed 's/"name":"second"/"name":"default"/' >"$tmp/second.json"
+cmp -s "$tmp/export.json" "$tmp/second.json"
+check "the second case exports the same events, marks, tags, notes and times" $?
+
+# a newer entry's mark and tags win; the notes of both are kept; an older one changes nothing
+cat >"$tmp/newer.json" <<JSON
+{"ctview_case": 1, "events": [
+ {"event": "$first", "marked": false, "tags": ["benign"], "notes": ["ruled out: VPN"], "updated": 2000},
+ {"event": "$second", "marked": true, "tags": ["old"], "notes": [], "updated": 500}]}
+JSON
+"$ctview" --case second --case-import "$tmp/newer.json" "$logs" 2>"$tmp/err"; check "a second import" $?
+grep -q "1 event added or changed" "$tmp/err"; check "... changes only the newer entry" $?
+"$ctview" --case second --list -f "tag:benign" --columns note "$logs" 2>/dev/null >"$tmp/out"
+[ "$(cat "$tmp/out")" = "Alice, from a new IP,ruled out: VPN" ]; check "... its tags win, both notes kept" $?
+[ "$("$ctview" --case second --list -f 'tag:old' "$logs" 2>/dev/null | wc -l)" -eq 0 ]
+check "... an older entry does not win" $?
+[ "$("$ctview" --list -f 'tag:benign' "$logs" 2>/dev/null | wc -l)" -eq 0 ]; check "... the default case is untouched" $?
+
+# refused
+printf '{"ctview_case": 1, "events": [' >"$tmp/cut.json"
+before=$(cat "$XDG_DATA_HOME"/ctview/cases/*.json | md5sum)
+"$ctview" --case-import "$tmp/cut.json" "$logs" 2>"$tmp/err"; [ $? -eq 1 ]; check "a damaged import exits 1" $?
+grep -q "cut.json: byte" "$tmp/err"; check "... naming the file and the byte" $?
+[ "$(cat "$XDG_DATA_HOME"/ctview/cases/*.json | md5sum)" = "$before" ]; check "... and changes no case" $?
+"$ctview" --case 'no spaces' --list "$logs" >/dev/null 2>&1; [ $? -eq 1 ]; check "a bad --case name exits 1" $?
+"$ctview" --case-export - -f tag:x "$logs" >/dev/null 2>&1; [ $? -eq 1 ]; check "--case-export with -f exits 1" $?
+"$ctview" --case-import "$tmp/newer.json" --no-state "$logs" >/dev/null 2>&1; [ $? -eq 1 ]
+check "--case-import with --no-state exits 1" $?
+"$ctview" --sql -f 'tag:exfil' >/dev/null 2>"$tmp/err"; [ $? -eq 1 ]; check "--sql refuses tag:" $?
+grep -q "tags and notes are the case's" "$tmp/err"; check "... saying why" $?
+"$ctview" --list -f 'tag:exfil' "$logs" >/dev/null 2>&1 </dev/null
+[ "$(find "$XDG_DATA_HOME" -name '*.json' | wc -l)" -eq 2 ]; check "the modes write no case" $?
+
+echo "case cli: $fails failed"
+[ "$fails" -eq 0 ]
