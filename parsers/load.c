@@ -84,7 +84,7 @@ struct loader {
     struct walk_list list;    /* grows under the lock while the walk runs (entries never move: copied out) */
     struct problems walk_problems; /* the walk's alone until walked */
     struct s3open_live live;
-    int remote; /* some path is s3:// */
+    int remote;  /* some path is s3:// */
     char *fatal; /* owned: why an s3:// path could not be opened, or NULL */
     pthread_t walker;
     int has_walker;
@@ -325,8 +325,8 @@ static void *walk(void *varg)
     for (size_t i = 0; i < l->npaths && rc == 0 && !atomic_load(&l->stop);) {
         if (s3open_is_s3(l->paths[i])) {
             char *err = NULL;
-            if (s3open_stream(l->paths[i++], &l->scope, &l->stop, &l->live, object_in, l, &l->walk_problems, &err) !=
-                0) {
+            if (s3open_stream(l->paths[i++], &l->scope, &l->stop, &l->live, object_in, l, &l->walk_problems,
+                              &err) != 0) {
                 l->fatal = err ? err : strdup("out of memory");
                 break;
             }
@@ -335,8 +335,11 @@ static void *walk(void *varg)
         size_t k = i;
         while (k < l->npaths && !s3open_is_s3(l->paths[k]))
             k++;
-        struct walk_list part = {.ranged = l->list.ranged, .since_ms = l->list.since_ms, .until_ms = l->list.until_ms,
-                                 .accounts = l->scope.accounts, .regions = l->scope.regions};
+        struct walk_list part = {.ranged = l->list.ranged,
+                                 .since_ms = l->list.since_ms,
+                                 .until_ms = l->list.until_ms,
+                                 .accounts = l->scope.accounts,
+                                 .regions = l->scope.regions};
         rc = walk_paths(l->paths + i, k - i, &part, &l->walk_problems);
         if (rc == 0)
             rc = publish(l, &part);

@@ -161,12 +161,14 @@ int pathinfo_scope_outside(const char *path, const char *accounts, const char *r
         return !listed(accounts, seg, 12);
     seg += n + 1;
     n = strcspn(seg, "/");
-    if (!((n == 10 && strncmp(seg, "CloudTrail", 10) == 0) || (n == 18 && strncmp(seg, "CloudTrail-Insight", 18) == 0) ||
+    if (!((n == 10 && strncmp(seg, "CloudTrail", 10) == 0) ||
+          (n == 18 && strncmp(seg, "CloudTrail-Insight", 18) == 0) ||
           (n == 17 && strncmp(seg, "CloudTrail-Digest", 17) == 0)) ||
         !seg[n])
         return 0;
     seg += n + 1;
     n = strcspn(seg, "/");
     /* a region's folder (a file beside them, named with a '.', is not one) */
-    return n > 0 && (!seg[n] || (seg[n] == '/' && !seg[n + 1])) && !memchr(seg, '.', n) && !listed(regions, seg, n);
+    return n > 0 && (!seg[n] || (seg[n] == '/' && !seg[n + 1])) && !memchr(seg, '.', n) &&
+           !listed(regions, seg, n);
 }

@@ -715,8 +715,9 @@ static void index_update(struct job *j)
     index_save(j);
 }
 
-int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int *stop, struct s3open_live *live,
-                 s3open_file_fn sink, void *ctx, struct problems *problems, char **err)
+int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int *stop,
+                  struct s3open_live *live, s3open_file_fn sink, void *ctx, struct problems *problems,
+                  char **err)
 {
     *err = NULL;
     char bucket[64];

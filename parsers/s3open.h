@@ -59,8 +59,9 @@ typedef int (*s3open_file_fn)(void *ctx, char *path, uint64_t size);
  * could not be fetched is a row in problems (its s3:// URL and S3's error code). Returns 0; -1 when
  * the URL could not be opened at all (no credentials, no bucket, a listing refused, no network), with
  * *err (owned) saying which and why. */
-int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int *stop, struct s3open_live *live,
-                  s3open_file_fn sink, void *ctx, struct problems *problems, char **err);
+int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int *stop,
+                  struct s3open_live *live, s3open_file_fn sink, void *ctx, struct problems *problems,
+                  char **err);
 
 /* Replaces each s3:// entry of paths[0..n) by the local files of its objects (in key order), keeping
  * local paths where they are. *out (owned, each string owned; free with s3open_paths_free) and *nout

@@ -42,11 +42,11 @@ struct watch {
 struct s3poll {
     const char **urls; /* owned array, strings borrowed from the app's paths */
     size_t nurls;
-    double next;       /* seconds (monotonic): when the next listing starts */
+    double next; /* seconds (monotonic): when the next listing starts */
     pthread_t thread;
-    int running;         /* the thread was started and not joined */
-    atomic_int done;     /* the thread finished: got, problems and err are its results */
-    atomic_int stop;     /* asks the thread to stop early (following stops) */
+    int running;     /* the thread was started and not joined */
+    atomic_int done; /* the thread finished: got, problems and err are its results */
+    atomic_int stop; /* asks the thread to stop early (following stops) */
     struct s3open_opts scope;
     char **got; /* owned: the local files of the objects listed */
     size_t ngot;
@@ -337,8 +337,9 @@ static int rescan(struct app *a)
     if (!fresh || casefile_attach(fresh) != 0 ||
         load_paths_scope(fresh, a->paths, a->npaths, &scope, NULL, NULL, &why) != 0) {
         store_free(fresh);
-        app_message(a, "%s", why ? "an s3:// path could not be read again: the old events stay"
-                                 : "out of memory while reading the followed files again");
+        app_message(a, "%s",
+                    why ? "an s3:// path could not be read again: the old events stay"
+                        : "out of memory while reading the followed files again");
         free(why);
         return -1;
     }

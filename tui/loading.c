@@ -119,13 +119,14 @@ void loading_draw(struct app *a, int y)
         if (ndone && ndone < ntotal)
             snprintf(eta, sizeof eta, "  ETA %.0f s", elapsed * (double)(ntotal - ndone) / (double)ndone);
         pct = (int)(ndone * 100 / ntotal);
-        snprintf(text, sizeof text, " Loading %3d%%  %zu/%zu objects  %.1f MB  %zu events  %.1f MB/s%s", pct, ndone,
-                 ntotal, mb, a->store->nevents, elapsed > 0 ? mb / elapsed : 0, eta);
+        snprintf(text, sizeof text, " Loading %3d%%  %zu/%zu objects  %.1f MB  %zu events  %.1f MB/s%s", pct,
+                 ndone, ntotal, mb, a->store->nevents, elapsed > 0 ? mb / elapsed : 0, eta);
     } else if (p->files_total)
         snprintf(text, sizeof text, " Loading %3d%%  %zu/%zu files  %zu events  %.0f MB/s%s", pct,
                  p->files_done, p->files_total, a->store->nevents, rate, eta);
     else
-        snprintf(text, sizeof text, p->remote ? " Loading: listing objects..." : " Loading: finding files...");
+        snprintf(text, sizeof text,
+                 p->remote ? " Loading: listing objects..." : " Loading: finding files...");
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
     static const char hint[] = "(q quits) ";
