@@ -49,12 +49,17 @@ static void set_readers(struct store *s)
 
 /* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
  * busy while the merge catches up, few enough that the batches waiting stay small. */
-#define WINDOW_PER_WORKER 8
+#define WINDOW_PER_WORKER 4
 #define CHUNKS_PER_WORKER 2
 #define MAX_WORKERS       CORES_MAX
 /* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
  * by one worker: CTVIEW_BIG_BYTES=N overrides, for tests. */
 #define BIG_BYTES ((int64_t)32 << 20)
+/* Small inputs are handed to a worker in runs of up to this many files and bytes on disk: a folder of an
+ * organization trail holds thousands of files of a few KB, and one claim, one hand-over and one wake-up
+ * per file cost as much as reading it. */
+#define FILES_PER_UNIT 8
+#define UNIT_BYTES     ((int64_t)64 << 10)
 
 enum slot_state { SLOT_FREE, SLOT_PENDING, SLOT_BUSY, SLOT_READY };
 enum unit_kind {
@@ -66,6 +71,8 @@ enum unit_kind {
 
 struct slot {
     struct batch b;
+    struct batch more[FILES_PER_UNIT - 1]; /* UNIT_FILE: the inputs read after b's, in input order */
+    size_t nmore;
     enum slot_state state;
     enum unit_kind kind;
     int rc;
@@ -163,16 +170,24 @@ static struct slot *claim_unit(struct loader *l, enum unit_kind kind)
     return slot;
 }
 
-/* Reads a whole input into a new unit. Called and returns with the lock held. */
-static void read_file(struct loader *l, const struct walk_file *f)
+/* Reads whole inputs f[0..n) (n <= FILES_PER_UNIT) into a new unit. Called and returns with the lock held. */
+static void read_files(struct loader *l, const struct walk_file *f, size_t n)
 {
     struct slot *slot = claim_unit(l, UNIT_FILE);
     if (!slot)
         return;
+    slot->nmore = n - 1;
     pthread_mutex_unlock(&l->mu);
     int rc = batch_read(&slot->b, f, &l->stop);
+    for (size_t i = 1; i < n && rc == 0; i++)
+        rc = batch_read(&slot->more[i - 1], &f[i], &l->stop);
     pthread_mutex_lock(&l->mu);
     unit_ready(l, slot, rc);
+}
+
+static void read_file(struct loader *l, const struct walk_file *f)
+{
+    read_files(l, f, 1);
 }
 
 struct big {
@@ -285,6 +300,22 @@ static int is_big(const struct loader *l, const struct walk_file *f)
     return !pi.is_digest;
 }
 
+/* How many inputs from the next one on are read as one unit: small ones in a row, up to FILES_PER_UNIT and
+ * UNIT_BYTES (the first always). Lock held. */
+static size_t small_run(const struct loader *l)
+{
+    size_t n = 0;
+    int64_t bytes = 0;
+    while (n < FILES_PER_UNIT && l->next_file + n < l->list.count) {
+        const struct walk_file *f = &l->list.files[l->next_file + n];
+        if (f->is_stdin || is_big(l, f) || (n > 0 && bytes + f->size > UNIT_BYTES))
+            break;
+        bytes += f->size;
+        n++;
+    }
+    return n ? n : 1;
+}
+
 /* Moves the files of part onto the loader's list, where the workers claim them. */
 static int publish(struct loader *l, struct walk_list *part)
 {
@@ -307,7 +338,7 @@ static int publish(struct loader *l, struct walk_list *part)
 static int object_in(void *ctx, char *path, uint64_t size)
 {
     struct loader *l = ctx;
-    struct walk_file f = {path, size > INT64_MAX ? INT64_MAX : (int64_t)size, 0};
+    struct walk_file f = {.path = path, .size = size > INT64_MAX ? INT64_MAX : (int64_t)size};
     struct walk_list one = {.files = &f, .count = 1, .cap = 1};
     if (publish(l, &one) != 0) {
         free(path);
@@ -370,16 +401,21 @@ static void *worker(void *varg)
             continue;
         }
         if (!l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
-            struct walk_file entry = l->list.files[l->next_file++]; /* the list may move as it grows */
-            const struct walk_file *f = &entry;
-            if (is_big(l, f)) {
+            /* copied out: the list may move as the walk adds to it while these are read */
+            struct walk_file run[FILES_PER_UNIT];
+            run[0] = l->list.files[l->next_file];
+            if (is_big(l, &run[0])) {
+                l->next_file++;
                 l->splitting = 1;
-                read_big(l, f);
+                read_big(l, &run[0]);
                 l->splitting = 0;
                 pthread_cond_broadcast(&l->work);
                 pthread_cond_broadcast(&l->ready);
             } else {
-                read_file(l, f);
+                size_t n = small_run(l);
+                memcpy(run, &l->list.files[l->next_file], n * sizeof *run);
+                l->next_file += n;
+                read_files(l, run, n);
             }
             continue;
         }
@@ -475,6 +511,8 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
 {
     if (slot->rc != 0) {
         batch_free(&slot->b);
+        for (size_t i = 0; i < slot->nmore; i++)
+            batch_free(&slot->more[i]);
         if (slot->kind == UNIT_END) {
             free(slot->end.warning);
             slot->end.warning = NULL;
@@ -494,7 +532,13 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
             return -1;
         }
     }
-    return batch_merge(s, &slot->b);
+    int rc = batch_merge(s, &slot->b);
+    for (size_t i = 0; i < slot->nmore; i++)
+        if (rc != 0)
+            batch_free(&slot->more[i]);
+        else
+            rc = batch_merge(s, &slot->more[i]);
+    return rc;
 }
 
 int loader_merge(struct loader *l, struct store *s, double budget)
@@ -534,7 +578,8 @@ int loader_merge(struct loader *l, struct store *s, double budget)
         int merged = merge_unit(l, slot, s);
         pthread_mutex_lock(&l->mu);
         if (slot->kind == UNIT_FILE || slot->kind == UNIT_END)
-            l->files_merged++;
+            l->files_merged += 1 + (slot->kind == UNIT_FILE ? slot->nmore : 0);
+        slot->nmore = 0;
         slot->state = SLOT_FREE;
         l->next_merge++;
         l->bytes = s->counts.bytes;
@@ -578,6 +623,8 @@ void loader_free(struct loader *l)
     free(l->fatal);
     for (size_t i = 0; i < l->window; i++) {
         batch_free(&l->slots[i].b);
+        for (size_t k = 0; k < FILES_PER_UNIT - 1; k++)
+            batch_free(&l->slots[i].more[k]);
         chunk_free(l->slots[i].chunk);
         if (l->slots[i].kind == UNIT_END)
             free(l->slots[i].end.warning);
@@ -655,7 +702,7 @@ static int read_and_merge(struct store *s, struct batch *b, int rc)
 
 int load_more(struct store *s, const char *path)
 {
-    struct walk_file f = {(char *)path, 0, 0};
+    struct walk_file f = {.path = (char *)path};
     struct batch b;
     int rc = batch_read(&b, &f, NULL);
     return read_and_merge(s, &b, rc);

@@ -29,8 +29,9 @@ static int stopped(atomic_int *stop)
     return stop && atomic_load_explicit(stop, memory_order_relaxed);
 }
 
-/* Reads all of fd into a new buffer. */
-static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size_t *len, char **err)
+/* Reads all of fd into a new buffer. wait: fd may have nothing to read yet (a pipe), so with stop the read
+ * waits for input at most 50 ms at a time; a regular file always has. */
+static int read_all(int fd, size_t size_hint, int wait, atomic_int *stop, char **buf, size_t *len, char **err)
 {
     size_t cap = size_hint ? size_hint + 1 : 65536, n = 0;
     char *b = malloc(cap);
@@ -51,7 +52,7 @@ static int read_all(int fd, size_t size_hint, atomic_int *stop, char **buf, size
             free(b);
             return errmsg_set(err, "cancelled");
         }
-        if (stop) {
+        if (stop && wait) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
             if (poll(&p, 1, 50) == 0)
                 continue; /* nothing yet: look at the flag again */
@@ -243,15 +244,19 @@ static int decode_owned(char *raw, size_t n, atomic_int *stop, struct source_dat
     return rc;
 }
 
-int source_check_size(int fd, int64_t size, char **err)
+static int check_disk_size(int64_t size, char **err)
 {
-    const size_t mib = (size_t)1 << 20;
     if ((uint64_t)size > SOURCE_MAX_DECODED)
         return errmsg_set(err, "not read: %lld MiB, larger than the %zu MiB limit", (long long)(size >> 20),
-                          SOURCE_MAX_DECODED / mib);
-    unsigned char magic[2], trailer[4];
-    if (size >= 18 && pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b &&
-        pread(fd, trailer, 4, (off_t)size - 4) == 4) {
+                          SOURCE_MAX_DECODED >> 20);
+    return 0;
+}
+
+/* The gzip trailer's part of source_check_size, on the file's first two and last four bytes. */
+static int check_isize(const unsigned char *magic, const unsigned char *trailer, int64_t size, char **err)
+{
+    const size_t mib = (size_t)1 << 20;
+    if (size >= 18 && magic[0] == 0x1f && magic[1] == 0x8b) {
         uint64_t isize = (uint64_t)trailer[0] | (uint64_t)trailer[1] << 8 | (uint64_t)trailer[2] << 16 |
                          (uint64_t)trailer[3] << 24;
         /* deflate turns a byte into at most 1032: a trailer claiming more is the garbage of a file cut
@@ -262,6 +267,17 @@ int source_check_size(int fd, int64_t size, char **err)
                               "limit",
                               (unsigned long long)(isize >> 20), SOURCE_MAX_DECODED / mib);
     }
+    return 0;
+}
+
+int source_check_size(int fd, int64_t size, char **err)
+{
+    if (check_disk_size(size, err) != 0)
+        return -1;
+    unsigned char magic[2], trailer[4];
+    if (size >= 18 && pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b &&
+        pread(fd, trailer, 4, (off_t)size - 4) == 4)
+        return check_isize(magic, trailer, size, err);
     return 0;
 }
 
@@ -295,7 +311,7 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     }
     char *raw = NULL;
     size_t n = 0;
-    int rc = read_all(fd, (size_t)st.st_size, stop, &raw, &n, err);
+    int rc = read_all(fd, (size_t)st.st_size, 0, stop, &raw, &n, err);
     close(fd);
     if (rc != 0)
         return -1;
@@ -306,12 +322,40 @@ int source_read_path(const char *path, atomic_int *stop, struct source_data *out
     return 0;
 }
 
+int source_read_known(const char *path, int64_t size, int64_t mtime, atomic_int *stop,
+                      struct source_data *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    if (check_disk_size(size, err) != 0)
+        return -1;
+    /* O_NONBLOCK: a FIFO put in the file's place since the stat must not hang the open or the read */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return errmsg_set(err, "cannot open: %s", strerror(errno));
+    char *raw = NULL;
+    size_t n = 0;
+    int rc = read_all(fd, (size_t)size, 0, stop, &raw, &n, err);
+    close(fd);
+    if (rc != 0)
+        return -1;
+    /* the trailer's check of source_check_size, on the bytes read rather than two more reads */
+    if (n >= 18 && check_isize((unsigned char *)raw, (unsigned char *)raw + n - 4, (int64_t)n, err) != 0) {
+        free(raw);
+        return -1;
+    }
+    if (decode_owned(raw, n, stop, out, err) != 0)
+        return -1;
+    out->size = (int64_t)n;
+    out->mtime = mtime;
+    return 0;
+}
+
 int source_read_fd(int fd, atomic_int *stop, struct source_data *out, char **err)
 {
     memset(out, 0, sizeof *out);
     char *raw = NULL;
     size_t n = 0;
-    if (read_all(fd, 0, stop, &raw, &n, err) != 0)
+    if (read_all(fd, 0, 1, stop, &raw, &n, err) != 0)
         return -1;
     if (decode_owned(raw, n, stop, out, err) != 0)
         return -1;

@@ -30,6 +30,12 @@ struct source_data {
  * -1 with "cancelled" (quitting during a 2 GB file must not wait for it). */
 int source_read_path(const char *path, atomic_int *stop, struct source_data *out, char **err);
 
+/* source_read_path for a regular file whose size and mtime a stat just gave (the walk's): no other
+ * system call than open, read and close (a folder of thousands of small files pays each one thousands of
+ * times). A file turned into a FIFO since is not waited on (opened non-blocking); out->mtime is mtime. */
+int source_read_known(const char *path, int64_t size, int64_t mtime, atomic_int *stop,
+                      struct source_data *out, char **err);
+
 /* Reads and decodes everything from fd (stdin). Same contract as source_read_path; with stop, waits
  * for input at most 50 ms at a time, so a pipe that stays open does not hold a quit back. */
 int source_read_fd(int fd, atomic_int *stop, struct source_data *out, char **err);

@@ -18,14 +18,15 @@ struct visited {
     size_t count, cap;
 };
 
-static int add_file(struct walk_list *l, const char *path, int64_t size, int is_stdin)
+static int add_file(struct walk_list *l, const char *path, const struct stat *st, int is_stdin)
 {
     if (grow_array_from((void **)&l->files, &l->cap, l->count + 1, sizeof *l->files, 256) != 0)
         return -1;
     char *p = strdup(path);
     if (!p)
         return -1;
-    l->files[l->count++] = (struct walk_file){p, size, is_stdin};
+    l->files[l->count++] = st ? (struct walk_file){p, (int64_t)st->st_size, 0, 1, (int64_t)st->st_mtime}
+                              : (struct walk_file){p, 0, is_stdin, 0, 0};
     /* p now belongs to the list; cppcheck does not follow a compound literal into an array */
     // cppcheck-suppress memleak
     return 0;
@@ -73,7 +74,7 @@ static int walk_one(const char *path, struct walk_list *l, struct problems *pr, 
         return 0;
     }
     if (S_ISREG(st.st_mode))
-        return add_file(l, path, (int64_t)st.st_size, 0);
+        return add_file(l, path, &st, 0);
     if (!S_ISDIR(st.st_mode)) {
         l->skipped++;
         const char *kind = S_ISFIFO(st.st_mode)   ? "a FIFO"
@@ -143,7 +144,7 @@ int walk_paths(const char *const *paths, size_t n, struct walk_list *list, struc
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (strcmp(paths[i], "-") == 0)
-            rc = add_file(list, "-", 0, 1);
+            rc = add_file(list, "-", NULL, 1);
         else
             rc = walk_one(paths[i], list, problems, &v, 0);
     }

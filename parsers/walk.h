@@ -15,6 +15,8 @@ struct walk_file {
     char *path;   /* owned */
     int64_t size; /* as seen by stat */
     int is_stdin; /* the path was "-" */
+    int walked;    /* size and mtime come from the walk's stat: a regular file then */
+    int64_t mtime; /* as seen by stat, with walked */
 };
 
 struct walk_list {

@@ -58,29 +58,39 @@ def failed(ev):
             or get(ev, "responseElements.ConsoleLogin") == "Failure")
 
 
-def field_test(field, value):
-    g = lambda *paths: lambda ev: any(glob(value, get(ev, p)) for p in paths)
+def regex(pat):
+    """A /REGEX/ term's test of one value: searched anywhere in it, case-insensitively; an empty or absent
+    value is none."""
+    rx = re.compile(pat, re.IGNORECASE)
+    return lambda v: v is not None and v != "" and rx.search(str(v)) is not None
+
+
+def field_test(field, value, is_re=False):
+    """The test of field:value, or of field:/value/ when is_re: the expression is tried on the same strings
+    as the glob (a short name's forms included), and CIDR, error:* and the closed fields do not apply."""
+    glob_or_re = regex(value) if is_re else (lambda v: glob(value, v))
+    g = lambda *paths: lambda ev: any(glob_or_re(get(ev, p)) for p in paths)
     if field == "name":
         return g("eventName")
     if field == "src":
         def src(ev):
             s = get(ev, "eventSource")
-            return glob(value, s) or (isinstance(s, str) and s.endswith(".amazonaws.com")
-                                      and glob(value, s[: -len(".amazonaws.com")]))
+            return glob_or_re(s) or (isinstance(s, str) and s.endswith(".amazonaws.com")
+                                     and glob_or_re(s[: -len(".amazonaws.com")]))
         return src
     if field == "user":
-        return lambda ev: any(glob(value, t) for p in ("userIdentity.userName", "userIdentity.arn",
+        return lambda ev: any(glob_or_re(t) for p in ("userIdentity.userName", "userIdentity.arn",
                                                           "userIdentity.principalId", "userIdentity.onBehalfOf.userId")
                               for t in tails(get(ev, p)))
     if field == "acct":
         return g("recipientAccountId", "userIdentity.accountId")
     if field == "ip":
-        if "/" in value or ("*" not in value and is_ip(value)):
+        if not is_re and ("/" in value or ("*" not in value and is_ip(value))):
             net = ipaddress.ip_network(value, strict=False)
             return lambda ev: is_ip(get(ev, "sourceIPAddress")) and ipaddress.ip_address(get(ev, "sourceIPAddress")) in net
         return g("sourceIPAddress")
     if field == "error":
-        if value == "*":
+        if value == "*" and not is_re:
             return failed
         return g("errorCode", "errorMessage")
     if field == "outcome":
@@ -90,7 +100,7 @@ def field_test(field, value):
         want = value.lower()
         return lambda ev: str(get(ev, "readOnly")).lower() == want  # "True" as a string too
     if field == "res":
-        return lambda ev: any(glob(value, r.get("ARN") or r.get("arn")) for r in ev.get("resources") or [])
+        return lambda ev: any(glob_or_re(r.get("ARN") or r.get("arn")) for r in ev.get("resources") or [])
     if field in ("after", "before"):
         t = parse_time(value)
         if field == "after":
@@ -114,6 +124,49 @@ def is_ip(v):
         return False
 
 
+def path_values(ev, path):
+    """Every value of a JSON path: a step into an array applies to each element; a string as it is, a
+    number or boolean as written, an object or array as its minified JSON; null is none."""
+    vals = [ev]
+    for k in path.split("."):
+        nxt = []
+        for v in vals:
+            for x in (v if isinstance(v, list) else [v]):
+                if isinstance(x, dict) and k in x:
+                    nxt.append(x[k])
+        vals = nxt
+    return [v if isinstance(v, str) else json.dumps(v, separators=(",", ":")) for v in vals if v is not None]
+
+
+def path_test(path, value, is_re):
+    m = regex(value) if is_re else (lambda v: glob(value, v))
+    return lambda ev: any(m(v) for v in path_values(ev, path))
+
+
+def texts(ev):
+    """What free text is compared with, for an expression: each key and scalar value of the event as
+    logged (and the minified JSON of each top-level member, which is how ctview keeps the rest)."""
+    out = []
+
+    def walk(v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                out.append(k)
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif v is not None:
+            out.append(v if isinstance(v, str) else json.dumps(v))
+    walk(ev)
+    return out
+
+
+def regex_word_test(pat):
+    m = regex(pat)
+    return lambda ev: any(m(t) for t in texts(ev))
+
+
 def word_test(word):
     rx = re.compile(".*".join(re.escape(p) for p in word.split("*")), re.IGNORECASE | re.DOTALL)
     return lambda ev: rx.search(json.dumps(ev, separators=(",", ":"))) is not None
@@ -132,6 +185,11 @@ def tokenize(text):
             toks.append("-")
             i += 1
         else:
+            r = re.match(r'(?:([A-Za-z][\w.]*):)?/((?:[^/\\]|\\.)+)/', text[i:])
+            if r:  # a regular expression, handed over as written (\/ is a '/' in Python's re too)
+                i += len(r.group(0))
+                toks.append(("re", r.group(1), r.group(2)))
+                continue
             m = re.match(r'([A-Za-z]+):"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"|[^\s)]+', text[i:])
             tok = m.group(0)
             i += len(tok)
@@ -167,6 +225,12 @@ def compile_expr(text):
             assert peek() == ")"
             pos[0] += 1
             return f
+        if t[0] == "re":
+            if t[1] is None:
+                return regex_word_test(t[2])
+            if "." in t[1]:
+                return path_test(t[1], t[2], True)
+            return field_test(t[1].lower(), t[2], True)
         if t[0] == "term":
             return field_test(t[1], t[2])
         return word_test(t[1])

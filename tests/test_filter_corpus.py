@@ -26,6 +26,13 @@ EXPRESSIONS = [
     "(name:AssumeRole OR name:ConsoleLogin) -error:*", "src:sts OR src:signin region:us-east-1",
     "-(type:IAMUser OR type:Root) ro:false", "user:bob OR user:carol OR -acct:2*", "--name:x",
     "name:GetCallerIdentity alice", "-mallory -alice", "( ( src:iam ) )",
+    # regular expressions: short fields (their short forms too), JSON paths, free text, negated, anchored
+    "name:/^(assume|get)/", "name:/role$/", "user:/^al/", "-src:/^(sts|iam)$/", "ip:/^203\\.1\\d\\./",
+    "ua:/boto3\\/[0-9.]+ md/", "error:/denied$/", "res:/:role\\/(admin|audit)$/", "region:/^(eu|ap)-/",
+    "key:/^ASIA[A-Z0-9]{4}/", "acct:/^(1+|3+)$/", "requestParameters.roleArn:/admin$/",
+    "userIdentity.sessionContext.sessionIssuer.userName:/^(Admin|Audit)$/", "resources.ARN:/::1+:role\\/d/",
+    "requestParameters.maxResults:/^[1-9]\\d$/", "/mall[o0]ry/", "-/(mallory|carol)/ name:/^Get/",
+    "name:/assume/ OR /mall[o0]ry/", "(/(failed|success)/ OR name:/^delete/) -user:/^bob$/",
 ]
 
 

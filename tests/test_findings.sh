@@ -93,6 +93,11 @@ EOF
     "$ctview" --findings --rules "$tmp/rules" -f "acct:000000000000" "$stratus" >"$tmp/none.txt" 2>/dev/null
     test ! -s "$tmp/none.txt"
     check "--findings -f: a filter that hides the event hides the finding" $?
+    # rule:/REGEX/ tries the rules' ids and titles as rule:GLOB does
+    "$ctview" --list --rules "$tmp/rules" -f 'rule:/^trail\s+stop/' "$stratus" | cut -f9 >"$tmp/re.txt"
+    "$ctview" --list --rules "$tmp/rules" -f 'rule:/^t-[0-9]$/ -rule:/^nothing$/' "$stratus" | cut -f9 >>"$tmp/re.txt"
+    printf '10163ed2-2253-469d-a5ee-cbc6651f8934\n10163ed2-2253-469d-a5ee-cbc6651f8934\n' | cmp -s - "$tmp/re.txt"
+    check "rule:/REGEX/ selects by a rule's title or id" $?
     # a denied call is an attempt: listed under "failed" (a subset of "events", same order), and counted
     # after the title in the text
     leave=$stratus/aws.defense-evasion.organizations-leave.json

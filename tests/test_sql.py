@@ -43,6 +43,12 @@ CASES = [
     ("path_json_key", ["-f", "requestParameters.it's-a[key]:x"]),
     ("path_resources", ["-f", "resources.ARN:*role* OR resources.type:AWS::S3::*"]),
     ("path_whole", ["-f", "userIdentity.sessionContext:*true* requestParameters:*maxResults*"]),
+    # regular expressions: regexp_like with (?i), the fields' short forms, resources, free text, paths
+    ("regex_fields", ["-f", "name:/^assume/ src:/^sts$/ -user:/^al/ ip:/^10\\./ error:/denied$/"]),
+    ("regex_paths", ["-f", "requestParameters.bucketName:/^prod-/ resources.ARN:/role\\/x$/ "
+                           "userIdentity.sessionContext.sessionIssuer.userName:/^admin$/"]),
+    ("regex_res_word", ["-f", "res:/:role\\// OR /mall[o0]ry/"]),
+    ("regex_empty", ["-f", "name:/x*/ requestParameters.bucketName:/^$/"]),
 ]
 
 ERRORS = [  # (args, exit status, text that stderr must hold)
@@ -68,6 +74,9 @@ ERRORS = [  # (args, exit status, text that stderr must hold)
     (["--list"], 1, "--sql goes with"),
     (["--since", "2024-03-02", "--until", "2024-03-01"], 1, "--since must be before --until"),
     (["-f", b"ua:\xff".decode("latin-1")], 1, "not valid UTF-8"),
+    (["-f", "name:/(/"], 1, "column 8: bad regular expression '(': missing closing parenthesis"),
+    (["-f", "origin:/^bob$/"], 1, "origin:/^bob$/ cannot be expressed in SQL"),
+    (["-f", "ro:/x/"], 1, "'ro' takes true or false, not a regular expression"),
 ]
 
 
@@ -192,7 +201,20 @@ def main():
         if p.returncode != 0 or skel != want or like(v) not in lits:
             print(f"FAIL escaping {v!r}: exit {p.returncode}, literals {lits}\n{p.stdout.decode()}")
             failures += 1
-    total = len(CASES) + len(ERRORS) + len(hostile)
+    # The same for a regular expression: its literal is '(?i)' and the expression as typed.
+    plain = lex(run(ctview, ["-f", "ua:/plain/"]).stdout.decode())
+    hostile_re = ["it's", "a''b", "x'; DROP TABLE t; --", "x' | chr(39) | 'y", "tab\there", "new\nline",
+                  "\\'", "--", "100%_", "\x7f", "\\\\"]
+    for v in hostile_re:
+        p = run(ctview, ["-f", "ua:/" + v + "/"])
+        toks = lex(p.stdout.decode())
+        skel = [t if t[0] != "str" else ["str", "?"] for t in toks]
+        want = [t if t[0] != "str" else ["str", "?"] for t in plain]
+        lits = [t[1] for t in toks if t[0] == "str"]
+        if p.returncode != 0 or skel != want or "(?i)" + v not in lits:
+            print(f"FAIL escaping /{v!r}/: exit {p.returncode}, literals {lits}\n{p.stdout.decode()}")
+            failures += 1
+    total = len(CASES) + len(ERRORS) + len(hostile) + len(hostile_re)
     print(f"{total - failures} passed, {failures} failed")
     return 1 if failures else 0
 

@@ -85,6 +85,20 @@ int filterbar_busy(const struct app *a)
     return a->bar.job.f != NULL;
 }
 
+/* Says, once a run is over, that one of its regular expressions gave up on some values (a bound of
+ * model/query/filter.h reached): they counted as not matching. After the message already shown, if any. */
+static void say_gave_up(struct app *a, const struct filter *f)
+{
+    char re[60];
+    size_t gave_up = filter_regex_gave_up(f, re, sizeof re);
+    if (!gave_up)
+        return;
+    size_t n = strlen(a->message);
+    snprintf(a->message + n, sizeof a->message - n,
+             "%s%s gave up on %zu values (a PCRE2 limit): counted as not matching", n ? "; " : "", re,
+             gave_up);
+}
+
 int filterbar_work(struct app *a, double seconds)
 {
     if (!a->bar.job.f)
@@ -110,6 +124,7 @@ int filterbar_work(struct app *a, double seconds)
         if (next.idx)
             replace_shown(a, &next);
         shown_free(&next);
+        say_gave_up(a, a->bar.job.f);
     }
     job_stop(a);
     return 1;
@@ -303,6 +318,7 @@ enum reaction filterbar_search_jump(struct app *a, int dir)
     size_t nhits = a->bar.hits.n, cur = a->list.cur;
     if (!nhits) {
         app_message(a, "no shown event matches: %s", a->bar.search_expr);
+        say_gave_up(a, a->bar.search);
         return RE_REDRAW;
     }
     /* the first hit after the selection (n) or the last before it (N), wrapping */
@@ -318,6 +334,7 @@ enum reaction filterbar_search_jump(struct app *a, int dir)
     size_t k = dir > 0 ? (wrapped ? 0 : lo) : (wrapped ? nhits - 1 : lo - 1);
     a->list.cur = hit[k];
     app_message(a, "%s%zu of %zu: %s", wrapped ? "search wrapped: " : "", k + 1, nhits, a->bar.search_expr);
+    say_gave_up(a, a->bar.search); /* what a hit count cannot show: some values were not answered */
     return RE_REDRAW;
 }
 
@@ -344,6 +361,8 @@ void filterbar_refresh(struct app *a, size_t sel)
             next.idx = malloc(sizeof *next.idx);
         ok = ok && next.idx;
         filter_run_free(&run);
+        if (ok)
+            say_gave_up(a, f);
     }
     filter_free(f);
     if (!ok) {

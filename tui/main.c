@@ -127,6 +127,8 @@ static const char usage[] =
     "  and any JSON path: a word with a '.', or a top-level key of the CloudTrail record\n"
     "  (requestParameters, resources, tlsDetails, ...); PATH:* = present and not null; an event\n"
     "  matches when any of its values does (resources.ARN: every resource's ARN)\n"
+    "  field:/REGEX/ (any field or path) and /REGEX/ alone (free text): a PCRE2 search,\n"
+    "  case-insensitive; write a '/' inside as \\/ (name:/^(Put|Delete)Bucket/ ua:/boto3\\/1\\./)\n"
 
     "  e.g.  name:AssumeRole* src:sts -error:*     ip:192.0.2.0/24 OR ip:2001:db8::/32\n"
     "        user:alice after:2024-03-01T10:00 before:2024-03-02     \"tag:team\"\n"
@@ -179,6 +181,13 @@ static int run_filter(struct store *s, const char *expr, struct filter_run *run)
         run->f = NULL;
         if (rc != 0)
             fprintf(stderr, "ctview: out of memory while filtering\n");
+        char re[80];
+        size_t gave_up = filter_regex_gave_up(f, re, sizeof re);
+        if (gave_up)
+            fprintf(stderr,
+                    "ctview: -f: the regular expression %s gave up on %zu values (PCRE2's match, depth or "
+                    "heap limit reached): they count as not matching\n",
+                    re, gave_up);
     }
     filter_free(f);
     return rc ? 2 : 0;

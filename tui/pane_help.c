@@ -11,7 +11,7 @@
 #include "tui/app.h"
 
 /* Lines of help: one per action, then the filter summary, then the ':' commands. */
-#define FILTER_LINES 6
+#define FILTER_LINES 7
 #define HELP_LINES   (ACT__COUNT - 1 + FILTER_LINES + 2 + CMD__COUNT)
 
 /* The line of action act: the keys bound to it, then what it does. */
@@ -46,6 +46,7 @@ static void filter_line(struct app *a, size_t i, const struct rows_item *it)
         fields,
         "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive), UTC",
         "  a bare word or \"quoted text\" matches anywhere in the event's JSON",
+        "  field:/REGEX/ or /REGEX/ alone: a PCRE2 search, case-insensitive; \\/ is a '/' inside: ua:/boto3\\/1\\./",
     };
     draw_str(a->win, it->y, it->x + 1, it->w - 1, filter_help[i], theme_attr(i == 1 ? R_TITLE : R_NORMAL));
 }

@@ -47,6 +47,17 @@ const char *filterquote_read(const char *p, char *out, size_t *len)
     return p + 1;
 }
 
+const char *filterquote_regex_end(const char *p)
+{
+    for (p++; *p; p++) {
+        if (*p == '\\' && p[1])
+            p++;
+        else if (*p == '/')
+            return p + 1;
+    }
+    return NULL;
+}
+
 char *filterquote_term_dup(const char *field, const char *v, size_t len)
 {
     size_t need = filterquote_term(field, v, len, NULL, 0) + 1;

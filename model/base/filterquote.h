@@ -25,4 +25,11 @@ char *filterquote_term_dup(const char *field, const char *v, size_t len);
  * when the quotes are not closed (then out holds the text up to the end). */
 const char *filterquote_read(const char *p, char *out, size_t *len);
 
+/* The one reader of a regular expression term's extent (the filter's lexer, highlighting): p[0] is the
+ * opening '/'. The expression runs to the next '/' that no backslash escapes (a backslash takes the
+ * byte after it along, so \/ is a '/' inside and \\ a backslash); the text between is handed to PCRE2
+ * unchanged, where \/ is a literal '/'. Returns the byte after the closing '/', or NULL when
+ * there is none. */
+const char *filterquote_regex_end(const char *p);
+
 #endif

@@ -60,7 +60,15 @@ int highlight_compile(struct highlight *h, const char *expr)
             negated = 1, p++;
         /* one term: up to a blank or a parenthesis outside quotes; quoted text read as the filter reads it */
         size_t n = 0, colon = SIZE_MAX;
+        int regex = 0;
         while (*p && *p != ' ' && *p != '\t' && *p != '(' && *p != ')') {
+            if (*p == '/' && (n == 0 || n == colon + 1)) {
+                /* a /REGEX/ term (its text is no needle; blanks and parentheses inside are its own) */
+                const char *end = filterquote_regex_end(p);
+                p = end ? end : p + strlen(p);
+                regex = 1;
+                continue;
+            }
             if (*p == '"') {
                 size_t k;
                 const char *end = filterquote_read(p, buf + n, &k);
@@ -72,7 +80,7 @@ int highlight_compile(struct highlight *h, const char *expr)
                 colon = n;
             buf[n++] = *p++;
         }
-        if (negated || n == 0 || (n == 2 && strncmp(buf, "OR", 2) == 0 && colon == SIZE_MAX))
+        if (negated || regex || n == 0 || (n == 2 && strncmp(buf, "OR", 2) == 0 && colon == SIZE_MAX))
             continue;
         const char *v = buf;
         size_t vn = n;

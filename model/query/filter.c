@@ -176,6 +176,8 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
 {
     const char *v = t->pat;
     size_t len = t->plen;
+    if (t->re && t->kind != TK_RULE)
+        return 0; /* searched in the field's strings as they are: no CIDR, no error:* (read_regex) */
     switch (t->kind) {
     case TK_WORD:
         t->timeish = is_timeish(v, len);
@@ -250,6 +252,75 @@ static void drop_term_path(struct parser *p, struct term *t)
     t->px = NULL;
 }
 
+/* Frees what a term that is not kept owns. */
+static void drop_term(struct parser *p, struct term *t)
+{
+    free(t->pat);
+    filter_re_free(t->re);
+    t->re = NULL;
+    drop_term_path(p, t);
+}
+
+/* What a field takes instead of a regular expression, for the fields whose values are not text. */
+static const char *no_regex(enum term_kind k)
+{
+    switch (k) {
+    case TK_RO:
+        return "true or false";
+    case TK_OUTCOME:
+        return "failed or ok";
+    case TK_AFTER:
+    case TK_BEFORE:
+        return "a date";
+    case TK_LEVEL:
+        return "a level";
+    default:
+        return NULL;
+    }
+}
+
+/* Reads the /REGEX/ at p->pos into t (its text into t->pat, compiled into t->re) and moves past it; at
+ * is where the term starts. Returns 0 or -1 (p failed; t->pat and t->re left NULL). */
+static int read_regex(struct parser *p, struct term *t, size_t at)
+{
+    size_t open = p->pos;
+    const char *s = p->src, *end = filterquote_regex_end(s + open);
+    const char *takes = t->spec ? no_regex(t->kind) : NULL;
+    if (takes)
+        return fail(p, at, "'%s' takes %s, not a regular expression", t->spec->name, takes);
+    if (!end)
+        return fail(p, open,
+                    "unclosed '/' of a regular expression (write a '/' inside one as '\\/'; quote text to "
+                    "search for it: \"/aws/lambda\")");
+    size_t close = (size_t)(end - s);
+    if (s[close] && !is_space(s[close]) && s[close] != ')')
+        return fail(p, close,
+                    "a regular expression ends at its closing '/', and a space or ')' must follow (write a "
+                    "'/' inside one as '\\/'; quote text to search for it: \"/aws/lambda\")");
+    size_t len = close - open - 2;
+    if (len == 0)
+        return fail(p, open, "empty regular expression '//'");
+    if (len > FILTER_RE_MAX_LEN)
+        return fail(p, open, "regular expression of %zu bytes: at most %u", len, FILTER_RE_MAX_LEN);
+    char msg[160];
+    size_t off = 0;
+    int rc = filter_re_compile(s + open + 1, len, &t->re, msg, sizeof msg, &off);
+    if (rc == -2)
+        return nomem(p);
+    if (rc == -1)
+        return fail(p, open + 1 + off, "bad regular expression '%.*s': %s (at byte %zu of it)",
+                    len > 60 ? 60 : (int)len, s + open + 1, msg, off + 1);
+    t->pat = strndup(s + open + 1, len);
+    if (!t->pat) {
+        filter_re_free(t->re);
+        t->re = NULL;
+        return nomem(p);
+    }
+    t->plen = len;
+    p->pos = close;
+    return 0;
+}
+
 /* Whether name[0..len), written before a ':', makes the term a field term, and which: a short field
  * (letters), a JSON path (with a '.', or a top-level key of the CloudTrail record), or an error for
  * any other word of letters (a typo never silently selects nothing). Other words (an ARN, a time, an
@@ -301,6 +372,9 @@ static int parse_term(struct parser *p)
         t.pat = read_quoted(p, &t.plen);
         if (!t.pat)
             return -1;
+    } else if (s[start] == '/') {
+        if (read_regex(p, &t, start) != 0)
+            return -1;
     } else {
         size_t end = start;
         while (s[end] && !is_space(s[end]) && s[end] != ')')
@@ -314,10 +388,10 @@ static int parse_term(struct parser *p)
             if (p->failed)
                 return -1;
             p->pos = name_end + 1;
-            if (s[p->pos] == '"') {
-                t.pat = read_quoted(p, &t.plen);
-                if (!t.pat) {
-                    drop_term_path(p, &t);
+            if (s[p->pos] == '"' || s[p->pos] == '/') {
+                if (s[p->pos] == '"' ? (t.pat = read_quoted(p, &t.plen)) == NULL
+                                     : read_regex(p, &t, start) != 0) {
+                    drop_term(p, &t);
                     return -1;
                 }
                 end = p->pos;
@@ -329,28 +403,25 @@ static int parse_term(struct parser *p)
             t.plen = end - vstart;
             t.pat = strndup(s + vstart, t.plen);
             if (!t.pat) {
-                drop_term_path(p, &t);
+                drop_term(p, &t);
                 return nomem(p);
             }
             p->pos = end;
         }
         if (field && t.plen == 0) {
-            free(t.pat);
-            drop_term_path(p, &t);
+            drop_term(p, &t);
             return fail(p, start, "missing value after '%.*s'", (int)(name_end - start + 1), s + start);
         }
     }
     if (compile_term(p, &t, start, s + start, (int)(p->pos - start)) != 0) {
-        free(t.pat);
-        drop_term_path(p, &t);
+        drop_term(p, &t);
         return -1;
     }
     if (t.kind == TK_WORD)
         p->f->nwords++;
     int n = new_node(p, NODE_TERM, -1, -1);
     if (n < 0) {
-        free(t.pat);
-        drop_term_path(p, &t);
+        drop_term(p, &t);
         return -1;
     }
     p->f->nodes[n].term = t;
@@ -465,6 +536,7 @@ void filter_free(struct filter *f)
         return;
     for (size_t i = 0; i < f->nnodes; i++) {
         free(f->nodes[i].term.pat);
+        filter_re_free(f->nodes[i].term.re);
         free(f->nodes[i].term.memo);
         free(f->nodes[i].term.rules);
         free(f->nodes[i].term.hits);

@@ -14,7 +14,10 @@
  *
  * A field term may also name a JSON path (model/json/path.h, model/query/field.h): PATH:VALUE holds when any value
  * of the path matches. The first filter on a path builds the store's index for it (in the run's steps);
- * later filters on that path read the index. */
+ * later filters on that path read the index.
+ *
+ * A value (or a bare word) written /REGEX/ is a PCRE2 expression searched in the same strings
+ * (filter_regex.c), case-insensitively, within the bounds below. */
 #ifndef CTVIEW_FILTER_H
 #define CTVIEW_FILTER_H
 
@@ -24,6 +27,15 @@
 #include "model/store/store.h"
 
 struct filter;
+
+/* The bounds of a /REGEX/ term (as the Sigma rules' expressions, model/detect/sigma.h): the longest
+ * expression in bytes, and PCRE2's match, depth and heap (KiB) limits for one value, far above what a
+ * reasonable expression needs on a CloudTrail value, far below a catastrophic backtrack's minutes. */
+#define FILTER_RE_MAX_LEN     1000u
+#define FILTER_RE_MATCH_LIMIT 1000000u
+#define FILTER_RE_DEPTH_LIMIT 10000u
+#define FILTER_RE_HEAP_LIMIT  20000u     /* KiB */
+#define FILTER_RE_JIT_STACK   (1u << 20) /* bytes */
 
 struct filter_error {
     int column;        /* 1-based column (in characters) of the offending term; 0 for out of memory */
@@ -88,6 +100,11 @@ int filter_run_indexing(const struct filter_run *r, const char **path);
 /* Hands the shown list over to the caller (owned; free()) and leaves the run empty. */
 uint32_t *filter_run_take(struct filter_run *r, size_t *n);
 void filter_run_free(struct filter_run *r);
+
+/* How many values the filter's regular expressions gave up on so far (a bound above reached): each
+ * counted as not matching. When some did, what gets the first such expression as typed (/.../, cut to
+ * cap bytes). */
+size_t filter_regex_gave_up(const struct filter *f, char *what, size_t cap);
 
 /* Whether event i passes (prepares words first if needed; slow for one-off calls with words). Returns
  * -1 when out of memory. */

@@ -18,7 +18,7 @@ static int tail_matches(const struct term *t, const char *s, size_t len, char se
     if (!cut)
         return 0;
     size_t off = (size_t)(cut + 1 - s);
-    return match_glob(t->pat, t->plen, s + off, len - off);
+    return filter_pattern_matches(t, s + off, len - off);
 }
 
 /* The pattern of a field term against one interned string. */
@@ -27,16 +27,16 @@ static int string_matches(const struct term *t, const char *s, size_t len)
     if (t->kind == TK_IP) {
         if (t->use_net)
             return ipnet_contains(&t->net, s, len);
-        return match_glob(t->pat, t->plen, s, len);
+        return filter_pattern_matches(t, s, len);
     }
-    if (match_glob(t->pat, t->plen, s, len))
+    if (filter_pattern_matches(t, s, len))
         return 1;
     if (!t->spec)
         return 0;
     if (t->spec->xf == XF_SERVICE) {
         static const char suffix[] = ".amazonaws.com";
         size_t sl = sizeof suffix - 1;
-        return len > sl && memcmp(s + len - sl, suffix, sl) == 0 && match_glob(t->pat, t->plen, s, len - sl);
+        return len > sl && memcmp(s + len - sl, suffix, sl) == 0 && filter_pattern_matches(t, s, len - sl);
     }
     if (t->spec->xf == XF_TAIL)
         return tail_matches(t, s, len, '/') || tail_matches(t, s, len, ':');
@@ -86,7 +86,7 @@ int filter_prepare_words(struct filter *f, uint32_t n)
         if (ensure_memo(f, t) != 0)
             return -1;
         for (uint32_t id = f->prepared ? f->prepared : 1; id < end; id++)
-            t->memo[id] = match_contains(t->pat, t->plen, intern_str(in, id), intern_len(in, id)) ? 2 : 1;
+            t->memo[id] = filter_pattern_contains(t, intern_str(in, id), intern_len(in, id)) ? 2 : 1;
     }
     f->prepared = end;
     return 0;
@@ -117,7 +117,7 @@ static int path_matches(struct term *t, size_t i)
     for (size_t k = 0; k < n; k++) {
         unsigned char m = t->memo[ids[k]];
         if (!m) {
-            m = match_glob(t->pat, t->plen, intern_str(in, ids[k]), intern_len(in, ids[k])) ? 2 : 1;
+            m = filter_pattern_matches(t, intern_str(in, ids[k]), intern_len(in, ids[k])) ? 2 : 1;
             t->memo[ids[k]] = m;
         }
         if (m == 2)
@@ -154,9 +154,11 @@ int filter_run_indexing(const struct filter_run *r, const char **path)
     return -1;
 }
 
-/* Whether a word could occur in a UUID's text: hex digits, '-' and '*' only. */
+/* Whether a word could occur in a UUID's text: hex digits, '-' and '*' only (an expression may). */
 static int uuid_could_hold(const struct term *t)
 {
+    if (t->re)
+        return 1;
     for (size_t k = 0; k < t->plen; k++)
         if (!isxdigit((unsigned char)t->pat[k]) && t->pat[k] != '-' && t->pat[k] != '*')
             return 0;
@@ -183,14 +185,14 @@ static int word_matches(const struct filter *f, const struct term *t, const stru
             if (!store_field_binary(f->s, e, ef))
                 continue;
             const char *s = store_field_text(f->s, e, ef, buf, &len);
-            if (match_contains(t->pat, t->plen, s, len))
+            if (filter_pattern_contains(t, s, len))
                 return 1;
         }
     }
-    if (t->timeish && e->time_ms != TIME_NONE) {
+    if ((t->timeish || t->re) && e->time_ms != TIME_NONE) {
         char buf[TIMEFMT_BUF];
         const char *txt = timefmt_format(e->time_ms, buf);
-        return match_contains(t->pat, t->plen, txt, strlen(txt));
+        return filter_pattern_contains(t, txt, strlen(txt));
     }
     return 0;
 }

@@ -43,7 +43,7 @@ int filter_findings_compile(const struct store *s, struct term *t, const char **
         const struct sigma_rule *rule = sigma_set_rule(set, r);
         const char *id = sigma_rule_id(rule), *title = sigma_rule_title(rule);
         t->rules[r] =
-            match_glob(t->pat, t->plen, id, strlen(id)) || match_glob(t->pat, t->plen, title, strlen(title));
+            filter_pattern_matches(t, id, strlen(id)) || filter_pattern_matches(t, title, strlen(title));
     }
     return 0;
 }

@@ -48,16 +48,19 @@ struct field_spec {
     int nfields;
 };
 
+struct filter_re;
+
 struct term {
     const struct field_spec *spec; /* NULL for a word */
     enum term_kind kind;
-    char *pat; /* owned, NUL-terminated */
+    char *pat; /* owned, NUL-terminated: a glob, or a regular expression's text when re is set */
     size_t plen;
-    int any;     /* error:* */
-    int ro;      /* ro:true */
-    int failed;  /* outcome:failed (1) or outcome:ok (0) */
-    int timeish; /* a word that could be part of an eventTime */
-    int use_net; /* ip: compare as an address or network */
+    struct filter_re *re; /* owned: a /REGEX/ term's compiled expression (filter_regex.c), else NULL */
+    int any;              /* error:* */
+    int ro;               /* ro:true */
+    int failed;           /* outcome:failed (1) or outcome:ok (0) */
+    int timeish;          /* a word that could be part of an eventTime */
+    int use_net;          /* ip: compare as an address or network */
     struct ipnet net;
     int64_t time;
     unsigned char *memo; /* owned, one byte per interned string: 0 unknown, 1 no, 2 yes (TK_PATH: per
@@ -119,6 +122,21 @@ void filter_index_bits(const uint64_t *hits, size_t nevents, size_t lo, size_t w
 
 /* Whether string s[0..len) passes field term t (the test filter_eval applies to each interned string). */
 int filter_string_matches(const struct term *t, const char *s, size_t len);
+
+/* A /REGEX/ term's expression (filter_regex.c). Compile returns 0 with *out set (owned; free with
+ * filter_re_free), -1 with PCRE2's message in msg and the byte offset in pat where it stopped in *off, or
+ * -2 when out of memory. Case-insensitive, UTF-8 (invalid bytes in a subject are matched as they are). */
+int filter_re_compile(const char *pat, size_t len, struct filter_re **out, char *msg, size_t cap,
+                      size_t *off);
+void filter_re_free(struct filter_re *re);
+/* Whether the expression matches the empty string (an SQL column may hold one where ctview has none). */
+int filter_re_matches_empty(const struct filter_re *re);
+
+/* The term's value against s[0..len): its expression searched anywhere in s, or its glob matched against
+ * the whole of s (matches) or anywhere in it (contains). An expression that gives up (a limit) answers 0
+ * and is counted for filter_regex_gave_up. */
+int filter_pattern_matches(const struct term *t, const char *s, size_t len);
+int filter_pattern_contains(const struct term *t, const char *s, size_t len);
 
 /* Evaluates the tree for events [lo, lo + cnt), cnt <= FILTER_CHUNK, where care is set; the result is
  * left in the root node's bits. Returns 0 or -1 when out of memory. */

@@ -41,7 +41,8 @@ static int test_term(const void *ctx, const char *s, size_t len)
 /* Whether the term holds exactly for the strings equal (ASCII case aside) to its pattern. */
 static int is_exact(const struct term *t)
 {
-    if ((t->kind == TK_IP && t->use_net) || memchr(t->pat, '*', t->plen))
+    /* an expression is searched, never a literal: only a scan of every value answers it */
+    if (t->re || (t->kind == TK_IP && t->use_net) || memchr(t->pat, '*', t->plen))
         return 0;
     return !t->spec || t->spec->xf == XF_NONE;
 }

@@ -40,7 +40,7 @@ static const struct {
 
 static int needs_quotes(const char *v, size_t len)
 {
-    if (len == 0 || v[0] == '-' || (len == 2 && memcmp(v, "OR", 2) == 0))
+    if (len == 0 || v[0] == '-' || v[0] == '/' || (len == 2 && memcmp(v, "OR", 2) == 0))
         return 1;
     for (size_t i = 0; i < len; i++)
         if (v[i] == ' ' || v[i] == '\t' || v[i] == '(' || v[i] == ')' || v[i] == '"' || v[i] == '\\')

@@ -127,12 +127,13 @@ void sql_term_text(const struct term *t, char *out, size_t cap)
 {
     char v[200];
     safe_text(t->pat, t->plen, v, sizeof v);
+    const char *q = t->re ? "/" : t->spec || t->kind == TK_INDEXED || t->kind == TK_PATH ? "" : "\"";
     if (t->kind == TK_INDEXED || t->kind == TK_PATH)
-        snprintf(out, cap, "%s:%s", t->path.text, v);
+        snprintf(out, cap, "%s:%s%s%s", t->path.text, q, v, q);
     else if (t->spec)
-        snprintf(out, cap, "%s:%s", t->spec->name, v);
+        snprintf(out, cap, "%s:%s%s%s", t->spec->name, q, v, q);
     else
-        snprintf(out, cap, "\"%s\"", v);
+        snprintf(out, cap, "%s%s%s", q, v, q);
 }
 
 void sql_note(struct writer *w, const char *fmt, ...)
@@ -196,6 +197,8 @@ void sql_put_literal(FILE *o, const char *s, size_t n)
 
 int sql_all_stars(const struct term *t)
 {
+    if (t->re)
+        return 0;
     for (size_t i = 0; i < t->plen; i++)
         if (t->pat[i] != '*')
             return 0;
@@ -255,10 +258,66 @@ void sql_put_like(struct writer *w, const struct term *t, const char *post, int 
     free(p);
 }
 
+void sql_put_regex(struct writer *w, const struct term *t, const char *col, int absent_empty)
+{
+    FILE *o = w->out;
+    size_t n = t->plen + 4;
+    char *p = malloc(n);
+    if (!p) {
+        w->err->nomem = 1;
+        sql_fail(w, "out of memory");
+        return;
+    }
+    /* ctview's expressions are case-insensitive; Trino's regexp_like takes (?i) for it */
+    memcpy(p, "(?i)", 4);
+    memcpy(p + 4, t->pat, t->plen);
+    int guard = absent_empty && filter_re_matches_empty(t->re);
+    if (guard)
+        fprintf(o, "(%s <> '' AND ", col);
+    fprintf(o, "regexp_like(%s, ", col);
+    sql_put_literal(o, p, n);
+    fputc(')', o);
+    if (guard)
+        fputc(')', o);
+    free(p);
+}
+
+/* One column against a field term's regular expression, with the field's extra forms (as the glob's). */
+static void put_column_regex(struct writer *w, const struct term *t, const char *col)
+{
+    FILE *o = w->out;
+    enum xform xf = t->spec ? t->spec->xf : XF_NONE;
+    int absent_empty = t->kind != TK_PATH; /* ctview holds a field's empty string as absent */
+    if (xf != XF_NONE)
+        fputc('(', o);
+    sql_put_regex(w, t, col, absent_empty);
+    if (xf == XF_SERVICE) {
+        char cut[800];
+        snprintf(cut, sizeof cut, "substr(%s, 1, length(%s) - 14)", col, col);
+        fprintf(o, " OR (%s LIKE '%%_.amazonaws.com' AND ", col);
+        sql_put_regex(w, t, cut, 0);
+        fputc(')', o);
+    } else if (xf == XF_TAIL) {
+        static const char seps[] = "/:";
+        for (int k = 0; k < 2; k++) {
+            char tail[800];
+            snprintf(tail, sizeof tail, "reverse(split_part(reverse(%s), '%c', 1))", col, seps[k]);
+            fputs(" OR ", o);
+            sql_put_regex(w, t, tail, 0);
+        }
+    }
+    if (xf != XF_NONE)
+        fputc(')', o);
+}
+
 /* One column against a field term's pattern, with the field's extra forms. */
 void sql_put_column_glob(struct writer *w, const struct term *t, const char *col)
 {
     FILE *o = w->out;
+    if (t->re) {
+        put_column_regex(w, t, col);
+        return;
+    }
     if (sql_all_stars(t)) { /* any value; ctview holds an empty string as absent */
         fprintf(o, "%s <> ''", col);
         return;
@@ -365,6 +424,12 @@ static int put_term(struct writer *w, const struct term *t)
             fputs("cardinality(filter(resources, r -> r.arn <> '')) > 0", o);
             return 0;
         }
+        if (t->re) {
+            fputs("cardinality(filter(resources, r -> ", o);
+            sql_put_regex(w, t, "r.arn", 1);
+            fputs(")) > 0", o);
+            return 0;
+        }
         fputs("cardinality(filter(resources, r -> lower(r.arn)", o);
         sql_put_like(w, t, "", 0);
         fputs(")) > 0", o);
@@ -387,6 +452,11 @@ static int put_term(struct writer *w, const struct term *t)
             tt);
         fputc('(', o);
         for (size_t k = 0; k < sizeof word_columns / sizeof *word_columns; k++) {
+            if (t->re) {
+                fputs(k ? " OR " : "", o);
+                sql_put_regex(w, t, word_columns[k], 1);
+                continue;
+            }
             fprintf(o, "%slower(%s)", k ? " OR " : "", word_columns[k]);
             sql_put_like(w, t, "", 1);
         }

@@ -37,7 +37,11 @@ int sql_all_stars(const struct term *t);
 /* " LIKE '<pattern><post>' ESCAPE '\'" for the term's glob (anywhere in the text when contains). */
 void sql_put_like(struct writer *w, const struct term *t, const char *post, int contains);
 
-/* The term's glob against the string expression col (with the short field's extra forms). */
+/* "regexp_like(col, '(?i)RE')" for a /REGEX/ term; when absent_empty and the expression matches the
+ * empty string, only where col is not empty (ctview holds an empty field as absent). */
+void sql_put_regex(struct writer *w, const struct term *t, const char *col, int absent_empty);
+
+/* The term's glob (or regular expression) against the string expression col (with the short field's extra forms). */
 void sql_put_column_glob(struct writer *w, const struct term *t, const char *col);
 
 /* A JSON path term (TK_INDEXED, TK_PATH) as a condition. Returns 0 or -1 (w failed). */

@@ -17,7 +17,18 @@ Layout (as the project corpus): OUT/logs/AWSLogs/<acct>/CloudTrail/<region>/YYYY
 No ground truth: OUT/meta.json (written last, so its presence means the corpus is complete) holds the
 event count, file count, and values the benchmark queries by (an eventID, an issued session key).
 
-Usage: gen_diverse.py --events N --out DIR [--seed S]
+--org: the same events delivered as an organization trail is, many small files:
+  - OUT/logs/AWSLogs/o-<org>/<acct>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz
+  - one file per account, region and 5-minute window with activity, about 24 files per thousand events,
+    records per file skewed (log-normal, median about 50, from 1 to 400)
+  - global service events (IAM) happen in any region's stream and are logged in us-east-1; a copy of each
+    reaches the same window's file of every region of the account (a file is written for a region that had
+    nothing else), as organization trails deliver them; the copies are the same record (same eventID)
+  - a digest file per account, region and hour in CloudTrail-Digest/, listing that hour's log files
+  meta.json then also holds "records" (copies included), "copies" and "digests"; "events" counts distinct
+  events (what a load that removes the copies finds).
+
+Usage: gen_diverse.py --events N --out DIR [--seed S] [--org]
 """
 import argparse
 import base64
@@ -333,10 +344,10 @@ CALLS = [
 CALL_WEIGHTS = [c[0] for c in CALLS]
 
 
-def make_event(g, a, region, t):
+def make_event(g, a, region, t, org=False):
     r = g.r
     w, source, name, ro, data, glob, maker = r.choices(CALLS, CALL_WEIGHTS)[0]
-    if glob and region != "us-east-1":
+    if glob and region != "us-east-1" and not org:
         w, source, name, ro, data, glob, maker = CALLS[0]
     k = r.random()
     if k < 0.08 and source in ("kms.amazonaws.com", "s3.amazonaws.com", "sts.amazonaws.com", "lambda.amazonaws.com"):
@@ -376,53 +387,150 @@ def make_event(g, a, region, t):
     return ev
 
 
+def write_gz(path, body):
+    with open(path, "wb") as f:
+        with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="", compresslevel=6) as z:
+            z.write(body)
+
+
+def records_body(recs):
+    return ('{"Records":[' + ",".join(recs) + "]}").encode()
+
+
+class Sample:
+    """The values the benchmark queries by: an eventID half-way, an issued session key a third of the way."""
+
+    def __init__(self, total):
+        self.total, self.event_id, self.session_key = total, None, None
+
+    def see(self, ev, at, at_key=None):
+        if self.event_id is None and at >= self.total // 2:
+            self.event_id = ev["eventID"]
+        at_key = at if at_key is None else at_key
+        if self.session_key is None and ev["userIdentity"].get("type") == "AssumedRole" and at_key >= self.total // 3:
+            self.session_key = ev["userIdentity"]["accessKeyId"]
+
+
+def write_meta(out, start, sample, **counts):
+    with open(os.path.join(out, "meta.json"), "w") as f:
+        json.dump(dict(counts, sample_event_id=sample.event_id, sample_session_key=sample.session_key,
+                       first_day=start.strftime("%Y-%m-%d")), f, indent=1)
+
+
+def account_trail(g, args, accounts, start):
+    window = timedelta(minutes=5)
+    streams = [(acc, reg) for acc in accounts for reg in REGIONS]
+    events = files = 0
+    sample = Sample(args.events)
+    w = 0
+    mu = math.log(50)
+    while events < args.events:
+        t0 = start + w * window
+        w += 1
+        for acc, reg in streams:
+            if events >= args.events:
+                break
+            if g.r.random() >= 0.2:
+                continue  # no activity in this window: CloudTrail delivers no file
+            n = min(400, max(1, round(math.exp(g.r.gauss(mu, 0.9)))))
+            n = min(n, args.events - events)
+            times = sorted(t0 + timedelta(seconds=g.r.randrange(300)) for _ in range(n))
+            recs = []
+            for t in times:
+                ev = make_event(g, acc, reg, t)
+                sample.see(ev, events + len(recs), events)
+                recs.append(json.dumps(ev, separators=(",", ":")))
+            events += n
+            deliver = t0 + window + timedelta(minutes=g.r.randint(0, 10))
+            d = os.path.join(args.out, "logs", "AWSLogs", acc.id, "CloudTrail", reg, deliver.strftime("%Y/%m/%d"))
+            os.makedirs(d, exist_ok=True)
+            fname = f"{acc.id}_CloudTrail_{reg}_{deliver.strftime('%Y%m%dT%H%MZ')}_{g.alnum(16)}.json.gz"
+            write_gz(os.path.join(d, fname), records_body(recs))
+            files += 1
+    write_meta(args.out, start, sample, events=events, files=files)
+
+
+def write_digests(g, args, org, logs_by_hour):
+    """One digest per account, region and hour: the hour's log files, as CloudTrail-Digest/ holds them."""
+    n = 0
+    for (acct, reg, hour), names in sorted(logs_by_hour.items()):
+        end = hour + timedelta(hours=1)
+        d = os.path.join(args.out, "logs", "AWSLogs", org, acct, "CloudTrail-Digest", reg, end.strftime("%Y/%m/%d"))
+        os.makedirs(d, exist_ok=True)
+        body = {"awsAccountId": acct, "digestStartTime": iso(hour), "digestEndTime": iso(end),
+                "digestS3Bucket": "org-trail-logs", "digestS3Object": "", "digestPublicKeyFingerprint": g.hex(32),
+                "digestSignatureAlgorithm": "SHA256withRSA", "newestEventTime": iso(end - timedelta(seconds=1)),
+                "oldestEventTime": iso(hour), "previousDigestS3Bucket": "org-trail-logs",
+                "previousDigestHashValue": g.hex(64), "previousDigestHashAlgorithm": "SHA-256",
+                "previousDigestSignature": g.hex(512),
+                "logFiles": [{"s3Bucket": "org-trail-logs", "s3Object": name, "hashValue": g.hex(64),
+                              "hashAlgorithm": "SHA-256", "newestEventTime": iso(end), "oldestEventTime": iso(hour)}
+                             for name in names]}
+        fname = f"{acct}_CloudTrail-Digest_{reg}_org-trail_us-east-1_{end.strftime('%Y%m%dT%H%M%SZ')}.json.gz"
+        write_gz(os.path.join(d, fname), json.dumps(body, separators=(",", ":")).encode())
+        n += 1
+    return n
+
+
+def org_trail(g, args, accounts, start):
+    """Many small files: every account/region/window with activity is a file, global events copied to all
+    of the account's regions (see the module's comment)."""
+    org = "o-" + "".join(g.r.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=10))
+    window = timedelta(minutes=5)
+    events = records = copies = files = 0
+    sample = Sample(args.events)
+    logs_by_hour = {}
+    w = 0
+    mu = math.log(42)
+    while events < args.events:
+        t0 = start + w * window
+        w += 1
+        for acc in accounts:
+            if events >= args.events:
+                break
+            # each region's own events in this window; the global ones are set aside for every region
+            own, glob = {}, []
+            for reg in REGIONS:
+                if g.r.random() >= 0.8 or events >= args.events:
+                    continue
+                n = min(400, max(1, round(math.exp(g.r.gauss(mu, 0.7)))), args.events - events)
+                evs = []
+                for t in sorted(t0 + timedelta(seconds=g.r.randrange(300)) for _ in range(n)):
+                    ev = make_event(g, acc, reg, t, org=True)
+                    sample.see(ev, events)
+                    events += 1
+                    (glob if ev["eventSource"] == "iam.amazonaws.com" else evs).append(ev)
+                own[reg] = evs
+            for reg in REGIONS:
+                evs = own.get(reg, []) + glob
+                if not evs:
+                    continue
+                evs.sort(key=lambda e: e["eventTime"])
+                copies += len(glob) if reg != "us-east-1" else 0
+                records += len(evs)
+                deliver = t0 + window + timedelta(minutes=g.r.randint(0, 10))
+                d = os.path.join(args.out, "logs", "AWSLogs", org, acc.id, "CloudTrail", reg, deliver.strftime("%Y/%m/%d"))
+                os.makedirs(d, exist_ok=True)
+                fname = f"{acc.id}_CloudTrail_{reg}_{deliver.strftime('%Y%m%dT%H%MZ')}_{g.alnum(16)}.json.gz"
+                write_gz(os.path.join(d, fname), records_body(json.dumps(e, separators=(",", ":")) for e in evs))
+                files += 1
+                hour = deliver.replace(minute=0, second=0)
+                logs_by_hour.setdefault((acc.id, reg, hour), []).append(os.path.relpath(os.path.join(d, fname), os.path.join(args.out, "logs")))
+    digests = write_digests(g, args, org, logs_by_hour)
+    write_meta(args.out, start, sample, events=events, records=records, copies=copies, files=files, digests=digests)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=20000)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--org", action="store_true", help="many small files, as an organization trail delivers them")
     a = ap.parse_args()
     g = R(a.seed)
     accounts = [Account(g, f"{g.r.randrange(10 ** 11, 10 ** 12)}") for _ in range(12)]
-    streams = [(acc, reg) for acc in accounts for reg in REGIONS]
     start = datetime(2024, 3, 3, tzinfo=timezone.utc)
-    window = timedelta(minutes=5)
-    events = files = 0
-    sample_id = sample_key = None
-    w = 0
-    mu = math.log(50)
-    while events < a.events:
-        t0 = start + w * window
-        w += 1
-        for acc, reg in streams:
-            if events >= a.events:
-                break
-            if g.r.random() >= 0.2:
-                continue  # no activity in this window: CloudTrail delivers no file
-            n = min(400, max(1, round(math.exp(g.r.gauss(mu, 0.9)))))
-            n = min(n, a.events - events)
-            times = sorted(t0 + timedelta(seconds=g.r.randrange(300)) for _ in range(n))
-            recs = []
-            for t in times:
-                ev = make_event(g, acc, reg, t)
-                if sample_id is None and events + len(recs) >= a.events // 2:
-                    sample_id = ev["eventID"]
-                if sample_key is None and ev["userIdentity"].get("type") == "AssumedRole" and events >= a.events // 3:
-                    sample_key = ev["userIdentity"]["accessKeyId"]
-                recs.append(json.dumps(ev, separators=(",", ":")))
-            events += n
-            deliver = t0 + window + timedelta(minutes=g.r.randint(0, 10))
-            d = os.path.join(a.out, "logs", "AWSLogs", acc.id, "CloudTrail", reg, deliver.strftime("%Y/%m/%d"))
-            os.makedirs(d, exist_ok=True)
-            fname = f"{acc.id}_CloudTrail_{reg}_{deliver.strftime('%Y%m%dT%H%MZ')}_{g.alnum(16)}.json.gz"
-            body = ('{"Records":[' + ",".join(recs) + "]}").encode()
-            with open(os.path.join(d, fname), "wb") as f:
-                with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="", compresslevel=6) as z:
-                    z.write(body)
-            files += 1
-    with open(os.path.join(a.out, "meta.json"), "w") as f:
-        json.dump({"events": events, "files": files, "sample_event_id": sample_id, "sample_session_key": sample_key,
-                   "first_day": start.strftime("%Y-%m-%d")}, f, indent=1)
+    (org_trail if a.org else account_trail)(g, a, accounts, start)
 
 
 if __name__ == "__main__":

@@ -21,11 +21,13 @@ if [ "$1" = --one ]; then # one target: the long run, then the replay; prints it
     [ "$t" = sigma_cond ] && seeds=$work/seeds/sigma_cond
     # escaping reads one character at a time: short inputs reach all of it, 10x faster
     [ "$t" = textsafe ] && max_len=${MAX_LEN:-256}
+    dict=
+    { [ "$t" = filter ] || [ "$t" = sql ]; } && dict=-dict=tests/fuzz/filter.dict
     mkdir -p "$work/corpus/$t"
     log=$work/long-$t.log
     start=$(date +%s)
     build-fuzz-fast/tests/fuzz_$t -runs="$runs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$work/artifacts/long-$t-" "$work/corpus/$t" "$seeds" \
+        -print_final_stats=1 -artifact_prefix="$work/artifacts/long-$t-" $dict "$work/corpus/$t" "$seeds" \
         >"$log" 2>&1
     rc=$?
     secs=$(($(date +%s) - start))

@@ -32,8 +32,10 @@ for t in $targets; do
     log=$work/$t.log
     max_len=65536
     [ "$t" = textsafe ] && max_len=256 # per-character code: short inputs reach all of it, far faster
+    dict=
+    { [ "$t" = filter ] || [ "$t" = sql ]; } && dict=-dict=tests/fuzz/filter.dict # regex terms' syntax too
     build-fuzz/tests/fuzz_$t -max_total_time="$seconds" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" "$work/corpus/$t" "$seeds" >"$log" 2>&1
+        -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" $dict "$work/corpus/$t" "$seeds" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     if [ $rc -ne 0 ]; then

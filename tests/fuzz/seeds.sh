@@ -23,3 +23,7 @@ grep -o '{"[^"]*", [0-9]*, ' tests/unit/test_filter.c | sed 's/^{"\(.*\)", [0-9]
 done
 # S3 answers (ListObjectsV2 pages, errors): the shapes S3 documents
 cp tests/fuzz/s3xml/*.xml "$work/seeds/s3xml/"
+# the regex terms of the unit tests' evaluation table ({"expr", "ids"}), C escapes undone
+grep -o '{"[^"]*", "[^"]*"}' tests/unit/test_filter.c | sed 's/^{"\(.*\)", "[^"]*"}$/\1/; s/\\\\/\\/g' | while read -r e; do
+    printf '%s' "$e" >"$work/seeds/filter/$(printf '%s' "$e" | md5sum | cut -c1-16)"
+done

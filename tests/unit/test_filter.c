@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "model/base/filterquote.h"
@@ -168,6 +169,20 @@ static const struct {
     {"eventname:x", 1, "unknown field 'eventname'"}, /* record keys are case-sensitive */
     {"requestParameters.roleArn:", 1, "missing value after 'requestParameters.roleArn:'"},
     {"a.b:\"open", 5, "unclosed '\"'"},
+    /* regular expressions: /REGEX/ as a value or a bare word, \/ for a '/' inside */
+    {"name:/^Assume/ /mall[o0]ry/ -user:/^ali/ requestParameters.bucketName:/^prod-/", 0, NULL},
+    {"(/a (b) c/ OR ua:/x (y)/) rule:/^aws_/", 0, NULL},
+    {"name:/a\\/b/ res:/\\\\/", 0, NULL},
+    {"name:/(/", 8, "bad regular expression '(': missing closing parenthesis"},
+    {"x /a[/", 6, "bad regular expression 'a[': missing terminating ]"},
+    {"name:/a", 6, "unclosed '/' of a regular expression"},
+    {"name:/a\\/", 6, "unclosed '/'"},
+    {"/aws/lambda", 6, "a regular expression ends at its closing '/'"},
+    {"name://", 6, "empty regular expression"},
+    {"ro:/true/", 1, "'ro' takes true or false, not a regular expression"},
+    {"x after:/2024/", 3, "'after' takes a date, not a regular expression"},
+    {"outcome:/ok/", 1, "'outcome' takes failed or ok"},
+    {"level:/high/", 1, "'level' takes a level"},
 };
 
 static void test_syntax(struct store *s)
@@ -337,6 +352,116 @@ static void test_eval(struct store *s)
     expect_ids(s, "nothing-like-this", "");
 }
 
+/* Regex terms: every kind of field, paths, free text; each run twice, as the second run of a field
+ * reads its index (filter_index.c), which must not take an expression for a literal. */
+static void test_regex(struct store *s)
+{
+    static const struct {
+        const char *expr, *want;
+    } cases[] = {
+        {"name:/^assume/", "e1"},
+        {"name:/login$/", "e3 e4"},
+        {"name:/AssumeRole/", "e1"},
+        {"src:/^sts$/", "e1"}, /* the short form too, as src:sts */
+        {"user:/^alice$/", "e1"},
+        {"user:/^s\\d$/", "e2"}, /* the session name after the last ':' or '/' */
+        {"-user:/^alice$/", "e2 e3 e4 e5"},
+        {"ip:/^192\\.0\\.2\\./", "e1"},
+        {"ip:/:db8:/", "e2"},
+        {"error:/denied|authentication/", "e2 e3"},
+        {"res:/role\\/admin$/", "e1"},
+        {"ua:/TERRAFORM\\/1\\.7/", "e2"},
+        {"requestParameters.bucketName:/^secret-[a-z]+$/", "e2"},
+        {"resources.ARN:/:role\\/Admin$/", "e1"},
+        {"requestParameters:/\"bucketName\":\"secret/", "e2"},
+        {"eventName:/^c.*n$/", "e3 e4"},
+        {"/secret-buck/", "e2"},
+        {"/^alice$/", "e1"},                   /* a whole value */
+        {"/2024-03-01T10:00:0[01]/", "e2 e3"}, /* the eventTime text */
+        {"/no\\seventtime/", "e5"},
+        {"name:/assume/ OR /secret/", "e1 e2"},
+        {"-/alice/ -name:/^run/", "e3 e4"},
+        {"(/ed auth/ OR name:/(delete)bucket/)", "e2 e3"},
+        {"name:/^$/", ""}, /* an empty value is no value */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        expect_ids(s, cases[i].expr, cases[i].want);
+        expect_ids(s, cases[i].expr, cases[i].want);
+    }
+    /* the longest expression taken, and one byte more */
+    char big[FILTER_RE_MAX_LEN + 16];
+    struct filter_error err;
+    for (int extra = 0; extra < 2; extra++) {
+        size_t n = FILTER_RE_MAX_LEN + (size_t)extra;
+        memcpy(big, "ua:/", 4);
+        memset(big + 4, 'a', n);
+        strcpy(big + 4 + n, "/");
+        struct filter *f = filter_compile(big, s, &err);
+        CHECK(extra ? f == NULL &&
+                          strstr(err.message, "column 4: regular expression of 1001 bytes: at most 1000")
+                    : f != NULL);
+        filter_free(f);
+    }
+}
+
+/* A catastrophic expression over long values gives up within its bounds, fast, counts as no match and
+ * is counted (once per distinct value: the eight values here are one interned string). */
+static void test_regex_bounds(void)
+{
+    struct store *s = store_new();
+    size_t cap = 200000, n = 0;
+    char *buf = malloc(cap);
+    n += (size_t)snprintf(buf + n, cap - n, "{\"Records\":[");
+    for (int e = 0; e < 8; e++) {
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "%s{\"eventID\":\"x%d\",\"eventName\":\"Get\",\"userAgent\":\"", e ? "," : "",
+                              e);
+        memset(buf + n, 'a', 5000);
+        n += 5000;
+        n += (size_t)snprintf(buf + n, cap - n, "!\"}");
+    }
+    n += (size_t)snprintf(buf + n, cap - n, "]}");
+    CHECK_INT(load_buffer(s, "long.json", buf, n), 0);
+    free(buf);
+    static const char *const exprs[] = {"ua:/(a+)+$/", "/(a|aa)+$/", "name:/get/ ua:/^(\\w|a)+$/"};
+    for (size_t i = 0; i < sizeof exprs / sizeof *exprs; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        struct filter_error err;
+        struct filter *f = filter_compile(exprs[i], s, &err);
+        CHECK(f != NULL);
+        if (!f)
+            continue;
+        struct filter_run run;
+        filter_run_init(&run, f);
+        CHECK_INT(filter_run_all(&run), 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (secs > 2)
+            fprintf(stderr, "%s took %.1f s\n", exprs[i], secs);
+        CHECK(secs < 2);
+        CHECK_INT((int)run.nshown, 0);
+        char what[16];
+        size_t gave_up = filter_regex_gave_up(f, what, sizeof what);
+        CHECK(gave_up >= 1);
+        CHECK(what[0] == '/' && what[strlen(what) - 1] == '/' && strlen(what) < sizeof what);
+        filter_run_free(&run);
+        filter_free(f);
+    }
+    /* an expression that never gives up says nothing */
+    struct filter_error err;
+    struct filter *f = filter_compile("ua:/a!$/", s, &err);
+    struct filter_run run;
+    filter_run_init(&run, f);
+    CHECK_INT(filter_run_all(&run), 0);
+    CHECK_INT((int)run.nshown, 8);
+    char what[16];
+    CHECK_INT((int)filter_regex_gave_up(f, what, sizeof what), 0);
+    filter_run_free(&run);
+    filter_free(f);
+    store_free(s);
+}
+
 static void test_term_for(void)
 {
     char out[256];
@@ -352,6 +477,8 @@ static void test_term_for(void)
     CHECK_STR(out, "\"b\"");
     filter_term_for("resources.ARN", "\"arn:x\"", 7, 1, 0, out, sizeof out);
     CHECK_STR(out, "res:arn:x");
+    filter_term_for("userAgent", "\"/x/\"", 5, 1, 0, out, sizeof out); /* not a regular expression */
+    CHECK_STR(out, "ua:\"/x/\"");
 }
 
 /* Values that would end the quotes or read as syntax: each quoted term selects exactly its own event,
@@ -461,7 +588,9 @@ int main(void)
     CHECK_INT(s->nevents, 5);
     test_syntax(s);
     test_eval(s);
+    test_regex(s);
     store_free(s);
+    test_regex_bounds();
     test_term_for();
     test_quote_roundtrip();
     test_line_path();

@@ -488,6 +488,13 @@ static void test_highlight(void)
     CHECK_INT(highlight_compile(&h, "ab abcd"), 0);
     CHECK_INT(highlight_find(&h, "xxABCDx", 7, 0, &a, &b), 1);
     CHECK(a == 2 && b == 6);
+    /* a regular expression's text is no needle, and its blanks and parentheses do not split terms */
+    CHECK_INT(highlight_compile(&h, "x name:/(a b)|c/ /d e\\/f/ y"), 0);
+    CHECK_INT(h.n, 2);
+    if (h.n == 2) {
+        CHECK_STR(h.needle[0], "x");
+        CHECK_STR(h.needle[1], "y");
+    }
     CHECK_INT(highlight_compile(&h, "  -neg OR ( ) "), 0);
     CHECK_INT(h.n, 0);
     CHECK_INT(highlight_find(&h, "neg", 3, 0, &a, &b), 0);

@@ -307,7 +307,25 @@ static void test_source(void)
     CHECK_INT(source_read_path(path, &stop, &d, &err), -1);
     CHECK(err && strcmp(err, "cancelled") == 0);
     free(err);
+    err = NULL;
+    /* a file the walk stat'ed: read with its size and mtime as the walk saw them */
+    atomic_store(&stop, 0);
+    CHECK_INT(source_read_known(path, (int64_t)nb, 1234, &stop, &d, &err), 0);
+    CHECK_INT(d.len, big);
+    CHECK_INT(d.size, nb);
+    CHECK_INT(d.mtime, 1234);
+    CHECK(d.gzip);
+    source_data_free(&d);
+    /* ... and a FIFO put in its place since: not waited on */
     unlink(path);
+    CHECK_INT(mkfifo(path, 0600), 0);
+    CHECK_INT(source_read_known(path, (int64_t)nb, 1234, &stop, &d, &err), 0);
+    CHECK_INT(d.len, 0);
+    source_data_free(&d);
+    unlink(path);
+    CHECK_INT(source_read_known(path, 10, 0, NULL, &d, &err), -1);
+    CHECK(err && strstr(err, "No such file"));
+    free(err);
     free(zeros);
     free(bomb);
 }
@@ -525,7 +543,8 @@ static void test_load_files(void)
     f = fopen(p, "w");
     fputs("[{\"eventID\":\"y\"}]", f);
     fclose(f);
-    struct walk_file gone = {(char *)"/tmp/ctview-test-gone/x.json", 10, 0}, kept = {p, 10, 0};
+    struct walk_file gone = {.path = (char *)"/tmp/ctview-test-gone/x.json", .size = 10, .walked = 1},
+                     kept = {.path = p, .size = 10, .walked = 1};
     struct batch b;
     s = store_new();
     CHECK_INT(batch_read(&b, &gone, NULL), 0);
