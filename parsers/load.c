@@ -16,6 +16,7 @@
 #include "parsers/bigread.h"
 #include "parsers/pathinfo.h"
 #include "parsers/s3open.h"
+#include "parsers/savedidx.h"
 #include "parsers/source.h"
 #include "parsers/stream.h"
 #include "parsers/walk.h"
@@ -67,6 +68,7 @@ enum unit_kind {
     UNIT_HEAD,  /* a large input's source */
     UNIT_CHUNK, /* some of its records */
     UNIT_END,   /* its end: damage and verdict */
+    UNIT_SAVED, /* an input unchanged since the saved index: taken from it, not read */
 };
 
 struct slot {
@@ -107,6 +109,7 @@ struct loader {
     size_t window, chunk_window;
     int64_t big_bytes;
     struct slot *slots;
+    struct savedidx *idx; /* owned: the saved index (parsers/savedidx.h), NULL when off */
     pthread_t threads[MAX_WORKERS];
     int nthreads;
     uint64_t bytes;
@@ -308,7 +311,8 @@ static size_t small_run(const struct loader *l)
     int64_t bytes = 0;
     while (n < FILES_PER_UNIT && l->next_file + n < l->list.count) {
         const struct walk_file *f = &l->list.files[l->next_file + n];
-        if (f->is_stdin || is_big(l, f) || (n > 0 && bytes + f->size > UNIT_BYTES))
+        if (f->is_stdin || is_big(l, f) || (n > 0 && bytes + f->size > UNIT_BYTES) ||
+            (n > 0 && savedidx_reuse(l->idx, l->next_file + n)))
             break;
         bytes += f->size;
         n++;
@@ -377,7 +381,11 @@ static void *walk(void *varg)
         walk_list_free(&part);
         i = k;
     }
+    if (rc == 0 && !l->remote) /* the workers wait for the plan: the list is whole and still */
+        savedidx_plan(l->idx, &l->list, &l->walk_problems);
     pthread_mutex_lock(&l->mu);
+    if (savedidx_full(l->idx))
+        l->next_file = l->list.count; /* nothing to read: the merge restores the store */
     l->walked = 1;
     l->walk_failed = rc != 0;
     pthread_cond_broadcast(&l->work);
@@ -400,11 +408,18 @@ static void *worker(void *varg)
             parse_chunk(l, p);
             continue;
         }
-        if (!l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
+        /* a local walk is read once whole (the saved index plans from it); s3:// objects as they come */
+        if ((l->walked || l->remote) && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
             /* copied out: the list may move as the walk adds to it while these are read */
             struct walk_file run[FILES_PER_UNIT];
             run[0] = l->list.files[l->next_file];
-            if (is_big(l, &run[0])) {
+            if (savedidx_reuse(l->idx, l->next_file)) {
+                l->next_file++;
+                struct slot *saved = claim_unit(l, UNIT_SAVED);
+                if (!saved)
+                    break; /* the load stops */
+                unit_ready(l, saved, 0);
+            } else if (is_big(l, &run[0])) {
                 l->next_file++;
                 l->splitting = 1;
                 read_big(l, &run[0]);
@@ -457,6 +472,8 @@ struct loader *loader_start_scope(const char *const *paths, size_t n, const stru
     problems_init(&l->walk_problems);
     const char *big = getenv("CTVIEW_BIG_BYTES");
     l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
+    /* s3:// objects are kept in the S3 cache: the saved index is for local trees */
+    l->idx = l->remote ? NULL : savedidx_begin(paths, n, scope->since_ms, scope->until_ms, l->big_bytes);
     int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
     l->chunk_window = (size_t)workers * CHUNKS_PER_WORKER + 2;
@@ -498,6 +515,13 @@ static void merge_walk(struct loader *l, struct store *s)
     s->counts.pruned += l->list.pruned;
     if (problems_take(&s->problems, &l->walk_problems) != 0)
         l->walk_failed = 1;
+    if (savedidx_full(l->idx)) {
+        if (savedidx_restore(l->idx, s) != 0)
+            l->walk_failed = 1; /* the store was not empty: see load.h */
+        l->files_merged = l->list.count;
+    } else if (savedidx_walk_merged(l->idx, s) != 0) {
+        l->walk_failed = 1;
+    }
 }
 
 /* Every unit is in: the walk, every input, and the large input being read. Lock held. */
@@ -506,9 +530,12 @@ static int all_in(const struct loader *l)
     return l->walked && l->next_file >= l->list.count && !l->splitting && l->next_merge >= l->next_unit;
 }
 
-/* Merges one ready unit into s. Called without the lock. */
-static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
+/* Merges one ready unit into s, each of its files told to the saved index in turn; *nfiles: the input
+ * files it completed (a run of small files, a saved one, a large one's end). Called without the lock:
+ * l->files_merged changes only on this thread, under the lock, once the unit is in. */
+static int merge_unit(struct loader *l, struct slot *slot, struct store *s, size_t *nfiles)
 {
+    size_t k = l->files_merged;
     if (slot->rc != 0) {
         batch_free(&slot->b);
         for (size_t i = 0; i < slot->nmore; i++)
@@ -518,6 +545,21 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
             slot->end.warning = NULL;
         }
         return -1;
+    }
+    if (slot->kind == UNIT_SAVED) {
+        int rc = savedidx_replay(l->idx, s, k);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            savedidx_file_merged(l->idx, s, k);
+            *nfiles = 1;
+            return 0;
+        }
+        /* a copy it dropped lost its kept one: read it here, in its turn */
+        if (batch_read(&slot->b, &l->list.files[k], &l->stop) != 0) {
+            batch_free(&slot->b);
+            return -1;
+        }
     }
     if (slot->kind == UNIT_HEAD)
         l->tally = (struct batch_tally){0};
@@ -533,11 +575,15 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s)
         }
     }
     int rc = batch_merge(s, &slot->b);
+    int whole = slot->kind == UNIT_FILE || slot->kind == UNIT_END || slot->kind == UNIT_SAVED;
+    if (rc == 0 && whole)
+        savedidx_file_merged(l->idx, s, k + (*nfiles)++);
     for (size_t i = 0; i < slot->nmore; i++)
-        if (rc != 0)
+        if (rc != 0) {
             batch_free(&slot->more[i]);
-        else
-            rc = batch_merge(s, &slot->more[i]);
+        } else if ((rc = batch_merge(s, &slot->more[i])) == 0) {
+            savedidx_file_merged(l->idx, s, k + (*nfiles)++);
+        }
     return rc;
 }
 
@@ -575,10 +621,10 @@ int loader_merge(struct loader *l, struct store *s, double budget)
             continue;
         }
         pthread_mutex_unlock(&l->mu);
-        int merged = merge_unit(l, slot, s);
+        size_t nfiles = 0;
+        int merged = merge_unit(l, slot, s, &nfiles);
         pthread_mutex_lock(&l->mu);
-        if (slot->kind == UNIT_FILE || slot->kind == UNIT_END)
-            l->files_merged += 1 + (slot->kind == UNIT_FILE ? slot->nmore : 0);
+        l->files_merged += nfiles;
         slot->nmore = 0;
         slot->state = SLOT_FREE;
         l->next_merge++;
@@ -608,6 +654,15 @@ void loader_progress(struct loader *l, struct load_progress *p)
     pthread_mutex_unlock(&l->mu);
 }
 
+void loader_save(struct loader *l, const struct store *s)
+{
+    pthread_mutex_lock(&l->mu);
+    int done = all_in(l) && !l->walk_failed && !atomic_load(&l->stop);
+    pthread_mutex_unlock(&l->mu);
+    if (done)
+        savedidx_save(l->idx, s);
+}
+
 void loader_free(struct loader *l)
 {
     if (!l)
@@ -630,6 +685,7 @@ void loader_free(struct loader *l)
             free(l->slots[i].end.warning);
     }
     free(l->slots);
+    savedidx_free(l->idx);
     walk_list_free(&l->list);
     problems_clear(&l->walk_problems);
     pthread_mutex_destroy(&l->mu);
@@ -686,8 +742,10 @@ int load_paths_scope(struct store *s, const char *const *paths, size_t n, const 
     const char *fatal = loader_error(l);
     if (fatal && !(*err = strdup(fatal)))
         rc = -1;
-    loader_free(l);
     store_finish(s);
+    if (rc == 1 && !fatal)
+        loader_save(l, s);
+    loader_free(l);
     return rc < 0 || *err ? -1 : 0;
 }
 

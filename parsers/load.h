@@ -44,7 +44,8 @@ int load_paths_scope(struct store *s, const char *const *paths, size_t n, const 
  * the loader. */
 struct loader;
 
-/* Starts the walk and the workers. Returns NULL when out of memory. */
+/* Starts the walk and the workers. Returns NULL when out of memory. The store given to loader_merge must
+ * be new (store_new): an unchanged input tree's store is restored whole from the saved index. */
 struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms);
 
 /* The same within scope (see load_paths_scope; copied, its strings borrowed: they must outlive it). */
@@ -60,6 +61,10 @@ const char *loader_error(struct loader *l);
 int loader_merge(struct loader *l, struct store *s, double budget);
 
 void loader_progress(struct loader *l, struct load_progress *p);
+
+/* The load is complete and s finished (store_finish, or merged into time order): saves what it built
+ * as the saved index (parsers/savedidx.h), when that is on, for the next load of the same inputs. */
+void loader_save(struct loader *l, const struct store *s);
 
 /* Stops the workers (after the input each is reading) and frees the loader; what was merged stays. */
 void loader_free(struct loader *l);

@@ -5,7 +5,7 @@
 # of both builds, each valgrind run and each fuzz target counts once; every test, or block of a test,
 # that could not run here counts as skipped and is listed with its reason above that line).
 cd "$(dirname "$0")/.."
-sh tests/setup.sh clang libclang-rt-dev valgrind cppcheck || exit 1
+sh tests/setup.sh clang libclang-rt-dev valgrind cppcheck strace || exit 1
 [ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
 ninja -C build-asan >/dev/null || exit 1
 

@@ -170,7 +170,9 @@ int app_open(struct app *a, enum pane_id p)
     return 0;
 }
 
-static void draw_status(struct app *a, int y)
+/* The status line's two ends: counts and progress on the left, the focused pane and the keys on the
+ * right. */
+static void status_ends(const struct app *a, char *left, size_t lcap, char *right, size_t rcap)
 {
     const struct store *s = a->store;
     /* the same two numbers, with the same words, as the Problems view's title */
@@ -178,8 +180,8 @@ static void draw_status(struct app *a, int y)
         problems_count(&s->problems, PROBLEM_FILE) + problems_count(&s->problems, PROBLEM_RECORD);
     size_t skipped = problems_count(&s->problems, PROBLEM_NOTE);
     size_t n = app_count(a);
-    char left[PATH_MAX_LEN + 256], busy[PATH_MAX_LEN + 32] = "", progress[PATH_MAX_LEN + 24];
-    char right[160], marked[32] = "", skip[32] = "", following[48] = "";
+    char busy[PATH_MAX_LEN + 32] = "", progress[PATH_MAX_LEN + 24];
+    char marked[32] = "", skip[32] = "", following[48] = "";
     if (a->nmarked)
         snprintf(marked, sizeof marked, "  %zu marked", a->nmarked);
     if (jobs_progress(a, progress, sizeof progress))
@@ -190,25 +192,55 @@ static void draw_status(struct app *a, int y)
         snprintf(following, sizeof following, "following, %zu new  ", a->follow_new);
     else if (follow_on(a))
         snprintf(following, sizeof following, "following  ");
-    snprintf(left, sizeof left, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s%s", n, s->nevents,
+    snprintf(left, lcap, " %zu/%zu shown  #%zu%s  %llu files  %zu problem%s%s%s", n, s->nevents,
              n ? a->list.cur + 1 : 0, marked, (unsigned long long)s->counts.files, problems,
              problems == 1 ? "" : "s", skip, busy);
-    snprintf(right, sizeof right, "%s%s  ?:help q:quit ", following,
+    snprintf(right, rcap, "%s%s  ?:help q:quit ", following,
              pane_get(a->overlay != PANE__COUNT ? a->overlay : a->focus)->name);
+}
+
+#define MESSAGE_SEP "  | "
+
+/* Lines the status message takes above the status line: 0 when it fits in the status line beside
+ * the counts, else it is wrapped over lines of its own (at most a third of the screen), so no message
+ * is cut mid-word and a path in it keeps its file name. */
+static int message_lines(const struct app *a)
+{
+    if (!a->message[0])
+        return 0;
+    char left[PATH_MAX_LEN + 256], right[160];
+    status_ends(a, left, sizeof left, right, sizeof right);
+    int room = a->cols - draw_width(left, strlen(left)) - (int)strlen(right) - 1;
+    if (draw_width(MESSAGE_SEP, strlen(MESSAGE_SEP)) + draw_width(a->message, strlen(a->message)) <= room)
+        return 0;
+    return draw_wrap_rows(a->message, a->cols - 1, a->rows / 3 > 1 ? a->rows / 3 : 1);
+}
+
+static void draw_status(struct app *a, int y)
+{
+    char left[PATH_MAX_LEN + 256], right[160];
+    status_ends(a, left, sizeof left, right, sizeof right);
     attr_t at = theme_attr(R_STATUS);
     draw_fill(a->win, y, 0, a->cols, at);
     int rw = (int)strlen(right);
     int lw = draw_text(a->win, y, 0, a->cols, left, strlen(left), at, 0, 0);
-    /* then the message, else the filter in force; both come from logs or the user: drawn escaped */
-    const char *extra = a->message[0] ? a->message : (a->shown.expr && a->shown.expr[0]) ? a->shown.expr : "";
+    /* then the message (when it fits here, else on lines of its own above), else the filter in force;
+     * both come from logs or the user: drawn escaped */
+    int lines = message_lines(a);
+    if (lines)
+        draw_wrapped(a->win, y - jobs_lines(a) - lines, 0, a->cols - 1, lines, a->message, at);
+    int inline_message = a->message[0] && !lines;
+    const char *extra = inline_message                        ? a->message
+                        : a->shown.expr && a->shown.expr[0] ? a->shown.expr
+                                                            : "";
     if (extra[0] && lw + 4 < a->cols - rw) {
-        const char *sep = a->message[0] ? "  | " : "  / ";
+        const char *sep = inline_message ? MESSAGE_SEP : "  / ";
         lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, sep, strlen(sep), at, 0, 0);
         lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, extra, strlen(extra), at, 0, 0);
     }
     /* the search in force stays in view (its matches are highlighted), after the filter */
     const char *term = a->bar.search_expr;
-    if (!a->message[0] && term && term[0] && lw + 10 < a->cols - rw) {
+    if (!inline_message && term && term[0] && lw + 10 < a->cols - rw) {
         lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, "  search ", 9, at, 0, 0);
         draw_text(a->win, y, lw, a->cols - lw - rw - 1, term, strlen(term), at, 0, 0);
     }
@@ -216,10 +248,10 @@ static void draw_status(struct app *a, int y)
         draw_str(a->win, y, a->cols - rw, rw, right, at);
 }
 
-/* Rows above the status line, the progress line, the prompt and a dialog. */
+/* Rows above the status line, the progress line, the message, the prompt and a dialog. */
 static int body_rows(const struct app *a)
 {
-    return a->rows - 1 - jobs_lines(a) - filterbar_rows(a) -
+    return a->rows - 1 - jobs_lines(a) - message_lines(a) - filterbar_rows(a) -
            (a->dialog != PANE__COUNT ? pane_get(a->dialog)->height : 0);
 }
 

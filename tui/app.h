@@ -60,7 +60,7 @@ struct app {
     enum pane_id dialog;           /* the PLACE_DIALOG pane open above the status line, or PANE__COUNT */
     void *pane_state[PANE__COUNT]; /* owned, each by its pane's ops */
     uint64_t told_store_gen, told_shown_gen; /* what the panes' changed hooks last heard */
-    char message[256];                       /* shown in the status line until the next key */
+    char message[1024];                      /* shown in the status line until the next key */
     struct filterbar bar;                    /* the prompt, and the filter and search it runs */
     size_t nmarked; /* events marked (their EVF_MARKED flag, tui/marks.c) */
     struct follow *follow;   /* owned by tui/follow.c while following, else NULL */

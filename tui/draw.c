@@ -6,18 +6,13 @@
 #include <wchar.h>
 
 #include "model/present/highlight.h"
+#include "model/present/textfit.h"
 #include "model/present/textsafe.h"
 #include "tui/theme.h"
 
 int draw_width(const char *s, size_t len)
 {
-    int w = 0;
-    struct text_unit u;
-    for (size_t i = 0; i < len; i += u.len) {
-        textsafe_next_unit(s + i, len - i, &u);
-        w += u.width;
-    }
-    return w;
+    return textfit_width(s, len);
 }
 
 void draw_fill(WINDOW *w, int y, int x, int width, attr_t attr)
@@ -49,6 +44,13 @@ int draw_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, att
 int draw_text_marked(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr_in, int skip,
                      int pad, const struct draw_marks *m)
 {
+    if (width <= 0)
+        return 0;
+    /* never a silent cut: what goes past the right edge leaves its last column to the ellipsis */
+    int cut = draw_width(s, len) - skip > width;
+    int full = width;
+    if (cut)
+        width--;
     int col = 0, vcol = 0; /* columns drawn, columns passed (including skipped) */
     struct text_unit u;
     /* s is m->text[base..base + len); a unit is marked when its first byte is inside a match */
@@ -85,6 +87,13 @@ int draw_text_marked(WINDOW *w, int y, int x, int width, const char *s, size_t l
         }
         vcol += u.width;
     }
+    if (cut) {
+        draw_fill(w, y, x + col, width - col, attr_in); /* a wide character that did not fit */
+        const char *e = draw_ellipsis();
+        wattrset(w, attr_in);
+        waddstr(w, e);
+        return full;
+    }
     if (pad && col < width) {
         draw_fill(w, y, x + col, width - col, attr_in);
         col = width;
@@ -111,13 +120,53 @@ const char *draw_ellipsis(void)
 int draw_cut(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr,
              const struct draw_marks *m)
 {
+    return draw_text_marked(w, y, x, width, s, len, attr, 0, 0, m);
+}
+
+int draw_tail(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr)
+{
     if (width <= 0)
         return 0;
-    if (draw_width(s, len) <= width)
-        return draw_text_marked(w, y, x, width, s, len, attr, 0, 0, m);
-    int used = draw_text_marked(w, y, x, width - 1, s, len, attr, 0, 0, m);
+    int cut;
+    size_t from = textfit_tail(s, len, width, &cut);
+    if (!cut || width < 2)
+        return draw_text(w, y, x, width, s, len, attr, 0, 0);
     const char *e = draw_ellipsis();
-    return used + draw_text(w, y, x + used, 1, e, strlen(e), attr, 0, 0);
+    wattrset(w, attr);
+    mvwaddstr(w, y, x, e);
+    return 1 + draw_text(w, y, x + 1, width - 1, s + from, len - from, attr, 0, 0);
+}
+
+int draw_wrapped(WINDOW *w, int y, int x, int width, int rows, const char *s, attr_t attr)
+{
+    struct textfit_line lines[DRAW_WRAP_MAX];
+    if (width < 2 || rows < 1)
+        return 0;
+    size_t n = textfit_wrap(s, strlen(s), width, lines, rows < DRAW_WRAP_MAX ? (size_t)rows : DRAW_WRAP_MAX);
+    const char *e = draw_ellipsis();
+    for (size_t i = 0; i < n; i++) {
+        int col = 0;
+        draw_fill(w, y + (int)i, x, width, attr);
+        if (lines[i].lead) {
+            wattrset(w, attr);
+            mvwaddstr(w, y + (int)i, x, e);
+            col = 1;
+        }
+        col += draw_text(w, y + (int)i, x + col, width - col, s + lines[i].start, lines[i].len, attr, 0, 0);
+        if (lines[i].trail) {
+            wattrset(w, attr);
+            mvwaddstr(w, y + (int)i, x + col, e);
+        }
+    }
+    return (int)n;
+}
+
+int draw_wrap_rows(const char *s, int width, int rows)
+{
+    struct textfit_line lines[DRAW_WRAP_MAX];
+    if (width < 2 || rows < 1)
+        return 0;
+    return (int)textfit_wrap(s, strlen(s), width, lines, rows < DRAW_WRAP_MAX ? (size_t)rows : DRAW_WRAP_MAX);
 }
 
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr)

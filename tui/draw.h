@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 /* Draws s[0..len) at (y, x) in at most width columns with attribute attr, skipping the first skip
- * columns (horizontal scroll), then pads with spaces to width when pad is set. Returns the columns used. */
+ * columns (horizontal scroll), then pads with spaces to width when pad is set. What does not fit is
+ * never cut silently: the last column shows draw_ellipsis(). Returns the columns used. */
 int draw_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr, int skip, int pad);
 
 struct highlight;
@@ -32,10 +33,25 @@ attr_t draw_marked_attr(attr_t attr);
 /* Same for a NUL-terminated string. */
 int draw_str(WINDOW *w, int y, int x, int width, const char *s, attr_t attr);
 
-/* Draws s[0..len) in width columns like draw_text_marked (m may be NULL); when it does not fit, its
- * start and draw_ellipsis() in the last column (never a silent cut). Returns the columns used. */
+/* draw_text_marked at the start of a cell (m may be NULL): when it does not fit, its start and
+ * draw_ellipsis() in the last column. Returns the columns used. */
 int draw_cut(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr,
              const struct draw_marks *m);
+
+/* Draws s[0..len) in width columns keeping its tail: a path keeps its file name ("…/name.json",
+ * model/present/textfit.h). Returns the columns used. */
+int draw_tail(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr);
+
+/* Most lines a wrapped text takes. */
+#define DRAW_WRAP_MAX 16
+
+/* Draws the NUL-terminated s wrapped at spaces over at most rows lines (and DRAW_WRAP_MAX) of width
+ * columns from (y, x), each filled with attr; what does not fit ends the last line cut at a word
+ * boundary with draw_ellipsis(), a word wider than a line keeps its tail. Returns the lines used. */
+int draw_wrapped(WINDOW *w, int y, int x, int width, int rows, const char *s, attr_t attr);
+
+/* The lines draw_wrapped would use, without drawing. */
+int draw_wrap_rows(const char *s, int width, int rows);
 
 /* Whether the terminal's locale is UTF-8 (nl_langinfo, after setlocale): else box and block characters
  * and the ellipsis fall back to ASCII. */

@@ -53,7 +53,7 @@ static void job_stop(struct app *a)
 static struct filter *compile_for(struct app *a, const char *text, const struct store *s,
                                   struct filter_error *err)
 {
-    struct filter *f = filter_compile(text, s, err);
+    struct filter *f = filter_compile_tz(text, s, &a->tz, err);
     if (f && filter_uses_origins(f) && origins_ensure(a->store, NULL) != 0) {
         filter_free(f);
         err->column = 0;
@@ -240,14 +240,18 @@ enum reaction filterbar_key(struct app *a, int ch)
 
 int filterbar_rows(const struct app *a)
 {
-    return a->bar.kind == BAR_CLOSED ? 0 : a->bar.error[0] ? 2 : 1;
+    /* an error is wrapped under the prompt, so it is read in full (up to a third of the screen) */
+    int most = a->rows / 3 > 1 ? a->rows / 3 : 1;
+    if (a->bar.kind == BAR_CLOSED)
+        return 0;
+    return 1 + (a->bar.error[0] ? draw_wrap_rows(a->bar.error, a->cols, most) : 0);
 }
 
 void filterbar_draw(struct app *a, int y)
 {
     const char *label = a->bar.kind == BAR_FILTER ? "filter: " : "search: ";
     if (a->bar.error[0])
-        draw_str(a->win, y + 1, 0, a->cols, a->bar.error, theme_attr(R_ERROR));
+        draw_wrapped(a->win, y + 1, 0, a->cols, filterbar_rows(a) - 1, a->bar.error, theme_attr(R_ERROR));
     prompt_draw(&a->bar.line, a->win, y, 0, a->cols, label, theme_attr(R_NORMAL));
 }
 

@@ -113,10 +113,27 @@ int listcols_add(struct app *a, const char *name, char *err, size_t cap)
     return 0;
 }
 
+/* The title of column c into buf: its name, and the zone of a time ("time Europe/Paris", as the
+ * default layout's Time column). Returns its length. */
+static size_t col_title(const struct app *a, const struct listcols *lc, size_t c, char *buf, size_t cap)
+{
+    int n = field_is_time(&lc->cols[c]) && !a->tz.utc
+                ? snprintf(buf, cap, "%s %s", lc->cols[c].name, a->tz.name)
+                : snprintf(buf, cap, "%s", lc->cols[c].name);
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
 /* The cell text of column c for event ev: the field's text (borrowed from lc->v), "" when missing or
  * unreadable. */
 static const char *cell(struct app *a, struct listcols *lc, size_t c, size_t ev, size_t *len)
 {
+    if (field_is_time(&lc->cols[c])) {
+        /* in the zone shown, its offset said (only the thread that draws calls this) */
+        static char when[TZ_BUF];
+        tz_format_full(&a->tz, a->store->events[ev].time_ms, when);
+        *len = strlen(when);
+        return when;
+    }
     char *err = NULL;
     int n = field_text(a->store, ev, &lc->cols[c], &lc->v, len, &err);
     free(err);
@@ -139,7 +156,8 @@ void listcols_layout(struct app *a, struct listcols *lc, const size_t *rows, siz
         if (c < lc->first || x >= w)
             continue;
         /* the header, and the sort's mark after it (one column) */
-        int want = draw_width(lc->cols[c].name, strlen(lc->cols[c].name)) +
+        char title[PATH_MAX_LEN + TZ_NAME_MAX + 8];
+        int want = draw_width(title, col_title(a, lc, c, title, sizeof title)) +
                    (listsort_mark(a, &lc->cols[c], -1) != NULL);
         for (size_t r = 0; r < nrows && want < COL_CAP; r++) {
             size_t len;
@@ -164,8 +182,9 @@ void listcols_draw_header(struct app *a, struct listcols *lc, int y, int x, int 
         if (!widths[c])
             continue;
         const char *mark = listsort_mark(a, &lc->cols[c], -1);
-        char title[PATH_MAX_LEN + 8];
-        snprintf(title, sizeof title, "%s%s", lc->cols[c].name, mark ? mark : "");
+        char title[PATH_MAX_LEN + TZ_NAME_MAX + 16];
+        size_t tl = col_title(a, lc, c, title, sizeof title);
+        snprintf(title + tl, sizeof title - tl, "%s", mark ? mark : "");
         draw_cut(a->win, y, x, widths[c], title, strlen(title), head, NULL);
         x += widths[c] + 1;
     }

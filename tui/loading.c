@@ -73,9 +73,11 @@ int loading_step(struct app *a, double budget)
         char why[200] = "";
         if (fatal) /* an s3:// path that could not be opened at all: said in place of the count */
             textsafe_escape(fatal, strlen(fatal), why, sizeof why);
+        absorb(a); /* the stable merge of the sorted part and the rest: what store_finish would give */
+        if (rc > 0 && !fatal)
+            loader_save(a->loading->loader, a->store);
         loader_free(a->loading->loader);
         a->loading->loader = NULL;
-        absorb(a); /* the stable merge of the sorted part and the rest: what store_finish would give */
         loading_stop(a);
         if (why[0])
             app_message(a, "%s", why);

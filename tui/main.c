@@ -19,6 +19,7 @@
 #include "model/base/tz.h"
 #include "model/present/textsafe.h"
 #include "parsers/load.h"
+#include "parsers/savedidx.h"
 #include "tui/app.h"
 #include "tui/casefile.h"
 #include "tui/cli.h"
@@ -87,8 +88,10 @@ static const char usage[] =
     "  --region LIST   AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ (comma-separated): s3:// paths list\n"
     "                  only them, local folders of others are not opened; files outside it are read\n"
     "  --paths-from FILE  read more paths or s3:// URLs from FILE, one a line ('-': standard input)\n"
-    "  --no-cache      fetch s3:// objects into a private folder removed at exit, not the cache\n"
-    "  --cache-size SIZE  cap of the s3:// cache in $XDG_CACHE_HOME/ctview/s3 (default 10G; K, M, G)\n"
+    "  --no-cache      neither read nor write the saved index; fetch s3:// objects into a private\n"
+    "                  folder removed at exit, not the cache\n"
+    "  --cache-size SIZE  cap of the s3:// cache in $XDG_CACHE_HOME/ctview/s3 (default 10G; K, M, G);\n"
+    "                  the saved indexes in $XDG_CACHE_HOME/ctview/index get a quarter of it\n"
     "\n"
     "  --sql           print the filter (-f, --since, --until) as one Trino SQL query for Athena's\n"
     "                  CloudTrail table (partition projection on \"timestamp\"); reads no logs\n"
@@ -979,6 +982,11 @@ int main(int argc, char **argv)
         atexit(free_inputs);
         o.s3o.since_ms = o.since;
         o.s3o.until_ms = o.until;
+        char idx_opts[64 + 2 * 4096];
+        snprintf(idx_opts, sizeof idx_opts, "account %.4096s region %.4096s",
+                 o.s3o.accounts ? o.s3o.accounts : "*", o.s3o.regions ? o.s3o.regions : "*");
+        savedidx_configure(!o.s3o.no_cache, (o.s3o.cache_cap ? o.s3o.cache_cap : S3OPEN_DEFAULT_CACHE) / 4,
+                           idx_opts);
         if (inputs_expand(&in, o.paths, o.npaths, o.paths_from) != 0)
             rc = 3;
         o.paths = (const char *const *)in.paths;

@@ -76,7 +76,8 @@ static void actor_row(struct app *a, void *ctx, const struct rows_item *it)
     int x = it->x + 1;
     for (size_t c = 0; c < NCOLS && x < it->x + it->w; c++) {
         const char *v = !l->rows ? actors_col_title(shown_cols[c])
-                                 : actors_cell(a->store, &l->rows[it->i], shown_cols[c], buf, sizeof buf);
+                                 : actors_cell_tz(a->store, &l->rows[it->i], shown_cols[c], &a->tz, buf,
+                                                  sizeof buf);
         int w = draw_width(v, strlen(v)), room = it->x + it->w - x;
         int cw = c + 1 == NCOLS ? room : l->width[c] < room ? l->width[c] : room;
         int lead = actors_col_numeric(shown_cols[c]) && w < cw ? cw - w : 0;
@@ -112,7 +113,8 @@ static void actors_draw(struct app *a, void *st, struct rect r, int focused)
         width[c] = draw_width(t, strlen(t));
         for (int row = 0; row < page && ap->s.top + (size_t)row < ap->t.n; row++) {
             const char *v =
-                actors_cell(a->store, &ap->t.rows[ap->s.top + (size_t)row], shown_cols[c], buf, sizeof buf);
+                actors_cell_tz(a->store, &ap->t.rows[ap->s.top + (size_t)row], shown_cols[c], &a->tz, buf,
+                               sizeof buf);
             int w = draw_width(v, strlen(v));
             width[c] = w > width[c] ? w : width[c];
         }

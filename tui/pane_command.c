@@ -16,6 +16,7 @@
 #include "tui/app.h"
 #include "tui/casefile.h"
 #include "tui/draw.h"
+#include "tui/filterbar.h"
 #include "tui/marks.h"
 #include "tui/theme.h"
 
@@ -106,7 +107,7 @@ static int run_sort(struct app *a, struct cmdline *c, const struct cmd_call *cal
 static int run_mark(struct app *a, struct cmdline *c, const char *expr)
 {
     struct filter_error err;
-    struct filter *f = filter_compile(expr, a->store, &err);
+    struct filter *f = filter_compile_tz(expr, a->store, &a->tz, &err);
     if (!f)
         return fail(c, "%s", err.message);
     size_t n = app_count(a), hits = 0;
@@ -203,6 +204,11 @@ static int run_tz(struct app *a, struct cmdline *c, const char *zone)
     char err[200];
     if (tz_set(&a->tz, zone, err, sizeof err) != 0)
         return fail(c, "%s", err);
+    /* the filter in force was typed in the zone shown: its times are read again in the new one */
+    char *expr = a->shown.expr && a->shown.expr[0] ? strdup(a->shown.expr) : NULL;
+    if (expr)
+        filterbar_set(a, expr);
+    free(expr);
     app_message(a, "times in %s", a->tz.name);
     return 0;
 }

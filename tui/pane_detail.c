@@ -222,9 +222,11 @@ static void detail_draw(struct app *a, void *st, struct rect r, int focused)
     const struct event *e = &s->events[d->event];
     const struct source *src = &s->sources[e->source];
     char head[512];
-    snprintf(head, sizeof head, " Event %zu/%zu  byte %llu of %s", a->list.cur + 1, app_count(a),
-             (unsigned long long)e->raw_off, src->path);
-    draw_text(a->win, r.y, r.x, r.w, head, strlen(head), title, 0, 1);
+    snprintf(head, sizeof head, " Event %zu/%zu  byte %llu of ", a->list.cur + 1, app_count(a),
+             (unsigned long long)e->raw_off);
+    int hw = draw_text(a->win, r.y, r.x, r.w, head, strlen(head), title, 0, 0);
+    if (hw < r.w) /* a long path keeps its file name */
+        draw_tail(a->win, r.y, r.x + hw, r.w - hw, src->path, strlen(src->path), title);
     if (d->error) {
         draw_str(a->win, r.y + 1, r.x, r.w, d->error, theme_attr(R_ERROR));
         return;

@@ -44,7 +44,7 @@ static void filter_line(struct app *a, size_t i, const struct rows_item *it)
         "Filter (/): terms separated by spaces must all hold; OR between terms; -term negates; ( ) group",
         "  field:value, case-insensitive, * matches anything: name:AssumeRole* src:sts -error:*",
         fields,
-        "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive), UTC",
+        "  ip:10.0.0.0/8 (CIDR)  after:2024-03-01T10:00 (inclusive)  before:2024-03-02 (exclusive), zone shown",
         "  a bare word or \"quoted text\" matches anywhere in the event's JSON",
         "  field:/REGEX/ or /REGEX/ alone: a PCRE2 search, case-insensitive; \\/ is a '/' inside: ua:/boto3\\/1\\./",
     };

@@ -151,6 +151,16 @@ static void section_place(int f, int top, int rows_each, int half, int *y, int *
     *x = f < 3 ? 0 : half;
 }
 
+/* A section row's value: a time in the zone shown, its offset said; else the field's text. */
+static const char *row_label(struct app *a, const struct field *fld, uint64_t key, char *buf, size_t *len)
+{
+    if (!field_is_time(fld))
+        return field_key_text(a->store, fld, key, buf, len);
+    tz_format_full(&a->tz, (int64_t)key, buf);
+    *len = strlen(buf);
+    return buf;
+}
+
 static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, int focused)
 {
     const struct summary *sum = &ov->sum;
@@ -171,20 +181,33 @@ static void draw_summary(struct app *a, struct ov *ov, int top, int h, int w, in
                      ov->has[f] ? ov->chosen[f].name : summary_title((enum summary_field)f), t->distinct,
                      t->missing ? ", some events have none" : "");
         draw_text(a->win, y, x + 1, half - 2, head, strlen(head), theme_attr(R_TITLE), 0, 0);
+        int digits = 1, lwant = 0; /* the widest count (the first row's) and label shown */
+        for (unsigned c = t->nrows ? t->rows[0].count : 0; c >= 10; c /= 10)
+            digits++;
+        for (int r = 0; r < rows_each && (size_t)r < t->nrows; r++) {
+            char kbuf[FIELD_KEY_BUF];
+            size_t llen;
+            const char *label = row_label(a, section_field(ov, f), t->rows[r].key, kbuf, &llen);
+            int lw = draw_width(label, llen);
+            lwant = lw > lwant ? lw : lwant;
+        }
         for (int r = 0; r < rows_each && (size_t)r < t->nrows; r++) {
             const struct fieldtop_row *row = &t->rows[r];
             char kbuf[FIELD_KEY_BUF];
             size_t llen;
-            const char *label = field_key_text(a->store, section_field(ov, f), row->key, kbuf, &llen);
+            const char *label = row_label(a, section_field(ov, f), row->key, kbuf, &llen);
             int cursor = focused && ov->field == f && ov->row == (size_t)r;
             attr_t at = theme_attr(cursor ? R_SELECTED : R_NORMAL);
             int yy = y + 1 + r;
             draw_fill(a->win, yy, x, half - 1, at);
             double pct = sum->total ? 100.0 * row->count / (double)sum->total : 0;
             char num[48];
-            snprintf(num, sizeof num, "%8u %5.1f%% ", row->count, pct);
+            snprintf(num, sizeof num, "%*u %5.1f%% ", digits, row->count, pct);
             int used = draw_text(a->win, yy, x + 1, half - 2, num, strlen(num), at, 0, 0);
-            int bar = (int)(pct / 10 + 0.5), bw = 10;
+            /* the bar gives up columns (down to 5) before a label is cut: an account id stays whole */
+            int bw = half - 2 - used - 1 - lwant;
+            bw = bw > 10 ? 10 : bw < 5 ? 5 : bw;
+            int bar = (int)(pct * bw / 100 + 0.5);
             if (half - 2 - used > bw + 8) {
                 for (int k = 0; k < bw; k++)
                     draw_text(a->win, yy, x + 1 + used + k, 1, k < bar ? (draw_utf8() ? "■" : "=") : " ",
@@ -211,11 +234,12 @@ static void ov_draw(struct app *a, void *st, struct rect r, int focused)
              app_count(a));
     draw_str(a->win, r.y, r.x, r.w, line, head);
     const struct histogram *h = &ov->h;
-    char from[TIMEFMT_BUF], to[TIMEFMT_BUF];
+    char from[TZ_BUF], to[TZ_BUF];
     if (h->nbuckets) {
+        /* in the zone shown, each time with its offset */
         snprintf(line, sizeof line, " Time, one column = %s, %s to %s   %s events  %s failed%s",
-                 histogram_bucket_name(h->bucket_ms), timefmt_format(h->start_ms, from),
-                 timefmt_format(h->start_ms + (int64_t)h->nbuckets * h->bucket_ms, to),
+                 histogram_bucket_name(h->bucket_ms), tz_format_full(&a->tz, h->start_ms, from),
+                 tz_format_full(&a->tz, h->start_ms + (int64_t)h->nbuckets * h->bucket_ms, to),
                  draw_utf8() ? "█" : "#", draw_utf8() ? "▒" : "!", h->untimed ? "  (some have no time)" : "");
     } else {
         snprintf(line, sizeof line, " Time: no shown event has an eventTime");
@@ -226,7 +250,7 @@ static void ov_draw(struct app *a, void *st, struct rect r, int focused)
         draw_histogram(a, ov, y, r.x + 1, w, ov->focus == 0);
         size_t b = ov->bucket;
         int64_t t0 = h->start_ms + (int64_t)b * h->bucket_ms;
-        snprintf(line, sizeof line, " %s + %s: %u events, %u failed", timefmt_format(t0, from),
+        snprintf(line, sizeof line, " %s + %s: %u events, %u failed", tz_format_full(&a->tz, t0, from),
                  histogram_bucket_name(h->bucket_ms), h->total[b], h->errors[b]);
         draw_str(a->win, y + HIST_ROWS, r.x, r.w, line, theme_attr(ov->focus == 0 ? R_J_LITERAL : R_NORMAL));
     }

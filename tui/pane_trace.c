@@ -21,6 +21,7 @@ struct tpane {
     struct trace_tree tree; /* owned */
     struct scroll s;
     int hscroll; /* columns scrolled sideways */
+    char zone[TZ_NAME_MAX]; /* the zone the tree's times are in (:tz lays it out again) */
 };
 
 /* At most this many session events are listed (the count is always given; T filters to them all). */
@@ -41,7 +42,7 @@ static int sync_trace(struct app *a, struct tpane *tp)
     if (!app_count(a))
         return -1;
     size_t ev = app_event(a, a->list.cur);
-    if (tp->event == ev)
+    if (tp->event == ev && strcmp(tp->zone, a->tz.name) == 0)
         return 0;
     if (!tp->index && !(tp->index = trace_index_new(a->store))) {
         app_message(a, "out of memory for the trace");
@@ -52,13 +53,14 @@ static int sync_trace(struct app *a, struct tpane *tp)
         app_message(a, "out of memory for the trace");
         return -1;
     }
-    if (trace_tree_build(a->store, &tp->t, SESSION_LINES, &tp->tree) != 0) {
+    if (trace_tree_build_tz(a->store, &tp->t, SESSION_LINES, &a->tz, &tp->tree) != 0) {
         trace_free(&tp->t);
         tp->event = SIZE_MAX;
         app_message(a, "out of memory for the trace");
         return -1;
     }
     tp->event = ev;
+    strlcpy(tp->zone, a->tz.name, sizeof tp->zone);
     /* start on the selected event's line */
     tp->s = (struct scroll){0, 0};
     for (size_t i = 0; i < tp->tree.n; i++)

@@ -5,6 +5,7 @@
 
 #include "model/base/grow.h"
 #include "model/base/timefmt.h"
+#include "model/base/tz.h"
 #include "model/identity/trace.h"
 #include "model/store/evtext.h"
 
@@ -272,8 +273,14 @@ static const char *join(const struct store *s, const uint32_t *ids, size_t n, ch
 const char *actors_cell(const struct store *s, const struct actor_row *r, enum actor_col c, char *buf,
                         size_t cap)
 {
+    return actors_cell_tz(s, r, c, NULL, buf, cap);
+}
+
+const char *actors_cell_tz(const struct store *s, const struct actor_row *r, enum actor_col c,
+                           const struct tz *z, char *buf, size_t cap)
+{
     const struct origin_actor *a = &origins_of(s)->actors[r->actor];
-    char t[TIMEFMT_BUF];
+    char t[TIMEFMT_BUF > TZ_BUF ? TIMEFMT_BUF : TZ_BUF];
     const char *v = "";
     switch (c) {
     case AC_EVENTS:
@@ -289,7 +296,8 @@ const char *actors_cell(const struct store *s, const struct actor_row *r, enum a
     }
     case AC_FIRST:
     case AC_LAST:
-        v = timefmt_format(c == AC_FIRST ? r->first : r->last, t);
+        v = z ? tz_format_full(z, c == AC_FIRST ? r->first : r->last, t)
+              : timefmt_format(c == AC_FIRST ? r->first : r->last, t);
         break;
     case AC_TYPE:
         v = a->type;

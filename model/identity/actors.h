@@ -60,6 +60,12 @@ int actors_col_numeric(enum actor_col c);
 const char *actors_cell(const struct store *s, const struct actor_row *r, enum actor_col c, char *buf,
                         size_t cap);
 
+struct tz;
+/* actors_cell with the first and last times in zone z (borrowed; NULL: UTC), their offset said: the
+ * interface's zone (model/base/tz.h). */
+const char *actors_cell_tz(const struct store *s, const struct actor_row *r, enum actor_col c,
+                           const struct tz *z, char *buf, size_t cap);
+
 /* The key of a row's actor (origin.h), what origin: matches: the ARN, a service, an Identity Center
  * user's userId...; borrowed. */
 const char *actors_name(const struct store *s, const struct actor_row *r);

@@ -9,6 +9,7 @@
 #include "model/base/filterquote.h"
 #include "model/store/evtext.h"
 #include "model/base/timefmt.h"
+#include "model/base/tz.h"
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -561,10 +562,16 @@ size_t trace_find_event(const struct store *s, const char *spec, size_t *found, 
 
 const char *trace_event_text(const struct store *s, size_t i, char *buf, size_t cap)
 {
+    return trace_event_text_tz(s, i, NULL, buf, cap);
+}
+
+const char *trace_event_text_tz(const struct store *s, size_t i, const struct tz *z, char *buf, size_t cap)
+{
     const struct event *e = &s->events[i];
-    char tbuf[TIMEFMT_BUF];
+    char tbuf[TIMEFMT_BUF > TZ_BUF ? TIMEFMT_BUF : TZ_BUF];
     const char *err = evtext_error(s, e); /* the one rule for what failed (event.h) */
-    snprintf(buf, cap, "%s %s %s %s by %s%s%s", timefmt_format(e->time_ms, tbuf),
+    snprintf(buf, cap, "%s %s %s %s by %s%s%s",
+             z ? tz_format_full(z, e->time_ms, tbuf) : timefmt_format(e->time_ms, tbuf),
              intern_str(s->strings, trace_event_account(s, i)),
              intern_str(s->strings, store_field(s, e, EF_REGION)),
              intern_str(s->strings, store_field(s, e, EF_NAME)), evtext_identity_short(s, e),

@@ -130,6 +130,11 @@ uint32_t trace_event_account(const struct store *s, size_t i);
  * text, to be escaped by whoever shows it. Returns buf. */
 const char *trace_event_text(const struct store *s, size_t i, char *buf, size_t cap);
 
+struct tz;
+/* trace_event_text with the time in zone z (borrowed; NULL: UTC), its offset said
+ * ("2014-07-18T17:07:39+02:00"): the interface's zone (model/base/tz.h). */
+const char *trace_event_text_tz(const struct store *s, size_t i, const struct tz *z, char *buf, size_t cap);
+
 /* A filter expression that selects the whole chain: every session key, every STS call on the way.
  * Owned by the caller; NULL when out of memory. */
 char *trace_chain_filter(const struct store *s, const struct trace *t);

@@ -7,6 +7,7 @@
 
 #include "model/base/grow.h"
 #include "model/base/timefmt.h"
+#include "model/base/tz.h"
 #include "model/store/evtext.h"
 
 static const char *const markers[] = {
@@ -23,6 +24,7 @@ struct builder {
     const struct store *s;
     struct trace_tree *tr;
     int failed;
+    const struct tz *tz; /* borrowed: the zone times are shown in; NULL: UTC */
 };
 
 static void add(struct builder *b, enum tree_kind kind, int depth, size_t event, const char *fmt, ...)
@@ -57,7 +59,7 @@ static const char *str(const struct builder *b, uint32_t id)
 static const char *event_line(const struct builder *b, size_t ev, char *buf, size_t cap)
 {
     char text[320];
-    trace_event_text(b->s, ev, text, sizeof text);
+    trace_event_text_tz(b->s, ev, b->tz, text, sizeof text);
     snprintf(buf, cap, "%s [%s]", text, store_str(b->s, &b->s->events[ev], EF_EVENT_ID));
     return buf;
 }
@@ -137,7 +139,7 @@ static void add_hop(struct builder *b, const struct trace_hop *h, int d, size_t 
     if (h->conflict) {
         /* what disagrees, with both sides */
         const struct event *e = &s->events[h->user];
-        char tn[TIMEFMT_BUF], ti[TIMEFMT_BUF];
+        char tn[TIMEFMT_BUF > TZ_BUF ? TIMEFMT_BUF : TZ_BUF], ti[sizeof tn];
         if (h->conflict == TC_OTHER_SESSION)
             add(b, TREE_CONFLICT, d + 1, h->user,
                 "conflict: %s: the event names %s, the call issued key %s to %s",
@@ -146,8 +148,9 @@ static void add_hop(struct builder *b, const struct trace_hop *h, int d, size_t 
                     h->kind == HOP_ROLE ? store_field(s, is, EF_ISSUED_ARN) : store_field(s, is, EF_UI_ARN)));
         else
             add(b, TREE_CONFLICT, d + 1, h->user, "conflict: %s: the event at %s, the call at %s",
-                trace_conflict_reason(h->conflict), timefmt_format(e->time_ms, tn),
-                timefmt_format(is->time_ms, ti));
+                trace_conflict_reason(h->conflict),
+                b->tz ? tz_format_full(b->tz, e->time_ms, tn) : timefmt_format(e->time_ms, tn),
+                b->tz ? tz_format_full(b->tz, is->time_ms, ti) : timefmt_format(is->time_ms, ti));
     }
     if (h->twin != TRACE_NONE && (h->crosses || h->twin == origin_event))
         add(b, TREE_CALL, d + 1, h->twin, "%s%s: %s", h->crosses ? "twin in account " : "",
@@ -160,7 +163,13 @@ static void add_hop(struct builder *b, const struct trace_hop *h, int d, size_t 
 
 int trace_tree_build(const struct store *s, const struct trace *t, size_t max_session, struct trace_tree *tr)
 {
-    struct builder b = {s, tr, 0};
+    return trace_tree_build_tz(s, t, max_session, NULL, tr);
+}
+
+int trace_tree_build_tz(const struct store *s, const struct trace *t, size_t max_session, const struct tz *z,
+                        struct trace_tree *tr)
+{
+    struct builder b = {s, tr, 0, z};
     char ev[400];
     tr->n = 0;
     add(&b, TREE_HEAD, 0, TRACE_NONE, "%zu hop%s from the origin; %zu event%s %s", t->nhops, plural(t->nhops),

@@ -38,6 +38,12 @@ struct trace_tree {
 int trace_tree_build(const struct store *s, const struct trace *t, size_t max_session, struct trace_tree *tr);
 void trace_tree_free(struct trace_tree *tr);
 
+struct tz;
+/* trace_tree_build with every time in zone z (borrowed; NULL: UTC), its offset said: the interface's
+ * zone (model/base/tz.h). */
+int trace_tree_build_tz(const struct store *s, const struct trace *t, size_t max_session, const struct tz *z,
+                        struct trace_tree *tr);
+
 /* The marker drawn before a line of kind k ("└ " for a call), static. */
 const char *trace_tree_marker(enum tree_kind k);
 

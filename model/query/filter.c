@@ -8,6 +8,7 @@
 #include "model/base/filterquote.h"
 #include "model/base/grow.h"
 #include "model/base/timefmt.h"
+#include "model/base/tz.h"
 
 /* The fields, in the order help lists them. */
 static const struct field_spec field_specs[] = {
@@ -57,6 +58,7 @@ struct parser {
     struct filter *f;
     struct filter_error *err;
     int failed;
+    const struct tz *tz; /* borrowed: the zone of a time without its own; NULL: UTC */
 };
 
 static int column_of(const char *src, size_t pos)
@@ -212,9 +214,11 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
         return 0;
     case TK_AFTER:
     case TK_BEFORE:
-        if (timefmt_parse(v, len, &t->time) != 0)
-            return fail(p, at, "bad date '%s' in '%.*s' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC)", v,
-                        textlen, text);
+        if (p->tz ? tz_parse(p->tz, v, len, &t->time) != 0 : timefmt_parse(v, len, &t->time) != 0)
+            return fail(p, at,
+                        "bad date '%s' in '%.*s' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], in %s unless it "
+                        "ends with Z or +HH:MM)",
+                        v, textlen, text, p->tz && !p->tz->utc ? p->tz->name : "UTC");
         return 0;
     case TK_GLOB:
     case TK_RES:
@@ -513,6 +517,12 @@ static int parse_expr(struct parser *p, int depth)
 
 struct filter *filter_compile(const char *expr, const struct store *s, struct filter_error *err)
 {
+    return filter_compile_tz(expr, s, NULL, err);
+}
+
+struct filter *filter_compile_tz(const char *expr, const struct store *s, const struct tz *z,
+                                 struct filter_error *err)
+{
     memset(err, 0, sizeof *err);
     struct filter *f = calloc(1, sizeof *f);
     if (!f) {
@@ -521,7 +531,7 @@ struct filter *filter_compile(const char *expr, const struct store *s, struct fi
     }
     f->s = s;
     f->nstrings = intern_count(s->strings);
-    struct parser p = {expr ? expr : "", 0, f, err, 0};
+    struct parser p = {expr ? expr : "", 0, f, err, 0, z};
     f->root = parse_expr(&p, 0);
     if (f->root < 0 || p.failed) {
         filter_free(f);

@@ -48,6 +48,14 @@ struct filter_error {
 struct filter *filter_compile(const char *expr, const struct store *s, struct filter_error *err);
 void filter_free(struct filter *f);
 
+struct tz;
+/* filter_compile, with the times of after: and before: terms that say no zone of their own (no "Z",
+ * no "+02:00") read as wall-clock times in z (borrowed, used only during the call; NULL: UTC): the
+ * interface reads what is typed in the zone it shows times in (model/base/tz.h: the thread that set
+ * the zone only). */
+struct filter *filter_compile_tz(const char *expr, const struct store *s, const struct tz *z,
+                                 struct filter_error *err);
+
 /* Whether the filter shows every event (the expression was empty). */
 int filter_is_all(const struct filter *f);
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/bigalloc.h"
+
 /* Strings live in large chunks that are never moved, so intern_str() pointers stay valid while the
  * table grows. Each string is stored as a 4-byte length, the bytes, and a NUL. */
 #define CHUNK_BYTES (1u << 20)
@@ -217,4 +219,90 @@ uint32_t intern_count(const struct intern *t)
 size_t intern_bytes(const struct intern *t)
 {
     return t->bytes + (size_t)t->cap * sizeof *t->strs + (size_t)t->nslots * sizeof *t->slots;
+}
+
+int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
+{
+    /* chunks are newest first and each holds the strings of consecutive ids: oldest first is id order */
+    size_t n = 0;
+    for (const struct chunk *c = t->chunks; c; c = c->next)
+        n++;
+    const struct chunk **order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return -1;
+    size_t k = n;
+    for (const struct chunk *c = t->chunks; c; c = c->next)
+        order[--k] = c;
+    int rc = 0;
+    for (k = 0; k < n && rc == 0; k++)
+        if (order[k]->used)
+            rc = put(ctx, order[k]->data, order[k]->used);
+    free(order);
+    return rc;
+}
+
+struct intern *intern_read(const char *block, size_t len, uint32_t count)
+{
+    if (count == 0 || count == UINT32_MAX)
+        return NULL;
+    struct intern *t = intern_new();
+    if (!t)
+        return NULL;
+    uint32_t nslots = t->nslots;
+    while ((uint64_t)count * 8 > (uint64_t)nslots * 7 && nslots < (1u << 31))
+        nslots *= 2;
+    struct chunk *c = big_alloc(sizeof *c + len);
+    const char **strs = big_alloc((size_t)count * sizeof *strs);
+    uint64_t *slots = big_alloc((size_t)nslots * sizeof *slots);
+    if (strs) {
+        strs[0] = t->strs[0];
+        free(t->strs);
+    }
+    if (slots)
+        memset(slots, 0, (size_t)nslots * sizeof *slots);
+    if (strs)
+        t->strs = strs;
+    if (!c || !strs || !slots) {
+        free(c);
+        free(slots);
+        intern_free(t);
+        return NULL;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+    t->cap = count;
+    c->next = NULL;
+    c->used = c->cap = len;
+    if (len)
+        memcpy(c->data, block, len);
+    t->chunks = c;
+    t->bytes += sizeof *c + len;
+    size_t at = 0;
+    uint32_t mask = nslots - 1;
+    for (uint32_t id = 1; id < count; id++) {
+        uint32_t slen;
+        if (len - at < sizeof slen)
+            goto bad;
+        memcpy(&slen, c->data + at, sizeof slen);
+        const char *str = c->data + at + sizeof slen;
+        if (slen == 0 || len - at - sizeof slen <= slen || str[slen] != '\0')
+            goto bad;
+        at += sizeof slen + slen + 1;
+        uint32_t h = intern_hash(str, slen), i = h & mask;
+        for (; t->slots[i]; i = (i + 1) & mask) {
+            uint64_t slot = t->slots[i];
+            if ((uint32_t)(slot >> 32) == h && same(t->strs[(uint32_t)slot - 1], str, slen))
+                goto bad; /* the same string twice: not a table intern_write wrote */
+        }
+        t->strs[id] = str;
+        t->slots[i] = (uint64_t)h << 32 | (id + 1);
+        t->count = id + 1;
+    }
+    if (at != len)
+        goto bad;
+    return t;
+bad:
+    intern_free(t);
+    return NULL;
 }

@@ -43,4 +43,14 @@ uint32_t intern_count(const struct intern *t);
 /* Bytes held by the table (strings, offsets and hash slots), for the memory report. */
 size_t intern_bytes(const struct intern *t);
 
+/* The strings of ids 1 .. count - 1 as one block, for the saved index: each a 4-byte length (native
+ * order), its bytes and a NUL. Hands the block to put in pieces; returns the first nonzero put's value,
+ * else 0. */
+int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx);
+
+/* A new table (owned by the caller) holding the count - 1 strings of block[0..len), as intern_write
+ * wrote them, with the same ids. NULL when the block is not exactly that (every length checked, no
+ * string empty or twice) or out of memory: a saved index is never trusted. */
+struct intern *intern_read(const char *block, size_t len, uint32_t count);
+
 #endif

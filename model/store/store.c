@@ -106,6 +106,7 @@ void store_free(struct store *s)
     free(s->events);
     free(s->list_ids);
     free(s->seen);
+    free(s->dups);
     for (size_t i = 0; i < STORE_CACHE_SLOTS; i++)
         free(s->cache[i].data);
     free(s->unescaped);
@@ -428,10 +429,8 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
         int fresh = seen_insert(s, key);
         if (fresh < 0)
             return ADD_NOMEM;
-        if (!fresh) {
-            s->counts.duplicates++;
-            return ADD_DUPLICATE;
-        }
+        if (!fresh)
+            return store_add_dup(s, source, key, !id[EF_ACCOUNT]) == 0 ? ADD_DUPLICATE : ADD_NOMEM;
     }
     for (int f = 0; f < EF__COUNT; f++) {
         if (f == EF_EVENT_ID || f == EF_ACCOUNT || f == EF_UI_ACCOUNT ||
@@ -465,6 +464,65 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     if (s->nevents && s->events[s->nevents - 1].time_ms > e.time_ms)
         s->sorted = 0;
     s->events[s->nevents++] = e;
+    s->counts.events++;
+    return ADD_LOADED;
+}
+
+int store_seen(const struct store *s, uint64_t key)
+{
+    if (!s->seen_slots || !key)
+        return 0;
+    size_t mask = s->seen_slots - 1;
+    for (size_t j = hash_mix64(key) & mask; s->seen[j]; j = (j + 1) & mask)
+        if (s->seen[j] == key)
+            return 1;
+    return 0;
+}
+
+int store_add_dup(struct store *s, uint32_t source, uint64_t key, int content)
+{
+    if (grow_array((void **)&s->dups, &s->dups_cap, s->ndups + 1, sizeof *s->dups) != 0)
+        return -1;
+    s->dups[s->ndups++] = (struct store_dup){key, source, content != 0};
+    s->counts.duplicates++;
+    return 0;
+}
+
+int store_event_key(const struct store *s, const struct event *e, uint64_t *key)
+{
+    uint32_t id = (e->flags & EVF_ID_UUID) ? 0 : store_field(s, e, EF_EVENT_ID);
+    uint32_t account = store_field(s, e, EF_ACCOUNT);
+    if (!id && !(e->flags & EVF_ID_UUID))
+        return 0;
+    if (!account)
+        return -1;
+    *key = event_id_key(e, id, account);
+    return 1;
+}
+
+enum add_result store_add_copy(struct store *s, uint32_t source, const struct event *e, const uint32_t *run,
+                               size_t nrun, uint64_t key)
+{
+    if (key) {
+        int fresh = seen_insert(s, key);
+        if (fresh < 0)
+            return ADD_NOMEM;
+        if (!fresh)
+            return store_add_dup(s, source, key, 0) == 0 ? ADD_DUPLICATE : ADD_NOMEM;
+    }
+    if (s->nlist + nrun > UINT32_MAX ||
+        grow_array((void **)&s->list_ids, &s->list_cap, s->nlist + nrun, sizeof *s->list_ids) != 0 ||
+        grow_array((void **)&s->events, &s->cap, s->nevents + 1, sizeof *s->events) != 0)
+        return ADD_NOMEM;
+    struct event c = *e;
+    c.source = source;
+    c.list_first = (uint32_t)s->nlist;
+    if (nrun)
+        memcpy(s->list_ids + s->nlist, run, nrun * sizeof *run);
+    s->nlist += nrun;
+    if (s->nevents && s->events[s->nevents - 1].time_ms > c.time_ms)
+        s->sorted = 0;
+    s->events[s->nevents++] = c;
     s->counts.events++;
     return ADD_LOADED;
 }
@@ -753,5 +811,5 @@ static size_t derived_bytes(const struct store *s)
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->sources_cap * sizeof *s->sources + derived_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->dups_cap * sizeof *s->dups + s->sources_cap * sizeof *s->sources + derived_bytes(s);
 }

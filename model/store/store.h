@@ -106,6 +106,14 @@ struct store_derived {
     void *data;
 };
 
+/* A record dropped as a duplicate (store_add_event): whose it was and its dedupe key. Kept so the saved
+ * index knows which file each dropped copy lost to: when that file changes, the copy may load. */
+struct store_dup {
+    uint64_t key;
+    uint32_t source;
+    uint32_t content; /* the key holds the record's content hash (no recipientAccountId) */
+};
+
 #define STORE_CACHE_SLOTS 64
 #define STORE_CACHE_BYTES (256u << 20)
 
@@ -122,6 +130,8 @@ struct store {
     struct load_counts counts;
     uint64_t *seen; /* dedupe set of eventID id << 32 | account id, 0 = empty slot */
     size_t nseen, seen_slots;
+    struct store_dup *dups; /* owned: every duplicate dropped, in load order */
+    size_t ndups, dups_cap;
     store_reader_fn reader;
     store_range_reader_fn range_reader;
     char *range_buf; /* the last SOURCE_RANGE event's bytes */
@@ -180,6 +190,24 @@ enum add_result { ADD_LOADED, ADD_DUPLICATE, ADD_NOMEM };
 uint64_t store_content_hash(const char *text, size_t len, char *scratch);
 
 enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in);
+
+/* The dedupe key of event e of s, as store_add_event made it: returns 1 and sets *key; 0 when e has none
+ * (no eventID: never a duplicate); -1 when it holds the record's content hash (no recipientAccountId),
+ * which the event does not keep. */
+int store_event_key(const struct store *s, const struct event *e, uint64_t *key);
+
+/* Appends a copy of event e, read from a store whose strings s now holds (the saved index's), as an
+ * event of source, with run[0..nrun) its ids beyond the dense ones (store_ids); unless key (0: none) is
+ * loaded already, which counts a duplicate as store_add_event does. */
+enum add_result store_add_copy(struct store *s, uint32_t source, const struct event *e, const uint32_t *run,
+                               size_t nrun, uint64_t key);
+
+/* Whether an event with dedupe key key (store_event_key, store_dup) is loaded. */
+int store_seen(const struct store *s, uint64_t key);
+
+/* Counts a duplicate of source that an earlier load dropped (counts.duplicates, dups). 0, or -1 when
+ * out of memory. */
+int store_add_dup(struct store *s, uint32_t source, uint64_t key, int content);
 
 /* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */
 void store_finish(struct store *s);

@@ -37,6 +37,8 @@ events=${1:-1000000}
 [ -d build-release ] || meson setup build-release --buildtype=release >/dev/null
 ninja -C build-release >/dev/null
 work=$(mktemp -d)
+# the saved index lives here, so every figure but the reopen rows is a first load (which writes it)
+export XDG_CACHE_HOME="$work/xdg"
 trap 'rm -rf "$work"; tmux -L ctview-bench kill-server 2>/dev/null || true' EXIT
 
 now() { date +%s.%N; }
@@ -114,6 +116,7 @@ PY
         t1=$(now)
         put zcat "$(secs "$t0" "$t1")"
         put zcat_cpu "$(awk '{print $1 + $2}' "$out.zcpu")"
+        rm -rf "$XDG_CACHE_HOME"
         /usr/bin/time -v build-release/ctview --stats --json "$logs" >"$out.stats" 2>"$out.time"
         put wall "$(grep "Elapsed (wall clock)" "$out.time" | awk '{print $NF}' |
             awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
@@ -128,14 +131,14 @@ PY
     put find_rss_kb "$(grep "Maximum resident set size" "$out.ftime" | awk '{print $NF}')"
     # the same load on one worker thread: what the threads bring
     t0=$(now)
-    CTVIEW_THREADS=1 build-release/ctview --stats --json "$logs" >/dev/null
+    CTVIEW_THREADS=1 build-release/ctview --no-cache --stats --json "$logs" >/dev/null
     put one "$(secs "$t0" "$(now)")"
 
     # one large input: the same events as one JSON Lines file (made once, with ctview --list --json)
     big=tests/.cache/$(basename "$corpus").jsonl
     [ -s "$big" ] || build-release/ctview --list --json "$logs" >"$big"
     cat "$big" >/dev/null
-    /usr/bin/time -v build-release/ctview --stats --json "$big" >"$out.bigstats" 2>"$out.bigtime"
+    /usr/bin/time -v build-release/ctview --no-cache --stats --json "$big" >"$out.bigstats" 2>"$out.bigtime"
     put big_bytes "$(wc -c <"$big")"
     put big_wall "$(grep "Elapsed (wall clock)" "$out.bigtime" | awk '{print $NF}' |
         awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
@@ -168,7 +171,7 @@ PY
 
     # a one-day range: folders and files named outside it are not opened
     t0=$(now)
-    build-release/ctview --stats --json --since $day --until $day "$logs" >"$out.day"
+    build-release/ctview --no-cache --stats --json --since $day --until $day "$logs" >"$out.day"
     put day_s "$(secs "$t0" "$(now)")"
     put day "$(cat "$out.day")"
 
@@ -190,7 +193,7 @@ PY
     put jq_s "$(secs "$t0" "$(now)")"
     put jq_n "$(cat "$out.jqn")"
     t0=$(now)
-    build-release/ctview --list -f 'name:AssumeRole*' "$out.links" | wc -l >"$out.ctn"
+    build-release/ctview --no-cache --list -f 'name:AssumeRole*' "$out.links" | wc -l >"$out.ctn"
     put ct_s "$(secs "$t0" "$(now)")"
     put ct_n "$(cat "$out.ctn")"
 
@@ -198,7 +201,7 @@ PY
     # something; then until the load is done
     tmux -L ctview-bench kill-server 2>/dev/null || true
     t0=$(now)
-    tmux -L ctview-bench -f /dev/null new-session -d -s b -x 160 -y 40 "build-release/ctview $logs; sleep 60"
+    tmux -L ctview-bench -f /dev/null new-session -d -s b -x 160 -y 40 "build-release/ctview --no-cache $logs; sleep 60"
     while ! tmux -L ctview-bench capture-pane -p -t b 2>/dev/null | grep -q "q quits"; do sleep 0.005; done
     t1=$(now)
     while tmux -L ctview-bench capture-pane -p -t b | grep -q "q quits"; do sleep 0.05; done
@@ -206,6 +209,27 @@ PY
     tmux -L ctview-bench kill-server
     put first_ms "$(python3 -c "print(($t1 - $t0) * 1000)")"
     put tui_s "$(secs "$t0" "$t2")"
+
+    # the saved index: a first load (which writes it), the reopen of the unchanged tree, and the reopen
+    # after 1% of the files changed (every 100th file recompressed: another inode, size and time), on a
+    # copy of the tree made of links, so the corpus itself is never touched
+    rm -rf "$XDG_CACHE_HOME" "$out.tree"
+    cp -al "$logs" "$out.tree"
+    for step in first reopen; do
+        /usr/bin/time -f "%e" -o "$out.t" build-release/ctview --stats --json "$out.tree" >"$out.idx_$step"
+        put "idx_$step" "$(cat "$out.t")"
+    done
+    put idx_bytes "$(du -cb "$XDG_CACHE_HOME"/ctview/index/*.idx | tail -1 | cut -f1)"
+    find "$out.tree" -name '*.json.gz' | sort | awk 'NR % 100 == 0' >"$out.changed"
+    put idx_nchanged "$(wc -l <"$out.changed")"
+    while read -r f; do
+        zcat "$f" | gzip -1 >"$f.new" && mv "$f.new" "$f"
+    done <"$out.changed"
+    /usr/bin/time -f "%e" -o "$out.t" build-release/ctview --stats --json "$out.tree" >"$out.idx_changed"
+    put idx_changed "$(cat "$out.t")"
+    build-release/ctview --no-cache --stats --json "$out.tree" >"$out.idx_fresh"
+    for f in first reopen changed fresh; do put "idx_stats_$f" "$(cat "$out.idx_$f")"; done
+    rm -rf "$out.tree"
 
     # instructions per event, which machine noise does not move: callgrind on a 20k tree, one thread
     put small_ev "$(build-release/ctview --stats --json "$small/logs" |
@@ -375,6 +399,21 @@ def day_cell(s):
     d = json.loads(one(s, "day"))
     return f"{float(one(s, 'day_s')):.2f} s ({d['files']:,} files, {d['pruned']:,} pruned)"
 row("--since/--until one day", day_cell)
+def idx_stats(s, which):
+    return json.loads(one(s, "idx_stats_" + which))
+def same_counts(s, a, b):
+    keys = ("files", "records", "events", "duplicates", "bad_records", "problems")
+    return all(idx_stats(s, a)[k] == idx_stats(s, b)[k] for k in keys)
+row("saved index: first load, writing it (wall)", lambda s: f"{float(one(s, 'idx_first')):.2f} s")
+row("  reopen of the unchanged tree (wall)", lambda s: "{:.2f} s, {:.3f}x{}".format(
+    float(one(s, "idx_reopen")), float(one(s, "idx_reopen")) / float(one(s, "idx_first")),
+    "" if same_counts(s, "reopen", "first") else " COUNTS DIFFER"), "<= 0.1x the first load")
+row("  reopen after 1% of the files changed (wall)", lambda s: "{:.2f} s, {:.3f}x ({} files){}".format(
+    float(one(s, "idx_changed")), float(one(s, "idx_changed")) / float(one(s, "idx_first")),
+    one(s, "idx_nchanged"), "" if same_counts(s, "changed", "fresh") else " COUNTS DIFFER"),
+    "<= 0.2x the first load, counts as --no-cache")
+row("  saved index size / the store's in memory", lambda s: "{:.0f} MiB / {:.0f} MiB".format(
+    int(one(s, "idx_bytes")) / 2**20, idx_stats(s, "first")["model_bytes"] / 2**20), "<= 1x")
 row("first screen of the TUI (tmux, polled 5 ms)", lambda s: f"{float(one(s, 'first_ms')):.0f} ms", "<= 100 ms")
 row("  TUI: until the whole tree is in", lambda s: f"{float(one(s, 'tui_s')):.2f} s")
 

@@ -19,6 +19,7 @@ if [ "$1" = --one ]; then # one target: the long run, then the replay; prints it
     { [ "$t" = filter ] || [ "$t" = sql ]; } && seeds=$work/seeds/filter
     [ "$t" = sigma_rule ] && seeds=$work/seeds/sigma_rule
     [ "$t" = sigma_cond ] && seeds=$work/seeds/sigma_cond
+    [ "$t" = index ] && seeds=$work/seeds/index
     # escaping reads one character at a time: short inputs reach all of it, 10x faster
     [ "$t" = textsafe ] && max_len=${MAX_LEN:-256}
     dict=
@@ -48,7 +49,7 @@ fi
 
 runs=${1:-10000000}
 [ $# -gt 0 ] && shift
-targets=${*:-jsonfmt filter load split scan source textsafe sql path sigma_rule sigma_cond}
+targets=${*:-jsonfmt filter load split scan source textsafe sql path sigma_rule sigma_cond index}
 command -v clang >/dev/null || { echo "fuzz long: clang is not installed"; exit 1; }
 [ -d build-fuzz ] ||
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null

@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-load filter jsonfmt split source scan textsafe sql path sigma_rule sigma_cond s3xml quote}
+targets=${*:-load filter jsonfmt split source scan textsafe sql path sigma_rule sigma_cond s3xml quote index}
 command -v clang >/dev/null || { echo "fuzz: clang is not installed"; exit 1; }
 if [ ! -d build-fuzz ]; then
     CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
@@ -28,6 +28,7 @@ for t in $targets; do
     [ "$t" = sigma_rule ] && seeds=$work/seeds/sigma_rule
     [ "$t" = sigma_cond ] && seeds=$work/seeds/sigma_cond
     [ "$t" = s3xml ] && seeds=$work/seeds/s3xml
+    [ "$t" = index ] && seeds=$work/seeds/index
     mkdir -p "$work/corpus/$t"
     log=$work/$t.log
     max_len=65536

@@ -3,7 +3,7 @@
 # the filter expressions of the unit tests (filter/). Used by run.sh and long.sh.
 cd "$(dirname "$0")/../.."
 work=tests/.cache/fuzz
-mkdir -p "$work/seeds/files" "$work/seeds/s3xml" "$work/seeds/filter" "$work/seeds/sigma_rule" "$work/seeds/sigma_cond" "$work/artifacts"
+mkdir -p "$work/seeds/files" "$work/seeds/index" "$work/seeds/s3xml" "$work/seeds/filter" "$work/seeds/sigma_rule" "$work/seeds/sigma_cond" "$work/artifacts"
 find tests/sample tests/fixtures tests/data/logs -type f -size -64k 2>/dev/null | while read -r f; do
     cp "$f" "$work/seeds/files/$(printf '%s' "$f" | md5sum | cut -c1-16)"
 done
@@ -26,4 +26,14 @@ cp tests/fuzz/s3xml/*.xml "$work/seeds/s3xml/"
 # the regex terms of the unit tests' evaluation table ({"expr", "ids"}), C escapes undone
 grep -o '{"[^"]*", "[^"]*"}' tests/unit/test_filter.c | sed 's/^{"\(.*\)", "[^"]*"}$/\1/; s/\\\\/\\/g' | while read -r e; do
     printf '%s' "$e" >"$work/seeds/filter/$(printf '%s' "$e" | md5sum | cut -c1-16)"
+done
+# saved indexes (model/store/storefile.c) of the sample tree and of a few of its files, written by ctview
+for b in build-fuzz/ctview build/ctview; do
+    [ -x "$b" ] || continue
+    rm -rf "$work/idxcache"
+    XDG_CACHE_HOME="$PWD/$work/idxcache" "$b" --stats tests/sample >/dev/null 2>&1
+    XDG_CACHE_HOME="$PWD/$work/idxcache" "$b" --stats tests/sample/AWSLogs/444455556666 >/dev/null 2>&1
+    XDG_CACHE_HOME="$PWD/$work/idxcache" "$b" --stats tests/sample/pasted >/dev/null 2>&1
+    cp "$work"/idxcache/ctview/index/*.idx "$work/seeds/index/" 2>/dev/null
+    break
 done

@@ -162,7 +162,9 @@ expect "Home goes to the top" "9/9 shown  #1 "
 keys Down Down Down Down Enter
 expect "Enter opens the detail pane" "Event 5/9"
 expect "detail shows the JSON" '"roleSessionName": "Bob-EC2-dev",'
-expect "detail names the source file" "byte 12 of $tests/sample/AWSLogs/777788889999/CloudTrail/us-east-2/2014/07/18/"
+# the whole path, or (too long for the header) its tail after the ellipsis: the file name is always there
+wait_until 'screen | grep -qE "byte 12 of (…|$tests/sample)/[^ ]*777788889999_CloudTrail_us-east-2_20140718T1510Z_b1b2c3d4e5f60001\.json\.gz"'
+ok "detail names the source file" $?
 expect "status names the focused pane" "detail  ?:help"
 keys Enter
 expect "Enter on the opening brace folds the record" "{ … "
@@ -491,8 +493,10 @@ expect "the generated corpus loads" "$total/$total shown" 120
 keys o
 expect "o opens the overview of the shown events" "Overview of $total shown events"
 expect "the histogram names its bucket size and span" "Time, one column = 15 min, 2024-03-01T00:00:00Z"
-expect "the top event name is counted as the corpus says" "$(printf '%8d' "$topn")"
-screen | grep -q "$(printf '%8d' "$topn").*$top"; ok "the top event name and its count share a row" $?
+# a section's counts are as wide as its largest (so a value is cut as little as can be)
+wait_until 'screen | grep -qE " $topn +[0-9.]+% "'
+ok "the top event name is counted as the corpus says" $?
+screen | grep -qE " $topn +[0-9.]+% .*$top"; ok "the top event name and its count share a row" $?
 screen | grep -q "$(printf '%8d' "$east").*us-east-1"; ok "the region counts agree with the corpus" $?
 keys Tab Enter
 expect "Enter on a value filters to it" "/ name:\"$top\""
@@ -504,7 +508,7 @@ expect_not "o closes the overview" "Overview of"
 
 # --- a time range at start: the interface opens with it as the filter in force
 start 120 30 "$ctview --since 2014-07-16 --until 2014-07-18 $tests/sample"
-expect "--since/--until is the filter in force at start" "3/9 shown  #1  4 files  2 problems  1 skipped  / after:2014-07-16T00:00:00Z before:2014-07-19T00:0"
+expect "--since/--until is the filter in force at start" "3/9 shown  #1  4 files  2 problems  1 skipped  / after:2014-07-16T00:00:00Z before:2014-07-19T00:"
 
 # --- --follow: files dropped into a watched directory join the list
 mkdir -p "$tmp/follow"

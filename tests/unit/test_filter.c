@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "model/base/filterquote.h"
+#include "model/base/tz.h"
 #include "model/query/filter.h"
 #include "model/json/jsonfmt.h"
 #include "model/index/match.h"
@@ -578,6 +579,50 @@ static void test_pieces(void)
     pieces_scratch_free(&ps);
 }
 
+/* The ids of the events filter_compile_tz(expr, z) shows, space-separated, into got. */
+static void ids_tz(struct store *s, const char *expr, const struct tz *z, char *got, size_t cap)
+{
+    struct filter_error err;
+    struct filter *f = filter_compile_tz(expr, s, z, &err);
+    got[0] = '\0';
+    if (!f) {
+        snprintf(got, cap, "error: %.200s", err.message);
+        return;
+    }
+    for (size_t i = 0; i < s->nevents; i++)
+        if (filter_match(f, i) > 0)
+            snprintf(got + strlen(got), cap - strlen(got), "%s%s", got[0] ? " " : "",
+                     store_str(s, &s->events[i], EF_EVENT_ID));
+    filter_free(f);
+}
+
+/* after:/before: without a zone of their own are read in the zone given (the interface's), with one in
+ * it; filter_compile reads UTC. CET-1 is a fixed +01:00 (a POSIX TZ string: no zoneinfo needed). */
+static void test_tz_terms(struct store *s)
+{
+    struct tz cet, utc;
+    char err[200], got[400];
+    tz_utc(&utc);
+    CHECK_INT(tz_set(&cet, "CET-1", err, sizeof err), 0);
+    ids_tz(s, "after:2024-03-01T11:00", &cet, got, sizeof got); /* 10:00Z */
+    CHECK_STR(got, "e2 e3 e4");
+    ids_tz(s, "after:2024-03-01T11:00", &utc, got, sizeof got);
+    CHECK_STR(got, "e4");
+    ids_tz(s, "after:2024-03-01T11:00", NULL, got, sizeof got);
+    CHECK_STR(got, "e4");
+    ids_tz(s, "after:2024-03-01T10:00Z", &cet, got, sizeof got);
+    CHECK_STR(got, "e2 e3 e4");
+    ids_tz(s, "after:2024-03-01T12:00+02:00", &cet, got, sizeof got);
+    CHECK_STR(got, "e2 e3 e4");
+    ids_tz(s, "before:2024-03-01T11:00:01", &cet, got, sizeof got);
+    CHECK_STR(got, "e1 e2");
+    ids_tz(s, "before:2024-03-02", &cet, got, sizeof got); /* midnight in CET: 23:00Z */
+    CHECK_STR(got, "e1 e2 e3");
+    ids_tz(s, "after:2024-03-01T25:00", &cet, got, sizeof got);
+    CHECK(strstr(got, "bad date") && strstr(got, "in CET-1 unless it ends with Z or +HH:MM"));
+    tz_set(&cet, "UTC", err, sizeof err);
+}
+
 int main(void)
 {
     test_glob();
@@ -588,6 +633,7 @@ int main(void)
     CHECK_INT(s->nevents, 5);
     test_syntax(s);
     test_eval(s);
+    test_tz_terms(s);
     test_regex(s);
     store_free(s);
     test_regex_bounds();

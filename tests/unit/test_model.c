@@ -13,6 +13,7 @@
 #include "model/store/intern.h"
 #include "model/json/jsonfmt.h"
 #include "model/json/jsonout.h"
+#include "model/present/textfit.h"
 #include "model/present/textsafe.h"
 #include "model/base/timefmt.h"
 #include "model/base/atomicfile.h"
@@ -413,6 +414,53 @@ static void test_grow(void)
     free(b);
 }
 
+/* The lines textfit_wrap makes of s in width columns (max lines), "|" between them, "…" where it cuts. */
+static void wrapped(const char *s, int width, size_t max, char *out, size_t cap)
+{
+    struct textfit_line lines[8];
+    size_t n = textfit_wrap(s, strlen(s), width, lines, max);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        snprintf(out + strlen(out), cap - strlen(out), "%s%s%.*s%s", i ? "|" : "", lines[i].lead ? "…" : "",
+                 (int)lines[i].len, s + lines[i].start, lines[i].trail ? "…" : "");
+        int w = textfit_width(s + lines[i].start, lines[i].len) + lines[i].lead + lines[i].trail;
+        CHECK(w <= width);
+    }
+}
+
+static void test_textfit(void)
+{
+    int cut;
+    CHECK_INT(textfit_head("378310081341", 12, 12, &cut), 12);
+    CHECK_INT(cut, 0);
+    CHECK_INT(textfit_head("CreateLogStream", 15, 12, &cut), 11); /* "CreateLogSt" and the ellipsis */
+    CHECK_INT(cut, 1);
+    CHECK_INT(textfit_head("\xe6\x97\xa5\xe6\x9c\xac", 6, 3, &cut), 3); /* wide: one of two fits in 2 */
+    CHECK_INT(textfit_head("a\x1b" "b", 3, 4, &cut), 1);                     /* \x1b is 4 columns */
+    const char *p = "/tmp/some/folder/ctview-export-20261207-190633.json";
+    size_t from = textfit_tail(p, strlen(p), 40, &cut);
+    CHECK_INT(cut, 1);
+    CHECK_STR(p + from, "/ctview-export-20261207-190633.json"); /* from a '/', within 39 columns */
+    from = textfit_tail(p, strlen(p), 20, &cut);
+    CHECK_STR(p + from, "0261207-190633.json"); /* no '/' in the 19 columns that fit */
+    CHECK_INT(textfit_tail(p, strlen(p), 80, &cut), 0);
+    CHECK_INT(cut, 0);
+    char out[512];
+    wrapped("wrote 3 events to ctview-export-20261207-190633.json (1267 bytes, OSC 52)", 40, 4, out,
+            sizeof out);
+    CHECK_STR(out, "wrote 3 events to|ctview-export-20261207-190633.json (1267|bytes, OSC 52)");
+    wrapped("wrote 3 events to /tmp/some/folder/ctview-export-20261207-190633.json", 40, 4, out, sizeof out);
+    CHECK_STR(out, "wrote 3 events to|…/ctview-export-20261207-190633.json");
+    wrapped("one two three four five six", 10, 2, out, sizeof out);
+    CHECK_STR(out, "one two|three …"); /* cut between words */
+    wrapped("abcdefghijklmnop rest", 10, 1, out, sizeof out);
+    CHECK_STR(out, "abcdefghi…");
+    wrapped("  fits  ", 10, 1, out, sizeof out);
+    CHECK_STR(out, "fits");
+    wrapped("", 10, 3, out, sizeof out);
+    CHECK_STR(out, "");
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8"); /* character widths */
@@ -420,6 +468,7 @@ int main(void)
     test_intern();
     test_time();
     test_textsafe();
+    test_textfit();
     test_text_units();
     test_jsonfmt();
     test_jsonout();
