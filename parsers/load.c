@@ -15,6 +15,7 @@
 #include "parsers/batch.h"
 #include "parsers/bigread.h"
 #include "parsers/pathinfo.h"
+#include "parsers/s3open.h"
 #include "parsers/savedidx.h"
 #include "parsers/source.h"
 #include "parsers/stream.h"
@@ -88,8 +89,14 @@ struct loader {
     pthread_cond_t ready; /* merger: a slot is ready */
     const char *const *paths;
     size_t npaths;
-    struct walk_list list;
-    struct problems walk_problems;
+    struct s3open_opts scope; /* the range, accounts, regions, and how s3:// paths are opened */
+    struct walk_list list;    /* grows under the lock while the walk runs (entries never move: copied out) */
+    struct problems walk_problems; /* the walk's alone until walked */
+    struct s3open_live live;
+    int remote;  /* some path is s3:// */
+    char *fatal; /* owned: why an s3:// path could not be opened, or NULL */
+    pthread_t walker;
+    int has_walker;
     int walked, walk_failed, walk_merged;
     /* quit: set under the lock (idle workers wait on it), read without it by the reads in progress */
     atomic_int stop;
@@ -110,7 +117,6 @@ struct loader {
 
 struct worker_arg {
     struct loader *l;
-    int first; /* this worker walks the paths before reading */
 };
 
 static int has_room(const struct loader *l, enum unit_kind kind)
@@ -314,24 +320,85 @@ static size_t small_run(const struct loader *l)
     return n ? n : 1;
 }
 
+/* Moves the files of part onto the loader's list, where the workers claim them. */
+static int publish(struct loader *l, struct walk_list *part)
+{
+    pthread_mutex_lock(&l->mu);
+    int rc = grow_array_from((void **)&l->list.files, &l->list.cap, l->list.count + part->count,
+                             sizeof *l->list.files, 256);
+    if (rc == 0) {
+        if (part->count)
+            memcpy(l->list.files + l->list.count, part->files, part->count * sizeof *part->files);
+        l->list.count += part->count;
+        l->list.skipped += part->skipped;
+        l->list.pruned += part->pruned;
+        part->count = part->skipped = part->pruned = 0;
+        pthread_cond_broadcast(&l->work);
+    }
+    pthread_mutex_unlock(&l->mu);
+    return rc;
+}
+
+static int object_in(void *ctx, char *path, uint64_t size)
+{
+    struct loader *l = ctx;
+    struct walk_file f = {.path = path, .size = size > INT64_MAX ? INT64_MAX : (int64_t)size};
+    struct walk_list one = {.files = &f, .count = 1, .cap = 1};
+    if (publish(l, &one) != 0) {
+        free(path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Walks the paths in order onto the list: folders and files (each run of them walked at once), and
+ * s3:// URLs object by object as they come in. */
+static void *walk(void *varg)
+{
+    struct loader *l = varg;
+    int rc = 0;
+    for (size_t i = 0; i < l->npaths && rc == 0 && !atomic_load(&l->stop);) {
+        if (s3open_is_s3(l->paths[i])) {
+            char *err = NULL;
+            if (s3open_stream(l->paths[i++], &l->scope, &l->stop, &l->live, object_in, l, &l->walk_problems,
+                              &err) != 0) {
+                l->fatal = err ? err : strdup("out of memory");
+                break;
+            }
+            continue;
+        }
+        size_t k = i;
+        while (k < l->npaths && !s3open_is_s3(l->paths[k]))
+            k++;
+        struct walk_list part = {.ranged = l->list.ranged,
+                                 .since_ms = l->list.since_ms,
+                                 .until_ms = l->list.until_ms,
+                                 .accounts = l->scope.accounts,
+                                 .regions = l->scope.regions};
+        rc = walk_paths(l->paths + i, k - i, &part, &l->walk_problems);
+        if (rc == 0)
+            rc = publish(l, &part);
+        walk_list_free(&part);
+        i = k;
+    }
+    if (rc == 0 && !l->remote) /* the workers wait for the plan: the list is whole and still */
+        savedidx_plan(l->idx, &l->list, &l->walk_problems);
+    pthread_mutex_lock(&l->mu);
+    if (savedidx_full(l->idx))
+        l->next_file = l->list.count; /* nothing to read: the merge restores the store */
+    l->walked = 1;
+    l->walk_failed = rc != 0;
+    pthread_cond_broadcast(&l->work);
+    pthread_cond_broadcast(&l->ready);
+    pthread_mutex_unlock(&l->mu);
+    return NULL;
+}
+
 static void *worker(void *varg)
 {
     struct worker_arg arg = *(struct worker_arg *)varg;
     free(varg);
     struct loader *l = arg.l;
-    if (arg.first) {
-        int rc = walk_paths(l->paths, l->npaths, &l->list, &l->walk_problems);
-        if (rc == 0)
-            savedidx_plan(l->idx, &l->list, &l->walk_problems);
-        pthread_mutex_lock(&l->mu);
-        if (savedidx_full(l->idx))
-            l->next_file = l->list.count; /* nothing to read: the merge restores the store */
-        l->walked = 1;
-        l->walk_failed = rc != 0;
-        pthread_cond_broadcast(&l->work);
-        pthread_cond_broadcast(&l->ready);
-        pthread_mutex_unlock(&l->mu);
-    }
     pthread_mutex_lock(&l->mu);
     for (;;) {
         if (atomic_load(&l->stop) || l->walk_failed)
@@ -341,25 +408,29 @@ static void *worker(void *varg)
             parse_chunk(l, p);
             continue;
         }
-        if (l->walked && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
-            const struct walk_file *f = &l->list.files[l->next_file];
+        /* a local walk is read once whole (the saved index plans from it); s3:// objects as they come */
+        if ((l->walked || l->remote) && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
+            /* copied out: the list may move as the walk adds to it while these are read */
+            struct walk_file run[FILES_PER_UNIT];
+            run[0] = l->list.files[l->next_file];
             if (savedidx_reuse(l->idx, l->next_file)) {
                 l->next_file++;
                 struct slot *saved = claim_unit(l, UNIT_SAVED);
                 if (!saved)
                     break; /* the load stops */
                 unit_ready(l, saved, 0);
-            } else if (is_big(l, f)) {
+            } else if (is_big(l, &run[0])) {
                 l->next_file++;
                 l->splitting = 1;
-                read_big(l, f);
+                read_big(l, &run[0]);
                 l->splitting = 0;
                 pthread_cond_broadcast(&l->work);
                 pthread_cond_broadcast(&l->ready);
             } else {
                 size_t n = small_run(l);
+                memcpy(run, &l->list.files[l->next_file], n * sizeof *run);
                 l->next_file += n;
-                read_files(l, f, n);
+                read_files(l, run, n);
             }
             continue;
         }
@@ -380,19 +451,29 @@ static double now(void)
 
 struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms)
 {
+    struct s3open_opts scope = {.since_ms = since_ms, .until_ms = until_ms};
+    return loader_start_scope(paths, n, &scope);
+}
+
+struct loader *loader_start_scope(const char *const *paths, size_t n, const struct s3open_opts *scope)
+{
     struct loader *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
     atomic_init(&l->stop, 0);
     l->paths = paths;
     l->npaths = n;
-    l->list.ranged = since_ms != INT64_MIN || until_ms != INT64_MAX;
-    l->list.since_ms = since_ms;
-    l->list.until_ms = until_ms;
+    l->scope = *scope;
+    l->list.ranged = scope->since_ms != INT64_MIN || scope->until_ms != INT64_MAX;
+    l->list.since_ms = scope->since_ms;
+    l->list.until_ms = scope->until_ms;
+    for (size_t i = 0; i < n; i++)
+        l->remote |= s3open_is_s3(paths[i]);
     problems_init(&l->walk_problems);
     const char *big = getenv("CTVIEW_BIG_BYTES");
     l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
-    l->idx = savedidx_begin(paths, n, since_ms, until_ms, l->big_bytes);
+    /* s3:// objects are kept in the S3 cache: the saved index is for local trees */
+    l->idx = l->remote ? NULL : savedidx_begin(paths, n, scope->since_ms, scope->until_ms, l->big_bytes);
     int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
     l->chunk_window = (size_t)workers * CHUNKS_PER_WORKER + 2;
@@ -408,14 +489,16 @@ struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms
         struct worker_arg *arg = malloc(sizeof *arg);
         if (!arg)
             break;
-        *arg = (struct worker_arg){l, i == 0};
+        *arg = (struct worker_arg){l};
         if (pthread_create(&l->threads[l->nthreads], NULL, worker, arg) != 0) {
             free(arg);
             break;
         }
         l->nthreads++;
     }
-    if (l->nthreads == 0) {
+    /* the walk on a thread of its own: fetching from S3 mostly waits, and the workers decode meanwhile */
+    l->has_walker = l->nthreads > 0 && pthread_create(&l->walker, NULL, walk, l) == 0;
+    if (!l->has_walker) {
         loader_free(l);
         return NULL;
     }
@@ -564,6 +647,10 @@ void loader_progress(struct loader *l, struct load_progress *p)
     p->files_done = l->files_merged;
     p->files_total = l->walked ? l->list.count : 0;
     p->bytes = l->bytes;
+    p->remote = l->remote;
+    p->objects_listed = atomic_load(&l->live.listed);
+    p->objects_done = atomic_load(&l->live.done);
+    p->bytes_fetched = atomic_load(&l->live.bytes);
     pthread_mutex_unlock(&l->mu);
 }
 
@@ -586,6 +673,9 @@ void loader_free(struct loader *l)
     pthread_mutex_unlock(&l->mu);
     for (int i = 0; i < l->nthreads; i++)
         pthread_join(l->threads[i], NULL);
+    if (l->has_walker)
+        pthread_join(l->walker, NULL);
+    free(l->fatal);
     for (size_t i = 0; i < l->window; i++) {
         batch_free(&l->slots[i].b);
         for (size_t k = 0; k < FILES_PER_UNIT - 1; k++)
@@ -609,11 +699,30 @@ int load_paths(struct store *s, const char *const *paths, size_t n, load_progres
     return load_paths_range(s, paths, n, INT64_MIN, INT64_MAX, progress, ctx);
 }
 
+const char *loader_error(struct loader *l)
+{
+    pthread_mutex_lock(&l->mu);
+    const char *e = l->walked ? l->fatal : NULL;
+    pthread_mutex_unlock(&l->mu);
+    return e;
+}
+
 int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms,
                      load_progress_fn progress, void *ctx)
 {
+    struct s3open_opts scope = {.since_ms = since_ms, .until_ms = until_ms};
+    char *err = NULL;
+    int rc = load_paths_scope(s, paths, n, &scope, progress, ctx, &err);
+    free(err);
+    return rc;
+}
+
+int load_paths_scope(struct store *s, const char *const *paths, size_t n, const struct s3open_opts *scope,
+                     load_progress_fn progress, void *ctx, char **err)
+{
+    *err = NULL;
     set_readers(s);
-    struct loader *l = loader_start(paths, n, since_ms, until_ms);
+    struct loader *l = loader_start_scope(paths, n, scope);
     if (!l)
         return -1;
     int rc;
@@ -630,11 +739,14 @@ int load_paths_range(struct store *s, const char *const *paths, size_t n, int64_
         if (rc == 1)
             break;
     }
+    const char *fatal = loader_error(l);
+    if (fatal && !(*err = strdup(fatal)))
+        rc = -1;
     store_finish(s);
-    if (rc == 1)
+    if (rc == 1 && !fatal)
         loader_save(l, s);
     loader_free(l);
-    return rc < 0 ? -1 : 0;
+    return rc < 0 || *err ? -1 : 0;
 }
 
 static int read_and_merge(struct store *s, struct batch *b, int rc)

@@ -120,3 +120,55 @@ int pathinfo_time_span(const char *path, int is_dir, int64_t *lo, int64_t *hi)
     *hi = last + 3600000;
     return 1;
 }
+
+/* Whether item[0..n) is one of a comma-separated list; a NULL list holds everything. */
+static int listed(const char *list, const char *item, size_t n)
+{
+    if (!list)
+        return 1;
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && strncmp(p, item, n) == 0)
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
+int pathinfo_scope_outside(const char *path, const char *accounts, const char *regions)
+{
+    if (!accounts && !regions)
+        return 0;
+    const char *p = path, *hit = NULL;
+    while ((p = strstr(p, "AWSLogs/")) != NULL) {
+        if (p == path || p[-1] == '/')
+            hit = p;
+        p += 8;
+    }
+    if (!hit)
+        return 0;
+    const char *seg = hit + 8;
+    if (strncmp(seg, "o-", 2) == 0) {
+        const char *slash = strchr(seg, '/');
+        if (!slash)
+            return 0;
+        seg = slash + 1;
+    }
+    size_t n = strcspn(seg, "/");
+    if (n != 12 || !digits(seg, 12))
+        return 0; /* not the layout: kept */
+    if (!seg[n] || (seg[n] == '/' && !seg[n + 1]))
+        return !listed(accounts, seg, 12);
+    seg += n + 1;
+    n = strcspn(seg, "/");
+    if (!((n == 10 && strncmp(seg, "CloudTrail", 10) == 0) ||
+          (n == 18 && strncmp(seg, "CloudTrail-Insight", 18) == 0) ||
+          (n == 17 && strncmp(seg, "CloudTrail-Digest", 17) == 0)) ||
+        !seg[n])
+        return 0;
+    seg += n + 1;
+    n = strcspn(seg, "/");
+    /* a region's folder (a file beside them, named with a '.', is not one) */
+    return n > 0 && (!seg[n] || (seg[n] == '/' && !seg[n + 1])) && !memchr(seg, '.', n) &&
+           !listed(regions, seg, n);
+}

@@ -20,4 +20,9 @@ void pathinfo_parse(const char *path, struct pathinfo *out);
  * Returns 1 and sets [*lo, *hi] (epoch ms), or 0 when the path says nothing about time. */
 int pathinfo_time_span(const char *path, int is_dir, int64_t *lo, int64_t *hi);
 
+/* Whether path is the folder of the S3 layout AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ of an account
+ * or a region its comma-separated list leaves out (NULL: every one). Only the folder that names them is
+ * (what is below it is left with it): a path outside the layout, above that folder or below it, is not. */
+int pathinfo_scope_outside(const char *path, const char *accounts, const char *regions);
+
 #endif

@@ -53,6 +53,7 @@ struct s3 {
     size_t nqueue, capqueue;
     struct s3_stats stats;
     char empty_hash[65];
+    const atomic_int *stop; /* borrowed or NULL */
 };
 
 static double now_s(void)
@@ -114,6 +115,11 @@ void s3_free(struct s3 *s)
     awscreds_clear(&s->creds);
     free(s->bucket);
     free(s);
+}
+
+void s3_set_stop(struct s3 *s, const atomic_int *stop)
+{
+    s->stop = stop;
 }
 
 const struct s3_stats *s3_stats(const struct s3 *s)
@@ -464,8 +470,11 @@ int s3_run(struct s3 *s)
 {
     for (;;) {
         double now = now_s(), wait_until = 0;
+        int stopped = s->stop && atomic_load(s->stop);
+        if (stopped && s->active == 0)
+            return 0; /* what is queued stays for s3_free */
         /* start what may start: oldest first, a retry only when its wait is over */
-        for (size_t i = 0; i < s->nqueue && s->active < s->parallel;) {
+        for (size_t i = 0; i < s->nqueue && s->active < s->parallel && !stopped;) {
             struct req *r = s->queue[i];
             if (r->not_before > now) {
                 if (!wait_until || r->not_before < wait_until)

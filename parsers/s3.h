@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "parsers/awscreds.h"
@@ -50,6 +51,10 @@ int s3_get(struct s3 *s, const char *key, const char *etag, uint64_t size, const
 /* Runs until every queued request (and those the callbacks queue) finished. Returns 0, or -1 when out
  * of memory. */
 int s3_run(struct s3 *s);
+
+/* Makes s3_run start nothing more once *stop is nonzero (borrowed; NULL: never): the requests in
+ * flight finish (their callbacks run), those queued are dropped by s3_free. */
+void s3_set_stop(struct s3 *s, const atomic_int *stop);
 
 const struct s3_stats *s3_stats(const struct s3 *s);
 const char *s3_bucket(const struct s3 *s);

@@ -31,9 +31,19 @@ int s3open_is_s3(const char *path)
 /* Where the listing of a prefix stands in the delivery layout. */
 enum layer { L_ANY, L_AWSLOGS, L_ORG, L_ACCOUNT, L_SERVICE, L_REGION, L_ALL };
 
-struct fetched {
-    char *key;  /* owned */
-    char *path; /* owned: the local file */
+/* An object a listing named, in key order within its listing's group. */
+struct obj {
+    char *path; /* owned until handed to the sink: the local file */
+    uint64_t size;
+    enum { OBJ_FETCHING, OBJ_READY, OBJ_FAILED } state;
+};
+
+/* What one listing (all its pages) named: handed on in key order once every object before is in. */
+struct group {
+    char *prefix; /* owned */
+    struct obj *objs;
+    size_t n, cap;
+    int complete; /* its last page is in */
 };
 
 struct cached {
@@ -48,20 +58,27 @@ struct job {
     char *root;   /* owned: the bucket's cache folder */
     struct cached *index; /* owned, sorted by key: what the cache holds */
     size_t nindex, capindex;
-    struct fetched *got; /* owned */
-    size_t ngot, capgot;
+    struct group **groups; /* owned, sorted by prefix */
+    size_t ngroups, capgroups;
+    size_t cur_group, cur_obj; /* the next object to hand on */
+    s3open_file_fn sink;
+    void *sink_ctx;
+    struct s3open_live *live; /* or NULL */
     struct cached *added; /* owned: objects fetched this run that the index did not hold */
     size_t nadded, capadded;
     struct problems *problems;
     char *fatal; /* owned: why a listing failed, or NULL */
+    char *last_dir; /* owned: the cache folder last made */
     uint64_t tmp_seq;
 };
 
 /* The layer a listing's prefix is in, attached to each listing as its context. */
 struct listing {
     struct job *job;
+    struct group *group; /* borrowed from the job */
     enum layer layer;
     int depth;
+    int by_folder; /* listed with a delimiter */
 };
 
 static int cmp_cached(const void *a, const void *b)
@@ -148,18 +165,6 @@ static void index_save(struct job *j)
     free(text);
 }
 
-static int add_got(struct job *j, const char *key, const char *path)
-{
-    if (grow_array_from((void **)&j->got, &j->capgot, j->ngot + 1, sizeof *j->got, 256) != 0)
-        return -1;
-    j->got[j->ngot].key = strdup(key);
-    j->got[j->ngot].path = strdup(path);
-    if (!j->got[j->ngot].key || !j->got[j->ngot].path)
-        return -1;
-    j->ngot++;
-    return 0;
-}
-
 /* mkdir -p of the folders above path, mode 0700. */
 static int make_parents(const char *path)
 {
@@ -173,7 +178,9 @@ static int make_parents(const char *path)
 /* A download in flight: where its bytes go first, and what to record once they are in. */
 struct pending {
     struct job *job;
-    char *tmp; /* owned */
+    struct group *group; /* borrowed from the job */
+    size_t at;           /* the object's place in the group */
+    char *tmp;           /* owned */
     char etag[72];
     uint64_t size;
 };
@@ -196,70 +203,131 @@ static void remember(struct job *j, const char *key, const char *etag, uint64_t 
     j->nadded++;
 }
 
+/* Hands on the objects that are in, in order: groups by prefix (so the same bucket loads in the same
+ * order every time), each in key order. A group waits for the groups before it to be complete: among
+ * them are the folder listings that may yet add a group before it (a folder's groups start with its
+ * prefix, so they sort after it), which is why no group is ever added before the one handed on. */
+static void hand_on(struct job *j)
+{
+    while (j->cur_group < j->ngroups) {
+        struct group *g = j->groups[j->cur_group];
+        while (j->cur_obj < g->n && g->objs[j->cur_obj].state != OBJ_FETCHING) {
+            struct obj *ob = &g->objs[j->cur_obj++];
+            if (ob->state == OBJ_READY && j->sink(j->sink_ctx, ob->path, ob->size) != 0 && !j->fatal)
+                j->fatal = strdup("out of memory");
+            ob->path = NULL; /* the sink's now */
+        }
+        if (j->cur_obj < g->n || !g->complete)
+            return;
+        j->cur_group++;
+        j->cur_obj = 0;
+    }
+}
+
+static void object_done(struct job *j, struct group *g, size_t at, int ok)
+{
+    g->objs[at].state = ok ? OBJ_READY : OBJ_FAILED;
+    if (j->live)
+        atomic_fetch_add(&j->live->done, 1);
+}
+
 static void got_object(struct s3 *s, void *ctx, const char *key, int ok, const struct s3_result *r)
 {
     struct pending *pd = ctx;
     struct job *j = pd->job;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", j->root, key);
+    const char *path = pd->group->objs[pd->at].path;
+    int kept = 0;
     if (!ok) {
         unlink(pd->tmp);
+        totals.objects_failed++;
         problems_add(j->problems, PROBLEM_FILE, "s3 object", -1, -1, "s3://%s/%s: not fetched: %s (HTTP %ld)",
                      s3_bucket(s), key, r->code, r->status);
     } else if (rename(pd->tmp, path) != 0) {
         int e = errno;
+        totals.objects_failed++;
         unlink(pd->tmp);
         problems_add(j->problems, PROBLEM_FILE, "s3 object", -1, -1,
                      "s3://%s/%s: the cache file cannot be kept: %s", s3_bucket(s), key, strerror(e));
     } else {
-        add_got(j, key, path);
+        kept = 1;
+        if (j->live)
+            atomic_fetch_add(&j->live->bytes, pd->size);
         if (!j->o->no_cache)
             remember(j, key, pd->etag, pd->size);
     }
+    object_done(j, pd->group, pd->at, kept);
     free(pd->tmp);
     free(pd);
+    hand_on(j);
+}
+
+/* Folders of the cache already made this run: an object's folder is made once, not per object. */
+static int parents_made(struct job *j, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (j->last_dir && strlen(j->last_dir) == n && strncmp(j->last_dir, path, n) == 0)
+        return 0;
+    if (make_parents(path) != 0)
+        return -1;
+    free(j->last_dir);
+    j->last_dir = strndup(path, n);
+    return 0;
 }
 
 /* What to do with an object a listing named: use the cached copy, or fetch it. */
-static void take_object(struct job *j, const struct s3_object *ob)
+static void take_object(struct job *j, struct group *g, const struct s3_object *ob)
 {
     if (strstr(ob->key, "CloudTrail-Digest/")) /* digests hold no events */
         return;
     char path[4096];
     if (!key_storable(ob->key) || snprintf(path, sizeof path, "%s/%s", j->root, ob->key) >= (int)sizeof path) {
+        totals.objects_failed++;
         problems_add(j->problems, PROBLEM_FILE, "s3 object", -1, -1,
                      "an object of s3://%s has a key ctview cannot keep in its cache (control characters, "
                      "'.' or '..' or empty folder names, or over 1,024 bytes)",
                      s3_bucket(j->s3));
         return;
     }
+    if (grow_array_from((void **)&g->objs, &g->cap, g->n + 1, sizeof *g->objs, 64) != 0)
+        return;
+    size_t at = g->n;
+    g->objs[at] = (struct obj){strdup(path), ob->size, OBJ_FETCHING};
+    if (!g->objs[at].path)
+        return;
+    g->n++;
+    if (j->live)
+        atomic_fetch_add(&j->live->listed, 1);
     struct cached *c = j->o->no_cache ? NULL : index_find(j, ob->key);
     struct stat st;
     if (c && strcmp(c->etag, ob->etag) == 0 && c->size == ob->size && lstat(path, &st) == 0 &&
         S_ISREG(st.st_mode) && (uint64_t)st.st_size == ob->size) {
         totals.cache_hits++;
         utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW); /* used now: the last to be evicted */
-        add_got(j, ob->key, path);
+        object_done(j, g, at, 1);
         return;
     }
     struct pending *pd = calloc(1, sizeof *pd);
     if (!pd || asprintf(&pd->tmp, "%s.%ld.%llu.part", path, (long)getpid(), (unsigned long long)++j->tmp_seq) < 0) {
         free(pd);
+        object_done(j, g, at, 0);
         return;
     }
-    pd->job = j;
+    *pd = (struct pending){.job = j, .group = g, .at = at, .tmp = pd->tmp, .size = ob->size};
     snprintf(pd->etag, sizeof pd->etag, "%s", ob->etag);
-    pd->size = ob->size;
-    if (make_parents(pd->tmp) != 0) {
+    if (parents_made(j, pd->tmp) != 0) {
+        totals.objects_failed++;
         problems_add(j->problems, PROBLEM_FILE, "s3 object", -1, -1,
                      "s3://%s/%s: the cache folder cannot be made", s3_bucket(j->s3), ob->key);
         free(pd->tmp);
         free(pd);
+        object_done(j, g, at, 0);
         return;
     }
     if (s3_get(j->s3, ob->key, ob->etag, ob->size, pd->tmp, got_object, pd) != 0) {
         free(pd->tmp);
         free(pd);
+        object_done(j, g, at, 0);
     }
 }
 
@@ -293,23 +361,49 @@ static int list(struct job *j, const char *prefix, enum layer layer, int depth)
     struct listing *l = calloc(1, sizeof *l);
     if (!l)
         return -1;
-    l->job = j;
-    l->layer = layer;
-    l->depth = depth;
+    struct group *g = calloc(1, sizeof *g);
+    if (!g || !(g->prefix = strdup(prefix)) ||
+        grow_array_from((void **)&j->groups, &j->capgroups, j->ngroups + 1, sizeof *j->groups, 16) != 0) {
+        if (g)
+            free(g->prefix);
+        free(g);
+        free(l);
+        return -1;
+    }
+    /* in prefix order, after the group being handed on (see hand_on) */
+    size_t hi = j->ngroups, lo = j->cur_group + (j->cur_obj > 0) < hi ? j->cur_group + (j->cur_obj > 0) : hi;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(j->groups[mid]->prefix, prefix) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(&j->groups[lo + 1], &j->groups[lo], (j->ngroups - lo) * sizeof *j->groups);
+    j->groups[lo] = g;
+    j->ngroups++;
+    *l = (struct listing){j, g, layer, depth, layer != L_ALL};
     /* the last layer is listed whole; the others folder by folder */
-    if (s3_list(j->s3, prefix, layer == L_ALL ? NULL : "/", on_page, l) != 0) {
+    if (s3_list(j->s3, prefix, l->by_folder ? "/" : NULL, on_page, l) != 0) {
+        g->complete = 1;
         free(l);
         return -1;
     }
     return 0;
 }
 
+/* Whether the days of a region are listed one by one: a bounded range of at most S3OPEN_MAX_DAYS. */
+static int by_day(const struct s3open_opts *o)
+{
+    return o->since_ms != INT64_MIN && o->until_ms != INT64_MAX && o->until_ms > o->since_ms &&
+           (o->until_ms - o->since_ms) / 86400000 <= S3OPEN_MAX_DAYS;
+}
+
 /* A region's folder: the days of the range when it is bounded and short, else everything below. */
 static int list_region(struct job *j, const char *prefix)
 {
     const struct s3open_opts *o = j->o;
-    if (o->since_ms == INT64_MIN || o->until_ms == INT64_MAX || o->until_ms <= o->since_ms ||
-        (o->until_ms - o->since_ms) / 86400000 > S3OPEN_MAX_DAYS)
+    if (!by_day(o))
         return list(j, prefix, L_ALL, 0);
     /* a file is written up to a day after its events (parsers/pathinfo.c): the day after the range too */
     int64_t first = o->since_ms >= 0 ? o->since_ms / 86400000 * 86400000 : 0;
@@ -350,9 +444,10 @@ static void descend(struct job *j, const struct listing *l, const char *folder)
             list(j, folder, L_ACCOUNT, 0);
         break;
     case L_ACCOUNT:
+        /* with neither regions nor days to choose, the regions need no listing of their own */
         if ((n == 10 && strncmp(name, "CloudTrail", 10) == 0) ||
             (n == 18 && strncmp(name, "CloudTrail-Insight", 18) == 0))
-            list(j, folder, L_SERVICE, 0);
+            list(j, folder, j->o->regions || by_day(j->o) ? L_SERVICE : L_ALL, 0);
         break;
     case L_SERVICE:
         if (listed(j->o->regions, name, n))
@@ -373,16 +468,18 @@ static void on_page(struct s3 *s, void *ctx, const char *prefix, const struct s3
         if (!j->fatal && asprintf(&j->fatal, "s3://%s/%s: listing refused: %s (HTTP %ld)", s3_bucket(s), prefix,
                                   r->code, r->status) < 0)
             j->fatal = NULL;
-        free(l);
-        return;
+    } else {
+        for (size_t i = 0; i < page->nobjects; i++)
+            take_object(j, l->group, &page->objects[i]);
+        for (size_t i = 0; i < page->nprefixes; i++)
+            if (!strstr(page->prefixes[i], "CloudTrail-Digest/"))
+                descend(j, l, page->prefixes[i]);
     }
-    for (size_t i = 0; i < page->nobjects; i++)
-        take_object(j, &page->objects[i]);
-    for (size_t i = 0; i < page->nprefixes; i++)
-        if (!strstr(page->prefixes[i], "CloudTrail-Digest/"))
-            descend(j, l, page->prefixes[i]);
-    if (!page->truncated)
-        free(l); /* the last page of this listing */
+    if (!page || !page->truncated) { /* the last page of this listing */
+        l->group->complete = 1;
+        free(l);
+    }
+    hand_on(j);
 }
 
 /* The layer a prefix the user gave stands in: read from its folders after AWSLogs/. */
@@ -404,11 +501,6 @@ static enum layer start_layer(const char *prefix)
         return L_ORG;
     seg -= org;
     return seg < 4 ? by_depth[seg] : L_ALL;
-}
-
-static int cmp_fetched(const void *a, const void *b)
-{
-    return strcmp(((const struct fetched *)a)->key, ((const struct fetched *)b)->key);
 }
 
 struct cfile {
@@ -578,17 +670,21 @@ static int push_path(char ***out, size_t *nout, size_t *cap, char *path)
 
 static void job_free(struct job *j)
 {
-    for (size_t i = 0; i < j->ngot; i++) {
-        free(j->got[i].key);
-        free(j->got[i].path);
+    for (size_t g = 0; g < j->ngroups; g++) {
+        for (size_t i = 0; i < j->groups[g]->n; i++)
+            free(j->groups[g]->objs[i].path);
+        free(j->groups[g]->objs);
+        free(j->groups[g]->prefix);
+        free(j->groups[g]);
     }
+    free(j->groups);
+    free(j->last_dir);
     for (size_t i = 0; i < j->nindex; i++)
         free(j->index[i].key);
     for (size_t i = 0; i < j->nadded; i++)
         free(j->added[i].key);
     free(j->index);
     free(j->added);
-    free(j->got);
     free(j->fatal);
     s3_free(j->s3);
     free(j->root);
@@ -619,10 +715,11 @@ static void index_update(struct job *j)
     index_save(j);
 }
 
-/* Opens one s3:// URL: lists, fetches, appends its files (key order) to out. */
-static int open_one(const char *url, const struct s3open_opts *o, char ***out, size_t *nout, size_t *capout,
-                    struct problems *problems, char **err)
+int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int *stop,
+                  struct s3open_live *live, s3open_file_fn sink, void *ctx, struct problems *problems,
+                  char **err)
 {
+    *err = NULL;
     char bucket[64];
     const char *prefix;
     if (bucket_of(url, bucket, &prefix, err) != 0)
@@ -636,7 +733,7 @@ static int open_one(const char *url, const struct s3open_opts *o, char ***out, s
         return -1;
     }
     char *root = cache_root(o, err);
-    struct job j = {.o = o, .problems = problems};
+    struct job j = {.o = o, .problems = problems, .sink = sink, .sink_ctx = ctx, .live = live};
     if (root && asprintf(&j.root, "%s/%s", root, bucket) < 0)
         j.root = NULL;
     j.s3 = j.root ? s3_new(bucket, &creds, o->parallel ? o->parallel : 32, err) : NULL;
@@ -646,6 +743,7 @@ static int open_one(const char *url, const struct s3open_opts *o, char ***out, s
         job_free(&j);
         return -1;
     }
+    s3_set_stop(j.s3, stop);
     if (!o->no_cache)
         index_load(&j);
     time_t run_start = time(NULL); /* what this run touches is at least as new */
@@ -663,39 +761,44 @@ static int open_one(const char *url, const struct s3open_opts *o, char ***out, s
         index_update(&j);
         evict(root, o->cache_cap ? o->cache_cap : S3OPEN_DEFAULT_CACHE, run_start);
     }
-    if (j.ngot)
-        qsort(j.got, j.ngot, sizeof *j.got, cmp_fetched);
-    for (size_t i = 0; i < j.ngot && rc == 0; i++) {
-        if (push_path(out, nout, capout, j.got[i].path) != 0)
-            rc = -1;
-        else
-            j.got[i].path = NULL;
-    }
     job_free(&j);
     free(root);
     return rc;
 }
 
-int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, char ***out, size_t *nout,
-                  struct problems *problems, char **err)
+struct collect {
+    char **paths;
+    size_t n, cap;
+};
+
+static int collect_file(void *ctx, char *path, uint64_t size)
 {
-    *out = NULL;
-    *nout = 0;
+    (void)size;
+    struct collect *c = ctx;
+    if (push_path(&c->paths, &c->n, &c->cap, path) != 0) {
+        free(path);
+        return -1;
+    }
+    return 0;
+}
+
+int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, const atomic_int *stop,
+                  char ***out, size_t *nout, struct problems *problems, char **err)
+{
+    struct collect c = {0};
     *err = NULL;
-    size_t cap = 0;
-    for (size_t i = 0; i < n; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
         if (s3open_is_s3(paths[i])) {
-            if (open_one(paths[i], o, out, nout, &cap, problems, err) != 0)
-                return -1;
+            rc = s3open_stream(paths[i], o, stop, NULL, collect_file, &c, problems, err);
             continue;
         }
         char *p = strdup(paths[i]);
-        if (!p || push_path(out, nout, &cap, p) != 0) {
-            free(p);
-            return -1;
-        }
+        rc = p ? collect_file(&c, p, 0) : -1;
     }
-    return 0;
+    *out = c.paths;
+    *nout = c.n;
+    return rc;
 }
 
 void s3open_paths_free(char **paths, size_t n)

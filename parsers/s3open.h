@@ -1,4 +1,5 @@
-/* s3open: s3://BUCKET[/PREFIX] arguments turned into local files the loader reads like any other.
+/* s3open: s3://BUCKET[/PREFIX] arguments turned into local files the loader reads like any other, each
+ * handed on as it comes in (the loader decodes it while the rest are fetched).
  *
  * The CloudTrail delivery layout AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ is pruned before
  * it is listed: the organization folder, accounts and regions are discovered with delimiter listings
@@ -14,6 +15,7 @@
 #ifndef CTVIEW_S3OPEN_H
 #define CTVIEW_S3OPEN_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,19 +35,41 @@ struct s3open_opts {
 
 struct s3open_totals {
     uint64_t objects_listed, objects_fetched, bytes_fetched, cache_hits, requests, list_requests, retries;
+    uint64_t objects_failed; /* log objects not fetched (each a problem) */
     int used; /* an s3:// path was opened */
 };
 
 /* Whether path names S3 (starts with "s3://"). */
 int s3open_is_s3(const char *path);
 
+/* How far an open is, for a progress line; updated as objects are listed and come in. */
+struct s3open_live {
+    atomic_uint_fast64_t listed; /* log objects listed (digests are not) */
+    atomic_uint_fast64_t done;   /* of those, in the cache or failed */
+    atomic_uint_fast64_t bytes;  /* bytes fetched */
+};
+
+/* Takes each object's local file (path owned by the callee, size its bytes); nonzero when out of memory. */
+typedef int (*s3open_file_fn)(void *ctx, char *path, uint64_t size);
+
+/* Opens one s3:// URL: lists it with the layout pruned, fetches what the cache lacks, and hands each
+ * object's local file to sink as soon as it and every object before it are in: listings in the order
+ * of their prefixes, each in key order, so the same bucket is handed on in the same order every time.
+ * stop (or NULL): once set, nothing more is asked of S3. live (or NULL): how far it is. An object that
+ * could not be fetched is a row in problems (its s3:// URL and S3's error code). Returns 0; -1 when
+ * the URL could not be opened at all (no credentials, no bucket, a listing refused, no network), with
+ * *err (owned) saying which and why. */
+int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int *stop,
+                  struct s3open_live *live, s3open_file_fn sink, void *ctx, struct problems *problems,
+                  char **err);
+
 /* Replaces each s3:// entry of paths[0..n) by the local files of its objects (in key order), keeping
  * local paths where they are. *out (owned, each string owned; free with s3open_paths_free) and *nout
  * get the result. An object that could not be fetched is a row in problems (the object's s3:// URL and
  * S3's error code). Returns 0; -1 when an s3:// path could not be opened at all (no credentials, no
  * bucket, a listing refused, no network), with *err (owned) saying which and why. */
-int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, char ***out, size_t *nout,
-                  struct problems *problems, char **err);
+int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, const atomic_int *stop,
+                  char ***out, size_t *nout, struct problems *problems, char **err);
 void s3open_paths_free(char **paths, size_t n);
 
 /* What this process's s3:// opens did so far. */

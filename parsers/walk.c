@@ -69,6 +69,10 @@ static int walk_one(const char *path, struct walk_list *l, struct problems *pr, 
         l->pruned++;
         return 0;
     }
+    if (depth > 0 && pathinfo_scope_outside(path, l->accounts, l->regions)) {
+        l->pruned++;
+        return 0;
+    }
     if (S_ISREG(st.st_mode))
         return add_file(l, path, &st, 0);
     if (!S_ISDIR(st.st_mode)) {

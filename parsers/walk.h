@@ -26,11 +26,14 @@ struct walk_list {
     uint64_t pruned;  /* files and folders left unopened because their name is outside the time range */
     int ranged;       /* prune by [since_ms, until_ms) (set before walking) */
     int64_t since_ms, until_ms;
+    const char *accounts, *regions; /* borrowed, comma-separated or NULL: the S3 layout's accounts and
+                                       regions to enter (pathinfo_scope_outside); others count in pruned */
 };
 
 /* Appends the files under paths[0..n) to list; problems get a row for every entry not read. Entries the
  * S3 layout dates outside [list->since_ms, list->until_ms) are counted in pruned, not opened, when
- * list->ranged is set.
+ * list->ranged is set; so are the layout's folders of accounts and regions outside list->accounts and
+ * list->regions.
  * Returns 0, or -1 when out of memory. */
 int walk_paths(const char *const *paths, size_t n, struct walk_list *list, struct problems *problems);
 void walk_list_free(struct walk_list *list);

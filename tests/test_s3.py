@@ -11,7 +11,9 @@ truncated bodies, a slow object). Checks, each against the same tree read from l
     wrong key id refused with S3's code and a non-zero exit; no secret in any output;
   - with faults injected every event still loads, or its object is a problem and the exit says so;
   - more than 10,000 objects: ListObjectsV2 pagination;
-  - --paths-from with s3:// URLs; --no-cache leaves nothing behind.
+  - --paths-from with s3:// URLs; --no-cache leaves nothing behind;
+  - the interface (in tmux): the objects' progress line while they come in, then every event; --follow
+    --poll 1: an object put under today's folder has its events shown.
 usage: test_s3.py CTVIEW [TESTS_DIR]. Skips (77) when node/npm or the package cannot be had."""
 import concurrent.futures
 import gzip
@@ -20,6 +22,8 @@ import http.server
 import json
 import os
 import random
+import re
+import shlex
 import shutil
 import socket
 import socketserver
@@ -189,6 +193,104 @@ def stats(ctview, args, env):
         return None, p
 
 
+def tmux_session(name, cmd, env):
+    """Starts cmd in a detached tmux session on a socket of its own; returns (capture, kill)."""
+    sock = f"ctview-s3-{os.getpid()}-{name}"
+    line = " ".join(shlex.quote(f"{k}={v}") for k, v in env.items() if k.startswith(("AWS_", "XDG_", "HOME")))
+    subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "160", "-y", "30",
+                    f"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC {line} {shlex.join(cmd)}; "
+                    "echo CTVIEW-EXITED $?; sleep 600"], check=True)
+
+    def capture():
+        return subprocess.run(["tmux", "-L", sock, "capture-pane", "-p", "-t", "t"], capture_output=True,
+                              text=True).stdout
+
+    def kill():
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+    return capture, kill
+
+
+def wait_screen(capture, pred, seconds=90):
+    """Polls the screen until pred(text) holds (never a fixed wait); returns the last screen and whether."""
+    deadline = time.monotonic() + seconds
+    while True:
+        text = capture()
+        if pred(text):
+            return text, True
+        if time.monotonic() > deadline or "CTVIEW-EXITED" in text:
+            return text, False
+        time.sleep(0.05)
+
+
+def put(port, key, body):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("PUT", f"/{BUCKET}/{key}", body=body)
+    r = c.getresponse()
+    r.read()
+    if r.status != 200:
+        raise RuntimeError(f"PUT {key}: HTTP {r.status}")
+
+
+def interface_checks(ctview, env, port, tree, work, want):
+    """The interface on s3://: its first screen and the objects' progress line while they come in (through
+    the fault proxy, whose slow objects keep the load going), then every event; --follow --poll 1 on a
+    prefix of today's folder: an object put there has its events shown."""
+    if not shutil.which("tmux"):
+        print("SKIP: the interface on s3://: tmux is not installed")
+        return
+    proxy = fault_proxy(port)
+    slow = dict(env, AWS_ENDPOINT_URL_S3=f"http://127.0.0.1:{proxy.server_address[1]}",
+                XDG_CACHE_HOME=os.path.join(work, "cache-tui"), XDG_STATE_HOME=os.path.join(work, "state"),
+                XDG_CONFIG_HOME=os.path.join(work, "config"))
+    capture, kill = tmux_session("load", [ctview, "--no-state", f"s3://{BUCKET}/logs/"], slow)
+    try:
+        text, ok = wait_screen(capture, lambda t: re.search(r"Loading +\d+%  \d+/\d+ objects  [0-9.]+ MB  \d+ events"
+                                                            r"  [0-9.]+ MB/s", t))
+        check("the interface shows the objects' progress line while they come in", ok, text[-400:])
+        n = want["events"]
+        text, ok = wait_screen(capture, lambda t: f" {n}/{n} shown" in t)
+        check("... then every event of the tree", ok, text[-400:])
+    finally:
+        kill()
+        proxy.shutdown()
+
+    # two log files without an event in common, put one after the other under today's folder
+    picked, seen = [], set()
+    for d, _, fs in sorted(os.walk(tree)):
+        for f in sorted(fs):
+            try:
+                recs = json.loads(gzip.open(os.path.join(d, f)).read())["Records"]
+            except (OSError, ValueError, KeyError):
+                continue
+            ids = {r.get("eventID") for r in recs}
+            if recs and not ids & seen and len(ids) == len(recs):
+                picked.append(os.path.join(d, f))
+                seen |= ids
+            if len(picked) == 2:
+                break
+        if len(picked) == 2:
+            break
+    counts = [stats(ctview, picked[:k], env)[0]["events"] for k in (1, 2)]
+    day = time.strftime("%Y/%m/%d", time.gmtime())
+    stamp = time.strftime("%Y%m%dT%H%MZ", time.gmtime())
+    folder = f"follow/AWSLogs/555555555555/CloudTrail/us-east-1/{day}/"
+    keys = [f"{folder}555555555555_CloudTrail_us-east-1_{stamp}_{i}.json.gz" for i in ("a", "b")]
+    put(port, keys[0], open(picked[0], "rb").read())
+    follow = dict(env, XDG_CACHE_HOME=os.path.join(work, "cache-follow"), XDG_STATE_HOME=os.path.join(work, "state"),
+                  XDG_CONFIG_HOME=os.path.join(work, "config"))
+    capture, kill = tmux_session("follow", [ctview, "--no-state", "--follow", "--poll", "1", f"s3://{BUCKET}/follow/"],
+                                 follow)
+    try:
+        text, ok = wait_screen(capture, lambda t: f" {counts[0]}/{counts[0]} shown" in t and "following" in t)
+        check("--follow on s3://: the first object's events, following", ok, text[-400:])
+        put(port, keys[1], open(picked[1], "rb").read())
+        text, ok = wait_screen(capture, lambda t: f" {counts[1]}/{counts[1]} shown" in t, 60)
+        check(f"--follow --poll 1: an object put under today's folder has its events shown ({counts[1]})", ok,
+              text[-400:])
+    finally:
+        kill()
+
+
 def main():
     ctview = os.path.abspath(sys.argv[1])
     node = server_dir()
@@ -244,6 +346,9 @@ def main():
         if got1:
             # the root, logs/, AWSLogs/, the account, CloudTrail/, and the day and the day after
             check("only the prefixes needed were listed", got1.get("list_requests", 99) <= 7, str(got1))
+            print(f"note: one day, one account, one region: {got1.get('requests')} requests "
+                  f"({got1.get('list_requests')} listings, {got1.get('objects_fetched')} objects fetched) "
+                  f"for {nobj} objects in the bucket")
             check("--no-cache fetched every object of that day", got1.get("cache_hits") == 0)
 
         # the cache cap: a load over another account evicts the first's files (least recently used), never
@@ -329,6 +434,8 @@ def main():
         check("pagination: 10,050 objects listed and read", got6 is not None and got6.get("objects_listed", 0) >= 10050 and
               got6["files"] == 10050 and got6["events"] == want6["events"] and
               got6["duplicates"] == want6["duplicates"], f"{got6} {p.stderr[-300:]}")
+
+        interface_checks(ctview, env, port, tree, work, want)
     finally:
         for p in procs:
             p.kill()

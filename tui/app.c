@@ -564,6 +564,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.no_state = start->no_state; /* before the panes: the list reads its remembered columns */
     a.npaths = npaths;
     a.since_ms = start->since_ms;
+    a.scope = start->scope;
+    a.poll_s = start->poll_s;
     a.until_ms = start->until_ms;
     a.rule_paths = start->rules;
     a.nrule_paths = start->nrules;
@@ -572,8 +574,6 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         store_free(a.store);
         a.store = NULL;
     }
-    if (a.store && start->input_problems)
-        problems_take(&a.store->problems, start->input_problems); /* S3 objects not fetched: in Problems */
     if (!a.store || create_panes(&a) != 0) {
         fprintf(stderr, "ctview: out of memory\n");
         store_free(a.store);
@@ -614,7 +614,7 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
     a.win = stdscr;
     getmaxyx(stdscr, a.rows, a.cols);
     int rc = 0;
-    if (loading_start(&a, paths, npaths, start->since_ms, start->until_ms) != 0) {
+    if (loading_start(&a, paths, npaths, start->since_ms, start->until_ms, start->scope) != 0) {
         endwin();
         signals_terminal_off();
         delscreen(scr);

@@ -22,16 +22,19 @@
 
 /* What the interface starts with besides the paths: a time range that prunes folders and files, and
  * a filter in force from the first screen (NULL for none). */
+struct s3open_opts;
+
 struct app_start {
     int64_t since_ms, until_ms; /* INT64_MIN / INT64_MAX for none */
     const char *filter;
     int follow;               /* watch the directories for new files */
+    int poll_s;               /* --poll: seconds between listings of followed s3:// paths (0: 60) */
     const char *const *rules; /* --rules paths (borrowed), nrules of them; none: the shipped rules */
     size_t nrules;
     const char *tz; /* --tz: the zone times are shown in (NULL: the config's, else UTC) */
     int no_state;   /* --no-state: neither read nor write the state file */
     int no_mouse;   /* --no-mouse: leave the mouse to the terminal */
-    struct problems *input_problems; /* borrowed, emptied: objects that could not be fetched (tui/inputs.h) */
+    const struct s3open_opts *scope; /* borrowed: --account, --region and how s3:// paths are opened */
 };
 
 /* Loads paths and runs the interface until the user quits. Returns the process exit status. */
@@ -69,6 +72,8 @@ struct app {
     const char *const *paths; /* borrowed: what the user asked to open */
     size_t npaths;
     int64_t since_ms, until_ms; /* the range the load pruned by (app_start), for reading the tree again */
+    const struct s3open_opts *scope; /* borrowed (app_start): accounts, regions, how s3:// paths open */
+    int poll_s;                      /* app_start's */
     /* the user's preferences (tui/session.c: config file, then options) */
     struct tz tz;            /* the zone times are shown in */
     int relative_time;       /* the list shows "3h ago" */

@@ -7,12 +7,18 @@
  * deleted or moved away; the kernel's queue overflowing, as it does when a prompt pauses the polling while
  * thousands of files arrive) makes the tree be read again into a new store, which then replaces the
  * old one: its events, problems and counts are then those of the tree as it is now, what --stats says.
- * Marks and the selection carry over to the same events (same time, ids, name, caller) in the new one. */
+ * Marks and the selection carry over to the same events (same time, ids, name, caller) in the new one.
+ *
+ * s3:// paths have no events to watch: every --poll seconds (60 by default) a thread lists again their
+ * newest days (yesterday, today and tomorrow in UTC, within --since/--until: CloudTrail writes into the
+ * folder of the day it writes), and the objects not loaded yet are fetched and loaded like new files. */
 #include "tui/follow.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -20,7 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/present/textsafe.h"
 #include "parsers/load.h"
+#include "parsers/s3open.h"
 #include "tui/app.h"
 #include "tui/casefile.h"
 #include "tui/marks.h"
@@ -30,7 +38,24 @@ struct watch {
     char *dir; /* owned */
 };
 
+/* The listing of the followed s3:// paths, on a thread of its own. */
+struct s3poll {
+    const char **urls; /* owned array, strings borrowed from the app's paths */
+    size_t nurls;
+    double next; /* seconds (monotonic): when the next listing starts */
+    pthread_t thread;
+    int running;     /* the thread was started and not joined */
+    atomic_int done; /* the thread finished: got, problems and err are its results */
+    atomic_int stop; /* asks the thread to stop early (following stops) */
+    struct s3open_opts scope;
+    char **got; /* owned: the local files of the objects listed */
+    size_t ngot;
+    struct problems problems;
+    char *err; /* owned, or NULL */
+};
+
 struct follow {
+    struct s3poll s3;
     int fd;                /* inotify */
     struct watch *watches; /* owned */
     size_t nwatches;
@@ -134,6 +159,8 @@ static const char *watch_dir(const struct app *a, int wd)
     return NULL;
 }
 
+static int s3poll_init(struct app *a, const char *const *paths, size_t npaths);
+
 int follow_start(struct app *a, const char *const *paths, size_t npaths)
 {
     if (!(a->follow = calloc(1, sizeof *a->follow))) {
@@ -154,9 +181,14 @@ int follow_start(struct app *a, const char *const *paths, size_t npaths)
             dirs++;
         }
     }
-    if (!dirs) {
+    if (s3poll_init(a, paths, npaths) != 0) {
         follow_stop(a);
-        app_message(a, "nothing to follow: give a directory");
+        app_message(a, "cannot follow: out of memory");
+        return -1;
+    }
+    if (!dirs && !a->follow->s3.nurls) {
+        follow_stop(a);
+        app_message(a, "nothing to follow: give a directory or an s3:// path");
         return -1;
     }
     return 0;
@@ -166,6 +198,15 @@ void follow_stop(struct app *a)
 {
     if (!a->follow)
         return;
+    struct s3poll *p = &a->follow->s3;
+    if (p->running) { /* what is in flight finishes; nothing more is asked */
+        atomic_store(&p->stop, 1);
+        pthread_join(p->thread, NULL);
+        s3open_paths_free(p->got, p->ngot);
+        problems_clear(&p->problems);
+        free(p->err);
+    }
+    free(p->urls);
     if (a->follow->fd >= 0)
         close(a->follow->fd);
     store_free(a->follow->retired);
@@ -289,10 +330,17 @@ static int rescan(struct app *a)
             watch_tree(a, a->paths[i], 0, 0);
     }
     struct store *fresh = store_new();
+    struct s3open_opts scope = a->scope ? *a->scope : (struct s3open_opts){0};
+    scope.since_ms = a->since_ms;
+    scope.until_ms = a->until_ms;
+    char *why = NULL;
     if (!fresh || casefile_attach(fresh) != 0 ||
-        load_paths_range(fresh, a->paths, a->npaths, a->since_ms, a->until_ms, NULL, NULL) != 0) {
+        load_paths_scope(fresh, a->paths, a->npaths, &scope, NULL, NULL, &why) != 0) {
         store_free(fresh);
-        app_message(a, "out of memory while reading the followed files again");
+        app_message(a, "%s",
+                    why ? "an s3:// path could not be read again: the old events stay"
+                        : "out of memory while reading the followed files again");
+        free(why);
         return -1;
     }
     struct store *old = a->store;
@@ -367,6 +415,90 @@ static void read_events(struct app *a, struct poll_result *r)
     }
 }
 
+#define DAY_MS 86400000LL
+
+static void *s3poll_run(void *arg)
+{
+    struct s3poll *p = arg;
+    s3open_expand(p->urls, p->nurls, &p->scope, &p->stop, &p->got, &p->ngot, &p->problems, &p->err);
+    atomic_store(&p->done, 1);
+    return NULL;
+}
+
+/* Starts a listing of the newest days, when they are in the range the load was given. */
+static void s3poll_start(struct app *a)
+{
+    struct s3poll *p = &a->follow->s3;
+    int64_t today = (int64_t)time(NULL) / 86400 * DAY_MS;
+    p->scope = a->scope ? *a->scope : (struct s3open_opts){0};
+    p->scope.since_ms = a->since_ms > today - DAY_MS ? a->since_ms : today - DAY_MS;
+    p->scope.until_ms = a->until_ms < today + 2 * DAY_MS ? a->until_ms : today + 2 * DAY_MS;
+    p->next = now() + (a->poll_s > 0 ? a->poll_s : 60);
+    if (p->scope.since_ms >= p->scope.until_ms)
+        return; /* the range ended before yesterday: nothing new can fall in it */
+    problems_init(&p->problems);
+    atomic_store(&p->done, 0);
+    p->running = pthread_create(&p->thread, NULL, s3poll_run, p) == 0;
+}
+
+/* Joins the listing and loads the objects the store does not hold yet. */
+static void s3poll_finish(struct app *a, struct poll_result *r)
+{
+    struct s3poll *p = &a->follow->s3;
+    pthread_join(p->thread, NULL);
+    p->running = 0;
+    for (size_t i = 0; i < p->ngot; i++)
+        if (!atomic_load(&p->stop) && !is_known(a, p->got[i])) {
+            load_more(a->store, p->got[i]);
+            r->changed = 1;
+        }
+    if (r->changed)
+        forget_known(a->follow);
+    if (p->problems.count && problems_take(&a->store->problems, &p->problems) == 0)
+        r->changed = 1;
+    if (p->err) { /* the network, the credentials: said, and tried again at the next poll */
+        char shown[200];
+        textsafe_escape(p->err, strlen(p->err), shown, sizeof shown);
+        app_message(a, "following s3://: %s", shown);
+    }
+    s3open_paths_free(p->got, p->ngot);
+    p->got = NULL;
+    p->ngot = 0;
+    problems_clear(&p->problems);
+    free(p->err);
+    p->err = NULL;
+}
+
+/* Whether the followed s3:// paths' listing is due or done: starts it, or takes what it found. */
+static void s3poll_step(struct app *a, struct poll_result *r)
+{
+    struct s3poll *p = &a->follow->s3;
+    if (!p->nurls)
+        return;
+    if (p->running && atomic_load(&p->done))
+        s3poll_finish(a, r);
+    else if (!p->running && now() >= p->next)
+        s3poll_start(a);
+}
+
+static int s3poll_init(struct app *a, const char *const *paths, size_t npaths)
+{
+    struct s3poll *p = &a->follow->s3;
+    for (size_t i = 0; i < npaths; i++) {
+        if (!s3open_is_s3(paths[i]))
+            continue;
+        const char **v = realloc(p->urls, (p->nurls + 1) * sizeof *v);
+        if (!v)
+            return -1;
+        p->urls = v;
+        p->urls[p->nurls++] = paths[i];
+    }
+    atomic_init(&p->stop, 0);
+    atomic_init(&p->done, 0);
+    p->next = now() + (a->poll_s > 0 ? a->poll_s : 60);
+    return 0;
+}
+
 int follow_poll(struct app *a)
 {
     if (!a->follow)
@@ -379,6 +511,7 @@ int follow_poll(struct app *a)
     int at_end = shown_before && a->list.cur + 1 == shown_before;
     struct poll_result r = {0, 0};
     read_events(a, &r);
+    s3poll_step(a, &r);
     a->follow->rescan_due |= r.rescan;
     if (a->follow->rescan_due && now() >= a->follow->rescan_after) {
         /* the new files loaded above are read again with the rest: the new store has them */

@@ -1,4 +1,4 @@
-/* inputs: argv's paths, --paths-from and s3:// made into the loader's list (see inputs.h). */
+/* inputs: argv's paths and --paths-from's lines made into the loader's list (see inputs.h). */
 #include "tui/inputs.h"
 
 #include <errno.h>
@@ -62,45 +62,38 @@ static int read_lines(const char *file, char ***v, size_t *n)
     return rc;
 }
 
-int inputs_expand(struct inputs *in, const char *const *paths, size_t n, const char *paths_from,
-                  const struct s3open_opts *o)
+int inputs_expand(struct inputs *in, const char *const *paths, size_t n, const char *paths_from)
 {
     memset(in, 0, sizeof *in);
-    problems_init(&in->problems);
     char **extra = NULL;
     size_t nextra = 0;
     if (paths_from && read_lines(paths_from, &extra, &nextra) != 0) {
         s3open_paths_free(extra, nextra);
         return -1;
     }
-    const char **all = calloc(n + nextra + 1, sizeof *all);
-    if (!all) {
+    if (!(in->paths = calloc(n + nextra + 1, sizeof *in->paths))) {
         s3open_paths_free(extra, nextra);
         fprintf(stderr, "ctview: out of memory\n");
         return -1;
     }
-    if (n)
-        memcpy(all, paths, n * sizeof *all);
-    if (nextra)
-        memcpy(all + n, extra, nextra * sizeof *all);
-    char *err = NULL;
-    int rc = s3open_expand(all, n + nextra, o, &in->paths, &in->n, &in->problems, &err);
-    if (rc != 0) {
-        char shown[1024];
-        const char *msg = err ? err : "out of memory";
-        textsafe_escape(msg, strlen(msg), shown, sizeof shown);
-        fprintf(stderr, "ctview: %s\n", shown);
+    for (size_t i = 0; i < n; i++) {
+        if (!(in->paths[in->n] = strdup(paths[i]))) {
+            s3open_paths_free(extra, nextra);
+            fprintf(stderr, "ctview: out of memory\n");
+            return -1;
+        }
+        in->n++;
     }
-    free(err);
-    free(all);
-    s3open_paths_free(extra, nextra);
-    return rc;
+    if (nextra) /* the lines' strings move over */
+        memcpy(in->paths + in->n, extra, nextra * sizeof *extra);
+    in->n += nextra;
+    free(extra);
+    return 0;
 }
 
 void inputs_free(struct inputs *in)
 {
     s3open_paths_free(in->paths, in->n);
-    problems_clear(&in->problems);
     memset(in, 0, sizeof *in);
 }
 

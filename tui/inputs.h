@@ -1,6 +1,7 @@
 /* inputs: the paths the user named, made into what the loader reads: --paths-from FILE's lines added
- * (one path or s3:// URL a line; '-' reads standard input), s3:// URLs listed, pruned and fetched into
- * the cache (parsers/s3open.h). Every mode and the interface start from it. */
+ * (one path or s3:// URL a line; '-' reads standard input). The loader opens s3:// URLs itself
+ * (parsers/s3open.h), decoding their objects as they come in. Every mode and the interface start from
+ * it. */
 #ifndef CTVIEW_INPUTS_H
 #define CTVIEW_INPUTS_H
 
@@ -14,13 +15,11 @@
 struct inputs {
     char **paths; /* owned: what the loader reads */
     size_t n;
-    struct problems problems; /* objects that could not be fetched: for the store's problems */
 };
 
-/* Fills in from argv's paths, the lines of paths_from (NULL: none) and S3. Returns 0, or -1 with a
- * message on stderr (an s3:// path that cannot be opened, a --paths-from file that cannot be read). */
-int inputs_expand(struct inputs *in, const char *const *paths, size_t n, const char *paths_from,
-                  const struct s3open_opts *o);
+/* Fills in from argv's paths and the lines of paths_from (NULL: none). Returns 0, or -1 with a
+ * message on stderr (a --paths-from file that cannot be read). */
+int inputs_expand(struct inputs *in, const char *const *paths, size_t n, const char *paths_from);
 void inputs_free(struct inputs *in);
 
 enum inputs_opt { INPUTS_ACCOUNT, INPUTS_REGION, INPUTS_NO_CACHE, INPUTS_CACHE_SIZE, INPUTS_PATHS_FROM };

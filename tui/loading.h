@@ -8,7 +8,9 @@
 struct app;
 
 /* Starts the workers. Returns 0, or -1 when out of memory. */
-int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_t since_ms, int64_t until_ms);
+struct s3open_opts;
+int loading_start(struct app *a, const char *const *paths, size_t npaths, int64_t since_ms, int64_t until_ms,
+                  const struct s3open_opts *scope);
 /* Merges what the workers read for about budget seconds; ends the load when done. Returns 1 when
  * something on the screen changed (the progress, the events, or the end of the load). */
 int loading_step(struct app *a, double budget);

@@ -17,6 +17,7 @@
 #include "model/index/pathindex.h"
 #include "model/base/timefmt.h"
 #include "model/base/tz.h"
+#include "model/present/textsafe.h"
 #include "parsers/load.h"
 #include "parsers/savedidx.h"
 #include "tui/app.h"
@@ -83,8 +84,9 @@ static const char usage[] =
     "  --until WHEN    or date-time (YYYY-MM-DD[THH:MM[:SS]]; a date for --until means through that\n"
     "                  day) or an age (30m, 2h, 7d, 2w); folders and files of the S3 layout named\n"
     "                  outside the range are not opened; with every mode and the interface\n"
-    "  --account LIST  --region LIST: s3:// paths list only these accounts and regions of the\n"
-    "  --region LIST   AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ layout (comma-separated)\n"
+    "  --account LIST  --region LIST: only these accounts and regions of the S3 layout\n"
+    "  --region LIST   AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ (comma-separated): s3:// paths list\n"
+    "                  only them, local folders of others are not opened; files outside it are read\n"
     "  --paths-from FILE  read more paths or s3:// URLs from FILE, one a line ('-': standard input)\n"
     "  --no-cache      neither read nor write the saved index; fetch s3:// objects into a private\n"
     "                  folder removed at exit, not the cache\n"
@@ -96,7 +98,9 @@ static const char usage[] =
     "    --table NAME  the table (default cloudtrail_logs)\n"
     "    --select S    events (SELECT *, default) or paths (SELECT DISTINCT \"$path\": the S3 objects)\n"
     "\n"
-    "  --follow        (interface) watch the directories and load new log files as they arrive\n"
+    "  --follow        (interface) watch the directories and load new log files as they arrive;\n"
+    "                  s3:// paths: list their newest days again every 60 s, load new objects\n"
+    "  --poll SECONDS  (with --follow) list followed s3:// paths every SECONDS instead of 60\n"
     "  --tz ZONE       (interface) show times in ZONE: UTC (default), local, an IANA name such as\n"
     "                  Europe/Paris, or a POSIX TZ string\n"
     "  --no-mouse      (interface) leave the mouse to the terminal (its own selection)\n"
@@ -324,6 +328,7 @@ struct options {
     size_t npaths;
     struct s3open_opts s3o; /* --account, --region, --no-cache, --cache-size */
     const char *paths_from; /* --paths-from FILE, or NULL */
+    int poll_s;             /* --poll SECONDS, or 0 */
     /* --case, --case-export, --case-import */
     const char *case_name, *case_export, *case_import;
     /* worked out by check_options */
@@ -476,17 +481,22 @@ static int with_logs(const struct options *o, const struct mode_ops *m)
     signals_install(); /* a signal removes an export's temporary file; a write past ulimit -f is an error */
     int rc = logs_check(o, &l);
     double t0 = now_seconds();
-    if (rc == 0 && load_paths_range(l.s, o->paths, o->npaths, o->since, o->until, NULL, NULL) != 0) {
-        fprintf(stderr, "ctview: out of memory while loading\n");
-        rc = 2;
+    char *err = NULL;
+    if (rc == 0 && load_paths_scope(l.s, o->paths, o->npaths, &o->s3o, NULL, NULL, &err) != 0) {
+        /* an s3:// path that could not be opened at all (credentials, bucket, network): one message */
+        const char *why = err ? err : "out of memory while loading";
+        char shown[1024];
+        textsafe_escape(why, strlen(why), shown, sizeof shown);
+        fprintf(stderr, "ctview: %s\n", shown);
+        rc = err ? 3 : 2;
     }
+    free(err);
     if (rc != 0) {
         logs_free(&l);
         return rc;
     }
     l.secs = now_seconds() - t0;
-    size_t unfetched = problems_count(&in.problems, PROBLEM_FILE);
-    problems_take(&l.s->problems, &in.problems); /* objects S3 would not give */
+    size_t unfetched = (size_t)s3open_totals()->objects_failed; /* objects S3 would not give */
     size_t unread = cli_report_unread(l.s, o->paths, o->npaths, stderr) + unfetched;
     rc = logs_select(o, m->rules, &l);
     if (rc == 0)
@@ -533,12 +543,13 @@ static int run_interface(const struct options *o, const struct mode_ops *m)
                               .until_ms = o->until,
                               .filter = o->expr ? o->expr : NULL,
                               .follow = o->follow,
+                              .poll_s = o->poll_s,
                               .rules = o->rule_paths,
                               .nrules = o->nrule_paths,
                               .tz = o->tz,
                               .no_state = o->no_state,
                               .no_mouse = o->no_mouse,
-                              .input_problems = &in.problems};
+                              .scope = &o->s3o};
     return app_run(o->paths, o->npaths, &start);
 }
 
@@ -599,6 +610,7 @@ static int set_input(struct options *o, const char *v, const struct opt *opt);
 static int set_when(struct options *o, const char *v, const struct opt *opt);
 static int add_rules(struct options *o, const char *v, const struct opt *opt);
 static int set_count(struct options *o, const char *v, const struct opt *opt);
+static int set_poll(struct options *o, const char *v, const struct opt *opt);
 static int show_help(struct options *o, const char *v, const struct opt *opt);
 static int show_version(struct options *o, const char *v, const struct opt *opt);
 
@@ -627,6 +639,7 @@ static const struct opt {
     {"since", 0, required_argument, -1, FIELD(since), set_when},
     {"until", 0, required_argument, -1, FIELD(until), set_when},
     {"follow", 0, no_argument, -1, FIELD(follow), NULL},
+    {"poll", 0, required_argument, -1, NO_FIELD, set_poll},
     {"tz", 0, required_argument, -1, NO_FIELD, set_tz},
     {"no-state", 0, no_argument, -1, FIELD(no_state), NULL},
     {"no-mouse", 0, no_argument, -1, FIELD(no_mouse), NULL},
@@ -722,6 +735,16 @@ static int set_count(struct options *o, const char *v, const struct opt *opt)
     o->top_n_given = 1;
     if (bad)
         return usage_error("-n takes a count from 1 up");
+    return -1;
+}
+
+static int set_poll(struct options *o, const char *v, const struct opt *opt)
+{
+    (void)opt;
+    const char *bad = NULL;
+    o->poll_s = (int)strtonum(v, 1, 86400, &bad);
+    if (bad)
+        return usage_error("--poll takes seconds from 1 to 86400");
     return -1;
 }
 
@@ -912,6 +935,8 @@ static int check_options(struct options *o, enum mode *mode)
         return usage_error("no PATH given");
     if (o->follow && o->modes)
         return usage_error("--follow is for the terminal interface");
+    if (o->poll_s && !o->follow)
+        return usage_error("--poll goes with --follow");
     if ((o->tz || o->no_state || o->no_mouse) && o->modes)
         return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
                            "UTC times)");
@@ -964,7 +989,7 @@ int main(int argc, char **argv)
                  o.s3o.accounts ? o.s3o.accounts : "*", o.s3o.regions ? o.s3o.regions : "*");
         savedidx_configure(!o.s3o.no_cache, (o.s3o.cache_cap ? o.s3o.cache_cap : S3OPEN_DEFAULT_CACHE) / 4,
                            idx_opts);
-        if (inputs_expand(&in, o.paths, o.npaths, o.paths_from, &o.s3o) != 0)
+        if (inputs_expand(&in, o.paths, o.npaths, o.paths_from) != 0)
             rc = 3;
         o.paths = (const char *const *)in.paths;
         o.npaths = in.n;

@@ -423,3 +423,8 @@ print(f"{'measure':{w0}}  " + "  ".join(f"{s:>{w[s]}}" for s in shapes) + "  tar
 for label, cells, target in rows:
     print(f"{label:{w0}}  " + "  ".join(f"{cells[s]:>{w[s]}}" for s in shapes) + ("  " + target if target else ""))
 PY
+
+# S3 on loopback: the 100k-event tree from s3rver (tests/test_s3.py's server) with a cold and a warm cache,
+# beside the same tree on local disk, each with its target ratio (README, Performance)
+python3 tests/bench/s3_bench.py build-release/ctview 100000 3 | tee -a tests/bench/results.txt ||
+    echo "s3 on loopback: not measured (node and npm are needed for s3rver)" | tee -a tests/bench/results.txt
