@@ -31,10 +31,12 @@ void savedidx_configure(int on, uint64_t cap, const char *options)
     key_options = options ? strdup(options) : NULL;
 }
 
-/* Who a file is: a file with the same path and the same of these is taken as unchanged. */
+/* Who a file is: a file with the same path and the same of these is taken as unchanged. The ctime is
+   there because a file rewritten in place to the same size can have its mtime put back (touch -r), while
+   any write moves its ctime, which no one can set back. */
 struct ident {
     uint64_t dev, ino;
-    int64_t size, mtime_ns;
+    int64_t size, mtime_ns, ctime_ns;
     int ok; /* stat succeeded */
 };
 
@@ -141,7 +143,8 @@ static void ident_of(const char *path, struct ident *id)
     if (stat(path, &st) != 0)
         return;
     *id = (struct ident){(uint64_t)st.st_dev, (uint64_t)st.st_ino, (int64_t)st.st_size,
-                         (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec, 1};
+                         (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+                         (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec, 1};
 }
 
 /* Reads the index file into x->old, or leaves it NULL (saying why when traced). */
@@ -226,7 +229,8 @@ static int match_files(struct savedidx *x)
         struct ident id;
         ident_of(p, &id);
         const struct storefile_file *f = &o->files[j];
-        if (id.ok && id.dev == f->dev && id.ino == f->ino && id.size == f->size && id.mtime_ns == f->mtime_ns)
+        if (id.ok && id.dev == f->dev && id.ino == f->ino && id.size == f->size && id.mtime_ns == f->mtime_ns &&
+            id.ctime_ns == f->ctime_ns)
             x->match[k] = j;
     }
     free(table);
@@ -560,6 +564,7 @@ static int file_rows(const struct savedidx *x, const struct store *s, struct sto
                                      .ino = id.ino,
                                      .size = id.size,
                                      .mtime_ns = id.mtime_ns,
+                                     .ctime_ns = id.ctime_ns,
                                      .source = r->source,
                                      .prob_first = r->prob_first,
                                      .prob_count = r->prob_count,

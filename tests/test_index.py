@@ -122,6 +122,30 @@ with tempfile.TemporaryDirectory() as work:
     same_as_fresh(tree, env, "a file became damaged", "partial")
     same_as_fresh(tree, env, "unchanged again", "unchanged")
 
+    # a file rewritten in place to the same size with its mtime put back (touch -r): same device, inode,
+    # size and mtime, only its ctime tells (no one can set that back)
+    inplace = os.path.join(tree, "AWSLogs", "inplace.json")
+    with open(inplace, "w") as f:
+        json.dump({"Records": [{"eventVersion": "1.08", "eventTime": "2024-01-02T03:04:05Z",
+                                "eventSource": "s3.amazonaws.com", "eventName": "AAAInPlace",
+                                "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7",
+                                "eventID": "11111111-0000-4000-8000-000000000001",
+                                "recipientAccountId": "111122223333"}]}, f)
+    same_as_fresh(tree, env, "a plain file appeared", "partial")
+    before = os.stat(inplace)
+    with open(inplace, "r+b") as f:
+        data = f.read().replace(b"AAAInPlace", b"ZZZInPlace")
+        f.seek(0)
+        f.write(data)
+    os.utime(inplace, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(inplace)
+    check((after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns),
+          "rewritten in place: same inode, size and mtime")
+    same_as_fresh(tree, env, "a file rewritten in place, mtime put back", "partial")
+    rc, out, _ = run(["--list", "--json", "-f", "name:ZZZ*", tree], env)
+    check(out.count(b"ZZZInPlace") == 1, "the rewritten file's new event is found through the index")
+    same_as_fresh(tree, env, "unchanged after the rewrite", "unchanged")
+
     # damaged indexes: refused, rebuilt, never trusted
     idx = index_files(cache)[0]
     good = open(idx, "rb").read()

@@ -179,6 +179,7 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
         put_u64(o, f->ino);
         put_u64(o, (uint64_t)f->size);
         put_u64(o, (uint64_t)f->mtime_ns);
+        put_u64(o, (uint64_t)f->ctime_ns);
         put_u32(o, f->source);
         put_u32(o, f->flags);
         put_u64(o, f->prob_first);
@@ -399,6 +400,7 @@ static int get_files(struct in *r, struct storefile *x)
         f->ino = get_u64(r);
         f->size = (int64_t)get_u64(r);
         f->mtime_ns = (int64_t)get_u64(r);
+        f->ctime_ns = (int64_t)get_u64(r);
         f->source = get_u32(r);
         f->flags = get_u32(r);
         f->prob_first = get_u64(r);

@@ -19,7 +19,7 @@
 
 #include "model/store/store.h"
 
-#define STOREFILE_VERSION 1
+#define STOREFILE_VERSION 2
 #define STOREFILE_HEAD    32
 
 enum storefile_file_flag {
@@ -32,6 +32,7 @@ struct storefile_file {
     char *path; /* owned */
     uint64_t dev, ino;
     int64_t size, mtime_ns;
+    int64_t ctime_ns; /* status change time: set by any write, and unlike mtime not settable (touch -r) */
     uint32_t source; /* its source in the store, UINT32_MAX when it gave none (skipped, unreadable) */
     uint32_t flags;  /* enum storefile_file_flag */
     uint64_t prob_first, prob_count; /* its rows in the store's problems */
