@@ -229,8 +229,8 @@ static int match_files(struct savedidx *x)
         struct ident id;
         ident_of(p, &id);
         const struct storefile_file *f = &o->files[j];
-        if (id.ok && id.dev == f->dev && id.ino == f->ino && id.size == f->size && id.mtime_ns == f->mtime_ns &&
-            id.ctime_ns == f->ctime_ns)
+        if (id.ok && id.dev == f->dev && id.ino == f->ino && id.size == f->size &&
+            id.mtime_ns == f->mtime_ns && id.ctime_ns == f->ctime_ns)
             x->match[k] = j;
     }
     free(table);

@@ -197,6 +197,43 @@ const char *tz_relative(int64_t ms, int64_t now_ms, char *buf)
     return buf;
 }
 
+/* The zone's offset from UTC at the instant secs, in seconds; 0 when localtime_r cannot tell. */
+static int64_t offset_at(int64_t secs)
+{
+    struct tm tm;
+    time_t t = (time_t)secs;
+    return localtime_r(&t, &tm) ? (int64_t)tm.tm_gmtoff : 0;
+}
+
+/* The UTC instant of the wall-clock time wall (seconds, its fields as if in UTC) in the current TZ.
+   mktime guesses in a gap (it moves 02:30 of a spring-forward to 03:30, past events shown at 03:00) and in
+   a repeated hour its pick follows its previous calls; this is deterministic: a time in a gap is the end of
+   the gap (the instant of the change, as the gap's start already is), a time in a repeated hour its first
+   occurrence. The offsets a day either side are the two rules around wall (zones change at most once a
+   day). */
+static int64_t wall_to_utc(int64_t wall)
+{
+    int64_t early = offset_at(wall - 86400), late = offset_at(wall + 86400);
+    int64_t u1 = wall - early, u2 = wall - late;
+    int ok1 = offset_at(u1) == early, ok2 = offset_at(u2) == late;
+    if (ok1 && ok2)
+        return u1 < u2 ? u1 : u2;
+    if (ok1 || ok2)
+        return ok1 ? u1 : u2;
+    /* a gap: the offset grows from early to late somewhere in [u2, u1]; find the first second of late */
+    int64_t lo = u2 < u1 ? u2 : u1, hi = u2 < u1 ? u1 : u2;
+    if (offset_at(hi) != late)
+        return u1; /* not one change between the two: take the earlier rule's reading */
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (offset_at(mid) == late)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return offset_at(lo) == late ? lo : hi;
+}
+
 int tz_parse(const struct tz *z, const char *s, size_t len, int64_t *ms)
 {
     int64_t t;
@@ -211,12 +248,8 @@ int tz_parse(const struct tz *z, const char *s, size_t len, int64_t *ms)
         return 0;
     }
     /* t holds the wall-clock fields as if in UTC: read them back in the zone */
-    time_t secs = (time_t)floor_div(t, 1000);
-    struct tm tm;
-    if (!gmtime_r(&secs, &tm))
-        return -1;
-    tm.tm_isdst = -1;
-    time_t local = mktime(&tm);
-    *ms = (int64_t)local * 1000 + (t - (int64_t)secs * 1000);
+    int64_t secs = floor_div(t, 1000), utc = wall_to_utc(secs);
+    /* in a gap the instant is the change itself: a fraction of the missing wall time does not move it */
+    *ms = utc * 1000 + (utc + offset_at(utc) == secs ? t - secs * 1000 : 0);
     return 0;
 }

@@ -45,7 +45,10 @@ const char *tz_format_full(const struct tz *z, int64_t ms, char *buf);
 const char *tz_relative(int64_t ms, int64_t now_ms, char *buf);
 
 /* Reads an ISO date or date-time as timefmt_parse does, except that one without "Z" or an offset is a
- * wall-clock time in z (UTC when z is). Returns 0 and sets *ms, or -1. */
+ * wall-clock time in z (UTC when z is). A wall-clock time that does not exist in z (the hour skipped when
+ * summer time starts) is the end of that gap, the instant of the change (so 02:30 on the night Paris goes
+ * from 02:00 to 03:00 is 03:00 CEST, as 02:00 is); one that exists twice (the hour repeated when it ends)
+ * is its first occurrence. Returns 0 and sets *ms, or -1. */
 int tz_parse(const struct tz *z, const char *s, size_t len, int64_t *ms);
 
 #endif

@@ -8,8 +8,10 @@
 
 #include "harness.h"
 #include "model/base/filterquote.h"
+#include "model/base/timefmt.h"
 #include "model/base/tz.h"
 #include "model/query/filter.h"
+#include "model/query/goto.h"
 #include "model/json/jsonfmt.h"
 #include "model/index/match.h"
 #include "parsers/load.h"
@@ -623,6 +625,57 @@ static void test_tz_terms(struct store *s)
     tz_set(&cet, "UTC", err, sizeof err);
 }
 
+/* A wall-clock time in z, as UTC text ("bad" when tz_parse refuses it). */
+static const char *utc_of(const struct tz *z, const char *wall, char *buf)
+{
+    int64_t ms;
+    if (tz_parse(z, wall, strlen(wall), &ms) != 0)
+        return "bad";
+    return timefmt_format(ms, buf);
+}
+
+/* Times the zone skips or repeats (Paris's rules as a POSIX TZ string: no zoneinfo needed). A time in
+ * the spring-forward gap is the end of the gap (02:30 as 02:00: 03:00 CEST, 01:00Z), so after: keeps the
+ * events shown at 03:00; one in the autumn's repeated hour is its first occurrence (CEST), always. */
+static void test_tz_gaps(void)
+{
+    struct tz paris;
+    char err[200], buf[TIMEFMT_BUF], got[400];
+    CHECK_INT(tz_set(&paris, "CET-1CEST,M3.5.0,M10.5.0/3", err, sizeof err), 0);
+    CHECK_STR(utc_of(&paris, "2024-03-31T01:59", buf), "2024-03-31T00:59:00Z");
+    CHECK_STR(utc_of(&paris, "2024-03-31T02:00", buf), "2024-03-31T01:00:00Z");
+    CHECK_STR(utc_of(&paris, "2024-03-31T02:30", buf), "2024-03-31T01:00:00Z");
+    CHECK_STR(utc_of(&paris, "2024-03-31T02:59:59.500", buf), "2024-03-31T01:00:00Z");
+    CHECK_STR(utc_of(&paris, "2024-03-31T03:00", buf), "2024-03-31T01:00:00Z");
+    CHECK_STR(utc_of(&paris, "2024-03-31T03:20", buf), "2024-03-31T01:20:00Z");
+    CHECK_STR(utc_of(&paris, "2024-10-27T01:59", buf), "2024-10-26T23:59:00Z");
+    CHECK_STR(utc_of(&paris, "2024-10-27T02:00", buf), "2024-10-27T00:00:00Z"); /* not 01:00Z (CET) */
+    CHECK_STR(utc_of(&paris, "2024-10-27T02:30", buf), "2024-10-27T00:30:00Z");
+    CHECK_STR(utc_of(&paris, "2024-10-27T02:30", buf), "2024-10-27T00:30:00Z"); /* again: the same */
+    CHECK_STR(utc_of(&paris, "2024-10-27T03:00", buf), "2024-10-27T02:00:00Z");
+    CHECK_STR(utc_of(&paris, "2024-07-01T12:00", buf), "2024-07-01T10:00:00Z");
+    CHECK_STR(utc_of(&paris, "2024-01-01T12:00", buf), "2024-01-01T11:00:00Z");
+    /* :goto reads the same way */
+    struct goto_target t;
+    CHECK_INT(goto_parse("2024-03-31T02:30", &paris, &t, err, sizeof err), 0);
+    CHECK_INT(t.kind == GOTO_TIME && t.value == 1711846800000LL, 1); /* 2024-03-31T01:00Z */
+    /* and after: through filter_compile_tz keeps the events shown at 03:00 and 03:20 */
+    static const char night[] = "{\"Records\":["
+                                "{\"eventID\":\"n1\",\"eventTime\":\"2024-03-31T00:59:00Z\"},"
+                                "{\"eventID\":\"n2\",\"eventTime\":\"2024-03-31T01:00:00Z\"},"
+                                "{\"eventID\":\"n3\",\"eventTime\":\"2024-03-31T01:20:00Z\"}]}";
+    struct store *ns = store_new();
+    CHECK_INT(load_buffer(ns, "night.json", night, sizeof night - 1), 0);
+    ids_tz(ns, "after:2024-03-31T02:30", &paris, got, sizeof got);
+    CHECK_STR(got, "n2 n3");
+    ids_tz(ns, "after:2024-03-31T02:00", &paris, got, sizeof got);
+    CHECK_STR(got, "n2 n3");
+    ids_tz(ns, "before:2024-03-31T02:30", &paris, got, sizeof got);
+    CHECK_STR(got, "n1");
+    store_free(ns);
+    tz_set(&paris, "UTC", err, sizeof err);
+}
+
 int main(void)
 {
     test_glob();
@@ -637,6 +690,7 @@ int main(void)
     test_regex(s);
     store_free(s);
     test_regex_bounds();
+    test_tz_gaps();
     test_term_for();
     test_quote_roundtrip();
     test_line_path();
