@@ -217,6 +217,10 @@ static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen)
         return 0;
     long cp = hex4(s + 2);
     size_t used = 6;
+    /* A NUL would end the text for every C string reader after this (interning, filters, the list), and
+     * hide what follows it ("aws-cli\u0000 sqlmap"): it reads as U+2400, the visible symbol for NUL. */
+    if (cp == 0)
+        cp = 0x2400;
     if (cp >= 0xDC00 && cp <= 0xDFFF)
         return 0;
     if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -256,7 +260,8 @@ static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen)
 }
 
 /* Reads the string at s[i] == '"'. With want, *v gets its text: borrowed from the record when it has no
- * escape, else decoded into the scratch buffer; cut at the first NUL as cJSON's C strings are. */
+ * escape, else decoded into the scratch buffer; an escaped NUL reads as U+2400 (unescape_one), a raw NUL
+ * byte (not valid JSON) cuts it as cJSON's C strings are. */
 static int string(struct scanner *p, struct value *v)
 {
     size_t start = ++p->i;

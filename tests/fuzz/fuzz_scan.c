@@ -23,6 +23,17 @@ static void same_ref(const struct strref *a, const struct strref *b, const char 
         differ(what);
 }
 
+/* A text the scanner read against cJSON's C string: the same, except that where cJSON's ends at a NUL
+ * escape the scanner reads U+2400 and goes on (parsers/scan.c unescape_one). */
+static void same_text(const struct strref *scan, const struct strref *cj, const char *what)
+{
+    static const char nul_sign[] = "\xe2\x90\x80";
+    if (scan->len > cj->len && scan->len - cj->len >= 3 && memcmp(scan->s + cj->len, nul_sign, 3) == 0 &&
+        (!cj->len || memcmp(scan->s, cj->s, cj->len) == 0))
+        return;
+    same_ref(scan, cj, what);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *in = (const char *)data, *end = NULL;
@@ -44,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct extract_scratch xs;
         extract_event(obj, &ev, &xs);
         for (int f = 0; f < EF__COUNT; f++)
-            same_ref(&r.ev.f[f], &ev.f[f], event_field_path((enum event_field)f));
+            same_text(&r.ev.f[f], &ev.f[f], event_field_path((enum event_field)f));
         if (r.ev.time_ms != ev.time_ms)
             differ("time");
         if (r.ev.flags != ev.flags)
@@ -52,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r.ev.nresources != ev.nresources)
             differ("resource count");
         for (size_t i = 0; i < ev.nresources; i++)
-            same_ref(&r.ev.resources[i], &ev.resources[i], "resource");
+            same_text(&r.ev.resources[i], &ev.resources[i], "resource");
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(obj, "CloudTrailEvent");
         int wrapped =
             cJSON_IsString(w) && w->valuestring && !cJSON_GetObjectItemCaseSensitive(obj, "eventVersion");
@@ -60,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             differ("wrapped");
         if (wrapped) {
             struct strref a = {w->valuestring, strlen(w->valuestring)};
-            same_ref(&r.wrap_text, &a, "CloudTrailEvent text");
+            same_text(&r.wrap_text, &a, "CloudTrailEvent text");
         }
         /* the pieces built from the members the scanner found are those a fresh split finds */
         static struct pieces_scratch built, split;
