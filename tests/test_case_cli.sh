@@ -40,6 +40,10 @@ grep -qF "$(echo "$second" | cut -d: -f2)	exfil	-" "$tmp/out"; check "... '-' fo
 [ "$("$ctview" --list -f 'note:*new*' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "-f note: globs" $?
 [ "$("$ctview" --list -f 'tag:T1078' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "tag: is case-insensitive" $?
 [ "$("$ctview" --list -f '-tag:*' "$logs" 2>/dev/null | wc -l)" -eq 7 ]; check "-tag:* keeps the untagged" $?
+[ "$("$ctview" --list --columns id -f 'tag:/^T10/' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "-f tag:/REGEX/" $?
+[ "$("$ctview" --list -f 'note:/new ip$/' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "-f note:/REGEX/" $?
+[ "$("$ctview" --list -f '-tag:/x/' "$logs" 2>/dev/null | wc -l)" -eq 7 ]; check "-f -tag:/REGEX/" $?
+"$ctview" --stats -f 'tag:/exf/' "$logs" >/dev/null 2>&1; check "--stats -f tag:/REGEX/" $?
 "$ctview" --top tag "$logs" 2>/dev/null >"$tmp/top"
 printf '2\texfil\n1\tt1078\n' | cmp -s - "$tmp/top"; check "--top tag counts the tags" $?
 "$ctview" --export "$tmp/tagged.csv" --format csv --columns id,tag,note -f tag:t1078 "$logs" 2>/dev/null
