@@ -16,7 +16,7 @@ fails=0
 passes=0
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
 # the state and config of the user running the tests are neither read nor written
-export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
+export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
 unset NO_COLOR
 command -v tmux >/dev/null || { echo "SKIP: screen tests: tmux is not installed"; exit 77; }
 T() { tmux -L "$sock" "$@"; }
@@ -596,7 +596,7 @@ touch "$tmp/raw"
 # --- a large tree loads in the background: first screen at once, list filling, keys working, q quits
 python3 "$tests/gen_corpus.py" --events 100000 --out "$tmp/big" --seed 11 --bad 0 >/dev/null
 big_total=$("$ctview" --stats --json "$tmp/big/logs" | sed -n 's/.*"events": *\([0-9]*\).*/\1/p')
-start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/big/logs"
+start 120 30 "CTVIEW_THREADS=1 $ctview --no-cache $tmp/big/logs"
 expect "the first screen shows the load's progress" "(q quits)"
 # the list has events on it while the load still runs
 loading_with_events() { s=$(screen) && printf '%s' "$s" | grep -qF "(q quits)" && printf '%s' "$s" | grep -q "^ 2024-"; }
@@ -611,7 +611,7 @@ keys Escape
 expect "the whole tree is in once loaded" "$big_total/$big_total shown" 600
 wait_gone "(q quits)" 60; ok "the progress line goes when done" $?
 base_took=$(quit_base)
-start 120 30 "CTVIEW_THREADS=1 $ctview $tmp/big/logs"
+start 120 30 "CTVIEW_THREADS=1 $ctview --no-cache $tmp/big/logs"
 expect "the load is under way" "(q quits)"
 quits_at_once "q during the load quits within half a second"
 # the same tree as one large file (an export): q does not wait for the file to be read to the end
