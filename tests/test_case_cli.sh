@@ -40,6 +40,10 @@ grep -qF "$(echo "$second" | cut -d: -f2)	exfil	-" "$tmp/out"; check "... '-' fo
 [ "$("$ctview" --list -f 'note:*new*' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "-f note: globs" $?
 [ "$("$ctview" --list -f 'tag:T1078' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "tag: is case-insensitive" $?
 [ "$("$ctview" --list -f '-tag:*' "$logs" 2>/dev/null | wc -l)" -eq 7 ]; check "-tag:* keeps the untagged" $?
+[ "$("$ctview" --list --columns id -f 'tag:/^T10/' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "-f tag:/REGEX/" $?
+[ "$("$ctview" --list -f 'note:/new ip$/' "$logs" 2>/dev/null | wc -l)" -eq 1 ]; check "-f note:/REGEX/" $?
+[ "$("$ctview" --list -f '-tag:/x/' "$logs" 2>/dev/null | wc -l)" -eq 7 ]; check "-f -tag:/REGEX/" $?
+"$ctview" --stats -f 'tag:/exf/' "$logs" >/dev/null 2>&1; check "--stats -f tag:/REGEX/" $?
 "$ctview" --top tag "$logs" 2>/dev/null >"$tmp/top"
 printf '2\texfil\n1\tt1078\n' | cmp -s - "$tmp/top"; check "--top tag counts the tags" $?
 "$ctview" --export "$tmp/tagged.csv" --format csv --columns id,tag,note -f tag:t1078 "$logs" 2>/dev/null
@@ -83,6 +87,32 @@ before=$(cat "$XDG_DATA_HOME"/ctview/cases/*.json | md5sum)
 grep -q "cut.json: byte" "$tmp/err"; check "... naming the file and the byte" $?
 [ "$(cat "$XDG_DATA_HOME"/ctview/cases/*.json | md5sum)" = "$before" ]; check "... and changes no case" $?
 "$ctview" --case 'no spaces' --list "$logs" >/dev/null 2>&1; [ $? -eq 1 ]; check "a bad --case name exits 1" $?
+refuse() { # description, file content: the import exits 1 naming the file and the reason, no case changes
+    printf '%s' "$2" >"$tmp/bad.json"
+    "$ctview" --case-import "$tmp/bad.json" "$logs" 2>"$tmp/err"; [ $? -eq 1 ]; check "$1 exits 1" $?
+    grep -q "bad.json: .*$3" "$tmp/err"; check "... $1 names the file and '$3'" $?
+    [ "$(cat "$XDG_DATA_HOME"/ctview/cases/*.json | md5sum)" = "$before" ]; check "... $1 changes no case" $?
+}
+one() { printf '{"ctview_case": 1, "events": [{"event": "%s", %s}]}' "$first" "$1"; }
+refuse "trailing text" "$(one '"marked": true')x" "byte"
+for u in 1e400 -1 1.5 '"5"' 300000000000000; do
+    refuse "updated $u" "$(one "\"marked\": true, \"updated\": $u")" 'event 1: "updated"'
+done
+refuse 'marked "yes"' "$(one '"marked": "yes", "updated": 5')" 'event 1: "marked"'
+refuse "a note not UTF-8" "$(one "$(printf '"notes": ["bad \377 byte"], "updated": 5')")" "UTF-8"
+refuse "an event not UTF-8" "$(printf '{"ctview_case": 1, "events": [{"event": "1:\300\200", "updated": 5}]}')" "UTF-8"
+"$ctview" --case-import "$tmp/nonexistent.json" "$logs" 2>"$tmp/err"; [ $? -eq 1 ]; check "a missing import exits 1" $?
+grep -q "nonexistent.json: No such file" "$tmp/err"; check "... naming it" $?
+"$ctview" --case-import "$tmp/newer.json" "$tmp/no/such/logs" 2>"$tmp/err"; [ $? -eq 3 ]
+check "an import for a PATH that cannot be read exits 3" $?
+grep -q "no/such/logs: not read" "$tmp/err"; check "... naming it" $?
+[ "$(find "$XDG_DATA_HOME" -name '*.json' | wc -l)" -eq 2 ]; check "... and makes no case" $?
+"$ctview" --case-import "$tmp/newer.json" --no-state "$logs" 2>"$tmp/err"
+grep -q -- "--case-import does not go with --no-state" "$tmp/err"; check "--no-state: says --case-import" $?
+"$ctview" --case-export /dev/null "$logs" 2>/dev/null; check "--case-export to a device writes" $?
+"$ctview" --case-export /dev/full "$logs" 2>"$tmp/err"; [ $? -eq 1 ]; check "--case-export /dev/full exits 1" $?
+grep -q "No space" "$tmp/err" && ! grep -q force "$tmp/err"; check "... saying why, not --force" $?
+
 "$ctview" --case-export - -f tag:x "$logs" >/dev/null 2>&1; [ $? -eq 1 ]; check "--case-export with -f exits 1" $?
 "$ctview" --case-import "$tmp/newer.json" --no-state "$logs" >/dev/null 2>&1; [ $? -eq 1 ]
 check "--case-import with --no-state exits 1" $?
@@ -90,6 +120,19 @@ check "--case-import with --no-state exits 1" $?
 grep -q "tags and notes are the case's" "$tmp/err"; check "... saying why" $?
 "$ctview" --list -f 'tag:exfil' "$logs" >/dev/null 2>&1 </dev/null
 [ "$(find "$XDG_DATA_HOME" -name '*.json' | wc -l)" -eq 2 ]; check "the modes write no case" $?
+
+# an entry from a clock ahead is taken as now: a later change here still wins; an export is valid JSON
+cat >"$tmp/ahead-in.json" <<JSON
+{"ctview_case": 1, "events": [{"event": "$first", "marked": true, "notes": ["caf\u00e9"], "updated": 9999999999999}]}
+JSON
+"$ctview" --case ahead --case-import "$tmp/ahead-in.json" "$logs" 2>/dev/null
+check "an import from a clock ahead" $?
+"$ctview" --case ahead --case-export - "$logs" >"$tmp/ahead.json" 2>/dev/null
+python3 -c '
+import json, sys, time
+e = json.loads(open(sys.argv[1], "rb").read())["events"][0]
+sys.exit(not (e["notes"] == ["caf\u00e9"] and e["updated"] <= time.time() * 1000))' "$tmp/ahead.json"
+check "... is stamped now at the latest, exported as valid JSON" $?
 
 echo "case cli: $fails failed"
 [ "$fails" -eq 0 ]

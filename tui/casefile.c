@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
 #include "model/query/evcase.h"
+#include "model/query/export.h"
 
 static struct {
     struct ctcase *c; /* owned */
@@ -197,24 +197,11 @@ int casefile_export(const char *file, int force, char **err)
         free(text);
         return rc;
     }
-    struct atomicfile a;
-    rc = atomicfile_open(&a, file);
-    for (size_t off = 0; rc == 0 && off < len;) {
-        ssize_t w = write(a.fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        rc = w > 0 ? 0 : -1;
-        off += w > 0 ? (size_t)w : 0;
-    }
-    if (rc == 0)
-        rc = atomicfile_sync(&a);
-    if (rc == 0)
-        rc = atomicfile_place(&a, force);
-    if (rc < 0)
-        errmsg_set(err, "cannot write %s: %s", file, strerror(errno));
-    atomicfile_done(&a);
+    /* written as --export writes (model/query/export.c): a device or pipe as it is, a file replaced only
+       with force */
+    enum export_status r = export_text(text, len, file, force, err);
     free(text);
-    return rc;
+    return r == EXPORT_OK ? 0 : r == EXPORT_EXISTS ? 1 : -1;
 }
 
 int casefile_import(const char *file, size_t *changed, char **err)
@@ -225,7 +212,7 @@ int casefile_import(const char *file, size_t *changed, char **err)
         return errmsg_set(err, "the case cannot be read, so nothing is merged into it: %s", cf.warning);
     if (!cf.path)
         return errmsg_set(err, "no home folder is known to keep the case in ($XDG_DATA_HOME, $HOME)");
-    if (case_merge_file(cf.c, file, changed, err) != 0)
+    if (case_import_file(cf.c, file, now_ms(), 1, changed, err) != 0)
         return -1;
     if (case_save(cf.c, cf.path, err) != 0)
         return -1;

@@ -48,8 +48,8 @@ int casefile_tag(const struct store *s, size_t ev, const char *tag, int add, con
  * when nothing was to be saved), or -1 with *err (owned). */
 int casefile_flush(char **err);
 
-/* --case-export: writes the case (the file's JSON) to file ('-': standard output); an existing file is
- * replaced only with force (then returns 1 without writing). 0, 1, or -1 with *err (owned). */
+/* --case-export: writes the case (the file's JSON) to file ('-': standard output; a device as --export
+ * writes one); an existing file is replaced only with force (else returns 1 without writing). 0, 1, or -1 with *err (owned). */
 int casefile_export(const char *file, int force, char **err);
 
 /* --case-import: merges file into the case (case.h: the newer copy's mark and tags, every note) and

@@ -570,11 +570,27 @@ static int run_case_export(const struct options *o, const struct mode_ops *m)
     return rc == 0 ? 0 : 1;
 }
 
+/* Whether every local PATH operand can be read: an import would otherwise make a case for logs that
+ * are not there (a typo). s3:// and '-' are read only when loaded. Says which one cannot. */
+static int operands_readable(const struct options *o)
+{
+    for (size_t i = 0; i < o->npaths; i++) {
+        const char *p = o->paths[i];
+        if (strncmp(p, "s3://", 5) == 0 || strcmp(p, "-") == 0 || access(p, R_OK) == 0)
+            continue;
+        fprintf(stderr, "ctview: %s: not read: %s\n", p, strerror(errno));
+        return 0;
+    }
+    return 1;
+}
+
 static int run_case_import(const struct options *o, const struct mode_ops *m)
 {
     (void)m;
     char *err = NULL;
     size_t changed = 0;
+    if (!operands_readable(o))
+        return 3;
     if (casefile_import(o->case_import, &changed, &err) != 0) {
         fprintf(stderr, "ctview: --case-import: %s\n", err ? err : "out of memory");
         free(err);
@@ -937,6 +953,8 @@ static int check_options(struct options *o, enum mode *mode)
         return usage_error("--follow is for the terminal interface");
     if (o->poll_s && !o->follow)
         return usage_error("--poll goes with --follow");
+    if (o->no_state && (o->modes & MODE_BIT(MODE_CASE_IMPORT)))
+        return usage_error("--case-import does not go with --no-state (it saves the merged case)");
     if ((o->tz || o->no_state || o->no_mouse) && o->modes)
         return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
                            "UTC times)");

@@ -178,7 +178,7 @@ static int compile_term(struct parser *p, struct term *t, size_t at, const char 
 {
     const char *v = t->pat;
     size_t len = t->plen;
-    if (t->re && t->kind != TK_RULE)
+    if (t->re && t->kind != TK_RULE && t->kind != TK_FIELD)
         return 0; /* searched in the field's strings as they are: no CIDR, no error:* (read_regex) */
     switch (t->kind) {
     case TK_WORD:

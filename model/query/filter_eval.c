@@ -206,7 +206,7 @@ static int values_match(const struct filter *f, struct term *t, size_t i)
         char buf[FIELD_KEY_BUF];
         size_t len;
         const char *v = field_key_text(f->s, t->fld, t->fkeys.k[k], buf, &len);
-        if (match_glob(t->pat, t->plen, v, len))
+        if (filter_pattern_matches(t, v, len))
             return 1;
     }
     return 0;

@@ -13,6 +13,7 @@
 
 #include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
+#include "model/base/utf8.h"
 #include "model/base/xdg.h"
 
 struct ctcase *case_new(const char *name)
@@ -180,6 +181,13 @@ static struct case_entry *entry_for(struct ctcase *c, const char *key, const cha
     return &c->v[c->n - 1];
 }
 
+/* Stamps a local change: later than the entry's own time even when that is ahead of this clock (an
+ * imported or another machine's entry), so that the change wins the next save's merge. */
+static void stamp(struct case_entry *e, int64_t now_ms)
+{
+    e->updated = now_ms > e->updated ? now_ms : e->updated + 1;
+}
+
 int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms, const char **err)
 {
     if (!marked && !case_get(c, key))
@@ -188,7 +196,7 @@ int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms,
     if (!e)
         return -1;
     e->marked = marked != 0;
-    e->updated = now_ms;
+    stamp(e, now_ms);
     c->gen++;
     return 0;
 }
@@ -228,7 +236,7 @@ int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t n
         *err = "out of memory";
         return -1;
     }
-    e->updated = now_ms;
+    stamp(e, now_ms);
     c->gen++;
     return 0;
 }
@@ -272,7 +280,7 @@ int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now
         *err = "out of memory";
         return -1;
     }
-    e->updated = now_ms;
+    stamp(e, now_ms);
     c->gen++;
     return 0;
 }
@@ -290,25 +298,46 @@ int case_remove_tag(struct ctcase *c, const char *key, const char *tag, int64_t 
             free(e->tags[k]);
             memmove(&e->tags[k], &e->tags[k + 1], (e->ntags - k - 1) * sizeof *e->tags);
             e->ntags--;
-            e->updated = now_ms;
+            stamp(e, now_ms);
             c->gen++;
             break;
         }
     return 0;
 }
 
-/* One "events" item of a case file into *out (zeroed first). Returns NULL, or why it is refused. */
-static const char *entry_parse(const cJSON *j, struct case_entry *out)
+/* Whether s is valid UTF-8 throughout: what is imported is exported again as JSON, which must be. */
+static int valid_utf8(const char *s)
+{
+    uint32_t cp;
+    for (size_t len = strlen(s), n; len; s += n, len -= n)
+        if ((n = utf8_decode(s, len, &cp)) == 0)
+            return 0;
+    return 1;
+}
+
+/* One "events" item of a case file into *out (zeroed first), its "updated" capped at cap_ms. Returns
+ * NULL, or why it is refused. */
+static const char *entry_parse(const cJSON *j, int64_t cap_ms, struct case_entry *out)
 {
     memset(out, 0, sizeof *out);
     const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "event");
     if (!cJSON_IsString(ev) || !strchr(ev->valuestring, ':') || strlen(ev->valuestring) > 256)
         return "\"event\" is not ACCOUNT:EVENTID";
+    if (!valid_utf8(ev->valuestring))
+        return "\"event\" is not valid UTF-8";
     if (!(out->event = strdup(ev->valuestring)))
         return "out of memory";
-    out->marked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "marked"));
+    const cJSON *mk = cJSON_GetObjectItemCaseSensitive(j, "marked");
+    if (mk && !cJSON_IsBool(mk))
+        return "\"marked\" is not true or false";
+    out->marked = cJSON_IsTrue(mk);
     const cJSON *up = cJSON_GetObjectItemCaseSensitive(j, "updated");
-    out->updated = cJSON_IsNumber(up) ? (int64_t)up->valuedouble : 0;
+    if (up && (!cJSON_IsNumber(up) || !(up->valuedouble >= 0 && up->valuedouble <= CASE_MAX_UPDATED) ||
+               (double)(int64_t)up->valuedouble != up->valuedouble))
+        return "\"updated\" is not a whole number of ms from 0 to 253402300799999 (year 9999)";
+    out->updated = up ? (int64_t)up->valuedouble : 0;
+    if (out->updated > cap_ms)
+        out->updated = cap_ms; /* a clock ahead must not make this copy win over every later change */
     const cJSON *tags = cJSON_GetObjectItemCaseSensitive(j, "tags"), *t;
     if (tags && !cJSON_IsArray(tags))
         return "\"tags\" is not a list";
@@ -337,6 +366,8 @@ static const char *entry_parse(const cJSON *j, struct case_entry *out)
     {
         if (!cJSON_IsString(nt) || !*nt->valuestring || strlen(nt->valuestring) > CASE_MAX_NOTE)
             return "a note is not a string of 1 to 4096 bytes";
+        if (!valid_utf8(nt->valuestring))
+            return "a note is not valid UTF-8";
         if (out->nnotes >= CASE_MAX_NOTES)
             return "more than 64 notes on an event";
         char *s = strdup(nt->valuestring);
@@ -479,7 +510,33 @@ static void take_inputs(struct ctcase *c, const cJSON *inputs)
         free_inputs(c);
 }
 
+/* The one JSON value of text[0..len) (only white space after it), or NULL with *err naming the byte. */
+static cJSON *parse_whole(const char *path, const char *text, size_t len, char **err)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (root && end) {
+        while (end < text + len && strchr(" \t\r\n", *end) && *end)
+            end++;
+        if (end == text + len)
+            return root;
+        cJSON_Delete(root);
+        errmsg_set(err, "%s: byte %zu: text after the case's JSON object", path, (size_t)(end - text));
+        return NULL;
+    }
+    cJSON_Delete(root);
+    size_t at = end && end >= text ? (size_t)(end - text) : 0;
+    errmsg_set(err, "%s: byte %zu: not JSON", path, at);
+    return NULL;
+}
+
 int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **err)
+{
+    return case_import_file(c, path, CASE_MAX_UPDATED, 0, changed, err);
+}
+
+int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int must_exist, size_t *changed,
+                     char **err)
 {
     size_t dummy = 0;
     if (!changed)
@@ -488,16 +545,14 @@ int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **
     size_t len = 0;
     int missing;
     char *text = read_file(path, &len, err, &missing);
+    if (!text && missing && must_exist)
+        return errmsg_set(err, "%s: %s", path, strerror(ENOENT));
     if (!text)
         return missing ? 0 : -1;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (!root) {
-        size_t at = end && end >= text ? (size_t)(end - text) : 0;
-        free(text);
-        return errmsg_set(err, "%s: byte %zu: not JSON", path, at);
-    }
+    cJSON *root = parse_whole(path, text, len, err);
     free(text);
+    if (!root)
+        return -1;
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "ctview_case");
     const cJSON *events = cJSON_GetObjectItemCaseSensitive(root, "events");
     if (!cJSON_IsNumber(ver) || ver->valuedouble != 1 || (events && !cJSON_IsArray(events))) {
@@ -518,7 +573,7 @@ int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **
     const cJSON *j;
     cJSON_ArrayForEach(j, events)
     {
-        const char *why = entry_parse(j, &v[k]);
+        const char *why = entry_parse(j, now_ms, &v[k]);
         if (why) {
             for (int i = 0; i <= k; i++)
                 entry_clear(&v[i]);

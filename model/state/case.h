@@ -28,6 +28,8 @@
 #define CASE_MAX_NOTES 64
 #define CASE_MAX_TAG 64
 #define CASE_MAX_TAGS 32
+/* the latest "updated" a file may hold: 9999-12-31T23:59:59.999Z in ms */
+#define CASE_MAX_UPDATED 253402300799999LL
 
 struct case_entry {
     char *event; /* owned: "ACCOUNT:EVENTID" */
@@ -83,9 +85,13 @@ int case_tag_valid(const char *tag, const char **why);
  * position where known, and the reason; c is then unchanged. */
 int case_load(struct ctcase *c, const char *path, char **err);
 
-/* case_load that also says how many entries of c the file added or changed (*changed, may be NULL):
- * --case-import. */
+/* case_load that also says how many entries of c the file added or changed (*changed, may be NULL). */
 int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **err);
+
+/* case_merge_file for --case-import: a missing file is an error when must_exist, and an "updated"
+ * after now_ms (another machine's clock ahead) is taken as now_ms, so that a later change here wins. */
+int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int must_exist, size_t *changed,
+                     char **err);
 
 /* The case as the file holds it: one JSON object, entries sorted by event. Owned by the caller; NULL
  * when out of memory. */

@@ -13,7 +13,7 @@ sock="ctview-findings-$$"
 tmp=$(mktemp -d)
 fails=0
 passes=0
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_DATA_HOME="$tmp/data"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache"
 command -v tmux >/dev/null || { echo "SKIP: findings screen tests: tmux is not installed"; exit 77; }
 [ -d "$stratus" ] || { echo "SKIP: findings screen tests: $stratus not found"; exit 77; }
 T() { tmux -L "$sock" "$@"; }

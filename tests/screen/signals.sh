@@ -12,7 +12,7 @@ tmp=$(mktemp -d)
 fails=0
 passes=0
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
-export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
+export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
 command -v tmux >/dev/null || { echo "SKIP: signal screen tests: tmux is not installed"; exit 77; }
 T() { tmux -L "$sock" "$@"; }
 cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }

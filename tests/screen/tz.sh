@@ -45,6 +45,8 @@ wait_until 'screen | grep -qE "Time, one column = [^,]*, [0-9-]+T[0-9:]+\+02:00 
 ok "the overview's times are in Paris time with their offset" $?
 keys Escape
 settle
+# wide enough for whole times: at 140 columns the actors view gives FIRST and LAST only their date
+T resize-window -t t -x 220 -y 30
 keys a
 expect "the actors view opens" "Actors:"
 expect "the actors' first and last times are in Paris time" "444455556666  2014-07-15T23:40:1"

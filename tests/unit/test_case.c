@@ -212,6 +212,42 @@ static void test_path(void)
     free(p4);
 }
 
+/* A local change wins over a stored copy stamped ahead of this clock; an import takes a time ahead as
+ * now and refuses a time that is no time. */
+static void test_clock_ahead(void)
+{
+    char path[256], saved[256];
+    snprintf(path, sizeof path, "%s/ahead.json", dir);
+    snprintf(saved, sizeof saved, "%s/cases/ahead-saved.json", dir);
+    write_text(path, "{\"ctview_case\": 1, \"events\": [{\"event\": \"1:a\", \"marked\": true, "
+                     "\"updated\": 9999999999999}]}");
+    char *err = NULL;
+    const char *e = NULL;
+    struct ctcase *c = case_new(NULL);
+    CHECK_INT(case_merge_file(c, path, NULL, &err), 0); /* a save re-reading a file: kept as it is */
+    CHECK_INT(case_set_mark(c, "1:a", 0, 1000, &e), 0);
+    CHECK(c->n == 1 && c->v[0].updated > 9999999999999LL);
+    CHECK_INT(case_save(c, saved, &err), 0);
+    struct ctcase *d = case_new(NULL);
+    CHECK_INT(case_load(d, saved, &err), 0);
+    CHECK(case_get(d, "1:a") == NULL); /* the unmark won */
+    struct ctcase *i = case_new(NULL);
+    CHECK_INT(case_import_file(i, path, 5000, 1, NULL, &err), 0);
+    CHECK(i->n == 1 && i->v[0].updated == 5000);
+    write_text(path, "{\"ctview_case\": 1, \"events\": [{\"event\": \"1:a\", \"updated\": 1e400}]}");
+    CHECK_INT(case_import_file(i, path, 5000, 1, NULL, &err), -1);
+    free(err);
+    err = NULL;
+    snprintf(path, sizeof path, "%s/missing.json", dir);
+    CHECK_INT(case_import_file(i, path, 5000, 1, NULL, &err), -1);
+    free(err);
+    err = NULL;
+    CHECK_INT(case_merge_file(i, path, NULL, &err), 0);
+    case_free(c);
+    case_free(d);
+    case_free(i);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -221,6 +257,7 @@ int main(void)
     test_removal_and_notes();
     test_damaged();
     test_path();
+    test_clock_ahead();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
