@@ -191,8 +191,8 @@ static long hex4(const char *s)
 }
 
 /* Decodes the escape at s[0] == '\\' within s[0..end) into out (when not NULL); returns the bytes it
- * used, or 0 when it is not valid. *outlen receives the bytes written. */
-static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen)
+ * used, or 0 when it is not valid. *outlen receives the bytes written. A NUL decodes as nul_as. */
+static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen, long nul_as)
 {
     static const char simple_in[] = "bfnrt\"\\/", simple_out[] = "\b\f\n\r\t\"\\/";
     *outlen = 0;
@@ -217,10 +217,8 @@ static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen)
         return 0;
     long cp = hex4(s + 2);
     size_t used = 6;
-    /* A NUL would end the text for every C string reader after this (interning, filters, the list), and
-     * hide what follows it ("aws-cli\u0000 sqlmap"): it reads as U+2400, the visible symbol for NUL. */
     if (cp == 0)
-        cp = 0x2400;
+        cp = nul_as;
     if (cp >= 0xDC00 && cp <= 0xDFFF)
         return 0;
     if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -260,9 +258,11 @@ static size_t unescape_one(const char *s, size_t end, char *out, size_t *outlen)
 }
 
 /* Reads the string at s[i] == '"'. With want, *v gets its text: borrowed from the record when it has no
- * escape, else decoded into the scratch buffer; an escaped NUL reads as U+2400 (unescape_one), a raw NUL
- * byte (not valid JSON) cuts it as cJSON's C strings are. */
-static int string(struct scanner *p, struct value *v)
+ * escape, else decoded into the scratch buffer; cut at the first NUL as cJSON's C strings are. A value's
+ * escaped NUL would cut it too, and hide what follows from every reader after this (interning, filters,
+ * the list: "aws-cli\u0000 sqlmap"): it reads as U+2400, the visible symbol for NUL. A key's stays a NUL,
+ * which cuts it, so that keys name the members cJSON names ("userAgent\u0000" is userAgent). */
+static int string(struct scanner *p, struct value *v, int is_key)
 {
     size_t start = ++p->i;
     unsigned flags;
@@ -280,7 +280,7 @@ static int string(struct scanner *p, struct value *v)
                 n++, k++;
                 continue;
             }
-            size_t w, used = unescape_one(p->s + k, end - k, out ? out + n : NULL, &w);
+            size_t w, used = unescape_one(p->s + k, end - k, out ? out + n : NULL, &w, is_key ? 0 : 0x2400);
             if (!used) {
                 p->i = k;
                 return -1;
@@ -427,11 +427,11 @@ static int object(struct scanner *p, int obj)
         if (obj >= 0) {
             struct value key;
             size_t mark = p->sc->used;
-            if (string(p, &key) != 0)
+            if (string(p, &key, 1) != 0)
                 return -1;
             node = child(p, obj, key.s, key.len);
             p->sc->used = mark;
-        } else if (string(p, NULL) != 0) {
+        } else if (string(p, NULL, 1) != 0) {
             return -1;
         }
         size_t key_end = p->i;
@@ -526,7 +526,7 @@ static int value(struct scanner *p, int node, struct value *v)
         v->at = p->i;
     switch (c) {
     case '"':
-        return string(p, v);
+        return string(p, v, 0);
     case '{':
         if (v)
             v->type = V_OBJECT;

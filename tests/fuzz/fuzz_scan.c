@@ -34,6 +34,33 @@ static void same_text(const struct strref *scan, const struct strref *cj, const 
     same_ref(scan, cj, what);
 }
 
+static int starts_nul_sign(const struct strref *r)
+{
+    return r->len >= 3 && memcmp(r->s, "\xe2\x90\x80", 3) == 0;
+}
+
+/* The resources alike, except those the scanner has whose ARN starts with a NUL escape: cJSON reads such an
+ * ARN as empty and skips it (parsers/extract.c), so the scanner's list holds them in addition, and can
+ * then reach its cap before cJSON's. */
+static void same_resources(const struct event_in *scan, const struct event_in *cj)
+{
+    size_t i = 0, j = 0, extra = 0;
+    while (i < scan->nresources) {
+        const struct strref *a = &scan->resources[i++];
+        if (starts_nul_sign(a) && (j == cj->nresources || !starts_nul_sign(&cj->resources[j]))) {
+            extra++;
+            continue;
+        }
+        if (j == cj->nresources) {
+            differ("resource count");
+            return;
+        }
+        same_text(a, &cj->resources[j++], "resource");
+    }
+    if (j != cj->nresources && !(extra && scan->nresources == EXTRACT_MAX_RESOURCES))
+        differ("resource count");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *in = (const char *)data, *end = NULL;
@@ -60,10 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             differ("time");
         if (r.ev.flags != ev.flags)
             differ("flags");
-        if (r.ev.nresources != ev.nresources)
-            differ("resource count");
-        for (size_t i = 0; i < ev.nresources; i++)
-            same_text(&r.ev.resources[i], &ev.resources[i], "resource");
+        same_resources(&r.ev, &ev);
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(obj, "CloudTrailEvent");
         int wrapped =
             cJSON_IsString(w) && w->valuestring && !cJSON_GetObjectItemCaseSensitive(obj, "eventVersion");

@@ -624,6 +624,8 @@ static void test_scan(void)
     CHECK(scan_ok("{\"userAgent\":\"caf\\u0-0e9 x\"}", &r, &sc) && field_is(&r, EF_UA, "caf\342\220\2009 x"));
     CHECK(scan_ok("{\"userAgent\":\"aws-cli\\u0000 sqlmap/1.0\"}", &r, &sc) &&
           field_is(&r, EF_UA, "aws-cli\xe2\x90\x80 sqlmap/1.0"));
+    /* a key's NUL still cuts it, as cJSON's does: the member is the one cJSON names */
+    CHECK(scan_ok("{\"userAgent\\u0000x\":\"a\\u0000\"}", &r, &sc) && field_is(&r, EF_UA, "a\342\220\200"));
     CHECK(scan_ok("{\"userAgent\":\"caf\\u00e9\"}", &r, &sc) && field_is(&r, EF_UA, "caf\xc3\xa9"));
     CHECK(scan_ok("{\"userAgent\":\"\\ud83d\\ude00\"}", &r, &sc) && field_is(&r, EF_UA, "\xf0\x9f\x98\x80"));
     CHECK(!scan_ok("{\"userAgent\":\"\\udc00\"}", &r, &sc));  /* a lone low surrogate */
