@@ -52,7 +52,7 @@ shot stratus-detail $cols $rows
 
 # the filter prompt, typed live: the list already shows what the expression selects
 session $cols $rows "$ctview ../shared/data/stratus-red-team"
-tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l 'src:secretsmanager OR name:GetPasswordData -error:*'
+tmux -L $sock send-keys -t s / && tmux -L $sock send-keys -t s -l 'src:secretsmanager OR name:GetPasswordData -error:* '
 shot filter $cols $rows
 tmux -L $sock send-keys -t s Enter Enter
 shot filter-detail $cols $rows
