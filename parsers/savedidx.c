@@ -252,7 +252,8 @@ static int group(size_t nitems, size_t ngroups, uint32_t (*group_of)(const void 
     size_t *at = malloc((ngroups ? ngroups : 1) * sizeof *at);
     if (!at)
         return -1;
-    memcpy(at, *first, ngroups * sizeof *at);
+    if (ngroups)
+        memcpy(at, *first, ngroups * sizeof *at);
     for (size_t i = 0; i < nitems; i++)
         (*out)[at[group_of(ctx, i)]++] = (uint32_t)i;
     free(at);
@@ -298,8 +299,9 @@ static int plan_partial(struct savedidx *x)
     /* the events are in time order: a file's own order (its records') is by offset */
     sort_store = os;
     for (size_t g = 0; g < os->nsources; g++)
-        qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src,
-              by_offset);
+        if (x->src_first[g + 1] > x->src_first[g]) /* none: by_src may be NULL */
+            qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src,
+                  by_offset);
     trace("partial: up to %zu of %zu files from the index", reused, x->list->count);
     return 0;
 }

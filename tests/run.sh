@@ -21,7 +21,7 @@ done
 for t in model filter parsers trace path field pathbuild sigma rowsort fieldindex case s3; do
     args=""
     [ "$t" = parsers ] && args="tests tests/data/logs"
-    if valgrind -q --leak-check=full --error-exitcode=1 build/tests/test_$t $args >/dev/null 2>build/valgrind-$t.log; then
+    if CTVIEW_NO_JIT=1 valgrind -q --leak-check=full --error-exitcode=1 build/tests/test_$t $args >/dev/null 2>build/valgrind-$t.log; then
         echo "valgrind $t: OK" >>build/valgrind.txt
     else
         echo "valgrind $t: FAIL" >>build/valgrind.txt
@@ -48,7 +48,7 @@ for args in "--stats tests/sample tests/data/logs tests/fixtures" \
     "--list -f level:>=medium tests/sample tests/data/logs/stratus-red-team"; do
     i=$((i + 1))
     # shellcheck disable=SC2086 # the arguments are split on purpose
-    valgrind -q --leak-check=full --error-exitcode=99 build/ctview $args >/dev/null 2>build/valgrind-cli$i.log
+    CTVIEW_NO_JIT=1 valgrind -q --leak-check=full --error-exitcode=99 build/ctview $args >/dev/null 2>build/valgrind-cli$i.log
     if [ $? -ne 99 ]; then
         echo "valgrind cli$i: OK" >>build/valgrind.txt
     else

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "model/base/jit.h"
 #include "model/base/grow.h"
 #include "model/json/path.h"
 #include "model/detect/sigma_impl.h"
@@ -215,7 +216,7 @@ static int compile_value(struct reader *rd, unsigned mods, const yaml_node_t *v,
         /* jit is a speed-up only: matching works without it. Its default 32 KiB stack gives up on a
          * repeated group after about 2,000 repeats ('(a|aa)+$' on a long value); a rule set is evaluated
          * by one thread at a time, so each expression owns its stack. */
-        if (pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 &&
+        if (jit_wanted() && pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 &&
             (p->jit = pcre2_jit_stack_create(32 << 10, SIGMA_RE_JIT_STACK, NULL)) != NULL)
             pcre2_jit_stack_assign(p->mctx, NULL, p->jit);
         return 0;

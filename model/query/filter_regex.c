@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/jit.h"
 #include "model/query/filter_impl.h"
 
 struct filter_re {
@@ -80,7 +81,7 @@ int filter_re_compile(const char *pat, size_t len, struct filter_re **out, char 
     pcre2_set_depth_limit(re->mctx, FILTER_RE_DEPTH_LIMIT);
     pcre2_set_heap_limit(re->mctx, FILTER_RE_HEAP_LIMIT);
     /* jit is a speed-up only; its default 32 KiB stack gives up early on a repeated group */
-    if (pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0 &&
+    if (jit_wanted() && pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0 &&
         (re->jit = pcre2_jit_stack_create(32 << 10, FILTER_RE_JIT_STACK, NULL)) != NULL)
         pcre2_jit_stack_assign(re->mctx, NULL, re->jit);
     re->empty = run(re, "", 0);

@@ -37,7 +37,7 @@ static void flush(struct out *o)
 
 static void put(struct out *o, const void *p, size_t n)
 {
-    if (o->rc)
+    if (o->rc || n == 0) /* n == 0: p may be the NULL of an empty array */
         return;
     o->crc = libdeflate_crc32(o->crc, p, n);
     o->total += n;
@@ -466,7 +466,8 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
         return -1;
     s->list_cap = s->nlist ? s->nlist : 1;
     const void *ids = get(r, s->nlist * sizeof *s->list_ids);
-    memcpy(s->list_ids, ids, s->nlist * sizeof *s->list_ids);
+    if (s->nlist) /* an empty list: ids may be NULL */
+        memcpy(s->list_ids, ids, s->nlist * sizeof *s->list_ids);
     release(r, ids, s->nlist * sizeof *s->list_ids);
     for (size_t i = 0; i < s->nlist; i++)
         if (s->list_ids[i] >= nstrings)
