@@ -121,8 +121,7 @@ int pathinfo_time_span(const char *path, int is_dir, int64_t *lo, int64_t *hi)
     return 1;
 }
 
-/* Whether item[0..n) is one of a comma-separated list; a NULL list holds everything. */
-static int listed(const char *list, const char *item, size_t n)
+int pathinfo_listed(const char *list, const char *item, size_t n)
 {
     if (!list)
         return 1;
@@ -158,7 +157,7 @@ int pathinfo_scope_outside(const char *path, const char *accounts, const char *r
     if (n != 12 || !digits(seg, 12))
         return 0; /* not the layout: kept */
     if (!seg[n] || (seg[n] == '/' && !seg[n + 1]))
-        return !listed(accounts, seg, 12);
+        return !pathinfo_listed(accounts, seg, 12);
     seg += n + 1;
     n = strcspn(seg, "/");
     if (!((n == 10 && strncmp(seg, "CloudTrail", 10) == 0) ||
@@ -170,5 +169,5 @@ int pathinfo_scope_outside(const char *path, const char *accounts, const char *r
     n = strcspn(seg, "/");
     /* a region's folder (a file beside them, named with a '.', is not one) */
     return n > 0 && (!seg[n] || (seg[n] == '/' && !seg[n + 1])) && !memchr(seg, '.', n) &&
-           !listed(regions, seg, n);
+           !pathinfo_listed(regions, seg, n);
 }

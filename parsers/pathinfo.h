@@ -4,6 +4,7 @@
 #ifndef CTVIEW_PATHINFO_H
 #define CTVIEW_PATHINFO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct pathinfo {
@@ -19,6 +20,10 @@ void pathinfo_parse(const char *path, struct pathinfo *out);
  * into the folder of the day it writes it, so the span reaches a day back from what the name says.
  * Returns 1 and sets [*lo, *hi] (epoch ms), or 0 when the path says nothing about time. */
 int pathinfo_time_span(const char *path, int is_dir, int64_t *lo, int64_t *hi);
+
+/* Whether item[0..n) is one of the comma-separated list (--account, --region); a NULL list holds
+ * everything. */
+int pathinfo_listed(const char *list, const char *item, size_t n);
 
 /* Whether path is the folder of the S3 layout AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/ of an account
  * or a region its comma-separated list leaves out (NULL: every one). Only the folder that names them is

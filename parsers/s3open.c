@@ -14,6 +14,7 @@
 #include "model/base/atomicfile.h"
 #include "model/base/grow.h"
 #include "model/base/xdg.h"
+#include "parsers/pathinfo.h"
 #include "parsers/s3.h"
 
 static struct s3open_totals totals;
@@ -331,20 +332,6 @@ static void take_object(struct job *j, struct group *g, const struct s3_object *
     }
 }
 
-/* Whether item[0..n) is one of a comma-separated list; a NULL list holds everything. */
-static int listed(const char *list, const char *item, size_t n)
-{
-    if (!list)
-        return 1;
-    for (const char *p = list; *p;) {
-        size_t k = strcspn(p, ",");
-        if (k == n && strncmp(p, item, n) == 0)
-            return 1;
-        p += k + (p[k] == ',');
-    }
-    return 0;
-}
-
 static int all_digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -440,7 +427,7 @@ static void descend(struct job *j, const struct listing *l, const char *folder)
     case L_ORG:
         if (l->layer == L_AWSLOGS && n > 2 && strncmp(name, "o-", 2) == 0)
             list(j, folder, L_ORG, 0);
-        else if (n == 12 && all_digits(name, n) && listed(j->o->accounts, name, n))
+        else if (n == 12 && all_digits(name, n) && pathinfo_listed(j->o->accounts, name, n))
             list(j, folder, L_ACCOUNT, 0);
         break;
     case L_ACCOUNT:
@@ -450,7 +437,7 @@ static void descend(struct job *j, const struct listing *l, const char *folder)
             list(j, folder, j->o->regions || by_day(j->o) ? L_SERVICE : L_ALL, 0);
         break;
     case L_SERVICE:
-        if (listed(j->o->regions, name, n))
+        if (pathinfo_listed(j->o->regions, name, n))
             list_region(j, folder);
         break;
     case L_REGION:
