@@ -39,6 +39,7 @@ void piecepath_free(struct piecepath_memo *m)
         }
     free(m->slots);
     m->slots = NULL;
+    intern_cursor_free(&m->cold);
 }
 
 /* Writes the piece as one JSON object: braces around it, "" for a cut value, :null after a member name
@@ -157,8 +158,10 @@ int piecepath_get(struct piecepath_memo *m, const struct path *p, const struct s
     path_values_clear(out);
     const uint32_t *ids = store_res_ids(s, e) + e->res_count;
     for (int k = 0; k < e->piece_count; k++) {
-        const char *text = intern_str(s->strings, ids[k]);
-        size_t len = intern_len(s->strings, ids[k]);
+        size_t len;
+        const char *text = intern_get(s->strings, ids[k], &m->cold, &len);
+        if (!text)
+            return -1;
         if (m->usable == 2 && name_only(text, len, m->key, m->key_len - 1))
             return -2; /* a top-level indexed field kept by name: "" or null, the bytes say which */
         if (len < m->key_len || !memmem(text, len, m->key, m->key_len))

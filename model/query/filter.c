@@ -561,6 +561,8 @@ void filter_free(struct filter *f)
         free(f->nodes[i].care);
     }
     free(f->nodes);
+    for (int k = 0; k < FILTER_WORD_LANES; k++)
+        intern_cursor_free(&f->cold[k]);
     free(f);
 }
 

@@ -4,10 +4,12 @@
  * AND runs only on events the left side kept, the right side of an OR only on those it dropped. So a
  * costly word behind a cheap field term only looks at the few events the field term let through. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/query/filter_impl.h"
+#include "model/base/cores.h"
 #include "model/base/grow.h"
 #include "model/identity/origin.h"
 #include "model/base/timefmt.h"
@@ -75,19 +77,90 @@ static int field_matches(struct filter *f, struct term *t, const struct event *e
     return string_matches(t, s, len);
 }
 
+/* Word terms against strings [from, to): each string read once (a cold piece's block inflated once per
+ * lane), tested against every word. 0, or -1 when out of memory. */
+struct prep_lane {
+    struct filter *f;
+    struct term **words;
+    int nwords;
+    uint32_t from, to;
+    struct intern_cursor *cur;
+    int failed;
+};
+
+static void *prep_run(void *arg)
+{
+    struct prep_lane *l = arg;
+    const struct intern *in = l->f->s->strings;
+    for (uint32_t id = l->from; id < l->to; id++) {
+        size_t len;
+        const char *str = intern_get(in, id, l->cur, &len);
+        if (!str) {
+            l->failed = 1;
+            break;
+        }
+        for (int w = 0; w < l->nwords; w++)
+            l->words[w]->memo[id] = filter_pattern_contains(l->words[w], str, len) ? 2 : 1;
+    }
+    return NULL;
+}
+
+/* Strings a slice needs before it is worth a thread: most of them are cold pieces, a block inflated per
+ * few dozen, and free text must keep up as the user types (on every core). */
+#define PREP_LANE_MIN 8192
+
 int filter_prepare_words(struct filter *f, uint32_t n)
 {
+    uint32_t from = f->prepared ? f->prepared : 1;
     uint32_t end = f->nstrings - f->prepared < n ? f->nstrings : f->prepared + n;
-    const struct intern *in = f->s->strings;
+    struct term *words[64];
+    int nwords = 0, regex = 0;
     for (size_t k = 0; k < f->nnodes; k++) {
         struct term *t = &f->nodes[k].term;
         if (f->nodes[k].kind != NODE_TERM || t->kind != TK_WORD)
             continue;
         if (ensure_memo(f, t) != 0)
             return -1;
-        for (uint32_t id = f->prepared ? f->prepared : 1; id < end; id++)
-            t->memo[id] = filter_pattern_contains(t, intern_str(in, id), intern_len(in, id)) ? 2 : 1;
+        regex |= t->re != NULL; /* a regex's match data is the term's own: one thread */
+        if (nwords == 64) {     /* more words than that: in turns */
+            struct prep_lane l = {f, words, nwords, from, end, &f->cold[0], 0};
+            prep_run(&l);
+            if (l.failed)
+                return -1;
+            nwords = 0;
+        }
+        words[nwords++] = t;
     }
+    int lanes = regex || end - from < 2 * PREP_LANE_MIN ? 1 : cores_count();
+    if (lanes > FILTER_WORD_LANES)
+        lanes = FILTER_WORD_LANES;
+    if ((uint32_t)lanes > (end - from) / PREP_LANE_MIN)
+        lanes = (int)((end - from) / PREP_LANE_MIN) > 1 ? (int)((end - from) / PREP_LANE_MIN) : 1;
+    struct prep_lane l[FILTER_WORD_LANES];
+    pthread_t tid[FILTER_WORD_LANES];
+    int started[FILTER_WORD_LANES] = {0};
+    uint32_t part = (end - from) / (uint32_t)lanes;
+    for (int k = 0; k < lanes; k++)
+        l[k] = (struct prep_lane){f,
+                                  words,
+                                  nwords,
+                                  from + (uint32_t)k * part,
+                                  k + 1 == lanes ? end : from + (uint32_t)(k + 1) * part,
+                                  &f->cold[k],
+                                  0};
+    for (int k = 1; k < lanes; k++)
+        started[k] = pthread_create(&tid[k], NULL, prep_run, &l[k]) == 0;
+    prep_run(&l[0]);
+    int failed = l[0].failed;
+    for (int k = 1; k < lanes; k++) {
+        if (started[k])
+            pthread_join(tid[k], NULL);
+        else
+            prep_run(&l[k]);
+        failed |= l[k].failed;
+    }
+    if (failed)
+        return -1;
     f->prepared = end;
     return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef CTVIEW_FILTER_IMPL_H
 #define CTVIEW_FILTER_IMPL_H
 
+#include "model/base/cores.h"
 #include "model/query/filter.h"
 #include "model/query/field.h"
 #include "model/index/match.h"
@@ -12,6 +13,7 @@
 /* Events evaluated per step; bit sets of this many bits live in every node. */
 #define FILTER_CHUNK       65536
 #define FILTER_CHUNK_WORDS (FILTER_CHUNK / 64)
+#define FILTER_WORD_LANES  CORES_MAX /* threads preparing free-text words (filter_prepare_words) */
 
 enum term_kind {
     TK_GLOB,    /* the pattern against one or more string fields */
@@ -24,7 +26,8 @@ enum term_kind {
     TK_WORD,    /* anywhere in the event's JSON */
     TK_INDEXED, /* a JSON path the store indexes at load (event.h): one event field */
     TK_PATH,    /* any other JSON path: every value of it, from the store's path index */
-    TK_ORIGIN,  /* the ARN (or name) of the event's origin, from the store's origins (model/identity/origin.h) */
+    TK_ORIGIN,  /* the ARN (or name) of the event's origin, from the store's origins (model/identity/origin.h)
+                 */
     TK_RULE,    /* a Sigma rule (id or title) among the event's findings */
     TK_LEVEL,   /* a level among the event's findings */
     TK_OUTCOME, /* failed or ok: the one failure rule (store_event_failed) */
@@ -94,9 +97,10 @@ struct filter {
     size_t nnodes, cap;
     int root;
     int nwords;
-    uint32_t prepared; /* interned strings checked against every word so far */
-    uint32_t nstrings; /* intern_count when compiled */
-    int indexed;       /* every field term has its hits (filter_index_prepare) */
+    uint32_t prepared;                            /* interned strings checked against every word so far */
+    uint32_t nstrings;                            /* intern_count when compiled */
+    struct intern_cursor cold[FILTER_WORD_LANES]; /* owned: where word preparation reads cold pieces */
+    int indexed;                                  /* every field term has its hits (filter_index_prepare) */
 };
 
 /* rule: and level: terms (filter_findings.c). Compile returns 0, -1 with *why set for a bad value, -2

@@ -1,5 +1,6 @@
 #include "model/store/intern.h"
 
+#include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,14 +16,44 @@ struct chunk {
     char data[];
 };
 
+/* Cold strings: pieces that one event alone refers to (intern_add_piece), moved out of the hash table
+ * into deflated blocks of about COLD_BLOCK raw bytes, each string followed by a NUL. Their strs entry is
+ * a location, not a pointer: block << 40 | offset << 24 | length. Pieces wait in staging chunks (hash,
+ * length, bytes, NUL) until COOL_BYTES of them gathered, so one seen twice meanwhile stays plain. */
+#define COLD_BLOCK   (1u << 16)
+#define COLD_MAX_LEN ((1u << 24) - 1)
+#define COLD_MAX_BLK ((1ull << 24) - 1)
+#define COOL_BYTES   ((size_t)16 << 20)
+#define COLD_LEVEL   1
+
+struct cold_block {
+    char *data;          /* owned: deflated bytes */
+    uint32_t clen, rlen; /* deflated and raw lengths */
+};
+
 struct intern {
     struct chunk *chunks; /* newest first */
-    const char **strs;    /* id -> string bytes (length stored just before) */
+    const char **strs;    /* id -> string bytes (length stored just before); a location when cold */
     uint32_t count, cap;  /* ids in use, slots in strs */
     uint64_t *slots;      /* open addressing: hash << 32 | (id + 1), 0 = empty. The hash beside the id
                              lets a probe reject a slot, and growth rehash, without touching the string */
     uint32_t nslots;      /* power of two */
+    uint32_t live;        /* ids in the hash table (not cold) */
     size_t bytes;
+    /* pieces added since the last intern_cool */
+    struct chunk *staged; /* newest first; each string: hash, length, bytes, NUL */
+    size_t staged_bytes;
+    uint32_t stage_first; /* ids below are never staged */
+    uint8_t *stage;       /* per id - stage_first: 0 not staged, 1 staged, one reference, 2 more */
+    size_t stage_cap;
+    uint64_t *cold; /* bit per id: cold */
+    size_t cold_words;
+    struct cold_block *blocks;
+    size_t nblocks, blocks_cap;
+    char *open; /* raw bytes of the block being filled (its index is nblocks) */
+    size_t open_len, open_cap;
+    size_t cold_bytes; /* deflated bytes held */
+    struct libdeflate_compressor *comp;
 };
 
 uint32_t intern_hash(const char *s, size_t len)
@@ -63,6 +94,7 @@ struct intern *intern_new(void)
     static const char empty[sizeof(uint32_t) + 1];
     t->strs[0] = empty + sizeof(uint32_t);
     t->count = 1;
+    t->live = 1;
     return t;
 }
 
@@ -76,6 +108,19 @@ void intern_free(struct intern *t)
         free(c);
         c = next;
     }
+    for (c = t->staged; c;) {
+        struct chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    for (size_t b = 0; b < t->nblocks; b++)
+        free(t->blocks[b].data);
+    free(t->blocks);
+    free(t->open);
+    free(t->stage);
+    free(t->cold);
+    if (t->comp)
+        libdeflate_free_compressor(t->comp);
     free(t->strs);
     free(t->slots);
     free(t);
@@ -158,57 +203,367 @@ uint32_t intern_add(struct intern *t, const char *s, size_t len)
     return intern_add_hashed(t, s, len, len ? intern_hash(s, len) : 0);
 }
 
+static int is_cold(const struct intern *t, uint32_t id)
+{
+    return (size_t)id / 64 < t->cold_words && (t->cold[id / 64] >> (id % 64) & 1);
+}
+
+/* A staged piece found again, by a piece or anything else: it stays plain. */
+static void referred_again(struct intern *t, uint32_t id)
+{
+    if (id >= t->stage_first && id - t->stage_first < t->stage_cap && t->stage[id - t->stage_first])
+        t->stage[id - t->stage_first] = 2;
+}
+
+/* The id of s[0..len) when in the table (then *at is UINT32_MAX), else UINT32_MAX and *at the empty slot
+ * where it goes; grows the slots first. Sets *err on out of memory. */
+static uint32_t probe(struct intern *t, const char *s, size_t len, uint32_t h, uint32_t *at, int *err)
+{
+    *err = 0;
+    /* up to 7/8 full: the hash beside each id keeps long probe runs cheap (one cache line holds 8 slots),
+     * and at a million events the table is half the size it would be at 3/4 */
+    if ((uint64_t)(t->live + 1) * 8 > (uint64_t)t->nslots * 7 && grow_slots(t) != 0) {
+        *err = 1;
+        return UINT32_MAX;
+    }
+    uint32_t mask = t->nslots - 1;
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t slot = t->slots[i];
+        if (!slot) {
+            *at = i;
+            return UINT32_MAX;
+        }
+        uint32_t id = (uint32_t)slot - 1;
+        if ((uint32_t)(slot >> 32) == h && same(t->strs[id], s, len)) {
+            *at = UINT32_MAX;
+            return id;
+        }
+    }
+}
+
+/* Makes room for one more id in strs; 0 or -1. */
+static int room_for_id(struct intern *t)
+{
+    if (t->count == UINT32_MAX - 1)
+        return -1;
+    if (t->count == t->cap) {
+        uint32_t cap = t->cap * 2;
+        const char **strs = reallocarray(t->strs, cap, sizeof *strs);
+        if (!strs)
+            return -1;
+        t->strs = strs;
+        t->cap = cap;
+    }
+    return 0;
+}
+
+/* Makes room in stage for one more id; 0 or -1. */
+static int room_for_stage(struct intern *t)
+{
+    size_t need = (size_t)t->count + 1 - t->stage_first;
+    if (need > t->stage_cap) {
+        size_t cap = t->stage_cap ? t->stage_cap * 2 : 4096;
+        while (cap < need)
+            cap *= 2;
+        uint8_t *st = realloc(t->stage, cap);
+        if (!st)
+            return -1;
+        memset(st + t->stage_cap, 0, cap - t->stage_cap);
+        t->stage = st;
+        t->stage_cap = cap;
+    }
+    return 0;
+}
+
 uint32_t intern_add_hashed(struct intern *t, const char *s, size_t len, uint32_t h)
 {
     if (len == 0)
         return 0;
     if (len > UINT32_MAX - 8)
         return UINT32_MAX;
-    /* up to 7/8 full: the hash beside each id keeps long probe runs cheap (one cache line holds 8 slots),
-     * and at a million events the table is half the size it would be at 3/4 */
-    if ((uint64_t)(t->count + 1) * 8 > (uint64_t)t->nslots * 7 && grow_slots(t) != 0)
+    uint32_t at;
+    int err;
+    uint32_t id = probe(t, s, len, h, &at, &err);
+    if (err)
         return UINT32_MAX;
-    uint32_t mask = t->nslots - 1;
-    uint32_t i = h & mask;
-    for (;; i = (i + 1) & mask) {
-        uint64_t slot = t->slots[i];
-        if (!slot)
-            break;
-        uint32_t id = (uint32_t)slot - 1;
-        if ((uint32_t)(slot >> 32) == h && same(t->strs[id], s, len))
-            return id;
+    if (id != UINT32_MAX) {
+        referred_again(t, id);
+        return id;
     }
-    if (t->count == UINT32_MAX - 1)
+    if (room_for_id(t) != 0)
         return UINT32_MAX;
-    if (t->count == t->cap) {
-        uint32_t cap = t->cap * 2;
-        const char **strs = reallocarray(t->strs, cap, sizeof *strs);
-        if (!strs)
-            return UINT32_MAX;
-        t->strs = strs;
-        t->cap = cap;
-    }
     char *copy = store_bytes(t, s, len);
     if (!copy)
         return UINT32_MAX;
-    uint32_t id = t->count++;
+    id = t->count++;
     t->strs[id] = copy;
-    t->slots[i] = (uint64_t)h << 32 | (id + 1);
+    t->slots[at] = (uint64_t)h << 32 | (id + 1);
+    t->live++;
     return id;
+}
+
+/* Copies s[0..len) into a staging chunk: hash, length, bytes, NUL. */
+static char *stage_bytes(struct intern *t, const char *s, size_t len, uint32_t h)
+{
+    size_t need = 2 * sizeof(uint32_t) + len + 1;
+    struct chunk *c = t->staged;
+    if (!c || c->cap - c->used < need) {
+        size_t cap = need > CHUNK_BYTES ? need : CHUNK_BYTES;
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->used = 0;
+        c->cap = cap;
+        c->next = t->staged;
+        t->staged = c;
+        t->staged_bytes += sizeof *c + cap;
+    }
+    char *p = c->data + c->used;
+    uint32_t l32 = (uint32_t)len;
+    memcpy(p, &h, sizeof h);
+    memcpy(p + sizeof h, &l32, sizeof l32);
+    memcpy(p + 2 * sizeof l32, s, len);
+    p[2 * sizeof l32 + len] = '\0';
+    c->used += need;
+    return p + 2 * sizeof l32;
+}
+
+uint32_t intern_add_piece(struct intern *t, const char *s, size_t len, uint32_t h)
+{
+    if (len == 0 || len > COLD_MAX_LEN)
+        return intern_add_hashed(t, s, len, h);
+    uint32_t at;
+    int err;
+    uint32_t id = probe(t, s, len, h, &at, &err);
+    if (err)
+        return UINT32_MAX;
+    if (id != UINT32_MAX) {
+        referred_again(t, id);
+        return id;
+    }
+    if (room_for_id(t) != 0 || room_for_stage(t) != 0)
+        return UINT32_MAX;
+    char *copy = stage_bytes(t, s, len, h);
+    if (!copy)
+        return UINT32_MAX;
+    id = t->count++;
+    t->strs[id] = copy;
+    t->stage[id - t->stage_first] = 1;
+    t->slots[at] = (uint64_t)h << 32 | (id + 1);
+    t->live++;
+    if (t->staged_bytes >= COOL_BYTES && intern_cool(t) != 0)
+        return UINT32_MAX;
+    return id;
+}
+
+/* Takes id's slot out of the hash table: linear probing, so the entries after it that probed past it
+ * move back (no tombstones: cold strings are a large part of all ids). */
+static void unslot(struct intern *t, uint32_t id, uint32_t h)
+{
+    uint32_t mask = t->nslots - 1, i = h & mask;
+    while ((uint32_t)t->slots[i] != id + 1)
+        i = (i + 1) & mask;
+    for (uint32_t j = (i + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
+        uint32_t home = (uint32_t)(t->slots[j] >> 32) & mask;
+        /* the entry at j may fill the hole at i when its home is not in (i, j] (cyclically) */
+        int between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!between) {
+            t->slots[i] = t->slots[j];
+            i = j;
+        }
+    }
+    t->slots[i] = 0;
+    t->live--;
+}
+
+/* Deflates the open block into blocks[nblocks]. 0 or -1 (out of memory). */
+static int close_block(struct intern *t)
+{
+    if (!t->open_len)
+        return 0;
+    if (!t->comp && !(t->comp = libdeflate_alloc_compressor(COLD_LEVEL)))
+        return -1;
+    if (t->nblocks == t->blocks_cap) {
+        size_t cap = t->blocks_cap ? t->blocks_cap * 2 : 256;
+        struct cold_block *b = reallocarray(t->blocks, cap, sizeof *b);
+        if (!b)
+            return -1;
+        t->blocks = b;
+        t->blocks_cap = cap;
+    }
+    size_t bound = libdeflate_deflate_compress_bound(t->comp, t->open_len);
+    char *out = malloc(bound);
+    if (!out)
+        return -1;
+    size_t clen = libdeflate_deflate_compress(t->comp, t->open, t->open_len, out, bound);
+    char *fit = clen ? realloc(out, clen) : NULL;
+    if (!fit) {
+        free(out);
+        return -1;
+    }
+    t->blocks[t->nblocks++] = (struct cold_block){fit, (uint32_t)clen, (uint32_t)t->open_len};
+    t->cold_bytes += clen;
+    t->open_len = 0;
+    return 0;
+}
+
+/* Moves staged id (len bytes at p) into the open block; 0, 1 when it cannot be cold (kept plain), -1. */
+static int make_cold(struct intern *t, uint32_t id, const char *p, size_t len)
+{
+    if (t->open_len >= COLD_BLOCK && close_block(t) != 0)
+        return -1;
+    if (t->nblocks > COLD_MAX_BLK)
+        return 1;
+    if (t->open_cap - t->open_len < len + 1) {
+        size_t cap = t->open_cap ? t->open_cap : COLD_BLOCK * 2;
+        while (cap - t->open_len < len + 1)
+            cap *= 2;
+        char *o = realloc(t->open, cap);
+        if (!o)
+            return -1;
+        t->open = o;
+        t->open_cap = cap;
+    }
+    size_t need = (size_t)id / 64 + 1;
+    if (need > t->cold_words) {
+        size_t words = t->cold_words ? t->cold_words * 2 : 1024;
+        while (words < need)
+            words *= 2;
+        uint64_t *c = realloc(t->cold, words * sizeof *c);
+        if (!c)
+            return -1;
+        memset(c + t->cold_words, 0, (words - t->cold_words) * sizeof *c);
+        t->cold = c;
+        t->cold_words = words;
+    }
+    uint64_t loc = (uint64_t)t->nblocks << 40 | (uint64_t)t->open_len << 24 | len;
+    memcpy(t->open + t->open_len, p, len);
+    t->open[t->open_len + len] = '\0';
+    t->open_len += len + 1;
+    t->strs[id] = (const char *)(uintptr_t)loc;
+    t->cold[id / 64] |= 1ull << (id % 64);
+    return 0;
+}
+
+int intern_cool(struct intern *t)
+{
+    uint32_t end =
+        t->count - t->stage_first < t->stage_cap ? t->count : t->stage_first + (uint32_t)t->stage_cap;
+    for (uint32_t id = t->stage_first; id < end; id++) {
+        uint8_t st = t->stage[id - t->stage_first];
+        if (!st)
+            continue;
+        const char *p = t->strs[id];
+        uint32_t h, len;
+        memcpy(&h, p - 2 * sizeof h, sizeof h);
+        memcpy(&len, p - sizeof len, sizeof len);
+        int rc = st == 1 ? make_cold(t, id, p, len) : 1;
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            unslot(t, id, h);
+        } else {
+            char *copy = store_bytes(t, p, len);
+            if (!copy)
+                return -1;
+            t->strs[id] = copy;
+        }
+    }
+    if (t->stage)
+        memset(t->stage, 0, t->stage_cap);
+    while (t->staged) {
+        struct chunk *next = t->staged->next;
+        free(t->staged);
+        t->staged = next;
+    }
+    t->staged_bytes = 0;
+    t->stage_first = t->count;
+    return 0;
+}
+
+static void cold_where(const struct intern *t, uint32_t id, size_t *block, size_t *off, size_t *len)
+{
+    uint64_t loc = (uint64_t)(uintptr_t)t->strs[id];
+    *block = (size_t)(loc >> 40);
+    *off = (size_t)(loc >> 24 & 0xffff);
+    *len = (size_t)(loc & COLD_MAX_LEN);
+}
+
+const char *intern_get(const struct intern *t, uint32_t id, struct intern_cursor *c, size_t *len)
+{
+    if (id == 0 || id >= t->count) {
+        *len = 0;
+        return "";
+    }
+    if (!is_cold(t, id)) {
+        const char *p = t->strs[id];
+        uint32_t l32;
+        memcpy(&l32, p - sizeof l32, sizeof l32);
+        *len = l32;
+        return p;
+    }
+    size_t block, off;
+    cold_where(t, id, &block, &off, len);
+    if (block == t->nblocks)
+        return t->open + off;
+    if (c->block != block + 1) {
+        const struct cold_block *b = &t->blocks[block];
+        if (c->cap < b->rlen) {
+            char *buf = realloc(c->buf, b->rlen);
+            if (!buf)
+                return NULL;
+            c->buf = buf;
+            c->cap = b->rlen;
+        }
+        if (!c->dec && !(c->dec = libdeflate_alloc_decompressor()))
+            return NULL;
+        c->block = 0;
+        if (libdeflate_deflate_decompress(c->dec, b->data, b->clen, c->buf, b->rlen, NULL) !=
+            LIBDEFLATE_SUCCESS)
+            return NULL; /* not reached: the table deflated these bytes itself */
+        c->block = block + 1;
+    }
+    return c->buf + off;
+}
+
+void intern_cursor_free(struct intern_cursor *c)
+{
+    free(c->buf);
+    if (c->dec)
+        libdeflate_free_decompressor(c->dec);
+    *c = (struct intern_cursor){0};
 }
 
 const char *intern_str(const struct intern *t, uint32_t id)
 {
-    return id < t->count ? t->strs[id] : "";
+    if (id >= t->count)
+        return "";
+    if (!is_cold(t, id))
+        return t->strs[id];
+    /* a cold piece read without a cursor: the thread's own, valid until its next such read (intern.h) */
+    static _Thread_local struct intern_cursor mine;
+    size_t len;
+    const char *p = intern_get(t, id, &mine, &len);
+    return p ? p : "";
 }
 
 size_t intern_len(const struct intern *t, uint32_t id)
 {
     if (id == 0 || id >= t->count)
         return 0;
+    if (is_cold(t, id)) {
+        size_t block, off, len;
+        cold_where(t, id, &block, &off, &len);
+        return len;
+    }
     uint32_t len;
     memcpy(&len, t->strs[id] - sizeof len, sizeof len);
     return len;
+}
+
+int intern_is_cold(const struct intern *t, uint32_t id)
+{
+    return is_cold(t, id);
 }
 
 uint32_t intern_count(const struct intern *t)
@@ -218,26 +573,59 @@ uint32_t intern_count(const struct intern *t)
 
 size_t intern_bytes(const struct intern *t)
 {
-    return t->bytes + (size_t)t->cap * sizeof *t->strs + (size_t)t->nslots * sizeof *t->slots;
+    return t->bytes + (size_t)t->cap * sizeof *t->strs + (size_t)t->nslots * sizeof *t->slots +
+           t->staged_bytes + t->stage_cap + t->cold_words * sizeof *t->cold + t->cold_bytes +
+           t->blocks_cap * sizeof *t->blocks + t->open_cap;
+}
+
+size_t intern_cold_bytes(const struct intern *t, size_t *raw)
+{
+    size_t r = t->open_len;
+    for (size_t b = 0; b < t->nblocks; b++)
+        r += t->blocks[b].rlen;
+    *raw = r;
+    return t->cold_bytes + t->open_cap;
 }
 
 int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
 {
-    /* chunks are newest first and each holds the strings of consecutive ids: oldest first is id order */
-    size_t n = 0;
-    for (const struct chunk *c = t->chunks; c; c = c->next)
-        n++;
-    const struct chunk **order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        return -1;
-    size_t k = n;
-    for (const struct chunk *c = t->chunks; c; c = c->next)
-        order[--k] = c;
-    int rc = 0;
-    for (k = 0; k < n && rc == 0; k++)
-        if (order[k]->used)
-            rc = put(ctx, order[k]->data, order[k]->used);
-    free(order);
+    /* in id order, each a 4-byte length, its bytes and a NUL, gathered in a buffer so the reader sees
+     * the same block whether strings are plain, staged or cold */
+    struct intern_cursor c = {0};
+    size_t cap = (size_t)1 << 16, used = 0;
+    char *buf = malloc(cap);
+    int rc = buf ? 0 : -1;
+    for (uint32_t id = 1; id < t->count && rc == 0; id++) {
+        size_t len;
+        const char *p = intern_get(t, id, &c, &len);
+        if (!p) {
+            rc = -1;
+            break;
+        }
+        size_t need = sizeof(uint32_t) + len + 1;
+        if (cap - used < need && used) {
+            rc = put(ctx, buf, used);
+            used = 0;
+        }
+        if (rc == 0 && cap - used < need) {
+            char *b = realloc(buf, need);
+            if (!b) {
+                rc = -1;
+                break;
+            }
+            buf = b;
+            cap = need;
+        }
+        uint32_t l32 = (uint32_t)len;
+        memcpy(buf + used, &l32, sizeof l32);
+        memcpy(buf + used + sizeof l32, p, len);
+        buf[used + sizeof l32 + len] = '\0';
+        used += need;
+    }
+    if (rc == 0 && used)
+        rc = put(ctx, buf, used);
+    free(buf);
+    intern_cursor_free(&c);
     return rc;
 }
 
@@ -293,14 +681,20 @@ struct intern *intern_read(const char *block, size_t len, uint32_t count)
         for (; t->slots[i]; i = (i + 1) & mask) {
             uint64_t slot = t->slots[i];
             if ((uint32_t)(slot >> 32) == h && same(t->strs[(uint32_t)slot - 1], str, slen))
-                goto bad; /* the same string twice: not a table intern_write wrote */
+                break;
         }
+        /* The same string twice: a piece that turned cold before an equal one came (intern_cool). Of
+         * equal strings only the last can have been in the hash table (no id is made for a string found
+         * there), so the later id takes the slot, and the earlier stays out as the cold one was. */
+        if (!t->slots[i])
+            t->live++;
         t->strs[id] = str;
         t->slots[i] = (uint64_t)h << 32 | (id + 1);
         t->count = id + 1;
     }
     if (at != len)
         goto bad;
+    t->stage_first = count;
     return t;
 bad:
     intern_free(t);

@@ -4,7 +4,14 @@
  * Strings are stored with their length and a terminating NUL, so ids can be compared for equality
  * without touching the bytes and intern_str() can be handed to C string functions. Strings may hold
  * any bytes except NUL (a NUL cuts the string: CloudTrail field values are JSON strings and a \u0000
- * in one is shown, not indexed). */
+ * in one is shown, not indexed).
+ *
+ * Pieces (parsers/pieces.h) are added with intern_add_piece: one that a single event refers to turns
+ * cold at the next intern_cool (every 16 MiB of new pieces, and when the store finishes loading): its
+ * bytes move into deflated blocks and out of the hash table, so a later equal piece gets an id of its
+ * own (piece ids are deduplicated to save memory, never compared as strings). Read pieces with
+ * intern_get and a cursor of the reading thread; intern_str works for every id, but for a cold one its
+ * pointer is valid only until the thread's next intern_str of a cold id. */
 #ifndef CTVIEW_INTERN_H
 #define CTVIEW_INTERN_H
 
@@ -25,15 +32,47 @@ uint32_t intern_add(struct intern *t, const char *s, size_t len);
 uint32_t intern_hash(const char *s, size_t len);
 uint32_t intern_add_hashed(struct intern *t, const char *s, size_t len, uint32_t h);
 
+/* The same for a piece: one that no other add names again before the next intern_cool turns cold. May
+ * cool the table itself (intern_str pointers to staged pieces then move). UINT32_MAX: out of memory. */
+uint32_t intern_add_piece(struct intern *t, const char *s, size_t len, uint32_t h);
+
+/* Turns the pieces added since the last call that were named once cold, the others plain. 0, or -1
+ * when out of memory (some pieces may then stay staged: still readable, cooled by a later call). Not
+ * while another thread reads the table. */
+int intern_cool(struct intern *t);
+
+/* A reading position among cold strings: the last block inflated. Zero-initialise it; one per thread;
+ * free with intern_cursor_free. */
+struct intern_cursor {
+    size_t block; /* block + 1 held in buf, 0: none */
+    char *buf;    /* owned */
+    size_t cap;
+    struct libdeflate_decompressor *dec; /* owned */
+};
+void intern_cursor_free(struct intern_cursor *c);
+
+/* The string of id (NUL-terminated) and its length in *len: borrowed from the table, or for a cold
+ * piece from c, valid until c reads another block or is freed. NULL when out of memory. */
+const char *intern_get(const struct intern *t, uint32_t id, struct intern_cursor *c, size_t *len);
+
+/* Whether id is a cold piece. */
+int intern_is_cold(const struct intern *t, uint32_t id);
+
+/* Deflated bytes held for cold strings (with the open block's buffer); *raw: their raw bytes. */
+size_t intern_cold_bytes(const struct intern *t, size_t *raw);
+
 /* A hint, no effect on results: starts loading the hash slot where a lookup of hash h begins. A
  * million diverse events intern five million strings, and the slot table outgrows the caches: the
  * loader asks for an event's slots while it interns the one before. */
 void intern_prefetch(const struct intern *t, uint32_t h);
 
-/* Returns the id of s[0..len) if it is in the table, else UINT32_MAX (0 for len == 0). Never adds. */
+/* Returns the id of s[0..len) if it is in the table, else UINT32_MAX (0 for len == 0); cold pieces are
+ * not found. Never adds. */
 uint32_t intern_find(const struct intern *t, const char *s, size_t len);
 
-/* Borrowed pointer to the NUL-terminated string of id, valid until the table is freed; "" for 0. */
+/* Borrowed pointer to the NUL-terminated string of id, valid until the table is freed; "" for 0. A
+ * cold piece's is valid only until the calling thread's next intern_str of a cold piece (read pieces
+ * with intern_get). */
 const char *intern_str(const struct intern *t, uint32_t id);
 size_t intern_len(const struct intern *t, uint32_t id);
 
@@ -50,7 +89,8 @@ int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, si
 
 /* A new table (owned by the caller) holding the count - 1 strings of block[0..len), as intern_write
  * wrote them, with the same ids. NULL when the block is not exactly that (every length checked, no
- * string empty or twice) or out of memory: a saved index is never trusted. */
+ * string empty) or out of memory: a saved index is never trusted. A string written twice (a piece that
+ * had turned cold, then an equal one) is found by its last id, as in the table that wrote it. */
 struct intern *intern_read(const char *block, size_t len, uint32_t count);
 
 #endif

@@ -368,6 +368,13 @@ static uint32_t add_string(struct store *s, const struct event_in *in, size_t k,
                       : intern_add(s->strings, r->s, r->len);
 }
 
+/* A piece: most are one event's alone (request parameters, response elements) and turn cold, deflated
+ * (intern.h). */
+static uint32_t add_piece(struct store *s, const struct event_in *in, size_t k, const struct strref *r)
+{
+    return intern_add_piece(s->strings, r->s, r->len, in->hashes ? in->hashes[k] : intern_hash(r->s, r->len));
+}
+
 /* Puts the field ids into e: the dense ones in place, the rare ones present as a run at the end of the
  * store's id list (room for EVENT_RARE more was made). */
 static void pack_fields(struct store *s, struct event *e, const uint32_t id[EF__COUNT])
@@ -452,7 +459,7 @@ enum add_result store_add_event(struct store *s, uint32_t source, const struct e
     for (size_t i = 0; i < nres + npieces; i++) {
         const struct strref *r = i < nres ? &in->resources[i] : &in->pieces[i - nres];
         size_t k = EF__COUNT + (i < nres ? i : in->nresources + (i - nres));
-        uint32_t lid = add_string(s, in, k, r);
+        uint32_t lid = i < nres ? add_string(s, in, k, r) : add_piece(s, in, k, r);
         if (lid == UINT32_MAX) {
             s->nlist = start; /* the event is not added: neither is its run */
             return ADD_NOMEM;
@@ -633,6 +640,8 @@ static int sort_by_order(struct store *s)
 
 void store_finish(struct store *s)
 {
+    /* the last pieces loaded turn cold too; out of memory leaves them plain, still readable */
+    (void)intern_cool(s->strings);
     if (s->sorted || s->nevents < 2) {
         s->sorted = 1;
         return;
@@ -647,6 +656,7 @@ int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
 {
     *moved = NULL;
     size_t n = s->nevents;
+    (void)intern_cool(s->strings);
     if (from >= n)
         return 0;
     struct event *tmp = malloc((n - from) / 2 * sizeof *tmp + sizeof *tmp);
@@ -811,5 +821,6 @@ static size_t derived_bytes(const struct store *s)
 size_t store_bytes(const struct store *s)
 {
     return intern_bytes(s->strings) + s->cap * sizeof *s->events + s->list_cap * sizeof *s->list_ids +
-           s->seen_slots * sizeof *s->seen + s->dups_cap * sizeof *s->dups + s->sources_cap * sizeof *s->sources + derived_bytes(s);
+           s->seen_slots * sizeof *s->seen + s->dups_cap * sizeof *s->dups +
+           s->sources_cap * sizeof *s->sources + derived_bytes(s);
 }

@@ -2,9 +2,10 @@
  * filter_run to completion). Usage: filter_bench PATH EXPR...   Prints, per expression, the events
  * shown, the best of five CPU times in milliseconds (the filter runs on one thread; CPU time is what a
  * shared machine leaves comparable), the CPU time of the first run (a field's first use is tested event
- * by event) and of the second (which builds the field indexes the expression needs, model/index/fieldindex.h),
- * tab-separated; then mem-indexes: the bytes per event the store gained meanwhile, and on stderr each
- * index built: events, bytes per event, build CPU time. Not a test: run by bench/run.sh. */
+ * by event) and of the second (which builds the field indexes the expression needs,
+ * model/index/fieldindex.h), tab-separated; then mem-indexes: the bytes per event the store gained meanwhile,
+ * and on stderr each index built: events, bytes per event, build CPU time. Not a test: run by bench/run.sh.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -50,18 +51,25 @@ static void memory_report(const struct store *s)
                 kind[ids[k]] = 2;
     }
     size_t count[3] = {0}, bytes[3] = {0};
+    size_t ncold = 0;
     for (uint32_t id = 1; id < n; id++) {
+        if (intern_is_cold(s->strings, id)) {
+            ncold++; /* counted below, deflated */
+            continue;
+        }
         count[kind[id]]++;
         bytes[kind[id]] += intern_len(s->strings, id) + 5;
     }
+    size_t raw, deflated = intern_cold_bytes(s->strings, &raw);
     free(kind);
     double ev = s->nevents ? (double)s->nevents : 1;
-    size_t table = intern_bytes(s->strings) - bytes[0] - bytes[1] - bytes[2];
+    size_t table = intern_bytes(s->strings) - bytes[0] - bytes[1] - bytes[2] - deflated;
     printf("mem-events\t%zu\t%.0f\n", s->nevents, (double)(s->cap * sizeof *s->events) / ev);
     printf("mem-list\t%zu\t%.0f\n", s->nlist, (double)(s->list_cap * sizeof *s->list_ids) / ev);
     printf("mem-seen\t%zu\t%.0f\n", s->nseen, (double)(s->seen_slots * sizeof *s->seen) / ev);
     printf("mem-field-strings\t%zu\t%.0f\n", count[1], (double)bytes[1] / ev);
     printf("mem-list-strings\t%zu\t%.0f\n", count[2], (double)bytes[2] / ev);
+    printf("mem-cold-pieces\t%zu\t%.0f\t(raw %.0f)\n", ncold, (double)deflated / ev, (double)raw / ev);
     printf("mem-intern-table\t%u\t%.0f\n", n, (double)table / ev);
     printf("mem-total\t%zu\t%.0f\n", s->nevents, (double)store_bytes(s) / ev);
 }

@@ -13,6 +13,11 @@
 #include "model/base/timefmt.h"
 #include "parsers/load.h"
 
+static int fwrite_all(void *f, const void *p, size_t n)
+{
+    return fwrite(p, 1, n, f) == n ? 0 : -1;
+}
+
 /* A store with one source, 0, for add(). */
 static struct store *mem_store(void)
 {
@@ -509,9 +514,81 @@ static void test_derived(void)
     CHECK_INT(freed, 3);
 }
 
+/* Pieces named once turn cold at intern_cool, deflated and out of the hash table, and read back the same
+ * through a cursor, intern_str, intern_len and intern_write; pieces named twice, or also as a field,
+ * stay plain and found; a later equal piece gets an id of its own; plain strings keep their ids and
+ * the table keeps finding them across many coolings (the hash table's deletions move entries). */
+static void test_cold_pieces(void)
+{
+    struct intern *t = intern_new();
+    enum { N = 60000 };
+    static uint32_t id[N], field[N];
+    char buf[200];
+    for (int round = 0; round < 3; round++)
+        for (int i = round * N / 3; i < (round + 1) * N / 3; i++) {
+            int n = snprintf(buf, sizeof buf, "\"requestParameters\":{\"bucket\":\"b-%d\",\"key\":\"k/%d\"}",
+                             i, i * 7);
+            id[i] = intern_add_piece(t, buf, (size_t)n, intern_hash(buf, (size_t)n));
+            CHECK(id[i] != UINT32_MAX);
+            if (i % 5 == 0) /* named again by a piece: stays plain */
+                CHECK_INT(intern_add_piece(t, buf, (size_t)n, intern_hash(buf, (size_t)n)), id[i]);
+            if (i % 7 == 0) /* also a field's value: stays plain */
+                CHECK_INT(intern_add(t, buf, (size_t)n), id[i]);
+            n = snprintf(buf, sizeof buf, "field-%d", i);
+            field[i] = intern_add(t, buf, (size_t)n);
+            if (i % 1000 == 999)
+                CHECK_INT(intern_cool(t), 0);
+        }
+    CHECK_INT(intern_cool(t), 0);
+    struct intern_cursor c = {0};
+    int cold = 0;
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(buf, sizeof buf, "\"requestParameters\":{\"bucket\":\"b-%d\",\"key\":\"k/%d\"}", i,
+                         i * 7);
+        size_t len;
+        const char *got = intern_get(t, id[i], &c, &len);
+        CHECK(got && len == (size_t)n && memcmp(got, buf, len) == 0 && got[len] == '\0');
+        CHECK_STR(intern_str(t, id[i]), buf);
+        CHECK_INT(intern_len(t, id[i]), n);
+        int plain = i % 5 == 0 || i % 7 == 0;
+        CHECK_INT(intern_is_cold(t, id[i]), !plain);
+        cold += !plain;
+        CHECK_INT(intern_find(t, buf, (size_t)n), plain ? id[i] : UINT32_MAX);
+        if (!plain && i % 3 == 0) { /* seen again after it cooled: a new id, the same text */
+            uint32_t again = intern_add_piece(t, buf, (size_t)n, intern_hash(buf, (size_t)n));
+            CHECK(again != id[i] && again != UINT32_MAX);
+            CHECK_STR(intern_str(t, again), buf);
+        }
+        n = snprintf(buf, sizeof buf, "field-%d", i);
+        CHECK_INT(intern_find(t, buf, (size_t)n), field[i]);
+    }
+    CHECK(cold > N / 2);
+    /* the saved index's block: every id in order, as a table with no cold strings would write it */
+    struct {
+        char *p;
+        size_t n;
+    } out = {0};
+    FILE *m = open_memstream(&out.p, &out.n);
+    CHECK(m != NULL);
+    CHECK_INT(intern_write(t, fwrite_all, m), 0);
+    fclose(m);
+    struct intern *r = intern_read(out.p, out.n, intern_count(t));
+    CHECK(r != NULL);
+    for (uint32_t k = 1; r && k < intern_count(t); k++) {
+        size_t len;
+        const char *want = intern_get(t, k, &c, &len);
+        CHECK(intern_len(r, k) == len && memcmp(intern_str(r, k), want, len) == 0);
+    }
+    intern_free(r);
+    free(out.p);
+    intern_cursor_free(&c);
+    intern_free(t);
+}
+
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
+    test_cold_pieces();
     test_field_layout();
     test_finish_stable();
     test_binary_ids();
