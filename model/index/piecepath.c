@@ -28,6 +28,7 @@ void piecepath_init(struct piecepath_memo *m, const struct path *p)
     m->key[k->len + 1] = '"';
     m->key[k->len + 2] = ':';
     m->key_len = k->len + 3;
+    m->tag = intern_key_tag(k->key, k->len);
 }
 
 void piecepath_free(struct piecepath_memo *m)
@@ -158,6 +159,11 @@ int piecepath_get(struct piecepath_memo *m, const struct path *p, const struct s
     path_values_clear(out);
     const uint32_t *ids = store_res_ids(s, e) + e->res_count;
     for (int k = 0; k < e->piece_count; k++) {
+        /* one member of another name: neither its values nor a top-level name kept alone are there (a
+         * match of the key inside would only be a nested one) */
+        int tag = intern_cold_tag(s->strings, ids[k]);
+        if (tag > 0 && tag != m->tag)
+            continue;
         size_t len;
         const char *text = intern_get(s->strings, ids[k], &m->cold, &len);
         if (!text)

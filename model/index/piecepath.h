@@ -32,7 +32,8 @@ struct piecepath_memo {
     } * slots;                  /* owned, PIECEPATH_SLOTS of them, allocated on first use */
     char key[PATH_MAX_LEN + 4]; /* "K": for the path's first key K */
     size_t key_len;
-    int usable;                /* 0: never answers; 1: any path; 2: a top-level indexed field */
+    int usable; /* 0: never answers; 1: any path; 2: a top-level indexed field */
+    int tag;    /* intern_key_tag of the first key: cold pieces of another member are not inflated */
     struct intern_cursor cold; /* owned: where cold pieces are read (one memo per thread) */
 };
 

@@ -18,10 +18,11 @@ struct chunk {
 
 /* Cold strings: pieces that one event alone refers to (intern_add_piece), moved out of the hash table
  * into deflated blocks of about COLD_BLOCK raw bytes, each string followed by a NUL. Their strs entry is
- * a location, not a pointer: block << 40 | offset << 24 | length. Pieces wait in staging chunks (hash,
- * length, bytes, NUL) until COOL_BYTES of them gathered, so one seen twice meanwhile stays plain. */
-#define COLD_BLOCK   (1u << 16)
-#define COLD_MAX_LEN ((1u << 24) - 1)
+ * a location, not a pointer: block << 40 | offset << 24 | key tag << 16 | length (intern_cold_tag). Pieces
+ * wait in staging chunks (hash, length, bytes, NUL) until COOL_BYTES of them gathered, so one seen twice
+ * meanwhile stays plain. */
+#define COLD_BLOCK   (1u << 14)
+#define COLD_MAX_LEN ((1u << 16) - 1)
 #define COLD_MAX_BLK ((1ull << 24) - 1)
 #define COOL_BYTES   ((size_t)16 << 20)
 #define COLD_LEVEL   1
@@ -247,7 +248,9 @@ static int room_for_id(struct intern *t)
     if (t->count == UINT32_MAX - 1)
         return -1;
     if (t->count == t->cap) {
-        uint32_t cap = t->cap * 2;
+        /* by a quarter: at millions of ids this array is the table's largest part, and doubling it left
+         * a third of it unused on average (a large realloc moves pages, it does not copy) */
+        uint32_t cap = t->cap > UINT32_MAX / 5 * 4 ? UINT32_MAX : t->cap + t->cap / 4;
         const char **strs = reallocarray(t->strs, cap, sizeof *strs);
         if (!strs)
             return -1;
@@ -407,6 +410,26 @@ static int close_block(struct intern *t)
     return 0;
 }
 
+uint8_t intern_key_tag(const char *key, size_t len)
+{
+    return (uint8_t)(intern_hash(key, len) % 255 + 1);
+}
+
+/* The tag of a piece that is one member holding an object or an array, "K":{...} or "K":[...]: K's
+ * (intern_key_tag, bytes as written); 0 for any other string (the scalars' piece, a key with escapes). */
+static uint8_t piece_tag(const char *p, size_t len)
+{
+    if (len < 4 || p[0] != '"')
+        return 0;
+    const char *q = memchr(p + 1, '"', len - 1);
+    if (!q || memchr(p + 1, '\\', (size_t)(q - p - 1)))
+        return 0;
+    size_t end = (size_t)(q - p);
+    if (end + 2 >= len || p[end + 1] != ':' || (p[end + 2] != '{' && p[end + 2] != '['))
+        return 0;
+    return intern_key_tag(p + 1, end - 1);
+}
+
 /* Moves staged id (len bytes at p) into the open block; 0, 1 when it cannot be cold (kept plain), -1. */
 static int make_cold(struct intern *t, uint32_t id, const char *p, size_t len)
 {
@@ -436,7 +459,8 @@ static int make_cold(struct intern *t, uint32_t id, const char *p, size_t len)
         t->cold = c;
         t->cold_words = words;
     }
-    uint64_t loc = (uint64_t)t->nblocks << 40 | (uint64_t)t->open_len << 24 | len;
+    uint64_t loc =
+        (uint64_t)t->nblocks << 40 | (uint64_t)t->open_len << 24 | (uint64_t)piece_tag(p, len) << 16 | len;
     memcpy(t->open + t->open_len, p, len);
     t->open[t->open_len + len] = '\0';
     t->open_len += len + 1;
@@ -487,6 +511,13 @@ static void cold_where(const struct intern *t, uint32_t id, size_t *block, size_
     *block = (size_t)(loc >> 40);
     *off = (size_t)(loc >> 24 & 0xffff);
     *len = (size_t)(loc & COLD_MAX_LEN);
+}
+
+int intern_cold_tag(const struct intern *t, uint32_t id)
+{
+    if (id >= t->count || !is_cold(t, id))
+        return -1;
+    return (int)((uint64_t)(uintptr_t)t->strs[id] >> 16 & 0xff);
 }
 
 const char *intern_get(const struct intern *t, uint32_t id, struct intern_cursor *c, size_t *len)

@@ -58,6 +58,13 @@ const char *intern_get(const struct intern *t, uint32_t id, struct intern_cursor
 /* Whether id is a cold piece. */
 int intern_is_cold(const struct intern *t, uint32_t id);
 
+/* What a reader may learn of a cold piece without inflating its block: -1 when id is not cold; else
+ * intern_key_tag(K) when the piece is one member "K":{...} or "K":[...] (K as written, without escapes),
+ * 0 when it is not (the scalars' piece). A piece whose tag differs from intern_key_tag(K) holds no
+ * member K at its top level. */
+int intern_cold_tag(const struct intern *t, uint32_t id);
+uint8_t intern_key_tag(const char *key, size_t len); /* 1..255 */
+
 /* Deflated bytes held for cold strings (with the open block's buffer); *raw: their raw bytes. */
 size_t intern_cold_bytes(const struct intern *t, size_t *raw);
 

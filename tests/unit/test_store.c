@@ -552,6 +552,7 @@ static void test_cold_pieces(void)
         CHECK_INT(intern_len(t, id[i]), n);
         int plain = i % 5 == 0 || i % 7 == 0;
         CHECK_INT(intern_is_cold(t, id[i]), !plain);
+        CHECK_INT(intern_cold_tag(t, id[i]), plain ? -1 : intern_key_tag("requestParameters", 17));
         cold += !plain;
         CHECK_INT(intern_find(t, buf, (size_t)n), plain ? id[i] : UINT32_MAX);
         if (!plain && i % 3 == 0) { /* seen again after it cooled: a new id, the same text */
