@@ -64,7 +64,13 @@ struct findings {
     struct hits *hits; /* per rule */
     struct pending *later;
     size_t nlater, later_cap, later_next;
-    size_t next_ev, end_ev;              /* the first pass: [next_ev, end_ev) left */
+    size_t next_ev, end_ev; /* the first pass: [next_ev, end_ev) left, positions in order */
+    /* borrowed from the first lane (owned there, NULL: time order): the events in the order they were
+     * loaded, in which their cold pieces lie (intern.h): the first pass goes that way, so a block is
+     * inflated once, not once per event that reads it */
+    const uint32_t *order;
+    uint32_t *order_owned;
+    int order_tried;
     struct rule_gate *gates;             /* owned: per rule */
     struct gate_memo memo[NGATE_FIELDS]; /* owned */
     enum phase phase;
@@ -81,7 +87,8 @@ struct findings {
     int text_ready;
     struct sigma_value text_val;
     size_t read, read_errors;
-    size_t re_gave_up; /* regular expressions that gave up on a value (sigma_source.re_gave_up) */
+    size_t re_gave_up;         /* regular expressions that gave up on a value (sigma_source.re_gave_up) */
+    struct intern_cursor cold; /* owned: the cold pieces' block the field caches read last */
     /* Results, once complete. */
     uint32_t *ev_first; /* nev + 1 offsets into ev_rules */
     uint32_t *ev_rules;
@@ -232,6 +239,7 @@ struct findings *findings_new(const struct sigma_set *set, struct store *s)
         c->indexed = -1;
         path_parse(name, strlen(name), &c->path, &err); /* the reader refused rules whose names are not */
         piecepath_init(&c->pm, &c->path);
+        c->pm.shared = &f->cold;
         for (int e = 0; e < EF__COUNT; e++)
             if (strcmp(event_field_path((enum event_field)e), name) == 0)
                 c->indexed = e;
@@ -265,6 +273,8 @@ void findings_free(struct findings *f)
     free(f->ev_first);
     free(f->ev_rules);
     free(f->ev_level);
+    free(f->order_owned);
+    intern_cursor_free(&f->cold);
     free(f);
 }
 
@@ -419,26 +429,80 @@ static enum sigma_result eval_rule(struct findings *f, size_t r, size_t ev, int 
 static int cheap_pass(struct findings *f, size_t end)
 {
     for (; f->next_ev < end; f->next_ev++) {
+        size_t ev = f->order ? f->order[f->next_ev] : f->next_ev;
         uint8_t *rows[NGATE_FIELDS] = {NULL};
         for (size_t r = 0; r < f->nrules; r++) {
-            int open = gate_open(f, r, f->next_ev, rows);
+            int open = gate_open(f, r, ev, rows);
             if (open < 0)
                 return -1;
             if (!open)
                 continue;
-            enum sigma_result res = eval_rule(f, r, f->next_ev, 1);
-            if (res == SIGMA_YES && add_hit(f, r, f->next_ev) != 0)
+            enum sigma_result res = eval_rule(f, r, ev, 1);
+            if (res == SIGMA_YES && add_hit(f, r, ev) != 0)
                 return -1;
             if (res == SIGMA_LATER) {
                 if (grow_array((void **)&f->later, &f->later_cap, f->nlater + 1, sizeof *f->later) != 0)
                     return -1;
-                const struct event *e = &f->s->events[f->next_ev];
-                f->later[f->nlater++] =
-                    (struct pending){e->source, e->raw_off, (uint32_t)f->next_ev, (uint32_t)r};
+                const struct event *e = &f->s->events[ev];
+                f->later[f->nlater++] = (struct pending){e->source, e->raw_off, (uint32_t)ev, (uint32_t)r};
             }
         }
     }
     return 0;
+}
+
+/* The events of s by list_first (the order they were loaded in, ties kept), for the first pass when
+ * some pieces are cold; NULL when none is (time order then) or out of memory (time order: slower, the
+ * same answers). A radix sort of (list_first, index) pairs on 16-bit digits. */
+static uint32_t *load_order(const struct store *s)
+{
+    size_t n = s->nevents;
+    int cold = 0;
+    for (size_t i = 0; i < n && !cold && i < 4096; i++) {
+        const struct event *e = &s->events[i];
+        const uint32_t *ids = store_res_ids(s, e) + e->res_count;
+        for (int k = 0; k < e->piece_count && !cold; k++)
+            cold = intern_is_cold(s->strings, ids[k]);
+    }
+    if (!cold || n > UINT32_MAX)
+        return NULL;
+    uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    uint32_t *order = malloc(n * sizeof *order);
+    size_t *count = calloc(1u << 16, sizeof *count);
+    if (!a || !b || !order || !count) {
+        free(a), free(b), free(order), free(count);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        a[i] = (uint64_t)s->events[i].list_first << 32 | i;
+    for (int shift = 32; shift < 64; shift += 16) {
+        memset(count, 0, (1u << 16) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[a[i] >> shift & 0xffff]++;
+        for (size_t d = 0, sum = 0; d < (1u << 16); d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[a[i] >> shift & 0xffff]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)a[i];
+    free(a), free(b), free(count);
+    return order;
+}
+
+static void ensure_order(struct findings *f)
+{
+    if (f->order_tried)
+        return;
+    f->order_tried = 1;
+    if (f->nev >= 4096 && f->next_ev == 0) /* fewer: a handful of blocks at most */
+        f->order = f->order_owned = load_order(f->s);
 }
 
 int findings_step(struct findings *f, size_t work)
@@ -447,6 +511,7 @@ int findings_step(struct findings *f, size_t work)
     while (f->phase != PH_DONE && done < work) {
         switch (f->phase) {
         case PH_CHEAP: {
+            ensure_order(f);
             if (f->next_ev >= f->end_ev) {
                 f->phase = PH_SORT;
                 break;
@@ -474,8 +539,7 @@ int findings_step(struct findings *f, size_t work)
             /* reading the event costs far more than a rule on the index */
             if (p->ev != f->cur_ev)
                 done += 16;
-            if (eval_rule(f, p->rule, p->ev, 0) == SIGMA_YES &&
-                add_hit(f, p->rule, p->ev) != 0)
+            if (eval_rule(f, p->rule, p->ev, 0) == SIGMA_YES && add_hit(f, p->rule, p->ev) != 0)
                 goto nomem;
             done++;
             break;
@@ -535,6 +599,7 @@ static int merge_lane(struct findings *f, const struct findings *lane)
  * ranges of events, reading only the store's index and pieces, which nothing writes meanwhile. */
 static int parallel_cheap_pass(struct findings *f)
 {
+    ensure_order(f);
     int cores = cores_count(); /* as the loader: CTVIEW_THREADS runs the same on fewer cores */
     size_t n = cores > LANES_MAX ? LANES_MAX : (size_t)cores;
     size_t left = f->end_ev - f->next_ev;
@@ -550,6 +615,8 @@ static int parallel_cheap_pass(struct findings *f)
             rc = -1;
             break;
         }
+        lanes[k]->order = f->order;
+        lanes[k]->order_tried = 1;
         lanes[k]->next_ev = begin + k * part;
         lanes[k]->end_ev = k + 1 == n ? f->end_ev : begin + (k + 1) * part;
         started[k] = pthread_create(&tids[k], NULL, lane_run, lanes[k]) == 0;

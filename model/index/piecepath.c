@@ -165,7 +165,7 @@ int piecepath_get(struct piecepath_memo *m, const struct path *p, const struct s
         if (tag > 0 && tag != m->tag)
             continue;
         size_t len;
-        const char *text = intern_get(s->strings, ids[k], &m->cold, &len);
+        const char *text = intern_get(s->strings, ids[k], m->shared ? m->shared : &m->cold, &len);
         if (!text)
             return -1;
         if (m->usable == 2 && name_only(text, len, m->key, m->key_len - 1))

@@ -35,6 +35,9 @@ struct piecepath_memo {
     int usable; /* 0: never answers; 1: any path; 2: a top-level indexed field */
     int tag;    /* intern_key_tag of the first key: cold pieces of another member are not inflated */
     struct intern_cursor cold; /* owned: where cold pieces are read (one memo per thread) */
+    /* borrowed, NULL: cold; else the cursor the caller's memos share (several paths of one event read
+     * the same piece: its block is inflated once) */
+    struct intern_cursor *shared;
 };
 
 /* Prepares m for path p (borrowed; must outlive m). */

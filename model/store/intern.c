@@ -21,7 +21,7 @@ struct chunk {
  * a location, not a pointer: block << 40 | offset << 24 | key tag << 16 | length (intern_cold_tag). Pieces
  * wait in staging chunks (hash, length, bytes, NUL) until COOL_BYTES of them gathered, so one seen twice
  * meanwhile stays plain. */
-#define COLD_BLOCK   (1u << 14)
+#define COLD_BLOCK   (1u << 16)
 #define COLD_MAX_LEN ((1u << 16) - 1)
 #define COLD_MAX_BLK ((1ull << 24) - 1)
 #define COOL_BYTES   ((size_t)16 << 20)
@@ -537,29 +537,33 @@ const char *intern_get(const struct intern *t, uint32_t id, struct intern_cursor
     cold_where(t, id, &block, &off, len);
     if (block == t->nblocks)
         return t->open + off;
-    if (c->block != block + 1) {
-        const struct cold_block *b = &t->blocks[block];
-        if (c->cap < b->rlen) {
-            char *buf = realloc(c->buf, b->rlen);
-            if (!buf)
-                return NULL;
-            c->buf = buf;
-            c->cap = b->rlen;
-        }
-        if (!c->dec && !(c->dec = libdeflate_alloc_decompressor()))
+    for (unsigned w = 0; w < INTERN_CURSOR_WAYS; w++)
+        if (c->way[w].block == block + 1)
+            return c->way[w].buf + off;
+    unsigned w = c->next;
+    const struct cold_block *b = &t->blocks[block];
+    if (c->way[w].cap < b->rlen) {
+        char *buf = realloc(c->way[w].buf, b->rlen);
+        if (!buf)
             return NULL;
-        c->block = 0;
-        if (libdeflate_deflate_decompress(c->dec, b->data, b->clen, c->buf, b->rlen, NULL) !=
-            LIBDEFLATE_SUCCESS)
-            return NULL; /* not reached: the table deflated these bytes itself */
-        c->block = block + 1;
+        c->way[w].buf = buf;
+        c->way[w].cap = b->rlen;
     }
-    return c->buf + off;
+    if (!c->dec && !(c->dec = libdeflate_alloc_decompressor()))
+        return NULL;
+    c->way[w].block = 0;
+    if (libdeflate_deflate_decompress(c->dec, b->data, b->clen, c->way[w].buf, b->rlen, NULL) !=
+        LIBDEFLATE_SUCCESS)
+        return NULL; /* not reached: the table deflated these bytes itself */
+    c->way[w].block = block + 1;
+    c->next = (w + 1) % INTERN_CURSOR_WAYS;
+    return c->way[w].buf + off;
 }
 
 void intern_cursor_free(struct intern_cursor *c)
 {
-    free(c->buf);
+    for (unsigned w = 0; w < INTERN_CURSOR_WAYS; w++)
+        free(c->way[w].buf);
     if (c->dec)
         libdeflate_free_decompressor(c->dec);
     *c = (struct intern_cursor){0};

@@ -43,10 +43,15 @@ int intern_cool(struct intern *t);
 
 /* A reading position among cold strings: the last block inflated. Zero-initialise it; one per thread;
  * free with intern_cursor_free. */
+#define INTERN_CURSOR_WAYS 4
 struct intern_cursor {
-    size_t block; /* block + 1 held in buf, 0: none */
-    char *buf;    /* owned */
-    size_t cap;
+    struct {
+        size_t block; /* block + 1 held in buf, 0: none */
+        char *buf;    /* owned */
+        size_t cap;
+    } way[INTERN_CURSOR_WAYS]; /* the last blocks inflated: events in time order interleave the files
+                                  (and blocks) of a few streams */
+    unsigned next;             /* the way to reuse next */
     struct libdeflate_decompressor *dec; /* owned */
 };
 void intern_cursor_free(struct intern_cursor *c);
