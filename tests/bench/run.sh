@@ -350,12 +350,15 @@ for i in range(n):
             return f"{float(ms):.1f} ms" if not e.startswith("trace-m") else f"{float(ms):.3f} ms"
         runs = filters[s][i][3:5]
         more = f"; 1st {float(runs[0]):.0f}, 2nd {float(runs[1]):.0f} ms" if len(runs) == 2 else ""
+        wall = filters[s][i][5:7]
+        more += f"; wall {float(wall[1]):.0f} ms" if len(wall) == 2 and wall[0] == "wall" else ""
         return f"{float(ms):.1f} ms CPU ({int(shown):,}{more})"
     if expr == "mem-indexes":
         row("  field indexes the filters above built", lambda s, i=i: f"{float(filters[s][i][2]):.1f} B/event")
     elif expr.startswith("mem-"):
         what = {"mem-events": "event records", "mem-list": "resource/piece id list", "mem-seen": "dedupe set",
                 "mem-field-strings": "strings of fields", "mem-list-strings": "strings only in pieces/resources",
+                "mem-cold-pieces": "piece strings kept deflated (cold)",
                 "mem-intern-table": "intern table (ids, hash slots)", "mem-total": "all (store_bytes)"}[expr]
         row(f"  store per event: {what}", lambda s, i=i: f"{float(filters[s][i][2]):.0f} B")
     elif expr == "overview-histogram":
