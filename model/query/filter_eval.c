@@ -136,7 +136,7 @@ int filter_prepare_words(struct filter *f, uint32_t n)
         lanes = FILTER_WORD_LANES;
     if ((uint32_t)lanes > (end - from) / PREP_LANE_MIN)
         lanes = (int)((end - from) / PREP_LANE_MIN) > 1 ? (int)((end - from) / PREP_LANE_MIN) : 1;
-    struct prep_lane l[FILTER_WORD_LANES];
+    struct prep_lane l[FILTER_WORD_LANES] = {{0}};
     pthread_t tid[FILTER_WORD_LANES];
     int started[FILTER_WORD_LANES] = {0};
     uint32_t part = (end - from) / (uint32_t)lanes;
