@@ -131,8 +131,7 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
         return 1;
     }
     if (r == EXPORT_PARTIAL) {
-        fprintf(stderr, "ctview: wrote %s without what its files no longer hold: %s\n", file,
-                err ? err : "?");
+        fprintf(stderr, "ctview: wrote %s, %s\n", file, err ? err : "left out some events");
         free(err);
         return 1;
     }

@@ -163,9 +163,9 @@ static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *c
         free(err);
         return -1;
     }
-    if (r == EXPORT_PARTIAL) /* what the files no longer hold is named; the rest is written */
-        app_message(a, "wrote %s (%s) without what its files no longer hold: %s", file,
-                    export_format_name(o.format), err ? err : "?");
+    if (r == EXPORT_PARTIAL) /* what was left out is named, by reason; the rest is written */
+        app_message(a, "wrote %s (%s), %s", file, export_format_name(o.format),
+                    err ? err : "left out some events");
     else
         app_message(a, "wrote %zu %s event%s to %s (%s)", n, a->nmarked ? "marked" : "shown",
                     n == 1 ? "" : "s", file, export_format_name(o.format));

@@ -102,8 +102,8 @@ static void write_now(struct app *a, struct exp *dlg, int force)
     }
     app_close(a, PANE_EXPORT);
     if (r == EXPORT_PARTIAL)
-        app_message(a, "wrote %s (%s%s) without what its files no longer hold: %s", path,
-                    export_format_name(o.format), o.gzip ? ", gzip" : "", err ? err : "?");
+        app_message(a, "wrote %s (%s%s), %s", path, export_format_name(o.format), o.gzip ? ", gzip" : "",
+                    err ? err : "left out some events");
     else
         app_message(a, "wrote %zu event%s to %s (%s%s)", n, n == 1 ? "" : "s", path,
                     export_format_name(o.format), o.gzip ? ", gzip" : "");
