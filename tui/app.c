@@ -672,8 +672,9 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         } else {
             /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
              * that M, e or n never see the list as it was before Enter; its progress stays in view.
-             * Quitting needs no list: it never waits. */
-            if (keys_action(ch) != ACT_QUIT)
+             * Quitting needs no list, nor does opening the filter line to replace the filter that runs:
+             * neither waits. */
+            if (keys_action(ch) != ACT_QUIT && keys_action(ch) != ACT_FILTER)
                 jobs_finish(&a, draw_all);
             if (tell_panes(&a))
                 dirty = 1;

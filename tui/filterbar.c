@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "model/base/filterquote.h"
 #include "model/identity/origin.h"
@@ -107,14 +106,7 @@ int filterbar_work(struct app *a, double seconds)
 {
     if (!a->bar.job.f)
         return 1;
-    struct timespec t0, t;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    do {
-        if (filter_run_step(&a->bar.job.run, 65536))
-            break;
-        clock_gettime(CLOCK_MONOTONIC, &t);
-    } while ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
-    if (!a->bar.job.run.done)
+    if (!filter_run_for(&a->bar.job.run, seconds))
         return 0;
     if (a->bar.job.run.failed) {
         app_message(a, "out of memory while filtering: the previous filter stays");

@@ -98,6 +98,11 @@ void filter_run_init(struct filter_run *r, struct filter *f);
  * at most PATHINDEX_WAIT seconds. */
 int filter_run_step(struct filter_run *r, size_t work);
 
+/* Steps the run for about `seconds` (a step past them at most a few tenths of a second even when every
+ * /REGEX/ test reaches its match limit: the clock is read every few strings or events) and returns 1
+ * once the run is complete (or failed), else 0. For an interface that must read keys between steps. */
+int filter_run_for(struct filter_run *r, double seconds);
+
 /* Runs to completion; returns 0, or -1 when out of memory. */
 int filter_run_all(struct filter_run *r);
 
