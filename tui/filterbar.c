@@ -271,11 +271,26 @@ static enum reaction search_accept(struct app *a)
     return filterbar_search_jump(a, 1);
 }
 
+_Static_assert(PROMPT_MAX > FILTER_MAX_LEN, "the filter line holds the longest filter");
+
+/* Says under the prompt that the line lost characters for want of room (prompt_cut): never applied. */
+static void say_cut(struct app *a)
+{
+    snprintf(a->bar.error, sizeof a->bar.error,
+             "the line is longer than %d bytes: characters were refused, nothing is applied (^U clears it)",
+             PROMPT_MAX - 1);
+}
+
 enum reaction filterbar_key(struct app *a, int ch)
 {
     enum prompt_result r = prompt_key(&a->bar.line, ch);
     if (r == PR_NONE)
         return RE_UNHANDLED; /* the loop says the key does nothing here */
+    if (r == PR_FULL || (r == PR_EDITED && prompt_cut(&a->bar.line))) {
+        a->bar.typing = 0;
+        say_cut(a);
+        return RE_REDRAW;
+    }
     if (a->bar.kind == BAR_SEARCH) {
         if (r == PR_CANCEL)
             close_bar(a);

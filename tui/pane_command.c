@@ -14,12 +14,16 @@
 #include "model/query/report.h"
 #include "model/base/timefmt.h"
 #include "model/query/evcase.h"
+#include "model/state/case.h"
 #include "tui/app.h"
 #include "tui/casefile.h"
 #include "tui/draw.h"
 #include "tui/filterbar.h"
 #include "tui/marks.h"
 #include "tui/theme.h"
+
+/* The line holds a :note of the longest a case keeps, with its command ("note " and the text). */
+_Static_assert(PROMPT_MAX > CASE_MAX_NOTE + 16, "the command line holds the longest note");
 
 /* The pane's state: the line being typed and what to show under it. */
 struct cmdline {
@@ -420,6 +424,12 @@ static enum reaction cmd_key(struct app *a, void *st, const struct keypress *k)
     case PR_CANCEL:
         app_close(a, PANE_COMMAND);
         return RE_REDRAW;
+    case PR_FULL: /* a cut command is never run: a note would be saved without its end */
+        snprintf(c->info, sizeof c->info,
+                 "the line is longer than %d bytes: characters were refused, nothing is run (^U clears it)",
+                 PROMPT_MAX - 1);
+        c->error = 1;
+        return RE_REDRAW;
     case PR_ACCEPT: {
         char line[PROMPT_MAX];
         snprintf(line, sizeof line, "%s", c->line.buf);
@@ -440,7 +450,8 @@ static enum reaction cmd_key(struct app *a, void *st, const struct keypress *k)
         return rc > 0 ? RE_QUIT : RE_REDRAW;
     }
     default:
-        c->info[0] = '\0';
+        if (!prompt_cut(&c->line))
+            c->info[0] = '\0';
         return RE_REDRAW;
     }
 }

@@ -32,6 +32,9 @@ struct filter;
  * expression in bytes, and PCRE2's match, depth and heap (KiB) limits for one value, far above what a
  * reasonable expression needs on a CloudTrail value, far below a catastrophic backtrack's minutes. */
 #define FILTER_RE_MAX_LEN     1000u
+
+/* The longest filter expression, in bytes: a bound the interface's filter line holds (tui/prompt.h). */
+#define FILTER_MAX_LEN 16000u
 #define FILTER_RE_MATCH_LIMIT 1000000u
 #define FILTER_RE_DEPTH_LIMIT 10000u
 #define FILTER_RE_HEAP_LIMIT  20000u     /* KiB */
