@@ -89,7 +89,8 @@ int filterbar_busy(const struct app *a)
 }
 
 /* Says, once a run is over, that one of its regular expressions gave up on some values (a bound of
- * model/query/filter.h reached): they counted as not matching. After the message already shown, if any. */
+ * model/query/filter.h reached): the events they would decide are left out, under a '-' too
+ * (filter_regex_bound). After the message already shown, if any. */
 static void say_gave_up(struct app *a, const struct filter *f)
 {
     char re[60];
@@ -98,8 +99,8 @@ static void say_gave_up(struct app *a, const struct filter *f)
         return;
     size_t n = strlen(a->message);
     snprintf(a->message + n, sizeof a->message - n,
-             "%s%s gave up on %zu values (a PCRE2 limit): counted as not matching", n ? "; " : "", re,
-             gave_up);
+             "%s%s gave up on %zu values (a PCRE2 limit): the events they decide are left out", n ? "; " : "",
+             re, gave_up);
 }
 
 int filterbar_work(struct app *a, double seconds)

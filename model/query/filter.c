@@ -543,6 +543,7 @@ struct filter *filter_compile_tz(const char *expr, const struct store *s, const 
         filter_free(f);
         return NULL;
     }
+    filter_regex_bound(f, 0); /* a give-up never lets an event in, under a '-' either */
     return f;
 }
 

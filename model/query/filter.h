@@ -117,10 +117,17 @@ int filter_run_indexing(const struct filter_run *r, const char **path);
 uint32_t *filter_run_take(struct filter_run *r, size_t *n);
 void filter_run_free(struct filter_run *r);
 
-/* How many values the filter's regular expressions gave up on so far (a bound above reached): each
- * counted as not matching. When some did, what gets the first such expression as typed (/.../, cut to
- * cap bytes). */
+/* How many values the filter's regular expressions gave up on so far (a bound above reached). When some
+ * did, what gets the first such expression as typed (/.../, cut to cap bytes). A value given up on is
+ * neither a match nor a non-match: the term takes the answer that leaves the event out of the result
+ * (filter_compile sets that); the caller says so, with the events it left out (filter_regex_bound). */
 size_t filter_regex_gave_up(const struct filter *f, char *what, size_t cap);
+
+/* Which answer a regular expression's give-up takes, for a filter not yet run: upper 0 (as compiled),
+ * the one that leaves the event out; upper 1, the one that lets it in. The events a run with upper 1
+ * shows beyond those of a run with upper 0 are exactly those whose result a give-up decided: the
+ * events the filter could not decide. */
+void filter_regex_bound(struct filter *f, int upper);
 
 /* Whether event i passes (prepares words first if needed; slow for one-off calls with words). Returns
  * -1 when out of memory. */
