@@ -22,12 +22,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CASE_MAX_FILE (64u << 20)
+#define CASE_MAX_FILE   (256u << 20)
 #define CASE_MAX_EVENTS 1000000
-#define CASE_MAX_NOTE 4096
-#define CASE_MAX_NOTES 64
-#define CASE_MAX_TAG 64
-#define CASE_MAX_TAGS 32
+#define CASE_MAX_NOTE   4096
+#define CASE_MAX_NOTES  64
+#define CASE_MAX_TAG    64
+#define CASE_MAX_TAGS   32
 /* the latest "updated" a file may hold: 9999-12-31T23:59:59.999Z in ms */
 #define CASE_MAX_UPDATED 253402300799999LL
 
@@ -54,6 +54,7 @@ struct ctcase {
     /* the file as case_save last wrote it (device, inode, size, mtime in ns): unchanged since, it holds
        nothing to merge, and the next save need not read it again */
     uint64_t saved_id[4];
+    char *notice; /* owned: what reading a file left out or repaired (entries, notes), or NULL */
 };
 
 /* A new empty case named name ("default" when NULL); NULL when out of memory. */
@@ -71,7 +72,8 @@ size_t case_count(const struct ctcase *c);
 int case_set_inputs(struct ctcase *c, const char *const *inputs, size_t n);
 
 /* Changes to one event's entry. Each returns 0, or -1 with *err (a static string) saying why (a tag
- * that is not a tag, a note too long, too many). now_ms stamps the entry's "updated". */
+ * that is not a tag, a note too long or not UTF-8, too many); case_remove_tag returns 1 with *err when
+ * the event has no such tag. now_ms stamps the entry's "updated". */
 int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms, const char **err);
 int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t now_ms, const char **err);
 int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now_ms, const char **err);
@@ -89,7 +91,11 @@ int case_load(struct ctcase *c, const char *path, char **err);
 int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **err);
 
 /* case_merge_file for --case-import: a missing file is an error when must_exist, and an "updated"
- * after now_ms (another machine's clock ahead) is taken as now_ms, so that a later change here wins. */
+ * after now_ms (another machine's clock ahead) is taken as now_ms, so that a later change here wins.
+ * With must_exist the file is read strictly (one bad entry refuses it all, it may be a symbolic link, a
+ * pipe or '-' for standard input) and notes left out at CASE_MAX_NOTES return 1 with *err (the rest
+ * is merged); else an entry that cannot be read is left out, a note that is not UTF-8 repaired, and
+ * c->notice says so. */
 int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int must_exist, size_t *changed,
                      char **err);
 
