@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "model/base/errmsg.h"
+#include "model/present/textsafe.h"
 #include "model/query/evcase.h"
 #include "model/query/export.h"
 
@@ -184,6 +185,8 @@ int casefile_export(const char *file, int force, char **err)
 {
     if (!cf.c)
         return errmsg_set(err, "no case is open");
+    if (cf.warning) /* an empty case written for it would read as "nothing was found" */
+        return errmsg_set(err, "the case cannot be read, so it is not written: %s", cf.warning);
     char *text = case_json(cf.c);
     if (!text)
         return errmsg_set(err, "out of memory");
@@ -191,9 +194,14 @@ int casefile_export(const char *file, int force, char **err)
     text[len++] = '\n'; /* the terminating NUL becomes the last line's end */
     int rc = 0;
     if (strcmp(file, "-") == 0) {
-        rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0
-                 ? 0
-                 : errmsg_set(err, "cannot write: %s", strerror(errno));
+        /* notes and keys may hold what a terminal acts on (C1, BiDi): there, written as JSON escapes,
+           as --list --json writes them */
+        if (isatty(STDOUT_FILENO))
+            textsafe_json_write(stdout, text, len);
+        else
+            fwrite(text, 1, len, stdout);
+        rc =
+            !ferror(stdout) && fflush(stdout) == 0 ? 0 : errmsg_set(err, "cannot write: %s", strerror(errno));
         free(text);
         return rc;
     }
@@ -212,10 +220,23 @@ int casefile_import(const char *file, size_t *changed, char **err)
         return errmsg_set(err, "the case cannot be read, so nothing is merged into it: %s", cf.warning);
     if (!cf.path)
         return errmsg_set(err, "no home folder is known to keep the case in ($XDG_DATA_HOME, $HOME)");
-    if (case_import_file(cf.c, file, now_ms(), 1, changed, err) != 0)
+    char *left = NULL; /* notes left out at the limit: the rest is saved, and this said */
+    int rc = case_import_file(cf.c, file, now_ms(), 1, changed, &left);
+    if (rc < 0) {
+        *err = left;
         return -1;
-    if (case_save(cf.c, cf.path, err) != 0)
+    }
+    if (case_save(cf.c, cf.path, err) != 0) {
+        free(left);
         return -1;
+    }
     cf.saved_gen = cf.c->gen;
-    return 0;
+    if (left)
+        *err = left;
+    return left ? 1 : 0;
+}
+
+const char *casefile_notice(void)
+{
+    return cf.c ? cf.c->notice : NULL;
 }
