@@ -220,20 +220,12 @@ int casefile_import(const char *file, size_t *changed, char **err)
         return errmsg_set(err, "the case cannot be read, so nothing is merged into it: %s", cf.warning);
     if (!cf.path)
         return errmsg_set(err, "no home folder is known to keep the case in ($XDG_DATA_HOME, $HOME)");
-    char *left = NULL; /* notes left out at the limit: the rest is saved, and this said */
-    int rc = case_import_file(cf.c, file, now_ms(), 1, changed, &left);
-    if (rc < 0) {
-        *err = left;
-        return -1;
-    }
-    if (case_save(cf.c, cf.path, err) != 0) {
-        free(left);
-        return -1;
-    }
-    cf.saved_gen = cf.c->gen;
-    if (left)
-        *err = left;
-    return left ? 1 : 0;
+    /* merged into the case as the file is now, under its lock: an interface open on it keeps its work,
+       and its next save keeps this */
+    int rc = case_import_save(cf.c, cf.path, file, now_ms(), changed, err);
+    if (rc >= 0)
+        cf.saved_gen = cf.c->gen;
+    return rc;
 }
 
 const char *casefile_notice(void)

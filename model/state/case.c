@@ -3,18 +3,13 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
 #include "model/base/utf8.h"
-#include "model/base/xdg.h"
+#include "model/state/case_internal.h"
 #include "model/state/casetext.h"
 
 struct ctcase *case_new(const char *name)
@@ -51,10 +46,49 @@ static void free_inputs(struct ctcase *c)
     c->ninputs = 0;
 }
 
+void case_ops_clear(struct ctcase *c)
+{
+    for (size_t i = 0; i < c->nops; i++) {
+        free(c->ops[i].key);
+        free(c->ops[i].arg);
+    }
+    free(c->ops);
+    c->ops = NULL;
+    c->nops = c->capops = 0;
+}
+
+/* Keeps a change made here for the next save (case.h: struct case_op). 0, or -1 out of memory. */
+static int journal(struct ctcase *c, enum case_op_kind kind, const char *key, const char *arg, int64_t at)
+{
+    if (c->no_journal)
+        return 0;
+    if (c->nops == c->capops) {
+        size_t cap = c->capops ? c->capops * 2 : 16;
+        struct case_op *v = reallocarray(c->ops, cap, sizeof *v);
+        if (!v)
+            return -1;
+        c->ops = v;
+        c->capops = cap;
+    }
+    struct case_op *o = &c->ops[c->nops];
+    o->kind = (unsigned char)kind;
+    o->at = at;
+    o->key = strdup(key);
+    o->arg = arg ? strdup(arg) : NULL;
+    if (!o->key || (arg && !o->arg)) {
+        free(o->key);
+        free(o->arg);
+        return -1;
+    }
+    c->nops++;
+    return 0;
+}
+
 void case_free(struct ctcase *c)
 {
     if (!c)
         return;
+    case_ops_clear(c);
     for (size_t i = 0; i < c->n; i++)
         entry_clear(&c->v[i]);
     free(c->v);
@@ -147,7 +181,7 @@ static int rehash(struct ctcase *c, size_t nslots)
 }
 
 /* The entry of key, made (empty) when there is none; NULL when out of memory or full. */
-static struct case_entry *entry_for(struct ctcase *c, const char *key, const char **err)
+struct case_entry *case_entry_for(struct ctcase *c, const char *key, const char **err)
 {
     int found;
     size_t i = find(c, key, &found);
@@ -194,9 +228,13 @@ int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms,
 {
     if (!marked && !case_get(c, key))
         return 0;
-    struct case_entry *e = entry_for(c, key, err);
+    struct case_entry *e = case_entry_for(c, key, err);
     if (!e)
         return -1;
+    if (journal(c, marked ? CASE_OP_MARK : CASE_OP_UNMARK, key, NULL, now_ms) != 0) {
+        *err = "out of memory";
+        return -1;
+    }
     e->marked = marked != 0;
     stamp(e, now_ms);
     c->gen++;
@@ -236,9 +274,10 @@ int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t n
         *err = "an event holds at most 64 notes";
         return -1;
     }
-    struct case_entry *e = entry_for(c, key, err);
+    struct case_entry *e = case_entry_for(c, key, err);
     char *t = e ? strdup(text) : NULL;
-    if (!t || push(&e->notes, &e->nnotes, e->nnotes, t) != 0) {
+    if (!t || journal(c, CASE_OP_NOTE, key, text, now_ms) != 0 ||
+        push(&e->notes, &e->nnotes, e->nnotes, t) != 0) {
         free(t);
         *err = "out of memory";
         return -1;
@@ -269,7 +308,7 @@ int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now
 {
     if (!case_tag_valid(tag, err))
         return -1;
-    struct case_entry *e = entry_for(c, key, err);
+    struct case_entry *e = case_entry_for(c, key, err);
     if (!e)
         return -1;
     size_t at = 0;
@@ -282,7 +321,7 @@ int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now
         return -1;
     }
     char *t = strdup(tag);
-    if (!t || push(&e->tags, &e->ntags, at, t) != 0) {
+    if (!t || journal(c, CASE_OP_TAG, key, tag, now_ms) != 0 || push(&e->tags, &e->ntags, at, t) != 0) {
         free(t);
         *err = "out of memory";
         return -1;
@@ -299,6 +338,10 @@ int case_remove_tag(struct ctcase *c, const char *key, const char *tag, int64_t 
     struct case_entry *e = found ? &c->v[i] : NULL;
     for (size_t k = 0; e && k < e->ntags; k++)
         if (strcmp(e->tags[k], tag) == 0) {
+            if (journal(c, CASE_OP_UNTAG, key, tag, now_ms) != 0) {
+                *err = "out of memory";
+                return -1;
+            }
             free(e->tags[k]);
             memmove(&e->tags[k], &e->tags[k + 1], (e->ntags - k - 1) * sizeof *e->tags);
             e->ntags--;
@@ -383,7 +426,7 @@ static const char *entry_parse(const cJSON *j, int64_t cap_ms, int strict, struc
 }
 
 /* Whether e holds note text. */
-static int has_note(const struct case_entry *e, const char *text)
+int case_entry_has_note(const struct case_entry *e, const char *text)
 {
     for (size_t k = 0; k < e->nnotes; k++)
         if (strcmp(e->notes[k], text) == 0)
@@ -411,7 +454,7 @@ static int merge_entry(struct case_entry *e, struct case_entry *o, size_t *dropp
         e->updated = o->updated;
     }
     for (size_t k = 0; k < o->nnotes; k++) {
-        if (has_note(e, o->notes[k]))
+        if (case_entry_has_note(e, o->notes[k]))
             continue;
         if (e->nnotes >= CASE_MAX_NOTES || push(&e->notes, &e->nnotes, e->nnotes, o->notes[k]) != 0) {
             (*dropped)++;
@@ -451,7 +494,7 @@ static int merge(struct ctcase *c, struct case_entry *v, size_t n, size_t *chang
                 *dropped_at = strdup(c->v[at].event);
             continue;
         }
-        struct case_entry *e = entry_for(c, v[i].event, &why);
+        struct case_entry *e = case_entry_for(c, v[i].event, &why);
         if (!e) {
             entry_clear(&v[i]);
             rc = -1;
@@ -721,92 +764,4 @@ char *case_json(const struct ctcase *c)
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return text;
-}
-
-/* What tells one version of the file at path from another (all 0 when there is none). */
-static void file_id(const char *path, uint64_t id[4])
-{
-    struct stat st;
-    memset(id, 0, 4 * sizeof *id);
-    if (stat(path, &st) != 0)
-        return;
-    id[0] = (uint64_t)st.st_dev;
-    id[1] = (uint64_t)st.st_ino;
-    id[2] = (uint64_t)st.st_size;
-    id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-}
-
-int case_save(struct ctcase *c, const char *path, char **err)
-{
-    if (xdg_make_parents(path, err) != 0)
-        return -1;
-    char lock[4096];
-    if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock)
-        return errmsg_set(err, "%s: path too long", path);
-    int lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
-        int rc = errmsg_set(err, "%s: %s", lock, strerror(errno));
-        if (lfd >= 0)
-            close(lfd);
-        return rc;
-    }
-    char *why = NULL;
-    uint64_t now[4];
-    file_id(path, now);
-    /* the other instance's newer entries are kept; a file this case wrote last holds none */
-    int rc = now[1] && memcmp(now, c->saved_id, sizeof now) == 0 ? 0 : case_load(c, path, &why);
-    if (rc != 0) {
-        /* a damaged file is not overwritten: the user's work in it would be lost */
-        close(lfd);
-        errmsg_set(err, "not saved: %s", why ? why : "out of memory");
-        free(why);
-        return -1;
-    }
-    char *text = case_json(c);
-    size_t len = text ? strlen(text) : 0;
-    if (!text)
-        rc = errmsg_set(err, "%s: out of memory", path);
-    else if (len > CASE_MAX_FILE)
-        /* written, it could not be read again: the file keeps what it held */
-        rc = errmsg_set(err,
-                        "not saved: the case would be %zu MiB, past the limit of %u MiB a case is read at",
-                        len >> 20, CASE_MAX_FILE >> 20);
-    else
-        rc = atomicfile_write(path, text, len, err);
-    free(text);
-    if (rc == 0)
-        file_id(path, c->saved_id);
-    close(lfd);
-    return rc;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-char *case_path_for(const char *const *inputs, size_t n, const char *name)
-{
-    /* the key is order-free and ignores repeats: each input's hash, sorted, distinct, then the name */
-    uint64_t *h = calloc(n + 1, sizeof *h);
-    if (!h)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        h[i] = 1469598103934665603ull;
-        for (const unsigned char *p = (const unsigned char *)inputs[i]; *p; p++)
-            h[i] = (h[i] ^ *p) * 1099511628211ull;
-    }
-    qsort(h, n, sizeof *h, cmp_u64);
-    uint64_t key = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || h[i] != h[i - 1])
-            for (int b = 0; b < 8; b++)
-                key = (key ^ ((h[i] >> (8 * b)) & 0xff)) * 1099511628211ull;
-    free(h);
-    for (const unsigned char *p = (const unsigned char *)(name ? name : "default"); *p; p++)
-        key = (key ^ *p) * 1099511628211ull;
-    char file[64];
-    snprintf(file, sizeof file, "cases/%016llx.json", (unsigned long long)key);
-    return xdg_file("XDG_DATA_HOME", ".local/share", file);
 }

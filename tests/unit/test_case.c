@@ -67,7 +67,7 @@ static void test_edit(void)
 }
 
 /* A removal is kept: an unmark or the last tag removed, saved, is not brought back by the older copy
- * in the file (case_save merges the file first); notes of two copies are both kept. */
+ * in the file (case_save applies this instance's changes to the file); notes of two copies are both kept. */
 static void test_removal_and_notes(void)
 {
     char path[256];
@@ -93,9 +93,9 @@ static void test_removal_and_notes(void)
     CHECK_INT(case_save(b, path, &err), 0);
     const struct case_entry *n = case_get(b, "1:n");
     CHECK(n && n->nnotes == 2 && n->ntags == 1);
-    if (n && n->nnotes == 2) {
-        CHECK_STR(n->notes[0], "from b");
-        CHECK_STR(n->notes[1], "from a");
+    if (n && n->nnotes == 2) { /* the file's first, then this instance's (in the order written) */
+        CHECK_STR(n->notes[0], "from a");
+        CHECK_STR(n->notes[1], "from b");
     }
     /* an import counts what it added or changed, and a second one changes nothing */
     struct ctcase *c = case_new(NULL);
@@ -307,6 +307,47 @@ static void test_large(void)
     case_free(d);
 }
 
+/* Two instances on one case: each part of an entry is merged on its own (a tag there, a mark here); an
+ * import made meanwhile is kept by the next save. */
+static void test_two_instances(void)
+{
+    char path[256], imp[256];
+    snprintf(path, sizeof path, "%s/two.json", dir);
+    snprintf(imp, sizeof imp, "%s/two-imp.json", dir);
+    struct ctcase *a = case_new(NULL), *b = case_new(NULL), *i = case_new(NULL), *d = case_new(NULL);
+    char *err = NULL;
+    const char *e = NULL;
+    CHECK_INT(case_set_mark(a, "1:x", 1, 10, &e), 0);
+    CHECK_INT(case_add_tag(a, "1:y", "old", 10, &e), 0);
+    CHECK_INT(case_save(a, path, &err), 0);
+    CHECK_INT(case_load(b, path, &err), 0);
+    CHECK_INT(case_add_tag(a, "1:x", "exfil", 20, &e), 0); /* A tags #1 */
+    CHECK_INT(case_save(a, path, &err), 0);
+    CHECK_INT(case_set_mark(b, "1:y", 1, 30, &e), 0); /* B, later, marks another and unmarks #1 */
+    CHECK_INT(case_set_mark(b, "1:x", 0, 30, &e), 0);
+    CHECK_INT(case_add_note(b, "1:x", "B's note", 30, &e), 0);
+    write_text(
+        imp,
+        "{\"ctview_case\": 1, \"events\": [{\"event\": \"1:z\", \"tags\": [\"imported\"], \"updated\": 5}]}");
+    CHECK_INT(case_import_save(i, path, imp, 40, NULL, &err), 0); /* an import meanwhile */
+    CHECK_INT(case_save(b, path, &err), 0);
+    CHECK_INT(case_add_tag(a, "1:y", "new", 50, &e), 0);
+    CHECK_INT(case_save(a, path, &err), 0);
+    CHECK_INT(case_load(d, path, &err), 0);
+    const struct case_entry *x = case_get(d, "1:x"), *y = case_get(d, "1:y"), *z = case_get(d, "1:z");
+    CHECK(x && !x->marked && x->ntags == 1 && strcmp(x->tags[0], "exfil") == 0 && x->nnotes == 1);
+    CHECK(y && y->marked && y->ntags == 2);
+    CHECK(z && z->ntags == 1);
+    x = case_get(a, "1:x"); /* A sees B's changes after its save */
+    CHECK(x && !x->marked && x->nnotes == 1);
+    CHECK_INT(a->nops, 0);
+    free(err);
+    case_free(a);
+    case_free(b);
+    case_free(i);
+    case_free(d);
+}
+
 static void test_path(void)
 {
     setenv("XDG_DATA_HOME", "/tmp/xdg-data", 1);
@@ -371,6 +412,7 @@ int main(void)
     test_bad_bytes();
     test_import_limits();
     test_large();
+    test_two_instances();
     test_path();
     test_clock_ahead();
     char cmd[300];
