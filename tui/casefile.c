@@ -110,6 +110,8 @@ int casefile_open(const char *const *operands, size_t n, const char *paths_from,
     char *why = NULL;
     if (cf.path && case_load(cf.c, cf.path, &why) != 0)
         cf.warning = why ? why : strdup("out of memory");
+    /* changes kept for a save that never comes would only grow (a :mark over every event) */
+    cf.c->no_journal = !casefile_saves();
     cf.saved_gen = cf.c->gen;
     return 0;
 }
