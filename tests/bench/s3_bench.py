@@ -13,6 +13,8 @@ Apart, the reopen of an unchanged tree with everything a previous open left (the
 both sides. Beside them, what the server alone needs to hand out every log object (curl, 32 transfers at
 a time, the bodies thrown away): s3rver is one Node.js process on the same cores, and no client fetches
 faster. CPU: user+sys of ctview (from wait4), and of the server (/proc/PID/stat) during the cold runs.
+The work folder is made under TMPDIR (default /tmp): creating the cache's files costs what that
+file system's state makes it cost, which varies widely with its churn (see the note in the loop).
 usage: s3_bench.py CTVIEW [EVENTS] [RUNS]"""
 import os
 import shutil
@@ -96,8 +98,9 @@ def main():
             run("warm", [ctview, "--stats", url], scache)
             run("local_reopen", [ctview, "--stats", logs], lcache)
             run("s3_reopen", [ctview, "--stats", url], scache)
-            shutil.rmtree(lcache, ignore_errors=True)
-            shutil.rmtree(scache, ignore_errors=True)
+            # the caches stay until the end: on ext4 without a journal a file is not given an inode
+            # freed in the last minutes, so creating the next run's 1,500 files right after deleting
+            # this run's costs a scan past each of those per file (recently_deleted in perf)
         m = {k: statistics.median(v) for k, v in wall.items() if v}
         c = {k: statistics.median(v) for k, v in cpu.items() if v}
         print(f"s3 on loopback, {events} events, {nobj} objects, median of {runs} (load average "
