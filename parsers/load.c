@@ -339,8 +339,9 @@ static int publish(struct loader *l, struct walk_list *part)
     return rc;
 }
 
-static int object_in(void *ctx, char *path, uint64_t size)
+static int object_in(void *ctx, char *path, uint64_t size, int replaced)
 {
+    (void)replaced; /* a load reads every object anyway; --follow's polls use it (tui/follow.c) */
     struct loader *l = ctx;
     struct walk_file f = {.path = path, .size = size > INT64_MAX ? INT64_MAX : (int64_t)size};
     struct walk_list one = {.files = &f, .count = 1, .cap = 1};
