@@ -409,7 +409,8 @@ static void *worker(void *varg)
             continue;
         }
         /* a local walk is read once whole (the saved index plans from it); s3:// objects as they come */
-        if ((l->walked || l->remote) && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
+        if ((l->walked || l->remote) && !l->splitting && l->next_file < l->list.count &&
+            has_room(l, UNIT_FILE)) {
             /* copied out: the list may move as the walk adds to it while these are read */
             struct walk_file run[FILES_PER_UNIT];
             run[0] = l->list.files[l->next_file];
@@ -654,6 +655,16 @@ void loader_progress(struct loader *l, struct load_progress *p)
     pthread_mutex_unlock(&l->mu);
 }
 
+/* The load is complete: the saved index may put the events in order cheaper than store_finish. */
+static void loader_order(struct loader *l, struct store *s)
+{
+    pthread_mutex_lock(&l->mu);
+    int done = all_in(l) && !l->walk_failed && !atomic_load(&l->stop);
+    pthread_mutex_unlock(&l->mu);
+    if (done)
+        savedidx_order(l->idx, s);
+}
+
 void loader_save(struct loader *l, const struct store *s)
 {
     pthread_mutex_lock(&l->mu);
@@ -742,6 +753,8 @@ int load_paths_scope(struct store *s, const char *const *paths, size_t n, const 
     const char *fatal = loader_error(l);
     if (fatal && !(*err = strdup(fatal)))
         rc = -1;
+    if (rc == 1 && !fatal)
+        loader_order(l, s);
     store_finish(s);
     if (rc == 1 && !fatal)
         loader_save(l, s);

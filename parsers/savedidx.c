@@ -46,6 +46,7 @@ struct row {
     uint64_t prob_first, prob_count;
     struct load_counts counts;
     int merged;
+    int fell_back; /* unchanged, but read: a copy it dropped lost its kept one */
 };
 
 struct savedidx {
@@ -60,11 +61,13 @@ struct savedidx {
     size_t *src_first;
     uint32_t *dup_by_src; /* owned: old duplicates by source, likewise */
     size_t *dup_first;
+    uint32_t *newpos; /* owned, per old event: its place in the new store when replayed, else UINT32_MAX */
     struct row *rows; /* owned, per walk file */
     uint64_t walk_problems;
     size_t last_sources, last_problems;
     struct load_counts last_counts;
-    int broken; /* something went wrong in the load's bookkeeping: nothing is saved */
+    int broken;                 /* something went wrong in the load's bookkeeping: nothing is saved */
+    size_t replayed, fell_back; /* files taken from the index, and those read after all (the trace) */
 };
 
 /* CTVIEW_INDEX_TRACE=1: one line on stderr saying what the index did (tests check it was used or not). */
@@ -142,9 +145,12 @@ static void ident_of(const char *path, struct ident *id)
     memset(id, 0, sizeof *id);
     if (stat(path, &st) != 0)
         return;
-    *id = (struct ident){(uint64_t)st.st_dev, (uint64_t)st.st_ino, (int64_t)st.st_size,
+    *id = (struct ident){(uint64_t)st.st_dev,
+                         (uint64_t)st.st_ino,
+                         (int64_t)st.st_size,
                          (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
-                         (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec, 1};
+                         (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec,
+                         1};
 }
 
 /* Reads the index file into x->old, or leaves it NULL (saying why when traced). */
@@ -284,8 +290,11 @@ static int plan_partial(struct savedidx *x)
     const struct storefile *o = x->old;
     const struct store *os = o->store;
     x->reuse = calloc(x->list->count + 1, 1);
-    if (!x->reuse)
+    x->newpos = malloc((os->nevents ? os->nevents : 1) * sizeof *x->newpos);
+    if (!x->reuse || !x->newpos)
         return -1;
+    if (os->nevents)
+        memset(x->newpos, 0xff, os->nevents * sizeof *x->newpos);
     size_t reused = 0;
     for (size_t k = 0; k < x->list->count; k++) {
         size_t j = x->match[k];
@@ -460,8 +469,12 @@ int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
     const struct storefile_file *f = &x->old->files[x->match[k]];
     const struct source *src = &os->sources[f->source];
     int kept = copies_kept(x, s, f->source);
-    if (kept <= 0)
+    if (kept <= 0) {
+        x->fell_back += kept == 0;
+        x->rows[k].fell_back = kept == 0;
         return kept < 0 ? -1 : 1;
+    }
+    x->replayed++;
     const char *acct = src->trail_account ? intern_str(s->strings, src->trail_account) : NULL;
     uint32_t id = store_add_source(s, src->path, src->kind, src->gzip, src->size, src->mtime, acct, NULL, 0);
     if (id == UINT32_MAX)
@@ -474,8 +487,11 @@ int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
         const uint32_t *run;
         size_t nrun;
         store_ids(os, e, &run, &nrun);
-        if (store_add_copy(s, id, e, run, nrun, key) == ADD_NOMEM)
+        enum add_result added = store_add_copy(s, id, e, run, nrun, key);
+        if (added == ADD_NOMEM)
             return -1;
+        if (added == ADD_LOADED)
+            x->newpos[x->by_src[i]] = (uint32_t)(s->nevents - 1);
     }
     for (size_t i = x->dup_first[f->source]; i < x->dup_first[f->source + 1]; i++) {
         const struct store_dup *d = &os->dups[x->dup_by_src[i]];
@@ -495,6 +511,76 @@ int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
     c->skipped_records += f->counts.skipped_records;
     c->bytes += f->counts.bytes;
     return 0;
+}
+
+/* An event's place in the final order: its time, then its load position (its index in the store). */
+struct place {
+    int64_t time_ms;
+    uint32_t index;
+};
+
+static int place_before(const struct place *a, const struct place *b)
+{
+    return a->time_ms < b->time_ms || (a->time_ms == b->time_ms && a->index < b->index);
+}
+
+static int by_place(const void *a, const void *b)
+{
+    return place_before(b, a) - place_before(a, b);
+}
+
+/* The order store_finish's stable sort gives s's events, as indexes (store_finish_as checks it): the
+ * replayed ones in the order they had in the index (a sorted store, and their load order among
+ * themselves is the one they had), the others (read, a few) sorted and merged in. NULL when a replayed
+ * event is named twice or out of memory. */
+static uint32_t *merged_order(const struct savedidx *x, const struct store *s)
+{
+    size_t n = s->nevents, on = x->old->store->nevents, n1 = 0, n2 = 0;
+    uint32_t *order = malloc(n * sizeof *order);
+    uint8_t *replayed = calloc(n, 1);
+    struct place *rest = NULL;
+    int ok = order && replayed;
+    for (size_t i = 0; ok && i < on; i++) {
+        uint32_t j = x->newpos[i];
+        if (j == UINT32_MAX)
+            continue;
+        ok = j < n && !replayed[j];
+        if (ok) {
+            replayed[j] = 1;
+            order[n1++] = j;
+        }
+    }
+    if (ok && (rest = malloc((n - n1 + 1) * sizeof *rest)))
+        for (size_t j = 0; j < n; j++)
+            if (!replayed[j])
+                rest[n2++] = (struct place){s->events[j].time_ms, (uint32_t)j};
+    free(replayed);
+    uint32_t *out = ok && rest ? malloc(n * sizeof *out) : NULL;
+    if (out) {
+        if (n2)
+            qsort(rest, n2, sizeof *rest, by_place);
+        size_t a = 0, b = 0;
+        for (size_t k = 0; k < n; k++) {
+            struct place p = {0, 0};
+            if (a < n1)
+                p = (struct place){s->events[order[a]].time_ms, order[a]};
+            out[k] = a < n1 && (b >= n2 || place_before(&p, &rest[b])) ? order[a++] : rest[b++].index;
+        }
+    }
+    free(order);
+    free(rest);
+    return out;
+}
+
+void savedidx_order(struct savedidx *x, struct store *s)
+{
+    if (!x || !x->newpos || !x->old || !x->old->store->sorted || s->sorted || s->nevents < 2 ||
+        s->nevents > UINT32_MAX)
+        return;
+    uint32_t *to = merged_order(x, s);
+    if (!to || store_finish_as(s, to) != 0)
+        trace("the events are not in the index's order: sorted whole"); /* by store_finish */
+    free(to);
 }
 
 void savedidx_file_merged(struct savedidx *x, const struct store *s, size_t k)
@@ -651,6 +737,7 @@ static int write_index(const struct savedidx *x, const struct store *s, const st
         rc = storefile_write(s, sf, x->key, put_fd, &a.fd, head);
     if (rc == 0 && pwrite(a.fd, head, sizeof head, 0) != (ssize_t)sizeof head)
         rc = -1;
+    a.cache = 1; /* checksummed whole: a torn file is refused, so no one waits for the disk */
     if (rc == 0)
         rc = atomicfile_sync(&a);
     if (rc == 0)
@@ -685,6 +772,40 @@ static int strings_used(const struct store *s)
     return (uint64_t)used * 4 >= (uint64_t)n * 3;
 }
 
+/* Whether the index there is still worth keeping as it is after a partial load: at most 1/16 of the
+ * files and of the records differ from it (read because they changed or appeared, or gone). Each
+ * later open reads those again, a few files; rewriting the whole index for them would cost more than
+ * the load. Sets *nfiles and *nrecords to those that differ. -1 when out of memory. */
+static int small_drift(const struct savedidx *x, const struct store *s, uint64_t *nfiles, uint64_t *nrecords)
+{
+    const struct storefile *o = x->old;
+    uint8_t *used = calloc(o->nfiles + 1, 1);
+    if (!used)
+        return -1;
+    uint64_t files = 0, records = 0;
+    for (size_t k = 0; k < x->list->count; k++) {
+        size_t j = x->match[k];
+        if (j != SIZE_MAX)
+            used[j] = 1;
+        if (j == SIZE_MAX || x->rows[k].fell_back) {
+            files++;
+            records += x->rows[k].counts.records;
+        }
+    }
+    for (size_t j = 0; j < o->nfiles; j++)
+        if (!used[j]) {
+            files++;
+            records += o->files[j].counts.records;
+        }
+    free(used);
+    uint64_t all_files = x->list->count > o->nfiles ? x->list->count : o->nfiles,
+             all_records =
+                 s->counts.records > o->store->counts.records ? s->counts.records : o->store->counts.records;
+    *nfiles = files;
+    *nrecords = records;
+    return files * 16 <= all_files && records * 16 <= all_records;
+}
+
 void savedidx_save(struct savedidx *x, const struct store *s)
 {
     if (!x || !x->list)
@@ -703,6 +824,15 @@ void savedidx_save(struct savedidx *x, const struct store *s)
         trace("not saved: the load is not one the index can hold");
         return;
     }
+    uint64_t nfiles = 0, nrecords = 0;
+    if (x->reuse && small_drift(x, s, &nfiles, &nrecords) == 1) {
+        utimensat(AT_FDCWD, x->file, NULL, 0); /* used now: the last to be evicted */
+        evict(x->file);
+        trace("kept as it is: %llu files and %llu records differ from it (%zu files taken from it, %zu read "
+              "as a copy they dropped lost its kept one)",
+              (unsigned long long)nfiles, (unsigned long long)nrecords, x->replayed, x->fell_back);
+        return;
+    }
     if (x->reuse && strings_used(s) != 1) {
         unlink(x->file); /* the next load reads every file and saves a clean index */
         trace("not saved: a quarter of its strings are those of events gone");
@@ -711,7 +841,8 @@ void savedidx_save(struct savedidx *x, const struct store *s)
     struct storefile sf = {
         .walk_problems = x->walk_problems, .walk_skipped = x->list->skipped, .walk_pruned = x->list->pruned};
     if (file_rows(x, s, &sf) == 0 && write_index(x, s, &sf) == 0) {
-        trace("saved %zu files", sf.nfiles);
+        trace("saved %zu files (%zu taken from the index, %zu read as a copy they dropped lost its kept one)",
+              sf.nfiles, x->replayed, x->fell_back);
         evict(x->file);
     }
     free(sf.files); /* the paths are the walk's */
@@ -730,6 +861,7 @@ void savedidx_free(struct savedidx *x)
     free(x->src_first);
     free(x->dup_by_src);
     free(x->dup_first);
+    free(x->newpos);
     free(x->rows);
     free(x);
 }
