@@ -173,11 +173,10 @@ static void read_old(struct savedidx *x)
     }
     char *err = NULL;
     size_t len = map == MAP_FAILED ? 0 : (size_t)st.st_size;
+    /* the mapping is the read's: the strings are left in it */
     if (storefile_read(map == MAP_FAILED ? "" : map, len, x->key, map != MAP_FAILED, &x->old, &err) != 0)
         trace("refused: %s", err ? err : "out of memory");
     free(err);
-    if (map != MAP_FAILED)
-        munmap(map, len);
 }
 
 static int same_problem(const struct problem *a, const struct problem *b)

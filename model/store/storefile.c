@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <libdeflate.h>
 
 #include "model/base/bigalloc.h"
@@ -207,6 +208,8 @@ struct in {
     size_t left;
     int bad;
     int mapped; /* the bytes are a file mapped private: pages read may be dropped (a read maps them again) */
+    void *map;  /* that mapping while it is the reader's, NULL once the strings took it over (or none) */
+    size_t map_len;
 };
 
 /* Drops the whole pages of [p, p + n) from a mapped input once copied out: a reopen would otherwise hold
@@ -448,8 +451,14 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
     if (r->bad || !get(r, at) || get_u64(r) != at)
         return -1;
     intern_free(s->strings);
-    s->strings = intern_read((const char *)block, at, nstrings);
-    release(r, block, at);
+    if (r->map) { /* the strings stay in the mapping, which the table takes over */
+        s->strings = intern_read_mapped((const char *)block, at, nstrings, r->map, r->map_len);
+        if (s->strings)
+            r->map = NULL;
+    } else {
+        s->strings = intern_read((const char *)block, at, nstrings);
+        release(r, block, at);
+    }
     if (!s->strings)
         return -1;
     uint64_t nevents = get_count(r, EVENT_BYTES);
@@ -491,7 +500,7 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
         if (s->dups[i].source >= s->nsources || s->dups[i].content > 1)
             return -1;
     /* the events last: their checks need the sources and the id list */
-    struct in ev = {events_at, nevents * EVENT_BYTES, 0, 0};
+    struct in ev = {events_at, nevents * EVENT_BYTES, 0, 0, NULL, 0};
     s->sorted = 1;
     for (size_t i = 0; i < nevents; i++) {
         if (get_event(&ev, &s->events[i], s, nstrings) != 0)
@@ -523,23 +532,36 @@ static void *checksum(void *arg)
     return NULL;
 }
 
+/* The head's body length and CRC: 0, or -1 with *err saying why it is refused. */
+static int read_head(const char *bytes, size_t len, uint64_t *total, uint32_t *crc, char **err)
+{
+    if (len < STOREFILE_HEAD || memcmp(bytes, magic, sizeof magic) != 0)
+        return errmsg_set(err, "not a saved index");
+    uint32_t version, esize;
+    memcpy(&version, bytes + 8, 4);
+    memcpy(&esize, bytes + 12, 4);
+    memcpy(total, bytes + 16, 8);
+    memcpy(crc, bytes + 24, 4);
+    if (version != STOREFILE_VERSION || esize != EVENT_BYTES)
+        return errmsg_set(err, "saved by another version (%u)", version);
+    if (*total != len - STOREFILE_HEAD)
+        return errmsg_set(err, "truncated or extended (%zu bytes, %llu expected)", len - STOREFILE_HEAD,
+                          (unsigned long long)*total);
+    return 0;
+}
+
 int storefile_read(const char *bytes, size_t len, const char *key, int mapped, struct storefile **out,
                    char **err)
 {
     *out = NULL;
-    if (len < STOREFILE_HEAD || memcmp(bytes, magic, sizeof magic) != 0)
-        return errmsg_set(err, "not a saved index");
-    uint32_t version, esize, crc;
-    uint64_t total;
-    memcpy(&version, bytes + 8, 4);
-    memcpy(&esize, bytes + 12, 4);
-    memcpy(&total, bytes + 16, 8);
-    memcpy(&crc, bytes + 24, 4);
-    if (version != STOREFILE_VERSION || esize != EVENT_BYTES)
-        return errmsg_set(err, "saved by another version (%u)", version);
-    if (total != len - STOREFILE_HEAD)
-        return errmsg_set(err, "truncated or extended (%zu bytes, %llu expected)", len - STOREFILE_HEAD,
-                          (unsigned long long)total);
+    uint64_t total = 0;
+    uint32_t crc = 0;
+    void *map = mapped ? (void *)bytes : NULL; /* the caller's mapping, the read's now */
+    if (read_head(bytes, len, &total, &crc, err) != 0) {
+        if (map)
+            munmap(map, len);
+        return -1;
+    }
     /* The checksum on another core while the body is read: the reading checks every bound itself, so
      * what it makes of a damaged body is only thrown away. */
     struct sum sum = {(const unsigned char *)bytes + STOREFILE_HEAD, total, 0};
@@ -551,18 +573,21 @@ int storefile_read(const char *bytes, size_t len, const char *key, int mapped, s
     const char *why = "out of memory";
     int rc = -1;
     if (x && (x->store = store_new())) {
-        struct in r = {sum.body, total, 0, mapped};
+        struct in r = {sum.body, total, 0, mapped, map, len};
         why = "damaged";
         rc = get_body(&r, key, x, &why);
+        map = r.map;
     }
     if (threaded)
         pthread_join(t, NULL);
+    if (map)
+        munmap(map, len); /* the strings did not take it: nothing points into it */
     if (sum.crc != crc) {
         rc = -1;
         why = "damaged (checksum)";
     }
     if (rc != 0) {
-        storefile_free(x);
+        storefile_free(x); /* and the mapping, when its strings took it */
         return errmsg_set(err, "%s", why);
     }
     *out = x;

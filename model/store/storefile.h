@@ -33,8 +33,8 @@ struct storefile_file {
     uint64_t dev, ino;
     int64_t size, mtime_ns;
     int64_t ctime_ns; /* status change time: set by any write, and unlike mtime not settable (touch -r) */
-    uint32_t source; /* its source in the store, UINT32_MAX when it gave none (skipped, unreadable) */
-    uint32_t flags;  /* enum storefile_file_flag */
+    uint32_t source;  /* its source in the store, UINT32_MAX when it gave none (skipped, unreadable) */
+    uint32_t flags;   /* enum storefile_file_flag */
     uint64_t prob_first, prob_count; /* its rows in the store's problems */
     struct load_counts counts;       /* what it added (events and duplicates aside: the dedupe decides) */
 };
@@ -56,10 +56,11 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
                     void *ctx, unsigned char head[STOREFILE_HEAD]);
 
 /* Reads bytes[0..len) (head and body) saved under key into a new *out (free with storefile_free).
- * mapped: bytes are a private mapping of a file, whose pages it may drop once read (madvise), so the file
- * and the store are not held at once; 0 for any other memory. Returns 0, or -1 with *err set (owned by
- * the caller; NULL when out of memory) saying why it is refused: not an index, another version,
- * damaged, truncated, another key. */
+ * mapped: bytes are a private read-only mapping of a whole file (mmap), which the read takes over: the
+ * strings stay in it (the store's string table unmaps it when freed), the pages of the rest are dropped
+ * once copied out (madvise), and it is unmapped at once when refused; 0 for any other memory (copied).
+ * Returns 0, or -1 with *err set (owned by the caller; NULL when out of memory) saying why it is refused: not
+ * an index, another version, damaged, truncated, another key. */
 int storefile_read(const char *bytes, size_t len, const char *key, int mapped, struct storefile **out,
                    char **err);
 
