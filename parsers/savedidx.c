@@ -267,7 +267,7 @@ static int group(size_t nitems, size_t ngroups, uint32_t (*group_of)(const void 
 
 static uint32_t event_source(const void *ctx, size_t i)
 {
-    return ((const struct store *)ctx)->events[i].source;
+    return ((const uint32_t *)ctx)[i];
 }
 
 static uint32_t dup_source(const void *ctx, size_t i)
@@ -275,12 +275,37 @@ static uint32_t dup_source(const void *ctx, size_t i)
     return ((const struct store *)ctx)->dups[i].source;
 }
 
-static const struct store *sort_store;
+static const uint32_t *sort_offsets;
 static int by_offset(const void *a, const void *b)
 {
-    uint32_t x = sort_store->events[*(const uint32_t *)a].raw_off,
-             y = sort_store->events[*(const uint32_t *)b].raw_off;
+    uint32_t x = sort_offsets[*(const uint32_t *)a], y = sort_offsets[*(const uint32_t *)b];
     return x < y ? -1 : x > y;
+}
+
+/* Groups the old events by source, each group in its file's order (by offset: the events are in time
+ * order). -1 when an event fails its checks or out of memory. */
+static int group_events(struct savedidx *x)
+{
+    const struct storefile *o = x->old;
+    size_t n = o->nevents;
+    uint32_t *src = malloc((n ? n : 1) * sizeof *src), *off = malloc((n ? n : 1) * sizeof *off);
+    int rc = src && off ? 0 : -1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct event e;
+        rc = storefile_event(o, i, &e);
+        src[i] = e.source;
+        off[i] = e.raw_off;
+    }
+    if (rc == 0)
+        rc = group(n, o->store->nsources, event_source, src, &x->by_src, &x->src_first);
+    sort_offsets = off;
+    for (size_t g = 0; rc == 0 && g < o->store->nsources; g++)
+        if (x->src_first[g + 1] > x->src_first[g]) /* none: by_src may be NULL */
+            qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src,
+                  by_offset);
+    free(src);
+    free(off);
+    return rc;
 }
 
 /* Some files changed: x->reuse says which of the others come from the index; groups their events. */
@@ -289,11 +314,11 @@ static int plan_partial(struct savedidx *x)
     const struct storefile *o = x->old;
     const struct store *os = o->store;
     x->reuse = calloc(x->list->count + 1, 1);
-    x->newpos = malloc((os->nevents ? os->nevents : 1) * sizeof *x->newpos);
+    x->newpos = malloc((o->nevents ? o->nevents : 1) * sizeof *x->newpos);
     if (!x->reuse || !x->newpos)
         return -1;
-    if (os->nevents)
-        memset(x->newpos, 0xff, os->nevents * sizeof *x->newpos);
+    if (o->nevents)
+        memset(x->newpos, 0xff, o->nevents * sizeof *x->newpos);
     size_t reused = 0;
     for (size_t k = 0; k < x->list->count; k++) {
         size_t j = x->match[k];
@@ -301,15 +326,9 @@ static int plan_partial(struct savedidx *x)
         x->reuse[k] = f && f->source != UINT32_MAX && !(f->flags & STOREFILE_FRAGILE);
         reused += x->reuse[k];
     }
-    if (group(os->nevents, os->nsources, event_source, os, &x->by_src, &x->src_first) != 0 ||
+    if (group_events(x) != 0 ||
         group(os->ndups, os->nsources, dup_source, os, &x->dup_by_src, &x->dup_first) != 0)
         return -1;
-    /* the events are in time order: a file's own order (its records') is by offset */
-    sort_store = os;
-    for (size_t g = 0; g < os->nsources; g++)
-        if (x->src_first[g + 1] > x->src_first[g]) /* none: by_src may be NULL */
-            qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src,
-                  by_offset);
     trace("partial: up to %zu of %zu files from the index", reused, x->list->count);
     return 0;
 }
@@ -366,6 +385,8 @@ int savedidx_restore(struct savedidx *x, struct store *s)
 {
     if (!x || !x->full || s->nevents || s->nsources)
         return -1;
+    if (storefile_unpack(x->old) != 0)
+        return -1;
     struct store *o = x->old->store;
     SWAP(s->strings, o->strings);
     SWAP(s->events, o->events);
@@ -393,9 +414,9 @@ int savedidx_restore(struct savedidx *x, struct store *s)
 
 /* Makes room in the empty s for about what o held, so the replay grows no array (each doubling copied
  * and faulted everything in again). Without room the arrays grow as usual. */
-static void reserve(struct store *s, const struct store *o)
+static void reserve(struct store *s, const struct store *o, size_t nevents)
 {
-    size_t events = o->nevents + o->nevents / 8 + 1024, ids = o->nlist + o->nlist / 8 + 1024;
+    size_t events = nevents + nevents / 8 + 1024, ids = o->nlist + o->nlist / 8 + 1024;
     struct event *e = big_alloc(events * sizeof *e);
     uint32_t *l = big_alloc(ids * sizeof *l);
     uint64_t *seen = o->seen_slots ? big_alloc(o->seen_slots * sizeof *seen) : NULL;
@@ -424,7 +445,7 @@ int savedidx_walk_merged(struct savedidx *x, struct store *s)
             return -1;
         }
         SWAP(s->strings, x->old->store->strings); /* the old events' ids are the new store's */
-        reserve(s, x->old->store);
+        reserve(s, x->old->store, x->old->nevents);
     }
     x->walk_problems = s->problems.count;
     x->last_sources = s->nsources;
@@ -446,9 +467,15 @@ static int copies_kept(const struct savedidx *x, const struct store *s, uint32_t
     if (!own)
         return -1;
     size_t n = 0;
-    for (size_t i = x->src_first[o]; i < x->src_first[o + 1]; i++)
-        if (store_event_key(os, &os->events[x->by_src[i]], &own[n]) == 1)
+    for (size_t i = x->src_first[o]; i < x->src_first[o + 1]; i++) {
+        struct event e;
+        if (storefile_event(x->old, x->by_src[i], &e) != 0) {
+            free(own);
+            return -1;
+        }
+        if (store_event_key(os, &e, &own[n]) == 1)
             n++;
+    }
     int ok = 1;
     for (size_t i = x->dup_first[o]; i < x->dup_first[o + 1] && ok; i++) {
         uint64_t key = os->dups[x->dup_by_src[i]].key;
@@ -479,7 +506,9 @@ int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
     if (id == UINT32_MAX)
         return -1;
     for (size_t i = x->src_first[f->source]; i < x->src_first[f->source + 1]; i++) {
-        const struct event *e = &os->events[x->by_src[i]];
+        struct event one, *e = &one;
+        if (storefile_event(x->old, x->by_src[i], &one) != 0)
+            return -1;
         uint64_t key = 0;
         if (store_event_key(os, e, &key) != 1)
             key = 0;
@@ -534,7 +563,7 @@ static int by_place(const void *a, const void *b)
  * event is named twice or out of memory. */
 static uint32_t *merged_order(const struct savedidx *x, const struct store *s)
 {
-    size_t n = s->nevents, on = x->old->store->nevents, n1 = 0, n2 = 0;
+    size_t n = s->nevents, on = x->old->nevents, n1 = 0, n2 = 0;
     uint32_t *order = malloc(n * sizeof *order);
     uint8_t *replayed = calloc(n, 1);
     struct place *rest = NULL;
@@ -809,6 +838,8 @@ void savedidx_save(struct savedidx *x, const struct store *s)
 {
     if (!x || !x->list)
         return;
+    if (x->old) /* s holds the mapping with the strings: the packed events are done with */
+        storefile_drop_packed(x->old);
     if (x->full) {
         utimensat(AT_FDCWD, x->file, NULL, 0); /* used now: the last to be evicted */
         evict(x->file);

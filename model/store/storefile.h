@@ -40,7 +40,10 @@ struct storefile_file {
 };
 
 struct storefile {
-    struct store *store;          /* owned */
+    struct store *store; /* owned; its events may be left packed (storefile_event, storefile_unpack) */
+    size_t nevents;      /* the events saved, packed or not */
+    const unsigned char *packed; /* NULL, or the events as saved, in the mapping store->strings holds */
+    uint32_t nstrings;
     struct storefile_file *files; /* owned */
     size_t nfiles;
     /* what the walk of the inputs gave before the first file: its problem rows (the store's first),
@@ -64,7 +67,18 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
 int storefile_read(const char *bytes, size_t len, const char *key, int mapped, struct storefile **out,
                    char **err);
 
-/* Frees x, its store and rows. NULL is a no-op. */
+/* Event i of x (checked again: its source, ids and strings in bounds) into *e. 0, or -1. A packed event
+ * is read from the mapping the store's strings hold: valid while they live, wherever they are moved. */
+int storefile_event(const struct storefile *x, size_t i, struct event *e);
+
+/* Makes x->store's event array from the packed events (a reopen restoring the whole store). 0, or -1. */
+int storefile_unpack(struct storefile *x);
+
+/* Drops the pages of the packed events from memory (the file's, read again if touched) and forgets them:
+ * once they are not needed, while the strings holding the mapping live. */
+void storefile_drop_packed(struct storefile *x);
+
+/* Frees x, its store and rows (and the mapping, when its own strings still hold it). NULL is a no-op. */
 void storefile_free(struct storefile *x);
 
 #endif
