@@ -1,7 +1,5 @@
 #include "parsers/savedidx.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -12,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model/base/atomicfile.h"
 #include "model/base/bigalloc.h"
 #include "model/base/grow.h"
 #include "model/base/hash.h"
 #include "model/base/xdg.h"
 #include "model/store/storefile.h"
+#include "parsers/idxfiles.h"
 
 static int enabled;
 static uint64_t cap_bytes = SAVEDIDX_DEFAULT_CAP;
@@ -637,22 +635,6 @@ void savedidx_file_merged(struct savedidx *x, const struct store *s, size_t k)
     x->last_counts = *c;
 }
 
-static int put_fd(void *ctx, const void *p, size_t n)
-{
-    int fd = *(int *)ctx;
-    const char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The rows of the save: each walk file as it is now, stale when it is not what was read. */
 static int file_rows(const struct savedidx *x, const struct store *s, struct storefile *sf)
 {
@@ -694,86 +676,6 @@ static int file_rows(const struct savedidx *x, const struct store *s, struct sto
     }
     free(fragile);
     return 0;
-}
-
-struct entry {
-    char *path;
-    int64_t size;
-    struct timespec used;
-};
-
-static int older(const void *a, const void *b)
-{
-    const struct entry *x = a, *y = b;
-    if (x->used.tv_sec != y->used.tv_sec)
-        return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
-    return (x->used.tv_nsec > y->used.tv_nsec) - (x->used.tv_nsec < y->used.tv_nsec);
-}
-
-/* Removes the least recently used indexes (by modification time: a use touches it) until the folder
- * holds at most the cap; never keep, the one this load wrote or used. */
-static void evict(const char *keep)
-{
-    char *dir = strdup(keep);
-    char *slash = dir ? strrchr(dir, '/') : NULL;
-    DIR *d = slash ? (*slash = '\0', opendir(dir)) : NULL;
-    struct entry *e = NULL;
-    size_t n = 0, cap = 0;
-    uint64_t total = 0;
-    for (struct dirent *de; d && (de = readdir(d));) {
-        size_t len = strlen(de->d_name);
-        struct stat st;
-        char *p = NULL;
-        if (len < 5 || strcmp(de->d_name + len - 4, ".idx") != 0 ||
-            asprintf(&p, "%s/%s", dir, de->d_name) < 0)
-            continue;
-        if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-            grow_array((void **)&e, &cap, n + 1, sizeof *e) != 0) {
-            free(p);
-            continue;
-        }
-        e[n++] = (struct entry){p, (int64_t)st.st_size, st.st_mtim};
-        total += (uint64_t)st.st_size;
-    }
-    if (d)
-        closedir(d);
-    if (n)
-        qsort(e, n, sizeof *e, older);
-    for (size_t i = 0; i < n; i++) {
-        if (total > cap_bytes && strcmp(e[i].path, keep) != 0 && unlink(e[i].path) == 0)
-            total -= (uint64_t)e[i].size;
-        free(e[i].path);
-    }
-    free(e);
-    free(dir);
-}
-
-static int write_index(const struct savedidx *x, const struct store *s, const struct storefile *sf)
-{
-    char *err = NULL;
-    if (xdg_make_parents(x->file, &err) != 0) {
-        trace("not saved: %s", err ? err : "out of memory");
-        free(err);
-        return -1;
-    }
-    struct atomicfile a;
-    unsigned char head[STOREFILE_HEAD] = {0};
-    int rc = atomicfile_open(&a, x->file);
-    if (rc == 0)
-        rc = put_fd(&a.fd, head, sizeof head);
-    if (rc == 0)
-        rc = storefile_write(s, sf, x->key, put_fd, &a.fd, head);
-    if (rc == 0 && pwrite(a.fd, head, sizeof head, 0) != (ssize_t)sizeof head)
-        rc = -1;
-    a.cache = 1; /* checksummed whole: a torn file is refused, so no one waits for the disk */
-    if (rc == 0)
-        rc = atomicfile_sync(&a);
-    if (rc == 0)
-        rc = atomicfile_place(&a, 1);
-    if (rc != 0)
-        trace("not saved: %s", strerror(errno));
-    atomicfile_done(&a);
-    return rc;
 }
 
 /* Whether at least 3/4 of s's strings are still used by its events and sources: a store built from the
@@ -842,7 +744,7 @@ void savedidx_save(struct savedidx *x, const struct store *s)
         storefile_drop_packed(x->old);
     if (x->full) {
         utimensat(AT_FDCWD, x->file, NULL, 0); /* used now: the last to be evicted */
-        evict(x->file);
+        idxfiles_evict(x->file, cap_bytes);
         return;
     }
     int complete = !x->broken && x->rows;
@@ -857,7 +759,7 @@ void savedidx_save(struct savedidx *x, const struct store *s)
     uint64_t nfiles = 0, nrecords = 0;
     if (x->reuse && small_drift(x, s, &nfiles, &nrecords) == 1) {
         utimensat(AT_FDCWD, x->file, NULL, 0); /* used now: the last to be evicted */
-        evict(x->file);
+        idxfiles_evict(x->file, cap_bytes);
         trace("kept as it is: %llu files and %llu records differ from it (%zu files taken from it, %zu read "
               "as a copy they dropped lost its kept one)",
               (unsigned long long)nfiles, (unsigned long long)nrecords, x->replayed, x->fell_back);
@@ -870,10 +772,15 @@ void savedidx_save(struct savedidx *x, const struct store *s)
     }
     struct storefile sf = {
         .walk_problems = x->walk_problems, .walk_skipped = x->list->skipped, .walk_pruned = x->list->pruned};
-    if (file_rows(x, s, &sf) == 0 && write_index(x, s, &sf) == 0) {
+    char *err = NULL;
+    int rc = file_rows(x, s, &sf);
+    if (rc == 0 && (rc = idxfiles_write(x->file, x->key, s, &sf, &err)) != 0)
+        trace("not saved: %s", err ? err : "out of memory");
+    free(err);
+    if (rc == 0) {
         trace("saved %zu files (%zu taken from the index, %zu read as a copy they dropped lost its kept one)",
               sf.nfiles, x->replayed, x->fell_back);
-        evict(x->file);
+        idxfiles_evict(x->file, cap_bytes);
     }
     free(sf.files); /* the paths are the walk's */
 }

@@ -512,7 +512,7 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
     s->sorted = 1;
     int64_t last = INT64_MIN;
     for (size_t i = 0; i < nevents; i++) {
-        struct event one, *e = lazy ? &one : &s->events[i];
+        struct event one = {0}, *e = lazy ? &one : &s->events[i];
         if (get_event(&ev, e, s->nsources, s->nlist, nstrings) != 0)
             return -1;
         s->nevents = lazy ? 0 : i + 1;
