@@ -2,7 +2,6 @@
 """Runs filter expressions through ctview -f on a generated corpus and compares the events it lists with
 an independent Python reading of the same files and the same expressions (filter_ref.py).
 Usage: test_filter_corpus.py CTVIEW"""
-import gzip
 import json
 import os
 import subprocess
@@ -12,6 +11,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import filter_ref  # noqa: E402
+import genlogs  # noqa: E402
 
 EXPRESSIONS = [
     "name:AssumeRole", "name:assume*", "NAME:*Key*", "src:sts", "src:iam.amazonaws.com", "src:s3*",
@@ -38,30 +38,7 @@ EXPRESSIONS = [
 
 def records(logs):
     """Every parseable record, deduped by eventID + recipientAccountId like CloudTrail's regional copies."""
-    seen = {}
-    for root, dirs, files in os.walk(logs):
-        if "CloudTrail-Digest" in root:
-            continue
-        for f in files:
-            body = gzip.open(os.path.join(root, f)).read().decode()
-            try:
-                recs = json.loads(body)["Records"]
-            except ValueError:
-                # a file the generator damaged on purpose: take what parses, one record at a time
-                inner = body[len('{"Records":['):-2]
-                parts = inner.split('},{"eventVersion"')
-                recs = []
-                for i, rec in enumerate(parts):
-                    rec = rec if i == 0 else '{"eventVersion"' + rec
-                    rec = rec if i == len(parts) - 1 else rec + "}"
-                    try:
-                        recs.append(json.loads(rec))
-                    except ValueError:
-                        pass
-            for ev in recs:
-                seen.setdefault((ev["eventID"], ev["recipientAccountId"]), ev)
-    return seen
-
+    return genlogs.unique_records(logs)
 
 def main():
     ctview = sys.argv[1]

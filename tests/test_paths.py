@@ -9,7 +9,6 @@ values and in a key), quotes and backslashes, repeated values in one event. That
 so object and array leaves also test minification.
 Usage: test_paths.py CTVIEW"""
 import csv
-import gzip
 import io
 import json
 import os
@@ -20,6 +19,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import genlogs  # noqa: E402
 
 # Reference semantics (the issue's rules, written independently of the C code).
 
@@ -125,32 +126,7 @@ def crafted_events(seed, n):
 
 def records(logs):
     """Every record of the generated files (gzip), deduped by eventID + recipientAccountId."""
-    seen = {}
-    for root, dirs, files in os.walk(logs):
-        if "CloudTrail-Digest" in root:
-            continue
-        for f in files:
-            if not f.endswith(".gz"):
-                continue
-            body = gzip.open(os.path.join(root, f)).read().decode()
-            try:
-                recs = json.loads(body)["Records"]
-            except ValueError:
-                # a record the generator damaged on purpose: take what parses, one record at a time
-                inner = body[len('{"Records":['):-2]
-                parts = inner.split('},{"eventVersion"')
-                recs = []
-                for i, rec in enumerate(parts):
-                    rec = rec if i == 0 else '{"eventVersion"' + rec
-                    rec = rec if i == len(parts) - 1 else rec + "}"
-                    try:
-                        recs.append(json.loads(rec))
-                    except ValueError:
-                        pass
-            for ev in recs:
-                seen.setdefault((ev["eventID"], ev["recipientAccountId"]), ev)
-    return seen
-
+    return genlogs.unique_records(logs)
 
 FILTERS = [
     "requestParameters.roleArn:*Admin*", "resources.type:AWS::IAM::Role", "resources.type:aws::s3::*",

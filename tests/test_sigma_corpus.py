@@ -21,6 +21,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import sigma_ref  # noqa: E402
+import genlogs  # noqa: E402
 
 LEVELS = sigma_ref.LEVELS
 
@@ -45,26 +46,13 @@ def load_events(path, plain=False):
                     doc = doc.get("Records")
                 recs = doc if plain else doc.items
             except ValueError:
-                recs = salvage(text, parse)
+                recs = genlogs.salvage(text, parse)
             for ev in recs:
                 key = (ev.get("eventID"), ev.get("recipientAccountId"))
                 seen.setdefault(key, ev)
     return list(seen.values())
 
 
-def salvage(body, parse):
-    """A file the generator damaged on purpose: ctview loads every record that parses, so does this."""
-    inner = body[len('{"Records":['):-2]
-    parts = inner.split('},{"eventVersion"')
-    recs = []
-    for i, rec in enumerate(parts):
-        rec = rec if i == 0 else '{"eventVersion"' + rec
-        rec = rec if i == len(parts) - 1 else rec + "}"
-        try:
-            recs.append(parse(rec))
-        except ValueError:
-            pass
-    return recs
 
 
 def account(ev):

@@ -6,7 +6,6 @@ run and return the events `ctview --list -f` lists on the same logs (and, with -
 that hold them). Queries that carry a "differs from ctview" comment must run; their counts are shown.
 Skips (exit 77) with the reason when node or the npm package cannot be had.
 Usage: test_sql_engine.py CTVIEW"""
-import gzip
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import athena_table  # noqa: E402
+import genlogs  # noqa: E402
 from test_filter_corpus import EXPRESSIONS  # noqa: E402
 
 CACHE = os.path.join(HERE, ".cache", "sql_engine")
@@ -88,29 +88,7 @@ def engine():
 
 def records(logs):
     """(path, event) for every record that parses, every copy (the table holds each file's records)."""
-    out = []
-    for root, _, files in os.walk(logs):
-        if "CloudTrail-Digest" in root:
-            continue
-        for f in sorted(files):
-            path = os.path.join(root, f)
-            body = gzip.open(path).read().decode()
-            try:
-                recs = json.loads(body)["Records"]
-            except ValueError:  # a file the generator damaged: take what parses, one record at a time
-                inner = body[len('{"Records":['):-2]
-                parts = inner.split('},{"eventVersion"')
-                recs = []
-                for i, rec in enumerate(parts):
-                    rec = rec if i == 0 else '{"eventVersion"' + rec
-                    rec = rec if i == len(parts) - 1 else rec + "}"
-                    try:
-                        recs.append(json.loads(rec))
-                    except ValueError:
-                        pass
-            out += [(path, ev) for ev in recs]
-    return out
-
+    return genlogs.tree_records(logs)
 
 def main():
     ctview = sys.argv[1]

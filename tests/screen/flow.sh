@@ -11,14 +11,6 @@ sample=$tests/sample
 base="ctview-flow-$$"
 . "$(dirname "$0")/harness.sh"
 
-expect_not() {
-    if settle; then
-        ! on_screen "$2"
-        ok "$1" $?
-    else
-        ok "$1 (the screen did not settle)" 1
-    fi
-}
 quit() { keys q; wait_for "CTVIEW-EXITED"; }
 command_line() { keys :; wait_for ":"; keys -l "$1"; keys Enter; }
 

@@ -9,34 +9,9 @@
 ctview=$1
 tests=$2
 base="ctview-follow-$$"
-sock=$base
-tmp=$(mktemp -d)
-fails=0
-passes=0
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
-export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
-command -v tmux >/dev/null || { echo "SKIP: screen tests: tmux is not installed"; exit 77; }
-T() { tmux -L "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-screen() { T capture-pane -p -t t; }
-keys() { T send-keys -t t "$@"; }
-now() { date +%s; }
-wait_until() {
-    deadline=$(($(now) + ${2:-30}))
-    while ! eval "$1"; do
-        [ "$(now)" -ge "$deadline" ] && return 1
-        sleep 0.05
-    done
-    return 0
-}
-on_screen() { screen | grep -qF -- "$1"; }
-wait_for() {
-    wait_text=$1
-    wait_until 'on_screen "$wait_text"' "${2:-30}"
-}
-ok() {
+. "$(dirname "$0")/harness.sh"
+expect() { wait_for "$2" "${3:-60}"; ok "$1" $?; }
+ok() { # name, then status; only the status line's end on failure (the screens here are long lists)
     if [ "$2" -eq 0 ]; then
         passes=$((passes + 1))
     else
@@ -45,7 +20,6 @@ ok() {
         screen | tail -3 | sed 's/^/    | /'
     fi
 }
-expect() { wait_for "$2" "${3:-60}"; ok "$1" $?; }
 status() { screen | grep -F ' shown  #' | tail -1; }
 logs=$tmp/logs
 mk() { python3 "$tests/screen/logfile.py" "$@"; }

@@ -8,77 +8,8 @@ ctview=$1
 tests=$2
 sample=$tests/sample
 base="ctview-habits-$$"
-sock=$base
-n=0
-tmp=$(mktemp -d)
-fails=0
-passes=0
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
-export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
-unset NO_COLOR PAGER EDITOR
-command -v tmux >/dev/null || { echo "SKIP: screen tests: tmux is not installed"; exit 77; }
-T() { tmux -L "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-# start WIDTH HEIGHT COMMAND...: a fresh server and session running the command; when it ends the shell
-# prints its status
-start() {
-    T kill-server 2>/dev/null
-    n=$((n + 1))
-    sock="$base-$n"
-    w=$1 h=$2
-    shift 2
-    T -f /dev/null new-session -d -s t -x "$w" -y "$h" "$*; echo CTVIEW-EXITED \$?; sleep 600"
-    T set-option -t t status off >/dev/null
-    T set-option -g default-terminal xterm-256color >/dev/null
-}
-screen() { T capture-pane -p -t t; }
-keys() { T send-keys -t t "$@"; }
-now() { date +%s; }
-wait_until() {
-    deadline=$(($(now) + ${2:-30}))
-    while ! eval "$1"; do
-        [ "$(now)" -ge "$deadline" ] && return 1
-        sleep 0.05
-    done
-    return 0
-}
-on_screen() { screen | grep -qF -- "$1"; }
-wait_for() {
-    wait_text=$1
-    wait_until 'on_screen "$wait_text"' "${2:-30}"
-}
-wait_gone() {
-    wait_text=$1
-    wait_until '! on_screen "$wait_text"' "${2:-30}"
-}
-ok() {
-    if [ "$2" -eq 0 ]; then
-        passes=$((passes + 1))
-    else
-        fails=$((fails + 1))
-        echo "FAIL: $1"
-        screen | sed 's/^/    | /'
-    fi
-}
-expect() { wait_for "$2" "${3:-30}"; ok "$1" $?; }
-# settle: F11/F12 are bound to nothing and the program says so; once the message shows, every key sent
-# before has been handled
-marker=F12
-settle() {
-    if [ $marker = F12 ]; then marker=F11; else marker=F12; fi
-    keys $marker
-    wait_for "$marker: not a key here" && wait_gone "filtering "
-}
-expect_not() {
-    if settle; then
-        ! on_screen "$2"
-        ok "$1" $?
-    else
-        ok "$1 (the screen did not settle)" 1
-    fi
-}
+. "$(dirname "$0")/harness.sh"
+unset PAGER EDITOR
 # the line of the screen that holds TEXT
 line_of() { screen | grep -F -- "$1" | head -1; }
 quit() { keys q; wait_for "CTVIEW-EXITED"; }

@@ -31,6 +31,7 @@ start() {
 screen() { T capture-pane -p -t t; }
 keys() { T send-keys -t t "$@"; }
 now() { date +%s; }
+# wait_until COMMAND [SECONDS]: until COMMAND succeeds (30 s at most by default)
 wait_until() {
     deadline=$(($(now) + ${2:-30}))
     while ! eval "$1"; do
@@ -40,10 +41,12 @@ wait_until() {
     return 0
 }
 on_screen() { screen | grep -qF -- "$1"; }
+# wait_for TEXT [SECONDS]: until TEXT is on the screen
 wait_for() {
     wait_text=$1
     wait_until 'on_screen "$wait_text"' "${2:-30}"
 }
+# wait_gone TEXT [SECONDS]: until TEXT has left the screen (for what goes by itself, like a progress line)
 wait_gone() {
     wait_text=$1
     wait_until '! on_screen "$wait_text"' "${2:-30}"
@@ -65,4 +68,13 @@ settle() {
     if [ $marker = F12 ]; then marker=F11; else marker=F12; fi
     keys $marker
     wait_for "$marker: not a key here" && wait_gone "filtering "
+}
+# expect_not NAME TEXT: TEXT is not on the screen once every key sent before was handled
+expect_not() {
+    if settle; then
+        ! on_screen "$2"
+        ok "$1" $?
+    else
+        ok "$1 (the screen did not settle)" 1
+    fi
 }

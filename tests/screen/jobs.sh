@@ -9,14 +9,6 @@ ctview=$1
 tests=$2
 base="ctview-jobs-$$"
 . "$(dirname "$0")/harness.sh"
-expect_not() {
-    if settle; then
-        ! on_screen "$2"
-        ok "$1" $?
-    else
-        ok "$1 (the screen did not settle)" 1
-    fi
-}
 
 # hold_stdin: a pipe whose writer sends one log file and then keeps it open until release_stdin
 pasted="$tests/sample/pasted/iam-sts-examples.json"

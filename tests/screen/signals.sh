@@ -6,19 +6,8 @@
 ctview=$1
 tests=$2
 base="ctview-sig-$$"
-sock=$base
-n=0
-tmp=$(mktemp -d)
-fails=0
-passes=0
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
-export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
-command -v tmux >/dev/null || { echo "SKIP: signal screen tests: tmux is not installed"; exit 77; }
-T() { tmux -L "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+. "$(dirname "$0")/harness.sh"
 logs="$tests/data/logs/trailscraper"
-
 # start COMMAND...: a fresh server running the command under sh, its pid in $tmp/pid; when it ends the
 # shell prints its status
 start() {
@@ -30,31 +19,6 @@ start() {
         "sh -c 'echo \$\$ >$tmp/pid; exec $*'; echo CTVIEW-EXITED \$?; sleep 600"
     T set-option -t t status off >/dev/null
     T set-option -g default-terminal xterm-256color >/dev/null
-}
-screen() { T capture-pane -p -t t; }
-keys() { T send-keys -t t "$@"; }
-now() { date +%s; }
-wait_until() {
-    deadline=$(($(now) + ${2:-30}))
-    while ! eval "$1"; do
-        [ "$(now)" -ge "$deadline" ] && return 1
-        sleep 0.05
-    done
-    return 0
-}
-on_screen() { screen | grep -qF -- "$1"; }
-wait_for() {
-    wait_text=$1
-    wait_until 'on_screen "$wait_text"' "${2:-30}"
-}
-ok() { # name, then status
-    if [ "$2" -eq 0 ]; then
-        passes=$((passes + 1))
-    else
-        fails=$((fails + 1))
-        echo "FAIL: $1"
-        screen | sed 's/^/    | /'
-    fi
 }
 # the terminal modes tmux tracks for the pane, as curses left them
 modes() { T display -p -t t 'alt=#{alternate_on} cursor=#{cursor_flag} keypad=#{keypad_flag} kpcursor=#{keypad_cursor_flag} mouse=#{mouse_any_flag}'; }
