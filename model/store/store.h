@@ -149,7 +149,7 @@ struct store {
     uint64_t cache_tick;
     struct store_derived *derived; /* owned: what was computed from the events (store_derived_set) */
     size_t nderived, derived_cap;
-    char *unescaped;                  /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
 };
@@ -211,6 +211,11 @@ int store_add_dup(struct store *s, uint32_t source, uint64_t key, int content);
 
 /* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */
 void store_finish(struct store *s);
+
+/* store_finish when the order is known already (the saved index's, parsers/savedidx.h): to[k] is the
+ * event that goes to place k (consumed: overwritten). Checked to be the order store_finish gives, each
+ * event once by time then load position, else nothing moves. 0, or -1 (then call store_finish). */
+int store_finish_as(struct store *s, uint32_t *to);
 
 /* After events were appended to a finished store (a followed directory grew): puts events [from, n) in
  * time order among the others, stably. Returns 0 and sets *moved to NULL when no earlier event moved,
