@@ -710,6 +710,31 @@ int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_
     return 0;
 }
 
+size_t scan_record_at(const char *rec, size_t avail, struct scan_result *r, struct scan_scratch *sc)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, build_ranges);
+    memset(r, 0, sizeof *r);
+    /* unescaped strings go to the scratch, at most the record's bytes: room for avail */
+    if (avail == 0 || rec[0] != '{')
+        return 0;
+    if (sc->cap < avail + 1) {
+        char *b = realloc(sc->buf, avail + 1);
+        if (!b)
+            return 0;
+        sc->buf = b;
+        sc->cap = avail + 1;
+    }
+    sc->used = 0;
+    struct scanner p = {.s = rec, .len = avail, .sc = sc};
+    struct value top = {0};
+    if (value(&p, ROOT, &top) != 0)
+        return 0;
+    r->is_object = 1;
+    finish(&p, r);
+    return p.i;
+}
+
 void scan_scratch_free(struct scan_scratch *sc)
 {
     free(sc->buf);
