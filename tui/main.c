@@ -1,7 +1,6 @@
-/* ctview: a terminal browser for AWS CloudTrail logs. main parses the command line (the table opts),
- * checks which options go together, and hands over to one mode (the table modes): the interface,
- * --sql, or a mode that loads the logs and prints (with_logs, then the mode's print). */
-#include <getopt.h>
+/* ctview: a terminal browser for AWS CloudTrail logs. main reads the command line (tui/options.h) and
+ * hands over to one mode (the table modes): the interface, --sql, or a mode that loads the logs and
+ * prints (with_logs, then the mode's print). */
 #include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -15,8 +14,6 @@
 #include "model/query/filter.h"
 #include "model/identity/origin.h"
 #include "model/index/pathindex.h"
-#include "model/base/timefmt.h"
-#include "model/base/tz.h"
 #include "model/present/textsafe.h"
 #include "parsers/load.h"
 #include "parsers/savedidx.h"
@@ -26,8 +23,7 @@
 #include "tui/signals.h"
 #include "tui/cli_sql.h"
 #include "tui/inputs.h"
-#include "tui/usage.h"
-#include "model/present/textsafe.h"
+#include "tui/options.h"
 
 static double now_seconds(void)
 {
@@ -41,12 +37,6 @@ static struct inputs in; /* what the loader reads: argv's paths, --paths-from, s
 static void free_inputs(void)
 {
     inputs_free(&in);
-}
-
-static int usage_error(const char *msg)
-{
-    fprintf(stderr, "ctview: %s (try 'ctview --help')\n", msg);
-    return 1;
 }
 
 /* Compiles expr and, when run is given, runs it over the store into *run. Returns 0, or the exit
@@ -141,7 +131,8 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
         return 1;
     }
     if (r == EXPORT_PARTIAL) {
-        fprintf(stderr, "ctview: wrote %s without what its files no longer hold: %s\n", file, err ? err : "?");
+        fprintf(stderr, "ctview: wrote %s without what its files no longer hold: %s\n", file,
+                err ? err : "?");
         free(err);
         return 1;
     }
@@ -150,79 +141,6 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
                 export_format_name(o->format), o->gzip ? ", gzip" : "");
     return 0;
 }
-
-/* A --since/--until value: an ISO date or date-time (UTC), or an age before now ("30m", "2h", "7d",
- * "2w"). A bare date given to --until means the end of that day. */
-static int parse_when(const char *s, int is_until, int64_t *ms)
-{
-    size_t len = strlen(s);
-    char *end;
-    long long n = strtoll(s, &end, 10);
-    if (len >= 2 && end == s + len - 1 && n >= 0 && strchr("smhdw", s[len - 1])) {
-        static const int64_t unit[] = {['s' - 'a'] = 1000,
-                                       ['m' - 'a'] = 60000,
-                                       ['h' - 'a'] = 3600000,
-                                       ['d' - 'a'] = 86400000,
-                                       ['w' - 'a'] = 7 * 86400000LL};
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        *ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - (int64_t)n * unit[s[len - 1] - 'a'];
-        return 0;
-    }
-    if (timefmt_parse(s, len, ms) != 0)
-        return -1;
-    if (is_until && len == 10)
-        *ms += 86400000;
-    return 0;
-}
-
-/* The modes: the interface when no mode option is given, --sql (reads no logs), and those that load the
- * logs and print (tui/cli*.c). */
-enum mode {
-    MODE_LIST,
-    MODE_STATS,
-    MODE_ACTORS,
-    MODE_EXPORT,
-    MODE_TRACE,
-    MODE_TOP,
-    MODE_FINDINGS,
-    MODE_REPORT,
-    MODE_SQL,
-    MODE_CASE_EXPORT,
-    MODE_CASE_IMPORT,
-    MODE_INTERFACE,
-    MODE__COUNT
-};
-
-#define MODE_BIT(m) (1u << (m))
-/* the modes that read the logs and print (at most one of them) */
-#define LOG_MODES (MODE_BIT(MODE_SQL) - 1)
-
-/* What the command line asked for. The strings are borrowed from argv. */
-struct options {
-    unsigned modes; /* MODE_BITs of the log modes given */
-    int sql, json, format_given, follow, no_state, no_mouse, top_n_given;
-    const char *report_file;  /* --report FILE */
-    const char *const *given; /* the PATH operands as given (argv), ngiven of them: the case's key */
-    size_t ngiven;
-    const char *tz, *expr, *export_file, *trace, *sql_table, *sql_select, *columns, *top;
-    const char **rule_paths; /* the --rules values, nrule_paths of them (an array of argc) */
-    size_t nrule_paths;
-    long top_n;
-    int64_t since, until; /* INT64_MIN / INT64_MAX for none */
-    struct export_opts eo;
-    const char *const *paths; /* the PATH operands, npaths of them; then what the loader reads (inputs) */
-    size_t npaths;
-    struct s3open_opts s3o; /* --account, --region, --no-cache, --cache-size */
-    const char *paths_from; /* --paths-from FILE, or NULL */
-    int poll_s;             /* --poll SECONDS, or 0 */
-    /* --case, --case-export, --case-import */
-    const char *case_name, *case_export, *case_import;
-    /* worked out by check_options */
-    char range[160];       /* the after:/before: terms of --since and --until, "" for none */
-    const char *user_expr; /* -f as given; expr is it and the range together */
-    char *combined;        /* owned: expr when the range had to be added to -f */
-};
 
 /* What a log mode prints from: the loaded store and what main worked out over it. */
 struct logs {
@@ -238,10 +156,9 @@ struct logs {
     double secs; /* the load's time */
 };
 
+/* What each mode runs (tui/options.h names the modes and their options). */
 struct mode_ops {
-    const char *flag; /* the option that chooses it ("" for the interface) */
-    int json;         /* takes --json */
-    int rules;        /* runs the rules whatever the filter */
+    int rules; /* runs the rules whatever the filter */
     /* Runs the mode; returns the exit status. */
     int (*run)(const struct options *o, const struct mode_ops *m);
     /* A log mode's output, from what with_logs loaded (NULL for the other modes). */
@@ -490,367 +407,19 @@ static int run_case_import(const struct options *o, const struct mode_ops *m)
 }
 
 static const struct mode_ops modes[MODE__COUNT] = {
-    [MODE_LIST] = {"--list", 1, 0, with_logs, print_list},
-    [MODE_STATS] = {"--stats", 1, 0, with_logs, print_stats},
-    [MODE_ACTORS] = {"--actors", 1, 0, with_logs, print_actors},
-    [MODE_EXPORT] = {"--export", 0, 0, with_logs, print_export},
-    [MODE_TRACE] = {"--trace", 1, 0, with_logs, print_trace},
-    [MODE_TOP] = {"--top", 1, 0, with_logs, print_top},
-    [MODE_FINDINGS] = {"--findings", 1, 1, with_logs, print_findings},
-    [MODE_REPORT] = {"--report", 0, 1, with_logs, print_report},
-    [MODE_SQL] = {"--sql", 0, 0, run_sql, NULL},
-    [MODE_CASE_EXPORT] = {"--case-export", 0, 0, run_case_export, NULL},
-    [MODE_CASE_IMPORT] = {"--case-import", 0, 0, run_case_import, NULL},
-    [MODE_INTERFACE] = {"", 0, 0, run_interface, NULL},
+    [MODE_LIST] = {0, with_logs, print_list},
+    [MODE_STATS] = {0, with_logs, print_stats},
+    [MODE_ACTORS] = {0, with_logs, print_actors},
+    [MODE_EXPORT] = {0, with_logs, print_export},
+    [MODE_TRACE] = {0, with_logs, print_trace},
+    [MODE_TOP] = {0, with_logs, print_top},
+    [MODE_FINDINGS] = {1, with_logs, print_findings},
+    [MODE_REPORT] = {1, with_logs, print_report},
+    [MODE_SQL] = {0, run_sql, NULL},
+    [MODE_CASE_EXPORT] = {0, run_case_export, NULL},
+    [MODE_CASE_IMPORT] = {0, run_case_import, NULL},
+    [MODE_INTERFACE] = {0, run_interface, NULL},
 };
-
-/* The options that need more than storing their value: each checks it, and returns -1 to go on or the
- * exit status (after saying why). */
-struct opt;
-static int set_format(struct options *o, const char *v, const struct opt *opt);
-static int set_tz(struct options *o, const char *v, const struct opt *opt);
-static int set_input(struct options *o, const char *v, const struct opt *opt);
-static int set_when(struct options *o, const char *v, const struct opt *opt);
-static int add_rules(struct options *o, const char *v, const struct opt *opt);
-static int set_count(struct options *o, const char *v, const struct opt *opt);
-static int set_poll(struct options *o, const char *v, const struct opt *opt);
-static int show_help(struct options *o, const char *v, const struct opt *opt);
-static int show_version(struct options *o, const char *v, const struct opt *opt);
-
-#define NO_FIELD SIZE_MAX
-#define FIELD(f) offsetof(struct options, f)
-
-/* Every option. Without set, an option without a value sets the int at field to 1 and one with a
- * value stores it in the const char * at field (the last given wins); a mode's option also chooses
- * its mode. */
-static const struct opt {
-    const char *name; /* long name, or NULL */
-    char letter;      /* short name, or 0 */
-    int has_arg;
-    int mode;     /* the mode it chooses, or -1 */
-    size_t field; /* FIELD() of what it sets, NO_FIELD for none */
-    int (*set)(struct options *o, const char *v, const struct opt *opt);
-} opts[] = {
-    {"list", 0, no_argument, MODE_LIST, NO_FIELD, NULL},
-    {"stats", 0, no_argument, MODE_STATS, NO_FIELD, NULL},
-    {"json", 0, no_argument, -1, FIELD(json), NULL},
-    {"export", 0, required_argument, MODE_EXPORT, FIELD(export_file), NULL},
-    {"format", 0, required_argument, -1, NO_FIELD, set_format},
-    {"gzip", 0, no_argument, -1, FIELD(eo.gzip), NULL},
-    {"force", 0, no_argument, -1, FIELD(eo.force), NULL},
-    {"trace", 0, required_argument, MODE_TRACE, FIELD(trace), NULL},
-    {"since", 0, required_argument, -1, FIELD(since), set_when},
-    {"until", 0, required_argument, -1, FIELD(until), set_when},
-    {"follow", 0, no_argument, -1, FIELD(follow), NULL},
-    {"poll", 0, required_argument, -1, NO_FIELD, set_poll},
-    {"tz", 0, required_argument, -1, NO_FIELD, set_tz},
-    {"no-state", 0, no_argument, -1, FIELD(no_state), NULL},
-    {"no-mouse", 0, no_argument, -1, FIELD(no_mouse), NULL},
-    {"columns", 0, required_argument, -1, FIELD(columns), NULL},
-    {"top", 0, required_argument, MODE_TOP, FIELD(top), NULL},
-    {"actors", 0, no_argument, MODE_ACTORS, NO_FIELD, NULL},
-    {"findings", 0, no_argument, MODE_FINDINGS, NO_FIELD, NULL},
-    {"rules", 0, required_argument, -1, NO_FIELD, add_rules},
-    {"sql", 0, no_argument, -1, FIELD(sql), NULL},
-    {"table", 0, required_argument, -1, FIELD(sql_table), NULL},
-    {"select", 0, required_argument, -1, FIELD(sql_select), NULL},
-    {"account", 0, required_argument, -1, NO_FIELD, set_input},
-    {"region", 0, required_argument, -1, NO_FIELD, set_input},
-    {"no-cache", 0, no_argument, -1, NO_FIELD, set_input},
-    {"cache-size", 0, required_argument, -1, NO_FIELD, set_input},
-    {"paths-from", 0, required_argument, -1, NO_FIELD, set_input},
-    {"case", 0, required_argument, -1, FIELD(case_name), NULL},
-    {"case-export", 0, required_argument, MODE_CASE_EXPORT, FIELD(case_export), NULL},
-    {"case-import", 0, required_argument, MODE_CASE_IMPORT, FIELD(case_import), NULL},
-    {"help", 'h', no_argument, -1, NO_FIELD, show_help},
-    {"version", 'V', no_argument, -1, NO_FIELD, show_version},
-    {NULL, 'f', required_argument, -1, FIELD(expr), NULL},
-    {NULL, 'n', required_argument, -1, NO_FIELD, set_count},
-    {"report", 0, required_argument, MODE_REPORT, FIELD(report_file), NULL},
-};
-
-#define NOPTS    (sizeof opts / sizeof *opts)
-#define LONG_VAL 256 /* getopt's value of long-only option i: LONG_VAL + i */
-
-static int set_format(struct options *o, const char *v, const struct opt *opt)
-{
-    (void)opt;
-    o->eo.format = export_format_parse(v);
-    o->format_given = 1;
-    if (o->eo.format == EXPORT__COUNT) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "unknown format '%.100s': records, jsonl, csv or timesketch", v);
-        return usage_error(msg);
-    }
-    return -1;
-}
-
-/* --account, --region, --no-cache, --cache-size, --paths-from (tui/inputs.h) */
-static int set_input(struct options *o, const char *v, const struct opt *opt)
-{
-    static const char *const names[] = {
-        [INPUTS_ACCOUNT] = "account",       [INPUTS_REGION] = "region",         [INPUTS_NO_CACHE] = "no-cache",
-        [INPUTS_CACHE_SIZE] = "cache-size", [INPUTS_PATHS_FROM] = "paths-from",
-    };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcmp(opt->name, names[i]) == 0)
-            return inputs_option((enum inputs_opt)i, v, &o->s3o, &o->paths_from) == 0 ? -1 : 1;
-    return 1;
-}
-
-static int set_tz(struct options *o, const char *v, const struct opt *opt)
-{
-    (void)opt;
-    char why[200], msg[260];
-    if (tz_check(v, why, sizeof why) != 0) {
-        snprintf(msg, sizeof msg, "--tz: %s", why);
-        return usage_error(msg);
-    }
-    o->tz = v;
-    return -1;
-}
-
-static int set_when(struct options *o, const char *v, const struct opt *opt)
-{
-    int is_until = opt->field == FIELD(until);
-    if (parse_when(v, is_until, is_until ? &o->until : &o->since) != 0) {
-        char msg[200];
-        snprintf(msg, sizeof msg,
-                 "--%s: '%.60s' is not a date (YYYY-MM-DD[THH:MM[:SS]], UTC) or an age (30m, 2h, 7d)",
-                 opt->name, v);
-        return usage_error(msg);
-    }
-    return -1;
-}
-
-static int add_rules(struct options *o, const char *v, const struct opt *opt)
-{
-    (void)opt;
-    o->rule_paths[o->nrule_paths++] = v;
-    return -1;
-}
-
-static int set_count(struct options *o, const char *v, const struct opt *opt)
-{
-    (void)opt;
-    const char *bad = NULL;
-    o->top_n = (long)strtonum(v, 1, 1000000000, &bad);
-    o->top_n_given = 1;
-    if (bad)
-        return usage_error("-n takes a count from 1 up");
-    return -1;
-}
-
-static int set_poll(struct options *o, const char *v, const struct opt *opt)
-{
-    (void)opt;
-    const char *bad = NULL;
-    o->poll_s = (int)strtonum(v, 1, 86400, &bad);
-    if (bad)
-        return usage_error("--poll takes seconds from 1 to 86400");
-    return -1;
-}
-
-static int show_help(struct options *o, const char *v, const struct opt *opt)
-{
-    (void)o, (void)v, (void)opt;
-    fputs(ctview_usage, stdout);
-    return 0;
-}
-
-static int show_version(struct options *o, const char *v, const struct opt *opt)
-{
-    (void)o, (void)v, (void)opt;
-    printf("ctview %s\n", CTVIEW_VERSION);
-    return 0;
-}
-
-/* getopt's reply c: the option's table entry, or NULL for none. */
-static const struct opt *opt_of(int c)
-{
-    for (size_t i = 0; i < NOPTS; i++)
-        if ((opts[i].letter && opts[i].letter == c) || (!opts[i].letter && c == LONG_VAL + (int)i))
-            return &opts[i];
-    return NULL;
-}
-
-/* Stores what opt says with value v (NULL without one). Returns -1 to go on, or the exit status. */
-static int apply(struct options *o, const struct opt *opt, const char *v)
-{
-    if (opt->mode >= 0)
-        o->modes |= MODE_BIT(opt->mode);
-    if (opt->set)
-        return opt->set(o, v, opt);
-    if (opt->field == NO_FIELD)
-        return -1;
-    if (opt->has_arg == required_argument)
-        *(const char **)((char *)o + opt->field) = v;
-    else
-        *(int *)((char *)o + opt->field) = 1;
-    return -1;
-}
-
-/* Reads argv into o. Returns -1 to go on, or the exit status (after --help, --version or a usage
- * error). */
-static int parse_options(int argc, char **argv, struct options *o)
-{
-    struct option longs[NOPTS + 1];
-    char shorts[2 + 2 * NOPTS] = ":"; /* ':' first: a missing value is told apart from an unknown option */
-    size_t nlongs = 0, ns = 1;
-    for (size_t i = 0; i < NOPTS; i++) {
-        int val = opts[i].letter ? opts[i].letter : LONG_VAL + (int)i;
-        if (opts[i].name)
-            longs[nlongs++] = (struct option){opts[i].name, opts[i].has_arg, NULL, val};
-        if (opts[i].letter) {
-            shorts[ns++] = opts[i].letter;
-            if (opts[i].has_arg == required_argument)
-                shorts[ns++] = ':';
-        }
-    }
-    longs[nlongs] = (struct option){NULL, 0, NULL, 0};
-    shorts[ns] = '\0';
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-        const struct opt *opt = opt_of(c);
-        char msg[128];
-        if (c == ':' && optopt == 'f')
-            return usage_error("-f needs a filter expression");
-        if (c == ':') {
-            snprintf(msg, sizeof msg, "%s needs a value", argv[optind - 1]);
-            return usage_error(msg);
-        }
-        if (!opt) {
-            if (optopt)
-                snprintf(msg, sizeof msg, "unknown option '-%c'", optopt);
-            else
-                snprintf(msg, sizeof msg, "unknown option '%s'", argv[optind - 1]);
-            return usage_error(msg);
-        }
-        int rc = apply(o, opt, optarg);
-        if (rc >= 0)
-            return rc;
-    }
-    o->paths = (const char *const *)argv + optind;
-    o->npaths = (size_t)(argc - optind);
-    o->given = o->paths;
-    o->ngiven = o->npaths;
-    return -1;
-}
-
-/* --sql's combinations. Returns -1 to go on, or the exit status. */
-static int check_sql(const struct options *o)
-{
-    if (o->modes || o->json || o->follow || o->format_given || o->eo.gzip || o->eo.force || o->columns ||
-        o->top_n_given || o->case_name)
-        return usage_error("--sql goes with -f, --since, --until, --table and --select only");
-    if (o->npaths)
-        return usage_error("--sql reads no logs: give no PATH");
-    if (o->since != INT64_MIN && o->until != INT64_MAX && o->since >= o->until)
-        return usage_error("--since must be before --until");
-    return -1;
-}
-
-/* The range prunes folders and files by name, then filters events exactly: its terms are added to
- * -f. Returns -1, or 2 when out of memory. */
-static int add_range(struct options *o)
-{
-    char tbuf[TIMEFMT_BUF];
-    if (o->since != INT64_MIN)
-        snprintf(o->range, sizeof o->range, "after:%s", timefmt_format(o->since, tbuf));
-    if (o->until != INT64_MAX)
-        snprintf(o->range + strlen(o->range), sizeof o->range - strlen(o->range), "%sbefore:%s",
-                 o->range[0] ? " " : "", timefmt_format(o->until, tbuf));
-    o->user_expr = o->expr;
-    if (!o->range[0])
-        return -1;
-    const char *e = o->expr;
-    if (asprintf(&o->combined, "%s%s%s%s", e ? "(" : "", e ? e : "", e ? ") " : "", o->range) < 0) {
-        o->combined = NULL;
-        fprintf(stderr, "ctview: out of memory\n");
-        return 2;
-    }
-    o->expr = o->combined;
-    return -1;
-}
-
-/* "A, B and C" (joiner "and"): the flags of the modes in bits, in the table's order. */
-static const char *mode_flags(unsigned bits, const char *joiner, char *out, size_t cap)
-{
-    size_t len = 0, left = 0;
-    for (int m = 0; m < MODE__COUNT; m++)
-        left += (bits & MODE_BIT(m)) != 0;
-    out[0] = '\0';
-    for (int m = 0; m < MODE__COUNT && len < cap; m++) {
-        if (!(bits & MODE_BIT(m)))
-            continue;
-        left--;
-        const char *sep = len == 0 ? "" : left == 0 ? " " : ", ";
-        int n = snprintf(out + len, cap - len, "%s%s%s%s", sep, left == 0 && len ? joiner : "",
-                         left == 0 && len ? " " : "", modes[m].flag);
-        len += n > 0 ? (size_t)n : 0;
-    }
-    return out;
-}
-
-/* Which options go together, in the order the messages have always been given. Returns -1 with the
- * mode to run in *mode, or the exit status. */
-static int check_options(struct options *o, enum mode *mode)
-{
-    if ((o->sql_table || o->sql_select) && !o->sql)
-        return usage_error("--table and --select go with --sql");
-    if (o->sql) {
-        *mode = MODE_SQL;
-        return check_sql(o);
-    }
-    unsigned json_modes = 0;
-    for (int m = 0; m < MODE__COUNT; m++)
-        json_modes |= modes[m].json ? MODE_BIT(m) : 0;
-    char flags[200], msg[260];
-    if (o->modes & (o->modes - 1)) {
-        snprintf(msg, sizeof msg, "%s cannot be combined", mode_flags(LOG_MODES, "and", flags, sizeof flags));
-        return usage_error(msg);
-    }
-    if (o->json && !(o->modes & json_modes)) {
-        snprintf(msg, sizeof msg, "--json goes with %s", mode_flags(json_modes, "or", flags, sizeof flags));
-        return usage_error(msg);
-    }
-    if (o->columns && !(o->modes & MODE_BIT(MODE_LIST)) && !(o->export_file && o->eo.format == EXPORT_CSV))
-        return usage_error("--columns goes with --list or --export --format csv");
-    if (o->columns && o->json)
-        return usage_error("--columns does not go with --json");
-    if (o->top_n_given && !o->top)
-        return usage_error("-n goes with --top");
-    if (o->expr && o->trace)
-        return usage_error("-f does not go with --trace");
-    if (o->since != INT64_MIN && o->until != INT64_MAX && o->since >= o->until)
-        return usage_error("--since must be before --until");
-    int rc = add_range(o);
-    if (rc >= 0)
-        return rc;
-    int case_mode = (o->modes & (MODE_BIT(MODE_CASE_EXPORT) | MODE_BIT(MODE_CASE_IMPORT))) != 0;
-    if (case_mode && (o->expr || o->range[0] || o->columns || o->top_n_given || o->nrule_paths))
-        return usage_error("--case-export and --case-import go with --case and PATHs only (--force too "
-                           "for --case-export)");
-    if ((o->format_given || o->eo.gzip || (o->eo.force && !o->case_export && !o->report_file)) && !o->export_file)
-        return usage_error("--format, --gzip and --force go with --export (--force with --report and --case-export too)");
-    if (!o->npaths && !o->paths_from)
-        return usage_error("no PATH given");
-    if (o->follow && o->modes)
-        return usage_error("--follow is for the terminal interface");
-    if (o->poll_s && !o->follow)
-        return usage_error("--poll goes with --follow");
-    if (o->no_state && (o->modes & MODE_BIT(MODE_CASE_IMPORT)))
-        return usage_error("--case-import does not go with --no-state (it saves the merged case)");
-    if ((o->tz || o->no_state || o->no_mouse) && o->modes)
-        return usage_error("--tz and --no-state are for the terminal interface (the modes print CloudTrail's "
-                           "UTC times)");
-    *mode = MODE_INTERFACE;
-    for (int m = 0; m < MODE__COUNT; m++)
-        if (o->modes & MODE_BIT(m))
-            *mode = (enum mode)m;
-    return -1;
-}
 
 int main(int argc, char **argv)
 {
@@ -866,9 +435,7 @@ int main(int argc, char **argv)
                         .eo = {EXPORT_RECORDS, 0, 0, NULL},
                         .rule_paths = rule_paths};
     enum mode mode = MODE_INTERFACE;
-    int rc = parse_options(argc, argv, &o);
-    if (rc < 0)
-        rc = check_options(&o, &mode);
+    int rc = options_parse(argc, argv, &o, &mode);
     if (rc < 0 && mode != MODE_SQL) {
         /* the case: read by every mode, saved by the interface unless --no-state (tui/casefile.h) */
         char *err = NULL;
