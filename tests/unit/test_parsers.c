@@ -735,6 +735,11 @@ static void test_scan_at(void)
             }
         }
     }
+    /* both entry points used in one process read keys where they belong (the key table is built once:
+     * built twice, a top-level roleSessionName read as requestParameters' one; found by fuzz_scan) */
+    CHECK(scan_record_at("{\"roleSessionName\":\"b\"}", 23, &ra, &sa) == 23 &&
+          ra.ev.f[EF_ROLE_SESSION].len == 0);
+    CHECK(scan_ok("{\"roleSessionName\":\"b\"}", &rb, &sb) && rb.ev.f[EF_ROLE_SESSION].len == 0);
     scan_scratch_free(&sa);
     scan_scratch_free(&sb);
 }
