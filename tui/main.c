@@ -357,23 +357,6 @@ static int run_interface(const struct options *o, const struct mode_ops *m)
     return app_run(o->paths, o->npaths, &start);
 }
 
-static int run_case_export(const struct options *o, const struct mode_ops *m)
-{
-    (void)m;
-    char *err = NULL;
-    int rc = casefile_export(o->case_export, o->eo.force, &err);
-    const struct ctcase *c = app_case();
-    if (rc == 1)
-        fprintf(stderr, "ctview: %s exists; use --force to replace it\n", o->case_export);
-    else if (rc < 0)
-        fprintf(stderr, "ctview: --case-export: %s\n", err ? err : "out of memory");
-    else if (strcmp(o->case_export, "-") != 0)
-        fprintf(stderr, "ctview: wrote the case '%s' (%zu event%s) to %s\n", c->name, case_count(c),
-                case_count(c) == 1 ? "" : "s", o->case_export);
-    free(err);
-    return rc == 0 ? 0 : 1;
-}
-
 /* Whether every local PATH operand can be read: an import would otherwise make a case for logs that
  * are not there (a typo). s3:// and '-' are read only when loaded. Says which one cannot. */
 static int operands_readable(const struct options *o)
@@ -388,6 +371,25 @@ static int operands_readable(const struct options *o)
     return 1;
 }
 
+static int run_case_export(const struct options *o, const struct mode_ops *m)
+{
+    (void)m;
+    char *err = NULL;
+    if (!operands_readable(o)) /* as --case-import: the case of logs that are not there is a typo's */
+        return 3;
+    int rc = casefile_export(o->case_export, o->eo.force, &err);
+    const struct ctcase *c = app_case();
+    if (rc == 1)
+        fprintf(stderr, "ctview: %s exists; use --force to replace it\n", o->case_export);
+    else if (rc < 0)
+        fprintf(stderr, "ctview: --case-export: %s\n", err ? err : "out of memory");
+    else if (strcmp(o->case_export, "-") != 0)
+        fprintf(stderr, "ctview: wrote the case '%s' (%zu event%s) to %s\n", c->name, case_count(c),
+                case_count(c) == 1 ? "" : "s", o->case_export);
+    free(err);
+    return rc == 0 ? 0 : 1;
+}
+
 static int run_case_import(const struct options *o, const struct mode_ops *m)
 {
     (void)m;
@@ -395,14 +397,35 @@ static int run_case_import(const struct options *o, const struct mode_ops *m)
     size_t changed = 0;
     if (!operands_readable(o))
         return 3;
-    if (casefile_import(o->case_import, &changed, &err) != 0) {
-        fprintf(stderr, "ctview: --case-import: %s\n", err ? err : "out of memory");
+    int rc = casefile_import(o->case_import, &changed, &err);
+    char shown[1200];
+    if (err) /* it may quote an event's key, as logged */
+        textsafe_escape(err, strlen(err), shown, sizeof shown);
+    if (rc < 0) {
+        fprintf(stderr, "ctview: --case-import: %s\n", err ? shown : "out of memory");
         free(err);
         return 1;
     }
     const struct ctcase *c = app_case();
     fprintf(stderr, "ctview: merged %s into the case '%s': %zu event%s added or changed, %zu in all (%s)\n",
             o->case_import, c->name, changed, changed == 1 ? "" : "s", case_count(c), casefile_path());
+    if (rc > 0)
+        fprintf(stderr, "ctview: --case-import: %s\n", shown);
+    free(err);
+    return rc > 0 ? 1 : 0;
+}
+
+/* Whether the run reads the case: --report (its tags and notes), --case-export, or a filter, column
+ * or --top that names a case field. A word check: it may say so of a filter that does not (then the
+ * run stops only when the case cannot be read). */
+static int needs_case(const struct options *o, enum mode mode)
+{
+    if (mode == MODE_REPORT || mode == MODE_CASE_EXPORT || mode == MODE_CASE_IMPORT)
+        return 1;
+    const char *v[] = {o->user_expr, o->columns, o->top};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (v[i] && (strstr(v[i], "tag") || strstr(v[i], "note") || strstr(v[i], "marked")))
+            return 1;
     return 0;
 }
 
@@ -447,6 +470,12 @@ int main(int argc, char **argv)
             char shown[600];
             textsafe_escape(casefile_warning(), strlen(casefile_warning()), shown, sizeof shown);
             fprintf(stderr, "ctview: the case cannot be read: %s\n", shown);
+            if (needs_case(&o, mode)) /* its answer without the case would be wrong, not empty */
+                rc = 1;
+        } else if (casefile_notice() && mode != MODE_INTERFACE) {
+            char shown[1200];
+            textsafe_escape(casefile_notice(), strlen(casefile_notice()), shown, sizeof shown);
+            fprintf(stderr, "ctview: the case: %s\n", shown);
         }
         free(err);
         atexit(casefile_close);

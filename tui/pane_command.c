@@ -233,21 +233,27 @@ static int run_edit(struct app *a, struct cmdline *c, enum case_edit what, const
     const char *why = NULL;
     if (what != EDIT_NOTE && !case_tag_valid(arg, &why))
         return fail(c, "'%s': %s", arg, why);
-    size_t done = 0, failed = 0;
+    size_t done = 0, failed = 0, untagged = 0; /* untagged: had no such tag */
     if (a->nmarked) {
         for (size_t ev = 0; ev < a->store->nevents; ev++)
             if (marks_on(a, ev)) {
                 int rc = edit_one(a, ev, what, arg, &why);
                 done += rc == 0;
-                failed += rc != 0;
+                failed += rc < 0;
+                untagged += rc > 0;
             }
     } else {
         if (!app_count(a))
             return fail(c, "no event is shown");
-        if (edit_one(a, app_event(a, a->list.cur), what, arg, &why) != 0)
+        int rc = edit_one(a, app_event(a, a->list.cur), what, arg, &why);
+        if (rc > 0)
+            return fail(c, "the selected event has no tag %s", arg);
+        if (rc != 0)
             return fail(c, "%s", why);
         done = 1;
     }
+    if (!done && untagged && !failed)
+        return fail(c, "none of the marked events has the tag %s", arg);
     if (!done)
         return fail(c, "%s", why ? why : "nothing changed");
     /* a filter on tag: or note: now selects otherwise: shown again, the selection kept */

@@ -663,6 +663,36 @@ void store_finish(struct store *s)
     derived_moved(s, &(struct store_move){.whole = 1});
 }
 
+int store_finish_as(struct store *s, uint32_t *to)
+{
+    size_t n = s->nevents;
+    for (size_t k = 0; k < n; k++)
+        if (to[k] >= n)
+            return -1;
+    for (size_t k = 1; k < n; k++) {
+        struct order a = {s->events[to[k - 1]].time_ms, to[k - 1]}, b = {s->events[to[k]].time_ms, to[k]};
+        if (!order_before(&a, &b))
+            return -1; /* strictly increasing: each event once, and the order store_finish gives */
+    }
+    for (size_t k = 0; k < n; k++) { /* each cycle k <- to[k] <- ... moved once, as sort_by_order */
+        if (to[k] == UINT32_MAX || to[k] == k)
+            continue;
+        struct event first = s->events[k];
+        size_t j = k;
+        while (to[j] != k) {
+            size_t from = to[j];
+            s->events[j] = s->events[from];
+            to[j] = UINT32_MAX;
+            j = from;
+        }
+        s->events[j] = first;
+        to[j] = UINT32_MAX;
+    }
+    s->sorted = 1;
+    derived_moved(s, &(struct store_move){.whole = 1});
+    return 0;
+}
+
 int store_merge_tail(struct store *s, size_t from, uint32_t **moved)
 {
     *moved = NULL;

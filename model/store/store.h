@@ -224,6 +224,11 @@ int store_add_dup(struct store *s, uint32_t source, uint64_t key, int content);
 /* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */
 void store_finish(struct store *s);
 
+/* store_finish when the order is known already (the saved index's, parsers/savedidx.h): to[k] is the
+ * event that goes to place k (consumed: overwritten). Checked to be the order store_finish gives, each
+ * event once by time then load position, else nothing moves. 0, or -1 (then call store_finish). */
+int store_finish_as(struct store *s, uint32_t *to);
+
 /* After events were appended to a finished store (a followed directory grew): puts events [from, n) in
  * time order among the others, stably. Returns 0 and sets *moved to NULL when no earlier event moved,
  * else to a new array (owned by the caller) mapping each old index < from to its new index. -1 when out
