@@ -21,6 +21,20 @@
 #include "parsers/stream.h"
 #include "parsers/walk.h"
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int reread(const struct source *src, char **data, size_t *len, char **err)
 {
     struct source_data d;
@@ -50,7 +64,7 @@ static void set_readers(struct store *s)
 
 /* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
  * busy while the merge catches up, few enough that the batches waiting stay small. */
-#define WINDOW_PER_WORKER 4
+#define WINDOW_PER_WORKER 16
 #define CHUNKS_PER_WORKER 2
 #define MAX_WORKERS       CORES_MAX
 /* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
@@ -117,6 +131,13 @@ struct loader {
     pthread_t threads[MAX_WORKERS];
     int nthreads;
     uint64_t bytes;
+    /* CTVIEW_LOAD_TRACE=1: where the load's time goes, said on stderr (see trace_end) */
+    int tracing;
+    double t_start, t_walked;
+    double worker_cpu, worker_idle;   /* summed over the workers, under the lock */
+    double merge_busy, merge_idle;    /* the merging thread's */
+    double t_in, t_finished, t_saved; /* every input merged, the events in order, the index saved */
+    double cpu_start, cpu_in, cpu_finished, cpu_saved; /* the merging thread's CPU time at those */
 };
 
 struct worker_arg {
@@ -392,6 +413,7 @@ static void *walk(void *varg)
     if (savedidx_full(l->idx))
         l->next_file = l->list.count; /* nothing to read: the merge restores the store */
     l->walked = 1;
+    l->t_walked = l->tracing ? now() : 0;
     l->walk_failed = rc != 0;
     pthread_cond_broadcast(&l->work);
     pthread_cond_broadcast(&l->ready);
@@ -447,17 +469,15 @@ static void *worker(void *varg)
         }
         if (l->walked && !l->splitting && l->next_file >= l->list.count)
             break;
+        double t0 = l->tracing ? now() : 0;
         pthread_cond_wait(&l->work, &l->mu);
+        if (l->tracing)
+            l->worker_idle += now() - t0;
     }
+    if (l->tracing)
+        l->worker_cpu += thread_cpu();
     pthread_mutex_unlock(&l->mu);
     return NULL;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms)
@@ -472,6 +492,10 @@ struct loader *loader_start_scope(const char *const *paths, size_t n, const stru
     if (!l)
         return NULL;
     atomic_init(&l->stop, 0);
+    const char *trace = getenv("CTVIEW_LOAD_TRACE");
+    l->tracing = trace && strcmp(trace, "1") == 0;
+    l->t_start = now();
+    l->cpu_start = thread_cpu();
     l->paths = paths;
     l->npaths = n;
     l->scope = *scope;
@@ -617,7 +641,10 @@ int loader_merge(struct loader *l, struct store *s, double budget)
         struct slot *slot = &l->slots[l->next_merge % l->window];
         if (l->next_merge >= l->next_unit || slot->state != SLOT_READY) {
             if (budget < 0) {
+                double w0 = l->tracing ? now() : 0;
                 pthread_cond_wait(&l->ready, &l->mu);
+                if (l->tracing)
+                    l->merge_idle += now() - w0;
                 continue;
             }
             double left = budget - (now() - t0);
@@ -633,7 +660,10 @@ int loader_merge(struct loader *l, struct store *s, double budget)
         }
         pthread_mutex_unlock(&l->mu);
         size_t nfiles = 0;
+        double m0 = l->tracing ? now() : 0;
         int merged = merge_unit(l, slot, s, &nfiles);
+        if (l->tracing)
+            l->merge_busy += now() - m0;
         pthread_mutex_lock(&l->mu);
         l->files_merged += nfiles;
         slot->nmore = 0;
@@ -684,6 +714,20 @@ void loader_save(struct loader *l, const struct store *s)
         savedidx_save(l->idx, s);
 }
 
+/* CTVIEW_LOAD_TRACE=1: seconds from the start to each step, and where the threads' time went. */
+static void trace_end(const struct loader *l)
+{
+    double t0 = l->t_start;
+    fprintf(stderr,
+            "ctview: load: walked %.3f, all in %.3f, in order %.3f, saved %.3f, freed %.3f s; %d workers: "
+            "%.3f s CPU, %.3f s waiting; merge: %.3f s merging (%.3f s CPU), %.3f s waiting; CPU of the "
+            "sort %.3f s, of the save %.3f s\n",
+            l->t_walked - t0, l->t_in ? l->t_in - t0 : 0, l->t_finished ? l->t_finished - t0 : 0,
+            l->t_saved ? l->t_saved - t0 : 0, now() - t0, l->nthreads, l->worker_cpu, l->worker_idle,
+            l->merge_busy, l->t_in ? l->cpu_in - l->cpu_start : 0, l->merge_idle,
+            l->t_in ? l->cpu_finished - l->cpu_in : 0, l->t_in ? l->cpu_saved - l->cpu_finished : 0);
+}
+
 void loader_free(struct loader *l)
 {
     if (!l)
@@ -696,6 +740,8 @@ void loader_free(struct loader *l)
         pthread_join(l->threads[i], NULL);
     if (l->has_walker)
         pthread_join(l->walker, NULL);
+    if (l->tracing)
+        trace_end(l);
     free(l->fatal);
     for (size_t i = 0; i < l->window; i++) {
         batch_free(&l->slots[i].b);
@@ -763,11 +809,17 @@ int load_paths_scope(struct store *s, const char *const *paths, size_t n, const 
     const char *fatal = loader_error(l);
     if (fatal && !(*err = strdup(fatal)))
         rc = -1;
+    l->t_in = now();
+    l->cpu_in = thread_cpu();
     if (rc == 1 && !fatal)
         loader_order(l, s);
     store_finish(s);
+    l->t_finished = now();
+    l->cpu_finished = thread_cpu();
     if (rc == 1 && !fatal)
         loader_save(l, s);
+    l->t_saved = now();
+    l->cpu_saved = thread_cpu();
     loader_free(l);
     return rc < 0 || *err ? -1 : 0;
 }

@@ -330,21 +330,41 @@ const char *store_field_text(const struct store *s, const struct event *e, enum 
     return intern_str(s->strings, id);
 }
 
-/* Holds field f of in in binary in e when it is a UUID (or, for requestID, S3's 16 hex digits);
+/* Holds text (field f's) in binary in e when it is a UUID (or, for requestID, S3's 16 hex digits);
  * returns whether it did. */
-static int take_uuid(struct event *e, const struct event_in *in, enum event_field f)
+static int parse_uuid(struct event *e, const struct strref *text, enum event_field f)
 {
     const struct store_binary_field *b = store_binary_field(f);
     int upper;
-    if (store_uuid_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot], &upper)) {
+    if (store_uuid_parse(text->s, text->len, e->uuid[b->slot], &upper)) {
         e->flags |= b->held | (upper ? b->upper : 0);
         return 1;
     }
-    if (b->hex16 && hex16_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot])) {
+    if (b->hex16 && hex16_parse(text->s, text->len, e->uuid[b->slot])) {
         e->flags |= b->held | b->hex16;
         return 1;
     }
     return 0;
+}
+
+/* parse_uuid of in's field f, or what a loader's worker made of it already (in->binary). */
+static int take_uuid(struct event *e, const struct event_in *in, enum event_field f)
+{
+    if (!in->binary)
+        return parse_uuid(e, &in->f[f], f);
+    const struct store_binary_field *b = store_binary_field(f);
+    memcpy(e->uuid[b->slot], in->binary->uuid[b->slot], sizeof e->uuid[b->slot]);
+    e->flags |= in->binary->flags & (b->held | b->upper | b->hex16);
+    return (in->binary->flags & b->held) != 0;
+}
+
+void store_binary_take(const struct event_in *in, struct event_binary *out)
+{
+    struct event e = {0};
+    parse_uuid(&e, &in->f[EF_EVENT_ID], EF_EVENT_ID);
+    parse_uuid(&e, &in->f[EF_REQUEST_ID], EF_REQUEST_ID);
+    out->flags = e.flags;
+    memcpy(out->uuid, e.uuid, sizeof out->uuid);
 }
 
 /* The dedupe key of eventID (event_id, or the binary UUID in e) + account, never 0 for a present
