@@ -71,6 +71,7 @@ static int add_event(struct reader *rd, const struct event_in *in)
                               .flags = in->flags,
                               .nres = (uint8_t)nres,
                               .npieces = (uint8_t)npieces};
+    store_binary_take(in, &e->binary);
     for (int f = 0; f < EF__COUNT; f++)
         if (add_str(b, &in->f[f]) != 0)
             return -1;
@@ -103,46 +104,57 @@ static int holds_event(const struct scan_result *r)
            in->f[EF_EVENT_ID].len;
 }
 
+static void read_scanned(struct reader *rd, const char *start, size_t off, size_t len, size_t index,
+                         struct scan_result *r);
+
 /* The record start[0..len), at byte off of the input. */
 static void read_record(struct reader *rd, const char *start, size_t off, size_t len, size_t index)
 {
-    struct batch *b = rd->b;
     struct scan_result r;
     size_t err_at;
     if (scan_record(start, len, &r, &rd->scan, &err_at) != 0) {
-        bad_record(b, off + err_at, index, "malformed JSON at byte %zu (record starts at byte %zu)",
+        bad_record(rd->b, off + err_at, index, "malformed JSON at byte %zu (record starts at byte %zu)",
                    off + err_at, off);
         return;
     }
-    if (!r.is_object) {
+    read_scanned(rd, start, off, len, index, &r);
+}
+
+/* The record start[0..len) once scanned into *r (which a lookup-events record's inner scan replaces). */
+static void read_scanned(struct reader *rd, const char *start, size_t off, size_t len, size_t index,
+                         struct scan_result *r)
+{
+    struct batch *b = rd->b;
+    size_t err_at;
+    if (!r->is_object) {
         bad_record(b, off, index, "record is not a JSON object", 0, 0);
         return;
     }
-    if (r.is_digest) {
+    if (r->is_digest) {
         b->counts.skipped_records++;
         rd->b->tally.digests++;
         return;
     }
     const char *body = start;
     size_t body_len = len, raw_off = off, raw_len = len;
-    if (r.wrapped) {
+    if (r->wrapped) {
         /* aws cloudtrail lookup-events: {"EventId":…, "CloudTrailEvent":"<the event as a JSON string>"} */
-        raw_off = off + r.wrap_off;
-        raw_len = r.wrap_len;
-        body_len = r.wrap_text.len;
+        raw_off = off + r->wrap_off;
+        raw_len = r->wrap_len;
+        body_len = r->wrap_text.len;
         if (grow_array((void **)&rd->inner, &rd->inner_cap, body_len + 1, 1) != 0) {
             b->nomem = 1;
             return;
         }
-        memcpy(rd->inner, r.wrap_text.s, body_len);
+        memcpy(rd->inner, r->wrap_text.s, body_len);
         body = rd->inner;
-        if (scan_record(body, body_len, &r, &rd->scan, &err_at) != 0 || !r.is_object) {
+        if (scan_record(body, body_len, r, &rd->scan, &err_at) != 0 || !r->is_object) {
             bad_record(b, off, index, "CloudTrailEvent does not hold a JSON object", 0, 0);
             return;
         }
-        r.ev.flags |= EVF_EMBEDDED;
+        r->ev.flags |= EVF_EMBEDDED;
     }
-    if (!holds_event(&r)) {
+    if (!holds_event(r)) {
         b->counts.skipped_records++;
         if (b->tally.not_events++ == 0)
             b->tally.first_not_event = off;
@@ -152,9 +164,10 @@ static void read_record(struct reader *rd, const char *start, size_t off, size_t
         bad_record(b, off, index, "record beyond 4 GiB", 0, 0);
         return;
     }
-    struct event_in *in = &r.ev;
+    struct event_in *in = &r->ev;
     in->pieces = rd->pieces.refs;
-    in->npieces = pieces_build(body, body_len, r.body, r.members, r.nmembers, r.cuts, r.ncuts, &rd->pieces);
+    in->npieces =
+        pieces_build(body, body_len, r->body, r->members, r->nmembers, r->cuts, r->ncuts, &rd->pieces);
     in->raw_off = raw_off;
     in->raw_len = (uint32_t)raw_len;
     in->text = body;
@@ -168,6 +181,20 @@ static void on_record(void *ctx, size_t off, size_t len, size_t index)
 {
     struct reader *rd = ctx;
     read_record(rd, rd->buf + off, off, len, index);
+}
+
+/* A small input's records end where its scan says (split.h, record_at); a larger one's records are
+ * bounded first, so the scratch never holds more than one record's room. */
+#define SCAN_AT_MAX ((size_t)4 << 20)
+
+static size_t on_record_at(void *ctx, size_t off, size_t avail, size_t index)
+{
+    struct reader *rd = ctx;
+    struct scan_result r;
+    size_t n = scan_record_at(rd->buf + off, avail < SCAN_AT_MAX ? avail : SCAN_AT_MAX, &r, &rd->scan);
+    if (n)
+        read_scanned(rd, rd->buf + off, off, n, index, &r);
+    return n;
 }
 
 static void on_bad_record(void *ctx, size_t off, size_t index, const char *reason)
@@ -210,8 +237,9 @@ static int note_file(struct batch *b, enum split_result r, int damaged, const st
 }
 
 /* Decoded bytes per record, and strings per record (EF__COUNT fields, a few resources and pieces), in
- * CloudTrail's log files, whose strings' text is about as long as the input: a first guess at a batch's room, so that the arrays of an input of a few dozen
- * records are allocated once rather than doubled (and copied) from 64 elements, for every small file. */
+ * CloudTrail's log files, whose strings' text is about as long as the input: a first guess at a batch's room,
+ * so that the arrays of an input of a few dozen records are allocated once rather than doubled (and copied)
+ * from 64 elements, for every small file. */
 #define BYTES_PER_RECORD   1400
 #define STRINGS_PER_RECORD (EF__COUNT + 8)
 
@@ -234,7 +262,8 @@ static int presize(struct batch *b, size_t len)
     size_t bytes = len < ((size_t)16 << 20) ? len + 1 : (size_t)16 << 20;
     size_t records = bytes / BYTES_PER_RECORD + 1;
     return reserve((void **)&b->events, &b->events_cap, records, sizeof *b->events) != 0 ||
-                   reserve((void **)&b->strs, &b->strs_cap, records * STRINGS_PER_RECORD, sizeof *b->strs) != 0 ||
+                   reserve((void **)&b->strs, &b->strs_cap, records * STRINGS_PER_RECORD, sizeof *b->strs) !=
+                       0 ||
                    reserve((void **)&b->bytes, &b->bytes_cap, bytes, 1) != 0
                ? -1
                : 0;
@@ -268,7 +297,7 @@ static int read_decoded(struct batch *b, struct source_data *d, int in_memory, a
     }
     if (presize(b, d->len) != 0)
         return -1;
-    struct split_sink sink = {&rd, on_record, on_bad_record, on_junk, stop};
+    struct split_sink sink = {&rd, on_record, on_bad_record, on_junk, stop, on_record_at};
     enum split_result r = split_records(d->data, d->len, &sink);
     pieces_scratch_free(&rd.pieces);
     scan_scratch_free(&rd.scan);
@@ -440,7 +469,8 @@ int batch_merge(struct store *s, struct batch *b)
                               .raw_off = e->raw_off,
                               .raw_len = e->raw_len,
                               .content_hash = e->content_hash,
-                              .hashes = hashes};
+                              .hashes = hashes,
+                              .binary = &e->binary};
         memcpy(in.f, refs, sizeof in.f);
         if (store_add_event(s, src, &in) == ADD_NOMEM)
             rc = -1;

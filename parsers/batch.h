@@ -24,6 +24,7 @@ struct batch_event {
     uint32_t first; /* its first string: EF__COUNT fields, then nres resources, then npieces pieces */
     uint16_t flags;
     uint8_t nres, npieces;
+    struct event_binary binary; /* store_binary_take's: UUIDs parsed here rather than in the merge */
 };
 
 struct batch_str {

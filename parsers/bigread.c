@@ -96,7 +96,7 @@ void bigread_run(struct stream *st, atomic_int *stop, bigread_publish_fn publish
 {
     memset(end, 0, sizeof *end);
     struct cutter k = {.publish = publish, .ctx = ctx};
-    struct split_sink sink = {&k, on_record, on_bad, on_junk, stop};
+    struct split_sink sink = {&k, on_record, on_bad, on_junk, stop, NULL};
     struct split_state sp;
     split_init(&sp);
     size_t cap = WINDOW_BYTES, have = 0, at = 0;

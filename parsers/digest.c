@@ -23,7 +23,8 @@ static void sha256_block(struct sha256 *c, const unsigned char *p)
 {
     uint32_t w[64], s[8];
     for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+               p[4 * i + 3];
     for (int i = 16; i < 64; i++) {
         uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
         uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -61,6 +62,12 @@ static void feed(unsigned char *buf, size_t *nbuf, const void *data, size_t len,
 {
     const unsigned char *p = data;
     while (len > 0) {
+        if (*nbuf == 0 && len >= 64) { /* whole blocks straight from the data: no copy */
+            block(ctx, p);
+            p += 64;
+            len -= 64;
+            continue;
+        }
         size_t take = 64 - *nbuf < len ? 64 - *nbuf : len;
         memcpy(buf + *nbuf, p, take);
         *nbuf += take;
@@ -132,11 +139,7 @@ void hmac_sha256(const void *key, size_t klen, const void *data, size_t len, uns
     sha256_final(&c, out);
 }
 
-/* MD5 (RFC 1321): per-round shifts and the sines' constants */
-static const uint32_t S5[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-                                5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
-                                4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-                                6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+/* MD5 (RFC 1321): the sines' constants */
 static const uint32_t K5[64] = {
     0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
     0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
@@ -148,34 +151,88 @@ static const uint32_t K5[64] = {
     0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
 };
 
+/* The 64 steps written out (RFC 1321's order): rounds of fixed functions, shifts and word orders,
+ * which a loop would look up at every step. MD5 is what checks every byte S3 sends (s3.c). */
+#define MD5_F(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MD5_G(x, y, z) ((y) ^ ((z) & ((x) ^ (y))))
+#define MD5_H(x, y, z) ((x) ^ (y) ^ (z))
+#define MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
+#define MD5_STEP(f, a, b, c, d, add, s)                                                                      \
+    do {                                                                                                     \
+        (a) += f((b), (c), (d)) + (add);                                                                     \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);                                                        \
+    } while (0)
+
 static void md5_block(struct md5 *c, const unsigned char *p)
 {
     uint32_t m[16], a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
     for (int i = 0; i < 16; i++)
         m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16 |
                (uint32_t)p[4 * i + 3] << 24;
-    for (int i = 0; i < 64; i++) {
-        uint32_t f;
-        int g;
-        if (i < 16) {
-            f = (b & cc) | (~b & d);
-            g = i;
-        } else if (i < 32) {
-            f = (d & b) | (~d & cc);
-            g = (5 * i + 1) % 16;
-        } else if (i < 48) {
-            f = b ^ cc ^ d;
-            g = (3 * i + 5) % 16;
-        } else {
-            f = cc ^ (b | ~d);
-            g = (7 * i) % 16;
-        }
-        f += a + K5[i] + m[g];
-        a = d;
-        d = cc;
-        cc = b;
-        b += (f << S5[i]) | (f >> (32 - S5[i]));
-    }
+    MD5_STEP(MD5_F, a, b, cc, d, m[0] + K5[0], 7);
+    MD5_STEP(MD5_F, d, a, b, cc, m[1] + K5[1], 12);
+    MD5_STEP(MD5_F, cc, d, a, b, m[2] + K5[2], 17);
+    MD5_STEP(MD5_F, b, cc, d, a, m[3] + K5[3], 22);
+    MD5_STEP(MD5_F, a, b, cc, d, m[4] + K5[4], 7);
+    MD5_STEP(MD5_F, d, a, b, cc, m[5] + K5[5], 12);
+    MD5_STEP(MD5_F, cc, d, a, b, m[6] + K5[6], 17);
+    MD5_STEP(MD5_F, b, cc, d, a, m[7] + K5[7], 22);
+    MD5_STEP(MD5_F, a, b, cc, d, m[8] + K5[8], 7);
+    MD5_STEP(MD5_F, d, a, b, cc, m[9] + K5[9], 12);
+    MD5_STEP(MD5_F, cc, d, a, b, m[10] + K5[10], 17);
+    MD5_STEP(MD5_F, b, cc, d, a, m[11] + K5[11], 22);
+    MD5_STEP(MD5_F, a, b, cc, d, m[12] + K5[12], 7);
+    MD5_STEP(MD5_F, d, a, b, cc, m[13] + K5[13], 12);
+    MD5_STEP(MD5_F, cc, d, a, b, m[14] + K5[14], 17);
+    MD5_STEP(MD5_F, b, cc, d, a, m[15] + K5[15], 22);
+    MD5_STEP(MD5_G, a, b, cc, d, m[1] + K5[16], 5);
+    MD5_STEP(MD5_G, d, a, b, cc, m[6] + K5[17], 9);
+    MD5_STEP(MD5_G, cc, d, a, b, m[11] + K5[18], 14);
+    MD5_STEP(MD5_G, b, cc, d, a, m[0] + K5[19], 20);
+    MD5_STEP(MD5_G, a, b, cc, d, m[5] + K5[20], 5);
+    MD5_STEP(MD5_G, d, a, b, cc, m[10] + K5[21], 9);
+    MD5_STEP(MD5_G, cc, d, a, b, m[15] + K5[22], 14);
+    MD5_STEP(MD5_G, b, cc, d, a, m[4] + K5[23], 20);
+    MD5_STEP(MD5_G, a, b, cc, d, m[9] + K5[24], 5);
+    MD5_STEP(MD5_G, d, a, b, cc, m[14] + K5[25], 9);
+    MD5_STEP(MD5_G, cc, d, a, b, m[3] + K5[26], 14);
+    MD5_STEP(MD5_G, b, cc, d, a, m[8] + K5[27], 20);
+    MD5_STEP(MD5_G, a, b, cc, d, m[13] + K5[28], 5);
+    MD5_STEP(MD5_G, d, a, b, cc, m[2] + K5[29], 9);
+    MD5_STEP(MD5_G, cc, d, a, b, m[7] + K5[30], 14);
+    MD5_STEP(MD5_G, b, cc, d, a, m[12] + K5[31], 20);
+    MD5_STEP(MD5_H, a, b, cc, d, m[5] + K5[32], 4);
+    MD5_STEP(MD5_H, d, a, b, cc, m[8] + K5[33], 11);
+    MD5_STEP(MD5_H, cc, d, a, b, m[11] + K5[34], 16);
+    MD5_STEP(MD5_H, b, cc, d, a, m[14] + K5[35], 23);
+    MD5_STEP(MD5_H, a, b, cc, d, m[1] + K5[36], 4);
+    MD5_STEP(MD5_H, d, a, b, cc, m[4] + K5[37], 11);
+    MD5_STEP(MD5_H, cc, d, a, b, m[7] + K5[38], 16);
+    MD5_STEP(MD5_H, b, cc, d, a, m[10] + K5[39], 23);
+    MD5_STEP(MD5_H, a, b, cc, d, m[13] + K5[40], 4);
+    MD5_STEP(MD5_H, d, a, b, cc, m[0] + K5[41], 11);
+    MD5_STEP(MD5_H, cc, d, a, b, m[3] + K5[42], 16);
+    MD5_STEP(MD5_H, b, cc, d, a, m[6] + K5[43], 23);
+    MD5_STEP(MD5_H, a, b, cc, d, m[9] + K5[44], 4);
+    MD5_STEP(MD5_H, d, a, b, cc, m[12] + K5[45], 11);
+    MD5_STEP(MD5_H, cc, d, a, b, m[15] + K5[46], 16);
+    MD5_STEP(MD5_H, b, cc, d, a, m[2] + K5[47], 23);
+    MD5_STEP(MD5_I, a, b, cc, d, m[0] + K5[48], 6);
+    MD5_STEP(MD5_I, d, a, b, cc, m[7] + K5[49], 10);
+    MD5_STEP(MD5_I, cc, d, a, b, m[14] + K5[50], 15);
+    MD5_STEP(MD5_I, b, cc, d, a, m[5] + K5[51], 21);
+    MD5_STEP(MD5_I, a, b, cc, d, m[12] + K5[52], 6);
+    MD5_STEP(MD5_I, d, a, b, cc, m[3] + K5[53], 10);
+    MD5_STEP(MD5_I, cc, d, a, b, m[10] + K5[54], 15);
+    MD5_STEP(MD5_I, b, cc, d, a, m[1] + K5[55], 21);
+    MD5_STEP(MD5_I, a, b, cc, d, m[8] + K5[56], 6);
+    MD5_STEP(MD5_I, d, a, b, cc, m[15] + K5[57], 10);
+    MD5_STEP(MD5_I, cc, d, a, b, m[6] + K5[58], 15);
+    MD5_STEP(MD5_I, b, cc, d, a, m[13] + K5[59], 21);
+    MD5_STEP(MD5_I, a, b, cc, d, m[4] + K5[60], 6);
+    MD5_STEP(MD5_I, d, a, b, cc, m[11] + K5[61], 10);
+    MD5_STEP(MD5_I, cc, d, a, b, m[2] + K5[62], 15);
+    MD5_STEP(MD5_I, b, cc, d, a, m[9] + K5[63], 21);
     c->h[0] += a;
     c->h[1] += b;
     c->h[2] += cc;

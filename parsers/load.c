@@ -21,6 +21,20 @@
 #include "parsers/stream.h"
 #include "parsers/walk.h"
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int reread(const struct source *src, char **data, size_t *len, char **err)
 {
     struct source_data d;
@@ -50,7 +64,7 @@ static void set_readers(struct store *s)
 
 /* Units (inputs, or parts of a large input) read ahead of the merge, per worker: enough to keep every core
  * busy while the merge catches up, few enough that the batches waiting stay small. */
-#define WINDOW_PER_WORKER 4
+#define WINDOW_PER_WORKER 16
 #define CHUNKS_PER_WORKER 2
 #define MAX_WORKERS       CORES_MAX
 /* A file at least this large (on disk) is read in parts on every core (parsers/bigread.h), rather than whole
@@ -61,6 +75,9 @@ static void set_readers(struct store *s)
  * per file cost as much as reading it. */
 #define FILES_PER_UNIT 8
 #define UNIT_BYTES     ((int64_t)64 << 10)
+/* Inputs in a row taken from the saved index as one unit: each costs a few microseconds to replay, and a
+ * hand-over and a wake-up per file were a sixth of a reopen. */
+#define SAVED_PER_UNIT 512
 
 enum slot_state { SLOT_FREE, SLOT_PENDING, SLOT_BUSY, SLOT_READY };
 enum unit_kind {
@@ -68,13 +85,14 @@ enum unit_kind {
     UNIT_HEAD,  /* a large input's source */
     UNIT_CHUNK, /* some of its records */
     UNIT_END,   /* its end: damage and verdict */
-    UNIT_SAVED, /* an input unchanged since the saved index: taken from it, not read */
+    UNIT_SAVED, /* inputs in a row unchanged since the saved index: taken from it, not read */
 };
 
 struct slot {
     struct batch b;
     struct batch more[FILES_PER_UNIT - 1]; /* UNIT_FILE: the inputs read after b's, in input order */
     size_t nmore;
+    size_t nsaved; /* UNIT_SAVED: how many inputs */
     enum slot_state state;
     enum unit_kind kind;
     int rc;
@@ -113,6 +131,13 @@ struct loader {
     pthread_t threads[MAX_WORKERS];
     int nthreads;
     uint64_t bytes;
+    /* CTVIEW_LOAD_TRACE=1: where the load's time goes, said on stderr (see trace_end) */
+    int tracing;
+    double t_start, t_walked;
+    double worker_cpu, worker_idle;   /* summed over the workers, under the lock */
+    double merge_busy, merge_idle;    /* the merging thread's */
+    double t_in, t_finished, t_saved; /* every input merged, the events in order, the index saved */
+    double cpu_start, cpu_in, cpu_finished, cpu_saved; /* the merging thread's CPU time at those */
 };
 
 struct worker_arg {
@@ -339,8 +364,9 @@ static int publish(struct loader *l, struct walk_list *part)
     return rc;
 }
 
-static int object_in(void *ctx, char *path, uint64_t size)
+static int object_in(void *ctx, char *path, uint64_t size, int replaced)
 {
+    (void)replaced; /* a load reads every object anyway; --follow's polls use it (tui/follow.c) */
     struct loader *l = ctx;
     struct walk_file f = {.path = path, .size = size > INT64_MAX ? INT64_MAX : (int64_t)size};
     struct walk_list one = {.files = &f, .count = 1, .cap = 1};
@@ -387,6 +413,7 @@ static void *walk(void *varg)
     if (savedidx_full(l->idx))
         l->next_file = l->list.count; /* nothing to read: the merge restores the store */
     l->walked = 1;
+    l->t_walked = l->tracing ? now() : 0;
     l->walk_failed = rc != 0;
     pthread_cond_broadcast(&l->work);
     pthread_cond_broadcast(&l->ready);
@@ -409,15 +436,21 @@ static void *worker(void *varg)
             continue;
         }
         /* a local walk is read once whole (the saved index plans from it); s3:// objects as they come */
-        if ((l->walked || l->remote) && !l->splitting && l->next_file < l->list.count && has_room(l, UNIT_FILE)) {
+        if ((l->walked || l->remote) && !l->splitting && l->next_file < l->list.count &&
+            has_room(l, UNIT_FILE)) {
             /* copied out: the list may move as the walk adds to it while these are read */
             struct walk_file run[FILES_PER_UNIT];
             run[0] = l->list.files[l->next_file];
             if (savedidx_reuse(l->idx, l->next_file)) {
-                l->next_file++;
+                size_t n = 1;
+                while (n < SAVED_PER_UNIT && l->next_file + n < l->list.count &&
+                       savedidx_reuse(l->idx, l->next_file + n))
+                    n++;
+                l->next_file += n;
                 struct slot *saved = claim_unit(l, UNIT_SAVED);
                 if (!saved)
                     break; /* the load stops */
+                saved->nsaved = n;
                 unit_ready(l, saved, 0);
             } else if (is_big(l, &run[0])) {
                 l->next_file++;
@@ -436,17 +469,15 @@ static void *worker(void *varg)
         }
         if (l->walked && !l->splitting && l->next_file >= l->list.count)
             break;
+        double t0 = l->tracing ? now() : 0;
         pthread_cond_wait(&l->work, &l->mu);
+        if (l->tracing)
+            l->worker_idle += now() - t0;
     }
+    if (l->tracing)
+        l->worker_cpu += thread_cpu();
     pthread_mutex_unlock(&l->mu);
     return NULL;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 struct loader *loader_start(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms)
@@ -461,6 +492,10 @@ struct loader *loader_start_scope(const char *const *paths, size_t n, const stru
     if (!l)
         return NULL;
     atomic_init(&l->stop, 0);
+    const char *trace = getenv("CTVIEW_LOAD_TRACE");
+    l->tracing = trace && strcmp(trace, "1") == 0;
+    l->t_start = now();
+    l->cpu_start = thread_cpu();
     l->paths = paths;
     l->npaths = n;
     l->scope = *scope;
@@ -546,21 +581,21 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s, size
         }
         return -1;
     }
-    if (slot->kind == UNIT_SAVED) {
-        int rc = savedidx_replay(l->idx, s, k);
-        if (rc < 0)
-            return rc;
-        if (rc == 0) {
-            savedidx_file_merged(l->idx, s, k);
-            *nfiles = 1;
-            return 0;
+    for (size_t i = 0; slot->kind == UNIT_SAVED && i < slot->nsaved; i++) {
+        int rc = savedidx_replay(l->idx, s, k + i);
+        if (rc == 1) { /* a copy it dropped lost its kept one: read it here, in its turn */
+            if (batch_read(&slot->b, &l->list.files[k + i], &l->stop) != 0) {
+                batch_free(&slot->b);
+                return -1;
+            }
+            rc = batch_merge(s, &slot->b);
         }
-        /* a copy it dropped lost its kept one: read it here, in its turn */
-        if (batch_read(&slot->b, &l->list.files[k], &l->stop) != 0) {
-            batch_free(&slot->b);
+        if (rc != 0)
             return -1;
-        }
+        savedidx_file_merged(l->idx, s, k + (*nfiles)++);
     }
+    if (slot->kind == UNIT_SAVED)
+        return 0;
     if (slot->kind == UNIT_HEAD)
         l->tally = (struct batch_tally){0};
     if (slot->kind == UNIT_CHUNK)
@@ -575,7 +610,7 @@ static int merge_unit(struct loader *l, struct slot *slot, struct store *s, size
         }
     }
     int rc = batch_merge(s, &slot->b);
-    int whole = slot->kind == UNIT_FILE || slot->kind == UNIT_END || slot->kind == UNIT_SAVED;
+    int whole = slot->kind == UNIT_FILE || slot->kind == UNIT_END;
     if (rc == 0 && whole)
         savedidx_file_merged(l->idx, s, k + (*nfiles)++);
     for (size_t i = 0; i < slot->nmore; i++)
@@ -606,7 +641,10 @@ int loader_merge(struct loader *l, struct store *s, double budget)
         struct slot *slot = &l->slots[l->next_merge % l->window];
         if (l->next_merge >= l->next_unit || slot->state != SLOT_READY) {
             if (budget < 0) {
+                double w0 = l->tracing ? now() : 0;
                 pthread_cond_wait(&l->ready, &l->mu);
+                if (l->tracing)
+                    l->merge_idle += now() - w0;
                 continue;
             }
             double left = budget - (now() - t0);
@@ -622,7 +660,10 @@ int loader_merge(struct loader *l, struct store *s, double budget)
         }
         pthread_mutex_unlock(&l->mu);
         size_t nfiles = 0;
+        double m0 = l->tracing ? now() : 0;
         int merged = merge_unit(l, slot, s, &nfiles);
+        if (l->tracing)
+            l->merge_busy += now() - m0;
         pthread_mutex_lock(&l->mu);
         l->files_merged += nfiles;
         slot->nmore = 0;
@@ -654,6 +695,16 @@ void loader_progress(struct loader *l, struct load_progress *p)
     pthread_mutex_unlock(&l->mu);
 }
 
+/* The load is complete: the saved index may put the events in order cheaper than store_finish. */
+static void loader_order(struct loader *l, struct store *s)
+{
+    pthread_mutex_lock(&l->mu);
+    int done = all_in(l) && !l->walk_failed && !atomic_load(&l->stop);
+    pthread_mutex_unlock(&l->mu);
+    if (done)
+        savedidx_order(l->idx, s);
+}
+
 void loader_save(struct loader *l, const struct store *s)
 {
     pthread_mutex_lock(&l->mu);
@@ -661,6 +712,20 @@ void loader_save(struct loader *l, const struct store *s)
     pthread_mutex_unlock(&l->mu);
     if (done)
         savedidx_save(l->idx, s);
+}
+
+/* CTVIEW_LOAD_TRACE=1: seconds from the start to each step, and where the threads' time went. */
+static void trace_end(const struct loader *l)
+{
+    double t0 = l->t_start;
+    fprintf(stderr,
+            "ctview: load: walked %.3f, all in %.3f, in order %.3f, saved %.3f, freed %.3f s; %d workers: "
+            "%.3f s CPU, %.3f s waiting; merge: %.3f s merging (%.3f s CPU), %.3f s waiting; CPU of the "
+            "sort %.3f s, of the save %.3f s\n",
+            l->t_walked - t0, l->t_in ? l->t_in - t0 : 0, l->t_finished ? l->t_finished - t0 : 0,
+            l->t_saved ? l->t_saved - t0 : 0, now() - t0, l->nthreads, l->worker_cpu, l->worker_idle,
+            l->merge_busy, l->t_in ? l->cpu_in - l->cpu_start : 0, l->merge_idle,
+            l->t_in ? l->cpu_finished - l->cpu_in : 0, l->t_in ? l->cpu_saved - l->cpu_finished : 0);
 }
 
 void loader_free(struct loader *l)
@@ -675,6 +740,8 @@ void loader_free(struct loader *l)
         pthread_join(l->threads[i], NULL);
     if (l->has_walker)
         pthread_join(l->walker, NULL);
+    if (l->tracing)
+        trace_end(l);
     free(l->fatal);
     for (size_t i = 0; i < l->window; i++) {
         batch_free(&l->slots[i].b);
@@ -742,9 +809,17 @@ int load_paths_scope(struct store *s, const char *const *paths, size_t n, const 
     const char *fatal = loader_error(l);
     if (fatal && !(*err = strdup(fatal)))
         rc = -1;
+    l->t_in = now();
+    l->cpu_in = thread_cpu();
+    if (rc == 1 && !fatal)
+        loader_order(l, s);
     store_finish(s);
+    l->t_finished = now();
+    l->cpu_finished = thread_cpu();
     if (rc == 1 && !fatal)
         loader_save(l, s);
+    l->t_saved = now();
+    l->cpu_saved = thread_cpu();
     loader_free(l);
     return rc < 0 || *err ? -1 : 0;
 }

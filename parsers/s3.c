@@ -13,14 +13,14 @@
 #include "parsers/digest.h"
 #include "parsers/sigv4.h"
 
-#define MAX_ATTEMPTS 6
+#define MAX_ATTEMPTS  6
 #define LIST_BODY_MAX S3XML_MAX_BODY
 
 enum req_kind { REQ_LIST, REQ_GET };
 
 struct req {
     enum req_kind kind;
-    char *key; /* owned: the object's key, or the listing's prefix */
+    char *key;       /* owned: the object's key, or the listing's prefix */
     char *delimiter; /* owned or NULL */
     char *token;     /* owned or NULL: the page's continuation token */
     char etag[64];
@@ -53,6 +53,7 @@ struct s3 {
     size_t nqueue, capqueue;
     struct s3_stats stats;
     char empty_hash[65];
+    struct sigv4_key key;   /* derived from the secret: cleared by s3_free */
     const atomic_int *stop; /* borrowed or NULL */
 };
 
@@ -113,6 +114,7 @@ void s3_free(struct s3 *s)
     free(s->queue);
     curl_multi_cleanup(s->multi);
     awscreds_clear(&s->creds);
+    memset(&s->key, 0, sizeof s->key);
     free(s->bucket);
     free(s);
 }
@@ -237,15 +239,17 @@ static int locate(const struct s3 *s, const struct req *r, char *url, size_t uca
     query[0] = '\0';
     if (r->kind == REQ_LIST) {
         char tok[3 * 4096 + 8] = "", pre[3 * 1024 + 8], del[16] = "";
-        if (sigv4_encode(r->key, 0, pre, sizeof pre) < 0 || (r->token && sigv4_encode(r->token, 0, tok, sizeof tok) < 0) ||
+        if (sigv4_encode(r->key, 0, pre, sizeof pre) < 0 ||
+            (r->token && sigv4_encode(r->token, 0, tok, sizeof tok) < 0) ||
             (r->delimiter && sigv4_encode(r->delimiter, 0, del, sizeof del) < 0))
             return -1;
         /* names sorted, as the canonical query wants */
-        int n = snprintf(query, qcap, "%s%s%s%s%slist-type=2&prefix=%s", r->token ? "continuation-token=" : "", tok,
-                         r->token ? "&" : "", r->delimiter ? "delimiter=" : "", r->delimiter ? "" : "", pre);
+        int n =
+            snprintf(query, qcap, "%s%s%s%s%slist-type=2&prefix=%s", r->token ? "continuation-token=" : "",
+                     tok, r->token ? "&" : "", r->delimiter ? "delimiter=" : "", r->delimiter ? "" : "", pre);
         if (r->delimiter) {
-            n = snprintf(query, qcap, "%s%s%sdelimiter=%s&list-type=2&prefix=%s", r->token ? "continuation-token=" : "",
-                         tok, r->token ? "&" : "", del, pre);
+            n = snprintf(query, qcap, "%s%s%sdelimiter=%s&list-type=2&prefix=%s",
+                         r->token ? "continuation-token=" : "", tok, r->token ? "&" : "", del, pre);
         }
         if (n < 0 || (size_t)n >= qcap)
             return -1;
@@ -266,7 +270,8 @@ static int locate(const struct s3 *s, const struct req *r, char *url, size_t uca
     }
     if (n < 0 || (size_t)n >= icap)
         return -1;
-    const char *scheme = s->creds.endpoint && strncmp(s->creds.endpoint, "http://", 7) == 0 ? "http" : "https";
+    const char *scheme =
+        s->creds.endpoint && strncmp(s->creds.endpoint, "http://", 7) == 0 ? "http" : "https";
     n = snprintf(url, ucap, "%s://%s%s%s%s", scheme, host, uri, query[0] ? "?" : "", query);
     return n < 0 || (size_t)n >= ucap ? -1 : 0;
 }
@@ -281,12 +286,13 @@ static int start(struct s3 *s, struct req *r)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "%Y%m%dT%H%M%SZ", &tm);
-    struct sigv4_header hs[4] = {{"host", host}, {"x-amz-content-sha256", s->empty_hash}, {"x-amz-date", date}};
+    struct sigv4_header hs[4] = {
+        {"host", host}, {"x-amz-content-sha256", s->empty_hash}, {"x-amz-date", date}};
     size_t nh = 3;
     if (s->creds.token)
         hs[nh++] = (struct sigv4_header){"x-amz-security-token", s->creds.token};
     struct sigv4_request sr = {"GET", uri, query, hs, nh, s->empty_hash, date, s->creds.region, "s3"};
-    if (sigv4_sign(&sr, s->creds.key_id, s->creds.secret, auth, canon, to_sign) != 0)
+    if (sigv4_sign_keyed(&sr, s->creds.key_id, s->creds.secret, &s->key, auth, canon, to_sign) != 0)
         return -1;
     char line[SIGV4_MAX + 64];
     curl_slist_free_all(r->headers);
@@ -384,7 +390,8 @@ static void finish_list(struct s3 *s, struct req *r, struct s3_result *res)
     r->list_fn(s, r->ctx, r->key, &page, res);
     if (page.truncated) { /* the next page: the same request with the token */
         struct req *next = calloc(1, sizeof *next);
-        if (next && (next->key = strdup(r->key)) && (!r->delimiter || (next->delimiter = strdup(r->delimiter)))) {
+        if (next && (next->key = strdup(r->key)) &&
+            (!r->delimiter || (next->delimiter = strdup(r->delimiter)))) {
             next->kind = REQ_LIST;
             next->token = page.next_token;
             page.next_token = NULL;
@@ -431,8 +438,8 @@ static int finished(struct s3 *s, struct req *r, CURLcode rc)
     if (rc == CURLE_OK && status == 200 && r->kind == REQ_GET && r->size && r->written != r->size)
         rc = CURLE_PARTIAL_FILE;
     int md5_bad = rc == CURLE_OK && status == 200 && r->kind == REQ_GET && !etag_agrees(r);
-    if (r->region_hint[0] && strcmp(r->region_hint, s->creds.region) != 0 && (status == 301 || status == 400) &&
-        r->attempt < MAX_ATTEMPTS) {
+    if (r->region_hint[0] && strcmp(r->region_hint, s->creds.region) != 0 &&
+        (status == 301 || status == 400) && r->attempt < MAX_ATTEMPTS) {
         /* the bucket lives in another region: S3 says which */
         snprintf(s->creds.region, sizeof s->creds.region, "%s", r->region_hint);
         r->attempt++;
@@ -485,7 +492,8 @@ int s3_run(struct s3 *s)
             memmove(&s->queue[i], &s->queue[i + 1], (s->nqueue - i - 1) * sizeof *s->queue);
             s->nqueue--;
             if (start(s, r) != 0) {
-                struct s3_result res = {0, "the request could not be made (a key too long, or out of memory)"};
+                struct s3_result res = {0,
+                                        "the request could not be made (a key too long, or out of memory)"};
                 if (r->h) {
                     curl_easy_cleanup(r->h);
                     r->h = NULL;

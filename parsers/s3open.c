@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct obj {
     char *path; /* owned until handed to the sink: the local file */
     uint64_t size;
     enum { OBJ_FETCHING, OBJ_READY, OBJ_FAILED } state;
+    int replaced; /* the index held the key under another ETag */
 };
 
 /* What one listing (all its pages) named: handed on in key order once every object before is in. */
@@ -56,7 +58,7 @@ struct cached {
 struct job {
     struct s3 *s3;
     const struct s3open_opts *o;
-    char *root;   /* owned: the bucket's cache folder */
+    char *root;           /* owned: the bucket's cache folder */
     struct cached *index; /* owned, sorted by key: what the cache holds */
     size_t nindex, capindex;
     struct group **groups; /* owned, sorted by prefix */
@@ -65,10 +67,10 @@ struct job {
     s3open_file_fn sink;
     void *sink_ctx;
     struct s3open_live *live; /* or NULL */
-    struct cached *added; /* owned: objects fetched this run that the index did not hold */
+    struct cached *added;     /* owned: objects fetched this run that the index did not hold */
     size_t nadded, capadded;
     struct problems *problems;
-    char *fatal; /* owned: why a listing failed, or NULL */
+    char *fatal;    /* owned: why a listing failed, or NULL */
     char *last_dir; /* owned: the cache folder last made */
     uint64_t tmp_seq;
 };
@@ -112,8 +114,74 @@ static int key_storable(const char *key)
     return key[strlen(key) - 1] != '/';
 }
 
+/* With no_cache, the index lives here for the rest of the process (see s3open.h): one per bucket
+ * folder of the private root. The lock is for --follow, whose listing thread may open while a rescan
+ * does. */
+struct kept_index {
+    char *root;       /* owned */
+    struct cached *v; /* owned, sorted by key */
+    size_t n;
+};
+static struct kept_index *kept;
+static size_t nkept;
+static pthread_mutex_t kept_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void kept_load(struct job *j)
+{
+    pthread_mutex_lock(&kept_mu);
+    for (size_t k = 0; k < nkept; k++) {
+        if (strcmp(kept[k].root, j->root) != 0 || !kept[k].n)
+            continue;
+        if (!(j->index = calloc(kept[k].n, sizeof *j->index)))
+            break;
+        j->capindex = kept[k].n;
+        for (size_t i = 0; i < kept[k].n; i++) {
+            j->index[i] = kept[k].v[i];
+            if (!(j->index[i].key = strdup(kept[k].v[i].key)))
+                break;
+            j->nindex++;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&kept_mu);
+}
+
+/* Keeps the job's index (taken over: j->index is emptied). */
+static void kept_save(struct job *j)
+{
+    pthread_mutex_lock(&kept_mu);
+    size_t k = 0;
+    while (k < nkept && strcmp(kept[k].root, j->root) != 0)
+        k++;
+    if (k == nkept) {
+        struct kept_index *v = reallocarray(kept, nkept + 1, sizeof *v);
+        char *root = strdup(j->root);
+        if (!v || !root) {
+            if (v)
+                kept = v;
+            free(root);
+            pthread_mutex_unlock(&kept_mu);
+            return;
+        }
+        kept = v;
+        kept[nkept++] = (struct kept_index){root, NULL, 0};
+    }
+    for (size_t i = 0; i < kept[k].n; i++)
+        free(kept[k].v[i].key);
+    free(kept[k].v);
+    kept[k].v = j->index;
+    kept[k].n = j->nindex;
+    j->index = NULL;
+    j->nindex = j->capindex = 0;
+    pthread_mutex_unlock(&kept_mu);
+}
+
 static void index_load(struct job *j)
 {
+    if (j->o->no_cache) {
+        kept_load(j);
+        return;
+    }
     char path[4096];
     snprintf(path, sizeof path, "%s.index", j->root);
     FILE *f = fopen(path, "re");
@@ -154,12 +222,17 @@ static void index_save(struct job *j)
     char path[4096], *text = NULL, *err = NULL;
     size_t len = 0;
     snprintf(path, sizeof path, "%s.index", j->root);
+    if (j->o->no_cache) {
+        kept_save(j);
+        return;
+    }
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return;
     for (size_t i = 0; i < j->nindex; i++)
         if (j->index[i].key)
-            fprintf(f, "%s\t%llu\t%s\n", j->index[i].etag, (unsigned long long)j->index[i].size, j->index[i].key);
+            fprintf(f, "%s\t%llu\t%s\n", j->index[i].etag, (unsigned long long)j->index[i].size,
+                    j->index[i].key);
     if (fclose(f) == 0)
         atomicfile_write(path, text, len, &err); /* a cache: not kept is only slower next time */
     free(err);
@@ -174,7 +247,6 @@ static int make_parents(const char *path)
     free(err);
     return rc;
 }
-
 
 /* A download in flight: where its bytes go first, and what to record once they are in. */
 struct pending {
@@ -214,7 +286,8 @@ static void hand_on(struct job *j)
         struct group *g = j->groups[j->cur_group];
         while (j->cur_obj < g->n && g->objs[j->cur_obj].state != OBJ_FETCHING) {
             struct obj *ob = &g->objs[j->cur_obj++];
-            if (ob->state == OBJ_READY && j->sink(j->sink_ctx, ob->path, ob->size) != 0 && !j->fatal)
+            if (ob->state == OBJ_READY && j->sink(j->sink_ctx, ob->path, ob->size, ob->replaced) != 0 &&
+                !j->fatal)
                 j->fatal = strdup("out of memory");
             ob->path = NULL; /* the sink's now */
         }
@@ -253,8 +326,7 @@ static void got_object(struct s3 *s, void *ctx, const char *key, int ok, const s
         kept = 1;
         if (j->live)
             atomic_fetch_add(&j->live->bytes, pd->size);
-        if (!j->o->no_cache)
-            remember(j, key, pd->etag, pd->size);
+        remember(j, key, pd->etag, pd->size);
     }
     object_done(j, pd->group, pd->at, kept);
     free(pd->tmp);
@@ -282,7 +354,8 @@ static void take_object(struct job *j, struct group *g, const struct s3_object *
     if (strstr(ob->key, "CloudTrail-Digest/")) /* digests hold no events */
         return;
     char path[4096];
-    if (!key_storable(ob->key) || snprintf(path, sizeof path, "%s/%s", j->root, ob->key) >= (int)sizeof path) {
+    if (!key_storable(ob->key) ||
+        snprintf(path, sizeof path, "%s/%s", j->root, ob->key) >= (int)sizeof path) {
         totals.objects_failed++;
         problems_add(j->problems, PROBLEM_FILE, "s3 object", -1, -1,
                      "an object of s3://%s has a key ctview cannot keep in its cache (control characters, "
@@ -293,13 +366,14 @@ static void take_object(struct job *j, struct group *g, const struct s3_object *
     if (grow_array_from((void **)&g->objs, &g->cap, g->n + 1, sizeof *g->objs, 64) != 0)
         return;
     size_t at = g->n;
-    g->objs[at] = (struct obj){strdup(path), ob->size, OBJ_FETCHING};
+    g->objs[at] = (struct obj){strdup(path), ob->size, OBJ_FETCHING, 0};
     if (!g->objs[at].path)
         return;
     g->n++;
     if (j->live)
         atomic_fetch_add(&j->live->listed, 1);
-    struct cached *c = j->o->no_cache ? NULL : index_find(j, ob->key);
+    struct cached *c = index_find(j, ob->key);
+    g->objs[at].replaced = c && strcmp(c->etag, ob->etag) != 0;
     struct stat st;
     if (c && strcmp(c->etag, ob->etag) == 0 && c->size == ob->size && lstat(path, &st) == 0 &&
         S_ISREG(st.st_mode) && (uint64_t)st.st_size == ob->size) {
@@ -309,7 +383,8 @@ static void take_object(struct job *j, struct group *g, const struct s3_object *
         return;
     }
     struct pending *pd = calloc(1, sizeof *pd);
-    if (!pd || asprintf(&pd->tmp, "%s.%ld.%llu.part", path, (long)getpid(), (unsigned long long)++j->tmp_seq) < 0) {
+    if (!pd ||
+        asprintf(&pd->tmp, "%s.%ld.%llu.part", path, (long)getpid(), (unsigned long long)++j->tmp_seq) < 0) {
         free(pd);
         object_done(j, g, at, 0);
         return;
@@ -452,8 +527,8 @@ static void on_page(struct s3 *s, void *ctx, const char *prefix, const struct s3
     struct listing *l = ctx;
     struct job *j = l->job;
     if (!page) {
-        if (!j->fatal && asprintf(&j->fatal, "s3://%s/%s: listing refused: %s (HTTP %ld)", s3_bucket(s), prefix,
-                                  r->code, r->status) < 0)
+        if (!j->fatal && asprintf(&j->fatal, "s3://%s/%s: listing refused: %s (HTTP %ld)", s3_bucket(s),
+                                  prefix, r->code, r->status) < 0)
             j->fatal = NULL;
     } else {
         for (size_t i = 0; i < page->nobjects; i++)
@@ -498,8 +573,8 @@ struct cfile {
 
 /* Calls fn for every file below dir (not following links, 64 folders deep at most), then, when
  * rmdirs, removes each folder once it was walked. fn owns the path it is given. */
-static void walk_tree(const char *dir, int depth, int rmdirs, void (*fn)(void *ctx, char *path, const struct stat *st),
-                      void *ctx)
+static void walk_tree(const char *dir, int depth, int rmdirs,
+                      void (*fn)(void *ctx, char *path, const struct stat *st), void *ctx)
 {
     DIR *d = depth < 64 ? opendir(dir) : NULL;
     if (!d)
@@ -731,8 +806,7 @@ int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int
         return -1;
     }
     s3_set_stop(j.s3, stop);
-    if (!o->no_cache)
-        index_load(&j);
+    index_load(&j);
     time_t run_start = time(NULL); /* what this run touches is at least as new */
     enum layer first = start_layer(prefix);
     int rc = first == L_REGION ? list_region(&j, prefix) : list(&j, prefix, first, 0);
@@ -744,10 +818,9 @@ int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int
         j.fatal = NULL;
         rc = -1;
     }
-    if (!o->no_cache) {
-        index_update(&j);
+    index_update(&j);
+    if (!o->no_cache)
         evict(root, o->cache_cap ? o->cache_cap : S3OPEN_DEFAULT_CACHE, run_start);
-    }
     job_free(&j);
     free(root);
     return rc;
@@ -756,21 +829,25 @@ int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int
 struct collect {
     char **paths;
     size_t n, cap;
+    unsigned char *replaced; /* owned: one flag per path */
+    size_t capreplaced;
 };
 
-static int collect_file(void *ctx, char *path, uint64_t size)
+static int collect_file(void *ctx, char *path, uint64_t size, int replaced)
 {
     (void)size;
     struct collect *c = ctx;
-    if (push_path(&c->paths, &c->n, &c->cap, path) != 0) {
+    if (grow_array((void **)&c->replaced, &c->capreplaced, c->n + 1, 1) != 0 ||
+        push_path(&c->paths, &c->n, &c->cap, path) != 0) {
         free(path);
         return -1;
     }
+    c->replaced[c->n - 1] = (unsigned char)(replaced != 0);
     return 0;
 }
 
 int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, const atomic_int *stop,
-                  char ***out, size_t *nout, struct problems *problems, char **err)
+                  char ***out, size_t *nout, unsigned char **replaced, struct problems *problems, char **err)
 {
     struct collect c = {0};
     *err = NULL;
@@ -781,10 +858,14 @@ int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *
             continue;
         }
         char *p = strdup(paths[i]);
-        rc = p ? collect_file(&c, p, 0) : -1;
+        rc = p ? collect_file(&c, p, 0, 0) : -1;
     }
     *out = c.paths;
     *nout = c.n;
+    if (replaced)
+        *replaced = c.replaced;
+    else
+        free(c.replaced);
     return rc;
 }
 

@@ -11,7 +11,8 @@
  * changed is not fetched again. The cache is capped (least recently used files go first); with
  * no_cache the objects go to a private folder removed at exit. A cached file keeps the object's exact
  * bytes and its key's folders, so the loader's time pruning, the detail and the exports read it as
- * they read a local file. */
+ * they read a local file. With no_cache the index is kept in this process's memory instead, so that a
+ * second open in the same process (--follow's polls) fetches only what changed, as with the cache. */
 #ifndef CTVIEW_S3OPEN_H
 #define CTVIEW_S3OPEN_H
 
@@ -21,7 +22,7 @@
 
 #include "model/base/problems.h"
 
-#define S3OPEN_MAX_DAYS 400
+#define S3OPEN_MAX_DAYS      400
 #define S3OPEN_DEFAULT_CACHE (10ull << 30)
 
 struct s3open_opts {
@@ -36,7 +37,7 @@ struct s3open_opts {
 struct s3open_totals {
     uint64_t objects_listed, objects_fetched, bytes_fetched, cache_hits, requests, list_requests, retries;
     uint64_t objects_failed; /* log objects not fetched (each a problem) */
-    int used; /* an s3:// path was opened */
+    int used;                /* an s3:// path was opened */
 };
 
 /* Whether path names S3 (starts with "s3://"). */
@@ -49,8 +50,10 @@ struct s3open_live {
     atomic_uint_fast64_t bytes;  /* bytes fetched */
 };
 
-/* Takes each object's local file (path owned by the callee, size its bytes); nonzero when out of memory. */
-typedef int (*s3open_file_fn)(void *ctx, char *path, uint64_t size);
+/* Takes each object's local file (path owned by the callee, size its bytes; replaced: the cache, or
+ * this process, held the object under another ETag: its key was rewritten since, and what was read of
+ * the file before is not its content any more); nonzero when out of memory. */
+typedef int (*s3open_file_fn)(void *ctx, char *path, uint64_t size, int replaced);
 
 /* Opens one s3:// URL: lists it with the layout pruned, fetches what the cache lacks, and hands each
  * object's local file to sink as soon as it and every object before it are in: listings in the order
@@ -65,11 +68,12 @@ int s3open_stream(const char *url, const struct s3open_opts *o, const atomic_int
 
 /* Replaces each s3:// entry of paths[0..n) by the local files of its objects (in key order), keeping
  * local paths where they are. *out (owned, each string owned; free with s3open_paths_free) and *nout
- * get the result. An object that could not be fetched is a row in problems (the object's s3:// URL and
- * S3's error code). Returns 0; -1 when an s3:// path could not be opened at all (no credentials, no
- * bucket, a listing refused, no network), with *err (owned) saying which and why. */
+ * get the result; *replaced (owned, one flag per path; NULL: not wanted) says which objects were
+ * rewritten under the same key (see s3open_file_fn). An object that could not be fetched is a row in problems
+ * (the object's s3:// URL and S3's error code). Returns 0; -1 when an s3:// path could not be opened at all
+ * (no credentials, no bucket, a listing refused, no network), with *err (owned) saying which and why. */
 int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *o, const atomic_int *stop,
-                  char ***out, size_t *nout, struct problems *problems, char **err);
+                  char ***out, size_t *nout, unsigned char **replaced, struct problems *problems, char **err);
 void s3open_paths_free(char **paths, size_t n);
 
 /* What this process's s3:// opens did so far. */

@@ -1,7 +1,5 @@
 #include "parsers/savedidx.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -12,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model/base/atomicfile.h"
 #include "model/base/bigalloc.h"
 #include "model/base/grow.h"
 #include "model/base/hash.h"
 #include "model/base/xdg.h"
 #include "model/store/storefile.h"
+#include "parsers/idxfiles.h"
 
 static int enabled;
 static uint64_t cap_bytes = SAVEDIDX_DEFAULT_CAP;
@@ -46,6 +44,7 @@ struct row {
     uint64_t prob_first, prob_count;
     struct load_counts counts;
     int merged;
+    int fell_back; /* unchanged, but read: a copy it dropped lost its kept one */
 };
 
 struct savedidx {
@@ -60,11 +59,13 @@ struct savedidx {
     size_t *src_first;
     uint32_t *dup_by_src; /* owned: old duplicates by source, likewise */
     size_t *dup_first;
+    uint32_t *newpos; /* owned, per old event: its place in the new store when replayed, else UINT32_MAX */
     struct row *rows; /* owned, per walk file */
     uint64_t walk_problems;
     size_t last_sources, last_problems;
     struct load_counts last_counts;
-    int broken; /* something went wrong in the load's bookkeeping: nothing is saved */
+    int broken;                 /* something went wrong in the load's bookkeeping: nothing is saved */
+    size_t replayed, fell_back; /* files taken from the index, and those read after all (the trace) */
 };
 
 /* CTVIEW_INDEX_TRACE=1: one line on stderr saying what the index did (tests check it was used or not). */
@@ -142,9 +143,12 @@ static void ident_of(const char *path, struct ident *id)
     memset(id, 0, sizeof *id);
     if (stat(path, &st) != 0)
         return;
-    *id = (struct ident){(uint64_t)st.st_dev, (uint64_t)st.st_ino, (int64_t)st.st_size,
+    *id = (struct ident){(uint64_t)st.st_dev,
+                         (uint64_t)st.st_ino,
+                         (int64_t)st.st_size,
                          (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
-                         (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec, 1};
+                         (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec,
+                         1};
 }
 
 /* Reads the index file into x->old, or leaves it NULL (saying why when traced). */
@@ -167,11 +171,10 @@ static void read_old(struct savedidx *x)
     }
     char *err = NULL;
     size_t len = map == MAP_FAILED ? 0 : (size_t)st.st_size;
+    /* the mapping is the read's: the strings are left in it */
     if (storefile_read(map == MAP_FAILED ? "" : map, len, x->key, map != MAP_FAILED, &x->old, &err) != 0)
         trace("refused: %s", err ? err : "out of memory");
     free(err);
-    if (map != MAP_FAILED)
-        munmap(map, len);
 }
 
 static int same_problem(const struct problem *a, const struct problem *b)
@@ -262,7 +265,7 @@ static int group(size_t nitems, size_t ngroups, uint32_t (*group_of)(const void 
 
 static uint32_t event_source(const void *ctx, size_t i)
 {
-    return ((const struct store *)ctx)->events[i].source;
+    return ((const uint32_t *)ctx)[i];
 }
 
 static uint32_t dup_source(const void *ctx, size_t i)
@@ -270,12 +273,37 @@ static uint32_t dup_source(const void *ctx, size_t i)
     return ((const struct store *)ctx)->dups[i].source;
 }
 
-static const struct store *sort_store;
+static const uint32_t *sort_offsets;
 static int by_offset(const void *a, const void *b)
 {
-    uint32_t x = sort_store->events[*(const uint32_t *)a].raw_off,
-             y = sort_store->events[*(const uint32_t *)b].raw_off;
+    uint32_t x = sort_offsets[*(const uint32_t *)a], y = sort_offsets[*(const uint32_t *)b];
     return x < y ? -1 : x > y;
+}
+
+/* Groups the old events by source, each group in its file's order (by offset: the events are in time
+ * order). -1 when an event fails its checks or out of memory. */
+static int group_events(struct savedidx *x)
+{
+    const struct storefile *o = x->old;
+    size_t n = o->nevents;
+    uint32_t *src = malloc((n ? n : 1) * sizeof *src), *off = malloc((n ? n : 1) * sizeof *off);
+    int rc = src && off ? 0 : -1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct event e;
+        rc = storefile_event(o, i, &e);
+        src[i] = e.source;
+        off[i] = e.raw_off;
+    }
+    if (rc == 0)
+        rc = group(n, o->store->nsources, event_source, src, &x->by_src, &x->src_first);
+    sort_offsets = off;
+    for (size_t g = 0; rc == 0 && g < o->store->nsources; g++)
+        if (x->src_first[g + 1] > x->src_first[g]) /* none: by_src may be NULL */
+            qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src,
+                  by_offset);
+    free(src);
+    free(off);
+    return rc;
 }
 
 /* Some files changed: x->reuse says which of the others come from the index; groups their events. */
@@ -284,8 +312,11 @@ static int plan_partial(struct savedidx *x)
     const struct storefile *o = x->old;
     const struct store *os = o->store;
     x->reuse = calloc(x->list->count + 1, 1);
-    if (!x->reuse)
+    x->newpos = malloc((o->nevents ? o->nevents : 1) * sizeof *x->newpos);
+    if (!x->reuse || !x->newpos)
         return -1;
+    if (o->nevents)
+        memset(x->newpos, 0xff, o->nevents * sizeof *x->newpos);
     size_t reused = 0;
     for (size_t k = 0; k < x->list->count; k++) {
         size_t j = x->match[k];
@@ -293,15 +324,9 @@ static int plan_partial(struct savedidx *x)
         x->reuse[k] = f && f->source != UINT32_MAX && !(f->flags & STOREFILE_FRAGILE);
         reused += x->reuse[k];
     }
-    if (group(os->nevents, os->nsources, event_source, os, &x->by_src, &x->src_first) != 0 ||
+    if (group_events(x) != 0 ||
         group(os->ndups, os->nsources, dup_source, os, &x->dup_by_src, &x->dup_first) != 0)
         return -1;
-    /* the events are in time order: a file's own order (its records') is by offset */
-    sort_store = os;
-    for (size_t g = 0; g < os->nsources; g++)
-        if (x->src_first[g + 1] > x->src_first[g]) /* none: by_src may be NULL */
-            qsort(x->by_src + x->src_first[g], x->src_first[g + 1] - x->src_first[g], sizeof *x->by_src,
-                  by_offset);
     trace("partial: up to %zu of %zu files from the index", reused, x->list->count);
     return 0;
 }
@@ -358,6 +383,8 @@ int savedidx_restore(struct savedidx *x, struct store *s)
 {
     if (!x || !x->full || s->nevents || s->nsources)
         return -1;
+    if (storefile_unpack(x->old) != 0)
+        return -1;
     struct store *o = x->old->store;
     SWAP(s->strings, o->strings);
     SWAP(s->events, o->events);
@@ -385,9 +412,9 @@ int savedidx_restore(struct savedidx *x, struct store *s)
 
 /* Makes room in the empty s for about what o held, so the replay grows no array (each doubling copied
  * and faulted everything in again). Without room the arrays grow as usual. */
-static void reserve(struct store *s, const struct store *o)
+static void reserve(struct store *s, const struct store *o, size_t nevents)
 {
-    size_t events = o->nevents + o->nevents / 8 + 1024, ids = o->nlist + o->nlist / 8 + 1024;
+    size_t events = nevents + nevents / 8 + 1024, ids = o->nlist + o->nlist / 8 + 1024;
     struct event *e = big_alloc(events * sizeof *e);
     uint32_t *l = big_alloc(ids * sizeof *l);
     uint64_t *seen = o->seen_slots ? big_alloc(o->seen_slots * sizeof *seen) : NULL;
@@ -416,7 +443,7 @@ int savedidx_walk_merged(struct savedidx *x, struct store *s)
             return -1;
         }
         SWAP(s->strings, x->old->store->strings); /* the old events' ids are the new store's */
-        reserve(s, x->old->store);
+        reserve(s, x->old->store, x->old->nevents);
     }
     x->walk_problems = s->problems.count;
     x->last_sources = s->nsources;
@@ -438,9 +465,15 @@ static int copies_kept(const struct savedidx *x, const struct store *s, uint32_t
     if (!own)
         return -1;
     size_t n = 0;
-    for (size_t i = x->src_first[o]; i < x->src_first[o + 1]; i++)
-        if (store_event_key(os, &os->events[x->by_src[i]], &own[n]) == 1)
+    for (size_t i = x->src_first[o]; i < x->src_first[o + 1]; i++) {
+        struct event e;
+        if (storefile_event(x->old, x->by_src[i], &e) != 0) {
+            free(own);
+            return -1;
+        }
+        if (store_event_key(os, &e, &own[n]) == 1)
             n++;
+    }
     int ok = 1;
     for (size_t i = x->dup_first[o]; i < x->dup_first[o + 1] && ok; i++) {
         uint64_t key = os->dups[x->dup_by_src[i]].key;
@@ -460,22 +493,31 @@ int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
     const struct storefile_file *f = &x->old->files[x->match[k]];
     const struct source *src = &os->sources[f->source];
     int kept = copies_kept(x, s, f->source);
-    if (kept <= 0)
+    if (kept <= 0) {
+        x->fell_back += kept == 0;
+        x->rows[k].fell_back = kept == 0;
         return kept < 0 ? -1 : 1;
+    }
+    x->replayed++;
     const char *acct = src->trail_account ? intern_str(s->strings, src->trail_account) : NULL;
     uint32_t id = store_add_source(s, src->path, src->kind, src->gzip, src->size, src->mtime, acct, NULL, 0);
     if (id == UINT32_MAX)
         return -1;
     for (size_t i = x->src_first[f->source]; i < x->src_first[f->source + 1]; i++) {
-        const struct event *e = &os->events[x->by_src[i]];
+        struct event one, *e = &one;
+        if (storefile_event(x->old, x->by_src[i], &one) != 0)
+            return -1;
         uint64_t key = 0;
         if (store_event_key(os, e, &key) != 1)
             key = 0;
         const uint32_t *run;
         size_t nrun;
         store_ids(os, e, &run, &nrun);
-        if (store_add_copy(s, id, e, run, nrun, key) == ADD_NOMEM)
+        enum add_result added = store_add_copy(s, id, e, run, nrun, key);
+        if (added == ADD_NOMEM)
             return -1;
+        if (added == ADD_LOADED)
+            x->newpos[x->by_src[i]] = (uint32_t)(s->nevents - 1);
     }
     for (size_t i = x->dup_first[f->source]; i < x->dup_first[f->source + 1]; i++) {
         const struct store_dup *d = &os->dups[x->dup_by_src[i]];
@@ -495,6 +537,76 @@ int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
     c->skipped_records += f->counts.skipped_records;
     c->bytes += f->counts.bytes;
     return 0;
+}
+
+/* An event's place in the final order: its time, then its load position (its index in the store). */
+struct place {
+    int64_t time_ms;
+    uint32_t index;
+};
+
+static int place_before(const struct place *a, const struct place *b)
+{
+    return a->time_ms < b->time_ms || (a->time_ms == b->time_ms && a->index < b->index);
+}
+
+static int by_place(const void *a, const void *b)
+{
+    return place_before(b, a) - place_before(a, b);
+}
+
+/* The order store_finish's stable sort gives s's events, as indexes (store_finish_as checks it): the
+ * replayed ones in the order they had in the index (a sorted store, and their load order among
+ * themselves is the one they had), the others (read, a few) sorted and merged in. NULL when a replayed
+ * event is named twice or out of memory. */
+static uint32_t *merged_order(const struct savedidx *x, const struct store *s)
+{
+    size_t n = s->nevents, on = x->old->nevents, n1 = 0, n2 = 0;
+    uint32_t *order = malloc(n * sizeof *order);
+    uint8_t *replayed = calloc(n, 1);
+    struct place *rest = NULL;
+    int ok = order && replayed;
+    for (size_t i = 0; ok && i < on; i++) {
+        uint32_t j = x->newpos[i];
+        if (j == UINT32_MAX)
+            continue;
+        ok = j < n && !replayed[j];
+        if (ok) {
+            replayed[j] = 1;
+            order[n1++] = j;
+        }
+    }
+    if (ok && (rest = malloc((n - n1 + 1) * sizeof *rest)))
+        for (size_t j = 0; j < n; j++)
+            if (!replayed[j])
+                rest[n2++] = (struct place){s->events[j].time_ms, (uint32_t)j};
+    free(replayed);
+    uint32_t *out = ok && rest ? malloc(n * sizeof *out) : NULL;
+    if (out) {
+        if (n2)
+            qsort(rest, n2, sizeof *rest, by_place);
+        size_t a = 0, b = 0;
+        for (size_t k = 0; k < n; k++) {
+            struct place p = {0, 0};
+            if (a < n1)
+                p = (struct place){s->events[order[a]].time_ms, order[a]};
+            out[k] = a < n1 && (b >= n2 || place_before(&p, &rest[b])) ? order[a++] : rest[b++].index;
+        }
+    }
+    free(order);
+    free(rest);
+    return out;
+}
+
+void savedidx_order(struct savedidx *x, struct store *s)
+{
+    if (!x || !x->newpos || !x->old || !x->old->store->sorted || s->sorted || s->nevents < 2 ||
+        s->nevents > UINT32_MAX)
+        return;
+    uint32_t *to = merged_order(x, s);
+    if (!to || store_finish_as(s, to) != 0)
+        trace("the events are not in the index's order: sorted whole"); /* by store_finish */
+    free(to);
 }
 
 void savedidx_file_merged(struct savedidx *x, const struct store *s, size_t k)
@@ -521,22 +633,6 @@ void savedidx_file_merged(struct savedidx *x, const struct store *s, size_t k)
     x->last_sources = s->nsources;
     x->last_problems = s->problems.count;
     x->last_counts = *c;
-}
-
-static int put_fd(void *ctx, const void *p, size_t n)
-{
-    int fd = *(int *)ctx;
-    const char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 /* The rows of the save: each walk file as it is now, stale when it is not what was read. */
@@ -582,85 +678,6 @@ static int file_rows(const struct savedidx *x, const struct store *s, struct sto
     return 0;
 }
 
-struct entry {
-    char *path;
-    int64_t size;
-    struct timespec used;
-};
-
-static int older(const void *a, const void *b)
-{
-    const struct entry *x = a, *y = b;
-    if (x->used.tv_sec != y->used.tv_sec)
-        return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
-    return (x->used.tv_nsec > y->used.tv_nsec) - (x->used.tv_nsec < y->used.tv_nsec);
-}
-
-/* Removes the least recently used indexes (by modification time: a use touches it) until the folder
- * holds at most the cap; never keep, the one this load wrote or used. */
-static void evict(const char *keep)
-{
-    char *dir = strdup(keep);
-    char *slash = dir ? strrchr(dir, '/') : NULL;
-    DIR *d = slash ? (*slash = '\0', opendir(dir)) : NULL;
-    struct entry *e = NULL;
-    size_t n = 0, cap = 0;
-    uint64_t total = 0;
-    for (struct dirent *de; d && (de = readdir(d));) {
-        size_t len = strlen(de->d_name);
-        struct stat st;
-        char *p = NULL;
-        if (len < 5 || strcmp(de->d_name + len - 4, ".idx") != 0 ||
-            asprintf(&p, "%s/%s", dir, de->d_name) < 0)
-            continue;
-        if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-            grow_array((void **)&e, &cap, n + 1, sizeof *e) != 0) {
-            free(p);
-            continue;
-        }
-        e[n++] = (struct entry){p, (int64_t)st.st_size, st.st_mtim};
-        total += (uint64_t)st.st_size;
-    }
-    if (d)
-        closedir(d);
-    if (n)
-        qsort(e, n, sizeof *e, older);
-    for (size_t i = 0; i < n; i++) {
-        if (total > cap_bytes && strcmp(e[i].path, keep) != 0 && unlink(e[i].path) == 0)
-            total -= (uint64_t)e[i].size;
-        free(e[i].path);
-    }
-    free(e);
-    free(dir);
-}
-
-static int write_index(const struct savedidx *x, const struct store *s, const struct storefile *sf)
-{
-    char *err = NULL;
-    if (xdg_make_parents(x->file, &err) != 0) {
-        trace("not saved: %s", err ? err : "out of memory");
-        free(err);
-        return -1;
-    }
-    struct atomicfile a;
-    unsigned char head[STOREFILE_HEAD] = {0};
-    int rc = atomicfile_open(&a, x->file);
-    if (rc == 0)
-        rc = put_fd(&a.fd, head, sizeof head);
-    if (rc == 0)
-        rc = storefile_write(s, sf, x->key, put_fd, &a.fd, head);
-    if (rc == 0 && pwrite(a.fd, head, sizeof head, 0) != (ssize_t)sizeof head)
-        rc = -1;
-    if (rc == 0)
-        rc = atomicfile_sync(&a);
-    if (rc == 0)
-        rc = atomicfile_place(&a, 1);
-    if (rc != 0)
-        trace("not saved: %s", strerror(errno));
-    atomicfile_done(&a);
-    return rc;
-}
-
 /* Whether at least 3/4 of s's strings are still used by its events and sources: a store built from the
  * index across changes keeps the strings of events that are gone, and rewriting it would carry them on
  * for ever. -1 when out of memory. */
@@ -685,13 +702,49 @@ static int strings_used(const struct store *s)
     return (uint64_t)used * 4 >= (uint64_t)n * 3;
 }
 
+/* Whether the index there is still worth keeping as it is after a partial load: at most 1/16 of the
+ * files and of the records differ from it (read because they changed or appeared, or gone). Each
+ * later open reads those again, a few files; rewriting the whole index for them would cost more than
+ * the load. Sets *nfiles and *nrecords to those that differ. -1 when out of memory. */
+static int small_drift(const struct savedidx *x, const struct store *s, uint64_t *nfiles, uint64_t *nrecords)
+{
+    const struct storefile *o = x->old;
+    uint8_t *used = calloc(o->nfiles + 1, 1);
+    if (!used)
+        return -1;
+    uint64_t files = 0, records = 0;
+    for (size_t k = 0; k < x->list->count; k++) {
+        size_t j = x->match[k];
+        if (j != SIZE_MAX)
+            used[j] = 1;
+        if (j == SIZE_MAX || x->rows[k].fell_back) {
+            files++;
+            records += x->rows[k].counts.records;
+        }
+    }
+    for (size_t j = 0; j < o->nfiles; j++)
+        if (!used[j]) {
+            files++;
+            records += o->files[j].counts.records;
+        }
+    free(used);
+    uint64_t all_files = x->list->count > o->nfiles ? x->list->count : o->nfiles,
+             all_records =
+                 s->counts.records > o->store->counts.records ? s->counts.records : o->store->counts.records;
+    *nfiles = files;
+    *nrecords = records;
+    return files * 16 <= all_files && records * 16 <= all_records;
+}
+
 void savedidx_save(struct savedidx *x, const struct store *s)
 {
     if (!x || !x->list)
         return;
+    if (x->old) /* s holds the mapping with the strings: the packed events are done with */
+        storefile_drop_packed(x->old);
     if (x->full) {
         utimensat(AT_FDCWD, x->file, NULL, 0); /* used now: the last to be evicted */
-        evict(x->file);
+        idxfiles_evict(x->file, cap_bytes);
         return;
     }
     int complete = !x->broken && x->rows;
@@ -703,6 +756,15 @@ void savedidx_save(struct savedidx *x, const struct store *s)
         trace("not saved: the load is not one the index can hold");
         return;
     }
+    uint64_t nfiles = 0, nrecords = 0;
+    if (x->reuse && small_drift(x, s, &nfiles, &nrecords) == 1) {
+        utimensat(AT_FDCWD, x->file, NULL, 0); /* used now: the last to be evicted */
+        idxfiles_evict(x->file, cap_bytes);
+        trace("kept as it is: %llu files and %llu records differ from it (%zu files taken from it, %zu read "
+              "as a copy they dropped lost its kept one)",
+              (unsigned long long)nfiles, (unsigned long long)nrecords, x->replayed, x->fell_back);
+        return;
+    }
     if (x->reuse && strings_used(s) != 1) {
         unlink(x->file); /* the next load reads every file and saves a clean index */
         trace("not saved: a quarter of its strings are those of events gone");
@@ -710,9 +772,15 @@ void savedidx_save(struct savedidx *x, const struct store *s)
     }
     struct storefile sf = {
         .walk_problems = x->walk_problems, .walk_skipped = x->list->skipped, .walk_pruned = x->list->pruned};
-    if (file_rows(x, s, &sf) == 0 && write_index(x, s, &sf) == 0) {
-        trace("saved %zu files", sf.nfiles);
-        evict(x->file);
+    char *err = NULL;
+    int rc = file_rows(x, s, &sf);
+    if (rc == 0 && (rc = idxfiles_write(x->file, x->key, s, &sf, &err)) != 0)
+        trace("not saved: %s", err ? err : "out of memory");
+    free(err);
+    if (rc == 0) {
+        trace("saved %zu files (%zu taken from the index, %zu read as a copy they dropped lost its kept one)",
+              sf.nfiles, x->replayed, x->fell_back);
+        idxfiles_evict(x->file, cap_bytes);
     }
     free(sf.files); /* the paths are the walk's */
 }
@@ -730,6 +798,7 @@ void savedidx_free(struct savedidx *x)
     free(x->src_first);
     free(x->dup_by_src);
     free(x->dup_first);
+    free(x->newpos);
     free(x->rows);
     free(x);
 }

@@ -57,12 +57,18 @@ int savedidx_walk_merged(struct savedidx *x, struct store *s);
  * changed or went away), nothing added; -1 when out of memory. */
 int savedidx_replay(struct savedidx *x, struct store *s, size_t k);
 
+/* The load is complete: when some files came from the index, puts s's events in time order (what
+ * store_finish gives) by merging the few read into the order the index kept, rather than sorting them
+ * all; s->sorted tells whether it did. s holds no derived data. */
+void savedidx_order(struct savedidx *x, struct store *s);
+
 /* Walk file k was merged into s (read or replayed): records what it added, for the save. */
 void savedidx_file_merged(struct savedidx *x, const struct store *s, size_t k);
 
 /* The load is complete and s finished (sorted): writes the index (atomically, 0600 in a 0700 folder)
- * unless it came whole from the one there, which is only marked used; then trims the folder to the cap.
- * Errors leave no index, never a part of one. */
+ * unless it came whole from the one there, or only a few files differ from it (at most 1/16 of the files
+ * and records: the next open reads them again), when it is only marked used; then trims the folder to the
+ * cap. Errors leave no index, never a part of one. */
 void savedidx_save(struct savedidx *x, const struct store *s);
 
 void savedidx_free(struct savedidx *x);

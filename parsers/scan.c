@@ -677,10 +677,12 @@ static void finish(struct scanner *p, struct scan_result *r)
     r->wrapped = wrapped && !version;
 }
 
+/* build_ranges counts: it must run once for both entry points */
+static pthread_once_t ranges_once = PTHREAD_ONCE_INIT;
+
 int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_scratch *sc, size_t *err_at)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, build_ranges);
+    pthread_once(&ranges_once, build_ranges);
     memset(r, 0, sizeof *r);
     if (sc->cap < len + 1) {
         char *b = realloc(sc->buf, len + 1);
@@ -708,6 +710,30 @@ int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_
         return 0;
     finish(&p, r);
     return 0;
+}
+
+size_t scan_record_at(const char *rec, size_t avail, struct scan_result *r, struct scan_scratch *sc)
+{
+    pthread_once(&ranges_once, build_ranges);
+    memset(r, 0, sizeof *r);
+    /* unescaped strings go to the scratch, at most the record's bytes: room for avail */
+    if (avail == 0 || rec[0] != '{')
+        return 0;
+    if (sc->cap < avail + 1) {
+        char *b = realloc(sc->buf, avail + 1);
+        if (!b)
+            return 0;
+        sc->buf = b;
+        sc->cap = avail + 1;
+    }
+    sc->used = 0;
+    struct scanner p = {.s = rec, .len = avail, .sc = sc};
+    struct value top = {0};
+    if (value(&p, ROOT, &top) != 0)
+        return 0;
+    r->is_object = 1;
+    finish(&p, r);
+    return p.i;
 }
 
 void scan_scratch_free(struct scan_scratch *sc)

@@ -47,6 +47,13 @@ struct scan_result {
  * scan with sc), or -1 with *err_at = the offset where the JSON stopped making sense. */
 int scan_record(const char *rec, size_t len, struct scan_result *r, struct scan_scratch *sc, size_t *err_at);
 
+/* Scans the object that starts at rec[0] == '{' and ends somewhere in rec[0..avail), without its end
+ * known first. Returns its length, with *r as scan_record(rec, length) fills it, or 0 when it does not
+ * scan as a whole object within avail bytes (damaged, or cut off): scan_record on its bounds then says
+ * where. A well-formed object is never read past its closing brace, so the length is the one the
+ * splitter's bracket count gives. */
+size_t scan_record_at(const char *rec, size_t avail, struct scan_result *r, struct scan_scratch *sc);
+
 void scan_scratch_free(struct scan_scratch *sc);
 
 #endif

@@ -47,6 +47,15 @@ static int put(char *out, size_t cap, size_t *n, const char *s)
 int sigv4_sign(const struct sigv4_request *r, const char *key_id, const char *secret, char *auth,
                char *canonical, char *to_sign)
 {
+    struct sigv4_key key = {"", {0}};
+    int rc = sigv4_sign_keyed(r, key_id, secret, &key, auth, canonical, to_sign);
+    memset(&key, 0, sizeof key);
+    return rc;
+}
+
+int sigv4_sign_keyed(const struct sigv4_request *r, const char *key_id, const char *secret,
+                     struct sigv4_key *key, char *auth, char *canonical, char *to_sign)
+{
     struct sigv4_header hs[32];
     if (r->nheaders > 32)
         return -1;
@@ -73,24 +82,31 @@ int sigv4_sign(const struct sigv4_request *r, const char *key_id, const char *se
     date[8] = '\0';
     sha256(canonical, n, h);
     digest_hex(h, 32, hex);
-    if (snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, r->region, r->service) >= (int)sizeof scope ||
+    if (snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request", date, r->region, r->service) >=
+            (int)sizeof scope ||
         snprintf(to_sign, SIGV4_MAX, "AWS4-HMAC-SHA256\n%s\n%s\n%s", r->amz_date, scope, hex) >= SIGV4_MAX)
         return -1;
-    /* the signing key: HMAC chain from "AWS4" + secret over date, region, service, "aws4_request" */
-    char kbuf[256];
-    unsigned char k[32];
-    if (snprintf(kbuf, sizeof kbuf, "AWS4%s", secret) >= (int)sizeof kbuf)
-        return -1;
-    hmac_sha256(kbuf, strlen(kbuf), date, 8, k);
-    memset(kbuf, 0, sizeof kbuf);
-    hmac_sha256(k, 32, r->region, strlen(r->region), k);
-    hmac_sha256(k, 32, r->service, strlen(r->service), k);
-    hmac_sha256(k, 32, "aws4_request", 12, k);
-    hmac_sha256(k, 32, to_sign, strlen(to_sign), h);
-    memset(k, 0, sizeof k);
+    /* the signing key: HMAC chain from "AWS4" + secret over date, region, service, "aws4_request";
+     * derived once a day (the scope names the day) */
+    if (strcmp(key->scope, scope) != 0) {
+        char kbuf[256];
+        unsigned char k[32];
+        key->scope[0] = '\0';
+        if (strlen(scope) >= sizeof key->scope ||
+            snprintf(kbuf, sizeof kbuf, "AWS4%s", secret) >= (int)sizeof kbuf)
+            return -1;
+        hmac_sha256(kbuf, strlen(kbuf), date, 8, k);
+        memset(kbuf, 0, sizeof kbuf);
+        hmac_sha256(k, 32, r->region, strlen(r->region), k);
+        hmac_sha256(k, 32, r->service, strlen(r->service), k);
+        hmac_sha256(k, 32, "aws4_request", 12, key->k);
+        memset(k, 0, sizeof k);
+        memcpy(key->scope, scope, strlen(scope) + 1);
+    }
+    hmac_sha256(key->k, 32, to_sign, strlen(to_sign), h);
     digest_hex(h, 32, hex);
-    if (snprintf(auth, SIGV4_MAX, "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s", key_id, scope,
-                 signed_names, hex) >= SIGV4_MAX)
+    if (snprintf(auth, SIGV4_MAX, "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s", key_id,
+                 scope, signed_names, hex) >= SIGV4_MAX)
         return -1;
     return 0;
 }

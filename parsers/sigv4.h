@@ -26,10 +26,23 @@ struct sigv4_request {
 
 #define SIGV4_MAX 4096
 
+/* The signing key derived from a secret for one day, region and service (four HMACs), kept by a client
+ * that signs many requests with the same secret: it changes once a day. Not the secret itself; clear
+ * it (memset) when done. */
+struct sigv4_key {
+    char scope[128]; /* date/region/service it was derived for; "" when none */
+    unsigned char k[32];
+};
+
 /* The canonical request and string to sign of r (each SIGV4_MAX bytes; for tests), and the value of
  * the Authorization header into auth (SIGV4_MAX bytes). Returns 0, or -1 when a part does not fit. */
 int sigv4_sign(const struct sigv4_request *r, const char *key_id, const char *secret, char *auth,
                char *canonical, char *to_sign);
+
+/* sigv4_sign with the signing key taken from *key when it was derived for r's day, region and service
+ * (else derived and kept there). key must always be used with the same secret. */
+int sigv4_sign_keyed(const struct sigv4_request *r, const char *key_id, const char *secret,
+                     struct sigv4_key *key, char *auth, char *canonical, char *to_sign);
 
 /* URI-encodes s into out (cap bytes) as SigV4 wants: unreserved bytes (A-Z a-z 0-9 - . _ ~) kept, '/'
  * kept when keep_slash, every other byte %XX upper case. Returns the length, or -1 when it does not

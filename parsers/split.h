@@ -24,6 +24,11 @@ struct split_sink {
     void (*junk)(void *ctx, size_t off, const char *reason);
     /* Optional: once another thread sets it, the walk ends after the record in hand. */
     atomic_int *stop;
+    /* Optional, for an input whole in hand: an array element that starts an object at buf[off], with
+     * avail bytes from there to the input's end, read in the same pass that finds its end. Returns the
+     * length of the object it read as a record (as record would have been told), or 0 when it did not
+     * read one (damaged): the splitter then bounds the element and calls record or bad_record. */
+    size_t (*record_at)(void *ctx, size_t off, size_t avail, size_t index);
 };
 
 enum split_result {

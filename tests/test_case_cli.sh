@@ -100,7 +100,7 @@ for u in 1e400 -1 1.5 '"5"' 300000000000000; do
 done
 refuse 'marked "yes"' "$(one '"marked": "yes", "updated": 5')" 'event 1: "marked"'
 refuse "a note not UTF-8" "$(one "$(printf '"notes": ["bad \377 byte"], "updated": 5')")" "UTF-8"
-refuse "an event not UTF-8" "$(printf '{"ctview_case": 1, "events": [{"event": "1:\300\200", "updated": 5}]}')" "UTF-8"
+refuse "a note holding \\u0000" "$(one '"notes": ["cut\u0000here"], "updated": 5')" 'byte [0-9]*: a string holds .u0000 (NUL)'
 "$ctview" --case-import "$tmp/nonexistent.json" "$logs" 2>"$tmp/err"; [ $? -eq 1 ]; check "a missing import exits 1" $?
 grep -q "nonexistent.json: No such file" "$tmp/err"; check "... naming it" $?
 "$ctview" --case-import "$tmp/newer.json" "$tmp/no/such/logs" 2>"$tmp/err"; [ $? -eq 3 ]
@@ -133,6 +133,62 @@ import json, sys, time
 e = json.loads(open(sys.argv[1], "rb").read())["events"][0]
 sys.exit(not (e["notes"] == ["caf\u00e9"] and e["updated"] <= time.time() * 1000))' "$tmp/ahead.json"
 check "... is stamped now at the latest, exported as valid JSON" $?
+
+# an eventID that is not UTF-8 (as logged): marked and tagged, the case stays readable and names it
+bad="$tmp/badlog"
+mkdir -p "$bad"
+printf '{"Records": [{"eventTime": "2024-03-01T10:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "GetObject", "awsRegion": "us-east-1", "eventID": "id-\377\3762", "recipientAccountId": "111122223333"}]}' >"$bad/log.json"
+printf '{"ctview_case": 1, "events": [{"event": "111122223333:id-\377\3762", "marked": true, "tags": ["x1"], "updated": 5}]}' >"$tmp/raw.json"
+"$ctview" --case-import "$tmp/raw.json" "$bad" 2>/dev/null; check "an import of a key that is not UTF-8" $?
+[ "$("$ctview" --list -f tag:x1 "$bad" 2>/dev/null | wc -l)" -eq 1 ]; check "... names the event it was made on" $?
+"$ctview" --case-export - "$bad" >"$tmp/raw-out.json" 2>/dev/null; check "... and is exported" $?
+python3 -c '
+import json, sys
+e = json.loads(open(sys.argv[1], "rb").read())["events"][0]
+sys.exit(not (bytes.fromhex(e["event_hex"]) == b"111122223333:id-\xff\xfe2" and e["tags"] == ["x1"]))' "$tmp/raw-out.json"
+check "... as valid JSON, its bytes in event_hex" $?
+[ "$("$ctview" --list -f tag:x1 "$bad" 2>/dev/null | wc -l)" -eq 1 ]; check "... and read again" $?
+
+# one bad entry of the case file is left out and said; the rest is read
+badcase=$(ls "$XDG_DATA_HOME"/ctview/cases/*.json | while read -r f; do grep -l 'badlog' "$f"; done)
+printf '{"ctview_case": 1, "events": [{"event": "111122223333:id-\377\3762", "tags": ["x1"], "updated": 5}, {"event": "nokey"}]}' >"$badcase"
+[ "$("$ctview" --list -f tag:x1 "$bad" 2>"$tmp/err" | wc -l)" -eq 1 ]; check "a case with one bad entry is read" $?
+grep -q "1 entry left out.*event 2" "$tmp/err"; check "... saying which entry is left out" $?
+# a case that cannot be read stops the modes that need it, with the reason
+printf '{"ctview_case": 1, "events": [' >"$badcase"
+"$ctview" --list -f tag:x1 "$bad" >"$tmp/out" 2>"$tmp/err"; [ $? -eq 1 ]; check "-f tag: over an unreadable case exits 1" $?
+grep -q "the case cannot be read" "$tmp/err"; check "... saying why" $?
+"$ctview" --case-export - "$bad" >"$tmp/out" 2>"$tmp/err"; [ $? -eq 1 ]; check "--case-export of an unreadable case exits 1" $?
+[ ! -s "$tmp/out" ] && grep -q "cannot be read" "$tmp/err"; check "... writing nothing, saying why" $?
+"$ctview" --report - "$bad" >/dev/null 2>&1; [ $? -ne 0 ]; check "--report over an unreadable case fails" $?
+[ "$("$ctview" --list "$bad" 2>/dev/null | wc -l)" -eq 1 ]; check "... a mode without the case runs" $?
+
+# notes past an event's limit are said, the import exits 1; the rest is merged
+notes=$(python3 -c 'import json; print(json.dumps(["mine %d" % i for i in range(64)]))')
+printf '{"ctview_case": 1, "events": [{"event": "%s", "notes": %s, "updated": 2}]}' "$first" "$notes" >"$tmp/n64a.json"
+printf '{"ctview_case": 1, "events": [{"event": "%s", "notes": ["theirs"], "updated": 2}, {"event": "%s", "marked": true, "updated": 2}]}' "$first" "$second" >"$tmp/n64b.json"
+"$ctview" --case n64 --case-import "$tmp/n64a.json" "$logs" 2>/dev/null; check "64 notes import" $?
+"$ctview" --case n64 --case-import "$tmp/n64b.json" "$logs" 2>"$tmp/err"; [ $? -eq 1 ]; check "a 65th note exits 1" $?
+grep -q "1 note not merged: an event holds at most 64 notes" "$tmp/err"; check "... saying so" $?
+"$ctview" --case n64 --case-export - "$logs" 2>/dev/null | grep -qF "\"event\":\"$second\",\"marked\":true"
+check "... the rest merged" $?
+
+# an import listing one event twice counts it once; a symbolic link and '-' are imports too
+printf '{"ctview_case":1,"events":[{"event":"1:a","marked":true,"updated":1},{"event":"1:a","marked":false,"updated":2},{"event":"1:b","marked":true,"updated":1}]}' >"$tmp/twice.json"
+ln -s "$tmp/twice.json" "$tmp/link.json"
+"$ctview" --case twice --case-import "$tmp/link.json" "$logs" 2>"$tmp/err"; check "an import through a symbolic link" $?
+grep -q "2 events added or changed, 1 in all" "$tmp/err"; check "... counts each event once" $?
+"$ctview" --case stdin --case-import - "$logs" <"$tmp/twice.json" 2>"$tmp/err"; check "an import from '-'" $?
+grep -q "1 in all" "$tmp/err"; check "... merged" $?
+"$ctview" --case-export - "$tmp/no/such/logs" >/dev/null 2>&1; [ $? -eq 3 ]
+check "an export for a PATH that cannot be read exits 3" $?
+
+# on a terminal, the export writes C1 and BiDi characters as escapes (as --list --json)
+printf '{"ctview_case": 1, "events": [{"event": "%s", "notes": ["\302\233 \342\200\256x"], "updated": 2}]}' "$first" >"$tmp/bidi.json"
+"$ctview" --case bidi --case-import "$tmp/bidi.json" "$logs" 2>/dev/null
+TERM=dumb script -qc "'$ctview' --case bidi --case-export - '$logs'" /dev/null >"$tmp/tty.out" 2>&1
+grep -q 'u009b' "$tmp/tty.out" && grep -q 'u202e' "$tmp/tty.out" && ! grep -q "$(printf '\342\200\256')" "$tmp/tty.out"
+check "--case-export - on a terminal escapes C1 and BiDi" $?
 
 echo "case cli: $fails failed"
 [ "$fails" -eq 0 ]

@@ -120,5 +120,31 @@ printf '{"eventID":"e1","eventTime":"2024-01-01T00:00:00Z","userAgent":"x","even
 grep -q "$(printf '\033')" "$tmp/evil"; [ $? -eq 1 ]; check "--list writes no raw ESC" $?
 grep -q 'A\\x1b\]0;PWNED\\x07\\x09B' "$tmp/evil"; check "--list shows the escape visibly" $?
 
+# a regular expression that gives up decides nothing: the events it would decide are left out, negated
+# or not, counted on stderr with the expression and the limit, and the modes exit 1
+python3 -c '
+import json, sys
+recs = [{"eventVersion": "1.08", "eventID": "p%d" % i, "eventTime": "2024-03-01T10:00:%02dZ" % (i % 60),
+         "eventName": "Get", "userAgent": "a" * 40 + "!"} for i in range(200)]
+recs.append({"eventVersion": "1.08", "eventID": "q1", "eventTime": "2024-03-01T11:00:00Z", "eventName": "Put",
+             "userAgent": "b"})
+json.dump({"Records": recs}, open(sys.argv[1], "w"))' "$tmp/patho.json"
+for expr in 'ua:/(a+)+$|!/' '-ua:/(a+)+$|!/'; do
+    "$ctview" --no-cache --list -f "$expr" "$tmp/patho.json" >"$tmp/patho.out" 2>"$tmp/patho.err"
+    check "$expr: exit 1 when a regular expression gave up" $((1 - $?))
+    grep -q "$(printf '\tGet\t')" "$tmp/patho.out"; check "$expr: no event it gave up on is listed" $((1 - $?))
+    grep -qF "/(a+)+\$|!/ gave up on 200 events (PCRE2's match limit of 1000000 steps" "$tmp/patho.err"
+    check "$expr: stderr counts the events, with the expression and the limit" $?
+done
+grep -q "^2024-03-01T11:00:00Z.*Put" "$tmp/patho.out"; check "the negation keeps the event it decided" $?
+"$ctview" --no-cache --stats -f 'ua:/(a+)+$|!/' "$tmp/patho.json" >/dev/null 2>&1
+check "--stats exits 1 too" $((1 - $?))
+"$ctview" --no-cache --export - -f 'ua:/(a+)+$|!/' "$tmp/patho.json" >/dev/null 2>&1
+check "--export exits 1 too" $((1 - $?))
+"$ctview" --no-cache --list -f 'ua:/(a+)+$|!/ OR name:Get' "$tmp/patho.json" >"$tmp/patho.out" 2>"$tmp/patho.err"
+check "a give-up that decides no event changes nothing (exit 0)" $?
+[ "$(wc -l <"$tmp/patho.out")" -eq 200 ] && [ ! -s "$tmp/patho.err" ]
+check "... every event its other term keeps, and no word" $?
+
 echo "cli: $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]

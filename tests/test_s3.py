@@ -123,9 +123,10 @@ class FaultProxy(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
 
-def fault_proxy(upstream):
-    """A proxy that answers the first try of some objects with a fault: 503 SlowDown, a reset connection,
-    a body cut short, or a slow answer; later tries go through."""
+def fault_proxy(upstream, first_faults=True):
+    """A proxy that answers the first try of some objects with a fault (when first_faults): 503 SlowDown,
+    a reset connection, a body cut short, or a slow answer; later tries go through. An object whose key
+    holds "denied" is refused every time (403 AccessDenied)."""
     seen = {}
     lock = threading.Lock()
 
@@ -140,10 +141,17 @@ def fault_proxy(upstream):
             with lock:
                 n = seen[key] = seen.get(key, 0) + 1
             fault = None
-            if n == 1 and "list-type" not in self.path:
+            if n == 1 and "list-type" not in self.path and first_faults:
                 fault = ["slowdown", "reset", "short", None, "slow"][hash(key) % 5]
-            if n == 1 and "list-type" in self.path and hash(self.path) % 3 == 0:
+            if n == 1 and "list-type" in self.path and hash(self.path) % 3 == 0 and first_faults:
                 fault = "slowdown"
+            if "denied" in key and "list-type" not in self.path:
+                body = b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+                self.send_response(403)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             if fault == "slowdown":
                 body = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
                 self.send_response(503)
@@ -254,7 +262,8 @@ def interface_checks(ctview, env, port, tree, work, want):
         kill()
         proxy.shutdown()
 
-    # two log files without an event in common, put one after the other under today's folder
+    # log files without an event in common: two put one after the other under today's folder, a third
+    # written over the second's key
     picked, seen = [], set()
     for d, _, fs in sorted(os.walk(tree)):
         for f in sorted(fs):
@@ -266,18 +275,28 @@ def interface_checks(ctview, env, port, tree, work, want):
             if recs and not ids & seen and len(ids) == len(recs):
                 picked.append(os.path.join(d, f))
                 seen |= ids
-            if len(picked) == 2:
+            if len(picked) == 3:
                 break
-        if len(picked) == 2:
+        if len(picked) == 3:
             break
     counts = [stats(ctview, picked[:k], env)[0]["events"] for k in (1, 2)]
+    # the rewrite holds fewer records than the second object: a count the screen tells from the old one
+    recs = json.loads(gzip.open(picked[2]).read())["Records"]
+    shorter = os.path.join(work, "rewritten.json.gz")
+    with gzip.open(shorter, "wb") as f:
+        f.write(json.dumps({"Records": recs[: max(1, len(recs) // 2)]}).encode())
+    rewritten = stats(ctview, [picked[0], shorter], env)[0]["events"]
     day = time.strftime("%Y/%m/%d", time.gmtime())
     stamp = time.strftime("%Y%m%dT%H%MZ", time.gmtime())
     folder = f"follow/AWSLogs/555555555555/CloudTrail/us-east-1/{day}/"
     keys = [f"{folder}555555555555_CloudTrail_us-east-1_{stamp}_{i}.json.gz" for i in ("a", "b")]
     put(port, keys[0], open(picked[0], "rb").read())
+    # refused at every try: one row of the problems however many polls ask for it again
+    put(port, f"{folder}555555555555_CloudTrail_us-east-1_{stamp}_denied.json.gz", open(picked[0], "rb").read())
+    proxy = fault_proxy(port, first_faults=False)
     follow = dict(env, XDG_CACHE_HOME=os.path.join(work, "cache-follow"), XDG_STATE_HOME=os.path.join(work, "state"),
-                  XDG_CONFIG_HOME=os.path.join(work, "config"))
+                  XDG_CONFIG_HOME=os.path.join(work, "config"),
+                  AWS_ENDPOINT_URL_S3=f"http://127.0.0.1:{proxy.server_address[1]}")
     capture, kill = tmux_session("follow", [ctview, "--no-state", "--follow", "--poll", "1", f"s3://{BUCKET}/follow/"],
                                  follow)
     try:
@@ -287,8 +306,21 @@ def interface_checks(ctview, env, port, tree, work, want):
         text, ok = wait_screen(capture, lambda t: f" {counts[1]}/{counts[1]} shown" in t, 60)
         check(f"--follow --poll 1: an object put under today's folder has its events shown ({counts[1]})", ok,
               text[-400:])
+        put(port, keys[1], open(shorter, "rb").read())
+        text, ok = wait_screen(capture, lambda t: f" {rewritten}/{rewritten} shown" in t, 60)
+        check(f"--follow: an object rewritten under its key is read again, its old events gone ({rewritten})", ok,
+              text[-400:])
+        put(port, keys[1], open(picked[0], "rb").read())
+        text, ok = wait_screen(capture, lambda t: f" {counts[0]}/{counts[0]} shown" in t, 60)
+        check(f"--follow: rewritten with the first object's records, they are duplicates ({counts[0]})", ok,
+              text[-400:])
+        # every step above took at least one poll (--poll 1), each of which asked for the refused object
+        text, ok = wait_screen(capture, lambda t: re.search(r"\b1 problem\b", t), 10)
+        check("--follow: an object refused at every poll is one row of the problems", ok and
+              not re.search(r"\b([2-9]|\d\d+) problems\b", text), text[-400:])
     finally:
         kill()
+        proxy.shutdown()
 
 
 def main():

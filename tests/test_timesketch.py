@@ -147,7 +147,8 @@ def main():
         if len(big) < 19900:
             fail(f"the generated tree gave {len(big)} lines")
         # hostile text: a line break, ESC and an invalid byte in the log stay inside valid JSON, the
-        # message stays one line; an event without eventTime is left out and named (exit 1)
+        # message stays one line; an event without eventTime is left out and named for that reason, its
+        # eventID escaped (exit 1)
         hostile = os.path.join(tmp, "hostile")
         os.makedirs(hostile)
         with open(os.path.join(hostile, "h.json"), "wb") as f:
@@ -156,10 +157,11 @@ def main():
                     b'"awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","recipientAccountId":"111122223333",'
                     b'"eventID":"h-1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/q\\"\xff"}},'
                     b'{"eventSource":"s3.amazonaws.com","eventName":"NoTime","recipientAccountId":"111122223333",'
-                    b'"eventID":"h-2"}]}')
+                    b'"eventID":"h-2\\u001b]0;pwned\\u0007\\u001b[2J"}]}')
         out = os.path.join(tmp, "hostile.jsonl")
         p = subprocess.run([ctview, "--export", out, "--format", "timesketch", hostile], capture_output=True, env=env)
-        if p.returncode != 1 or b"1 event not written (event h-2: no eventTime)" not in p.stderr:
+        want = b"left out 1 event without an eventTime, which Timesketch needs (event h-2\\x1b]0;pwned\\x07\\x1b[2J)"
+        if p.returncode != 1 or want not in p.stderr or b"\x1b" in p.stderr or b"no longer hold" in p.stderr:
             fail(f"an event without eventTime: exit {p.returncode} {p.stderr[:200]!r}")
         lines = open(out, "rb").read().decode("utf-8").splitlines() if os.path.exists(out) else []
         if len(lines) != 1:

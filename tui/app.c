@@ -230,9 +230,7 @@ static void draw_status(struct app *a, int y)
     if (lines)
         draw_wrapped(a->win, y - jobs_lines(a) - lines, 0, a->cols - 1, lines, a->message, at);
     int inline_message = a->message[0] && !lines;
-    const char *extra = inline_message                        ? a->message
-                        : a->shown.expr && a->shown.expr[0] ? a->shown.expr
-                                                            : "";
+    const char *extra = inline_message ? a->message : a->shown.expr && a->shown.expr[0] ? a->shown.expr : "";
     if (extra[0] && lw + 4 < a->cols - rw) {
         const char *sep = inline_message ? MESSAGE_SEP : "  / ";
         lw += draw_text(a->win, y, lw, a->cols - lw - rw - 1, sep, strlen(sep), at, 0, 0);
@@ -633,6 +631,8 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         app_message(&a, "no events loaded%s", a.store->problems.count ? ": press p for the problems" : "");
     if (casefile_warning()) /* the case stays as it is on disk: the user's work is in it */
         app_message(&a, "the case cannot be read, changes are not saved: %s", casefile_warning());
+    else if (casefile_notice()) /* the rest of the case is read and saved */
+        app_message(&a, "the case: %s", casefile_notice());
     a.follow_asked = start->follow;
     int dirty = 1; /* the screen no longer shows the state: draw before waiting */
     for (;;) {
@@ -672,8 +672,9 @@ int app_run(const char *const *paths, size_t npaths, const struct app_start *sta
         } else {
             /* Outside the prompt, a key acts on the list the filter is making: finish it first, so
              * that M, e or n never see the list as it was before Enter; its progress stays in view.
-             * Quitting needs no list: it never waits. */
-            if (keys_action(ch) != ACT_QUIT)
+             * Quitting needs no list, nor does opening the filter line to replace the filter that runs:
+             * neither waits. */
+            if (keys_action(ch) != ACT_QUIT && keys_action(ch) != ACT_FILTER)
                 jobs_finish(&a, draw_all);
             if (tell_panes(&a))
                 dirty = 1;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "model/base/errmsg.h"
+#include "model/present/textsafe.h"
 #include "model/query/evcase.h"
 #include "model/query/export.h"
 
@@ -109,6 +110,8 @@ int casefile_open(const char *const *operands, size_t n, const char *paths_from,
     char *why = NULL;
     if (cf.path && case_load(cf.c, cf.path, &why) != 0)
         cf.warning = why ? why : strdup("out of memory");
+    /* changes kept for a save that never comes would only grow (a :mark over every event) */
+    cf.c->no_journal = !casefile_saves();
     cf.saved_gen = cf.c->gen;
     return 0;
 }
@@ -184,6 +187,8 @@ int casefile_export(const char *file, int force, char **err)
 {
     if (!cf.c)
         return errmsg_set(err, "no case is open");
+    if (cf.warning) /* an empty case written for it would read as "nothing was found" */
+        return errmsg_set(err, "the case cannot be read, so it is not written: %s", cf.warning);
     char *text = case_json(cf.c);
     if (!text)
         return errmsg_set(err, "out of memory");
@@ -191,9 +196,14 @@ int casefile_export(const char *file, int force, char **err)
     text[len++] = '\n'; /* the terminating NUL becomes the last line's end */
     int rc = 0;
     if (strcmp(file, "-") == 0) {
-        rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0
-                 ? 0
-                 : errmsg_set(err, "cannot write: %s", strerror(errno));
+        /* notes and keys may hold what a terminal acts on (C1, BiDi): there, written as JSON escapes,
+           as --list --json writes them */
+        if (isatty(STDOUT_FILENO))
+            textsafe_json_write(stdout, text, len);
+        else
+            fwrite(text, 1, len, stdout);
+        rc =
+            !ferror(stdout) && fflush(stdout) == 0 ? 0 : errmsg_set(err, "cannot write: %s", strerror(errno));
         free(text);
         return rc;
     }
@@ -212,10 +222,15 @@ int casefile_import(const char *file, size_t *changed, char **err)
         return errmsg_set(err, "the case cannot be read, so nothing is merged into it: %s", cf.warning);
     if (!cf.path)
         return errmsg_set(err, "no home folder is known to keep the case in ($XDG_DATA_HOME, $HOME)");
-    if (case_import_file(cf.c, file, now_ms(), 1, changed, err) != 0)
-        return -1;
-    if (case_save(cf.c, cf.path, err) != 0)
-        return -1;
-    cf.saved_gen = cf.c->gen;
-    return 0;
+    /* merged into the case as the file is now, under its lock: an interface open on it keeps its work,
+       and its next save keeps this */
+    int rc = case_import_save(cf.c, cf.path, file, now_ms(), changed, err);
+    if (rc >= 0)
+        cf.saved_gen = cf.c->gen;
+    return rc;
+}
+
+const char *casefile_notice(void)
+{
+    return cf.c ? cf.c->notice : NULL;
 }

@@ -32,6 +32,9 @@ const char *casefile_path(void);
 /* Why the case file could not be read at open (borrowed), or NULL. */
 const char *casefile_warning(void);
 
+/* What reading the case file left out or repaired (borrowed), or NULL: the rest is read and saved. */
+const char *casefile_notice(void);
+
 /* Whether changes are saved (not --no-state, not a mode, the file was readable). */
 int casefile_saves(void);
 
@@ -48,12 +51,15 @@ int casefile_tag(const struct store *s, size_t ev, const char *tag, int add, con
  * when nothing was to be saved), or -1 with *err (owned). */
 int casefile_flush(char **err);
 
-/* --case-export: writes the case (the file's JSON) to file ('-': standard output; a device as --export
- * writes one); an existing file is replaced only with force (else returns 1 without writing). 0, 1, or -1 with *err (owned). */
+/* --case-export: writes the case (the file's JSON) to file ('-': standard output, escaped for a terminal
+ * as --list --json is; a device as --export writes one); an existing file is replaced only with force
+ * (else returns 1 without writing); a case file that cannot be read is not written. 0, 1, or -1 with
+ * *err (owned). */
 int casefile_export(const char *file, int force, char **err);
 
 /* --case-import: merges file into the case (case.h: the newer copy's mark and tags, every note) and
- * saves it; *changed: the entries added or changed. 0, or -1 with *err (owned). */
+ * saves it; *changed: the entries added or changed. 0; 1 with *err (owned) when notes were left out at
+ * the limit (the rest is saved); or -1 with *err (owned). */
 int casefile_import(const char *file, size_t *changed, char **err);
 
 #endif

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "model/base/filterquote.h"
 #include "model/identity/origin.h"
@@ -90,7 +89,8 @@ int filterbar_busy(const struct app *a)
 }
 
 /* Says, once a run is over, that one of its regular expressions gave up on some values (a bound of
- * model/query/filter.h reached): they counted as not matching. After the message already shown, if any. */
+ * model/query/filter.h reached): the events they would decide are left out, under a '-' too
+ * (filter_regex_bound). After the message already shown, if any. */
 static void say_gave_up(struct app *a, const struct filter *f)
 {
     char re[60];
@@ -99,22 +99,15 @@ static void say_gave_up(struct app *a, const struct filter *f)
         return;
     size_t n = strlen(a->message);
     snprintf(a->message + n, sizeof a->message - n,
-             "%s%s gave up on %zu values (a PCRE2 limit): counted as not matching", n ? "; " : "", re,
-             gave_up);
+             "%s%s gave up on %zu values (a PCRE2 limit): the events they decide are left out", n ? "; " : "",
+             re, gave_up);
 }
 
 int filterbar_work(struct app *a, double seconds)
 {
     if (!a->bar.job.f)
         return 1;
-    struct timespec t0, t;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    do {
-        if (filter_run_step(&a->bar.job.run, 65536))
-            break;
-        clock_gettime(CLOCK_MONOTONIC, &t);
-    } while ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
-    if (!a->bar.job.run.done)
+    if (!filter_run_for(&a->bar.job.run, seconds))
         return 0;
     if (a->bar.job.run.failed) {
         app_message(a, "out of memory while filtering: the previous filter stays");
@@ -279,11 +272,26 @@ static enum reaction search_accept(struct app *a)
     return filterbar_search_jump(a, 1);
 }
 
+_Static_assert(PROMPT_MAX > FILTER_MAX_LEN, "the filter line holds the longest filter");
+
+/* Says under the prompt that the line lost characters for want of room (prompt_cut): never applied. */
+static void say_cut(struct app *a)
+{
+    snprintf(a->bar.error, sizeof a->bar.error,
+             "the line is longer than %d bytes: characters were refused, nothing is applied (^U clears it)",
+             PROMPT_MAX - 1);
+}
+
 enum reaction filterbar_key(struct app *a, int ch)
 {
     enum prompt_result r = prompt_key(&a->bar.line, ch);
     if (r == PR_NONE)
         return RE_UNHANDLED; /* the loop says the key does nothing here */
+    if (r == PR_FULL || (r == PR_EDITED && prompt_cut(&a->bar.line))) {
+        a->bar.typing = 0;
+        say_cut(a);
+        return RE_REDRAW;
+    }
     if (a->bar.kind == BAR_SEARCH) {
         if (r == PR_CANCEL)
             close_bar(a);

@@ -11,7 +11,9 @@
  *
  * s3:// paths have no events to watch: every --poll seconds (60 by default) a thread lists again their
  * newest days (yesterday, today and tomorrow in UTC, within --since/--until: CloudTrail writes into the
- * folder of the day it writes), and the objects not loaded yet are fetched and loaded like new files. */
+ * folder of the day it writes), and the objects not loaded yet are fetched and loaded like new files.
+ * An object loaded before and rewritten since under the same key (a new ETag) is a changed file: the
+ * tree is read again. An object that keeps failing stays one row of the problems, not one per poll. */
 #include "tui/follow.h"
 
 #include <dirent.h>
@@ -48,7 +50,8 @@ struct s3poll {
     atomic_int done; /* the thread finished: got, problems and err are its results */
     atomic_int stop; /* asks the thread to stop early (following stops) */
     struct s3open_opts scope;
-    char **got; /* owned: the local files of the objects listed */
+    char **got;              /* owned: the local files of the objects listed */
+    unsigned char *replaced; /* owned: got[i]'s key was rewritten (a new ETag) since it was last fetched */
     size_t ngot;
     struct problems problems;
     char *err; /* owned, or NULL */
@@ -203,6 +206,7 @@ void follow_stop(struct app *a)
         atomic_store(&p->stop, 1);
         pthread_join(p->thread, NULL);
         s3open_paths_free(p->got, p->ngot);
+        free(p->replaced);
         problems_clear(&p->problems);
         free(p->err);
     }
@@ -420,7 +424,8 @@ static void read_events(struct app *a, struct poll_result *r)
 static void *s3poll_run(void *arg)
 {
     struct s3poll *p = arg;
-    s3open_expand(p->urls, p->nurls, &p->scope, &p->stop, &p->got, &p->ngot, &p->problems, &p->err);
+    s3open_expand(p->urls, p->nurls, &p->scope, &p->stop, &p->got, &p->ngot, &p->replaced, &p->problems,
+                  &p->err);
     atomic_store(&p->done, 1);
     return NULL;
 }
@@ -441,19 +446,49 @@ static void s3poll_start(struct app *a)
     p->running = pthread_create(&p->thread, NULL, s3poll_run, p) == 0;
 }
 
-/* Joins the listing and loads the objects the store does not hold yet. */
+/* Drops the rows of fresh that the store already has (same kind, file and reason): an object that
+ * keeps failing the same way is one row, not one more at every poll; when its failure changes, the
+ * new reason is a row of its own. */
+static void drop_repeated(const struct problems *have, struct problems *fresh)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < fresh->count; i++) {
+        struct problem *row = &fresh->rows[i];
+        int seen = 0;
+        for (size_t k = 0; k < have->count && !seen; k++) {
+            const struct problem *h = &have->rows[k];
+            seen = h->kind == row->kind && strcmp(h->reason, row->reason) == 0 &&
+                   (h->file && row->file ? strcmp(h->file, row->file) == 0 : h->file == row->file);
+        }
+        if (seen) {
+            free(row->file);
+            free(row->reason);
+        } else {
+            fresh->rows[kept++] = *row;
+        }
+    }
+    fresh->count = kept;
+}
+
+/* Joins the listing and loads the objects the store does not hold yet. An object rewritten under the
+ * same key (a new ETag) whose old content was loaded is a file changed under a followed folder: the
+ * tree is read again (rescan), as for a local file rewritten. */
 static void s3poll_finish(struct app *a, struct poll_result *r)
 {
     struct s3poll *p = &a->follow->s3;
     pthread_join(p->thread, NULL);
     p->running = 0;
-    for (size_t i = 0; i < p->ngot; i++)
-        if (!atomic_load(&p->stop) && !is_known(a, p->got[i])) {
-            load_more(a->store, p->got[i]);
+    for (size_t i = 0; i < p->ngot && !atomic_load(&p->stop); i++) {
+        if (!is_known(a, p->got[i])) {
+            load_more(a->store, p->got[i]); /* a new path: the known list stays right for the others */
             r->changed = 1;
+        } else if (p->replaced && p->replaced[i]) {
+            r->rescan = 1;
         }
+    }
     if (r->changed)
         forget_known(a->follow);
+    drop_repeated(&a->store->problems, &p->problems);
     if (p->problems.count && problems_take(&a->store->problems, &p->problems) == 0)
         r->changed = 1;
     if (p->err) { /* the network, the credentials: said, and tried again at the next poll */
@@ -462,7 +497,9 @@ static void s3poll_finish(struct app *a, struct poll_result *r)
         app_message(a, "following s3://: %s", shown);
     }
     s3open_paths_free(p->got, p->ngot);
+    free(p->replaced);
     p->got = NULL;
+    p->replaced = NULL;
     p->ngot = 0;
     problems_clear(&p->problems);
     free(p->err);

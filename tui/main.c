@@ -39,9 +39,29 @@ static void free_inputs(void)
     inputs_free(&in);
 }
 
-/* Compiles expr and, when run is given, runs it over the store into *run. Returns 0, or the exit
- * status after printing why: 1 for a bad expression, 2 when out of memory. */
-static int run_filter(struct store *s, const char *expr, struct filter_run *run)
+/* How many events a regular expression's give-ups kept out of shown (n of them, from a run of expr):
+ * those a second run that lets them in adds (filter_regex_bound). Returns 0, or -1 when out of memory. */
+static int count_undecided(struct store *s, const char *expr, size_t shown, size_t *out)
+{
+    struct filter_error err;
+    struct filter *f = filter_compile(expr, s, &err);
+    if (!f)
+        return -1; /* compiled once already: only memory fails */
+    filter_regex_bound(f, 1);
+    struct filter_run r;
+    filter_run_init(&r, f);
+    int rc = filter_run_all(&r);
+    *out = rc == 0 && r.nshown > shown ? r.nshown - shown : 0;
+    filter_run_free(&r);
+    filter_free(f);
+    return rc;
+}
+
+/* Compiles expr and, when run is given, runs it over the store into *run, and sets *undecided (when
+ * not NULL) to the events a regular expression could not decide (a bound reached), said on stderr: left
+ * out of the run. Returns 0, or the exit status after printing why: 1 for a bad expression, 2 when out
+ * of memory. */
+static int run_filter(struct store *s, const char *expr, struct filter_run *run, size_t *undecided)
 {
     struct filter_error err;
     struct filter *f = filter_compile(expr, s, &err);
@@ -62,12 +82,20 @@ static int run_filter(struct store *s, const char *expr, struct filter_run *run)
         if (rc != 0)
             fprintf(stderr, "ctview: out of memory while filtering\n");
         char re[80];
-        size_t gave_up = filter_regex_gave_up(f, re, sizeof re);
-        if (gave_up)
+        size_t left = 0;
+        if (rc == 0 && filter_regex_gave_up(f, re, sizeof re)) {
+            rc = count_undecided(s, expr, run->nshown, &left);
+            if (rc != 0)
+                fprintf(stderr, "ctview: out of memory while filtering\n");
+        }
+        if (left) /* a give-up that decided no event's result changes nothing: not worth a word */
             fprintf(stderr,
-                    "ctview: -f: the regular expression %s gave up on %zu values (PCRE2's match, depth or "
-                    "heap limit reached): they count as not matching\n",
-                    re, gave_up);
+                    "ctview: -f: the regular expression %s gave up on %zu event%s (PCRE2's match limit of %u "
+                    "steps, or its depth or heap limit, reached): left out of the output whether they "
+                    "match or not, so it is incomplete\n",
+                    re, left, left == 1 ? "" : "s", FILTER_RE_MATCH_LIMIT);
+        if (undecided)
+            *undecided = left;
     }
     filter_free(f);
     return rc ? 2 : 0;
@@ -131,8 +159,7 @@ static int run_export(struct store *s, const struct cli_shown *shown, const char
         return 1;
     }
     if (r == EXPORT_PARTIAL) {
-        fprintf(stderr, "ctview: wrote %s without what its files no longer hold: %s\n", file,
-                err ? err : "?");
+        fprintf(stderr, "ctview: wrote %s, %s\n", file, err ? err : "left out some events");
         free(err);
         return 1;
     }
@@ -153,7 +180,8 @@ struct logs {
     size_t ncols;
     struct field top; /* owned when has_top: --top's field */
     int has_top;
-    double secs; /* the load's time */
+    double secs;      /* the load's time */
+    size_t undecided; /* events -f could not decide (a regular expression's bound), left out */
 };
 
 /* What each mode runs (tui/options.h names the modes and their options). */
@@ -228,7 +256,7 @@ static int logs_check(const struct options *o, struct logs *l)
         fprintf(stderr, "ctview: out of memory\n");
         return 2;
     }
-    int rc = o->user_expr ? run_filter(l->s, o->user_expr, NULL) : 0;
+    int rc = o->user_expr ? run_filter(l->s, o->user_expr, NULL, NULL) : 0;
     if (rc != 0)
         return rc;
     struct field_error ferr;
@@ -269,7 +297,7 @@ static int logs_select(const struct options *o, int findings, struct logs *l)
         }
     }
     if (o->expr && rc == 0) {
-        rc = run_filter(l->s, o->expr, &l->run);
+        rc = run_filter(l->s, o->expr, &l->run, &l->undecided);
         l->shown = (struct cli_shown){0, l->run.shown, l->run.nshown};
     }
     return rc;
@@ -278,7 +306,7 @@ static int logs_select(const struct options *o, int findings, struct logs *l)
 /* A log mode: checks, loads the paths, selects the shown events and prints them with m->print. The
  * status: the mode's, else 1 when standard output could not be written, 3 when a PATH (or a --rules
  * path the mode read) could not be read, 1 when some events could not be read for a path the output
- * needed. */
+ * needed or -f could not decide some (a regular expression gave up on them). */
 static int with_logs(const struct options *o, const struct mode_ops *m)
 {
     struct logs l = {.shown = {.all = 1}};
@@ -312,6 +340,8 @@ static int with_logs(const struct options *o, const struct mode_ops *m)
         if (rc == 0)
             rc = 1;
     }
+    if (rc == 0 && l.undecided)
+        rc = 1; /* the output lacks events it may have held: said above, in run_filter */
     unread += cli_report_unread_rules(l.rules, stderr); /* a --rules path counts as a PATH */
     if (rc == 0 && unread)
         rc = 3;
@@ -338,7 +368,7 @@ static int run_interface(const struct options *o, const struct mode_ops *m)
     (void)m;
     if (o->user_expr) { /* -f opens the interface filtered: a bad expression is said before the screen */
         struct store *empty = store_new();
-        int rc = empty ? run_filter(empty, o->user_expr, NULL) : 2;
+        int rc = empty ? run_filter(empty, o->user_expr, NULL, NULL) : 2;
         store_free(empty);
         if (rc != 0)
             return rc;
@@ -357,23 +387,6 @@ static int run_interface(const struct options *o, const struct mode_ops *m)
     return app_run(o->paths, o->npaths, &start);
 }
 
-static int run_case_export(const struct options *o, const struct mode_ops *m)
-{
-    (void)m;
-    char *err = NULL;
-    int rc = casefile_export(o->case_export, o->eo.force, &err);
-    const struct ctcase *c = app_case();
-    if (rc == 1)
-        fprintf(stderr, "ctview: %s exists; use --force to replace it\n", o->case_export);
-    else if (rc < 0)
-        fprintf(stderr, "ctview: --case-export: %s\n", err ? err : "out of memory");
-    else if (strcmp(o->case_export, "-") != 0)
-        fprintf(stderr, "ctview: wrote the case '%s' (%zu event%s) to %s\n", c->name, case_count(c),
-                case_count(c) == 1 ? "" : "s", o->case_export);
-    free(err);
-    return rc == 0 ? 0 : 1;
-}
-
 /* Whether every local PATH operand can be read: an import would otherwise make a case for logs that
  * are not there (a typo). s3:// and '-' are read only when loaded. Says which one cannot. */
 static int operands_readable(const struct options *o)
@@ -388,6 +401,25 @@ static int operands_readable(const struct options *o)
     return 1;
 }
 
+static int run_case_export(const struct options *o, const struct mode_ops *m)
+{
+    (void)m;
+    char *err = NULL;
+    if (!operands_readable(o)) /* as --case-import: the case of logs that are not there is a typo's */
+        return 3;
+    int rc = casefile_export(o->case_export, o->eo.force, &err);
+    const struct ctcase *c = app_case();
+    if (rc == 1)
+        fprintf(stderr, "ctview: %s exists; use --force to replace it\n", o->case_export);
+    else if (rc < 0)
+        fprintf(stderr, "ctview: --case-export: %s\n", err ? err : "out of memory");
+    else if (strcmp(o->case_export, "-") != 0)
+        fprintf(stderr, "ctview: wrote the case '%s' (%zu event%s) to %s\n", c->name, case_count(c),
+                case_count(c) == 1 ? "" : "s", o->case_export);
+    free(err);
+    return rc == 0 ? 0 : 1;
+}
+
 static int run_case_import(const struct options *o, const struct mode_ops *m)
 {
     (void)m;
@@ -395,14 +427,35 @@ static int run_case_import(const struct options *o, const struct mode_ops *m)
     size_t changed = 0;
     if (!operands_readable(o))
         return 3;
-    if (casefile_import(o->case_import, &changed, &err) != 0) {
-        fprintf(stderr, "ctview: --case-import: %s\n", err ? err : "out of memory");
+    int rc = casefile_import(o->case_import, &changed, &err);
+    char shown[1200];
+    if (err) /* it may quote an event's key, as logged */
+        textsafe_escape(err, strlen(err), shown, sizeof shown);
+    if (rc < 0) {
+        fprintf(stderr, "ctview: --case-import: %s\n", err ? shown : "out of memory");
         free(err);
         return 1;
     }
     const struct ctcase *c = app_case();
     fprintf(stderr, "ctview: merged %s into the case '%s': %zu event%s added or changed, %zu in all (%s)\n",
             o->case_import, c->name, changed, changed == 1 ? "" : "s", case_count(c), casefile_path());
+    if (rc > 0)
+        fprintf(stderr, "ctview: --case-import: %s\n", shown);
+    free(err);
+    return rc > 0 ? 1 : 0;
+}
+
+/* Whether the run reads the case: --report (its tags and notes), --case-export, or a filter, column
+ * or --top that names a case field. A word check: it may say so of a filter that does not (then the
+ * run stops only when the case cannot be read). */
+static int needs_case(const struct options *o, enum mode mode)
+{
+    if (mode == MODE_REPORT || mode == MODE_CASE_EXPORT || mode == MODE_CASE_IMPORT)
+        return 1;
+    const char *v[] = {o->user_expr, o->columns, o->top};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (v[i] && (strstr(v[i], "tag") || strstr(v[i], "note") || strstr(v[i], "marked")))
+            return 1;
     return 0;
 }
 
@@ -447,6 +500,12 @@ int main(int argc, char **argv)
             char shown[600];
             textsafe_escape(casefile_warning(), strlen(casefile_warning()), shown, sizeof shown);
             fprintf(stderr, "ctview: the case cannot be read: %s\n", shown);
+            if (needs_case(&o, mode)) /* its answer without the case would be wrong, not empty */
+                rc = 1;
+        } else if (casefile_notice() && mode != MODE_INTERFACE) {
+            char shown[1200];
+            textsafe_escape(casefile_notice(), strlen(casefile_notice()), shown, sizeof shown);
+            fprintf(stderr, "ctview: the case: %s\n", shown);
         }
         free(err);
         atexit(casefile_close);

@@ -14,12 +14,16 @@
 #include "model/query/report.h"
 #include "model/base/timefmt.h"
 #include "model/query/evcase.h"
+#include "model/state/case.h"
 #include "tui/app.h"
 #include "tui/casefile.h"
 #include "tui/draw.h"
 #include "tui/filterbar.h"
 #include "tui/marks.h"
 #include "tui/theme.h"
+
+/* The line holds a :note of the longest a case keeps, with its command ("note " and the text). */
+_Static_assert(PROMPT_MAX > CASE_MAX_NOTE + 16, "the command line holds the longest note");
 
 /* The pane's state: the line being typed and what to show under it. */
 struct cmdline {
@@ -163,9 +167,9 @@ static int run_export(struct app *a, struct cmdline *c, const struct cmd_call *c
         free(err);
         return -1;
     }
-    if (r == EXPORT_PARTIAL) /* what the files no longer hold is named; the rest is written */
-        app_message(a, "wrote %s (%s) without what its files no longer hold: %s", file,
-                    export_format_name(o.format), err ? err : "?");
+    if (r == EXPORT_PARTIAL) /* what was left out is named, by reason; the rest is written */
+        app_message(a, "wrote %s (%s), %s", file, export_format_name(o.format),
+                    err ? err : "left out some events");
     else
         app_message(a, "wrote %zu %s event%s to %s (%s)", n, a->nmarked ? "marked" : "shown",
                     n == 1 ? "" : "s", file, export_format_name(o.format));
@@ -233,21 +237,27 @@ static int run_edit(struct app *a, struct cmdline *c, enum case_edit what, const
     const char *why = NULL;
     if (what != EDIT_NOTE && !case_tag_valid(arg, &why))
         return fail(c, "'%s': %s", arg, why);
-    size_t done = 0, failed = 0;
+    size_t done = 0, failed = 0, untagged = 0; /* untagged: had no such tag */
     if (a->nmarked) {
         for (size_t ev = 0; ev < a->store->nevents; ev++)
             if (marks_on(a, ev)) {
                 int rc = edit_one(a, ev, what, arg, &why);
                 done += rc == 0;
-                failed += rc != 0;
+                failed += rc < 0;
+                untagged += rc > 0;
             }
     } else {
         if (!app_count(a))
             return fail(c, "no event is shown");
-        if (edit_one(a, app_event(a, a->list.cur), what, arg, &why) != 0)
+        int rc = edit_one(a, app_event(a, a->list.cur), what, arg, &why);
+        if (rc > 0)
+            return fail(c, "the selected event has no tag %s", arg);
+        if (rc != 0)
             return fail(c, "%s", why);
         done = 1;
     }
+    if (!done && untagged && !failed)
+        return fail(c, "none of the marked events has the tag %s", arg);
     if (!done)
         return fail(c, "%s", why ? why : "nothing changed");
     /* a filter on tag: or note: now selects otherwise: shown again, the selection kept */
@@ -420,6 +430,12 @@ static enum reaction cmd_key(struct app *a, void *st, const struct keypress *k)
     case PR_CANCEL:
         app_close(a, PANE_COMMAND);
         return RE_REDRAW;
+    case PR_FULL: /* a cut command is never run: a note would be saved without its end */
+        snprintf(c->info, sizeof c->info,
+                 "the line is longer than %d bytes: characters were refused, nothing is run (^U clears it)",
+                 PROMPT_MAX - 1);
+        c->error = 1;
+        return RE_REDRAW;
     case PR_ACCEPT: {
         char line[PROMPT_MAX];
         snprintf(line, sizeof line, "%s", c->line.buf);
@@ -440,7 +456,8 @@ static enum reaction cmd_key(struct app *a, void *st, const struct keypress *k)
         return rc > 0 ? RE_QUIT : RE_REDRAW;
     }
     default:
-        c->info[0] = '\0';
+        if (!prompt_cut(&c->line))
+            c->info[0] = '\0';
         return RE_REDRAW;
     }
 }

@@ -102,8 +102,8 @@ static void write_now(struct app *a, struct exp *dlg, int force)
     }
     app_close(a, PANE_EXPORT);
     if (r == EXPORT_PARTIAL)
-        app_message(a, "wrote %s (%s%s) without what its files no longer hold: %s", path,
-                    export_format_name(o.format), o.gzip ? ", gzip" : "", err ? err : "?");
+        app_message(a, "wrote %s (%s%s), %s", path, export_format_name(o.format), o.gzip ? ", gzip" : "",
+                    err ? err : "left out some events");
     else
         app_message(a, "wrote %zu event%s to %s (%s%s)", n, n == 1 ? "" : "s", path,
                     export_format_name(o.format), o.gzip ? ", gzip" : "");
@@ -132,6 +132,11 @@ static enum reaction exp_key(struct app *a, void *st, const struct keypress *k)
             snprintf(dlg->error, sizeof dlg->error, "give a file name");
             return RE_REDRAW;
         }
+        if (prompt_cut(&dlg->path)) { /* a cut name would write somewhere else than typed */
+            snprintf(dlg->error, sizeof dlg->error, "the name is longer than %d bytes: nothing is written",
+                     PROMPT_MAX - 1);
+            return RE_REDRAW;
+        }
         write_now(a, dlg, 0);
         return RE_REDRAW;
     case KEY_UP:
@@ -150,6 +155,9 @@ static enum reaction exp_key(struct app *a, void *st, const struct keypress *k)
         enum prompt_result r = prompt_key(&dlg->path, ch);
         if (r == PR_EDITED)
             dlg->path_edited = 1;
+        if (r == PR_FULL)
+            snprintf(dlg->error, sizeof dlg->error,
+                     "the name is longer than %d bytes: characters were refused", PROMPT_MAX - 1);
         return r == PR_NONE ? RE_UNHANDLED : RE_REDRAW;
     }
     int dir = (ch == KEY_LEFT || ch == 'h') ? -1 : (ch == KEY_RIGHT || ch == 'l' || ch == ' ') ? 1 : 0;

@@ -29,11 +29,18 @@ void prompt_history_clear(struct history *h)
     h->n = 0;
 }
 
+static int is_cont(char c)
+{
+    return ((unsigned char)c & 0xc0) == 0x80;
+}
+
 static void set_text(struct prompt *p, const char *text)
 {
     size_t n = strlen(text);
-    if (n >= PROMPT_MAX)
-        n = PROMPT_MAX - 1;
+    p->cut = n >= PROMPT_MAX;
+    if (p->cut) /* on a character boundary */
+        for (n = PROMPT_MAX - 1; n > 0 && is_cont(text[n]); n--)
+            ;
     memcpy(p->buf, text, n);
     p->buf[n] = '\0';
     p->len = p->cur = n;
@@ -45,11 +52,6 @@ void prompt_open(struct prompt *p, const char *text, struct history *hist)
     p->hist = hist;
     p->hpos = hist ? hist->n : 0;
     p->draft[0] = '\0';
-}
-
-static int is_cont(char c)
-{
-    return ((unsigned char)c & 0xc0) == 0x80;
 }
 
 static size_t prev_char(const struct prompt *p, size_t i)
@@ -84,8 +86,10 @@ static enum prompt_result step_history(struct prompt *p, int dir)
         return PR_NONE;
     if (dir > 0 && p->hpos >= h->n)
         return PR_NONE;
-    if (p->hpos == h->n)
+    if (p->hpos == h->n) {
         memcpy(p->draft, p->buf, p->len + 1);
+        p->draft_cut = p->cut;
+    }
     p->hpos = dir < 0 ? p->hpos - 1 : p->hpos + 1;
     /* an entry that is the text being edited (the filter in force the prompt opened with, which is also
      * the newest entry) would make Up look like it did nothing: step over it */
@@ -96,6 +100,8 @@ static enum prompt_result step_history(struct prompt *p, int dir)
             p->hpos++;
     }
     set_text(p, p->hpos == h->n ? p->draft : h->items[p->hpos]);
+    if (p->hpos == h->n)
+        p->cut = p->draft_cut;
     return PR_EDITED;
 }
 
@@ -105,7 +111,7 @@ enum prompt_result prompt_key(struct prompt *p, int ch)
     case '\n':
     case '\r':
     case KEY_ENTER:
-        return PR_ACCEPT;
+        return p->cut ? PR_FULL : PR_ACCEPT;
     case 27:
     case CTRL('c'):
     case CTRL('g'):
@@ -172,12 +178,21 @@ enum prompt_result prompt_key(struct prompt *p, int ch)
     }
     /* Text: printable ASCII and the bytes of UTF-8 characters; control characters are refused so a
      * pasted escape sequence cannot end up in a filter. */
-    if (ch < 0x20 || ch == 0x7f || ch > 0xff || p->len + 1 >= PROMPT_MAX)
+    if (ch < 0x20 || ch == 0x7f || ch > 0xff)
         return PR_NONE;
+    if (p->len + 1 >= PROMPT_MAX) {
+        p->cut = 1;
+        return PR_FULL;
+    }
     memmove(p->buf + p->cur + 1, p->buf + p->cur, p->len - p->cur + 1);
     p->buf[p->cur++] = (char)ch;
     p->len++;
     return PR_EDITED;
+}
+
+int prompt_cut(const struct prompt *p)
+{
+    return p->cut;
 }
 
 void prompt_draw(const struct prompt *p, WINDOW *w, int y, int x, int width, const char *label, attr_t at)

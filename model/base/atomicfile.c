@@ -46,7 +46,7 @@ int atomicfile_sync(struct atomicfile *a)
 {
     int fd = a->fd;
     a->fd = -1;
-    int ok = fchmod(fd, 0600) == 0 && fsync(fd) == 0;
+    int ok = fchmod(fd, 0600) == 0 && (a->cache || fsync(fd) == 0);
     int e = errno;
     if (close(fd) != 0 && ok) {
         ok = 0;
@@ -73,7 +73,7 @@ int atomicfile_place(struct atomicfile *a, int replace)
     }
     free(a->tmp);
     a->tmp = NULL;
-    int dfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = a->cache ? -1 : open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         fsync(dfd); /* the rename itself survives a crash */
         close(dfd);

@@ -15,18 +15,21 @@ struct atomicfile {
     char *tmp;        /* owned: its name, NULL once it is in place */
     char *dir;        /* owned: the destination's folder (NULL when out of memory) */
     const char *path; /* borrowed: the destination */
+    int cache;        /* set by the caller after atomicfile_open: a cache file whose reader checks it whole (a
+                         checksum), so nothing is flushed to disk: a crash may leave a torn file under the name,
+                         which the reader refuses and rebuilds, and no one waits for the disk */
 };
 
 /* Creates the temporary file for path. Returns 0, or -1 with errno set; either way atomicfile_done
  * must follow (it frees a). */
 int atomicfile_open(struct atomicfile *a, const char *path);
 
-/* Makes the file complete on disk: mode 0600, fsync, close. 0, or -1 with errno set. */
+/* Makes the file complete on disk: mode 0600, fsync (unless a->cache), close. 0, or -1 with errno set. */
 int atomicfile_sync(struct atomicfile *a);
 
 /* Puts the synced file at its path: renamed over what is there when replace is nonzero, else only when
- * nothing is (then 1 when something is, the temporary file removed). Flushes the folder. 0, 1, or -1
- * with errno set. */
+ * nothing is (then 1 when something is, the temporary file removed). Flushes the folder (unless a->cache). 0,
+ * 1, or -1 with errno set. */
 int atomicfile_place(struct atomicfile *a, int replace);
 
 /* Closes and frees a, removing the temporary file unless it was placed. Keeps errno. */

@@ -39,7 +39,9 @@ struct cmd_def {
 /* The table, CMD__COUNT rows in enum order. */
 const struct cmd_def *cmd_table(void);
 
-#define CMD_LINE_MAX 1024
+/* The longest argument, in bytes with its NUL: a text argument holds a filter (FILTER_MAX_LEN) or a note
+ * (CASE_MAX_NOTE) whole, as the interface's command line does (tui/prompt.h). */
+#define CMD_LINE_MAX 16384
 
 struct cmd_call {
     const struct cmd_def *def; /* borrowed from the table */

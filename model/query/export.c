@@ -16,6 +16,15 @@
 #include "model/base/timefmt.h"
 #include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
+#include "model/present/textsafe.h"
+
+/* The eventID of event e as a message may show it: from a log, so escaped (model/present/textsafe.h).
+ * Owned by the caller; NULL when out of memory. */
+static char *event_name(const struct store *s, const struct event *e)
+{
+    const char *id = store_str(s, e, EF_EVENT_ID);
+    return textsafe_escape_dup(id, strlen(id));
+}
 
 static const char *const format_names[EXPORT__COUNT] = {"records", "jsonl", "csv", "timesketch"};
 
@@ -198,8 +207,9 @@ static int write_csv_columns(struct out *o, struct store *s, const uint32_t *idx
                 size_t len;
                 int got = field_text(s, idx[i - 1], &cols[c], &v, &len, &why);
                 if (got < 0) {
-                    errmsg_set(err, "cannot read event %s: %s",
-                               store_str(s, &s->events[idx[i - 1]], EF_EVENT_ID), why ? why : "?");
+                    char *id = event_name(s, &s->events[idx[i - 1]]);
+                    errmsg_set(err, "cannot read event %s: %s", id ? id : "?", why ? why : "?");
+                    free(id);
                     free(why);
                     rc = -1;
                     break;
@@ -256,22 +266,62 @@ static int write_csv_default(struct out *o, struct store *s, const uint32_t *idx
     return rc;
 }
 
-/* What an export left out: events whose bytes could not be read back (their file changed or went since
- * it was loaded). Such an event costs only itself; the export names them after writing the rest. */
+/* What an export left out, by reason: events without an eventTime (Timesketch needs one), and events
+ * whose bytes could not be read back (their file changed or went since it was loaded). Such an event
+ * costs only itself; the export names them after writing the rest. */
+enum left_reason { LEFT_NO_TIME, LEFT_GONE, LEFT_REASONS };
+
 struct left_out {
-    size_t n;
-    char *first; /* owned: why the first one could not be read, with its eventID */
+    size_t n[LEFT_REASONS];
+    char *first[LEFT_REASONS]; /* owned: the first one's eventID (escaped for a terminal), and why */
 };
 
-/* *err (owned by the caller) names what was left out, when anything was. Returns 1 then, else 0. */
+/* Counts one event left out for reason r, naming the first (why: borrowed, may be NULL). */
+static void leave_out(struct left_out *l, enum left_reason r, const struct store *s, const struct event *e,
+                      const char *why)
+{
+    if (l->n[r]++)
+        return;
+    char *id = event_name(s, e);
+    char *safe_why = why ? textsafe_escape_dup(why, strlen(why)) : NULL;
+    if (asprintf(&l->first[r], "event %s%s%s", id ? id : "?", safe_why ? ": " : "",
+                 safe_why ? safe_why : "") < 0)
+        l->first[r] = NULL;
+    free(id);
+    free(safe_why);
+}
+
+static void left_out_free(struct left_out *l)
+{
+    for (int r = 0; r < LEFT_REASONS; r++) {
+        free(l->first[r]);
+        l->first[r] = NULL;
+    }
+}
+
+/* *err (owned by the caller) names what was left out, when anything was, each reason in its own words.
+ * Returns 1 then, else 0. */
 static int say_left_out(struct left_out *l, char **err)
 {
-    if (!l->n)
+    static const char *const words[LEFT_REASONS] = {
+        "without an eventTime, which Timesketch needs",
+        "whose files changed or went since they were loaded",
+    };
+    char part[LEFT_REASONS][600];
+    int parts = 0;
+    for (int r = 0; r < LEFT_REASONS; r++) {
+        part[r][0] = '\0';
+        if (!l->n[r])
+            continue;
+        snprintf(part[r], sizeof part[r], "%s%zu event%s %s (%s%s)", parts ? "; " : "", l->n[r],
+                 l->n[r] == 1 ? "" : "s", words[r], l->first[r] ? l->first[r] : "?",
+                 l->n[r] > 1 ? ", and others" : "");
+        parts++;
+    }
+    left_out_free(l);
+    if (!parts)
         return 0;
-    errmsg_set(err, "%zu event%s not written (%s%s)", l->n, l->n == 1 ? "" : "s", l->first ? l->first : "?",
-               l->n > 1 ? ", and others" : "");
-    free(l->first);
-    l->first = NULL;
+    errmsg_set(err, "left out %s%s", part[LEFT_NO_TIME], part[LEFT_GONE]);
     return 1;
 }
 
@@ -290,11 +340,9 @@ static int write_timesketch(struct out *o, struct store *s, const uint32_t *idx,
         int got = timeline_timesketch(t, idx[i], c, &line, err);
         if (got < 0)
             rc = -1;
-        else if (got == 0 && !left->n++ &&
-                 asprintf(&left->first, "event %s: no eventTime",
-                          store_str(s, &s->events[idx[i]], EF_EVENT_ID)) < 0)
-            left->first = NULL;
-        else if (got > 0)
+        else if (got == 0)
+            leave_out(left, LEFT_NO_TIME, s, &s->events[idx[i]], NULL);
+        else
             out_write(o, line.p, line.len);
     }
     free(line.p);
@@ -323,14 +371,15 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
         char *why = NULL;
         const char *raw = store_raw(s, e, &len, &why);
         if (!raw && (!why || strcmp(why, "out of memory") == 0)) {
-            errmsg_set(err, "cannot read event %s: %s", store_str(s, e, EF_EVENT_ID), why ? why : "out of memory");
+            char *id = event_name(s, e);
+            errmsg_set(err, "cannot read event %s: %s", id ? id : "?", why ? why : "out of memory");
+            free(id);
             free(why);
             rc = -1;
             break;
         }
         if (!raw) { /* its bytes are gone: left out, named at the end */
-            if (!left->n++ && asprintf(&left->first, "event %s: %s", store_str(s, e, EF_EVENT_ID), why) < 0)
-                left->first = NULL;
+            leave_out(left, LEFT_GONE, s, e, why);
             free(why);
             continue;
         }
@@ -346,7 +395,7 @@ static int write_events(struct out *o, struct store *s, const uint32_t *idx, siz
         }
         /* as logged (records) or minified (jsonl), through the one writer: always valid JSON */
         if (format == EXPORT_RECORDS)
-            out_puts(o, i > left->n ? ",\n" : "\n");
+            out_puts(o, i > left->n[LEFT_GONE] ? ",\n" : "\n");
         out_write(o, buf, jsonout_record(raw, len, format == EXPORT_JSONL, buf));
         if (format == EXPORT_JSONL)
             out_puts(o, "\n");
@@ -386,7 +435,7 @@ static enum export_status export_direct(int fd, const char *name, const struct p
         errmsg_set(err, "out of memory");
         return EXPORT_FAILED;
     }
-    struct left_out left = {0, NULL};
+    struct left_out left = {{0}, {NULL}};
     int rc = produce(w, p, &left, err);
     out_finish(w);
     if (rc == 0 && w->error)
@@ -395,7 +444,7 @@ static enum export_status export_direct(int fd, const char *name, const struct p
     rc = rc || w->error;
     free(w);
     if (rc) {
-        free(left.first);
+        left_out_free(&left);
         return EXPORT_FAILED;
     }
     return say_left_out(&left, err) ? EXPORT_PARTIAL : EXPORT_OK;
@@ -441,7 +490,7 @@ static enum export_status export_to(const char *path, const struct producer *p, 
     int slot = tempfiles_add(af.tmp, 0); /* removed by a signal that ends the program meanwhile */
     struct out *w = malloc(sizeof *w);
     int rc = -1;
-    struct left_out left = {0, NULL};
+    struct left_out left = {{0}, {NULL}};
     if (!w || out_open(w, af.fd, o->gzip) != 0) {
         errmsg_set(err, "out of memory");
     } else {
@@ -466,7 +515,7 @@ static enum export_status export_to(const char *path, const struct producer *p, 
     tempfiles_drop(slot);
     atomicfile_done(&af);
     if (rc != 0) {
-        free(left.first);
+        left_out_free(&left);
         return rc > 0 ? EXPORT_EXISTS : EXPORT_FAILED;
     }
     return say_left_out(&left, err) ? EXPORT_PARTIAL : EXPORT_OK;

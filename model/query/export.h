@@ -36,8 +36,9 @@ enum export_status {
     EXPORT_OK,
     EXPORT_EXISTS, /* the target is an existing file and force was not set: nothing written */
     EXPORT_FAILED, /* *err says why: nothing written, an existing target untouched */
-    EXPORT_PARTIAL, /* written, without the events whose bytes could not be read back (their file changed
-                       or went since it was loaded): *err names them */
+    EXPORT_PARTIAL, /* written, without some events: those whose bytes could not be read back (their file
+                       changed or went since it was loaded) and, for Timesketch, those without an
+                       eventTime. *err says "left out ..." with each reason and the first eventID (escaped) */
 };
 
 /* Writes events idx[0..n) of s (store indexes, written in that order) to path; "-" is standard output.

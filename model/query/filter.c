@@ -524,6 +524,12 @@ struct filter *filter_compile_tz(const char *expr, const struct store *s, const 
                                  struct filter_error *err)
 {
     memset(err, 0, sizeof *err);
+    size_t len = expr ? strlen(expr) : 0;
+    if (len > FILTER_MAX_LEN) {
+        err->column = 1;
+        snprintf(err->message, sizeof err->message, "a filter of %zu bytes: at most %u", len, FILTER_MAX_LEN);
+        return NULL;
+    }
     struct filter *f = calloc(1, sizeof *f);
     if (!f) {
         snprintf(err->message, sizeof err->message, "out of memory");
@@ -537,6 +543,7 @@ struct filter *filter_compile_tz(const char *expr, const struct store *s, const 
         filter_free(f);
         return NULL;
     }
+    filter_regex_bound(f, 0); /* a give-up never lets an event in, under a '-' either */
     return f;
 }
 

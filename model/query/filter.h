@@ -32,6 +32,9 @@ struct filter;
  * expression in bytes, and PCRE2's match, depth and heap (KiB) limits for one value, far above what a
  * reasonable expression needs on a CloudTrail value, far below a catastrophic backtrack's minutes. */
 #define FILTER_RE_MAX_LEN     1000u
+
+/* The longest filter expression, in bytes: a bound the interface's filter line holds (tui/prompt.h). */
+#define FILTER_MAX_LEN 16000u
 #define FILTER_RE_MATCH_LIMIT 1000000u
 #define FILTER_RE_DEPTH_LIMIT 10000u
 #define FILTER_RE_HEAP_LIMIT  20000u     /* KiB */
@@ -98,6 +101,11 @@ void filter_run_init(struct filter_run *r, struct filter *f);
  * at most PATHINDEX_WAIT seconds. */
 int filter_run_step(struct filter_run *r, size_t work);
 
+/* Steps the run for about `seconds` (a step past them at most a few tenths of a second even when every
+ * /REGEX/ test reaches its match limit: the clock is read every few strings or events) and returns 1
+ * once the run is complete (or failed), else 0. For an interface that must read keys between steps. */
+int filter_run_for(struct filter_run *r, double seconds);
+
 /* Runs to completion; returns 0, or -1 when out of memory. */
 int filter_run_all(struct filter_run *r);
 
@@ -109,10 +117,17 @@ int filter_run_indexing(const struct filter_run *r, const char **path);
 uint32_t *filter_run_take(struct filter_run *r, size_t *n);
 void filter_run_free(struct filter_run *r);
 
-/* How many values the filter's regular expressions gave up on so far (a bound above reached): each
- * counted as not matching. When some did, what gets the first such expression as typed (/.../, cut to
- * cap bytes). */
+/* How many values the filter's regular expressions gave up on so far (a bound above reached). When some
+ * did, what gets the first such expression as typed (/.../, cut to cap bytes). A value given up on is
+ * neither a match nor a non-match: the term takes the answer that leaves the event out of the result
+ * (filter_compile sets that); the caller says so, with the events it left out (filter_regex_bound). */
 size_t filter_regex_gave_up(const struct filter *f, char *what, size_t cap);
+
+/* Which answer a regular expression's give-up takes, for a filter not yet run: upper 0 (as compiled),
+ * the one that leaves the event out; upper 1, the one that lets it in. The events a run with upper 1
+ * shows beyond those of a run with upper 0 are exactly those whose result a give-up decided: the
+ * events the filter could not decide. */
+void filter_regex_bound(struct filter *f, int upper);
 
 /* Whether event i passes (prepares words first if needed; slow for one-off calls with words). Returns
  * -1 when out of memory. */

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/query/filter_impl.h"
 #include "model/base/cores.h"
@@ -471,6 +472,48 @@ int filter_run_step(struct filter_run *r, size_t work)
     if (r->next >= total)
         r->done = 1;
     return r->done;
+}
+
+/* Units a time-bounded run does between two looks at the clock, in the phases where one unit may be a
+ * /REGEX/ test (a word against one interned string; an event, each of whose values may be tested): an
+ * expression that reaches FILTER_RE_MATCH_LIMIT costs a few milliseconds per test, so a slice of
+ * RUN_SLICE_STRINGS strings, or of one 64-event chunk, ends a step at most a few tenths of a second past
+ * its budget even when every test gives up. Without expressions, a unit costs microseconds: whole
+ * chunks. */
+#define RUN_SLICE_STRINGS 16
+#define RUN_SLICE_EVENTS  64
+
+static int has_regex(const struct filter *f)
+{
+    for (size_t k = 0; k < f->nnodes; k++)
+        if (f->nodes[k].kind == NODE_TERM && f->nodes[k].term.re)
+            return 1;
+    return 0;
+}
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int filter_run_for(struct filter_run *r, double seconds)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const struct filter *f = r->f;
+    int re = has_regex(f);
+    do {
+        size_t work = FILTER_CHUNK;
+        if (f->nwords && f->prepared < f->nstrings)
+            work = RUN_SLICE_STRINGS;
+        else if (re && r->paths_ready && f->indexed)
+            work = RUN_SLICE_EVENTS;
+        if (filter_run_step(r, work))
+            return 1;
+    } while (since(&t0) < seconds);
+    return 0;
 }
 
 int filter_run_all(struct filter_run *r)

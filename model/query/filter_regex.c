@@ -3,9 +3,11 @@
  *
  * PCRE2, as the Sigma rules' `re` (model/detect/sigma_rule.c), with the same kind of bounds: a
  * catastrophic expression ('(a+)+$') gives up after FILTER_RE_MATCH_LIMIT steps instead of running for
- * minutes on a long value; the value then counts as not matching and the give-up is counted so that
- * the caller can say so once (filter_regex_gave_up). Evaluation runs on one thread at a time (the filter
- * run's caller), so each expression owns its match data and jit stack. */
+ * minutes on a long value. The term's answer on that value is then unknown; it is taken as whichever
+ * answer keeps the event out of the result (against the term's polarity: a match under a '-'), so a
+ * give-up never adds an event, and the give-up is counted so that the caller can say so
+ * (filter_regex_gave_up) and count the events it left out (filter_regex_bound). Evaluation runs on one
+ * thread at a time (the filter run's caller), so each expression owns its match data and jit stack. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@ struct filter_re {
     pcre2_jit_stack *jit; /* or NULL: not compiled to machine code */
     pcre2_match_data *md;
     size_t gave_up; /* values the expression gave up on */
+    int unknown_as; /* the answer a value it gave up on gets (filter_regex_bound) */
     int empty;      /* it matches the empty string */
 };
 
@@ -40,9 +43,10 @@ static int run(struct filter_re *re, const char *s, size_t len)
     int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
     if (rc >= 0)
         return 1;
-    if (rc != PCRE2_ERROR_NOMATCH)
-        re->gave_up++; /* a limit reached (or no memory for the match): not an answer */
-    return 0;
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    re->gave_up++; /* a limit reached (or no memory for the match): not an answer */
+    return re->unknown_as;
 }
 
 int filter_re_compile(const char *pat, size_t len, struct filter_re **out, char *msg, size_t cap, size_t *off)
@@ -103,6 +107,35 @@ int filter_pattern_matches(const struct term *t, const char *s, size_t len)
 int filter_pattern_contains(const struct term *t, const char *s, size_t len)
 {
     return t->re ? run(t->re, s, len) : match_contains(t->pat, t->plen, s, len);
+}
+
+/* Sets the answer of the give-ups of the terms under node idx, whose result counts positively (negated
+ * 0) or through an odd number of '-' (negated 1). */
+static void bound_node(struct filter *f, int idx, int negated, int upper)
+{
+    struct node *n = &f->nodes[idx];
+    switch (n->kind) {
+    case NODE_TERM:
+        if (n->term.re)
+            n->term.re->unknown_as = upper ^ negated;
+        return;
+    case NODE_NOT:
+        bound_node(f, n->left, !negated, upper);
+        return;
+    case NODE_AND:
+    case NODE_OR:
+        bound_node(f, n->left, negated, upper);
+        bound_node(f, n->right, negated, upper);
+        return;
+    case NODE_ALL:
+        return;
+    }
+}
+
+void filter_regex_bound(struct filter *f, int upper)
+{
+    if (f->nnodes)
+        bound_node(f, f->root, 0, upper ? 1 : 0);
 }
 
 size_t filter_regex_gave_up(const struct filter *f, char *what, size_t cap)

@@ -3,18 +3,14 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "model/base/atomicfile.h"
 #include "model/base/errmsg.h"
 #include "model/base/utf8.h"
-#include "model/base/xdg.h"
+#include "model/state/case_internal.h"
+#include "model/state/casetext.h"
 
 struct ctcase *case_new(const char *name)
 {
@@ -50,16 +46,56 @@ static void free_inputs(struct ctcase *c)
     c->ninputs = 0;
 }
 
+void case_ops_clear(struct ctcase *c)
+{
+    for (size_t i = 0; i < c->nops; i++) {
+        free(c->ops[i].key);
+        free(c->ops[i].arg);
+    }
+    free(c->ops);
+    c->ops = NULL;
+    c->nops = c->capops = 0;
+}
+
+/* Keeps a change made here for the next save (case.h: struct case_op). 0, or -1 out of memory. */
+static int journal(struct ctcase *c, enum case_op_kind kind, const char *key, const char *arg, int64_t at)
+{
+    if (c->no_journal)
+        return 0;
+    if (c->nops == c->capops) {
+        size_t cap = c->capops ? c->capops * 2 : 16;
+        struct case_op *v = reallocarray(c->ops, cap, sizeof *v);
+        if (!v)
+            return -1;
+        c->ops = v;
+        c->capops = cap;
+    }
+    struct case_op *o = &c->ops[c->nops];
+    o->kind = (unsigned char)kind;
+    o->at = at;
+    o->key = strdup(key);
+    o->arg = arg ? strdup(arg) : NULL;
+    if (!o->key || (arg && !o->arg)) {
+        free(o->key);
+        free(o->arg);
+        return -1;
+    }
+    c->nops++;
+    return 0;
+}
+
 void case_free(struct ctcase *c)
 {
     if (!c)
         return;
+    case_ops_clear(c);
     for (size_t i = 0; i < c->n; i++)
         entry_clear(&c->v[i]);
     free(c->v);
     free(c->slots);
     free_inputs(c);
     free(c->name);
+    free(c->notice);
     free(c);
 }
 
@@ -145,7 +181,7 @@ static int rehash(struct ctcase *c, size_t nslots)
 }
 
 /* The entry of key, made (empty) when there is none; NULL when out of memory or full. */
-static struct case_entry *entry_for(struct ctcase *c, const char *key, const char **err)
+struct case_entry *case_entry_for(struct ctcase *c, const char *key, const char **err)
 {
     int found;
     size_t i = find(c, key, &found);
@@ -192,9 +228,13 @@ int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms,
 {
     if (!marked && !case_get(c, key))
         return 0;
-    struct case_entry *e = entry_for(c, key, err);
+    struct case_entry *e = case_entry_for(c, key, err);
     if (!e)
         return -1;
+    if (journal(c, marked ? CASE_OP_MARK : CASE_OP_UNMARK, key, NULL, now_ms) != 0) {
+        *err = "out of memory";
+        return -1;
+    }
     e->marked = marked != 0;
     stamp(e, now_ms);
     c->gen++;
@@ -220,6 +260,11 @@ int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t n
         *err = "an empty note";
         return -1;
     }
+    if (!casetext_utf8_valid(text)) {
+        /* saved as it is, it would make the file JSON no reader takes (and the case unreadable) */
+        *err = "a note is text in UTF-8: this one holds a byte that is not (is the terminal set to UTF-8?)";
+        return -1;
+    }
     if (len > CASE_MAX_NOTE) {
         *err = "a note is at most 4096 bytes";
         return -1;
@@ -229,9 +274,10 @@ int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t n
         *err = "an event holds at most 64 notes";
         return -1;
     }
-    struct case_entry *e = entry_for(c, key, err);
+    struct case_entry *e = case_entry_for(c, key, err);
     char *t = e ? strdup(text) : NULL;
-    if (!t || push(&e->notes, &e->nnotes, e->nnotes, t) != 0) {
+    if (!t || journal(c, CASE_OP_NOTE, key, text, now_ms) != 0 ||
+        push(&e->notes, &e->nnotes, e->nnotes, t) != 0) {
         free(t);
         *err = "out of memory";
         return -1;
@@ -262,7 +308,7 @@ int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now
 {
     if (!case_tag_valid(tag, err))
         return -1;
-    struct case_entry *e = entry_for(c, key, err);
+    struct case_entry *e = case_entry_for(c, key, err);
     if (!e)
         return -1;
     size_t at = 0;
@@ -275,7 +321,7 @@ int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now
         return -1;
     }
     char *t = strdup(tag);
-    if (!t || push(&e->tags, &e->ntags, at, t) != 0) {
+    if (!t || journal(c, CASE_OP_TAG, key, tag, now_ms) != 0 || push(&e->tags, &e->ntags, at, t) != 0) {
         free(t);
         *err = "out of memory";
         return -1;
@@ -287,46 +333,44 @@ int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now
 
 int case_remove_tag(struct ctcase *c, const char *key, const char *tag, int64_t now_ms, const char **err)
 {
-    (void)err;
     int found;
     size_t i = find(c, key, &found);
-    if (!found)
-        return 0;
-    struct case_entry *e = &c->v[i];
-    for (size_t k = 0; k < e->ntags; k++)
+    struct case_entry *e = found ? &c->v[i] : NULL;
+    for (size_t k = 0; e && k < e->ntags; k++)
         if (strcmp(e->tags[k], tag) == 0) {
+            if (journal(c, CASE_OP_UNTAG, key, tag, now_ms) != 0) {
+                *err = "out of memory";
+                return -1;
+            }
             free(e->tags[k]);
             memmove(&e->tags[k], &e->tags[k + 1], (e->ntags - k - 1) * sizeof *e->tags);
             e->ntags--;
             stamp(e, now_ms);
             c->gen++;
-            break;
-        }
-    return 0;
-}
-
-/* Whether s is valid UTF-8 throughout: what is imported is exported again as JSON, which must be. */
-static int valid_utf8(const char *s)
-{
-    uint32_t cp;
-    for (size_t len = strlen(s), n; len; s += n, len -= n)
-        if ((n = utf8_decode(s, len, &cp)) == 0)
             return 0;
+        }
+    *err = "the event has no such tag";
     return 1;
 }
 
-/* One "events" item of a case file into *out (zeroed first), its "updated" capped at cap_ms. Returns
- * NULL, or why it is refused. */
-static const char *entry_parse(const cJSON *j, int64_t cap_ms, struct case_entry *out)
+/* One "events" item of a case file into *out (zeroed first), its "updated" capped at cap_ms. A note
+ * that is not UTF-8 is refused when strict (an import), else read with U+FFFD for each bad byte,
+ * counted in *repaired. Returns NULL, or why it is refused. */
+static const char *entry_parse(const cJSON *j, int64_t cap_ms, int strict, struct case_entry *out,
+                               size_t *repaired)
 {
     memset(out, 0, sizeof *out);
     const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "event");
-    if (!cJSON_IsString(ev) || !strchr(ev->valuestring, ':') || strlen(ev->valuestring) > 256)
-        return "\"event\" is not ACCOUNT:EVENTID";
-    if (!valid_utf8(ev->valuestring))
-        return "\"event\" is not valid UTF-8";
-    if (!(out->event = strdup(ev->valuestring)))
+    const cJSON *hex = cJSON_GetObjectItemCaseSensitive(j, "event_hex");
+    if (cJSON_IsString(hex)) {
+        if (!(out->event = casetext_from_hex(hex->valuestring)))
+            return "\"event_hex\" is not the hex of a key";
+    } else if (cJSON_IsString(ev) && !(out->event = strdup(ev->valuestring)))
         return "out of memory";
+    /* a key that is not UTF-8 (an eventID as logged, or a file written before "event_hex") is kept as
+       its bytes: it names the event the store names so */
+    if (!out->event || !strchr(out->event, ':') || strlen(out->event) > 256)
+        return "\"event\" is not ACCOUNT:EVENTID";
     const cJSON *mk = cJSON_GetObjectItemCaseSensitive(j, "marked");
     if (mk && !cJSON_IsBool(mk))
         return "\"marked\" is not true or false";
@@ -366,11 +410,13 @@ static const char *entry_parse(const cJSON *j, int64_t cap_ms, struct case_entry
     {
         if (!cJSON_IsString(nt) || !*nt->valuestring || strlen(nt->valuestring) > CASE_MAX_NOTE)
             return "a note is not a string of 1 to 4096 bytes";
-        if (!valid_utf8(nt->valuestring))
+        int bad = !casetext_utf8_valid(nt->valuestring);
+        if (bad && strict)
             return "a note is not valid UTF-8";
         if (out->nnotes >= CASE_MAX_NOTES)
             return "more than 64 notes on an event";
-        char *s = strdup(nt->valuestring);
+        *repaired += bad;
+        char *s = bad ? casetext_utf8_repaired(nt->valuestring) : strdup(nt->valuestring);
         if (!s || push(&out->notes, &out->nnotes, out->nnotes, s) != 0) {
             free(s);
             return "out of memory";
@@ -380,7 +426,7 @@ static const char *entry_parse(const cJSON *j, int64_t cap_ms, struct case_entry
 }
 
 /* Whether e holds note text. */
-static int has_note(const struct case_entry *e, const char *text)
+int case_entry_has_note(const struct case_entry *e, const char *text)
 {
     for (size_t k = 0; k < e->nnotes; k++)
         if (strcmp(e->notes[k], text) == 0)
@@ -389,8 +435,9 @@ static int has_note(const struct case_entry *e, const char *text)
 }
 
 /* Merges one parsed entry o into c's entry e of the same event (see case.h): the newer copy's mark
- * and tags, the notes of both (e's first). o is taken over. Returns whether e changed. */
-static int merge_entry(struct case_entry *e, struct case_entry *o)
+ * and tags, the notes of both (e's first); the notes past CASE_MAX_NOTES are counted in *dropped. o is
+ * taken over. Returns whether e changed. */
+static int merge_entry(struct case_entry *e, struct case_entry *o, size_t *dropped)
 {
     int changed = 0;
     if (o->updated > e->updated) {
@@ -406,9 +453,13 @@ static int merge_entry(struct case_entry *e, struct case_entry *o)
         o->ntags = nt;
         e->updated = o->updated;
     }
-    for (size_t k = 0; k < o->nnotes && e->nnotes < CASE_MAX_NOTES; k++) {
-        if (has_note(e, o->notes[k]) || push(&e->notes, &e->nnotes, e->nnotes, o->notes[k]) != 0)
+    for (size_t k = 0; k < o->nnotes; k++) {
+        if (case_entry_has_note(e, o->notes[k]))
             continue;
+        if (e->nnotes >= CASE_MAX_NOTES || push(&e->notes, &e->nnotes, e->nnotes, o->notes[k]) != 0) {
+            (*dropped)++;
+            continue;
+        }
         o->notes[k] = NULL; /* moved */
         changed = 1;
     }
@@ -417,22 +468,33 @@ static int merge_entry(struct case_entry *e, struct case_entry *o)
 }
 
 /* Merges parsed entries into c (case_merge_entry); taken over (freed or moved). Counts the entries of c
- * added or changed into *changed. */
-static int merge(struct ctcase *c, struct case_entry *v, size_t n, size_t *changed)
+ * added or changed into *changed (each once, however often the file names it), the notes left out at
+ * CASE_MAX_NOTES into *dropped (*dropped_at: the first such event, owned). */
+static int merge(struct ctcase *c, struct case_entry *v, size_t n, size_t *changed, size_t *dropped,
+                 char **dropped_at)
 {
     int rc = 0;
+    unsigned char *seen = calloc(c->n + n + 1, 1); /* by position in c->v: counted already */
+    if (!seen) {
+        for (size_t i = 0; i < n; i++)
+            entry_clear(&v[i]);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         const char *why;
         int found;
-        size_t at = find(c, v[i].event, &found);
+        size_t at = find(c, v[i].event, &found), before = *dropped;
         if (found) {
-            if (merge_entry(&c->v[at], &v[i])) {
+            if (merge_entry(&c->v[at], &v[i], dropped)) {
                 c->gen++;
-                (*changed)++;
+                *changed += !seen[at];
+                seen[at] = 1;
             }
+            if (*dropped > before && !*dropped_at)
+                *dropped_at = strdup(c->v[at].event);
             continue;
         }
-        struct case_entry *e = entry_for(c, v[i].event, &why);
+        struct case_entry *e = case_entry_for(c, v[i].event, &why);
         if (!e) {
             entry_clear(&v[i]);
             rc = -1;
@@ -443,49 +505,10 @@ static int merge(struct ctcase *c, struct case_entry *v, size_t n, size_t *chang
         free(key);
         c->gen++;
         *changed += holds_something(e) != 0;
+        seen[e - c->v] = holds_something(e) != 0;
     }
+    free(seen);
     return rc;
-}
-
-static char *read_file(const char *path, size_t *len, char **err, int *missing)
-{
-    *missing = 0;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT) {
-            *missing = 1;
-            return NULL;
-        }
-        errmsg_set(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        errmsg_set(err, "%s: not a regular file", path);
-        close(fd);
-        return NULL;
-    }
-    if ((uint64_t)st.st_size > CASE_MAX_FILE) {
-        errmsg_set(err, "%s: larger than the limit of %u MiB for a case", path, CASE_MAX_FILE >> 20);
-        close(fd);
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (buf && got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!buf) {
-        errmsg_set(err, "%s: out of memory", path);
-        return NULL;
-    }
-    buf[got] = '\0';
-    *len = got;
-    return buf;
 }
 
 int case_load(struct ctcase *c, const char *path, char **err)
@@ -535,6 +558,65 @@ int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **
     return case_import_file(c, path, CASE_MAX_UPDATED, 0, changed, err);
 }
 
+/* Adds what to c->notice ("; " between). */
+static void notice_add(struct ctcase *c, const char *what)
+{
+    char *n = NULL;
+    if (asprintf(&n, "%s%s%s", c->notice ? c->notice : "", c->notice ? "; " : "", what) < 0)
+        return;
+    free(c->notice);
+    c->notice = n;
+}
+
+/* The events of root parsed into *out (owned, *n of them): strict (an import), the first entry that
+ * is refused refuses them all; else it is left out and said in c->notice, and the rest are read. */
+static int parse_events(struct ctcase *c, const char *path, const cJSON *events, int64_t now_ms, int strict,
+                        struct case_entry **out, size_t *n, char **err)
+{
+    int total = cJSON_GetArraySize(events);
+    if (total > CASE_MAX_EVENTS)
+        return errmsg_set(err, "%s: more than %d events", path, CASE_MAX_EVENTS);
+    struct case_entry *v = calloc((size_t)total + 1, sizeof *v);
+    if (!v)
+        return errmsg_set(err, "%s: out of memory", path);
+    size_t k = 0, skipped = 0, repaired = 0;
+    int at = 0;
+    char first[160] = "";
+    const cJSON *j;
+    cJSON_ArrayForEach(j, events)
+    {
+        const char *why = entry_parse(j, now_ms, strict, &v[k], &repaired);
+        at++;
+        if (why && strict) {
+            for (size_t i = 0; i <= k; i++)
+                entry_clear(&v[i]);
+            free(v);
+            return errmsg_set(err, "%s: event %d: %s", path, at, why);
+        }
+        if (why) {
+            entry_clear(&v[k]);
+            if (!skipped++)
+                snprintf(first, sizeof first, "event %d: %s", at, why);
+            continue;
+        }
+        k++;
+    }
+    char what[400];
+    if (skipped) {
+        snprintf(what, sizeof what, "%s: %zu entr%s left out, kept no more (%s)", path, skipped,
+                 skipped == 1 ? "y" : "ies", first);
+        notice_add(c, what);
+    }
+    if (repaired) {
+        snprintf(what, sizeof what, "%s: %zu note%s not UTF-8, read with U+FFFD for each bad byte", path,
+                 repaired, repaired == 1 ? "" : "s");
+        notice_add(c, what);
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int must_exist, size_t *changed,
                      char **err)
 {
@@ -544,11 +626,26 @@ int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int mus
     *changed = 0;
     size_t len = 0;
     int missing;
-    char *text = read_file(path, &len, err, &missing);
+    /* an import (must_exist) is strict: a file that is not all right changes nothing; the case's own
+       file is read as far as it can be, so that one bad entry does not lose the others */
+    int strict = must_exist;
+    char *text = casetext_read(path, strict, CASE_MAX_FILE, &len, err, &missing);
     if (!text && missing && must_exist)
         return errmsg_set(err, "%s: %s", path, strerror(ENOENT));
     if (!text)
         return missing ? 0 : -1;
+    for (long nul; (nul = casetext_nul_escape(text, len)) >= 0;) {
+        if (strict) {
+            free(text);
+            return errmsg_set(err,
+                              "%s: byte %ld: a string holds \\u0000 (NUL), which no note, tag or event can",
+                              path, nul);
+        }
+        memcpy(text + nul, "\\ufffd", 6);
+        char what[300];
+        snprintf(what, sizeof what, "%s: byte %ld: \\u0000 (NUL) read as U+FFFD", path, nul);
+        notice_add(c, what);
+    }
     cJSON *root = parse_whole(path, text, len, err);
     free(text);
     if (!root)
@@ -559,35 +656,34 @@ int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int mus
         cJSON_Delete(root);
         return errmsg_set(err, "%s: not a ctview case (version 1)", path);
     }
-    int n = cJSON_GetArraySize(events);
-    if (n > CASE_MAX_EVENTS) {
+    struct case_entry *v = NULL;
+    size_t n = 0;
+    if (parse_events(c, path, events, now_ms, strict, &v, &n, err) != 0) {
         cJSON_Delete(root);
-        return errmsg_set(err, "%s: more than %d events", path, CASE_MAX_EVENTS);
-    }
-    struct case_entry *v = calloc((size_t)n + 1, sizeof *v);
-    if (!v) {
-        cJSON_Delete(root);
-        return errmsg_set(err, "%s: out of memory", path);
-    }
-    int k = 0;
-    const cJSON *j;
-    cJSON_ArrayForEach(j, events)
-    {
-        const char *why = entry_parse(j, now_ms, &v[k]);
-        if (why) {
-            for (int i = 0; i <= k; i++)
-                entry_clear(&v[i]);
-            free(v);
-            cJSON_Delete(root);
-            return errmsg_set(err, "%s: event %d: %s", path, k + 1, why);
-        }
-        k++;
+        return -1;
     }
     take_inputs(c, cJSON_GetObjectItemCaseSensitive(root, "inputs"));
     cJSON_Delete(root);
-    int rc = merge(c, v, (size_t)k, changed);
+    size_t dropped = 0;
+    char *dropped_at = NULL;
+    int rc = merge(c, v, n, changed, &dropped, &dropped_at);
     free(v);
-    return rc == 0 ? 0 : errmsg_set(err, "%s: out of memory or too many events while merging", path);
+    if (rc != 0)
+        rc = errmsg_set(err, "%s: out of memory or too many events while merging", path);
+    else if (dropped) {
+        /* the rest is merged; what is left out is said, never dropped without a word */
+        char what[400];
+        snprintf(what, sizeof what,
+                 "%s: %zu note%s not merged: an event holds at most %d notes (the first: event %.300s)", path,
+                 dropped, dropped == 1 ? "" : "s", CASE_MAX_NOTES, dropped_at ? dropped_at : "?");
+        rc = strict ? errmsg_set(err, "%s", what) : 0;
+        if (!strict)
+            notice_add(c, what);
+        else
+            rc = 1;
+    }
+    free(dropped_at);
+    return rc;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -633,7 +729,26 @@ static cJSON *to_json(const struct ctcase *c)
             return NULL;
         }
         cJSON_AddItemToArray(events, o);
-        cJSON_AddStringToObject(o, "event", e->event);
+        if (casetext_utf8_valid(e->event))
+            cJSON_AddStringToObject(o, "event", e->event);
+        else {
+            /* an eventID as logged may hold any byte: "event" shows it (U+FFFD for a bad byte),
+               "event_hex" keeps its bytes, so that it still names the same event when read again */
+            char *shown = casetext_utf8_repaired(e->event), *hex = malloc(2 * strlen(e->event) + 1);
+            for (size_t k = 0; hex && e->event[k]; k++)
+                snprintf(hex + 2 * k, 3, "%02x", (unsigned char)e->event[k]);
+            if (!shown || !hex) {
+                free(shown);
+                free(hex);
+                free(order);
+                cJSON_Delete(root);
+                return NULL;
+            }
+            cJSON_AddStringToObject(o, "event", shown);
+            cJSON_AddStringToObject(o, "event_hex", hex);
+            free(shown);
+            free(hex);
+        }
         cJSON_AddBoolToObject(o, "marked", e->marked);
         cJSON_AddItemToObject(o, "tags", string_list(e->tags, e->ntags));
         cJSON_AddItemToObject(o, "notes", string_list(e->notes, e->nnotes));
@@ -649,83 +764,4 @@ char *case_json(const struct ctcase *c)
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return text;
-}
-
-/* What tells one version of the file at path from another (all 0 when there is none). */
-static void file_id(const char *path, uint64_t id[4])
-{
-    struct stat st;
-    memset(id, 0, 4 * sizeof *id);
-    if (stat(path, &st) != 0)
-        return;
-    id[0] = (uint64_t)st.st_dev;
-    id[1] = (uint64_t)st.st_ino;
-    id[2] = (uint64_t)st.st_size;
-    id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-}
-
-int case_save(struct ctcase *c, const char *path, char **err)
-{
-    if (xdg_make_parents(path, err) != 0)
-        return -1;
-    char lock[4096];
-    if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock)
-        return errmsg_set(err, "%s: path too long", path);
-    int lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
-        int rc = errmsg_set(err, "%s: %s", lock, strerror(errno));
-        if (lfd >= 0)
-            close(lfd);
-        return rc;
-    }
-    char *why = NULL;
-    uint64_t now[4];
-    file_id(path, now);
-    /* the other instance's newer entries are kept; a file this case wrote last holds none */
-    int rc = now[1] && memcmp(now, c->saved_id, sizeof now) == 0 ? 0 : case_load(c, path, &why);
-    if (rc != 0) {
-        /* a damaged file is not overwritten: the user's work in it would be lost */
-        close(lfd);
-        errmsg_set(err, "not saved: %s", why ? why : "out of memory");
-        free(why);
-        return -1;
-    }
-    char *text = case_json(c);
-    rc = text ? atomicfile_write(path, text, strlen(text), err) : errmsg_set(err, "%s: out of memory", path);
-    free(text);
-    if (rc == 0)
-        file_id(path, c->saved_id);
-    close(lfd);
-    return rc;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-char *case_path_for(const char *const *inputs, size_t n, const char *name)
-{
-    /* the key is order-free and ignores repeats: each input's hash, sorted, distinct, then the name */
-    uint64_t *h = calloc(n + 1, sizeof *h);
-    if (!h)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        h[i] = 1469598103934665603ull;
-        for (const unsigned char *p = (const unsigned char *)inputs[i]; *p; p++)
-            h[i] = (h[i] ^ *p) * 1099511628211ull;
-    }
-    qsort(h, n, sizeof *h, cmp_u64);
-    uint64_t key = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || h[i] != h[i - 1])
-            for (int b = 0; b < 8; b++)
-                key = (key ^ ((h[i] >> (8 * b)) & 0xff)) * 1099511628211ull;
-    free(h);
-    for (const unsigned char *p = (const unsigned char *)(name ? name : "default"); *p; p++)
-        key = (key ^ *p) * 1099511628211ull;
-    char file[64];
-    snprintf(file, sizeof file, "cases/%016llx.json", (unsigned long long)key);
-    return xdg_file("XDG_DATA_HOME", ".local/share", file);
 }

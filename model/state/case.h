@@ -6,11 +6,13 @@
  *   {"ctview_case": 1, "name": "default", "inputs": ["/abs/path", ...],
  *    "events": [{"event": "111122223333:eventid", "marked": true, "tags": ["exfil"],
  *                "notes": ["read the key", ...], "updated": 1733600000123}, ...]}
- * "updated" (ms since the epoch) decides which of two copies of one event's entry wins when two
- * instances save the same case, or a case is imported (case_save re-reads the file and merges): the
- * newer copy's mark and tags win, the notes of both are kept (a note is never removed: the case is a
- * record of the investigation, and a merge must not lose a colleague's note), entries only one side has
- * are kept. An entry that holds nothing any more (its mark and last tag removed) stays in the file with
+ * Two instances saving one case: case_save re-reads the file under a lock and applies to it only the
+ * changes made here since the last save (struct case_op: a mark, an unmark, a tag added or removed, a
+ * note), each on its own, so that neither loses the other's work (a mark here and a tag there on one
+ * event are both kept). An import merges whole entries: "updated" (ms since the epoch) decides which
+ * copy's mark and tags win, the newer; the notes of both are kept (a note is never removed: the case is
+ * a record of the investigation, and a merge must not lose a colleague's note), entries only one side
+ * has are kept. An entry that holds nothing any more (its mark and last tag removed) stays in the file with
  * its time, so that the removal wins over an older copy that still has them.
  *
  * Limits, each refused with the file, the position and the reason: the file CASE_MAX_FILE bytes,
@@ -22,12 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CASE_MAX_FILE (64u << 20)
+#define CASE_MAX_FILE   (256u << 20)
 #define CASE_MAX_EVENTS 1000000
-#define CASE_MAX_NOTE 4096
-#define CASE_MAX_NOTES 64
-#define CASE_MAX_TAG 64
-#define CASE_MAX_TAGS 32
+#define CASE_MAX_NOTE   4096
+#define CASE_MAX_NOTES  64
+#define CASE_MAX_TAG    64
+#define CASE_MAX_TAGS   32
 /* the latest "updated" a file may hold: 9999-12-31T23:59:59.999Z in ms */
 #define CASE_MAX_UPDATED 253402300799999LL
 
@@ -39,6 +41,17 @@ struct case_entry {
     char **notes; /* owned, each owned, in the order written */
     size_t nnotes;
     int64_t updated; /* ms since the epoch of the last change */
+};
+
+/* One change made here, kept until it is saved: a save applies these, not the whole entry, to the file
+ * as another instance may have left it, so that each part of an entry (its mark, each tag, each note)
+ * is merged on its own. */
+enum case_op_kind { CASE_OP_MARK, CASE_OP_UNMARK, CASE_OP_TAG, CASE_OP_UNTAG, CASE_OP_NOTE };
+struct case_op {
+    unsigned char kind; /* enum case_op_kind */
+    char *key;          /* owned */
+    char *arg;          /* owned: the tag or note, or NULL */
+    int64_t at;         /* ms since the epoch */
 };
 
 struct ctcase {
@@ -54,6 +67,10 @@ struct ctcase {
     /* the file as case_save last wrote it (device, inode, size, mtime in ns): unchanged since, it holds
        nothing to merge, and the next save need not read it again */
     uint64_t saved_id[4];
+    char *notice;        /* owned: what reading a file left out or repaired (entries, notes), or NULL */
+    struct case_op *ops; /* owned: the changes made here since the last save, in order */
+    size_t nops, capops;
+    int no_journal; /* changes are not kept in ops (a case a save builds) */
 };
 
 /* A new empty case named name ("default" when NULL); NULL when out of memory. */
@@ -71,7 +88,8 @@ size_t case_count(const struct ctcase *c);
 int case_set_inputs(struct ctcase *c, const char *const *inputs, size_t n);
 
 /* Changes to one event's entry. Each returns 0, or -1 with *err (a static string) saying why (a tag
- * that is not a tag, a note too long, too many). now_ms stamps the entry's "updated". */
+ * that is not a tag, a note too long or not UTF-8, too many); case_remove_tag returns 1 with *err when
+ * the event has no such tag. now_ms stamps the entry's "updated". */
 int case_set_mark(struct ctcase *c, const char *key, int marked, int64_t now_ms, const char **err);
 int case_add_note(struct ctcase *c, const char *key, const char *text, int64_t now_ms, const char **err);
 int case_add_tag(struct ctcase *c, const char *key, const char *tag, int64_t now_ms, const char **err);
@@ -89,7 +107,11 @@ int case_load(struct ctcase *c, const char *path, char **err);
 int case_merge_file(struct ctcase *c, const char *path, size_t *changed, char **err);
 
 /* case_merge_file for --case-import: a missing file is an error when must_exist, and an "updated"
- * after now_ms (another machine's clock ahead) is taken as now_ms, so that a later change here wins. */
+ * after now_ms (another machine's clock ahead) is taken as now_ms, so that a later change here wins.
+ * With must_exist the file is read strictly (one bad entry refuses it all, it may be a symbolic link, a
+ * pipe or '-' for standard input) and notes left out at CASE_MAX_NOTES return 1 with *err (the rest
+ * is merged); else an entry that cannot be read is left out, a note that is not UTF-8 repaired, and
+ * c->notice says so. */
 int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int must_exist, size_t *changed,
                      char **err);
 
@@ -97,10 +119,17 @@ int case_import_file(struct ctcase *c, const char *path, int64_t now_ms, int mus
  * when out of memory. */
 char *case_json(const struct ctcase *c);
 
-/* Writes c to path: under an exclusive lock on path.lock, re-reads path and merges it into c first (so
- * a second instance's work is kept), then writes a temporary file beside it (mode 0600), fsyncs and
- * renames it over path. Returns 0, or -1 with *err (owned by the caller). */
+/* Writes c to path: under an exclusive lock on path.lock, when path changed since c last read or wrote
+ * it, reads it again and applies to it the changes made here (c->ops), which then is c; writes a
+ * temporary file beside it (mode 0600), fsyncs and renames it over path. Returns 0, or -1 with *err
+ * (owned by the caller): not saved, or saved without a change that no longer applies (a 65th note). */
 int case_save(struct ctcase *c, const char *path, char **err);
+
+/* case_save that first merges the case file import (case_import_file, must_exist) into the case as
+ * path holds it, under the same lock: what another instance saved meanwhile is kept. Returns as
+ * case_import_file (1: notes left out at the limit, the rest saved). */
+int case_import_save(struct ctcase *c, const char *path, const char *import, int64_t now_ms, size_t *changed,
+                     char **err);
 
 /* The case file for inputs (canonical paths, in any order) and a case name, under
  * $XDG_DATA_HOME/ctview/cases/ (else ~/.local/share/ctview/cases/): the same inputs and name give the

@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model/base/bigalloc.h"
 
@@ -55,6 +56,10 @@ struct intern {
     size_t open_len, open_cap;
     size_t cold_bytes; /* deflated bytes held */
     struct libdeflate_compressor *comp;
+    void *map; /* owned: a mapping holding strings read in place (intern_read_mapped), unmapped at free */
+    size_t map_len;
+    const char *held; /* in map: the block of those strings, ids 1 .. before any chunk's */
+    size_t held_len;
 };
 
 uint32_t intern_hash(const char *s, size_t len)
@@ -124,6 +129,8 @@ void intern_free(struct intern *t)
         libdeflate_free_compressor(t->comp);
     free(t->strs);
     free(t->slots);
+    if (t->map)
+        munmap(t->map, t->map_len);
     free(t);
 }
 
@@ -622,10 +629,10 @@ size_t intern_cold_bytes(const struct intern *t, size_t *raw)
     return t->cold_bytes + t->open_cap;
 }
 
-int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
+/* intern_write when some strings are cold or staged: in id order, each a 4-byte length, its bytes and a
+ * NUL, gathered in a buffer so the reader sees the same block whatever way the strings are held */
+static int write_gathered(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
 {
-    /* in id order, each a 4-byte length, its bytes and a NUL, gathered in a buffer so the reader sees
-     * the same block whether strings are plain, staged or cold */
     struct intern_cursor c = {0};
     size_t cap = (size_t)1 << 16, used = 0;
     char *buf = malloc(cap);
@@ -664,7 +671,31 @@ int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, si
     return rc;
 }
 
-struct intern *intern_read(const char *block, size_t len, uint32_t count)
+int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
+{
+    if (t->nblocks || t->open_len || t->staged)
+        return write_gathered(t, put, ctx);
+    /* nothing cold or staged: the plain chunks (and the mapped block) as they are, with no copy; chunks
+     * are newest first and each holds the strings of consecutive ids: oldest first is id order */
+    size_t n = 0;
+    for (const struct chunk *c = t->chunks; c; c = c->next)
+        n++;
+    const struct chunk **order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return -1;
+    size_t k = n;
+    for (const struct chunk *c = t->chunks; c; c = c->next)
+        order[--k] = c;
+    int rc = t->held_len ? put(ctx, t->held, t->held_len) : 0;
+    for (k = 0; k < n && rc == 0; k++)
+        if (order[k]->used)
+            rc = put(ctx, order[k]->data, order[k]->used);
+    free(order);
+    return rc;
+}
+
+/* intern_read; the strings copied into a chunk of their own, else (in_place) left in block. */
+static struct intern *read_block(const char *block, size_t len, uint32_t count, int in_place)
 {
     if (count == 0 || count == UINT32_MAX)
         return NULL;
@@ -674,7 +705,7 @@ struct intern *intern_read(const char *block, size_t len, uint32_t count)
     uint32_t nslots = t->nslots;
     while ((uint64_t)count * 8 > (uint64_t)nslots * 7 && nslots < (1u << 31))
         nslots *= 2;
-    struct chunk *c = big_alloc(sizeof *c + len);
+    struct chunk *c = big_alloc(sizeof *c + (in_place ? 0 : len));
     const char **strs = big_alloc((size_t)count * sizeof *strs);
     uint64_t *slots = big_alloc((size_t)nslots * sizeof *slots);
     if (strs) {
@@ -696,9 +727,10 @@ struct intern *intern_read(const char *block, size_t len, uint32_t count)
     t->nslots = nslots;
     t->cap = count;
     c->next = NULL;
-    c->used = c->cap = len;
-    if (len)
+    c->used = c->cap = in_place ? 0 : len;
+    if (len && !in_place)
         memcpy(c->data, block, len);
+    const char *data = in_place ? block : c->data;
     t->chunks = c;
     t->bytes += sizeof *c + len;
     size_t at = 0;
@@ -707,8 +739,8 @@ struct intern *intern_read(const char *block, size_t len, uint32_t count)
         uint32_t slen;
         if (len - at < sizeof slen)
             goto bad;
-        memcpy(&slen, c->data + at, sizeof slen);
-        const char *str = c->data + at + sizeof slen;
+        memcpy(&slen, data + at, sizeof slen);
+        const char *str = data + at + sizeof slen;
         if (slen == 0 || len - at - sizeof slen <= slen || str[slen] != '\0')
             goto bad;
         at += sizeof slen + slen + 1;
@@ -734,4 +766,21 @@ struct intern *intern_read(const char *block, size_t len, uint32_t count)
 bad:
     intern_free(t);
     return NULL;
+}
+
+struct intern *intern_read(const char *block, size_t len, uint32_t count)
+{
+    return read_block(block, len, count, 0);
+}
+
+struct intern *intern_read_mapped(const char *block, size_t len, uint32_t count, void *map, size_t map_len)
+{
+    struct intern *t = read_block(block, len, count, 1);
+    if (t) {
+        t->map = map;
+        t->map_len = map_len;
+        t->held = block;
+        t->held_len = len;
+    }
+    return t;
 }

@@ -105,4 +105,10 @@ int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, si
  * had turned cold, then an equal one) is found by its last id, as in the table that wrote it. */
 struct intern *intern_read(const char *block, size_t len, uint32_t count);
 
+/* intern_read, the strings left where they are in block, which lies in map[0..map_len) (from mmap, not
+ * written to while the table lives): the table takes the mapping over and unmaps it when freed. A reopen
+ * of a large tree then neither copies its strings nor has fresh memory zeroed for them. NULL (the
+ * mapping still the caller's) when the block is not one intern_write wrote, or out of memory. */
+struct intern *intern_read_mapped(const char *block, size_t len, uint32_t count, void *map, size_t map_len);
+
 #endif

@@ -330,21 +330,41 @@ const char *store_field_text(const struct store *s, const struct event *e, enum 
     return intern_str(s->strings, id);
 }
 
-/* Holds field f of in in binary in e when it is a UUID (or, for requestID, S3's 16 hex digits);
+/* Holds text (field f's) in binary in e when it is a UUID (or, for requestID, S3's 16 hex digits);
  * returns whether it did. */
-static int take_uuid(struct event *e, const struct event_in *in, enum event_field f)
+static int parse_uuid(struct event *e, const struct strref *text, enum event_field f)
 {
     const struct store_binary_field *b = store_binary_field(f);
     int upper;
-    if (store_uuid_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot], &upper)) {
+    if (store_uuid_parse(text->s, text->len, e->uuid[b->slot], &upper)) {
         e->flags |= b->held | (upper ? b->upper : 0);
         return 1;
     }
-    if (b->hex16 && hex16_parse(in->f[f].s, in->f[f].len, e->uuid[b->slot])) {
+    if (b->hex16 && hex16_parse(text->s, text->len, e->uuid[b->slot])) {
         e->flags |= b->held | b->hex16;
         return 1;
     }
     return 0;
+}
+
+/* parse_uuid of in's field f, or what a loader's worker made of it already (in->binary). */
+static int take_uuid(struct event *e, const struct event_in *in, enum event_field f)
+{
+    if (!in->binary)
+        return parse_uuid(e, &in->f[f], f);
+    const struct store_binary_field *b = store_binary_field(f);
+    memcpy(e->uuid[b->slot], in->binary->uuid[b->slot], sizeof e->uuid[b->slot]);
+    e->flags |= in->binary->flags & (b->held | b->upper | b->hex16);
+    return (in->binary->flags & b->held) != 0;
+}
+
+void store_binary_take(const struct event_in *in, struct event_binary *out)
+{
+    struct event e = {0};
+    parse_uuid(&e, &in->f[EF_EVENT_ID], EF_EVENT_ID);
+    parse_uuid(&e, &in->f[EF_REQUEST_ID], EF_REQUEST_ID);
+    out->flags = e.flags;
+    memcpy(out->uuid, e.uuid, sizeof out->uuid);
 }
 
 /* The dedupe key of eventID (event_id, or the binary UUID in e) + account, never 0 for a present
@@ -650,6 +670,36 @@ void store_finish(struct store *s)
         insertion_sort(s->events, s->nevents); /* out of memory for the pairs: slow but stable, in place */
     s->sorted = 1;
     derived_moved(s, &(struct store_move){.whole = 1});
+}
+
+int store_finish_as(struct store *s, uint32_t *to)
+{
+    size_t n = s->nevents;
+    for (size_t k = 0; k < n; k++)
+        if (to[k] >= n)
+            return -1;
+    for (size_t k = 1; k < n; k++) {
+        struct order a = {s->events[to[k - 1]].time_ms, to[k - 1]}, b = {s->events[to[k]].time_ms, to[k]};
+        if (!order_before(&a, &b))
+            return -1; /* strictly increasing: each event once, and the order store_finish gives */
+    }
+    for (size_t k = 0; k < n; k++) { /* each cycle k <- to[k] <- ... moved once, as sort_by_order */
+        if (to[k] == UINT32_MAX || to[k] == k)
+            continue;
+        struct event first = s->events[k];
+        size_t j = k;
+        while (to[j] != k) {
+            size_t from = to[j];
+            s->events[j] = s->events[from];
+            to[j] = UINT32_MAX;
+            j = from;
+        }
+        s->events[j] = first;
+        to[j] = UINT32_MAX;
+    }
+    s->sorted = 1;
+    derived_moved(s, &(struct store_move){.whole = 1});
+    return 0;
 }
 
 int store_merge_tail(struct store *s, size_t from, uint32_t **moved)

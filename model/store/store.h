@@ -23,6 +23,13 @@ struct strref {
 };
 
 /* One event as a parser hands it over: borrowed strings, valid only during store_add_event(). */
+/* What store_add_event makes of eventID and requestID when they are UUIDs (see take_uuid in store.c),
+ * worked out by store_binary_take on a loader's worker rather than on the thread that merges. */
+struct event_binary {
+    uint16_t flags;      /* the EVF_ID_* and EVF_REQ_* bits */
+    uint8_t uuid[2][16]; /* as struct event's uuid[], bytes of a failed parse included */
+};
+
 struct event_in {
     struct strref f[EF__COUNT];
     int64_t time_ms;
@@ -38,6 +45,7 @@ struct event_in {
     uint64_t content_hash; /* store_content_hash(text) when the loader computed it already, else 0 */
     const uint32_t
         *hashes; /* intern_hash of f[], then resources, then pieces, when computed already; or NULL */
+    const struct event_binary *binary; /* store_binary_take(f) when computed already; or NULL */
 };
 
 enum source_kind {
@@ -149,7 +157,7 @@ struct store {
     uint64_t cache_tick;
     struct store_derived *derived; /* owned: what was computed from the events (store_derived_set) */
     size_t nderived, derived_cap;
-    char *unescaped;                  /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
+    char *unescaped; /* the last embedded event's decoded bytes (EVF_EMBEDDED) */
     size_t unescaped_cap;
     int sorted;
 };
@@ -189,6 +197,10 @@ enum add_result { ADD_LOADED, ADD_DUPLICATE, ADD_NOMEM };
  * Loaders on other threads compute it there; scratch holds at least len bytes. */
 uint64_t store_content_hash(const char *text, size_t len, char *scratch);
 
+/* What store_add_event would make of in's eventID and requestID (parsed as UUIDs, else interned), for
+ * in->binary: loaders on other threads parse there. */
+void store_binary_take(const struct event_in *in, struct event_binary *out);
+
 enum add_result store_add_event(struct store *s, uint32_t source, const struct event_in *in);
 
 /* The dedupe key of event e of s, as store_add_event made it: returns 1 and sets *key; 0 when e has none
@@ -211,6 +223,11 @@ int store_add_dup(struct store *s, uint32_t source, uint64_t key, int content);
 
 /* Sorts events by time (stable). Call once loading is done; cheap if already sorted. */
 void store_finish(struct store *s);
+
+/* store_finish when the order is known already (the saved index's, parsers/savedidx.h): to[k] is the
+ * event that goes to place k (consumed: overwritten). Checked to be the order store_finish gives, each
+ * event once by time then load position, else nothing moves. 0, or -1 (then call store_finish). */
+int store_finish_as(struct store *s, uint32_t *to);
 
 /* After events were appended to a finished store (a followed directory grew): puts events [from, n) in
  * time order among the others, stably. Returns 0 and sets *moved to NULL when no earlier event moved,

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <libdeflate.h>
 
 #include "model/base/bigalloc.h"
@@ -207,6 +208,8 @@ struct in {
     size_t left;
     int bad;
     int mapped; /* the bytes are a file mapped private: pages read may be dropped (a read maps them again) */
+    void *map;  /* that mapping while it is the reader's, NULL once the strings took it over (or none) */
+    size_t map_len;
 };
 
 /* Drops the whole pages of [p, p + n) from a mapped input once copied out: a reopen would otherwise hold
@@ -284,7 +287,7 @@ static void get_counts(struct in *r, struct load_counts *c)
     *c = (struct load_counts){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
 }
 
-static int get_event(struct in *r, struct event *e, const struct store *s, uint32_t nstrings)
+static int get_event(struct in *r, struct event *e, size_t nsources, size_t nlist, uint32_t nstrings)
 {
     const unsigned char *p = get(r, EVENT_BYTES);
     if (!p)
@@ -309,7 +312,7 @@ static int get_event(struct in *r, struct event *e, const struct store *s, uint3
 #undef UNPACK
     e->flags &= (uint16_t)~EVF_MARKED;
     uint64_t run = (uint64_t)__builtin_popcount(e->rare) + e->res_count + e->piece_count;
-    if (e->source >= s->nsources || (uint64_t)e->list_first + run > s->nlist)
+    if (e->source >= nsources || (uint64_t)e->list_first + run > nlist)
         return -1;
     for (int k = 0; k < EVENT_DENSE; k++)
         if (e->dense[k] >= nstrings)
@@ -448,15 +451,24 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
     if (r->bad || !get(r, at) || get_u64(r) != at)
         return -1;
     intern_free(s->strings);
-    s->strings = intern_read((const char *)block, at, nstrings);
-    release(r, block, at);
+    if (r->map) { /* the strings stay in the mapping, which the table takes over */
+        s->strings = intern_read_mapped((const char *)block, at, nstrings, r->map, r->map_len);
+        if (s->strings)
+            r->map = NULL;
+    } else {
+        s->strings = intern_read((const char *)block, at, nstrings);
+        release(r, block, at);
+    }
     if (!s->strings)
         return -1;
     uint64_t nevents = get_count(r, EVENT_BYTES);
-    s->events = big_alloc(nevents * sizeof *s->events);
-    if (!s->events)
-        return -1;
-    s->cap = nevents ? nevents : 1;
+    int lazy = r->mapped && !r->map; /* the strings keep the mapping: the events can stay in it too */
+    if (!lazy) {
+        s->events = big_alloc(nevents * sizeof *s->events);
+        if (!s->events)
+            return -1;
+        s->cap = nevents ? nevents : 1;
+    }
     const unsigned char *events_at = r->p;
     if (!get(r, nevents * EVENT_BYTES))
         return -1;
@@ -490,19 +502,28 @@ static int get_body(struct in *r, const char *key, struct storefile *x, const ch
     for (uint64_t i = 0; i < ndups; i++)
         if (s->dups[i].source >= s->nsources || s->dups[i].content > 1)
             return -1;
-    /* the events last: their checks need the sources and the id list */
-    struct in ev = {events_at, nevents * EVENT_BYTES, 0, 0};
+    /* the events last: their checks need the sources and the id list. Left packed in the mapping when
+     * the strings keep it (storefile_event reads them, storefile_unpack makes the array): a partial
+     * reopen reads each once, and an array of them was a hundred megabytes of fresh memory. */
+    struct in ev = {events_at, nevents * EVENT_BYTES, 0, 0, NULL, 0};
+    x->nevents = nevents;
+    x->packed = lazy ? events_at : NULL;
+    x->nstrings = nstrings;
     s->sorted = 1;
+    int64_t last = INT64_MIN;
     for (size_t i = 0; i < nevents; i++) {
-        if (get_event(&ev, &s->events[i], s, nstrings) != 0)
+        struct event one = {0}, *e = lazy ? &one : &s->events[i];
+        if (get_event(&ev, e, s->nsources, s->nlist, nstrings) != 0)
             return -1;
-        s->nevents = i + 1;
-        if (i && s->events[i - 1].time_ms > s->events[i].time_ms)
+        s->nevents = lazy ? 0 : i + 1;
+        if (e->time_ms < last)
             s->sorted = 0;
-        if ((i + 1) % 65536 == 0 || i + 1 == nevents) /* behind the read, not after all of it */
+        last = e->time_ms;
+        if (!lazy && ((i + 1) % 65536 == 0 || i + 1 == nevents)) /* behind the read, not after all of it */
             release(r, events_at + (i + 1 - ((i + 1) % 65536 ? (i + 1) % 65536 : 65536)) * EVENT_BYTES,
                     ((i + 1) % 65536 ? (i + 1) % 65536 : 65536) * EVENT_BYTES);
     }
+
     if (get_problems(r, s) != 0 || x->walk_problems > s->problems.count || get_files(r, x) != 0)
         return -1;
     const unsigned char *end = get(r, 2);
@@ -523,23 +544,36 @@ static void *checksum(void *arg)
     return NULL;
 }
 
+/* The head's body length and CRC: 0, or -1 with *err saying why it is refused. */
+static int read_head(const char *bytes, size_t len, uint64_t *total, uint32_t *crc, char **err)
+{
+    if (len < STOREFILE_HEAD || memcmp(bytes, magic, sizeof magic) != 0)
+        return errmsg_set(err, "not a saved index");
+    uint32_t version, esize;
+    memcpy(&version, bytes + 8, 4);
+    memcpy(&esize, bytes + 12, 4);
+    memcpy(total, bytes + 16, 8);
+    memcpy(crc, bytes + 24, 4);
+    if (version != STOREFILE_VERSION || esize != EVENT_BYTES)
+        return errmsg_set(err, "saved by another version (%u)", version);
+    if (*total != len - STOREFILE_HEAD)
+        return errmsg_set(err, "truncated or extended (%zu bytes, %llu expected)", len - STOREFILE_HEAD,
+                          (unsigned long long)*total);
+    return 0;
+}
+
 int storefile_read(const char *bytes, size_t len, const char *key, int mapped, struct storefile **out,
                    char **err)
 {
     *out = NULL;
-    if (len < STOREFILE_HEAD || memcmp(bytes, magic, sizeof magic) != 0)
-        return errmsg_set(err, "not a saved index");
-    uint32_t version, esize, crc;
-    uint64_t total;
-    memcpy(&version, bytes + 8, 4);
-    memcpy(&esize, bytes + 12, 4);
-    memcpy(&total, bytes + 16, 8);
-    memcpy(&crc, bytes + 24, 4);
-    if (version != STOREFILE_VERSION || esize != EVENT_BYTES)
-        return errmsg_set(err, "saved by another version (%u)", version);
-    if (total != len - STOREFILE_HEAD)
-        return errmsg_set(err, "truncated or extended (%zu bytes, %llu expected)", len - STOREFILE_HEAD,
-                          (unsigned long long)total);
+    uint64_t total = 0;
+    uint32_t crc = 0;
+    void *map = mapped ? (void *)bytes : NULL; /* the caller's mapping, the read's now */
+    if (read_head(bytes, len, &total, &crc, err) != 0) {
+        if (map)
+            munmap(map, len);
+        return -1;
+    }
     /* The checksum on another core while the body is read: the reading checks every bound itself, so
      * what it makes of a damaged body is only thrown away. */
     struct sum sum = {(const unsigned char *)bytes + STOREFILE_HEAD, total, 0};
@@ -551,18 +585,21 @@ int storefile_read(const char *bytes, size_t len, const char *key, int mapped, s
     const char *why = "out of memory";
     int rc = -1;
     if (x && (x->store = store_new())) {
-        struct in r = {sum.body, total, 0, mapped};
+        struct in r = {sum.body, total, 0, mapped, map, len};
         why = "damaged";
         rc = get_body(&r, key, x, &why);
+        map = r.map;
     }
     if (threaded)
         pthread_join(t, NULL);
+    if (map)
+        munmap(map, len); /* the strings did not take it: nothing points into it */
     if (sum.crc != crc) {
         rc = -1;
         why = "damaged (checksum)";
     }
     if (rc != 0) {
-        storefile_free(x);
+        storefile_free(x); /* and the mapping, when its strings took it */
         return errmsg_set(err, "%s", why);
     }
     *out = x;
@@ -578,4 +615,45 @@ void storefile_free(struct storefile *x)
         free(x->files[i].path);
     free(x->files);
     free(x);
+}
+
+void storefile_drop_packed(struct storefile *x)
+{
+    const struct in mapping = {NULL, 0, 0, 1, NULL, 0};
+    if (x->packed)
+        release(&mapping, x->packed, x->nevents * EVENT_BYTES);
+    x->packed = NULL;
+}
+
+int storefile_event(const struct storefile *x, size_t i, struct event *e)
+{
+    if (i >= x->nevents)
+        return -1;
+    if (!x->packed) {
+        *e = x->store->events[i];
+        return 0;
+    }
+    struct in r = {x->packed + i * EVENT_BYTES, EVENT_BYTES, 0, 0, NULL, 0};
+    return get_event(&r, e, x->store->nsources, x->store->nlist, x->nstrings);
+}
+
+int storefile_unpack(struct storefile *x)
+{
+    struct store *s = x->store;
+    if (!x->packed)
+        return 0;
+    s->events = big_alloc((x->nevents ? x->nevents : 1) * sizeof *s->events);
+    if (!s->events)
+        return -1;
+    s->cap = x->nevents ? x->nevents : 1;
+    const struct in mapping = {NULL, 0, 0, 1, NULL, 0};
+    for (size_t i = 0; i < x->nevents; i++) {
+        if (storefile_event(x, i, &s->events[i]) != 0)
+            return -1;
+        if ((i + 1) % 65536 == 0) /* the packed pages behind the unpacking: not held twice */
+            release(&mapping, x->packed + (i + 1 - 65536) * EVENT_BYTES, 65536 * EVENT_BYTES);
+    }
+    s->nevents = x->nevents;
+    storefile_drop_packed(x);
+    return 0;
 }

@@ -33,14 +33,17 @@ struct storefile_file {
     uint64_t dev, ino;
     int64_t size, mtime_ns;
     int64_t ctime_ns; /* status change time: set by any write, and unlike mtime not settable (touch -r) */
-    uint32_t source; /* its source in the store, UINT32_MAX when it gave none (skipped, unreadable) */
-    uint32_t flags;  /* enum storefile_file_flag */
+    uint32_t source;  /* its source in the store, UINT32_MAX when it gave none (skipped, unreadable) */
+    uint32_t flags;   /* enum storefile_file_flag */
     uint64_t prob_first, prob_count; /* its rows in the store's problems */
     struct load_counts counts;       /* what it added (events and duplicates aside: the dedupe decides) */
 };
 
 struct storefile {
-    struct store *store;          /* owned */
+    struct store *store; /* owned; its events may be left packed (storefile_event, storefile_unpack) */
+    size_t nevents;      /* the events saved, packed or not */
+    const unsigned char *packed; /* NULL, or the events as saved, in the mapping store->strings holds */
+    uint32_t nstrings;
     struct storefile_file *files; /* owned */
     size_t nfiles;
     /* what the walk of the inputs gave before the first file: its problem rows (the store's first),
@@ -56,14 +59,26 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
                     void *ctx, unsigned char head[STOREFILE_HEAD]);
 
 /* Reads bytes[0..len) (head and body) saved under key into a new *out (free with storefile_free).
- * mapped: bytes are a private mapping of a file, whose pages it may drop once read (madvise), so the file
- * and the store are not held at once; 0 for any other memory. Returns 0, or -1 with *err set (owned by
- * the caller; NULL when out of memory) saying why it is refused: not an index, another version,
- * damaged, truncated, another key. */
+ * mapped: bytes are a private read-only mapping of a whole file (mmap), which the read takes over: the
+ * strings stay in it (the store's string table unmaps it when freed), the pages of the rest are dropped
+ * once copied out (madvise), and it is unmapped at once when refused; 0 for any other memory (copied).
+ * Returns 0, or -1 with *err set (owned by the caller; NULL when out of memory) saying why it is refused: not
+ * an index, another version, damaged, truncated, another key. */
 int storefile_read(const char *bytes, size_t len, const char *key, int mapped, struct storefile **out,
                    char **err);
 
-/* Frees x, its store and rows. NULL is a no-op. */
+/* Event i of x (checked again: its source, ids and strings in bounds) into *e. 0, or -1. A packed event
+ * is read from the mapping the store's strings hold: valid while they live, wherever they are moved. */
+int storefile_event(const struct storefile *x, size_t i, struct event *e);
+
+/* Makes x->store's event array from the packed events (a reopen restoring the whole store). 0, or -1. */
+int storefile_unpack(struct storefile *x);
+
+/* Drops the pages of the packed events from memory (the file's, read again if touched) and forgets them:
+ * once they are not needed, while the strings holding the mapping live. */
+void storefile_drop_packed(struct storefile *x);
+
+/* Frees x, its store and rows (and the mapping, when its own strings still hold it). NULL is a no-op. */
 void storefile_free(struct storefile *x);
 
 #endif

@@ -2,10 +2,12 @@
  * (the head's checks: magic, version, length, checksum), and with its head's length and CRC-32 made to
  * fit, so that mutations reach the body's checks (every count, offset, length and id). The key is the
  * one the input names, so a seed saved by ctview is read past the key. What is read must be a store
- * every reader can walk. */
+ * every reader can walk. Each is read from plain memory and from a mapping, as ctview reads an index
+ * (the strings and the events left in it, read in place). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <libdeflate.h>
 
 #include "model/store/storefile.h"
@@ -61,6 +63,23 @@ static void read_one(const uint8_t *data, size_t size)
         storefile_free(x);
     }
     free(err);
+    err = NULL;
+    void *m =
+        size ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+    if (m != MAP_FAILED) {
+        memcpy(m, data, size);
+        /* the read takes the mapping over, whatever it finds */
+        if (storefile_read(m, size, key ? key : "", 1, &x, &err) == 0) {
+            struct event e;
+            for (size_t i = 0; i < x->nevents; i++)
+                if (storefile_event(x, i, &e) != 0)
+                    abort(); /* each was checked by the read */
+            if (storefile_unpack(x) == 0)
+                walk(x);
+            storefile_free(x);
+        }
+        free(err);
+    }
     free(key);
 }
 

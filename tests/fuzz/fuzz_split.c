@@ -89,7 +89,7 @@ static enum split_result feed(const char *data, size_t size, size_t step, const 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ctx whole = {(const char *)data, size, {0}, NULL, 0, 0};
-    struct split_sink sink = {&whole, on_record, on_bad, on_junk, NULL};
+    struct split_sink sink = {&whole, on_record, on_bad, on_junk, NULL, NULL};
     enum split_result r1 = split_records((const char *)data, size, &sink);
     struct ctx parts = {(const char *)data, size, {0}, NULL, 0, 0};
     sink.ctx = &parts;

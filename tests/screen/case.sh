@@ -93,5 +93,31 @@ keys q
 expect "q quits" "CTVIEW-EXITED 0"
 [ "$(cat "$cases"/*.json | md5sum)" = "$before" ]; ok "--no-state writes no case" $?
 
+# two interfaces on one case: a tag in one and a mark in the other on one event are both kept
+start 140 30 "$ctview --case two $logs"
+expect "A opens a case" "9/9 shown"
+sock_a=$sock
+sock="$base-spare" # start kills the server of $sock: not A's
+start 140 30 "$ctview --case two $logs"
+expect "B opens the same case" "9/9 shown"
+sock_b=$sock
+sock=$sock_a
+keys : t a g Space exfil Enter
+expect "A tags the selected event" "tagged the selected event exfil"
+sock=$sock_b
+keys : u n t a g Space nope Enter
+expect ":untag of a tag the event does not have says so" "the selected event has no tag nope"
+keys Escape
+keys Space
+expect "B marks the same event" "1 marked"
+keys q
+expect "B quits" "CTVIEW-EXITED 0"
+T kill-server 2>/dev/null
+sock=$sock_a
+keys q
+expect "A quits" "CTVIEW-EXITED 0"
+"$ctview" --case two --case-export - "$logs" 2>/dev/null | grep -q '"marked":true,"tags":\["exfil"\]'
+ok "... the event is marked and tagged" $?
+
 echo "screen case: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

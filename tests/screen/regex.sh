@@ -1,7 +1,8 @@
 #!/bin/sh
 # Screen test: regex terms in the interface. The filter bar takes field:/REGEX/ and /REGEX/ (a '/', blanks
 # and parentheses inside the expression are its own), the search takes them too, a bad expression shows
-# PCRE2's message under the prompt, and an expression that gives up says so in the status line.
+# PCRE2's message under the prompt, an expression that gives up says so in the status line, and one
+# that gives up on every string keeps the keys answered.
 # Drives the real TUI in tmux; every check waits for a condition, never a fixed time.
 # Usage: regex.sh CTVIEW TESTS_DIR
 ctview=$1
@@ -59,6 +60,35 @@ keys s
 keys -l 'ua:/(a+)+$/'
 keys Enter
 expect "a search that gives up says so, after its answer" "no shown event matches: ua:/(a+)+\$/; /(a+)+\$/ gave up on 1"
+
+# a free-text expression that gives up on every string (each test runs to PCRE2's match limit) keeps the
+# interface answering: its steps read the clock every few strings, so a new filter replaces it and q
+# quits at once
+slow=$tmp/slow.json
+python3 -c '
+import json, sys
+recs = [{"eventID": "s%d" % i, "eventTime": "2024-03-01T10:%02d:%02dZ" % (i // 60 % 60, i % 60), "eventName": "Get",
+         "userAgent": "agent-%05d-" % i + "x" * 40} for i in range(2000)]
+json.dump({"Records": recs}, open(sys.argv[1], "w"))' "$slow"
+slow_re='/(.*)*\d{40}$/'
+start 120 30 "$ctview --no-state $slow"
+expect "the slow tree opens" "2000/2000 shown"
+keys /
+keys -l "$slow_re"
+keys Enter
+expect "the slow expression runs" "filtering"
+keys /
+keys C-u
+keys -l 'id:s7'
+keys Enter
+expect "a new filter replaces it at once" "1/2000 shown" 10
+keys /
+keys C-u
+keys -l "$slow_re"
+keys Enter
+expect "the slow expression runs again" "filtering"
+base_took=$(quit_base)
+quits_at_once "q while it runs quits within a second of an idle quit"
 
 echo "screen regex: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -10,49 +10,6 @@ ctview=$1
 tests=$2
 base="ctview-test-$$"
 . "$(dirname "$0")/harness.sh"
-# start WIDTH HEIGHT COMMAND...: as the harness's, and the shell also prints the time the program ended
-start() {
-    T kill-server 2>/dev/null
-    n=$((n + 1))
-    sock="$base-$n" # a fresh server each time: a server still shutting down cannot take the new session
-    w=$1 h=$2
-    shift 2
-    T -f /dev/null new-session -d -s t -x "$w" -y "$h" "$*; echo CTVIEW-EXITED \$? at \$(date +%s.%N); sleep 600"
-    T set-option -t t status off >/dev/null
-    T set-option -g default-terminal xterm-256color >/dev/null
-}
-# quit_time: seconds from sending q to the shell seeing the program end (it prints the time it ended,
-# so slow screen captures do not count), or nothing when it did not end
-quit_time() {
-    t0=$(date +%s.%N)
-    keys q
-    wait_for "CTVIEW-EXITED 0 at" || return 1
-    t1=$(screen | sed -n 's/.*CTVIEW-EXITED 0 at \([0-9.]*\).*/\1/p' | tail -1)
-    python3 -c 'import sys; print(float(sys.argv[2]) - float(sys.argv[1]))' "$t0" "$t1"
-}
-# quits_at_once NAME: q, then the program must have exited within a second of what quitting an idle
-# program took here just before (on a busy machine tmux, the shell and the scheduler add their own
-# delay, which is not the program's)
-quit_base() { # on a server of its own, beside the session under test
-    saved_sock=$sock
-    sock="$base-quit"
-    T kill-server 2>/dev/null
-    T -f /dev/null new-session -d -s t -x 80 -y 24 "$ctview $tests/sample; echo CTVIEW-EXITED \$? at \$(date +%s.%N); sleep 600"
-    wait_for "9/9 shown" && quit_time || echo 0
-    T kill-server 2>/dev/null
-    sock=$saved_sock
-}
-base_took=0 # set with base_took=$(quit_base) before starting the session that quits_at_once ends
-quits_at_once() {
-    if took=$(quit_time); then
-        python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 1.0 + float(sys.argv[2]) else 1)' "$took" "$base_took"
-        r=$?
-        [ $r -ne 0 ] && echo "    quit took $took s; an idle program took $base_took s"
-        ok "$1" $r
-    else
-        ok "$1" 1
-    fi
-}
 # golden NAME: the whole screen is tests/screen/golden/NAME.txt (waits for it; a difference prints a diff)
 golden() {
     g="$tests/screen/golden/$1.txt"

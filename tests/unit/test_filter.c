@@ -405,6 +405,19 @@ static void test_regex(struct store *s)
                     : f != NULL);
         filter_free(f);
     }
+    /* the longest filter taken (blanks between two terms), and one byte more: refused whole, never cut */
+    char *line = malloc(FILTER_MAX_LEN + 2);
+    for (int extra = 0; extra < 2; extra++) {
+        size_t n = FILTER_MAX_LEN + (size_t)extra;
+        memset(line, ' ', n);
+        memcpy(line, "name:x", 6);
+        memcpy(line + n - 7, "-name:x", 7);
+        line[n] = '\0';
+        struct filter *f = filter_compile(line, s, &err);
+        CHECK(extra ? f == NULL && strstr(err.message, "a filter of 16001 bytes: at most 16000") : f != NULL);
+        filter_free(f);
+    }
+    free(line);
 }
 
 /* A catastrophic expression over long values gives up within its bounds, fast, counts as no match and
