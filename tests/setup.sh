@@ -20,6 +20,7 @@ packages="$(echo "
     jq
     tzdata
     libdeflate-dev
+    liblz4-dev
     libyaml-dev
     libpcre2-dev
     libcurl4-openssl-dev

@@ -67,7 +67,7 @@ struct findings {
     size_t next_ev, end_ev; /* the first pass: [next_ev, end_ev) left, positions in order */
     /* borrowed from the first lane (owned there, NULL: time order): the events in the order they were
      * loaded, in which their cold pieces lie (intern.h): the first pass goes that way, so a block is
-     * inflated once, not once per event that reads it */
+     * decompressed once, not once per event that reads it */
     const uint32_t *order;
     uint32_t *order_owned;
     int order_tried;

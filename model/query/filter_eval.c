@@ -78,7 +78,7 @@ static int field_matches(struct filter *f, struct term *t, const struct event *e
     return string_matches(t, s, len);
 }
 
-/* Word terms against strings [from, to): each string read once (a cold piece's block inflated once per
+/* Word terms against strings [from, to): each string read once (a cold piece's block decompressed once per
  * lane), tested against every word. 0, or -1 when out of memory. */
 struct prep_lane {
     struct filter *f;
@@ -106,7 +106,7 @@ static void *prep_run(void *arg)
     return NULL;
 }
 
-/* Strings a slice needs before it is worth a thread: most of them are cold pieces, a block inflated per
+/* Strings a slice needs before it is worth a thread: most of them are cold pieces, a block decompressed per
  * few dozen, and free text must keep up as the user types (on every core). */
 #define PREP_LANE_MIN 8192
 

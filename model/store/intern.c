@@ -1,6 +1,6 @@
 #include "model/store/intern.h"
 
-#include <libdeflate.h>
+#include <lz4.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,19 +18,18 @@ struct chunk {
 };
 
 /* Cold strings: pieces that one event alone refers to (intern_add_piece), moved out of the hash table
- * into deflated blocks of about COLD_BLOCK raw bytes, each string followed by a NUL. Their strs entry is
- * a location, not a pointer: block << 40 | offset << 24 | key tag << 16 | length (intern_cold_tag). Pieces
+ * into LZ4-compressed blocks of about COLD_BLOCK raw bytes, each string followed by a NUL. Their strs entry
+ * is a location, not a pointer: block << 40 | offset << 24 | key tag << 16 | length (intern_cold_tag). Pieces
  * wait in staging chunks (hash, length, bytes, NUL) until COOL_BYTES of them gathered, so one seen twice
  * meanwhile stays plain. */
 #define COLD_BLOCK   (1u << 16)
 #define COLD_MAX_LEN ((1u << 16) - 1)
 #define COLD_MAX_BLK ((1ull << 24) - 1)
 #define COOL_BYTES   ((size_t)16 << 20)
-#define COLD_LEVEL   1
 
 struct cold_block {
-    char *data;          /* owned: deflated bytes */
-    uint32_t clen, rlen; /* deflated and raw lengths */
+    char *data;          /* owned: LZ4-compressed bytes */
+    uint32_t clen, rlen; /* compressed and raw lengths */
 };
 
 struct intern {
@@ -54,8 +53,7 @@ struct intern {
     size_t nblocks, blocks_cap;
     char *open; /* raw bytes of the block being filled (its index is nblocks) */
     size_t open_len, open_cap;
-    size_t cold_bytes; /* deflated bytes held */
-    struct libdeflate_compressor *comp;
+    size_t cold_bytes; /* compressed bytes held */
     void *map; /* owned: a mapping holding strings read in place (intern_read_mapped), unmapped at free */
     size_t map_len;
     const char *held; /* in map: the block of those strings, ids 1 .. before any chunk's */
@@ -125,8 +123,6 @@ void intern_free(struct intern *t)
     free(t->open);
     free(t->stage);
     free(t->cold);
-    if (t->comp)
-        libdeflate_free_compressor(t->comp);
     free(t->strs);
     free(t->slots);
     if (t->map)
@@ -391,8 +387,6 @@ static int close_block(struct intern *t)
 {
     if (!t->open_len)
         return 0;
-    if (!t->comp && !(t->comp = libdeflate_alloc_compressor(COLD_LEVEL)))
-        return -1;
     if (t->nblocks == t->blocks_cap) {
         size_t cap = t->blocks_cap ? t->blocks_cap * 2 : 256;
         struct cold_block *b = reallocarray(t->blocks, cap, sizeof *b);
@@ -401,11 +395,12 @@ static int close_block(struct intern *t)
         t->blocks = b;
         t->blocks_cap = cap;
     }
-    size_t bound = libdeflate_deflate_compress_bound(t->comp, t->open_len);
-    char *out = malloc(bound);
+    int bound = LZ4_compressBound((int)t->open_len);
+    char *out = malloc((size_t)bound);
     if (!out)
         return -1;
-    size_t clen = libdeflate_deflate_compress(t->comp, t->open, t->open_len, out, bound);
+    int made = LZ4_compress_default(t->open, out, (int)t->open_len, bound);
+    size_t clen = made > 0 ? (size_t)made : 0;
     char *fit = clen ? realloc(out, clen) : NULL;
     if (!fit) {
         free(out);
@@ -556,12 +551,9 @@ const char *intern_get(const struct intern *t, uint32_t id, struct intern_cursor
         c->way[w].buf = buf;
         c->way[w].cap = b->rlen;
     }
-    if (!c->dec && !(c->dec = libdeflate_alloc_decompressor()))
-        return NULL;
     c->way[w].block = 0;
-    if (libdeflate_deflate_decompress(c->dec, b->data, b->clen, c->way[w].buf, b->rlen, NULL) !=
-        LIBDEFLATE_SUCCESS)
-        return NULL; /* not reached: the table deflated these bytes itself */
+    if (LZ4_decompress_safe(b->data, c->way[w].buf, (int)b->clen, (int)b->rlen) != (int)b->rlen)
+        return NULL; /* not reached: the table compressed these bytes itself */
     c->way[w].block = block + 1;
     c->next = (w + 1) % INTERN_CURSOR_WAYS;
     return c->way[w].buf + off;
@@ -571,8 +563,6 @@ void intern_cursor_free(struct intern_cursor *c)
 {
     for (unsigned w = 0; w < INTERN_CURSOR_WAYS; w++)
         free(c->way[w].buf);
-    if (c->dec)
-        libdeflate_free_decompressor(c->dec);
     *c = (struct intern_cursor){0};
 }
 

@@ -8,7 +8,7 @@
  *
  * Pieces (parsers/pieces.h) are added with intern_add_piece: one that a single event refers to turns
  * cold at the next intern_cool (every 16 MiB of new pieces, and when the store finishes loading): its
- * bytes move into deflated blocks and out of the hash table, so a later equal piece gets an id of its
+ * bytes move into LZ4-compressed blocks and out of the hash table, so a later equal piece gets an id of its
  * own (piece ids are deduplicated to save memory, never compared as strings). Read pieces with
  * intern_get and a cursor of the reading thread; intern_str works for every id, but for a cold one its
  * pointer is valid only until the thread's next intern_str of a cold id. */
@@ -41,7 +41,7 @@ uint32_t intern_add_piece(struct intern *t, const char *s, size_t len, uint32_t 
  * while another thread reads the table. */
 int intern_cool(struct intern *t);
 
-/* A reading position among cold strings: the last block inflated. Zero-initialise it; one per thread;
+/* A reading position among cold strings: the last block decompressed. Zero-initialise it; one per thread;
  * free with intern_cursor_free. */
 #define INTERN_CURSOR_WAYS 4
 struct intern_cursor {
@@ -49,10 +49,9 @@ struct intern_cursor {
         size_t block; /* block + 1 held in buf, 0: none */
         char *buf;    /* owned */
         size_t cap;
-    } way[INTERN_CURSOR_WAYS]; /* the last blocks inflated: events in time order interleave the files
+    } way[INTERN_CURSOR_WAYS]; /* the last blocks decompressed: events in time order interleave the files
                                   (and blocks) of a few streams */
     unsigned next;             /* the way to reuse next */
-    struct libdeflate_decompressor *dec; /* owned */
 };
 void intern_cursor_free(struct intern_cursor *c);
 
@@ -63,7 +62,7 @@ const char *intern_get(const struct intern *t, uint32_t id, struct intern_cursor
 /* Whether id is a cold piece. */
 int intern_is_cold(const struct intern *t, uint32_t id);
 
-/* What a reader may learn of a cold piece without inflating its block: -1 when id is not cold; else
+/* What a reader may learn of a cold piece without decompressing its block: -1 when id is not cold; else
  * intern_key_tag(K) when the piece is one member "K":{...} or "K":[...] (K as written, without escapes),
  * 0 when it is not (the scalars' piece). A piece whose tag differs from intern_key_tag(K) holds no
  * member K at its top level. */

@@ -388,7 +388,7 @@ static uint32_t add_string(struct store *s, const struct event_in *in, size_t k,
                       : intern_add(s->strings, r->s, r->len);
 }
 
-/* A piece: most are one event's alone (request parameters, response elements) and turn cold, deflated
+/* A piece: most are one event's alone (request parameters, response elements) and turn cold, compressed
  * (intern.h). */
 static uint32_t add_piece(struct store *s, const struct event_in *in, size_t k, const struct strref *r)
 {

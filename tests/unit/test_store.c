@@ -514,7 +514,7 @@ static void test_derived(void)
     CHECK_INT(freed, 3);
 }
 
-/* Pieces named once turn cold at intern_cool, deflated and out of the hash table, and read back the same
+/* Pieces named once turn cold at intern_cool, compressed and out of the hash table, and read back the same
  * through a cursor, intern_str, intern_len and intern_write; pieces named twice, or also as a field,
  * stay plain and found; a later equal piece gets an id of its own; plain strings keep their ids and
  * the table keeps finding them across many coolings (the hash table's deletions move entries). */
