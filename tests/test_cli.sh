@@ -141,6 +141,13 @@ grep -q "^2024-03-01T11:00:00Z.*Put" "$tmp/patho.out"; check "the negation keeps
 check "--stats exits 1 too" $((1 - $?))
 "$ctview" --no-cache --export - -f 'ua:/(a+)+$|!/' "$tmp/patho.json" >/dev/null 2>&1
 check "--export exits 1 too" $((1 - $?))
+"$ctview" --no-cache --stats --json -f 'ua:/(a+)+$|!/' "$tmp/patho.json" 2>/dev/null |
+    python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(not (d["shown"] == 0 and d["undecided"] == 200))'
+check "--stats --json counts the undecided events beside the shown ones" $?
+"$ctview" --no-cache --report - -f '-ua:/(a+)+$|!/' "$tmp/patho.json" 2>/dev/null >"$tmp/patho.md"
+check "--report exits 1 too" $((1 - $?))
+grep -qF -- "- Incomplete: 200 events left out that the filter could not decide" "$tmp/patho.md"
+check "... and its header says how many events the filter could not decide" $?
 "$ctview" --no-cache --list -f 'ua:/(a+)+$|!/ OR name:Get' "$tmp/patho.json" >"$tmp/patho.out" 2>"$tmp/patho.err"
 check "a give-up that decides no event changes nothing (exit 0)" $?
 [ "$(wc -l <"$tmp/patho.out")" -eq 200 ] && [ ! -s "$tmp/patho.err" ]

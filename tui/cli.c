@@ -105,11 +105,13 @@ static const char *s3_keys(char *buf, size_t cap)
     if (!t->used)
         return "";
     snprintf(buf, cap,
-             ", \"objects_listed\": %llu, \"objects_fetched\": %llu, \"bytes_fetched\": %llu, \"cache_hits\": %llu, "
+             ", \"objects_listed\": %llu, \"objects_fetched\": %llu, \"bytes_fetched\": %llu, "
+             "\"cache_hits\": %llu, "
              "\"requests\": %llu, \"list_requests\": %llu, \"retries\": %llu",
              (unsigned long long)t->objects_listed, (unsigned long long)t->objects_fetched,
-             (unsigned long long)t->bytes_fetched, (unsigned long long)t->cache_hits, (unsigned long long)t->requests,
-             (unsigned long long)t->list_requests, (unsigned long long)t->retries);
+             (unsigned long long)t->bytes_fetched, (unsigned long long)t->cache_hits,
+             (unsigned long long)t->requests, (unsigned long long)t->list_requests,
+             (unsigned long long)t->retries);
     return buf;
 }
 
@@ -125,13 +127,13 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
                 "{\"files\": %llu, \"skipped_files\": %llu, \"records\": %llu, \"events\": %llu, "
                 "\"duplicates\": %llu, \"bad_records\": %llu, \"skipped_records\": %llu, \"problems\": %zu, "
                 "\"bytes\": %llu, \"strings\": %u, \"model_bytes\": %zu, \"load_seconds\": %.3f, "
-                "\"peak_rss_bytes\": %lld, \"shown\": %zu, \"pruned\": %llu%s}\n",
+                "\"peak_rss_bytes\": %lld, \"shown\": %zu, \"undecided\": %zu, \"pruned\": %llu%s}\n",
                 (unsigned long long)c->files, (unsigned long long)c->skipped_files,
                 (unsigned long long)c->records, (unsigned long long)c->events,
                 (unsigned long long)c->duplicates, (unsigned long long)c->bad_records,
                 (unsigned long long)c->skipped_records, problems, (unsigned long long)c->bytes,
                 intern_count(s->strings), store_bytes(s), load_seconds, rss, shown_count(s, shown),
-                (unsigned long long)c->pruned, s3_keys(s3, sizeof s3));
+                shown->undecided, (unsigned long long)c->pruned, s3_keys(s3, sizeof s3));
         return 0;
     }
     fprintf(out, "files read as logs   %llu\n", (unsigned long long)c->files);
@@ -143,6 +145,8 @@ int cli_stats(const struct store *s, const struct cli_shown *shown, FILE *out, i
     fprintf(out, "  duplicates         %llu\n", (unsigned long long)c->duplicates);
     fprintf(out, "  bad records        %llu\n", (unsigned long long)c->bad_records);
     fprintf(out, "events shown         %zu\n", shown_count(s, shown));
+    if (shown->undecided)
+        fprintf(out, "events undecided     %zu\n", shown->undecided);
     fprintf(out, "skipped records      %llu\n", (unsigned long long)c->skipped_records);
     fprintf(out, "problems             %zu\n", problems);
     fprintf(out, "decoded bytes        %llu\n", (unsigned long long)c->bytes);

@@ -14,6 +14,7 @@ struct cli_shown {
     int all;
     const uint32_t *idx; /* borrowed */
     size_t n;
+    size_t undecided; /* events -f could not decide (a regular expression gave up on them): left out */
 };
 
 /* Prints one line per shown event in time order: the cells of the default columns (FIELD_LIST_DEFAULT of

@@ -27,7 +27,7 @@ int cli_report(struct store *s, const struct cli_shown *shown, const struct ctca
     for (size_t i = 0; i < n && idx && !nmarked; i++)
         idx[i] = shown->all ? (uint32_t)i : shown->idx[i];
     size_t count = nmarked ? nmarked : n;
-    struct report_opts ro = {c, nmarked > 0, filter};
+    struct report_opts ro = {c, nmarked > 0, filter, shown->undecided};
     struct tl_text md = {0};
     char *err = NULL;
     if (rc == 0 && report_markdown(s, idx, count, &ro, &md, &err) != 0) {

@@ -298,7 +298,7 @@ static int logs_select(const struct options *o, int findings, struct logs *l)
     }
     if (o->expr && rc == 0) {
         rc = run_filter(l->s, o->expr, &l->run, &l->undecided);
-        l->shown = (struct cli_shown){0, l->run.shown, l->run.nshown};
+        l->shown = (struct cli_shown){0, l->run.shown, l->run.nshown, l->undecided};
     }
     return rc;
 }

@@ -184,7 +184,7 @@ static int run_report(struct app *a, struct cmdline *c, const char *file)
     uint32_t *idx = marks_chosen(a, &n);
     if (!idx)
         return fail(c, "out of memory");
-    struct report_opts ro = {app_case(), a->nmarked > 0, a->shown.expr};
+    struct report_opts ro = {app_case(), a->nmarked > 0, a->shown.expr, 0};
     struct tl_text md = {0};
     char *err = NULL;
     enum export_status r = EXPORT_FAILED;

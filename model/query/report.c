@@ -103,6 +103,13 @@ static int put_head(struct rep *r)
     int rc = tl_puts(out, line);
     if (rc == 0 && r->o->filter && r->o->filter[0])
         rc = tl_puts(out, "- Filter: ") || cell(out, r->o->filter) || tl_puts(out, "\n");
+    if (rc == 0 && r->o->undecided) {
+        snprintf(line, sizeof line,
+                 "- Incomplete: %zu event%s left out that the filter could not decide (a regular "
+                 "expression gave up on %s)\n",
+                 r->o->undecided, r->o->undecided == 1 ? "" : "s", r->o->undecided == 1 ? "it" : "them");
+        rc = tl_puts(out, line);
+    }
     if (rc == 0 && r->o->c && r->o->c->n && r->o->c->name) /* a case with entries */
         rc = tl_puts(out, "- Case: ") || cell(out, r->o->c->name) || tl_puts(out, "\n");
     snprintf(line, sizeof line, "- Time range (UTC): %s to %s\n", timefmt_format(first, a),

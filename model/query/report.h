@@ -23,6 +23,8 @@ struct report_opts {
     const struct ctcase *c; /* tags and notes (borrowed; NULL: none) */
     int marked;             /* the events are the marked ones (else the shown ones, none being marked) */
     const char *filter;     /* the filter that chose the shown events, or NULL */
+    size_t undecided;       /* events the filter could not decide (a regular expression gave up), left
+                               out of the shown ones: said in the header, so the file alone tells */
 };
 
 /* Appends the report of events idx[0..n) of s (store indexes in time order) to out. Computes the
