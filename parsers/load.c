@@ -112,6 +112,7 @@ struct loader {
     struct problems walk_problems; /* the walk's alone until walked */
     struct s3open_live live;
     int remote;  /* some path is s3:// */
+    int stream;  /* the files are read as the walk lists them (s3://, no saved index), not once it is done */
     char *fatal; /* owned: why an s3:// path could not be opened, or NULL */
     pthread_t walker;
     int has_walker;
@@ -364,13 +365,15 @@ static int publish(struct loader *l, struct walk_list *part)
     return rc;
 }
 
-static int object_in(void *ctx, char *path, uint64_t size, int replaced)
+static int object_in(void *ctx, char *path, uint64_t size, const char *etag, int replaced)
 {
-    (void)replaced; /* a load reads every object anyway; --follow's polls use it (tui/follow.c) */
+    (void)replaced; /* a rewritten object has a new ETag, which the saved index compares; --follow's
+                       polls use it (tui/follow.c) */
     struct loader *l = ctx;
     struct walk_file f = {.path = path, .size = size > INT64_MAX ? INT64_MAX : (int64_t)size};
     struct walk_list one = {.files = &f, .count = 1, .cap = 1};
-    if (publish(l, &one) != 0) {
+    if (!(f.etag = strdup(etag ? etag : "")) || publish(l, &one) != 0) {
+        free(f.etag);
         free(path);
         return -1;
     }
@@ -407,7 +410,7 @@ static void *walk(void *varg)
         walk_list_free(&part);
         i = k;
     }
-    if (rc == 0 && !l->remote) /* the workers wait for the plan: the list is whole and still */
+    if (rc == 0 && !l->stream) /* the workers wait for the plan: the list is whole and still */
         savedidx_plan(l->idx, &l->list, &l->walk_problems);
     pthread_mutex_lock(&l->mu);
     if (savedidx_full(l->idx))
@@ -435,8 +438,9 @@ static void *worker(void *varg)
             parse_chunk(l, p);
             continue;
         }
-        /* a local walk is read once whole (the saved index plans from it); s3:// objects as they come */
-        if ((l->walked || l->remote) && !l->splitting && l->next_file < l->list.count &&
+        /* a walk is read once whole (the saved index plans from it); s3:// objects without a saved index
+           as they come */
+        if ((l->walked || l->stream) && !l->splitting && l->next_file < l->list.count &&
             has_room(l, UNIT_FILE)) {
             /* copied out: the list may move as the walk adds to it while these are read */
             struct walk_file run[FILES_PER_UNIT];
@@ -507,8 +511,10 @@ struct loader *loader_start_scope(const char *const *paths, size_t n, const stru
     problems_init(&l->walk_problems);
     const char *big = getenv("CTVIEW_BIG_BYTES");
     l->big_bytes = big && atoll(big) > 0 ? (int64_t)atoll(big) : BIG_BYTES;
-    /* s3:// objects are kept in the S3 cache: the saved index is for local trees */
-    l->idx = l->remote ? NULL : savedidx_begin(paths, n, scope->since_ms, scope->until_ms, l->big_bytes);
+    l->idx = savedidx_begin(paths, n, scope->since_ms, scope->until_ms, l->big_bytes);
+    /* s3:// objects are read as they are fetched, unless an index is saved: then the listing (cached
+       objects, mostly) is waited for, and the objects whose ETag it holds are not read at all */
+    l->stream = l->remote && (!l->idx || savedidx_stream(l->idx, &l->list));
     int workers = cores_count();
     l->window = (size_t)workers * WINDOW_PER_WORKER;
     l->chunk_window = (size_t)workers * CHUNKS_PER_WORKER + 2;

@@ -39,6 +39,7 @@ struct obj {
     uint64_t size;
     enum { OBJ_FETCHING, OBJ_READY, OBJ_FAILED } state;
     int replaced; /* the index held the key under another ETag */
+    char etag[72];
 };
 
 /* What one listing (all its pages) named: handed on in key order once every object before is in. */
@@ -286,8 +287,8 @@ static void hand_on(struct job *j)
         struct group *g = j->groups[j->cur_group];
         while (j->cur_obj < g->n && g->objs[j->cur_obj].state != OBJ_FETCHING) {
             struct obj *ob = &g->objs[j->cur_obj++];
-            if (ob->state == OBJ_READY && j->sink(j->sink_ctx, ob->path, ob->size, ob->replaced) != 0 &&
-                !j->fatal)
+            if (ob->state == OBJ_READY &&
+                j->sink(j->sink_ctx, ob->path, ob->size, ob->etag, ob->replaced) != 0 && !j->fatal)
                 j->fatal = strdup("out of memory");
             ob->path = NULL; /* the sink's now */
         }
@@ -366,9 +367,10 @@ static void take_object(struct job *j, struct group *g, const struct s3_object *
     if (grow_array_from((void **)&g->objs, &g->cap, g->n + 1, sizeof *g->objs, 64) != 0)
         return;
     size_t at = g->n;
-    g->objs[at] = (struct obj){strdup(path), ob->size, OBJ_FETCHING, 0};
+    g->objs[at] = (struct obj){strdup(path), ob->size, OBJ_FETCHING, 0, ""};
     if (!g->objs[at].path)
         return;
+    snprintf(g->objs[at].etag, sizeof g->objs[at].etag, "%s", ob->etag);
     g->n++;
     if (j->live)
         atomic_fetch_add(&j->live->listed, 1);
@@ -833,9 +835,10 @@ struct collect {
     size_t capreplaced;
 };
 
-static int collect_file(void *ctx, char *path, uint64_t size, int replaced)
+static int collect_file(void *ctx, char *path, uint64_t size, const char *etag, int replaced)
 {
     (void)size;
+    (void)etag;
     struct collect *c = ctx;
     if (grow_array((void **)&c->replaced, &c->capreplaced, c->n + 1, 1) != 0 ||
         push_path(&c->paths, &c->n, &c->cap, path) != 0) {
@@ -858,7 +861,7 @@ int s3open_expand(const char *const *paths, size_t n, const struct s3open_opts *
             continue;
         }
         char *p = strdup(paths[i]);
-        rc = p ? collect_file(&c, p, 0, 0) : -1;
+        rc = p ? collect_file(&c, p, 0, NULL, 0) : -1;
     }
     *out = c.paths;
     *nout = c.n;

@@ -50,10 +50,11 @@ struct s3open_live {
     atomic_uint_fast64_t bytes;  /* bytes fetched */
 };
 
-/* Takes each object's local file (path owned by the callee, size its bytes; replaced: the cache, or
+/* Takes each object's local file (path owned by the callee, size its bytes, etag its ETag as listed,
+ * borrowed; replaced: the cache, or
  * this process, held the object under another ETag: its key was rewritten since, and what was read of
  * the file before is not its content any more); nonzero when out of memory. */
-typedef int (*s3open_file_fn)(void *ctx, char *path, uint64_t size, int replaced);
+typedef int (*s3open_file_fn)(void *ctx, char *path, uint64_t size, const char *etag, int replaced);
 
 /* Opens one s3:// URL: lists it with the layout pruned, fetches what the cache lacks, and hands each
  * object's local file to sink as soon as it and every object before it are in: listings in the order

@@ -61,6 +61,8 @@ struct savedidx {
     size_t *dup_first;
     uint32_t *newpos; /* owned, per old event: its place in the new store when replayed, else UINT32_MAX */
     struct row *rows; /* owned, per walk file */
+    size_t nrows;     /* rows allocated (zeroed) */
+    int streaming;    /* savedidx_stream: the rows grow as the files are merged, nothing is taken from old */
     uint64_t walk_problems;
     size_t last_sources, last_problems;
     struct load_counts last_counts;
@@ -135,6 +137,16 @@ struct savedidx *savedidx_begin(const char *const *paths, size_t n, int64_t sinc
     free(dir);
     x->key = key;
     return x;
+}
+
+int savedidx_stream(struct savedidx *x, const struct walk_list *list)
+{
+    if (!x || access(x->file, F_OK) == 0)
+        return 0;
+    trace("none saved");
+    x->list = list;
+    x->streaming = 1;
+    return 1;
 }
 
 static void ident_of(const char *path, struct ident *id)
@@ -229,9 +241,15 @@ static int match_files(struct savedidx *x)
         x->match[k] = SIZE_MAX;
         if (j == SIZE_MAX || (o->files[j].flags & STOREFILE_STALE))
             continue;
+        const struct storefile_file *f = &o->files[j];
+        const char *etag = x->list->files[k].etag;
+        if (etag || f->etag[0]) { /* an S3 object: the same key (path), ETag and size */
+            if (etag && strcmp(etag, f->etag) == 0 && x->list->files[k].size == f->size)
+                x->match[k] = j;
+            continue;
+        }
         struct ident id;
         ident_of(p, &id);
-        const struct storefile_file *f = &o->files[j];
         if (id.ok && id.dev == f->dev && id.ino == f->ino && id.size == f->size &&
             id.mtime_ns == f->mtime_ns && id.ctime_ns == f->ctime_ns)
             x->match[k] = j;
@@ -336,7 +354,8 @@ void savedidx_plan(struct savedidx *x, const struct walk_list *list, const struc
     if (!x)
         return;
     x->list = list;
-    x->rows = calloc(list->count + 1, sizeof *x->rows);
+    x->nrows = list->count + 1;
+    x->rows = calloc(x->nrows, sizeof *x->rows);
     if (!x->rows) {
         x->broken = 1;
         return;
@@ -379,6 +398,15 @@ int savedidx_reuse(const struct savedidx *x, size_t k)
         (b) = t_;                                                                                            \
     } while (0)
 
+/* The modification time of an S3 object's cached file now: the S3 cache marks each object used at every
+ * open (parsers/s3open.h), which moves its mtime, while its ETag says the bytes are those saved; the
+ * source takes the new time, so that the detail's reads (which check size and mtime) find it unchanged. */
+static int64_t object_mtime(const char *path, int64_t saved)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int64_t)st.st_mtime : saved;
+}
+
 int savedidx_restore(struct savedidx *x, struct store *s)
 {
     if (!x || !x->full || s->nevents || s->nsources)
@@ -405,6 +433,11 @@ int savedidx_restore(struct savedidx *x, struct store *s)
     SWAP(s->ndups, o->ndups);
     SWAP(s->dups_cap, o->dups_cap);
     SWAP(s->sorted, o->sorted);
+    for (size_t k = 0; k < x->old->nfiles; k++) {
+        const struct storefile_file *f = &x->old->files[k];
+        if (f->etag[0] && f->source < s->nsources)
+            s->sources[f->source].mtime = object_mtime(f->path, s->sources[f->source].mtime);
+    }
     storefile_free(x->old);
     x->old = NULL;
     return 0;
@@ -445,7 +478,11 @@ int savedidx_walk_merged(struct savedidx *x, struct store *s)
         SWAP(s->strings, x->old->store->strings); /* the old events' ids are the new store's */
         reserve(s, x->old->store, x->old->nevents);
     }
-    x->walk_problems = s->problems.count;
+    /* streaming, the walk's problems come after those of the files merged before it ended: the saved
+       layout has them first (an object not fetched, with files that had problems: the next load reads all) */
+    if (x->streaming && x->last_problems && s->problems.count > x->last_problems)
+        x->broken = 1;
+    x->walk_problems = s->problems.count - x->last_problems; /* streaming: none when files' came first */
     x->last_sources = s->nsources;
     x->last_problems = s->problems.count;
     x->last_counts = s->counts;
@@ -500,7 +537,8 @@ int savedidx_replay(struct savedidx *x, struct store *s, size_t k)
     }
     x->replayed++;
     const char *acct = src->trail_account ? intern_str(s->strings, src->trail_account) : NULL;
-    uint32_t id = store_add_source(s, src->path, src->kind, src->gzip, src->size, src->mtime, acct, NULL, 0);
+    int64_t mtime = f->etag[0] ? object_mtime(src->path, src->mtime) : src->mtime;
+    uint32_t id = store_add_source(s, src->path, src->kind, src->gzip, src->size, mtime, acct, NULL, 0);
     if (id == UINT32_MAX)
         return -1;
     for (size_t i = x->src_first[f->source]; i < x->src_first[f->source + 1]; i++) {
@@ -611,7 +649,14 @@ void savedidx_order(struct savedidx *x, struct store *s)
 
 void savedidx_file_merged(struct savedidx *x, const struct store *s, size_t k)
 {
-    if (!x || !x->rows || k >= x->list->count) {
+    if (x && x->streaming && k >= x->nrows) { /* the list still grows: only its merged part is read */
+        size_t had = x->nrows;
+        if (grow_array((void **)&x->rows, &x->nrows, k + 1, sizeof *x->rows) == 0)
+            memset(x->rows + had, 0, (x->nrows - had) * sizeof *x->rows);
+        else
+            x->nrows = had;
+    }
+    if (!x || !x->rows || k >= x->nrows || (!x->streaming && k >= x->list->count)) {
         if (x)
             x->broken = 1;
         return;
@@ -655,9 +700,26 @@ static int file_rows(const struct savedidx *x, const struct store *s, struct sto
     for (size_t k = 0; k < x->list->count; k++) {
         const struct row *r = &x->rows[k];
         struct storefile_file *f = &sf->files[k];
+        const struct walk_file *w = &x->list->files[k];
+        const struct source *src = r->source != UINT32_MAX ? &s->sources[r->source] : NULL;
+        if (w->etag) { /* an S3 object: who it is is what the listing said; its file was read whole */
+            *f = (struct storefile_file){.path = w->path,
+                                         .etag = w->etag,
+                                         .size = w->size,
+                                         .source = r->source,
+                                         .prob_first = r->prob_first,
+                                         .prob_count = r->prob_count,
+                                         .counts = r->counts};
+            if (!w->etag[0] || (src && src->size != w->size))
+                f->flags |= STOREFILE_STALE;
+            if (src && fragile[r->source])
+                f->flags |= STOREFILE_FRAGILE;
+            sf->nfiles++;
+            continue;
+        }
         struct ident id;
-        ident_of(x->list->files[k].path, &id);
-        *f = (struct storefile_file){.path = x->list->files[k].path,
+        ident_of(w->path, &id);
+        *f = (struct storefile_file){.path = w->path,
                                      .dev = id.dev,
                                      .ino = id.ino,
                                      .size = id.size,
@@ -667,7 +729,6 @@ static int file_rows(const struct savedidx *x, const struct store *s, struct sto
                                      .prob_first = r->prob_first,
                                      .prob_count = r->prob_count,
                                      .counts = r->counts};
-        const struct source *src = r->source != UINT32_MAX ? &s->sources[r->source] : NULL;
         if (!id.ok || (src && (src->size != id.size || src->mtime != id.mtime_ns / 1000000000)))
             f->flags |= STOREFILE_STALE;
         if (src && fragile[r->source])
@@ -749,7 +810,7 @@ void savedidx_save(struct savedidx *x, const struct store *s)
     }
     int complete = !x->broken && x->rows;
     for (size_t k = 0; complete && k < x->list->count; k++)
-        complete = x->rows[k].merged;
+        complete = k < x->nrows && x->rows[k].merged;
     for (size_t i = 0; complete && i < s->nsources; i++)
         complete = s->sources[i].kind != SOURCE_MEMORY; /* their bytes are not saved */
     if (!complete) {

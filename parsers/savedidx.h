@@ -2,7 +2,9 @@
  * written to $XDG_CACHE_HOME/ctview/index/ (else ~/.cache/ctview/index/) under a key made of the
  * canonical inputs and the options that change the load; the next load of the same inputs reads it
  * (model/store/storefile.h) instead of parsing: all of it when every file is as it was, else the files
- * that are still the same, by device, inode, size and modification time, while the others are read.
+ * that are still the same, by device, inode, size and modification time (an s3:// object: by its key,
+ * ETag and size as listed, which the listing gives without reading its cached file), while the others
+ * are read.
  *
  * A file is read again too when a record it dropped as a duplicate has no kept copy before it any more,
  * which is known when its turn comes to be merged (in load order); and a file whose events dedupe by
@@ -33,6 +35,13 @@ struct savedidx;
  * input, there is no cache folder or out of memory (the load then goes on without). */
 struct savedidx *savedidx_begin(const char *const *paths, size_t n, int64_t since_ms, int64_t until_ms,
                                 int64_t big_bytes);
+
+/* The loader reads list's files as they come (s3:// objects, one by one as they are listed and fetched)
+ * rather than once the walk is done: when an index is saved for these inputs, returns 0 and changes
+ * nothing (the loader should wait for the whole list and plan, so that the unchanged objects come from
+ * the index); else 1: nothing will be taken from an index, and the files merged are recorded (in order,
+ * the list growing meanwhile; list borrowed, whole by savedidx_save) so that one is saved. */
+int savedidx_stream(struct savedidx *x, const struct walk_list *list);
 
 /* Once the walk is done (list and walk_problems borrowed; list must outlive x): reads the index and
  * decides what comes from it. Runs on a worker thread; x is not shared until it returns. */

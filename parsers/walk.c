@@ -25,8 +25,11 @@ static int add_file(struct walk_list *l, const char *path, const struct stat *st
     char *p = strdup(path);
     if (!p)
         return -1;
-    l->files[l->count++] = st ? (struct walk_file){p, (int64_t)st->st_size, 0, 1, (int64_t)st->st_mtime}
-                              : (struct walk_file){p, 0, is_stdin, 0, 0};
+    l->files[l->count++] = st ? (struct walk_file){.path = p,
+                                                   .size = (int64_t)st->st_size,
+                                                   .walked = 1,
+                                                   .mtime = (int64_t)st->st_mtime}
+                              : (struct walk_file){.path = p, .is_stdin = is_stdin};
     /* p now belongs to the list; cppcheck does not follow a compound literal into an array */
     // cppcheck-suppress memleak
     return 0;
@@ -154,8 +157,10 @@ int walk_paths(const char *const *paths, size_t n, struct walk_list *list, struc
 
 void walk_list_free(struct walk_list *list)
 {
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; i < list->count; i++) {
         free(list->files[i].path);
+        free(list->files[i].etag);
+    }
     free(list->files);
     memset(list, 0, sizeof *list);
 }

@@ -12,11 +12,12 @@
 #include "model/base/problems.h"
 
 struct walk_file {
-    char *path;   /* owned */
-    int64_t size; /* as seen by stat */
-    int is_stdin; /* the path was "-" */
+    char *path;    /* owned */
+    int64_t size;  /* as seen by stat */
+    int is_stdin;  /* the path was "-" */
     int walked;    /* size and mtime come from the walk's stat: a regular file then */
     int64_t mtime; /* as seen by stat, with walked */
+    char *etag;    /* owned: an S3 object's ETag as listed (path is its file in the S3 cache), else NULL */
 };
 
 struct walk_list {

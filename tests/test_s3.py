@@ -12,6 +12,9 @@ truncated bodies, a slow object). Checks, each against the same tree read from l
   - with faults injected every event still loads, or its object is a problem and the exit says so;
   - more than 10,000 objects: ListObjectsV2 pagination;
   - --paths-from with s3:// URLs; --no-cache leaves nothing behind;
+  - the saved index on s3://: a second open of an unchanged bucket comes whole from it, an object rewritten
+    (a new ETag) is the only one read again, one added appears, one deleted is gone; each open equals
+    --no-cache (events, duplicates, problems, --list --json);
   - the interface (in tmux): the objects' progress line while they come in, then every event; --follow
     --poll 1: an object put under today's folder has its events shown.
 usage: test_s3.py CTVIEW [TESTS_DIR]. Skips (77) when node/npm or the package cannot be had."""
@@ -237,6 +240,88 @@ def put(port, key, body):
     r.read()
     if r.status != 200:
         raise RuntimeError(f"PUT {key}: HTTP {r.status}")
+
+
+def delete(port, key):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("DELETE", f"/{BUCKET}/{key}")
+    r = c.getresponse()
+    r.read()
+    if r.status not in (200, 204):
+        raise RuntimeError(f"DELETE {key}: HTTP {r.status}")
+
+
+def last_copies(tree, n):
+    """n log files of tree (by key) holding no record that a later file also holds: rewriting one leaves
+    every later file's duplicates with their kept copy, so no other file needs reading again."""
+    later, files = set(), []
+    for d, _, fs in sorted(os.walk(tree)):
+        for f in sorted(fs):
+            try:
+                files.append((os.path.join(d, f), json.loads(gzip.open(os.path.join(d, f)).read())["Records"]))
+            except (OSError, ValueError, KeyError):
+                continue
+    files.sort()
+    picked = []
+    for path, recs in reversed(files):
+        ids = {r.get("eventID") for r in recs}
+        if len(recs) > 1 and not ids & later and len(picked) < n:
+            picked.append(path)
+        later |= ids
+    return picked
+
+
+def index_checks(ctview, env, port, tree, work):
+    """The saved index on s3://: each open (its trace) and its results, against --no-cache."""
+    import hashlib
+    upload(port, tree, prefix="idx/")
+    url = f"s3://{BUCKET}/idx/"
+    ienv = dict(env, XDG_CACHE_HOME=os.path.join(work, "cache-index"), CTVIEW_INDEX_TRACE="1")
+    keys = ("events", "duplicates", "problems", "records", "files")
+
+    def opened(what, trace_re):
+        got, p = stats(ctview, [url], ienv)
+        ref, _ = stats(ctview, ["--no-cache", url], env)
+        ok = got is not None and ref is not None and all(got[k] == ref[k] for k in keys)
+        check(f"index on s3://, {what}: equals --no-cache (events, duplicates, problems)", ok,
+              f"{got and {k: got[k] for k in keys}} vs {ref and {k: ref[k] for k in keys}} {p.stderr[-300:]}")
+        m = re.search(trace_re, p.stderr)
+        check(f"index on s3://, {what}: the index says {trace_re!r}", m is not None, p.stderr[-600:])
+        lst = run(ctview, ["--list", "--json", url], ienv)
+        lref = run(ctview, ["--no-cache", "--list", "--json", url], env)
+        check(f"index on s3://, {what}: --list --json equals --no-cache's",
+              lst.returncode == lref.returncode and lst.stdout and
+              hashlib.md5(lst.stdout.encode()).hexdigest() == hashlib.md5(lref.stdout.encode()).hexdigest(),
+              f"{len(lst.stdout)} vs {len(lref.stdout)} bytes {lst.stderr[-300:]}")
+        return got, m
+
+    got, _ = opened("a first open", r"none saved(.|\n)*saved (\d+) files")
+    nfiles = got["files"] if got else 0
+    opened("a second open of the same bucket", rf"unchanged: all \d+ files from the index")
+    picked = last_copies(tree, 2)
+    rel = [os.path.relpath(f, tree) for f in picked]
+    # the first picked rewritten with half its records: a new ETag, the same key
+    recs = json.loads(gzip.open(picked[0]).read())["Records"]
+    put(port, "idx/" + rel[0], gzip.compress(json.dumps({"Records": recs[: len(recs) // 2]}).encode()))
+    got, m = opened("an object rewritten", r"partial: up to (\d+) of (\d+) files(.|\n)*?\((\d+) files taken from "
+                    r"(it|the index), (\d+) read")
+    if m:
+        print(f"note: after one object rewritten: {m.group(0)!r}")
+        check("... only the rewritten object is read again", int(m.group(2)) - int(m.group(1)) == 1 and
+              int(m.group(4)) == int(m.group(1)) and m.group(6) == "0", m.group(0))
+    # added: the second picked's bytes under a new key of the same folder, its events once more (as
+    # duplicates); and a new object whose records are all new
+    put(port, "idx/" + rel[1].replace(".json.gz", "_copy.json.gz"), open(picked[1], "rb").read())
+    fresh = [dict(r, eventID=r["eventID"][:-4] + "beef") for r in recs]
+    put(port, "idx/" + rel[0].replace(".json.gz", "_new.json.gz"),
+        gzip.compress(json.dumps({"Records": fresh}).encode()))
+    got2, _ = opened("two objects added", r"partial: up to \d+ of \d+ files")
+    check("... their events appear", got and got2 and got2["events"] == got["events"] + len(fresh) and
+          got2["duplicates"] > got["duplicates"], f"{got2} {got}")
+    delete(port, "idx/" + rel[0].replace(".json.gz", "_new.json.gz"))
+    got3, _ = opened("an object deleted", r"partial: up to \d+ of \d+ files")
+    check("... its events are gone", got and got3 and got3["events"] == got["events"], f"{got3} {got}")
+    print(f"note: index on s3:// checked over {nfiles} files")
 
 
 def interface_checks(ctview, env, port, tree, work, want):
@@ -467,6 +552,7 @@ def main():
               got6["files"] == 10050 and got6["events"] == want6["events"] and
               got6["duplicates"] == want6["duplicates"], f"{got6} {p.stderr[-300:]}")
 
+        index_checks(ctview, env, port, tree, work)
         interface_checks(ctview, env, port, tree, work, want)
     finally:
         for p in procs:

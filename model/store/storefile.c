@@ -176,6 +176,7 @@ int storefile_write(const struct store *s, const struct storefile *x, const char
     for (size_t i = 0; i < x->nfiles; i++) {
         const struct storefile_file *f = &x->files[i];
         put_text(o, f->path);
+        put_text(o, f->etag ? f->etag : "");
         put_u64(o, f->dev);
         put_u64(o, f->ino);
         put_u64(o, (uint64_t)f->size);
@@ -389,7 +390,7 @@ static int get_problems(struct in *r, struct store *s)
 
 static int get_files(struct in *r, struct storefile *x)
 {
-    uint64_t n = get_count(r, 4 + 8 * 4 + 4 * 2 + 8 * 2 + 8 * NCOUNTS);
+    uint64_t n = get_count(r, 4 + 4 + 8 * 4 + 4 * 2 + 8 * 2 + 8 * NCOUNTS);
     x->files = calloc(n ? n : 1, sizeof *x->files);
     if (!x->files)
         return -1;
@@ -399,6 +400,8 @@ static int get_files(struct in *r, struct storefile *x)
         if (!f->path)
             return -1;
         x->nfiles++;
+        if (!(f->etag = get_text(r, 0)))
+            return -1;
         f->dev = get_u64(r);
         f->ino = get_u64(r);
         f->size = (int64_t)get_u64(r);
@@ -611,8 +614,10 @@ void storefile_free(struct storefile *x)
     if (!x)
         return;
     store_free(x->store);
-    for (size_t i = 0; i < x->nfiles; i++)
+    for (size_t i = 0; i < x->nfiles; i++) {
         free(x->files[i].path);
+        free(x->files[i].etag);
+    }
     free(x->files);
     free(x);
 }

@@ -3,9 +3,9 @@
  *
  * The bytes hold the strings, the events in their sorted order, the id list, the dedupe set and the
  * duplicates dropped, the sources, the problems and counts, and one row per input file: who it was
- * (device, inode, size, modification time), which source and problem rows it gave and what it added to
- * the counts, so a tree where some files changed can take the others' events from here. Nothing here
- * opens a file: the caller writes what storefile_write hands it and reads the bytes back.
+ * (device, inode, size, modification time; or an S3 object's ETag and size), which source and problem rows it
+ * gave and what it added to the counts, so a tree where some files changed can take the others' events from
+ * here. Nothing here opens a file: the caller writes what storefile_write hands it and reads the bytes back.
  *
  * Never trusted: a fixed head (magic, version, the record's size, body length, CRC-32 of the body
  * (libdeflate's, the same as zlib's)), then the key the caller saved it under (another tree's file is
@@ -19,7 +19,7 @@
 
 #include "model/store/store.h"
 
-#define STOREFILE_VERSION 2
+#define STOREFILE_VERSION 3
 #define STOREFILE_HEAD    32
 
 enum storefile_file_flag {
@@ -30,6 +30,8 @@ enum storefile_file_flag {
 /* One input file of the load, in load order. */
 struct storefile_file {
     char *path; /* owned */
+    char *etag; /* owned: an S3 object's ETag (the path is its file in the S3 cache), "" for a local file;
+                   a row with an ETag is matched by it and its size, not by the other fields (all 0) */
     uint64_t dev, ino;
     int64_t size, mtime_ns;
     int64_t ctime_ns; /* status change time: set by any write, and unlike mtime not settable (touch -r) */

@@ -10,7 +10,7 @@ Like for like: every figure of the ratios is a first load, nothing read from the
   - s3 cold: a fresh XDG_CACHE_HOME each run (no object cached);
   - s3 warm: the cold run's cache with its saved index removed first: every object from the object cache.
 Apart, the reopen of an unchanged tree with everything a previous open left (the saved index too), for
-both sides. Beside them, what the server alone needs to hand out every log object (curl, 32 transfers at
+both sides (s3: the listing, then the store from the saved index, no object read). Beside them, what the server alone needs to hand out every log object (curl, 32 transfers at
 a time, the bodies thrown away): s3rver is one Node.js process on the same cores, and no client fetches
 faster. CPU: user+sys of ctview (from wait4), and of the server (/proc/PID/stat) during the cold runs.
 The work folder is made under TMPDIR (default /tmp): creating the cache's files costs what that
