@@ -705,8 +705,8 @@ static void test_scan(void)
 static void test_scan_at(void)
 {
     static const char *const texts[] = {
-        "{\"eventName\":\"A\",\"requestParameters\":{\"k\":[1,{\"x\":\"}]\\\"\"}]},\"eventTime\":"
-        "\"2024-01-02T03:04:05Z\"} ,{\"eventID\":\"x\"}",
+        ("{\"eventName\":\"A\",\"requestParameters\":{\"k\":[1,{\"x\":\"}]\\\"\"}]},\"eventTime\":"
+         "\"2024-01-02T03:04:05Z\"} ,{\"eventID\":\"x\"}"), /* one text in two lines */
         "{\"a\":1 \"b\":2}{\"eventName\":true}",
         "{\"a\":[1,]}{\"eventName\":\"caf\\u00e9\"}]",
         "{\"a\":{\"b\":[}]}, {\"eventSource\":\"s3\"}",
