@@ -1,6 +1,8 @@
 #include "model/store/intern.h"
 
 #include <lz4.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -40,6 +42,10 @@ struct intern {
                              lets a probe reject a slot, and growth rehash, without touching the string */
     uint32_t nslots;      /* power of two */
     uint32_t live;        /* ids in the hash table (not cold) */
+    /* A table read from a saved index gets its hash slots at the first lookup or add (ensure_slots),
+     * not when read: an unchanged tree reopened to print or browse may never look a string up, and
+     * hashing its millions of strings into a fresh table was a third of such a reopen. */
+    atomic_int unslotted;
     size_t bytes;
     /* pieces added since the last intern_cool */
     struct chunk *staged; /* newest first; each string: hash, length, bytes, NUL */
@@ -137,15 +143,72 @@ static int same(const char *stored, const char *s, size_t len)
     return slen == len && memcmp(stored, s, len) == 0;
 }
 
+/* Readers on several threads may ask a table read from an index for its first lookup at once. */
+static pthread_mutex_t slotting = PTHREAD_MUTEX_INITIALIZER;
+
+/* Puts ids 1 .. count - 1 of a table read from an index in a hash table of their own. Of equal strings
+ * (a piece that turned cold before an equal one came, intern_cool) only the last can have been in the
+ * hash table when it was written (no id is made for a string found there), so the later id takes the
+ * slot and the earlier stays out as the cold one was. 0, or -1 when out of memory. */
+static int fill_slots(struct intern *t)
+{
+    uint32_t nslots = t->nslots;
+    while ((uint64_t)t->count * 8 > (uint64_t)nslots * 7 && nslots < (1u << 31))
+        nslots *= 2;
+    uint64_t *slots = big_alloc((size_t)nslots * sizeof *slots);
+    if (!slots)
+        return -1;
+    memset(slots, 0, (size_t)nslots * sizeof *slots);
+    uint32_t mask = nslots - 1, live = 1;
+    for (uint32_t id = 1; id < t->count; id++) {
+        const char *str = t->strs[id];
+        uint32_t slen;
+        memcpy(&slen, str - sizeof slen, sizeof slen);
+        uint32_t h = intern_hash(str, slen), i = h & mask;
+        for (; slots[i]; i = (i + 1) & mask) {
+            uint64_t slot = slots[i];
+            if ((uint32_t)(slot >> 32) == h && same(t->strs[(uint32_t)slot - 1], str, slen))
+                break;
+        }
+        live += !slots[i];
+        slots[i] = (uint64_t)h << 32 | (id + 1);
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+    t->live = live;
+    return 0;
+}
+
+/* 0 when t's hash slots are there (made now for a table read from an index), -1 when out of memory. */
+static int ensure_slots(const struct intern *ct)
+{
+    struct intern *t = (struct intern *)ct; /* the slots are a cache of what the strings say */
+    if (!atomic_load_explicit(&t->unslotted, memory_order_acquire))
+        return 0;
+    pthread_mutex_lock(&slotting);
+    int rc = 0;
+    if (atomic_load_explicit(&t->unslotted, memory_order_relaxed)) {
+        rc = fill_slots(t);
+        if (rc == 0)
+            atomic_store_explicit(&t->unslotted, 0, memory_order_release);
+    }
+    pthread_mutex_unlock(&slotting);
+    return rc;
+}
+
 void intern_prefetch(const struct intern *t, uint32_t h)
 {
-    __builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+    if (!atomic_load_explicit(&t->unslotted, memory_order_relaxed))
+        __builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
 }
 
 uint32_t intern_find(const struct intern *t, const char *s, size_t len)
 {
     if (len == 0)
         return 0;
+    if (ensure_slots(t) != 0)
+        return UINT32_MAX;
     uint32_t h = intern_hash(s, len), mask = t->nslots - 1;
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
         uint64_t slot = t->slots[i];
@@ -223,7 +286,9 @@ static void referred_again(struct intern *t, uint32_t id)
  * where it goes; grows the slots first. Sets *err on out of memory. */
 static uint32_t probe(struct intern *t, const char *s, size_t len, uint32_t h, uint32_t *at, int *err)
 {
-    *err = 0;
+    *err = ensure_slots(t) != 0;
+    if (*err)
+        return UINT32_MAX;
     /* up to 7/8 full: the hash beside each id keeps long probe runs cheap (one cache line holds 8 slots),
      * and at a million events the table is half the size it would be at 3/4 */
     if ((uint64_t)(t->live + 1) * 8 > (uint64_t)t->nslots * 7 && grow_slots(t) != 0) {
@@ -692,29 +757,18 @@ static struct intern *read_block(const char *block, size_t len, uint32_t count, 
     struct intern *t = intern_new();
     if (!t)
         return NULL;
-    uint32_t nslots = t->nslots;
-    while ((uint64_t)count * 8 > (uint64_t)nslots * 7 && nslots < (1u << 31))
-        nslots *= 2;
     struct chunk *c = big_alloc(sizeof *c + (in_place ? 0 : len));
     const char **strs = big_alloc((size_t)count * sizeof *strs);
-    uint64_t *slots = big_alloc((size_t)nslots * sizeof *slots);
     if (strs) {
         strs[0] = t->strs[0];
         free(t->strs);
-    }
-    if (slots)
-        memset(slots, 0, (size_t)nslots * sizeof *slots);
-    if (strs)
         t->strs = strs;
-    if (!c || !strs || !slots) {
+    }
+    if (!c || !strs) {
         free(c);
-        free(slots);
         intern_free(t);
         return NULL;
     }
-    free(t->slots);
-    t->slots = slots;
-    t->nslots = nslots;
     t->cap = count;
     c->next = NULL;
     c->used = c->cap = in_place ? 0 : len;
@@ -724,7 +778,6 @@ static struct intern *read_block(const char *block, size_t len, uint32_t count, 
     t->chunks = c;
     t->bytes += sizeof *c + len;
     size_t at = 0;
-    uint32_t mask = nslots - 1;
     for (uint32_t id = 1; id < count; id++) {
         uint32_t slen;
         if (len - at < sizeof slen)
@@ -734,24 +787,13 @@ static struct intern *read_block(const char *block, size_t len, uint32_t count, 
         if (slen == 0 || len - at - sizeof slen <= slen || str[slen] != '\0')
             goto bad;
         at += sizeof slen + slen + 1;
-        uint32_t h = intern_hash(str, slen), i = h & mask;
-        for (; t->slots[i]; i = (i + 1) & mask) {
-            uint64_t slot = t->slots[i];
-            if ((uint32_t)(slot >> 32) == h && same(t->strs[(uint32_t)slot - 1], str, slen))
-                break;
-        }
-        /* The same string twice: a piece that turned cold before an equal one came (intern_cool). Of
-         * equal strings only the last can have been in the hash table (no id is made for a string found
-         * there), so the later id takes the slot, and the earlier stays out as the cold one was. */
-        if (!t->slots[i])
-            t->live++;
         t->strs[id] = str;
-        t->slots[i] = (uint64_t)h << 32 | (id + 1);
         t->count = id + 1;
     }
     if (at != len)
         goto bad;
     t->stage_first = count;
+    atomic_store_explicit(&t->unslotted, 1, memory_order_release); /* hashed at the first lookup */
     return t;
 bad:
     intern_free(t);
