@@ -197,6 +197,23 @@ PY
     build-release/ctview --no-cache --list -f 'name:AssumeRole*' "$out.links" | wc -l >"$out.ctn"
     put ct_s "$(secs "$t0" "$(now)")"
     put ct_n "$(cat "$out.ctn")"
+    # and of DuckDB's read_json (Tailpipe's engine; the npm package the SQL-engine test installs), the
+    # same events counted once each as ctview's dedupe does
+    engine=$(python3 -c 'import sys; sys.path.insert(0, "tests"); import test_sql_engine; test_sql_engine.engine()
+print(test_sql_engine.CACHE)' 2>/dev/null | tail -1)
+    if [ -f "$engine/run.mjs" ]; then
+        python3 - "$out.links" >"$out.duck.json" <<'PY'
+import json, sys
+q = ("SELECT count(DISTINCT (r->>'eventID') || '|' || coalesce(r->>'recipientAccountId', '')) FROM "
+     "(SELECT unnest(Records) AS r FROM read_json('%s/*.json.gz', columns={Records: 'JSON[]'}, "
+     "maximum_object_size=1073741824)) WHERE r->>'eventName' ILIKE 'AssumeRole%%'" % sys.argv[1])
+print(json.dumps({"setup": [], "queries": {"n": q}}))
+PY
+        t0=$(now)
+        (cd "$engine" && node run.mjs "$out.duck.json") >"$out.duck"
+        put duck_s "$(secs "$t0" "$(now)")"
+        put duck_n "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["n"]["rows"][0][0])' "$out.duck")"
+    fi
 
     # first screen: the TUI on the whole tree in tmux, the screen read every 5 ms until it shows
     # something; then until the load is done
@@ -400,6 +417,13 @@ def ct_cell(s):
     return f"{float(one(s, 'ct_s')):.2f} s, {float(one(s, 'jq_s')) / float(one(s, 'ct_s')):.1f}x ({same})"
 row("zcat | jq select(eventName ~ AssumeRole*)", jq_cell)
 row("ctview --list -f name:AssumeRole*", ct_cell, ">= 10x faster than jq")
+def duck_cell(s):
+    if "duck_s" not in fig[s]:
+        return "not run (no DuckDB)"
+    same = "same count" if one(s, "duck_n").strip() == one(s, "ct_n").strip() else "COUNTS DIFFER"
+    return (f"{float(one(s, 'duck_s')):.2f} s ({int(one(s, 'duck_n')):,}); ctview "
+            f"{float(one(s, 'duck_s')) / float(one(s, 'ct_s')):.1f}x faster ({same})")
+row("DuckDB read_json, the same question", duck_cell, ">= 4x slower than ctview")
 def day_cell(s):
     d = json.loads(one(s, "day"))
     return f"{float(one(s, 'day_s')):.2f} s ({d['files']:,} files, {d['pruned']:,} pruned)"
