@@ -728,25 +728,9 @@ static int write_gathered(const struct intern *t, int (*put)(void *ctx, const vo
 
 int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
 {
-    if (t->nblocks || t->open_len || t->staged)
-        return write_gathered(t, put, ctx);
-    /* nothing cold or staged: the plain chunks (and the mapped block) as they are, with no copy; chunks
-     * are newest first and each holds the strings of consecutive ids: oldest first is id order */
-    size_t n = 0;
-    for (const struct chunk *c = t->chunks; c; c = c->next)
-        n++;
-    const struct chunk **order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        return -1;
-    size_t k = n;
-    for (const struct chunk *c = t->chunks; c; c = c->next)
-        order[--k] = c;
-    int rc = t->held_len ? put(ctx, t->held, t->held_len) : 0;
-    for (k = 0; k < n && rc == 0; k++)
-        if (order[k]->used)
-            rc = put(ctx, order[k]->data, order[k]->used);
-    free(order);
-    return rc;
+    /* Always gathered in id order: a piece staged and then kept plain (intern_cool) is copied into a
+     * chunk after the strings of later ids, so the chunks are not in id order once pieces were added. */
+    return write_gathered(t, put, ctx);
 }
 
 /* intern_read; the strings copied into a chunk of their own, else (in_place) left in block. */

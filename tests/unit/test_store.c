@@ -586,10 +586,43 @@ static void test_cold_pieces(void)
     intern_free(t);
 }
 
+/* Pieces each named twice all stay plain (nothing turns cold), and each is copied into a chunk when it
+ * cools, after the strings added since: the saved index's block must still hold every id in order. */
+static void test_plain_pieces_write(void)
+{
+    struct intern *t = intern_new();
+    char buf[64];
+    for (int i = 0; i < 50; i++) {
+        int n = snprintf(buf, sizeof buf, "\"tlsDetails\":{\"v\":%d}", i);
+        uint32_t p = intern_add_piece(t, buf, (size_t)n, intern_hash(buf, (size_t)n));
+        n = snprintf(buf, sizeof buf, "field-%d", i);
+        CHECK(intern_add(t, buf, (size_t)n) != UINT32_MAX);
+        n = snprintf(buf, sizeof buf, "\"tlsDetails\":{\"v\":%d}", i);
+        CHECK_INT(intern_add_piece(t, buf, (size_t)n, intern_hash(buf, (size_t)n)), p);
+    }
+    CHECK_INT(intern_cool(t), 0);
+    struct {
+        char *p;
+        size_t n;
+    } out = {0};
+    FILE *m = open_memstream(&out.p, &out.n);
+    CHECK(m != NULL);
+    CHECK_INT(intern_write(t, fwrite_all, m), 0);
+    fclose(m);
+    struct intern *r = intern_read(out.p, out.n, intern_count(t));
+    CHECK(r != NULL);
+    for (uint32_t k = 1; r && k < intern_count(t); k++)
+        CHECK_STR(intern_str(r, k), intern_str(t, k));
+    intern_free(r);
+    free(out.p);
+    intern_free(t);
+}
+
 int main(int argc, char **argv)
 {
     const char *tests_dir = argc > 1 ? argv[1] : "tests";
     test_cold_pieces();
+    test_plain_pieces_write();
     test_field_layout();
     test_finish_stable();
     test_binary_ids();
