@@ -197,7 +197,8 @@ int actors_build(const struct store *s, const uint32_t *idx, size_t n, struct ac
         goto done;
     sort_store = s;
     sort_origins = o;
-    qsort(l.v, l.n, sizeof *l.v, cmp_listed);
+    if (l.n) /* l.v is NULL when nothing was listed, which qsort may not be given */
+        qsort(l.v, l.n, sizeof *l.v, cmp_listed);
     for (size_t k = 0; k < l.n; k++) {
         out->ids[k] = l.v[k].id;
         struct actor_row *row = &rows[l.v[k].row];
