@@ -62,8 +62,6 @@ struct intern {
     size_t cold_bytes; /* compressed bytes held */
     void *map; /* owned: a mapping holding strings read in place (intern_read_mapped), unmapped at free */
     size_t map_len;
-    const char *held; /* in map: the block of those strings, ids 1 .. before any chunk's */
-    size_t held_len;
 };
 
 uint32_t intern_hash(const char *s, size_t len)
@@ -241,21 +239,31 @@ static int grow_slots(struct intern *t)
     return 0;
 }
 
+/* The newest chunk of *list with need bytes free, a new one put first when it has not; *bytes counts what
+ * is allocated. NULL when out of memory. */
+static struct chunk *chunk_room(struct chunk **list, size_t *bytes, size_t need)
+{
+    struct chunk *c = *list;
+    if (c && c->cap - c->used >= need)
+        return c;
+    size_t cap = need > CHUNK_BYTES ? need : CHUNK_BYTES;
+    c = malloc(sizeof *c + cap);
+    if (!c)
+        return NULL;
+    c->used = 0;
+    c->cap = cap;
+    c->next = *list;
+    *list = c;
+    *bytes += sizeof *c + cap;
+    return c;
+}
+
 static char *store_bytes(struct intern *t, const char *s, size_t len)
 {
     size_t need = sizeof(uint32_t) + len + 1;
-    struct chunk *c = t->chunks;
-    if (!c || c->cap - c->used < need) {
-        size_t cap = need > CHUNK_BYTES ? need : CHUNK_BYTES;
-        c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->used = 0;
-        c->cap = cap;
-        c->next = t->chunks;
-        t->chunks = c;
-        t->bytes += sizeof *c + cap;
-    }
+    struct chunk *c = chunk_room(&t->chunks, &t->bytes, need);
+    if (!c)
+        return NULL;
     char *p = c->data + c->used;
     uint32_t l32 = (uint32_t)len;
     memcpy(p, &l32, sizeof l32);
@@ -377,18 +385,9 @@ uint32_t intern_add_hashed(struct intern *t, const char *s, size_t len, uint32_t
 static char *stage_bytes(struct intern *t, const char *s, size_t len, uint32_t h)
 {
     size_t need = 2 * sizeof(uint32_t) + len + 1;
-    struct chunk *c = t->staged;
-    if (!c || c->cap - c->used < need) {
-        size_t cap = need > CHUNK_BYTES ? need : CHUNK_BYTES;
-        c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->used = 0;
-        c->cap = cap;
-        c->next = t->staged;
-        t->staged = c;
-        t->staged_bytes += sizeof *c + cap;
-    }
+    struct chunk *c = chunk_room(&t->staged, &t->staged_bytes, need);
+    if (!c)
+        return NULL;
     char *p = c->data + c->used;
     uint32_t l32 = (uint32_t)len;
     memcpy(p, &h, sizeof h);
@@ -684,10 +683,11 @@ size_t intern_cold_bytes(const struct intern *t, size_t *raw)
     return t->cold_bytes + t->open_cap;
 }
 
-/* intern_write when some strings are cold or staged: in id order, each a 4-byte length, its bytes and a
- * NUL, gathered in a buffer so the reader sees the same block whatever way the strings are held */
-static int write_gathered(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
+int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
 {
+    /* In id order through a cursor, each a 4-byte length, its bytes and a NUL: the chunks are not in id
+     * order once pieces were added (a piece staged and then kept plain is copied into a chunk after the
+     * strings of later ids, intern_cool), and cold strings are in blocks. */
     struct intern_cursor c = {0};
     size_t cap = (size_t)1 << 16, used = 0;
     char *buf = malloc(cap);
@@ -724,13 +724,6 @@ static int write_gathered(const struct intern *t, int (*put)(void *ctx, const vo
     free(buf);
     intern_cursor_free(&c);
     return rc;
-}
-
-int intern_write(const struct intern *t, int (*put)(void *ctx, const void *p, size_t n), void *ctx)
-{
-    /* Always gathered in id order: a piece staged and then kept plain (intern_cool) is copied into a
-     * chunk after the strings of later ids, so the chunks are not in id order once pieces were added. */
-    return write_gathered(t, put, ctx);
 }
 
 /* intern_read; the strings copied into a chunk of their own, else (in_place) left in block. */
@@ -795,8 +788,6 @@ struct intern *intern_read_mapped(const char *block, size_t len, uint32_t count,
     if (t) {
         t->map = map;
         t->map_len = map_len;
-        t->held = block;
-        t->held_len = len;
     }
     return t;
 }
